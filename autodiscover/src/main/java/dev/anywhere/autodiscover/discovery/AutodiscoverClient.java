@@ -1,0 +1,574 @@
+package dev.anywhere.autodiscover.discovery;
+
+import dev.anywhere.autodiscover.pox.Account;
+import dev.anywhere.autodiscover.pox.Action;
+import dev.anywhere.autodiscover.pox.AutodiscoverError;
+import dev.anywhere.autodiscover.pox.AutodiscoverRequest;
+import dev.anywhere.autodiscover.pox.AutodiscoverResponse;
+import dev.anywhere.autodiscover.pox.PoxCodec;
+import dev.anywhere.autodiscover.pox.PoxParseException;
+import dev.anywhere.autodiscover.pox.Protocol;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.codec.http.HttpMethod;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Discovers Outlook settings for an address the way Outlook does, recording every step.
+ *
+ * <p>Order, each step only when the previous ones produced no settings and not excluded: SCP URLs (in site, unscoped,
+ * other sites) → {@code https://<domain>/autodiscover/autodiscover.xml} → {@code https://autodiscover.<domain>/…} →
+ * unauthenticated GET {@code http://autodiscover.<domain>/…} answered by 302 (followed only with consent) → DNS SRV
+ * {@code _autodiscover._tcp.<domain>}. {@code RedirectAddr} restarts the order for the new address;
+ * {@code RedirectUrl} and a 302 on POST are followed directly. At most {@value DiscoveryOptions#MAX_REDIRECTS}
+ * redirections; redirect targets must be https and end in {@code /autodiscover/autodiscover.xml}; credentials go only
+ * to hosts in the user's domain or consented hosts.
+ *
+ * <p>Blocking; call from any thread that is not one of this client's event-loop threads. One client may run several
+ * discoveries one after another; {@link #close()} releases its event loop.
+ *
+ * @see [MS-OXDISCO] 3.1.5 Message Processing Events and Sequencing Rules
+ * @see [MS-OXDSCLI] 3.1.5 Message Processing Events and Sequencing Rules
+ */
+public final class AutodiscoverClient implements AutoCloseable {
+
+    static final String PATH = "/autodiscover/autodiscover.xml";
+    private static final String USER_AGENT = "Anywhere-Autodiscover/0.1";
+    private static final int BODY_TEXT_LIMIT = 64 * 1024;
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+
+    /** Runs one discovery; never throws for network or protocol trouble (that is in the result). */
+    public DiscoveryResult discover(DiscoveryOptions options) {
+        return new Run(options).run();
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** What one POST (with any authenticated retries) led to. */
+    private sealed interface Next {
+        record Settings(AutodiscoverResponse response, String url) implements Next { }
+        record RedirectAddr(String address) implements Next { }
+        record RedirectUrl(String url, String via) implements Next { }
+        record MoveOn() implements Next { }
+        record Stop(String reason) implements Next { }
+    }
+
+    /** The state of one discovery run. */
+    private final class Run {
+        private final DiscoveryOptions o;
+        private final String userDomain;
+        private final NameResolver names;
+        private final List<Attempt> attempts = new ArrayList<>();
+        private String email;
+        private int redirects;
+        private Optional<String> lastError = Optional.empty();
+
+        Run(DiscoveryOptions o) {
+            this.o = o;
+            this.userDomain = o.domain();
+            this.names = new NameResolver(o);
+            this.email = o.emailAddress();
+        }
+
+        DiscoveryResult run() {
+            while (true) {
+                Next n = forAddress();
+                if (n instanceof Next.Settings s) {
+                    return new DiscoveryResult(email, Optional.of(s.response()), Optional.of(s.url()),
+                            Optional.empty(), redirects, attempts);
+                }
+                if (n instanceof Next.RedirectAddr r) {
+                    if (!countRedirect()) {
+                        return failed(tooManyRedirects());
+                    }
+                    email = r.address();
+                    continue;
+                }
+                String why = n instanceof Next.Stop st ? st.reason()
+                        : "no candidate answered with settings for " + email
+                                + lastError.map(e -> " (last Autodiscover error: " + e + ")").orElse("");
+                return failed(why);
+            }
+        }
+
+        private DiscoveryResult failed(String why) {
+            return new DiscoveryResult(email, Optional.empty(), Optional.empty(), Optional.of(why), redirects,
+                    attempts);
+        }
+
+        private String domain() {
+            return email.substring(email.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        }
+
+        /** Every method in order for the current address. */
+        private Next forAddress() {
+            Set<String> tried = new HashSet<>();
+            String d = domain();
+            // 1. SCP
+            if (!o.runs(DiscoveryMethod.SCP)) {
+                skipped(DiscoveryMethod.SCP, "ldap", "excluded (ExcludeScpLookup)");
+            } else if (o.scp().isPresent()) {
+                Next n = scp(tried);
+                if (!(n instanceof Next.MoveOn)) {
+                    return n;
+                }
+            }
+            // 2. https://<domain>/autodiscover/autodiscover.xml
+            String root = "https://" + d + port(o.httpsPort(), 443) + PATH;
+            Next n = candidate(DiscoveryMethod.HTTPS_ROOT_DOMAIN, root, "ExcludeHttpsRootDomain", tried);
+            if (!(n instanceof Next.MoveOn)) {
+                return n;
+            }
+            // 3. https://autodiscover.<domain>/autodiscover/autodiscover.xml
+            String ad = "https://autodiscover." + d + port(o.httpsPort(), 443) + PATH;
+            n = candidate(DiscoveryMethod.HTTPS_AUTODISCOVER_DOMAIN, ad, "ExcludeHttpsAutoDiscoverDomain", tried);
+            if (!(n instanceof Next.MoveOn)) {
+                return n;
+            }
+            // 4. HTTP GET redirect
+            String http = "http://autodiscover." + d + port(o.httpPort(), 80) + PATH;
+            if (!o.runs(DiscoveryMethod.HTTP_REDIRECT)) {
+                skipped(DiscoveryMethod.HTTP_REDIRECT, http, "excluded (ExcludeHttpRedirect)");
+            } else {
+                Optional<String> target = httpRedirect(http);
+                if (target.isPresent()) {
+                    if (!countRedirect()) {
+                        return new Next.Stop(tooManyRedirects());
+                    }
+                    n = follow(DiscoveryMethod.HTTP_REDIRECT, target.get());
+                    if (!(n instanceof Next.MoveOn)) {
+                        return n;
+                    }
+                }
+            }
+            // 5. DNS SRV
+            String srvName = "_autodiscover._tcp." + d;
+            if (!o.runs(DiscoveryMethod.SRV_RECORD)) {
+                skipped(DiscoveryMethod.SRV_RECORD, srvName, "excluded (ExcludeSrvRecord)");
+            } else {
+                n = srv(srvName, tried);
+                if (!(n instanceof Next.MoveOn)) {
+                    return n;
+                }
+            }
+            return new Next.MoveOn();
+        }
+
+        private Next candidate(DiscoveryMethod m, String url, String switchName, Set<String> tried) {
+            if (!o.runs(m)) {
+                skipped(m, url, "excluded (" + switchName + ")");
+                return new Next.MoveOn();
+            }
+            if (!tried.add(url.toLowerCase(Locale.ROOT))) {
+                skipped(m, url, "already tried in this run");
+                return new Next.MoveOn();
+            }
+            return follow(m, url);
+        }
+
+        private Next scp(Set<String> tried) {
+            ScpSettings s = o.scp().get();
+            String ldap = "ldap://" + s.host() + ":" + s.port();
+            long start = System.nanoTime();
+            ScpLookup.Found found;
+            try {
+                found = ScpLookup.lookup(s, domain(), names::resolve, o.stepTimeout().toMillis());
+            } catch (StepFailure e) {
+                attempts.add(new Attempt(DiscoveryMethod.SCP, ldap, Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), List.of(), millisSince(start), Outcome.FAILED,
+                        e.getMessage()));
+                return new Next.MoveOn();
+            }
+            attempts.add(new Attempt(DiscoveryMethod.SCP, ldap, Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), List.of(), millisSince(start),
+                    found.urls().isEmpty() ? Outcome.SKIPPED : Outcome.ACCEPTED, found.summary()));
+            for (String url : found.urls()) {
+                Next n = candidate(DiscoveryMethod.SCP, url, "ExcludeScpLookup", tried);
+                if (!(n instanceof Next.MoveOn)) {
+                    return n;
+                }
+            }
+            return new Next.MoveOn();
+        }
+
+        private Next srv(String name, Set<String> tried) {
+            long start = System.nanoTime();
+            List<NameResolver.SrvTarget> targets;
+            try {
+                targets = names.srv(name);
+            } catch (StepFailure e) {
+                attempts.add(new Attempt(DiscoveryMethod.SRV_RECORD, name, Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), List.of(), millisSince(start), Outcome.FAILED,
+                        e.getMessage()));
+                return new Next.MoveOn();
+            }
+            String answer = targets.isEmpty() ? "no SRV record"
+                    : targets.stream().map(t -> "SRV " + t.priority() + " " + t.weight() + " " + t.port() + " "
+                            + t.host()).collect(Collectors.joining(", "));
+            attempts.add(new Attempt(DiscoveryMethod.SRV_RECORD, name, Optional.of(answer + " (from "
+                    + names.server() + ")"), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                    millisSince(start), targets.isEmpty() ? Outcome.FAILED : Outcome.ACCEPTED,
+                    targets.isEmpty() ? "dns: " + name + " has no SRV record (expected: at least one)"
+                            : targets.size() + " SRV target(s), by priority then weight"));
+            for (NameResolver.SrvTarget t : targets) {
+                String url = "https://" + t.host() + port(t.port(), 443) + PATH;
+                if (!mayReceiveCredentials(t.host())) {
+                    skipped(DiscoveryMethod.SRV_RECORD, url, "SRV target " + t.host() + " is outside " + userDomain
+                            + ": needs consent (--allow-redirect " + t.host() + "), as Outlook prompts");
+                    continue;
+                }
+                Next n = candidate(DiscoveryMethod.SRV_RECORD, url, "ExcludeSrvRecord", tried);
+                if (!(n instanceof Next.MoveOn)) {
+                    return n;
+                }
+            }
+            return new Next.MoveOn();
+        }
+
+        /** POSTs to {@code url}, following RedirectUrl and 302 answers within the redirect budget. */
+        private Next follow(DiscoveryMethod method, String url) {
+            DiscoveryMethod m = method;
+            String current = url;
+            while (true) {
+                Next n = post(m, current);
+                if (!(n instanceof Next.RedirectUrl r)) {
+                    return n;
+                }
+                if (!countRedirect()) {
+                    return new Next.Stop(tooManyRedirects());
+                }
+                Optional<String> invalid = invalidTarget(r.url());
+                if (invalid.isPresent()) {
+                    skipped(DiscoveryMethod.REDIRECT, r.url(), invalid.get());
+                    return new Next.MoveOn();
+                }
+                String host = URI.create(r.url()).getHost().toLowerCase(Locale.ROOT);
+                if (!mayReceiveCredentials(host)) {
+                    skipped(DiscoveryMethod.REDIRECT, r.url(), r.via() + " to " + host + " outside " + userDomain
+                            + ": needs consent (--allow-redirect " + host + ")");
+                    return new Next.MoveOn();
+                }
+                m = DiscoveryMethod.REDIRECT;
+                current = r.url();
+            }
+        }
+
+        /** The unauthenticated GET of the HTTP redirect method; the validated, consented 302 target, if any. */
+        private Optional<String> httpRedirect(String url) {
+            AttemptBuilder a = new AttemptBuilder(DiscoveryMethod.HTTP_REDIRECT, url);
+            try (HttpConnection c = connect(a, URI.create(url))) {
+                HttpConnection.Response r = a.exchange(c, HttpMethod.GET, URI.create(url), null, new byte[0]);
+                if (r.status() != 302) {
+                    if (r.status() >= 300 && r.status() < 400) {
+                        a.done(Outcome.SKIPPED, "http redirect status: " + r.status() + " (expected: 302)");
+                    } else {
+                        a.done(Outcome.FAILED, "http redirect status: " + r.status() + " (expected: 302)");
+                    }
+                    return Optional.empty();
+                }
+                String location = r.first("Location");
+                if (location == null) {
+                    a.done(Outcome.FAILED, "http redirect Location: absent (expected: an https URL)");
+                    return Optional.empty();
+                }
+                Optional<String> invalid = invalidTarget(location);
+                if (invalid.isPresent()) {
+                    a.done(Outcome.SKIPPED, invalid.get());
+                    return Optional.empty();
+                }
+                String host = URI.create(location).getHost().toLowerCase(Locale.ROOT);
+                if (!o.allowedRedirectHosts().contains(host)) {
+                    a.done(Outcome.SKIPPED, "302 to " + location + " refused: redirect to host " + host
+                            + " needs consent (--allow-redirect " + host + "), as Outlook prompts");
+                    return Optional.empty();
+                }
+                a.done(Outcome.ACCEPTED, "302 to " + location + " (consented: --allow-redirect " + host + ")");
+                return Optional.of(location);
+            } catch (StepFailure e) {
+                a.done(Outcome.FAILED, e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        /** One POST of the request, answering 401s with the credentials when the host may receive them. */
+        private Next post(DiscoveryMethod method, String url) {
+            AttemptBuilder a = new AttemptBuilder(method, url);
+            URI uri;
+            try {
+                uri = new URI(url);
+                if (uri.getHost() == null) {
+                    throw new URISyntaxException(url, "no host");
+                }
+            } catch (URISyntaxException e) {
+                a.done(Outcome.FAILED, "url: " + url + " is invalid (expected: an absolute https URL)");
+                return new Next.MoveOn();
+            }
+            byte[] body = PoxCodec.writeRequest(AutodiscoverRequest.forEmail(email));
+            HttpConnection c = null;
+            try {
+                c = connect(a, uri);
+                HttpConnection.Response r = a.exchange(c, HttpMethod.POST, uri, null, body);
+                int legs = 0;
+                String host = uri.getHost().toLowerCase(Locale.ROOT);
+                while (r.status() == 401 && o.credentials().isPresent() && legs < o.credentials().get().maxLegs()) {
+                    if (!mayReceiveCredentials(host)) {
+                        a.done(Outcome.FAILED, "http status: 401; credentials withheld from " + host + " outside "
+                                + userDomain + " (consent: --allow-redirect " + host + ")");
+                        return new Next.MoveOn();
+                    }
+                    Optional<String> auth = o.credentials().get().answer(r.all("WWW-Authenticate"));
+                    if (auth.isEmpty()) {
+                        break;
+                    }
+                    legs++;
+                    if (!c.isOpen() || "close".equalsIgnoreCase(r.first("Connection"))) {
+                        c.close();
+                        c = connect(a, uri);
+                    }
+                    r = a.exchange(c, HttpMethod.POST, uri, auth.get(), body);
+                }
+                return evaluate(a, r);
+            } catch (StepFailure e) {
+                a.done(Outcome.FAILED, e.getMessage());
+                return new Next.MoveOn();
+            } finally {
+                if (c != null) {
+                    c.close();
+                }
+            }
+        }
+
+        private Next evaluate(AttemptBuilder a, HttpConnection.Response r) {
+            int status = r.status();
+            if (status == 302 || status == 301) {
+                String location = r.first("Location");
+                if (location == null) {
+                    a.done(Outcome.FAILED, "http status: " + status + " without Location (expected: 200)");
+                    return new Next.MoveOn();
+                }
+                a.done(Outcome.ACCEPTED, "http " + status + " redirect to " + location);
+                return new Next.RedirectUrl(location, "HTTP " + status);
+            }
+            if (status == 401) {
+                a.done(Outcome.FAILED, o.credentials().isPresent()
+                        ? "http status: 401 Unauthorized; credentials rejected (expected: 200)"
+                        : "http status: 401 Unauthorized; no credentials configured (expected: 200)");
+                return new Next.MoveOn();
+            }
+            if (status != 200) {
+                a.done(Outcome.FAILED, "http status: " + status + " (expected: 200)");
+                return new Next.MoveOn();
+            }
+            AutodiscoverResponse resp;
+            try {
+                resp = PoxCodec.readResponse(r.body());
+            } catch (PoxParseException e) {
+                a.done(Outcome.SKIPPED, "junk answer: " + e.getMessage());
+                return new Next.MoveOn();
+            }
+            if (resp.error().isPresent()) {
+                AutodiscoverError err = resp.error().get();
+                String text = "ErrorCode " + err.errorCode().value() + err.message().map(m -> " " + m).orElse("");
+                lastError = Optional.of(text);
+                a.done(Outcome.FAILED, "autodiscover error: " + text + " (expected: settings)");
+                return new Next.MoveOn();
+            }
+            Account acc = resp.account().orElseThrow();
+            if (acc.action() == Action.REDIRECT_ADDR) {
+                String to = acc.redirectAddr().orElseThrow();
+                if (to.lastIndexOf('@') < 1) {
+                    a.done(Outcome.FAILED, "RedirectAddr: " + to + " (expected: an SMTP address)");
+                    return new Next.MoveOn();
+                }
+                a.done(Outcome.ACCEPTED, "redirectAddr to " + to);
+                return new Next.RedirectAddr(to);
+            }
+            if (acc.action() == Action.REDIRECT_URL) {
+                String to = acc.redirectUrl().orElseThrow();
+                a.done(Outcome.ACCEPTED, "redirectUrl to " + to);
+                return new Next.RedirectUrl(to, "RedirectUrl");
+            }
+            a.done(Outcome.ACCEPTED, "settings: " + acc.protocols().stream().map(Protocol::type)
+                    .map(t -> t.wireName()).collect(Collectors.joining(", ")));
+            return new Next.Settings(resp, a.url);
+        }
+
+        private HttpConnection connect(AttemptBuilder a, URI uri) throws StepFailure {
+            boolean tls = "https".equalsIgnoreCase(uri.getScheme());
+            int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+            String host = uri.getHost();
+            NameResolver.Resolved res = names.resolve(stripBrackets(host), port);
+            a.dnsAnswer = res.answer();
+            a.connectedTo = res.address().getAddress().getHostAddress() + ":" + port;
+            Optional<RecordingTrustManager> trust = tls
+                    ? Optional.of(new RecordingTrustManager(RecordingTrustManager.base(o.trustAnchorsPem(), o.insecure())))
+                    : Optional.empty();
+            HttpConnection.Partial partial = new HttpConnection.Partial();
+            try {
+                return HttpConnection.open(group, res.address(), stripBrackets(host), port, trust, o.stepTimeout(),
+                        partial);
+            } finally {
+                a.tcpConnectMillis = partial.connectMillis;
+                a.tls = partial.tls;
+            }
+        }
+
+        /** Counts one redirection; false when the budget of {@value DiscoveryOptions#MAX_REDIRECTS} is spent. */
+        private boolean countRedirect() {
+            if (redirects >= DiscoveryOptions.MAX_REDIRECTS) {
+                return false;
+            }
+            redirects++;
+            return true;
+        }
+
+        private boolean mayReceiveCredentials(String host) {
+            String h = host.toLowerCase(Locale.ROOT);
+            return h.equals(userDomain) || h.endsWith("." + userDomain) || o.allowedRedirectHosts().contains(h);
+        }
+
+        private void skipped(DiscoveryMethod m, String url, String reason) {
+            attempts.add(new Attempt(m, url, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    List.of(), 0, Outcome.SKIPPED, reason));
+        }
+
+        private String tooManyRedirects() {
+            return "redirections: more than " + DiscoveryOptions.MAX_REDIRECTS + " (expected: <= "
+                    + DiscoveryOptions.MAX_REDIRECTS + ")";
+        }
+
+        /** Collects one attempt's facts; {@link #done} appends it to the run. */
+        private final class AttemptBuilder {
+            final DiscoveryMethod method;
+            final String url;
+            final long start = System.nanoTime();
+            final List<HttpTranscript> http = new ArrayList<>();
+            String dnsAnswer;
+            String connectedTo;
+            Long tcpConnectMillis;
+            TlsInfo tls;
+
+            AttemptBuilder(DiscoveryMethod method, String url) {
+                this.method = method;
+                this.url = url;
+            }
+
+            HttpConnection.Response exchange(HttpConnection c, HttpMethod m, URI uri, String authorization,
+                    byte[] body) throws StepFailure {
+                List<Map.Entry<String, String>> headers = new ArrayList<>();
+                boolean tls = "https".equalsIgnoreCase(uri.getScheme());
+                int port = uri.getPort();
+                boolean defaultPort = port < 0 || tls && port == 443 || !tls && port == 80;
+                headers.add(Map.entry("Host", uri.getHost() + (defaultPort ? "" : ":" + port)));
+                headers.add(Map.entry("User-Agent", USER_AGENT));
+                headers.add(Map.entry("Connection", "keep-alive"));
+                if (m == HttpMethod.POST) {
+                    headers.add(Map.entry("Content-Type", "text/xml; charset=utf-8"));
+                }
+                headers.add(Map.entry("Content-Length", Integer.toString(body.length)));
+                if (authorization != null) {
+                    headers.add(Map.entry("Authorization", authorization));
+                }
+                String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+                if (uri.getRawQuery() != null) {
+                    target += "?" + uri.getRawQuery();
+                }
+                HttpConnection.Response r = null;
+                try {
+                    r = c.exchange(m, target, headers, body, o.stepTimeout());
+                    return r;
+                } finally {
+                    http.add(new HttpTranscript(m.name(), uri.toString(), redactHeaders(headers),
+                            redact(new String(body, StandardCharsets.UTF_8)), r == null ? 0 : r.status(),
+                            r == null ? List.of() : r.headers(),
+                            r == null ? "" : redact(bodyText(r.body()))));
+                }
+            }
+
+            void done(Outcome outcome, String reason) {
+                attempts.add(new Attempt(method, url, Optional.ofNullable(dnsAnswer), Optional.ofNullable(connectedTo),
+                        Optional.ofNullable(tcpConnectMillis), Optional.ofNullable(tls), http, millisSince(start),
+                        outcome, reason));
+            }
+        }
+
+        private List<Map.Entry<String, String>> redactHeaders(List<Map.Entry<String, String>> headers) {
+            List<Map.Entry<String, String>> out = new ArrayList<>();
+            for (Map.Entry<String, String> h : headers) {
+                if (h.getKey().equalsIgnoreCase("Authorization")) {
+                    String v = h.getValue();
+                    int sp = v.indexOf(' ');
+                    out.add(Map.entry(h.getKey(), (sp > 0 ? v.substring(0, sp) : "") + " [redacted]"));
+                } else {
+                    out.add(h);
+                }
+            }
+            return out;
+        }
+
+        private String redact(String text) {
+            String out = text;
+            if (o.credentials().isPresent()) {
+                for (String secret : o.credentials().get().secrets()) {
+                    if (!secret.isEmpty()) {
+                        out = out.replace(secret, "[redacted]");
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Why a redirect target is refused, or empty when it is an https URL ending in the Autodiscover path. */
+    static Optional<String> invalidTarget(String url) {
+        String expected = " (expected: an https URL ending in " + PATH + ")";
+        URI u;
+        try {
+            u = new URI(url);
+        } catch (URISyntaxException e) {
+            return Optional.of("redirect target: " + url + " is not a URL" + expected);
+        }
+        if (!"https".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+            return Optional.of("redirect target: " + url + expected);
+        }
+        String path = u.getPath() == null ? "" : u.getPath().toLowerCase(Locale.ROOT);
+        if (!path.endsWith(PATH)) {
+            return Optional.of("redirect target: " + url + expected);
+        }
+        return Optional.empty();
+    }
+
+    private static String port(int port, int defaultPort) {
+        return port == defaultPort ? "" : ":" + port;
+    }
+
+    private static String stripBrackets(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static String bodyText(byte[] body) {
+        int n = Math.min(body.length, BODY_TEXT_LIMIT);
+        String s = new String(body, 0, n, StandardCharsets.UTF_8);
+        return body.length > n ? s + "…[" + (body.length - n) + " more bytes]" : s;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.anywhere.autodiscover.discovery;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything one discovery run needs. Build with {@link #builder(String)}.
+ *
+ * @param emailAddress the address to discover settings for
+ * @param credentials what to answer a 401 with; empty sends no credentials
+ * @param resolveOverrides curl-like {@code --resolve}: {@code host:port} (lower case) to the address to connect to,
+ *        consulted before DNS
+ * @param dnsServer the DNS server dnsjava queries (A, AAAA, SRV); empty uses the system resolver
+ * @param trustAnchorsPem a PEM file of CA certificates to trust instead of the JDK's; empty uses the JDK's
+ * @param insecure accept any server certificate (still recorded); for labs only
+ * @param excluded the discovery methods not to run, like Outlook's {@code Exclude*} values
+ * @param allowedRedirectHosts hosts the user consented to be redirected to (and to send credentials to), like
+ *        Outlook's {@code RedirectServers}; lower case
+ * @param stepTimeout the limit for each DNS query, TCP connect, TLS handshake and HTTP response (default 10 s)
+ * @param httpsPort the port for the HTTPS candidates (443; tests use a high port)
+ * @param httpPort the port for the HTTP redirect GET (80; tests use a high port)
+ * @param scp where to look up service connection points; empty skips SCP
+ */
+public record DiscoveryOptions(String emailAddress, Optional<Credentials> credentials,
+        Map<String, InetAddress> resolveOverrides, Optional<InetSocketAddress> dnsServer,
+        Optional<Path> trustAnchorsPem, boolean insecure, Set<DiscoveryMethod> excluded,
+        Set<String> allowedRedirectHosts, Duration stepTimeout, int httpsPort, int httpPort,
+        Optional<ScpSettings> scp) {
+
+    /** Outlook and [MS-OXDSCLI] stop after this many redirections. */
+    public static final int MAX_REDIRECTS = 10;
+
+    public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(10);
+
+    public DiscoveryOptions {
+        Objects.requireNonNull(emailAddress, "emailAddress");
+        int at = emailAddress.lastIndexOf('@');
+        if (at < 1 || at == emailAddress.length() - 1) {
+            throw new IllegalArgumentException("email address: " + emailAddress + " (expected: local@domain)");
+        }
+        Objects.requireNonNull(credentials, "credentials");
+        resolveOverrides = Map.copyOf(resolveOverrides);
+        Objects.requireNonNull(dnsServer, "dnsServer");
+        Objects.requireNonNull(trustAnchorsPem, "trustAnchorsPem");
+        excluded = excluded.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(excluded));
+        allowedRedirectHosts = Set.copyOf(allowedRedirectHosts);
+        Objects.requireNonNull(stepTimeout, "stepTimeout");
+        if (stepTimeout.isNegative() || stepTimeout.isZero()) {
+            throw new IllegalArgumentException("step timeout: " + stepTimeout + " (expected: > 0)");
+        }
+        checkPort("https port", httpsPort);
+        checkPort("http port", httpPort);
+        Objects.requireNonNull(scp, "scp");
+    }
+
+    private static void checkPort(String what, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(what + ": " + port + " (expected: 1..65535)");
+        }
+    }
+
+    public static Builder builder(String emailAddress) {
+        return new Builder(emailAddress);
+    }
+
+    /** The domain part of the email address, lower case. */
+    public String domain() {
+        return emailAddress.substring(emailAddress.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    }
+
+    public boolean runs(DiscoveryMethod method) {
+        return !excluded.contains(method);
+    }
+
+    /** Builder; every switch defaults to Outlook's behaviour with nothing excluded. */
+    public static final class Builder {
+        private String emailAddress;
+        private Credentials credentials;
+        private final Map<String, InetAddress> resolve = new LinkedHashMap<>();
+        private InetSocketAddress dnsServer;
+        private Path trustAnchorsPem;
+        private boolean insecure;
+        private final Set<DiscoveryMethod> excluded = EnumSet.noneOf(DiscoveryMethod.class);
+        private final Set<String> allowedRedirectHosts = new LinkedHashSet<>();
+        private Duration stepTimeout = DEFAULT_STEP_TIMEOUT;
+        private int httpsPort = 443;
+        private int httpPort = 80;
+        private ScpSettings scp;
+
+        private Builder(String emailAddress) {
+            this.emailAddress = emailAddress;
+        }
+
+        public Builder emailAddress(String v) { emailAddress = v; return this; }
+        public Builder credentials(Credentials v) { credentials = v; return this; }
+        public Builder dnsServer(InetSocketAddress v) { dnsServer = v; return this; }
+        public Builder trustAnchorsPem(Path v) { trustAnchorsPem = v; return this; }
+        public Builder insecure(boolean v) { insecure = v; return this; }
+        public Builder stepTimeout(Duration v) { stepTimeout = v; return this; }
+        public Builder httpsPort(int v) { httpsPort = v; return this; }
+        public Builder httpPort(int v) { httpPort = v; return this; }
+        public Builder scp(ScpSettings v) { scp = v; return this; }
+        public Builder exclude(DiscoveryMethod m) { excluded.add(m); return this; }
+        public Builder excludeScpLookup() { return exclude(DiscoveryMethod.SCP); }
+        public Builder excludeHttpsRootDomain() { return exclude(DiscoveryMethod.HTTPS_ROOT_DOMAIN); }
+        public Builder excludeHttpsAutoDiscoverDomain() { return exclude(DiscoveryMethod.HTTPS_AUTODISCOVER_DOMAIN); }
+        public Builder excludeHttpRedirect() { return exclude(DiscoveryMethod.HTTP_REDIRECT); }
+        public Builder excludeSrvRecord() { return exclude(DiscoveryMethod.SRV_RECORD); }
+
+        /** Consent to redirects to {@code host} (and to sending it credentials), like {@code --allow-redirect}. */
+        public Builder allowRedirect(String host) {
+            allowedRedirectHosts.add(host.toLowerCase(Locale.ROOT));
+            return this;
+        }
+
+        public Builder resolve(String host, int port, InetAddress address) {
+            resolve.put(host.toLowerCase(Locale.ROOT) + ":" + port, address);
+            return this;
+        }
+
+        /**
+         * Parses curl's {@code --resolve HOST:PORT:ADDR} ({@code ADDR} may be an IPv6 literal, bracketed or not).
+         * No name resolution happens: ADDR must be a literal.
+         */
+        public Builder resolve(String spec) {
+            int first = spec.indexOf(':');
+            int second = first < 0 ? -1 : spec.indexOf(':', first + 1);
+            if (first < 1 || second < 0) {
+                throw new IllegalArgumentException("--resolve: " + spec + " (expected: HOST:PORT:ADDR)");
+            }
+            String host = spec.substring(0, first);
+            int port;
+            try {
+                port = Integer.parseInt(spec.substring(first + 1, second));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--resolve port: " + spec + " (expected: HOST:PORT:ADDR)");
+            }
+            String addr = spec.substring(second + 1);
+            if (addr.startsWith("[") && addr.endsWith("]")) {
+                addr = addr.substring(1, addr.length() - 1);
+            }
+            if (!addr.matches("[0-9a-fA-F:.]+")) {
+                throw new IllegalArgumentException("--resolve address: " + addr + " (expected: an IP literal)");
+            }
+            try {
+                return resolve(host, port, InetAddress.getByName(addr)); // a literal: no lookup happens
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("--resolve address: " + addr + " (expected: an IP literal)", e);
+            }
+        }
+
+        public DiscoveryOptions build() {
+            return new DiscoveryOptions(emailAddress, Optional.ofNullable(credentials), resolve,
+                    Optional.ofNullable(dnsServer), Optional.ofNullable(trustAnchorsPem), insecure, excluded,
+                    allowedRedirectHosts, stepTimeout, httpsPort, httpPort, Optional.ofNullable(scp));
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.anywhere.autodiscover.discovery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Remembers the chain the server presented, then lets the real trust manager decide (with HTTPS host-name
+ * verification, set on the engine). The chain is recorded even when validation fails, so the analyzer can show it.
+ */
+final class RecordingTrustManager extends X509ExtendedTrustManager {
+
+    private final X509ExtendedTrustManager delegate;
+    private volatile List<X509Certificate> chain = List.of();
+
+    RecordingTrustManager(X509ExtendedTrustManager delegate) {
+        this.delegate = delegate;
+    }
+
+    List<X509Certificate> chain() {
+        return chain;
+    }
+
+    /** The trust decision for the options: insecure, the PEM anchors, or the JDK's default anchors. */
+    static X509ExtendedTrustManager base(Optional<Path> pem, boolean insecure) throws StepFailure {
+        if (insecure) {
+            return new AcceptAll();
+        }
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            if (pem.isPresent()) {
+                KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+                ks.load(null, null);
+                try (InputStream in = Files.newInputStream(pem.get())) {
+                    int i = 0;
+                    for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                        ks.setCertificateEntry("anchor-" + i++, c);
+                    }
+                    if (i == 0) {
+                        throw new StepFailure("trust anchors: no certificate in " + pem.get() + " (expected: PEM)");
+                    }
+                }
+                tmf.init(ks);
+            } else {
+                tmf.init((KeyStore) null);
+            }
+            for (TrustManager tm : tmf.getTrustManagers()) {
+                if (tm instanceof X509ExtendedTrustManager x) {
+                    return x;
+                }
+            }
+            throw new StepFailure("trust anchors: no X.509 trust manager (expected: one)");
+        } catch (IOException | GeneralSecurityException e) {
+            throw new StepFailure("trust anchors: " + e.getMessage() + " (expected: a readable PEM CA file)", e);
+        }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String authType, SSLEngine engine)
+            throws java.security.cert.CertificateException {
+        chain = List.of(c);
+        delegate.checkServerTrusted(c, authType, engine);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String authType, Socket socket)
+            throws java.security.cert.CertificateException {
+        chain = List.of(c);
+        delegate.checkServerTrusted(c, authType, socket);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String authType)
+            throws java.security.cert.CertificateException {
+        chain = List.of(c);
+        delegate.checkServerTrusted(c, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String authType, SSLEngine engine)
+            throws java.security.cert.CertificateException {
+        delegate.checkClientTrusted(c, authType, engine);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String authType, Socket socket)
+            throws java.security.cert.CertificateException {
+        delegate.checkClientTrusted(c, authType, socket);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String authType)
+            throws java.security.cert.CertificateException {
+        delegate.checkClientTrusted(c, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return delegate.getAcceptedIssuers();
+    }
+
+    /** {@code --insecure}: every chain is accepted (and still recorded by the wrapper). */
+    private static final class AcceptAll extends X509ExtendedTrustManager {
+        @Override public void checkClientTrusted(X509Certificate[] c, String a, Socket s) { }
+        @Override public void checkServerTrusted(X509Certificate[] c, String a, Socket s) { }
+        @Override public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) { }
+        @Override public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) { }
+        @Override public void checkClientTrusted(X509Certificate[] c, String a) { }
+        @Override public void checkServerTrusted(X509Certificate[] c, String a) { }
+        @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.anywhere.autodiscover.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DiscoveryOptionsTest {
+
+    @Test
+    void curlResolveSyntax() throws Exception {
+        DiscoveryOptions o = DiscoveryOptions.builder("franky@FranksWeb.org").resolve("oa.frankysweb.org:443:127.0.0.1")
+                .resolve("autodiscover.frankysweb.org:8443:[::1]").build();
+        assertThat(o.domain()).isEqualTo("franksweb.org");
+        assertThat(o.resolveOverrides()).containsEntry("oa.frankysweb.org:443", InetAddress.getByName("127.0.0.1"))
+                .containsEntry("autodiscover.frankysweb.org:8443", InetAddress.getByName("::1"));
+        assertThat(o.stepTimeout()).isEqualTo(DiscoveryOptions.DEFAULT_STEP_TIMEOUT);
+        assertThat(o.httpsPort()).isEqualTo(443);
+        assertThat(o.httpPort()).isEqualTo(80);
+    }
+
+    @Test
+    void badInputIsRefusedWithReason() {
+        assertThatThrownBy(() -> DiscoveryOptions.builder("nobody").build())
+                .hasMessage("email address: nobody (expected: local@domain)");
+        assertThatThrownBy(() -> DiscoveryOptions.builder("a@b.c").resolve("host:443"))
+                .hasMessage("--resolve: host:443 (expected: HOST:PORT:ADDR)");
+        assertThatThrownBy(() -> DiscoveryOptions.builder("a@b.c").resolve("host:443:evil.example"))
+                .hasMessage("--resolve address: evil.example (expected: an IP literal)");
+        assertThatThrownBy(() -> DiscoveryOptions.builder("a@b.c").httpsPort(0).build())
+                .hasMessage("https port: 0 (expected: 1..65535)");
+    }
+
+    @Test
+    void redirectTargetsMustBeHttpsAutodiscoverUrls() {
+        assertThat(AutodiscoverClient.invalidTarget("https://mail.example.org/Autodiscover/Autodiscover.xml")).isEmpty();
+        assertThat(AutodiscoverClient.invalidTarget("http://mail.example.org/autodiscover/autodiscover.xml"))
+                .isPresent();
+        assertThat(AutodiscoverClient.invalidTarget("https://mail.example.org/evil")).contains(
+                "redirect target: https://mail.example.org/evil (expected: an https URL ending in "
+                        + "/autodiscover/autodiscover.xml)");
+    }
+
+    @Test
+    void basicCredentialsAnswerOnlyBasicAndHideThePassword() {
+        BasicCredentials c = new BasicCredentials("franky", "pw");
+        assertThat(c.answer(List.of("Negotiate", "NTLM"))).isEmpty();
+        assertThat(c.answer(List.of("NTLM", "Basic realm=\"x\""))).contains("Basic ZnJhbmt5OnB3");
+        assertThat(c.toString()).doesNotContain("pw\"").isEqualTo("BasicCredentials[user=franky, password=[redacted]]");
+        assertThat(c.secrets()).containsExactly("pw", "ZnJhbmt5OnB3");
+    }
+}

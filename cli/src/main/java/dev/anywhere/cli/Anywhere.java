@@ -1,0 +1,65 @@
+package dev.anywhere.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code anywhere} command. */
+@Command(name = "anywhere", mixinStandardHelpOptions = true, versionProvider = Anywhere.Version.class,
+        description = "Outlook Anywhere (RPC over HTTP) rebuilt, with the analyzer that tells you why it does not work.",
+        subcommands = {LabCommand.class, OaCommand.class, ProviderCommand.class, DirectoryCommand.class,
+                ServiceHostCommand.class, GatewayCommand.class, EventsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:healthy / done", "1:findings (warnings or failures)", "2:usage error", "3:internal error"})
+public final class Anywhere {
+
+    public static final int OK = 0;
+    public static final int FINDINGS = 1;
+    public static final int USAGE = 2;
+    public static final int INTERNAL = 3;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests use it with their own writers. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Anywhere());
+        cl.setExecutionExceptionHandler(Anywhere::onException);
+        cl.setParameterExceptionHandler(Anywhere::onParameterException);
+        return cl;
+    }
+
+    /** A usage error: one line saying what is wrong, one saying where to read more. */
+    private static int onParameterException(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("anywhere: " + e.getMessage());
+        err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+        err.flush();
+        return USAGE;
+    }
+
+    private static int onException(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cl.getErr();
+        if (e instanceof UserError u) {
+            err.println("anywhere: " + u.getMessage());
+            err.flush();
+            return u.exitCode();
+        }
+        err.println("anywhere: internal error: " + e);
+        if (Boolean.getBoolean("anywhere.debug")) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return INTERNAL;
+    }
+
+    /** Prints the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Anywhere.class.getPackage().getImplementationVersion();
+            return new String[] {"anywhere " + (v == null ? "development build" : v)};
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.anywhere.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anywhere.server.configurator.Durations;
+import dev.anywhere.server.events.Event;
+import dev.anywhere.server.events.EventLog;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The configurator's application log. */
+@Command(name = "events", mixinStandardHelpOptions = true, description = "Show the configurator's events (source "
+        + "'MSExchange RPC Over HTTP Autoconfig'), oldest first. docs/events.md explains every ID.")
+final class EventsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data directory.")
+    Path dataDir;
+
+    @Option(names = "--id", paramLabel = "N", description = "Only this event ID.")
+    Integer id;
+
+    @Option(names = "--since", paramLabel = "DURATION|TIME", description = "Only events newer than e.g. 1h or 2026-11-26T10:00:00Z.")
+    String since;
+
+    @Option(names = "--format", paramLabel = "table|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    String format = "table";
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals("table") && !format.equals("json")) {
+            throw UserError.usage("--format: '" + format + "' (expected: table or json)");
+        }
+        Instant from = since == null ? Instant.MIN : since(since);
+        List<Event> events = new EventLog(dataDir).read(e -> (id == null || e.id().id() == id) && e.time().isAfter(from));
+        var out = spec.commandLine().getOut();
+        if (format.equals("json")) {
+            ObjectMapper json = new ObjectMapper();
+            ArrayNode arr = json.createArrayNode();
+            for (Event e : events) {
+                ObjectNode n = arr.addObject();
+                n.put("time", e.time().toString()).put("id", e.id().id()).put("name", e.id().symbolicName())
+                        .put("level", e.level().name()).put("message", e.message());
+                e.data().forEach(n.putObject("data")::put);
+            }
+            out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(arr));
+        } else {
+            for (Event e : events) {
+                out.printf("%s  %-11s %4d %-30s %s%n", e.time(), e.level(), e.id().id(), e.id().symbolicName(), e.message());
+            }
+            if (events.isEmpty()) {
+                out.println("No events" + (id != null || since != null ? " match." : " yet."));
+            }
+        }
+        return Anywhere.OK;
+    }
+
+    static Instant since(String value) {
+        try {
+            return Instant.now().minus(Durations.parse(value));
+        } catch (IllegalArgumentException notADuration) {
+            try {
+                return Instant.parse(value);
+            } catch (DateTimeParseException e) {
+                throw UserError.usage("--since: '" + value + "' (expected: a duration such as 1h or a time such as 2026-11-26T10:00:00Z)");
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.anywhere.cli;
+
+import dev.anywhere.directory.SiteDirectory;
+import dev.anywhere.server.configurator.LocalRoles;
+import dev.anywhere.server.gateway.AdminServer;
+import dev.anywhere.server.gateway.CredentialVerifier;
+import dev.anywhere.server.gateway.DirectoryCredentials;
+import dev.anywhere.server.gateway.Gateway;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** EX1's HTTPS front end. */
+@Command(name = "gateway", mixinStandardHelpOptions = true, description = "Run the gateway: /rpc/rpcproxy.dll on HTTPS (and plain "
+        + "HTTP when the applied configuration says SSL offloading), following the configurator's /rpc configuration without restarts.")
+final class GatewayCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DirectoryOptions directory;
+
+    @Option(names = "--server", paramLabel = "NAME", description = "This server's name (default: ${DEFAULT-VALUE}).")
+    String server = "EX1";
+
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data directory (shared with the service host).")
+    Path dataDir;
+
+    @Option(names = "--listen", paramLabel = "ADDR:PORT", description = "Where to listen (default: ${DEFAULT-VALUE}).")
+    String listen = LabAddresses.EX1 + ":" + LabAddresses.port(443);
+
+    @Option(names = "--cert", paramLabel = "PEM", description = "Certificate chain (PEM). Without it the gateway speaks plain HTTP only.")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "PEM", description = "Private key of --cert (PKCS#8 PEM).")
+    Path key;
+
+    @Option(names = "--admin-listen", paramLabel = "ADDR:PORT", description = "Where /health and /metrics are served (default: ${DEFAULT-VALUE}).")
+    String adminListen = "127.0.0.1:0";
+
+    @Option(names = "--realm", paramLabel = "NAME", description = "The Basic realm (default: ${DEFAULT-VALUE}).")
+    String realm = "oa.frankysweb.org";
+
+    @Override
+    public Integer call() throws Exception {
+        if ((cert == null) != (key == null)) {
+            throw UserError.usage("--cert and --key go together");
+        }
+        Optional<SslContext> tls = Optional.empty();
+        if (cert != null) {
+            for (Path p : new Path[] {cert, key}) {
+                if (!Files.isReadable(p)) {
+                    throw UserError.usage("cannot read " + p);
+                }
+            }
+            tls = Optional.of(SslContextBuilder.forServer(cert.toFile(), key.toFile()).build());
+        }
+        SiteDirectory dir = null;
+        CredentialVerifier credentials = CredentialVerifier.NONE;
+        try {
+            directory.password();
+            dir = directory.open();
+            credentials = new DirectoryCredentials(dir);
+        } catch (UserError e) {
+            spec.commandLine().getErr().println("anywhere: warning: " + e.getMessage() + "; every logon will be refused.");
+        }
+        LocalRoles.register(dataDir, true, false);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gateway gateway = Gateway.start(new Gateway.Options(dataDir, server, Roles.address("--listen", listen), tls, credentials, realm,
+                Gateway.ntlmIdentity(server, dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB)), metrics);
+        AdminServer admin = AdminServer.start(Roles.address("--admin-listen", adminListen), metrics,
+                () -> "{\"status\":\"UP\",\"rpcEnabled\":" + gateway.config().current().enabled() + "}");
+        var out = spec.commandLine().getOut();
+        out.printf("Gateway for %s on %s (%s); /health and /metrics on http://%s:%d. Ctrl-C stops it.%n", server, gateway.address(),
+                tls.isPresent() ? "HTTPS, and HTTP when SSL offloading" : "plain HTTP only", admin.address().getHostString(),
+                admin.address().getPort());
+        out.flush();
+        SiteDirectory opened = dir;
+        Roles.runUntilInterrupted(admin, gateway, () -> {
+            if (opened != null) {
+                opened.close();
+            }
+        });
+        return Anywhere.OK;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.anywhere.cli;
+
+import dev.anywhere.directory.model.AuthenticationMethod;
+import dev.anywhere.directory.model.ClientAuthenticationMethod;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Parsing of administrator input into directory values, each failure one clear usage error. */
+final class Inputs {
+
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    private Inputs() {
+    }
+
+    /** A DNS host name as Exchange accepts it for ExternalHostname (RFC 1123 labels, at most 253 characters). */
+    static String hostname(String option, String value) {
+        String h = value.trim().toLowerCase(Locale.ROOT);
+        boolean ok = !h.isEmpty() && h.length() <= 253 && !h.endsWith(".");
+        if (ok) {
+            for (String label : h.split("\\.", -1)) {
+                ok &= LABEL.matcher(label).matches();
+            }
+        }
+        if (!ok) {
+            throw UserError.usage(option + ": '" + value + "' is not a host name (expected: a DNS name such as oa.frankysweb.org)");
+        }
+        return h;
+    }
+
+    static ClientAuthenticationMethod clientAuth(String option, String value) {
+        return ClientAuthenticationMethod.parse(value)
+                .filter(c -> c != ClientAuthenticationMethod.NEGO_EX)
+                .orElseThrow(() -> UserError.usage(option + ": unknown method '" + value + "' (expected: basic, ntlm or negotiate)"));
+    }
+
+    static Set<AuthenticationMethod> iisAuth(String option, String value) {
+        EnumSet<AuthenticationMethod> set = EnumSet.noneOf(AuthenticationMethod.class);
+        for (String part : value.split(",")) {
+            String p = part.trim();
+            AuthenticationMethod m = AuthenticationMethod.parse(p)
+                    .filter(a -> a == AuthenticationMethod.BASIC || a == AuthenticationMethod.NTLM || a == AuthenticationMethod.NEGOTIATE)
+                    .orElseThrow(() -> UserError.usage(option + ": unknown method '" + p + "' (expected: a list of basic, ntlm, negotiate)"));
+            set.add(m);
+        }
+        return set;
+    }
+
+    static boolean bool(String option, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "$true" -> true;
+            case "false", "no", "off", "$false" -> false;
+            default -> throw UserError.usage(option + ": '" + value + "' (expected: true or false)");
+        };
+    }
+}

@@ -1,0 +1,286 @@
+package dev.anywhere.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anywhere.directory.DirectoryException;
+import dev.anywhere.directory.SiteDirectory;
+import dev.anywhere.directory.model.AuthenticationMethod;
+import dev.anywhere.directory.model.ClientAuthenticationMethod;
+import dev.anywhere.directory.model.ExchangeServer;
+import dev.anywhere.directory.model.RpcHttpVirtualDirectory;
+import dev.anywhere.server.config.AppliedConfigFile;
+import dev.anywhere.server.config.HttpAuthScheme;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Outlook Anywhere administration, with the Exchange 2010 cmdlets' parameters, against the directory. */
+@Command(name = "oa", mixinStandardHelpOptions = true, description = "Enable, change, show or disable Outlook Anywhere "
+        + "(Enable-/Set-/Get-/Disable-OutlookAnywhere). Changes go to the directory; the service host applies them.",
+        subcommands = {OaCommand.Enable.class, OaCommand.Change.class, OaCommand.Get.class, OaCommand.Disable.class})
+final class OaCommand {
+
+    /** -ClientAuthenticationMethod/-IISAuthenticationMethods, or -DefaultAuthenticationMethod, never both. */
+    static final class AuthChoice {
+        @ArgGroup(exclusive = false)
+        Custom custom;
+
+        @Option(names = "--default-auth", paramLabel = "METHOD",
+                description = "Sets the client method and IISAuthenticationMethods to this one method.")
+        String defaultAuth;
+    }
+
+    static final class Custom {
+        @Option(names = "--client-auth", paramLabel = "METHOD",
+                description = "What Autodiscover tells Outlook to use: basic, ntlm or negotiate.")
+        String clientAuth;
+
+        @Option(names = "--iis-auth", paramLabel = "LIST",
+                description = "What /rpc offers, e.g. basic,ntlm (default with --client-auth on enable: basic,ntlm).")
+        String iisAuth;
+    }
+
+    abstract static class DirectoryCommandBase implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        DirectoryOptions directory;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            try (SiteDirectory dir = directory.open()) {
+                return run(dir);
+            } catch (DirectoryException e) {
+                throw UserError.unavailable("directory " + directory.url + ": " + e.getMessage());
+            }
+        }
+
+        abstract int run(SiteDirectory dir) throws Exception;
+
+        ExchangeServer server(SiteDirectory dir, String name) {
+            return dir.server(name).filter(ExchangeServer::exchange).orElseThrow(() -> UserError.usage("--server: unknown "
+                    + "Exchange server '" + name + "' (expected one of: " + dir.servers().stream().filter(ExchangeServer::exchange)
+                            .map(ExchangeServer::name).collect(Collectors.joining(", ")) + ")"));
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable Outlook Anywhere for a server (Enable-OutlookAnywhere).")
+    static final class Enable extends DirectoryCommandBase {
+        @Option(names = "--server", required = true, paramLabel = "NAME", description = "The Exchange server, e.g. EX1.")
+        String server;
+
+        @Option(names = "--external-hostname", required = true, paramLabel = "HOST", description = "The public name, e.g. oa.frankysweb.org.")
+        String externalHostname;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        AuthChoice auth;
+
+        @Option(names = "--ssl-offloading", description = "TLS ends in front of the server; /rpc does not require SSL.")
+        boolean sslOffloading;
+
+        @Override
+        int run(SiteDirectory dir) {
+            String host = Inputs.hostname("--external-hostname", externalHostname);
+            ClientAuthenticationMethod client;
+            Set<AuthenticationMethod> iis;
+            if (auth.defaultAuth != null) {
+                client = Inputs.clientAuth("--default-auth", auth.defaultAuth);
+                iis = EnumSet.of(client.method().orElseThrow());
+            } else {
+                if (auth.custom.clientAuth == null) {
+                    throw UserError.usage("--client-auth is required with --iis-auth (or use --default-auth)");
+                }
+                client = Inputs.clientAuth("--client-auth", auth.custom.clientAuth);
+                // Exchange 2010: -ClientAuthenticationMethod without -IISAuthenticationMethods sets IIS to Basic and NTLM.
+                iis = auth.custom.iisAuth == null ? EnumSet.of(AuthenticationMethod.BASIC, AuthenticationMethod.NTLM)
+                        : Inputs.iisAuth("--iis-auth", auth.custom.iisAuth);
+            }
+            ExchangeServer s = server(dir, server);
+            if (dir.rpcVirtualDirectory(s.name()).isPresent()) {
+                throw UserError.usage("Outlook Anywhere is already enabled for " + s.name() + " (use 'anywhere oa set' to change it)");
+            }
+            RpcHttpVirtualDirectory v = new RpcHttpVirtualDirectory(s.name(), 0, Optional.empty(), Optional.empty(), 0, 0)
+                    .withExternalHostname(host).withExternalClientAuthenticationMethod(client)
+                    .withIisAuthenticationMethods(iis).withSslOffloading(sslOffloading);
+            dir.putRpcVirtualDirectory(v);
+            out().printf("Outlook Anywhere enabled for %s: %s, clients use %s, /rpc offers %s, SSL offloading %s.%n",
+                    s.name(), host, client.cmdletName(), names(iis), sslOffloading ? "on" : "off");
+            out().println("The service host applies it within about a second (Exchange: at its next pass, up to 15 minutes).");
+            return Anywhere.OK;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true, description = "Change Outlook Anywhere settings (Set-OutlookAnywhere).")
+    static final class Change extends DirectoryCommandBase {
+        @Option(names = "--server", required = true, paramLabel = "NAME", description = "The Exchange server, e.g. EX1.")
+        String server;
+
+        @Option(names = "--external-hostname", paramLabel = "HOST", description = "The public name.")
+        String externalHostname;
+
+        @ArgGroup(exclusive = true)
+        AuthChoice auth;
+
+        @Option(names = "--ssl-offloading", arity = "1", paramLabel = "true|false", description = "TLS ends in front of the server.")
+        String sslOffloading;
+
+        @Override
+        int run(SiteDirectory dir) {
+            if (externalHostname == null && auth == null && sslOffloading == null) {
+                throw UserError.usage("nothing to set (expected: --external-hostname, --client-auth, --iis-auth, --default-auth or --ssl-offloading)");
+            }
+            String host = externalHostname == null ? null : Inputs.hostname("--external-hostname", externalHostname);
+            Boolean offload = sslOffloading == null ? null : Inputs.bool("--ssl-offloading", sslOffloading);
+            ClientAuthenticationMethod client = null;
+            java.util.Set<AuthenticationMethod> iis = null;
+            if (auth != null && auth.defaultAuth != null) {
+                client = Inputs.clientAuth("--default-auth", auth.defaultAuth);
+                iis = EnumSet.of(client.method().orElseThrow());
+            } else if (auth != null) {
+                client = auth.custom.clientAuth == null ? null : Inputs.clientAuth("--client-auth", auth.custom.clientAuth);
+                iis = auth.custom.iisAuth == null ? null : Inputs.iisAuth("--iis-auth", auth.custom.iisAuth);
+            }
+            ExchangeServer s = server(dir, server);
+            RpcHttpVirtualDirectory v = dir.rpcVirtualDirectory(s.name()).orElseThrow(() -> UserError.usage(
+                    "Outlook Anywhere is not enabled for " + s.name() + " (use 'anywhere oa enable' first)"));
+            if (host != null) {
+                v = v.withExternalHostname(host);
+            }
+            if (client != null) {
+                v = v.withExternalClientAuthenticationMethod(client);
+            }
+            if (iis != null) {
+                v = v.withIisAuthenticationMethods(iis);
+            }
+            if (offload != null) {
+                v = v.withSslOffloading(offload);
+            }
+            dir.putRpcVirtualDirectory(v);
+            out().printf("Outlook Anywhere settings of %s changed in the directory; the service host applies them within about a second.%n", s.name());
+            return Anywhere.OK;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable Outlook Anywhere for a server (Disable-OutlookAnywhere).")
+    static final class Disable extends DirectoryCommandBase {
+        @Option(names = "--server", required = true, paramLabel = "NAME", description = "The Exchange server, e.g. EX1.")
+        String server;
+
+        @Override
+        int run(SiteDirectory dir) {
+            ExchangeServer s = server(dir, server);
+            if (dir.rpcVirtualDirectory(s.name()).isEmpty()) {
+                throw UserError.usage("Outlook Anywhere is not enabled for " + s.name());
+            }
+            dir.removeRpcVirtualDirectory(s.name());
+            out().printf("Outlook Anywhere disabled for %s.%n", s.name());
+            return Anywhere.OK;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show Outlook Anywhere settings: the directory's values "
+            + "beside what the gateway has applied (Get-OutlookAnywhere).")
+    static final class Get extends DirectoryCommandBase {
+        @Option(names = "--server", paramLabel = "NAME", description = "Only this server (default: every Exchange server).")
+        String server;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "The server's data directory, to show the applied /rpc configuration.")
+        Path dataDir;
+
+        @Option(names = "--format", paramLabel = "table|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+        String format = "table";
+
+        private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+        @Override
+        int run(SiteDirectory dir) throws IOException {
+            if (!format.equals("table") && !format.equals("json")) {
+                throw UserError.usage("--format: '" + format + "' (expected: table or json)");
+            }
+            List<ExchangeServer> servers = server == null
+                    ? dir.servers().stream().filter(ExchangeServer::exchange).toList() : List.of(server(dir, server));
+            Optional<AppliedConfigFile.Snapshot> applied = dataDir == null ? Optional.empty() : readApplied(dataDir);
+            ArrayNode rows = JSON.createArrayNode();
+            for (ExchangeServer s : servers) {
+                ObjectNode row = rows.addObject();
+                row.put("Server", s.name());
+                Optional<RpcHttpVirtualDirectory> v = dir.rpcVirtualDirectory(s.name());
+                row.put("Enabled", v.isPresent());
+                v.ifPresent(vd -> {
+                    row.put("ExternalHostname", vd.externalHostname().orElse(""));
+                    row.put("ExternalClientsRequireSsl", vd.externalClientsRequireSsl());
+                    row.put("ClientAuthenticationMethod", vd.externalClientAuthenticationMethod().cmdletName());
+                    row.put("IISAuthenticationMethods", names(vd.iisAuthenticationMethods()));
+                    row.put("SSLOffloading", vd.sslOffloading());
+                });
+                applied.filter(a -> a.config().server().equalsIgnoreCase(s.name())).ifPresent(a -> {
+                    ObjectNode ap = row.putObject("Applied");
+                    ap.put("Enabled", a.config().enabled());
+                    ap.put("Authentication", a.config().authenticationInOrder().stream().map(HttpAuthScheme::token)
+                            .collect(Collectors.joining(", ")));
+                    ap.put("RequireSsl", a.config().requireSsl());
+                    ap.put("ValidPorts", a.config().validPorts().toString());
+                    ap.put("Generation", a.generation());
+                    ap.put("AppliedAt", a.appliedAt().toString());
+                    ap.put("EditedByHand", !a.writtenByConfigurator());
+                });
+            }
+            if (format.equals("json")) {
+                out().println(JSON.writeValueAsString(rows));
+            } else {
+                printTable(rows);
+            }
+            return Anywhere.OK;
+        }
+
+        private static Optional<AppliedConfigFile.Snapshot> readApplied(Path dataDir) throws IOException {
+            try {
+                return new AppliedConfigFile(dataDir).read();
+            } catch (AppliedConfigFile.InvalidConfigException e) {
+                throw UserError.unavailable("applied configuration: " + e.getMessage());
+            }
+        }
+
+        private void printTable(ArrayNode rows) {
+            for (var row : rows) {
+                List<String[]> lines = new ArrayList<>();
+                row.fields().forEachRemaining(f -> {
+                    if (f.getValue().isObject()) {
+                        f.getValue().fields().forEachRemaining(g -> lines.add(new String[] {"Applied." + g.getKey(), g.getValue().asText()}));
+                    } else {
+                        lines.add(new String[] {f.getKey(), f.getValue().asText()});
+                    }
+                });
+                int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0);
+                for (String[] l : lines) {
+                    out().printf("%-" + width + "s : %s%n", l[0], l[1]);
+                }
+                out().println();
+            }
+        }
+    }
+
+    static String names(java.util.Set<AuthenticationMethod> methods) {
+        return EnumSet.copyOf(methods).stream().map(AuthenticationMethod::cmdletName).collect(Collectors.joining(", "));
+    }
+}

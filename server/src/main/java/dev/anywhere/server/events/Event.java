@@ -1,0 +1,37 @@
+package dev.anywhere.server.events;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One application-log entry of the configurator.
+ *
+ * @param time when it was written
+ * @param id the catalogue entry
+ * @param message what happened, in words an administrator understands
+ * @param data the event's insertion strings by name (item, old, new, …), in a stable order
+ */
+public record Event(Instant time, EventId id, String message, Map<String, String> data) {
+
+    public Event {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(message, "message");
+        data = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data));
+    }
+
+    public EventLevel level() {
+        return id.level();
+    }
+
+    /** An event whose data is the usual change triple: which item, its old value and its new value. */
+    public static Event change(Instant time, EventId id, String item, String oldValue, String newValue, String message) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("item", item);
+        data.put("old", oldValue);
+        data.put("new", newValue);
+        return new Event(time, id, message, data);
+    }
+}

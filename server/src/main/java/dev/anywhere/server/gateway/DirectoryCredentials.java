@@ -1,0 +1,45 @@
+package dev.anywhere.server.gateway;
+
+import dev.anywhere.directory.DirectoryException;
+import dev.anywhere.directory.SiteDirectory;
+import dev.anywhere.directory.model.Mailbox;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Verifies credentials against the site directory, as IIS verifies them against Active Directory. */
+public final class DirectoryCredentials implements CredentialVerifier {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectoryCredentials.class);
+
+    private final SiteDirectory directory;
+
+    public DirectoryCredentials(SiteDirectory directory) {
+        this.directory = directory;
+    }
+
+    @Override
+    public Optional<String> verifyPassword(String logonName, String password) {
+        try {
+            Optional<Mailbox> m = directory.mailboxByLogonName(logonName);
+            if (m.isPresent() && !password.isEmpty() && directory.verifyPassword(m.get(), password)) {
+                return Optional.of(directory.site().netbiosDomain() + "\\" + m.get().samAccountName());
+            }
+        } catch (DirectoryException e) {
+            // The client only ever learns "401": which part failed is for the server's log, without the password.
+            log.warn("gateway: cannot verify the logon of '{}' against the directory: {}", logonName, e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<byte[]> ntHash(String domain, String user) {
+        try {
+            String logon = domain == null || domain.isEmpty() ? user : domain + "\\" + user;
+            return directory.mailboxByLogonName(logon).flatMap(directory::ntHash);
+        } catch (DirectoryException e) {
+            log.warn("gateway: cannot read the NT hash of '{}\\{}': {}", domain, user, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.anywhere.server.gateway;
+
+import dev.anywhere.rpc.ntlm.ServerIdentity;
+import dev.anywhere.server.config.AppliedConfigFile;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.OptionalSslHandler;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * EX1's HTTPS front end: {@code /rpc/rpcproxy.dll} following the applied /rpc configuration. One listener speaks
+ * TLS and, for SSL offloading, plain HTTP (told apart by the first bytes); whether plain requests are served is the
+ * configuration's {@code requireSsl}, as IIS's sslFlags decide it.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    /** How to run a gateway. */
+    public record Options(Path dataDir, String server, InetSocketAddress listen, Optional<SslContext> tls,
+            CredentialVerifier credentials, String realm, ServerIdentity ntlmIdentity) {
+    }
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final AppliedConfigWatcher config;
+    private final Channel channel;
+
+    private Gateway(Options options, MeterRegistry metrics) throws InterruptedException {
+        this.config = new AppliedConfigWatcher(new AppliedConfigFile(options.dataDir()), options.server());
+        Gauge.builder("anywhere.gateway.config.reloads", config, AppliedConfigWatcher::reloads).register(metrics);
+        Gauge.builder("anywhere.gateway.rpc.enabled", config, c -> c.current().enabled() ? 1 : 0).register(metrics);
+        HttpAuthenticator authenticator = new HttpAuthenticator(options.credentials(), options.realm(), options.ntlmIdentity());
+        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        try {
+            this.channel = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            options.tls().ifPresent(tls -> ch.pipeline().addLast(new OptionalSslHandler(tls)));
+                            ch.pipeline().addLast(new HttpServerCodec());
+                            ch.pipeline().addLast(new GatewayHandler(config, authenticator, metrics));
+                        }
+                    })
+                    .bind(options.listen()).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        log.info("gateway: listening on {} ({})", channel.localAddress(), options.tls().isPresent() ? "HTTPS and HTTP" : "HTTP only");
+    }
+
+    /** The names the NTLM challenge announces for a server of the site: EX1, FRANKYSWEB, ex1.frankysweb.local. */
+    public static ServerIdentity ntlmIdentity(String server, dev.anywhere.directory.SiteInfo site) {
+        String upper = server.toUpperCase(java.util.Locale.ROOT);
+        return new ServerIdentity(upper, site.netbiosDomain(), server.toLowerCase(java.util.Locale.ROOT) + "." + site.dnsDomain(),
+                site.dnsDomain(), site.dnsDomain());
+    }
+
+    public static Gateway start(Options options, MeterRegistry metrics) throws InterruptedException {
+        return new Gateway(options, metrics);
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public AppliedConfigWatcher config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+        config.close();
+        boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.anywhere.server.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/** The gateway's fixed responses, with the status lines and headers IIS and RpcProxy use. */
+final class HttpResponses {
+
+    static final String SERVER = "Anywhere";
+
+    private HttpResponses() {
+    }
+
+    static FullHttpResponse text(HttpVersion version, HttpResponseStatus status, String body) {
+        ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(version, status, content);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        r.headers().set(HttpHeaderNames.SERVER, SERVER);
+        return r;
+    }
+
+    static FullHttpResponse status(HttpResponseStatus status, String body) {
+        return text(HttpVersion.HTTP_1_1, status, body);
+    }
+
+    /**
+     * The RPC proxy's error: {@code HTTP/1.0 503 RPC Error: 6ba}.
+     *
+     * @see [MS-RPCH] 2.1.2.1.3 Error responses (HTTP-Version SHOULD be 1.0; reason phrase "RPC Error: " hex)
+     */
+    static FullHttpResponse rpcError(int win32Error) {
+        String reason = "RPC Error: " + Integer.toHexString(win32Error);
+        return text(HttpVersion.HTTP_1_0, new HttpResponseStatus(503, reason), reason + "\r\n");
+    }
+
+    /** Sends the response and keeps the connection, or closes it after the write. */
+    static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}
