@@ -19,10 +19,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,17 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
         subcommands = {OaCommand.Enable.class, OaCommand.Change.class, OaCommand.Get.class, OaCommand.Disable.class})
 final class OaCommand {
 
-    /** -ClientAuthenticationMethod/-IISAuthenticationMethods, or -DefaultAuthenticationMethod, never both. */
-    static final class AuthChoice {
-        @ArgGroup(exclusive = false)
-        Custom custom;
-
-        @Option(names = "--default-auth", paramLabel = "METHOD",
-                description = "Sets the client method and IISAuthenticationMethods to this one method.")
-        String defaultAuth;
-    }
-
-    static final class Custom {
+    /** -ClientAuthenticationMethod and -IISAuthenticationMethods, or -DefaultAuthenticationMethod, never both. */
+    static final class AuthOptions {
         @Option(names = "--client-auth", paramLabel = "METHOD",
                 description = "What Autodiscover tells Outlook to use: basic, ntlm or negotiate.")
         String clientAuth;
@@ -53,6 +42,32 @@ final class OaCommand {
         @Option(names = "--iis-auth", paramLabel = "LIST",
                 description = "What /rpc offers, e.g. basic,ntlm (default with --client-auth on enable: basic,ntlm).")
         String iisAuth;
+
+        @Option(names = "--default-auth", paramLabel = "METHOD",
+                description = "Sets the client method and IISAuthenticationMethods to this one method.")
+        String defaultAuth;
+
+        boolean any() {
+            return clientAuth != null || iisAuth != null || defaultAuth != null;
+        }
+
+        /** Validates the combination; Exchange's parameter sets make -DefaultAuthenticationMethod exclusive. */
+        void check() {
+            if (defaultAuth != null && (clientAuth != null || iisAuth != null)) {
+                throw UserError.usage("--default-auth sets both the client and the IIS methods; do not combine it with "
+                        + "--client-auth or --iis-auth");
+            }
+        }
+
+        ClientAuthenticationMethod client() {
+            return defaultAuth != null ? Inputs.clientAuth("--default-auth", defaultAuth)
+                    : clientAuth == null ? null : Inputs.clientAuth("--client-auth", clientAuth);
+        }
+
+        java.util.Set<AuthenticationMethod> iis() {
+            return defaultAuth != null ? EnumSet.of(client().method().orElseThrow())
+                    : iisAuth == null ? null : Inputs.iisAuth("--iis-auth", iisAuth);
+        }
     }
 
     abstract static class DirectoryCommandBase implements Callable<Integer> {
@@ -92,8 +107,8 @@ final class OaCommand {
         @Option(names = "--external-hostname", required = true, paramLabel = "HOST", description = "The public name, e.g. oa.frankysweb.org.")
         String externalHostname;
 
-        @ArgGroup(exclusive = true, multiplicity = "1")
-        AuthChoice auth;
+        @Mixin
+        AuthOptions auth;
 
         @Option(names = "--ssl-offloading", description = "TLS ends in front of the server; /rpc does not require SSL.")
         boolean sslOffloading;
@@ -101,19 +116,15 @@ final class OaCommand {
         @Override
         int run(SiteDirectory dir) {
             String host = Inputs.hostname("--external-hostname", externalHostname);
-            ClientAuthenticationMethod client;
-            Set<AuthenticationMethod> iis;
-            if (auth.defaultAuth != null) {
-                client = Inputs.clientAuth("--default-auth", auth.defaultAuth);
-                iis = EnumSet.of(client.method().orElseThrow());
-            } else {
-                if (auth.custom.clientAuth == null) {
-                    throw UserError.usage("--client-auth is required with --iis-auth (or use --default-auth)");
-                }
-                client = Inputs.clientAuth("--client-auth", auth.custom.clientAuth);
+            auth.check();
+            if (auth.defaultAuth == null && auth.clientAuth == null) {
+                throw UserError.usage("--client-auth or --default-auth is required");
+            }
+            ClientAuthenticationMethod client = auth.client();
+            java.util.Set<AuthenticationMethod> iis = auth.iis();
+            if (iis == null) {
                 // Exchange 2010: -ClientAuthenticationMethod without -IISAuthenticationMethods sets IIS to Basic and NTLM.
-                iis = auth.custom.iisAuth == null ? EnumSet.of(AuthenticationMethod.BASIC, AuthenticationMethod.NTLM)
-                        : Inputs.iisAuth("--iis-auth", auth.custom.iisAuth);
+                iis = EnumSet.of(AuthenticationMethod.BASIC, AuthenticationMethod.NTLM);
             }
             ExchangeServer s = server(dir, server);
             if (dir.rpcVirtualDirectory(s.name()).isPresent()) {
@@ -138,28 +149,22 @@ final class OaCommand {
         @Option(names = "--external-hostname", paramLabel = "HOST", description = "The public name.")
         String externalHostname;
 
-        @ArgGroup(exclusive = true)
-        AuthChoice auth;
+        @Mixin
+        AuthOptions auth;
 
         @Option(names = "--ssl-offloading", arity = "1", paramLabel = "true|false", description = "TLS ends in front of the server.")
         String sslOffloading;
 
         @Override
         int run(SiteDirectory dir) {
-            if (externalHostname == null && auth == null && sslOffloading == null) {
+            if (externalHostname == null && !auth.any() && sslOffloading == null) {
                 throw UserError.usage("nothing to set (expected: --external-hostname, --client-auth, --iis-auth, --default-auth or --ssl-offloading)");
             }
             String host = externalHostname == null ? null : Inputs.hostname("--external-hostname", externalHostname);
             Boolean offload = sslOffloading == null ? null : Inputs.bool("--ssl-offloading", sslOffloading);
-            ClientAuthenticationMethod client = null;
-            java.util.Set<AuthenticationMethod> iis = null;
-            if (auth != null && auth.defaultAuth != null) {
-                client = Inputs.clientAuth("--default-auth", auth.defaultAuth);
-                iis = EnumSet.of(client.method().orElseThrow());
-            } else if (auth != null) {
-                client = auth.custom.clientAuth == null ? null : Inputs.clientAuth("--client-auth", auth.custom.clientAuth);
-                iis = auth.custom.iisAuth == null ? null : Inputs.iisAuth("--iis-auth", auth.custom.iisAuth);
-            }
+            auth.check();
+            ClientAuthenticationMethod client = auth.client();
+            java.util.Set<AuthenticationMethod> iis = auth.iis();
             ExchangeServer s = server(dir, server);
             RpcHttpVirtualDirectory v = dir.rpcVirtualDirectory(s.name()).orElseThrow(() -> UserError.usage(
                     "Outlook Anywhere is not enabled for " + s.name() + " (use 'anywhere oa enable' first)"));
