@@ -17,6 +17,7 @@ import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ public final class Gateway implements AutoCloseable {
         Gauge.builder("anywhere.gateway.config.reloads", config, AppliedConfigWatcher::reloads).register(metrics);
         Gauge.builder("anywhere.gateway.rpc.enabled", config, c -> c.current().enabled() ? 1 : 0).register(metrics);
         HttpAuthenticator authenticator = new HttpAuthenticator(options.credentials(), options.realm(), options.ntlmIdentity());
+        List<GatewayRoute> routes = List.of(new RpcProxyRoute(config, authenticator));
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         try {
@@ -56,7 +58,7 @@ public final class Gateway implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             options.tls().ifPresent(tls -> ch.pipeline().addLast(new OptionalSslHandler(tls)));
                             ch.pipeline().addLast(new HttpServerCodec());
-                            ch.pipeline().addLast(new GatewayHandler(config, authenticator, metrics));
+                            ch.pipeline().addLast(new GatewayHandler(routes, metrics));
                         }
                     })
                     .bind(options.listen()).sync().channel();

@@ -1,0 +1,71 @@
+package dev.anywhere.server.gateway;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
+
+/** What the routes share about one TCP connection: its authentication state, TLS, and how to refuse. */
+final class GatewayConnection {
+
+    /** Bodies up to this size are read and dropped to keep the connection after a refusal. */
+    static final long DRAIN_LIMIT = 64 * 1024;
+
+    private final HttpAuthenticator.Connection auth = new HttpAuthenticator.Connection();
+    private final MeterRegistry metrics;
+
+    GatewayConnection(MeterRegistry metrics) {
+        this.metrics = metrics;
+    }
+
+    HttpAuthenticator.Connection auth() {
+        return auth;
+    }
+
+    MeterRegistry metrics() {
+        return metrics;
+    }
+
+    static boolean tls(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(SslHandler.class) != null;
+    }
+
+    void count(String route, String outcome) {
+        metrics.counter("anywhere.gateway.requests", "route", route, "outcome", outcome).increment();
+    }
+
+    /** Answers a request without serving it; keeps the connection only when its body is small enough to drop. */
+    RequestBody refuse(ChannelHandlerContext ctx, HttpRequest request, String route, String outcome, FullHttpResponse response) {
+        // Without Content-Length or Transfer-Encoding a request has no body (RFC 9110 8.6).
+        long length = request.headers().contains(HttpHeaderNames.CONTENT_LENGTH) ? contentLength(request)
+                : HttpUtil.isTransferEncodingChunked(request) ? -1 : 0;
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && length >= 0 && length <= DRAIN_LIMIT
+                && response.protocolVersion().equals(HttpVersion.HTTP_1_1) && response.status().code() != 503;
+        count(route, outcome);
+        HttpResponses.send(ctx, response, keepAlive);
+        return RequestBody.DISCARD;
+    }
+
+    RequestBody notFound(ChannelHandlerContext ctx, HttpRequest request) {
+        return refuse(ctx, request, "none", "not_found", HttpResponses.status(HttpResponseStatus.NOT_FOUND, "not found\r\n"));
+    }
+
+    /** The Content-Length as a number, or -1 when absent or not a plain decimal. */
+    static long contentLength(HttpRequest request) {
+        String value = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (value == null || value.isEmpty() || value.length() > 12) {
+            return -1;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (!Character.isDigit(value.charAt(i))) {
+                return -1;
+            }
+        }
+        return Long.parseLong(value);
+    }
+}

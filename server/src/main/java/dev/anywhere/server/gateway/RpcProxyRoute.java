@@ -1,0 +1,135 @@
+package dev.anywhere.server.gateway;
+
+import dev.anywhere.server.config.RpcVdirConfig;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /rpc/rpcproxy.dll} and {@code /rpcwithcert/rpcproxy.dll}: RpcProxy's answers, following the applied /rpc
+ * configuration.
+ *
+ * @see [MS-RPCH] 3.2.3.5 RPC over HTTP proxy: message processing
+ */
+final class RpcProxyRoute implements GatewayRoute {
+
+    static final HttpMethod RPC_IN_DATA = HttpMethod.valueOf("RPC_IN_DATA");
+    static final HttpMethod RPC_OUT_DATA = HttpMethod.valueOf("RPC_OUT_DATA");
+    /** RPC_S_SERVER_UNAVAILABLE, what RpcProxy says for a target it may not or cannot reach. */
+    static final int RPC_S_SERVER_UNAVAILABLE = 0x6ba;
+    /** The RTS Echo PDU: flags ECHO (0x0040), no commands. @see [MS-RPCH] 2.2.4.47 Echo Response */
+    static final byte[] ECHO_PDU = {5, 0, 20, 3, 16, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0};
+    private static final String ROUTE = "rpc";
+
+    private static final Logger log = LoggerFactory.getLogger(RpcProxyRoute.class);
+
+    private final AppliedConfigWatcher config;
+    private final HttpAuthenticator authenticator;
+
+    RpcProxyRoute(AppliedConfigWatcher config, HttpAuthenticator authenticator) {
+        this.config = config;
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public boolean owns(String path) {
+        return path.equals("/rpc/rpcproxy.dll") || path.equals("/rpcwithcert/rpcproxy.dll");
+    }
+
+    @Override
+    public RequestBody begin(ChannelHandlerContext ctx, HttpRequest request, GatewayConnection connection) {
+        RpcVdirConfig applied = config.current();
+        if (!applied.enabled()) {
+            return connection.refuse(ctx, request, ROUTE, "disabled", HttpResponses.status(HttpResponseStatus.NOT_FOUND,
+                    "Outlook Anywhere is not enabled on this server\r\n"));
+        }
+        boolean tls = GatewayConnection.tls(ctx);
+        if (applied.requireSsl() && !tls) {
+            // IIS answers 403.4 when the virtual directory requires SSL and the request came in plain.
+            return connection.refuse(ctx, request, ROUTE, "ssl_required", HttpResponses.status(HttpResponseStatus.FORBIDDEN,
+                    "403.4 Forbidden: SSL is required to view this resource\r\n"));
+        }
+        boolean inData = request.method().equals(RPC_IN_DATA);
+        if (!inData && !request.method().equals(RPC_OUT_DATA)) {
+            FullHttpResponse r = HttpResponses.status(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    "method " + request.method() + " is not allowed (expected: RPC_IN_DATA or RPC_OUT_DATA)\r\n");
+            r.headers().set(HttpHeaderNames.ALLOW, "RPC_IN_DATA, RPC_OUT_DATA");
+            return connection.refuse(ctx, request, ROUTE, "method_not_allowed", r);
+        }
+        long length = GatewayConnection.contentLength(request);
+        if (length < 0) {
+            return connection.refuse(ctx, request, ROUTE, "bad_length", HttpResponses.status(HttpResponseStatus.BAD_REQUEST,
+                    "content-length: " + Optional.ofNullable(request.headers().get(HttpHeaderNames.CONTENT_LENGTH)).orElse("absent")
+                            + " (expected: 0..16 for echo, 76 or 120 for RPC_OUT_DATA, 128 KiB..2 GiB for RPC_IN_DATA)\r\n"));
+        }
+        HttpAuthenticator.Result auth = authenticator.authenticate(request, applied.authentication(), connection.auth());
+        if (auth instanceof HttpAuthenticator.Challenge challenge) {
+            FullHttpResponse r = HttpResponses.status(HttpResponseStatus.UNAUTHORIZED, "");
+            challenge.wwwAuthenticate().forEach(v -> r.headers().add(HttpHeaderNames.WWW_AUTHENTICATE, v));
+            return connection.refuse(ctx, request, ROUTE, "unauthorized", r);
+        }
+        Optional<RpcProxyRequest> kind = RpcProxyRequest.classify(inData, length);
+        if (kind.isEmpty()) {
+            return connection.refuse(ctx, request, ROUTE, "bad_length", HttpResponses.status(HttpResponseStatus.BAD_REQUEST, "content-length: " + length
+                    + " (expected: 0..16 for echo, 76 or 120 for RPC_OUT_DATA, 128 KiB..2 GiB for RPC_IN_DATA)\r\n"));
+        }
+        if (kind.get() == RpcProxyRequest.ECHO) {
+            connection.count(ROUTE, "echo");
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (length == 0) {
+                sendEcho(ctx, keepAlive);
+                return RequestBody.DISCARD;
+            }
+            sendContinueIfExpected(ctx, request);
+            // The body is opaque (the analyzer sends f8 e8 18 08): answer when it ends, never parse it.
+            return (c, content) -> {
+                if (content instanceof LastHttpContent) {
+                    sendEcho(c, keepAlive);
+                }
+            };
+        }
+        String query = GatewayHandler.queryOf(request.uri());
+        Optional<RpcProxyRequest.Target> target = RpcProxyRequest.Target.parse(query);
+        if (target.isEmpty()) {
+            return connection.refuse(ctx, request, ROUTE, "bad_target", HttpResponses.status(HttpResponseStatus.BAD_REQUEST,
+                    "query: '" + query + "' (expected: server:port)\r\n"));
+        }
+        if (!applied.validPorts().permits(target.get().server(), target.get().port())) {
+            log.info("gateway: refused {}:{} for {}: not in ValidPorts", target.get().server(), target.get().port(),
+                    ((HttpAuthenticator.Authenticated) auth).user());
+            return connection.refuse(ctx, request, ROUTE, "port_refused", HttpResponses.rpcError(RPC_S_SERVER_UNAVAILABLE));
+        }
+        // Relaying IN and OUT channels to the endpoints is the RPC over HTTP proxy's job (see docs/standards.md).
+        log.info("gateway: {} to {}:{} permitted, but this gateway does not relay channels yet", kind.get(),
+                target.get().server(), target.get().port());
+        return connection.refuse(ctx, request, ROUTE, "not_relayed", HttpResponses.rpcError(RPC_S_SERVER_UNAVAILABLE));
+        }
+
+    private static void sendEcho(ChannelHandlerContext ctx, boolean keepAlive) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Success"),
+                Unpooled.wrappedBuffer(ECHO_PDU));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/rpc");
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, ECHO_PDU.length);
+        r.headers().set(HttpHeaderNames.SERVER, HttpResponses.SERVER);
+        HttpResponses.send(ctx, r, keepAlive);
+    }
+
+    private static void sendContinueIfExpected(ChannelHandlerContext ctx, HttpRequest request) {
+        if (HttpUtil.is100ContinueExpected(request)) {
+            // Its own write: impacket drops whatever else arrives in the same read as the 100.
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+        }
+    }
+
+}
