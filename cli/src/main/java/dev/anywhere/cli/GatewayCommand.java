@@ -49,8 +49,16 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--admin-listen", paramLabel = "ADDR:PORT", description = "Where /health and /metrics are served (default: ${DEFAULT-VALUE}).")
     String adminListen = "127.0.0.1:0";
 
+    @Option(names = "--endpoints", paramLabel = "ADDR", description = "Where this server's RPC endpoints listen: the server's short name, "
+            + "FQDN and localhost lead there, as EX1's hosts file would (default: ${DEFAULT-VALUE}).")
+    String endpoints = LabAddresses.EX1;
+
     @Option(names = "--realm", paramLabel = "NAME", description = "The Basic realm (default: ${DEFAULT-VALUE}).")
     String realm = "oa.frankysweb.org";
+
+    @Option(names = "--http-listen", paramLabel = "ADDR:PORT", description = "Also answer the Autodiscover HTTP redirect method "
+            + "here (port 80): GET /autodiscover/autodiscover.xml -> 302 to https://autodiscover.<domain>/autodiscover/autodiscover.xml.")
+    String httpListen;
 
     @Override
     public Integer call() throws Exception {
@@ -77,17 +85,35 @@ final class GatewayCommand implements Callable<Integer> {
         }
         LocalRoles.register(dataDir, true, false);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        java.net.InetAddress endpointsAddress = Roles.address("--endpoints", endpoints + ":0").getAddress();
+        String lower = server.toLowerCase(java.util.Locale.ROOT);
+        dev.anywhere.server.gateway.BackendResolver backends = dev.anywhere.server.gateway.BackendResolver.system()
+                .withOverride(endpointsAddress, lower, lower + "." + dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB.dnsDomain(), "localhost");
         Gateway gateway = Gateway.start(new Gateway.Options(dataDir, server, Roles.address("--listen", listen), tls, credentials, realm,
-                Gateway.ntlmIdentity(server, dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB)), metrics);
+                Gateway.ntlmIdentity(server, dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB)).withBackendResolver(backends), metrics);
         AdminServer admin = AdminServer.start(Roles.address("--admin-listen", adminListen), metrics,
                 () -> "{\"status\":\"UP\",\"rpcEnabled\":" + gateway.config().current().enabled() + "}");
+        dev.anywhere.server.autodiscover.AutodiscoverRedirectServer redirect = null;
+        if (httpListen != null) {
+            Optional<String> domain = dir == null ? Optional.empty() : Optional.of(dir.site().smtpDomain());
+            redirect = dev.anywhere.server.autodiscover.AutodiscoverRedirectServer.start(new dev.anywhere.server.autodiscover
+                    .AutodiscoverRedirectServer.Options(Roles.address("--http-listen", httpListen), domain, gateway.address().getPort()));
+        }
         var out = spec.commandLine().getOut();
         out.printf("Gateway for %s on %s (%s); /health and /metrics on http://%s:%d. Ctrl-C stops it.%n", server, gateway.address(),
                 tls.isPresent() ? "HTTPS, and HTTP when SSL offloading" : "plain HTTP only", admin.address().getHostString(),
                 admin.address().getPort());
         out.flush();
+        if (redirect != null) {
+            out.printf("Autodiscover HTTP redirect method on http://%s:%d.%n", redirect.address().getHostString(), redirect.address().getPort());
+            out.flush();
+        }
         SiteDirectory opened = dir;
+        dev.anywhere.server.autodiscover.AutodiscoverRedirectServer port80 = redirect;
         Roles.runUntilInterrupted(admin, gateway, () -> {
+            if (port80 != null) {
+                port80.close();
+            }
             if (opened != null) {
                 opened.close();
             }

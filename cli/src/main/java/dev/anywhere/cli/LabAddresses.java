@@ -1,42 +1,29 @@
 package dev.anywhere.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.anywhere.lab.dns.LabZones;
+import dev.anywhere.lab.topology.PortPolicy;
 
 /**
  * The site's loopback addresses (DESIGN.md §1) and the port policy: real ports when this process may bind below
  * 1024, otherwise every port shifted by {@link #UNPRIVILEGED_OFFSET}, the same on every machine so that commands
- * started separately still find each other.
+ * started separately still find each other. The lab's topology files carry the same policy ({@link PortPolicy}).
  */
 final class LabAddresses {
 
-    static final String DC1 = "127.0.100.250";
-    static final String EX1 = "127.0.100.251";
-    static final int UNPRIVILEGED_OFFSET = 10000;
+    static final String DC1 = LabZones.DC1_ADDRESS;
+    static final String EX1 = LabZones.EX1_ADDRESS;
+    static final int UNPRIVILEGED_OFFSET = PortPolicy.DEFAULT_OFFSET;
 
     private LabAddresses() {
     }
 
     /** The port to use for a well-known port on this machine. */
     static int port(int wellKnown) {
-        return wellKnown < 1024 && !privileged() ? wellKnown + UNPRIVILEGED_OFFSET : wellKnown;
+        return PortPolicy.AUTO.port(wellKnown, !privileged());
     }
 
     static boolean privileged() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    if (line.split("\\s+")[2].equals("0")) {
-                        return true;
-                    }
-                }
-            }
-            String start = Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).trim();
-            return Integer.parseInt(start) <= 53;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return PortPolicy.privileged();
     }
 
     static String defaultDirectoryUrl() {

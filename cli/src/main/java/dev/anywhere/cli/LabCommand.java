@@ -1,10 +1,39 @@
 package dev.anywhere.cli;
 
+import dev.anywhere.analyzer.AnalyzeOptions;
+import dev.anywhere.analyzer.Analyzer;
+import dev.anywhere.analyzer.check.CheckStatus;
+import dev.anywhere.analyzer.report.ConsoleProgress;
+import dev.anywhere.analyzer.report.HtmlReportWriter;
+import dev.anywhere.analyzer.report.Report;
+import dev.anywhere.analyzer.report.TextReportWriter;
+import dev.anywhere.analyzer.report.Vantage;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import dev.anywhere.directory.model.AuthenticationMethod;
 import dev.anywhere.directory.model.ClientAuthenticationMethod;
 import dev.anywhere.directory.model.RpcHttpVirtualDirectory;
 import dev.anywhere.lab.pki.CertificateRequest;
-import dev.anywhere.lab.site.EchoProbe;
+import dev.anywhere.lab.dns.DnsServer;
+import dev.anywhere.lab.dns.ZoneModel;
+import dev.anywhere.lab.dns.ZoneSet;
+import dev.anywhere.lab.site.LabState;
+import dev.anywhere.lab.topology.Passwords;
+import dev.anywhere.lab.topology.PortMap;
+import dev.anywhere.lab.topology.Topology;
+import dev.anywhere.lab.topology.TopologyException;
+import dev.anywhere.server.configurator.ServiceHostSettings;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
 import dev.anywhere.lab.site.LabSite;
 import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
@@ -18,9 +47,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -30,11 +57,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** The main job: the site on loopback, configured, checked as a client would, and stopped. */
-@Command(name = "lab", mixinStandardHelpOptions = true, description = "Bring the frankysweb site up on loopback (DC1 directory, "
-        + "EX1 service host and gateway with a lab certificate), enable Outlook Anywhere, show what the configurator applied "
-        + "and logged, check /rpc/rpcproxy.dll as a client would, and stop.")
+/** The main job: the site on loopback, configured, checked as a client would, and stopped; and its lifecycle commands. */
+@Command(name = "lab", mixinStandardHelpOptions = true, description = "Bring the frankysweb site up on loopback (provider DNS, "
+        + "router, DC1 directory and DNS, EX1 service host and gateway with a lab certificate), enable Outlook Anywhere, show "
+        + "what the configurator applied and logged, check /rpc/rpcproxy.dll as a client on the internet would, and stop.",
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Dns.class,
+                LabCommand.Serve.class})
 final class LabCommand implements Callable<Integer> {
+
+    /** Where {@code lab up}, {@code status} and {@code down} keep the site unless told otherwise. */
+    static final String DEFAULT_DATA_DIR = "data/lab";
 
     @Spec
     CommandSpec spec;
@@ -42,36 +74,40 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the site's data here (default: a temporary directory, removed afterwards).")
     Path dataDir;
 
+    @Option(names = "--topology", paramLabel = "FILE", description = "The site as a topology file (JSON; default: DESIGN.md §1, see docs/lab.md).")
+    Path topologyFile;
+
     @Option(names = "--keep-running", description = "Leave the site running until Ctrl-C.")
     boolean keepRunning;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the analyzer's report as HTML to FILE.")
+    Path reportFile;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("anywhere-lab") : dataDir;
-        String password = "Lab-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
         long t0 = System.nanoTime();
-        LabSite.Options options = new LabSite.Options(dir,
-                Roles.address("dc1", LabAddresses.DC1 + ":" + LabAddresses.port(389)),
-                Roles.address("ex1", LabAddresses.EX1 + ":" + LabAddresses.port(443)), password,
-                dev.anywhere.server.configurator.ServiceHostSettings.DEFAULT_POLL_INTERVAL);
-        if (!LabAddresses.privileged()) {
-            out.printf("Not allowed to bind ports below 1024: every port is shifted by %d (389 -> %d, 443 -> %d).%n",
-                    LabAddresses.UNPRIVILEGED_OFFSET, LabAddresses.port(389), LabAddresses.port(443));
-        }
-        out.println("Starting the site:");
-        out.flush();
         int exit;
-        try (LabSite site = LabSite.start(options, step -> {
-            out.printf("  [%5d ms] %s%n", (System.nanoTime() - t0) / 1_000_000, step);
+        try {
+            LabSite.Plan plan = plan(topologyFile, dir);
+            if (plan.ports().shifted()) {
+                out.printf("Not allowed to bind ports below 1024: every port below 1024 is shifted by %d (53 -> %d, 389 -> %d, 443 -> %d).%n",
+                        plan.ports().offset(), plan.ports().port(53), plan.ports().port(389), plan.ports().port(443));
+            }
+            out.println("Starting the site:");
             out.flush();
-        })) {
-            exit = story(site, out, password);
-            if (keepRunning) {
-                out.printf("%nThe site keeps running (data in %s). Ctrl-C stops it.%n", dir);
+            try (LabSite site = LabSite.start(plan, step -> {
+                out.printf("  [%5d ms] %s%n", (System.nanoTime() - t0) / 1_000_000, step);
                 out.flush();
-                Roles.runUntilInterrupted(site);
+            })) {
+                exit = story(site, out, plan);
+                if (keepRunning) {
+                    out.printf("%nThe site keeps running (data in %s). Ctrl-C stops it.%n", dir);
+                    out.flush();
+                    Roles.runUntilInterrupted(site);
+                }
             }
         } finally {
             if (temporary) {
@@ -82,15 +118,33 @@ final class LabCommand implements Callable<Integer> {
         return exit;
     }
 
-    private int story(LabSite site, PrintWriter out, String password) throws Exception {
-        out.println();
-        out.println("Enabling Outlook Anywhere for EX1 in the directory (anywhere oa enable --server EX1 "
-                + "--external-hostname oa.frankysweb.org --client-auth ntlm --iis-auth basic,ntlm):");
-        long t = System.nanoTime();
+    /** The whole-site plan: the topology (default or file) with its faults applied, this machine's port policy. */
+    static LabSite.Plan plan(Path topologyFile, Path dir) {
+        Topology topology;
+        try {
+            topology = topologyFile == null ? Topology.frankysweb() : Topology.read(topologyFile);
+        } catch (TopologyException e) {
+            throw UserError.usage(e.getMessage());
+        }
+        Topology effective = topology.withFaultsApplied();
+        return new LabSite.Plan(effective, PortMap.of(effective.portPolicy()), dir, Passwords.load(topology, dir),
+                ServiceHostSettings.DEFAULT_POLL_INTERVAL);
+    }
+
+    /** {@code anywhere oa enable --server EX1 --external-hostname oa.frankysweb.org --client-auth ntlm --iis-auth basic,ntlm}. */
+    static void enableOutlookAnywhere(LabSite site) throws Exception {
         site.directory().putRpcVirtualDirectory(new RpcHttpVirtualDirectory("EX1", 0, Optional.empty(), Optional.empty(), 0, 0)
                 .withExternalHostname(CertificateRequest.OA_NAME)
                 .withExternalClientAuthenticationMethod(ClientAuthenticationMethod.NTLM)
                 .withIisAuthenticationMethods(EnumSet.of(AuthenticationMethod.BASIC, AuthenticationMethod.NTLM)));
+    }
+
+    private int story(LabSite site, PrintWriter out, LabSite.Plan plan) throws Exception {
+        out.println();
+        out.println("Enabling Outlook Anywhere for EX1 in the directory (anywhere oa enable --server EX1 "
+                + "--external-hostname oa.frankysweb.org --client-auth ntlm --iis-auth basic,ntlm):");
+        long t = System.nanoTime();
+        enableOutlookAnywhere(site);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!site.gateway().config().current().enabled() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -111,19 +165,52 @@ final class LabCommand implements Callable<Integer> {
         out.printf("%nConfigurator events (anywhere events):%n");
         printEvents(site.ex1Events().readAll(), out);
 
-        out.printf("%nChecking https://%s/rpc/rpcproxy.dll as a client would (lab CA trusted, SNI %s):%n", CertificateRequest.OA_NAME, CertificateRequest.OA_NAME);
-        InetSocketAddress proxy = site.gateway().address();
-        EchoProbe.Answer anonymous = EchoProbe.send(proxy, CertificateRequest.OA_NAME, site.ca().trustAnchors(), Optional.empty());
-        boolean challengeOk = anonymous.status() == 401 && anonymous.wwwAuthenticate().contains("NTLM");
-        out.printf("  %-4s without credentials: %s, offers %s%n", challengeOk ? "ok" : "FAIL", anonymous.statusLine(), anonymous.wwwAuthenticate());
-        EchoProbe.Answer echo = EchoProbe.send(proxy, CertificateRequest.OA_NAME, site.ca().trustAnchors(),
-                Optional.of("FRANKYSWEB\\franky:" + password));
-        boolean echoOk = echo.status() == 200 && echo.bodyLength() == 20;
-        out.printf("  %-4s echo as FRANKYSWEB\\franky (Basic): %s, %d-byte echo PDU%n", echoOk ? "ok" : "FAIL", echo.statusLine(), echo.bodyLength());
-        out.println();
-        out.println("Not yet in this build: relaying RPC channels to the endpoints, Autodiscover, DNS and router, the analyzer.");
+        InetSocketAddress dns = site.providerDns().orElseThrow().address();
+        int httpsPort = plan.ports().port(443);
+        int httpPort = plan.ports().port(80);
+        out.printf("%nAnalyzing as a client on the internet would (anywhere analyze franky@frankysweb.org --user 'FRANKYSWEB\\franky' "
+                + "--dns-server %s:%d --trust %s%s):%n", dns.getAddress().getHostAddress(), dns.getPort(), site.trustBundle(),
+                httpsPort == 443 ? "" : " --https-port " + httpsPort + " --http-port " + httpPort);
         out.flush();
-        return challengeOk && echoOk ? Anywhere.OK : Anywhere.FINDINGS;
+        AnalyzeOptions options = new AnalyzeOptions("franky@frankysweb.org", Optional.of("FRANKYSWEB\\franky"),
+                Optional.of(plan.passwords().of("franky")), List.of(), Optional.of(dns), List.of(site.trustBundle()), Vantage.OUTSIDE,
+                Duration.ofSeconds(10), "en", Optional.empty(), httpsPort, httpPort, List.of(), false);
+        Report report = new Analyzer(options).run(new ConsoleProgress(out));
+        StringWriter text = new StringWriter();
+        new TextReportWriter().write(report, text);
+        out.println();
+        out.print(text);
+        if (reportFile != null) {
+            try (Writer w = Files.newBufferedWriter(reportFile, StandardCharsets.UTF_8)) {
+                new HtmlReportWriter().write(report, w);
+            }
+            out.printf("HTML report: %s%n", reportFile.toAbsolutePath());
+        }
+        out.flush();
+        return report.status() == CheckStatus.PASSED ? Anywhere.OK : Anywhere.FINDINGS;
+    }
+
+    /** The A record of {@code name} from the DNS server at {@code server} (UDP), as a stub resolver would ask. */
+    static Optional<InetAddress> resolve(String name, InetSocketAddress server) {
+        try {
+            SimpleResolver resolver = new SimpleResolver(server);
+            resolver.setTimeout(Duration.ofSeconds(2));
+            Lookup lookup = new Lookup(name, Type.A);
+            lookup.setResolver(resolver);
+            lookup.setCache(null);
+            Record[] answers = lookup.run();
+            if (answers == null) {
+                return Optional.empty();
+            }
+            for (Record r : answers) {
+                if (r instanceof ARecord a) {
+                    return Optional.of(a.getAddress());
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     static void printEvents(List<Event> events, PrintWriter out) {
@@ -149,5 +236,285 @@ final class LabCommand implements Callable<Integer> {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /** Whether something accepts TCP connections on {@code address}. */
+    static boolean listening(InetSocketAddress address) {
+        try (Socket s = new Socket()) {
+            s.connect(address, 300);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static InetSocketAddress socket(String addressPort) {
+        int colon = addressPort.lastIndexOf(':');
+        return new InetSocketAddress(addressPort.substring(0, colon), Integer.parseInt(addressPort.substring(colon + 1)));
+    }
+
+    /** {@code lab up}: the site in a background JVM (this jar and classpath), {@code lab.json} for clients. */
+    @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the site in the background (a separate JVM "
+            + "from this classpath); writes DIR/lab.json (addresses, port map, CA bundle, users) once everything answers.")
+    static final class Up implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR, description = "Data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--topology", paramLabel = "FILE", description = "The site as a topology file (JSON; default: DESIGN.md §1).")
+        Path topologyFile;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for the site (default: ${DEFAULT-VALUE}).")
+        int timeoutSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            Path dir = dataDir.toAbsolutePath();
+            Optional<LabState> running = LabState.read(dir);
+            if (running.isPresent() && ProcessHandle.of(running.get().pid()).map(ProcessHandle::isAlive).orElse(false)) {
+                throw UserError.usage("lab: already running (pid " + running.get().pid() + ", data dir " + dir
+                        + "; expected: anywhere lab down first)");
+            }
+            if (topologyFile != null) {
+                try {
+                    Topology.read(topologyFile);
+                } catch (TopologyException e) {
+                    throw UserError.usage(e.getMessage());
+                }
+            }
+            Files.createDirectories(dir);
+            Files.deleteIfExists(dir.resolve(LabState.FILE_NAME));
+            List<String> command = new java.util.ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("anywhere.lab.classpath", System.getProperty("java.class.path")), Anywhere.class.getName(), "lab", "serve", "--data-dir", dir.toString()));
+            if (topologyFile != null) {
+                command.addAll(List.of("--topology", topologyFile.toAbsolutePath().toString()));
+            }
+            Path log = dir.resolve("lab.log");
+            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            out.printf("Starting the site in the background (pid %d, log %s)", child.pid(), log);
+            out.flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (System.nanoTime() < deadline) {
+                if (!child.isAlive()) {
+                    out.println();
+                    out.println(tail(log, 15));
+                    throw UserError.unavailable("lab up: the site exited with status " + child.exitValue() + " (log " + log + ")");
+                }
+                Optional<LabState> state = LabState.read(dir);
+                if (state.isPresent() && state.get().pid() == child.pid()) {
+                    out.println();
+                    printState(state.get(), out);
+                    out.printf("%nClient settings: %s%nStop it with: anywhere lab down --data-dir %s%n", dir.resolve(LabState.FILE_NAME), dir);
+                    return Anywhere.OK;
+                }
+                out.print('.');
+                out.flush();
+                Thread.sleep(250);
+            }
+            child.destroy();
+            child.waitFor(10, TimeUnit.SECONDS);
+            child.destroyForcibly();
+            throw UserError.unavailable("lab up: not up after " + timeoutSeconds + " s (expected: lab.json; log " + log + ")");
+        }
+    }
+
+    static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    static void printState(LabState s, PrintWriter out) {
+        out.printf("Site %s, pid %d, data %s%n", s.site(), s.pid(), s.dataDir());
+        if (s.portsShifted()) {
+            out.printf("Ports below 1024 shifted by %d: %s%n", s.portOffset(), s.portMap());
+        }
+        s.services().forEach((k, v) -> out.printf("  %-20s %s%n", k, v));
+        out.printf("Router rules: %s%n", s.router());
+        out.printf("Middlebox:    %s%n", s.middlebox());
+        out.printf("CA bundle:    %s%n", s.caBundle());
+        out.printf("DNS server:   %s%n", s.dnsServer());
+        out.printf("Resolve:      %s%n", s.resolve());
+        out.printf("Users:        %s (passwords in %s; anywhere lab status --show-passwords)%n", s.users(), s.passwordsFile());
+    }
+
+    /** {@code lab serve}: what {@code lab up} runs in the background JVM. */
+    @Command(name = "serve", hidden = true, description = "Run the site in this process until SIGTERM (used by lab up).")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR)
+        Path dataDir;
+
+        @Option(names = "--topology", paramLabel = "FILE")
+        Path topologyFile;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = dataDir.toAbsolutePath();
+            LabSite.Plan plan = plan(topologyFile, dir);
+            long t0 = System.nanoTime();
+            LabSite site = LabSite.start(plan, step -> System.out.printf("[%5d ms] %s%n", (System.nanoTime() - t0) / 1_000_000, step));
+            enableOutlookAnywhere(site);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!site.gateway().config().current().enabled() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            LabState state = LabState.of(site, ProcessHandle.current().pid());
+            AutoCloseable stop = () -> {
+                Files.deleteIfExists(dir.resolve(LabState.FILE_NAME));
+                site.close();
+                System.out.println("site stopped");
+            };
+            state.write(dir);
+            System.out.println("site up: " + dir.resolve(LabState.FILE_NAME));
+            System.out.flush();
+            Roles.runUntilInterrupted(stop);
+            return Anywhere.OK;
+        }
+    }
+
+    /** {@code lab down}: stops the background site and checks that nothing listens any more. */
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the site started by lab up; checks that no "
+            + "process or listener is left behind.")
+    static final class Down implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR, description = "Data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            Path dir = dataDir.toAbsolutePath();
+            Optional<LabState> state = LabState.read(dir);
+            if (state.isEmpty()) {
+                out.printf("lab: not running (no %s)%n", dir.resolve(LabState.FILE_NAME));
+                return Anywhere.OK;
+            }
+            Optional<ProcessHandle> process = ProcessHandle.of(state.get().pid());
+            List<ProcessHandle> children = process.map(p -> p.descendants().toList()).orElse(List.of()); // nginx
+            if (process.isPresent() && process.get().isAlive()) {
+                out.printf("Stopping pid %d ...%n", state.get().pid());
+                out.flush();
+                process.get().destroy();
+                try {
+                    process.get().onExit().get(20, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    out.println("  no exit after 20 s: killing it");
+                    process.get().descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.get().destroyForcibly();
+                    process.get().onExit().get(10, TimeUnit.SECONDS);
+                }
+            }
+            for (ProcessHandle child : children) {
+                if (child.isAlive()) {
+                    out.printf("  child process %d still running: killing it%n", child.pid());
+                    child.destroyForcibly();
+                }
+            }
+            Files.deleteIfExists(dir.resolve(LabState.FILE_NAME));
+            List<String> left = state.get().services().entrySet().stream()
+                    .filter(e -> listening(socket(e.getValue()))).map(e -> e.getKey() + " " + e.getValue()).toList();
+            if (!left.isEmpty()) {
+                throw UserError.unavailable("lab down: still listening: " + left + " (expected: nothing)");
+            }
+            out.printf("Site stopped; nothing listens on its %d addresses any more.%n", state.get().services().size());
+            return Anywhere.OK;
+        }
+    }
+
+    /** {@code lab status}: what runs and whether it answers. */
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show what runs (lab.json) and whether each "
+            + "listener answers; exit 0 all up, 1 something down, 3 not running.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR, description = "Data directory (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--show-passwords", description = "Also print the users' passwords.")
+        boolean showPasswords;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            Path dir = dataDir.toAbsolutePath();
+            Optional<LabState> state = LabState.read(dir);
+            if (state.isEmpty()) {
+                out.printf("lab: not running (no %s)%n", dir.resolve(LabState.FILE_NAME));
+                return Anywhere.INTERNAL;
+            }
+            LabState s = state.get();
+            boolean alive = ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false);
+            out.printf("Site %s: pid %d %s, started %s%n", s.site(), s.pid(), alive ? "running" : "NOT RUNNING", s.startedAt());
+            boolean allUp = alive;
+            for (Map.Entry<String, String> e : s.services().entrySet()) {
+                boolean up = listening(socket(e.getValue()));
+                String port = e.getValue().substring(e.getValue().lastIndexOf(':') + 1);
+                boolean expectedDown = e.getKey().startsWith("router/")
+                        && s.router().stream().anyMatch(r -> r.startsWith("tcp/" + port + " (no rule"));
+                allUp &= up || expectedDown;
+                out.printf("  %-4s %-20s %s%s%n", up ? "up" : expectedDown ? "-" : "DOWN", e.getKey(), e.getValue(),
+                        expectedDown && !up ? " (no router rule: absent by fault)" : "");
+            }
+            Optional<InetAddress> oa = resolve(CertificateRequest.OA_NAME, socket(s.dnsServer()));
+            out.printf("  %-4s %s via %s -> %s%n", oa.isPresent() ? "ok" : "FAIL", CertificateRequest.OA_NAME, s.dnsServer(),
+                    oa.map(InetAddress::getHostAddress).orElse("no answer"));
+            if (showPasswords) {
+                Passwords.load(Topology.frankysweb(), dir).byUser().forEach((u, p) -> out.printf("  password %-14s %s%n", u, p));
+            }
+            return alive ? allUp ? Anywhere.OK : Anywhere.FINDINGS : Anywhere.INTERNAL;
+        }
+    }
+
+    /** {@code lab dns}: the lab's DNS server alone, serving one zone file. */
+    @Command(name = "dns", mixinStandardHelpOptions = true, description = "Run the lab's authoritative DNS server alone (UDP and "
+            + "TCP) with one zone file (RFC 1035 master file) until Ctrl-C.")
+    static final class Dns implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--zone-file", paramLabel = "FILE", required = true, description = "The zone (master file).")
+        Path zoneFile;
+
+        @Option(names = "--origin", paramLabel = "NAME", description = "The zone's origin when the file has no $ORIGIN (default: the file name without .zone).")
+        String origin;
+
+        @Option(names = "--listen", paramLabel = "ADDR:PORT", required = true, description = "Where to listen, e.g. 127.0.0.10:53 (10053 without root).")
+        String listen;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            InetSocketAddress address = Roles.address("--listen", listen);
+            if (!Files.isReadable(zoneFile)) {
+                throw UserError.usage("--zone-file: " + zoneFile + " cannot be read (expected: a zone file)");
+            }
+            String name = origin != null ? origin : zoneFile.getFileName().toString().replaceFirst("\\.zone$", "");
+            ZoneModel zone;
+            try {
+                zone = ZoneModel.fromZoneFile(zoneFile, name);
+            } catch (RuntimeException e) {
+                throw UserError.usage(e.getMessage());
+            }
+            try (DnsServer dns = DnsServer.start(address, ZoneSet.of(zone))) {
+                out.printf("DNS server on %s (udp+tcp) serving %s (%d records). Ctrl-C stops it.%n",
+                        dns.address().getAddress().getHostAddress() + ":" + dns.port(), zone.origin(), zone.records().size());
+                out.flush();
+                Roles.runUntilInterrupted(dns);
+            } catch (java.io.UncheckedIOException e) {
+                throw UserError.unavailable(e.getMessage());
+            }
+            return Anywhere.OK;
+        }
     }
 }

@@ -41,6 +41,13 @@ final class PoxCursor implements AutoCloseable {
         f.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
             throw new XMLStreamException("external resource refused: " + systemId);
         });
+        try {
+            // The JDK's reader costs more to build than to parse a request with; the factory is per thread and the
+            // reader is closed after every document, so the JDK may reset and reuse it (same hardened properties).
+            f.setProperty("reuse-instance", Boolean.TRUE);
+        } catch (IllegalArgumentException e) {
+            // another JDK build without the property: one new reader per document
+        }
         return f;
     }
 

@@ -4,10 +4,25 @@ import dev.anywhere.directory.embedded.DirectoryServer;
 import dev.anywhere.directory.ldap.LdapSettings;
 import dev.anywhere.directory.ldap.LdapSiteDirectory;
 import dev.anywhere.directory.ldap.SiteSeed;
+import dev.anywhere.lab.dns.DnsServer;
+import dev.anywhere.lab.dns.ZoneModel;
+import dev.anywhere.lab.dns.ZoneSet;
 import dev.anywhere.lab.pki.CertificateAuthority;
+import dev.anywhere.lab.pki.KeyType;
+import dev.anywhere.lab.pki.Validity;
+import dev.anywhere.lab.router.NginxConfig;
+import dev.anywhere.lab.router.NginxMiddlebox;
+import dev.anywhere.lab.router.Router;
+import dev.anywhere.lab.router.RouterRule;
+import dev.anywhere.lab.topology.Passwords;
+import dev.anywhere.lab.topology.PortMap;
+import dev.anywhere.lab.topology.Topology;
 import dev.anywhere.lab.pki.CertificateRequest;
 import dev.anywhere.lab.pki.IssuedCertificate;
+import dev.anywhere.server.autodiscover.AutodiscoverRedirectServer;
 import dev.anywhere.server.configurator.LocalRoles;
+import dev.anywhere.server.endpoints.RpcEndpoints;
+import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.configurator.ServiceHost;
 import dev.anywhere.server.configurator.ServiceHostSettings;
 import dev.anywhere.server.events.EventLog;
@@ -28,8 +43,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The site's servers in one JVM on loopback: DC1's directory, and EX1's service host and gateway with a certificate
- * from the lab CA. The lab issue grows this into the whole topology (DNS, router, endpoints).
+ * The site's servers in one JVM on loopback. {@link #start(Plan, Consumer)} starts the whole topology (DESIGN.md §1):
+ * the provider's DNS with the public zone, DC1 (directory and internal DNS), EX1 (service host, gateway with a
+ * certificate from the lab CA), the optional nginx middlebox, and the router on the public address; with the
+ * topology's faults already applied. {@link #start(Options, Consumer)} starts DC1's directory and EX1 only (benchmarks).
  */
 public final class LabSite implements AutoCloseable {
 
@@ -49,7 +66,26 @@ public final class LabSite implements AutoCloseable {
         }
     }
 
+    /**
+     * The whole site.
+     *
+     * @param topology the site with its faults applied ({@link Topology#withFaultsApplied()})
+     * @param ports real or shifted ports
+     * @param dataDir everything the site writes: {@code dc1/}, {@code ex1/}, {@code pki/}, {@code nginx/}
+     * @param passwords the users' passwords ({@link Passwords#load})
+     * @param pollInterval the configurator's poll interval
+     */
+    public record Plan(Topology topology, PortMap ports, Path dataDir, Passwords passwords, Duration pollInterval) {
+    }
+
     private final List<AutoCloseable> started = new ArrayList<>();
+    private DnsServer providerDns;
+    private DnsServer internalDns;
+    private Router router;
+    private NginxMiddlebox middlebox;
+    private RpcEndpoints endpoints;
+    private AutodiscoverRedirectServer redirect;
+    private Plan plan;
     private final Path ex1Dir;
     private DirectoryServer directoryServer;
     private LdapSiteDirectory directory;
@@ -70,6 +106,167 @@ public final class LabSite implements AutoCloseable {
         } catch (Exception | Error e) {
             site.close();
             throw e;
+        }
+    }
+
+    /** Starts the whole site of {@code plan}, reporting each step to {@code progress}; on failure stops what started. */
+    public static LabSite start(Plan plan, Consumer<String> progress) throws Exception {
+        LabSite site = new LabSite(new Options(plan.dataDir(), null, null, null, plan.pollInterval()));
+        site.plan = plan;
+        try {
+            site.startSite(plan, progress);
+            return site;
+        } catch (Exception | Error e) {
+            site.close();
+            throw e;
+        }
+    }
+
+    private void startSite(Plan plan, Consumer<String> progress) throws Exception {
+        Topology t = plan.topology();
+        PortMap ports = plan.ports();
+        Path pki = plan.dataDir().resolve("pki");
+        Path caDir = pki.resolve("ca");
+        if (java.nio.file.Files.exists(caDir.resolve("ca.crt"))) {
+            ca = CertificateAuthority.load(caDir);
+            progress.accept("certificate authority: loaded from " + caDir);
+        } else {
+            ca = CertificateAuthority.createLab();
+            ca.save(caDir);
+            progress.accept("certificate authority: created " + CertificateAuthority.LAB_ROOT_SUBJECT);
+        }
+        trustBundle = ca.writeTrustBundle(pki.resolve("lab-ca.pem"));
+        Topology.Certificate spec = t.ex1Certificate();
+        IssuedCertificate cert = ca.issueServerCertificate(CertificateRequest.builder(spec.subject().substring(3))
+                .dnsNames(spec.dnsNames().toArray(String[]::new)).validity(Validity.days(spec.days()))
+                .keyType(KeyType.of(spec.key())).faults(t.certificateFaults()).build());
+        IssuedCertificate.PemFiles pem = cert.writePem(pki, spec.name());
+        progress.accept("certificate authority: issued " + spec.subject() + " " + spec.dnsNames()
+                + (t.certificateFaults().isEmpty() ? "" : " with faults " + t.certificateFaults()));
+
+        providerDns = DnsServer.start(ports.socket(t, "provider-dns", "dns"), zones(t, "provider-dns", ports));
+        started.add(providerDns);
+        progress.accept("provider DNS: " + address(providerDns.address()) + " serving " + providerDns.zones());
+
+        SiteSeed seed = new SiteSeed(SiteSeed.FRANKYSWEB, plan.passwords().byUser(), false);
+        InetSocketAddress ldap = ports.socket(t, "dc1", "ldap");
+        directoryServer = DirectoryServer.start(plan.dataDir().resolve("dc1"), ldap.getAddress(), ldap.getPort(), seed);
+        started.add(directoryServer);
+        internalDns = DnsServer.start(ports.socket(t, "dc1", "dns"), zones(t, "dc1", ports));
+        started.add(internalDns);
+        progress.accept("DC1: directory on " + directoryServer.info().url() + ", DNS " + address(internalDns.address())
+                + " serving " + internalDns.zones());
+        directory = LdapSiteDirectory.connect(LdapSettings.of(directoryServer.info().url(), seed.serviceBindDn(),
+                plan.passwords().of(SiteSeed.SERVICE_ACCOUNT), SiteSeed.FRANKYSWEB));
+        started.add(directory);
+
+        startEx1(plan, pem, progress);
+
+        InetSocketAddress httpsInside = ports.socket(t, "ex1", "https");
+        if (!t.middlebox().equals("none")) {
+            InetSocketAddress listen = ports.socket(t, "middlebox", "https");
+            middlebox = NginxMiddlebox.start(NginxConfig.Profile.of(t.middlebox()), plan.dataDir().resolve("nginx"), listen,
+                    pem.certificateChain(), pem.privateKey(), httpsInside, CertificateRequest.OA_NAME);
+            started.add(middlebox);
+            progress.accept("middlebox: nginx (" + t.middlebox() + ") on " + address(listen) + " -> " + address(httpsInside)
+                    + ", pid " + middlebox.pid());
+        }
+
+        List<RouterRule> rules = new ArrayList<>();
+        int ex1Https = t.host("ex1").flatMap(h -> h.port("https")).orElse(443);
+        for (Topology.RuleChange rule : t.ruleVariants().values()) {
+            int publicPort = ports.port(rule.port());
+            rules.add(switch (rule.variant()) {
+                case "absent" -> RouterRule.absent(publicPort);
+                case "router-page" -> RouterRule.routerPage(publicPort);
+                default -> {
+                    Topology.Target target = t.parseTarget(rule.to());
+                    // the middlebox sits between the router and EX1's HTTPS port
+                    boolean viaMiddlebox = middlebox != null && rule.variant().equals("forward")
+                            && target.host().equals("ex1") && target.port() == ex1Https;
+                    yield RouterRule.forward(publicPort, viaMiddlebox ? middlebox.address() : ports.socket(t, target));
+                }
+            });
+        }
+        router = Router.start(t.address("router"), rules, Optional.of(Router.selfSignedPageCertificate(ca)), ports.port(80));
+        started.add(router);
+        progress.accept("router: " + t.address("router").getHostAddress() + " " + rules);
+    }
+
+    /** The zones {@code server} serves, SOA and NS generated, A values resolved to addresses, SRV ports mapped. */
+    static ZoneSet zones(Topology t, String server, PortMap ports) {
+        List<ZoneModel> models = new ArrayList<>();
+        String serverAddress = t.host(server).orElseThrow().address();
+        for (Topology.Zone z : t.zones()) {
+            if (!z.server().equals(server)) {
+                continue;
+            }
+            boolean hasNs1 = z.records().stream().anyMatch(r -> r.name().equalsIgnoreCase("ns1"));
+            ZoneModel.Builder b = ZoneModel.builder(z.origin()).soa("ns1", "hostmaster", 2026010101L).ns("ns1");
+            if (!hasNs1) {
+                b.a("ns1", serverAddress);
+            }
+            for (Topology.DnsRecord r : z.records()) {
+                switch (r.type()) {
+                    case "A" -> b.a(r.name(), t.addressOf(r.value()));
+                    case "CNAME" -> b.cname(r.name(), r.value());
+                    case "SRV" -> {
+                        String[] p = r.value().trim().split("\\s+");
+                        b.srv(r.name(), Integer.parseInt(p[0]), Integer.parseInt(p[1]), ports.port(Integer.parseInt(p[2])), p[3]);
+                    }
+                    default -> throw new IllegalArgumentException("record type: " + r.type());
+                }
+            }
+            models.add(b.build());
+        }
+        return ZoneSet.of(models);
+    }
+
+    private static String address(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    private void startEx1(Plan plan, IssuedCertificate.PemFiles pem, Consumer<String> progress) throws Exception {
+        Topology t = plan.topology();
+        PortMap ports = plan.ports();
+        InetAddress ex1Address = t.address("ex1");
+        Topology.Host ex1 = t.host("ex1").orElseThrow();
+        List<Integer> rpcPorts = new ArrayList<>();
+        for (String service : List.of("store", "referral", "nspi", "epm-http")) {
+            ex1.port(service).ifPresent(p -> rpcPorts.add(ports.port(p)));
+        }
+        if (!rpcPorts.isEmpty()) {
+            endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(ex1Address).withPorts(rpcPorts));
+            started.add(endpoints);
+            LocalRoles.register(ex1Dir, false, true);
+            progress.accept("EX1: RPC endpoints (ncacn_http) on " + ex1Address.getHostAddress() + " " + endpoints.ports());
+        }
+        LocalRoles.register(ex1Dir, true, false);
+        new ServiceHostSettings(plan.pollInterval(), true).write(ex1Dir);
+        ServiceHost host = new ServiceHost(directory, "EX1", ex1Dir, new EventLog(ex1Dir), Clock.systemUTC(), ServiceHost.Timing.EXCHANGE);
+        host.start();
+        started.add(host);
+        progress.accept("EX1: service host (configurator) running, poll interval " + plan.pollInterval().toMinutes() + " min + change notifications");
+        MeterRegistry metrics = new SimpleMeterRegistry();
+        // EX1's hosts file: its own names lead to its own endpoints, and no name leaves loopback
+        // and, with shifted ports, the port clients ask for (593) reaches where the endpoint listens (10593).
+        java.util.Map<Integer, Integer> translation = new java.util.HashMap<>();
+        for (String service : List.of("store", "referral", "nspi", "epm-http")) {
+            ex1.port(service).filter(p -> ports.port(p) != p).ifPresent(p -> translation.put(p, ports.port(p)));
+        }
+        BackendResolver backends = BackendResolver.of(java.util.Map.of()).withOverride(ex1Address, "ex1", "ex1." + SiteSeed.FRANKYSWEB.dnsDomain(),
+                "localhost").withoutSystemDns().withPortTranslation(translation);
+        gateway = Gateway.start(new Gateway.Options(ex1Dir, "EX1", ports.socket(t, "ex1", "https"),
+                Optional.of(SslContextBuilder.forServer(pem.certificateChain().toFile(), pem.privateKey().toFile()).build()),
+                new DirectoryCredentials(directory), CertificateRequest.OA_NAME, Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB))
+                .withBackendResolver(backends), metrics);
+        started.add(gateway);
+        progress.accept("EX1: gateway on https://" + address(gateway.address()) + " (/rpc/rpcproxy.dll, /autodiscover)");
+        if (ex1.port("http").isPresent()) {
+            redirect = AutodiscoverRedirectServer.start(new AutodiscoverRedirectServer.Options(ports.socket(t, "ex1", "http"),
+                    Optional.of(SiteSeed.FRANKYSWEB.smtpDomain()), gateway.address().getPort()));
+            started.add(redirect);
+            progress.accept("EX1: Autodiscover HTTP redirect on http://" + address(redirect.address()));
         }
     }
 
@@ -110,6 +307,32 @@ public final class LabSite implements AutoCloseable {
         java.util.Map<String, String> all = new java.util.HashMap<>();
         SiteSeed.USERS.forEach(u -> all.put(u, password));
         return all;
+    }
+
+    /** The plan of a whole-site start; empty for {@link #start(Options, Consumer)}. */
+    public Optional<Plan> plan() {
+        return Optional.ofNullable(plan);
+    }
+
+    public Optional<DnsServer> providerDns() {
+        return Optional.ofNullable(providerDns);
+    }
+
+    public Optional<DnsServer> internalDns() {
+        return Optional.ofNullable(internalDns);
+    }
+
+    /** EX1's RPC endpoints, when the site runs them. */
+    public Optional<RpcEndpoints> endpoints() {
+        return Optional.ofNullable(endpoints);
+    }
+
+    public Optional<Router> router() {
+        return Optional.ofNullable(router);
+    }
+
+    public Optional<NginxMiddlebox> middlebox() {
+        return Optional.ofNullable(middlebox);
     }
 
     public LdapSiteDirectory directory() {

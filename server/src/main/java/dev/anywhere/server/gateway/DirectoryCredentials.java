@@ -18,6 +18,11 @@ public final class DirectoryCredentials implements CredentialVerifier {
         this.directory = directory;
     }
 
+    /** The directory the credentials are checked against (the Autodiscover route reads it too). */
+    public SiteDirectory directory() {
+        return directory;
+    }
+
     @Override
     public Optional<String> verifyPassword(String logonName, String password) {
         try {

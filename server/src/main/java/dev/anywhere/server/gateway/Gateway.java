@@ -31,9 +31,28 @@ public final class Gateway implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
-    /** How to run a gateway. */
+    /**
+     * How to run a gateway. {@code backends} resolves the server-name of {@code ?server:port} for the RPC over HTTP
+     * proxy (static overrides, then system DNS); {@code proxy} holds its windows and timeouts.
+     */
     public record Options(Path dataDir, String server, InetSocketAddress listen, Optional<SslContext> tls,
-            CredentialVerifier credentials, String realm, ServerIdentity ntlmIdentity) {
+            CredentialVerifier credentials, String realm, ServerIdentity ntlmIdentity,
+            BackendResolver backends, dev.anywhere.server.gateway.rpch.ProxySettings proxy) {
+
+        /** System DNS for backends and RpcProxy's default windows and timeouts. */
+        public Options(Path dataDir, String server, InetSocketAddress listen, Optional<SslContext> tls,
+                CredentialVerifier credentials, String realm, ServerIdentity ntlmIdentity) {
+            this(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, BackendResolver.system(),
+                    dev.anywhere.server.gateway.rpch.ProxySettings.defaults());
+        }
+
+        public Options withBackendResolver(BackendResolver resolver) {
+            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, resolver, proxy);
+        }
+
+        public Options withProxySettings(dev.anywhere.server.gateway.rpch.ProxySettings settings) {
+            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, backends, settings);
+        }
     }
 
     private final EventLoopGroup boss;
@@ -46,7 +65,9 @@ public final class Gateway implements AutoCloseable {
         Gauge.builder("anywhere.gateway.config.reloads", config, AppliedConfigWatcher::reloads).register(metrics);
         Gauge.builder("anywhere.gateway.rpc.enabled", config, c -> c.current().enabled() ? 1 : 0).register(metrics);
         HttpAuthenticator authenticator = new HttpAuthenticator(options.credentials(), options.realm(), options.ntlmIdentity());
-        List<GatewayRoute> routes = List.of(new RpcProxyRoute(config, authenticator));
+        List<GatewayRoute> routes = List.of(new RpcProxyRoute(config, authenticator,
+                new dev.anywhere.server.gateway.rpch.RpcProxy(options.proxy(), options.backends(),
+                        new dev.anywhere.server.gateway.rpch.ProxyMetrics(metrics))), AutodiscoverRoute.create(options));
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         try {

@@ -1,10 +1,15 @@
 package dev.anywhere.server.gateway;
 
 import dev.anywhere.server.config.RpcVdirConfig;
+import dev.anywhere.server.gateway.rpch.ClientLeg;
+import dev.anywhere.server.gateway.rpch.ProxyChannel;
+import dev.anywhere.server.gateway.rpch.RpcProxy;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -36,10 +41,12 @@ final class RpcProxyRoute implements GatewayRoute {
 
     private final AppliedConfigWatcher config;
     private final HttpAuthenticator authenticator;
+    private final RpcProxy proxy;
 
-    RpcProxyRoute(AppliedConfigWatcher config, HttpAuthenticator authenticator) {
+    RpcProxyRoute(AppliedConfigWatcher config, HttpAuthenticator authenticator, RpcProxy proxy) {
         this.config = config;
         this.authenticator = authenticator;
+        this.proxy = proxy;
     }
 
     @Override
@@ -110,11 +117,52 @@ final class RpcProxyRoute implements GatewayRoute {
                     ((HttpAuthenticator.Authenticated) auth).user());
             return connection.refuse(ctx, request, ROUTE, "port_refused", HttpResponses.rpcError(RPC_S_SERVER_UNAVAILABLE));
         }
-        // Relaying IN and OUT channels to the endpoints is the RPC over HTTP proxy's job (see docs/standards.md).
-        log.info("gateway: {} to {}:{} permitted, but this gateway does not relay channels yet", kind.get(),
-                target.get().server(), target.get().port());
-        return connection.refuse(ctx, request, ROUTE, "not_relayed", HttpResponses.rpcError(RPC_S_SERVER_UNAVAILABLE));
+        sendContinueIfExpected(ctx, request);
+        connection.count(ROUTE, kind.get() == RpcProxyRequest.IN_CHANNEL ? "in_channel" : "out_channel");
+        ClientLeg leg = new RouteLeg(ctx, connection);
+        ProxyChannel channel = kind.get() == RpcProxyRequest.IN_CHANNEL
+                ? proxy.inbound(leg, target.get().server(), target.get().port())
+                : proxy.outbound(leg, target.get().server(), target.get().port(), kind.get() == RpcProxyRequest.OUT_CHANNEL_REPLACEMENT);
+        return new RequestBody() {
+            @Override
+            public void content(ChannelHandlerContext c, HttpContent content) {
+                channel.content(content.content());
+            }
+
+            @Override
+            public void closed() {
+                channel.clientClosed();
+            }
+        };
+    }
+
+    /** The client connection as the proxy state machines see it. */
+    private static final class RouteLeg implements ClientLeg {
+        private final ChannelHandlerContext ctx;
+        private final GatewayConnection connection;
+
+        RouteLeg(ChannelHandlerContext ctx, GatewayConnection connection) {
+            this.ctx = ctx;
+            this.connection = connection;
         }
+
+        @Override
+        public Channel channel() {
+            return ctx.channel();
+        }
+
+        @Override
+        public void refuse(int status, String outcome, String text) {
+            connection.count(ROUTE, outcome);
+            HttpResponses.send(ctx, HttpResponses.status(HttpResponseStatus.valueOf(status), text), false);
+        }
+
+        @Override
+        public void rpcError(int win32Error, String outcome) {
+            connection.count(ROUTE, outcome);
+            HttpResponses.send(ctx, HttpResponses.rpcError(win32Error), false);
+        }
+    }
 
     private static void sendEcho(ChannelHandlerContext ctx, boolean keepAlive) {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Success"),

@@ -1,0 +1,103 @@
+package dev.anywhere.analyzer.check;
+
+import dev.anywhere.analyzer.finding.Finding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Runs a check tree: each body under its own timeout; children only when the body did not fail (otherwise they are
+ * reported as SKIPPED with the reason); independent children concurrently.
+ */
+public final class CheckRunner implements AutoCloseable {
+
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "check");
+        t.setDaemon(true);
+        return t;
+    });
+    private final CheckListener listener;
+    private final Function<String, Finding> timeoutFinding;
+
+    /**
+     * @param listener follows the run
+     * @param timeoutFinding the finding for a step that ran out of time, given the step's title
+     */
+    public CheckRunner(CheckListener listener, Function<String, Finding> timeoutFinding) {
+        this.listener = listener;
+        this.timeoutFinding = timeoutFinding;
+    }
+
+    public CheckResult run(Check root, CheckContext context) {
+        return run(root, context, 0);
+    }
+
+    private CheckResult run(Check check, CheckContext context, int depth) {
+        listener.started(check, depth);
+        long start = System.nanoTime();
+        Outcome outcome = check.body() == null ? Outcome.passed("") : body(check, context);
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        List<CheckResult> children = new ArrayList<>(outcome.results());
+        if (outcome.status() == CheckStatus.FAILED || outcome.status() == CheckStatus.SKIPPED) {
+            String why = outcome.status() == CheckStatus.SKIPPED ? outcome.summary() : "skipped: '" + check.title() + "' failed";
+            for (Check c : check.children()) {
+                children.add(skipped(c, why, depth + 1));
+            }
+        } else if (check.concurrent() && check.children().size() > 1) {
+            List<CompletableFuture<CheckResult>> futures = new ArrayList<>();
+            for (Check c : check.children()) {
+                futures.add(CompletableFuture.supplyAsync(() -> run(c, context, depth + 1), executor));
+            }
+            futures.forEach(f -> children.add(f.join()));
+        } else {
+            for (Check c : check.children()) {
+                children.add(run(c, context, depth + 1));
+            }
+        }
+        if (check.body() == null) {
+            elapsed = (System.nanoTime() - start) / 1_000_000;
+        }
+        CheckResult result = new CheckResult(check.id(), check.title(), outcome.status(), outcome.summary(), elapsed,
+                outcome.evidence(), outcome.findings(), children);
+        listener.finished(check, result, depth);
+        return result;
+    }
+
+    private Outcome body(Check check, CheckContext context) {
+        Future<Outcome> f = executor.submit(() -> check.body().run(context));
+        try {
+            return f.get(check.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            return Outcome.failed("no answer within " + check.timeout().toMillis() + " ms", timeoutFinding.apply(check.title()));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return new Outcome(CheckStatus.FAILED, "check failed: " + cause, List.of(), List.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.skipped("interrupted");
+        }
+    }
+
+    private CheckResult skipped(Check check, String why, int depth) {
+        List<CheckResult> children = new ArrayList<>();
+        for (Check c : check.children()) {
+            children.add(skipped(c, why, depth + 1));
+        }
+        CheckResult r = new CheckResult(check.id(), check.title(), CheckStatus.SKIPPED, why, 0, List.of(), List.of(), children);
+        listener.finished(check, r, depth);
+        return r;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

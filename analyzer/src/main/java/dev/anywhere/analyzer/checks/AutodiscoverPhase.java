@@ -1,0 +1,246 @@
+package dev.anywhere.analyzer.checks;
+
+import dev.anywhere.analyzer.AnalyzeOptions;
+import dev.anywhere.analyzer.check.Check;
+import dev.anywhere.analyzer.check.CheckResult;
+import dev.anywhere.analyzer.check.CheckStatus;
+import dev.anywhere.analyzer.check.Evidence;
+import dev.anywhere.analyzer.check.Outcome;
+import dev.anywhere.analyzer.finding.Finding;
+import dev.anywhere.analyzer.finding.FindingCatalogue;
+import dev.anywhere.autodiscover.discovery.Attempt;
+import dev.anywhere.autodiscover.discovery.AutodiscoverClient;
+import dev.anywhere.autodiscover.discovery.BasicCredentials;
+import dev.anywhere.autodiscover.discovery.DiscoveryMethod;
+import dev.anywhere.autodiscover.discovery.DiscoveryOptions;
+import dev.anywhere.autodiscover.discovery.DiscoveryResult;
+import dev.anywhere.autodiscover.discovery.HttpTranscript;
+import dev.anywhere.autodiscover.pox.Account;
+import dev.anywhere.autodiscover.pox.AutodiscoverResponse;
+import dev.anywhere.autodiscover.pox.Protocol;
+import dev.anywhere.autodiscover.pox.ProtocolType;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * RCA's Autodiscover phase: every method Outlook tries, each attempt with its DNS, TCP, certificate and HTTP steps,
+ * then the XML checks on the answer that won.
+ */
+public final class AutodiscoverPhase {
+
+    private final AnalyzeOptions options;
+    private final FindingCatalogue catalogue;
+    private final Collection<X509Certificate> roots;
+    private final boolean de;
+
+    public AutodiscoverPhase(AnalyzeOptions options, FindingCatalogue catalogue, Collection<X509Certificate> roots) {
+        this.options = options;
+        this.catalogue = catalogue;
+        this.roots = roots;
+        this.de = options.language().equals("de");
+    }
+
+    public Check check() {
+        String title = (de ? "Autodiscover für " : "Testing Autodiscover for ") + options.target();
+        // Discovery tries up to five methods, each with its own step timeout.
+        Duration budget = options.stepTimeout().multipliedBy(6);
+        return Check.of("autodiscover", title, ctx -> {
+            DiscoveryResult result;
+            try (AutodiscoverClient client = new AutodiscoverClient()) {
+                result = client.discover(discoveryOptions());
+            }
+            List<CheckResult> attempts = new ArrayList<>();
+            for (Attempt a : result.attempts()) {
+                attempts.add(attempt(a, result.succeeded()));
+            }
+            if (!result.succeeded() || result.response().isEmpty()) {
+                return Outcome.failed(result.failure().orElse(de ? "keine Methode erfolgreich" : "no method succeeded"),
+                        catalogue.finding("autodiscover.no-method-worked", Map.of("domain", options.domain()))).withResults(attempts);
+            }
+            ctx.put(Keys.AUTODISCOVER_RESPONSE, result.response().get());
+            return Outcome.passed((de ? "Antwort von " : "answer from ") + result.acceptedUrl().orElse("?")
+                    + (result.redirects() > 0 ? " after " + result.redirects() + " redirect(s)" : "")).withResults(attempts);
+        }).withTimeout(budget).withChildren(options.profile().isPresent() ? List.of(settingsCheck(), profileCheck()) : List.of(settingsCheck()));
+    }
+
+    /** Compares the stored profile with the answer Autodiscover gives now: what an existing Outlook still uses. */
+    private Check profileCheck() {
+        return Check.of("autodiscover.profile", de ? "Bestehendes Outlook-Profil vergleichen" : "Compare the existing Outlook profile", ctx -> {
+            AutodiscoverResponse r = ctx.require(Keys.AUTODISCOVER_RESPONSE, AutodiscoverResponse.class);
+            dev.anywhere.analyzer.profile.OutlookProfile p = options.profile().get();
+            List<String> d = p.settings().differences(dev.anywhere.analyzer.profile.OutlookProfile.Settings.from(r));
+            if (d.isEmpty()) {
+                return Outcome.passed((de ? "Profil aktuell, Stand " : "profile up to date, refreshed ") + p.lastRefresh());
+            }
+            return Outcome.warning(String.join("; ", d), catalogue.finding("profile.stale", Map.of("detail", String.join("; ", d)
+                    + ", " + (p.policy().updatesExistingProfiles() ? "next refresh " + p.nextRefresh().map(Object::toString).orElse("never")
+                            : "this client never updates existing profiles"))));
+        });
+    }
+
+    private DiscoveryOptions discoveryOptions() {
+        return discoveryOptions(options);
+    }
+
+    /** Discovery as the analyzer and the profile commands run it, from the analyzer's options. */
+    public static DiscoveryOptions discoveryOptions(AnalyzeOptions options) {
+        DiscoveryOptions.Builder b = DiscoveryOptions.builder(options.target()).stepTimeout(options.stepTimeout())
+                .httpsPort(options.httpsPort()).httpPort(options.httpPort()).excludeScpLookup();
+        if (!options.anonymous()) {
+            b.credentials(new BasicCredentials(options.user().get(), options.password().get()));
+        }
+        options.resolve().forEach(b::resolve);
+        options.dnsServer().ifPresent(b::dnsServer);
+        if (!options.trust().isEmpty()) {
+            b.trustAnchorsPem(options.trust().get(0));
+        }
+        b.insecure(options.insecure());
+        options.allowRedirect().forEach(b::allowRedirect);
+        return b.build();
+    }
+
+    private CheckResult attempt(Attempt a, boolean someoneSucceeded) {
+        String id = "autodiscover." + a.method().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        List<CheckResult> steps = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
+        a.dnsAnswer().ifPresent(d -> steps.add(leaf(id + ".dns", de ? "Namensauflösung" : "Resolve the host name in DNS", CheckStatus.PASSED, d)));
+        a.connectedTo().ifPresent(c -> steps.add(leaf(id + ".tcp", de ? "TCP-Verbindung" : "Test the TCP port",
+                CheckStatus.PASSED, c + a.tcpConnectMillis().map(ms -> " in " + ms + " ms").orElse(""))));
+        a.tls().ifPresent(tls -> {
+            if (!tls.peerCertificates().isEmpty()) {
+                String host = hostOf(a.url());
+                CertificateEvaluation.Verdict v = CertificateEvaluation.evaluate(tls.peerCertificates(), host, Optional.of(options.domain()),
+                        roots, Instant.now(), catalogue);
+                CheckStatus s = v.clean() ? CheckStatus.PASSED : worst(v.findings());
+                steps.add(new CheckResult(id + ".certificate", de ? "Zertifikat prüfen" : "Test the SSL certificate", s,
+                        tls.protocol().orElse("") + " " + tls.cipherSuite().orElse(""), tls.handshakeMillis(),
+                        List.of(new Evidence("certificate", v.description())),
+                        a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED ? v.findings() : List.of(), List.of()));
+            } else {
+                tls.failure().ifPresent(f -> steps.add(leaf(id + ".tls", "TLS", CheckStatus.FAILED, f)));
+            }
+        });
+        if (!a.http().isEmpty()) {
+            StringBuilder t = new StringBuilder();
+            for (HttpTranscript h : a.http()) {
+                t.append(h.method()).append(' ').append(h.target()).append('\n');
+                h.requestHeaders().forEach(e -> t.append(e.getKey()).append(": ").append(e.getValue()).append('\n'));
+                t.append("\n").append(h.status()).append('\n');
+                h.responseHeaders().forEach(e -> t.append(e.getKey()).append(": ").append(e.getValue()).append('\n'));
+                if (!h.responseBody().isEmpty()) {
+                    t.append('\n').append(h.responseBody().length() > 2000 ? h.responseBody().substring(0, 2000) + "…" : h.responseBody()).append('\n');
+                }
+                t.append("---\n");
+            }
+            steps.add(new CheckResult(id + ".http", de ? "Autodiscover-Anfrage" : "Send the Autodiscover request",
+                    a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED ? CheckStatus.PASSED
+                            : someoneSucceeded ? CheckStatus.SKIPPED : CheckStatus.FAILED,
+                    "HTTP " + a.lastStatus(), 0, List.of(new Evidence("HTTP transcript", t.toString())), List.of(), List.of()));
+        }
+        // A method that does not apply (no record, nothing listening, 404) before another one works is normal:
+        // Outlook moves on. It is a failure only when no method worked; a junk answer is a finding of its own below.
+        CheckStatus status = switch (a.outcome()) {
+            case ACCEPTED -> CheckStatus.PASSED;
+            case SKIPPED -> CheckStatus.SKIPPED;
+            case FAILED -> someoneSucceeded ? CheckStatus.SKIPPED : CheckStatus.FAILED;
+        };
+        if (a.method() == DiscoveryMethod.HTTPS_ROOT_DOMAIN && a.outcome() != dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED
+                && a.lastStatus() > 0 && a.lastStatus() != 404 && a.lastStatus() != 401) {
+            findings.add(catalogue.finding("autodiscover.junk-on-root-domain",
+                    Map.of("domain", options.domain(), "status", a.lastStatus(), "detail", a.reason())));
+        }
+        if (a.method() == DiscoveryMethod.HTTP_REDIRECT && a.reason().toLowerCase(Locale.ROOT).contains("consent")) {
+            findings.add(catalogue.finding("autodiscover.redirect-needs-consent", Map.of("domain", options.domain(), "target", a.url())));
+        }
+        if (a.method() == DiscoveryMethod.SRV_RECORD && a.outcome() != dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED
+                && a.connectedTo().isEmpty() && !someoneSucceeded) {
+            findings.add(catalogue.finding("dns.srv-missing", Map.of("domain", options.domain())));
+        }
+        return new CheckResult(id, title(a), status,
+                a.reason(), a.elapsedMillis(), List.of(), findings, steps);
+    }
+
+    private String title(Attempt a) {
+        return switch (a.method()) {
+            case HTTP_REDIRECT -> (de ? "Autodiscover über die HTTP-Umleitung: " : "Contact Autodiscover using the HTTP redirect method: ") + a.url();
+            case SRV_RECORD -> (de ? "Autodiscover über DNS-SRV: " : "Locate Autodiscover using DNS SRV: ") + a.url();
+            case SCP -> (de ? "Autodiscover über SCP im Verzeichnis: " : "Find Autodiscover service connection points: ") + a.url();
+            default -> (de ? "Mögliche Autodiscover-URL testen: " : "Test potential Autodiscover URL ") + a.url();
+        };
+    }
+
+    /** XML checks on the winning answer: EXCH, EXPR, AuthPackage, Server, SSL. */
+    private Check settingsCheck() {
+        return Check.of("autodiscover.settings", de ? "Outlook-Einstellungen in der Antwort prüfen" : "Check the Outlook settings in the response", ctx -> {
+            AutodiscoverResponse r = ctx.require(Keys.AUTODISCOVER_RESPONSE, AutodiscoverResponse.class);
+            if (r.error().isPresent()) {
+                var e = r.error().get();
+                return Outcome.failed("error " + e.errorCode().value(), catalogue.finding("autodiscover.error-response",
+                        Map.of("code", e.errorCode().value(), "message", e.message().orElse(""))));
+            }
+            Optional<Account> account = r.account();
+            Optional<Protocol> exch = account.flatMap(a -> a.protocol(ProtocolType.EXCH));
+            Optional<Protocol> expr = account.flatMap(a -> a.protocol(ProtocolType.EXPR));
+            String exchServer = exch.flatMap(Protocol::server).orElse("");
+            Outcome o = Outcome.passed((exch.isPresent() ? "EXCH " + exchServer : "no EXCH") + ", "
+                    + expr.map(p -> "EXPR " + p.server().orElse("?") + " SSL " + (p.ssl().orElse(false) ? "On" : "Off") + " AuthPackage "
+                            + p.authPackage().map(x -> x.wireName()).orElse("(none)") + " CertPrincipalName "
+                            + p.certPrincipalName().orElse("(none)")).orElse("no EXPR"));
+            Map<String, Object> v = new HashMap<>();
+            v.put("domain", options.domain());
+            v.put("server", exchServer.isEmpty() ? "EX1" : exchServer.split("\\.")[0].toUpperCase(Locale.ROOT));
+            v.put("exchange", v.get("server"));
+            if (exch.isEmpty()) {
+                o = o.with(catalogue.finding("autodiscover.missing-exch", v));
+            }
+            if (expr.isEmpty()) {
+                return o.with(catalogue.finding("autodiscover.missing-expr", v));
+            }
+            Protocol p = expr.get();
+            v.put("server", p.server().orElse(""));
+            if (p.authPackage().isEmpty()) {
+                o = o.with(catalogue.finding("autodiscover.missing-authpackage", v));
+            }
+            if (!p.ssl().orElse(true)) {
+                o = o.with(catalogue.finding("autodiscover.expr-without-ssl", v));
+            }
+            if (p.server().map(CertificateEvaluation::internalName).orElse(false)) {
+                o = o.with(catalogue.finding("autodiscover.internal-server-name", v));
+            }
+            String host = p.server().orElse("");
+            String principal = p.certPrincipalName().filter(c -> !c.equalsIgnoreCase("none")).orElse("msstd:" + host);
+            ctx.put(Keys.PROXY, new ProxySettings(host, options.httpsPort(), p.ssl().orElse(true),
+                    p.authPackage().map(x -> x.wireName().toLowerCase(Locale.ROOT)), principal, p.certPrincipalName().isPresent(),
+                    exch.flatMap(Protocol::server).orElse(host)));
+            return o;
+        });
+    }
+
+    static String hostOf(String url) {
+        try {
+            return java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
+    }
+
+    static CheckStatus worst(List<Finding> findings) {
+        CheckStatus s = CheckStatus.PASSED;
+        for (Finding f : findings) {
+            s = s.worst(f.severity().status());
+        }
+        return s;
+    }
+
+    static CheckResult leaf(String id, String title, CheckStatus status, String summary) {
+        return new CheckResult(id, title, status, summary, 0, List.of(), List.of(), List.of());
+    }
+}

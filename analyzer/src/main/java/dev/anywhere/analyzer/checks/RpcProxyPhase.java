@@ -1,0 +1,341 @@
+package dev.anywhere.analyzer.checks;
+
+import dev.anywhere.analyzer.AnalyzeOptions;
+import dev.anywhere.analyzer.check.Check;
+import dev.anywhere.analyzer.check.CheckContext;
+import dev.anywhere.analyzer.check.CheckStatus;
+import dev.anywhere.analyzer.check.Evidence;
+import dev.anywhere.analyzer.check.Outcome;
+import dev.anywhere.analyzer.finding.FindingCatalogue;
+import dev.anywhere.analyzer.finding.Severity;
+import dev.anywhere.analyzer.net.HttpProbe;
+import dev.anywhere.analyzer.net.NameResolver;
+import dev.anywhere.analyzer.net.TlsProbe;
+import dev.anywhere.rpc.ntlm.NtlmClient;
+import dev.anywhere.rpc.ntlm.NtlmCredentials;
+import dev.anywhere.rpc.ntlm.NtlmHttpHeader;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * RCA's "Testing RPC over HTTP connectivity" phase: DNS, TCP and TLS to the proxy, the certificate and the msstd:
+ * principal, an audit of the authentication /rpc offers against EXPR's AuthPackage, the proxy echo, then (see
+ * {@link #virtualConnectionChecks}) the virtual connection and RPC pings through it.
+ */
+public final class RpcProxyPhase {
+
+    static final String ECHO_PATH = "/rpc/rpcproxy.dll";
+    /** The RTS echo response: ECHO flag, no commands. @see [MS-RPCH] 2.2.4.47 */
+    static final byte[] ECHO_PDU = {5, 0, 20, 3, 16, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0};
+
+    private final AnalyzeOptions options;
+    private final FindingCatalogue catalogue;
+    private final Collection<X509Certificate> roots;
+    private final NameResolver resolver;
+    private final List<Check> afterEcho;
+    private final boolean de;
+
+    public RpcProxyPhase(AnalyzeOptions options, FindingCatalogue catalogue, Collection<X509Certificate> roots, NameResolver resolver,
+            List<Check> afterEcho) {
+        this.options = options;
+        this.catalogue = catalogue;
+        this.roots = roots;
+        this.resolver = resolver;
+        this.afterEcho = afterEcho;
+        this.de = options.language().equals("de");
+    }
+
+    private int timeoutMillis() {
+        return (int) options.stepTimeout().toMillis();
+    }
+
+    public Check check() {
+        List<Check> tunnel = new ArrayList<>(new TunnelChecks(options, catalogue).checks());
+        tunnel.addAll(afterEcho);
+        Check echo = Check.of("rpc-proxy.echo", de ? "RPC-Proxy anpingen (Echo)" : "Ping the RPC proxy (echo)", this::echo)
+                .withChildren(tunnel).concurrently();
+        Check auth = Check.of("rpc-proxy.http-auth", de ? "Anmeldemethoden von /rpc/rpcproxy.dll prüfen"
+                : "Check the authentication methods of /rpc/rpcproxy.dll", this::authAudit).withChildren(List.of(echo));
+        Check tls = Check.of("rpc-proxy.tls", de ? "TLS-Handshake" : "TLS handshake", this::tls).withChildren(List.of(
+                Check.of("rpc-proxy.certificate", de ? "SSL-Zertifikat prüfen" : "Test the SSL certificate", this::certificate),
+                Check.of("rpc-proxy.mutual-auth", de ? "Gegenseitige Authentifizierung (msstd:) prüfen"
+                        : "Test mutual authentication (msstd: principal)", this::mutualAuth),
+                auth)).concurrently();
+        Check tcp = Check.of("rpc-proxy.tcp", de ? "TCP-Port prüfen" : "Test the TCP port", this::tcp).withChildren(List.of(tls));
+        Check dns = Check.of("rpc-proxy.dns", de ? "Namen des RPC-Proxys im DNS auflösen" : "Resolve the RPC proxy in DNS", this::dns)
+                .withChildren(List.of(tcp));
+        return Check.of("rpc-proxy", de ? "RPC über HTTP testen" : "Testing RPC over HTTP connectivity", this::settings)
+                .withChildren(List.of(dns));
+    }
+
+    private Outcome settings(CheckContext ctx) {
+        if (options.manual().isPresent()) {
+            AnalyzeOptions.ManualSettings m = options.manual().get();
+            String host = m.rpcProxy();
+            int port = options.httpsPort();
+            int colon = host.lastIndexOf(':');
+            if (colon > 0 && host.indexOf(':') == colon) {
+                port = Integer.parseInt(host.substring(colon + 1));
+                host = host.substring(0, colon);
+            }
+            ctx.put(Keys.PROXY, new ProxySettings(host, port, m.ssl(), Optional.of(m.proxyAuth()),
+                    m.principal().orElse("msstd:" + host), m.principal().isPresent(), m.server()));
+        }
+        Optional<ProxySettings> s = ctx.get(Keys.PROXY, ProxySettings.class);
+        if (s.isEmpty()) {
+            return Outcome.skipped(de ? "übersprungen: Autodiscover lieferte keine EXPR-Einstellungen" : "skipped: Autodiscover gave no EXPR settings");
+        }
+        return Outcome.passed(s.get().describe());
+    }
+
+    private ProxySettings proxy(CheckContext ctx) {
+        return ctx.require(Keys.PROXY, ProxySettings.class);
+    }
+
+    private Outcome dns(CheckContext ctx) {
+        ProxySettings p = proxy(ctx);
+        NameResolver.Answer a = resolver.resolve(p.host(), p.port());
+        if (!a.found()) {
+            return Outcome.failed(a.rcode(), catalogue.finding("dns.host-not-found", Map.of("host", p.host(), "resolver", a.source(),
+                    "rcode", a.rcode())));
+        }
+        ctx.put(Keys.PROXY_ADDRESS, new InetSocketAddress(a.addresses().get(0), p.port()));
+        return Outcome.passed((de ? "Adressen: " : "IP addresses returned: ")
+                + String.join(", ", a.addresses().stream().map(x -> x.getHostAddress()).toList()) + " (" + a.source() + ")");
+    }
+
+    private Outcome tcp(CheckContext ctx) {
+        InetSocketAddress address = ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class);
+        Map<String, Object> v = Map.of("address", address.getAddress().getHostAddress(), "port", address.getPort());
+        return switch (TlsProbe.connect(address, timeoutMillis())) {
+            case CONNECTED -> Outcome.passed(de ? "Port ist offen" : "The port was opened successfully");
+            case REFUSED -> Outcome.failed(de ? "Verbindung abgelehnt" : "connection refused", catalogue.finding("tcp.refused", v));
+            case TIMEOUT -> Outcome.failed(de ? "Zeitüberschreitung" : "timed out", catalogue.finding("tcp.timeout", v));
+            case UNREACHABLE -> Outcome.failed(de ? "nicht erreichbar" : "unreachable", catalogue.finding("tcp.timeout", v));
+        };
+    }
+
+    private Outcome tls(CheckContext ctx) {
+        ProxySettings p = proxy(ctx);
+        if (!p.ssl()) {
+            return Outcome.passed(de ? "kein TLS (SSL Off)" : "no TLS (SSL Off)");
+        }
+        try {
+            TlsProbe.Handshake h = TlsProbe.handshake(ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class), p.host(), timeoutMillis());
+            ctx.put(Keys.PROXY_CHAIN, h);
+            return Outcome.passed(h.protocol() + ", " + h.cipherSuite());
+        } catch (IOException e) {
+            return Outcome.failed(e.getMessage(), catalogue.finding("tls.handshake-failed", Map.of("host", p.host(),
+                    "reason", String.valueOf(e.getMessage()))));
+        }
+    }
+
+    private Outcome certificate(CheckContext ctx) {
+        ProxySettings p = proxy(ctx);
+        Optional<TlsProbe.Handshake> h = ctx.get(Keys.PROXY_CHAIN, TlsProbe.Handshake.class);
+        if (h.isEmpty()) {
+            return Outcome.skipped(de ? "übersprungen: kein TLS" : "skipped: no TLS");
+        }
+        CertificateEvaluation.Verdict v = CertificateEvaluation.evaluate(h.get().chain(), p.host(), Optional.of(options.domain()),
+                roots, Instant.now(), catalogue);
+        Outcome o = Outcome.passed("CN=" + v.commonName() + ", names " + String.join(", ", v.dnsNames()))
+                .with(new Evidence("certificate", v.description()));
+        for (var f : v.findings()) {
+            o = o.with(options.insecure() && CertificateEvaluation.TRUST_FINDINGS.contains(f.id()) ? f.withSeverity(Severity.WARNING) : f);
+        }
+        return o;
+    }
+
+    /** Outlook compares msstd:NAME with the certificate; old Windows only with the CN. */
+    private Outcome mutualAuth(CheckContext ctx) {
+        ProxySettings p = proxy(ctx);
+        Optional<TlsProbe.Handshake> h = ctx.get(Keys.PROXY_CHAIN, TlsProbe.Handshake.class);
+        if (h.isEmpty()) {
+            return Outcome.skipped(de ? "übersprungen: kein TLS" : "skipped: no TLS");
+        }
+        X509Certificate leaf = h.get().chain().get(0);
+        String cn = CertificateEvaluation.commonName(leaf).orElse("");
+        List<String> names = CertificateEvaluation.dnsNames(leaf);
+        String principal = p.principal();
+        String name = principal.regionMatches(true, 0, "msstd:", 0, 6) ? principal.substring(6) : principal;
+        Map<String, Object> v = new HashMap<>();
+        v.put("principal", principal);
+        v.put("cn", cn);
+        v.put("names", String.join(", ", names));
+        v.put("name", name);
+        // A wildcard principal (msstd:*.domain) matches the certificate's wildcard name literally.
+        if (name.equalsIgnoreCase(cn)) {
+            return Outcome.passed(principal + (de ? " passt zum allgemeinen Namen " : " matches the common name ") + cn);
+        }
+        if (names.stream().anyMatch(n -> n.equalsIgnoreCase(name))) {
+            return Outcome.warning(principal + (de ? " passt nur zu einem SAN" : " matches a SAN only"), catalogue.finding("msstd.san-only", v));
+        }
+        return Outcome.failed(principal + " \u2260 " + cn, catalogue.finding("msstd.mismatch", v));
+    }
+
+    /** An unauthenticated RPC_IN_DATA echo: what the proxy offers, and what answers at all. */
+    private Outcome authAudit(CheckContext ctx) throws IOException {
+        ProxySettings p = proxy(ctx);
+        InetSocketAddress address = ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class);
+        try (HttpProbe http = HttpProbe.open(address, p.host(), p.ssl(), timeoutMillis())) {
+            HttpProbe.Response r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of(), new byte[0]);
+            Evidence transcript = new Evidence("HTTP transcript", http.transcript());
+            Map<String, Object> v = new HashMap<>();
+            v.put("host", p.host());
+            v.put("server", p.rpcServer().split("\\.")[0].toUpperCase(Locale.ROOT));
+            v.put("status", r.status() + " " + r.reason());
+            v.put("serverHeader", r.header("Server") == null ? "an unnamed server" : r.header("Server"));
+            v.put("detail", r.statusLine());
+            switch (r.status()) {
+                case 404 -> {
+                    boolean otherServer = ctx.get(Keys.PROXY_CHAIN, TlsProbe.Handshake.class)
+                            .map(h -> !CertificateEvaluation.matches(p.host(), CertificateEvaluation.dnsNames(h.chain().get(0))))
+                            .orElse(false);
+                    if (otherServer) {
+                        v.put("address", address.getAddress().getHostAddress());
+                        v.put("port", address.getPort());
+                        v.put("answerer", v.get("serverHeader"));
+                        v.put("subject", ctx.require(Keys.PROXY_CHAIN, TlsProbe.Handshake.class).chain().get(0).getSubjectX500Principal().getName());
+                        return Outcome.failed("404", catalogue.finding("tcp.other-server-answers", v)).with(transcript);
+                    }
+                    return Outcome.failed("404", catalogue.finding("proxy.rpc-not-found", v)).with(transcript);
+                }
+                case 405, 501 -> {
+                    return Outcome.failed(r.statusLine(), catalogue.finding("proxy.method-refused", v)).with(transcript);
+                }
+                case 403 -> {
+                    String body = new String(r.body(), StandardCharsets.ISO_8859_1);
+                    return Outcome.failed(r.statusLine(), catalogue.finding(body.startsWith("403.4") || r.reason().contains("SSL")
+                            ? "proxy.ssl-required" : "proxy.echo-failed", v)).with(transcript);
+                }
+                case 200 -> {
+                    ctx.put(Keys.PROXY_SCHEMES, List.of());
+                    return Outcome.warning(r.statusLine(), catalogue.finding("auth.anonymous", v)).with(transcript);
+                }
+                case 401 -> {
+                    return classify401(ctx, p, r, v).with(transcript);
+                }
+                default -> {
+                    return Outcome.failed(r.statusLine(), catalogue.finding("proxy.echo-failed", v)).with(transcript);
+                }
+            }
+        }
+    }
+
+    private Outcome classify401(CheckContext ctx, ProxySettings p, HttpProbe.Response r, Map<String, Object> v) {
+        List<String> offered = r.headers("WWW-Authenticate").stream().map(h -> h.split(" ", 2)[0]).toList();
+        ctx.put(Keys.PROXY_SCHEMES, offered);
+        v.put("offered", offered.isEmpty() ? "nothing" : String.join(", ", offered));
+        if (offered.isEmpty()) {
+            return Outcome.failed("401 without WWW-Authenticate", catalogue.finding("auth.no-methods", v));
+        }
+        Outcome o = Outcome.passed((de ? "angeboten: " : "offered: ") + String.join(", ", offered));
+        Optional<String> needed = p.requiredScheme();
+        if (needed.isPresent() && offered.stream().noneMatch(s -> s.equalsIgnoreCase(needed.get())
+                || (needed.get().equals("NTLM") && s.equalsIgnoreCase("Negotiate")))) {
+            v.put("package", p.authPackage().orElse(""));
+            v.put("needed", String.join(",", neededIisMethods(offered, needed.get())));
+            o = o.with(catalogue.finding("auth.required-missing", v));
+        }
+        for (String s : offered) {
+            if (!List.of("basic", "ntlm", "negotiate").contains(s.toLowerCase(Locale.ROOT))) {
+                v.put("method", s);
+                o = o.with(catalogue.finding("auth.unsupported-method", v));
+            }
+        }
+        if (!p.ssl() && offered.stream().anyMatch(s -> s.equalsIgnoreCase("Basic"))) {
+            o = o.with(catalogue.finding("auth.basic-without-tls", v));
+        }
+        if (r.version().equals("HTTP/1.0") || "close".equalsIgnoreCase(r.header("Connection"))) {
+            v.put("detail", r.version() + (r.header("Connection") == null ? "" : ", Connection: " + r.header("Connection")));
+            o = o.with(catalogue.finding("proxy.http10-or-close", v));
+        }
+        return o;
+    }
+
+    private static List<String> neededIisMethods(List<String> offered, String needed) {
+        List<String> methods = new ArrayList<>();
+        for (String s : offered) {
+            methods.add(s.toLowerCase(Locale.ROOT));
+        }
+        methods.add(needed.toLowerCase(Locale.ROOT));
+        return methods.stream().distinct().toList();
+    }
+
+    /** The echo with credentials, as Outlook sends it before opening channels. */
+    private Outcome echo(CheckContext ctx) throws IOException {
+        ProxySettings p = proxy(ctx);
+        if (options.anonymous()) {
+            return Outcome.skipped(de ? "übersprungen: braucht Anmeldedaten (--user, --password-env)"
+                    : "skipped: needs credentials (--user, --password-env)");
+        }
+        @SuppressWarnings("unchecked")
+        List<String> offered = ctx.get(Keys.PROXY_SCHEMES, List.class).orElse(List.of());
+        boolean ntlm = p.requiredScheme().map(s -> !s.equals("Basic")).orElse(true)
+                && offered.stream().anyMatch(s -> s.equalsIgnoreCase("NTLM"));
+        InetSocketAddress address = ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class);
+        String user = options.user().get();
+        Map<String, Object> v = new HashMap<>();
+        v.put("user", user);
+        v.put("scheme", ntlm ? "NTLM" : "Basic");
+        try (HttpProbe http = HttpProbe.open(address, p.host(), p.ssl(), timeoutMillis())) {
+            HttpProbe.Response r;
+            if (ntlm) {
+                NtlmClient client = new NtlmClient(NtlmCredentials.parse(user, options.password().get()));
+                r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of("Authorization: "
+                        + NtlmHttpHeader.format(NtlmHttpHeader.Scheme.NTLM, client.negotiate())), new byte[0]);
+                String challenge = r.headers("WWW-Authenticate").stream().filter(h -> h.startsWith("NTLM ")).findFirst().orElse(null);
+                if (r.status() == 401 && challenge != null) {
+                    byte[] type3 = client.authenticate(Base64.getDecoder().decode(challenge.substring(5)));
+                    try {
+                        r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of("Authorization: "
+                                + NtlmHttpHeader.format(NtlmHttpHeader.Scheme.NTLM, type3)), new byte[0]);
+                    } catch (IOException closed) {
+                        // The hop dropped the connection between challenge and answer: NTLM cannot survive that.
+                        return Outcome.failed(closed.getMessage(), catalogue.finding("proxy.ntlm-pooling", v))
+                                .with(new Evidence("HTTP transcript", http.transcript()));
+                    }
+                    if (r.status() == 401 && offered.stream().anyMatch(s -> s.equalsIgnoreCase("Basic"))
+                            && basicWorks(address, p, user)) {
+                        // The same credentials pass with Basic: NTLM's handshake was split across connections.
+                        return Outcome.failed(r.statusLine(), catalogue.finding("proxy.ntlm-pooling", v))
+                                .with(new Evidence("HTTP transcript", http.transcript()));
+                    }
+                }
+            } else {
+                String token = Base64.getEncoder().encodeToString((user + ":" + options.password().get()).getBytes(StandardCharsets.UTF_8));
+                r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of("Authorization: Basic " + token), new byte[0]);
+            }
+            Evidence transcript = new Evidence("HTTP transcript", http.transcript());
+            if (r.status() == 200 && java.util.Arrays.equals(r.body(), ECHO_PDU)) {
+                return Outcome.passed(r.statusLine() + (de ? ", 20-Byte-Echo" : ", 20-byte echo PDU") + " (" + v.get("scheme") + ")").with(transcript);
+            }
+            if (r.status() == 401) {
+                return Outcome.failed(r.statusLine(), catalogue.finding("auth.credentials-rejected", v)).with(transcript);
+            }
+            v.put("detail", r.statusLine());
+            return Outcome.failed(r.statusLine(), catalogue.finding("proxy.echo-failed", v)).with(transcript);
+        }
+    }
+
+    /** A second opinion with Basic, to tell broken NTLM from a wrong password. */
+    private boolean basicWorks(InetSocketAddress address, ProxySettings p, String user) {
+        try (HttpProbe http = HttpProbe.open(address, p.host(), p.ssl(), timeoutMillis())) {
+            String token = Base64.getEncoder().encodeToString((user + ":" + options.password().get()).getBytes(StandardCharsets.UTF_8));
+            return http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of("Authorization: Basic " + token), new byte[0]).status() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.anywhere.analyzer.checks;
+
+import dev.anywhere.analyzer.AnalyzeOptions;
+import dev.anywhere.analyzer.check.Check;
+import dev.anywhere.analyzer.check.CheckContext;
+import dev.anywhere.analyzer.check.Evidence;
+import dev.anywhere.analyzer.check.Outcome;
+import dev.anywhere.analyzer.finding.Finding;
+import dev.anywhere.analyzer.finding.FindingCatalogue;
+import dev.anywhere.analyzer.rpch.Epm;
+import dev.anywhere.analyzer.rpch.ProxyAuth;
+import dev.anywhere.analyzer.rpch.RpcPing;
+import dev.anywhere.analyzer.rpch.RpchClientOptions;
+import dev.anywhere.analyzer.rpch.RpchFailure;
+import dev.anywhere.analyzer.rpch.Transcript;
+import dev.anywhere.analyzer.rpch.VirtualConnection;
+import dev.anywhere.rpc.dce.ContextHandle;
+import dev.anywhere.rpc.ntlm.NtlmCredentials;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The steps that need a virtual connection through the proxy, as RCA's "ping the endpoint" steps: RPC pings to the
+ * store (6001), referral (6002) and address book (6004) endpoints and an endpoint-mapper lookup (593). A failure
+ * is classified by where the tunnel broke: a hop that refuses the methods, buffers or limits the 1 GiB IN body,
+ * ValidPorts, an endpoint that does not answer.
+ */
+final class TunnelChecks {
+
+    private final AnalyzeOptions options;
+    private final FindingCatalogue catalogue;
+    private final boolean de;
+
+    TunnelChecks(AnalyzeOptions options, FindingCatalogue catalogue) {
+        this.options = options;
+        this.catalogue = catalogue;
+        this.de = options.language().equals("de");
+    }
+
+    List<Check> checks() {
+        return List.of(ping(6001, de ? "Postfachspeicher (6001) anpingen" : "Ping the mail store endpoint (6001)"),
+                ping(6002, de ? "Verweisdienst (6002) anpingen" : "Ping the referral service endpoint (6002)"),
+                ping(6004, de ? "Adressbuch (6004) anpingen" : "Ping the address book endpoint (6004)"),
+                Check.of("rpc-proxy.epm", de ? "Endpunktzuordnung (593) durch den Tunnel abfragen"
+                        : "Look up the endpoint mapper (593) through the tunnel", this::epm));
+    }
+
+    private Check ping(int port, String title) {
+        return Check.of("rpc-proxy.ping-" + port, title, ctx -> {
+            if (options.anonymous()) {
+                return Outcome.skipped(de ? "übersprungen: braucht Anmeldedaten" : "skipped: needs credentials");
+            }
+            Transcript t = new Transcript();
+            try {
+                RpcPing.Result r = RpcPing.run(clientOptions(ctx, port), false, 1, RpcPing.Probe.IS_SERVER_LISTENING, t);
+                return Outcome.passed(target(ctx, port) + (de ? " antwortet in " : " answers in ")
+                        + RpcPing.millis(r.latency().medianMicros()) + r.opened().map(d -> " (virtual connection in "
+                                + d.toMillis() + " ms)").orElse("")).with(new Evidence("PDU transcript", String.join("\n", t.lines())));
+            } catch (RpchFailure f) {
+                return failed(ctx, port, f, t);
+            }
+        });
+    }
+
+    private Outcome epm(CheckContext ctx) throws Exception {
+        if (options.anonymous()) {
+            return Outcome.skipped(de ? "übersprungen: braucht Anmeldedaten" : "skipped: needs credentials");
+        }
+        Transcript t = new Transcript();
+        try (VirtualConnection vc = VirtualConnection.open(clientOptions(ctx, 593), t)) {
+            int contextId = vc.bind(Epm.INTERFACE).get(options.stepTimeout().toMillis(), TimeUnit.MILLISECONDS).contextId();
+            Epm.LookupResult r = Epm.lookup(vc, contextId, ContextHandle.NULL, 50).get(options.stepTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            StringBuilder list = new StringBuilder();
+            r.entries().forEach(e -> list.append(e.annotation()).append(' ').append(e.tower().map(Object::toString).orElse("")).append('\n'));
+            return Outcome.passed(r.entries().size() + (de ? " registrierte Endpunkte" : " registered endpoints"))
+                    .with(new Evidence("endpoint mapper", list.toString())).with(new Evidence("PDU transcript", String.join("\n", t.lines())));
+        } catch (RpchFailure f) {
+            return failed(ctx, 593, f, t);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RpchFailure f) {
+                return failed(ctx, 593, f, t);
+            }
+            throw e;
+        }
+    }
+
+    private RpchClientOptions clientOptions(CheckContext ctx, int port) {
+        ProxySettings p = ctx.require(Keys.PROXY, ProxySettings.class);
+        InetSocketAddress address = ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class);
+        String user = options.user().orElseThrow();
+        String password = options.password().orElseThrow();
+        boolean basic = p.requiredScheme().map(s -> s.equals("Basic")).orElse(false);
+        ProxyAuth auth = basic ? new ProxyAuth.Basic(user, password) : new ProxyAuth.Ntlm(NtlmCredentials.parse(user, password), "ANYWHERE");
+        RpchClientOptions.Builder b = RpchClientOptions.builder(p.host(), p.port(), p.rpcServer(), port).tls(p.ssl())
+                .addressOverride(address.getAddress()).auth(auth).timeouts(options.stepTimeout()).insecure(options.insecure() || options.trust().isEmpty());
+        if (!options.trust().isEmpty()) {
+            b.trustPem(options.trust().get(0));
+        }
+        return b.build();
+    }
+
+    private static String target(CheckContext ctx, int port) {
+        return ctx.require(Keys.PROXY, ProxySettings.class).rpcServer() + ":" + port;
+    }
+
+    /** Turns where the client's attempt broke into the finding that explains it. */
+    private Outcome failed(CheckContext ctx, int port, RpchFailure f, Transcript t) {
+        ProxySettings p = ctx.require(Keys.PROXY, ProxySettings.class);
+        Map<String, Object> v = new HashMap<>();
+        v.put("target", target(ctx, port));
+        v.put("server", p.rpcServer().split("\\.")[0].toUpperCase(Locale.ROOT));
+        v.put("host", p.host());
+        v.put("detail", f.getMessage());
+        v.put("user", options.user().orElse(""));
+        v.put("scheme", p.requiredScheme().orElse("NTLM"));
+        String detail = f.detail().toLowerCase(Locale.ROOT);
+        Finding finding = switch (f.kind()) {
+            case RPC_PROXY_ERROR -> catalogue.finding("rpc.port-not-allowed", v);
+            case NOT_RPC_PROXY, CLOSED -> catalogue.finding(f.hop() == RpchFailure.Hop.HTTP ? "proxy.http10-or-close" : "rpc.endpoint-unreachable", v);
+            case HTTP_UNAUTHORIZED -> catalogue.finding("auth.credentials-rejected", v);
+            case HTTP_NOT_FOUND -> catalogue.finding("proxy.rpc-not-found", v);
+            case HTTP_METHOD_NOT_ALLOWED -> {
+                v.put("status", "405");
+                v.put("serverHeader", "a hop");
+                yield catalogue.finding("proxy.method-refused", v);
+            }
+            case HTTP_STATUS -> detail.contains("413") || detail.contains("411") || detail.contains("entity too large")
+                    ? catalogue.finding("proxy.request-buffered", v) : catalogue.finding("rpc.virtual-connection-failed", v);
+            case TIMEOUT -> f.hop() == RpchFailure.Hop.VIRTUAL_CONNECTION
+                    ? catalogue.finding(detail.contains("a3") ? "proxy.response-buffered" : "proxy.request-buffered", v)
+                    : catalogue.finding("check.timeout", Map.of("step", f.hop().label(), "timeoutMs", options.stepTimeout().toMillis()));
+            default -> catalogue.finding("rpc.virtual-connection-failed", v);
+        };
+        return Outcome.failed(f.getMessage(), finding).with(new Evidence("PDU transcript", String.join("\n", t.lines())));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.anywhere.analyzer.report;
+
+import dev.anywhere.analyzer.check.CheckResult;
+import dev.anywhere.analyzer.check.CheckStatus;
+import dev.anywhere.analyzer.finding.Finding;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The console report: the check tree, the banner, then each finding with its cause and fix. */
+public final class TextReportWriter implements ReportWriter {
+
+    @Override
+    public void write(Report report, Writer out) throws IOException {
+        tree(report.root(), 0, out);
+        out.write("\n" + report.banner() + " (" + report.target() + ", " + report.elapsedMillis() + " ms: "
+                + report.root().count(CheckStatus.PASSED) + " passed, " + report.root().count(CheckStatus.WARNING) + " warnings, "
+                + report.root().count(CheckStatus.FAILED) + " failed, " + report.root().count(CheckStatus.SKIPPED) + " skipped)\n");
+        Map<String, Finding> unique = new LinkedHashMap<>();
+        report.root().allFindings().forEach(f -> unique.putIfAbsent(f.id() + f.title(), f));
+        for (Finding f : unique.values()) {
+            out.write("\n" + f.severity() + " " + f.id() + ": " + f.title() + "\n");
+            out.write("  cause: " + f.cause() + "\n");
+            out.write("  fix:   " + f.fix() + "\n");
+            if (!f.references().isEmpty()) {
+                out.write("  see:   " + String.join("; ", f.references()) + "\n");
+            }
+        }
+        out.flush();
+    }
+
+    static void tree(CheckResult r, int depth, Writer out) throws IOException {
+        out.write(line(r, depth));
+        for (CheckResult c : r.children()) {
+            tree(c, depth + 1, out);
+        }
+    }
+
+    static String line(CheckResult r, int depth) {
+        String summary = r.summary().isEmpty() ? "" : " - " + r.summary();
+        return "  ".repeat(depth) + Symbols.of(r.status()) + " " + r.title() + summary
+                + (r.status() == CheckStatus.SKIPPED ? "" : " (" + r.elapsedMillis() + " ms)") + "\n";
+    }
+}

@@ -1,0 +1,133 @@
+package dev.anywhere.analyzer.rpch;
+
+import dev.anywhere.analyzer.rpch.RpchFailure.Hop;
+import dev.anywhere.analyzer.rpch.RpchFailure.Kind;
+import dev.anywhere.rpc.dce.DceStatus;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What {@code rpcping.exe} does, as a library: either echo requests to the proxy only ({@code /E}), or a virtual
+ * connection to {@code server:port} through the proxy, a bind to the management interface and N round trips of
+ * {@code is_server_listening} (or {@code inq_if_ids}), timed.
+ */
+public final class RpcPing {
+
+    /** The MGMT call each iteration makes. */
+    public enum Probe {
+        IS_SERVER_LISTENING,
+        INQ_IF_IDS
+    }
+
+    /** Latencies in microseconds (min, median, p99, max) over the iterations. */
+    public record Latency(int count, long minMicros, long medianMicros, long p99Micros, long maxMicros, Duration total) {
+        static Latency of(long[] nanos, Duration total) {
+            Histogram h = new Histogram(3_600_000_000L, 3);
+            for (long n : nanos) {
+                h.recordValue(Math.max(1, Math.min(n / 1000, h.getHighestTrackableValue())));
+            }
+            long[] sorted = nanos.clone();
+            Arrays.sort(sorted);
+            return new Latency(nanos.length, sorted[0] / 1000, h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+                    sorted[sorted.length - 1] / 1000, total);
+        }
+    }
+
+    /**
+     * The outcome of a successful run.
+     *
+     * @param echo the last echo answer ({@code echoOnly})
+     * @param opened time to open the virtual connection
+     * @param bind the MGMT bind
+     * @param interfaces inq_if_ids' answer when that was the probe
+     * @param latency the iterations' round trips
+     * @param stats the virtual connection's counters at the end
+     */
+    public record Result(Optional<EchoResult> echo, Optional<Duration> opened, Optional<BindResult> bind,
+            Optional<Mgmt.IfIds> interfaces, Latency latency, Optional<VirtualConnection.Stats> stats) {
+    }
+
+    private RpcPing() {
+    }
+
+    /** Runs {@code iterations} echo requests or MGMT calls; any failure ends the run. */
+    public static Result run(RpchClientOptions options, boolean echoOnly, int iterations, Probe probe, Transcript transcript)
+            throws RpchFailure {
+        if (iterations < 1) {
+            throw new IllegalArgumentException("iterations: " + iterations + " (expected: >= 1)");
+        }
+        long[] nanos = new long[iterations];
+        long start = System.nanoTime();
+        if (echoOnly) {
+            EchoResult last = null;
+            for (int i = 0; i < iterations; i++) {
+                last = VirtualConnection.echo(options, transcript);
+                nanos[i] = last.total().toNanos();
+            }
+            return new Result(Optional.of(last), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Latency.of(nanos, Duration.ofNanos(System.nanoTime() - start)), Optional.empty());
+        }
+        long openStart = System.nanoTime();
+        try (VirtualConnection vc = VirtualConnection.open(options, transcript)) {
+            Duration opened = Duration.ofNanos(System.nanoTime() - openStart);
+            BindResult bind = await(vc.bind(Mgmt.INTERFACE, true), options, Hop.BIND);
+            Mgmt.IfIds ids = null;
+            long callsStart = System.nanoTime();
+            for (int i = 0; i < iterations; i++) {
+                long t0 = System.nanoTime();
+                if (probe == Probe.INQ_IF_IDS) {
+                    ids = await(Mgmt.inqIfIds(vc, bind.contextId()), options, Hop.CALL);
+                    check(ids.status(), "inq_if_ids");
+                } else {
+                    Mgmt.Listening l = await(Mgmt.isServerListening(vc, bind.contextId()), options, Hop.CALL);
+                    check(l.status(), "is_server_listening");
+                    if (!l.listening()) {
+                        throw new RpchFailure(Hop.CALL, Kind.RPC_FAULT, "is_server_listening: false (expected: the RPC server "
+                                + options.query() + " listening)");
+                    }
+                }
+                nanos[i] = System.nanoTime() - t0;
+            }
+            return new Result(Optional.empty(), Optional.of(opened), Optional.of(bind), Optional.ofNullable(ids),
+                    Latency.of(nanos, Duration.ofNanos(System.nanoTime() - callsStart)), Optional.of(vc.stats()));
+        }
+    }
+
+    private static void check(DceStatus status, String call) throws RpchFailure {
+        if (status.code() != 0) {
+            throw new RpchFailure(Hop.CALL, Kind.RPC_FAULT, call + ": status " + status + " (expected: ERROR_SUCCESS(0x0))");
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> f, RpchClientOptions o, Hop hop) throws RpchFailure {
+        try {
+            return f.get(o.callTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RpchFailure r) {
+                throw r;
+            }
+            if (c instanceof RpcFaultException fault) {
+                throw new RpchFailure(hop, Kind.RPC_FAULT, fault.getMessage(), fault);
+            }
+            throw new RpchFailure(hop, Kind.PROTOCOL, String.valueOf(c), c);
+        } catch (TimeoutException e) {
+            throw new RpchFailure(hop, Kind.TIMEOUT, "no answer within " + o.callTimeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpchFailure(hop, Kind.TIMEOUT, "interrupted");
+        }
+    }
+
+    /** {@code 1.234 ms}. */
+    public static String millis(long micros) {
+        return String.format(java.util.Locale.ROOT, "%.3f ms", micros / 1000.0);
+    }
+
+}

@@ -1,0 +1,339 @@
+package dev.anywhere.analyzer.rpch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anywhere.analyzer.rpch.RpchFailure.Kind;
+import dev.anywhere.rpc.dce.ContextResult;
+import dev.anywhere.rpc.dce.DceCodec;
+import dev.anywhere.rpc.dce.DcePdu;
+import dev.anywhere.rpc.dce.DceStatus;
+import dev.anywhere.rpc.dce.Fragmenter;
+import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.rpch.ForwardDestination;
+import dev.anywhere.rpc.rpch.RpchCodec;
+import dev.anywhere.rpc.rpch.RtsCommand;
+import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.rpc.rpch.RtsPduKind;
+import dev.anywhere.rpc.rpch.RtsPdus;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The client state machine byte by byte, over two EmbeddedChannels standing for the IN and OUT connections. */
+class VirtualConnectionStateTest {
+
+    private static final String OUT_200 = "HTTP/1.1 200 Success\r\nContent-Type: application/rpc\r\nContent-Length: 1073741824\r\n\r\n";
+
+    private EmbeddedChannel in;
+    private EmbeddedChannel out;
+    private final EmbeddedChannel out2 = new EmbeddedChannel();
+    private RpchClientOptions options;
+    private VirtualConnection vc;
+    private final Transcript transcript = new Transcript();
+
+    @BeforeEach
+    void attach() {
+        attach(RpchClientOptions.builder("oa.frankysweb.org", 443, "EX1", 6001).build());
+    }
+
+    private void attach(RpchClientOptions o) {
+        in = new EmbeddedChannel();
+        out = new EmbeddedChannel();
+        options = o;
+        // A recycled channel gets out2 (OUT) ; IN recycling is tested over sockets.
+        vc = VirtualConnection.attach(o, transcript, in, out, (name, method, l) -> {
+            if (!name.startsWith("OUT")) {
+                throw new RpchFailure(RpchFailure.Hop.TCP, Kind.UNSUPPORTED, "no IN recycling in this test");
+            }
+            return new VirtualConnection.OpenedLeg(new HttpLeg(name, o, transcript, l).install(out2), java.util.Optional.empty());
+        });
+    }
+
+    private static byte[] drain(EmbeddedChannel ch) {
+        ch.runPendingTasks();
+        List<Byte> all = new ArrayList<>();
+        ByteBuf b;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        while ((b = ch.readOutbound()) != null) {
+            bytes.writeBytes(ByteBufUtil.getBytes(b));
+            b.release();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Splits "headers\r\n\r\nbody" and returns the body. */
+    private static byte[] body(byte[] wire, StringBuilder head) {
+        String s = new String(wire, StandardCharsets.ISO_8859_1);
+        int end = s.indexOf("\r\n\r\n");
+        head.append(s, 0, end);
+        byte[] b = new byte[wire.length - end - 4];
+        System.arraycopy(wire, end + 4, b, 0, b.length);
+        return b;
+    }
+
+    private void feedOut(String head, RtsPdu... pdus) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeCharSequence(head, StandardCharsets.ISO_8859_1);
+        for (RtsPdu p : pdus) {
+            RpchCodec.encode(p, b);
+        }
+        out.writeInbound(b);
+        in.runPendingTasks();
+    }
+
+    private void feedOut(DcePdu pdu) {
+        out.writeInbound(DceCodec.encode(pdu, out.alloc()));
+        in.runPendingTasks();
+    }
+
+    private RtsPdu open() {
+        byte[] outWire = drain(out);
+        byte[] inWire = drain(in);
+        StringBuilder outHead = new StringBuilder();
+        RtsPdu a1 = RpchCodec.decode(Unpooled.wrappedBuffer(body(outWire, outHead)));
+        StringBuilder inHead = new StringBuilder();
+        RtsPdu b1 = RpchCodec.decode(Unpooled.wrappedBuffer(body(inWire, inHead)));
+        assertThat(a1.is(RtsPduKind.CONN_A1)).isTrue();
+        assertThat(b1.is(RtsPduKind.CONN_B1)).isTrue();
+        feedOut(OUT_200, RtsPdus.connA3(120_000), RtsPdus.connC2(1, 65536, 120_000));
+        assertThat(vc.opened()).isCompleted();
+        return a1;
+    }
+
+    @Test
+    void channelRequestsCarryWindowsHeadersAndConnPdus() {
+        byte[] outWire = drain(out);
+        byte[] inWire = drain(in);
+        StringBuilder outHead = new StringBuilder();
+        StringBuilder inHead = new StringBuilder();
+        RtsPdu a1 = RpchCodec.decode(Unpooled.wrappedBuffer(body(outWire, outHead)));
+        RtsPdu b1 = RpchCodec.decode(Unpooled.wrappedBuffer(body(inWire, inHead)));
+        assertThat(outHead.toString()).startsWith("RPC_OUT_DATA /rpc/rpcproxy.dll?EX1:6001 HTTP/1.1\r\n")
+                .contains("content-length: 76", "user-agent: MSRPC", "accept: application/rpc", "host: oa.frankysweb.org",
+                        "pragma: No-cache", "cache-control: no-cache", "connection: Keep-Alive");
+        assertThat(inHead.toString()).startsWith("RPC_IN_DATA /rpc/rpcproxy.dll?EX1:6001 HTTP/1.1\r\n").contains("content-length: 1073741824");
+        assertThat(a1.fragLength()).isEqualTo(76);
+        assertThat(a1.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size()).isEqualTo(262144);
+        assertThat(b1.fragLength()).isEqualTo(104);
+        assertThat(b1.first(RtsCommand.ChannelLifetime.class).orElseThrow().bytes()).isEqualTo(1L << 30);
+        assertThat(b1.first(RtsCommand.ClientKeepalive.class).orElseThrow().millis()).isEqualTo(300_000);
+        // both carry the same virtual connection cookie, each its own channel cookie
+        assertThat(a1.all(RtsCommand.Cookie.class).get(0)).isEqualTo(b1.all(RtsCommand.Cookie.class).get(0));
+        assertThat(a1.all(RtsCommand.Cookie.class).get(1)).isNotEqualTo(b1.all(RtsCommand.Cookie.class).get(1));
+        assertThat(vc.opened()).isNotDone();
+    }
+
+    @Test
+    void opensOnlyAfterA3ThenC2() {
+        drain(out);
+        drain(in);
+        feedOut(OUT_200, RtsPdus.connA3(120_000));
+        assertThat(vc.opened()).isNotDone();
+        feedOut("", RtsPdus.connC2(1, 65536, 180_000));
+        assertThat(vc.opened()).isCompleted();
+        assertThat(vc.connectionTimeout()).isEqualTo(180_000);
+        assertThat(vc.outProxyConnectionTimeout()).isEqualTo(120_000);
+    }
+
+    @Test
+    void c2BeforeA3IsAProtocolError() {
+        drain(out);
+        drain(in);
+        feedOut(OUT_200, RtsPdus.connC2(1, 65536, 120_000));
+        assertThat(vc.opened()).isCompletedExceptionally();
+        assertThat(vc.failure().orElseThrow()).hasMessage("virtual connection: RTS PDU: CONN/C1|CONN/C2 (expected: CONN/A3)");
+        assertThat(in.isOpen()).isFalse();
+        assertThat(out.isOpen()).isFalse();
+    }
+
+    @Test
+    void a503OnTheOutChannelFailsTheOpening() {
+        drain(out);
+        drain(in);
+        out.writeInbound(Unpooled.copiedBuffer("HTTP/1.0 503 RPC Error: 6ba\r\nContent-Length: 0\r\n\r\n", StandardCharsets.ISO_8859_1));
+        in.runPendingTasks();
+        assertThat(vc.opened()).isNotDone(); // waits briefly for the IN channel's answer
+        in.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        in.runScheduledPendingTasks();
+        assertThat(vc.failure().orElseThrow().kind()).isEqualTo(Kind.RPC_PROXY_ERROR);
+        assertThat(vc.failure().orElseThrow()).hasMessageStartingWith("rpc proxy: OUT channel request: 503 RPC Error: 6ba");
+    }
+
+    @Test
+    void bindThenCallWithAFragmentedResponse() throws Exception {
+        open();
+        CompletableFuture<BindResult> bind = vc.bind(Mgmt.INTERFACE);
+        byte[] inWire = drain(in);
+        DcePdu.Bind b = (DcePdu.Bind) DceCodec.decode(Unpooled.wrappedBuffer(inWire));
+        assertThat(b.maxXmitFrag()).isEqualTo(5840);
+        assertThat(b.contexts().get(0).abstractSyntax()).isEqualTo(Mgmt.INTERFACE);
+        feedOut(new DcePdu.BindAck(b.callId(), 4280, 4280, 0x55, "6001", List.of(ContextResult.accepted(
+                dev.anywhere.rpc.dce.SyntaxId.NDR))));
+        BindResult r = bind.get(1, TimeUnit.SECONDS);
+        assertThat(r.maxXmitFrag()).isEqualTo(4280);
+        assertThat(r.assocGroupId()).isEqualTo(0x55);
+
+        CompletableFuture<ByteBuf> call = vc.call(r.contextId(), 0, Unpooled.wrappedBuffer(new byte[10_000]));
+        ByteBuf wire = Unpooled.wrappedBuffer(drain(in));
+        int fragments = 0;
+        while (wire.isReadable()) {
+            DcePdu.Request q = (DcePdu.Request) DceCodec.decode(wire);
+            assertThat(24 + q.stub().length()).isLessThanOrEqualTo(4280);
+            fragments++;
+        }
+        assertThat(fragments).isEqualTo(3);
+        byte[] answer = new byte[9000];
+        answer[8999] = 7;
+        for (DcePdu.CallFragment f : Fragmenter.fragment(new DcePdu.Response(2, r.contextId(), Octets.of(answer)), 4280)) {
+            assertThat(call).isNotDone();
+            feedOut(f);
+        }
+        ByteBuf result = call.get(1, TimeUnit.SECONDS);
+        assertThat(ByteBufUtil.getBytes(result)).isEqualTo(answer);
+        result.release();
+    }
+
+    @Test
+    void faultCompletesTheCallExceptionally() {
+        open();
+        CompletableFuture<ByteBuf> call = vc.call(0, 9, Unpooled.EMPTY_BUFFER);
+        drain(in);
+        feedOut(new DcePdu.Fault(1, 0, DceStatus.NCA_S_OP_RNG_ERROR));
+        assertThat(call).isCompletedExceptionally();
+        try {
+            call.get();
+        } catch (InterruptedException | ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(RpcFaultException.class)
+                    .hasMessage("fault nca_s_op_rng_error(0x1c010002) for call_id 1 (opnum 9)");
+        }
+    }
+
+    @Test
+    void acksTheOutChannelAfterHalfTheWindow() {
+        RtsPdu a1 = open();
+        drain(in);
+        byte[] stub = new byte[5000];
+        int sent = 0;
+        while (sent < 131072) {
+            DcePdu.Response r = new DcePdu.Response(99, 0, Octets.of(stub));
+            ByteBuf b = DceCodec.encode(r, out.alloc());
+            sent += b.readableBytes();
+            out.writeInbound(b);
+        }
+        in.runPendingTasks();
+        RtsPdu ack = RpchCodec.decode(Unpooled.wrappedBuffer(drain(in)));
+        assertThat(ack.is(RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION)).isTrue();
+        assertThat(ack.first(RtsCommand.Destination.class).orElseThrow().destination()).isEqualTo(ForwardDestination.OUT_PROXY);
+        RtsCommand.FlowControlAck fc = ack.first(RtsCommand.FlowControlAck.class).orElseThrow();
+        assertThat(fc.bytesReceived()).isEqualTo(sent);
+        assertThat(fc.availableWindow()).isEqualTo(262144);
+        assertThat(fc.channelCookie()).isEqualTo(a1.all(RtsCommand.Cookie.class).get(1).cookie());
+    }
+
+    @Test
+    void theInWindowFromC2LimitsSendingUntilAnAck() {
+        drain(out);
+        drain(in);
+        feedOut(OUT_200, RtsPdus.connA3(120_000), RtsPdus.connC2(1, 8192, 120_000));
+        vc.call(0, 0, Unpooled.wrappedBuffer(new byte[20_000]));
+        int first = drain(in).length;
+        assertThat(first).isLessThanOrEqualTo(8192);
+        assertThat(vc.stats().queuedPdus()).isPositive();
+        // the inbound proxy's ack (relayed on OUT) re-opens the window
+        feedOut("", RtsPdus.flowControlAck(first, 8192, inCookie()));
+        assertThat(drain(in).length).isPositive();
+    }
+
+    private java.util.UUID inCookie() {
+        // the IN channel cookie is the second Cookie of CONN/B1, recorded in the transcript
+        String line = transcript.lines().stream().filter(l -> l.contains("CONN/B1")).findFirst().orElseThrow();
+        int i = line.indexOf("Cookie[cookie=", line.indexOf("Cookie[cookie=") + 1);
+        return java.util.UUID.fromString(line.substring(i + 14, i + 50));
+    }
+
+    @Test
+    void pingsOnOutAreIgnored() {
+        open();
+        feedOut("", RtsPdus.ping());
+        assertThat(vc.stats().pingsReceived()).isEqualTo(1);
+        assertThat(vc.failure()).isEmpty();
+    }
+
+    @Test
+    void outChannelRecyclingOtherProxyR1() throws Exception {
+        open();
+        drain(in);
+        feedOut("", RtsPdus.outR1A2());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).until(() -> {
+            in.runPendingTasks();
+            return drain(out2).length > 0;
+        });
+        feedOut("", RtsPdus.outR1A6(1, 120_000));
+        assertThat(RpchCodec.decode(Unpooled.wrappedBuffer(drain(in))).is(RtsPduKind.OUT_R1_A7)).isTrue();
+        feedOut("", RtsPdus.outR1A10());
+        assertThat(RpchCodec.decode(Unpooled.wrappedBuffer(drain(out2))).is(RtsPduKind.OUT_R1_A11)).isTrue();
+        assertThat(out.isOpen()).isFalse();
+        assertThat(vc.stats().outChannelRecycles()).isEqualTo(1);
+    }
+
+    @Test
+    void outChannelRecyclingSameProxyR2() throws Exception {
+        RtsPdu a1 = open();
+        drain(in);
+        CompletableFuture<ByteBuf> call = vc.call(0, 0, Unpooled.EMPTY_BUFFER);
+        drain(in);
+        feedOut("", RtsPdus.outR2A2());
+        byte[][] successor = new byte[1][];
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).until(() -> {
+            in.runPendingTasks();
+            byte[] b = drain(out2);
+            successor[0] = b;
+            return b.length > 0;
+        });
+        StringBuilder head = new StringBuilder();
+        RtsPdu a3 = RpchCodec.decode(Unpooled.wrappedBuffer(body(successor[0], head)));
+        assertThat(head.toString()).startsWith("RPC_OUT_DATA /rpc/rpcproxy.dll?EX1:6001 HTTP/1.1").contains("content-length: 120");
+        assertThat(a3.is(RtsPduKind.OUT_R1_A3)).isTrue();
+        java.util.UUID successorCookie = a3.all(RtsCommand.Cookie.class).get(2).cookie();
+        assertThat(a3.all(RtsCommand.Cookie.class).get(1)).isEqualTo(a1.all(RtsCommand.Cookie.class).get(1)); // predecessor
+        // the (same) proxy answers on the predecessor with OUT_R2/A6; the client sends A7 on IN and C1 on the successor
+        feedOut("", RtsPdus.outR2A6());
+        RtsPdu a7 = RpchCodec.decode(Unpooled.wrappedBuffer(drain(in)));
+        assertThat(a7.is(RtsPduKind.OUT_R2_A7)).isTrue();
+        assertThat(a7.first(RtsCommand.Cookie.class).orElseThrow().cookie()).isEqualTo(successorCookie);
+        assertThat(RpchCodec.decode(Unpooled.wrappedBuffer(drain(out2))).is(RtsPduKind.OUT_R2_C1)).isTrue();
+        // the successor's response may start before the predecessor's EOF: PDUs wait until the switch
+        ByteBuf early = Unpooled.buffer();
+        early.writeCharSequence(OUT_200, StandardCharsets.ISO_8859_1);
+        DceCodec.encode(new DcePdu.Response(1, 0, Octets.of(new byte[] {1, 2, 3, 4})), early);
+        out2.writeInbound(early);
+        in.runPendingTasks();
+        assertThat(call).isNotDone();
+        feedOut("", RtsPdus.outR2B3());
+        assertThat(out.isOpen()).isFalse();
+        assertThat(call).isCompleted();
+        assertThat(vc.stats().outChannelRecycles()).isEqualTo(1);
+        assertThat(vc.failure()).isEmpty();
+    }
+
+    @Test
+    void idleInChannelGetsPings() throws Exception {
+        attach(RpchClientOptions.builder("oa.frankysweb.org", 443, "EX1", 6001).pingInterval(java.time.Duration.ofMillis(50)).build());
+        open();
+        drain(in);
+        Thread.sleep(60);
+        in.advanceTimeBy(60, TimeUnit.MILLISECONDS);
+        in.runScheduledPendingTasks();
+        RtsPdu ping = RpchCodec.decode(Unpooled.wrappedBuffer(drain(in)));
+        assertThat(ping.is(RtsPduKind.PING)).isTrue();
+    }
+}

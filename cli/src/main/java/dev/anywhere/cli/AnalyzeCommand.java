@@ -1,0 +1,189 @@
+package dev.anywhere.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anywhere.analyzer.AnalyzeOptions;
+import dev.anywhere.analyzer.Analyzer;
+import dev.anywhere.analyzer.check.CheckListener;
+import dev.anywhere.analyzer.check.CheckStatus;
+import dev.anywhere.analyzer.report.ConsoleProgress;
+import dev.anywhere.analyzer.report.Report;
+import dev.anywhere.analyzer.report.ReportWriter;
+import dev.anywhere.analyzer.report.Vantage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The Remote Connectivity Analyzer's Outlook Anywhere test, from wherever this runs. */
+@Command(name = "analyze", mixinStandardHelpOptions = true, description = "Test Outlook Anywhere as Outlook and the Remote "
+        + "Connectivity Analyzer do - Autodiscover, then RPC over HTTP through the proxy - and explain each failure with its "
+        + "cause and fix. Without a password it runs everything that needs none.")
+final class AnalyzeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "EMAIL|DOMAIN", description = "The mailbox (user@domain) or domain to test.")
+    String target;
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--profile-dir", paramLabel = "DIR", description = "Compare the Outlook profile stored here (anywhere profile create) "
+            + "with the current Autodiscover answer.")
+    Path profileDir;
+
+
+
+
+
+
+
+
+    @Option(names = "--inside", description = "Record that this run comes from inside the site's network.")
+    boolean inside;
+
+    @Option(names = "--outside", description = "Record that this run comes from outside (the internet).")
+    boolean outside;
+
+
+    @Option(names = "--format", paramLabel = "text|json|html|junit", description = "Report format (default: ${DEFAULT-VALUE}).")
+    String format = "text";
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the report here instead of to the console.")
+    Path out;
+
+    @Option(names = "--lang", paramLabel = "en|de", description = "Language of the report (default: ${DEFAULT-VALUE}).")
+    String lang = "en";
+
+    @Option(names = "--rpc-proxy", paramLabel = "HOST[:PORT]", description = "Manual mode: skip Autodiscover and test this RPC proxy.")
+    String rpcProxy;
+
+    @Option(names = "--server", paramLabel = "NAME", description = "Manual mode: the RPC server behind the proxy (default: ${DEFAULT-VALUE}).")
+    String server = "EX1";
+
+    @Option(names = "--principal", paramLabel = "msstd:NAME", description = "Manual mode: the expected certificate principal.")
+    String principal;
+
+    @Option(names = "--proxy-auth", paramLabel = "basic|ntlm", description = "Manual mode: proxy authentication (default: ${DEFAULT-VALUE}).")
+    String proxyAuth = "ntlm";
+
+    @Option(names = "--no-tls", description = "Manual mode: talk to the proxy over plain HTTP (SSL offloading in front).")
+    boolean noTls;
+
+
+
+
+    @Option(names = "--diff", arity = "2", paramLabel = "REPORT.json", description = "Compare two JSON reports (e.g. --inside and --outside).")
+    List<Path> diff;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter console = spec.commandLine().getOut();
+        if (diff != null) {
+            return diff(console);
+        }
+        if (target == null) {
+            throw UserError.usage("EMAIL|DOMAIN is required (or --diff A.json B.json)");
+        }
+        if (!lang.equals("en") && !lang.equals("de")) {
+            throw UserError.usage("--lang: '" + lang + "' (expected: en or de)");
+        }
+        ReportWriter writer;
+        try {
+            writer = ReportWriter.forFormat(format);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("--format: '" + format + "' (expected: text, json, html or junit)");
+        }
+        if (inside && outside) {
+            throw UserError.usage("--inside and --outside exclude each other");
+        }
+        if (rpcProxy == null && !target.contains("@")) {
+            throw UserError.usage("Autodiscover needs an e-mail address; for a domain give --rpc-proxy (manual mode)");
+        }
+        Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile = profileDir == null ? Optional.empty()
+                : new dev.anywhere.analyzer.profile.ProfileStore(profileDir).load(target);
+        AnalyzeOptions options = client.toAnalyzeOptions(target, inside ? Vantage.INSIDE : outside ? Vantage.OUTSIDE : Vantage.UNSPECIFIED,
+                lang, Optional.ofNullable(rpcProxy).map(p -> new AnalyzeOptions.ManualSettings(p, server, Optional.ofNullable(principal),
+                        proxyAuth, !noTls)), profile);
+        boolean live = out == null && format.equals("text");
+        Report report;
+        try {
+            report = new Analyzer(options).run(live ? new ConsoleProgress(console) : CheckListener.NONE);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(e.getMessage());
+        }
+        if (out != null) {
+            try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                writer.write(report, w);
+            }
+            console.printf("%s: report written to %s%n", report.banner(), out);
+        } else if (live) {
+            // Progress was shown as steps finished; now the ordered tree, the banner and the findings.
+            console.println();
+            writer.write(report, console);
+        } else {
+            writer.write(report, console);
+        }
+        console.flush();
+        return report.status() == CheckStatus.PASSED || report.status() == CheckStatus.SKIPPED ? Anywhere.OK : Anywhere.FINDINGS;
+    }
+
+
+
+    /** What differs between two runs: step statuses and summaries, and findings present in only one. */
+    private int diff(PrintWriter console) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode a = json.readTree(diff.get(0).toFile());
+        JsonNode b = json.readTree(diff.get(1).toFile());
+        Map<String, String> left = new LinkedHashMap<>();
+        Map<String, String> right = new LinkedHashMap<>();
+        flatten(a.path("checks"), left);
+        flatten(b.path("checks"), right);
+        console.printf("A: %s (%s, %s)%nB: %s (%s, %s)%n", diff.get(0), a.path("vantage").asText(), a.path("status").asText(),
+                diff.get(1), b.path("vantage").asText(), b.path("status").asText());
+        int differences = 0;
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>(left.keySet());
+        ids.addAll(right.keySet());
+        for (String id : ids) {
+            String l = left.getOrDefault(id, "(not run)");
+            String r = right.getOrDefault(id, "(not run)");
+            if (!l.equals(r)) {
+                differences++;
+                console.printf("%n%s%n  A: %s%n  B: %s%n", id, l, r);
+            }
+        }
+        console.printf("%n%d difference(s).%n", differences);
+        return differences == 0 ? Anywhere.OK : Anywhere.FINDINGS;
+    }
+
+    private static void flatten(JsonNode check, Map<String, String> into) {
+        if (check.isMissingNode()) {
+            return;
+        }
+        StringBuilder findings = new StringBuilder();
+        for (JsonNode f : check.path("findings")) {
+            findings.append(" [").append(f.path("id").asText()).append("]");
+        }
+        into.put(check.path("id").asText(), check.path("status").asText() + " - " + check.path("summary").asText() + findings);
+        Iterator<JsonNode> children = check.path("children").elements();
+        while (children.hasNext()) {
+            flatten(children.next(), into);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.anywhere.cli;
+
+import dev.anywhere.analyzer.AnalyzeOptions;
+import dev.anywhere.analyzer.report.Vantage;
+import dev.anywhere.server.configurator.Durations;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** How a command reaches the site as a client would: credentials, name resolution, trust, ports. */
+final class ClientOptions {
+
+    @Option(names = "--user", paramLabel = "DOMAIN\\USER", description = "Logon name for Autodiscover and the proxy.")
+    String user;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password.")
+    String passwordEnv;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "File whose first line is the password.")
+    Path passwordFile;
+
+    @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDR", description = "Use ADDR for HOST:PORT, as curl does (repeatable).")
+    List<String> resolve = new ArrayList<>();
+
+    @Option(names = "--dns-server", paramLabel = "ADDR[:PORT]", description = "Ask this DNS server instead of the system's.")
+    String dnsServer;
+
+    @Option(names = "--trust", paramLabel = "CA.pem", description = "Also trust the roots in this PEM file (repeatable).")
+    List<Path> trust = new ArrayList<>();
+
+    @Option(names = "--insecure", description = "Report certificate trust problems as warnings and go on (RCA's \"ignore trust for SSL\").")
+    boolean insecure;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Time each step may take (default: ${DEFAULT-VALUE}).")
+    String timeout = "10s";
+
+    @Option(names = "--https-port", paramLabel = "PORT", description = "Port for https (default: ${DEFAULT-VALUE}).")
+    int httpsPort = 443;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Port for the HTTP redirect method (default: ${DEFAULT-VALUE}).")
+    int httpPort = 80;
+
+    @Option(names = "--allow-redirect", paramLabel = "HOST", description = "Consent to Autodiscover redirects to HOST (repeatable).")
+    List<String> allowRedirect = new ArrayList<>();
+
+    Optional<String> password() throws IOException {
+        if (passwordEnv != null && passwordFile != null) {
+            throw UserError.usage("--password-env and --password-file exclude each other");
+        }
+        Optional<String> p = Optional.empty();
+        if (passwordFile != null) {
+            p = Optional.of(Files.readAllLines(passwordFile).stream().findFirst().orElse(""));
+        } else if (passwordEnv != null) {
+            String v = System.getenv(passwordEnv);
+            if (v == null) {
+                throw UserError.usage("--password-env: " + passwordEnv + " is not set");
+            }
+            p = Optional.of(v);
+        }
+        if (p.isPresent() && user == null) {
+            throw UserError.usage("a password needs --user DOMAIN\\user");
+        }
+        return p;
+    }
+
+    Duration stepTimeout() {
+        try {
+            return Durations.parse(timeout);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("--timeout: " + e.getMessage());
+        }
+    }
+
+    Optional<InetSocketAddress> dns() {
+        if (dnsServer == null) {
+            return Optional.empty();
+        }
+        String s = dnsServer.contains(":") && dnsServer.indexOf(':') == dnsServer.lastIndexOf(':') ? dnsServer : dnsServer + ":53";
+        return Optional.of(Roles.address("--dns-server", s));
+    }
+
+    /** Analyzer options for {@code target} with these client settings. */
+    AnalyzeOptions toAnalyzeOptions(String target, Vantage vantage, String lang, Optional<AnalyzeOptions.ManualSettings> manual,
+            Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile) throws IOException {
+        return new AnalyzeOptions(target, Optional.ofNullable(user), password(), resolve, dns(), trust, vantage, stepTimeout(), lang,
+                manual, httpsPort, httpPort, allowRedirect, insecure, profile);
+    }
+}

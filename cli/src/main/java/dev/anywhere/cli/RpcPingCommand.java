@@ -1,0 +1,226 @@
+package dev.anywhere.cli;
+
+import dev.anywhere.analyzer.rpch.EchoResult;
+import dev.anywhere.analyzer.rpch.ProxyAuth;
+import dev.anywhere.analyzer.rpch.RpcPing;
+import dev.anywhere.analyzer.rpch.RpchClientOptions;
+import dev.anywhere.analyzer.rpch.RpchFailure;
+import dev.anywhere.analyzer.rpch.Transcript;
+import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.ntlm.NtlmCredentials;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code anywhere rpcping}: Windows' rpcping.exe for RPC over HTTP — an echo request to the proxy ({@code /E}) or a
+ * virtual connection through it to an RPC server port with MGMT round trips, timed. docs/rpc-client.md shows the
+ * output and every failure line.
+ */
+@Command(name = "rpcping", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Ping an RPC server through an RPC over HTTP proxy, as rpcping.exe /t ncacn_http does.",
+                "Without --echo-only: opens a virtual connection (IN and OUT channel), binds the management interface and "
+                        + "times is_server_listening round trips.",
+                "Exit codes: 0 reachable, 1 a hop failed (the line says which and why), 2 usage error."})
+final class RpcPingCommand implements Callable<Integer> {
+
+    /** Where passwords come from; tests replace it. */
+    static Function<String, String> environment = System::getenv;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rpc-proxy", required = true, paramLabel = "HOST[:PORT]",
+            description = "The RPC proxy (rpcping /o RpcProxy=): host name as in its certificate, port 443 (TLS) or 80.")
+    String rpcProxy;
+
+    @Option(names = "--server", required = true, paramLabel = "NAME",
+            description = "The RPC server as the proxy's ValidPorts names it (rpcping /s), e.g. EX1 or ex1.frankysweb.local.")
+    String server;
+
+    @Option(names = "--endpoint", paramLabel = "PORT", description = "6001 store, 6002 referral, 6004 address book, 593 endpoint "
+            + "mapper (rpcping /e; default: ${DEFAULT-VALUE}).")
+    int endpoint = 6001;
+
+    @Option(names = "--proxy-auth", paramLabel = "basic|ntlm|none",
+            description = "HTTP authentication to the proxy (rpcping /H; default: ntlm with --user, none without).")
+    String proxyAuth;
+
+    @Option(names = "--user", paramLabel = "DOMAIN\\user", description = "The account (rpcping /P); the password comes from "
+            + "--password-env, never from the command line.")
+    String user;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password (default: "
+            + "${DEFAULT-VALUE}).")
+    String passwordEnv = "ANYWHERE_PASSWORD";
+
+    @Option(names = {"-E", "--echo-only"}, description = "Only send echo requests to the proxy (rpcping /E).")
+    boolean echoOnly;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "Round trips to make (default: ${DEFAULT-VALUE}); prints min, "
+            + "median and p99.")
+    int iterations = 1;
+
+    @Option(names = "--call", paramLabel = "is_server_listening|inq_if_ids",
+            description = "The MGMT call each iteration makes (default: ${DEFAULT-VALUE}).")
+    String call = "is_server_listening";
+
+    @Option(names = "--tls", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "HTTPS to the proxy (default); --no-tls for plain HTTP (SSL offloading).")
+    boolean tls;
+
+    @Option(names = "--trust", paramLabel = "CA.pem", description = "Trust these CA certificates instead of the JDK's.")
+    Path trust;
+
+    @Option(names = "--insecure", description = "Accept any proxy certificate (testing only).")
+    boolean insecure;
+
+    @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDR", description = "Connect to ADDR for HOST:PORT, like curl.")
+    String resolve;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Timeout of each step (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds = 10;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print the PDU-level transcript (credentials redacted).")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String host = rpcProxy;
+        int port = tls ? 443 : 80;
+        int colon = rpcProxy.lastIndexOf(':');
+        if (colon > 0 && !rpcProxy.endsWith("]")) {
+            host = rpcProxy.substring(0, colon);
+            port = port("--rpc-proxy", rpcProxy.substring(colon + 1));
+        }
+        if (host.isEmpty()) {
+            throw UserError.usage("--rpc-proxy: '" + rpcProxy + "' (expected: HOST[:PORT])");
+        }
+        if (endpoint < 1 || endpoint > 65535) {
+            throw UserError.usage("--endpoint: " + endpoint + " (expected: 6001, 6002, 6004, 593 or another port 1..65535)");
+        }
+        if (iterations < 1 || iterations > 1_000_000) {
+            throw UserError.usage("--iterations: " + iterations + " (expected: 1..1000000)");
+        }
+        if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
+            throw UserError.usage("--timeout: " + timeoutSeconds + " (expected: 1..3600 seconds)");
+        }
+        RpcPing.Probe probe = switch (call.toLowerCase(Locale.ROOT)) {
+            case "is_server_listening" -> RpcPing.Probe.IS_SERVER_LISTENING;
+            case "inq_if_ids" -> RpcPing.Probe.INQ_IF_IDS;
+            default -> throw UserError.usage("--call: '" + call + "' (expected: is_server_listening or inq_if_ids)");
+        };
+        if (trust != null && !Files.isReadable(trust)) {
+            throw UserError.usage("--trust: " + trust + " is not a readable file (expected: PEM CA certificates)");
+        }
+        ProxyAuth auth = auth();
+        RpchClientOptions.Builder b = RpchClientOptions.builder(host, port, server, endpoint).tls(tls).insecure(insecure)
+                .trustPem(trust).auth(auth).timeouts(Duration.ofSeconds(timeoutSeconds));
+        if (resolve != null) {
+            b.addressOverride(resolveAddress(host, port));
+        }
+        Transcript transcript = new Transcript(verbose ? out::println : line -> { });
+        String target = host + ":" + port + (tls ? " (https)" : " (http)");
+        out.println("rpcping: " + (echoOnly ? "echo to " + target : target + " -> " + server + ":" + endpoint)
+                + ", " + authName(auth) + (auth instanceof ProxyAuth.None ? "" : " as " + auth.account()));
+        RpcPing.Result r;
+        try {
+            r = RpcPing.run(b.build(), echoOnly, iterations, probe, transcript);
+        } catch (RpchFailure f) {
+            out.flush();
+            err.println("rpcping: " + f.getMessage());
+            err.flush();
+            return Anywhere.FINDINGS;
+        }
+        RpcPing.Latency l = r.latency();
+        if (echoOnly) {
+            EchoResult e = r.echo().orElseThrow();
+            out.println("Echo: HTTP " + e.status() + " " + e.reason() + ", 20-byte echo PDU");
+            out.printf("Completed %d echo request%s: min %s, median %s, p99 %s%n", l.count(), l.count() == 1 ? "" : "s",
+                    RpcPing.millis(l.minMicros()), RpcPing.millis(l.medianMicros()), RpcPing.millis(l.p99Micros()));
+        } else {
+            out.println("Virtual connection opened in " + r.opened().orElseThrow().toMillis() + " ms");
+            var bind = r.bind().orElseThrow();
+            out.println("Bound MGMT " + bind.abstractSyntax() + " (context " + bind.contextId() + ", max frag " + bind.maxXmitFrag()
+                    + ", server port " + (bind.secondaryAddress().isEmpty() ? "?" : bind.secondaryAddress()) + ")");
+            r.interfaces().ifPresent(ids -> {
+                out.println("Interfaces registered (" + ids.interfaces().size() + "):");
+                for (SyntaxId s : ids.interfaces()) {
+                    out.println("  " + s);
+                }
+            });
+            out.printf("Completed %d %s call%s: min %s, median %s, p99 %s%n", l.count(), call.toLowerCase(Locale.ROOT),
+                    l.count() == 1 ? "" : "s", RpcPing.millis(l.minMicros()), RpcPing.millis(l.medianMicros()),
+                    RpcPing.millis(l.p99Micros()));
+        }
+        return Anywhere.OK;
+    }
+
+    private static String authName(ProxyAuth a) {
+        return a instanceof ProxyAuth.Basic ? "basic" : a instanceof ProxyAuth.Ntlm ? "ntlm" : "no authentication";
+    }
+
+    private ProxyAuth auth() {
+        String scheme = proxyAuth == null ? (user == null ? "none" : "ntlm") : proxyAuth.toLowerCase(Locale.ROOT);
+        if (!scheme.equals("none") && !scheme.equals("basic") && !scheme.equals("ntlm")) {
+            throw UserError.usage("--proxy-auth: '" + proxyAuth + "' (expected: basic, ntlm or none)");
+        }
+        if (scheme.equals("none")) {
+            return new ProxyAuth.None();
+        }
+        if (user == null || user.isBlank()) {
+            throw UserError.usage("--proxy-auth " + scheme + " needs --user DOMAIN\\user");
+        }
+        String password = environment.apply(passwordEnv);
+        if (password == null) {
+            throw UserError.usage("no password: set the environment variable " + passwordEnv
+                    + " (passwords are never taken on the command line)");
+        }
+        return scheme.equals("basic") ? new ProxyAuth.Basic(user, password)
+                : new ProxyAuth.Ntlm(NtlmCredentials.parse(user, password), "");
+    }
+
+    private InetAddress resolveAddress(String host, int port) {
+        String[] parts = resolve.split(":", 3);
+        if (parts.length != 3) {
+            throw UserError.usage("--resolve: '" + resolve + "' (expected: HOST:PORT:ADDR)");
+        }
+        if (!parts[0].equalsIgnoreCase(host) || port("--resolve", parts[1]) != port) {
+            throw UserError.usage("--resolve: " + parts[0] + ":" + parts[1] + " (expected: " + host + ":" + port
+                    + ", the --rpc-proxy it overrides)");
+        }
+        String addr = parts[2].startsWith("[") && parts[2].endsWith("]") ? parts[2].substring(1, parts[2].length() - 1) : parts[2];
+        if (!addr.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            throw UserError.usage("--resolve: '" + parts[2] + "' (expected: an IPv4 or IPv6 address)");
+        }
+        try {
+            return InetAddress.getByName(addr); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            throw UserError.usage("--resolve: '" + parts[2] + "' (expected: an IPv4 or IPv6 address)");
+        }
+    }
+
+    private static int port(String option, String text) {
+        try {
+            int p = Integer.parseInt(text);
+            if (p >= 1 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw UserError.usage(option + ": port '" + text + "' (expected: 1..65535)");
+    }
+}

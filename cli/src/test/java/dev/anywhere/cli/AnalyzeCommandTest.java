@@ -1,0 +1,69 @@
+package dev.anywhere.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The analyze command's input handling and --diff; the checks themselves are tested in module analyzer and the lab. */
+class AnalyzeCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private String out;
+    private String err;
+
+    private int run(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        CommandLine cl = Anywhere.commandLine();
+        cl.setOut(new PrintWriter(o));
+        cl.setErr(new PrintWriter(e));
+        int code = cl.execute(args);
+        out = o.toString();
+        err = e.toString();
+        return code;
+    }
+
+    @Test
+    void usageErrorsAreOneLineAndExit2() {
+        assertThat(run("analyze")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: EMAIL|DOMAIN is required (or --diff A.json B.json)\n");
+        assertThat(run("analyze", "frankysweb.org")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: Autodiscover needs an e-mail address; for a domain give --rpc-proxy (manual mode)\n");
+        assertThat(run("analyze", "franky@frankysweb.org", "--format", "pdf")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --format: 'pdf' (expected: text, json, html or junit)\n");
+        assertThat(run("analyze", "franky@frankysweb.org", "--lang", "fr")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --lang: 'fr' (expected: en or de)\n");
+        assertThat(run("analyze", "franky@frankysweb.org", "--inside", "--outside")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --inside and --outside exclude each other\n");
+        assertThat(run("analyze", "franky@frankysweb.org", "--password-env", "ANYWHERE_TEST_UNSET")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --password-env: ANYWHERE_TEST_UNSET is not set\n");
+        assertThat(run("analyze", "franky@frankysweb.org", "--timeout", "soon")).isEqualTo(2);
+        assertThat(err).startsWith("anywhere: --timeout: duration: 'soon'");
+        assertThat(run("analyze", "franky@frankysweb.org", "--resolve", "oa.frankysweb.org:443")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --resolve: 'oa.frankysweb.org:443' (expected: HOST:PORT:ADDRESS)\n");
+    }
+
+    @Test
+    void diffShowsWhatDiffersBetweenInsideAndOutside() throws Exception {
+        Path a = tmp.resolve("inside.json");
+        Path b = tmp.resolve("outside.json");
+        Files.writeString(a, "{\"vantage\":\"inside\",\"status\":\"passed\",\"checks\":{\"id\":\"outlook-anywhere\",\"status\":\"passed\",\"summary\":\"\","
+                + "\"findings\":[],\"children\":[{\"id\":\"rpc-proxy.dns\",\"status\":\"passed\",\"summary\":\"IP addresses returned: 127.0.100.251\","
+                + "\"findings\":[],\"children\":[]}]}}");
+        Files.writeString(b, "{\"vantage\":\"outside\",\"status\":\"failed\",\"checks\":{\"id\":\"outlook-anywhere\",\"status\":\"passed\",\"summary\":\"\","
+                + "\"findings\":[],\"children\":[{\"id\":\"rpc-proxy.dns\",\"status\":\"failed\",\"summary\":\"NXDOMAIN\","
+                + "\"findings\":[{\"id\":\"dns.host-not-found\"}],\"children\":[]}]}}");
+        assertThat(run("analyze", "--diff", a.toString(), b.toString())).isEqualTo(1);
+        assertThat(out).contains("rpc-proxy.dns\n  A: passed - IP addresses returned: 127.0.100.251\n  B: failed - NXDOMAIN [dns.host-not-found]")
+                .contains("1 difference(s).");
+        assertThat(run("analyze", "--diff", a.toString(), a.toString())).isZero();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.anywhere.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import picocli.CommandLine;
+import org.junit.jupiter.api.Test;
+
+/** {@code anywhere endpoints}: usage errors and a port that is taken; the serving itself is tested in server. */
+class EndpointsCommandTest {
+
+    private String err;
+
+    private int run(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        CommandLine cl = Anywhere.commandLine();
+        cl.setOut(new PrintWriter(o));
+        cl.setErr(new PrintWriter(e));
+        int code = cl.execute(args);
+        err = e.toString();
+        return code;
+    }
+
+    @Test
+    void badPortIsAUsageError() {
+        assertThat(run("endpoints", "--listen", "127.0.0.1", "--ports", "6001,x")).isEqualTo(Anywhere.USAGE);
+        assertThat(err).isEqualTo("anywhere: --ports: 'x' (expected: a port number, e.g. 6001)" + System.lineSeparator());
+        assertThat(run("endpoints", "--listen", "127.0.0.1", "--ports", "70000")).isEqualTo(Anywhere.USAGE);
+        assertThat(err).contains("--ports: port 70000 (expected: 0..65535)");
+    }
+
+    @Test
+    void portInUseIsReportedInOneLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int code = run("endpoints", "--listen", "127.0.0.1", "--ports", Integer.toString(taken.getLocalPort()));
+            assertThat(code).isEqualTo(Anywhere.INTERNAL); // 3: a peer (here: the port) is not available
+            assertThat(err).startsWith("anywhere: cannot listen on 127.0.0.1 [" + taken.getLocalPort() + "]");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.anywhere.lab.topology;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * How well-known ports become real ones: {@code auto} uses the real ports when this process may bind below 1024
+ * (root, {@code CAP_NET_BIND_SERVICE} or {@code ip_unprivileged_port_start}) and otherwise shifts every port below
+ * 1024 by {@code offset} (default {@value #DEFAULT_OFFSET}: 443 becomes 10443, 53 becomes 10053); {@code real} and
+ * {@code shifted} force one or the other (tests use {@code shifted}).
+ *
+ * @param mode {@code auto}, {@code real} or {@code shifted}
+ * @param offset added to ports below 1024 when shifted
+ */
+public record PortPolicy(String mode, int offset) {
+
+    public static final int DEFAULT_OFFSET = 10000;
+    public static final PortPolicy AUTO = new PortPolicy("auto", DEFAULT_OFFSET);
+    public static final PortPolicy SHIFTED = new PortPolicy("shifted", DEFAULT_OFFSET);
+    public static final PortPolicy REAL = new PortPolicy("real", DEFAULT_OFFSET);
+
+    public PortPolicy {
+        mode = mode == null ? "auto" : mode.toLowerCase(Locale.ROOT);
+        if (!mode.equals("auto") && !mode.equals("real") && !mode.equals("shifted")) {
+            throw new IllegalArgumentException("port policy mode: " + mode + " (expected: auto, real or shifted)");
+        }
+        if (offset < 1024 || offset > 64000) {
+            throw new IllegalArgumentException("port policy offset: " + offset + " (expected: 1024..64000)");
+        }
+    }
+
+    /** Whether ports are shifted, given whether this process may bind below 1024. */
+    public boolean shifted(boolean privileged) {
+        return switch (mode) {
+            case "real" -> false;
+            case "shifted" -> true;
+            default -> !privileged;
+        };
+    }
+
+    /** Whether ports are shifted in this process. */
+    @JsonIgnore
+    public boolean shiftedHere() {
+        return shifted(privileged());
+    }
+
+    /** The port to use for {@code wellKnown}. */
+    public int port(int wellKnown, boolean shifted) {
+        return shifted && wellKnown < 1024 ? wellKnown + offset : wellKnown;
+    }
+
+    /** Whether this process may bind ports below 1024 (every port the lab uses, 53 being the lowest). */
+    public static boolean privileged() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:") && line.split("\\s+")[2].equals("0")) {
+                    return true;
+                }
+            }
+            String start = Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).trim();
+            return Integer.parseInt(start) <= 53;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+}

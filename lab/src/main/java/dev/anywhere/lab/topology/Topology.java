@@ -1,0 +1,644 @@
+package dev.anywhere.lab.topology;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The lab's site as data (a JSON file read with Jackson): hosts with loopback addresses and well-known ports, the
+ * DNS zones each DNS host serves, the router's port forwarding rules, certificates, users, the port policy, the
+ * middlebox, and faults to apply. {@link #frankysweb()} is DESIGN.md §1.
+ *
+ * <p>Records name hosts rather than addresses where they can ({@code "oa" A "router"}, {@code "to": "ex1:443"}), so
+ * moving a host moves everything that points at it. {@link #validate()} checks that the file holds together and
+ * {@link #withFaultsApplied()} turns faults into the broken topology the lab then starts.
+ *
+ * @param name the site's name
+ * @param portPolicy real or shifted ports
+ * @param hosts every host, by unique name; the lab needs {@code provider-dns}, {@code router}, {@code dc1} and
+ *     {@code ex1}, and {@code middlebox} when one is chosen
+ * @param zones the DNS zones and who serves them
+ * @param router the router's port forwarding rules
+ * @param certificates the certificates the lab CA issues, with the host that presents each
+ * @param users the directory's users; a missing password is generated on {@code lab up}
+ * @param middlebox {@code none}, {@code nginx-stock} or {@code nginx-rpc}
+ * @param faults what to break
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"name", "portPolicy", "hosts", "zones", "router", "certificates", "users", "middlebox", "faults"})
+public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, List<Zone> zones, List<Forward> router,
+        List<Certificate> certificates, List<User> users, String middlebox, Faults faults) {
+
+    /** The middlebox choices. */
+    public static final List<String> MIDDLEBOXES = List.of("none", "nginx-stock", "nginx-rpc");
+    /** The hosts every lab topology has. */
+    public static final List<String> REQUIRED_HOSTS = List.of("provider-dns", "router", "dc1", "ex1");
+    /** The router rule variants a fault can choose. */
+    public static final List<String> RULE_VARIANTS = List.of("forward", "absent", "wrong-host", "router-page");
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
+
+    public Topology {
+        name = name == null ? "lab" : name;
+        portPolicy = portPolicy == null ? PortPolicy.AUTO : portPolicy;
+        hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        zones = zones == null ? List.of() : List.copyOf(zones);
+        router = router == null ? List.of() : List.copyOf(router);
+        certificates = certificates == null ? List.of() : List.copyOf(certificates);
+        users = users == null ? List.of() : List.copyOf(users);
+        middlebox = middlebox == null ? "none" : middlebox;
+        faults = faults == null ? Faults.NONE : faults;
+    }
+
+    /**
+     * A host.
+     *
+     * @param name unique, lower-case ({@code ex1})
+     * @param address an IPv4 loopback address (127.0.0.0/8)
+     * @param ports service name to well-known port ({@code "https": 443}); the port policy maps them
+     */
+    @JsonPropertyOrder({"name", "address", "ports"})
+    public record Host(String name, String address, Map<String, Integer> ports) {
+        public Host {
+            ports = ports == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ports));
+        }
+
+        /** The well-known port of {@code service}. */
+        public Optional<Integer> port(String service) {
+            return Optional.ofNullable(ports.get(service));
+        }
+    }
+
+    /**
+     * A DNS zone.
+     *
+     * @param origin the apex, e.g. {@code frankysweb.org}
+     * @param server the host whose DNS serves it ({@code provider-dns} or {@code dc1})
+     * @param records the records besides SOA and NS (which are generated for {@code server})
+     */
+    public record Zone(String origin, String server, List<DnsRecord> records) {
+        public Zone {
+            records = records == null ? List.of() : List.copyOf(records);
+        }
+    }
+
+    /**
+     * A DNS record.
+     *
+     * @param name owner relative to the origin ({@code @} for the apex)
+     * @param type {@code A}, {@code CNAME} or {@code SRV}
+     * @param value A: a host name of the topology or a 127.x literal; CNAME: a name; SRV: {@code "prio weight port target"}
+     */
+    public record DnsRecord(String name, String type, String value) {
+    }
+
+    /**
+     * A port forwarding rule of the router (DNAT).
+     *
+     * @param port the public well-known port
+     * @param to {@code host:port} inside, a host name of the topology and a well-known port
+     */
+    public record Forward(int port, String to) {
+    }
+
+    /**
+     * A server certificate the lab CA issues.
+     *
+     * @param name file name stem under {@code pki/} ({@code ex1})
+     * @param host the host that presents it
+     * @param subject {@code CN=…}
+     * @param dnsNames the subjectAltName DNS names
+     * @param days validity in days
+     * @param key {@code rsa2048}, {@code rsa1024} or {@code ec256}
+     */
+    @JsonPropertyOrder({"name", "host", "subject", "dnsNames", "days", "key"})
+    public record Certificate(String name, String host, String subject, List<String> dnsNames, int days, String key) {
+        public Certificate {
+            dnsNames = dnsNames == null ? List.of() : List.copyOf(dnsNames);
+            key = key == null ? "rsa2048" : key;
+            days = days == 0 ? 365 : days;
+        }
+    }
+
+    /**
+     * A directory user (sAMAccountName); a null password is generated on {@code lab up} and kept in the data dir.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record User(String name, String password) {
+    }
+
+    /**
+     * Faults as data.
+     *
+     * @param dns records removed or altered
+     * @param router rule variants by public port
+     * @param certificate certificate faults by scenario name ({@code cert-expired}, …) for the EX1 certificate
+     * @param middlebox overrides the topology's middlebox when not null
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Faults(List<DnsChange> dns, List<RuleChange> router, List<String> certificate, String middlebox) {
+        public static final Faults NONE = new Faults(List.of(), List.of(), List.of(), null);
+
+        public Faults {
+            dns = dns == null ? List.of() : List.copyOf(dns);
+            router = router == null ? List.of() : List.copyOf(router);
+            certificate = certificate == null ? List.of() : List.copyOf(certificate);
+        }
+
+        public boolean none() {
+            return dns.isEmpty() && router.isEmpty() && certificate.isEmpty() && middlebox == null;
+        }
+    }
+
+    /**
+     * A DNS fault.
+     *
+     * @param zone the zone's origin
+     * @param name the owner name relative to the origin
+     * @param action {@code remove} (every record of the name) or {@code address} (A record points at {@code value})
+     * @param value for {@code address}: a host name of the topology or a 127.x literal
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DnsChange(String zone, String name, String action, String value) {
+    }
+
+    /**
+     * A router fault: the rule for {@code port} becomes {@code variant}.
+     *
+     * @param port the public well-known port
+     * @param variant {@code forward}, {@code absent}, {@code wrong-host} or {@code router-page}
+     * @param to for {@code wrong-host}: {@code host:port} (default {@code dc1} at the same port: nothing listens)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RuleChange(int port, String variant, String to) {
+    }
+
+    // ---------------------------------------------------------------- the default site
+
+    /** DESIGN.md §1: provider DNS, router, DC1, EX1 (and a middlebox host for nginx) on loopback. */
+    public static Topology frankysweb() {
+        List<Host> hosts = List.of(
+                new Host("provider-dns", "127.0.0.10", ordered("dns", 53)),
+                new Host("router", "127.0.0.20", Map.of()),
+                new Host("dc1", "127.0.100.250", ordered("ldap", 389, "dns", 53)),
+                new Host("ex1", "127.0.100.251", ordered("https", 443, "http", 80, "store", 6001, "referral", 6002,
+                        "nspi", 6004, "epm-http", 593)),
+                new Host("middlebox", "127.0.100.252", ordered("https", 443)));
+        List<Zone> zones = List.of(
+                new Zone("frankysweb.org", "provider-dns", List.of(
+                        new DnsRecord("oa", "A", "router"),
+                        new DnsRecord("autodiscover", "A", "router"))),
+                new Zone("frankysweb.local", "dc1", List.of(
+                        new DnsRecord("dc1", "A", "dc1"),
+                        new DnsRecord("ex1", "A", "ex1"),
+                        new DnsRecord("_ldap._tcp", "SRV", "0 100 389 dc1"))),
+                new Zone("frankysweb.org", "dc1", List.of(
+                        new DnsRecord("oa", "A", "ex1"),
+                        new DnsRecord("autodiscover", "A", "ex1"))));
+        List<Forward> router = List.of(new Forward(443, "ex1:443"), new Forward(80, "ex1:80"));
+        List<Certificate> certificates = List.of(new Certificate("ex1", "ex1", "CN=oa.frankysweb.org",
+                List.of("oa.frankysweb.org", "autodiscover.frankysweb.org"), 365, "rsa2048"));
+        List<User> users = List.of(new User("svc-anywhere", null), new User("Administrator", null),
+                new User("franky", null), new User("hanna", null), new User("max", null));
+        return new Topology("frankysweb", PortPolicy.AUTO, hosts, zones, router, certificates, users, "none", Faults.NONE);
+    }
+
+    private static Map<String, Integer> ordered(Object... kv) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], (Integer) kv[i + 1]);
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- JSON
+
+    /** Reads and validates a topology file. */
+    public static Topology read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new TopologyException("topology " + file + ": cannot read: " + e.getMessage(), e);
+        }
+        return parse(new String(bytes, StandardCharsets.UTF_8), file.toString());
+    }
+
+    /** Parses and validates topology JSON; {@code source} names it in messages. */
+    public static Topology parse(String json, String source) {
+        Topology t;
+        try {
+            t = JSON.readValue(json, Topology.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new TopologyException("topology " + source + ": unknown field '" + e.getPropertyName() + "' at "
+                    + path(e) + " (expected: one of " + new java.util.TreeSet<>(e.getKnownPropertyIds().stream().map(String::valueOf).toList()) + ")", e);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new TopologyException("topology " + source + ": " + cause.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new TopologyException("topology " + source + ": " + e.getOriginalMessage().split("\n")[0] + " at line "
+                    + (e.getLocation() == null ? 0 : e.getLocation().getLineNr()), e);
+        }
+        if (t == null) {
+            throw new TopologyException("topology " + source + ": empty (expected: a JSON object)");
+        }
+        t.validate();
+        return t;
+    }
+
+    private static String path(JsonProcessingException e) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            for (var ref : m.getPath()) {
+                if (ref.getFieldName() != null) {
+                    b.append(b.length() == 0 ? "" : ".").append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    b.append('[').append(ref.getIndex()).append(']');
+                }
+            }
+            return b.toString();
+        }
+        return "(top level)";
+    }
+
+    /** The topology as JSON (what {@link #parse} reads back to an equal topology). */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("topology json: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@link #toJson()} to {@code file}. */
+    public void write(Path file) throws IOException {
+        Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    /**
+     * Checks that the topology holds together; the first problem is thrown, phrased {@code what: actual (expected:
+     * …)}.
+     *
+     * @throws TopologyException naming the first problem
+     */
+    public Topology validate() {
+        Set<String> names = new HashSet<>();
+        Set<String> addresses = new HashSet<>();
+        for (Host h : hosts) {
+            if (h.name() == null || !NAME.matcher(h.name()).matches()) {
+                throw new TopologyException("host name: " + h.name() + " (expected: lower-case letters, digits, '-')");
+            }
+            if (!names.add(h.name())) {
+                throw new TopologyException("host " + h.name() + ": defined twice (expected: unique host names)");
+            }
+            if (h.address() == null || !loopback(h.address())) {
+                throw new TopologyException("host " + h.name() + ": address " + h.address()
+                        + " (expected: an IPv4 loopback address in 127.0.0.0/8)");
+            }
+            if (!addresses.add(h.address())) {
+                throw new TopologyException("host " + h.name() + ": address " + h.address()
+                        + " already used by another host (expected: one address per host)");
+            }
+            h.ports().forEach((service, port) -> checkPort("host " + h.name() + " port " + service, port));
+        }
+        for (String required : REQUIRED_HOSTS) {
+            if (!names.contains(required)) {
+                throw new TopologyException("hosts: no '" + required + "' (expected: " + String.join(", ", REQUIRED_HOSTS)
+                        + ")");
+            }
+        }
+        requirePort("provider-dns", "dns");
+        requirePort("dc1", "dns");
+        requirePort("dc1", "ldap");
+        requirePort("ex1", "https");
+        Set<String> servedBy = new HashSet<>();
+        for (Zone z : zones) {
+            if (z.origin() == null || z.origin().isBlank()) {
+                throw new TopologyException("zone: no origin (expected: a domain name such as frankysweb.org)");
+            }
+            String where = "zone " + z.origin() + " on " + z.server();
+            if (!"provider-dns".equals(z.server()) && !"dc1".equals(z.server())) {
+                throw new TopologyException("zone " + z.origin() + ": server " + z.server()
+                        + " (expected: provider-dns or dc1)");
+            }
+            if (!servedBy.add(z.server() + "/" + z.origin())) {
+                throw new TopologyException(where + ": defined twice (expected: one zone per origin and server)");
+            }
+            for (DnsRecord r : z.records()) {
+                checkRecord(where, r);
+            }
+        }
+        Set<Integer> ports = new HashSet<>();
+        for (Forward f : router) {
+            checkPort("router rule " + f.port(), f.port());
+            if (!ports.add(f.port())) {
+                throw new TopologyException("router rule " + f.port() + ": defined twice (expected: one rule per port)");
+            }
+            target("router rule " + f.port(), f.to());
+        }
+        Set<String> certNames = new HashSet<>();
+        for (Certificate c : certificates) {
+            if (c.name() == null || !NAME.matcher(c.name()).matches() || !certNames.add(c.name())) {
+                throw new TopologyException("certificate name: " + c.name()
+                        + " (expected: unique, lower-case letters, digits, '-')");
+            }
+            if (!names.contains(c.host())) {
+                throw new TopologyException("certificate " + c.name() + ": host " + c.host()
+                        + " (expected: a host of the topology)");
+            }
+            if (c.subject() == null || !c.subject().startsWith("CN=")) {
+                throw new TopologyException("certificate " + c.name() + ": subject " + c.subject()
+                        + " (expected: CN=<host name>)");
+            }
+            if (c.days() < 1) {
+                throw new TopologyException("certificate " + c.name() + ": days " + c.days() + " (expected: at least 1)");
+            }
+            if (!List.of("rsa2048", "rsa1024", "ec256").contains(c.key())) {
+                throw new TopologyException("certificate " + c.name() + ": key " + c.key()
+                        + " (expected: rsa2048, rsa1024 or ec256)");
+            }
+        }
+        if (certificates.stream().noneMatch(c -> c.host().equals("ex1"))) {
+            throw new TopologyException("certificates: none for ex1 (expected: the certificate EX1's gateway presents)");
+        }
+        Set<String> userNames = new HashSet<>();
+        for (User u : users) {
+            String lower = u.name() == null ? null : u.name().toLowerCase(java.util.Locale.ROOT);
+            if (lower == null || SEEDED_USERS.stream().noneMatch(s -> s.equalsIgnoreCase(u.name()))) {
+                throw new TopologyException("user " + u.name() + ": not in the lab directory (expected: one of "
+                        + String.join(", ", SEEDED_USERS) + ")");
+            }
+            if (!userNames.add(lower)) {
+                throw new TopologyException("user " + u.name() + ": listed twice (expected: each user once)");
+            }
+            if (u.password() != null && u.password().length() < 8) {
+                throw new TopologyException("user " + u.name() + ": password of " + u.password().length()
+                        + " characters (expected: at least 8, or none to generate one)");
+            }
+        }
+        checkMiddlebox("middlebox", middlebox);
+        checkFaults();
+        return this;
+    }
+
+    /** The users the lab directory is seeded with (SiteSeed.USERS). */
+    public static final List<String> SEEDED_USERS = List.of("svc-anywhere", "Administrator", "franky", "hanna", "max");
+
+    private void checkMiddlebox(String what, String value) {
+        if (!MIDDLEBOXES.contains(value)) {
+            throw new TopologyException(what + ": " + value + " (expected: one of " + String.join(", ", MIDDLEBOXES) + ")");
+        }
+        if (!value.equals("none")) {
+            if (host("middlebox").isEmpty()) {
+                throw new TopologyException(what + ": " + value + " without a host 'middlebox' (expected: a host "
+                        + "named middlebox with an https port)");
+            }
+            requirePort("middlebox", "https");
+        }
+    }
+
+    private void checkFaults() {
+        for (DnsChange c : faults.dns()) {
+            String where = "fault dns " + c.zone() + " " + c.name();
+            if (zones.stream().noneMatch(z -> z.origin().equalsIgnoreCase(String.valueOf(c.zone())))) {
+                throw new TopologyException(where + ": no such zone (expected: the origin of a zone of the topology)");
+            }
+            switch (String.valueOf(c.action())) {
+                case "remove" -> { }
+                case "address" -> checkAddressValue(where, c.value());
+                default -> throw new TopologyException(where + ": action " + c.action()
+                        + " (expected: remove or address)");
+            }
+        }
+        for (RuleChange c : faults.router()) {
+            String where = "fault router " + c.port();
+            if (router.stream().noneMatch(f -> f.port() == c.port())) {
+                throw new TopologyException(where + ": no rule for this port (expected: one of "
+                        + router.stream().map(f -> String.valueOf(f.port())).toList() + ")");
+            }
+            if (!RULE_VARIANTS.contains(c.variant())) {
+                throw new TopologyException(where + ": variant " + c.variant() + " (expected: one of "
+                        + String.join(", ", RULE_VARIANTS) + ")");
+            }
+            if (c.to() != null) {
+                target(where, c.to());
+            }
+        }
+        for (String f : faults.certificate()) {
+            if (java.util.Arrays.stream(dev.anywhere.lab.pki.CertificateFault.values()).noneMatch(x -> x.scenario().equals(f))) {
+                throw new TopologyException("fault certificate: " + f + " (expected: one of " + java.util.Arrays.stream(
+                        dev.anywhere.lab.pki.CertificateFault.values()).map(dev.anywhere.lab.pki.CertificateFault::scenario)
+                        .toList() + ")");
+            }
+        }
+        if (faults.middlebox() != null) {
+            checkMiddlebox("fault middlebox", faults.middlebox());
+        }
+    }
+
+    private void checkRecord(String where, DnsRecord r) {
+        String at = where + " record " + r.name();
+        if (r.name() == null || r.name().isBlank()) {
+            throw new TopologyException(where + ": record without a name (expected: a name relative to the origin or @)");
+        }
+        switch (String.valueOf(r.type())) {
+            case "A" -> checkAddressValue(at, r.value());
+            case "CNAME" -> {
+                if (r.value() == null || r.value().isBlank()) {
+                    throw new TopologyException(at + ": CNAME without a target (expected: a domain name)");
+                }
+            }
+            case "SRV" -> {
+                String[] p = r.value() == null ? new String[0] : r.value().trim().split("\\s+");
+                if (p.length != 4 || !p[0].matches("\\d+") || !p[1].matches("\\d+") || !p[2].matches("\\d+")) {
+                    throw new TopologyException(at + ": SRV value " + r.value()
+                            + " (expected: \"priority weight port target\")");
+                }
+            }
+            default -> throw new TopologyException(at + ": type " + r.type() + " (expected: A, CNAME or SRV)");
+        }
+    }
+
+    private void checkAddressValue(String where, String value) {
+        if (value == null || (host(value).isEmpty() && !loopback(value))) {
+            throw new TopologyException(where + ": address " + value
+                    + " (expected: a host name of the topology or an address in 127.0.0.0/8)");
+        }
+    }
+
+    private void requirePort(String host, String service) {
+        if (host(host).orElseThrow().port(service).isEmpty()) {
+            throw new TopologyException("host " + host + ": no '" + service + "' port (expected: e.g. \"" + service
+                    + "\": " + switch (service) {
+                        case "dns" -> 53;
+                        case "ldap" -> 389;
+                        default -> 443;
+                    } + ")");
+        }
+    }
+
+    private static void checkPort(String what, Integer port) {
+        if (port == null || port < 1 || port > 65535) {
+            throw new TopologyException(what + ": " + port + " (expected: 1..65535)");
+        }
+    }
+
+    /** Resolves {@code host:port} of a rule; the host must exist. */
+    private Target target(String where, String to) {
+        int colon = to == null ? -1 : to.lastIndexOf(':');
+        if (colon <= 0 || !to.substring(colon + 1).matches("\\d{1,5}")) {
+            throw new TopologyException(where + ": target " + to + " (expected: host:port, e.g. ex1:443)");
+        }
+        String h = to.substring(0, colon);
+        int port = Integer.parseInt(to.substring(colon + 1));
+        checkPort(where + " target port", port);
+        if (host(h).isEmpty()) {
+            throw new TopologyException(where + ": target host " + h + " (expected: one of "
+                    + hosts.stream().map(Host::name).toList() + ")");
+        }
+        return new Target(h, port);
+    }
+
+    /** A rule's target: host name and well-known port. */
+    public record Target(String host, int port) {
+    }
+
+    /** The target of a {@code host:port} string, after validation. */
+    public Target parseTarget(String to) {
+        return target("target", to);
+    }
+
+    static boolean loopback(String address) {
+        if (!address.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+            return false;
+        }
+        for (String part : address.split("\\.")) {
+            if (Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public Optional<Host> host(String name) {
+        return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
+    }
+
+    /** The host's address; the host must exist. */
+    public InetAddress address(String hostName) {
+        Host h = host(hostName).orElseThrow(() -> new TopologyException("host " + hostName + ": not in the topology"));
+        try {
+            return InetAddress.getByName(h.address());
+        } catch (java.net.UnknownHostException e) {
+            throw new TopologyException("host " + hostName + ": address " + h.address(), e);
+        }
+    }
+
+    /** An A record value: a host's address or the literal itself. */
+    public String addressOf(String value) {
+        return host(value).map(Host::address).orElse(value);
+    }
+
+    /** The certificate EX1 presents. */
+    public Certificate ex1Certificate() {
+        return certificates.stream().filter(c -> c.host().equals("ex1")).findFirst().orElseThrow();
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    /**
+     * This topology with its faults applied and cleared: DNS records removed or re-pointed, router rules replaced
+     * by their variants (recorded in {@link #ruleVariants()} of the result), certificate faults kept for the issuing
+     * step, middlebox chosen.
+     */
+    public Topology withFaultsApplied() {
+        validate();
+        List<Zone> newZones = new ArrayList<>();
+        for (Zone z : zones) {
+            List<DnsRecord> records = new ArrayList<>(z.records());
+            for (DnsChange c : faults.dns()) {
+                // faults break what the internet sees: the provider's copy of the zone, not DC1's split-brain one
+                boolean publicCopy = zones.stream().anyMatch(o -> o.origin().equalsIgnoreCase(c.zone())
+                        && o.server().equals("provider-dns"));
+                if (!c.zone().equalsIgnoreCase(z.origin()) || publicCopy && !z.server().equals("provider-dns")) {
+                    continue;
+                }
+                records.removeIf(r -> r.name().equalsIgnoreCase(c.name()));
+                if (c.action().equals("address")) {
+                    records.add(new DnsRecord(c.name(), "A", c.value()));
+                }
+            }
+            newZones.add(new Zone(z.origin(), z.server(), records));
+        }
+        String box = faults.middlebox() != null ? faults.middlebox() : middlebox;
+        Faults kept = new Faults(List.of(), faults.router(), faults.certificate(), null);
+        return new Topology(name, portPolicy, hosts, newZones, router, certificates, users, box, kept);
+    }
+
+    /** The variant each router rule runs as: {@code forward} unless a router fault says otherwise. */
+    public Map<Integer, RuleChange> ruleVariants() {
+        Map<Integer, RuleChange> m = new LinkedHashMap<>();
+        for (Forward f : router) {
+            m.put(f.port(), new RuleChange(f.port(), "forward", f.to()));
+        }
+        for (RuleChange c : faults.router()) {
+            String to = switch (c.variant()) {
+                case "forward" -> c.to() != null ? c.to() : m.get(c.port()).to();
+                case "wrong-host" -> c.to() != null ? c.to() : "dc1:" + c.port();
+                default -> null;
+            };
+            m.put(c.port(), new RuleChange(c.port(), c.variant(), to));
+        }
+        return m;
+    }
+
+    /** The certificate faults to build into EX1's certificate. */
+    public Set<dev.anywhere.lab.pki.CertificateFault> certificateFaults() {
+        Set<dev.anywhere.lab.pki.CertificateFault> s = java.util.EnumSet.noneOf(dev.anywhere.lab.pki.CertificateFault.class);
+        for (String f : faults.certificate()) {
+            for (dev.anywhere.lab.pki.CertificateFault x : dev.anywhere.lab.pki.CertificateFault.values()) {
+                if (x.scenario().equals(f)) {
+                    s.add(x);
+                }
+            }
+        }
+        return s;
+    }
+
+    /** This topology with {@code faults} instead of its own. */
+    public Topology withFaults(Faults faults) {
+        return new Topology(name, portPolicy, hosts, zones, router, certificates, users, middlebox,
+                Objects.requireNonNull(faults, "faults"));
+    }
+
+    /** This topology with another port policy. */
+    public Topology withPortPolicy(PortPolicy policy) {
+        return new Topology(name, policy, hosts, zones, router, certificates, users, middlebox, faults);
+    }
+}

@@ -1,0 +1,262 @@
+package dev.anywhere.lab.rpch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.anywhere.analyzer.rpch.BindResult;
+import dev.anywhere.analyzer.rpch.EchoResult;
+import dev.anywhere.analyzer.rpch.Epm;
+import dev.anywhere.analyzer.rpch.Mgmt;
+import dev.anywhere.analyzer.rpch.ProxyAuth;
+import dev.anywhere.analyzer.rpch.RpcPing;
+import dev.anywhere.analyzer.rpch.RpchClientOptions;
+import dev.anywhere.analyzer.rpch.RpchFailure;
+import dev.anywhere.analyzer.rpch.RpchFailure.Kind;
+import dev.anywhere.analyzer.rpch.Transcript;
+import dev.anywhere.analyzer.rpch.VirtualConnection;
+import dev.anywhere.directory.SiteInfo;
+import dev.anywhere.lab.pki.CertificateAuthority;
+import dev.anywhere.lab.pki.CertificateRequest;
+import dev.anywhere.lab.pki.IssuedCertificate;
+import dev.anywhere.rpc.dce.DceStatus;
+import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.dce.Tower;
+import dev.anywhere.rpc.ntlm.NtHash;
+import dev.anywhere.rpc.ntlm.NtlmCredentials;
+import dev.anywhere.server.config.AppliedConfigFile;
+import dev.anywhere.server.config.HttpAuthScheme;
+import dev.anywhere.server.config.RpcVdirConfig;
+import dev.anywhere.server.config.ValidPorts;
+import dev.anywhere.server.endpoints.InterfaceRegistry;
+import dev.anywhere.server.endpoints.RpcEndpoints;
+import dev.anywhere.server.endpoints.RpcInterface;
+import dev.anywhere.server.gateway.BackendResolver;
+import dev.anywhere.server.gateway.CredentialVerifier;
+import dev.anywhere.server.gateway.Gateway;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The analyzer's RPC over HTTP client against the real gateway (/rpc/rpcproxy.dll relaying IN and OUT channels) and
+ * the real RPC endpoints (EPM, MGMT and a test interface), over HTTPS with a lab CA certificate.
+ */
+class ClientEndToEndTest {
+
+    private static final String USER = "FRANKYSWEB\\franky";
+    private static final String PASSWORD = "Secret-1";
+    private static final SyntaxId ECHO_IFACE = new SyntaxId(UUID.fromString("6f5c0a2e-55b1-4a5f-9d1e-3a2b1c0d9e8f"), 1, 0);
+
+    private static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
+        @Override
+        public Optional<String> verifyPassword(String logonName, String password) {
+            return logonName.equalsIgnoreCase(USER) && password.equals(PASSWORD) ? Optional.of(USER) : Optional.empty();
+        }
+
+        @Override
+        public Optional<byte[]> ntHash(String domain, String user) {
+            return domain.equalsIgnoreCase("FRANKYSWEB") && user.equalsIgnoreCase("franky")
+                    ? Optional.of(NtHash.of(PASSWORD)) : Optional.empty();
+        }
+    };
+
+    @TempDir
+    static Path dir;
+    static Path trust;
+    static IssuedCertificate certificate;
+
+    private RpcEndpoints endpoints;
+    private Gateway gateway;
+    private ServerSocket notNcacnHttp;
+    private int closedPort;
+    private final Transcript transcript = new Transcript();
+
+    @BeforeAll
+    static void pki() {
+        CertificateAuthority ca = CertificateAuthority.createLab();
+        certificate = ca.issueServerCertificate(CertificateRequest.labDefault());
+        trust = ca.writeTrustBundle(dir.resolve("lab-ca.pem"));
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "echo test", 1, call -> call.stub()));
+        endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0))
+                .withExtra(extra));
+        notNcacnHttp = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1")); // accepts, never sends ncacn_http/1.0
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closedPort = s.getLocalPort();
+        }
+        Path data = dir.resolve("ex1-" + System.nanoTime());
+        new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.NTLM, HttpAuthScheme.BASIC), true,
+                ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(port(), notNcacnHttp.getLocalPort(), closedPort))),
+                1, Instant.now());
+        X509Certificate[] chain = certificate.chain().toArray(X509Certificate[]::new);
+        gateway = Gateway.start(new Gateway.Options(data, "EX1", new InetSocketAddress("127.0.0.1", 0),
+                Optional.of(SslContextBuilder.forServer(certificate.privateKey(), chain).build()), CREDENTIALS, "oa.frankysweb.org",
+                Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
+                .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"), "ex1",
+                        "ex1.frankysweb.local")), new SimpleMeterRegistry());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (endpoints != null) {
+            endpoints.close();
+        }
+        notNcacnHttp.close();
+    }
+
+    private int port() {
+        return endpoints.ports().get(0);
+    }
+
+    private RpchClientOptions.Builder options(int endpointPort) {
+        return RpchClientOptions.builder("oa.frankysweb.org", gateway.address().getPort(), "EX1", endpointPort)
+                .addressOverride(InetAddress.getLoopbackAddress()).trustPem(trust).timeouts(Duration.ofSeconds(5))
+                .auth(new ProxyAuth.Basic(USER, PASSWORD));
+    }
+
+    private static ProxyAuth ntlm(String password) {
+        return new ProxyAuth.Ntlm(NtlmCredentials.parse(USER, password), "NOTEBOOK");
+    }
+
+    @Test
+    void basicOverHttpsBindsMgmtAndPings() throws Exception {
+        try (VirtualConnection vc = VirtualConnection.open(options(port()).build(), transcript)) {
+            BindResult bind = vc.bind(Mgmt.INTERFACE, true).get(5, TimeUnit.SECONDS);
+            assertThat(Mgmt.isServerListening(vc, bind.contextId()).get(5, TimeUnit.SECONDS))
+                    .isEqualTo(new Mgmt.Listening(true, DceStatus.SUCCESS));
+            Mgmt.IfIds ids = Mgmt.inqIfIds(vc, bind.contextId()).get(5, TimeUnit.SECONDS);
+            assertThat(ids.status()).isEqualTo(DceStatus.SUCCESS);
+            assertThat(ids.interfaces()).contains(Mgmt.INTERFACE, Epm.INTERFACE, ECHO_IFACE);
+        }
+    }
+
+    @Test
+    void expectContinueWithTheRealGateway() throws Exception {
+        try (VirtualConnection vc = VirtualConnection.open(options(port()).expectContinue(true).auth(ntlm(PASSWORD)).build(), transcript)) {
+            assertThat(vc.bind(Mgmt.INTERFACE).get(5, TimeUnit.SECONDS).contextId()).isZero();
+        }
+        assertThat(String.join("\n", transcript.lines())).contains("Expect: 100-continue");
+    }
+
+    @Test
+    void ntlmPerConnectionAndEptMap() throws Exception {
+        try (VirtualConnection vc = VirtualConnection.open(options(port()).auth(ntlm(PASSWORD)).build(), transcript)) {
+            int ctx = vc.bind(Epm.INTERFACE).get(5, TimeUnit.SECONDS).contextId();
+            Tower query = Tower.ncacnHttp(ECHO_IFACE, (Inet4Address) InetAddress.getByName("0.0.0.0"), 0);
+            Epm.MapResult r = Epm.map(vc, ctx, query, 4).get(5, TimeUnit.SECONDS);
+            assertThat(r.status()).isEqualTo(DceStatus.SUCCESS);
+            assertThat(r.towers()).isNotEmpty();
+            assertThat(r.towers().get(0).interfaceId()).hasValue(ECHO_IFACE);
+        }
+    }
+
+    @Test
+    void largeCallsFragmentAndFlowControlAcrossTheRealProxy() throws Exception {
+        byte[] payload = new byte[300_000];
+        new Random(7).nextBytes(payload);
+        try (VirtualConnection vc = VirtualConnection.open(options(port()).build(), transcript)) {
+            int ctx = vc.bind(ECHO_IFACE).get(5, TimeUnit.SECONDS).contextId();
+            ByteBuf answer = vc.call(ctx, 0, Unpooled.wrappedBuffer(payload)).get(15, TimeUnit.SECONDS);
+            assertThat(ByteBufUtil.getBytes(answer)).isEqualTo(payload);
+            answer.release();
+            VirtualConnection.Stats s = vc.stats();
+            assertThat(s.flowControlAcksSent()).isPositive();
+            assertThat(s.flowControlAcksReceived()).isPositive();
+        }
+    }
+
+    @Test
+    void pingsKeepTheConnectionUsable() throws Exception {
+        try (VirtualConnection vc = VirtualConnection.open(options(port()).pingInterval(Duration.ofMillis(150)).build(), transcript)) {
+            int ctx = vc.bind(Mgmt.INTERFACE).get(5, TimeUnit.SECONDS).contextId();
+            Thread.sleep(600);
+            assertThat(vc.stats().pingsSent()).isGreaterThanOrEqualTo(2);
+            assertThat(Mgmt.isServerListening(vc, ctx).get(5, TimeUnit.SECONDS).listening()).isTrue();
+        }
+    }
+
+    @Test
+    void inChannelRecyclingThroughTheRealProxy() throws Exception {
+        try (VirtualConnection vc = VirtualConnection.open(options(port()).inRecycleAfter(4000).build(), transcript)) {
+            int ctx = vc.bind(ECHO_IFACE).get(5, TimeUnit.SECONDS).contextId();
+            for (int i = 0; i < 8; i++) {
+                ByteBuf r = vc.call(ctx, 0, Unpooled.wrappedBuffer(Octets.zeros(1500).toByteArray())).get(5, TimeUnit.SECONDS);
+                assertThat(r.readableBytes()).isEqualTo(1500);
+                r.release();
+            }
+            assertThat(vc.stats().inChannelRecycles()).isPositive();
+        }
+    }
+
+    @Test
+    void echoAndRpcPing() throws Exception {
+        EchoResult e = VirtualConnection.echo(options(port()).auth(ntlm(PASSWORD)).build(), transcript);
+        assertThat(e.status()).isEqualTo(200);
+        RpcPing.Result r = RpcPing.run(options(port()).build(), false, 20, RpcPing.Probe.IS_SERVER_LISTENING, transcript);
+        assertThat(r.latency().count()).isEqualTo(20);
+        assertThat(r.latency().minMicros()).isPositive();
+        assertThat(r.latency().p99Micros()).isGreaterThanOrEqualTo(r.latency().medianMicros());
+    }
+
+    private RpchFailure fails(RpchClientOptions o) {
+        try {
+            VirtualConnection.open(o, transcript).close();
+        } catch (RpchFailure f) {
+            return f;
+        }
+        throw new AssertionError("expected a failure");
+    }
+
+    @Test
+    void failuresThroughTheRealProxy() throws Exception {
+        RpchFailure f = fails(options(port()).auth(new ProxyAuth.Basic(USER, "wrong")).build());
+        assertThat(f.kind()).isEqualTo(Kind.HTTP_UNAUTHORIZED);
+        assertThat(fails(options(port()).auth(ntlm("wrong")).build()).kind()).isEqualTo(Kind.HTTP_UNAUTHORIZED);
+
+        f = fails(options(port() == 6001 ? 6002 : 6001).build()); // not in ValidPorts
+        assertThat(f.kind()).isEqualTo(Kind.RPC_PROXY_ERROR);
+        assertThat(f.getMessage()).contains("503 RPC Error: 6ba RPC_S_SERVER_UNAVAILABLE(0x6ba)");
+
+        f = fails(options(closedPort).build()); // permitted, nobody listens
+        assertThat(f.kind()).as(f.getMessage() + "\n" + String.join("\n", transcript.lines())).isEqualTo(Kind.RPC_PROXY_ERROR);
+
+        f = fails(options(notNcacnHttp.getLocalPort()).build()); // permitted, listens, but no ncacn_http/1.0 banner
+        assertThat(f.kind()).isIn(Kind.RPC_PROXY_ERROR, Kind.TIMEOUT, Kind.CLOSED);
+
+        f = fails(options(port()).trustPem(null).build()); // JDK anchors do not know the lab CA
+        assertThat(f.kind()).isEqualTo(Kind.TLS_UNTRUSTED);
+
+        f = fails(RpchClientOptions.builder("oa.frankysweb.org", gateway.address().getPort(), "EX1", port()).tls(false)
+                .addressOverride(InetAddress.getLoopbackAddress()).timeouts(Duration.ofSeconds(5))
+                .auth(new ProxyAuth.Basic(USER, PASSWORD)).build()); // requireSsl: plain HTTP refused with 403.4
+        assertThat(f.kind()).isEqualTo(Kind.HTTP_FORBIDDEN);
+    }
+}

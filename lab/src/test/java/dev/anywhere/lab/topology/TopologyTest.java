@@ -1,0 +1,141 @@
+package dev.anywhere.lab.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.anywhere.lab.pki.CertificateFault;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The topology file: round trip, validation with exact messages, faults as data, port policy, passwords. */
+class TopologyTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void defaultIsDesignSectionOne() {
+        Topology t = Topology.frankysweb().validate();
+        assertThat(t.host("provider-dns").orElseThrow().address()).isEqualTo("127.0.0.10");
+        assertThat(t.host("router").orElseThrow().address()).isEqualTo("127.0.0.20");
+        assertThat(t.host("dc1").orElseThrow().ports()).containsEntry("ldap", 389).containsEntry("dns", 53);
+        assertThat(t.host("ex1").orElseThrow().ports()).containsEntry("https", 443).containsEntry("store", 6001)
+                .containsEntry("referral", 6002).containsEntry("nspi", 6004).containsEntry("epm-http", 593);
+        assertThat(t.router()).containsExactly(new Topology.Forward(443, "ex1:443"), new Topology.Forward(80, "ex1:80"));
+    }
+
+    @Test
+    void roundTripThroughJson() throws Exception {
+        Topology original = Topology.frankysweb().withFaults(new Topology.Faults(
+                List.of(new Topology.DnsChange("frankysweb.org", "oa", "remove", null)),
+                List.of(new Topology.RuleChange(443, "router-page", null)), List.of("cert-expired"), "nginx-stock"));
+        Path file = tmp.resolve("site.json");
+        original.write(file);
+        Topology read = Topology.read(file);
+        assertThat(read).isEqualTo(original);
+        assertThat(read.toJson()).isEqualTo(original.toJson());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "loopback only|{\"hosts\":[{\"name\":\"dc1\",\"address\":\"10.0.0.1\"}]}|host dc1: address 10.0.0.1 (expected: an IPv4 loopback address in 127.0.0.0/8)",
+        "unique hosts|{\"hosts\":[{\"name\":\"dc1\",\"address\":\"127.0.0.1\"},{\"name\":\"dc1\",\"address\":\"127.0.0.2\"}]}|host dc1: defined twice (expected: unique host names)",
+        "required hosts|{\"hosts\":[{\"name\":\"dc1\",\"address\":\"127.0.0.1\"}]}|hosts: no 'provider-dns' (expected: provider-dns, router, dc1, ex1)",
+        "unknown field|{\"hostz\":[]}|topology test: unknown field 'hostz' at hostz (expected: one of [certificates, faults, hosts, middlebox, name, portPolicy, router, users, zones])",
+        "bad mode|{\"portPolicy\":{\"mode\":\"sometimes\",\"offset\":10000}}|topology test: port policy mode: sometimes (expected: auto, real or shifted)",
+    })
+    void invalidFilesAreRefusedWithExactMessages(String what, String json, String message) {
+        assertThatThrownBy(() -> Topology.parse(json, "test")).isInstanceOf(TopologyException.class).hasMessage(message);
+    }
+
+    private static Topology edit(String find, String replace) {
+        String json = Topology.frankysweb().toJson();
+        assertThat(json).contains(find);
+        return Topology.parse(json.replace(find, replace), "edited");
+    }
+
+    @Test
+    void validationOfReferences() {
+        assertThatThrownBy(() -> edit("\"to\" : \"ex1:443\"", "\"to\" : \"ex2:443\""))
+                .hasMessage("router rule 443: target host ex2 (expected: one of [provider-dns, router, dc1, ex1, middlebox])");
+        assertThatThrownBy(() -> edit("\"to\" : \"ex1:443\"", "\"to\" : \"ex1\""))
+                .hasMessage("router rule 443: target ex1 (expected: host:port, e.g. ex1:443)");
+        assertThatThrownBy(() -> edit("\"value\" : \"router\"", "\"value\" : \"rooter\""))
+                .hasMessage("zone frankysweb.org on provider-dns record oa: address rooter (expected: a host name of the topology or an address in 127.0.0.0/8)");
+        assertThatThrownBy(() -> edit("\"name\" : \"hanna\"", "\"name\" : \"bob\""))
+                .hasMessage("user bob: not in the lab directory (expected: one of svc-anywhere, Administrator, franky, hanna, max)");
+        assertThatThrownBy(() -> edit("\"middlebox\" : \"none\"", "\"middlebox\" : \"squid\""))
+                .hasMessage("middlebox: squid (expected: one of none, nginx-stock, nginx-rpc)");
+        assertThatThrownBy(() -> edit("\"key\" : \"rsa2048\"", "\"key\" : \"dsa\""))
+                .hasMessage("certificate ex1: key dsa (expected: rsa2048, rsa1024 or ec256)");
+        assertThatThrownBy(() -> edit("\"value\" : \"0 100 389 dc1\"", "\"value\" : \"389 dc1\""))
+                .hasMessage("zone frankysweb.local on dc1 record _ldap._tcp: SRV value 389 dc1 (expected: \"priority weight port target\")");
+    }
+
+    @Test
+    void faultValidation() {
+        Topology t = Topology.frankysweb();
+        assertThatThrownBy(() -> t.withFaults(new Topology.Faults(List.of(), List.of(new Topology.RuleChange(8443, "absent", null)),
+                List.of(), null)).validate()).hasMessage("fault router 8443: no rule for this port (expected: one of [443, 80])");
+        assertThatThrownBy(() -> t.withFaults(new Topology.Faults(List.of(), List.of(new Topology.RuleChange(443, "closed", null)),
+                List.of(), null)).validate())
+                .hasMessage("fault router 443: variant closed (expected: one of forward, absent, wrong-host, router-page)");
+        assertThatThrownBy(() -> t.withFaults(new Topology.Faults(List.of(new Topology.DnsChange("example.org", "oa", "remove", null)),
+                List.of(), List.of(), null)).validate())
+                .hasMessage("fault dns example.org oa: no such zone (expected: the origin of a zone of the topology)");
+        assertThatThrownBy(() -> t.withFaults(new Topology.Faults(List.of(), List.of(), List.of("cert-revoked"), null)).validate())
+                .hasMessageStartingWith("fault certificate: cert-revoked (expected: one of [cert-self-signed, cert-expired,");
+    }
+
+    @Test
+    void faultsAreAppliedAsData() {
+        Topology broken = Topology.frankysweb().withFaults(new Topology.Faults(
+                List.of(new Topology.DnsChange("frankysweb.org", "oa", "remove", null),
+                        new Topology.DnsChange("frankysweb.org", "autodiscover", "address", "127.0.0.99")),
+                List.of(new Topology.RuleChange(443, "wrong-host", null), new Topology.RuleChange(80, "absent", null)),
+                List.of("cert-expired", "cert-no-autodiscover"), "nginx-rpc")).withFaultsApplied();
+        Topology.Zone provider = broken.zones().get(0);
+        assertThat(provider.records()).containsExactly(new Topology.DnsRecord("autodiscover", "A", "127.0.0.99"));
+        // DC1's split-brain copy of the same zone is left alone: the fault is what the internet sees
+        assertThat(broken.zones().get(2).records()).contains(new Topology.DnsRecord("oa", "A", "ex1"));
+        assertThat(broken.ruleVariants()).isEqualTo(Map.of(
+                443, new Topology.RuleChange(443, "wrong-host", "dc1:443"),
+                80, new Topology.RuleChange(80, "absent", null)));
+        assertThat(broken.certificateFaults()).containsExactlyInAnyOrder(CertificateFault.EXPIRED, CertificateFault.NO_AUTODISCOVER_NAME);
+        assertThat(broken.middlebox()).isEqualTo("nginx-rpc");
+    }
+
+    @Test
+    void portPolicy() {
+        assertThat(PortMap.of(PortPolicy.AUTO, true).port(443)).isEqualTo(443);
+        assertThat(PortMap.of(PortPolicy.AUTO, false).port(443)).isEqualTo(10443);
+        assertThat(PortMap.of(PortPolicy.AUTO, false).port(53)).isEqualTo(10053);
+        assertThat(PortMap.of(PortPolicy.AUTO, false).port(6001)).as("ports above 1023 stay").isEqualTo(6001);
+        assertThat(PortMap.of(PortPolicy.SHIFTED, true).port(389)).isEqualTo(10389);
+        assertThat(PortMap.of(PortPolicy.REAL, false).port(389)).isEqualTo(389);
+        assertThat(PortMap.of(new PortPolicy("shifted", 20000), true).socket(Topology.frankysweb(), "ex1", "https"))
+                .hasToString("/127.0.100.251:20443");
+        assertThatThrownBy(() -> new PortPolicy("shifted", 80)).hasMessage("port policy offset: 80 (expected: 1024..64000)");
+    }
+
+    @Test
+    void passwordsAreGeneratedOnceAndKeptOwnerOnly() throws Exception {
+        Topology t = Topology.frankysweb();
+        Passwords first = Passwords.load(t, tmp);
+        Passwords second = Passwords.load(t, tmp);
+        assertThat(second.byUser()).isEqualTo(first.byUser()).containsOnlyKeys(Topology.SEEDED_USERS);
+        assertThat(first.of("franky")).startsWith("Lab-").hasSize(22);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve(Passwords.FILE_NAME))))
+                .isEqualTo("rw-------");
+        assertThat(first.toString()).doesNotContain(first.of("franky"));
+        Topology given = edit("\"name\" : \"franky\"", "\"name\" : \"franky\", \"password\" : \"Given-Pass-1\"");
+        assertThat(Passwords.load(given, tmp).of("franky")).isEqualTo("Given-Pass-1");
+    }
+}

@@ -1,0 +1,204 @@
+package dev.anywhere.server.endpoints;
+
+import dev.anywhere.rpc.rpch.RpcPduFrame;
+import dev.anywhere.rpc.rpch.RpchProtocolException;
+import dev.anywhere.rpc.rpch.RtsCommand;
+import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.rpc.rpch.RtsPduKind;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted TCP connection. On an ncacn_http port it sends the {@code ncacn_http/1.0} banner and lets the first PDU
+ * decide: a DCE/RPC PDU makes it an RPC over HTTP v1 connection, CONN/B2 the IN leg and CONN/A2 the OUT leg of a v2
+ * virtual connection. On the ncacn_ip_tcp port there is no banner and only DCE/RPC. Any protocol error closes this
+ * connection (and its virtual connection) and is reported; nothing else is touched.
+ *
+ * <pre>
+ *  NEW ──DCE/RPC PDU──▶ DIRECT (v1 / ncacn_ip_tcp association on this socket)
+ *   ├──CONN/B2──▶ IN_LEG     ├──CONN/A2──▶ OUT_LEG     (then the cookie table pairs them)
+ *   ├──IN_R1/A2──▶ IN_LEG (successor of an open virtual connection's IN leg)
+ *   └──anything else / no PDU within the setup timeout──▶ FAILED (closed)
+ * </pre>
+ *
+ * @see [MS-RPCH] 2.1.2.2.1 Legacy Server Response
+ * @see [MS-RPCH] 3 Protocol Details (v1 or v2 from the first PDU)
+ */
+final class LegHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(LegHandler.class);
+
+    /** The 14-byte legacy server response. */
+    static final byte[] BANNER = "ncacn_http/1.0".getBytes(StandardCharsets.US_ASCII);
+
+    private enum State {
+        /** Connected, no PDU yet; the first-PDU timer runs. */
+        NEW,
+        /** v1 or ncacn_ip_tcp: a DCE/RPC association on this socket. */
+        DIRECT,
+        /** The IN leg of a virtual connection. */
+        IN_LEG,
+        /** The OUT leg of a virtual connection. */
+        OUT_LEG,
+        /** Closed for a protocol error (or closed): input is discarded. */
+        FAILED
+    }
+
+    private final EndpointServer server;
+    private final boolean http;
+    private State state = State.NEW;
+    private DceAssociation association;
+    private VirtualConnection vc;
+    private ScheduledFuture<?> firstPduTimer;
+
+    LegHandler(EndpointServer server, boolean http) {
+        this.server = server;
+        this.http = http;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (http) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(BANNER));
+        }
+        long millis = server.limits().connectionSetupTimeout().toMillis();
+        firstPduTimer = ctx.executor().schedule(() -> fail(ctx, "connection setup: no PDU within "
+                + server.limits().connectionSetupTimeout() + " (expected: a first PDU)"), millis, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            switch (state) {
+                case NEW -> first(ctx, msg);
+                case DIRECT -> direct(ctx, msg);
+                case IN_LEG -> vc.onIn(ctx.channel(), msg);
+                case OUT_LEG -> vc.onOut(msg);
+                case FAILED -> { }
+            }
+        } catch (DecoderException e) {
+            fail(ctx, e.getMessage());
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void first(ChannelHandlerContext ctx, Object msg) {
+        if (firstPduTimer != null) {
+            firstPduTimer.cancel(false);
+        }
+        if (msg instanceof RpcPduFrame) {
+            state = State.DIRECT;
+            association = new DceAssociation(server, http ? RpcCall.Transport.NCACN_HTTP_V1 : RpcCall.Transport.NCACN_IP_TCP,
+                    inet(ctx.channel().localAddress()), inet(ctx.channel().remoteAddress()),
+                    ctx.alloc());
+            direct(ctx, msg);
+            return;
+        }
+        RtsPdu rts = (RtsPdu) msg;
+        if (!http) {
+            throw new RpchProtocolException("first PDU on ncacn_ip_tcp: RTS PDU (expected: a DCE/RPC PDU)");
+        }
+        // Per [MS-RPCH] 3.2.5.4, only the proxies' leg-opening PDUs may start a v2 connection.
+        RtsPduKind kind = RtsPduKind.expect(rts, RtsPduKind.CONN_B2, RtsPduKind.CONN_A2, RtsPduKind.IN_R1_A2);
+        List<RtsCommand.Cookie> cookies = rts.all(RtsCommand.Cookie.class);
+        UUID vcCookie = cookies.get(0).cookie();
+        UUID channelCookie = cookies.get(1).cookie();
+        long window = rts.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size();
+        long version = rts.first(RtsCommand.Version.class).orElseThrow().version();
+        Leg leg;
+        if (kind == RtsPduKind.IN_R1_A2) {
+            long timeout = rts.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis();
+            leg = new Leg(ctx.channel(), true, vcCookie, cookies.get(2).cookie(), window, timeout, version);
+            state = State.IN_LEG;
+            vc = server.table().recycleIn(leg, channelCookie);
+            return;
+        }
+        if (kind == RtsPduKind.CONN_B2) {
+            long timeout = rts.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis();
+            leg = new Leg(ctx.channel(), true, vcCookie, channelCookie, window, timeout, version);
+            state = State.IN_LEG;
+        } else {
+            leg = new Leg(ctx.channel(), false, vcCookie, channelCookie, window, 0, version);
+            state = State.OUT_LEG;
+        }
+        vc = server.table().attach(leg);
+    }
+
+    private void direct(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof RpcPduFrame frame)) {
+            throw new RpchProtocolException("RTS PDU " + ((RtsPdu) msg).kinds() + " on a "
+                    + (http ? "RPC over HTTP v1" : "ncacn_ip_tcp") + " connection (expected: DCE/RPC PDUs only)");
+        }
+        try {
+            association.receive(frame.content(), ctx::write);
+        } finally {
+            ctx.flush();
+        }
+        if (!ctx.channel().isWritable()) {
+            // A client that sends calls but does not read the answers: stop reading until the answers drain.
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (state == State.DIRECT && ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException) {
+            fail(ctx, cause.getMessage());
+        } else {
+            log.debug("endpoints: {} failed", ctx.channel(), cause);
+            fail(ctx, "I/O: " + cause);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (firstPduTimer != null) {
+            firstPduTimer.cancel(false);
+        }
+        if (vc != null && vc.legClosed(ctx.channel())) {
+            server.table().legGone(vc, ctx.channel() + " closed");
+        }
+        state = State.FAILED;
+        ctx.fireChannelInactive();
+    }
+
+    /** The address, or null for a non-IP channel (tests' EmbeddedChannel). */
+    static InetSocketAddress inet(java.net.SocketAddress a) {
+        return a instanceof InetSocketAddress i ? i : null;
+    }
+
+    private void fail(ChannelHandlerContext ctx, String message) {
+        if (state == State.FAILED) {
+            return;
+        }
+        state = State.FAILED;
+        log.debug("endpoints: {}: {}", ctx.channel(), message);
+        server.protocolError(inet(ctx.channel().remoteAddress()), message);
+        if (vc != null && vc.legClosed(ctx.channel())) {
+            server.table().legGone(vc, message);
+        }
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+}

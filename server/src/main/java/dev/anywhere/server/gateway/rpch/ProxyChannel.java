@@ -1,0 +1,259 @@
+package dev.anywhere.server.gateway.rpch;
+
+import dev.anywhere.rpc.rpch.RpcPduFrame;
+import dev.anywhere.rpc.rpch.RpchCodec;
+import dev.anywhere.rpc.rpch.RpchProtocolException;
+import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.server.gateway.BackendResolver;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the inbound and outbound proxy share: one client HTTP connection, one server TCP leg on the same event loop,
+ * the body framer, timers, and closing both sides together. Everything runs on the client channel's event loop.
+ */
+public abstract class ProxyChannel {
+
+    /** RPC_S_SERVER_UNAVAILABLE. */
+    static final int RPC_S_SERVER_UNAVAILABLE = 0x6ba;
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyChannel.class);
+
+    final ClientLeg client;
+    final Channel clientChannel;
+    final String server;
+    final int port;
+    final ProxySettings settings;
+    final BackendResolver resolver;
+    final ProxyMetrics metrics;
+    final PduFramer framer;
+    Channel backend;
+    /** An HTTP response (other than 100 Continue) went to the client: errors can only close from now on. */
+    boolean responded;
+    boolean closed;
+    /** The first PDU was accepted: from now on a protocol error closes without a response. */
+    boolean firstPduAccepted;
+    /** The client connection is closed by the write of an error response. */
+    private boolean clientClosing;
+    long lastClientTraffic = System.nanoTime();
+    long lastServerTraffic = System.nanoTime();
+    private ScheduledFuture<?> handshakeTimer;
+    private ScheduledFuture<?> tickTimer;
+
+    ProxyChannel(ClientLeg client, String server, int port, ProxySettings settings, BackendResolver resolver, ProxyMetrics metrics) {
+        this.client = client;
+        this.clientChannel = client.channel();
+        this.server = server;
+        this.port = port;
+        this.settings = settings;
+        this.resolver = resolver;
+        this.metrics = metrics;
+        this.framer = new PduFramer(clientChannel.alloc(), settings.maxFragLength());
+        clientChannel.closeFuture().addListener(f -> clientChannel.eventLoop().execute(() -> close("client closed")));
+        clientChannel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                clientWritabilityChanged();
+                ctx.fireChannelWritabilityChanged();
+            }
+        });
+        handshakeTimer = clientChannel.eventLoop().schedule(() -> {
+            if (!opened()) {
+                fail("handshake_timeout", "no complete handshake within " + settings.handshakeTimeout().toMillis() + " ms");
+            }
+        }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        long tick = Math.max(10, Math.min(settings.keepAlive().toMillis(), settings.idleTimeout().toMillis()) / 2);
+        tickTimer = clientChannel.eventLoop().scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the handshake is over and PDUs are relayed. */
+    abstract boolean opened();
+
+    /** One PDU from the request body: an {@link RtsPdu} or an {@link RpcPduFrame} (owned by the callee). */
+    abstract void fromClient(Object pdu);
+
+    /** One PDU from the server leg (owned by the callee). */
+    abstract void fromServer(Object pdu);
+
+    /** The server leg is up and past its banner. */
+    abstract void connected();
+
+    /** Periodic: keep-alive pings, idle handling. */
+    void tick() {
+        long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivity());
+        if (opened() && idle >= settings.idleTimeout().toMillis()) {
+            metrics.failure("idle_timeout");
+            close("idle for " + idle + " ms");
+        }
+    }
+
+    /** When the channel last showed that its peer is alive (System.nanoTime()); idle time counts from here. */
+    abstract long lastActivity();
+
+    abstract void clientWritabilityChanged();
+
+    abstract void serverWritabilityChanged();
+
+    /** A chunk of the request body (released by the caller). */
+    public final void content(ByteBuf chunk) {
+        if (closed) {
+            return;
+        }
+        lastClientTraffic = System.nanoTime();
+        try {
+            framer.feed(chunk, pdu -> {
+                if (closed) {
+                    ReferenceCountUtil.release(pdu);
+                } else {
+                    fromClient(pdu);
+                }
+            });
+        } catch (RpchProtocolException e) {
+            protocolError("client", e.getMessage());
+        }
+    }
+
+    /** The request ended or the connection went away. */
+    public final void clientClosed() {
+        close("client closed");
+    }
+
+    /** Resolves the target and opens the server leg. */
+    final void connectBackend() {
+        firstPduAccepted = true;
+        resolver.resolve(server, clientChannel.eventLoop()).addListener(r -> {
+            if (closed) {
+                return;
+            }
+            if (!r.isSuccess()) {
+                log.info("rpcproxy: {}:{} unresolvable: {}", server, port, r.cause().toString());
+                fail("unresolvable", "resolve " + server + ": " + r.cause().getMessage());
+                return;
+            }
+            InetSocketAddress address = new InetSocketAddress((InetAddress) r.getNow(), resolver.port(port));
+            BackendConnector.connect(clientChannel.eventLoop(), address, settings, new Leg()).addListener(c -> {
+                if (closed) {
+                    if (c.isSuccess()) {
+                        ((Channel) c.getNow()).close();
+                    }
+                    return;
+                }
+                if (!c.isSuccess()) {
+                    log.info("rpcproxy: {}:{} ({}) unavailable: {}", server, port, address, c.cause().getMessage());
+                    fail("backend_unavailable", c.cause().getMessage());
+                    return;
+                }
+                backend = (Channel) c.getNow();
+                backend.closeFuture().addListener(f -> close("server leg closed"));
+                connected();
+            });
+        });
+    }
+
+    final void handshakeDone() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
+    }
+
+    /** Writes an RTS PDU to the server leg (no flush). */
+    final void writeServer(RtsPdu pdu) {
+        backend.write(RpchCodec.encode(pdu, backend.alloc()));
+    }
+
+    /** Before any response: {@code 503 RPC Error: 6ba}; after: close. */
+    final void fail(String reason, String detail) {
+        if (closed) {
+            return;
+        }
+        log.debug("rpcproxy: {} {}:{}: {}", reason, server, port, detail);
+        metrics.failure(reason);
+        if (!responded) {
+            responded = true;
+            clientClosing = true;
+            client.rpcError(RPC_S_SERVER_UNAVAILABLE, reason);
+        }
+        close(detail);
+    }
+
+    /**
+     * A PDU that breaks the protocol: 400 with the error for a wrong first PDU (nothing was answered yet), otherwise
+     * both connections are closed without a response.
+     *
+     * @see [MS-RPCH] 3.2.3.5.10 Protocol error, 3.2.4.5.14
+     */
+    final void protocolError(String from, String message) {
+        if (closed) {
+            return;
+        }
+        log.info("rpcproxy: protocol error from {} ({}:{}): {}", from, server, port, message);
+        metrics.failure("protocol_error");
+        if (!responded && !firstPduAccepted && from.equals("client")) {
+            responded = true;
+            clientClosing = true;
+            client.refuse(400, "protocol_error", message + "\r\n");
+        }
+        close(message);
+    }
+
+    /** Closes both legs once; releases everything queued. */
+    void close(String why) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.debug("rpcproxy: closing {}:{}: {}", server, port, why);
+        handshakeDone();
+        if (tickTimer != null) {
+            tickTimer.cancel(false);
+        }
+        framer.release();
+        released();
+        if (backend != null) {
+            backend.close();
+        }
+        if (!clientClosing) {
+            clientChannel.close();
+        }
+    }
+
+    /** Releases what subclasses hold. */
+    abstract void released();
+
+    /** The server leg's last handler: PDUs and events into the state machine. */
+    private final class Leg extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            lastServerTraffic = System.nanoTime();
+            if (closed) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            fromServer(msg);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            serverWritabilityChanged();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof RpchProtocolException) {
+                protocolError("server", cause.getMessage());
+            } else {
+                close("server leg: " + cause);
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.anywhere.server.gateway.rpch;
+
+import dev.anywhere.server.gateway.BackendResolver;
+
+/**
+ * The RPC over HTTP proxy of one gateway: opens an {@link InboundProxy} or {@link OutboundProxy} for each permitted
+ * IN or OUT channel. The caller has authenticated the request and checked ValidPorts on {@code server:port}.
+ *
+ * @see [MS-RPCH] 3.2.3 RPC over HTTP proxy details
+ */
+public final class RpcProxy {
+
+    private final ProxySettings settings;
+    private final BackendResolver resolver;
+    private final ProxyMetrics metrics;
+
+    public RpcProxy(ProxySettings settings, BackendResolver resolver, ProxyMetrics metrics) {
+        this.settings = settings;
+        this.resolver = resolver;
+        this.metrics = metrics;
+    }
+
+    /** An IN channel whose body is about to arrive. */
+    public ProxyChannel inbound(ClientLeg client, String server, int port) {
+        return new InboundProxy(client, server, port, settings, resolver, metrics);
+    }
+
+    /** An OUT channel (CONN/A1) or, with {@code replacement}, a replacement OUT channel (OUT_R1/A3). */
+    public ProxyChannel outbound(ClientLeg client, String server, int port, boolean replacement) {
+        return new OutboundProxy(client, server, port, replacement, settings, resolver, metrics);
+    }
+
+    public ProxySettings settings() {
+        return settings;
+    }
+}
