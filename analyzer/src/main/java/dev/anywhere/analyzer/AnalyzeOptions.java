@@ -27,11 +27,14 @@ import java.util.Optional;
  * @param allowRedirect hosts the user consents to being redirected to (Outlook's prompt)
  * @param insecure report certificate trust problems as warnings and go on (RCA's "ignore trust for SSL")
  * @param profile the settings an existing Outlook profile holds, to compare with the current answer
+ * @param scp where to look up Autodiscover service connection points (a domain-joined client's first method)
+ * @param idleProbe how long to keep a virtual connection idle to find a hop that cuts idle connections
  */
 public record AnalyzeOptions(String target, Optional<String> user, Optional<String> password, List<String> resolve,
         Optional<InetSocketAddress> dnsServer, List<Path> trust, Vantage vantage, Duration stepTimeout, String language,
         Optional<ManualSettings> manual, int httpsPort, int httpPort, List<String> allowRedirect, boolean insecure,
-        Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile) {
+        Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile, Optional<dev.anywhere.autodiscover.discovery.ScpSettings> scp,
+        Optional<Duration> idleProbe) {
 
     /**
      * RCA's manual settings.
@@ -48,6 +51,8 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
     public AnalyzeOptions {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(scp, "scp");
+        Objects.requireNonNull(idleProbe, "idleProbe");
         resolve = List.copyOf(resolve);
         trust = List.copyOf(trust);
         allowRedirect = List.copyOf(allowRedirect);
@@ -58,7 +63,34 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
             Optional<InetSocketAddress> dnsServer, List<Path> trust, Vantage vantage, Duration stepTimeout, String language,
             Optional<ManualSettings> manual, int httpsPort, int httpPort, List<String> allowRedirect, boolean insecure) {
         this(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort, httpPort,
-                allowRedirect, insecure, Optional.empty());
+                allowRedirect, insecure, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** The options with a stored profile to compare, without SCP lookup or idle probe. */
+    public AnalyzeOptions(String target, Optional<String> user, Optional<String> password, List<String> resolve,
+            Optional<InetSocketAddress> dnsServer, List<Path> trust, Vantage vantage, Duration stepTimeout, String language,
+            Optional<ManualSettings> manual, int httpsPort, int httpPort, List<String> allowRedirect, boolean insecure,
+            Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile) {
+        this(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort, httpPort,
+                allowRedirect, insecure, profile, Optional.empty(), Optional.empty());
+    }
+
+    /** The same options with a stored profile to compare. */
+    public AnalyzeOptions withProfile(Optional<dev.anywhere.analyzer.profile.OutlookProfile> p) {
+        return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort,
+                httpPort, allowRedirect, insecure, p, scp, idleProbe);
+    }
+
+    /** The same options with SCP lookup in this directory. */
+    public AnalyzeOptions withScp(Optional<dev.anywhere.autodiscover.discovery.ScpSettings> s) {
+        return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort,
+                httpPort, allowRedirect, insecure, profile, s, idleProbe);
+    }
+
+    /** The same options with the idle cut-off probe. */
+    public AnalyzeOptions withIdleProbe(Optional<Duration> d) {
+        return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort,
+                httpPort, allowRedirect, insecure, profile, scp, d);
     }
 
     /** The mail domain: the part after @, or the target itself. */

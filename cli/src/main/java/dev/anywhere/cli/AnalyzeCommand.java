@@ -55,6 +55,21 @@ final class AnalyzeCommand implements Callable<Integer> {
 
 
 
+    @Option(names = "--directory", paramLabel = "ldap://HOST:PORT", description = "Look up Autodiscover service connection points "
+            + "here first, as a domain-joined Outlook does (use with --inside).")
+    String directory;
+
+    @Option(names = "--directory-bind-dn", paramLabel = "DN", description = "Bind to --directory as this DN with the password of --user "
+            + "(default: anonymous).")
+    String directoryBindDn;
+
+    @Option(names = "--site", paramLabel = "NAME", description = "The client's Active Directory site, for SCP priority (default: ${DEFAULT-VALUE}).")
+    String site = "Default-First-Site-Name";
+
+    @Option(names = "--idle-probe", paramLabel = "DURATION", description = "Also keep a virtual connection idle this long (e.g. 5m) to find "
+            + "a hop that cuts idle connections.")
+    String idleProbe;
+
     @Option(names = "--inside", description = "Record that this run comes from inside the site's network.")
     boolean inside;
 
@@ -120,7 +135,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 : new dev.anywhere.analyzer.profile.ProfileStore(profileDir).load(target);
         AnalyzeOptions options = client.toAnalyzeOptions(target, inside ? Vantage.INSIDE : outside ? Vantage.OUTSIDE : Vantage.UNSPECIFIED,
                 lang, Optional.ofNullable(rpcProxy).map(p -> new AnalyzeOptions.ManualSettings(p, server, Optional.ofNullable(principal),
-                        proxyAuth, !noTls)), profile);
+                        proxyAuth, !noTls)), profile).withScp(scp()).withIdleProbe(idle());
         boolean live = out == null && format.equals("text");
         Report report;
         try {
@@ -145,6 +160,38 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
 
+
+    private Optional<dev.anywhere.autodiscover.discovery.ScpSettings> scp() throws java.io.IOException {
+        if (directory == null) {
+            return Optional.empty();
+        }
+        java.net.URI u;
+        try {
+            u = java.net.URI.create(directory);
+        } catch (IllegalArgumentException e) {
+            u = null;
+        }
+        if (u == null || !"ldap".equals(u.getScheme()) || u.getHost() == null) {
+            throw UserError.usage("--directory: '" + directory + "' (expected: ldap://host:port)");
+        }
+        Optional<String> password = directoryBindDn == null ? Optional.empty() : client.password();
+        if (directoryBindDn != null && password.isEmpty()) {
+            throw UserError.usage("--directory-bind-dn needs the password of --user (--password-env or --password-file)");
+        }
+        return Optional.of(new dev.anywhere.autodiscover.discovery.ScpSettings(u.getHost(), u.getPort() < 0 ? 389 : u.getPort(),
+                Optional.ofNullable(directoryBindDn), password, Optional.of(site)));
+    }
+
+    private Optional<java.time.Duration> idle() {
+        if (idleProbe == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(dev.anywhere.server.configurator.Durations.parse(idleProbe));
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("--idle-probe: " + e.getMessage());
+        }
+    }
 
     /** What differs between two runs: step statuses and summaries, and findings present in only one. */
     private int diff(PrintWriter console) throws IOException {

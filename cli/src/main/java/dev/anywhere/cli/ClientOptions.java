@@ -89,6 +89,6 @@ final class ClientOptions {
     AnalyzeOptions toAnalyzeOptions(String target, Vantage vantage, String lang, Optional<AnalyzeOptions.ManualSettings> manual,
             Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile) throws IOException {
         return new AnalyzeOptions(target, Optional.ofNullable(user), password(), resolve, dns(), trust, vantage, stepTimeout(), lang,
-                manual, httpsPort, httpPort, allowRedirect, insecure, profile);
+                manual, httpsPort, httpPort, allowRedirect, insecure).withProfile(profile);
     }
 }

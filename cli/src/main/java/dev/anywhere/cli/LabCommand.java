@@ -18,6 +18,9 @@ import dev.anywhere.lab.pki.CertificateRequest;
 import dev.anywhere.lab.dns.DnsServer;
 import dev.anywhere.lab.dns.ZoneModel;
 import dev.anywhere.lab.dns.ZoneSet;
+import dev.anywhere.lab.router.NginxMiddlebox;
+import dev.anywhere.lab.scenario.Scenario;
+import dev.anywhere.lab.scenario.ScenarioRun;
 import dev.anywhere.lab.site.LabState;
 import dev.anywhere.lab.topology.Passwords;
 import dev.anywhere.lab.topology.PortMap;
@@ -59,10 +62,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** The main job: the site on loopback, configured, checked as a client would, and stopped; and its lifecycle commands. */
 @Command(name = "lab", mixinStandardHelpOptions = true, description = "Bring the frankysweb site up on loopback (provider DNS, "
-        + "router, DC1 directory and DNS, EX1 service host and gateway with a lab certificate), enable Outlook Anywhere, show "
-        + "what the configurator applied and logged, check /rpc/rpcproxy.dll as a client on the internet would, and stop.",
+        + "router, DC1 directory and DNS, EX1 RPC endpoints, service host and gateway with a lab certificate), enable Outlook "
+        + "Anywhere, show what the configurator applied and logged, run the analyzer as a client on the internet would, and "
+        + "stop. --scenario breaks one thing on purpose (anywhere lab scenarios lists them).",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Dns.class,
-                LabCommand.Serve.class})
+                LabCommand.Scenarios.class, LabCommand.Serve.class})
 final class LabCommand implements Callable<Integer> {
 
     /** Where {@code lab up}, {@code status} and {@code down} keep the site unless told otherwise. */
@@ -83,15 +87,29 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the analyzer's report as HTML to FILE.")
     Path reportFile;
 
+    @Option(names = "--scenario", paramLabel = "NAME", description = "Break the site as scenario NAME first (anywhere lab "
+            + "scenarios lists them); exit 1 when the analyzer finds the problem, 0 only for the healthy ones.")
+    String scenarioName;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        Optional<Scenario> scenario = Optional.ofNullable(scenarioName).map(LabCommand::scenario);
+        if (scenario.isPresent()) {
+            Scenario s = scenario.get();
+            if (s.needsNginx() && NginxMiddlebox.find().isEmpty()) {
+                throw UserError.unavailable("--scenario " + s.name() + ": nginx not installed (expected: the nginx binary on PATH or "
+                        + "in /usr/sbin; apt-get install nginx)");
+            }
+            out.printf("Scenario %s: %s%nThe analyzer should say: %s%n%n", s.name(), s.broken(),
+                    s.primary().orElse("nothing: every check passes"));
+        }
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("anywhere-lab") : dataDir;
         long t0 = System.nanoTime();
         int exit;
         try {
-            LabSite.Plan plan = plan(topologyFile, dir);
+            LabSite.Plan plan = plan(topologyFile, dir, scenario);
             if (plan.ports().shifted()) {
                 out.printf("Not allowed to bind ports below 1024: every port below 1024 is shifted by %d (53 -> %d, 389 -> %d, 443 -> %d).%n",
                         plan.ports().offset(), plan.ports().port(53), plan.ports().port(389), plan.ports().port(443));
@@ -102,7 +120,7 @@ final class LabCommand implements Callable<Integer> {
                 out.printf("  [%5d ms] %s%n", (System.nanoTime() - t0) / 1_000_000, step);
                 out.flush();
             })) {
-                exit = story(site, out, plan);
+                exit = scenario.isPresent() ? scenarioStory(site, out, plan, scenario.get()) : story(site, out, plan);
                 if (keepRunning) {
                     out.printf("%nThe site keeps running (data in %s). Ctrl-C stops it.%n", dir);
                     out.flush();
@@ -118,15 +136,26 @@ final class LabCommand implements Callable<Integer> {
         return exit;
     }
 
+    /** The scenario called {@code name}; a usage error naming the choices otherwise. */
+    static Scenario scenario(String name) {
+        return dev.anywhere.lab.scenario.Scenarios.byName(name).orElseThrow(() -> UserError.usage("--scenario: " + name
+                + " (expected: one of " + String.join(", ", dev.anywhere.lab.scenario.Scenarios.names()) + "; anywhere lab scenarios)"));
+    }
+
     /** The whole-site plan: the topology (default or file) with its faults applied, this machine's port policy. */
     static LabSite.Plan plan(Path topologyFile, Path dir) {
+        return plan(topologyFile, dir, Optional.empty());
+    }
+
+    /** The plan with the scenario's faults instead of the topology's own, when one is given. */
+    static LabSite.Plan plan(Path topologyFile, Path dir, Optional<Scenario> scenario) {
         Topology topology;
         try {
             topology = topologyFile == null ? Topology.frankysweb() : Topology.read(topologyFile);
         } catch (TopologyException e) {
             throw UserError.usage(e.getMessage());
         }
-        Topology effective = topology.withFaultsApplied();
+        Topology effective = scenario.isPresent() ? ScenarioRun.topology(topology, scenario.get()) : topology.withFaultsApplied();
         return new LabSite.Plan(effective, PortMap.of(effective.portPolicy()), dir, Passwords.load(topology, dir),
                 ServiceHostSettings.DEFAULT_POLL_INTERVAL);
     }
@@ -188,6 +217,62 @@ final class LabCommand implements Callable<Integer> {
         }
         out.flush();
         return report.status() == CheckStatus.PASSED ? Anywhere.OK : Anywhere.FINDINGS;
+    }
+
+    /** The story with a scenario: the site set up as the scenario says, analyzed, the server side checked, the verdict. */
+    private int scenarioStory(LabSite site, PrintWriter out, LabSite.Plan plan, Scenario s) throws Exception {
+        out.printf("%nSetting up the scenario:%n");
+        ScenarioRun.prepare(site, s, step -> {
+            out.println("  " + step);
+            out.flush();
+        });
+        printApplied(site, out);
+        out.printf("%nConfigurator events (anywhere events):%n");
+        printEvents(site.ex1Events().readAll(), out);
+        AnalyzeOptions options = ScenarioRun.options(site, s, plan.passwords().of("franky"), plan.ports().port(443), plan.ports().port(80),
+                Duration.ofSeconds(10));
+        out.printf("%nAnalyzing as a client %s would (%s):%n", s.client().vantage().equals("inside") ? "inside (DC1's DNS)" : "on the internet",
+                ScenarioRun.command(options));
+        out.flush();
+        Report report = ScenarioRun.withServerSide(new Analyzer(options).run(new ConsoleProgress(out)), site);
+        StringWriter text = new StringWriter();
+        new TextReportWriter().write(report, text);
+        out.println();
+        out.print(text);
+        if (reportFile != null) {
+            try (Writer w = Files.newBufferedWriter(reportFile, StandardCharsets.UTF_8)) {
+                new HtmlReportWriter().write(report, w);
+            }
+            out.printf("HTML report: %s%n", reportFile.toAbsolutePath());
+        }
+        Optional<String> primary = ScenarioRun.primary(report).map(dev.anywhere.analyzer.finding.Finding::id);
+        out.printf("%nScenario %s: the analyzer says %s (expected: %s)%s%n", s.name(), primary.orElse("nothing: every check passed"),
+                s.primary().orElse("nothing"), primary.equals(s.primary()) ? ", as expected" : ", NOT AS EXPECTED");
+        if (s.site().manualEdit() != null && s.site().manualEdit().revert()) {
+            out.printf("%nThe configurator's next pass (due with the 15-minute poll; run now):%n");
+            out.flush();
+            Event reverted = ScenarioRun.revert(site);
+            out.printf("  %-11s %4d %-30s %s%n", reverted.level(), reverted.id().id(), reverted.id().symbolicName(), reverted.message());
+            site.ex1Events().readAll().stream().filter(e -> e.time().isAfter(reverted.time().minusMillis(1)) && e != reverted
+                    && !e.equals(reverted)).forEach(e -> out.printf("  %-11s %4d %-30s %s%n", e.level(), e.id().id(), e.id().symbolicName(),
+                    e.message()));
+            printApplied(site, out);
+        }
+        out.flush();
+        return report.status() == CheckStatus.PASSED ? Anywhere.OK : Anywhere.FINDINGS;
+    }
+
+    private static void printApplied(LabSite site, PrintWriter out) throws IOException {
+        RpcVdirConfig applied = site.gateway().config().current();
+        Optional<AppliedConfigFile.Snapshot> snapshot = new AppliedConfigFile(site.ex1DataDir()).read();
+        out.printf("%nApplied /rpc configuration (%s%s):%n", site.ex1DataDir().resolve(AppliedConfigFile.FILE_NAME),
+                snapshot.map(x -> x.writtenByConfigurator() ? ", generation " + x.generation() : ", EDITED BY HAND").orElse(", absent"));
+        out.printf("  Enabled        : %s%n", applied.enabled());
+        out.printf("  Authentication : %s%n", applied.authenticationInOrder().stream().map(HttpAuthScheme::token).collect(Collectors.joining(", ")));
+        out.printf("  RequireSsl     : %s%n", applied.requireSsl());
+        out.printf("  ValidPorts     : %s%n", applied.validPorts());
+        ScenarioRun.status(site.ex1DataDir()).ifPresent(n -> out.printf("  Service host   : poll %s, change notifications %s, next pass %s%n",
+                n.path("pollInterval").asText(), n.path("followChanges").asBoolean() ? "on" : "off", n.path("nextPass").asText("?")));
     }
 
     /** The A record of {@code name} from the DNS server at {@code server} (UDP), as a stub resolver would ask. */
@@ -473,6 +558,25 @@ final class LabCommand implements Callable<Integer> {
                 Passwords.load(Topology.frankysweb(), dir).byUser().forEach((u, p) -> out.printf("  password %-14s %s%n", u, p));
             }
             return alive ? allUp ? Anywhere.OK : Anywhere.FINDINGS : Anywhere.INTERNAL;
+        }
+    }
+
+    /** {@code lab scenarios}: every scenario, what it breaks and what the analyzer should say. */
+    @Command(name = "scenarios", mixinStandardHelpOptions = true, description = "List the scenarios anywhere lab --scenario "
+            + "takes: name, what is broken, and the finding the analyzer should report first.")
+    static final class Scenarios implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-36s %-30s %s%n", "SCENARIO", "EXPECTED FINDING", "WHAT IS BROKEN");
+            for (Scenario s : dev.anywhere.lab.scenario.Scenarios.all()) {
+                out.printf("%-36s %-30s %s%n", s.name(), s.primary().orElse("(none: all green)"), s.broken());
+            }
+            out.printf("%nRun one: anywhere lab --scenario NAME (exit 1 when the analyzer finds the problem).%n");
+            return Anywhere.OK;
         }
     }
 

@@ -33,6 +33,20 @@ public record CheckResult(String id, String title, CheckStatus status, String su
         }
     }
 
+    /** The step with this id in this subtree, depth first. */
+    public java.util.Optional<CheckResult> find(String stepId) {
+        if (id.equals(stepId)) {
+            return java.util.Optional.of(this);
+        }
+        for (CheckResult c : children) {
+            java.util.Optional<CheckResult> found = c.find(stepId);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Every finding of this node and below, depth first. */
     public List<Finding> allFindings() {
         java.util.ArrayList<Finding> all = new java.util.ArrayList<>(findings);

@@ -62,8 +62,11 @@ public final class AutodiscoverPhase {
                 attempts.add(attempt(a, result.succeeded()));
             }
             if (!result.succeeded() || result.response().isEmpty()) {
-                return Outcome.failed(result.failure().orElse(de ? "keine Methode erfolgreich" : "no method succeeded"),
-                        catalogue.finding("autodiscover.no-method-worked", Map.of("domain", options.domain()))).withResults(attempts);
+                // The cause first (what broke https://autodiscover.<domain>), then the consequence.
+                List<Finding> findings = new ArrayList<>(cause(result.attempts()));
+                findings.add(catalogue.finding("autodiscover.no-method-worked", Map.of("domain", options.domain())));
+                return new Outcome(CheckStatus.FAILED, result.failure().orElse(de ? "keine Methode erfolgreich" : "no method succeeded"),
+                        List.of(), findings).withResults(attempts);
             }
             ctx.put(Keys.AUTODISCOVER_RESPONSE, result.response().get());
             return Outcome.passed((de ? "Antwort von " : "answer from ") + result.acceptedUrl().orElse("?")
@@ -93,7 +96,13 @@ public final class AutodiscoverPhase {
     /** Discovery as the analyzer and the profile commands run it, from the analyzer's options. */
     public static DiscoveryOptions discoveryOptions(AnalyzeOptions options) {
         DiscoveryOptions.Builder b = DiscoveryOptions.builder(options.target()).stepTimeout(options.stepTimeout())
-                .httpsPort(options.httpsPort()).httpPort(options.httpPort()).excludeScpLookup();
+                .httpsPort(options.httpsPort()).httpPort(options.httpPort());
+        // SCP lookup is what domain-joined clients do first; without a directory to ask it is excluded, as from outside.
+        if (options.scp().isPresent()) {
+            b.scp(options.scp().get());
+        } else {
+            b.excludeScpLookup();
+        }
         if (!options.anonymous()) {
             b.credentials(new BasicCredentials(options.user().get(), options.password().get()));
         }
@@ -166,6 +175,50 @@ public final class AutodiscoverPhase {
         }
         return new CheckResult(id, title(a), status,
                 a.reason(), a.elapsedMillis(), List.of(), findings, steps);
+    }
+
+    /**
+     * Why the canonical attempt (https://autodiscover.&lt;domain&gt;) failed, as the RPC phase would say it for its
+     * host: no DNS record, nothing listening, another server's certificate, or the certificate's own findings; empty
+     * when it failed at the HTTP level (401, 404, 5xx), which the attempt's transcript shows.
+     */
+    private List<Finding> cause(List<Attempt> attempts) {
+        Optional<Attempt> canonical = attempts.stream().filter(a -> a.method() == DiscoveryMethod.HTTPS_AUTODISCOVER_DOMAIN).findFirst();
+        if (canonical.isEmpty() || canonical.get().outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED) {
+            return List.of();
+        }
+        Attempt a = canonical.get();
+        String host = hostOf(a.url());
+        if (a.dnsAnswer().isEmpty()) {
+            return List.of(catalogue.finding("dns.host-not-found", Map.of("host", host, "resolver", options.dnsServer()
+                    .map(d -> d.getAddress().getHostAddress() + ":" + d.getPort()).orElse("(system)"), "rcode", a.reason())));
+        }
+        String address = a.connectedTo().map(c -> c.substring(0, c.lastIndexOf(':'))).orElse(a.dnsAnswer().get());
+        if (a.tcpConnectMillis().isEmpty()) {
+            String why = a.reason().toLowerCase(Locale.ROOT);
+            Map<String, Object> v = Map.of("address", address, "port", options.httpsPort());
+            return why.contains("refused") ? List.of(catalogue.finding("tcp.refused", v))
+                    : why.contains("timed out") ? List.of(catalogue.finding("tcp.timeout", v)) : List.of();
+        }
+        if (a.tls().isEmpty()) {
+            return List.of();
+        }
+        var tls = a.tls().get();
+        if (tls.peerCertificates().isEmpty()) {
+            return tls.failure().isPresent() ? List.of(catalogue.finding("tls.handshake-failed", Map.of("host", host))) : List.of();
+        }
+        X509Certificate leaf = tls.peerCertificates().get(0);
+        List<String> names = new ArrayList<>(CertificateEvaluation.dnsNames(leaf));
+        CertificateEvaluation.commonName(leaf).ifPresent(names::add);
+        // A certificate naming nothing of the organisation (router.lan for frankysweb.org) is another server's.
+        String label = options.domain().split("\\.")[0];
+        if (names.stream().noneMatch(n -> n.toLowerCase(Locale.ROOT).contains(label))) {
+            return List.of(catalogue.finding("tcp.other-server-answers", Map.of("address", address, "port",
+                    options.httpsPort(), "host", host, "subject", leaf.getSubjectX500Principal().getName())));
+        }
+        CertificateEvaluation.Verdict v = CertificateEvaluation.evaluate(tls.peerCertificates(), host, Optional.of(options.domain()), roots,
+                Instant.now(), catalogue);
+        return v.findings();
     }
 
     private String title(Attempt a) {

@@ -158,12 +158,27 @@ public final class CertificateEvaluation {
     }
 
     /**
-     * Whether the leaf's issuer is an intermediate of a trusted root: we cannot see the intermediate, but its name is
-     * not a root's, while the leaf carries an authority key identifier; the usual shape of "the server forgot to send
-     * the intermediate". Without that hint it is plain "untrusted".
+     * Whether the leaf's missing issuer looks like an intermediate of a root the client trusts: from the leaf alone
+     * "the server forgot to send the intermediate" and "the client does not trust this CA" look the same, so we say
+     * "missing intermediate" only when the issuer belongs to the same organisation (O=) as a trusted root, and
+     * "untrusted" otherwise.
      */
     private static boolean knownIssuerBelowRoot(X509Certificate leaf, Collection<X509Certificate> roots) {
-        return leaf.getExtensionValue("2.5.29.35") != null && !roots.isEmpty();
+        Optional<String> org = rdn(leaf.getIssuerX500Principal().getName(), "O");
+        return org.isPresent() && roots.stream().anyMatch(r -> org.equals(rdn(r.getSubjectX500Principal().getName(), "O")));
+    }
+
+    private static Optional<String> rdn(String dn, String type) {
+        try {
+            for (Rdn rdn : new LdapName(dn).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase(type)) {
+                    return Optional.of(rdn.getValue().toString());
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 
     private static boolean signedBy(X509Certificate c, X509Certificate issuer) {

@@ -42,11 +42,43 @@ final class TunnelChecks {
     }
 
     List<Check> checks() {
-        return List.of(ping(6001, de ? "Postfachspeicher (6001) anpingen" : "Ping the mail store endpoint (6001)"),
+        List<Check> checks = new java.util.ArrayList<>(List.of(ping(6001, de ? "Postfachspeicher (6001) anpingen" : "Ping the mail store endpoint (6001)"),
                 ping(6002, de ? "Verweisdienst (6002) anpingen" : "Ping the referral service endpoint (6002)"),
                 ping(6004, de ? "Adressbuch (6004) anpingen" : "Ping the address book endpoint (6004)"),
                 Check.of("rpc-proxy.epm", de ? "Endpunktzuordnung (593) durch den Tunnel abfragen"
-                        : "Look up the endpoint mapper (593) through the tunnel", this::epm));
+                        : "Look up the endpoint mapper (593) through the tunnel", this::epm)));
+        options.idleProbe().ifPresent(d -> checks.add(Check.of("rpc-proxy.idle", (de ? "Verbindung " : "Keep a virtual connection idle for ")
+                + d.toSeconds() + (de ? " s ruhen lassen" : " s"), ctx -> idle(ctx, d)).withTimeout(d.plus(options.stepTimeout().multipliedBy(3)))));
+        return checks;
+    }
+
+    /**
+     * Opens a virtual connection, leaves it without traffic (no pings, as a hop sees an Outlook between keep-alives),
+     * then calls again: a hop that cuts idle connections shows as a dead connection.
+     */
+    private Outcome idle(CheckContext ctx, java.time.Duration idle) throws Exception {
+        if (options.anonymous()) {
+            return Outcome.skipped(de ? "übersprungen: braucht Anmeldedaten" : "skipped: needs credentials");
+        }
+        Transcript t = new Transcript();
+        RpchClientOptions o = clientOptions(ctx, 6001).toBuilder().pingInterval(idle.multipliedBy(4)).build();
+        long timeout = options.stepTimeout().toMillis();
+        try (VirtualConnection vc = VirtualConnection.open(o, t)) {
+            int contextId = vc.bind(dev.anywhere.analyzer.rpch.Mgmt.INTERFACE).get(timeout, TimeUnit.MILLISECONDS).contextId();
+            dev.anywhere.analyzer.rpch.Mgmt.isServerListening(vc, contextId).get(timeout, TimeUnit.MILLISECONDS);
+            long start = System.nanoTime();
+            Thread.sleep(idle.toMillis());
+            try {
+                dev.anywhere.analyzer.rpch.Mgmt.isServerListening(vc, contextId).get(timeout, TimeUnit.MILLISECONDS);
+                return Outcome.passed((de ? "nach " : "still answers after ") + idle.toSeconds() + (de ? " s Ruhe noch offen" : " s without traffic"));
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                String when = vc.failure().map(f -> f.getMessage()).orElse(String.valueOf(e.getCause() == null ? e : e.getCause()));
+                return Outcome.warning(when, catalogue.finding("proxy.idle-cutoff", Map.of("seconds", (System.nanoTime() - start) / 1_000_000_000L)))
+                        .with(new Evidence("PDU transcript", String.join("\n", t.lines())));
+            }
+        } catch (RpchFailure f) {
+            return failed(ctx, 6001, f, t);
+        }
     }
 
     private Check ping(int port, String title) {

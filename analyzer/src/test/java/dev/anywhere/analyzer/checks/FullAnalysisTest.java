@@ -139,4 +139,38 @@ class FullAnalysisTest {
             assertThat(r.root().allFindings()).extracting(Finding::id).containsExactly("proxy.ntlm-pooling");
         }
     }
+
+    /** Inside, with a directory: the service connection point is the first method and wins. */
+    @Test
+    void aServiceConnectionPointIsFoundFirstFromInside() throws Exception {
+        String nc = "CN=Configuration,DC=frankysweb,DC=local";
+        com.unboundid.ldap.listener.InMemoryDirectoryServerConfig cfg = new com.unboundid.ldap.listener.InMemoryDirectoryServerConfig(nc);
+        cfg.setSchema(null); // serviceConnectionPoint is AD schema
+        cfg.setListenerConfigs(com.unboundid.ldap.listener.InMemoryListenerConfig.createLDAPConfig("ldap",
+                java.net.InetAddress.getLoopbackAddress(), 0, null));
+        cfg.setCustomRootDSEAttributes(List.of(new com.unboundid.ldap.sdk.Attribute("configurationNamingContext", nc)));
+        com.unboundid.ldap.listener.InMemoryDirectoryServer ldap = new com.unboundid.ldap.listener.InMemoryDirectoryServer(cfg);
+        ldap.add(new com.unboundid.ldap.sdk.Entry(nc, new com.unboundid.ldap.sdk.Attribute("objectClass", "top", "container")));
+        try (ScriptedHttpsServer s = new ScriptedHttpsServer(pki.issue("oa.frankysweb.org", "oa.frankysweb.org",
+                "autodiscover.frankysweb.org", "frankysweb.org"), site(EXPR, false))) {
+            ldap.add(new com.unboundid.ldap.sdk.Entry("CN=EX1," + nc,
+                    new com.unboundid.ldap.sdk.Attribute("objectClass", "top", "serviceConnectionPoint"),
+                    new com.unboundid.ldap.sdk.Attribute("keywords", "77378F46-2C66-4aa9-A6A6-3E7A48B19596", "Site=Default-First-Site-Name"),
+                    new com.unboundid.ldap.sdk.Attribute("serviceBindingInformation",
+                            "https://autodiscover.frankysweb.org:" + s.port() + "/autodiscover/autodiscover.xml")));
+            ldap.startListening();
+            int port = s.port();
+            AnalyzeOptions o = new AnalyzeOptions("franky@frankysweb.org", Optional.of("FRANKYSWEB\\franky"), Optional.of("Secret-1"),
+                    List.of("autodiscover.frankysweb.org:" + port + ":127.0.0.1", "oa.frankysweb.org:" + port + ":127.0.0.1"),
+                    Optional.empty(), List.of(root), Vantage.INSIDE, Duration.ofSeconds(3), "en", Optional.empty(), port, 1, List.of(), false)
+                    .withScp(Optional.of(dev.anywhere.autodiscover.discovery.ScpSettings.anonymous("127.0.0.1", ldap.getListenPort(),
+                            "Default-First-Site-Name")));
+            Report r = new Analyzer(o).run(CheckListener.NONE);
+            assertThat(RpcProxyPhaseTest.step(r.root(), "autodiscover.scp").status()).isEqualTo(CheckStatus.PASSED);
+            assertThat(RpcProxyPhaseTest.step(r.root(), "autodiscover").summary())
+                    .isEqualTo("answer from https://autodiscover.frankysweb.org:" + port + "/autodiscover/autodiscover.xml");
+        } finally {
+            ldap.shutDown(true);
+        }
+    }
 }

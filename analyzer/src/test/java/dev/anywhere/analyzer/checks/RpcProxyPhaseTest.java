@@ -82,16 +82,7 @@ class RpcProxyPhaseTest {
     }
 
     static CheckResult step(CheckResult r, String id) {
-        if (r.id().equals(id)) {
-            return r;
-        }
-        for (CheckResult c : r.children()) {
-            CheckResult found = step(c, id);
-            if (found != null) {
-                return found;
-            }
-        }
-        return null;
+        return r.find(id).orElseThrow(() -> new AssertionError("no step " + id));
     }
 
     /** Everything up to the echo passes; the tunnel is refused behind it (the healthy run is the lab's test). */

@@ -90,6 +90,7 @@ public final class LabSite implements AutoCloseable {
     private DirectoryServer directoryServer;
     private LdapSiteDirectory directory;
     private Gateway gateway;
+    private ServiceHost serviceHost;
     private CertificateAuthority ca;
     private Path trustBundle;
 
@@ -246,6 +247,7 @@ public final class LabSite implements AutoCloseable {
         ServiceHost host = new ServiceHost(directory, "EX1", ex1Dir, new EventLog(ex1Dir), Clock.systemUTC(), ServiceHost.Timing.EXCHANGE);
         host.start();
         started.add(host);
+        serviceHost = host;
         progress.accept("EX1: service host (configurator) running, poll interval " + plan.pollInterval().toMinutes() + " min + change notifications");
         MeterRegistry metrics = new SimpleMeterRegistry();
         // EX1's hosts file: its own names lead to its own endpoints, and no name leaves loopback
@@ -341,6 +343,11 @@ public final class LabSite implements AutoCloseable {
 
     public Gateway gateway() {
         return gateway;
+    }
+
+    /** EX1's service host (the configurator), to ask for a pass as a change notification would. */
+    public Optional<ServiceHost> serviceHost() {
+        return Optional.ofNullable(serviceHost);
     }
 
     public CertificateAuthority ca() {

@@ -41,16 +41,7 @@ class AnalyzerOnLabTest {
     Path tmp;
 
     static CheckResult step(CheckResult r, String id) {
-        if (r.id().equals(id)) {
-            return r;
-        }
-        for (CheckResult c : r.children()) {
-            CheckResult found = step(c, id);
-            if (found != null) {
-                return found;
-            }
-        }
-        return null;
+        return r.find(id).orElseThrow(() -> new AssertionError("no step " + id));
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.anywhere.rpc.ntlm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.anywhere.rpc.ntlm.NtlmAuthenticationException.Failure;
 import java.io.IOException;
@@ -35,20 +34,7 @@ class NtlmImpacketInteropTest {
 
     @BeforeAll
     static void requireImpacket() {
-        boolean available;
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import impacket.ntlm").redirectErrorStream(true).start();
-            available = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            available = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            available = false;
-        }
-        if (!available && "true".equals(System.getenv("CI"))) {
-            fail("impacket: not importable by " + PYTHON + " (expected: python3-impacket installed when CI=true)");
-        }
-        assumeTrue(available, "python3-impacket is not installed");
+        dev.anywhere.rpc.testing.Peers.requireImpacket("impacket.ntlm");
     }
 
     @BeforeEach

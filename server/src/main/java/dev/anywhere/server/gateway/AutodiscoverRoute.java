@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -63,11 +64,17 @@ final class AutodiscoverRoute implements GatewayRoute {
     private final AutodiscoverService service;
     private final HttpAuthenticator authenticator;
     private final boolean requireTls;
+    private final AutodiscoverAnswerCache answers;
 
-    AutodiscoverRoute(AutodiscoverService service, HttpAuthenticator authenticator, boolean requireTls) {
+    AutodiscoverRoute(AutodiscoverService service, HttpAuthenticator authenticator, boolean requireTls, Duration answerTtl) {
         this.service = service;
         this.authenticator = authenticator;
         this.requireTls = requireTls;
+        this.answers = new AutodiscoverAnswerCache(answerTtl);
+    }
+
+    AutodiscoverRoute(AutodiscoverService service, HttpAuthenticator authenticator, boolean requireTls) {
+        this(service, authenticator, requireTls, Duration.ZERO);
     }
 
     /**
@@ -85,7 +92,7 @@ final class AutodiscoverRoute implements GatewayRoute {
         HttpAuthenticator auth = new HttpAuthenticator(new CachedCredentials(options.credentials(), CachedCredentials.DEFAULT_TTL),
                 options.realm(), options.ntlmIdentity());
         return new AutodiscoverRoute(new AutodiscoverService(directory, settings, Clock.systemDefaultZone()), auth,
-                options.tls().isPresent());
+                options.tls().isPresent(), settings.cacheTtl());
     }
 
     @Override
@@ -157,14 +164,33 @@ final class AutodiscoverRoute implements GatewayRoute {
             body.writeBytes(chunk);
             if (content instanceof LastHttpContent) {
                 answered = true;
-                FullHttpResponse response;
+                byte[] document;
                 try {
-                    response = xml(answer());
+                    document = document();
                 } finally {
                     release();
                 }
-                HttpResponses.send(ctx, response, keepAlive);
+                HttpResponses.send(ctx, xml(document), keepAlive);
             }
+        }
+
+        /** The answer's bytes: from the cache when the same account asked the same thing moments ago. */
+        private byte[] document() {
+            if (!answers.enabled()) {
+                return PoxCodec.writeResponse(answer());
+            }
+            byte[] bytes = new byte[body.readableBytes()];
+            body.getBytes(body.readerIndex(), bytes);
+            String key = AutodiscoverAnswerCache.key(account, headers.toString(), bytes);
+            AutodiscoverAnswerCache.Answer cached = answers.get(key);
+            if (cached != null) {
+                connection.count(ROUTE, cached.outcome());
+                return cached.document();
+            }
+            AutodiscoverResponse r = answer();
+            byte[] document = PoxCodec.writeResponse(r);
+            answers.put(key, document, outcome(r));
+            return document;
         }
 
         private AutodiscoverResponse answer() {
@@ -177,8 +203,7 @@ final class AutodiscoverRoute implements GatewayRoute {
                 return service.invalidRequest();
             }
             AutodiscoverResponse r = service.respond(request, account, headers);
-            connection.count(ROUTE, r.error().map(e -> "error_" + e.errorCode().value())
-                    .orElseGet(() -> r.action().map(a -> a.wireName()).orElse("settings")));
+            connection.count(ROUTE, outcome(r));
             return r;
         }
 
@@ -195,9 +220,17 @@ final class AutodiscoverRoute implements GatewayRoute {
         }
     }
 
+    private static String outcome(AutodiscoverResponse r) {
+        return r.error().map(e -> "error_" + e.errorCode().value()).orElseGet(() -> r.action().map(a -> a.wireName()).orElse("settings"));
+    }
+
     /** HTTP 200 with the POX document, as Exchange answers even its errors. */
     static FullHttpResponse xml(AutodiscoverResponse response) {
-        ByteBuf content = Unpooled.wrappedBuffer(PoxCodec.writeResponse(response));
+        return xml(PoxCodec.writeResponse(response));
+    }
+
+    static FullHttpResponse xml(byte[] document) {
+        ByteBuf content = Unpooled.wrappedBuffer(document);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, content);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());

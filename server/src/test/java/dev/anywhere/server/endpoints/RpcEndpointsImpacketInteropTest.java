@@ -1,10 +1,7 @@
 package dev.anywhere.server.endpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -35,20 +32,7 @@ class RpcEndpointsImpacketInteropTest {
 
     @BeforeAll
     static void requireImpacket() {
-        boolean available;
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import impacket.dcerpc.v5.epm").redirectErrorStream(true).start();
-            available = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            available = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            available = false;
-        }
-        if (!available && "true".equals(System.getenv("CI"))) {
-            fail("impacket: not importable by " + PYTHON + " (expected: python3-impacket installed when CI=true)");
-        }
-        assumeTrue(available, "python3-impacket is not installed");
+        dev.anywhere.rpc.testing.Peers.requireImpacket("impacket.dcerpc.v5.epm");
     }
 
     @BeforeEach

@@ -2,7 +2,6 @@ package dev.anywhere.server.gateway.rpch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.rpc.dce.Octets;
@@ -18,7 +17,6 @@ import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.testing.TestCertificate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -63,17 +61,7 @@ class RpcProxyImpacketInteropTest {
 
     @BeforeAll
     static void requireImpacket() throws Exception {
-        boolean available;
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import impacket.dcerpc.v5.rpch").redirectErrorStream(true).start();
-            available = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            available = false;
-        }
-        if (!available && "true".equals(System.getenv("CI"))) {
-            fail("impacket: not importable by " + PYTHON + " (expected: python3-impacket installed when CI=true)");
-        }
-        assumeTrue(available, "python3-impacket is not installed");
+        dev.anywhere.rpc.testing.Peers.requireImpacket("impacket.dcerpc.v5.rpch");
         certificate = TestCertificate.create("oa.frankysweb.org", "127.0.0.1");
     }
 
@@ -227,11 +215,7 @@ class RpcProxyImpacketInteropTest {
      */
     @Test
     void tsharkDecodesTheProxyLegsWithoutExpertErrors() throws Exception {
-        boolean available = Files.isExecutable(Path.of(TSHARK));
-        if (!available && "true".equals(System.getenv("CI"))) {
-            fail("tshark: not found at " + TSHARK + " (expected: Debian package tshark installed when CI=true)");
-        }
-        assumeTrue(available, "tshark is not installed");
+        dev.anywhere.rpc.testing.Peers.requireExecutable(Path.of(TSHARK), "tshark");
         Gateway g = gateway(ProxySettings.defaults());
         int gw = g.address().getPort();
         int ep = endpointPort();

@@ -1,0 +1,322 @@
+package dev.anywhere.lab.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anywhere.analyzer.AnalyzeOptions;
+import dev.anywhere.analyzer.check.CheckResult;
+import dev.anywhere.analyzer.check.CheckStatus;
+import dev.anywhere.analyzer.check.Evidence;
+import dev.anywhere.analyzer.finding.Finding;
+import dev.anywhere.analyzer.finding.FindingCatalogue;
+import dev.anywhere.analyzer.finding.Severity;
+import dev.anywhere.analyzer.profile.OutlookProfile;
+import dev.anywhere.analyzer.profile.RefreshPolicy;
+import dev.anywhere.analyzer.profile.RohFlags;
+import dev.anywhere.analyzer.report.Report;
+import dev.anywhere.analyzer.report.Vantage;
+import dev.anywhere.directory.model.AuthenticationMethod;
+import dev.anywhere.directory.model.ClientAuthenticationMethod;
+import dev.anywhere.directory.model.OutlookProvider;
+import dev.anywhere.directory.model.RpcHttpVirtualDirectory;
+import dev.anywhere.lab.pki.CertificateRequest;
+import dev.anywhere.lab.site.LabSite;
+import dev.anywhere.lab.topology.Topology;
+import dev.anywhere.server.config.AppliedConfigFile;
+import dev.anywhere.server.config.HttpAuthScheme;
+import dev.anywhere.server.config.RpcVdirConfig;
+import dev.anywhere.server.config.ValidPorts;
+import dev.anywhere.server.configurator.ServiceHost;
+import dev.anywhere.server.configurator.ServiceHostSettings;
+import dev.anywhere.server.events.Event;
+import dev.anywhere.server.events.EventId;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Puts a running lab site into a {@link Scenario}'s state and reads the outcome: the topology with the scenario's
+ * faults, the site state after start (Outlook Anywhere enabled, pending or off; provider and authentication settings;
+ * stopped endpoints; a hand edit of the applied {@code /rpc} configuration), the analyzer's options for the scenario's
+ * client, and the lab's server-side check that explains what only the server can know.
+ */
+public final class ScenarioRun {
+
+    /** The mailbox every scenario analyzes. */
+    public static final String MAILBOX = "franky@frankysweb.org";
+    /** The logon the analyzer uses. */
+    public static final String LOGON = "FRANKYSWEB\\franky";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(10);
+
+    private ScenarioRun() {
+    }
+
+    /** {@code base} (its own faults replaced by the scenario's) as the lab starts it: faults applied, DC1's split-brain zone dropped when the scenario says so. */
+    public static Topology topology(Topology base, Scenario s) {
+        Topology t = base.withFaults(s.faults());
+        if (!s.site().splitBrain()) {
+            List<Topology.Zone> all = t.zones();
+            List<Topology.Zone> zones = all.stream().filter(z -> !(z.server().equals("dc1") && all.stream()
+                    .anyMatch(o -> o.server().equals("provider-dns") && o.origin().equalsIgnoreCase(z.origin())))).toList();
+            t = new Topology(t.name(), t.portPolicy(), t.hosts(), zones, t.router(), t.certificates(), t.users(), t.middlebox(),
+                    t.faults());
+        }
+        return t.withFaultsApplied();
+    }
+
+    /** Sets up the site's state for the scenario; each step is reported to {@code progress} as the command it stands for. */
+    public static void prepare(LabSite site, Scenario s, Consumer<String> progress) throws Exception {
+        Scenario.Site state = s.site();
+        if (state.oa().equals("pending")) {
+            ServiceHost host = site.serviceHost().orElseThrow(() -> new IllegalStateException("scenario " + s.name()
+                    + ": no service host (expected: a whole-site lab)"));
+            new ServiceHostSettings(ServiceHostSettings.DEFAULT_POLL_INTERVAL, false).write(site.ex1DataDir());
+            host.requestPass();
+            await("service host: change notifications off", () -> status(site.ex1DataDir()).map(n -> !n.path("followChanges")
+                    .asBoolean(true) && n.path("changeMechanism").asText().equals("none")).orElse(false));
+            progress.accept("servicehost.json: {\"pollInterval\": \"15m\", \"followChanges\": false} (Exchange's default: "
+                    + "poll every 15 minutes, no change notifications); next pass "
+                    + status(site.ex1DataDir()).map(n -> n.path("nextPass").asText("?")).orElse("?"));
+        }
+        if (state.certPrincipalName() != null) {
+            OutlookProvider p = site.directory().provider("EXPR").orElse(OutlookProvider.defaults("EXPR"));
+            site.directory().putProvider(new OutlookProvider("EXPR", Optional.of(state.certPrincipalName()), p.server(), p.ttlHours(),
+                    p.rawFlags()));
+            progress.accept("anywhere provider set EXPR --cert-principal-name " + state.certPrincipalName());
+        }
+        if (!state.oa().equals("disabled")) {
+            EnumSet<AuthenticationMethod> iis = EnumSet.noneOf(AuthenticationMethod.class);
+            state.iisAuth().forEach(a -> iis.add(AuthenticationMethod.parse(a).orElseThrow(() -> new IllegalArgumentException(
+                    "scenario " + s.name() + ": iisAuth " + a + " (expected: basic, ntlm, negotiate)"))));
+            ClientAuthenticationMethod client = ClientAuthenticationMethod.parse(state.clientAuth()).orElseThrow(() ->
+                    new IllegalArgumentException("scenario " + s.name() + ": clientAuth " + state.clientAuth() + " (expected: basic, ntlm, negotiate)"));
+            site.directory().putRpcVirtualDirectory(new RpcHttpVirtualDirectory("EX1", 0, Optional.empty(), Optional.empty(), 0, 0)
+                    .withExternalHostname(CertificateRequest.OA_NAME).withExternalClientAuthenticationMethod(client)
+                    .withIisAuthenticationMethods(iis));
+            progress.accept("anywhere oa enable --server EX1 --external-hostname " + CertificateRequest.OA_NAME + " --client-auth "
+                    + state.clientAuth() + " --iis-auth " + String.join(",", state.iisAuth()));
+            if (state.oa().equals("enabled")) {
+                Set<HttpAuthScheme> wanted = HttpAuthScheme.fromIisMethods(iis);
+                await("gateway: /rpc applied", () -> site.gateway().config().current().enabled()
+                        && site.gateway().config().current().authentication().equals(wanted));
+            }
+        }
+        if (state.endpointsDown()) {
+            site.endpoints().orElseThrow().close();
+            progress.accept("EX1: RPC endpoints stopped (ports " + site.endpoints().get().ports() + " refuse connections)");
+        }
+        if (state.manualEdit() != null) {
+            RpcVdirConfig before = site.gateway().config().current();
+            RpcVdirConfig edited = edited(before, state.manualEdit());
+            new AppliedConfigFile(site.ex1DataDir()).writeManualEdit(edited);
+            await("gateway: hand edit followed", () -> site.gateway().config().current().equals(edited));
+            progress.accept("hand edit of " + AppliedConfigFile.FILE_NAME + " (as in IIS Manager or the RpcProxy registry key): "
+                    + changes(before, edited));
+        }
+    }
+
+    /** The applied configuration in one line, as the story prints it. */
+    public static String describe(RpcVdirConfig c) {
+        return "enabled=" + c.enabled() + " authentication=" + c.authenticationInOrder().stream().map(HttpAuthScheme::token).toList()
+                + " requireSsl=" + c.requireSsl() + " validPorts=" + c.validPorts();
+    }
+
+    /** What differs between two configurations, item by item ({@code authentication [NTLM, Basic] -> [Basic]}). */
+    static String changes(RpcVdirConfig before, RpcVdirConfig after) {
+        List<String> d = new ArrayList<>();
+        if (!before.authentication().equals(after.authentication())) {
+            d.add("authentication " + before.authenticationInOrder().stream().map(HttpAuthScheme::token).toList() + " -> "
+                    + after.authenticationInOrder().stream().map(HttpAuthScheme::token).toList());
+        }
+        if (!before.validPorts().equals(after.validPorts())) {
+            d.add("ValidPorts " + before.validPorts() + " -> " + after.validPorts());
+        }
+        if (before.requireSsl() != after.requireSsl()) {
+            d.add("requireSsl " + before.requireSsl() + " -> " + after.requireSsl());
+        }
+        return d.isEmpty() ? "no change" : String.join("; ", d);
+    }
+
+    private static RpcVdirConfig edited(RpcVdirConfig c, Scenario.ManualEdit edit) {
+        Set<HttpAuthScheme> auth = c.authentication();
+        if (!edit.authentication().isEmpty()) {
+            EnumSet<HttpAuthScheme> a = EnumSet.noneOf(HttpAuthScheme.class);
+            edit.authentication().forEach(x -> a.add(HttpAuthScheme.parse(x).orElseThrow(() -> new IllegalArgumentException(
+                    "manual edit authentication: " + x + " (expected: basic, ntlm, negotiate)"))));
+            auth = a;
+        }
+        ValidPorts ports = edit.validPorts() == null ? c.validPorts() : ValidPorts.parse(edit.validPorts());
+        return new RpcVdirConfig(c.server(), c.enabled(), auth, c.requireSsl(), ports);
+    }
+
+    /**
+     * Runs the configurator's next pass now (as the 15-minute poll would) and waits for the revert of a hand edit:
+     * the gateway back on the directory's configuration and event 3901 written.
+     *
+     * @return the 3901 event
+     */
+    public static Event revert(LabSite site) throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        site.serviceHost().orElseThrow().requestPass();
+        AppliedConfigFile file = new AppliedConfigFile(site.ex1DataDir());
+        await("configurator: hand edit reverted", () -> reverted(site, since).isPresent() && followed(site, file));
+        return reverted(site, since).orElseThrow();
+    }
+
+    private static boolean followed(LabSite site, AppliedConfigFile file) {
+        try {
+            return file.read().map(a -> a.writtenByConfigurator() && a.config().equals(site.gateway().config().current())).orElse(false);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Optional<Event> reverted(LabSite site, Instant since) {
+        return site.ex1Events().readAll().stream().filter(e -> e.id() == EventId.REVERTED_MANUAL_CHANGE && !e.time().isBefore(since))
+                .findFirst();
+    }
+
+    /** The analyzer's options for the scenario's client: outside via the provider's DNS, inside via DC1's. */
+    public static AnalyzeOptions options(LabSite site, Scenario s, String password, int httpsPort, int httpPort, Duration stepTimeout) {
+        boolean inside = s.client().vantage().equals("inside");
+        InetSocketAddress dns = inside ? site.internalDns().orElseThrow().address() : site.providerDns().orElseThrow().address();
+        return new AnalyzeOptions(MAILBOX, Optional.of(LOGON), Optional.of(password), List.of(), Optional.of(dns),
+                List.of(site.trustBundle()), inside ? Vantage.INSIDE : Vantage.OUTSIDE, stepTimeout, "en", Optional.empty(), httpsPort,
+                httpPort, List.of(), false, Optional.ofNullable(s.client().profile()).map(p -> profile(p, Instant.now())));
+    }
+
+    /** The analyzer command the options stand for (without the password), for the story to print. */
+    public static String command(AnalyzeOptions o) {
+        InetSocketAddress dns = o.dnsServer().orElseThrow();
+        return "anywhere analyze " + o.target() + " --user '" + o.user().orElse("") + "' --password-env OA_PASSWORD --dns-server "
+                + dns.getAddress().getHostAddress() + ":" + dns.getPort() + " --trust " + o.trust().get(0)
+                + (o.httpsPort() == 443 ? "" : " --https-port " + o.httpsPort() + " --http-port " + o.httpPort())
+                + (o.vantage() == Vantage.INSIDE ? " --inside" : "") + (o.profile().isPresent() ? " --profile-dir PROFILES" : "");
+    }
+
+    static OutlookProfile profile(Scenario.StoredProfile p, Instant now) {
+        Instant then = now.minus(Duration.ofHours(p.ageHours()));
+        EnumSet<RohFlags> flags = EnumSet.of(RohFlags.USE_ROH, RohFlags.SSL_ONLY, RohFlags.MUTUAL_AUTH, RohFlags.HTTP_FIRST_ON_SLOW);
+        RefreshPolicy policy = p.legacy() ? RefreshPolicy.LEGACY : RefreshPolicy.OUTLOOK_2016;
+        return new OutlookProfile(MAILBOX, Optional.ofNullable(p.exchServer()), Optional.ofNullable(p.proxyServer()),
+                Optional.ofNullable(p.principal()), Optional.ofNullable(p.authScheme()).map(a -> a.toLowerCase(Locale.ROOT)), flags, 1,
+                policy, then, then, true, Optional.of(then.plus(Duration.ofHours(1))));
+    }
+
+    /**
+     * The lab's server-side check, appended to the analyzer's tree: it reads what a client cannot see (the directory,
+     * the applied rpc-vdir.json, servicehost-status.json). When the directory says enabled but the gateway has not
+     * applied it yet, the client's {@code proxy.rpc-not-found} has a known cause: it becomes {@code config.pending}
+     * (the 404 stays in the evidence), saying when the next pass is due.
+     */
+    public static Report withServerSide(Report report, LabSite site) throws IOException {
+        long t0 = System.nanoTime();
+        boolean inDirectory = site.directory().rpcVirtualDirectory("EX1").isPresent();
+        Optional<AppliedConfigFile.Snapshot> applied;
+        try {
+            applied = new AppliedConfigFile(site.ex1DataDir()).read();
+        } catch (RuntimeException e) {
+            applied = Optional.empty();
+        }
+        boolean appliedEnabled = applied.map(a -> a.config().enabled()).orElse(false);
+        String next = status(site.ex1DataDir()).map(n -> n.path("nextPass").asText("unknown")).orElse("unknown");
+        List<Evidence> evidence = List.of(
+                new Evidence("directory", "msExchRpcHttpVirtualDirectory Rpc (Default Web Site) of EX1: " + (inDirectory ? "present (enabled)" : "absent (disabled)")),
+                new Evidence(AppliedConfigFile.FILE_NAME, applied.map(a -> describe(a.config()) + ", generation " + a.generation()
+                        + (a.writtenByConfigurator() ? "" : ", EDITED BY HAND")).orElse("absent")),
+                new Evidence(ServiceHost.STATUS_FILE, status(site.ex1DataDir()).map(JsonNode::toString).orElse("absent")));
+        FindingCatalogue catalogue = FindingCatalogue.load(report.language());
+        boolean pending = inDirectory && !appliedEnabled;
+        String title = "Check the configuration plane on EX1 (lab: server side)";
+        CheckResult node;
+        CheckResult root = report.root();
+        if (pending) {
+            Finding f = catalogue.finding("config.pending", Map.of("next", next));
+            node = new CheckResult("lab.server-side", title, CheckStatus.WARNING, "enabled in the directory, not applied; next pass " + next,
+                    ms(t0), evidence, List.of(f), List.of());
+            root = explain(root, "proxy.rpc-not-found", f);
+        } else {
+            node = new CheckResult("lab.server-side", title, CheckStatus.PASSED, "directory " + (inDirectory ? "enabled" : "disabled")
+                    + ", applied " + (appliedEnabled ? "enabled" : "disabled") + (applied.map(a -> a.writtenByConfigurator()).orElse(true)
+                    ? "" : " (edited by hand: the next pass reverts it)"), ms(t0), evidence, List.of(), List.of());
+        }
+        List<CheckResult> children = new ArrayList<>(root.children());
+        children.add(node);
+        CheckResult newRoot = new CheckResult(root.id(), root.title(), own(root), root.summary(), root.elapsedMillis(), root.evidence(),
+                root.findings(), children);
+        return new Report(report.target(), report.vantage(), report.started(), report.elapsedMillis(), report.language(), newRoot);
+    }
+
+    /** {@code node} with every finding {@code id} replaced by {@code by}, statuses recomputed along the way. */
+    private static CheckResult explain(CheckResult node, String id, Finding by) {
+        boolean hit = node.findings().stream().anyMatch(f -> f.id().equals(id));
+        List<CheckResult> children = node.children().stream().map(c -> explain(c, id, by)).toList();
+        if (!hit && children.equals(node.children())) {
+            return node;
+        }
+        List<Finding> findings = node.findings().stream().map(f -> f.id().equals(id) ? by : f).toList();
+        List<Evidence> evidence = new ArrayList<>(node.evidence());
+        if (hit) {
+            evidence.add(new Evidence("lab", "the 404 is explained by the server side: " + by.id()));
+        }
+        CheckResult stripped = new CheckResult(node.id(), node.title(), CheckStatus.PASSED, node.summary(), node.elapsedMillis(), evidence,
+                findings, List.of());
+        CheckStatus own = hit || !node.findings().isEmpty() ? findings.stream().map(f -> f.severity().status())
+                .reduce(CheckStatus.PASSED, CheckStatus::worst) : own(stripped);
+        return new CheckResult(node.id(), node.title(), own, node.summary(), node.elapsedMillis(), evidence, findings, children);
+    }
+
+    /** A node's own status, without what its children contributed: the worst of its findings. */
+    private static CheckStatus own(CheckResult node) {
+        return node.findings().stream().map(f -> f.severity().status()).reduce(CheckStatus.PASSED, CheckStatus::worst);
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** The primary finding: the first error in tree order, else the first warning. */
+    public static Optional<Finding> primary(Report report) {
+        List<Finding> all = report.root().allFindings();
+        return all.stream().filter(f -> f.severity() == Severity.ERROR).findFirst()
+                .or(() -> all.stream().filter(f -> f.severity() == Severity.WARNING).findFirst());
+    }
+
+    /** Every finding id of the report, in tree order, each once. */
+    public static List<String> findingIds(Report report) {
+        return report.root().allFindings().stream().map(Finding::id).distinct().toList();
+    }
+
+    /** What servicehost-status.json says, when it exists. */
+    public static Optional<JsonNode> status(Path ex1Dir) {
+        Path file = ex1Dir.resolve(ServiceHost.STATUS_FILE);
+        try {
+            return Files.exists(file) ? Optional.of(JSON.readTree(file.toFile())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void await(String what, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + APPLY_TIMEOUT.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + ": not within " + APPLY_TIMEOUT.toSeconds() + " s (expected: done)");
+            }
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.anywhere.lab.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.anywhere.analyzer.Analyzer;
+import dev.anywhere.analyzer.check.CheckListener;
+import dev.anywhere.analyzer.check.CheckStatus;
+import dev.anywhere.analyzer.finding.Finding;
+import dev.anywhere.analyzer.report.Report;
+import dev.anywhere.lab.router.NginxMiddlebox;
+import dev.anywhere.lab.site.LabSite;
+import dev.anywhere.lab.topology.Passwords;
+import dev.anywhere.lab.topology.PortMap;
+import dev.anywhere.lab.topology.PortPolicy;
+import dev.anywhere.lab.topology.Topology;
+import dev.anywhere.server.config.RpcVdirConfig;
+import dev.anywhere.server.events.Event;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every scenario of scenarios.json on the whole site (shifted ports, offset 35000): the analyzer's primary finding is
+ * the expected one, the set of finding ids is exactly the scenario's, the healthy ones are all green, and nothing is
+ * left listening after each site closes. The lab CA is created once and shared.
+ */
+class ScenariosTest {
+
+    static final PortPolicy POLICY = new PortPolicy("shifted", 35000);
+    static final String PASSWORD = "Scenario-Test-Pass-1";
+    static final Duration STEP_TIMEOUT = Duration.ofSeconds(3);
+    static final String EX1_ADDRESS = "127.0.135.251";
+
+    @TempDir
+    static Path shared;
+
+    static Path caDir;
+
+    @BeforeAll
+    static void sharedCa() throws Exception {
+        caDir = shared.resolve("ca-source/pki/ca");
+        dev.anywhere.lab.pki.CertificateAuthority.createLab().save(caDir);
+    }
+
+    @AfterAll
+    static void summary() {
+        System.out.println("[scenarios] done");
+    }
+
+    /**
+     * The default site with ports shifted by 35000 and EX1 on an address of its own: its RPC endpoint ports (6001,
+     * 6002, 6004) are never shifted, so this keeps the test clear of any other lab running on the machine.
+     */
+    static Topology site() {
+        Topology d = Topology.frankysweb();
+        List<Topology.Host> hosts = d.hosts().stream().map(h -> h.name().equals("ex1") ? new Topology.Host("ex1", EX1_ADDRESS, h.ports()) : h)
+                .toList();
+        return new Topology(d.name(), POLICY, hosts, d.zones(), d.router(), d.certificates(), d.users(), d.middlebox(), d.faults());
+    }
+
+    static Stream<String> scenarios() {
+        return Scenarios.names().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void theAnalyzerSaysWhatTheScenarioBroke(String name) throws Exception {
+        Scenario s = Scenarios.byName(name).orElseThrow();
+        if (s.needsNginx() && !"true".equals(System.getenv("CI"))) {
+            Assumptions.assumeTrue(NginxMiddlebox.find().isPresent(), "nginx is not installed (apt-get install nginx)");
+        }
+        Path dir = shared.resolve(name);
+        copyTree(caDir, dir.resolve("pki/ca"));
+        Topology t = ScenarioRun.topology(site(), s);
+        PortMap ports = PortMap.of(t.portPolicy());
+        List<InetSocketAddress> listeners = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try (LabSite site = LabSite.start(new LabSite.Plan(t, ports, dir, Passwords.same(PASSWORD), Duration.ofMinutes(15)), x -> { })) {
+            listeners.add(site.providerDns().orElseThrow().address());
+            listeners.add(site.gateway().address());
+            List<String> steps = new ArrayList<>();
+            ScenarioRun.prepare(site, s, steps::add);
+            Report report = ScenarioRun.withServerSide(new Analyzer(ScenarioRun.options(site, s, PASSWORD, ports.port(443), ports.port(80),
+                    STEP_TIMEOUT)).run(CheckListener.NONE), site);
+            List<String> ids = ScenarioRun.findingIds(report);
+            System.out.printf("[scenario] %-36s %5d ms primary=%s ids=%s%n%s%n", name, (System.nanoTime() - t0) / 1_000_000,
+                    ScenarioRun.primary(report).map(Finding::id).orElse("-"), ids, report.root().allFindings().stream().map(f -> "   " + f.id() + ": " + f.title()).collect(java.util.stream.Collectors.joining("\n")));
+            assertThat(ids).as(name + " findings").containsExactlyInAnyOrderElementsOf(s.findings());
+            assertThat(ScenarioRun.primary(report).map(Finding::id)).as(name + " primary").isEqualTo(s.primary());
+            assertThat(report.status() == CheckStatus.PASSED).as(name + " all green").isEqualTo(s.healthy());
+            if (s.site().manualEdit() != null && s.site().manualEdit().revert()) {
+                RpcVdirConfig drifted = site.gateway().config().current();
+                Event reverted = ScenarioRun.revert(site);
+                assertThat(reverted.id().id()).isEqualTo(3901);
+                assertThat(site.gateway().config().current()).isNotEqualTo(drifted);
+                Report after = new Analyzer(ScenarioRun.options(site, s, PASSWORD, ports.port(443), ports.port(80), STEP_TIMEOUT))
+                        .run(CheckListener.NONE);
+                assertThat(after.root().allFindings()).as("after the revert").isEmpty();
+            }
+            if (s.site().oa().equals("pending")) {
+                assertThat(report.root().allFindings().get(0).cause()).contains(ScenarioRun.status(site.ex1DataDir()).orElseThrow()
+                        .path("nextPass").asText());
+            }
+        }
+        for (InetSocketAddress a : listeners) {
+            assertThat(listening(a)).as("still listening: " + a).isFalse();
+        }
+        assertThat(listening(new InetSocketAddress("127.0.0.20", ports.port(443)))).as("router").isFalse();
+        assertThat(listening(new InetSocketAddress("127.0.100.252", ports.port(443)))).as("nginx").isFalse();
+        assertThat(listening(new InetSocketAddress(EX1_ADDRESS, 6001))).as("EX1 store endpoint").isFalse();
+    }
+
+    @Test
+    void everyScenarioIsDataWithAnExpectation() {
+        assertThat(Scenarios.names()).startsWith("healthy").contains("dns-missing-oa", "dns-missing-autodiscover", "dns-wrong-address",
+                "no-port-forward", "router-answers-443", "reverse-proxy-stock-nginx", "reverse-proxy-fixed", "cert-self-signed",
+                "cert-internal-names-only", "cert-missing-autodiscover-name", "cert-expired", "msstd-mismatch", "oa-disabled",
+                "oa-pending", "iis-drift", "auth-mismatch", "validports-deny", "endpoint-down", "stale-profile",
+                "internal-client-takes-external-path");
+        for (Scenario s : Scenarios.all()) {
+            assertThat(s.healthy()).as(s.name()).isEqualTo(s.name().equals("healthy") || s.name().equals("reverse-proxy-fixed"));
+            ScenarioRun.topology(Topology.frankysweb(), s).validate(); // faults validate against the default site
+        }
+        assertThatThrownBy(() -> new Scenario("x", "y", "a.b", List.of("c.d"), null, null, null))
+                .hasMessage("scenario x: expected a.b, findings [c.d] (expected: the primary finding listed among the findings, both empty when healthy)");
+    }
+
+    @Test
+    void docsLabListsEveryScenario() throws IOException {
+        Path doc = Path.of("..", "docs", "lab.md");
+        Assumptions.assumeTrue(Files.exists(doc), "docs/lab.md not beside the module");
+        assertThat(Files.readString(doc, StandardCharsets.UTF_8)).as("docs/lab.md: regenerate the table from Scenarios.markdownTable()")
+                .contains(Scenarios.markdownTable());
+    }
+
+    static boolean listening(InetSocketAddress a) {
+        try (Socket s = new Socket()) {
+            s.connect(a, 300);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+}
