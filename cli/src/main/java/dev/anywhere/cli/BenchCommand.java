@@ -24,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Benchmarks run from the command line, each against a peer or a goal measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures go to docs/performance.md).",
-        subcommands = {BenchCommand.OaApply.class, AnalyzerBenchCommand.class, AutodiscoverBenchCommand.class})
+        subcommands = {BenchCommand.OaApply.class, AnalyzerBenchCommand.class, AutodiscoverBenchCommand.class,
+                RpchBenchCommand.class})
 final class BenchCommand {
 
     @Command(name = "oa-apply", mixinStandardHelpOptions = true, description = "Time from an 'oa set' in the directory to the "

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  *  NEW ──DCE/RPC PDU──▶ DIRECT (v1 / ncacn_ip_tcp association on this socket)
  *   ├──CONN/B2──▶ IN_LEG     ├──CONN/A2──▶ OUT_LEG     (then the cookie table pairs them)
  *   ├──IN_R1/A2──▶ IN_LEG (successor of an open virtual connection's IN leg)
+ *   ├──OUT_R1/A4──▶ OUT_LEG (successor of an open virtual connection's OUT leg, after our OUT_R2/A1)
  *   └──anything else / no PDU within the setup timeout──▶ FAILED (closed)
  * </pre>
  *
@@ -86,7 +87,7 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
                 case NEW -> first(ctx, msg);
                 case DIRECT -> direct(ctx, msg);
                 case IN_LEG -> vc.onIn(ctx.channel(), msg);
-                case OUT_LEG -> vc.onOut(msg);
+                case OUT_LEG -> vc.onOut(ctx.channel(), msg);
                 case FAILED -> { }
             }
         } catch (DecoderException e) {
@@ -113,7 +114,8 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
             throw new RpchProtocolException("first PDU on ncacn_ip_tcp: RTS PDU (expected: a DCE/RPC PDU)");
         }
         // Per [MS-RPCH] 3.2.5.4, only the proxies' leg-opening PDUs may start a v2 connection.
-        RtsPduKind kind = RtsPduKind.expect(rts, RtsPduKind.CONN_B2, RtsPduKind.CONN_A2, RtsPduKind.IN_R1_A2);
+        RtsPduKind kind = RtsPduKind.expect(rts, RtsPduKind.CONN_B2, RtsPduKind.CONN_A2, RtsPduKind.IN_R1_A2,
+                RtsPduKind.OUT_R1_A4);
         List<RtsCommand.Cookie> cookies = rts.all(RtsCommand.Cookie.class);
         UUID vcCookie = cookies.get(0).cookie();
         UUID channelCookie = cookies.get(1).cookie();
@@ -122,17 +124,27 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
         Leg leg;
         if (kind == RtsPduKind.IN_R1_A2) {
             long timeout = rts.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis();
-            leg = new Leg(ctx.channel(), true, vcCookie, cookies.get(2).cookie(), window, timeout, version);
+            leg = new Leg(ctx.channel(), true, vcCookie, cookies.get(2).cookie(), window, timeout, version, 0);
             state = State.IN_LEG;
             vc = server.table().recycleIn(leg, channelCookie);
             return;
         }
+        if (kind == RtsPduKind.OUT_R1_A4) {
+            // Per [MS-RPCH] 2.2.4.26: a successor outbound proxy's leg for OUT channel recycling (predecessor, successor).
+            long timeout = rts.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis();
+            long lifetime = rts.first(RtsCommand.ChannelLifetime.class).orElseThrow().bytes();
+            leg = new Leg(ctx.channel(), false, vcCookie, cookies.get(2).cookie(), window, timeout, version, lifetime);
+            state = State.OUT_LEG;
+            vc = server.table().recycleOut(leg, channelCookie);
+            return;
+        }
         if (kind == RtsPduKind.CONN_B2) {
             long timeout = rts.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis();
-            leg = new Leg(ctx.channel(), true, vcCookie, channelCookie, window, timeout, version);
+            leg = new Leg(ctx.channel(), true, vcCookie, channelCookie, window, timeout, version, 0);
             state = State.IN_LEG;
         } else {
-            leg = new Leg(ctx.channel(), false, vcCookie, channelCookie, window, 0, version);
+            long lifetime = rts.first(RtsCommand.ChannelLifetime.class).orElseThrow().bytes();
+            leg = new Leg(ctx.channel(), false, vcCookie, channelCookie, window, 0, version, lifetime);
             state = State.OUT_LEG;
         }
         vc = server.table().attach(leg);

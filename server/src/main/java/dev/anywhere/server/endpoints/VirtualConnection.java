@@ -21,7 +21,10 @@ import java.util.concurrent.ScheduledFuture;
  * (us → outbound proxy → client), paired by cookie. RPC PDUs from the IN leg feed one {@link DceAssociation}; its
  * answers go out on the OUT leg within the outbound proxy's receive window (CONN/A2, then its FlowControlAcks). We
  * acknowledge the IN leg with FlowControlAck once half our window (CONN/B3) is consumed. FlowControlAckWithDestination
- * from the client (FDOutProxy / FDClient) is forwarded on the OUT leg.
+ * from the client (FDOutProxy / FDClient) is forwarded on the OUT leg. The OUT channel is recycled before its
+ * ChannelLifetime (CONN/A2, OUT_R1/A4) is used up: OUT_R2/A1, then OUT_R1 (successor leg from OUT_R1/A4; A5 on the
+ * predecessor; on OUT_R1/A8 from the IN leg: A9 on the predecessor and the switch) or OUT_R2 (OUT_R2/A4 on the same leg;
+ * A5; on OUT_R2/A8: B1 and the cookie switch). Diagram: docs/rpc-endpoints.md.
  *
  * <p>Synchronized: the two legs may live on different event loops. Never calls the table (see its lock order).
  *
@@ -39,6 +42,27 @@ final class VirtualConnection {
         CLOSED
     }
 
+    /** Server side of OUT channel recycling ([MS-RPCH] 3.2.5: Opened, Opened_A4W, Opened_A8W). */
+    private enum OutRecycle {
+        /** One OUT channel. */
+        NONE,
+        /** OUT_R2/A1 sent; waiting for OUT_R1/A4 (new leg) or OUT_R2/A4 (on the OUT leg). */
+        A4W,
+        /** OUT_R1/A4 received (successor leg attached), OUT_R1/A5 sent on the predecessor; waiting for OUT_R1/A8. */
+        A8W_R1,
+        /** OUT_R2/A4 received, OUT_R2/A5 sent; waiting for OUT_R2/A8 on the IN leg. */
+        A8W_R2
+    }
+
+    /** One PDU waiting for the OUT leg: RPC PDUs wait for the window, any PDU for room in the channel's lifetime. */
+    private record Pending(ByteBuf buf, boolean rpc) {
+    }
+
+    /** Bytes kept free on an OUT channel for the RTS PDUs of its recycling (OUT_R2/A1, A5, A9 or B1) and relayed acks. */
+    static final int RTS_RESERVE = 1024;
+    /** CONN/A3, which the outbound proxy itself puts on the first OUT channel. */
+    private static final int CONN_A3_BYTES = 28;
+
     private final EndpointServer server;
     private final UUID cookie;
     private State state = State.HALF_OPEN;
@@ -54,9 +78,26 @@ final class VirtualConnection {
     // Sending on the OUT leg ([MS-RPCH] 3.2.1.4.1.3 sender rules).
     private long outBytesSent;
     private long outAvailable;
-    private final ArrayDeque<ByteBuf> outQueue = new ArrayDeque<>();
+    private final ArrayDeque<Pending> outQueue = new ArrayDeque<>();
+    /** Bytes in {@link #outQueue} (RPC and RTS). */
     private long outQueued;
     private boolean inPaused;
+
+    // OUT channel lifetime and recycling ([MS-RPCH] 3.2.1.5.3.4-5, 3.2.5).
+    /** ChannelLifetime of the current OUT channel (CONN/A2, OUT_R1/A4). */
+    private long outLifetime;
+    /** Bytes the current OUT channel carried to the client: our PDUs (not those the proxy consumes) plus its pings. */
+    private long outLifetimeSent;
+    private OutRecycle outRecycle = OutRecycle.NONE;
+    /** OUT_R1: the successor leg (OUT_R1/A4) until OUT_R1/A8 switches to it. */
+    private Leg outSuccessor;
+    /** OUT_R1 and OUT_R2: the successor OUT channel cookie. */
+    private UUID outSuccessorCookie;
+    /** Ping traffic the successor's proxy reported before the switch. */
+    private long outSuccessorSent;
+    /** The predecessor OUT leg after an OUT_R1 switch: its proxy drains, sends OUT_R1/A10 and closes it. */
+    private Leg retiredOut;
+    private int outRecycles;
 
     // Receiving on the IN leg ([MS-RPCH] 3.2.1.4.1.1 receiver rules).
     private long inBytesReceived;
@@ -122,14 +163,14 @@ final class VirtualConnection {
         }
         version = Math.min(RtsCommand.Version.V1, Math.min(in.version(), out.version()));
         outAvailable = out.receiveWindow();
+        outLifetime = out.channelLifetime();
         association = new DceAssociation(server, RpcCall.Transport.NCACN_HTTP_V2,
                 LegHandler.inet(in.channel().localAddress()), LegHandler.inet(in.channel().remoteAddress()),
                 in.channel().alloc());
         Channel inCh = in.channel();
         send(inCh, true, RpchCodec.encode(RtsPdus.connB3(server.limits().receiveWindow(), version), inCh.alloc()));
-        Channel outCh = out.channel();
-        send(outCh, true, RpchCodec.encode(RtsPdus.connC1(version, in.receiveWindow(), in.connectionTimeout()),
-                outCh.alloc()));
+        outLifetimeSent = CONN_A3_BYTES;
+        sendOutRts(out, RtsPdus.connC1(version, in.receiveWindow(), in.connectionTimeout()));
     }
 
     /**
@@ -154,8 +195,20 @@ final class VirtualConnection {
         }
         if (msg instanceof RtsPdu r) {
             // IN_R1/A6 and IN_R2/A2 share a signature (one Cookie): a pending successor leg tells them apart.
-            RtsPduKind kind = RtsPduKind.expect(r, RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION, RtsPduKind.PING,
-                    RtsPduKind.KEEP_ALIVE, successor != null ? RtsPduKind.IN_R1_A6 : RtsPduKind.IN_R2_A2);
+            RtsPduKind kind = RtsPduKind.expect(r, inKinds());
+            if (kind == RtsPduKind.OUT_R1_A8 || kind == RtsPduKind.OUT_R2_A8 || kind == RtsPduKind.OUT_R2_A7) {
+                UUID succ = r.first(RtsCommand.Cookie.class).orElseThrow().cookie();
+                if (!succ.equals(outSuccessorCookie)) {
+                    throw new RpchProtocolException(kind.displayName() + " successor channel cookie: " + succ
+                            + " (expected: " + outSuccessorCookie + ")");
+                }
+                if (outRecycle == OutRecycle.A8W_R1) {
+                    switchOutR1();
+                } else {
+                    switchOutR2();
+                }
+                return;
+            }
             if (kind == RtsPduKind.IN_R1_A6) {
                 switchToSuccessor(r.first(RtsCommand.Cookie.class).orElseThrow().cookie());
                 return;
@@ -166,9 +219,15 @@ final class VirtualConnection {
             }
             if (kind == RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION) {
                 ForwardDestination d = r.first(RtsCommand.Destination.class).orElseThrow().destination();
-                if (d == ForwardDestination.OUT_PROXY || d == ForwardDestination.CLIENT) {
-                    // Per [MS-RPCH] 2.2.3.3, PDUs for the client or the outbound proxy continue on the OUT leg.
-                    send(out.channel(), true, RpchCodec.encode(r, out.channel().alloc()));
+                if (d == ForwardDestination.OUT_PROXY) {
+                    // Per [MS-RPCH] 2.2.3.3 the ack goes on to the outbound proxy of the channel it names (during OUT
+                    // recycling the predecessor's proxy still drains under the client's acks); the proxy consumes it.
+                    UUID named = r.first(RtsCommand.FlowControlAck.class).orElseThrow().channelCookie();
+                    Leg to = retiredOut != null && named.equals(retiredOut.channelCookie()) ? retiredOut
+                            : outSuccessor != null && named.equals(outSuccessor.channelCookie()) ? outSuccessor : out;
+                    send(to.channel(), true, RpchCodec.encode(r, to.channel().alloc()));
+                } else if (d == ForwardDestination.CLIENT) {
+                    sendOutRts(null, r); // relayed to the client: counts against the OUT channel's lifetime
                 }
             }
             return; // Ping and Keep-Alive: the inbound proxy keeps its leg alive; nothing to answer.
@@ -185,6 +244,10 @@ final class VirtualConnection {
             association.receive(frame.content(), this::sendRpc);
         } finally {
             flush(out.channel());
+        }
+        if (outRecycle != OutRecycle.NONE && outQueued > 2L * server.limits().maxQueuedBytes()) {
+            throw new RpchProtocolException("OUT channel recycling: " + outQueued + " response bytes queued (expected: <= "
+                    + 2L * server.limits().maxQueuedBytes() + " while the OUT channel is replaced)");
         }
         if (inBytesReceived - inBytesAcked >= window / 2) {
             // We consume each PDU at once, so the whole window is available again.
@@ -215,8 +278,7 @@ final class VirtualConnection {
                     + in.channelCookie() + ")");
         }
         successor = leg;
-        send(out.channel(), true, RpchCodec.encode(RtsPdus.inR1A3(Math.min(version, leg.version()), leg.receiveWindow(),
-                leg.connectionTimeout()), out.channel().alloc()));
+        sendOutRts(null, RtsPdus.inR1A3(Math.min(version, leg.version()), leg.receiveWindow(), leg.connectionTimeout()));
     }
 
     /**
@@ -255,35 +317,87 @@ final class VirtualConnection {
      */
     private void recycleInSameProxy(UUID successorCookie) {
         in = new Leg(in.channel(), true, in.vcCookie(), successorCookie, in.receiveWindow(), in.connectionTimeout(),
-                in.version());
+                in.version(), 0);
         inBytesReceived = 0;
         inBytesAcked = 0;
-        send(out.channel(), true, RpchCodec.encode(RtsPdus.inR2A3(), out.channel().alloc()));
+        sendOutRts(null, RtsPdus.inR2A3());
     }
 
-    /** {@code ch} closed or failed: true if that ends the virtual connection (a current IN or OUT leg). */
+    /**
+     * {@code ch} closed or failed: true if that ends the virtual connection (a current IN or OUT leg, or the successor
+     * OUT leg of a recycling in progress: without it the client cannot finish the switch).
+     */
     synchronized boolean legClosed(Channel ch) {
         if (successor != null && ch == successor.channel()) {
             successor = null;
             return false;
         }
-        return (in != null && ch == in.channel()) || (out != null && ch == out.channel());
+        if (retiredOut != null && ch == retiredOut.channel()) {
+            retiredOut = null; // the predecessor's proxy finished (OUT_R1/A10 sent) and let go
+            return false;
+        }
+        return (in != null && ch == in.channel()) || (out != null && ch == out.channel())
+                || (outSuccessor != null && ch == outSuccessor.channel());
     }
 
-    /** A PDU arrived on the OUT leg (not released here). */
-    synchronized void onOut(Object msg) {
+    /** The RTS PDUs the IN leg may carry now. */
+    private RtsPduKind[] inKinds() {
+        // IN_R1/A6 and IN_R2/A2 share a signature (one Cookie): a pending successor leg tells them apart; so do the
+        // OUT_R1/A8 and OUT_R2/A8 (the inbound proxy may relay the client's OUT_R2/A7 unchanged).
+        RtsPduKind inRecycling = successor != null ? RtsPduKind.IN_R1_A6 : RtsPduKind.IN_R2_A2;
+        return switch (outRecycle) {
+            case A8W_R1 -> new RtsPduKind[] {RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION, RtsPduKind.PING,
+                RtsPduKind.KEEP_ALIVE, inRecycling, RtsPduKind.OUT_R1_A8};
+            case A8W_R2 -> new RtsPduKind[] {RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION, RtsPduKind.PING,
+                RtsPduKind.KEEP_ALIVE, inRecycling, RtsPduKind.OUT_R2_A8, RtsPduKind.OUT_R2_A7};
+            default -> new RtsPduKind[] {RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION, RtsPduKind.PING,
+                RtsPduKind.KEEP_ALIVE, inRecycling};
+        };
+    }
+
+    /** A PDU arrived on an OUT leg (not released here). */
+    synchronized void onOut(Channel from, Object msg) {
         if (state == State.CLOSED) {
             return;
+        }
+        if (retiredOut != null && from == retiredOut.channel()) {
+            return; // the predecessor's proxy still acks and pings while it drains; nothing is sent there any more
         }
         if (!(msg instanceof RtsPdu r)) {
             throw new RpchProtocolException("OUT leg: " + describe(msg) + " (expected: RTS PDUs only; RPC traffic "
                     + "arrives on the IN leg)");
         }
+        if (outSuccessor != null && from == outSuccessor.channel()) {
+            // Nothing is sent on the successor before OUT_R1/A8, so its proxy has nothing to ack; it may ping.
+            RtsPduKind kind = RtsPduKind.expect(r, RtsPduKind.PING, RtsPduKind.PING_TRAFFIC_SENT_NOTIFY,
+                    RtsPduKind.FLOW_CONTROL_ACK);
+            if (kind == RtsPduKind.PING_TRAFFIC_SENT_NOTIFY) {
+                outSuccessorSent += r.first(RtsCommand.PingTrafficSentNotify.class).orElseThrow().bytes();
+            }
+            return;
+        }
+        if (out == null || from != out.channel()) {
+            return;
+        }
         RtsPduKind kind = state == State.OPENED
-                ? RtsPduKind.expect(r, RtsPduKind.FLOW_CONTROL_ACK, RtsPduKind.PING, RtsPduKind.PING_TRAFFIC_SENT_NOTIFY)
+                ? (outRecycle == OutRecycle.A4W
+                        ? RtsPduKind.expect(r, RtsPduKind.FLOW_CONTROL_ACK, RtsPduKind.PING,
+                                RtsPduKind.PING_TRAFFIC_SENT_NOTIFY, RtsPduKind.OUT_R2_A4)
+                        : RtsPduKind.expect(r, RtsPduKind.FLOW_CONTROL_ACK, RtsPduKind.PING,
+                                RtsPduKind.PING_TRAFFIC_SENT_NOTIFY))
                 : RtsPduKind.expect(r, RtsPduKind.PING);
+        if (kind == RtsPduKind.PING_TRAFFIC_SENT_NOTIFY) {
+            // Per [MS-RPCH] 2.2.4.47 the proxy's pings to the client count against the OUT channel's lifetime.
+            outLifetimeSent += r.first(RtsCommand.PingTrafficSentNotify.class).orElseThrow().bytes();
+            drain();
+            return;
+        }
+        if (kind == RtsPduKind.OUT_R2_A4) {
+            sameProxySuccessor(r.first(RtsCommand.Cookie.class).orElseThrow().cookie());
+            return;
+        }
         if (kind != RtsPduKind.FLOW_CONTROL_ACK) {
-            return; // Ping, Ping Traffic Sent Notify: would count toward OUT recycling, which we do not start.
+            return; // Ping
         }
         RtsCommand.FlowControlAck ack = r.first(RtsCommand.FlowControlAck.class).orElseThrow();
         if (!ack.channelCookie().equals(out.channelCookie())) {
@@ -298,39 +412,226 @@ final class VirtualConnection {
         drain();
     }
 
+    // ------------------------------------------------------------------ OUT channel recycling
+
+    /** Where recycling starts: 7/8 of the lifetime, so traffic rarely waits for the successor. */
+    private long recycleAt() {
+        return outLifetime - Math.max(outLifetime / 8, 2L * RTS_RESERVE);
+    }
+
+    /**
+     * The current OUT channel nears its lifetime: OUT_R2/A1 (same bytes as OUT_R1/A1; the outbound proxy decides
+     * between R1 and R2) asks the client, through the proxy, for a successor OUT channel.
+     *
+     * @see [MS-RPCH] 3.2.5 RPC Server Details, OUT Channel Recycling (OUT_R2/A1, then Opened_A4W)
+     * @see [MS-RPCH] 2.2.4.34 OUT_R2/A1 RTS PDU
+     */
+    private void startOutRecycle() {
+        outRecycle = OutRecycle.A4W;
+        sendRecyclingPdu(out, RtsPdus.outR2A1());
+        updateInPause();
+    }
+
+    /**
+     * OUT_R1/A4 on a new leg from a (possibly different) outbound proxy: remember the successor and tell the client,
+     * through the predecessor, with OUT_R1/A5 (the new proxy's connection timeout). Traffic stays on the predecessor.
+     *
+     * @see [MS-RPCH] 2.2.4.26 OUT_R1/A4 RTS PDU
+     * @see [MS-RPCH] 2.2.4.27 OUT_R1/A5 RTS PDU
+     */
+    synchronized void addOutSuccessor(Leg leg, UUID predecessor) {
+        if (state != State.OPENED) {
+            throw new RpchProtocolException("OUT_R1/A4: virtual connection " + cookie + " is not open (expected: an "
+                    + "open virtual connection)");
+        }
+        if (outRecycle != OutRecycle.A4W) {
+            throw new RpchProtocolException("OUT_R1/A4: virtual connection " + cookie + " is not waiting for a successor "
+                    + "OUT channel (expected: OUT_R1/A4 only after our OUT_R2/A1)");
+        }
+        if (!predecessor.equals(out.channelCookie())) {
+            throw new RpchProtocolException("OUT_R1/A4 predecessor channel cookie: " + predecessor + " (expected: "
+                    + out.channelCookie() + ")");
+        }
+        outSuccessor = leg;
+        outSuccessorCookie = leg.channelCookie();
+        outSuccessorSent = 0;
+        outRecycle = OutRecycle.A8W_R1;
+        sendRecyclingPdu(out, RtsPdus.outR1A5(Math.min(version, leg.version()), leg.connectionTimeout()));
+    }
+
+    /**
+     * OUT_R1/A8 (the client's OUT_R1/A7 through the inbound proxy): OUT_R1/A9 goes on the predecessor after every PDU
+     * already written to it (its proxy drains, answers the client with OUT_R1/A10 and closes), then the successor is
+     * the OUT leg with the new proxy's window and lifetime; what waited in our queue goes there.
+     *
+     * @see [MS-RPCH] 2.2.4.30 OUT_R1/A8 RTS PDU
+     * @see [MS-RPCH] 2.2.4.31 OUT_R1/A9 RTS PDU
+     */
+    private void switchOutR1() {
+        Leg old = out;
+        sendRecyclingPdu(old, RtsPdus.outR1A9());
+        if (retiredOut != null) {
+            closeAfterWrites(retiredOut.channel()); // bounded: at most one predecessor drains at a time
+        }
+        retiredOut = old;
+        out = outSuccessor;
+        outSuccessor = null;
+        outBytesSent = 0;
+        outAvailable = out.receiveWindow();
+        outLifetime = out.channelLifetime();
+        outLifetimeSent = outSuccessorSent;
+        finishOutRecycle();
+    }
+
+    /**
+     * OUT_R2/A4 on the OUT leg: the same outbound proxy serves the successor OUT channel and keeps this leg; OUT_R2/A5
+     * lets the client send OUT_R2/A7.
+     *
+     * @see [MS-RPCH] 2.2.4.37 OUT_R2/A4 RTS PDU
+     * @see [MS-RPCH] 2.2.4.38 OUT_R2/A5 RTS PDU
+     */
+    private void sameProxySuccessor(UUID successorCookie) {
+        outSuccessorCookie = successorCookie;
+        outRecycle = OutRecycle.A8W_R2;
+        sendRecyclingPdu(out, RtsPdus.outR2A5());
+    }
+
+    /**
+     * OUT_R2/A8: OUT_R2/B1 tells the proxy to finish the predecessor (it drains, sends OUT_R2/B3 with EOF and
+     * continues on the successor); the leg now carries the successor cookie with fresh lifetime and flow control
+     * counters. [inf: derived from the PDU definitions and the outbound proxy's OUT_R2/B1 processing; whether a
+     * Windows proxy restarts its counters here is unverified]
+     *
+     * @see [MS-RPCH] 2.2.4.41 OUT_R2/A8 RTS PDU
+     * @see [MS-RPCH] 2.2.4.42 OUT_R2/B1 RTS PDU
+     */
+    private void switchOutR2() {
+        sendRecyclingPdu(out, RtsPdus.outR2B1());
+        out = new Leg(out.channel(), false, out.vcCookie(), outSuccessorCookie, out.receiveWindow(), 0, out.version(),
+                out.channelLifetime());
+        outBytesSent = 0;
+        outAvailable = out.receiveWindow();
+        outLifetimeSent = 0;
+        finishOutRecycle();
+    }
+
+    private void finishOutRecycle() {
+        outRecycle = OutRecycle.NONE;
+        outSuccessorCookie = null;
+        outRecycles++;
+        drain();
+        flush(out.channel());
+    }
+
+    /** Recycling PDUs go out at once (their bytes are kept free by {@link #RTS_RESERVE}) and count. */
+    private void sendRecyclingPdu(Leg leg, RtsPdu pdu) {
+        ByteBuf b = RpchCodec.encode(pdu, leg.channel().alloc());
+        if (leg == out) {
+            outLifetimeSent += b.readableBytes();
+        }
+        send(leg.channel(), true, b);
+    }
+
+    /**
+     * An RTS PDU the outbound proxy relays to the client, on {@code leg} (null: the OUT leg). It is not flow
+     * controlled and may overtake RPC PDUs waiting for the window, but not the channel's lifetime: when it does not
+     * fit, it waits for the successor channel.
+     */
+    private void sendOutRts(Leg leg, RtsPdu pdu) {
+        Leg to = leg == null ? out : leg;
+        ByteBuf b = RpchCodec.encode(pdu, to.channel().alloc());
+        int n = b.readableBytes();
+        if (to == out && outLifetime > 0 && outLifetimeSent + n > outLifetime - RTS_RESERVE / 2) {
+            outQueue.add(new Pending(b, false));
+            outQueued += n;
+            drain();
+            return;
+        }
+        if (to == out) {
+            outLifetimeSent += n;
+        }
+        send(to.channel(), true, b);
+        if (to == out) {
+            maybeStartRecycle();
+        }
+    }
+
+    private void maybeStartRecycle() {
+        if (state == State.OPENED && outRecycle == OutRecycle.NONE && outLifetime > 0 && outLifetimeSent >= recycleAt()) {
+            startOutRecycle();
+        }
+    }
+
     /** Sends (or queues, outside the window) one RPC PDU on the OUT leg; takes ownership of {@code pdu}. */
     private void sendRpc(ByteBuf pdu) {
         if (state != State.OPENED) {
             pdu.release();
             return;
         }
-        outQueue.add(pdu);
+        outQueue.add(new Pending(pdu, true));
         outQueued += pdu.readableBytes();
         drain();
-        if (!inPaused && outQueued > server.limits().maxQueuedBytes()) {
-            inPaused = true;
-            in.channel().config().setAutoRead(false);
-        }
+        updateInPause();
     }
 
+    /**
+     * Writes queued PDUs in order while they fit: RPC PDUs in the outbound proxy's window and, leaving
+     * {@link #RTS_RESERVE}, in the OUT channel's lifetime; RTS PDUs in the lifetime. A PDU that does not fit the lifetime
+     * waits for the successor channel (and starts recycling if that has not happened yet).
+     */
     private void drain() {
         boolean wrote = false;
-        while (!outQueue.isEmpty() && outQueue.peek().readableBytes() <= outAvailable) {
-            ByteBuf pdu = outQueue.poll();
-            int n = pdu.readableBytes();
+        while (!outQueue.isEmpty()) {
+            Pending head = outQueue.peek();
+            int n = head.buf().readableBytes();
+            long room = outLifetime - outLifetimeSent - (head.rpc() ? RTS_RESERVE : RTS_RESERVE / 2);
+            if (n > room) {
+                if (outRecycle == OutRecycle.NONE && state == State.OPENED) {
+                    startOutRecycle(); // also when a PDU is bigger than what was left before recycleAt()
+                }
+                break;
+            }
+            if (head.rpc() && n > outAvailable) {
+                break;
+            }
+            outQueue.poll();
             outQueued -= n;
-            outAvailable -= n;
-            outBytesSent += n;
-            send(out.channel(), false, pdu);
+            if (head.rpc()) {
+                outAvailable -= n;
+                outBytesSent += n;
+            }
+            outLifetimeSent += n;
+            send(out.channel(), false, head.buf());
             wrote = true;
         }
         if (wrote) {
             flush(out.channel());
         }
-        if (inPaused && outQueued <= server.limits().maxQueuedBytes() / 2) {
+        maybeStartRecycle();
+        updateInPause();
+    }
+
+    /**
+     * Stops reading the IN leg while too many responses wait, but never during OUT recycling: the OUT_R1/A8 or
+     * OUT_R2/A8 that completes it arrives on the IN leg (the queue is capped at twice the limit meanwhile).
+     */
+    private void updateInPause() {
+        if (in == null) {
+            return;
+        }
+        long max = server.limits().maxQueuedBytes();
+        if (!inPaused && outRecycle == OutRecycle.NONE && outQueued > max) {
+            inPaused = true;
+            in.channel().config().setAutoRead(false);
+        } else if (inPaused && (outQueued <= max / 2 || outRecycle != OutRecycle.NONE)) {
             inPaused = false;
             in.channel().config().setAutoRead(true);
         }
+    }
+
+    /** OUT channels recycled so far (tests). */
+    synchronized int outRecycles() {
+        return outRecycles;
     }
 
     /** Closes both legs; idempotent. */
@@ -343,7 +644,7 @@ final class VirtualConnection {
             setupTimer.cancel(false);
         }
         while (!outQueue.isEmpty()) {
-            ReferenceCountUtil.release(outQueue.poll());
+            ReferenceCountUtil.release(outQueue.poll().buf());
         }
         outQueued = 0;
         if (in != null) {
@@ -352,17 +653,26 @@ final class VirtualConnection {
         if (successor != null) {
             successor.channel().close();
         }
+        if (outSuccessor != null) {
+            outSuccessor.channel().close();
+        }
+        if (retiredOut != null) {
+            closeAfterWrites(retiredOut.channel());
+        }
         if (out != null) {
-            // After the writes already queued on the OUT leg's loop, so the last PDUs still go out.
-            Channel ch = out.channel();
-            try {
-                ch.eventLoop().execute(() -> {
-                    ch.flush();
-                    ch.close();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            closeAfterWrites(out.channel()); // the last PDUs still go out
+        }
+    }
+
+    /** Closes {@code ch} after the writes already queued on its event loop. */
+    private static void closeAfterWrites(Channel ch) {
+        try {
+            ch.eventLoop().execute(() -> {
+                ch.flush();
                 ch.close();
-            }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            ch.close();
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  *               setup timer expires ──▶ closed, removed        any leg closes / fails ──▶ both legs closed, removed
  *  HALF_OPEN or OPENED ──a leg of a kind already present, same cookie──▶ old one closed; new HALF_OPEN entry
  *  OPENED ──IN_R1/A2 (new leg, same cookie, predecessor = current IN)──▶ OPENED with a successor IN leg
+ *  OPENED ──OUT_R1/A4 (new leg, same cookie, predecessor = current OUT, after our OUT_R2/A1)──▶ successor OUT leg
  * </pre>
  *
  * <p>Lock order: table, then a virtual connection; a virtual connection never calls back into the table.
@@ -68,6 +69,17 @@ final class VirtualConnectionTable {
                     + "an open virtual connection)");
         }
         vc.addSuccessor(leg, predecessor);
+        return vc;
+    }
+
+    /** OUT_R1/A4: a successor OUT leg (from a possibly different outbound proxy) for the open virtual connection. */
+    synchronized VirtualConnection recycleOut(Leg leg, UUID predecessor) {
+        VirtualConnection vc = byCookie.get(leg.vcCookie());
+        if (vc == null) {
+            throw new RpchProtocolException("OUT_R1/A4: virtual connection " + leg.vcCookie() + " unknown (expected: "
+                    + "an open virtual connection)");
+        }
+        vc.addOutSuccessor(leg, predecessor);
         return vc;
     }
 

@@ -82,6 +82,30 @@ final class Peer implements Closeable {
         return pdu;
     }
 
+    /** The next whole PDU, or null if none starts within {@code millis}. */
+    byte[] readPduWithin(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        int first;
+        try {
+            first = in.read();
+        } catch (SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(5000);
+        }
+        if (first < 0) {
+            throw new EOFException("closed");
+        }
+        byte[] header = new byte[16];
+        header[0] = (byte) first;
+        in.readFully(header, 1, 15);
+        int length = (header[8] & 0xff) | (header[9] & 0xff) << 8;
+        byte[] pdu = new byte[length];
+        System.arraycopy(header, 0, pdu, 0, 16);
+        in.readFully(pdu, 16, length - 16);
+        return pdu;
+    }
+
     RtsPdu readRts() throws IOException {
         return RpchCodec.decode(Unpooled.wrappedBuffer(readPdu()));
     }

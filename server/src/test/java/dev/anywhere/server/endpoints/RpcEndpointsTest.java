@@ -508,7 +508,7 @@ class RpcEndpointsTest {
             assertThat(((DcePdu.Response) bystander.readDce()).stub()).isEqualTo(Octets.ofHex("6f6b"));
         }
         assertThat(errors).containsExactly(
-                "RTS PDU: CONN/B1 (expected: CONN/B2 or CONN/A2 or IN_R1/A2)",
+                "RTS PDU: CONN/B1 (expected: CONN/B2 or CONN/A2 or IN_R1/A2 or OUT_R1/A4)",
                 "frag_length: 8 (expected: >= 16)",
                 "truncated n_context_elem: 0 bytes (expected: 1)",
                 "first PDU on ncacn_ip_tcp: RTS PDU (expected: a DCE/RPC PDU)",

@@ -79,22 +79,24 @@ public final class OutboundProxy extends ProxyChannel {
     void fromClient(Object pdu) {
         switch (state) {
             case WAIT_A1 -> first(pdu);
-            // Only a replacement channel's body carries a second PDU: OUT_R2/C1, which ends the switch.
-            case CONNECTING, WAIT_C1, OPENED -> expectClient(pdu, RtsPduKind.OUT_R2_C1);
+            // Only a replacement channel's body carries a second PDU: OUT_R1/A11 (R1, the client switched to this
+            // channel) or OUT_R2/C1 (R2); both are 24 bytes and end the switch.
+            case CONNECTING, WAIT_C1, OPENED -> expectClient(pdu, RtsPduKind.OUT_R1_A11, RtsPduKind.OUT_R2_C1);
             case CLOSED -> ReferenceCountUtil.release(pdu);
         }
     }
 
-    /** The RTS PDU {@code pdu} if it is {@code kind}; otherwise a protocol error and {@code null}. */
-    private RtsPdu expectClient(Object pdu, RtsPduKind kind) {
+    /** The RTS PDU {@code pdu} if it is one of {@code kinds}; otherwise a protocol error and {@code null}. */
+    private RtsPdu expectClient(Object pdu, RtsPduKind... kinds) {
         if (!(pdu instanceof RtsPdu rts)) {
             String type = pdu.toString();
             ReferenceCountUtil.release(pdu);
-            protocolError("client", "OUT channel PDU: " + type + " (expected: RTS " + kind.displayName() + ")");
+            protocolError("client", "OUT channel PDU: " + type + " (expected: RTS " + java.util.Arrays.stream(kinds)
+                    .map(RtsPduKind::displayName).collect(java.util.stream.Collectors.joining(" or ")) + ")");
             return null;
         }
         try {
-            RtsPduKind.expect(rts, kind);
+            RtsPduKind.expect(rts, kinds);
             return rts;
         } catch (RpchProtocolException e) {
             protocolError("client", e.getMessage());

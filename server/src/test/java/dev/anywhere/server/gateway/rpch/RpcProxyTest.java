@@ -397,4 +397,24 @@ class RpcProxyTest {
         c.sendIn(ScriptedRpchServer.rpcPdu(0, 100, 4));
         assertThat(c.readPdu()).hasSize(4096);
     }
+
+    @Test
+    void aReplacementOutChannelAcceptsOutR1A11AsTheEndOfItsBody() throws Exception {
+        // OUT_R1: the client switches to the successor with OUT_R1/A11 (24 bytes, like OUT_R2/C1) on it.
+        RpchTestClient c = opened(65536);
+        UUID successor = UUID.randomUUID();
+        Socket newOut = c.open("RPC_OUT_DATA", target, 120, new StringBuilder());
+        newOut.getOutputStream().write(RpchTestClient.bytes(RtsPdus.outR1A3(1, c.vc, c.outCookie, successor, 65536)));
+        assertThat(RpchTestClient.readHead(newOut.getInputStream())).startsWith("HTTP/1.1 200 Success\r\n");
+        newOut.getOutputStream().write(RpchTestClient.bytes(RtsPdus.outR1A11()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (backend.received.stream().noneMatch(RtsPduKind.OUT_R1_A4::matches) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        c.out.close();
+        c.out = newOut;
+        c.outStream = new java.io.DataInputStream(newOut.getInputStream());
+        c.sendIn(ScriptedRpchServer.rpcPdu(0, 100, 4));
+        assertThat(c.readPdu()).hasSize(4096);
+    }
 }

@@ -1,0 +1,87 @@
+package dev.anywhere.bench.load;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+
+/**
+ * CPU seconds consumed so far by this JVM, by the threads of one {@link ThreadGroup} (the gateway's or the endpoints'
+ * event loops, see {@link Topology}), and by peer processes (nginx master and workers) read from
+ * {@code /proc/PID/stat} (utime + stime, in clock ticks of 1/100 s: Linux' USER_HZ).
+ */
+public final class CpuMeter {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private CpuMeter() {
+    }
+
+    /** This process: user + system CPU seconds. */
+    public static double processSeconds() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1e9;
+        }
+        return Double.NaN;
+    }
+
+    /** The live threads of {@code group} (and its subgroups): user + system CPU seconds. */
+    public static double groupSeconds(ThreadGroup group) {
+        return group(group, false);
+    }
+
+    /** The live threads of {@code group}: user-mode CPU seconds only. */
+    public static double groupUserSeconds(ThreadGroup group) {
+        return group(group, true);
+    }
+
+    private static double group(ThreadGroup group, boolean userOnly) {
+        Thread[] threads = new Thread[group.activeCount() + 32];
+        int n = group.enumerate(threads, true);
+        long nanos = 0;
+        for (int i = 0; i < n; i++) {
+            long t = userOnly ? THREADS.getThreadUserTime(threads[i].getId()) : THREADS.getThreadCpuTime(threads[i].getId());
+            if (t > 0) {
+                nanos += t;
+            }
+        }
+        return nanos / 1e9;
+    }
+
+    /** Processes {@code pids}: utime + stime seconds from /proc; processes that are gone count 0. */
+    public static double processesSeconds(Collection<Long> pids) {
+        double s = 0;
+        for (long pid : pids) {
+            s += procSeconds(pid);
+        }
+        return s;
+    }
+
+    /** Processes {@code pids}: utime seconds only. */
+    public static double processesUserSeconds(Collection<Long> pids) {
+        double s = 0;
+        for (long pid : pids) {
+            s += proc(pid, true);
+        }
+        return s;
+    }
+
+    static double procSeconds(long pid) {
+        return proc(pid, false);
+    }
+
+    private static double proc(long pid, boolean userOnly) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // the command name (field 2) is in parentheses and may hold spaces: split after the last ')'
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // f[0] is field 3 (state); utime is field 14, stime field 15
+            return (Long.parseLong(f[11]) + (userOnly ? 0 : Long.parseLong(f[12]))) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,501 @@
+package dev.anywhere.bench.load;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * {@code anywhere bench rpch}: the same load against three arms, interleaved round by round (A/B/C/A/B/C) after a
+ * discarded warm-up round, all in this JVM on loopback except nginx:
+ *
+ * <ol>
+ *   <li>{@code direct}: plain DCE/RPC over TCP to the endpoints' ncacn_ip_tcp port ({@link DirectConnection});</li>
+ *   <li>{@code nginx}: RPC over HTTP through nginx (plaintext, RPC settings) in front of the gateway ({@link NginxRelay});</li>
+ *   <li>{@code gateway}: RPC over HTTP straight to the gateway ({@link HttpConnection}).</li>
+ * </ol>
+ *
+ * Per arm and round: N connections opened (setup time), a bulk phase (each connection keeps {@code depth} echo calls of
+ * {@code bulkBytes} outstanding: bytes/s, CPU seconds per GiB), and an open-loop latency phase (1 KiB echoes at a fixed
+ * total rate, latency measured from the intended send time, so coordinated omission is accounted for). Then the
+ * idle-capacity probe ({@link IdleProbe}). The JSON keys are documented in docs/performance.md.
+ */
+public final class RpchBench {
+
+    /** The arms, in the order of every round. */
+    public enum Arm {
+        DIRECT, NGINX, GATEWAY;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** What to run. */
+    public record Settings(double phaseSeconds, int connections, int depth, int bulkBytes, int latencyBytes, int ratePerSecond,
+            int rounds, int idleVcs, boolean nginx, Duration timeout) {
+
+        public Settings {
+            if (phaseSeconds <= 0 || phaseSeconds > 600) {
+                throw new IllegalArgumentException("seconds: " + phaseSeconds + " (expected: >0..600)");
+            }
+            if (connections < 1 || connections > 64) {
+                throw new IllegalArgumentException("connections: " + connections + " (expected: 1..64)");
+            }
+            if (rounds < 1 || rounds > 20) {
+                throw new IllegalArgumentException("rounds: " + rounds + " (expected: 1..20)");
+            }
+            if (idleVcs < 0 || idleVcs > 20_000) {
+                throw new IllegalArgumentException("idle: " + idleVcs + " (expected: 0..20000)");
+            }
+            if (ratePerSecond < 1 || ratePerSecond > 1_000_000) {
+                throw new IllegalArgumentException("rate: " + ratePerSecond + " (expected: 1..1000000)");
+            }
+            if (depth < 1 || depth > 64 || bulkBytes < 1 || bulkBytes > 1 << 20 || latencyBytes < 1 || latencyBytes > 1 << 20) {
+                throw new IllegalArgumentException("depth 1..64, bulk and latency bytes 1..1 MiB");
+            }
+        }
+
+        /** {@code --smoke}: well under a minute. */
+        public static Settings smoke() {
+            return new Settings(1.0, 2, 2, 16 * 1024, 1024, 200, 2, 2000, true, Duration.ofSeconds(10));
+        }
+
+        /** The full run: {@code seconds} per phase. */
+        public static Settings full(double seconds, int connections) {
+            return new Settings(seconds, connections, 4, 16 * 1024, 1024, 1000, 3, 2000, true, Duration.ofSeconds(10));
+        }
+
+        public Settings withIdleVcs(int n) {
+            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, n, nginx, timeout);
+        }
+
+        public Settings withRate(int r) {
+            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, r, rounds, idleVcs, nginx, timeout);
+        }
+
+        public Settings withNginx(boolean on) {
+            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, on, timeout);
+        }
+
+        public Settings withRounds(int r) {
+            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, r, idleVcs, nginx, timeout);
+        }
+    }
+
+    /** One arm in one round. */
+    public record Sample(Arm arm, double bytesPerSecond, double relayCpuSeconds, double relayUserShare, double relayCpuPerGib, double processCpuPerGib,
+            double backendCpuPerGib, double p50Micros, double p99Micros, double p999Micros, double maxMicros, long latencyCalls,
+            double setupMillisMedian, double setupMillisMax, long errors, String firstError) {
+    }
+
+    private final Settings settings;
+    private final Consumer<String> progress;
+
+    public RpchBench(Settings settings, Consumer<String> progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Runs everything; returns the report (see docs/performance.md for the keys). */
+    public ObjectNode run(Path workDir) throws Exception {
+        Files.createDirectories(workDir);
+        Map<Arm, List<Sample>> samples = new EnumMap<>(Arm.class);
+        Map<Arm, String> unavailable = new EnumMap<>(Arm.class);
+        IdleProbe.Result idle;
+        try (Topology topology = Topology.start(workDir.resolve("gateway"))) {
+            NginxRelay nginx = null;
+            if (!settings.nginx()) {
+                unavailable.put(Arm.NGINX, "disabled (--no-nginx)");
+            } else if (NginxRelay.binary().isEmpty()) {
+                unavailable.put(Arm.NGINX, "nginx not installed (expected: the Debian package nginx)");
+            } else {
+                try {
+                    nginx = NginxRelay.start(workDir.resolve("nginx"), new InetSocketAddress("127.0.0.1", freePort()),
+                            topology.gatewayAddress(), 1024);
+                } catch (IOException e) {
+                    unavailable.put(Arm.NGINX, "nginx did not start: " + e.getMessage());
+                }
+            }
+            EventLoopGroup directGroup = new MultiThreadIoEventLoopGroup(Math.min(settings.connections(), 4), NioIoHandler.newFactory());
+            try {
+                List<Arm> arms = Stream.of(Arm.values()).filter(a -> !unavailable.containsKey(a)).toList();
+                for (int round = 0; round <= settings.rounds(); round++) {
+                    boolean warmup = round == 0;
+                    double seconds = warmup ? Math.max(0.5, settings.phaseSeconds() / 2) : settings.phaseSeconds();
+                    for (Arm arm : arms) {
+                        progress.accept(String.format(Locale.ROOT, "%s %s: %.1f s bulk + %.1f s latency", warmup ? "warm-up" : "round " + round,
+                                arm.id(), seconds, seconds));
+                        Sample s = runArm(arm, topology, nginx, directGroup, seconds);
+                        if (!warmup) {
+                            samples.computeIfAbsent(arm, k -> new ArrayList<>()).add(s);
+                        }
+                    }
+                }
+            } finally {
+                directGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+                if (nginx != null) {
+                    nginx.close();
+                }
+            }
+            progress.accept("idle capacity: " + settings.idleVcs() + " idle virtual connections through the gateway");
+            idle = settings.idleVcs() == 0 ? new IdleProbe.Result(0, 0, 0, 0, "disabled")
+                    : IdleProbe.measure(topology.gatewayAddress(), topology.httpPort(), settings.idleVcs(), settings.timeout());
+        }
+        return report(samples, unavailable, idle);
+    }
+
+    private LoadConnection open(Arm arm, int i, Topology topology, NginxRelay nginx, EventLoopGroup directGroup) throws Exception {
+        return switch (arm) {
+            case DIRECT -> DirectConnection.open(directGroup, topology.tcpAddress(), IdleProbe.sourceAddress(i),
+                    Topology.ECHO_IFACE, settings.timeout());
+            case GATEWAY -> HttpConnection.open(topology.gatewayAddress(), topology.httpPort(), settings.timeout());
+            case NGINX -> HttpConnection.open(nginx.address(), topology.httpPort(), settings.timeout());
+        };
+    }
+
+    private double relayUserCpu(Arm arm, NginxRelay nginx) {
+        return switch (arm) {
+            case DIRECT -> 0;
+            case GATEWAY -> CpuMeter.groupUserSeconds(Topology.GATEWAY_THREADS);
+            case NGINX -> CpuMeter.processesUserSeconds(nginx.pids());
+        };
+    }
+
+    private double relayCpu(Arm arm, NginxRelay nginx) {
+        return switch (arm) {
+            case DIRECT -> 0;
+            case GATEWAY -> CpuMeter.groupSeconds(Topology.GATEWAY_THREADS);
+            case NGINX -> CpuMeter.processesSeconds(nginx.pids());
+        };
+    }
+
+    Sample runArm(Arm arm, Topology topology, NginxRelay nginx, EventLoopGroup directGroup, double seconds) throws Exception {
+        List<LoadConnection> conns = new ArrayList<>();
+        Histogram setup = new Histogram(3);
+        AtomicLong errors = new AtomicLong();
+        String[] firstError = {null};
+        Consumer<Throwable> onError = e -> {
+            if (errors.getAndIncrement() == 0) {
+                firstError[0] = HttpConnection.describe(e);
+            }
+        };
+        try {
+            for (int i = 0; i < settings.connections(); i++) {
+                long t = System.nanoTime();
+                try {
+                    conns.add(open(arm, i, topology, nginx, directGroup));
+                    setup.recordValue(Math.max(1, (System.nanoTime() - t) / 1000));
+                } catch (Exception e) {
+                    onError.accept(e);
+                }
+            }
+            if (conns.isEmpty()) {
+                return new Sample(arm, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0,
+                        Double.NaN, Double.NaN, errors.get(), firstError[0]);
+            }
+            // bulk
+            double relay0 = relayCpu(arm, nginx);
+            double user0 = relayUserCpu(arm, nginx);
+            double proc0 = CpuMeter.processSeconds();
+            double back0 = CpuMeter.groupSeconds(Topology.BACKEND_THREADS);
+            long t0 = System.nanoTime();
+            long bytes = bulk(conns, seconds, onError);
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            double relayCpu = relayCpu(arm, nginx) - relay0;
+            double relayUser = relayUserCpu(arm, nginx) - user0;
+            double procCpu = CpuMeter.processSeconds() - proc0;
+            double backCpu = CpuMeter.groupSeconds(Topology.BACKEND_THREADS) - back0;
+            double gib = bytes / (double) (1L << 30);
+            // latency
+            Histogram lat = openLoop(conns, seconds, onError);
+            return new Sample(arm, bytes / elapsed, relayCpu, relayCpu > 0 ? relayUser / relayCpu : Double.NaN, gib > 0 && arm != Arm.DIRECT ? relayCpu / gib : Double.NaN,
+                    gib > 0 ? procCpu / gib : Double.NaN, gib > 0 ? backCpu / gib : Double.NaN,
+                    lat.getTotalCount() == 0 ? Double.NaN : lat.getValueAtPercentile(50),
+                    lat.getTotalCount() == 0 ? Double.NaN : lat.getValueAtPercentile(99),
+                    lat.getTotalCount() == 0 ? Double.NaN : lat.getValueAtPercentile(99.9),
+                    lat.getTotalCount() == 0 ? Double.NaN : lat.getMaxValue(), lat.getTotalCount(),
+                    setup.getValueAtPercentile(50) / 1000.0, setup.getMaxValue() / 1000.0, errors.get(), firstError[0]);
+        } finally {
+            for (LoadConnection c : conns) {
+                c.close();
+            }
+        }
+    }
+
+    /** Each connection keeps {@code depth} calls outstanding until the deadline; returns stub bytes moved (both ways). */
+    long bulk(List<LoadConnection> conns, double seconds, Consumer<Throwable> onError) throws InterruptedException {
+        byte[] payload = new byte[settings.bulkBytes()];
+        Arrays.fill(payload, (byte) 0x5a);
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        AtomicLong bytes = new AtomicLong();
+        CountDownLatch chains = new CountDownLatch(conns.size() * settings.depth());
+        for (LoadConnection c : conns) {
+            for (int d = 0; d < settings.depth(); d++) {
+                chain(c, payload, deadline, bytes, chains, onError);
+            }
+        }
+        if (!chains.await((long) (seconds * 1000) + settings.timeout().toMillis() * 2, TimeUnit.MILLISECONDS)) {
+            onError.accept(new IOException("bulk: calls still outstanding after the deadline"));
+        }
+        return bytes.get();
+    }
+
+    private void chain(LoadConnection c, byte[] payload, long deadline, AtomicLong bytes, CountDownLatch done, Consumer<Throwable> onError) {
+        c.echo(payload).whenComplete((n, e) -> {
+            if (e != null) {
+                onError.accept(e);
+                done.countDown();
+                return;
+            }
+            bytes.addAndGet(payload.length + n);
+            if (System.nanoTime() < deadline) {
+                chain(c, payload, deadline, bytes, done, onError);
+            } else {
+                done.countDown();
+            }
+        });
+    }
+
+    /** Open loop: calls at a fixed total rate, round robin over the connections; latency from the intended send time. */
+    Histogram openLoop(List<LoadConnection> conns, double seconds, Consumer<Throwable> onError) throws InterruptedException {
+        byte[] payload = new byte[settings.latencyBytes()];
+        Arrays.fill(payload, (byte) 0x3c);
+        Recorder recorder = new Recorder(3);
+        long interval = 1_000_000_000L / settings.ratePerSecond();
+        long start = System.nanoTime();
+        long calls = (long) (seconds * settings.ratePerSecond());
+        AtomicInteger outstanding = new AtomicInteger();
+        for (long k = 0; k < calls; k++) {
+            long intended = start + k * interval;
+            long wait;
+            while ((wait = intended - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            outstanding.incrementAndGet();
+            conns.get((int) (k % conns.size())).echo(payload).whenComplete((n, e) -> {
+                if (e != null) {
+                    onError.accept(e);
+                } else {
+                    recorder.recordValue(Math.max(1, (System.nanoTime() - intended) / 1000));
+                }
+                outstanding.decrementAndGet();
+            });
+        }
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return recorder.getIntervalHistogram();
+    }
+
+    // ================================================================== report
+
+    static ObjectNode stats(ObjectMapper m, List<Double> values) {
+        ObjectNode n = m.createObjectNode();
+        List<Double> v = values.stream().filter(d -> !d.isNaN()).sorted(Comparator.naturalOrder()).toList();
+        if (v.isEmpty()) {
+            n.putNull("median");
+            n.putNull("min");
+            n.putNull("max");
+            return n;
+        }
+        n.put("median", round(median(v)));
+        n.put("min", round(v.get(0)));
+        n.put("max", round(v.get(v.size() - 1)));
+        return n;
+    }
+
+    static double median(List<Double> sorted) {
+        int k = sorted.size();
+        return k % 2 == 1 ? sorted.get(k / 2) : (sorted.get(k / 2 - 1) + sorted.get(k / 2)) / 2;
+    }
+
+    static double round(double d) {
+        return Math.round(d * 1000) / 1000.0;
+    }
+
+    private static double med(List<Sample> s, java.util.function.ToDoubleFunction<Sample> f) {
+        List<Double> v = s == null ? List.of() : s.stream().map(f::applyAsDouble).filter(d -> !d.isNaN()).sorted().toList();
+        return v.isEmpty() ? Double.NaN : median(v);
+    }
+
+    /** Puts {@code key} = ratio, or null and {@code reasons.key}. */
+    private static void ratio(ObjectNode root, ObjectNode reasons, String key, double value, String whyNot) {
+        if (whyNot == null && !Double.isNaN(value) && !Double.isInfinite(value)) {
+            root.put(key, round(value));
+        } else {
+            root.putNull(key);
+            reasons.put(key, whyNot != null ? whyNot : "not computable from the samples");
+        }
+    }
+
+    ObjectNode report(Map<Arm, List<Sample>> samples, Map<Arm, String> unavailable, IdleProbe.Result idle) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        ObjectNode machine = root.putObject("machine");
+        machine.put("cpus", Runtime.getRuntime().availableProcessors());
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        machine.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
+        NginxRelay.version().ifPresentOrElse(v -> machine.put("nginx", v), () -> machine.putNull("nginx"));
+        ObjectNode set = root.putObject("settings");
+        set.put("phase_seconds", settings.phaseSeconds()).put("rounds", settings.rounds()).put("warmup_rounds", 1)
+                .put("connections", settings.connections()).put("depth", settings.depth()).put("bulk_bytes", settings.bulkBytes())
+                .put("latency_bytes", settings.latencyBytes()).put("rate_per_second", settings.ratePerSecond())
+                .put("order", "direct,nginx,gateway per round").put("tls", false);
+        ObjectNode arms = root.putObject("arms");
+        for (Arm a : Arm.values()) {
+            ObjectNode n = arms.putObject(a.id());
+            List<Sample> s = samples.get(a);
+            if (unavailable.containsKey(a) || s == null || s.isEmpty()) {
+                n.put("available", false).put("reason", unavailable.getOrDefault(a, "no samples"));
+                continue;
+            }
+            n.put("available", true).put("rounds", s.size());
+            n.set("throughput_mib_per_s", stats(m, s.stream().map(x -> x.bytesPerSecond() / (1 << 20)).toList()));
+            n.set("p50_us", stats(m, s.stream().map(Sample::p50Micros).toList()));
+            n.set("p99_us", stats(m, s.stream().map(Sample::p99Micros).toList()));
+            n.set("p999_us", stats(m, s.stream().map(Sample::p999Micros).toList()));
+            n.set("relay_cpu_s_per_gib", stats(m, s.stream().map(Sample::relayCpuPerGib).toList()));
+            n.set("relay_cpu_user_share", stats(m, s.stream().map(Sample::relayUserShare).toList()));
+            n.set("process_cpu_s_per_gib", stats(m, s.stream().map(Sample::processCpuPerGib).toList()));
+            n.set("backend_cpu_s_per_gib", stats(m, s.stream().map(Sample::backendCpuPerGib).toList()));
+            n.set("setup_ms_median", stats(m, s.stream().map(Sample::setupMillisMedian).toList()));
+            n.set("setup_ms_max", stats(m, s.stream().map(Sample::setupMillisMax).toList()));
+            n.put("latency_calls", s.stream().mapToLong(Sample::latencyCalls).sum());
+            long errors = s.stream().mapToLong(Sample::errors).sum();
+            n.put("errors", errors);
+            s.stream().map(Sample::firstError).filter(e -> e != null).findFirst().ifPresent(e -> n.put("first_error", e));
+            n.put("relay_cpu_measures", switch (a) {
+                case DIRECT -> "none (no relay)";
+                case GATEWAY -> "the gateway's event loop threads (ThreadMXBean)";
+                case NGINX -> "nginx master + worker (/proc/PID/stat)";
+            });
+        }
+        ObjectNode reasons = m.createObjectNode();
+        List<Sample> d = samples.get(Arm.DIRECT);
+        List<Sample> g = samples.get(Arm.GATEWAY);
+        List<Sample> x = samples.get(Arm.NGINX);
+        String noDirect = d == null ? "direct arm did not run: " + unavailable.getOrDefault(Arm.DIRECT, "no samples") : null;
+        String noGateway = g == null ? "gateway arm did not run: " + unavailable.getOrDefault(Arm.GATEWAY, "no samples") : null;
+        String noNginx = x == null ? "nginx arm did not run: " + unavailable.getOrDefault(Arm.NGINX, "no samples") : null;
+        String first = noDirect != null ? noDirect : noGateway;
+        ratio(root, reasons, "throughput_vs_direct", med(g, Sample::bytesPerSecond) / med(d, Sample::bytesPerSecond), first);
+        // added latency: gateway over direct, against nginx's own hop (nginx arm over gateway arm)
+        String lat = noNginx != null ? noNginx : first;
+        double gw50 = med(g, Sample::p50Micros) - med(d, Sample::p50Micros);
+        double ng50 = med(x, Sample::p50Micros) - med(g, Sample::p50Micros);
+        double gw99 = med(g, Sample::p99Micros) - med(d, Sample::p99Micros);
+        double ng99 = med(x, Sample::p99Micros) - med(g, Sample::p99Micros);
+        // a gateway that added less than nothing (noise below the direct arm) counts as 0
+        ratio(root, reasons, "p50_added_vs_nginx", Math.max(0, gw50) / ng50, lat != null ? lat
+                : ng50 <= 0 ? "nginx added no p50 latency in this run (" + round(ng50) + " us)" : null);
+        ratio(root, reasons, "p99_added_vs_nginx", Math.max(0, gw99) / ng99, lat != null ? lat
+                : ng99 <= 0 ? "nginx added no p99 latency in this run (" + round(ng99) + " us)" : null);
+        root.put("p50_added_us_gateway", Double.isNaN(gw50) ? null : round(gw50));
+        root.put("p50_added_us_nginx", Double.isNaN(ng50) ? null : round(ng50));
+        root.put("p99_added_us_gateway", Double.isNaN(gw99) ? null : round(gw99));
+        root.put("p99_added_us_nginx", Double.isNaN(ng99) ? null : round(ng99));
+        double cpuG = med(g, Sample::relayCpuPerGib);
+        double cpuN = med(x, Sample::relayCpuPerGib);
+        ratio(root, reasons, "cpu_per_gib_vs_nginx", cpuG / cpuN, noNginx != null ? noNginx : noGateway != null ? noGateway
+                : cpuN <= 0 ? "nginx CPU below /proc's 10 ms resolution; run longer" : null);
+        if (idle.opened() > 0 && idle.error() == null) {
+            root.put("idle_vc_bytes", idle.heapBytesPerVc());
+        } else {
+            root.putNull("idle_vc_bytes");
+            reasons.put("idle_vc_bytes", idle.error() == null ? "no idle virtual connection opened" : idle.error());
+        }
+        ObjectNode idleNode = root.putObject("idle");
+        idleNode.put("requested", idle.requested()).put("opened", idle.opened()).put("open_ms_per_vc", round(idle.openMillisPerVc()))
+                .put("measures", "heap after full GC, whole JVM (gateway + endpoints + 2 client sockets) / N");
+        root.putNull("autodiscover_vs_static");
+        reasons.put("autodiscover_vs_static", "not included: run 'anywhere bench autodiscover'");
+        ObjectNode targets = root.putObject("targets");
+        targets.put("throughput_vs_direct_min", 0.75).put("cpu_per_gib_vs_nginx_max", 1.0).put("p50_added_vs_nginx_max", 1.2)
+                .put("p99_added_vs_nginx_max", 1.5).put("idle_vc_bytes_max", 16 * 1024);
+        ObjectNode met = root.putObject("met");
+        met(met, root, "throughput_vs_direct", v -> v >= 0.75);
+        met(met, root, "cpu_per_gib_vs_nginx", v -> v <= 1.0);
+        met(met, root, "p50_added_vs_nginx", v -> v <= 1.2);
+        met(met, root, "p99_added_vs_nginx", v -> v <= 1.5);
+        met(met, root, "idle_vc_bytes", v -> v <= 16 * 1024);
+        root.set("reasons", reasons);
+        return root;
+    }
+
+    private static void met(ObjectNode met, ObjectNode root, String key, java.util.function.DoublePredicate ok) {
+        if (root.get(key) == null || root.get(key).isNull()) {
+            met.putNull(key);
+        } else {
+            met.put(key, ok.test(root.get(key).asDouble()));
+        }
+    }
+
+    /** The table for {@code --format text}. */
+    public static String table(ObjectNode r) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-8s %-24s %-24s %-24s %-20s %s%n", "arm", "MiB/s median [min-max]",
+                "p50 us median [min-max]", "p99 us median [min-max]", "relay CPU s/GiB", "errors"));
+        for (Arm a : Arm.values()) {
+            var n = r.get("arms").get(a.id());
+            if (!n.get("available").asBoolean()) {
+                b.append(String.format(Locale.ROOT, "%-8s not run: %s%n", a.id(), n.get("reason").asText()));
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "%-8s %-24s %-24s %-24s %-20s %d%n", a.id(), cell(n.get("throughput_mib_per_s")),
+                    cell(n.get("p50_us")), cell(n.get("p99_us")), n.get("relay_cpu_s_per_gib").get("median").isNull() ? "-"
+                            : cell(n.get("relay_cpu_s_per_gib")), n.get("errors").asLong()));
+        }
+        for (String k : List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx", "cpu_per_gib_vs_nginx",
+                "idle_vc_bytes")) {
+            var v = r.get(k);
+            var met = r.get("met").get(k);
+            b.append(String.format(Locale.ROOT, "%-22s %s%s%n", k, v.isNull() ? "null (" + r.get("reasons").path(k).asText() + ")"
+                    : v.asText(), met == null || met.isNull() ? "" : met.asBoolean() ? "  (target met)" : "  (target missed)"));
+        }
+        return b.toString();
+    }
+
+    private static String cell(com.fasterxml.jackson.databind.JsonNode s) {
+        if (s.get("median").isNull()) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.1f [%.1f-%.1f]", s.get("median").asDouble(), s.get("min").asDouble(), s.get("max").asDouble());
+    }
+
+    /** For tests: the JSON keys every report carries. */
+    public static final List<String> KEYS = List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx",
+            "cpu_per_gib_vs_nginx", "idle_vc_bytes", "autodiscover_vs_static", "arms", "machine", "settings", "reasons", "met");
+
+}

@@ -1,0 +1,135 @@
+package dev.anywhere.bench.load;
+
+import dev.anywhere.directory.SiteInfo;
+import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.ntlm.NtHash;
+import dev.anywhere.server.config.AppliedConfigFile;
+import dev.anywhere.server.config.HttpAuthScheme;
+import dev.anywhere.server.config.RpcVdirConfig;
+import dev.anywhere.server.config.ValidPorts;
+import dev.anywhere.server.endpoints.InterfaceRegistry;
+import dev.anywhere.server.endpoints.RpcEndpoints;
+import dev.anywhere.server.endpoints.RpcInterface;
+import dev.anywhere.server.gateway.BackendResolver;
+import dev.anywhere.server.gateway.CredentialVerifier;
+import dev.anywhere.server.gateway.Gateway;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the arms share, all on loopback and in this JVM: the RPC endpoints (one ncacn_http port for the gateway, one
+ * ncacn_ip_tcp port for the direct arm) with an echo interface, and the gateway in plain HTTP with Basic
+ * authentication. The endpoints and the gateway are started from threads of their own {@link ThreadGroup}s, so their
+ * Netty event loop threads land in those groups and {@link CpuMeter} can charge CPU time to each of them.
+ */
+public final class Topology implements AutoCloseable {
+
+    /** The test interface: opnum 0 echoes the request stub. */
+    public static final SyntaxId ECHO_IFACE = new SyntaxId(UUID.fromString("0b3e7f1c-5a9d-4c21-8e6f-2d4b6a8c0e1f"), 1, 0);
+    public static final String USER = "BENCH\\load";
+    public static final String PASSWORD = "Bench-Pass-1";
+    public static final String SERVER = "EX1";
+    public static final String PROXY_HOST = "oa.bench.local";
+
+    static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
+        @Override
+        public Optional<String> verifyPassword(String logonName, String password) {
+            return logonName.equalsIgnoreCase(USER) && password.equals(PASSWORD) ? Optional.of(USER) : Optional.empty();
+        }
+
+        @Override
+        public Optional<byte[]> ntHash(String domain, String user) {
+            return domain.equalsIgnoreCase("BENCH") && user.equalsIgnoreCase("load") ? Optional.of(NtHash.of(PASSWORD))
+                    : Optional.empty();
+        }
+    };
+
+    public static final ThreadGroup GATEWAY_THREADS = new ThreadGroup("bench-gateway");
+    public static final ThreadGroup BACKEND_THREADS = new ThreadGroup("bench-backend");
+
+    private final RpcEndpoints endpoints;
+    private final Gateway gateway;
+
+    private Topology(RpcEndpoints endpoints, Gateway gateway) {
+        this.endpoints = endpoints;
+        this.gateway = gateway;
+    }
+
+    /** Starts the endpoints and the gateway; {@code dataDir} receives the gateway's applied configuration. */
+    public static Topology start(Path dataDir) throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "bench echo", 1, call -> call.stub()));
+        RpcEndpoints endpoints = inGroup(BACKEND_THREADS, () -> RpcEndpoints.start(RpcEndpoints.Options.defaults(lo)
+                .withPorts(List.of(0)).withTcpPort(0).withExtra(extra)));
+        try {
+            int port = endpoints.ports().get(0);
+            new AppliedConfigFile(dataDir).write(new RpcVdirConfig(SERVER, true, EnumSet.of(HttpAuthScheme.BASIC), false,
+                    ValidPorts.forServer(SERVER, "ex1.bench.local", List.of(port))), 1, Instant.now());
+            Gateway gateway = inGroup(GATEWAY_THREADS, () -> Gateway.start(new Gateway.Options(dataDir, SERVER,
+                    new InetSocketAddress(lo, 0), Optional.empty(), CREDENTIALS, PROXY_HOST,
+                    Gateway.ntlmIdentity(SERVER, new SiteInfo("bench.local", "BENCH", "Bench Organization", "bench.local")))
+                    .withBackendResolver(BackendResolver.system().withOverride(lo, "ex1", "ex1.bench.local")),
+                    new SimpleMeterRegistry()));
+            return new Topology(endpoints, gateway);
+        } catch (Exception | Error e) {
+            endpoints.close();
+            throw e;
+        }
+    }
+
+    /** Runs {@code task} on a fresh thread of {@code group} and waits for it. */
+    static <T> T inGroup(ThreadGroup group, Callable<T> task) throws Exception {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Thread t = new Thread(group, () -> {
+            try {
+                result.set(task.call());
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        }, group.getName() + "-starter");
+        t.start();
+        t.join();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return result.get();
+    }
+
+    /** The endpoints' ncacn_http port (what the gateway relays to). */
+    public int httpPort() {
+        return endpoints.ports().get(0);
+    }
+
+    /** The endpoints' ncacn_ip_tcp port (the direct arm). */
+    public InetSocketAddress tcpAddress() {
+        return new InetSocketAddress(endpoints.address(), endpoints.tcpPort().orElseThrow());
+    }
+
+    /** The gateway's plain HTTP address. */
+    public InetSocketAddress gatewayAddress() {
+        return gateway.address();
+    }
+
+    public int backendVirtualConnections() {
+        return endpoints.virtualConnections();
+    }
+
+    @Override
+    public void close() {
+        try {
+            gateway.close();
+        } finally {
+            endpoints.close();
+        }
+    }
+}

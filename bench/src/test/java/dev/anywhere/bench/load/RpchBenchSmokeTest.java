@@ -1,0 +1,117 @@
+package dev.anywhere.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anywhere.rpc.testing.Peers;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code bench rpch --smoke} logic with tiny numbers on loopback: every documented key is present and the values
+ * are sane. No timing targets: ratios are only checked for being positive numbers or null with a reason.
+ */
+class RpchBenchSmokeTest {
+
+    @TempDir
+    Path dir;
+
+    private static RpchBench.Settings tiny(boolean nginx) {
+        return new RpchBench.Settings(0.3, 1, 2, 4096, 512, 100, 1, 20, nginx, Duration.ofSeconds(10));
+    }
+
+    private static void assertArm(JsonNode arm) {
+        assertThat(arm.get("available").asBoolean()).as(arm.toString()).isTrue();
+        assertThat(arm.get("errors").asLong()).as(arm.toString()).isZero();
+        assertThat(arm.get("throughput_mib_per_s").get("median").asDouble()).isPositive();
+        assertThat(arm.get("p50_us").get("median").asDouble()).isPositive();
+        assertThat(arm.get("p99_us").get("median").asDouble()).isGreaterThanOrEqualTo(arm.get("p50_us").get("median").asDouble());
+        assertThat(arm.get("latency_calls").asLong()).isPositive();
+        assertThat(arm.get("setup_ms_median").get("median").asDouble()).isPositive();
+    }
+
+    private static void assertKeyOrReason(ObjectNode r, String key) {
+        assertThat(r.has(key)).as(key).isTrue();
+        if (r.get(key).isNull()) {
+            assertThat(r.get("reasons").path(key).asText()).as("reason for null " + key).isNotBlank();
+        } else {
+            assertThat(r.get(key).asDouble()).as(key).isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    @Test
+    @Timeout(90)
+    void reportHasEveryDocumentedKeyWithoutNginx() throws Exception {
+        List<String> progress = new ArrayList<>();
+        ObjectNode r = new RpchBench(tiny(false), progress::add).run(dir);
+        for (String k : RpchBench.KEYS) {
+            assertThat(r.has(k)).as(k).isTrue();
+        }
+        assertArm(r.get("arms").get("direct"));
+        assertArm(r.get("arms").get("gateway"));
+        assertThat(r.get("arms").get("nginx").get("available").asBoolean()).isFalse();
+        assertThat(r.get("throughput_vs_direct").asDouble()).isPositive();
+        for (String k : List.of("p50_added_vs_nginx", "p99_added_vs_nginx", "cpu_per_gib_vs_nginx")) {
+            assertThat(r.get(k).isNull()).as(k).isTrue();
+            assertThat(r.get("reasons").get(k).asText()).contains("nginx arm did not run");
+        }
+        assertThat(r.get("idle").get("opened").asInt()).isEqualTo(20);
+        assertThat(r.get("idle_vc_bytes").asLong()).isNotNegative(); // heap deltas of 20 connections can drown in GC noise
+        assertThat(r.get("autodiscover_vs_static").isNull()).isTrue();
+        assertThat(r.get("reasons").get("autodiscover_vs_static").asText()).isNotBlank();
+        assertThat(progress).anyMatch(l -> l.startsWith("warm-up direct")).anyMatch(l -> l.startsWith("round 1 gateway"));
+        assertThat(RpchBench.table(r)).contains("direct", "gateway", "throughput_vs_direct", "nginx    not run");
+    }
+
+    @Test
+    @Timeout(90)
+    void nginxArmRunsWhenNginxIsInstalled() throws Exception {
+        Peers.require(NginxRelay.binary().isPresent(), "nginx (Debian package nginx)");
+        ObjectNode r = new RpchBench(tiny(true).withIdleVcs(0), line -> { }).run(dir);
+        assertArm(r.get("arms").get("nginx"));
+        assertArm(r.get("arms").get("gateway"));
+        assertThat(r.get("arms").get("nginx").get("relay_cpu_measures").asText()).contains("/proc");
+        for (String k : List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx", "cpu_per_gib_vs_nginx",
+                "idle_vc_bytes")) {
+            assertKeyOrReason(r, k);
+        }
+        assertThat(r.get("machine").get("nginx").asText()).startsWith("nginx/");
+    }
+
+    @Test
+    void nginxConfigurationHasTheRpcSettings() {
+        String c = NginxRelay.config(dir, new InetSocketAddress("127.0.0.1", 8080),
+                new InetSocketAddress("127.0.0.1", 9090), 1024, false);
+        assertThat(c).contains("proxy_pass http://gateway;", "server 127.0.0.1:9090;", "listen 127.0.0.1:8080;",
+                "proxy_http_version 1.1;", "proxy_request_buffering off;", "proxy_buffering off;", "client_max_body_size 0;",
+                "proxy_read_timeout 3h;", "daemon off;").doesNotContain("user root;", "ssl");
+    }
+
+    @Test
+    void cpuOfThisProcessAndOfAPeerIsReadable() {
+        assertThat(CpuMeter.processSeconds()).isPositive();
+        assertThat(CpuMeter.procSeconds(ProcessHandle.current().pid())).isPositive();
+        assertThat(CpuMeter.procSeconds(Long.MAX_VALUE)).isZero();
+        assertThat(IdleProbe.sourceAddress(0).getHostAddress()).isEqualTo("127.1.0.1");
+        assertThat(IdleProbe.sourceAddress(250).getHostAddress()).isEqualTo("127.1.1.1");
+    }
+
+    @Test
+    void settingsAreChecked() {
+        assertThatThrownBy(() -> RpchBench.Settings.full(0, 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seconds");
+        assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withRate(0))
+                .hasMessageContaining("rate");
+        assertThatThrownBy(() -> RpchBench.Settings.full(1, 65))
+                .hasMessageContaining("connections");
+        assertThat(RpchBench.Settings.smoke().idleVcs()).isEqualTo(2000);
+    }
+}

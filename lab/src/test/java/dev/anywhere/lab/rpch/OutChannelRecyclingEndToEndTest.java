@@ -1,0 +1,202 @@
+package dev.anywhere.lab.rpch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anywhere.analyzer.rpch.ProxyAuth;
+import dev.anywhere.analyzer.rpch.RpchClientOptions;
+import dev.anywhere.analyzer.rpch.Transcript;
+import dev.anywhere.analyzer.rpch.VirtualConnection;
+import dev.anywhere.directory.SiteInfo;
+import dev.anywhere.lab.pki.CertificateAuthority;
+import dev.anywhere.lab.pki.CertificateRequest;
+import dev.anywhere.lab.pki.IssuedCertificate;
+import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.ntlm.NtHash;
+import dev.anywhere.server.config.AppliedConfigFile;
+import dev.anywhere.server.config.HttpAuthScheme;
+import dev.anywhere.server.config.RpcVdirConfig;
+import dev.anywhere.server.config.ValidPorts;
+import dev.anywhere.server.endpoints.InterfaceRegistry;
+import dev.anywhere.server.endpoints.RpcEndpoints;
+import dev.anywhere.server.endpoints.RpcInterface;
+import dev.anywhere.server.gateway.BackendResolver;
+import dev.anywhere.server.gateway.CredentialVerifier;
+import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.gateway.rpch.ProxySettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * OUT channel recycling end to end: the analyzer's client, the real gateway (its outbound proxy serves the replacement
+ * OUT channel: OUT_R1) and the real RPC endpoints, which start recycling as the OUT channel nears the ChannelLifetime
+ * the proxy announced in CONN/A2 (here the protocol minimum, 128 KiB, instead of 1 GiB). Many pipelined calls with
+ * known content stream through while the OUT channel is replaced several times: every response arrives once, in order.
+ */
+class OutChannelRecyclingEndToEndTest {
+
+    private static final String USER = "FRANKYSWEB\\franky";
+    private static final String PASSWORD = "Secret-1";
+    private static final SyntaxId ECHO_IFACE = new SyntaxId(UUID.fromString("0b3b3c1e-8d55-4c43-9a4e-5a0c6f1f7e21"), 1, 0);
+    /** [MS-RPCH] 2.2.3.5.5: the smallest ChannelLifetime allowed. */
+    private static final long LIFETIME = 0x20000;
+
+    private static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
+        @Override
+        public Optional<String> verifyPassword(String logonName, String password) {
+            return logonName.equalsIgnoreCase(USER) && password.equals(PASSWORD) ? Optional.of(USER) : Optional.empty();
+        }
+
+        @Override
+        public Optional<byte[]> ntHash(String domain, String user) {
+            return Optional.of(NtHash.of(PASSWORD));
+        }
+    };
+
+    @TempDir
+    static Path dir;
+    static Path trust;
+    static IssuedCertificate certificate;
+
+    private RpcEndpoints endpoints;
+    private Gateway gateway;
+    private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final Transcript transcript = new Transcript();
+
+    @BeforeAll
+    static void pki() {
+        CertificateAuthority ca = CertificateAuthority.createLab();
+        certificate = ca.issueServerCertificate(CertificateRequest.labDefault());
+        trust = ca.writeTrustBundle(dir.resolve("lab-ca.pem"));
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "echo", 1, call -> call.stub()));
+        endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0))
+                .withExtra(extra).withErrors((remote, message) -> errors.add(message)));
+        Path data = dir.resolve("ex1-" + System.nanoTime());
+        new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.BASIC), true,
+                ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(endpoints.ports().get(0)))), 1, Instant.now());
+        ProxySettings d = ProxySettings.defaults();
+        ProxySettings small = new ProxySettings(d.receiveWindow(), d.connectionTimeout(), d.keepAlive(), LIFETIME,
+                d.connectTimeout(), d.handshakeTimeout(), d.idleTimeout(), d.maxFragLength());
+        X509Certificate[] chain = certificate.chain().toArray(X509Certificate[]::new);
+        gateway = Gateway.start(new Gateway.Options(data, "EX1", new InetSocketAddress("127.0.0.1", 0),
+                Optional.of(SslContextBuilder.forServer(certificate.privateKey(), chain).build()), CREDENTIALS, "oa.frankysweb.org",
+                Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
+                .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"), "ex1",
+                        "ex1.frankysweb.local"))
+                .withProxySettings(small), new SimpleMeterRegistry());
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (endpoints != null) {
+            endpoints.close();
+        }
+    }
+
+    private RpchClientOptions.Builder options() {
+        return RpchClientOptions.builder("oa.frankysweb.org", gateway.address().getPort(), "EX1", endpoints.ports().get(0))
+                .addressOverride(InetAddress.getLoopbackAddress()).trustPem(trust).timeouts(Duration.ofSeconds(10))
+                .auth(new ProxyAuth.Basic(USER, PASSWORD));
+    }
+
+    /** Call {@code i}'s request (and expected response): 300..3299 bytes, every 10th up to 15 KiB (3 fragments). */
+    private static byte[] payload(int i) {
+        byte[] b = new byte[300 + (i * 7919) % (i % 10 == 9 ? 15_000 : 3000)];
+        for (int k = 0; k < b.length; k++) {
+            b[k] = (byte) (i * 31 + k);
+        }
+        b[0] = (byte) i;
+        b[1] = (byte) (i >>> 8);
+        b[2] = (byte) (i >>> 16);
+        b[3] = (byte) (i >>> 24);
+        return b;
+    }
+
+    /** Streams {@code calls} calls, at most {@code inFlight} outstanding; returns the response bytes received. */
+    private long stream(VirtualConnection vc, int ctx, int calls, int inFlight) throws Exception {
+        ConcurrentLinkedQueue<Integer> arrivals = new ConcurrentLinkedQueue<>();
+        List<CompletableFuture<ByteBuf>> pending = new ArrayList<>();
+        long bytes = 0;
+        int next = 0;
+        int done = 0;
+        while (done < calls) {
+            while (next < calls && next - done < inFlight) {
+                int i = next++;
+                CompletableFuture<ByteBuf> f = vc.call(ctx, 0, Unpooled.wrappedBuffer(payload(i)));
+                f.thenRun(() -> arrivals.add(i));
+                pending.add(f);
+            }
+            ByteBuf r = pending.get(done).get(20, TimeUnit.SECONDS);
+            try {
+                assertThat(Arrays.equals(ByteBufUtil.getBytes(r), payload(done))).as("response to call %d", done).isTrue();
+                bytes += r.readableBytes();
+            } finally {
+                r.release();
+            }
+            done++;
+        }
+        assertThat(new ArrayList<>(arrivals)).as("arrival order").containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, calls).boxed().toList());
+        return bytes;
+    }
+
+    @RepeatedTest(5)
+    void manyCallsSurviveRepeatedOutChannelRecycling() throws Exception {
+        try (VirtualConnection vc = VirtualConnection.open(options().build(), transcript)) {
+            int ctx = vc.bind(ECHO_IFACE).get(10, TimeUnit.SECONDS).contextId();
+            long bytes = stream(vc, ctx, 400, 12);
+            VirtualConnection.Stats s = vc.stats();
+            System.out.printf("OUT recycling e2e: 400 calls, %d response bytes, %d OUT recycles, %d IN recycles%n", bytes,
+                    s.outChannelRecycles(), s.inChannelRecycles());
+            assertThat(bytes).isGreaterThan(4 * LIFETIME);
+            assertThat(s.outChannelRecycles()).as(String.join("\n", transcript.lines())).isGreaterThanOrEqualTo(2);
+            assertThat(vc.failure()).isEmpty();
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    @RepeatedTest(3)
+    void inAndOutChannelRecyclingRunSideBySide() throws Exception {
+        try (VirtualConnection vc = VirtualConnection.open(options().inRecycleAfter(96 * 1024).build(), transcript)) {
+            int ctx = vc.bind(ECHO_IFACE).get(10, TimeUnit.SECONDS).contextId();
+            long bytes = stream(vc, ctx, 300, 8);
+            VirtualConnection.Stats s = vc.stats();
+            System.out.printf("IN+OUT recycling e2e: 300 calls, %d response bytes, %d OUT recycles, %d IN recycles%n", bytes,
+                    s.outChannelRecycles(), s.inChannelRecycles());
+            assertThat(s.outChannelRecycles()).isGreaterThanOrEqualTo(2);
+            assertThat(s.inChannelRecycles()).isGreaterThanOrEqualTo(2);
+            assertThat(vc.failure()).isEmpty();
+        }
+        assertThat(errors).isEmpty();
+    }
+}
