@@ -511,7 +511,9 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
                 fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.PROTOCOL, name + " channel: " + e.getMessage(), e));
                 return;
             }
-            transcript.add(name, false, describe(pdu, fragLength));
+            if (transcript.enabled()) {
+                transcript.add(name, false, describe(pdu, fragLength));
+            }
             listener.onPdu(this, pdu, fragLength);
         }
         cumulation.discardReadBytes();

@@ -17,6 +17,7 @@ public final class Transcript {
     private final long start = System.nanoTime();
     private final List<String> lines = new ArrayList<>();
     private final Consumer<String> live;
+    private final boolean enabled;
 
     /** A transcript that only records. */
     public Transcript() {
@@ -25,11 +26,29 @@ public final class Transcript {
 
     /** A transcript that also hands every line to {@code live} as it is recorded. */
     public Transcript(Consumer<String> live) {
+        this(live, true);
+    }
+
+    private Transcript(Consumer<String> live, boolean enabled) {
         this.live = live;
+        this.enabled = enabled;
+    }
+
+    /** A transcript that records nothing, for load generation: describing every PDU costs more than sending it. */
+    public static Transcript off() {
+        return new Transcript(line -> { }, false);
+    }
+
+    /** Whether lines are recorded; callers skip describing PDUs when not. */
+    public boolean enabled() {
+        return enabled;
     }
 
     /** Records {@code text} for {@code channel} ("IN", "OUT", "ECHO") in direction {@code out} (client → proxy). */
     public void add(String channel, boolean out, String text) {
+        if (!enabled) {
+            return;
+        }
         String line = String.format(Locale.ROOT, "%7.1f ms %-4s %s %s", (System.nanoTime() - start) / 1e6, channel,
                 out ? "→" : "←", text);
         synchronized (lines) {
@@ -40,6 +59,9 @@ public final class Transcript {
 
     /** Records a note that is not a message ("tcp connected to 127.0.0.1:443"). */
     public void note(String channel, String text) {
+        if (!enabled) {
+            return;
+        }
         String line = String.format(Locale.ROOT, "%7.1f ms %-4s   %s", (System.nanoTime() - start) / 1e6, channel, text);
         synchronized (lines) {
             lines.add(line);

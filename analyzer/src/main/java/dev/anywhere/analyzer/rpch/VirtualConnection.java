@@ -380,7 +380,7 @@ public final class VirtualConnection implements AutoCloseable {
             binds.put(callId, new PendingBind(ctx, iface, negotiateFeatures, f));
             scheduleTimeout(f, Hop.BIND, "bind_ack for " + iface);
             ByteBuf encoded = DceCodec.encode(pdu, alloc);
-            sendRpc(encoded, HttpLeg.describe(pdu, encoded.readableBytes()));
+            sendRpc(encoded, transcript.enabled() ? HttpLeg.describe(pdu, encoded.readableBytes()) : "");
         });
         return f;
     }
@@ -407,7 +407,7 @@ public final class VirtualConnection implements AutoCloseable {
             DcePdu.Request whole = new DcePdu.Request(callId, contextId, opnum, s);
             for (DcePdu.CallFragment frag : Fragmenter.fragment(whole, Math.max(Fragmenter.MIN_FRAG, maxXmitFrag))) {
                 ByteBuf encoded = DceCodec.encode(frag, alloc);
-                sendRpc(encoded, HttpLeg.describe(frag, encoded.readableBytes()));
+                sendRpc(encoded, transcript.enabled() ? HttpLeg.describe(frag, encoded.readableBytes()) : "");
             }
         });
         return f;
@@ -450,7 +450,7 @@ public final class VirtualConnection implements AutoCloseable {
         if (leg == inLeg) {
             lastInWrite = System.nanoTime();
         }
-        return leg.writePdu(RpchCodec.encode(pdu, alloc), HttpLeg.describe(pdu, pdu.fragLength()));
+        return leg.writePdu(RpchCodec.encode(pdu, alloc), transcript.enabled() ? HttpLeg.describe(pdu, pdu.fragLength()) : "");
     }
 
     /** Queues an RPC PDU for the IN channel and sends what the peer's window allows. */

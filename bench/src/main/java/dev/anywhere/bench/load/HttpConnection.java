@@ -32,7 +32,7 @@ public final class HttpConnection implements LoadConnection {
         RpchClientOptions o = RpchClientOptions.builder(Topology.PROXY_HOST, proxy.getPort(), Topology.SERVER, endpointPort)
                 .tls(false).addressOverride(proxy.getAddress()).timeouts(timeout).callTimeout(timeout)
                 .auth(new ProxyAuth.Basic(Topology.USER, Topology.PASSWORD)).build();
-        VirtualConnection vc = VirtualConnection.open(o, new Transcript());
+        VirtualConnection vc = VirtualConnection.open(o, Transcript.off());
         try {
             int ctx = vc.bind(Topology.ECHO_IFACE).get(timeout.toMillis(), TimeUnit.MILLISECONDS).contextId();
             return new HttpConnection(vc, ctx);

@@ -31,8 +31,12 @@ public final class ProxyMetrics {
         pingsReceived = registry.counter("anywhere.rpcproxy.pings", "direction", "received");
     }
 
+    /** One counter per (hop, direction), looked up once: acks come with every few PDUs. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> acks = new java.util.concurrent.ConcurrentHashMap<>();
+
     void ack(String hop, String direction) {
-        registry.counter("anywhere.rpcproxy.flowcontrol.acks", "hop", hop, "direction", direction).increment();
+        acks.computeIfAbsent(hop + '/' + direction,
+                k -> registry.counter("anywhere.rpcproxy.flowcontrol.acks", "hop", hop, "direction", direction)).increment();
     }
 
     void failure(String reason) {
