@@ -37,7 +37,7 @@ public final class RpcProxyPhase {
 
     static final String ECHO_PATH = "/rpc/rpcproxy.dll";
     /** The RTS echo response: ECHO flag, no commands. @see [MS-RPCH] 2.2.4.47 */
-    static final byte[] ECHO_PDU = {5, 0, 20, 3, 16, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0};
+    static final byte[] ECHO_PDU = dev.anywhere.rpc.rpch.RpchCodec.toBytes(dev.anywhere.rpc.rpch.RtsPdus.echo());
 
     private final AnalyzeOptions options;
     private final FindingCatalogue catalogue;

@@ -67,7 +67,7 @@ public final class VirtualConnection implements AutoCloseable {
     static final long VERSION = 1;
 
     /** The Echo RTS PDU an echo request must be answered with. */
-    static final byte[] ECHO_PDU = {5, 0, 20, 3, 16, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0};
+    static final byte[] ECHO_PDU = dev.anywhere.rpc.rpch.RpchCodec.toBytes(dev.anywhere.rpc.rpch.RtsPdus.echo());
 
     private enum State {
         /** HTTP connections being opened and authenticated; nothing sent on the channels. */

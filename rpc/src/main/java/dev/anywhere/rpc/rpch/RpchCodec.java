@@ -157,6 +157,15 @@ public final class RpchCodec {
     }
 
     /** Encodes {@code pdu} into a new buffer from {@code alloc}. */
+    /** The PDU's bytes in a new array, for fixed answers such as the echo. */
+    public static byte[] toBytes(RtsPdu pdu) {
+        ByteBuf buf = io.netty.buffer.Unpooled.buffer(pdu.fragLength());
+        encode(pdu, buf);
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.readBytes(bytes);
+        return bytes;
+    }
+
     public static ByteBuf encode(RtsPdu pdu, ByteBufAllocator alloc) {
         ByteBuf out = alloc.buffer(pdu.fragLength());
         encode(pdu, out);

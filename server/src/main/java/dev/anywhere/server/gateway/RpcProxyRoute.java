@@ -34,7 +34,7 @@ final class RpcProxyRoute implements GatewayRoute {
     /** RPC_S_SERVER_UNAVAILABLE, what RpcProxy says for a target it may not or cannot reach. */
     static final int RPC_S_SERVER_UNAVAILABLE = 0x6ba;
     /** The RTS Echo PDU: flags ECHO (0x0040), no commands. @see [MS-RPCH] 2.2.4.47 Echo Response */
-    static final byte[] ECHO_PDU = {5, 0, 20, 3, 16, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0};
+    static final byte[] ECHO_PDU = dev.anywhere.rpc.rpch.RpchCodec.toBytes(dev.anywhere.rpc.rpch.RtsPdus.echo());
     private static final String ROUTE = "rpc";
 
     private static final Logger log = LoggerFactory.getLogger(RpcProxyRoute.class);
