@@ -1,14 +1,12 @@
 package dev.anywhere.lab.pki;
 
+import dev.anywhere.server.config.AtomicFile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
@@ -122,23 +120,11 @@ public final class Pem {
      * read/write only when {@code secret} and the file system has POSIX permissions.
      */
     static void writeAtomically(Path file, byte[] content, boolean secret) {
-        Path dir = file.toAbsolutePath().getParent();
         try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                if (secret && Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class)
-                        != null) {
-                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-                }
-                Files.write(tmp, content);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
+            if (secret) {
+                AtomicFile.writeSecret(file, content);
+            } else {
+                AtomicFile.write(file, content);
             }
         } catch (IOException e) {
             throw new PkiException("write " + file + ": " + e.getMessage(), e);

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,11 +96,7 @@ public record LabState(String site, long pid, String startedAt, String dataDir, 
     /** Writes {@code lab.json} into {@code dataDir} atomically. */
     public Path write(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
-            Path tmp = Files.createTempFile(dataDir, ".lab", ".tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(this));
-            return Files.move(tmp, dataDir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            return dev.anywhere.server.config.AtomicFile.write(dataDir.resolve(FILE_NAME), JSON.writeValueAsBytes(this));
         } catch (IOException e) {
             throw new UncheckedIOException("lab state " + dataDir.resolve(FILE_NAME) + ": " + e.getMessage(), e);
         }

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -47,11 +45,7 @@ public final class Passwords {
                         .map(Topology.User::password).filter(java.util.Objects::nonNull).findFirst();
                 all.put(user, given.orElseGet(() -> stored.computeIfAbsent(user, u -> generate())));
             }
-            Files.createDirectories(dataDir);
-            Path tmp = Files.createTempFile(dataDir, ".passwords", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, JSON.writeValueAsBytes(all));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            dev.anywhere.server.config.AtomicFile.writeSecret(file, JSON.writeValueAsBytes(all));
             return new Passwords(all);
         } catch (IOException e) {
             throw new UncheckedIOException("passwords " + file + ": " + e.getMessage(), e);

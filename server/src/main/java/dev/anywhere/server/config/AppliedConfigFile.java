@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -76,30 +74,14 @@ public final class AppliedConfigFile {
         root.put("generation", generation);
         root.put("appliedAt", appliedAt.toString());
         root.put("digest", digest(config));
-        writeAtomically(file, JSON.writeValueAsBytes(root));
+        AtomicFile.write(file, JSON.writeValueAsBytes(root));
     }
 
     /** Writes a configuration as a person editing the file would: no valid digest. Tests and the lab's drift fault use it. */
     public void writeManualEdit(RpcVdirConfig config) throws IOException {
         ObjectNode root = encode(config);
         root.put("digest", "edited-by-hand");
-        writeAtomically(file, JSON.writeValueAsBytes(root));
-    }
-
-    static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(file, JSON.writeValueAsBytes(root));
     }
 
     private static ObjectNode encode(RpcVdirConfig c) {

@@ -45,11 +45,7 @@ public record LocalRoles(boolean rpcProxyInstalled, boolean rpcProxyEnabled, boo
         ObjectNode root = JSON.createObjectNode();
         root.putObject("rpcProxy").put("installed", rpcProxyInstalled).put("enabled", rpcProxyEnabled);
         root.putObject("rpcEndpoints").put("installed", rpcEndpointsInstalled);
-        Files.createDirectories(dataDir);
-        Path tmp = Files.createTempFile(dataDir, ".roles", ".tmp");
-        Files.write(tmp, JSON.writeValueAsBytes(root));
-        Files.move(tmp, dataDir.resolve(FILE_NAME), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        dev.anywhere.server.config.AtomicFile.write(dataDir.resolve(FILE_NAME), JSON.writeValueAsBytes(root));
     }
 
     /** Registers a role in the data directory, keeping the others (gateway and endpoints start separately). */

@@ -10,7 +10,6 @@ import dev.anywhere.server.events.Event;
 import dev.anywhere.server.events.EventId;
 import dev.anywhere.server.events.EventLog;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -202,10 +201,7 @@ public final class ServiceHost implements AutoCloseable {
             if (nextAt != null) {
                 root.put("nextPass", nextAt.toString());
             }
-            Path tmp = Files.createTempFile(dataDir, ".status", ".tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(root));
-            Files.move(tmp, dataDir.resolve(STATUS_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            dev.anywhere.server.config.AtomicFile.write(dataDir.resolve(STATUS_FILE), JSON.writeValueAsBytes(root));
         } catch (IOException e) {
             log.warn("servicehost: cannot write {}: {}", STATUS_FILE, e.getMessage());
         }

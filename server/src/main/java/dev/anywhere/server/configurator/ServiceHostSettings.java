@@ -48,13 +48,9 @@ public record ServiceHostSettings(Duration pollInterval, boolean followChanges) 
     }
 
     public void write(Path dataDir) throws IOException {
-        Files.createDirectories(dataDir);
         var root = JSON.createObjectNode();
         root.put("pollInterval", Durations.format(pollInterval));
         root.put("followChanges", followChanges);
-        Path tmp = Files.createTempFile(dataDir, ".servicehost", ".tmp");
-        Files.write(tmp, JSON.writeValueAsBytes(root));
-        Files.move(tmp, dataDir.resolve(FILE_NAME), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        dev.anywhere.server.config.AtomicFile.write(dataDir.resolve(FILE_NAME), JSON.writeValueAsBytes(root));
     }
 }
