@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code anywhere bench rpch}: the same echo load against direct ncacn_ip_tcp, nginx (plaintext, RPC settings) in front
- * of the gateway, and the gateway alone, interleaved round by round after a discarded warm-up round; then heap per
- * idle virtual connection. Loopback only; nginx is started as a child process and stopped. Keys: docs/performance.md.
+ * of an upstream gateway, that upstream alone, and the gateway under test in its own process, interleaved round by
+ * round after a discarded warm-up round; then recycling under load and idle capacity. Loopback only; nginx and the
+ * gateway processes are started as children and stopped. Keys: docs/performance.md.
  */
 @Command(name = "rpch", mixinStandardHelpOptions = true, description = "RPC over HTTP: gateway vs. direct ncacn_ip_tcp vs. "
         + "nginx relay, side by side (throughput, added p50/p99, CPU per GiB, heap per idle virtual connection). Loopback only.")
@@ -39,8 +40,18 @@ final class RpchBenchCommand implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "CALLS/S", description = "Total rate of the open-loop latency phase (default: ${DEFAULT-VALUE}).")
     int rate = 1000;
 
-    @Option(names = "--idle", paramLabel = "N", description = "Idle virtual connections for idle_vc_bytes (default: ${DEFAULT-VALUE}).")
-    int idle = 2000;
+    @Option(names = "--idle", paramLabel = "N", description = "Idle virtual connections held through a gateway process "
+            + "(idle_vcs_held, idle_vc_bytes, idle_cpu_percent; default: ${DEFAULT-VALUE}; 0 skips). About 3 open files each in "
+            + "this process and in the gateway's: as root the bench raises the limit, otherwise raise 'ulimit -n'.")
+    int idle = 20_000;
+
+    @Option(names = "--recycle-lifetime", paramLabel = "BYTES", description = "ChannelLifetime of the recycling-under-load phase "
+            + "(default: ${DEFAULT-VALUE}; 131072..2147483648, 0 skips).")
+    long recycleLifetime = 4 << 20;
+
+    @Option(names = "--no-pin", description = "Do not pin: by default (with taskset and 2+ CPUs) nginx and the gateway under test "
+            + "run on CPU 0, the load client and the endpoints on the others.")
+    boolean noPin;
 
     @Option(names = "--no-nginx", description = "Skip the nginx arm.")
     boolean noNginx;
@@ -56,27 +67,33 @@ final class RpchBenchCommand implements Callable<Integer> {
         RpchBench.Settings s;
         try {
             s = smoke ? RpchBench.Settings.smoke() : RpchBench.Settings.full(seconds, connections).withRounds(rounds).withRate(rate)
-                    .withIdleVcs(idle);
+                    .withIdleVcs(idle).withRecycleLifetime(recycleLifetime);
             if (noNginx) {
                 s = s.withNginx(false);
+            }
+            if (noPin) {
+                s = s.withPin(false);
             }
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        ObjectNode report = run(s, spec.commandLine().getErr());
+        out.println(format.equals("json") ? report.toPrettyString() : RpchBench.table(report));
+        out.flush();
+        return 0;
+    }
+
+    /** Runs the benchmark in a temporary directory, progress on {@code err}. */
+    static ObjectNode run(RpchBench.Settings s, PrintWriter err) throws Exception {
         Path dir = Files.createTempDirectory("anywhere-bench-rpch");
-        ObjectNode report;
         try {
-            report = new RpchBench(s, line -> {
+            return new RpchBench(s, line -> {
                 err.println("bench rpch: " + line);
                 err.flush();
             }).run(dir);
         } finally {
             LabCommand.deleteTree(dir);
         }
-        out.println(format.equals("json") ? report.toPrettyString() : RpchBench.table(report));
-        out.flush();
-        return 0;
     }
 }

@@ -2,6 +2,7 @@ package dev.anywhere.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anywhere.server.gateway.rpch.ProxySettings;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -29,25 +30,30 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * {@code anywhere bench rpch}: the same load against three arms, interleaved round by round (A/B/C/A/B/C) after a
- * discarded warm-up round, all in this JVM on loopback except nginx:
+ * {@code anywhere bench rpch}: the same load against four arms, interleaved round by round after a discarded warm-up
+ * round, on loopback:
  *
  * <ol>
  *   <li>{@code direct}: plain DCE/RPC over TCP to the endpoints' ncacn_ip_tcp port ({@link DirectConnection});</li>
- *   <li>{@code nginx}: RPC over HTTP through nginx (plaintext, RPC settings) in front of the gateway ({@link NginxRelay});</li>
- *   <li>{@code gateway}: RPC over HTTP straight to the gateway ({@link HttpConnection}).</li>
+ *   <li>{@code nginx}: RPC over HTTP through nginx (plaintext, RPC settings) in front of the in-process gateway
+ *       ({@link NginxRelay});</li>
+ *   <li>{@code upstream}: RPC over HTTP straight to that in-process gateway, so that nginx's own hop is the difference
+ *       between the two;</li>
+ *   <li>{@code gateway}: RPC over HTTP to the gateway under test, in a process of its own ({@link GatewayProcess}).</li>
  * </ol>
  *
- * Per arm and round: N connections opened (setup time), a bulk phase (each connection keeps {@code depth} echo calls of
- * {@code bulkBytes} outstanding: bytes/s, CPU seconds per GiB), and an open-loop latency phase (1 KiB echoes at a fixed
- * total rate, latency measured from the intended send time, so coordinated omission is accounted for). Then the
- * idle-capacity probe ({@link IdleProbe}). The JSON keys are documented in docs/performance.md.
+ * Pinned ({@link Placement}), nginx and the gateway under test each have CPU 0 to themselves while the client and the
+ * endpoints share the other CPU. Per arm and round: N connections opened (setup time), a bulk phase (each connection
+ * keeps {@code depth} echo calls of {@code bulkBytes} outstanding: bytes/s, CPU seconds per GiB), and an open-loop
+ * latency phase (1 KiB echoes at a fixed total rate, latency measured from the intended send time, so coordinated
+ * omission is accounted for). Then recycling under bulk load ({@link RecyclingRun}) and idle capacity
+ * ({@link IdleProbe}), both against gateway processes. The JSON keys are documented in docs/performance.md.
  */
 public final class RpchBench {
 
     /** The arms, in the order of every round. */
     public enum Arm {
-        DIRECT, NGINX, GATEWAY;
+        DIRECT, NGINX, UPSTREAM, GATEWAY;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -56,7 +62,7 @@ public final class RpchBench {
 
     /** What to run. */
     public record Settings(double phaseSeconds, int connections, int depth, int bulkBytes, int latencyBytes, int ratePerSecond,
-            int rounds, int idleVcs, boolean nginx, Duration timeout) {
+            int rounds, int idleVcs, boolean nginx, Duration timeout, boolean pin, long recycleLifetime) {
 
         public Settings {
             if (phaseSeconds <= 0 || phaseSeconds > 600) {
@@ -68,8 +74,8 @@ public final class RpchBench {
             if (rounds < 1 || rounds > 20) {
                 throw new IllegalArgumentException("rounds: " + rounds + " (expected: 1..20)");
             }
-            if (idleVcs < 0 || idleVcs > 20_000) {
-                throw new IllegalArgumentException("idle: " + idleVcs + " (expected: 0..20000)");
+            if (idleVcs < 0 || idleVcs > 50_000) {
+                throw new IllegalArgumentException("idle: " + idleVcs + " (expected: 0..50000)");
             }
             if (ratePerSecond < 1 || ratePerSecond > 1_000_000) {
                 throw new IllegalArgumentException("rate: " + ratePerSecond + " (expected: 1..1000000)");
@@ -77,32 +83,50 @@ public final class RpchBench {
             if (depth < 1 || depth > 64 || bulkBytes < 1 || bulkBytes > 1 << 20 || latencyBytes < 1 || latencyBytes > 1 << 20) {
                 throw new IllegalArgumentException("depth 1..64, bulk and latency bytes 1..1 MiB");
             }
+            // [MS-RPCH] 2.2.3.5.5: ChannelLifetime 128 KiB..2 GiB; 0 = no recycling phase
+            if (recycleLifetime != 0 && (recycleLifetime < 0x20000 || recycleLifetime > 0x8000_0000L)) {
+                throw new IllegalArgumentException("recycle lifetime: " + recycleLifetime + " (expected: 0, or 131072..2147483648 bytes)");
+            }
         }
 
         /** {@code --smoke}: well under a minute. */
         public static Settings smoke() {
-            return new Settings(1.0, 2, 2, 16 * 1024, 1024, 200, 2, 2000, true, Duration.ofSeconds(10));
+            return new Settings(1.0, 2, 2, 16 * 1024, 1024, 200, 2, 2000, true, Duration.ofSeconds(10), true, 1 << 20);
         }
 
         /** The full run: {@code seconds} per phase. */
         public static Settings full(double seconds, int connections) {
-            return new Settings(seconds, connections, 4, 16 * 1024, 1024, 1000, 3, 2000, true, Duration.ofSeconds(10));
+            return new Settings(seconds, connections, 4, 16 * 1024, 1024, 1000, 3, 20_000, true, Duration.ofSeconds(10), true, 4 << 20);
         }
 
         public Settings withIdleVcs(int n) {
-            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, n, nginx, timeout);
+            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, n, nginx, timeout, pin,
+                    recycleLifetime);
         }
 
         public Settings withRate(int r) {
-            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, r, rounds, idleVcs, nginx, timeout);
+            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, r, rounds, idleVcs, nginx, timeout, pin,
+                    recycleLifetime);
         }
 
         public Settings withNginx(boolean on) {
-            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, on, timeout);
+            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, on, timeout, pin,
+                    recycleLifetime);
         }
 
         public Settings withRounds(int r) {
-            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, r, idleVcs, nginx, timeout);
+            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, r, idleVcs, nginx, timeout, pin,
+                    recycleLifetime);
+        }
+
+        public Settings withPin(boolean on) {
+            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, nginx, timeout, on,
+                    recycleLifetime);
+        }
+
+        public Settings withRecycleLifetime(long bytes) {
+            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, nginx, timeout, pin,
+                    bytes);
         }
     }
 
@@ -110,6 +134,10 @@ public final class RpchBench {
     public record Sample(Arm arm, double bytesPerSecond, double relayCpuSeconds, double relayUserShare, double relayCpuPerGib, double processCpuPerGib,
             double backendCpuPerGib, double p50Micros, double p99Micros, double p999Micros, double maxMicros, long latencyCalls,
             double setupMillisMedian, double setupMillisMax, long errors, String firstError) {
+    }
+
+    /** The relays under measurement in one run. */
+    private record Relays(NginxRelay nginx, GatewayProcess gateway) {
     }
 
     private final Settings settings;
@@ -131,9 +159,14 @@ public final class RpchBench {
         Files.createDirectories(workDir);
         Map<Arm, List<Sample>> samples = new EnumMap<>(Arm.class);
         Map<Arm, String> unavailable = new EnumMap<>(Arm.class);
+        long fileLimit = OpenFiles.ensure(IdleProbe.GATEWAY_FDS * (long) settings.idleVcs() + 4096);
+        Placement placement = Placement.choose(settings.pin());
+        placement.pinSelf();
         IdleProbe.Result idle;
-        try (Topology topology = Topology.start(workDir.resolve("gateway"))) {
+        RecyclingRun.Result recycling = null;
+        try (Topology topology = Topology.start(workDir.resolve("upstream"))) {
             NginxRelay nginx = null;
+            GatewayProcess gateway = null;
             if (!settings.nginx()) {
                 unavailable.put(Arm.NGINX, "disabled (--no-nginx)");
             } else if (NginxRelay.binary().isEmpty()) {
@@ -142,12 +175,19 @@ public final class RpchBench {
                 try {
                     nginx = NginxRelay.start(workDir.resolve("nginx"), new InetSocketAddress("127.0.0.1", freePort()),
                             topology.gatewayAddress(), 1024);
+                    for (long pid : nginx.pids()) {
+                        placement.pinRelay(pid);
+                    }
                 } catch (IOException e) {
                     unavailable.put(Arm.NGINX, "nginx did not start: " + e.getMessage());
                 }
             }
             EventLoopGroup directGroup = new MultiThreadIoEventLoopGroup(Math.min(settings.connections(), 4), NioIoHandler.newFactory());
             try {
+                progress.accept("starting the gateway under test in its own JVM (" + placement.describe() + ")");
+                gateway = GatewayProcess.start(workDir.resolve("gateway"), topology.httpPort(), ProxySettings.defaults().channelLifetime(),
+                        placement, settings.timeout());
+                Relays relays = new Relays(nginx, gateway);
                 List<Arm> arms = Stream.of(Arm.values()).filter(a -> !unavailable.containsKey(a)).toList();
                 for (int round = 0; round <= settings.rounds(); round++) {
                     boolean warmup = round == 0;
@@ -155,7 +195,7 @@ public final class RpchBench {
                     for (Arm arm : arms) {
                         progress.accept(String.format(Locale.ROOT, "%s %s: %.1f s bulk + %.1f s latency", warmup ? "warm-up" : "round " + round,
                                 arm.id(), seconds, seconds));
-                        Sample s = runArm(arm, topology, nginx, directGroup, seconds);
+                        Sample s = runArm(arm, topology, relays, directGroup, seconds);
                         if (!warmup) {
                             samples.computeIfAbsent(arm, k -> new ArrayList<>()).add(s);
                         }
@@ -166,40 +206,67 @@ public final class RpchBench {
                 if (nginx != null) {
                     nginx.close();
                 }
+                if (gateway != null) {
+                    gateway.close();
+                }
             }
-            progress.accept("idle capacity: " + settings.idleVcs() + " idle virtual connections through the gateway");
-            idle = settings.idleVcs() == 0 ? new IdleProbe.Result(0, 0, 0, 0, "disabled")
-                    : IdleProbe.measure(topology.gatewayAddress(), topology.httpPort(), settings.idleVcs(), settings.timeout());
+            if (settings.recycleLifetime() > 0) {
+                progress.accept(String.format(Locale.ROOT, "recycling under bulk load: ChannelLifetime %d KiB, %.1f s", settings.recycleLifetime() >> 10,
+                        settings.phaseSeconds()));
+                try (GatewayProcess small = GatewayProcess.start(workDir.resolve("gateway-recycling"), topology.httpPort(),
+                        settings.recycleLifetime(), placement, settings.timeout())) {
+                    recycling = RecyclingRun.run(small.address(), topology.httpPort(), settings.recycleLifetime(), settings.connections(),
+                            settings.depth(), settings.bulkBytes(), settings.phaseSeconds(), settings.timeout());
+                }
+            }
+            idle = idle(placement, fileLimit, workDir);
+        } finally {
+            placement.restoreSelf();
         }
-        return report(samples, unavailable, idle);
+        ObjectNode report = report(samples, unavailable, idle, recycling);
+        ObjectNode set = (ObjectNode) report.get("settings");
+        set.put("placement", placement.describe()).put("pinned", placement.pinned()).put("open_files_limit", fileLimit);
+        return report;
     }
 
-    private LoadConnection open(Arm arm, int i, Topology topology, NginxRelay nginx, EventLoopGroup directGroup) throws Exception {
+    private IdleProbe.Result idle(Placement placement, long fileLimit, Path workDir) throws Exception {
+        if (settings.idleVcs() == 0) {
+            return IdleProbe.Result.skipped(0, "disabled (--idle 0)");
+        }
+        Duration window = Duration.ofMillis((long) (Math.max(2.0, settings.phaseSeconds()) * 1000));
+        progress.accept("idle capacity: " + settings.idleVcs() + " idle virtual connections through the gateway");
+        return IdleProbe.measure(settings.idleVcs(), placement, fileLimit, workDir.resolve("idle"), window, settings.timeout(), progress);
+    }
+
+    private LoadConnection open(Arm arm, int i, Topology topology, Relays relays, EventLoopGroup directGroup) throws Exception {
         return switch (arm) {
             case DIRECT -> DirectConnection.open(directGroup, topology.tcpAddress(), IdleProbe.sourceAddress(i),
                     Topology.ECHO_IFACE, settings.timeout());
-            case GATEWAY -> HttpConnection.open(topology.gatewayAddress(), topology.httpPort(), settings.timeout());
-            case NGINX -> HttpConnection.open(nginx.address(), topology.httpPort(), settings.timeout());
+            case UPSTREAM -> HttpConnection.open(topology.gatewayAddress(), topology.httpPort(), settings.timeout());
+            case NGINX -> HttpConnection.open(relays.nginx().address(), topology.httpPort(), settings.timeout());
+            case GATEWAY -> HttpConnection.open(relays.gateway().address(), topology.httpPort(), settings.timeout());
         };
     }
 
-    private double relayUserCpu(Arm arm, NginxRelay nginx) {
+    private double relayUserCpu(Arm arm, Relays relays) {
         return switch (arm) {
             case DIRECT -> 0;
-            case GATEWAY -> CpuMeter.groupUserSeconds(Topology.GATEWAY_THREADS);
-            case NGINX -> CpuMeter.processesUserSeconds(nginx.pids());
+            case UPSTREAM -> CpuMeter.groupUserSeconds(Topology.GATEWAY_THREADS);
+            case NGINX -> CpuMeter.processesUserSeconds(relays.nginx().pids());
+            case GATEWAY -> relays.gateway().userCpuSeconds();
         };
     }
 
-    private double relayCpu(Arm arm, NginxRelay nginx) {
+    private double relayCpu(Arm arm, Relays relays) {
         return switch (arm) {
             case DIRECT -> 0;
-            case GATEWAY -> CpuMeter.groupSeconds(Topology.GATEWAY_THREADS);
-            case NGINX -> CpuMeter.processesSeconds(nginx.pids());
+            case UPSTREAM -> CpuMeter.groupSeconds(Topology.GATEWAY_THREADS);
+            case NGINX -> CpuMeter.processesSeconds(relays.nginx().pids());
+            case GATEWAY -> relays.gateway().cpuSeconds();
         };
     }
 
-    Sample runArm(Arm arm, Topology topology, NginxRelay nginx, EventLoopGroup directGroup, double seconds) throws Exception {
+    Sample runArm(Arm arm, Topology topology, Relays relays, EventLoopGroup directGroup, double seconds) throws Exception {
         List<LoadConnection> conns = new ArrayList<>();
         Histogram setup = new Histogram(3);
         AtomicLong errors = new AtomicLong();
@@ -213,7 +280,7 @@ public final class RpchBench {
             for (int i = 0; i < settings.connections(); i++) {
                 long t = System.nanoTime();
                 try {
-                    conns.add(open(arm, i, topology, nginx, directGroup));
+                    conns.add(open(arm, i, topology, relays, directGroup));
                     setup.recordValue(Math.max(1, (System.nanoTime() - t) / 1000));
                 } catch (Exception e) {
                     onError.accept(e);
@@ -224,15 +291,15 @@ public final class RpchBench {
                         Double.NaN, Double.NaN, errors.get(), firstError[0]);
             }
             // bulk
-            double relay0 = relayCpu(arm, nginx);
-            double user0 = relayUserCpu(arm, nginx);
+            double relay0 = relayCpu(arm, relays);
+            double user0 = relayUserCpu(arm, relays);
             double proc0 = CpuMeter.processSeconds();
             double back0 = CpuMeter.groupSeconds(Topology.BACKEND_THREADS);
             long t0 = System.nanoTime();
             long bytes = bulk(conns, seconds, onError);
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            double relayCpu = relayCpu(arm, nginx) - relay0;
-            double relayUser = relayUserCpu(arm, nginx) - user0;
+            double relayCpu = relayCpu(arm, relays) - relay0;
+            double relayUser = relayUserCpu(arm, relays) - user0;
             double procCpu = CpuMeter.processSeconds() - proc0;
             double backCpu = CpuMeter.groupSeconds(Topology.BACKEND_THREADS) - back0;
             double gib = bytes / (double) (1L << 30);
@@ -359,7 +426,7 @@ public final class RpchBench {
         }
     }
 
-    ObjectNode report(Map<Arm, List<Sample>> samples, Map<Arm, String> unavailable, IdleProbe.Result idle) {
+    ObjectNode report(Map<Arm, List<Sample>> samples, Map<Arm, String> unavailable, IdleProbe.Result idle, RecyclingRun.Result recycling) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         ObjectNode machine = root.putObject("machine");
@@ -372,7 +439,9 @@ public final class RpchBench {
         set.put("phase_seconds", settings.phaseSeconds()).put("rounds", settings.rounds()).put("warmup_rounds", 1)
                 .put("connections", settings.connections()).put("depth", settings.depth()).put("bulk_bytes", settings.bulkBytes())
                 .put("latency_bytes", settings.latencyBytes()).put("rate_per_second", settings.ratePerSecond())
-                .put("order", "direct,nginx,gateway per round").put("tls", false);
+                .put("order", "direct,nginx,upstream,gateway per round").put("tls", false)
+                .put("idle_vcs", settings.idleVcs()).put("recycle_lifetime_bytes", settings.recycleLifetime())
+                .put("gateway_jvm", "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseG1GC" + (settings.pin() ? " -XX:ActiveProcessorCount=1 when pinned" : ""));
         ObjectNode arms = root.putObject("arms");
         for (Arm a : Arm.values()) {
             ObjectNode n = arms.putObject(a.id());
@@ -398,7 +467,8 @@ public final class RpchBench {
             s.stream().map(Sample::firstError).filter(e -> e != null).findFirst().ifPresent(e -> n.put("first_error", e));
             n.put("relay_cpu_measures", switch (a) {
                 case DIRECT -> "none (no relay)";
-                case GATEWAY -> "the gateway's event loop threads (ThreadMXBean)";
+                case UPSTREAM -> "the in-process gateway's event loop threads (ThreadMXBean)";
+                case GATEWAY -> "the gateway's whole process (/proc/PID/stat)";
                 case NGINX -> "nginx master + worker (/proc/PID/stat)";
             });
         }
@@ -406,17 +476,21 @@ public final class RpchBench {
         List<Sample> d = samples.get(Arm.DIRECT);
         List<Sample> g = samples.get(Arm.GATEWAY);
         List<Sample> x = samples.get(Arm.NGINX);
+        List<Sample> u = samples.get(Arm.UPSTREAM);
         String noDirect = d == null ? "direct arm did not run: " + unavailable.getOrDefault(Arm.DIRECT, "no samples") : null;
         String noGateway = g == null ? "gateway arm did not run: " + unavailable.getOrDefault(Arm.GATEWAY, "no samples") : null;
-        String noNginx = x == null ? "nginx arm did not run: " + unavailable.getOrDefault(Arm.NGINX, "no samples") : null;
+        String noNginx = x == null ? "nginx arm did not run: " + unavailable.getOrDefault(Arm.NGINX, "no samples")
+                : u == null ? "upstream arm did not run" : null;
         String first = noDirect != null ? noDirect : noGateway;
         ratio(root, reasons, "throughput_vs_direct", med(g, Sample::bytesPerSecond) / med(d, Sample::bytesPerSecond), first);
-        // added latency: gateway over direct, against nginx's own hop (nginx arm over gateway arm)
+        ratio(root, reasons, "throughput_vs_direct_shared_cpu", med(u, Sample::bytesPerSecond) / med(d, Sample::bytesPerSecond),
+                noDirect != null ? noDirect : u == null ? "upstream arm did not run" : null);
+        // added latency: gateway over direct, against nginx's own hop (nginx arm over the same upstream gateway alone)
         String lat = noNginx != null ? noNginx : first;
         double gw50 = med(g, Sample::p50Micros) - med(d, Sample::p50Micros);
-        double ng50 = med(x, Sample::p50Micros) - med(g, Sample::p50Micros);
+        double ng50 = med(x, Sample::p50Micros) - med(u, Sample::p50Micros);
         double gw99 = med(g, Sample::p99Micros) - med(d, Sample::p99Micros);
-        double ng99 = med(x, Sample::p99Micros) - med(g, Sample::p99Micros);
+        double ng99 = med(x, Sample::p99Micros) - med(u, Sample::p99Micros);
         // a gateway that added less than nothing (noise below the direct arm) counts as 0
         ratio(root, reasons, "p50_added_vs_nginx", Math.max(0, gw50) / ng50, lat != null ? lat
                 : ng50 <= 0 ? "nginx added no p50 latency in this run (" + round(ng50) + " us)" : null);
@@ -431,25 +505,74 @@ public final class RpchBench {
         ratio(root, reasons, "cpu_per_gib_vs_nginx", cpuG / cpuN, noNginx != null ? noNginx : noGateway != null ? noGateway
                 : cpuN <= 0 ? "nginx CPU below /proc's 10 ms resolution; run longer" : null);
         if (idle.opened() > 0 && idle.error() == null) {
-            root.put("idle_vc_bytes", idle.heapBytesPerVc());
+            root.put("idle_vc_bytes", idle.heapBytesPerVc() + idle.rssBytesPerVc());
         } else {
             root.putNull("idle_vc_bytes");
             reasons.put("idle_vc_bytes", idle.error() == null ? "no idle virtual connection opened" : idle.error());
         }
         ObjectNode idleNode = root.putObject("idle");
-        idleNode.put("requested", idle.requested()).put("opened", idle.opened()).put("open_ms_per_vc", round(idle.openMillisPerVc()))
-                .put("measures", "heap after full GC, whole JVM (gateway + endpoints + 2 client sockets) / N");
+        idleNode.put("requested", idle.requested()).put("opened", idle.opened()).put("answered_after_idle", idle.answered())
+                .put("open_ms_per_vc", round(idle.openMillisPerVc())).put("heap_bytes_per_vc", idle.heapBytesPerVc())
+                .put("rss_bytes_per_vc", idle.rssBytesPerVc()).put("heap_used_mib", round(idle.heapUsedBytes() / (double) (1 << 20)))
+                .put("heap_max_mib", GatewayProcess.HEAP_BYTES >> 20).put("idle_seconds", round(idle.idleSeconds()))
+                .put("idle_cpu_percent", round(idle.idleCpuPercent())).put("gateway_shards", idle.gatewayShards())
+                .put("measures", "the gateway processes alone (shards when one process's open-files limit cannot hold them all; one heap"
+                        + " budget of heap_max_mib shared by them): heap after full GCs plus resident memory beyond the pre-touched heap,"
+                        + " growth per virtual connection (IN + OUT + the two server legs); their CPU while idle, % of one CPU");
+        if (idle.error() != null) {
+            idleNode.put("error", idle.error());
+        }
+        boolean idleHeld = idle.opened() > 0 && idle.opened() == idle.requested() && idle.answered() == idle.opened() && idle.error() == null;
+        if (idle.opened() > 0) {
+            root.put("idle_vcs_held", idleHeld ? idle.opened() : idle.answered());
+            root.put("idle_cpu_percent", round(idle.idleCpuPercent()));
+        } else {
+            root.putNull("idle_vcs_held");
+            root.putNull("idle_cpu_percent");
+            reasons.put("idle_vcs_held", idle.error() == null ? "disabled" : idle.error());
+            reasons.put("idle_cpu_percent", idle.error() == null ? "disabled" : idle.error());
+        }
+        ObjectNode rec = root.putObject("recycling");
+        if (recycling == null) {
+            rec.put("available", false).put("reason", "disabled (--recycle-lifetime 0)");
+            root.putNull("recycling_lossless");
+            reasons.put("recycling_lossless", "recycling phase disabled");
+        } else {
+            rec.put("available", true).put("channel_lifetime_bytes", recycling.channelLifetime()).put("seconds", round(recycling.seconds()))
+                    .put("calls", recycling.calls()).put("answered", recycling.answered()).put("lost", recycling.lost())
+                    .put("mismatched", recycling.mismatched()).put("in_recycles", recycling.inRecycles())
+                    .put("out_recycles", recycling.outRecycles()).put("recycles_per_s", round(recycling.recyclesPerSecond()))
+                    .put("throughput_mib_per_s", round(recycling.bytes() / Math.max(1e-9, recycling.seconds()) / (1 << 20)))
+                    .put("errors", recycling.errors());
+            if (recycling.firstError() != null) {
+                rec.put("first_error", recycling.firstError());
+            }
+            boolean recycled = recycling.inRecycles() > 0 && recycling.outRecycles() > 0;
+            root.put("recycling_lossless", recycling.lossless() && recycled);
+            if (!recycled) {
+                reasons.put("recycling_lossless", "no IN and OUT recycling happened in the run (in " + recycling.inRecycles() + ", out "
+                        + recycling.outRecycles() + "): run longer or with a smaller lifetime");
+            }
+        }
         root.putNull("autodiscover_vs_static");
         reasons.put("autodiscover_vs_static", "not included: run 'anywhere bench autodiscover'");
         ObjectNode targets = root.putObject("targets");
         targets.put("throughput_vs_direct_min", 0.75).put("cpu_per_gib_vs_nginx_max", 1.0).put("p50_added_vs_nginx_max", 1.2)
-                .put("p99_added_vs_nginx_max", 1.5).put("idle_vc_bytes_max", 16 * 1024);
+                .put("p99_added_vs_nginx_max", 1.5).put("idle_vc_bytes_max", 16 * 1024).put("idle_vcs_held_min", 20_000)
+                .put("idle_cpu_percent_max", 5.0).put("recycling_lossless", true);
         ObjectNode met = root.putObject("met");
         met(met, root, "throughput_vs_direct", v -> v >= 0.75);
         met(met, root, "cpu_per_gib_vs_nginx", v -> v <= 1.0);
         met(met, root, "p50_added_vs_nginx", v -> v <= 1.2);
         met(met, root, "p99_added_vs_nginx", v -> v <= 1.5);
         met(met, root, "idle_vc_bytes", v -> v <= 16 * 1024);
+        met(met, root, "idle_vcs_held", v -> v >= 20_000);
+        met(met, root, "idle_cpu_percent", v -> v <= 5.0);
+        if (root.get("recycling_lossless").isNull()) {
+            met.putNull("recycling_lossless");
+        } else {
+            met.put("recycling_lossless", root.get("recycling_lossless").asBoolean());
+        }
         root.set("reasons", reasons);
         return root;
     }
@@ -477,11 +600,11 @@ public final class RpchBench {
                     cell(n.get("p50_us")), cell(n.get("p99_us")), n.get("relay_cpu_s_per_gib").get("median").isNull() ? "-"
                             : cell(n.get("relay_cpu_s_per_gib")), n.get("errors").asLong()));
         }
-        for (String k : List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx", "cpu_per_gib_vs_nginx",
-                "idle_vc_bytes")) {
+        for (String k : List.of("throughput_vs_direct", "throughput_vs_direct_shared_cpu", "p50_added_vs_nginx", "p99_added_vs_nginx",
+                "cpu_per_gib_vs_nginx", "idle_vc_bytes", "idle_vcs_held", "idle_cpu_percent", "recycling_lossless")) {
             var v = r.get(k);
             var met = r.get("met").get(k);
-            b.append(String.format(Locale.ROOT, "%-22s %s%s%n", k, v.isNull() ? "null (" + r.get("reasons").path(k).asText() + ")"
+            b.append(String.format(Locale.ROOT, "%-32s %s%s%n", k, v.isNull() ? "null (" + r.get("reasons").path(k).asText() + ")"
                     : v.asText(), met == null || met.isNull() ? "" : met.asBoolean() ? "  (target met)" : "  (target missed)"));
         }
         return b.toString();
@@ -496,6 +619,7 @@ public final class RpchBench {
 
     /** For tests: the JSON keys every report carries. */
     public static final List<String> KEYS = List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx",
-            "cpu_per_gib_vs_nginx", "idle_vc_bytes", "autodiscover_vs_static", "arms", "machine", "settings", "reasons", "met");
+            "cpu_per_gib_vs_nginx", "idle_vc_bytes", "idle_vcs_held", "idle_cpu_percent", "recycling_lossless", "throughput_vs_direct_shared_cpu",
+            "autodiscover_vs_static", "arms", "machine", "settings", "idle", "recycling", "reasons", "met");
 
 }

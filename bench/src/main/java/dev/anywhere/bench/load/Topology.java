@@ -13,6 +13,8 @@ import dev.anywhere.server.endpoints.RpcInterface;
 import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.gateway.CredentialVerifier;
 import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.gateway.rpch.ProxySettings;
+import io.netty.handler.ssl.SslContext;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,10 +28,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What the arms share, all on loopback and in this JVM: the RPC endpoints (one ncacn_http port for the gateway, one
- * ncacn_ip_tcp port for the direct arm) with an echo interface, and the gateway in plain HTTP with Basic
- * authentication. The endpoints and the gateway are started from threads of their own {@link ThreadGroup}s, so their
- * Netty event loop threads land in those groups and {@link CpuMeter} can charge CPU time to each of them.
+ * What the arms share in this JVM, all on loopback: the RPC endpoints (one ncacn_http port for the gateways, one
+ * ncacn_ip_tcp port for the direct arm) with an echo interface, and a gateway in plain HTTP with Basic authentication
+ * that nginx relays to. The gateway under test runs in a process of its own ({@link GatewayProcess}). The endpoints and
+ * the in-process gateway are started from threads of their own {@link ThreadGroup}s, so their Netty event loop threads
+ * land in those groups and {@link CpuMeter} can charge CPU time to each of them.
  */
 public final class Topology implements AutoCloseable {
 
@@ -66,24 +69,40 @@ public final class Topology implements AutoCloseable {
 
     /** Starts the endpoints and the gateway; {@code dataDir} receives the gateway's applied configuration. */
     public static Topology start(Path dataDir) throws Exception {
-        InetAddress lo = InetAddress.getByName("127.0.0.1");
-        InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "bench echo", 1, call -> call.stub()));
-        RpcEndpoints endpoints = inGroup(BACKEND_THREADS, () -> RpcEndpoints.start(RpcEndpoints.Options.defaults(lo)
-                .withPorts(List.of(0)).withTcpPort(0).withExtra(extra)));
+        RpcEndpoints endpoints = inGroup(BACKEND_THREADS, () -> startEndpoints(true));
         try {
-            int port = endpoints.ports().get(0);
-            new AppliedConfigFile(dataDir).write(new RpcVdirConfig(SERVER, true, EnumSet.of(HttpAuthScheme.BASIC), false,
-                    ValidPorts.forServer(SERVER, "ex1.bench.local", List.of(port))), 1, Instant.now());
-            Gateway gateway = inGroup(GATEWAY_THREADS, () -> Gateway.start(new Gateway.Options(dataDir, SERVER,
-                    new InetSocketAddress(lo, 0), Optional.empty(), CREDENTIALS, PROXY_HOST,
-                    Gateway.ntlmIdentity(SERVER, new SiteInfo("bench.local", "BENCH", "Bench Organization", "bench.local")))
-                    .withBackendResolver(BackendResolver.system().withOverride(lo, "ex1", "ex1.bench.local")),
-                    new SimpleMeterRegistry()));
+            writeAppliedConfig(dataDir, endpoints.ports().get(0));
+            Gateway gateway = inGroup(GATEWAY_THREADS, () -> startGateway(dataDir, ProxySettings.defaults(), Optional.empty()));
             return new Topology(endpoints, gateway);
         } catch (Exception | Error e) {
             endpoints.close();
             throw e;
         }
+    }
+
+    /** The RPC endpoints with the echo interface: one ncacn_http port, and an ncacn_ip_tcp port when {@code tcp}. */
+    static RpcEndpoints startEndpoints(boolean tcp) throws Exception {
+        InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "bench echo", 1, call -> call.stub()));
+        RpcEndpoints.Options o = RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0)).withExtra(extra);
+        return RpcEndpoints.start(tcp ? o.withTcpPort(0) : o);
+    }
+
+    /** What the configurator would have applied: Outlook Anywhere on, Basic, EX1 reachable on {@code endpointPort}. */
+    static void writeAppliedConfig(Path dataDir, int endpointPort) throws java.io.IOException {
+        new AppliedConfigFile(dataDir).write(new RpcVdirConfig(SERVER, true, EnumSet.of(HttpAuthScheme.BASIC), false,
+                ValidPorts.forServer(SERVER, "ex1.bench.local", List.of(endpointPort))), 1, Instant.now());
+    }
+
+    /**
+     * A gateway on an ephemeral loopback port with the bench's credentials, relaying to EX1 = 127.0.0.1; used in this
+     * JVM (the nginx arm's upstream) and by {@link GatewayMain} in a process of its own.
+     */
+    static Gateway startGateway(Path dataDir, ProxySettings proxy, Optional<SslContext> tls) throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        return Gateway.start(new Gateway.Options(dataDir, SERVER, new InetSocketAddress(lo, 0), tls, CREDENTIALS, PROXY_HOST,
+                Gateway.ntlmIdentity(SERVER, new SiteInfo("bench.local", "BENCH", "Bench Organization", "bench.local")))
+                .withBackendResolver(BackendResolver.system().withOverride(lo, "ex1", "ex1.bench.local"))
+                .withProxySettings(proxy), new SimpleMeterRegistry());
     }
 
     /** Runs {@code task} on a fresh thread of {@code group} and waits for it. */
@@ -105,7 +124,7 @@ public final class Topology implements AutoCloseable {
         return result.get();
     }
 
-    /** The endpoints' ncacn_http port (what the gateway relays to). */
+    /** The endpoints' ncacn_http port (what the gateways relay to). */
     public int httpPort() {
         return endpoints.ports().get(0);
     }
@@ -115,7 +134,7 @@ public final class Topology implements AutoCloseable {
         return new InetSocketAddress(endpoints.address(), endpoints.tcpPort().orElseThrow());
     }
 
-    /** The gateway's plain HTTP address. */
+    /** The in-process gateway's plain HTTP address (the nginx arm's upstream). */
     public InetSocketAddress gatewayAddress() {
         return gateway.address();
     }

@@ -24,8 +24,9 @@ class RpchBenchSmokeTest {
     @TempDir
     Path dir;
 
+    /** Tiny numbers; the nginx run also pins (when taskset is there), so that path runs too. */
     private static RpchBench.Settings tiny(boolean nginx) {
-        return new RpchBench.Settings(0.3, 1, 2, 4096, 512, 100, 1, 20, nginx, Duration.ofSeconds(10));
+        return new RpchBench.Settings(0.3, 1, 2, 4096, 512, 100, 1, 20, nginx, Duration.ofSeconds(10), nginx, 0x40000);
     }
 
     private static void assertArm(JsonNode arm) {
@@ -56,18 +57,34 @@ class RpchBenchSmokeTest {
             assertThat(r.has(k)).as(k).isTrue();
         }
         assertArm(r.get("arms").get("direct"));
+        assertArm(r.get("arms").get("upstream"));
         assertArm(r.get("arms").get("gateway"));
+        assertThat(r.get("arms").get("gateway").get("relay_cpu_measures").asText()).contains("whole process");
         assertThat(r.get("arms").get("nginx").get("available").asBoolean()).isFalse();
+        assertThat(r.get("throughput_vs_direct_shared_cpu").asDouble()).isPositive();
         assertThat(r.get("throughput_vs_direct").asDouble()).isPositive();
         for (String k : List.of("p50_added_vs_nginx", "p99_added_vs_nginx", "cpu_per_gib_vs_nginx")) {
             assertThat(r.get(k).isNull()).as(k).isTrue();
             assertThat(r.get("reasons").get(k).asText()).contains("nginx arm did not run");
         }
-        assertThat(r.get("idle").get("opened").asInt()).isEqualTo(20);
+        JsonNode idle = r.get("idle");
+        assertThat(idle.get("opened").asInt()).as(idle.toString()).isEqualTo(20);
+        assertThat(idle.get("answered_after_idle").asInt()).as(idle.toString()).isEqualTo(20);
+        assertThat(r.get("idle_vcs_held").asInt()).isEqualTo(20);
+        assertThat(r.get("met").get("idle_vcs_held").asBoolean()).isFalse(); // 20 is not 20,000
         assertThat(r.get("idle_vc_bytes").asLong()).isNotNegative(); // heap deltas of 20 connections can drown in GC noise
+        assertThat(idle.get("heap_max_mib").asInt()).isEqualTo(1024);
+        assertThat(r.get("idle_cpu_percent").asDouble()).isNotNegative();
+        JsonNode rec = r.get("recycling");
+        assertThat(rec.get("calls").asLong()).as(rec.toString()).isPositive();
+        assertThat(rec.get("lost").asLong()).as(rec.toString()).isZero();
+        assertThat(rec.get("mismatched").asLong()).as(rec.toString()).isZero();
+        assertThat(rec.get("in_recycles").asInt() + rec.get("out_recycles").asInt()).as(rec.toString()).isPositive();
+        assertThat(r.get("settings").get("pinned").asBoolean()).isFalse();
         assertThat(r.get("autodiscover_vs_static").isNull()).isTrue();
         assertThat(r.get("reasons").get("autodiscover_vs_static").asText()).isNotBlank();
-        assertThat(progress).anyMatch(l -> l.startsWith("warm-up direct")).anyMatch(l -> l.startsWith("round 1 gateway"));
+        assertThat(progress).anyMatch(l -> l.startsWith("warm-up direct")).anyMatch(l -> l.startsWith("round 1 gateway"))
+                .anyMatch(l -> l.startsWith("recycling under bulk load")).anyMatch(l -> l.startsWith("idle capacity"));
         assertThat(RpchBench.table(r)).contains("direct", "gateway", "throughput_vs_direct", "nginx    not run");
     }
 
@@ -75,9 +92,12 @@ class RpchBenchSmokeTest {
     @Timeout(90)
     void nginxArmRunsWhenNginxIsInstalled() throws Exception {
         Peers.require(NginxRelay.binary().isPresent(), "nginx (Debian package nginx)");
-        ObjectNode r = new RpchBench(tiny(true).withIdleVcs(0), line -> { }).run(dir);
+        ObjectNode r = new RpchBench(tiny(true).withIdleVcs(0).withRecycleLifetime(0), line -> { }).run(dir);
         assertArm(r.get("arms").get("nginx"));
+        assertArm(r.get("arms").get("upstream"));
         assertArm(r.get("arms").get("gateway"));
+        assertThat(r.get("recycling").get("available").asBoolean()).isFalse();
+        assertThat(r.get("settings").get("placement").asText()).isNotBlank();
         assertThat(r.get("arms").get("nginx").get("relay_cpu_measures").asText()).contains("/proc");
         for (String k : List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx", "cpu_per_gib_vs_nginx",
                 "idle_vc_bytes")) {
@@ -113,5 +133,16 @@ class RpchBenchSmokeTest {
         assertThatThrownBy(() -> RpchBench.Settings.full(1, 65))
                 .hasMessageContaining("connections");
         assertThat(RpchBench.Settings.smoke().idleVcs()).isEqualTo(2000);
+        assertThat(RpchBench.Settings.full(1, 4).idleVcs()).isEqualTo(20_000);
+        assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withRecycleLifetime(1000))
+                .hasMessageContaining("recycle lifetime");
+    }
+
+    @Test
+    void placementIsUnpinnedWhenNotWanted() {
+        Placement p = Placement.choose(false);
+        assertThat(p.pinned()).isFalse();
+        assertThat(p.relayPrefix()).isEmpty();
+        assertThat(p.describe()).contains("unpinned");
     }
 }

@@ -1,0 +1,45 @@
+package dev.anywhere.bench.load;
+
+import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.gateway.rpch.ProxySettings;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The gateway under test in a JVM of its own, started by {@link GatewayProcess}: {@code <dataDir> <channelLifetime>}.
+ * It prints {@code LISTENING <port>} once the gateway listens, then answers one command per line on stdin:
+ * {@code HEAP} (full GCs, then {@code HEAP <used bytes> <committed bytes>}) and {@code QUIT}. End of stdin (the parent
+ * is gone) ends the process too, so a crashed benchmark never leaves a gateway behind.
+ */
+public final class GatewayMain {
+
+    private GatewayMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: GatewayMain <dataDir> <channelLifetimeBytes>");
+            System.exit(2);
+        }
+        ProxySettings d = ProxySettings.defaults();
+        ProxySettings proxy = new ProxySettings(d.receiveWindow(), d.connectionTimeout(), d.keepAlive(), Long.parseLong(args[1]),
+                d.connectTimeout(), d.handshakeTimeout(), d.idleTimeout(), d.maxFragLength());
+        Gateway gateway = Topology.startGateway(Path.of(args[0]), proxy, Optional.empty());
+        System.out.println("LISTENING " + gateway.address().getPort());
+        System.out.flush();
+        try {
+            ChildJvm.serve(command -> {
+                if (command.equals("HEAP")) {
+                    long used = IdleProbe.usedHeapAfterGc();
+                    System.out.println("HEAP " + used + " " + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
+                } else {
+                    System.out.println("ERROR unknown command: " + command);
+                }
+            });
+        } finally {
+            gateway.close();
+        }
+        System.exit(0);
+    }
+}

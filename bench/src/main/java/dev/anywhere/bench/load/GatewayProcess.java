@@ -1,0 +1,105 @@
+package dev.anywhere.bench.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gateway under test in its own JVM ({@link GatewayMain}), like nginx is in its own process: its CPU is the whole
+ * process from /proc (event loops, GC, JIT alike), its heap is its own, and it can sit on a CPU of its own. The heap is
+ * fixed ({@code -Xms = -Xmx}, pre-touched, G1), so a heap limit is a limit and not an observation, and resident memory
+ * beyond it is off-heap memory; pinned to one CPU the JVM is told so ({@code -XX:ActiveProcessorCount=1}, anchors
+ * §6.2), which also sizes Netty's event loops.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    /** The heap of the gateway under test (and the total of the idle shards' heaps). */
+    public static final long HEAP_BYTES = 1L << 30;
+
+    private final ChildJvm jvm;
+    private final InetSocketAddress address;
+
+    private GatewayProcess(ChildJvm jvm, InetSocketAddress address) {
+        this.jvm = jvm;
+        this.address = address;
+    }
+
+    /**
+     * Starts a gateway relaying to the endpoints' {@code endpointPort}, announcing {@code channelLifetime} to the
+     * server (small values make the endpoints recycle OUT channels), placed by {@code placement}.
+     */
+    public static GatewayProcess start(Path dir, int endpointPort, long channelLifetime, Placement placement, Duration timeout)
+            throws IOException {
+        return start(dir, "gateway", endpointPort, channelLifetime, HEAP_BYTES, placement, timeout);
+    }
+
+    static GatewayProcess start(Path dir, String name, int endpointPort, long channelLifetime, long heapBytes, Placement placement,
+            Duration timeout) throws IOException {
+        Path data = dir.resolve(name + "-data");
+        Topology.writeAppliedConfig(data, endpointPort);
+        List<String> options = new ArrayList<>(List.of("-Xms" + (heapBytes >> 20) + "m", "-Xmx" + (heapBytes >> 20) + "m",
+                "-XX:+AlwaysPreTouch", "-XX:+UseG1GC"));
+        if (placement.pinned()) {
+            options.add("-XX:ActiveProcessorCount=1");
+        }
+        options.addAll(extraOptions());
+        ChildJvm jvm = ChildJvm.start(name, dir, placement.relayPrefix(), options, GatewayMain.class,
+                List.of(data.toString(), Long.toString(channelLifetime)));
+        try {
+            // JVM start and a pre-touched heap take a while
+            String port = jvm.next("LISTENING", timeout.plusSeconds(20)).substring("LISTENING ".length()).trim();
+            return new GatewayProcess(jvm, new InetSocketAddress("127.0.0.1", Integer.parseInt(port)));
+        } catch (IOException | RuntimeException e) {
+            jvm.close();
+            throw e;
+        }
+    }
+
+    /**
+     * More JVM options for every gateway process, from the environment variable {@value #EXTRA_OPTIONS}: to profile
+     * the gateway under load (e.g. {@code -XX:StartFlightRecording=filename=gw.jfr,settings=profile} or
+     * {@code -XX:NativeMemoryTracking=summary}).
+     */
+    static List<String> extraOptions() {
+        String extra = System.getenv(EXTRA_OPTIONS);
+        return extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
+    }
+
+    public static final String EXTRA_OPTIONS = "ANYWHERE_BENCH_GATEWAY_JVM_OPTS";
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public long pid() {
+        return jvm.pid();
+    }
+
+    /** CPU seconds (user + system) of the whole gateway process so far. */
+    public double cpuSeconds() {
+        return jvm.cpuSeconds();
+    }
+
+    /** User-mode CPU seconds of the gateway process so far. */
+    public double userCpuSeconds() {
+        return jvm.userCpuSeconds();
+    }
+
+    /** Resident set size in bytes, or -1. */
+    public long rssBytes() {
+        return jvm.rssBytes();
+    }
+
+    /** Used heap after full GCs in the gateway's JVM, bytes. */
+    public long usedHeapAfterGc(Duration timeout) throws IOException {
+        return Long.parseLong(jvm.ask("HEAP", "HEAP", timeout)[0]);
+    }
+
+    @Override
+    public void close() {
+        jvm.close();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.anywhere.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anywhere.bench.load.RpchBench;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/**
+ * The documented smoke command, end to end: {@code anywhere bench --smoke --format json} runs the short RPC over HTTP
+ * benchmark and the Autodiscover benchmark and prints one JSON report with every documented key, each a number or null
+ * with a reason. Timing targets are not checked here (they are ratios for the manual run, docs/performance.md).
+ */
+class BenchSmokeCommandTest {
+
+    @Test
+    @Timeout(180)
+    void benchSmokePrintsEveryDocumentedKey() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Anywhere.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("bench", "--smoke", "--format", "json");
+        assertThat(code).as(err.toString()).isEqualTo(Anywhere.OK);
+        JsonNode r = new ObjectMapper().readTree(out.toString());
+        for (String k : RpchBench.KEYS) {
+            assertThat(r.has(k)).as(k).isTrue();
+            JsonNode v = r.get(k);
+            if (v.isNull()) {
+                assertThat(r.get("reasons").path(k).asText()).as("reason for null " + k).isNotBlank();
+            }
+        }
+        assertThat(r.get("autodiscover_vs_static").asDouble()).isPositive();
+        assertThat(r.get("idle").get("answered_after_idle").asInt()).isEqualTo(r.get("idle").get("opened").asInt()).isPositive();
+        assertThat(r.get("recycling").get("lost").asLong()).isZero();
+        assertThat(err.toString()).contains("bench rpch: round 1 gateway", "bench: autodiscover");
+    }
+
+    @Test
+    void benchWithoutSubcommandOrSmokeIsAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Anywhere.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("bench")).isEqualTo(Anywhere.USAGE);
+        assertThat(err.toString()).contains("--smoke");
+    }
+}
