@@ -37,8 +37,9 @@ final class RpchBenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "R", description = "Measured rounds after the warm-up (default: ${DEFAULT-VALUE}).")
     int rounds = 3;
 
-    @Option(names = "--rate", paramLabel = "CALLS/S", description = "Total rate of the open-loop latency phase (default: ${DEFAULT-VALUE}).")
-    int rate = 1000;
+    @Option(names = "--rate", paramLabel = "CALLS/S", description = "Total rate of the open-loop latency phase; 0 (default) = 50 % "
+            + "load: half the slowest relay arm's 1 KiB maximum, measured in the warm-up round.")
+    int rate = RpchBench.AUTO_RATE;
 
     @Option(names = "--idle", paramLabel = "N", description = "Idle virtual connections held through a gateway process "
             + "(idle_vcs_held, idle_vc_bytes, idle_cpu_percent; default: ${DEFAULT-VALUE}; 0 skips). About 3 open files each in "

@@ -39,6 +39,8 @@ class BenchSmokeCommandTest {
         assertThat(r.get("autodiscover_vs_static").asDouble()).isPositive();
         assertThat(r.get("idle").get("answered_after_idle").asInt()).isEqualTo(r.get("idle").get("opened").asInt()).isPositive();
         assertThat(r.get("recycling").get("lost").asLong()).isZero();
+        assertThat(r.get("settings").get("rate_basis").asText()).contains("50 %");
+        assertThat(r.get("settings").get("rate_per_second").asInt()).isPositive();
         assertThat(err.toString()).contains("bench rpch: round 1 gateway", "bench: autodiscover");
     }
 

@@ -60,6 +60,12 @@ public final class RpchBench {
         }
     }
 
+    /** {@link Settings#ratePerSecond()} meaning "50 % load": half the slowest relay arm's 1 KiB maximum, from the warm-up. */
+    public static final int AUTO_RATE = 0;
+
+    /** The rate of warm-up latency phases when the rate is automatic (they only warm up). */
+    static final int WARMUP_RATE = 500;
+
     /** What to run. */
     public record Settings(double phaseSeconds, int connections, int depth, int bulkBytes, int latencyBytes, int ratePerSecond,
             int rounds, int idleVcs, boolean nginx, Duration timeout, boolean pin, long recycleLifetime) {
@@ -77,8 +83,8 @@ public final class RpchBench {
             if (idleVcs < 0 || idleVcs > 50_000) {
                 throw new IllegalArgumentException("idle: " + idleVcs + " (expected: 0..50000)");
             }
-            if (ratePerSecond < 1 || ratePerSecond > 1_000_000) {
-                throw new IllegalArgumentException("rate: " + ratePerSecond + " (expected: 1..1000000)");
+            if (ratePerSecond < 0 || ratePerSecond > 1_000_000) {
+                throw new IllegalArgumentException("rate: " + ratePerSecond + " (expected: 0 = auto, or 1..1000000)");
             }
             if (depth < 1 || depth > 64 || bulkBytes < 1 || bulkBytes > 1 << 20 || latencyBytes < 1 || latencyBytes > 1 << 20) {
                 throw new IllegalArgumentException("depth 1..64, bulk and latency bytes 1..1 MiB");
@@ -91,12 +97,12 @@ public final class RpchBench {
 
         /** {@code --smoke}: well under a minute. */
         public static Settings smoke() {
-            return new Settings(1.0, 2, 2, 16 * 1024, 1024, 200, 2, 2000, true, Duration.ofSeconds(10), true, 1 << 20);
+            return new Settings(1.0, 2, 2, 16 * 1024, 1024, AUTO_RATE, 2, 2000, true, Duration.ofSeconds(10), true, 1 << 20);
         }
 
         /** The full run: {@code seconds} per phase. */
         public static Settings full(double seconds, int connections) {
-            return new Settings(seconds, connections, 4, 16 * 1024, 1024, 1000, 3, 20_000, true, Duration.ofSeconds(10), true, 4 << 20);
+            return new Settings(seconds, connections, 4, 16 * 1024, 1024, AUTO_RATE, 3, 20_000, true, Duration.ofSeconds(10), true, 4 << 20);
         }
 
         public Settings withIdleVcs(int n) {
@@ -131,7 +137,7 @@ public final class RpchBench {
     }
 
     /** One arm in one round. */
-    public record Sample(Arm arm, double bytesPerSecond, double relayCpuSeconds, double relayUserShare, double relayCpuPerGib, double processCpuPerGib,
+    public record Sample(Arm arm, double maxCallsPerSecond, double bytesPerSecond, double relayCpuSeconds, double relayUserShare, double relayCpuPerGib, double processCpuPerGib,
             double backendCpuPerGib, double p50Micros, double p99Micros, double p999Micros, double maxMicros, long latencyCalls,
             double setupMillisMedian, double setupMillisMax, long errors, String firstError) {
     }
@@ -159,6 +165,8 @@ public final class RpchBench {
         Files.createDirectories(workDir);
         Map<Arm, List<Sample>> samples = new EnumMap<>(Arm.class);
         Map<Arm, String> unavailable = new EnumMap<>(Arm.class);
+        Map<Arm, Sample> warmupSamples = new EnumMap<>(Arm.class);
+        int effectiveRate = settings.ratePerSecond();
         long fileLimit = OpenFiles.ensure(IdleProbe.GATEWAY_FDS * (long) settings.idleVcs() + 4096);
         Placement placement = Placement.choose(settings.pin());
         placement.pinSelf();
@@ -189,18 +197,26 @@ public final class RpchBench {
                         placement, settings.timeout());
                 Relays relays = new Relays(nginx, gateway);
                 List<Arm> arms = Stream.of(Arm.values()).filter(a -> !unavailable.containsKey(a)).toList();
+                boolean auto = settings.ratePerSecond() == AUTO_RATE;
+                int rate = auto ? WARMUP_RATE : settings.ratePerSecond();
                 for (int round = 0; round <= settings.rounds(); round++) {
                     boolean warmup = round == 0;
                     double seconds = warmup ? Math.max(0.5, settings.phaseSeconds() / 2) : settings.phaseSeconds();
                     for (Arm arm : arms) {
-                        progress.accept(String.format(Locale.ROOT, "%s %s: %.1f s bulk + %.1f s latency", warmup ? "warm-up" : "round " + round,
-                                arm.id(), seconds, seconds));
-                        Sample s = runArm(arm, topology, relays, directGroup, seconds);
-                        if (!warmup) {
+                        progress.accept(String.format(Locale.ROOT, "%s %s: %.1f s bulk + %.1f s latency at %d calls/s",
+                                warmup ? "warm-up" : "round " + round, arm.id(), seconds, seconds, rate));
+                        Sample s = runArm(arm, topology, relays, directGroup, seconds, rate, warmup);
+                        if (warmup) {
+                            warmupSamples.put(arm, s);
+                        } else {
                             samples.computeIfAbsent(arm, k -> new ArrayList<>()).add(s);
                         }
                     }
+                    if (warmup && auto) {
+                        rate = halfLoad(warmupSamples);
+                    }
                 }
+                effectiveRate = rate;
             } finally {
                 directGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
                 if (nginx != null) {
@@ -226,7 +242,23 @@ public final class RpchBench {
         ObjectNode report = report(samples, unavailable, idle, recycling);
         ObjectNode set = (ObjectNode) report.get("settings");
         set.put("placement", placement.describe()).put("pinned", placement.pinned()).put("open_files_limit", fileLimit);
+        set.put("rate_per_second", effectiveRate);
+        set.put("rate_basis", settings.ratePerSecond() != AUTO_RATE ? "fixed (--rate)"
+                : "50 % load: half the slowest relay arm's 1 KiB closed-loop maximum in the warm-up round");
+        for (Map.Entry<Arm, Sample> w : warmupSamples.entrySet()) {
+            ObjectNode arm = (ObjectNode) report.get("arms").get(w.getKey().id());
+            if (arm.get("available").asBoolean() && !Double.isNaN(w.getValue().maxCallsPerSecond())) {
+                arm.put("max_calls_per_s_1k_warmup", Math.round(w.getValue().maxCallsPerSecond()));
+            }
+        }
         return report;
+    }
+
+    /** Half the lowest 1 KiB maximum of the relay arms (the direct arm has no relay to load), at least 20 calls/s. */
+    static int halfLoad(Map<Arm, Sample> warmup) {
+        double min = warmup.entrySet().stream().filter(e -> e.getKey() != Arm.DIRECT).mapToDouble(e -> e.getValue().maxCallsPerSecond())
+                .filter(d -> !Double.isNaN(d) && d > 0).min().orElse(2 * WARMUP_RATE);
+        return (int) Math.max(20, Math.min(1_000_000, Math.round(min / 2)));
     }
 
     private IdleProbe.Result idle(Placement placement, long fileLimit, Path workDir) throws Exception {
@@ -266,7 +298,8 @@ public final class RpchBench {
         };
     }
 
-    Sample runArm(Arm arm, Topology topology, Relays relays, EventLoopGroup directGroup, double seconds) throws Exception {
+    Sample runArm(Arm arm, Topology topology, Relays relays, EventLoopGroup directGroup, double seconds, int rate, boolean measureMaxRate)
+            throws Exception {
         List<LoadConnection> conns = new ArrayList<>();
         Histogram setup = new Histogram(3);
         AtomicLong errors = new AtomicLong();
@@ -287,7 +320,7 @@ public final class RpchBench {
                 }
             }
             if (conns.isEmpty()) {
-                return new Sample(arm, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0,
+                return new Sample(arm, Double.NaN, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0,
                         Double.NaN, Double.NaN, errors.get(), firstError[0]);
             }
             // bulk
@@ -296,16 +329,23 @@ public final class RpchBench {
             double proc0 = CpuMeter.processSeconds();
             double back0 = CpuMeter.groupSeconds(Topology.BACKEND_THREADS);
             long t0 = System.nanoTime();
-            long bytes = bulk(conns, seconds, onError);
+            long bytes = bulk(conns, seconds, settings.bulkBytes(), onError)[0];
             double elapsed = (System.nanoTime() - t0) / 1e9;
             double relayCpu = relayCpu(arm, relays) - relay0;
             double relayUser = relayUserCpu(arm, relays) - user0;
             double procCpu = CpuMeter.processSeconds() - proc0;
             double backCpu = CpuMeter.groupSeconds(Topology.BACKEND_THREADS) - back0;
             double gib = bytes / (double) (1L << 30);
+            // the 1 KiB closed-loop maximum that "50 % load" is half of (warm-up only)
+            double maxRate = Double.NaN;
+            if (measureMaxRate) {
+                long m0 = System.nanoTime();
+                long calls = bulk(conns, seconds / 2, settings.latencyBytes(), onError)[1];
+                maxRate = calls / ((System.nanoTime() - m0) / 1e9);
+            }
             // latency
-            Histogram lat = openLoop(conns, seconds, onError);
-            return new Sample(arm, bytes / elapsed, relayCpu, relayCpu > 0 ? relayUser / relayCpu : Double.NaN, gib > 0 && arm != Arm.DIRECT ? relayCpu / gib : Double.NaN,
+            Histogram lat = openLoop(conns, seconds, rate, onError);
+            return new Sample(arm, maxRate, bytes / elapsed, relayCpu, relayCpu > 0 ? relayUser / relayCpu : Double.NaN, gib > 0 && arm != Arm.DIRECT ? relayCpu / gib : Double.NaN,
                     gib > 0 ? procCpu / gib : Double.NaN, gib > 0 ? backCpu / gib : Double.NaN,
                     lat.getTotalCount() == 0 ? Double.NaN : lat.getValueAtPercentile(50),
                     lat.getTotalCount() == 0 ? Double.NaN : lat.getValueAtPercentile(99),
@@ -319,25 +359,27 @@ public final class RpchBench {
         }
     }
 
-    /** Each connection keeps {@code depth} calls outstanding until the deadline; returns stub bytes moved (both ways). */
-    long bulk(List<LoadConnection> conns, double seconds, Consumer<Throwable> onError) throws InterruptedException {
-        byte[] payload = new byte[settings.bulkBytes()];
+    /** Each connection keeps {@code depth} calls of {@code size} outstanding until the deadline; returns {stub bytes moved both ways, calls}. */
+    long[] bulk(List<LoadConnection> conns, double seconds, int size, Consumer<Throwable> onError) throws InterruptedException {
+        byte[] payload = new byte[size];
         Arrays.fill(payload, (byte) 0x5a);
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         AtomicLong bytes = new AtomicLong();
+        AtomicLong calls = new AtomicLong();
         CountDownLatch chains = new CountDownLatch(conns.size() * settings.depth());
         for (LoadConnection c : conns) {
             for (int d = 0; d < settings.depth(); d++) {
-                chain(c, payload, deadline, bytes, chains, onError);
+                chain(c, payload, deadline, bytes, calls, chains, onError);
             }
         }
         if (!chains.await((long) (seconds * 1000) + settings.timeout().toMillis() * 2, TimeUnit.MILLISECONDS)) {
             onError.accept(new IOException("bulk: calls still outstanding after the deadline"));
         }
-        return bytes.get();
+        return new long[] {bytes.get(), calls.get()};
     }
 
-    private void chain(LoadConnection c, byte[] payload, long deadline, AtomicLong bytes, CountDownLatch done, Consumer<Throwable> onError) {
+    private void chain(LoadConnection c, byte[] payload, long deadline, AtomicLong bytes, AtomicLong calls, CountDownLatch done,
+            Consumer<Throwable> onError) {
         c.echo(payload).whenComplete((n, e) -> {
             if (e != null) {
                 onError.accept(e);
@@ -345,8 +387,9 @@ public final class RpchBench {
                 return;
             }
             bytes.addAndGet(payload.length + n);
+            calls.incrementAndGet();
             if (System.nanoTime() < deadline) {
-                chain(c, payload, deadline, bytes, done, onError);
+                chain(c, payload, deadline, bytes, calls, done, onError);
             } else {
                 done.countDown();
             }
@@ -354,13 +397,13 @@ public final class RpchBench {
     }
 
     /** Open loop: calls at a fixed total rate, round robin over the connections; latency from the intended send time. */
-    Histogram openLoop(List<LoadConnection> conns, double seconds, Consumer<Throwable> onError) throws InterruptedException {
+    Histogram openLoop(List<LoadConnection> conns, double seconds, int rate, Consumer<Throwable> onError) throws InterruptedException {
         byte[] payload = new byte[settings.latencyBytes()];
         Arrays.fill(payload, (byte) 0x3c);
         Recorder recorder = new Recorder(3);
-        long interval = 1_000_000_000L / settings.ratePerSecond();
+        long interval = 1_000_000_000L / rate;
         long start = System.nanoTime();
-        long calls = (long) (seconds * settings.ratePerSecond());
+        long calls = (long) (seconds * rate);
         AtomicInteger outstanding = new AtomicInteger();
         for (long k = 0; k < calls; k++) {
             long intended = start + k * interval;
@@ -438,7 +481,7 @@ public final class RpchBench {
         ObjectNode set = root.putObject("settings");
         set.put("phase_seconds", settings.phaseSeconds()).put("rounds", settings.rounds()).put("warmup_rounds", 1)
                 .put("connections", settings.connections()).put("depth", settings.depth()).put("bulk_bytes", settings.bulkBytes())
-                .put("latency_bytes", settings.latencyBytes()).put("rate_per_second", settings.ratePerSecond())
+                .put("latency_bytes", settings.latencyBytes())
                 .put("order", "direct,nginx,upstream,gateway per round").put("tls", false)
                 .put("idle_vcs", settings.idleVcs()).put("recycle_lifetime_bytes", settings.recycleLifetime())
                 .put("gateway_jvm", "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseG1GC" + (settings.pin() ? " -XX:ActiveProcessorCount=1 when pinned" : ""));

@@ -81,6 +81,8 @@ class RpchBenchSmokeTest {
         assertThat(rec.get("mismatched").asLong()).as(rec.toString()).isZero();
         assertThat(rec.get("in_recycles").asInt() + rec.get("out_recycles").asInt()).as(rec.toString()).isPositive();
         assertThat(r.get("settings").get("pinned").asBoolean()).isFalse();
+        assertThat(r.get("settings").get("rate_per_second").asInt()).isEqualTo(100);
+        assertThat(r.get("settings").get("rate_basis").asText()).contains("fixed");
         assertThat(r.get("autodiscover_vs_static").isNull()).isTrue();
         assertThat(r.get("reasons").get("autodiscover_vs_static").asText()).isNotBlank();
         assertThat(progress).anyMatch(l -> l.startsWith("warm-up direct")).anyMatch(l -> l.startsWith("round 1 gateway"))
@@ -128,7 +130,7 @@ class RpchBenchSmokeTest {
     void settingsAreChecked() {
         assertThatThrownBy(() -> RpchBench.Settings.full(0, 4))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seconds");
-        assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withRate(0))
+        assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withRate(-1))
                 .hasMessageContaining("rate");
         assertThatThrownBy(() -> RpchBench.Settings.full(1, 65))
                 .hasMessageContaining("connections");
@@ -136,6 +138,21 @@ class RpchBenchSmokeTest {
         assertThat(RpchBench.Settings.full(1, 4).idleVcs()).isEqualTo(20_000);
         assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withRecycleLifetime(1000))
                 .hasMessageContaining("recycle lifetime");
+    }
+
+    @Test
+    void fiftyPercentLoadIsHalfTheSlowestRelayArm() {
+        java.util.Map<RpchBench.Arm, RpchBench.Sample> w = new java.util.EnumMap<>(RpchBench.Arm.class);
+        w.put(RpchBench.Arm.DIRECT, sample(RpchBench.Arm.DIRECT, 90_000));
+        w.put(RpchBench.Arm.GATEWAY, sample(RpchBench.Arm.GATEWAY, 30_000));
+        w.put(RpchBench.Arm.NGINX, sample(RpchBench.Arm.NGINX, 20_000));
+        assertThat(RpchBench.halfLoad(w)).isEqualTo(10_000);
+        w.put(RpchBench.Arm.NGINX, sample(RpchBench.Arm.NGINX, Double.NaN)); // nginx did not run
+        assertThat(RpchBench.halfLoad(w)).isEqualTo(15_000);
+    }
+
+    private static RpchBench.Sample sample(RpchBench.Arm arm, double maxRate) {
+        return new RpchBench.Sample(arm, maxRate, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
     }
 
     @Test
