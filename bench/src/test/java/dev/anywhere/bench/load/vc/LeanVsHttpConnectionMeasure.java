@@ -1,0 +1,136 @@
+package dev.anywhere.bench.load.vc;
+
+import dev.anywhere.bench.load.CpuMeter;
+import dev.anywhere.bench.load.HttpConnection;
+import dev.anywhere.bench.load.LoadConnection;
+import dev.anywhere.bench.load.Topology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Not a test: measures bulk echo through the gateway with {@link LeanVirtualConnection} and with the analyzer-based
+ * {@link HttpConnection}, back to back against the same {@link Topology}: 16 KiB stubs, 4 outstanding per virtual
+ * connection, 4 virtual connections, 5 s per arm after a 1 s warm-up, alternating arms for {@code lean.measure.rounds}
+ * rounds (default 2). Prints MiB/s (stub bytes echoed, one direction) and process CPU seconds per GiB echoed (the
+ * whole JVM: client + gateway + endpoints). Disabled unless {@code -Dlean.measure=true}:
+ *
+ * <pre>
+ * ./mvnw -B -o -Dbuild.dirName=target-cli -pl bench -am verify -Dtest=LeanVsHttpConnectionMeasure \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dlean.measure=true
+ * </pre>
+ */
+@EnabledIfSystemProperty(named = "lean.measure", matches = "true")
+class LeanVsHttpConnectionMeasure {
+
+    private static final int STUB = 16 * 1024;
+    private static final int OUTSTANDING = 4;
+    private static final int VCS = 4;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    record Result(String arm, double mibPerS, double cpuSecondsPerGib, long calls, long errors) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%-6s %8.1f MiB/s  %6.2f CPU s/GiB  (%d calls, %d errors)", arm, mibPerS,
+                    cpuSecondsPerGib, calls, errors);
+        }
+    }
+
+    @Test
+    @Timeout(600)
+    void measure() throws Exception {
+        int rounds = Integer.getInteger("lean.measure.rounds", 2);
+        List<Result> results = new ArrayList<>();
+        try (Topology topology = Topology.start(dir);
+                LeanClient lean = new LeanClient(LeanClient.Settings.builder(topology.gatewayAddress(), topology.httpPort())
+                        .basic(Topology.USER, Topology.PASSWORD).timeouts(TIMEOUT).ioThreads(1).build())) {
+            for (int r = 0; r < rounds; r++) {
+                List<LoadConnection> l = new ArrayList<>();
+                for (int i = 0; i < VCS; i++) {
+                    l.add(lean.open().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+                }
+                results.add(run("lean", l));
+                List<LoadConnection> h = new ArrayList<>();
+                for (int i = 0; i < VCS; i++) {
+                    h.add(HttpConnection.open(topology.gatewayAddress(), topology.httpPort(), TIMEOUT));
+                }
+                results.add(run("http", h));
+            }
+        }
+        System.out.println("transport lean: " + "nio/epoll per LeanClient.transport(); " + STUB / 1024 + " KiB stubs, "
+                + OUTSTANDING + " outstanding x " + VCS + " VCs, " + Runtime.getRuntime().availableProcessors() + " cores");
+        results.forEach(System.out::println);
+    }
+
+    private static Result run(String arm, List<LoadConnection> vcs) throws Exception {
+        byte[] stub = new byte[STUB];
+        for (int i = 0; i < stub.length; i++) {
+            stub[i] = (byte) (i * 31);
+        }
+        try {
+            drive(vcs, stub, 1_000, new AtomicLong(), new AtomicLong(), new AtomicReference<>()); // warm-up
+            AtomicLong calls = new AtomicLong();
+            AtomicLong errors = new AtomicLong();
+            AtomicReference<String> firstError = new AtomicReference<>();
+            double cpu0 = CpuMeter.processSeconds();
+            long t0 = System.nanoTime();
+            drive(vcs, stub, 5_000, calls, errors, firstError);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpu = CpuMeter.processSeconds() - cpu0;
+            double bytes = (double) calls.get() * STUB;
+            Result r = new Result(arm, bytes / seconds / (1 << 20), cpu / (bytes / (1L << 30)), calls.get(), errors.get());
+            if (firstError.get() != null) {
+                System.out.println(arm + " first error: " + firstError.get());
+            }
+            return r;
+        } finally {
+            vcs.forEach(LoadConnection::close);
+        }
+    }
+
+    /** Keeps OUTSTANDING echoes in flight per connection for {@code millis}; waits for the last ones to finish. */
+    private static void drive(List<LoadConnection> vcs, byte[] stub, long millis, AtomicLong calls, AtomicLong errors,
+            AtomicReference<String> firstError) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        List<CompletableFuture<Void>> lanes = new ArrayList<>();
+        for (LoadConnection vc : vcs) {
+            for (int k = 0; k < OUTSTANDING; k++) {
+                CompletableFuture<Void> lane = new CompletableFuture<>();
+                lanes.add(lane);
+                issue(vc, stub, deadline, calls, errors, firstError, lane);
+            }
+        }
+        CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).get(millis + TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void issue(LoadConnection vc, byte[] stub, long deadline, AtomicLong calls, AtomicLong errors,
+            AtomicReference<String> firstError, CompletableFuture<Void> lane) {
+        vc.echo(stub).whenComplete((n, e) -> {
+            if (e != null || n != stub.length) {
+                errors.incrementAndGet();
+                firstError.compareAndSet(null, e != null ? LeanFailure.describe(e) : "length " + n);
+                lane.complete(null);
+                return;
+            }
+            calls.incrementAndGet();
+            if (System.nanoTime() < deadline) {
+                issue(vc, stub, deadline, calls, errors, firstError, lane);
+            } else {
+                lane.complete(null);
+            }
+        });
+    }
+}
