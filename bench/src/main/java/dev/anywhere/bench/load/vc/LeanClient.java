@@ -5,7 +5,6 @@ import dev.anywhere.rpc.dce.Fragmenter;
 import dev.anywhere.rpc.dce.SyntaxId;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -80,7 +79,7 @@ public final class LeanClient implements AutoCloseable {
      * @param connectTimeout TCP connect (and TLS handshake)
      * @param openTimeout from the start of the TCP connects to the bind_ack
      * @param callTimeout the oldest outstanding call may wait this long before the virtual connection is failed
-     * @param allocator buffers for reads and writes (tests pass a counting one)
+     * @param allocator buffers for reads and writes (default: Netty's default, as the gateway uses; tests pass a counting one)
      */
     public record Settings(InetSocketAddress proxy, String proxyHost, String hostHeader, String server, int endpointPort,
             String authorization, SslContext ssl, String sniHost, long receiveWindow, long channelLifetime,
@@ -142,7 +141,7 @@ public final class LeanClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration openTimeout = Duration.ofSeconds(10);
         private Duration callTimeout = Duration.ofSeconds(30);
-        private ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+        private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
 
         private Builder(InetSocketAddress proxy, int endpointPort) {
             this.proxy = proxy;

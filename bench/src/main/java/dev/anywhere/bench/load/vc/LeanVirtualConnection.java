@@ -405,7 +405,11 @@ public final class LeanVirtualConnection implements LoadConnection {
             }
             if (batch == null || batch.writableBytes() < fragLength) {
                 writeBatch();
-                batch = alloc.directBuffer(Math.max(fragLength, (int) Math.min(BATCH_BYTES, peerAvailable)));
+                // room for the rest of this call (and a little more), within the window and the batch cap
+                int chunkMax = (int) Math.min(maxXmitFrag, peerWindow) - CALL_HEADER;
+                int left = c.stub.length - c.sent;
+                long rest = left + (long) CALL_HEADER * Math.max(1, (left + chunkMax - 1) / chunkMax) + 1024;
+                batch = alloc.directBuffer(Math.max(fragLength, (int) Math.min(Math.min(BATCH_BYTES, peerAvailable), rest)));
             }
             writeRequestFragment(batch, c, chunk);
             sent(fragLength);

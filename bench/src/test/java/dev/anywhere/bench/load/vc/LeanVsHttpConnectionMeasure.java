@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Not a test: measures bulk echo through the gateway with {@link LeanVirtualConnection} and with the analyzer-based
  * {@link HttpConnection}, back to back against the same {@link Topology}: 16 KiB stubs, 4 outstanding per virtual
  * connection, 4 virtual connections, 5 s per arm after a 1 s warm-up, alternating arms for {@code lean.measure.rounds}
- * rounds (default 2). Prints MiB/s (stub bytes echoed, one direction) and process CPU seconds per GiB echoed (the
+ * rounds (default 3). Prints MiB/s (stub bytes echoed, one direction) and process CPU seconds per GiB echoed (the
  * whole JVM: client + gateway + endpoints). Disabled unless {@code -Dlean.measure=true}:
  *
  * <pre>
@@ -41,22 +41,25 @@ class LeanVsHttpConnectionMeasure {
     @TempDir
     Path dir;
 
-    record Result(String arm, double mibPerS, double cpuSecondsPerGib, long calls, long errors) {
+    /** CPU seconds per GiB: the whole process, the gateway's threads, the endpoints' threads, and the rest (client). */
+    record Result(String arm, double mibPerS, double cpuSecondsPerGib, double gatewayPerGib, double backendPerGib,
+            double clientPerGib, long calls, long errors) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%-6s %8.1f MiB/s  %6.2f CPU s/GiB  (%d calls, %d errors)", arm, mibPerS,
-                    cpuSecondsPerGib, calls, errors);
+            return String.format(Locale.ROOT, "%-6s %8.1f MiB/s  CPU s/GiB: process %6.2f = gateway %5.2f + endpoints %5.2f"
+                    + " + client %5.2f  (%d calls, %d errors)", arm, mibPerS, cpuSecondsPerGib, gatewayPerGib, backendPerGib,
+                    clientPerGib, calls, errors);
         }
     }
 
     @Test
     @Timeout(600)
     void measure() throws Exception {
-        int rounds = Integer.getInteger("lean.measure.rounds", 2);
+        int rounds = Integer.getInteger("lean.measure.rounds", 3);
         List<Result> results = new ArrayList<>();
         try (Topology topology = Topology.start(dir);
                 LeanClient lean = new LeanClient(LeanClient.Settings.builder(topology.gatewayAddress(), topology.httpPort())
-                        .basic(Topology.USER, Topology.PASSWORD).timeouts(TIMEOUT).ioThreads(1).build())) {
+                        .basic(Topology.USER, Topology.PASSWORD).timeouts(TIMEOUT).build())) {
             for (int r = 0; r < rounds; r++) {
                 List<LoadConnection> l = new ArrayList<>();
                 for (int i = 0; i < VCS; i++) {
@@ -69,9 +72,10 @@ class LeanVsHttpConnectionMeasure {
                 }
                 results.add(run("http", h));
             }
+            System.out.println("lean: " + lean.transport() + ", " + lean.settings().ioThreads() + " event loop threads; "
+                    + STUB / 1024 + " KiB stubs, " + OUTSTANDING + " outstanding x " + VCS + " VCs, "
+                    + Runtime.getRuntime().availableProcessors() + " cores");
         }
-        System.out.println("transport lean: " + "nio/epoll per LeanClient.transport(); " + STUB / 1024 + " KiB stubs, "
-                + OUTSTANDING + " outstanding x " + VCS + " VCs, " + Runtime.getRuntime().availableProcessors() + " cores");
         results.forEach(System.out::println);
     }
 
@@ -86,12 +90,17 @@ class LeanVsHttpConnectionMeasure {
             AtomicLong errors = new AtomicLong();
             AtomicReference<String> firstError = new AtomicReference<>();
             double cpu0 = CpuMeter.processSeconds();
+            double gw0 = CpuMeter.groupSeconds(Topology.GATEWAY_THREADS);
+            double be0 = CpuMeter.groupSeconds(Topology.BACKEND_THREADS);
             long t0 = System.nanoTime();
             drive(vcs, stub, 5_000, calls, errors, firstError);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = CpuMeter.processSeconds() - cpu0;
-            double bytes = (double) calls.get() * STUB;
-            Result r = new Result(arm, bytes / seconds / (1 << 20), cpu / (bytes / (1L << 30)), calls.get(), errors.get());
+            double gw = CpuMeter.groupSeconds(Topology.GATEWAY_THREADS) - gw0;
+            double be = CpuMeter.groupSeconds(Topology.BACKEND_THREADS) - be0;
+            double gib = (double) calls.get() * STUB / (1L << 30);
+            Result r = new Result(arm, gib * 1024 / seconds, cpu / gib, gw / gib, be / gib, (cpu - gw - be) / gib, calls.get(),
+                    errors.get());
             if (firstError.get() != null) {
                 System.out.println(arm + " first error: " + firstError.get());
             }
