@@ -209,7 +209,7 @@ public final class LeanVirtualConnection implements LoadConnection {
             if (!f.isSuccess()) {
                 Throwable c = f.cause();
                 fail(leg.name + " channel: connect to " + s.proxy().getAddress().getHostAddress() + ":" + s.proxy().getPort()
-                        + source + ": " + (c == null ? "cancelled" : c.getMessage()));
+                        + source + ": " + (c == null ? "cancelled" : abbreviate(String.valueOf(c.getMessage()))));
                 return;
             }
             leg.connected = true;
@@ -624,8 +624,11 @@ public final class LeanVirtualConnection implements LoadConnection {
     private void onBindAck(DcePdu.BindAck ack) {
         List<ContextResult> results = ack.results();
         if (results.isEmpty() || results.get(0).result() != ContextResult.Result.ACCEPTANCE) {
+            int reason = results.isEmpty() ? -1 : results.get(0).reason();
             fail("bind: " + s.iface() + " refused: " + (results.isEmpty() ? "no result"
-                    : results.get(0).result() + " reason " + results.get(0).reason()));
+                    : results.get(0).result() + " reason " + reason
+                    + (reason == ContextResult.REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED ? " (abstract syntax not supported)"
+                    : reason == ContextResult.REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED ? " (transfer syntaxes not supported)" : "")));
             return;
         }
         maxXmitFrag = Math.min(s.maxFrag(), ack.maxRecvFrag());
@@ -845,7 +848,8 @@ public final class LeanVirtualConnection implements LoadConnection {
         Channel channel;
         boolean connected;
         Mode mode = Mode.HEAD;
-        StringBuilder head = new StringBuilder(256);
+        /** The response head so far; allocated on the first byte (an IN channel normally never gets one). */
+        StringBuilder head;
         int crlf;
         String status;
         int errorBodyLeft;
@@ -899,6 +903,9 @@ public final class LeanVirtualConnection implements LoadConnection {
         }
 
         private void readHead(ByteBuf buf) {
+            if (head == null) {
+                head = new StringBuilder(256);
+            }
             while (buf.isReadable()) {
                 char c = (char) (buf.readByte() & 0xff);
                 head.append(c);
@@ -1082,7 +1089,7 @@ public final class LeanVirtualConnection implements LoadConnection {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e && !e.isSuccess()) {
                 Throwable c = e.cause();
-                fail(name + " channel: TLS handshake with " + s.sniHost() + ": " + (c == null ? "failed" : c.getMessage()));
+                fail(name + " channel: TLS handshake with " + s.sniHost() + ": " + tlsCause(c));
             }
             ctx.fireUserEventTriggered(evt);
         }
@@ -1090,11 +1097,23 @@ public final class LeanVirtualConnection implements LoadConnection {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Throwable c = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-            String tls = c instanceof javax.net.ssl.SSLException || c instanceof io.netty.handler.ssl.SslHandshakeTimeoutException
-                    ? "TLS: " : "";
-            fail(name + " channel: " + tls + c.getClass().getSimpleName() + ": " + c.getMessage());
+            if (c instanceof javax.net.ssl.SSLException) {
+                fail(name + " channel: TLS handshake with " + s.sniHost() + ": " + tlsCause(c));
+            } else {
+                fail(name + " channel: " + c.getClass().getSimpleName() + ": " + abbreviate(String.valueOf(c.getMessage())));
+            }
             ctx.close();
         }
+    }
+
+    private static String tlsCause(Throwable c) {
+        if (c == null) {
+            return "failed";
+        }
+        if (c instanceof io.netty.handler.ssl.NotSslRecordException) {
+            return "the answer is not a TLS record (a plain HTTP proxy?)";
+        }
+        return abbreviate(c.getClass().getSimpleName() + ": " + c.getMessage());
     }
 
     private static String abbreviate(String s) {

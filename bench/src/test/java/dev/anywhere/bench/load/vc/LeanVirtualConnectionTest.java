@@ -173,6 +173,32 @@ class LeanVirtualConnectionTest {
     }
 
     @Test
+    @Timeout(60)
+    void faultFailsTheCallNotTheConnection() throws Exception {
+        try (LeanClient client = new LeanClient(settings().build())) {
+            LeanVirtualConnection vc = client.open().get(T.toMillis(), TimeUnit.MILLISECONDS);
+            assertThatThrownBy(() -> vc.call(7, new byte[8]).get(T.toMillis(), TimeUnit.MILLISECONDS))
+                    .cause().isInstanceOf(LeanFailure.class)
+                    .hasMessageMatching("call_id \\d+ \\(opnum 7\\): fault .*")
+                    .satisfies(e -> System.out.println("unknown opnum: " + e.getMessage()));
+            assertThat(vc.echo(new byte[100]).get(T.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(100);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void tlsToAPlainHttpProxyFailsNamingTheChannel() throws Exception {
+        io.netty.handler.ssl.SslContext ssl = io.netty.handler.ssl.SslContextBuilder.forClient()
+                .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build();
+        try (LeanClient client = new LeanClient(settings().tls(ssl, Topology.PROXY_HOST).timeouts(Duration.ofSeconds(5)).build())) {
+            assertThatThrownBy(() -> client.open().get(T.toMillis(), TimeUnit.MILLISECONDS))
+                    .cause().isInstanceOf(LeanFailure.class)
+                    .hasMessageMatching("(IN|OUT) channel: .*")
+                    .satisfies(e -> System.out.println("tls to plain: " + e.getMessage()));
+        }
+    }
+
+    @Test
     @Timeout(120)
     void closeReleasesEveryBufferAndFailsPendingCalls() throws Exception {
         ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
