@@ -206,18 +206,33 @@ public final class LeanVirtualConnection implements LoadConnection {
         ChannelFuture cf = sourceAddress == null ? b.connect(s.proxy()) : b.connect(s.proxy(), new InetSocketAddress(sourceAddress, 0));
         leg.channel = cf.channel();
         cf.addListener(f -> {
-            if (!f.isSuccess()) {
-                Throwable c = f.cause();
-                fail(leg.name + " channel: connect to " + s.proxy().getAddress().getHostAddress() + ":" + s.proxy().getPort()
-                        + source + ": " + (c == null ? "cancelled" : abbreviate(String.valueOf(c.getMessage()))));
-                return;
-            }
-            leg.connected = true;
-            if (state == State.CONNECTING && inLeg != null && outLeg != null && inLeg.connected && outLeg.connected) {
-                sendChannelRequests();
+            if (!loop.inEventLoop()) { // a channel that could not even be created (EMFILE) notifies on another executor
+                try {
+                    loop.execute(() -> connected(leg, f));
+                } catch (RejectedExecutionException e) {
+                    // the client is closing
+                }
+            } else {
+                connected(leg, f);
             }
         });
         return leg;
+    }
+
+    private void connected(Leg leg, io.netty.util.concurrent.Future<?> f) {
+        if (terminal()) {
+            return;
+        }
+        if (!f.isSuccess()) {
+            Throwable c = f.cause();
+            fail(leg.name + " channel: connect to " + s.proxy().getAddress().getHostAddress() + ":" + s.proxy().getPort()
+                    + source + ": " + (c == null ? "cancelled" : causes(c)));
+            return;
+        }
+        leg.connected = true;
+        if (state == State.CONNECTING && inLeg != null && outLeg != null && inLeg.connected && outLeg.connected) {
+            sendChannelRequests();
+        }
     }
 
     /** The OUT channel request with CONN/A1, then the IN channel request with CONN/B1. @see [MS-RPCH] 3.2.2.4.1.2 */
@@ -740,16 +755,20 @@ public final class LeanVirtualConnection implements LoadConnection {
             }
         }
         client.forget(this);
+        int[] left = {pending};
+        Runnable oneClosed = () -> {
+            if (--left[0] == 0) {
+                closed.complete(null);
+            }
+        };
         if (pending == 0) {
             closed.complete(null);
-        } else {
-            int[] left = {pending};
-            for (int i = 0; i < pending; i++) {
-                channels[i].close().addListener(x -> {
-                    if (--left[0] == 0) {
-                        closed.complete(null);
-                    }
-                });
+        }
+        for (int i = 0; i < pending; i++) {
+            if (channels[i].isRegistered()) {
+                channels[i].close().addListener(x -> oneClosed.run());
+            } else {
+                oneClosed.run(); // never registered: the bootstrap already closed it
             }
         }
         opened.completeExceptionally(f);
@@ -817,6 +836,22 @@ public final class LeanVirtualConnection implements LoadConnection {
         return "rpc bytes sent " + rpcBytesSent + ", received " + rpcBytesReceived + ", acks sent " + acksSent + ", received "
                 + acksReceived + ", pings received " + pingsReceived + ", max_xmit_frag " + maxXmitFrag + ", inbound window "
                 + peerWindow;
+    }
+
+    /**
+     * RPC bytes sent on the IN channel so far (racy off the event loop). With no channel recycling, a driver of long
+     * runs should open a fresh connection well before {@link LeanClient.Settings#channelLifetime()}.
+     */
+    public long rpcBytesSent() {
+        return rpcBytesSent;
+    }
+
+    /**
+     * RPC bytes received on the OUT channel so far (racy off the event loop). Anywhere's gateway asks for OUT channel
+     * recycling after about 7/8 of its 1 GiB channel lifetime, which fails this connection.
+     */
+    public long rpcBytesReceived() {
+        return rpcBytesReceived;
     }
 
     /** FlowControlAckWithDestination PDUs sent for the OUT channel (racy off the event loop). */
@@ -1104,6 +1139,16 @@ public final class LeanVirtualConnection implements LoadConnection {
             }
             ctx.close();
         }
+    }
+
+    /** The message of {@code c} and, if different, of its root cause ("Unable to create Channel ...: Too many open files"). */
+    private static String causes(Throwable c) {
+        Throwable root = c;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(c.getMessage());
+        return abbreviate(root == c || m.contains(String.valueOf(root.getMessage())) ? m : m + ": " + root.getMessage());
     }
 
     private static String tlsCause(Throwable c) {

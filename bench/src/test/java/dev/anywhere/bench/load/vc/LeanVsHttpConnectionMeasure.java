@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dlean.measure=true
  * </pre>
  */
-@EnabledIfSystemProperty(named = "lean.measure", matches = "true")
 class LeanVsHttpConnectionMeasure {
 
     private static final int STUB = 16 * 1024;
@@ -54,6 +53,7 @@ class LeanVsHttpConnectionMeasure {
 
     @Test
     @Timeout(600)
+    @EnabledIfSystemProperty(named = "lean.measure", matches = "true")
     void measure() throws Exception {
         int rounds = Integer.getInteger("lean.measure.rounds", 3);
         List<Result> results = new ArrayList<>();
@@ -77,6 +77,25 @@ class LeanVsHttpConnectionMeasure {
                     + Runtime.getRuntime().availableProcessors() + " cores");
         }
         results.forEach(System.out::println);
+    }
+
+    /** {@code -Dlean.idle=N}: opens N idle connections with openMany, echoes once on each, prints the times. */
+    @Test
+    @Timeout(900)
+    @EnabledIfSystemProperty(named = "lean.idle", matches = "\\d+")
+    void idle() throws Exception {
+        int n = Integer.getInteger("lean.idle");
+        try (Topology topology = Topology.start(dir);
+                LeanClient lean = new LeanClient(LeanClient.Settings.builder(topology.gatewayAddress(), topology.httpPort())
+                        .basic(Topology.USER, Topology.PASSWORD).timeouts(Duration.ofSeconds(60)).build())) {
+            long t0 = System.nanoTime();
+            List<LeanVirtualConnection> vcs = lean.openMany(n, 200, dev.anywhere.bench.load.IdleProbe::sourceAddress);
+            long t1 = System.nanoTime();
+            int answered = lean.echoEach(vcs, 64, Duration.ofSeconds(120));
+            long t2 = System.nanoTime();
+            System.out.printf(Locale.ROOT, "idle: %d opened in %.1f s (%.2f ms each), %d answered an echo in %.1f s%n", vcs.size(),
+                    (t1 - t0) / 1e9, (t1 - t0) / 1e6 / n, answered, (t2 - t1) / 1e9);
+        }
     }
 
     private static Result run(String arm, List<LoadConnection> vcs) throws Exception {
