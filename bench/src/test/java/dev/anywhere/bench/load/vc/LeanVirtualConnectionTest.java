@@ -174,6 +174,21 @@ class LeanVirtualConnectionTest {
 
     @Test
     @Timeout(60)
+    void silentProxyTimesOutNamingWhatWasAwaited() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // the kernel completes the TCP handshakes (backlog); nobody ever reads or answers
+            var proxy = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), silent.getLocalPort());
+            try (LeanClient client = new LeanClient(LeanClient.Settings.builder(proxy, topology.httpPort())
+                    .basic(Topology.USER, Topology.PASSWORD).timeouts(Duration.ofSeconds(1)).build())) {
+                assertThatThrownBy(() -> client.open().get(T.toMillis(), TimeUnit.MILLISECONDS))
+                        .cause().isInstanceOf(LeanFailure.class)
+                        .hasMessage("timeout waiting for the OUT channel's response after 1 s");
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void faultFailsTheCallNotTheConnection() throws Exception {
         try (LeanClient client = new LeanClient(settings().build())) {
             LeanVirtualConnection vc = client.open().get(T.toMillis(), TimeUnit.MILLISECONDS);
