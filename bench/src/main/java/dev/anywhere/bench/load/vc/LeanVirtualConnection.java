@@ -59,7 +59,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: both channels live on one event loop of the client's shared group; all state is touched only there,
  * so the hot path has no locks. {@link #echo} may be called from any thread (one task hop) or from a completion
  * callback on the event loop (no hop). Writes inside an OUT channel read batch are flushed once at
- * channelReadComplete; other calls flush once per call.
+ * channelReadComplete; other calls flush once per call. Futures complete on the event loop: callbacks must not
+ * block (a {@code get()} there would stall every connection of that loop).
  *
  * <p>Not supported (fails cleanly with a one-line {@link LeanFailure}): IN or OUT channel recycling (the IN channel
  * fails when its lifetime is nearly used up; the OUT channel when the server asks for a replacement after about 7/8
