@@ -1,0 +1,1168 @@
+package dev.anywhere.bench.load.vc;
+
+import dev.anywhere.bench.load.LoadConnection;
+import dev.anywhere.rpc.dce.CoHeader;
+import dev.anywhere.rpc.dce.ContextResult;
+import dev.anywhere.rpc.dce.DceCodec;
+import dev.anywhere.rpc.dce.DcePdu;
+import dev.anywhere.rpc.dce.PduType;
+import dev.anywhere.rpc.dce.PfcFlag;
+import dev.anywhere.rpc.dce.PresentationContext;
+import dev.anywhere.rpc.rpch.ForwardDestination;
+import dev.anywhere.rpc.rpch.RpchCodec;
+import dev.anywhere.rpc.rpch.RtsCommand;
+import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.rpc.rpch.RtsPduKind;
+import dev.anywhere.rpc.rpch.RtsPdus;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A lean RPC over HTTP v2 virtual connection for load runs: IN channel ({@code RPC_IN_DATA}, Content-Length =
+ * channel lifetime) and OUT channel ({@code RPC_OUT_DATA}, Content-Length 76) on two TCP connections, CONN/A1 on OUT
+ * and CONN/B1 on IN, then the OUT channel's {@code 200}, CONN/A3 and CONN/C2, then bind / bind_ack of one
+ * interface, then pipelined requests (increasing call_ids, any number outstanding) matched to responses by call_id.
+ *
+ * <p>The HTTP layer is hand-written: a request head is a fixed string (see {@link LeanClient}); the OUT response head
+ * is parsed once, then PDUs are framed by frag_length straight from the byte stream. RTS PDUs and the bind family
+ * are encoded and decoded with the project's {@link RpchCodec} and {@link DceCodec}. On the hot path, request
+ * fragments are written as their 24-byte header plus stub bytes directly into pooled buffers (byte-identical to
+ * {@link dev.anywhere.rpc.dce.Fragmenter} + {@link DceCodec#encode}, which a test checks) and responses without
+ * auth verifier are read in place, without a {@link DcePdu} per fragment.
+ *
+ * <p>Flow control ([MS-RPCH] 3.2.1.4.1, 2.2.3.5.1): as receiver on the OUT channel every RPC PDU (not RTS) is
+ * counted and consumed at once; once half the announced receive window was consumed since the last ack, a
+ * FlowControlAckWithDestination(FDOutProxy, BytesReceived, AvailableWindow = receive window, OUT channel cookie) goes
+ * out on the IN channel (impacket, FreeRDP and the analyzer do the same). As sender on the IN channel the window
+ * starts at CONN/C2's ReceiveWindowSize (the inbound proxy's); each RPC PDU sent subtracts its frag_length; a
+ * FlowControlAck(WithDestination) with the IN channel cookie forwarded on the OUT channel sets it to
+ * {@code AvailableWindow - (BytesSent - BytesReceived)}; fragments that do not fit wait in a queue.
+ *
+ * <p>Threading: both channels live on one event loop of the client's shared group; all state is touched only there,
+ * so the hot path has no locks. {@link #echo} may be called from any thread (one task hop) or from a completion
+ * callback on the event loop (no hop). Writes inside an OUT channel read batch are flushed once at
+ * channelReadComplete; other calls flush once per call. Futures complete on the event loop: callbacks must not
+ * block (a {@code get()} there would stall every connection of that loop).
+ *
+ * <p>Not supported (fails cleanly with a one-line {@link LeanFailure}): IN or OUT channel recycling (the IN channel
+ * fails when its lifetime is nearly used up; the OUT channel when the server asks for a replacement after about 7/8
+ * of the gateway's 1 GiB channel lifetime), NTLM, Expect: 100-continue, chunked OUT responses, authenticated calls,
+ * more than one presentation context. No keep-alive Pings are sent (Pings received are ignored), so idle periods must
+ * stay below the proxy's idle timeout (15 min in Anywhere). A call that times out fails the whole virtual connection.
+ */
+public final class LeanVirtualConnection implements LoadConnection {
+
+    /** Content-Length of a new OUT channel request: the size of CONN/A1. */
+    static final int OUT_CHANNEL_CONTENT_LENGTH = 76;
+    private static final long VERSION = 1;
+    /** Common header (16) + alloc_hint (4) + p_cont_id (2) + opnum (2) of a request; 16 + 8 of a response. */
+    private static final int CALL_HEADER = 24;
+    private static final int BIND_CALL_ID = 1;
+    private static final int FIRST_CALL_ID = 2;
+    private static final int CONTEXT_ID = 0;
+    private static final int BATCH_BYTES = 64 * 1024;
+    /** IN channel body bytes kept free for flow control acks near the end of its lifetime. */
+    private static final int LIFETIME_RESERVE = 4096;
+    private static final int MAX_HEAD = 16 * 1024;
+
+    private enum State { CONNECTING, WAIT_A3, WAIT_C2, WAIT_BIND_ACK, OPEN, FAILED, CLOSED }
+
+    private final LeanClient client;
+    private final LeanClient.Settings s;
+    private final EventLoop loop;
+    private final ByteBufAllocator alloc;
+    private final CompletableFuture<LeanVirtualConnection> opened = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    private final UUID vcCookie = UUID.randomUUID();
+    private final UUID inCookie = UUID.randomUUID();
+    private final UUID outCookie = UUID.randomUUID();
+    private final UUID associationGroup = UUID.randomUUID();
+
+    private State state = State.CONNECTING;
+    private LeanFailure failure;
+    /** What pending and later calls fail with: the failure, or "closed by the client". */
+    private LeanFailure endCause;
+    private Leg inLeg;
+    private Leg outLeg;
+    private ScheduledFuture<?> openTimer;
+    private ScheduledFuture<?> callTimer;
+    private String source = "";
+
+    // IN channel, the client sending: window from CONN/C2 and the inbound proxy's acks
+    private long peerWindow;
+    private long peerAvailable;
+    private long rpcBytesSent;
+    private long inBodyBytes;
+    private final ArrayDeque<Object> sendQueue = new ArrayDeque<>();
+    private ByteBuf batch;
+    private boolean inDirty;
+    private boolean inReadBatch;
+
+    // OUT channel, the client receiving
+    private long rpcBytesReceived;
+    private long consumedSinceAck;
+
+    // DCE/RPC
+    private int maxXmitFrag;
+    private Call[] ring = new Call[16];
+    private int oldest = FIRST_CALL_ID;
+    private int nextCallId = FIRST_CALL_ID;
+    private int outstanding;
+
+    // counters (plain fields: exact on the event loop, a racy snapshot elsewhere)
+    private int acksSent;
+    private int acksReceived;
+    private int pingsReceived;
+
+    /** One call: its stub is read on the event loop while it is sent, so callers must not change it until completion. */
+    private static final class Call {
+        final int opnum;
+        final byte[] stub;
+        final CompletableFuture<Integer> length;
+        final CompletableFuture<byte[]> bytes;
+        int callId;
+        long startNanos;
+        int sent;
+        boolean firstReceived;
+        int received;
+        byte[] response;
+
+        Call(int opnum, byte[] stub, CompletableFuture<Integer> length, CompletableFuture<byte[]> bytes) {
+            this.opnum = opnum;
+            this.stub = stub;
+            this.length = length;
+            this.bytes = bytes;
+        }
+
+        void fail(Throwable t) {
+            if (length != null) {
+                length.completeExceptionally(t);
+            } else {
+                bytes.completeExceptionally(t);
+            }
+        }
+    }
+
+    LeanVirtualConnection(LeanClient client, EventLoop loop) {
+        this.client = client;
+        this.s = client.settings();
+        this.loop = loop;
+        this.alloc = s.allocator();
+        this.maxXmitFrag = s.maxFrag();
+    }
+
+    CompletableFuture<LeanVirtualConnection> opened() {
+        return opened;
+    }
+
+    // ================================================================== opening
+
+    void start(InetAddress sourceAddress) {
+        try {
+            loop.execute(() -> {
+                openTimer = loop.schedule(this::openTimedOut, s.openTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                source = sourceAddress == null ? "" : " from " + sourceAddress.getHostAddress();
+                inLeg = connect(true, sourceAddress);
+                outLeg = connect(false, sourceAddress);
+            });
+        } catch (RejectedExecutionException e) {
+            client.forget(this);
+            opened.completeExceptionally(new LeanFailure("client closed"));
+            closed.complete(null);
+        }
+    }
+
+    private Leg connect(boolean in, InetAddress sourceAddress) {
+        Leg leg = new Leg(in);
+        var b = client.bootstrap(loop).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                if (s.ssl() != null) {
+                    SslHandler h = s.ssl().newHandler(ch.alloc(), s.sniHost(), s.proxy().getPort());
+                    h.setHandshakeTimeoutMillis(s.connectTimeout().toMillis());
+                    ch.pipeline().addLast("tls", h);
+                }
+                ch.pipeline().addLast("vc", leg);
+            }
+        });
+        ChannelFuture cf = sourceAddress == null ? b.connect(s.proxy()) : b.connect(s.proxy(), new InetSocketAddress(sourceAddress, 0));
+        leg.channel = cf.channel();
+        cf.addListener(f -> {
+            if (!loop.inEventLoop()) { // a channel that could not even be created (EMFILE) notifies on another executor
+                try {
+                    loop.execute(() -> connected(leg, f));
+                } catch (RejectedExecutionException e) {
+                    // the client is closing
+                }
+            } else {
+                connected(leg, f);
+            }
+        });
+        return leg;
+    }
+
+    private void connected(Leg leg, io.netty.util.concurrent.Future<?> f) {
+        if (terminal()) {
+            return;
+        }
+        if (!f.isSuccess()) {
+            Throwable c = f.cause();
+            fail(leg.name + " channel: connect to " + s.proxy().getAddress().getHostAddress() + ":" + s.proxy().getPort()
+                    + source + ": " + (c == null ? "cancelled" : causes(c)));
+            return;
+        }
+        leg.connected = true;
+        if (state == State.CONNECTING && inLeg != null && outLeg != null && inLeg.connected && outLeg.connected) {
+            sendChannelRequests();
+        }
+    }
+
+    /** The OUT channel request with CONN/A1, then the IN channel request with CONN/B1. @see [MS-RPCH] 3.2.2.4.1.2 */
+    private void sendChannelRequests() {
+        state = State.WAIT_A3;
+        byte[] outHead = client.outHead();
+        RtsPdu a1 = RtsPdus.connA1(VERSION, vcCookie, outCookie, s.receiveWindow());
+        ByteBuf o = alloc.buffer(outHead.length + a1.fragLength());
+        o.writeBytes(outHead);
+        RpchCodec.encode(a1, o);
+        outLeg.channel.writeAndFlush(o, outLeg.channel.voidPromise());
+
+        byte[] inHead = client.inHead();
+        RtsPdu b1 = RtsPdus.connB1(VERSION, vcCookie, inCookie, s.channelLifetime(), s.clientKeepalive(), associationGroup);
+        ByteBuf i = alloc.buffer(inHead.length + b1.fragLength());
+        i.writeBytes(inHead);
+        RpchCodec.encode(b1, i);
+        inBodyBytes += b1.fragLength();
+        inLeg.channel.writeAndFlush(i, inLeg.channel.voidPromise());
+    }
+
+    private void openTimedOut() {
+        if (state.ordinal() >= State.OPEN.ordinal()) {
+            return;
+        }
+        String what = switch (state) {
+            case CONNECTING -> "the TCP connects (IN " + (inLeg != null && inLeg.connected ? "connected" : "pending") + ", OUT "
+                    + (outLeg != null && outLeg.connected ? "connected" : "pending") + ")";
+            case WAIT_A3 -> outLeg.mode == Mode.HEAD ? "the OUT channel's response" : "CONN/A3";
+            case WAIT_C2 -> "CONN/C2";
+            default -> "bind_ack";
+        };
+        fail("timeout waiting for " + what + " after " + seconds(s.openTimeout().toMillis()) + " s" + source);
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? Long.toString(millis / 1000) : String.format(Locale.ROOT, "%.1f", millis / 1000.0);
+    }
+
+    private void sendBind() {
+        state = State.WAIT_BIND_ACK;
+        DcePdu.Bind bind = new DcePdu.Bind(BIND_CALL_ID, s.maxFrag(), s.maxFrag(), 0,
+                List.of(PresentationContext.ndr(CONTEXT_ID, s.iface())));
+        sendQueue.add(DceCodec.encode(bind, alloc));
+        drain();
+    }
+
+    // ================================================================== calls
+
+    /** Sends {@code stub} to opnum {@link LeanClient.Settings#echoOpnum()}; completes with the response stub length. */
+    @Override
+    public CompletableFuture<Integer> echo(byte[] stub) {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        submit(new Call(s.echoOpnum(), stub, f, null));
+        return f;
+    }
+
+    /** Calls {@code opnum} with {@code stub}; completes with the reassembled response stub. */
+    public CompletableFuture<byte[]> call(int opnum, byte[] stub) {
+        if (opnum < 0 || opnum > 0xffff) {
+            throw new IllegalArgumentException("opnum: " + opnum + " (expected: 0..65535)");
+        }
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        submit(new Call(opnum, stub, null, f));
+        return f;
+    }
+
+    private void submit(Call c) {
+        if (loop.inEventLoop()) {
+            enqueue(c);
+            if (!inReadBatch) {
+                flushIn();
+            }
+            return;
+        }
+        try {
+            loop.execute(() -> {
+                enqueue(c);
+                flushIn();
+            });
+        } catch (RejectedExecutionException e) {
+            c.fail(endCause != null ? endCause : new LeanFailure("virtual connection closed (event loop gone)"));
+        }
+    }
+
+    private void enqueue(Call c) {
+        if (state != State.OPEN) {
+            c.fail(endCause != null ? endCause : new LeanFailure("virtual connection not open yet (" + state.name().toLowerCase(Locale.ROOT) + ")"));
+            return;
+        }
+        c.callId = nextCallId;
+        c.startNanos = System.nanoTime();
+        if (nextCallId - oldest >= ring.length) {
+            growRing();
+        }
+        ring[nextCallId & (ring.length - 1)] = c;
+        nextCallId++;
+        outstanding++;
+        if (callTimer == null) {
+            armCallTimer(s.callTimeout().toNanos());
+        }
+        sendQueue.add(c);
+        drain();
+    }
+
+    private void growRing() {
+        Call[] bigger = new Call[ring.length * 2];
+        for (int id = oldest; id != nextCallId; id++) {
+            bigger[id & (bigger.length - 1)] = ring[id & (ring.length - 1)];
+        }
+        ring = bigger;
+    }
+
+    private Call lookup(int callId) {
+        if (callId - oldest < 0 || callId - nextCallId >= 0) {
+            return null;
+        }
+        Call c = ring[callId & (ring.length - 1)];
+        return c != null && c.callId == callId ? c : null;
+    }
+
+    private void remove(Call c) {
+        ring[c.callId & (ring.length - 1)] = null;
+        outstanding--;
+        while (oldest != nextCallId && ring[oldest & (ring.length - 1)] == null) {
+            oldest++;
+        }
+    }
+
+    private void armCallTimer(long nanos) {
+        callTimer = loop.schedule(this::checkCalls, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One timer per connection, armed while calls are outstanding; it only ever looks at the oldest call. */
+    private void checkCalls() {
+        callTimer = null;
+        if (state != State.OPEN || outstanding == 0) {
+            return;
+        }
+        Call c = ring[oldest & (ring.length - 1)];
+        long age = System.nanoTime() - c.startNanos;
+        long limit = s.callTimeout().toNanos();
+        if (age >= limit) {
+            int waiting = 0;
+            for (Object o : sendQueue) {
+                waiting += o instanceof Call ? 1 : 0;
+            }
+            fail("timeout waiting for the response to call_id " + c.callId + " after " + seconds(s.callTimeout().toMillis()) + " s"
+                    + (waiting == 0 ? "" : "; " + waiting + " calls wait for the inbound proxy's flow control window ("
+                    + peerAvailable + " of " + peerWindow + " bytes available)"));
+        } else {
+            armCallTimer(limit - age);
+        }
+    }
+
+    // ================================================================== sending on IN
+
+    /** Sends queued PDUs while the next one fits the inbound proxy's window. @see [MS-RPCH] 3.2.1.4.1.3 */
+    private void drain() {
+        while (!sendQueue.isEmpty() && (state == State.OPEN || state == State.WAIT_BIND_ACK)) {
+            Object head = sendQueue.peek();
+            if (head instanceof ByteBuf pdu) {
+                int n = pdu.readableBytes();
+                if (n > peerAvailable) {
+                    break;
+                }
+                sendQueue.poll();
+                writeBatch();
+                sent(n);
+                writeIn(pdu);
+                continue;
+            }
+            Call c = (Call) head;
+            // [MS-RPCH] 2.2.3.5.1: the window is at least max frag; a smaller one would stall, so fragments also fit it
+            int chunk = Math.min(c.stub.length - c.sent, (int) Math.min(maxXmitFrag, peerWindow) - CALL_HEADER);
+            int fragLength = CALL_HEADER + chunk;
+            if (fragLength > peerAvailable) {
+                break;
+            }
+            if (inBodyBytes + fragLength > s.channelLifetime() - LIFETIME_RESERVE) {
+                writeBatch();
+                fail("IN channel: its lifetime of " + s.channelLifetime() + " bytes is used up (channel recycling is not "
+                        + "supported by LeanVirtualConnection)");
+                return;
+            }
+            if (batch == null || batch.writableBytes() < fragLength) {
+                writeBatch();
+                // room for the rest of this call (and a little more), within the window and the batch cap
+                int chunkMax = (int) Math.min(maxXmitFrag, peerWindow) - CALL_HEADER;
+                int left = c.stub.length - c.sent;
+                long rest = left + (long) CALL_HEADER * Math.max(1, (left + chunkMax - 1) / chunkMax) + 1024;
+                batch = alloc.directBuffer(Math.max(fragLength, (int) Math.min(Math.min(BATCH_BYTES, peerAvailable), rest)));
+            }
+            writeRequestFragment(batch, c, chunk);
+            sent(fragLength);
+            if (c.sent == c.stub.length) {
+                sendQueue.poll();
+            }
+        }
+        writeBatch();
+    }
+
+    /**
+     * One request fragment: the common header, alloc_hint (stub bytes from this fragment on), p_cont_id, opnum, then
+     * the stub bytes, as {@link dev.anywhere.rpc.dce.Fragmenter} and {@link DceCodec} would encode them.
+     *
+     * @see [C706] 12.6.4.9 The request PDU
+     * @see [C706] 12.6.3.7 Fragmentation and Reassembly
+     */
+    private static void writeRequestFragment(ByteBuf out, Call c, int chunk) {
+        int flags = (c.sent == 0 ? PfcFlag.FIRST_FRAG.bit() : 0) | (c.sent + chunk == c.stub.length ? PfcFlag.LAST_FRAG.bit() : 0);
+        out.writeByte(CoHeader.RPC_VERS); // rpc_vers (1 byte)
+        out.writeByte(0); // rpc_vers_minor (1 byte)
+        out.writeByte(PduType.REQUEST.value()); // PTYPE (1 byte)
+        out.writeByte(flags); // pfc_flags (1 byte)
+        out.writeIntLE(CoHeader.DREP_LITTLE_ENDIAN_ASCII); // packed_drep (4 bytes)
+        out.writeShortLE(CALL_HEADER + chunk); // frag_length (2 bytes)
+        out.writeShortLE(0); // auth_length (2 bytes)
+        out.writeIntLE(c.callId); // call_id (4 bytes)
+        out.writeIntLE(c.stub.length - c.sent); // alloc_hint (4 bytes)
+        out.writeShortLE(CONTEXT_ID); // p_cont_id (2 bytes)
+        out.writeShortLE(c.opnum); // opnum (2 bytes)
+        out.writeBytes(c.stub, c.sent, chunk); // stub data
+        c.sent += chunk;
+    }
+
+    /** All request fragments of one call as the hot path writes them (for the encoding cross-check test). */
+    static ByteBuf encodeRequest(int callId, int opnum, byte[] stub, int maxXmitFrag, ByteBufAllocator alloc) {
+        Call c = new Call(opnum, stub, new CompletableFuture<>(), null);
+        c.callId = callId;
+        ByteBuf out = alloc.buffer();
+        do {
+            writeRequestFragment(out, c, Math.min(stub.length - c.sent, maxXmitFrag - CALL_HEADER));
+        } while (c.sent < stub.length);
+        return out;
+    }
+
+    private void sent(int n) {
+        peerAvailable -= n;
+        rpcBytesSent += n;
+        inBodyBytes += n;
+    }
+
+    private void writeBatch() {
+        if (batch != null) {
+            ByteBuf b = batch;
+            batch = null;
+            if (b.isReadable()) {
+                writeIn(b);
+            } else {
+                b.release();
+            }
+        }
+    }
+
+    private void writeIn(ByteBuf b) {
+        inLeg.channel.write(b, inLeg.channel.voidPromise());
+        inDirty = true;
+    }
+
+    private void flushIn() {
+        if (inDirty) {
+            inDirty = false;
+            inLeg.channel.flush();
+        }
+    }
+
+    /** @see [MS-RPCH] 3.2.1.4.1.1 Consuming RPC PDUs; 2.2.4.51 FlowControlAckWithDestination */
+    private void sendAck() {
+        RtsPdu ack = RtsPdus.flowControlAckWithDestination(ForwardDestination.OUT_PROXY, rpcBytesReceived & 0xffff_ffffL,
+                s.receiveWindow(), outCookie);
+        if (inBodyBytes + ack.fragLength() > s.channelLifetime()) {
+            fail("IN channel: its lifetime of " + s.channelLifetime() + " bytes is used up (channel recycling is not "
+                    + "supported by LeanVirtualConnection)");
+            return;
+        }
+        writeBatch();
+        inBodyBytes += ack.fragLength();
+        writeIn(RpchCodec.encode(ack, alloc));
+        acksSent++;
+        consumedSinceAck = 0;
+    }
+
+    // ================================================================== receiving on OUT
+
+    /** One PDU of the OUT channel body at {@code buf[off, off + fragLength)}; the buffer stays the caller's. */
+    private void onPdu(ByteBuf buf, int off, int fragLength) {
+        int ptype = buf.getUnsignedByte(off + 2);
+        if (ptype == PduType.RTS.value()) {
+            RtsPdu r;
+            try {
+                r = RpchCodec.decode(buf.slice(off, fragLength));
+            } catch (RuntimeException e) {
+                fail("OUT channel: " + e.getMessage());
+                return;
+            }
+            onRts(r);
+            return;
+        }
+        if (state.ordinal() < State.WAIT_BIND_ACK.ordinal()) {
+            fail("OUT channel: RPC PDU type " + ptype + " before CONN/C2 (expected: RTS CONN/A3, CONN/C2)");
+            return;
+        }
+        rpcBytesReceived += fragLength;
+        consumedSinceAck += fragLength;
+        if (ptype == PduType.RESPONSE.value() && buf.getUnsignedShortLE(off + 10) == 0 && state == State.OPEN) {
+            onResponse(buf, off, fragLength);
+        } else {
+            DcePdu pdu;
+            try {
+                pdu = DceCodec.decode(buf.slice(off, fragLength));
+            } catch (RuntimeException e) {
+                fail("OUT channel: " + e.getMessage());
+                return;
+            }
+            onDce(pdu);
+        }
+        if (consumedSinceAck * 2 >= s.receiveWindow() && (state == State.OPEN || state == State.WAIT_BIND_ACK)) {
+            sendAck();
+        }
+    }
+
+    private void onResponse(ByteBuf buf, int off, int fragLength) {
+        int flags = buf.getUnsignedByte(off + 3);
+        int callId = buf.getIntLE(off + 12);
+        int stubLength = fragLength - CALL_HEADER;
+        if (stubLength < 0) {
+            fail("OUT channel: response of " + fragLength + " bytes (expected: >= 24)");
+            return;
+        }
+        Call c = lookup(callId);
+        if (c == null) {
+            fail("OUT channel: response for call_id " + Integer.toUnsignedString(callId) + ", which is not outstanding");
+            return;
+        }
+        boolean first = (flags & PfcFlag.FIRST_FRAG.bit()) != 0;
+        if (first == c.firstReceived) {
+            fail("OUT channel: response fragment of call_id " + callId + (first ? " with PFC_FIRST_FRAG after the first"
+                    : " without PFC_FIRST_FRAG before the first"));
+            return;
+        }
+        c.firstReceived = true;
+        if (c.bytes != null) {
+            if (c.response == null) {
+                c.response = new byte[Math.max(stubLength, (int) Math.min(buf.getUnsignedIntLE(off + 16), 64L << 20))];
+            } else if (c.response.length < c.received + stubLength) {
+                c.response = Arrays.copyOf(c.response, Math.max(c.received + stubLength, c.response.length * 2));
+            }
+            buf.getBytes(off + CALL_HEADER, c.response, c.received, stubLength);
+        }
+        c.received += stubLength;
+        if ((flags & PfcFlag.LAST_FRAG.bit()) != 0) {
+            remove(c);
+            if (c.length != null) {
+                c.length.complete(c.received);
+            } else {
+                c.bytes.complete(c.response.length == c.received ? c.response : Arrays.copyOf(c.response, c.received));
+            }
+        }
+    }
+
+    private void onDce(DcePdu pdu) {
+        if (state == State.WAIT_BIND_ACK) {
+            if (pdu instanceof DcePdu.BindAck ack && ack.callId() == BIND_CALL_ID) {
+                onBindAck(ack);
+            } else if (pdu instanceof DcePdu.BindNak nak) {
+                fail("bind: nack reason " + nak.rejectReason() + bindNakReason(nak.rejectReason()));
+            } else if (pdu instanceof DcePdu.Fault f) {
+                fail("bind: fault " + f.status());
+            } else {
+                fail("bind: " + pdu.type().wireName() + " PDU (expected: bind_ack)");
+            }
+            return;
+        }
+        if (pdu instanceof DcePdu.Response r) {
+            fail("OUT channel: response of call_id " + r.callId() + " with an auth verifier (expected: none)");
+        } else if (pdu instanceof DcePdu.Fault f) {
+            Call c = lookup(f.callId());
+            if (c == null) {
+                fail("OUT channel: fault " + f.status() + " for call_id " + Integer.toUnsignedString(f.callId())
+                        + ", which is not outstanding");
+                return;
+            }
+            remove(c);
+            c.fail(new LeanFailure("call_id " + c.callId + " (opnum " + c.opnum + "): fault " + f.status()));
+        } else if (pdu instanceof DcePdu.Shutdown) {
+            fail("RPC server: shutdown PDU");
+        }
+        // anything else (orphaned, co_cancel echoes) is ignored
+    }
+
+    private static String bindNakReason(int reason) {
+        return switch (reason) {
+            case DcePdu.BindNak.REASON_NOT_SPECIFIED -> " (not specified)";
+            case DcePdu.BindNak.TEMPORARY_CONGESTION -> " (temporary congestion)";
+            case DcePdu.BindNak.LOCAL_LIMIT_EXCEEDED -> " (local limit exceeded)";
+            case DcePdu.BindNak.PROTOCOL_VERSION_NOT_SUPPORTED -> " (protocol version not supported)";
+            case DcePdu.BindNak.AUTHENTICATION_TYPE_NOT_RECOGNIZED -> " (authentication type not recognized)";
+            case DcePdu.BindNak.INVALID_CHECKSUM -> " (invalid checksum)";
+            default -> "";
+        };
+    }
+
+    private void onBindAck(DcePdu.BindAck ack) {
+        List<ContextResult> results = ack.results();
+        if (results.isEmpty() || results.get(0).result() != ContextResult.Result.ACCEPTANCE) {
+            int reason = results.isEmpty() ? -1 : results.get(0).reason();
+            fail("bind: " + s.iface() + " refused: " + (results.isEmpty() ? "no result"
+                    : results.get(0).result() + " reason " + reason
+                    + (reason == ContextResult.REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED ? " (abstract syntax not supported)"
+                    : reason == ContextResult.REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED ? " (transfer syntaxes not supported)" : "")));
+            return;
+        }
+        maxXmitFrag = Math.min(s.maxFrag(), ack.maxRecvFrag());
+        if (maxXmitFrag < dev.anywhere.rpc.dce.Fragmenter.MIN_FRAG) {
+            fail("bind: bind_ack max_recv_frag " + ack.maxRecvFrag() + " (expected: >= 1432)");
+            return;
+        }
+        state = State.OPEN;
+        cancel(openTimer);
+        openTimer = null;
+        opened.complete(this);
+        drain();
+    }
+
+    private void onRts(RtsPdu r) {
+        switch (state) {
+            case WAIT_A3 -> {
+                if (!r.is(RtsPduKind.CONN_A3)) {
+                    fail("OUT channel: RTS " + r.kinds() + " (expected: CONN/A3)");
+                    return;
+                }
+                state = State.WAIT_C2;
+            }
+            case WAIT_C2 -> {
+                if (!r.is(RtsPduKind.CONN_C2)) {
+                    fail("OUT channel: RTS " + r.kinds() + " (expected: CONN/C2)");
+                    return;
+                }
+                peerWindow = r.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size();
+                peerAvailable = peerWindow;
+                sendBind();
+            }
+            case WAIT_BIND_ACK, OPEN -> onRtsOpen(r);
+            default -> {
+                // CONNECTING cannot receive; FAILED and CLOSED discard
+            }
+        }
+    }
+
+    private void onRtsOpen(RtsPdu r) {
+        RtsCommand.FlowControlAck ack = r.first(RtsCommand.FlowControlAck.class).orElse(null);
+        if (ack != null && (r.is(RtsPduKind.FLOW_CONTROL_ACK) || r.is(RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION))) {
+            if (!ack.channelCookie().equals(inCookie)) {
+                return; // [MS-RPCH] 3.2.1.4.1.2: an ack for no channel of ours is discarded
+            }
+            acksReceived++;
+            long inFlight = ((rpcBytesSent & 0xffff_ffffL) - ack.bytesReceived()) & 0xffff_ffffL;
+            if (inFlight > rpcBytesSent) {
+                inFlight = 0; // claims more than was sent: take it as "everything arrived"
+            }
+            peerAvailable = Math.max(0, ack.availableWindow() - inFlight);
+            drain();
+        } else if (r.is(RtsPduKind.PING)) {
+            pingsReceived++;
+        } else if (r.is(RtsPduKind.OUT_R1_A2)) { // = OUT_R2/A2
+            fail("OUT channel: the server asked to recycle the OUT channel after " + rpcBytesReceived
+                    + " RPC bytes (OUT_R1/A2; channel recycling is not supported by LeanVirtualConnection)");
+        }
+        // Keep-Alive, Echo and anything else: nothing to do
+    }
+
+    // ================================================================== failure and close
+
+    private boolean terminal() {
+        return state == State.FAILED || state == State.CLOSED;
+    }
+
+    private void fail(String message) {
+        fail(new LeanFailure(message));
+    }
+
+    private void fail(LeanFailure f) {
+        if (terminal()) {
+            return;
+        }
+        state = State.FAILED;
+        failure = f;
+        terminate(f);
+    }
+
+    /** Releases everything, closes both channels, then fails every waiter (callbacks see a terminal state). */
+    private void terminate(LeanFailure f) {
+        endCause = f;
+        cancel(openTimer);
+        cancel(callTimer);
+        openTimer = callTimer = null;
+        if (batch != null) {
+            batch.release();
+            batch = null;
+        }
+        for (Object o : sendQueue) {
+            if (o instanceof ByteBuf b) {
+                b.release();
+            }
+        }
+        sendQueue.clear();
+        Call[] calls = ring;
+        ring = new Call[1];
+        oldest = nextCallId;
+        outstanding = 0;
+        int pending = 0;
+        Channel[] channels = new Channel[2];
+        for (Leg leg : new Leg[] {inLeg, outLeg}) {
+            if (leg != null) {
+                leg.releaseBuffers();
+                if (leg.channel != null) {
+                    channels[pending++] = leg.channel;
+                }
+            }
+        }
+        client.forget(this);
+        int[] left = {pending};
+        Runnable oneClosed = () -> {
+            if (--left[0] == 0) {
+                closed.complete(null);
+            }
+        };
+        if (pending == 0) {
+            closed.complete(null);
+        }
+        for (int i = 0; i < pending; i++) {
+            if (channels[i].isRegistered()) {
+                channels[i].close().addListener(x -> oneClosed.run());
+            } else {
+                oneClosed.run(); // never registered: the bootstrap already closed it
+            }
+        }
+        opened.completeExceptionally(f);
+        for (Call c : calls) {
+            if (c != null) {
+                c.fail(f);
+            }
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> t) {
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+
+    /** The failure that ended this connection, if any (null while open or after a plain close); racy off the loop. */
+    public LeanFailure failure() {
+        return failure;
+    }
+
+    /** True once open (bound) and not failed or closed; a racy snapshot off the event loop. */
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    /**
+     * Closes both channels (there is no RTS goodbye; Windows closes the connections too), fails calls in flight with
+     * "closed by the client" and releases every buffer. Idempotent; completes when both channels are closed.
+     */
+    public CompletableFuture<Void> closeAsync() {
+        Runnable r = () -> {
+            if (!terminal()) {
+                state = State.CLOSED;
+                terminate(new LeanFailure("virtual connection closed by the client"));
+            }
+        };
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            try {
+                loop.execute(r);
+            } catch (RejectedExecutionException e) {
+                closed.complete(null); // the group is gone and took the channels with it
+            }
+        }
+        return closed;
+    }
+
+    /** {@link #closeAsync()}, waiting (at most 5 s) for the channels to close unless called on the event loop. */
+    @Override
+    public void close() {
+        CompletableFuture<Void> f = closeAsync();
+        if (!loop.inEventLoop()) {
+            try {
+                f.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // bounded: the client's group shutdown closes what is left
+            }
+        }
+    }
+
+    /** Counters for reports: RPC bytes sent on IN and received on OUT, flow control acks sent and received, pings. */
+    public String stats() {
+        return "rpc bytes sent " + rpcBytesSent + ", received " + rpcBytesReceived + ", acks sent " + acksSent + ", received "
+                + acksReceived + ", pings received " + pingsReceived + ", max_xmit_frag " + maxXmitFrag + ", inbound window "
+                + peerWindow;
+    }
+
+    /**
+     * RPC bytes sent on the IN channel so far (racy off the event loop). With no channel recycling, a driver of long
+     * runs should open a fresh connection well before {@link LeanClient.Settings#channelLifetime()}.
+     */
+    public long rpcBytesSent() {
+        return rpcBytesSent;
+    }
+
+    /**
+     * RPC bytes received on the OUT channel so far (racy off the event loop). Anywhere's gateway asks for OUT channel
+     * recycling after about 7/8 of its 1 GiB channel lifetime, which fails this connection.
+     */
+    public long rpcBytesReceived() {
+        return rpcBytesReceived;
+    }
+
+    /** FlowControlAckWithDestination PDUs sent for the OUT channel (racy off the event loop). */
+    public int flowControlAcksSent() {
+        return acksSent;
+    }
+
+    /** FlowControlAcks for the IN channel received from the inbound proxy (racy off the event loop). */
+    public int flowControlAcksReceived() {
+        return acksReceived;
+    }
+
+    /** The negotiated max_xmit_frag (after bind_ack). */
+    public int maxXmitFrag() {
+        return maxXmitFrag;
+    }
+
+    // ================================================================== the two HTTP connections
+
+    private enum Mode { HEAD, BODY, ERROR_BODY }
+
+    /**
+     * One channel's TCP connection: parses the response head (the OUT channel's {@code 200}, any error answer), then
+     * frames the OUT body into PDUs by frag_length, in place where a PDU lies within one read buffer.
+     */
+    private final class Leg extends ChannelInboundHandlerAdapter {
+        final boolean in;
+        final String name;
+        Channel channel;
+        boolean connected;
+        Mode mode = Mode.HEAD;
+        /** The response head so far; allocated on the first byte (an IN channel normally never gets one). */
+        StringBuilder head;
+        int crlf;
+        String status;
+        int errorBodyLeft;
+        StringBuilder errorBody;
+        ByteBuf cumulation;
+
+        Leg(boolean in) {
+            this.in = in;
+            this.name = in ? "IN" : "OUT";
+        }
+
+        void releaseBuffers() {
+            if (cumulation != null) {
+                cumulation.release();
+                cumulation = null;
+            }
+            head = null;
+            errorBody = null;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            try {
+                if (!in) {
+                    inReadBatch = true;
+                }
+                while (buf.isReadable() && !terminal()) {
+                    switch (mode) {
+                        case HEAD -> readHead(buf);
+                        case ERROR_BODY -> readErrorBody(buf);
+                        case BODY -> {
+                            frame(buf);
+                            return;
+                        }
+                    }
+                }
+            } finally {
+                buf.release();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (!in) {
+                inReadBatch = false;
+            }
+            if (!terminal() && inLeg != null && inLeg.channel != null) {
+                flushIn();
+            }
+        }
+
+        private void readHead(ByteBuf buf) {
+            if (head == null) {
+                head = new StringBuilder(256);
+            }
+            while (buf.isReadable()) {
+                char c = (char) (buf.readByte() & 0xff);
+                head.append(c);
+                if (c == '\r') {
+                    crlf = crlf == 2 ? 3 : 1;
+                } else if (c == '\n' && (crlf == 1 || crlf == 3)) {
+                    crlf++;
+                } else {
+                    crlf = 0;
+                }
+                if (crlf == 4) {
+                    String text = head.toString();
+                    head.setLength(0);
+                    crlf = 0;
+                    onHead(text);
+                    return;
+                }
+                if (head.length() > MAX_HEAD) {
+                    fail(name + " channel: response head longer than " + MAX_HEAD + " bytes");
+                    return;
+                }
+            }
+        }
+
+        private void onHead(String text) {
+            String[] lines = text.split("\r\n");
+            String statusLine = lines[0];
+            if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
+                fail(name + " channel: '" + abbreviate(statusLine) + "' (expected: an HTTP/1.1 status line)");
+                return;
+            }
+            int code;
+            try {
+                code = Integer.parseInt(statusLine.substring(9, 12));
+            } catch (NumberFormatException e) {
+                fail(name + " channel: '" + abbreviate(statusLine) + "' (expected: an HTTP/1.1 status line)");
+                return;
+            }
+            if (code == 100) {
+                return; // interim; the real head follows
+            }
+            long contentLength = -1;
+            boolean chunked = false;
+            for (int i = 1; i < lines.length; i++) {
+                String l = lines[i];
+                int colon = l.indexOf(':');
+                if (colon <= 0) {
+                    continue;
+                }
+                String k = l.substring(0, colon).trim();
+                String v = l.substring(colon + 1).trim();
+                if (k.equalsIgnoreCase("Content-Length")) {
+                    try {
+                        contentLength = Long.parseLong(v);
+                    } catch (NumberFormatException e) {
+                        contentLength = -1;
+                    }
+                } else if (k.equalsIgnoreCase("Transfer-Encoding") && v.toLowerCase(Locale.ROOT).contains("chunked")) {
+                    chunked = true;
+                }
+            }
+            status = statusLine.substring(9).trim();
+            if (!in && code == 200) {
+                if (chunked) {
+                    fail("OUT channel: 200 with Transfer-Encoding: chunked (expected: a Content-Length body; not supported)");
+                    return;
+                }
+                mode = Mode.BODY;
+                head = null;
+                return;
+            }
+            // Any answer on IN (the proxy answers the IN channel only to refuse it) or a refusal on OUT.
+            mode = Mode.ERROR_BODY;
+            errorBody = new StringBuilder();
+            errorBodyLeft = chunked || contentLength < 0 ? 0 : (int) Math.min(contentLength, 1024);
+            if (errorBodyLeft == 0) {
+                failHttp();
+            }
+        }
+
+        private void readErrorBody(ByteBuf buf) {
+            int n = Math.min(errorBodyLeft, buf.readableBytes());
+            for (int i = 0; i < n; i++) {
+                errorBody.append((char) (buf.readByte() & 0xff));
+            }
+            errorBodyLeft -= n;
+            buf.skipBytes(buf.readableBytes());
+            if (errorBodyLeft == 0) {
+                failHttp();
+            }
+        }
+
+        private void failHttp() {
+            String body = errorBody == null ? "" : errorBody.toString().strip();
+            int nl = body.indexOf('\n');
+            String line = (nl < 0 ? body : body.substring(0, nl)).strip();
+            boolean plain = status.startsWith("401") || line.isEmpty() || line.startsWith("<") || status.contains(line);
+            fail(name + " channel: " + status + (plain ? "" : " (" + abbreviate(line) + ")"));
+        }
+
+        /** Frames PDUs by frag_length; copies only a PDU that straddles read buffers. */
+        private void frame(ByteBuf buf) {
+            if (cumulation != null) {
+                ByteBuf cum = cumulation;
+                if (cum.readableBytes() < 10) {
+                    cum.writeBytes(buf, Math.min(10 - cum.readableBytes(), buf.readableBytes()));
+                    if (cum.readableBytes() < 10) {
+                        return;
+                    }
+                }
+                int fragLength = checkHeader(cum, cum.readerIndex());
+                if (fragLength < 0) {
+                    return;
+                }
+                cum.writeBytes(buf, Math.min(fragLength - cum.readableBytes(), buf.readableBytes()));
+                if (cum.readableBytes() < fragLength) {
+                    return;
+                }
+                cumulation = null;
+                try {
+                    onPdu(cum, cum.readerIndex(), fragLength);
+                } finally {
+                    cum.release();
+                }
+            }
+            while (buf.readableBytes() >= 10 && !terminal()) {
+                int ri = buf.readerIndex();
+                int fragLength = checkHeader(buf, ri);
+                if (fragLength < 0 || buf.readableBytes() < fragLength) {
+                    break;
+                }
+                buf.readerIndex(ri + fragLength);
+                onPdu(buf, ri, fragLength);
+            }
+            if (buf.isReadable() && !terminal()) {
+                int n = buf.readableBytes();
+                cumulation = alloc.buffer(n >= 10 ? buf.getUnsignedShortLE(buf.readerIndex() + 8) : 64);
+                cumulation.writeBytes(buf);
+            }
+        }
+
+        /** frag_length of the PDU at {@code i} (10 bytes readable), or -1 after failing the connection. */
+        private int checkHeader(ByteBuf b, int i) {
+            if (b.getByte(i) == 'H' && b.getByte(i + 1) == 'T') {
+                String text = b.toString(i, Math.min(b.writerIndex() - i, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
+                int cr = text.indexOf('\r');
+                fail("OUT channel: an HTTP answer inside the PDU stream: " + abbreviate(cr < 0 ? text : text.substring(0, cr)));
+                return -1;
+            }
+            int vers = b.getUnsignedByte(i);
+            int drep = b.getUnsignedByte(i + 4);
+            int fragLength = b.getUnsignedShortLE(i + 8);
+            if (vers != CoHeader.RPC_VERS || fragLength < CoHeader.LENGTH || (drep & 0xf0) != 0x10) {
+                fail("OUT channel body: rpc_vers " + vers + ", drep 0x" + Integer.toHexString(drep) + ", frag_length " + fragLength
+                        + " (expected: little-endian RPC PDUs, rpc_vers 5)");
+                return -1;
+            }
+            return fragLength;
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!terminal()) {
+                if (mode == Mode.ERROR_BODY) {
+                    failHttp();
+                } else {
+                    String when = switch (state) {
+                        case CONNECTING, WAIT_A3 -> mode == Mode.BODY ? "after 200, before CONN/A3" : "before answering the channel request";
+                        case WAIT_C2 -> "after CONN/A3, before CONN/C2 (is " + s.server() + ":" + s.endpointPort()
+                                + " an ncacn_http endpoint the proxy may reach?)";
+                        case WAIT_BIND_ACK -> "before bind_ack";
+                        default -> "while open";
+                    };
+                    fail(name + " channel: the proxy closed the connection " + when);
+                }
+            }
+            releaseBuffers();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e && !e.isSuccess()) {
+                Throwable c = e.cause();
+                fail(name + " channel: TLS handshake with " + s.sniHost() + ": " + tlsCause(c));
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Throwable c = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+            if (c instanceof javax.net.ssl.SSLException) {
+                fail(name + " channel: TLS handshake with " + s.sniHost() + ": " + tlsCause(c));
+            } else {
+                fail(name + " channel: " + c.getClass().getSimpleName() + ": " + abbreviate(String.valueOf(c.getMessage())));
+            }
+            ctx.close();
+        }
+    }
+
+    /** The message of {@code c} and, if different, of its root cause ("Unable to create Channel ...: Too many open files"). */
+    private static String causes(Throwable c) {
+        Throwable root = c;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(c.getMessage());
+        return abbreviate(root == c || m.contains(String.valueOf(root.getMessage())) ? m : m + ": " + root.getMessage());
+    }
+
+    private static String tlsCause(Throwable c) {
+        if (c == null) {
+            return "failed";
+        }
+        if (c instanceof io.netty.handler.ssl.NotSslRecordException) {
+            return "the answer is not a TLS record (a plain HTTP proxy?)";
+        }
+        return abbreviate(c.getClass().getSimpleName() + ": " + c.getMessage());
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 120) + "...";
+    }
+}
