@@ -2,6 +2,7 @@ package dev.anywhere.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anywhere.bench.load.vc.LeanClient;
 import dev.anywhere.server.gateway.rpch.ProxySettings;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -30,11 +31,13 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * {@code anywhere bench rpch}: the same load against four arms, interleaved round by round after a discarded warm-up
+ * {@code anywhere bench rpch}: the same load against five arms, interleaved round by round after a discarded warm-up
  * round, on loopback:
  *
  * <ol>
  *   <li>{@code direct}: plain DCE/RPC over TCP to the endpoints' ncacn_ip_tcp port ({@link DirectConnection});</li>
+ *   <li>{@code haproxy}: the same through HAProxy as a plain TCP relay ({@link HaproxyRelay}): the price of one
+ *       user-space hop on this machine;</li>
  *   <li>{@code nginx}: RPC over HTTP through nginx (plaintext, RPC settings) in front of the in-process gateway
  *       ({@link NginxRelay});</li>
  *   <li>{@code upstream}: RPC over HTTP straight to that in-process gateway, so that nginx's own hop is the difference
@@ -53,7 +56,7 @@ public final class RpchBench {
 
     /** The arms, in the order of every round. */
     public enum Arm {
-        DIRECT, NGINX, UPSTREAM, GATEWAY;
+        DIRECT, HAPROXY, NGINX, UPSTREAM, GATEWAY;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -143,7 +146,13 @@ public final class RpchBench {
     }
 
     /** The relays under measurement in one run. */
-    private record Relays(NginxRelay nginx, GatewayProcess gateway) {
+    private record Relays(HaproxyRelay haproxy, NginxRelay nginx, GatewayProcess gateway, Map<Arm, LeanClient> clients) {
+    }
+
+    /** One lean client per RPC over HTTP arm: its own event loops, plain HTTP, Basic, the endpoints' ncacn_http port. */
+    private LeanClient leanClient(InetSocketAddress proxy, int endpointPort) {
+        return new LeanClient(LeanClient.Settings.builder(proxy, endpointPort).basic(Topology.USER, Topology.PASSWORD)
+                .timeouts(settings.timeout()).build());
     }
 
     private final Settings settings;
@@ -175,6 +184,17 @@ public final class RpchBench {
         try (Topology topology = Topology.start(workDir.resolve("upstream"))) {
             NginxRelay nginx = null;
             GatewayProcess gateway = null;
+            HaproxyRelay haproxy = null;
+            if (HaproxyRelay.binary().isEmpty()) {
+                unavailable.put(Arm.HAPROXY, "haproxy not installed (expected: the Debian package haproxy)");
+            } else {
+                try {
+                    haproxy = HaproxyRelay.start(workDir.resolve("haproxy"), new InetSocketAddress("127.0.0.1", freePort()),
+                            topology.tcpAddress(), placement.relayPrefix());
+                } catch (IOException e) {
+                    unavailable.put(Arm.HAPROXY, "haproxy did not start: " + e.getMessage());
+                }
+            }
             if (!settings.nginx()) {
                 unavailable.put(Arm.NGINX, "disabled (--no-nginx)");
             } else if (NginxRelay.binary().isEmpty()) {
@@ -191,11 +211,17 @@ public final class RpchBench {
                 }
             }
             EventLoopGroup directGroup = new MultiThreadIoEventLoopGroup(Math.min(settings.connections(), 4), NioIoHandler.newFactory());
+            Map<Arm, LeanClient> clients = new EnumMap<>(Arm.class);
             try {
                 progress.accept("starting the gateway under test in its own JVM (" + placement.describe() + ")");
                 gateway = GatewayProcess.start(workDir.resolve("gateway"), topology.httpPort(), ProxySettings.defaults().channelLifetime(),
                         placement, settings.timeout());
-                Relays relays = new Relays(nginx, gateway);
+                clients.put(Arm.UPSTREAM, leanClient(topology.gatewayAddress(), topology.httpPort()));
+                clients.put(Arm.GATEWAY, leanClient(gateway.address(), topology.httpPort()));
+                if (nginx != null) {
+                    clients.put(Arm.NGINX, leanClient(nginx.address(), topology.httpPort()));
+                }
+                Relays relays = new Relays(haproxy, nginx, gateway, clients);
                 List<Arm> arms = Stream.of(Arm.values()).filter(a -> !unavailable.containsKey(a)).toList();
                 boolean auto = settings.ratePerSecond() == AUTO_RATE;
                 int rate = auto ? WARMUP_RATE : settings.ratePerSecond();
@@ -218,9 +244,13 @@ public final class RpchBench {
                 }
                 effectiveRate = rate;
             } finally {
+                clients.values().forEach(LeanClient::close);
                 directGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
                 if (nginx != null) {
                     nginx.close();
+                }
+                if (haproxy != null) {
+                    haproxy.close();
                 }
                 if (gateway != null) {
                     gateway.close();
@@ -274,15 +304,16 @@ public final class RpchBench {
         return switch (arm) {
             case DIRECT -> DirectConnection.open(directGroup, topology.tcpAddress(), IdleProbe.sourceAddress(i),
                     Topology.ECHO_IFACE, settings.timeout());
-            case UPSTREAM -> HttpConnection.open(topology.gatewayAddress(), topology.httpPort(), settings.timeout());
-            case NGINX -> HttpConnection.open(relays.nginx().address(), topology.httpPort(), settings.timeout());
-            case GATEWAY -> HttpConnection.open(relays.gateway().address(), topology.httpPort(), settings.timeout());
+            case HAPROXY -> DirectConnection.open(directGroup, relays.haproxy().address(), IdleProbe.sourceAddress(i),
+                    Topology.ECHO_IFACE, settings.timeout());
+            case UPSTREAM, NGINX, GATEWAY -> RotatingConnection.open(relays.clients().get(arm), IdleProbe.sourceAddress(i), settings.timeout());
         };
     }
 
     private double relayUserCpu(Arm arm, Relays relays) {
         return switch (arm) {
             case DIRECT -> 0;
+            case HAPROXY -> CpuMeter.processesUserSeconds(relays.haproxy().pids());
             case UPSTREAM -> CpuMeter.groupUserSeconds(Topology.GATEWAY_THREADS);
             case NGINX -> CpuMeter.processesUserSeconds(relays.nginx().pids());
             case GATEWAY -> relays.gateway().userCpuSeconds();
@@ -292,6 +323,7 @@ public final class RpchBench {
     private double relayCpu(Arm arm, Relays relays) {
         return switch (arm) {
             case DIRECT -> 0;
+            case HAPROXY -> CpuMeter.processesSeconds(relays.haproxy().pids());
             case UPSTREAM -> CpuMeter.groupSeconds(Topology.GATEWAY_THREADS);
             case NGINX -> CpuMeter.processesSeconds(relays.nginx().pids());
             case GATEWAY -> relays.gateway().cpuSeconds();
@@ -478,11 +510,12 @@ public final class RpchBench {
         machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         machine.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
         NginxRelay.version().ifPresentOrElse(v -> machine.put("nginx", v), () -> machine.putNull("nginx"));
+        HaproxyRelay.version().ifPresentOrElse(v -> machine.put("haproxy", v), () -> machine.putNull("haproxy"));
         ObjectNode set = root.putObject("settings");
         set.put("phase_seconds", settings.phaseSeconds()).put("rounds", settings.rounds()).put("warmup_rounds", 1)
                 .put("connections", settings.connections()).put("depth", settings.depth()).put("bulk_bytes", settings.bulkBytes())
                 .put("latency_bytes", settings.latencyBytes())
-                .put("order", "direct,nginx,upstream,gateway per round").put("tls", false)
+                .put("order", "direct,haproxy,nginx,upstream,gateway per round").put("tls", false)
                 .put("idle_vcs", settings.idleVcs()).put("recycle_lifetime_bytes", settings.recycleLifetime())
                 .put("gateway_jvm", "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseG1GC" + (settings.pin() ? " -XX:ActiveProcessorCount=1 when pinned" : ""));
         ObjectNode arms = root.putObject("arms");
@@ -510,6 +543,7 @@ public final class RpchBench {
             s.stream().map(Sample::firstError).filter(e -> e != null).findFirst().ifPresent(e -> n.put("first_error", e));
             n.put("relay_cpu_measures", switch (a) {
                 case DIRECT -> "none (no relay)";
+                case HAPROXY -> "haproxy's process (/proc/PID/stat)";
                 case UPSTREAM -> "the in-process gateway's event loop threads (ThreadMXBean)";
                 case GATEWAY -> "the gateway's whole process (/proc/PID/stat)";
                 case NGINX -> "nginx master + worker (/proc/PID/stat)";
@@ -526,6 +560,12 @@ public final class RpchBench {
                 : u == null ? "upstream arm did not run" : null;
         String first = noDirect != null ? noDirect : noGateway;
         ratio(root, reasons, "throughput_vs_direct", med(g, Sample::bytesPerSecond) / med(d, Sample::bytesPerSecond), first);
+        List<Sample> h = samples.get(Arm.HAPROXY);
+        String noHaproxy = h == null ? "haproxy arm did not run: " + unavailable.getOrDefault(Arm.HAPROXY, "no samples") : null;
+        ratio(root, reasons, "haproxy_throughput_vs_direct", med(h, Sample::bytesPerSecond) / med(d, Sample::bytesPerSecond),
+                noDirect != null ? noDirect : noHaproxy);
+        ratio(root, reasons, "throughput_vs_haproxy", med(g, Sample::bytesPerSecond) / med(h, Sample::bytesPerSecond),
+                noGateway != null ? noGateway : noHaproxy);
         ratio(root, reasons, "throughput_vs_direct_shared_cpu", med(u, Sample::bytesPerSecond) / med(d, Sample::bytesPerSecond),
                 noDirect != null ? noDirect : u == null ? "upstream arm did not run" : null);
         // added latency: gateway over direct, against nginx's own hop (nginx arm over the same upstream gateway alone)
@@ -545,6 +585,8 @@ public final class RpchBench {
         root.put("p99_added_us_nginx", Double.isNaN(ng99) ? null : round(ng99));
         double cpuG = med(g, Sample::relayCpuPerGib);
         double cpuN = med(x, Sample::relayCpuPerGib);
+        ratio(root, reasons, "cpu_per_gib_vs_haproxy", cpuG / med(h, Sample::relayCpuPerGib), noHaproxy != null ? noHaproxy
+                : noGateway);
         ratio(root, reasons, "cpu_per_gib_vs_nginx", cpuG / cpuN, noNginx != null ? noNginx : noGateway != null ? noGateway
                 : cpuN <= 0 ? "nginx CPU below /proc's 10 ms resolution; run longer" : null);
         if (idle.opened() > 0 && idle.error() == null) {
@@ -643,7 +685,7 @@ public final class RpchBench {
                     cell(n.get("p50_us")), cell(n.get("p99_us")), n.get("relay_cpu_s_per_gib").get("median").isNull() ? "-"
                             : cell(n.get("relay_cpu_s_per_gib")), n.get("errors").asLong()));
         }
-        for (String k : List.of("throughput_vs_direct", "throughput_vs_direct_shared_cpu", "p50_added_vs_nginx", "p99_added_vs_nginx",
+        for (String k : List.of("throughput_vs_direct", "haproxy_throughput_vs_direct", "throughput_vs_haproxy", "throughput_vs_direct_shared_cpu", "p50_added_vs_nginx", "p99_added_vs_nginx",
                 "cpu_per_gib_vs_nginx", "idle_vc_bytes", "idle_vcs_held", "idle_cpu_percent", "recycling_lossless")) {
             var v = r.get(k);
             var met = r.get("met").get(k);

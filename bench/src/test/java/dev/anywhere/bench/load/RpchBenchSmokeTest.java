@@ -94,7 +94,11 @@ class RpchBenchSmokeTest {
     @Timeout(90)
     void nginxArmRunsWhenNginxIsInstalled() throws Exception {
         Peers.require(NginxRelay.binary().isPresent(), "nginx (Debian package nginx)");
+        Peers.require(HaproxyRelay.binary().isPresent(), "haproxy (Debian package haproxy)");
         ObjectNode r = new RpchBench(tiny(true).withIdleVcs(0).withRecycleLifetime(0), line -> { }).run(dir);
+        assertArm(r.get("arms").get("haproxy"));
+        assertThat(r.get("haproxy_throughput_vs_direct").asDouble()).isPositive();
+        assertThat(r.get("machine").get("haproxy").asText()).startsWith("haproxy/2.");
         assertArm(r.get("arms").get("nginx"));
         assertArm(r.get("arms").get("upstream"));
         assertArm(r.get("arms").get("gateway"));
@@ -115,6 +119,13 @@ class RpchBenchSmokeTest {
         assertThat(c).contains("proxy_pass http://gateway;", "server 127.0.0.1:9090;", "listen 127.0.0.1:8080;",
                 "proxy_http_version 1.1;", "proxy_request_buffering off;", "proxy_buffering off;", "client_max_body_size 0;",
                 "proxy_read_timeout 3h;", "daemon off;").doesNotContain("user root;", "ssl");
+    }
+
+    @Test
+    void haproxyConfigurationIsAPlainTcpRelay() {
+        String c = HaproxyRelay.config(new InetSocketAddress("127.0.0.1", 8080), new InetSocketAddress("127.0.0.1", 9090), 1000);
+        assertThat(c).contains("mode tcp", "nbthread 1", "bind 127.0.0.1:8080", "server ex1 127.0.0.1:9090", "timeout client 3h")
+                .doesNotContain("mode http");
     }
 
     @Test

@@ -1,0 +1,136 @@
+package dev.anywhere.bench.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * HAProxy (Debian package haproxy) as a plain TCP relay in front of the endpoints' ncacn_ip_tcp port: the anchors'
+ * "raw relay" arm (§6.2 arm 2, §3.3: HAProxy reaches 0.75× of direct on 2 dedicated cores). It is no RPC proxy; it
+ * prices one extra user-space hop on this machine, which is the floor any RPC over HTTP relay stands on. One thread,
+ * one process, started in the foreground as a child with its own configuration, stopped by SIGTERM.
+ */
+public final class HaproxyRelay implements AutoCloseable {
+
+    private final Process process;
+    private final InetSocketAddress listen;
+    private final Path dir;
+
+    private HaproxyRelay(Process process, InetSocketAddress listen, Path dir) {
+        this.process = process;
+        this.listen = listen;
+        this.dir = dir;
+    }
+
+    public static Optional<Path> binary() {
+        return List.of(Path.of("/usr/sbin/haproxy"), Path.of("/usr/bin/haproxy")).stream().filter(Files::isExecutable).findFirst();
+    }
+
+    /** {@code haproxy -v}'s first line, e.g. "HAProxy version 2.6.12-1+deb12u4 ...", shortened to name and version. */
+    public static Optional<String> version() {
+        return binary().flatMap(b -> {
+            try {
+                Process p = new ProcessBuilder(b.toString(), "-v").redirectErrorStream(true).start();
+                String first = new String(p.getInputStream().readAllBytes()).lines().findFirst().orElse("");
+                p.waitFor(5, TimeUnit.SECONDS);
+                String[] w = first.split(" ");
+                return w.length >= 3 ? Optional.of("haproxy/" + w[2]) : Optional.<String>empty();
+            } catch (IOException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** The configuration: TCP mode, one thread, RPC-length timeouts (anchors §1.4), no logging. */
+    static String config(InetSocketAddress listen, InetSocketAddress upstream, int maxConnections) {
+        return "global\n"
+                + "    nbthread 1\n"
+                + "    maxconn " + maxConnections + "\n"
+                + "defaults\n"
+                + "    mode tcp\n"
+                + "    timeout connect 5s\n"
+                + "    timeout client 3h\n"
+                + "    timeout server 3h\n"
+                + "frontend rpc\n"
+                + "    bind " + listen.getAddress().getHostAddress() + ":" + listen.getPort() + "\n"
+                + "    default_backend endpoints\n"
+                + "backend endpoints\n"
+                + "    server ex1 " + upstream.getAddress().getHostAddress() + ":" + upstream.getPort() + "\n";
+    }
+
+    /** Starts HAProxy relaying {@code listen} to {@code upstream}, behind {@code prefix} (CPU pinning); waits until it listens. */
+    public static HaproxyRelay start(Path dir, InetSocketAddress listen, InetSocketAddress upstream, List<String> prefix) throws IOException {
+        Path haproxy = binary().orElseThrow(() -> new IOException("haproxy: not installed (expected: the Debian package haproxy)"));
+        Files.createDirectories(dir);
+        Path conf = dir.resolve("haproxy.cfg");
+        Files.writeString(conf, config(listen, upstream, 1000));
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(haproxy.toString(), "-db", "-f", conf.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+        HaproxyRelay relay = new HaproxyRelay(process, listen, dir);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("haproxy exited with status " + process.exitValue() + ": " + relay.log());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(listen, 200);
+                return relay;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    relay.close();
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while starting haproxy", e);
+                }
+            }
+        }
+        relay.close();
+        throw new IOException("haproxy not listening on " + listen + " after 10 s: " + relay.log());
+    }
+
+    private String log() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("haproxy.log"));
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    public InetSocketAddress address() {
+        return listen;
+    }
+
+    /** The HAProxy process (with a taskset prefix, taskset execs it, so the pid stays the same). */
+    public List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        pids.add(process.pid());
+        process.descendants().forEach(h -> pids.add(h.pid()));
+        return pids;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
