@@ -50,6 +50,10 @@ final class RpchBenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}; 131072..2147483648, 0 skips).")
     long recycleLifetime = 4 << 20;
 
+    @Option(names = "--histograms", paramLabel = "DIR", description = "Also write every measured latency phase's HdrHistogram log "
+            + "(microseconds) to DIR/ARM-roundN.hlog.")
+    Path histograms;
+
     @Option(names = "--no-pin", description = "Do not pin: by default (with taskset and 2+ CPUs) nginx and the gateway under test "
             + "run on CPU 0, the load client and the endpoints on the others.")
     boolean noPin;
@@ -79,20 +83,21 @@ final class RpchBenchCommand implements Callable<Integer> {
             throw UserError.usage(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        ObjectNode report = run(s, spec.commandLine().getErr());
+        ObjectNode report = run(s, spec.commandLine().getErr(), histograms);
         out.println(format.equals("json") ? report.toPrettyString() : RpchBench.table(report));
         out.flush();
         return 0;
     }
 
     /** Runs the benchmark in a temporary directory, progress on {@code err}. */
-    static ObjectNode run(RpchBench.Settings s, PrintWriter err) throws Exception {
+    static ObjectNode run(RpchBench.Settings s, PrintWriter err, Path histograms) throws Exception {
         Path dir = Files.createTempDirectory("anywhere-bench-rpch");
         try {
-            return new RpchBench(s, line -> {
+            RpchBench bench = new RpchBench(s, line -> {
                 err.println("bench rpch: " + line);
                 err.flush();
-            }).run(dir);
+            });
+            return (histograms == null ? bench : bench.histogramsTo(histograms)).run(dir);
         } finally {
             LabCommand.deleteTree(dir);
         }

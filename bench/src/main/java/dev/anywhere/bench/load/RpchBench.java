@@ -157,6 +157,13 @@ public final class RpchBench {
 
     private final Settings settings;
     private final Consumer<String> progress;
+    private Path histogramDir;
+
+    /** Also writes each measured latency phase's HdrHistogram (log format, µs) to {@code dir}/ARM-roundN.hlog. */
+    public RpchBench histogramsTo(Path dir) {
+        this.histogramDir = dir;
+        return this;
+    }
 
     public RpchBench(Settings settings, Consumer<String> progress) {
         this.settings = settings;
@@ -284,6 +291,22 @@ public final class RpchBench {
         return report;
     }
 
+    private void writeHistogram(Arm arm, Histogram h) throws IOException {
+        Files.createDirectories(histogramDir);
+        Path file;
+        int round = 1;
+        while (Files.exists(file = histogramDir.resolve(arm.id() + "-round" + round + ".hlog"))) {
+            round++;
+        }
+        try (java.io.PrintStream out = new java.io.PrintStream(Files.newOutputStream(file), true, java.nio.charset.StandardCharsets.US_ASCII)) {
+            org.HdrHistogram.HistogramLogWriter w = new org.HdrHistogram.HistogramLogWriter(out);
+            w.outputComment("anywhere bench rpch, arm " + arm.id() + ", round " + round + ", open-loop echo latency in microseconds");
+            w.outputLogFormatVersion();
+            w.outputLegend();
+            w.outputIntervalHistogram(h);
+        }
+    }
+
     /** Half the lowest 1 KiB maximum of the relay arms (the direct arm has no relay to load), at least 20 calls/s. */
     static int halfLoad(Map<Arm, Sample> warmup) {
         double min = warmup.entrySet().stream().filter(e -> e.getKey() != Arm.DIRECT).mapToDouble(e -> e.getValue().maxCallsPerSecond())
@@ -377,6 +400,9 @@ public final class RpchBench {
             }
             // latency
             Histogram lat = openLoop(conns, seconds, rate, onError);
+            if (histogramDir != null && !measureMaxRate) {
+                writeHistogram(arm, lat);
+            }
             return new Sample(arm, maxRate, bytes / elapsed, relayCpu, relayCpu > 0 ? relayUser / relayCpu : Double.NaN, gib > 0 && arm != Arm.DIRECT ? relayCpu / gib : Double.NaN,
                     gib > 0 ? procCpu / gib : Double.NaN, gib > 0 ? backCpu / gib : Double.NaN,
                     lat.getTotalCount() == 0 ? Double.NaN : lat.getValueAtPercentile(50),

@@ -52,7 +52,7 @@ class RpchBenchSmokeTest {
     @Timeout(90)
     void reportHasEveryDocumentedKeyWithoutNginx() throws Exception {
         List<String> progress = new ArrayList<>();
-        ObjectNode r = new RpchBench(tiny(false), progress::add).run(dir);
+        ObjectNode r = new RpchBench(tiny(false), progress::add).histogramsTo(dir.resolve("hlog")).run(dir.resolve("work"));
         for (String k : RpchBench.KEYS) {
             assertThat(r.has(k)).as(k).isTrue();
         }
@@ -88,6 +88,10 @@ class RpchBenchSmokeTest {
         assertThat(progress).anyMatch(l -> l.startsWith("warm-up direct")).anyMatch(l -> l.startsWith("round 1 gateway"))
                 .anyMatch(l -> l.startsWith("recycling under bulk load")).anyMatch(l -> l.startsWith("idle capacity"));
         assertThat(RpchBench.table(r)).contains("direct", "gateway", "throughput_vs_direct", "nginx    not run");
+        Path hlog = dir.resolve("hlog/gateway-round1.hlog");
+        assertThat(hlog).exists();
+        org.HdrHistogram.Histogram h = (org.HdrHistogram.Histogram) new org.HdrHistogram.HistogramLogReader(hlog.toFile()).nextIntervalHistogram();
+        assertThat(h.getTotalCount()).isEqualTo(r.get("arms").get("gateway").get("latency_calls").asLong());
     }
 
     @Test
