@@ -63,8 +63,17 @@ public final class HandshakeRate {
 
     /** A client of {@code material}'s CA with {@code provider} on {@code group} (the caller's, shared by all targets). */
     public HandshakeRate(TlsMaterial material, SslProvider provider, EventLoopGroup group) throws javax.net.ssl.SSLException {
+        this(material, provider, group, true);
+    }
+
+    /**
+     * {@code pinned}: the client accepts exactly the bench certificate instead of validating the path to the bench CA
+     * each time ({@link TlsMaterial#clientContext(SslProvider, LongAdder, boolean)}); cheaper for the client, the same
+     * for the server.
+     */
+    public HandshakeRate(TlsMaterial material, SslProvider provider, EventLoopGroup group, boolean pinned) throws javax.net.ssl.SSLException {
         this.certificateChecks = new LongAdder();
-        this.client = material.clientContext(provider, certificateChecks);
+        this.client = material.clientContext(provider, certificateChecks, pinned);
         this.group = Objects.requireNonNull(group, "group");
         this.provider = provider;
     }

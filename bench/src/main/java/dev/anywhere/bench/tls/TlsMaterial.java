@@ -204,8 +204,19 @@ public final class TlsMaterial {
      * i.e. the full handshakes (a resumed TLS 1.3 handshake sends no certificate).
      */
     public SslContext clientContext(SslProvider provider, LongAdder certificateChecks) throws SSLException {
+        return clientContext(provider, certificateChecks, false);
+    }
+
+    /**
+     * As {@link #clientContext(SslProvider, LongAdder)}; with {@code pinned} the server certificate is accepted only if
+     * it is exactly this material's server certificate (byte for byte) instead of a PKIX path validation plus host name
+     * check per handshake. The handshake benchmark pins, so that the client's Java-side path validation (≈ 0.3 ms) does
+     * not make the client the bottleneck; the server's work is the same either way.
+     */
+    public SslContext clientContext(SslProvider provider, LongAdder certificateChecks, boolean pinned) throws SSLException {
+        X509ExtendedTrustManager trust = pinned ? new PinnedTrustManager(certificate()) : trustManager(ca);
         SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider).protocols(PROTOCOL).ciphers(List.of(SUITE))
-                .trustManager(new CountingTrustManager(trustManager(ca), certificateChecks))
+                .trustManager(new CountingTrustManager(trust, certificateChecks))
                 .endpointIdentificationAlgorithm("HTTPS").serverName(new SNIHostName(HOST))
                 .sessionCacheSize(1).sessionTimeout(1);
         if (provider != SslProvider.JDK) {
@@ -234,6 +245,62 @@ public final class TlsMaterial {
             throw new IllegalStateException("PKIX: no X509ExtendedTrustManager");
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("trust store for the bench CA: " + e.getMessage(), e);
+        }
+    }
+
+    /** Accepts exactly one server certificate (compared by encoding), nothing else. */
+    private static final class PinnedTrustManager extends X509ExtendedTrustManager {
+        private final byte[] expected;
+        private final X509Certificate certificate;
+
+        PinnedTrustManager(X509Certificate certificate) {
+            this.certificate = certificate;
+            try {
+                this.expected = certificate.getEncoded();
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void check(X509Certificate[] chain) throws CertificateException {
+            if (chain == null || chain.length == 0 || !java.util.Arrays.equals(chain[0].getEncoded(), expected)) {
+                throw new CertificateException("server certificate: not the bench certificate " + certificate.getSubjectX500Principal());
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            check(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            check(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            check(chain);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            throw new CertificateException("client certificates: not accepted");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            throw new CertificateException("client certificates: not accepted");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("client certificates: not accepted");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
         }
     }
 
