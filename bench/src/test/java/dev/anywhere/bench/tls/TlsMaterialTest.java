@@ -126,6 +126,31 @@ class TlsMaterialTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"JDK", "OPENSSL"})
+    void embeddedRecordAndHandshakeCostAreMeasured(SslProvider provider) throws Exception {
+        requireProvider(provider);
+        TlsRecordThroughput.Result bulk = TlsRecordThroughput.measure(material, provider, 16384, false, 4 << 20);
+        assertThat(bulk.bytes()).isGreaterThanOrEqualTo(4 << 20);
+        assertThat(bulk.encryptNsPerByte()).isPositive();
+        assertThat(bulk.decryptNsPerByte()).isPositive();
+        TlsRecordThroughput.Result small = TlsRecordThroughput.measure(material, provider, 5840, true, 1 << 20);
+        assertThat(small.cpuSecondsPerGiB()).isPositive();
+        assertThat(TlsRecordThroughput.serverHandshakeMicros(material, provider, 3)).isPositive();
+    }
+
+    @Test
+    void gatewayRunsAsAChildJvm() throws Exception {
+        try (TlsGateway.Child child = TlsGateway.spawn(dir.resolve("child"), material.directory(), SslProvider.JDK, List.of(),
+                List.of("-Xmx128m"))) {
+            assertThat(child.pid()).isNotEqualTo(ProcessHandle.current().pid());
+            HandshakeRate.Result r = new HandshakeRate(material, SslProvider.JDK, group).run("child", child.address(), Duration.ofMillis(500), 1);
+            assertThat(r.failures()).as("%s, first failure %s", r, r.firstFailure()).isZero();
+            assertThat(r.handshakes()).isPositive();
+            assertThat(r.cipherSuite()).isEqualTo(TlsMaterial.SUITE);
+        }
+    }
+
     @Test
     void nginxNegotiatesTls13Aes128Gcm() throws Exception {
         Peers.requireExecutable(Path.of("/usr/sbin/nginx"), "nginx");
