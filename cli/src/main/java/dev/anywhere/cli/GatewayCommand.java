@@ -9,7 +9,6 @@ import dev.anywhere.server.gateway.Gateway;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -72,7 +71,7 @@ final class GatewayCommand implements Callable<Integer> {
                     throw UserError.usage("cannot read " + p);
                 }
             }
-            tls = Optional.of(SslContextBuilder.forServer(cert.toFile(), key.toFile()).build());
+            tls = Optional.of(dev.anywhere.server.gateway.TlsEngine.server(cert.toFile(), key.toFile()));
         }
         SiteDirectory dir = null;
         CredentialVerifier credentials = CredentialVerifier.NONE;
@@ -101,7 +100,8 @@ final class GatewayCommand implements Callable<Integer> {
         }
         var out = spec.commandLine().getOut();
         out.printf("Gateway for %s on %s (%s); /health and /metrics on http://%s:%d. Ctrl-C stops it.%n", server, gateway.address(),
-                tls.isPresent() ? "HTTPS, and HTTP when SSL offloading" : "plain HTTP only", admin.address().getHostString(),
+                tls.isPresent() ? "HTTPS with " + dev.anywhere.server.gateway.TlsEngine.describe() + ", and HTTP when SSL offloading"
+                        : "plain HTTP only", admin.address().getHostString(),
                 admin.address().getPort());
         out.flush();
         if (redirect != null) {

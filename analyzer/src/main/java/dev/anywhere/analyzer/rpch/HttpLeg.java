@@ -204,7 +204,8 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
 
     private static SslContext sslContext(RpchClientOptions o) throws RpchFailure {
         try {
-            SslContextBuilder b = SslContextBuilder.forClient();
+            // the JDK's engine on purpose: the analyzer validates like a client, whatever else is on the class path
+            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(io.netty.handler.ssl.SslProvider.JDK);
             if (o.insecure()) {
                 b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
             } else {

@@ -99,7 +99,7 @@ public final class Router implements AutoCloseable {
     private static SslContext pageContext(IssuedCertificate certificate) {
         try {
             return SslContextBuilder.forServer(certificate.privateKey(), certificate.chain().toArray(X509Certificate[]::new))
-                    .build();
+                    .sslProvider(io.netty.handler.ssl.SslProvider.JDK).build(); // a router's page: no need for BoringSSL
         } catch (SSLException e) {
             throw new IllegalStateException("router page tls: " + e.getMessage(), e);
         }

@@ -28,9 +28,9 @@ import dev.anywhere.server.configurator.ServiceHostSettings;
 import dev.anywhere.server.events.EventLog;
 import dev.anywhere.server.gateway.DirectoryCredentials;
 import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.gateway.TlsEngine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -259,7 +259,7 @@ public final class LabSite implements AutoCloseable {
         BackendResolver backends = BackendResolver.of(java.util.Map.of()).withOverride(ex1Address, "ex1", "ex1." + SiteSeed.FRANKYSWEB.dnsDomain(),
                 "localhost").withoutSystemDns().withPortTranslation(translation);
         gateway = Gateway.start(new Gateway.Options(ex1Dir, "EX1", ports.socket(t, "ex1", "https"),
-                Optional.of(SslContextBuilder.forServer(pem.certificateChain().toFile(), pem.privateKey().toFile()).build()),
+                Optional.of(TlsEngine.server(pem.certificateChain().toFile(), pem.privateKey().toFile())),
                 new DirectoryCredentials(directory), CertificateRequest.OA_NAME, Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB))
                 .withBackendResolver(backends), metrics);
         started.add(gateway);
@@ -299,7 +299,7 @@ public final class LabSite implements AutoCloseable {
 
         MeterRegistry metrics = new SimpleMeterRegistry();
         gateway = Gateway.start(new Gateway.Options(ex1Dir, "EX1", options.ex1(),
-                Optional.of(SslContextBuilder.forServer(pem.certificateChain().toFile(), pem.privateKey().toFile()).build()),
+                Optional.of(TlsEngine.server(pem.certificateChain().toFile(), pem.privateKey().toFile())),
                 new DirectoryCredentials(directory), CertificateRequest.OA_NAME, Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB)), metrics);
         started.add(gateway);
         progress.accept("EX1: gateway on https://" + gateway.address().getHostString() + ":" + gateway.address().getPort() + "/rpc/rpcproxy.dll");
