@@ -54,6 +54,9 @@ final class RpchBenchCommand implements Callable<Integer> {
             + "(microseconds) to DIR/ARM-roundN.hlog.")
     Path histograms;
 
+    @Option(names = "--no-tls", description = "Skip the TLS 1.3 arms (nginx_tls, gateway_tls) and the handshake runs.")
+    boolean noTls;
+
     @Option(names = "--no-pin", description = "Do not pin: by default (with taskset and 2+ CPUs) nginx and the gateway under test "
             + "run on CPU 0, the load client and the endpoints on the others.")
     boolean noPin;
@@ -78,6 +81,9 @@ final class RpchBenchCommand implements Callable<Integer> {
             }
             if (noPin) {
                 s = s.withPin(false);
+            }
+            if (noTls) {
+                s = s.withTls(false);
             }
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());

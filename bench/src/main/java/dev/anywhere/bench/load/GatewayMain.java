@@ -1,13 +1,17 @@
 package dev.anywhere.bench.load;
 
+import dev.anywhere.bench.tls.TlsMaterial;
 import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.gateway.TlsEngine;
 import dev.anywhere.server.gateway.rpch.ProxySettings;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import io.netty.handler.ssl.SslContext;
 import java.util.Optional;
 
 /**
- * The gateway under test in a JVM of its own, started by {@link GatewayProcess}: {@code <dataDir> <channelLifetime>}.
+ * The gateway under test in a JVM of its own, started by {@link GatewayProcess}: {@code <dataDir> <channelLifetime>
+ * [<tlsMaterialDir>]} (HTTPS with that certificate through the gateway's {@link TlsEngine}, else plain HTTP).
  * It prints {@code LISTENING <port>} once the gateway listens, then answers one command per line on stdin:
  * {@code HEAP} (full GCs, then {@code HEAP <used bytes> <committed bytes>}) and {@code QUIT}. End of stdin (the parent
  * is gone) ends the process too, so a crashed benchmark never leaves a gateway behind.
@@ -18,14 +22,20 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: GatewayMain <dataDir> <channelLifetimeBytes>");
+        if (args.length != 2 && args.length != 3) {
+            System.err.println("usage: GatewayMain <dataDir> <channelLifetimeBytes> [<tlsMaterialDir>]");
             System.exit(2);
         }
         ProxySettings d = ProxySettings.defaults();
         ProxySettings proxy = new ProxySettings(d.receiveWindow(), d.connectionTimeout(), d.keepAlive(), Long.parseLong(args[1]),
                 d.connectTimeout(), d.handshakeTimeout(), d.idleTimeout(), d.maxFragLength());
-        Gateway gateway = Topology.startGateway(Path.of(args[0]), proxy, Optional.empty());
+        Optional<SslContext> tls = Optional.empty();
+        if (args.length == 3) {
+            TlsMaterial material = TlsMaterial.load(Path.of(args[2]));
+            tls = Optional.of(TlsEngine.server(material.certificateChainFile().toFile(), material.privateKeyFile().toFile()));
+            System.err.println("gateway TLS engine: " + TlsEngine.describe());
+        }
+        Gateway gateway = Topology.startGateway(Path.of(args[0]), proxy, tls);
         System.out.println("LISTENING " + gateway.address().getPort());
         System.out.flush();
         try {

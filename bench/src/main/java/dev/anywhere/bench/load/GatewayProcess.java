@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The gateway under test in its own JVM ({@link GatewayMain}), like nginx is in its own process: its CPU is the whole
@@ -33,11 +34,15 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess start(Path dir, int endpointPort, long channelLifetime, Placement placement, Duration timeout)
             throws IOException {
-        return start(dir, "gateway", endpointPort, channelLifetime, HEAP_BYTES, placement, timeout);
+        return start(dir, "gateway", endpointPort, channelLifetime, HEAP_BYTES, placement, timeout, Optional.empty());
     }
 
+    /**
+     * As above, named {@code name}, with {@code heapBytes} of heap, and HTTPS with the certificate of {@code tls} (a
+     * {@code TlsMaterial} directory) through the gateway's {@link dev.anywhere.server.gateway.TlsEngine}.
+     */
     static GatewayProcess start(Path dir, String name, int endpointPort, long channelLifetime, long heapBytes, Placement placement,
-            Duration timeout) throws IOException {
+            Duration timeout, Optional<Path> tls) throws IOException {
         Path data = dir.resolve(name + "-data");
         Topology.writeAppliedConfig(data, endpointPort);
         List<String> options = new ArrayList<>(List.of("-Xms" + (heapBytes >> 20) + "m", "-Xmx" + (heapBytes >> 20) + "m",
@@ -46,8 +51,12 @@ public final class GatewayProcess implements AutoCloseable {
             options.add("-XX:ActiveProcessorCount=1");
         }
         options.addAll(extraOptions());
-        ChildJvm jvm = ChildJvm.start(name, dir, placement.relayPrefix(), options, GatewayMain.class,
-                List.of(data.toString(), Long.toString(channelLifetime)));
+        List<String> args = new ArrayList<>(List.of(data.toString(), Long.toString(channelLifetime)));
+        if (tls.isPresent()) {
+            options.add("-Djdk.tls.namedGroups=x25519"); // the JDK engine, if used, offers nginx's one group too
+            args.add(tls.get().toString());
+        }
+        ChildJvm jvm = ChildJvm.start(name, dir, placement.relayPrefix(), options, GatewayMain.class, args);
         try {
             // JVM start and a pre-touched heap take a while
             String port = jvm.next("LISTENING", timeout.plusSeconds(20)).substring("LISTENING ".length()).trim();

@@ -3,6 +3,11 @@ package dev.anywhere.bench.load;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anywhere.bench.load.vc.LeanClient;
+import dev.anywhere.bench.tls.HandshakeRate;
+import dev.anywhere.bench.tls.TlsMaterial;
+import dev.anywhere.server.gateway.TlsEngine;
+import io.netty.handler.ssl.SslProvider;
+import java.util.Optional;
 import dev.anywhere.server.gateway.rpch.ProxySettings;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -31,7 +36,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * {@code anywhere bench rpch}: the same load against five arms, interleaved round by round after a discarded warm-up
+ * {@code anywhere bench rpch}: the same load against seven arms, interleaved round by round after a discarded warm-up
  * round, on loopback:
  *
  * <ol>
@@ -42,7 +47,9 @@ import org.HdrHistogram.Recorder;
  *       ({@link NginxRelay});</li>
  *   <li>{@code upstream}: RPC over HTTP straight to that in-process gateway, so that nginx's own hop is the difference
  *       between the two;</li>
- *   <li>{@code gateway}: RPC over HTTP to the gateway under test, in a process of its own ({@link GatewayProcess}).</li>
+ *   <li>{@code gateway}: RPC over HTTP to the gateway under test, in a process of its own ({@link GatewayProcess});</li>
+ *   <li>{@code nginx_tls}, {@code gateway_tls}: the same two over TLS 1.3 (TLS_AES_128_GCM_SHA256, X25519, one RSA 2048
+ *       certificate; {@link TlsMaterial}), nginx with OpenSSL, the gateway with its {@link TlsEngine}.</li>
  * </ol>
  *
  * Pinned ({@link Placement}), nginx and the gateway under test each have CPU 0 to themselves while the client and the
@@ -56,7 +63,11 @@ public final class RpchBench {
 
     /** The arms, in the order of every round. */
     public enum Arm {
-        DIRECT, HAPROXY, NGINX, UPSTREAM, GATEWAY;
+        DIRECT, HAPROXY, NGINX, UPSTREAM, GATEWAY, NGINX_TLS, GATEWAY_TLS;
+
+        boolean tls() {
+            return this == NGINX_TLS || this == GATEWAY_TLS;
+        }
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -71,7 +82,7 @@ public final class RpchBench {
 
     /** What to run. */
     public record Settings(double phaseSeconds, int connections, int depth, int bulkBytes, int latencyBytes, int ratePerSecond,
-            int rounds, int idleVcs, boolean nginx, Duration timeout, boolean pin, long recycleLifetime) {
+            int rounds, int idleVcs, boolean nginx, Duration timeout, boolean pin, long recycleLifetime, boolean tls) {
 
         public Settings {
             if (phaseSeconds <= 0 || phaseSeconds > 600) {
@@ -100,42 +111,47 @@ public final class RpchBench {
 
         /** {@code --smoke}: well under a minute. */
         public static Settings smoke() {
-            return new Settings(1.0, 2, 2, 16 * 1024, 1024, AUTO_RATE, 2, 2000, true, Duration.ofSeconds(10), true, 1 << 20);
+            return new Settings(1.0, 2, 2, 16 * 1024, 1024, AUTO_RATE, 1, 2000, true, Duration.ofSeconds(10), true, 1 << 20, true);
         }
 
         /** The full run: {@code seconds} per phase. */
         public static Settings full(double seconds, int connections) {
-            return new Settings(seconds, connections, 4, 16 * 1024, 1024, AUTO_RATE, 3, 20_000, true, Duration.ofSeconds(10), true, 4 << 20);
+            return new Settings(seconds, connections, 4, 16 * 1024, 1024, AUTO_RATE, 3, 20_000, true, Duration.ofSeconds(10), true, 4 << 20, true);
         }
 
         public Settings withIdleVcs(int n) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, n, nginx, timeout, pin,
-                    recycleLifetime);
+                    recycleLifetime, tls);
         }
 
         public Settings withRate(int r) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, r, rounds, idleVcs, nginx, timeout, pin,
-                    recycleLifetime);
+                    recycleLifetime, tls);
         }
 
         public Settings withNginx(boolean on) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, on, timeout, pin,
-                    recycleLifetime);
+                    recycleLifetime, tls);
         }
 
         public Settings withRounds(int r) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, r, idleVcs, nginx, timeout, pin,
-                    recycleLifetime);
+                    recycleLifetime, tls);
         }
 
         public Settings withPin(boolean on) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, nginx, timeout, on,
-                    recycleLifetime);
+                    recycleLifetime, tls);
+        }
+
+        public Settings withTls(boolean on) {
+            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, nginx, timeout, pin,
+                    recycleLifetime, on);
         }
 
         public Settings withRecycleLifetime(long bytes) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, nginx, timeout, pin,
-                    bytes);
+                    bytes, tls);
         }
     }
 
@@ -146,13 +162,41 @@ public final class RpchBench {
     }
 
     /** The relays under measurement in one run. */
-    private record Relays(HaproxyRelay haproxy, NginxRelay nginx, GatewayProcess gateway, Map<Arm, LeanClient> clients) {
+    private record Relays(HaproxyRelay haproxy, NginxRelay nginx, GatewayProcess gateway, NginxRelay nginxTls, GatewayProcess gatewayTls,
+            Map<Arm, LeanClient> clients) {
+
+        List<Long> pids(Arm arm) {
+            return switch (arm) {
+                case DIRECT, UPSTREAM -> List.of();
+                case HAPROXY -> haproxy.pids();
+                case NGINX -> nginx.pids();
+                case NGINX_TLS -> nginxTls.pids();
+                case GATEWAY -> List.of(gateway.pid());
+                case GATEWAY_TLS -> List.of(gatewayTls.pid());
+            };
+        }
     }
 
-    /** One lean client per RPC over HTTP arm: its own event loops, plain HTTP, Basic, the endpoints' ncacn_http port. */
-    private LeanClient leanClient(InetSocketAddress proxy, int endpointPort) {
-        return new LeanClient(LeanClient.Settings.builder(proxy, endpointPort).basic(Topology.USER, Topology.PASSWORD)
-                .timeouts(settings.timeout()).build());
+    /** Full TLS handshakes against one TLS arm's relay: the rate, and the relay's CPU per handshake. */
+    record Handshakes(Arm arm, HandshakeRate.Result result, double relayCpuSeconds) {
+
+        double cpuMillisPerHandshake() {
+            return result.handshakes() == 0 ? Double.NaN : 1000 * relayCpuSeconds / result.handshakes();
+        }
+    }
+
+    /** One lean client per RPC over HTTP arm: its own event loops, Basic, the endpoints' ncacn_http port; TLS with {@code ssl}. */
+    private LeanClient leanClient(InetSocketAddress proxy, int endpointPort, io.netty.handler.ssl.SslContext ssl) {
+        LeanClient.Builder b = LeanClient.Settings.builder(proxy, endpointPort).basic(Topology.USER, Topology.PASSWORD).timeouts(settings.timeout());
+        if (ssl != null) {
+            b.tls(ssl, TlsMaterial.HOST);
+        }
+        return new LeanClient(b.build());
+    }
+
+    /** The client's TLS engine, the same for every TLS arm: BoringSSL where it loads. */
+    static SslProvider clientTlsProvider() {
+        return TlsMaterial.openSslAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
     private final Settings settings;
@@ -182,6 +226,7 @@ public final class RpchBench {
         Map<Arm, List<Sample>> samples = new EnumMap<>(Arm.class);
         Map<Arm, String> unavailable = new EnumMap<>(Arm.class);
         Map<Arm, Sample> warmupSamples = new EnumMap<>(Arm.class);
+        List<Handshakes> handshakes = List.of();
         int effectiveRate = settings.ratePerSecond();
         long fileLimit = OpenFiles.ensure(IdleProbe.GATEWAY_FDS * (long) settings.idleVcs() + 4096);
         Placement placement = Placement.choose(settings.pin());
@@ -192,6 +237,9 @@ public final class RpchBench {
             NginxRelay nginx = null;
             GatewayProcess gateway = null;
             HaproxyRelay haproxy = null;
+            NginxRelay nginxTls = null;
+            GatewayProcess gatewayTls = null;
+            TlsMaterial tlsMaterial = null;
             if (HaproxyRelay.binary().isEmpty()) {
                 unavailable.put(Arm.HAPROXY, "haproxy not installed (expected: the Debian package haproxy)");
             } else {
@@ -223,12 +271,32 @@ public final class RpchBench {
                 progress.accept("starting the gateway under test in its own JVM (" + placement.describe() + ")");
                 gateway = GatewayProcess.start(workDir.resolve("gateway"), topology.httpPort(), ProxySettings.defaults().channelLifetime(),
                         placement, settings.timeout());
-                clients.put(Arm.UPSTREAM, leanClient(topology.gatewayAddress(), topology.httpPort()));
-                clients.put(Arm.GATEWAY, leanClient(gateway.address(), topology.httpPort()));
+                clients.put(Arm.UPSTREAM, leanClient(topology.gatewayAddress(), topology.httpPort(), null));
+                clients.put(Arm.GATEWAY, leanClient(gateway.address(), topology.httpPort(), null));
                 if (nginx != null) {
-                    clients.put(Arm.NGINX, leanClient(nginx.address(), topology.httpPort()));
+                    clients.put(Arm.NGINX, leanClient(nginx.address(), topology.httpPort(), null));
                 }
-                Relays relays = new Relays(haproxy, nginx, gateway, clients);
+                if (settings.tls()) {
+                    TlsMaterial material = TlsMaterial.create(workDir.resolve("tls"));
+                    io.netty.handler.ssl.SslContext clientTls = material.clientContext(clientTlsProvider());
+                    gatewayTls = GatewayProcess.start(workDir.resolve("gateway-tls"), "gateway-tls", topology.httpPort(),
+                            ProxySettings.defaults().channelLifetime(), GatewayProcess.HEAP_BYTES, placement, settings.timeout(),
+                            Optional.of(material.directory()));
+                    clients.put(Arm.GATEWAY_TLS, leanClient(gatewayTls.address(), topology.httpPort(), clientTls));
+                    if (nginx != null) {
+                        nginxTls = NginxRelay.start(workDir.resolve("nginx-tls"), new InetSocketAddress("127.0.0.1", freePort()),
+                                topology.gatewayAddress(), 1024, Optional.of(new NginxRelay.Tls(material.certificateChainFile(),
+                                        material.privateKeyFile(), false)), placement.relayPrefix());
+                        clients.put(Arm.NGINX_TLS, leanClient(nginxTls.address(), topology.httpPort(), clientTls));
+                    } else {
+                        unavailable.put(Arm.NGINX_TLS, unavailable.get(Arm.NGINX));
+                    }
+                    tlsMaterial = material;
+                } else {
+                    unavailable.put(Arm.NGINX_TLS, "disabled (--no-tls)");
+                    unavailable.put(Arm.GATEWAY_TLS, "disabled (--no-tls)");
+                }
+                Relays relays = new Relays(haproxy, nginx, gateway, nginxTls, gatewayTls, clients);
                 List<Arm> arms = Stream.of(Arm.values()).filter(a -> !unavailable.containsKey(a)).toList();
                 boolean auto = settings.ratePerSecond() == AUTO_RATE;
                 int rate = auto ? WARMUP_RATE : settings.ratePerSecond();
@@ -250,11 +318,20 @@ public final class RpchBench {
                     }
                 }
                 effectiveRate = rate;
+                if (tlsMaterial != null) {
+                    handshakes = handshakes(tlsMaterial, relays, directGroup);
+                }
             } finally {
                 clients.values().forEach(LeanClient::close);
                 directGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
                 if (nginx != null) {
                     nginx.close();
+                }
+                if (nginxTls != null) {
+                    nginxTls.close();
+                }
+                if (gatewayTls != null) {
+                    gatewayTls.close();
                 }
                 if (haproxy != null) {
                     haproxy.close();
@@ -276,7 +353,7 @@ public final class RpchBench {
         } finally {
             placement.restoreSelf();
         }
-        ObjectNode report = report(samples, unavailable, idle, recycling);
+        ObjectNode report = report(samples, unavailable, idle, recycling, handshakes);
         ObjectNode set = (ObjectNode) report.get("settings");
         set.put("placement", placement.describe()).put("pinned", placement.pinned()).put("open_files_limit", fileLimit);
         set.put("rate_per_second", effectiveRate);
@@ -329,29 +406,38 @@ public final class RpchBench {
                     Topology.ECHO_IFACE, settings.timeout());
             case HAPROXY -> DirectConnection.open(directGroup, relays.haproxy().address(), IdleProbe.sourceAddress(i),
                     Topology.ECHO_IFACE, settings.timeout());
-            case UPSTREAM, NGINX, GATEWAY -> RotatingConnection.open(relays.clients().get(arm), IdleProbe.sourceAddress(i), settings.timeout());
+            case UPSTREAM, NGINX, GATEWAY, NGINX_TLS, GATEWAY_TLS -> RotatingConnection.open(relays.clients().get(arm), IdleProbe.sourceAddress(i),
+                    settings.timeout());
         };
     }
 
     private double relayUserCpu(Arm arm, Relays relays) {
-        return switch (arm) {
-            case DIRECT -> 0;
-            case HAPROXY -> CpuMeter.processesUserSeconds(relays.haproxy().pids());
-            case UPSTREAM -> CpuMeter.groupUserSeconds(Topology.GATEWAY_THREADS);
-            case NGINX -> CpuMeter.processesUserSeconds(relays.nginx().pids());
-            case GATEWAY -> relays.gateway().userCpuSeconds();
-        };
+        return arm == Arm.UPSTREAM ? CpuMeter.groupUserSeconds(Topology.GATEWAY_THREADS) : CpuMeter.processesUserSeconds(relays.pids(arm));
     }
 
     private double relayCpu(Arm arm, Relays relays) {
-        return switch (arm) {
-            case DIRECT -> 0;
-            case HAPROXY -> CpuMeter.processesSeconds(relays.haproxy().pids());
-            case UPSTREAM -> CpuMeter.groupSeconds(Topology.GATEWAY_THREADS);
-            case NGINX -> CpuMeter.processesSeconds(relays.nginx().pids());
-            case GATEWAY -> relays.gateway().cpuSeconds();
-        };
+        return arm == Arm.UPSTREAM ? CpuMeter.groupSeconds(Topology.GATEWAY_THREADS) : CpuMeter.processesSeconds(relays.pids(arm));
     }
+
+    /** Handshakes against nginx_tls and gateway_tls, after a warm-up of each: same client, same concurrency. */
+    private List<Handshakes> handshakes(TlsMaterial material, Relays relays, EventLoopGroup group) throws Exception {
+        HandshakeRate rate = new HandshakeRate(material, clientTlsProvider(), group);
+        List<Arm> targets = Stream.of(Arm.NGINX_TLS, Arm.GATEWAY_TLS).filter(a -> relays.clients().containsKey(a)).toList();
+        Duration d = Duration.ofMillis((long) (settings.phaseSeconds() * 1000));
+        List<Handshakes> out = new ArrayList<>();
+        for (Arm a : targets) {
+            progress.accept(String.format(Locale.ROOT, "TLS handshakes: %s, %.1f s warm-up + %.1f s", a.id(), settings.phaseSeconds() / 2,
+                    settings.phaseSeconds()));
+            InetSocketAddress target = a == Arm.NGINX_TLS ? relays.nginxTls().address() : relays.gatewayTls().address();
+            rate.run(a.id(), target, d.dividedBy(2), HANDSHAKE_CONCURRENCY);
+            double cpu0 = relayCpu(a, relays);
+            HandshakeRate.Result r = rate.run(a.id(), target, d, HANDSHAKE_CONCURRENCY);
+            out.add(new Handshakes(a, r, relayCpu(a, relays) - cpu0));
+        }
+        return out;
+    }
+
+    static final int HANDSHAKE_CONCURRENCY = 16;
 
     Sample runArm(Arm arm, Topology topology, Relays relays, EventLoopGroup directGroup, double seconds, int rate, boolean measureMaxRate)
             throws Exception {
@@ -527,7 +613,8 @@ public final class RpchBench {
         }
     }
 
-    ObjectNode report(Map<Arm, List<Sample>> samples, Map<Arm, String> unavailable, IdleProbe.Result idle, RecyclingRun.Result recycling) {
+    ObjectNode report(Map<Arm, List<Sample>> samples, Map<Arm, String> unavailable, IdleProbe.Result idle, RecyclingRun.Result recycling,
+            List<Handshakes> handshakes) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         ObjectNode machine = root.putObject("machine");
@@ -541,7 +628,7 @@ public final class RpchBench {
         set.put("phase_seconds", settings.phaseSeconds()).put("rounds", settings.rounds()).put("warmup_rounds", 1)
                 .put("connections", settings.connections()).put("depth", settings.depth()).put("bulk_bytes", settings.bulkBytes())
                 .put("latency_bytes", settings.latencyBytes())
-                .put("order", "direct,haproxy,nginx,upstream,gateway per round").put("tls", false)
+                .put("order", "direct,haproxy,nginx,upstream,gateway,nginx_tls,gateway_tls per round").put("tls", settings.tls())
                 .put("idle_vcs", settings.idleVcs()).put("recycle_lifetime_bytes", settings.recycleLifetime())
                 .put("gateway_jvm", "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseG1GC" + (settings.pin() ? " -XX:ActiveProcessorCount=1 when pinned" : ""));
         ObjectNode arms = root.putObject("arms");
@@ -571,8 +658,8 @@ public final class RpchBench {
                 case DIRECT -> "none (no relay)";
                 case HAPROXY -> "haproxy's process (/proc/PID/stat)";
                 case UPSTREAM -> "the in-process gateway's event loop threads (ThreadMXBean)";
-                case GATEWAY -> "the gateway's whole process (/proc/PID/stat)";
-                case NGINX -> "nginx master + worker (/proc/PID/stat)";
+                case GATEWAY, GATEWAY_TLS -> "the gateway's whole process (/proc/PID/stat)";
+                case NGINX, NGINX_TLS -> "nginx master + worker (/proc/PID/stat)";
             });
         }
         ObjectNode reasons = m.createObjectNode();
@@ -615,6 +702,7 @@ public final class RpchBench {
                 : noGateway);
         ratio(root, reasons, "cpu_per_gib_vs_nginx", cpuG / cpuN, noNginx != null ? noNginx : noGateway != null ? noGateway
                 : cpuN <= 0 ? "nginx CPU below /proc's 10 ms resolution; run longer" : null);
+        tls(m, root, reasons, samples, unavailable, handshakes);
         if (idle.opened() > 0 && idle.error() == null) {
             root.put("idle_vc_bytes", idle.heapBytesPerVc() + idle.rssBytesPerVc());
         } else {
@@ -670,7 +758,8 @@ public final class RpchBench {
         ObjectNode targets = root.putObject("targets");
         targets.put("throughput_vs_direct_min", 0.75).put("cpu_per_gib_vs_nginx_max", 1.0).put("p50_added_vs_nginx_max", 1.2)
                 .put("p99_added_vs_nginx_max", 1.5).put("idle_vc_bytes_max", 16 * 1024).put("idle_vcs_held_min", 20_000)
-                .put("idle_cpu_percent_max", 5.0).put("recycling_lossless", true);
+                .put("idle_cpu_percent_max", 5.0).put("recycling_lossless", true).put("tls_bulk_vs_nginx_min", 0.8)
+                .put("handshakes_vs_nginx_min", 0.6);
         ObjectNode met = root.putObject("met");
         met(met, root, "throughput_vs_direct", v -> v >= 0.75);
         met(met, root, "cpu_per_gib_vs_nginx", v -> v <= 1.0);
@@ -679,6 +768,8 @@ public final class RpchBench {
         met(met, root, "idle_vc_bytes", v -> v <= 16 * 1024);
         met(met, root, "idle_vcs_held", v -> v >= 20_000);
         met(met, root, "idle_cpu_percent", v -> v <= 5.0);
+        met(met, root, "tls_bulk_vs_nginx", v -> v >= 0.8);
+        met(met, root, "handshakes_vs_nginx", v -> v >= 0.6);
         if (root.get("recycling_lossless").isNull()) {
             met.putNull("recycling_lossless");
         } else {
@@ -686,6 +777,41 @@ public final class RpchBench {
         }
         root.set("reasons", reasons);
         return root;
+    }
+
+    /** The TLS ratios: relay capacity per CPU second (bulk) and per handshake, gateway against nginx, plus the raw rates. */
+    private void tls(ObjectMapper m, ObjectNode root, ObjectNode reasons, Map<Arm, List<Sample>> samples, Map<Arm, String> unavailable,
+            List<Handshakes> handshakes) {
+        List<Sample> gt = samples.get(Arm.GATEWAY_TLS);
+        List<Sample> nt = samples.get(Arm.NGINX_TLS);
+        String why = gt == null ? "gateway_tls arm did not run: " + unavailable.getOrDefault(Arm.GATEWAY_TLS, "no samples")
+                : nt == null ? "nginx_tls arm did not run: " + unavailable.getOrDefault(Arm.NGINX_TLS, "no samples") : null;
+        ratio(root, reasons, "tls_bulk_vs_nginx", med(nt, Sample::relayCpuPerGib) / med(gt, Sample::relayCpuPerGib), why);
+        ratio(root, reasons, "tls_throughput_vs_nginx", med(gt, Sample::bytesPerSecond) / med(nt, Sample::bytesPerSecond), why);
+        Handshakes hg = handshakes.stream().filter(h -> h.arm() == Arm.GATEWAY_TLS).findFirst().orElse(null);
+        Handshakes hn = handshakes.stream().filter(h -> h.arm() == Arm.NGINX_TLS).findFirst().orElse(null);
+        String whyHs = why != null ? why : hg == null || hn == null ? "handshakes not measured" : null;
+        ratio(root, reasons, "handshakes_vs_nginx", hn == null || hg == null ? Double.NaN : hn.cpuMillisPerHandshake() / hg.cpuMillisPerHandshake(),
+                whyHs);
+        ratio(root, reasons, "handshakes_per_s_vs_nginx", hn == null || hg == null ? Double.NaN : hg.result().perSecond() / hn.result().perSecond(),
+                whyHs);
+        ObjectNode t = root.putObject("tls");
+        t.put("protocol", TlsMaterial.PROTOCOL).put("suite", TlsMaterial.SUITE).put("group", TlsMaterial.GROUP).put("key", "RSA 2048")
+                .put("gateway_engine", "the gateway's TlsEngine (BoringSSL where netty-tcnative loads, else the JDK's)")
+                .put("nginx_engine", "nginx with the system OpenSSL").put("client_engine", clientTlsProvider().toString())
+                .put("handshake_concurrency", HANDSHAKE_CONCURRENCY).put("resumption", false);
+        ObjectNode hs = t.putObject("handshakes");
+        for (Handshakes h : handshakes) {
+            ObjectNode n = hs.putObject(h.arm().id());
+            n.put("per_s", round(h.result().perSecond())).put("handshakes", h.result().handshakes()).put("failures", h.result().failures())
+                    .put("relay_cpu_ms_per_handshake", round(h.cpuMillisPerHandshake()))
+                    .put("per_core_second", round(1000 / h.cpuMillisPerHandshake())).put("p50_us", round(h.result().p50Micros()))
+                    .put("p99_us", round(h.result().p99Micros())).put("protocol", String.valueOf(h.result().protocol()))
+                    .put("cipher_suite", String.valueOf(h.result().cipherSuite()));
+            if (h.result().firstFailure() != null) {
+                n.put("first_failure", h.result().firstFailure());
+            }
+        }
     }
 
     private static void met(ObjectNode met, ObjectNode root, String key, java.util.function.DoublePredicate ok) {
@@ -711,7 +837,8 @@ public final class RpchBench {
                     cell(n.get("p50_us")), cell(n.get("p99_us")), n.get("relay_cpu_s_per_gib").get("median").isNull() ? "-"
                             : cell(n.get("relay_cpu_s_per_gib")), n.get("errors").asLong()));
         }
-        for (String k : List.of("throughput_vs_direct", "haproxy_throughput_vs_direct", "throughput_vs_haproxy", "throughput_vs_direct_shared_cpu", "p50_added_vs_nginx", "p99_added_vs_nginx",
+        for (String k : List.of("throughput_vs_direct", "haproxy_throughput_vs_direct", "throughput_vs_haproxy", "throughput_vs_direct_shared_cpu",
+                "tls_bulk_vs_nginx", "tls_throughput_vs_nginx", "handshakes_vs_nginx", "handshakes_per_s_vs_nginx", "p50_added_vs_nginx", "p99_added_vs_nginx",
                 "cpu_per_gib_vs_nginx", "idle_vc_bytes", "idle_vcs_held", "idle_cpu_percent", "recycling_lossless")) {
             var v = r.get(k);
             var met = r.get("met").get(k);
@@ -731,6 +858,7 @@ public final class RpchBench {
     /** For tests: the JSON keys every report carries. */
     public static final List<String> KEYS = List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx",
             "cpu_per_gib_vs_nginx", "idle_vc_bytes", "idle_vcs_held", "idle_cpu_percent", "recycling_lossless", "throughput_vs_direct_shared_cpu",
+            "tls_bulk_vs_nginx", "handshakes_vs_nginx",
             "autodiscover_vs_static", "arms", "machine", "settings", "idle", "recycling", "reasons", "met");
 
 }

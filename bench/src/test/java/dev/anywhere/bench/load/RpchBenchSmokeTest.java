@@ -26,7 +26,7 @@ class RpchBenchSmokeTest {
 
     /** Tiny numbers; the nginx run also pins (when taskset is there), so that path runs too. */
     private static RpchBench.Settings tiny(boolean nginx) {
-        return new RpchBench.Settings(0.3, 1, 2, 4096, 512, 100, 1, 20, nginx, Duration.ofSeconds(10), nginx, 0x40000);
+        return new RpchBench.Settings(0.3, 1, 2, 4096, 512, 100, 1, 20, nginx, Duration.ofSeconds(10), nginx, 0x40000, nginx);
     }
 
     private static void assertArm(JsonNode arm) {
@@ -61,6 +61,7 @@ class RpchBenchSmokeTest {
         assertArm(r.get("arms").get("gateway"));
         assertThat(r.get("arms").get("gateway").get("relay_cpu_measures").asText()).contains("whole process");
         assertThat(r.get("arms").get("nginx").get("available").asBoolean()).isFalse();
+        assertThat(r.get("arms").get("gateway_tls").get("reason").asText()).contains("--no-tls");
         assertThat(r.get("throughput_vs_direct_shared_cpu").asDouble()).isPositive();
         assertThat(r.get("throughput_vs_direct").asDouble()).isPositive();
         for (String k : List.of("p50_added_vs_nginx", "p99_added_vs_nginx", "cpu_per_gib_vs_nginx")) {
@@ -101,6 +102,18 @@ class RpchBenchSmokeTest {
         Peers.require(HaproxyRelay.binary().isPresent(), "haproxy (Debian package haproxy)");
         ObjectNode r = new RpchBench(tiny(true).withIdleVcs(0).withRecycleLifetime(0), line -> { }).run(dir);
         assertArm(r.get("arms").get("haproxy"));
+        assertArm(r.get("arms").get("nginx_tls"));
+        assertArm(r.get("arms").get("gateway_tls"));
+        for (String k : List.of("tls_bulk_vs_nginx", "tls_throughput_vs_nginx", "handshakes_vs_nginx", "handshakes_per_s_vs_nginx")) {
+            assertThat(r.get(k).asDouble()).as(k + " in " + r.get("reasons")).isPositive();
+        }
+        JsonNode hs = r.get("tls").get("handshakes");
+        for (String arm : List.of("nginx_tls", "gateway_tls")) {
+            assertThat(hs.get(arm).get("handshakes").asLong()).as(hs.toString()).isPositive();
+            assertThat(hs.get(arm).get("failures").asLong()).as(hs.toString()).isZero();
+            assertThat(hs.get(arm).get("protocol").asText()).isEqualTo("TLSv1.3");
+            assertThat(hs.get(arm).get("cipher_suite").asText()).isEqualTo("TLS_AES_128_GCM_SHA256");
+        }
         assertThat(r.get("haproxy_throughput_vs_direct").asDouble()).isPositive();
         assertThat(r.get("machine").get("haproxy").asText()).startsWith("haproxy/2.");
         assertArm(r.get("arms").get("nginx"));
