@@ -111,7 +111,7 @@ public final class RpchBench {
 
         /** {@code --smoke}: well under a minute. */
         public static Settings smoke() {
-            return new Settings(1.0, 2, 2, 16 * 1024, 1024, AUTO_RATE, 1, 2000, true, Duration.ofSeconds(10), true, 1 << 20, true);
+            return new Settings(0.8, 2, 2, 16 * 1024, 1024, AUTO_RATE, 1, 1000, true, Duration.ofSeconds(10), true, 1 << 20, true);
         }
 
         /** The full run: {@code seconds} per phase. */
@@ -395,7 +395,7 @@ public final class RpchBench {
         if (settings.idleVcs() == 0) {
             return IdleProbe.Result.skipped(0, "disabled (--idle 0)");
         }
-        Duration window = Duration.ofMillis((long) (Math.max(2.0, settings.phaseSeconds()) * 1000));
+        Duration window = Duration.ofMillis((long) (Math.max(1.0, settings.phaseSeconds()) * 1000));
         progress.accept("idle capacity: " + settings.idleVcs() + " idle virtual connections through the gateway");
         return IdleProbe.measure(settings.idleVcs(), placement, fileLimit, workDir.resolve("idle"), window, settings.timeout(), progress);
     }

@@ -162,7 +162,7 @@ class RpchBenchSmokeTest {
                 .hasMessageContaining("rate");
         assertThatThrownBy(() -> RpchBench.Settings.full(1, 65))
                 .hasMessageContaining("connections");
-        assertThat(RpchBench.Settings.smoke().idleVcs()).isEqualTo(2000);
+        assertThat(RpchBench.Settings.smoke().idleVcs()).isEqualTo(1000);
         assertThat(RpchBench.Settings.full(1, 4).idleVcs()).isEqualTo(20_000);
         assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withRecycleLifetime(1000))
                 .hasMessageContaining("recycle lifetime");
