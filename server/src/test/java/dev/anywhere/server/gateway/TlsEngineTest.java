@@ -6,9 +6,43 @@ import dev.anywhere.rpc.testing.Peers;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** BoringSSL is the gateway's engine where tcnative loads (linux-x86_64, and always in CI); the property forces the JDK's. */
 class TlsEngineTest {
+
+    @TempDir
+    java.nio.file.Path dir;
+
+    /** A PEM pair as the lab and `anywhere cert` write them: certificate chain, unencrypted PKCS#8 key. */
+    @Test
+    void pemFilesGoThroughTheCachingKeyManager() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        java.security.KeyPair pair = g.generateKeyPair();
+        org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=oa.example.org");
+        java.security.cert.X509Certificate cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
+                        new java.util.Date(System.currentTimeMillis() - 60_000), new java.util.Date(System.currentTimeMillis() + 86_400_000L),
+                        name, pair.getPublic()).build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA")
+                        .build(pair.getPrivate())));
+        java.util.Base64.Encoder b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes());
+        java.nio.file.Path crt = dir.resolve("gw.crt");
+        java.nio.file.Path key = dir.resolve("gw.key");
+        java.nio.file.Files.writeString(crt, "-----BEGIN CERTIFICATE-----\n" + b64.encodeToString(cert.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        java.nio.file.Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + b64.encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        assertThat(TlsEngine.readChain(crt)).containsExactly(cert);
+        assertThat(TlsEngine.readPkcs8(key).getEncoded()).isEqualTo(pair.getPrivate().getEncoded());
+        io.netty.handler.ssl.SslContext ctx = TlsEngine.server(crt.toFile(), key.toFile());
+        assertThat(ctx.isServer()).isTrue();
+        if (TlsEngine.serverProvider() == SslProvider.OPENSSL) {
+            assertThat(ctx).isInstanceOf(io.netty.handler.ssl.OpenSslContext.class);
+        }
+        java.nio.file.Files.writeString(key, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TlsEngine.readPkcs8(key))
+                .isInstanceOf(java.security.GeneralSecurityException.class).hasMessageContaining("PKCS#8");
+    }
 
     @Test
     void boringSslWhereItLoadsAndTheJdkOnRequest() {
