@@ -178,7 +178,7 @@ public final class RpchBench {
     }
 
     /** Full TLS handshakes against one TLS arm's relay: the rate, and the relay's CPU per handshake. */
-    record Handshakes(Arm arm, HandshakeRate.Result result, double relayCpuSeconds) {
+    record Handshakes(Arm arm, String key, HandshakeRate.Result result, double relayCpuSeconds) {
 
         double cpuMillisPerHandshake() {
             return result.handshakes() == 0 ? Double.NaN : 1000 * relayCpuSeconds / result.handshakes();
@@ -319,7 +319,9 @@ public final class RpchBench {
                 }
                 effectiveRate = rate;
                 if (tlsMaterial != null) {
-                    handshakes = handshakes(tlsMaterial, relays, directGroup);
+                    List<Handshakes> all = new ArrayList<>(handshakes(tlsMaterial, relays, directGroup));
+                    all.addAll(ecdsaHandshakes(workDir, topology, placement, directGroup, nginx != null));
+                    handshakes = all;
                 }
             } finally {
                 clients.values().forEach(LeanClient::close);
@@ -432,7 +434,44 @@ public final class RpchBench {
             rate.run(a.id(), target, d.dividedBy(2), HANDSHAKE_CONCURRENCY);
             double cpu0 = relayCpu(a, relays);
             HandshakeRate.Result r = rate.run(a.id(), target, d, HANDSHAKE_CONCURRENCY);
-            out.add(new Handshakes(a, r, relayCpu(a, relays) - cpu0));
+            out.add(new Handshakes(a, "rsa2048", r, relayCpu(a, relays) - cpu0));
+        }
+        return out;
+    }
+
+    /**
+     * The same handshake runs with an ECDSA P-256 certificate, against a second nginx and gateway process: RSA signing
+     * dominates a full handshake, and BoringSSL's RSA is slower than the system OpenSSL's here, so this separates the
+     * key's cost from the stack's.
+     */
+    private List<Handshakes> ecdsaHandshakes(Path dir, Topology topology, Placement placement, EventLoopGroup group, boolean withNginx)
+            throws Exception {
+        TlsMaterial ec = TlsMaterial.create(dir.resolve("tls-ec"), dev.anywhere.lab.pki.KeyType.of("ec256"));
+        HandshakeRate rate = new HandshakeRate(ec, clientTlsProvider(), group);
+        Duration d = Duration.ofMillis((long) (settings.phaseSeconds() * 1000));
+        List<Handshakes> out = new ArrayList<>();
+        NginxRelay nginx = null;
+        try (GatewayProcess gw = GatewayProcess.start(dir.resolve("gateway-tls-ec"), "gateway-tls-ec", topology.httpPort(),
+                ProxySettings.defaults().channelLifetime(), GatewayProcess.HEAP_BYTES, placement, settings.timeout(),
+                Optional.of(ec.directory()))) {
+            if (withNginx) {
+                nginx = NginxRelay.start(dir.resolve("nginx-tls-ec"), new InetSocketAddress("127.0.0.1", freePort()), topology.gatewayAddress(),
+                        1024, Optional.of(new NginxRelay.Tls(ec.certificateChainFile(), ec.privateKeyFile(), false)), placement.relayPrefix());
+            }
+            for (Arm a : withNginx ? List.of(Arm.NGINX_TLS, Arm.GATEWAY_TLS) : List.of(Arm.GATEWAY_TLS)) {
+                progress.accept(String.format(Locale.ROOT, "TLS handshakes, ECDSA P-256: %s, %.1f s warm-up + %.1f s", a.id(),
+                        settings.phaseSeconds() / 2, settings.phaseSeconds()));
+                InetSocketAddress target = a == Arm.NGINX_TLS ? nginx.address() : gw.address();
+                List<Long> pids = a == Arm.NGINX_TLS ? nginx.pids() : List.of(gw.pid());
+                rate.run(a.id(), target, d.dividedBy(2), HANDSHAKE_CONCURRENCY);
+                double cpu0 = CpuMeter.processesSeconds(pids);
+                HandshakeRate.Result r = rate.run(a.id(), target, d, HANDSHAKE_CONCURRENCY);
+                out.add(new Handshakes(a, "ecdsa-p256", r, CpuMeter.processesSeconds(pids) - cpu0));
+            }
+        } finally {
+            if (nginx != null) {
+                nginx.close();
+            }
         }
         return out;
     }
@@ -788,9 +827,14 @@ public final class RpchBench {
                 : nt == null ? "nginx_tls arm did not run: " + unavailable.getOrDefault(Arm.NGINX_TLS, "no samples") : null;
         ratio(root, reasons, "tls_bulk_vs_nginx", med(nt, Sample::relayCpuPerGib) / med(gt, Sample::relayCpuPerGib), why);
         ratio(root, reasons, "tls_throughput_vs_nginx", med(gt, Sample::bytesPerSecond) / med(nt, Sample::bytesPerSecond), why);
-        Handshakes hg = handshakes.stream().filter(h -> h.arm() == Arm.GATEWAY_TLS).findFirst().orElse(null);
-        Handshakes hn = handshakes.stream().filter(h -> h.arm() == Arm.NGINX_TLS).findFirst().orElse(null);
-        String whyHs = why != null ? why : hg == null || hn == null ? "handshakes not measured" : null;
+        Handshakes hg = handshakes.stream().filter(h -> h.arm() == Arm.GATEWAY_TLS && h.key().equals("rsa2048")).findFirst().orElse(null);
+        Handshakes hn = handshakes.stream().filter(h -> h.arm() == Arm.NGINX_TLS && h.key().equals("rsa2048")).findFirst().orElse(null);
+        Handshakes eg = handshakes.stream().filter(h -> h.arm() == Arm.GATEWAY_TLS && h.key().equals("ecdsa-p256")).findFirst().orElse(null);
+        Handshakes en = handshakes.stream().filter(h -> h.arm() == Arm.NGINX_TLS && h.key().equals("ecdsa-p256")).findFirst().orElse(null);
+        ratio(root, reasons, "handshakes_vs_nginx_ecdsa", en == null || eg == null ? Double.NaN
+                : en.cpuMillisPerHandshake() / eg.cpuMillisPerHandshake(), why != null ? why : en == null || eg == null
+                        ? "ECDSA handshakes not measured" : tooShort(en, eg));
+        String whyHs = why != null ? why : hg == null || hn == null ? "handshakes not measured" : tooShort(hn, hg);
         ratio(root, reasons, "handshakes_vs_nginx", hn == null || hg == null ? Double.NaN : hn.cpuMillisPerHandshake() / hg.cpuMillisPerHandshake(),
                 whyHs);
         ratio(root, reasons, "handshakes_per_s_vs_nginx", hn == null || hg == null ? Double.NaN : hg.result().perSecond() / hn.result().perSecond(),
@@ -802,7 +846,8 @@ public final class RpchBench {
                 .put("handshake_concurrency", HANDSHAKE_CONCURRENCY).put("resumption", false);
         ObjectNode hs = t.putObject("handshakes");
         for (Handshakes h : handshakes) {
-            ObjectNode n = hs.putObject(h.arm().id());
+            ObjectNode n = hs.putObject(h.arm().id() + (h.key().equals("rsa2048") ? "" : "_" + h.key()));
+            n.put("key", h.key());
             n.put("per_s", round(h.result().perSecond())).put("handshakes", h.result().handshakes()).put("failures", h.result().failures())
                     .put("relay_cpu_ms_per_handshake", round(h.cpuMillisPerHandshake()))
                     .put("per_core_second", round(1000 / h.cpuMillisPerHandshake())).put("p50_us", round(h.result().p50Micros()))
@@ -812,6 +857,12 @@ public final class RpchBench {
                 n.put("first_failure", h.result().firstFailure());
             }
         }
+    }
+
+    /** Null when both relays' CPU was measurable; else why not (/proc counts in 10 ms ticks). */
+    private static String tooShort(Handshakes a, Handshakes b) {
+        return a.relayCpuSeconds() > 0 && b.relayCpuSeconds() > 0 ? null
+                : "relay CPU during the handshakes below /proc's 10 ms resolution; run longer";
     }
 
     private static void met(ObjectNode met, ObjectNode root, String key, java.util.function.DoublePredicate ok) {

@@ -104,11 +104,13 @@ class RpchBenchSmokeTest {
         assertArm(r.get("arms").get("haproxy"));
         assertArm(r.get("arms").get("nginx_tls"));
         assertArm(r.get("arms").get("gateway_tls"));
-        for (String k : List.of("tls_bulk_vs_nginx", "tls_throughput_vs_nginx", "handshakes_vs_nginx", "handshakes_per_s_vs_nginx")) {
-            assertThat(r.get(k).asDouble()).as(k + " in " + r.get("reasons")).isPositive();
+        for (String k : List.of("tls_bulk_vs_nginx", "tls_throughput_vs_nginx", "handshakes_vs_nginx", "handshakes_per_s_vs_nginx",
+                "handshakes_vs_nginx_ecdsa")) {
+            assertKeyOrReason(r, k); // tiny runs: CPU may stay below /proc's 10 ms ticks
         }
+        assertThat(r.get("tls_throughput_vs_nginx").asDouble()).isPositive();
         JsonNode hs = r.get("tls").get("handshakes");
-        for (String arm : List.of("nginx_tls", "gateway_tls")) {
+        for (String arm : List.of("nginx_tls", "gateway_tls", "nginx_tls_ecdsa-p256", "gateway_tls_ecdsa-p256")) {
             assertThat(hs.get(arm).get("handshakes").asLong()).as(hs.toString()).isPositive();
             assertThat(hs.get(arm).get("failures").asLong()).as(hs.toString()).isZero();
             assertThat(hs.get(arm).get("protocol").asText()).isEqualTo("TLSv1.3");
