@@ -232,7 +232,7 @@ public final class InboundProxy extends ProxyChannel {
             wrote = true;
         }
         if (wrote) {
-            backend.flush();
+            flushBackend();
         }
         clientChannel.config().setAutoRead(queue.isEmpty());
     }
