@@ -18,10 +18,8 @@ final class LegWriter implements Runnable {
     private static final AttributeKey<LegWriter> KEY = AttributeKey.valueOf(LegWriter.class, "writer");
 
     private final Channel channel;
-    /** Guarded by this. */
-    private ArrayDeque<Object> pending = new ArrayDeque<>(8);
-    /** The other queue, swapped in by {@link #run()}; only touched on the event loop. */
-    private ArrayDeque<Object> spare = new ArrayDeque<>(8);
+    /** What the next task writes; null while nothing waits, so an idle leg holds no queue. Guarded by this. */
+    private ArrayDeque<Object> pending;
     /** A task to write {@link #pending} is queued on the event loop; guarded by this. */
     private boolean scheduled;
 
@@ -46,6 +44,9 @@ final class LegWriter implements Runnable {
     void write(Object msg) {
         boolean schedule;
         synchronized (this) {
+            if (pending == null) {
+                pending = new ArrayDeque<>(8);
+            }
             pending.add(msg);
             schedule = !scheduled;
             scheduled = true;
@@ -57,8 +58,10 @@ final class LegWriter implements Runnable {
                 // The loop is shutting down; nothing is left to write to.
                 synchronized (this) {
                     scheduled = false;
-                    pending.forEach(ReferenceCountUtil::release);
-                    pending.clear();
+                    if (pending != null) {
+                        pending.forEach(ReferenceCountUtil::release);
+                        pending = null;
+                    }
                 }
             }
         }
@@ -74,15 +77,16 @@ final class LegWriter implements Runnable {
         ArrayDeque<Object> batch;
         synchronized (this) {
             batch = pending;
-            pending = spare;
+            pending = null;
             scheduled = false;
         }
-        spare = null;
+        if (batch == null) {
+            return;
+        }
         for (Object msg; (msg = batch.poll()) != null; ) {
             // Not the void promise: a write to a closed leg fails quietly, as before, instead of firing exceptionCaught.
             channel.write(msg);
         }
         channel.flush();
-        spare = batch;
     }
 }
