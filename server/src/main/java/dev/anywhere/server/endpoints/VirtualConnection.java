@@ -160,6 +160,7 @@ final class VirtualConnection {
         opened = true;
         if (setupTimer != null) {
             setupTimer.cancel(false);
+            setupTimer = null; // not kept (with its lambda) for the life of an idle virtual connection
         }
         version = Math.min(RtsCommand.Version.V1, Math.min(in.version(), out.version()));
         outAvailable = out.receiveWindow();

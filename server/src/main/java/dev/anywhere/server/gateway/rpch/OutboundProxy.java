@@ -133,6 +133,7 @@ public final class OutboundProxy extends ProxyChannel {
     void connected() {
         // Per spec: CONN/A2 to the server, then the OUT channel response and CONN/A3 to the client.
         afterConnect.run();
+        afterConnect = null; // used once; an idle channel need not keep the handshake's values
         backend.flush();
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Success"));
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/rpc");
