@@ -167,7 +167,11 @@ public abstract class ProxyChannel {
     private void queueFlushTask() {
         if (!flushTaskQueued) {
             flushTaskQueued = true;
-            clientChannel.eventLoop().execute(flushTask);
+            try {
+                clientChannel.eventLoop().execute(flushTask);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                flushTaskQueued = false; // the gateway is shutting down; channelReadComplete still flushes
+            }
         }
     }
 
