@@ -75,7 +75,7 @@ class LegWriterTest {
             LocalAddress address = new LocalAddress("leg-writer-test");
             List<String> received = new CopyOnWriteArrayList<>();
             int perThread = 2_000;
-            CountDownLatch all = new CountDownLatch(2 * perThread);
+            CountDownLatch all = new CountDownLatch(2 * perThread + 1); // and the one from the leg's loop
             Channel server = new ServerBootstrap().group(group).channel(LocalServerChannel.class)
                     .childHandler(new ChannelInitializer<LocalChannel>() {
                         @Override
@@ -117,6 +117,7 @@ class LegWriterTest {
                 t.join();
             }
             assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(received).hasSize(2 * perThread + 1).contains("z00000");
             for (String prefix : List.of("a", "b")) {
                 List<String> mine = received.stream().filter(s -> s.startsWith(prefix)).toList();
                 assertThat(mine).hasSize(perThread);
