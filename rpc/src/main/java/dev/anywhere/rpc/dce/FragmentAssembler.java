@@ -1,6 +1,6 @@
 package dev.anywhere.rpc.dce;
 
-import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -23,7 +23,9 @@ public final class FragmentAssembler {
 
     private final int maxStubBytes;
     private DcePdu.CallFragment first;
-    private ByteArrayOutputStream stub;
+    /** The stub so far: {@code size} bytes of {@code stub}. */
+    private byte[] stub;
+    private int size;
 
     public FragmentAssembler() {
         this(DEFAULT_MAX_STUB_BYTES);
@@ -45,6 +47,7 @@ public final class FragmentAssembler {
     public void reset() {
         first = null;
         stub = null;
+        size = 0;
     }
 
     /**
@@ -75,8 +78,13 @@ public final class FragmentAssembler {
                 return Optional.of(f);
             }
             first = f;
-            stub = new ByteArrayOutputStream(Math.min(maxStubBytes, Math.max(f.stub().length() * 2, 256)));
-            stub.writeBytes(f.stub().toByteArray());
+            int n = f.stub().length();
+            // alloc_hint (the sender's total) sizes the buffer so it never grows, but a peer gets at most 8 bytes
+            // reserved per byte it sent (the old buffer reserved 2).
+            long hint = Math.min(f.allocHint(), 8L * n);
+            stub = new byte[(int) Math.min(maxStubBytes, Math.max(hint, Math.max(2L * n, 256)))];
+            f.stub().copyTo(stub, 0);
+            size = n;
             return Optional.empty();
         }
         if (isFirst) {
@@ -91,12 +99,17 @@ public final class FragmentAssembler {
             throw new DceProtocolException("fragment PTYPE: " + f.type().wireName() + " (expected: "
                     + first.type().wireName() + ")");
         }
-        checkSize((long) stub.size() + f.stub().length(), f.callId());
-        stub.writeBytes(f.stub().toByteArray());
+        int n = f.stub().length();
+        checkSize((long) size + n, f.callId());
+        if (size + n > stub.length) {
+            stub = Arrays.copyOf(stub, (int) Math.min(maxStubBytes, Math.max(size + n, 2L * stub.length)));
+        }
+        f.stub().copyTo(stub, size);
+        size += n;
         if (!isLast) {
             return Optional.empty();
         }
-        Octets whole = Octets.wrap(stub.toByteArray());
+        Octets whole = Octets.wrap(size == stub.length ? stub : Arrays.copyOf(stub, size));
         DcePdu.CallFragment result;
         if (first instanceof DcePdu.Request q) {
             result = new DcePdu.Request(PfcFlag.SINGLE_FRAGMENT, q.callId(), whole.length(), q.contextId(), q.opnum(),

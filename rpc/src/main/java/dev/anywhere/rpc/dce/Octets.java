@@ -83,6 +83,11 @@ public final class Octets {
         return wrap(Arrays.copyOfRange(bytes, from, to));
     }
 
+    /** Copies the bytes into {@code dst} at {@code offset} (reassembly without an intermediate array). */
+    void copyTo(byte[] dst, int offset) {
+        System.arraycopy(bytes, 0, dst, offset, bytes.length);
+    }
+
     public void writeTo(ByteBuf out) {
         out.writeBytes(bytes);
     }

@@ -100,6 +100,7 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
     private void first(ChannelHandlerContext ctx, Object msg) {
         if (firstPduTimer != null) {
             firstPduTimer.cancel(false);
+            firstPduTimer = null; // not kept (with its lambda) for the life of an idle leg
         }
         if (msg instanceof RpcPduFrame) {
             state = State.DIRECT;

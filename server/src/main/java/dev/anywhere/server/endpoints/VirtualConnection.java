@@ -160,6 +160,7 @@ final class VirtualConnection {
         opened = true;
         if (setupTimer != null) {
             setupTimer.cancel(false);
+            setupTimer = null; // not kept (with its lambda) for the life of an idle virtual connection
         }
         version = Math.min(RtsCommand.Version.V1, Math.min(in.version(), out.version()));
         outAvailable = out.receiveWindow();
@@ -168,7 +169,7 @@ final class VirtualConnection {
                 LegHandler.inet(in.channel().localAddress()), LegHandler.inet(in.channel().remoteAddress()),
                 in.channel().alloc());
         Channel inCh = in.channel();
-        send(inCh, true, RpchCodec.encode(RtsPdus.connB3(server.limits().receiveWindow(), version), inCh.alloc()));
+        send(inCh, RpchCodec.encode(RtsPdus.connB3(server.limits().receiveWindow(), version), inCh.alloc()));
         outLifetimeSent = CONN_A3_BYTES;
         sendOutRts(out, RtsPdus.connC1(version, in.receiveWindow(), in.connectionTimeout()));
     }
@@ -225,7 +226,7 @@ final class VirtualConnection {
                     UUID named = r.first(RtsCommand.FlowControlAck.class).orElseThrow().channelCookie();
                     Leg to = retiredOut != null && named.equals(retiredOut.channelCookie()) ? retiredOut
                             : outSuccessor != null && named.equals(outSuccessor.channelCookie()) ? outSuccessor : out;
-                    send(to.channel(), true, RpchCodec.encode(r, to.channel().alloc()));
+                    send(to.channel(), RpchCodec.encode(r, to.channel().alloc()));
                 } else if (d == ForwardDestination.CLIENT) {
                     sendOutRts(null, r); // relayed to the client: counts against the OUT channel's lifetime
                 }
@@ -240,11 +241,7 @@ final class VirtualConnection {
                     + " bytes unacknowledged (expected: <= receive window " + window + ")");
         }
         inBytesReceived += n;
-        try {
-            association.receive(frame.content(), this::sendRpc);
-        } finally {
-            flush(out.channel());
-        }
+        association.receive(frame.content(), this::sendRpc);
         if (outRecycle != OutRecycle.NONE && outQueued > 2L * server.limits().maxQueuedBytes()) {
             throw new RpchProtocolException("OUT channel recycling: " + outQueued + " response bytes queued (expected: <= "
                     + 2L * server.limits().maxQueuedBytes() + " while the OUT channel is replaced)");
@@ -252,7 +249,7 @@ final class VirtualConnection {
         if (inBytesReceived - inBytesAcked >= window / 2) {
             // We consume each PDU at once, so the whole window is available again.
             inBytesAcked = inBytesReceived;
-            send(in.channel(), true, RpchCodec.encode(RtsPdus.flowControlAck(inBytesReceived & 0xffff_ffffL, window,
+            send(in.channel(), RpchCodec.encode(RtsPdus.flowControlAck(inBytesReceived & 0xffff_ffffL, window,
                     in.channelCookie()), in.channel().alloc()));
         }
     }
@@ -295,12 +292,12 @@ final class VirtualConnection {
                     + successor.channelCookie() + ")");
         }
         Leg old = in;
-        send(old.channel(), true, RpchCodec.encode(RtsPdus.inR1B1(), old.channel().alloc()));
+        send(old.channel(), RpchCodec.encode(RtsPdus.inR1B1(), old.channel().alloc()));
         in = successor;
         successor = null;
         inBytesReceived = 0;
         inBytesAcked = 0;
-        send(in.channel(), true, RpchCodec.encode(RtsPdus.inR1B2(server.limits().receiveWindow()),
+        send(in.channel(), RpchCodec.encode(RtsPdus.inR1B2(server.limits().receiveWindow()),
                 in.channel().alloc()));
         if (inPaused) {
             in.channel().config().setAutoRead(false);
@@ -520,7 +517,6 @@ final class VirtualConnection {
         outSuccessorCookie = null;
         outRecycles++;
         drain();
-        flush(out.channel());
     }
 
     /** Recycling PDUs go out at once (their bytes are kept free by {@link #RTS_RESERVE}) and count. */
@@ -529,7 +525,7 @@ final class VirtualConnection {
         if (leg == out) {
             outLifetimeSent += b.readableBytes();
         }
-        send(leg.channel(), true, b);
+        send(leg.channel(), b);
     }
 
     /**
@@ -550,7 +546,7 @@ final class VirtualConnection {
         if (to == out) {
             outLifetimeSent += n;
         }
-        send(to.channel(), true, b);
+        send(to.channel(), b);
         if (to == out) {
             maybeStartRecycle();
         }
@@ -580,7 +576,6 @@ final class VirtualConnection {
      * waits for the successor channel (and starts recycling if that has not happened yet).
      */
     private void drain() {
-        boolean wrote = false;
         while (!outQueue.isEmpty()) {
             Pending head = outQueue.peek();
             int n = head.buf().readableBytes();
@@ -601,11 +596,7 @@ final class VirtualConnection {
                 outBytesSent += n;
             }
             outLifetimeSent += n;
-            send(out.channel(), false, head.buf());
-            wrote = true;
-        }
-        if (wrote) {
-            flush(out.channel());
+            send(out.channel(), head.buf());
         }
         maybeStartRecycle();
         updateInPause();
@@ -684,30 +675,11 @@ final class VirtualConnection {
     }
 
     /**
-     * Writes on the leg's event loop in the order of the calls. Calls come from both legs' threads under this
-     * object's lock; a write made on the leg's own loop would otherwise overtake writes queued from the other thread
-     * and reorder fragments.
+     * Writes on the leg's event loop in the order of the calls, flushed with the batch it joins (see
+     * {@link LegWriter}): calls come from both legs' threads under this object's lock.
      */
-    private static void send(Channel ch, boolean flush, Object msg) {
-        try {
-            ch.eventLoop().execute(() -> {
-                if (flush) {
-                    ch.writeAndFlush(msg);
-                } else {
-                    ch.write(msg);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            ReferenceCountUtil.release(msg);
-        }
-    }
-
-    private static void flush(Channel ch) {
-        try {
-            ch.eventLoop().execute(ch::flush);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // The loop is shutting down; nothing is left to flush to.
-        }
+    private static void send(Channel ch, Object msg) {
+        LegWriter.of(ch).write(msg);
     }
 
 }

@@ -12,6 +12,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.SslContext;
@@ -30,6 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    /** Largest HttpContent the decoder cuts from a request body: the most one socket read brings. */
+    static final int MAX_CHUNK_SIZE = 64 * 1024;
 
     /**
      * How to run a gateway. {@code backends} resolves the server-name of {@code ?server:port} for the RPC over HTTP
@@ -78,7 +82,9 @@ public final class Gateway implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             options.tls().ifPresent(tls -> ch.pipeline().addLast(new OptionalSslHandler(tls)));
-                            ch.pipeline().addLast(new HttpServerCodec());
+                            // Body chunks up to a whole socket read (not 8 KiB): RPC PDUs then rarely straddle two
+                            // chunks, so the proxy's framer slices them instead of copying them together.
+                            ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)));
                             ch.pipeline().addLast(new GatewayHandler(routes, metrics));
                         }
                     })

@@ -26,6 +26,8 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
     private final List<GatewayRoute> routes;
     private final GatewayConnection connection;
     private RequestBody body;
+    /** The body that got chunks in this read batch (still set if its last chunk ended it). */
+    private RequestBody reading;
 
     GatewayHandler(List<GatewayRoute> routes, MeterRegistry metrics) {
         this.routes = routes;
@@ -43,6 +45,7 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
             }
             if (msg instanceof HttpContent content) {
                 if (body != null) {
+                    reading = body;
                     body.content(ctx, content);
                 }
                 if (msg instanceof LastHttpContent) {
@@ -52,6 +55,16 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (reading != null) {
+            RequestBody b = reading;
+            reading = null;
+            b.readComplete();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     private RequestBody route(ChannelHandlerContext ctx, HttpRequest request) {

@@ -12,6 +12,10 @@ interface RequestBody {
     /** One chunk of the body; the last one is a {@link io.netty.handler.codec.http.LastHttpContent}. */
     void content(ChannelHandlerContext ctx, HttpContent content);
 
+    /** The connection's read batch ended (channelReadComplete): a chance to flush what its chunks caused once. */
+    default void readComplete() {
+    }
+
     /** The connection closed before the body ended (normal for RPC channels). */
     default void closed() {
     }

@@ -130,6 +130,11 @@ final class RpcProxyRoute implements GatewayRoute {
             }
 
             @Override
+            public void readComplete() {
+                channel.readComplete();
+            }
+
+            @Override
             public void closed() {
                 channel.clientClosed();
             }

@@ -150,6 +150,7 @@ public final class InboundProxy extends ProxyChannel {
     @Override
     void connected() {
         afterConnect.run();
+        afterConnect = null; // used once; an idle channel need not keep the handshake's values
         backend.flush();
         state = State.WAIT_B3;
     }
@@ -232,7 +233,7 @@ public final class InboundProxy extends ProxyChannel {
             wrote = true;
         }
         if (wrote) {
-            backend.flush();
+            flushBackend();
         }
         clientChannel.config().setAutoRead(queue.isEmpty());
     }

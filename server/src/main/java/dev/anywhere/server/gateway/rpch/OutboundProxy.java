@@ -10,7 +10,6 @@ import dev.anywhere.rpc.rpch.RtsPduKind;
 import dev.anywhere.rpc.rpch.RtsPdus;
 import dev.anywhere.server.gateway.BackendResolver;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -57,6 +56,8 @@ public final class OutboundProxy extends ProxyChannel {
     private FlowControl.Sender toClient;
     private final FlowControl.Receiver fromServer;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** RPC PDU bytes in {@link #queue}, kept as it changes rather than counted per PDU. */
+    private long queuedBytes;
     private long bytesToClient;
     private long lastClientWrite = System.nanoTime();
     /** Writes CONN/A2 (OUT_R1/A4) once the leg is up. */
@@ -132,6 +133,7 @@ public final class OutboundProxy extends ProxyChannel {
     void connected() {
         // Per spec: CONN/A2 to the server, then the OUT channel response and CONN/A3 to the client.
         afterConnect.run();
+        afterConnect = null; // used once; an idle channel need not keep the handshake's values
         backend.flush();
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Success"));
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/rpc");
@@ -187,10 +189,12 @@ public final class OutboundProxy extends ProxyChannel {
     /** OPENED: RPC PDUs and RTS PDUs queue for the client in order; the client's acks are consumed here. */
     private void relay(Object pdu) {
         if (pdu instanceof RpcPduFrame frame) {
-            if (!fromServer.received(frame.content().readableBytes())) {
+            int n = frame.content().readableBytes();
+            if (!fromServer.received(n)) {
                 log.debug("rpcproxy: server overran the OUT proxy's receive window of {}", fromServer.window());
             }
             queue.add(frame);
+            queuedBytes += n;
         } else {
             RtsPdu rts = (RtsPdu) pdu;
             if (RtsPduKind.FLOW_CONTROL_ACK.matches(rts) || (RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION.matches(rts)
@@ -216,6 +220,7 @@ public final class OutboundProxy extends ProxyChannel {
                     break;
                 }
                 queue.poll();
+                queuedBytes -= n;
                 toClient.sent(n);
                 fromServer.consumed(n);
                 metrics.bytesToClient.increment(n);
@@ -227,34 +232,28 @@ public final class OutboundProxy extends ProxyChannel {
             wrote = true;
         }
         if (wrote) {
-            clientChannel.flush();
+            flushClient();
         }
         if (closed) {
             return;
         }
         if (fromServer.ackDue()) {
             writeServer(RtsPdus.flowControlAck(fromServer.bytesReceived(), fromServer.available(), outCookie));
-            backend.flush();
+            flushBackend();
             fromServer.acked();
             metrics.ack("server_to_proxy", "sent");
         }
         // Keep reading the server leg while the client is behind: the acks that reopen the client's window come from
         // it. The server's own window (acked only for bytes written on) bounds the queue; a server that ignores it is
         // paused once a whole window is queued.
-        backend.config().setAutoRead(clientChannel.isWritable() && queuedBytes() <= fromServer.window());
+        backend.config().setAutoRead(clientChannel.isWritable() && queuedBytes <= fromServer.window());
     }
 
-    private long queuedBytes() {
-        long n = 0;
-        for (Object o : queue) {
-            if (o instanceof RpcPduFrame f) {
-                n += f.content().readableBytes();
-            }
-        }
-        return n;
-    }
-
-    /** One piece of the OUT response body; closes the channel rather than exceed the announced Content-Length. */
+    /**
+     * One piece of the OUT response body; closes the channel rather than exceed the announced Content-Length. The
+     * response head announced a Content-Length, so the HTTP encoder passes a bare ByteBuf through as body bytes: no
+     * HttpContent wrapper per PDU.
+     */
     private void writeClient(ByteBuf bytes) {
         bytesToClient += bytes.readableBytes();
         if (bytesToClient > settings.channelLifetime()) {
@@ -264,7 +263,7 @@ public final class OutboundProxy extends ProxyChannel {
             return;
         }
         lastClientWrite = System.nanoTime();
-        clientChannel.write(new DefaultHttpContent(bytes));
+        clientChannel.write(bytes);
     }
 
     @Override
@@ -308,6 +307,7 @@ public final class OutboundProxy extends ProxyChannel {
         state = State.CLOSED;
         queue.forEach(ReferenceCountUtil::release);
         queue.clear();
+        queuedBytes = 0;
         metrics.activeOut.decrementAndGet();
     }
 }

@@ -48,6 +48,17 @@ public abstract class ProxyChannel {
     long lastServerTraffic = System.nanoTime();
     private ScheduledFuture<?> handshakeTimer;
     private ScheduledFuture<?> tickTimer;
+    /** Inside a channelRead of either leg: flushes wait for the end of the read batch. */
+    private boolean reading;
+    /** Written during a read batch and not flushed yet. */
+    private boolean clientUnflushed;
+    private boolean backendUnflushed;
+    /** A backstop flush task is queued (if a read batch ever ended without channelReadComplete). */
+    private boolean flushTaskQueued;
+    private final Runnable flushTask = () -> {
+        flushTaskQueued = false;
+        flushPending();
+    };
 
     ProxyChannel(ClientLeg client, String server, int port, ProxySettings settings, BackendResolver resolver, ProxyMetrics metrics) {
         this.client = client;
@@ -109,6 +120,7 @@ public abstract class ProxyChannel {
             return;
         }
         lastClientTraffic = System.nanoTime();
+        reading = true;
         try {
             framer.feed(chunk, pdu -> {
                 if (closed) {
@@ -119,6 +131,61 @@ public abstract class ProxyChannel {
             });
         } catch (RpchProtocolException e) {
             protocolError("client", e.getMessage());
+        } finally {
+            reading = false;
+        }
+    }
+
+    /** The client's read batch ended: what its PDUs caused goes out now, in one write per leg. */
+    public final void readComplete() {
+        flushPending();
+    }
+
+    /**
+     * Flushes the server leg now, or, inside a read, at the end of the read batch: a read of many PDUs costs one
+     * writev instead of one per PDU. Nothing waits past the batch; flow-control state is already up to date.
+     */
+    final void flushBackend() {
+        if (reading) {
+            backendUnflushed = true;
+            queueFlushTask();
+        } else {
+            backend.flush();
+        }
+    }
+
+    /** Like {@link #flushBackend()} for the client connection. */
+    final void flushClient() {
+        if (reading) {
+            clientUnflushed = true;
+            queueFlushTask();
+        } else {
+            clientChannel.flush();
+        }
+    }
+
+    private void queueFlushTask() {
+        if (!flushTaskQueued) {
+            flushTaskQueued = true;
+            try {
+                clientChannel.eventLoop().execute(flushTask);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                flushTaskQueued = false; // the gateway is shutting down; channelReadComplete still flushes
+            }
+        }
+    }
+
+    /** Flushes what a read batch wrote (both legs live on this event loop). */
+    final void flushPending() {
+        if (backendUnflushed) {
+            backendUnflushed = false;
+            if (backend != null) {
+                backend.flush();
+            }
+        }
+        if (clientUnflushed) {
+            clientUnflushed = false;
+            clientChannel.flush();
         }
     }
 
@@ -211,6 +278,9 @@ public abstract class ProxyChannel {
         if (closed) {
             return;
         }
+        // What this read batch wrote before the reason to close goes out first, as it did when every write was
+        // flushed at once.
+        flushPending();
         closed = true;
         log.debug("rpcproxy: closing {}:{}: {}", server, port, why);
         handshakeDone();
@@ -239,7 +309,17 @@ public abstract class ProxyChannel {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            fromServer(msg);
+            reading = true;
+            try {
+                fromServer(msg);
+            } finally {
+                reading = false;
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            flushPending();
         }
 
         @Override

@@ -188,6 +188,35 @@ class RpcProxyTest {
         assertThat(metrics.get("anywhere.rpcproxy.bytes").tag("direction", "client_to_server").counter().count()).isEqualTo(100);
     }
 
+    /**
+     * PDUs that arrive in one read are written to the server in one batch (flushed when the read ends): all of them
+     * arrive, in order, under the server's window (CONN/B3, then its FlowControlAck), and the client's ack goes out
+     * once half the proxy's window was passed on.
+     */
+    @Test
+    void aBurstOfPdusInOneWriteIsRelayedInOrderUnderTheServersWindow() throws Exception {
+        RpchTestClient c = opened(262144);
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        List<String> expected = new ArrayList<>();
+        int sent = 0;
+        for (int i = 0; sent < 100_000; i++) {
+            int length = 1000 + i;
+            burst.writeBytes(ScriptedRpchServer.rpcPdu(14, length, i)); // alter_context: no response from the server
+            expected.add("IN rpc " + length);
+            sent += length;
+        }
+        c.sendIn(burst.toByteArray());
+        List<String> seen = new ArrayList<>();
+        while (seen.stream().filter(e -> e.startsWith("IN rpc ")).count() < expected.size()
+                || !seen.contains("IN FlowControlAckWithDestination CLIENT")) {
+            seen.add(event());
+        }
+        assertThat(seen.stream().filter(e -> e.startsWith("IN rpc ")).toList()).containsExactlyElementsOf(expected);
+        assertThat(seen).contains("IN sent FlowControlAck"); // 100 KB needed the server's ack on the way
+        assertThat(metrics.get("anywhere.rpcproxy.bytes").tag("direction", "client_to_server").counter().count())
+                .isEqualTo(sent);
+    }
+
     @Test
     void theOutboundProxyHonoursTheClientsWindowUntilItAcks() throws Exception {
         backend.responseBytes = 256 * 1024;
