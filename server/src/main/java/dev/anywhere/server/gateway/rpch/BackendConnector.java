@@ -57,7 +57,13 @@ final class BackendConnector {
         });
         promise.addListener(f -> {
             if (!f.isSuccess()) {
-                connect.channel().close();
+                Channel ch = connect.channel();
+                if (ch.isRegistered()) {
+                    ch.close();
+                } else {
+                    // never registered (e.g. no file descriptor left): there is no event loop to close it on
+                    ch.unsafe().closeForcibly();
+                }
             }
         });
         return promise;
