@@ -267,7 +267,7 @@ public final class OutboundProxy extends ProxyChannel {
     }
 
     @Override
-    void tick() {
+    public void tick() {
         super.tick();
         if (state == State.OPENED && !closed
                 && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastClientWrite) >= settings.keepAlive().toMillis()) {

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * What the inbound and outbound proxy share: one client HTTP connection, one server TCP leg on the same event loop,
  * the body framer, timers, and closing both sides together. Everything runs on the client channel's event loop.
  */
-public abstract class ProxyChannel {
+public abstract class ProxyChannel implements TickSweeper.Tickable {
 
     /** RPC_S_SERVER_UNAVAILABLE. */
     static final int RPC_S_SERVER_UNAVAILABLE = 0x6ba;
@@ -47,7 +47,8 @@ public abstract class ProxyChannel {
     long lastClientTraffic = System.nanoTime();
     long lastServerTraffic = System.nanoTime();
     private ScheduledFuture<?> handshakeTimer;
-    private ScheduledFuture<?> tickTimer;
+    /** The period of {@link #tick()} (half the shorter of keep-alive and idle timeout); ticked by {@link TickSweeper}. */
+    private final long tickMillis;
     /** Inside a channelRead of either leg: flushes wait for the end of the read batch. */
     private boolean reading;
     /** Written during a read batch and not flushed yet. */
@@ -82,8 +83,8 @@ public abstract class ProxyChannel {
                 fail("handshake_timeout", "no complete handshake within " + settings.handshakeTimeout().toMillis() + " ms");
             }
         }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        long tick = Math.max(10, Math.min(settings.keepAlive().toMillis(), settings.idleTimeout().toMillis()) / 2);
-        tickTimer = clientChannel.eventLoop().scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        tickMillis = Math.max(10, Math.min(settings.keepAlive().toMillis(), settings.idleTimeout().toMillis()) / 2);
+        TickSweeper.add(clientChannel.eventLoop(), tickMillis, this);
     }
 
     /** Whether the handshake is over and PDUs are relayed. */
@@ -99,7 +100,8 @@ public abstract class ProxyChannel {
     abstract void connected();
 
     /** Periodic: keep-alive pings, idle handling. */
-    void tick() {
+    @Override
+    public void tick() {
         long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivity());
         if (opened() && idle >= settings.idleTimeout().toMillis()) {
             metrics.failure("idle_timeout");
@@ -284,9 +286,7 @@ public abstract class ProxyChannel {
         closed = true;
         log.debug("rpcproxy: closing {}:{}: {}", server, port, why);
         handshakeDone();
-        if (tickTimer != null) {
-            tickTimer.cancel(false);
-        }
+        TickSweeper.remove(clientChannel.eventLoop(), tickMillis, this);
         framer.release();
         released();
         if (backend != null) {
