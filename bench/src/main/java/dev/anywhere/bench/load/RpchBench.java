@@ -111,7 +111,7 @@ public final class RpchBench {
 
         /** {@code --smoke}: well under a minute. */
         public static Settings smoke() {
-            return new Settings(0.8, 2, 2, 16 * 1024, 1024, AUTO_RATE, 1, 1000, true, Duration.ofSeconds(10), true, 1 << 20, true);
+            return new Settings(0.6, 2, 2, 16 * 1024, 1024, AUTO_RATE, 1, 1000, true, Duration.ofSeconds(10), true, 1 << 20, true);
         }
 
         /** The full run: {@code seconds} per phase. */
