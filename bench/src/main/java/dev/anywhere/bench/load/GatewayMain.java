@@ -35,7 +35,7 @@ public final class GatewayMain {
             tls = Optional.of(TlsEngine.server(material.certificateChainFile().toFile(), material.privateKeyFile().toFile()));
             System.err.println("gateway TLS engine: " + TlsEngine.describe());
         }
-        Gateway gateway = Topology.startGateway(Path.of(args[0]), proxy, tls);
+        Gateway gateway = Topology.startGateway(Path.of(args[0]), proxy, tls, 0);
         System.out.println("LISTENING " + gateway.address().getPort());
         System.out.flush();
         try {

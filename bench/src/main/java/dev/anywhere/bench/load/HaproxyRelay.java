@@ -2,7 +2,6 @@ package dev.anywhere.bench.load;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,26 +76,8 @@ public final class HaproxyRelay implements AutoCloseable {
         command.addAll(List.of(haproxy.toString(), "-db", "-f", conf.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
         HaproxyRelay relay = new HaproxyRelay(process, listen, dir);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("haproxy exited with status " + process.exitValue() + ": " + relay.log());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(listen, 200);
-                return relay;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    relay.close();
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while starting haproxy", e);
-                }
-            }
-        }
-        relay.close();
-        throw new IOException("haproxy not listening on " + listen + " after 10 s: " + relay.log());
+        PeerProcess.awaitListening("haproxy", process, listen, relay::log);
+        return relay;
     }
 
     private String log() {
@@ -114,23 +95,11 @@ public final class HaproxyRelay implements AutoCloseable {
 
     /** The HAProxy process (with a taskset prefix, taskset execs it, so the pid stays the same). */
     public List<Long> pids() {
-        List<Long> pids = new ArrayList<>();
-        pids.add(process.pid());
-        process.descendants().forEach(h -> pids.add(h.pid()));
-        return pids;
+        return PeerProcess.pids(process);
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        PeerProcess.stop(process);
     }
 }

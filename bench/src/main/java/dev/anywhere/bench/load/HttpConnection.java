@@ -13,9 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway and nginx arms: the analyzer's {@link VirtualConnection} (IN and OUT channel, CONN/A1..C2, bind) in plain
- * HTTP with Basic authentication, through whatever listens on {@code proxy}. A transcript that keeps nothing but its
- * first lines is enough here.
+ * The analyzer's {@link VirtualConnection} (IN and OUT channel, CONN/A1..C2, bind) as a load connection, in plain HTTP
+ * with Basic authentication: the baseline the lean client is measured against (LeanVsHttpConnectionMeasure). The arms
+ * use the lean client ({@link RotatingConnection}).
  */
 public final class HttpConnection implements LoadConnection {
 

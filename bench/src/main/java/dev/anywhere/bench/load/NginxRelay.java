@@ -3,7 +3,6 @@ package dev.anywhere.bench.load;
 import dev.anywhere.lab.router.NginxMiddlebox;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,26 +166,8 @@ public final class NginxRelay implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
         NginxRelay relay = new NginxRelay(process, listen, dir);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("nginx exited with status " + process.exitValue() + ": " + relay.errorLog());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(listen, 200);
-                return relay;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    relay.close();
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while starting nginx", e);
-                }
-            }
-        }
-        relay.close();
-        throw new IOException("nginx not listening on " + listen + " after 10 s: " + relay.errorLog());
+        PeerProcess.awaitListening("nginx", process, listen, relay::errorLog);
+        return relay;
     }
 
     String errorLog() {
@@ -204,33 +185,12 @@ public final class NginxRelay implements AutoCloseable {
 
     /** The master and its workers. */
     public List<Long> pids() {
-        List<Long> pids = new ArrayList<>();
-        pids.add(process.pid());
-        process.descendants().forEach(h -> pids.add(h.pid()));
-        return pids;
+        return PeerProcess.pids(process);
     }
 
     /** SIGTERM, then waits for the master and workers; SIGKILL after 5 s. */
     @Override
     public void close() {
-        List<ProcessHandle> workers = process.descendants().toList();
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-            for (ProcessHandle w : workers) {
-                try {
-                    w.onExit().get(5, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    w.destroyForcibly();
-                }
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            workers.forEach(ProcessHandle::destroyForcibly);
-            Thread.currentThread().interrupt();
-        }
+        PeerProcess.stop(process);
     }
 }

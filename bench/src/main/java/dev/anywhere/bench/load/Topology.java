@@ -72,7 +72,7 @@ public final class Topology implements AutoCloseable {
         RpcEndpoints endpoints = inGroup(BACKEND_THREADS, () -> startEndpoints(true));
         try {
             writeAppliedConfig(dataDir, endpoints.ports().get(0));
-            Gateway gateway = inGroup(GATEWAY_THREADS, () -> startGateway(dataDir, ProxySettings.defaults(), Optional.empty()));
+            Gateway gateway = inGroup(GATEWAY_THREADS, () -> startGateway(dataDir, ProxySettings.defaults(), Optional.empty(), 0));
             return new Topology(endpoints, gateway);
         } catch (Exception | Error e) {
             endpoints.close();
@@ -81,32 +81,32 @@ public final class Topology implements AutoCloseable {
     }
 
     /** The RPC endpoints with the echo interface: one ncacn_http port, and an ncacn_ip_tcp port when {@code tcp}. */
-    static RpcEndpoints startEndpoints(boolean tcp) throws Exception {
+    public static RpcEndpoints startEndpoints(boolean tcp) throws Exception {
         InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "bench echo", 1, call -> call.stub()));
         RpcEndpoints.Options o = RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0)).withExtra(extra);
         return RpcEndpoints.start(tcp ? o.withTcpPort(0) : o);
     }
 
     /** What the configurator would have applied: Outlook Anywhere on, Basic, EX1 reachable on {@code endpointPort}. */
-    static void writeAppliedConfig(Path dataDir, int endpointPort) throws java.io.IOException {
+    public static void writeAppliedConfig(Path dataDir, int endpointPort) throws java.io.IOException {
         new AppliedConfigFile(dataDir).write(new RpcVdirConfig(SERVER, true, EnumSet.of(HttpAuthScheme.BASIC), false,
                 ValidPorts.forServer(SERVER, "ex1.bench.local", List.of(endpointPort))), 1, Instant.now());
     }
 
     /**
-     * A gateway on an ephemeral loopback port with the bench's credentials, relaying to EX1 = 127.0.0.1; used in this
-     * JVM (the nginx arm's upstream) and by {@link GatewayMain} in a process of its own.
+     * A gateway on 127.0.0.1:{@code port} (0: any free port) with the bench's credentials, relaying to EX1 = 127.0.0.1;
+     * used in this JVM (the nginx arm's upstream), by {@link GatewayMain} in a process of its own, and by the TLS tools.
      */
-    static Gateway startGateway(Path dataDir, ProxySettings proxy, Optional<SslContext> tls) throws Exception {
+    public static Gateway startGateway(Path dataDir, ProxySettings proxy, Optional<SslContext> tls, int port) throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
-        return Gateway.start(new Gateway.Options(dataDir, SERVER, new InetSocketAddress(lo, 0), tls, CREDENTIALS, PROXY_HOST,
+        return Gateway.start(new Gateway.Options(dataDir, SERVER, new InetSocketAddress(lo, port), tls, CREDENTIALS, PROXY_HOST,
                 Gateway.ntlmIdentity(SERVER, new SiteInfo("bench.local", "BENCH", "Bench Organization", "bench.local")))
                 .withBackendResolver(BackendResolver.system().withOverride(lo, "ex1", "ex1.bench.local"))
                 .withProxySettings(proxy), new SimpleMeterRegistry());
     }
 
-    /** Runs {@code task} on a fresh thread of {@code group} and waits for it. */
-    static <T> T inGroup(ThreadGroup group, Callable<T> task) throws Exception {
+    /** Runs {@code task} on a fresh thread of {@code group} and waits for it (its Netty threads then belong to the group). */
+    public static <T> T inGroup(ThreadGroup group, Callable<T> task) throws Exception {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
         Thread t = new Thread(group, () -> {

@@ -1,35 +1,20 @@
 package dev.anywhere.bench.tls;
 
 import dev.anywhere.bench.load.Topology;
-import dev.anywhere.directory.SiteInfo;
-import dev.anywhere.rpc.ntlm.NtHash;
-import dev.anywhere.server.config.AppliedConfigFile;
-import dev.anywhere.server.config.HttpAuthScheme;
-import dev.anywhere.server.config.RpcVdirConfig;
-import dev.anywhere.server.config.ValidPorts;
-import dev.anywhere.server.endpoints.InterfaceRegistry;
 import dev.anywhere.server.endpoints.RpcEndpoints;
-import dev.anywhere.server.endpoints.RpcInterface;
-import dev.anywhere.server.gateway.BackendResolver;
-import dev.anywhere.server.gateway.CredentialVerifier;
 import dev.anywhere.server.gateway.Gateway;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.anywhere.server.gateway.rpch.ProxySettings;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A gateway with TLS ({@link TlsMaterial#serverContext}, JDK or OpenSSL provider) in front of its own RPC endpoints
@@ -46,20 +31,6 @@ public final class TlsGateway implements AutoCloseable {
     public static final ThreadGroup GATEWAY_THREADS = new ThreadGroup("tls-gateway");
     public static final ThreadGroup BACKEND_THREADS = new ThreadGroup("tls-backend");
 
-    private static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
-        @Override
-        public Optional<String> verifyPassword(String logonName, String password) {
-            return logonName.equalsIgnoreCase(Topology.USER) && password.equals(Topology.PASSWORD)
-                    ? Optional.of(Topology.USER) : Optional.empty();
-        }
-
-        @Override
-        public Optional<byte[]> ntHash(String domain, String user) {
-            return domain.equalsIgnoreCase("BENCH") && user.equalsIgnoreCase("load") ? Optional.of(NtHash.of(Topology.PASSWORD))
-                    : Optional.empty();
-        }
-    };
-
     private final RpcEndpoints endpoints;
     private final Gateway gateway;
     private final SslProvider provider;
@@ -73,43 +44,16 @@ public final class TlsGateway implements AutoCloseable {
     /** Starts endpoints and a TLS gateway in this JVM on 127.0.0.1:{@code port} (0: any free port). */
     public static TlsGateway start(Path dataDir, TlsMaterial material, SslProvider provider, int port) throws Exception {
         SslContext tls = material.serverContext(provider);
-        InetAddress lo = InetAddress.getByName("127.0.0.1");
-        InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(Topology.ECHO_IFACE, "bench echo", 1, call -> call.stub()));
-        RpcEndpoints endpoints = inGroup(BACKEND_THREADS, () -> RpcEndpoints.start(RpcEndpoints.Options.defaults(lo)
-                .withPorts(List.of(0)).withTcpPort(0).withExtra(extra)));
+        RpcEndpoints endpoints = Topology.inGroup(BACKEND_THREADS, () -> Topology.startEndpoints(true));
         try {
-            Files.createDirectories(dataDir);
-            int backend = endpoints.ports().get(0);
-            new AppliedConfigFile(dataDir).write(new RpcVdirConfig(Topology.SERVER, true, EnumSet.of(HttpAuthScheme.BASIC), false,
-                    ValidPorts.forServer(Topology.SERVER, "ex1.bench.local", List.of(backend))), 1, Instant.now());
-            Gateway gateway = inGroup(GATEWAY_THREADS, () -> Gateway.start(new Gateway.Options(dataDir, Topology.SERVER,
-                    new InetSocketAddress(lo, port), Optional.of(tls), CREDENTIALS, TlsMaterial.HOST,
-                    Gateway.ntlmIdentity(Topology.SERVER, new SiteInfo("bench.local", "BENCH", "Bench Organization", "bench.local")))
-                    .withBackendResolver(BackendResolver.system().withOverride(lo, "ex1", "ex1.bench.local")),
-                    new SimpleMeterRegistry()));
+            Topology.writeAppliedConfig(dataDir, endpoints.ports().get(0));
+            Gateway gateway = Topology.inGroup(GATEWAY_THREADS, () -> Topology.startGateway(dataDir, ProxySettings.defaults(),
+                    Optional.of(tls), port));
             return new TlsGateway(endpoints, gateway, provider);
         } catch (Exception | Error e) {
             endpoints.close();
             throw e;
         }
-    }
-
-    private static <T> T inGroup(ThreadGroup group, Callable<T> task) throws Exception {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        Thread t = new Thread(group, () -> {
-            try {
-                result.set(task.call());
-            } catch (Exception e) {
-                failure.set(e);
-            }
-        }, group.getName() + "-starter");
-        t.start();
-        t.join();
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return result.get();
     }
 
     /** HTTPS (and plain HTTP) on this address. */

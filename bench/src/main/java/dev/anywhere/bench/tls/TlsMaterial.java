@@ -50,7 +50,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class TlsMaterial {
 
-    public static final String HOST = "oa.bench.local";
+    public static final String HOST = dev.anywhere.bench.load.Topology.PROXY_HOST;
     public static final String AUTODISCOVER_HOST = "autodiscover.bench.local";
     public static final String PROTOCOL = "TLSv1.3";
     public static final String SUITE = "TLS_AES_128_GCM_SHA256";

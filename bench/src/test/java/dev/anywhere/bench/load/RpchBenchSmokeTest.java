@@ -186,6 +186,16 @@ class RpchBenchSmokeTest {
     }
 
     @Test
+    void idleShardsFollowTheOpenFilesLimit() {
+        assertThat(IdleProbe.shards(20_000, IdleProbe.GATEWAY_FDS, 20_000)).isEqualTo(5); // 80,000 descriptors, 18,500 usable each
+        assertThat(IdleProbe.shards(20_000, IdleProbe.CLIENT_FDS, 20_000)).isEqualTo(3);
+        assertThat(IdleProbe.shards(1_000, IdleProbe.GATEWAY_FDS, 20_000)).isEqualTo(1);
+        assertThat(IdleProbe.shards(20_000, IdleProbe.GATEWAY_FDS, 1_048_576)).isEqualTo(1); // where prlimit could raise it
+        assertThat(IdleProbe.shards(20_000, IdleProbe.GATEWAY_FDS, -1)).isEqualTo(1); // unknown: one process
+        assertThat(OpenFiles.current()).isPositive();
+    }
+
+    @Test
     void placementIsUnpinnedWhenNotWanted() {
         Placement p = Placement.choose(false);
         assertThat(p.pinned()).isFalse();

@@ -1,0 +1,76 @@
+package dev.anywhere.bench.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/** What the peer relays started as child processes (nginx, HAProxy) share: waiting until they listen, their pids, stopping. */
+final class PeerProcess {
+
+    private PeerProcess() {
+    }
+
+    /**
+     * Waits (10 s at most) until {@code process} accepts connections on {@code listen}; on failure stops it and throws
+     * with the tail of its log.
+     */
+    static void awaitListening(String name, Process process, InetSocketAddress listen, Supplier<String> logTail) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(name + " exited with status " + process.exitValue() + ": " + logTail.get());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(listen, 200);
+                return;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    stop(process);
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while starting " + name, e);
+                }
+            }
+        }
+        stop(process);
+        throw new IOException(name + " not listening on " + listen + " after 10 s: " + logTail.get());
+    }
+
+    /** The process and its descendants (nginx's workers). */
+    static List<Long> pids(Process process) {
+        List<Long> pids = new ArrayList<>();
+        pids.add(process.pid());
+        process.descendants().forEach(h -> pids.add(h.pid()));
+        return pids;
+    }
+
+    /** SIGTERM, then waits for the process and its descendants; SIGKILL after 5 s. */
+    static void stop(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            for (ProcessHandle d : descendants) {
+                try {
+                    d.onExit().get(5, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    d.destroyForcibly();
+                }
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            descendants.forEach(ProcessHandle::destroyForcibly);
+            Thread.currentThread().interrupt();
+        }
+    }
+}
