@@ -37,7 +37,7 @@ final class RpchBenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "R", description = "Measured rounds after the warm-up (default: ${DEFAULT-VALUE}).")
     int rounds = 3;
 
-    @Option(names = "--rate", paramLabel = "CALLS/S", description = "Total rate of the open-loop latency phase; 0 (default) = 50 % "
+    @Option(names = "--rate", paramLabel = "CALLS/S", description = "Total rate of the open-loop latency phase; 0 (default) = 50 %% "
             + "load: half the slowest relay arm's 1 KiB maximum, measured in the warm-up round.")
     int rate = RpchBench.AUTO_RATE;
 

@@ -6,6 +6,7 @@ import dev.anywhere.lab.pki.IssuedCertificate;
 import dev.anywhere.lab.pki.KeyType;
 import dev.anywhere.lab.pki.Pem;
 import dev.anywhere.lab.pki.Validity;
+import dev.anywhere.server.gateway.TlsEngine;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslContextOption;
@@ -182,9 +183,11 @@ public final class TlsMaterial {
      * (AES-128-GCM first with AES hardware).
      */
     public SslContext serverContext(SslProvider provider) throws SSLException {
-        SslContextBuilder b = (provider == SslProvider.JDK ? SslContextBuilder.forServer(key, chain)
-                : SslContextBuilder.forServer(new io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory(keyManagerFactory())))
-                .sslProvider(provider).protocols(PROTOCOL).ciphers(List.of(SUITE));
+        X509Certificate[] certificates = chain.toArray(new X509Certificate[0]);
+        // OPENSSL: the gateway's own builder (caching key manager; RSA signatures by the system's libcrypto)
+        SslContextBuilder b = (provider == SslProvider.JDK ? SslContextBuilder.forServer(key, certificates).sslProvider(provider)
+                : TlsEngine.serverBuilder(key, certificates))
+                .protocols(PROTOCOL).ciphers(List.of(SUITE));
         if (provider != SslProvider.JDK) {
             b.option(OpenSslContextOption.GROUPS, new String[] {OPENSSL_GROUP});
         }
@@ -229,25 +232,6 @@ public final class TlsMaterial {
     /** A client SslHandler of {@code client} without a peer host (so without session resumption), SNI {@value #HOST}. */
     public static SslHandler clientHandler(SslContext client, ByteBufAllocator alloc) {
         return client.newHandler(alloc);
-    }
-
-    /**
-     * The key and chain as a KeyManagerFactory. The OpenSSL server context wraps it in Netty's
-     * {@code OpenSslCachingX509KeyManagerFactory}: without it, Netty hands the key and chain to BoringSSL anew (PEM
-     * encode and parse) for every handshake.
-     */
-    private javax.net.ssl.KeyManagerFactory keyManagerFactory() {
-        try {
-            char[] password = "bench".toCharArray();
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("server", key, password, chain.toArray(new X509Certificate[0]));
-            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(store, password);
-            return kmf;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("key manager for the bench certificate: " + e.getMessage(), e);
-        }
     }
 
     private static X509ExtendedTrustManager trustManager(X509Certificate anchor) {

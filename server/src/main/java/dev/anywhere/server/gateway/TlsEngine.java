@@ -2,6 +2,7 @@ package dev.anywhere.server.gateway;
 
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -21,6 +22,7 @@ import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 
@@ -59,20 +61,40 @@ public final class TlsEngine {
     /**
      * A server context from a key and its chain (leaf first). With BoringSSL the key goes through Netty's caching key
      * manager: otherwise Netty hands key and chain to BoringSSL anew (encode, parse) in every handshake, which costs
-     * about a fifth of a handshake here.
+     * about a fifth of a handshake here. An RSA key's signatures go to the system's OpenSSL 3 where it loads
+     * ({@link LibcryptoRsaSigner}: half BoringSSL's cost per RSA-2048 signature).
      */
     public static SslContext server(PrivateKey key, X509Certificate... chain) throws SSLException {
+        return serverBuilder(key, chain).build();
+    }
+
+    /**
+     * The builder behind {@link #server(PrivateKey, X509Certificate...)}, for callers that restrict protocols, suites
+     * or groups (the TLS benchmark).
+     */
+    public static SslContextBuilder serverBuilder(PrivateKey key, X509Certificate... chain) throws SSLException {
+        return serverBuilder(key, chain, serverProvider() == SslProvider.OPENSSL
+                ? LibcryptoRsaSigner.forKey(key, chain[0].getPublicKey()) : Optional.empty());
+    }
+
+    /** As {@link #serverBuilder(PrivateKey, X509Certificate...)} with the given signer (tests count its operations). */
+    static SslContextBuilder serverBuilder(PrivateKey key, X509Certificate[] chain, Optional<LibcryptoRsaSigner> rsaSigner)
+            throws SSLException {
         if (serverProvider() == SslProvider.JDK) {
-            return SslContextBuilder.forServer(key, chain).sslProvider(SslProvider.JDK).build();
+            return SslContextBuilder.forServer(key, chain).sslProvider(SslProvider.JDK);
         }
         try {
             char[] password = new char[0];
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setKeyEntry("gateway", key, password, chain);
-            KeyManagerFactory kmf = new OpenSslCachingX509KeyManagerFactory(KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm()));
+            KeyManagerFactory keys = rsaSigner.isPresent() ? new KeylessKeyManagerFactory()
+                    : KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            KeyManagerFactory kmf = new OpenSslCachingX509KeyManagerFactory(keys);
             kmf.init(store, password);
-            return SslContextBuilder.forServer(kmf).sslProvider(SslProvider.OPENSSL).build();
+            SslContextBuilder builder = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.OPENSSL);
+            rsaSigner.ifPresent(signer -> builder.option(OpenSslContextOption.PRIVATE_KEY_METHOD, signer));
+            return builder;
         } catch (IOException | GeneralSecurityException e) {
             throw new SSLException("gateway certificate: " + e.getMessage(), e);
         }
@@ -107,10 +129,15 @@ public final class TlsEngine {
         throw new GeneralSecurityException("neither an RSA nor an EC key: " + pem);
     }
 
-    /** For logs and reports, e.g. "OpenSSL (BoringSSL)" or "JDK (tcnative unavailable: ...)". */
+    /**
+     * For logs and reports, e.g. "OpenSSL (BoringSSL; RSA signatures: OpenSSL 3.0.19 27 Jan 2026)" or "JDK (tcnative
+     * unavailable: ...)".
+     */
     public static String describe() {
         if (serverProvider() == SslProvider.OPENSSL) {
-            return "OpenSSL (" + OpenSsl.versionString() + ")";
+            String why = LibcryptoRsaSigner.unavailability();
+            return "OpenSSL (" + OpenSsl.versionString() + "; RSA signatures: "
+                    + (why == null ? LibcryptoRsaSigner.libraryVersion() : "BoringSSL, " + why) + ")";
         }
         return OpenSsl.isAvailable() ? "JDK (" + PROPERTY + "=jdk)" : "JDK (tcnative unavailable: " + OpenSsl.unavailabilityCause() + ")";
     }

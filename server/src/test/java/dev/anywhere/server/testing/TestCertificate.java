@@ -23,9 +23,19 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /** A self-signed server certificate for oa.frankysweb.org, made per test run (the lab's CA lives in module lab). */
 public record TestCertificate(X509Certificate certificate, KeyPair keys) {
 
+    /** An EC P-256 certificate for {@code names} (the first is the subject's CN). */
     public static TestCertificate create(String... names) throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(256);
+        return create("EC", 256, "SHA256withECDSA", names);
+    }
+
+    /** An RSA 2048 certificate, as Exchange's are (the gateway's RSA signatures take another path: LibcryptoRsaSigner). */
+    public static TestCertificate rsa(String... names) throws Exception {
+        return create("RSA", 2048, "SHA256withRSA", names);
+    }
+
+    private static TestCertificate create(String algorithm, int bits, String signature, String... names) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
+        g.initialize(bits);
         KeyPair keys = g.generateKeyPair();
         X500Name subject = new X500Name("CN=" + names[0]);
         Instant now = Instant.now();
@@ -37,7 +47,7 @@ public record TestCertificate(X509Certificate certificate, KeyPair keys) {
         }
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
         X509Certificate cert = new JcaX509CertificateConverter()
-                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+                .getCertificate(b.build(new JcaContentSignerBuilder(signature).build(keys.getPrivate())));
         return new TestCertificate(cert, keys);
     }
 
