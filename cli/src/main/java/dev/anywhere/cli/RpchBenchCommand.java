@@ -50,6 +50,11 @@ final class RpchBenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}; 131072..2147483648, 0 skips).")
     long recycleLifetime = 4 << 20;
 
+    @Option(names = "--window", paramLabel = "BYTES", description = "Receive window of every RPC over HTTP hop in the arms: load "
+            + "client, gateway, endpoints (default: ${DEFAULT-VALUE}, the anchors' bulk condition; 65536 is the Windows and "
+            + "product default; 8192..262144).")
+    int window = RpchBench.Settings.BULK_WINDOW;
+
     @Option(names = "--histograms", paramLabel = "DIR", description = "Also write every measured latency phase's HdrHistogram log "
             + "(microseconds) to DIR/ARM-roundN.hlog.")
     Path histograms;
@@ -76,6 +81,7 @@ final class RpchBenchCommand implements Callable<Integer> {
         try {
             s = smoke ? RpchBench.Settings.smoke() : RpchBench.Settings.full(seconds, connections).withRounds(rounds).withRate(rate)
                     .withIdleVcs(idle).withRecycleLifetime(recycleLifetime);
+            s = s.withReceiveWindow(window);
             if (noNginx) {
                 s = s.withNginx(false);
             }

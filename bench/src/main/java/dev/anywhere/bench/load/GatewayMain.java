@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The gateway under test in a JVM of its own, started by {@link GatewayProcess}: {@code <dataDir> <channelLifetime>
- * [<tlsMaterialDir>]} (HTTPS with that certificate through the gateway's {@link TlsEngine}, else plain HTTP).
+ * <receiveWindow> [<tlsMaterialDir>]} (the other proxy settings are the defaults) (HTTPS with that certificate through the gateway's {@link TlsEngine}, else plain HTTP).
  * It prints {@code LISTENING <port>} once the gateway listens, then answers one command per line on stdin:
  * {@code HEAP} (full GCs, then {@code HEAP <used bytes> <committed bytes>}) and {@code QUIT}. End of stdin (the parent
  * is gone) ends the process too, so a crashed benchmark never leaves a gateway behind.
@@ -22,16 +22,14 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2 && args.length != 3) {
-            System.err.println("usage: GatewayMain <dataDir> <channelLifetimeBytes> [<tlsMaterialDir>]");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: GatewayMain <dataDir> <channelLifetimeBytes> <receiveWindowBytes> [<tlsMaterialDir>]");
             System.exit(2);
         }
-        ProxySettings d = ProxySettings.defaults();
-        ProxySettings proxy = new ProxySettings(d.receiveWindow(), d.connectionTimeout(), d.keepAlive(), Long.parseLong(args[1]),
-                d.connectTimeout(), d.handshakeTimeout(), d.idleTimeout(), d.maxFragLength());
+        ProxySettings proxy = ProxySettings.defaults().withChannelLifetime(Long.parseLong(args[1])).withReceiveWindow(Long.parseLong(args[2]));
         Optional<SslContext> tls = Optional.empty();
-        if (args.length == 3) {
-            TlsMaterial material = TlsMaterial.load(Path.of(args[2]));
+        if (args.length == 4) {
+            TlsMaterial material = TlsMaterial.load(Path.of(args[3]));
             tls = Optional.of(TlsEngine.server(material.certificateChainFile().toFile(), material.privateKeyFile().toFile()));
             System.err.println("gateway TLS engine: " + TlsEngine.describe());
         }

@@ -1,5 +1,6 @@
 package dev.anywhere.bench.load;
 
+import dev.anywhere.server.gateway.rpch.ProxySettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -29,19 +30,20 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a gateway relaying to the endpoints' {@code endpointPort}, announcing {@code channelLifetime} to the
-     * server (small values make the endpoints recycle OUT channels), placed by {@code placement}.
+     * Starts a gateway relaying to the endpoints' {@code endpointPort} with {@code proxy}'s receive window and channel
+     * lifetime (a small lifetime makes the endpoints recycle OUT channels; the other settings are the defaults), placed
+     * by {@code placement}.
      */
-    public static GatewayProcess start(Path dir, int endpointPort, long channelLifetime, Placement placement, Duration timeout)
+    public static GatewayProcess start(Path dir, int endpointPort, ProxySettings proxy, Placement placement, Duration timeout)
             throws IOException {
-        return start(dir, "gateway", endpointPort, channelLifetime, HEAP_BYTES, placement, timeout, Optional.empty());
+        return start(dir, "gateway", endpointPort, proxy, HEAP_BYTES, placement, timeout, Optional.empty());
     }
 
     /**
      * As above, named {@code name}, with {@code heapBytes} of heap, and HTTPS with the certificate of {@code tls} (a
      * {@code TlsMaterial} directory) through the gateway's {@link dev.anywhere.server.gateway.TlsEngine}.
      */
-    static GatewayProcess start(Path dir, String name, int endpointPort, long channelLifetime, long heapBytes, Placement placement,
+    static GatewayProcess start(Path dir, String name, int endpointPort, ProxySettings proxy, long heapBytes, Placement placement,
             Duration timeout, Optional<Path> tls) throws IOException {
         Path data = dir.resolve(name + "-data");
         Topology.writeAppliedConfig(data, endpointPort);
@@ -51,7 +53,7 @@ public final class GatewayProcess implements AutoCloseable {
             options.add("-XX:ActiveProcessorCount=1");
         }
         options.addAll(extraOptions());
-        List<String> args = new ArrayList<>(List.of(data.toString(), Long.toString(channelLifetime)));
+        List<String> args = new ArrayList<>(List.of(data.toString(), Long.toString(proxy.channelLifetime()), Long.toString(proxy.receiveWindow())));
         if (tls.isPresent()) {
             options.add("-Djdk.tls.namedGroups=x25519"); // the JDK engine, if used, offers nginx's one group too
             args.add(tls.get().toString());

@@ -8,6 +8,7 @@ import dev.anywhere.bench.tls.TlsMaterial;
 import dev.anywhere.server.gateway.TlsEngine;
 import io.netty.handler.ssl.SslProvider;
 import java.util.Optional;
+import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.gateway.rpch.ProxySettings;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -82,7 +83,14 @@ public final class RpchBench {
 
     /** What to run. */
     public record Settings(double phaseSeconds, int connections, int depth, int bulkBytes, int latencyBytes, int ratePerSecond,
-            int rounds, int idleVcs, boolean nginx, Duration timeout, boolean pin, long recycleLifetime, boolean tls) {
+            int rounds, int idleVcs, boolean nginx, Duration timeout, boolean pin, long recycleLifetime, boolean tls, int receiveWindow) {
+
+        /**
+         * The receive window of every RPC over HTTP hop in the arms (client, gateway, endpoints): 256 KiB, the condition
+         * of the anchors' relay-efficiency goal (G1) and the largest [MS-RPCH] 2.2.3.5.1 allows. The product's default is
+         * Windows' 64 KiB ({@code --window 65536} measures that).
+         */
+        public static final int BULK_WINDOW = 256 * 1024;
 
         public Settings {
             if (phaseSeconds <= 0 || phaseSeconds > 600) {
@@ -107,51 +115,65 @@ public final class RpchBench {
             if (recycleLifetime != 0 && (recycleLifetime < 0x20000 || recycleLifetime > 0x8000_0000L)) {
                 throw new IllegalArgumentException("recycle lifetime: " + recycleLifetime + " (expected: 0, or 131072..2147483648 bytes)");
             }
+            // [MS-RPCH] 2.2.3.5.1 ReceiveWindowSize: 8 KiB..256 KiB; at least the endpoints' fragment size
+            if (receiveWindow < 0x2000 || receiveWindow > 0x40000 || receiveWindow < RpcEndpoints.Limits.DEFAULT.maxFrag()) {
+                throw new IllegalArgumentException("window: " + receiveWindow + " (expected: 8192..262144 bytes)");
+            }
         }
 
         /** {@code --smoke}: well under a minute. */
         public static Settings smoke() {
-            return new Settings(0.6, 2, 2, 16 * 1024, 1024, AUTO_RATE, 1, 1000, true, Duration.ofSeconds(10), true, 1 << 20, true);
+            return new Settings(0.6, 2, 2, 16 * 1024, 1024, AUTO_RATE, 1, 1000, true, Duration.ofSeconds(10), true, 1 << 20, true, BULK_WINDOW);
         }
 
         /** The full run: {@code seconds} per phase. */
         public static Settings full(double seconds, int connections) {
-            return new Settings(seconds, connections, 4, 16 * 1024, 1024, AUTO_RATE, 3, 20_000, true, Duration.ofSeconds(10), true, 4 << 20, true);
+            return new Settings(seconds, connections, 4, 16 * 1024, 1024, AUTO_RATE, 3, 20_000, true, Duration.ofSeconds(10), true, 4 << 20, true, BULK_WINDOW);
         }
 
         public Settings withIdleVcs(int n) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, n, nginx, timeout, pin,
-                    recycleLifetime, tls);
+                    recycleLifetime, tls, receiveWindow);
         }
 
         public Settings withRate(int r) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, r, rounds, idleVcs, nginx, timeout, pin,
-                    recycleLifetime, tls);
+                    recycleLifetime, tls, receiveWindow);
         }
 
         public Settings withNginx(boolean on) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, on, timeout, pin,
-                    recycleLifetime, tls);
+                    recycleLifetime, tls, receiveWindow);
         }
 
         public Settings withRounds(int r) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, r, idleVcs, nginx, timeout, pin,
-                    recycleLifetime, tls);
+                    recycleLifetime, tls, receiveWindow);
         }
 
         public Settings withPin(boolean on) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, nginx, timeout, on,
-                    recycleLifetime, tls);
+                    recycleLifetime, tls, receiveWindow);
         }
 
         public Settings withTls(boolean on) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, nginx, timeout, pin,
-                    recycleLifetime, on);
+                    recycleLifetime, on, receiveWindow);
+        }
+
+        public Settings withReceiveWindow(int bytes) {
+            return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, nginx, timeout, pin,
+                    recycleLifetime, tls, bytes);
+        }
+
+        /** The gateway processes' settings: the product's defaults with this run's receive window. */
+        ProxySettings proxySettings() {
+            return ProxySettings.defaults().withReceiveWindow(receiveWindow);
         }
 
         public Settings withRecycleLifetime(long bytes) {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, nginx, timeout, pin,
-                    bytes, tls);
+                    bytes, tls, receiveWindow);
         }
     }
 
@@ -187,7 +209,8 @@ public final class RpchBench {
 
     /** One lean client per RPC over HTTP arm: its own event loops, Basic, the endpoints' ncacn_http port; TLS with {@code ssl}. */
     private LeanClient leanClient(InetSocketAddress proxy, int endpointPort, io.netty.handler.ssl.SslContext ssl) {
-        LeanClient.Builder b = LeanClient.Settings.builder(proxy, endpointPort).basic(Topology.USER, Topology.PASSWORD).timeouts(settings.timeout());
+        LeanClient.Builder b = LeanClient.Settings.builder(proxy, endpointPort).basic(Topology.USER, Topology.PASSWORD).timeouts(settings.timeout())
+                .receiveWindow(settings.receiveWindow());
         if (ssl != null) {
             b.tls(ssl, TlsMaterial.HOST);
         }
@@ -233,7 +256,7 @@ public final class RpchBench {
         placement.pinSelf();
         IdleProbe.Result idle;
         RecyclingRun.Result recycling = null;
-        try (Topology topology = Topology.start(workDir.resolve("upstream"))) {
+        try (Topology topology = Topology.start(workDir.resolve("upstream"), settings.receiveWindow())) {
             NginxRelay nginx = null;
             GatewayProcess gateway = null;
             HaproxyRelay haproxy = null;
@@ -269,8 +292,8 @@ public final class RpchBench {
             Map<Arm, LeanClient> clients = new EnumMap<>(Arm.class);
             try {
                 progress.accept("starting the gateway under test in its own JVM (" + placement.describe() + ")");
-                gateway = GatewayProcess.start(workDir.resolve("gateway"), topology.httpPort(), ProxySettings.defaults().channelLifetime(),
-                        placement, settings.timeout());
+                gateway = GatewayProcess.start(workDir.resolve("gateway"), topology.httpPort(), settings.proxySettings(), placement,
+                        settings.timeout());
                 clients.put(Arm.UPSTREAM, leanClient(topology.gatewayAddress(), topology.httpPort(), null));
                 clients.put(Arm.GATEWAY, leanClient(gateway.address(), topology.httpPort(), null));
                 if (nginx != null) {
@@ -280,7 +303,7 @@ public final class RpchBench {
                     TlsMaterial material = TlsMaterial.create(workDir.resolve("tls"));
                     io.netty.handler.ssl.SslContext clientTls = material.clientContext(clientTlsProvider());
                     gatewayTls = GatewayProcess.start(workDir.resolve("gateway-tls"), "gateway-tls", topology.httpPort(),
-                            ProxySettings.defaults().channelLifetime(), GatewayProcess.HEAP_BYTES, placement, settings.timeout(),
+                            settings.proxySettings(), GatewayProcess.HEAP_BYTES, placement, settings.timeout(),
                             Optional.of(material.directory()));
                     clients.put(Arm.GATEWAY_TLS, leanClient(gatewayTls.address(), topology.httpPort(), clientTls));
                     if (nginx != null) {
@@ -346,7 +369,7 @@ public final class RpchBench {
                 progress.accept(String.format(Locale.ROOT, "recycling under bulk load: ChannelLifetime %d KiB, %.1f s", settings.recycleLifetime() >> 10,
                         settings.phaseSeconds()));
                 try (GatewayProcess small = GatewayProcess.start(workDir.resolve("gateway-recycling"), topology.httpPort(),
-                        settings.recycleLifetime(), placement, settings.timeout())) {
+                        settings.proxySettings().withChannelLifetime(settings.recycleLifetime()), placement, settings.timeout())) {
                     recycling = RecyclingRun.run(small.address(), topology.httpPort(), settings.recycleLifetime(), settings.connections(),
                             settings.depth(), settings.bulkBytes(), settings.phaseSeconds(), settings.timeout());
                 }
@@ -359,6 +382,7 @@ public final class RpchBench {
         ObjectNode set = (ObjectNode) report.get("settings");
         set.put("placement", placement.describe()).put("pinned", placement.pinned()).put("open_files_limit", fileLimit);
         set.put("rate_per_second", effectiveRate);
+        set.put("receive_window_bytes", settings.receiveWindow());
         set.put("rate_basis", settings.ratePerSecond() != AUTO_RATE ? "fixed (--rate)"
                 : "50 % load: half the slowest relay arm's 1 KiB closed-loop maximum in the warm-up round");
         for (Map.Entry<Arm, Sample> w : warmupSamples.entrySet()) {
@@ -452,7 +476,7 @@ public final class RpchBench {
         List<Handshakes> out = new ArrayList<>();
         NginxRelay nginx = null;
         try (GatewayProcess gw = GatewayProcess.start(dir.resolve("gateway-tls-ec"), "gateway-tls-ec", topology.httpPort(),
-                ProxySettings.defaults().channelLifetime(), GatewayProcess.HEAP_BYTES, placement, settings.timeout(),
+                settings.proxySettings(), GatewayProcess.HEAP_BYTES, placement, settings.timeout(),
                 Optional.of(ec.directory()))) {
             if (withNginx) {
                 nginx = NginxRelay.start(dir.resolve("nginx-tls-ec"), new InetSocketAddress("127.0.0.1", freePort()), topology.gatewayAddress(),

@@ -69,10 +69,16 @@ public final class Topology implements AutoCloseable {
 
     /** Starts the endpoints and the gateway; {@code dataDir} receives the gateway's applied configuration. */
     public static Topology start(Path dataDir) throws Exception {
-        RpcEndpoints endpoints = inGroup(BACKEND_THREADS, () -> startEndpoints(true));
+        return start(dataDir, (int) ProxySettings.defaults().receiveWindow());
+    }
+
+    /** As {@link #start(Path)} with {@code receiveWindow} on the endpoints' and the gateway's receiving hops. */
+    public static Topology start(Path dataDir, int receiveWindow) throws Exception {
+        RpcEndpoints endpoints = inGroup(BACKEND_THREADS, () -> startEndpoints(true, receiveWindow));
         try {
             writeAppliedConfig(dataDir, endpoints.ports().get(0));
-            Gateway gateway = inGroup(GATEWAY_THREADS, () -> startGateway(dataDir, ProxySettings.defaults(), Optional.empty(), 0));
+            Gateway gateway = inGroup(GATEWAY_THREADS, () -> startGateway(dataDir, ProxySettings.defaults().withReceiveWindow(receiveWindow),
+                    Optional.empty(), 0));
             return new Topology(endpoints, gateway);
         } catch (Exception | Error e) {
             endpoints.close();
@@ -82,8 +88,14 @@ public final class Topology implements AutoCloseable {
 
     /** The RPC endpoints with the echo interface: one ncacn_http port, and an ncacn_ip_tcp port when {@code tcp}. */
     public static RpcEndpoints startEndpoints(boolean tcp) throws Exception {
+        return startEndpoints(tcp, RpcEndpoints.Limits.DEFAULT.receiveWindow());
+    }
+
+    /** As {@link #startEndpoints(boolean)} with {@code receiveWindow} on v2 IN legs (CONN/B3). */
+    public static RpcEndpoints startEndpoints(boolean tcp, int receiveWindow) throws Exception {
         InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "bench echo", 1, call -> call.stub()));
-        RpcEndpoints.Options o = RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0)).withExtra(extra);
+        RpcEndpoints.Options o = RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0)).withExtra(extra)
+                .withLimits(RpcEndpoints.Limits.DEFAULT.withReceiveWindow(receiveWindow));
         return RpcEndpoints.start(tcp ? o.withTcpPort(0) : o);
     }
 

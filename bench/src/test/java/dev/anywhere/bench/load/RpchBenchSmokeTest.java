@@ -26,7 +26,7 @@ class RpchBenchSmokeTest {
 
     /** Tiny numbers; the nginx run also pins (when taskset is there), so that path runs too. */
     private static RpchBench.Settings tiny(boolean nginx) {
-        return new RpchBench.Settings(0.3, 1, 2, 4096, 512, 100, 1, 20, nginx, Duration.ofSeconds(10), nginx, 0x40000, nginx);
+        return new RpchBench.Settings(0.3, 1, 2, 4096, 512, 100, 1, 20, nginx, Duration.ofSeconds(10), nginx, 0x40000, nginx, 0x10000);
     }
 
     private static void assertArm(JsonNode arm) {
@@ -83,6 +83,7 @@ class RpchBenchSmokeTest {
         assertThat(rec.get("in_recycles").asInt() + rec.get("out_recycles").asInt()).as(rec.toString()).isPositive();
         assertThat(r.get("settings").get("pinned").asBoolean()).isFalse();
         assertThat(r.get("settings").get("rate_per_second").asInt()).isEqualTo(100);
+        assertThat(r.get("settings").get("receive_window_bytes").asInt()).isEqualTo(0x10000);
         assertThat(r.get("settings").get("rate_basis").asText()).contains("fixed");
         assertThat(r.get("autodiscover_vs_static").isNull()).isTrue();
         assertThat(r.get("reasons").get("autodiscover_vs_static").asText()).isNotBlank();
@@ -168,6 +169,10 @@ class RpchBenchSmokeTest {
         assertThat(RpchBench.Settings.full(1, 4).idleVcs()).isEqualTo(20_000);
         assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withRecycleLifetime(1000))
                 .hasMessageContaining("recycle lifetime");
+        assertThat(RpchBench.Settings.full(1, 4).receiveWindow()).isEqualTo(256 * 1024);
+        assertThat(RpchBench.Settings.full(1, 4).withReceiveWindow(65536).proxySettings().receiveWindow()).isEqualTo(65536);
+        assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withReceiveWindow(4096)).hasMessageContaining("window");
+        assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withReceiveWindow(512 * 1024)).hasMessageContaining("window");
     }
 
     @Test

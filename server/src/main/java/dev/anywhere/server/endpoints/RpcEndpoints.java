@@ -92,6 +92,11 @@ public final class RpcEndpoints implements AutoCloseable {
             }
         }
 
+        public Limits withReceiveWindow(int window) {
+            return new Limits(maxFrag, window, maxStubBytes, maxQueuedBytes, maxContexts, connectionSetupTimeout,
+                    maxPendingVirtualConnections);
+        }
+
         public Limits withConnectionSetupTimeout(Duration timeout) {
             return new Limits(maxFrag, receiveWindow, maxStubBytes, maxQueuedBytes, maxContexts, timeout,
                     maxPendingVirtualConnections);

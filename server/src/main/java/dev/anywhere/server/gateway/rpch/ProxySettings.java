@@ -58,6 +58,11 @@ public record ProxySettings(long receiveWindow, Duration connectionTimeout, Dura
                 idleTimeout, maxFragLength);
     }
 
+    public ProxySettings withChannelLifetime(long bytes) {
+        return new ProxySettings(receiveWindow, connectionTimeout, keepAlive, bytes, connectTimeout, handshakeTimeout,
+                idleTimeout, maxFragLength);
+    }
+
     public ProxySettings withTimeouts(Duration connect, Duration handshake, Duration idle) {
         return new ProxySettings(receiveWindow, connectionTimeout, keepAlive, channelLifetime, connect, handshake, idle,
                 maxFragLength);
