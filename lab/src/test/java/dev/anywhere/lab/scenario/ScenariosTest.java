@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anywhere.analyzer.Analyzer;
 import dev.anywhere.analyzer.check.CheckListener;
+import dev.anywhere.analyzer.check.CheckResult;
 import dev.anywhere.analyzer.check.CheckStatus;
 import dev.anywhere.analyzer.finding.Finding;
 import dev.anywhere.analyzer.report.Report;
@@ -101,7 +102,7 @@ class ScenariosTest {
             List<String> ids = ScenarioRun.findingIds(report);
             System.out.printf("[scenario] %-36s %5d ms primary=%s ids=%s%n%s%n", name, (System.nanoTime() - t0) / 1_000_000,
                     ScenarioRun.primary(report).map(Finding::id).orElse("-"), ids, report.root().allFindings().stream().map(f -> "   " + f.id() + ": " + f.title()).collect(java.util.stream.Collectors.joining("\n")));
-            assertThat(ids).as(name + " findings").containsExactlyInAnyOrderElementsOf(s.findings());
+            assertThat(ids).as(() -> name + " findings" + unexpected(report, s.findings())).containsExactlyInAnyOrderElementsOf(s.findings());
             assertThat(ScenarioRun.primary(report).map(Finding::id)).as(name + " primary").isEqualTo(s.primary());
             assertThat(report.status() == CheckStatus.PASSED).as(name + " all green").isEqualTo(s.healthy());
             if (s.site().manualEdit() != null && s.site().manualEdit().revert()) {
@@ -147,6 +148,26 @@ class ScenariosTest {
         Assumptions.assumeTrue(Files.exists(doc), "docs/lab.md not beside the module");
         assertThat(Files.readString(doc, StandardCharsets.UTF_8)).as("docs/lab.md: regenerate the table from Scenarios.markdownTable()")
                 .contains(Scenarios.markdownTable());
+    }
+
+    /**
+     * For a failure message: each check that reported a finding the scenario does not expect, with its summary and
+     * evidence (HTTP or PDU transcript), so that a failure seen once says which request got which answer.
+     */
+    static String unexpected(Report report, List<String> expected) {
+        StringBuilder b = new StringBuilder();
+        unexpected(report.root(), expected, b);
+        return b.toString();
+    }
+
+    private static void unexpected(CheckResult r, List<String> expected, StringBuilder b) {
+        if (r.findings().stream().anyMatch(f -> !expected.contains(f.id()))) {
+            b.append("\n  ").append(r.id()).append(' ').append(r.status()).append(": ").append(r.summary())
+                    .append(' ').append(r.findings().stream().map(Finding::id).toList());
+            r.evidence().forEach(e -> b.append("\n    [").append(e.label()).append("] ")
+                    .append(e.text().length() > 4000 ? e.text().substring(0, 4000) + "..." : e.text()));
+        }
+        r.children().forEach(c -> unexpected(c, expected, b));
     }
 
     static boolean listening(InetSocketAddress a) {
