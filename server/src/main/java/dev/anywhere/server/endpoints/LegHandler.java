@@ -61,6 +61,8 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
     private final boolean http;
     private State state = State.NEW;
     private DceAssociation association;
+    /** Answers written on the ncacn_ip_tcp (or v1) path since the last flush. */
+    private boolean flushPending;
     private VirtualConnection vc;
     private ScheduledFuture<?> firstPduTimer;
 
@@ -156,15 +158,27 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
             throw new RpchProtocolException("RTS PDU " + ((RtsPdu) msg).kinds() + " on a "
                     + (http ? "RPC over HTTP v1" : "ncacn_ip_tcp") + " connection (expected: DCE/RPC PDUs only)");
         }
-        try {
-            association.receive(frame.content(), ctx::write);
-        } finally {
+        // Answers are flushed once per read batch (channelReadComplete): pipelined calls then cost one writev, not one
+        // each. An error path flushes too: fail() writes and flushes before closing.
+        association.receive(frame.content(), ctx::write);
+        flushPending = true;
+        if (!ctx.channel().isWritable()) {
+            ctx.flush();
+            flushPending = false;
+            if (!ctx.channel().isWritable()) {
+                // A client that sends calls but does not read the answers: stop reading until the answers drain.
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushPending) {
+            flushPending = false;
             ctx.flush();
         }
-        if (!ctx.channel().isWritable()) {
-            // A client that sends calls but does not read the answers: stop reading until the answers drain.
-            ctx.channel().config().setAutoRead(false);
-        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override

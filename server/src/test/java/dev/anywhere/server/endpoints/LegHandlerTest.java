@@ -61,6 +61,34 @@ class LegHandlerTest {
         assertThat(ch.finish()).isFalse();
     }
 
+    /** Pipelined calls read in one batch are answered with one flush (one writev), at the end of the batch. */
+    @Test
+    void answersAreFlushedOncePerReadBatch() throws Exception {
+        EmbeddedChannel ch = channel(false);
+        java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
+        ch.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
+        // a bind and an MGMT inq_if_ids call, in one read
+        ByteBuf batch = Unpooled.wrappedBuffer(bind(), Unpooled.wrappedBuffer(Peer.bytes(new DcePdu.Request(2, 0, 0,
+                dev.anywhere.rpc.dce.Octets.EMPTY))));
+        ch.pipeline().fireChannelRead(batch);
+        assertThat((Object) ch.readOutbound()).as("nothing flushed before the read batch ends").isNull();
+        ch.pipeline().fireChannelReadComplete();
+        assertThat(flushes.get()).isEqualTo(1);
+        ByteBuf ack = ch.readOutbound();
+        ByteBuf answer = ch.readOutbound();
+        assertThat(DceCodec.decode(ack)).isInstanceOf(DcePdu.BindAck.class);
+        assertThat(DceCodec.decode(answer)).isInstanceOf(DcePdu.Response.class);
+        ack.release();
+        answer.release();
+        assertThat(ch.finish()).isFalse();
+    }
+
     @Test
     void anHttpRequestOnTheEndpointPortIsAProtocolError() throws Exception {
         EmbeddedChannel ch = channel(true);
