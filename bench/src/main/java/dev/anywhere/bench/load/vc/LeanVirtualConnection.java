@@ -1,6 +1,7 @@
 package dev.anywhere.bench.load.vc;
 
 import dev.anywhere.bench.load.LoadConnection;
+import dev.anywhere.bench.load.RequestFragment;
 import dev.anywhere.rpc.dce.CoHeader;
 import dev.anywhere.rpc.dce.ContextResult;
 import dev.anywhere.rpc.dce.DceCodec;
@@ -74,7 +75,7 @@ public final class LeanVirtualConnection implements LoadConnection {
     static final int OUT_CHANNEL_CONTENT_LENGTH = 76;
     private static final long VERSION = 1;
     /** Common header (16) + alloc_hint (4) + p_cont_id (2) + opnum (2) of a request; 16 + 8 of a response. */
-    private static final int CALL_HEADER = 24;
+    private static final int CALL_HEADER = RequestFragment.HEADER;
     private static final int BIND_CALL_ID = 1;
     private static final int FIRST_CALL_ID = 2;
     private static final int CONTEXT_ID = 0;
@@ -436,27 +437,9 @@ public final class LeanVirtualConnection implements LoadConnection {
         writeBatch();
     }
 
-    /**
-     * One request fragment: the common header, alloc_hint (stub bytes from this fragment on), p_cont_id, opnum, then
-     * the stub bytes, as {@link dev.anywhere.rpc.dce.Fragmenter} and {@link DceCodec} would encode them.
-     *
-     * @see [C706] 12.6.4.9 The request PDU
-     * @see [C706] 12.6.3.7 Fragmentation and Reassembly
-     */
+    /** One request fragment of {@code c} ({@link RequestFragment}), {@code chunk} stub bytes from where it stands. */
     private static void writeRequestFragment(ByteBuf out, Call c, int chunk) {
-        int flags = (c.sent == 0 ? PfcFlag.FIRST_FRAG.bit() : 0) | (c.sent + chunk == c.stub.length ? PfcFlag.LAST_FRAG.bit() : 0);
-        out.writeByte(CoHeader.RPC_VERS); // rpc_vers (1 byte)
-        out.writeByte(0); // rpc_vers_minor (1 byte)
-        out.writeByte(PduType.REQUEST.value()); // PTYPE (1 byte)
-        out.writeByte(flags); // pfc_flags (1 byte)
-        out.writeIntLE(CoHeader.DREP_LITTLE_ENDIAN_ASCII); // packed_drep (4 bytes)
-        out.writeShortLE(CALL_HEADER + chunk); // frag_length (2 bytes)
-        out.writeShortLE(0); // auth_length (2 bytes)
-        out.writeIntLE(c.callId); // call_id (4 bytes)
-        out.writeIntLE(c.stub.length - c.sent); // alloc_hint (4 bytes)
-        out.writeShortLE(CONTEXT_ID); // p_cont_id (2 bytes)
-        out.writeShortLE(c.opnum); // opnum (2 bytes)
-        out.writeBytes(c.stub, c.sent, chunk); // stub data
+        RequestFragment.write(out, c.callId, CONTEXT_ID, c.opnum, c.stub, c.sent, chunk);
         c.sent += chunk;
     }
 

@@ -322,6 +322,7 @@ class LeanVirtualConnectionTest {
         return n;
     }
 
+    /** Both load clients send through RequestFragment (the direct arm's DirectConnection too). */
     @Test
     void requestFragmentsAreWhatFragmenterAndDceCodecEncode() {
         Random random = new Random(3);
@@ -333,6 +334,8 @@ class LeanVirtualConnectionTest {
                 DceCodec.encode(f, reference);
             }
             assertThat(ByteBufUtil.hexDump(lean)).as("stub of " + size).isEqualTo(ByteBufUtil.hexDump(reference));
+            assertThat(dev.anywhere.bench.load.RequestFragment.encodedLength(size, 5840)).as("encoded length, stub of " + size)
+                    .isEqualTo(reference.readableBytes());
             lean.release();
             reference.release();
         }
