@@ -29,8 +29,9 @@ import javax.net.ssl.SSLException;
 /**
  * The TLS implementation behind the gateway's SslHandler: BoringSSL (netty-tcnative) where it loads, the JDK's
  * SSLEngine otherwise. Measured on the 2-core VM (docs/performance.md): a full TLS 1.3 RSA-2048 handshake costs the
- * gateway about 0.67 ms of CPU with BoringSSL against 2–3 ms with the JDK (nginx: 0.42 ms), and bulk records about
- * 0.13 against 0.34 CPU s per GiB. {@code -Danywhere.tls.provider=jdk} forces the JDK's.
+ * gateway about 0.45 ms of CPU with BoringSSL and the RSA signature by the system's libcrypto ({@link LibcryptoRsaSigner};
+ * 0.67 ms with BoringSSL's own) against 2–3 ms with the JDK (nginx: 0.39 ms), and bulk records about 0.13 against 0.34
+ * CPU s per GiB. {@code -Danywhere.tls.provider=jdk} forces the JDK's.
  */
 public final class TlsEngine {
 
