@@ -1,5 +1,6 @@
 package dev.anywhere.bench.load;
 
+import dev.anywhere.lab.router.ProcessTree;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -100,6 +101,6 @@ public final class HaproxyRelay implements AutoCloseable {
 
     @Override
     public void close() {
-        PeerProcess.stop(process);
+        ProcessTree.stop(process);
     }
 }

@@ -1,6 +1,7 @@
 package dev.anywhere.bench.load;
 
 import dev.anywhere.lab.router.NginxMiddlebox;
+import dev.anywhere.lab.router.ProcessTree;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -191,6 +192,6 @@ public final class NginxRelay implements AutoCloseable {
     /** SIGTERM, then waits for the master and workers; SIGKILL after 5 s. */
     @Override
     public void close() {
-        PeerProcess.stop(process);
+        ProcessTree.stop(process);
     }
 }

@@ -1,16 +1,18 @@
 package dev.anywhere.bench.load;
 
+import dev.anywhere.lab.router.ProcessTree;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-/** What the peer relays started as child processes (nginx, HAProxy) share: waiting until they listen, their pids, stopping. */
+/**
+ * What the peer relays started as child processes (nginx, HAProxy) share: waiting until they listen and their pids;
+ * {@link ProcessTree#stop} stops them.
+ */
 final class PeerProcess {
 
     private PeerProcess() {
@@ -33,13 +35,13 @@ final class PeerProcess {
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {
-                    stop(process);
+                    ProcessTree.stop(process);
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while starting " + name, e);
                 }
             }
         }
-        stop(process);
+        ProcessTree.stop(process);
         throw new IOException(name + " not listening on " + listen + " after 10 s: " + logTail.get());
     }
 
@@ -49,28 +51,5 @@ final class PeerProcess {
         pids.add(process.pid());
         process.descendants().forEach(h -> pids.add(h.pid()));
         return pids;
-    }
-
-    /** SIGTERM, then waits for the process and its descendants; SIGKILL after 5 s. */
-    static void stop(Process process) {
-        List<ProcessHandle> descendants = process.descendants().toList();
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-            for (ProcessHandle d : descendants) {
-                try {
-                    d.onExit().get(5, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    d.destroyForcibly();
-                }
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            descendants.forEach(ProcessHandle::destroyForcibly);
-            Thread.currentThread().interrupt();
-        }
     }
 }

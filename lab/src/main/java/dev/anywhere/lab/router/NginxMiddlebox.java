@@ -143,26 +143,6 @@ public final class NginxMiddlebox implements AutoCloseable {
     /** Stops nginx (SIGTERM: fast shutdown) and waits for the master and its workers; SIGKILL after 5 s. */
     @Override
     public void close() {
-        List<ProcessHandle> workers = process.descendants().toList();
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        for (ProcessHandle worker : workers) {
-            try {
-                worker.onExit().get(5, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                worker.destroyForcibly();
-            } catch (InterruptedException e) {
-                worker.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        ProcessTree.stop(process);
     }
 }
