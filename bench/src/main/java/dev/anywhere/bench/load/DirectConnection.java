@@ -127,13 +127,14 @@ public final class DirectConnection implements LoadConnection {
         if (frame.getUnsignedByte(off + 2) == PduType.RESPONSE.value() && frame.getUnsignedShortLE(off + 10) == 0
                 && fragLength >= RequestFragment.HEADER && bindAck != null && bindAck.isDone()) {
             int flags = frame.getUnsignedByte(off + 3);
-            Pending p = pending.get(frame.getIntLE(off + 12));
+            int callId = frame.getIntLE(off + 12);
+            Pending p = pending.get(callId);
             if (p == null) {
                 return;
             }
             p.received += fragLength - RequestFragment.HEADER;
             if ((flags & PfcFlag.LAST_FRAG.bit()) != 0) {
-                pending.remove(frame.getIntLE(off + 12));
+                pending.remove(callId);
                 p.future.complete(p.received);
             }
             return;
