@@ -53,4 +53,32 @@ class BenchSmokeCommandTest {
         assertThat(cl.execute("bench")).isEqualTo(Anywhere.USAGE);
         assertThat(err.toString()).contains("--smoke");
     }
+
+    @Test
+    void aWindowOutsideRpchLimitsIsAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Anywhere.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("bench", "rpch", "--window", "4096")).isEqualTo(Anywhere.USAGE);
+        assertThat(err.toString()).contains("window: 4096 (expected: 8192..262144 bytes)");
+    }
+
+    /** A '%' in a description must be escaped, else picocli warns on stderr and prints the raw text. */
+    @Test
+    void rpchHelpRendersWithoutPicocliWarnings() {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        StringWriter out = new StringWriter();
+        System.setErr(new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            CommandLine cl = Anywhere.commandLine();
+            cl.setOut(new PrintWriter(out));
+            assertThat(cl.execute("bench", "rpch", "--help")).isEqualTo(Anywhere.OK);
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(stderr.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("0 (default) = 50 % load", "--window=BYTES");
+    }
 }

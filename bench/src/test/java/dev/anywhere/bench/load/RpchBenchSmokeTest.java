@@ -171,8 +171,10 @@ class RpchBenchSmokeTest {
                 .hasMessageContaining("recycle lifetime");
         assertThat(RpchBench.Settings.full(1, 4).receiveWindow()).isEqualTo(256 * 1024);
         assertThat(RpchBench.Settings.full(1, 4).withReceiveWindow(65536).proxySettings().receiveWindow()).isEqualTo(65536);
-        assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withReceiveWindow(4096)).hasMessageContaining("window");
-        assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withReceiveWindow(512 * 1024)).hasMessageContaining("window");
+        assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withReceiveWindow(4096))
+                .hasMessage("window: 4096 (expected: 8192..262144 bytes)");
+        assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withReceiveWindow(512 * 1024))
+                .hasMessage("window: 524288 (expected: 8192..262144 bytes)");
     }
 
     @Test
