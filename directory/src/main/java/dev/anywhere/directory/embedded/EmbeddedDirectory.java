@@ -26,6 +26,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -116,7 +117,16 @@ public final class EmbeddedDirectory implements AutoCloseable {
                 server.importFromLDIF(true, file.toFile());
             }
             persistence.attach(server);
-            server.startListening();
+            try {
+                server.startListening();
+            } catch (LDAPException e) {
+                Optional<java.net.BindException> cause = bindFailure(address, port);
+                if (cause.isPresent()) {
+                    throw new DirectoryException("embedded directory on " + address.getHostAddress() + ":" + port + ": "
+                            + cause.get().getMessage(), false, cause.get());
+                }
+                throw e;
+            }
             EmbeddedDirectory directory = new EmbeddedDirectory(server, persistence, seed, seedNow, address,
                     clientSocketFactory);
             if (seedNow) {
@@ -135,6 +145,21 @@ public final class EmbeddedDirectory implements AutoCloseable {
             throw new UncheckedIOException("embedded directory data dir " + dataDir, e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1: missing (expected: in every JVM)", e);
+        }
+    }
+
+    /**
+     * Why the listener could not start, as the operating system says it. UnboundID reports only "local error" and
+     * drops the cause, so the same socket is bound once more to learn it.
+     */
+    private static Optional<java.net.BindException> bindFailure(InetAddress address, int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(address, port));
+            return Optional.empty();
+        } catch (java.net.BindException e) {
+            return Optional.of(e);
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

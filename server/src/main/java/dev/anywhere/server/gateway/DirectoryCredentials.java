@@ -39,11 +39,12 @@ public final class DirectoryCredentials implements CredentialVerifier {
 
     @Override
     public Optional<byte[]> ntHash(String domain, String user) {
+        String logon = domain == null || domain.isEmpty() ? user : domain + "\\" + user;
         try {
-            String logon = domain == null || domain.isEmpty() ? user : domain + "\\" + user;
             return directory.mailboxByLogonName(logon).flatMap(directory::ntHash);
         } catch (DirectoryException e) {
-            log.warn("gateway: cannot read the NT hash of '{}\\{}': {}", domain, user, e.getMessage());
+            // Not '{}\\{}': SLF4J reads a backslash before {} as an escaped placeholder.
+            log.warn("gateway: cannot read the NT hash of '{}': {}", logon, e.getMessage());
             return Optional.empty();
         }
     }
