@@ -33,7 +33,7 @@ final class RpcProxyRoute implements GatewayRoute {
     static final HttpMethod RPC_OUT_DATA = HttpMethod.valueOf("RPC_OUT_DATA");
     /** RPC_S_SERVER_UNAVAILABLE, what RpcProxy says for a target it may not or cannot reach. */
     static final int RPC_S_SERVER_UNAVAILABLE = 0x6ba;
-    /** The RTS Echo PDU: flags ECHO (0x0040), no commands. @see [MS-RPCH] 2.2.4.47 Echo Response */
+    /** The RTS Echo PDU: flags ECHO (0x0040), no commands. @see [MS-RPCH] 2.2.4.48 Echo RTS PDU */
     static final byte[] ECHO_PDU = dev.anywhere.rpc.rpch.RpchCodec.toBytes(dev.anywhere.rpc.rpch.RtsPdus.echo());
     private static final String ROUTE = "rpc";
 
