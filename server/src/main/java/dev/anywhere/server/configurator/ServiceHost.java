@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * pass failed transiently, and, unlike Exchange, about 100 ms after the directory reports a change. Between passes,
  * drift correction reverts a hand edit of {@code rpc-vdir.json} within a second ({@link RpcHttpConfigurator#correctDrift()}).
  *
- * <p>All passes run on one thread, so they never overlap. The poll interval is re-read from
+ * <p>All passes and drift checks run on one thread, so they never overlap. The poll interval is re-read from
  * {@code servicehost.json} before every pass; 0 turns the work off (Exchange's PeriodicPollingMinutes = 0) and the
  * host only looks again every 15 minutes whether that is still so. Each pass records its outcome and the time of the
  * next pass in {@code servicehost-status.json}, which the analyzer reads to say when a pending change will apply.

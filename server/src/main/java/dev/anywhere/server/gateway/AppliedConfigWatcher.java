@@ -69,7 +69,7 @@ public final class AppliedConfigWatcher implements AutoCloseable {
         return current.get();
     }
 
-    /** How many times a changed file was loaded. */
+    /** How many times a changed file was loaded (refused hand edits not counted). */
     public long reloads() {
         return reloads.get();
     }
@@ -96,10 +96,14 @@ public final class AppliedConfigWatcher implements AutoCloseable {
                 apply(snapshot.config(), "applied (generation " + snapshot.generation() + ")");
             } else if (driftCorrection()) {
                 refusals.incrementAndGet();
-                RpcVdirConfig keep = lastWritten != null ? lastWritten : RpcVdirConfig.disabled(server);
                 log.warn("gateway: not applying {}: it was edited by hand and drift correction is on; the configuration "
                         + "the configurator wrote last stays in force until the service host restores the file", file.path());
-                apply(keep, "kept from the configurator's last file");
+                // Only differs when drift correction was just switched back on over a hand edit in force.
+                RpcVdirConfig keep = lastWritten != null ? lastWritten : RpcVdirConfig.disabled(server);
+                if (!keep.equals(current.getAndSet(keep))) {
+                    log.info("gateway: /rpc configuration back to the configurator's last file: enabled={}, authentication={}, "
+                            + "requireSsl={}", keep.enabled(), keep.authenticationInOrder(), keep.requireSsl());
+                }
             } else {
                 apply(snapshot.config(), "applied from a hand-edited file (drift correction is off)");
             }
