@@ -107,6 +107,13 @@ class DriftCorrectionTest {
         Files.writeString(applied.path(), JSON.writeValueAsString(root));
     }
 
+    /** Writes the switch and waits until the service host has seen it (servicehost-status.json says so). */
+    private void driftCorrection(boolean on) throws Exception {
+        new ServiceHostSettings(ServiceHostSettings.DEFAULT_POLL_INTERVAL, true, on).write(dataDir);
+        await().atMost(Duration.ofSeconds(2)).until(() -> Files.readString(dataDir.resolve(ServiceHost.STATUS_FILE))
+                .contains("\"driftCorrection\" : " + on));
+    }
+
     private boolean restored() {
         try {
             return applied.read().map(s -> s.writtenByConfigurator() && s.config().equals(good)).orElse(false);
@@ -174,8 +181,8 @@ class DriftCorrectionTest {
 
     @Test
     void withDriftCorrectionOffAHandEditStaysUntilTheNextPassAsInExchange() throws Exception {
-        new ServiceHostSettings(ServiceHostSettings.DEFAULT_POLL_INTERVAL, true, false).write(dataDir);
-        await().atMost(Duration.ofSeconds(1)).until(() -> !events.read(e -> e.id() == EventId.DRIFT_CORRECTION_DISABLED).isEmpty());
+        driftCorrection(false);
+        assertThat(events.read(e -> e.id() == EventId.DRIFT_CORRECTION_DISABLED)).hasSize(1);
         editByHand();
         await().atMost(Duration.ofSeconds(1)).until(() -> gateway.config().current().validPorts().permits("evil", 3389));
         assertThat(gateway.config().current().authentication()).containsExactly(HttpAuthScheme.BASIC);
@@ -183,24 +190,21 @@ class DriftCorrectionTest {
         Thread.sleep(4 * ServiceHost.DRIFT_CHECK.toMillis());
         assertThat(applied.read().orElseThrow().writtenByConfigurator()).isFalse();
         assertThat(reverted()).isEmpty();
-        assertThat(Files.readString(dataDir.resolve(ServiceHost.STATUS_FILE))).contains("\"driftCorrection\" : false");
 
         host.requestPass();
-        await().atMost(Duration.ofSeconds(2)).until(this::restored);
+        await().atMost(Duration.ofSeconds(2)).until(() -> restored() && reverted().size() == 1);
         await().atMost(Duration.ofSeconds(1)).until(() -> !gateway.config().current().validPorts().permits("evil", 3389));
-        assertThat(reverted()).hasSize(1);
         assertThat(reverted().get(0).data()).containsEntry("items", "authentication,validPorts");
         assertThat(events.read(e -> e.id() == EventId.DRIFT_CORRECTION_DISABLED)).hasSize(1);
     }
 
     @Test
     void switchingDriftCorrectionBackOnEndsAStandingHandEditAtOnce() throws Exception {
-        new ServiceHostSettings(ServiceHostSettings.DEFAULT_POLL_INTERVAL, true, false).write(dataDir);
+        driftCorrection(false);
         editByHand();
         await().atMost(Duration.ofSeconds(1)).until(() -> gateway.config().current().validPorts().permits("evil", 3389));
         new ServiceHostSettings(ServiceHostSettings.DEFAULT_POLL_INTERVAL, true, true).write(dataDir);
-        await().atMost(RESTORED_WITHIN).until(() -> restored() && gateway.config().current().equals(good));
-        assertThat(reverted()).hasSize(1);
+        await().atMost(RESTORED_WITHIN).until(() -> restored() && gateway.config().current().equals(good) && reverted().size() == 1);
         assertThat(host.passes()).isEqualTo(1);
     }
 }
