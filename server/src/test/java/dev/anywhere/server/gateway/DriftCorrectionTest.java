@@ -23,12 +23,10 @@ import dev.anywhere.server.testing.RawHttp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -47,21 +45,6 @@ class DriftCorrectionTest {
     /** "About a second": the service host looks every 200 ms; the margin is for a loaded build machine. */
     private static final Duration RESTORED_WITHIN = Duration.ofMillis(1500);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BASIC = "Basic " + Base64.getEncoder()
-            .encodeToString("FRANKYSWEB\\franky:Secret-1".getBytes(StandardCharsets.UTF_8));
-
-    private static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
-        @Override
-        public Optional<String> verifyPassword(String logonName, String password) {
-            return logonName.equalsIgnoreCase("FRANKYSWEB\\franky") && password.equals("Secret-1")
-                    ? Optional.of("FRANKYSWEB\\franky") : Optional.empty();
-        }
-
-        @Override
-        public Optional<byte[]> ntHash(String domain, String user) {
-            return Optional.empty();
-        }
-    };
 
     @TempDir
     Path dataDir;
@@ -84,7 +67,7 @@ class DriftCorrectionTest {
         host = new ServiceHost(directory, "EX1", dataDir, events, Clock.systemUTC(), ServiceHost.Timing.EXCHANGE);
         host.start();
         gateway = Gateway.start(new Gateway.Options(dataDir, "EX1", new InetSocketAddress("127.0.0.1", 0), Optional.empty(),
-                CREDENTIALS, "oa.frankysweb.org",
+                GatewayTest.CREDENTIALS, "oa.frankysweb.org",
                 Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org"))),
                 new SimpleMeterRegistry());
         await().atMost(Duration.ofSeconds(5)).until(() -> gateway.config().current().enabled());
@@ -142,7 +125,7 @@ class DriftCorrectionTest {
     private RawHttp.Response connectTo(String target) throws Exception {
         try (RawHttp http = new RawHttp(new Socket("127.0.0.1", gateway.address().getPort()))) {
             return http.send("RPC_IN_DATA /rpc/rpcproxy.dll?" + target + " HTTP/1.1\r\nHost: oa.frankysweb.org\r\n"
-                    + "Content-Length: 1073741824\r\nAuthorization: " + BASIC + "\r\n\r\n").read();
+                    + "Content-Length: 1073741824\r\nAuthorization: " + GatewayTest.BASIC + "\r\n\r\n").read();
         }
     }
 
@@ -164,19 +147,20 @@ class DriftCorrectionTest {
     @Test
     void aDeletedFileIsRestored() throws Exception {
         Files.delete(applied.path());
-        assertNeverAppliedUntilRestored();
-        await().atMost(Duration.ofSeconds(1)).until(() -> reverted().size() == 1);
-        assertThat(reverted().get(0).data()).containsEntry("items", "deleted");
-        assertThat(reverted().get(0).message()).contains("of EX1 was deleted; it was not applied");
+        assertRestoredWith3901("deleted", "of EX1 was deleted; it was not applied");
     }
 
     @Test
     void garbageIsRestored() throws Exception {
         Files.writeString(applied.path(), "{\"enabled\": true, \"validPorts\": \"*:1-65535\"");
+        assertRestoredWith3901("unreadable", "could not be read (rpc-vdir.json: not JSON");
+    }
+
+    private void assertRestoredWith3901(String items, String message) throws Exception {
         assertNeverAppliedUntilRestored();
         await().atMost(Duration.ofSeconds(1)).until(() -> reverted().size() == 1);
-        assertThat(reverted().get(0).data()).containsEntry("items", "unreadable");
-        assertThat(reverted().get(0).message()).contains("could not be read (rpc-vdir.json: not JSON");
+        assertThat(reverted().get(0).data()).containsEntry("items", items);
+        assertThat(reverted().get(0).message()).contains(message);
     }
 
     @Test

@@ -45,7 +45,7 @@ class GatewayTest {
     private AppliedConfigFile applied;
 
     /** Accepts FRANKYSWEB\franky with "Secret-1"; refuses everything else. */
-    private static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
+    static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
         @Override
         public Optional<String> verifyPassword(String logonName, String password) {
             return logonName.equalsIgnoreCase("FRANKYSWEB\\franky") && password.equals("Secret-1")
@@ -59,7 +59,7 @@ class GatewayTest {
         }
     };
 
-    private static final String BASIC = "Basic " + Base64.getEncoder()
+    static final String BASIC = "Basic " + Base64.getEncoder()
             .encodeToString("FRANKYSWEB\\franky:Secret-1".getBytes(StandardCharsets.UTF_8));
 
     @BeforeAll
