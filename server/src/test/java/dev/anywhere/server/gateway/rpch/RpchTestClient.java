@@ -118,6 +118,28 @@ class RpchTestClient implements AutoCloseable {
         return interim + head;
     }
 
+    /**
+     * Opens a replacement OUT channel (OUT_R1/A3 with this client's cookies and {@code successor}) and returns it once
+     * its response head arrived, which must be {@code 200 Success}.
+     */
+    Socket replacementOut(String target, UUID successor) throws IOException {
+        Socket s = open("RPC_OUT_DATA", target, 120, new StringBuilder());
+        s.getOutputStream().write(bytes(RtsPdus.outR1A3(1, vc, outCookie, successor, 65536)));
+        String head = readHead(s.getInputStream());
+        if (!head.startsWith("HTTP/1.1 200 Success\r\n")) {
+            s.close();
+            throw new IOException("replacement OUT channel answered: " + head);
+        }
+        return s;
+    }
+
+    /** Continues on the replacement OUT channel {@code replacement}; the old one is closed. */
+    void switchOut(Socket replacement) throws IOException {
+        out.close();
+        out = replacement;
+        outStream = new DataInputStream(replacement.getInputStream());
+    }
+
     void ackOut(long bytesReceived, long window) throws IOException {
         sendIn(bytes(RtsPdus.flowControlAckWithDestination(ForwardDestination.OUT_PROXY, bytesReceived, window, outCookie)));
     }

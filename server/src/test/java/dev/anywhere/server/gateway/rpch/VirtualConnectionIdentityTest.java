@@ -2,7 +2,6 @@ package dev.anywhere.server.gateway.rpch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.rpc.dce.ContextResult;
 import dev.anywhere.rpc.dce.DceCodec;
 import dev.anywhere.rpc.dce.DcePdu;
@@ -17,7 +16,6 @@ import dev.anywhere.server.config.HttpAuthScheme;
 import dev.anywhere.server.config.RpcVdirConfig;
 import dev.anywhere.server.config.ValidPorts;
 import dev.anywhere.server.endpoints.RpcEndpoints;
-import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.gateway.CredentialVerifier;
 import dev.anywhere.server.gateway.Gateway;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,7 +25,6 @@ import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -100,12 +97,7 @@ class VirtualConnectionIdentityTest {
                 ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(endpoints.ports().get(0), scripted.port()))),
                 1, Instant.now());
         metrics = new SimpleMeterRegistry();
-        gateway = Gateway.start(new Gateway.Options(dataDir, "EX1", new InetSocketAddress("127.0.0.1", 0), Optional.empty(),
-                CREDENTIALS, "oa.frankysweb.org",
-                Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
-                .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getLoopbackAddress(), "ex1", "ex1.frankysweb.local")
-                        .withoutSystemDns())
-                .withProxySettings(RpcProxyTest.testSettings()), metrics);
+        gateway = RpcProxyTest.plainGateway(dataDir, CREDENTIALS, RpcProxyTest.testSettings(), metrics);
     }
 
     @AfterEach
@@ -149,12 +141,9 @@ class VirtualConnectionIdentityTest {
     }
 
     static byte[] bytes(DcePdu pdu) {
-        ByteBuf b = DceCodec.encode(pdu, Unpooled.buffer().alloc());
-        try {
-            return ByteBufUtil.getBytes(b);
-        } finally {
-            b.release();
-        }
+        ByteBuf b = Unpooled.buffer(); // unpooled heap: nothing to release
+        DceCodec.encode(pdu, b);
+        return ByteBufUtil.getBytes(b);
     }
 
     /** The next connection-oriented PDU on the OUT channel; RTS PDUs (pings, recycling) are skipped, at most 20. */
@@ -314,17 +303,11 @@ class VirtualConnectionIdentityTest {
         assertThat(franky.readPdu()).hasSize(4096); // still answered on franky's OUT channel
 
         UUID successor = UUID.randomUUID();
-        Socket newOut = channel(franky, "RPC_OUT_DATA", scriptedTarget, 120);
-        newOut.getOutputStream().write(RpchTestClient.bytes(RtsPdus.outR1A3(1, franky.vc, franky.outCookie, successor, 65536)));
-        assertThat(RpchTestClient.readHead(newOut.getInputStream())).startsWith("HTTP/1.1 200 Success\r\n");
+        Socket newOut = franky.replacementOut(scriptedTarget, successor);
+        open.add(newOut);
         newOut.getOutputStream().write(RpchTestClient.bytes(RtsPdus.outR2C1()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (scripted.received.stream().noneMatch(RtsPduKind.OUT_R1_A4::matches) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        franky.out.close();
-        franky.out = newOut;
-        franky.outStream = new DataInputStream(newOut.getInputStream());
+        assertThat(scripted.awaitReceived(RtsPduKind.OUT_R1_A4)).isNotNull();
+        franky.switchOut(newOut);
         franky.sendIn(ScriptedRpchServer.rpcPdu(0, 100, 8));
         assertThat(franky.readPdu()).hasSize(4096);
         assertThat(refusals()).isEqualTo(1);
