@@ -14,12 +14,17 @@ public final class RpcProxy {
     private final ProxySettings settings;
     private final BackendResolver resolver;
     private final ProxyMetrics metrics;
-    private final VirtualConnectionOwners owners = new VirtualConnectionOwners();
+    private final VirtualConnectionOwners owners;
 
     public RpcProxy(ProxySettings settings, BackendResolver resolver, ProxyMetrics metrics) {
+        this(settings, resolver, metrics, new VirtualConnectionOwners());
+    }
+
+    RpcProxy(ProxySettings settings, BackendResolver resolver, ProxyMetrics metrics, VirtualConnectionOwners owners) {
         this.settings = settings;
         this.resolver = resolver;
         this.metrics = metrics;
+        this.owners = owners;
     }
 
     /** An IN channel of {@code account} (the authenticated account name) whose body is about to arrive. */

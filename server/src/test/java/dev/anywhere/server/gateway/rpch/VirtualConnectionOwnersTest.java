@@ -2,8 +2,16 @@ package dev.anywhere.server.gateway.rpch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anywhere.rpc.rpch.RtsPdus;
+import dev.anywhere.server.gateway.BackendResolver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -77,5 +85,45 @@ class VirtualConnectionOwnersTest {
         assertThat(owners.claim(UUID.randomUUID(), "FRANKYSWEB\\hanna", new Object()))
                 .isEqualTo(new VirtualConnectionOwners.Full(3));
         assertThat(owners.claim(vc, "FRANKYSWEB\\hanna", new Object())).isInstanceOf(VirtualConnectionOwners.OwnedByOther.class);
+    }
+
+    /** A client connection that records the proxy's refusals. */
+    static final class RecordingLeg implements ClientLeg {
+        final EmbeddedChannel channel = new EmbeddedChannel();
+        final List<String> answers = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Channel channel() {
+            return channel;
+        }
+
+        @Override
+        public void refuse(int status, String outcome, String text) {
+            answers.add(status + " " + outcome);
+        }
+
+        @Override
+        public void rpcError(int win32Error, String outcome) {
+            answers.add("RPC Error: " + Integer.toHexString(win32Error) + " " + outcome);
+        }
+    }
+
+    @Test
+    void aChannelFindingEveryEntryLiveIsRefusedWith6bbBeforeAnySocket() {
+        VirtualConnectionOwners one = new VirtualConnectionOwners(Duration.ofSeconds(30), 1, now::get);
+        one.claim(vc, "FRANKYSWEB\\franky", in);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // Without the refusal the proxy would resolve "ex1" and, with no DNS, answer 6ba.
+        RpcProxy proxy = new RpcProxy(ProxySettings.defaults(), BackendResolver.system().withoutSystemDns(),
+                new ProxyMetrics(registry), one);
+        RecordingLeg leg = new RecordingLeg();
+        UUID other = UUID.randomUUID();
+        ProxyChannel channel = proxy.inbound(leg, "FRANKYSWEB\\hanna", "ex1", 6001);
+        channel.content(Unpooled.wrappedBuffer(RpchTestClient.bytes(RtsPdus.connB1(1, other, other, 1L << 30, 300_000, other))));
+        leg.channel.runPendingTasks();
+        assertThat(leg.answers).containsExactly("RPC Error: 6bb vc_table_full");
+        assertThat(registry.get("anywhere.rpcproxy.failures").tag("reason", "vc_table_full").counter().count()).isEqualTo(1);
+        assertThat(one.size()).isEqualTo(1);
+        leg.channel.finishAndReleaseAll();
     }
 }
