@@ -120,9 +120,12 @@ final class RpcProxyRoute implements GatewayRoute {
         sendContinueIfExpected(ctx, request);
         connection.count(ROUTE, kind.get() == RpcProxyRequest.IN_CHANNEL ? "in_channel" : "out_channel");
         ClientLeg leg = new RouteLeg(ctx, connection);
+        // The account binds the channel's virtual connection: channels of another account cannot join it.
+        String account = ((HttpAuthenticator.Authenticated) auth).user();
         ProxyChannel channel = kind.get() == RpcProxyRequest.IN_CHANNEL
-                ? proxy.inbound(leg, target.get().server(), target.get().port())
-                : proxy.outbound(leg, target.get().server(), target.get().port(), kind.get() == RpcProxyRequest.OUT_CHANNEL_REPLACEMENT);
+                ? proxy.inbound(leg, account, target.get().server(), target.get().port())
+                : proxy.outbound(leg, account, target.get().server(), target.get().port(),
+                        kind.get() == RpcProxyRequest.OUT_CHANNEL_REPLACEMENT);
         return new RequestBody() {
             @Override
             public void content(ChannelHandlerContext c, HttpContent content) {
