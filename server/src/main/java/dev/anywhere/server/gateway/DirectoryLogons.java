@@ -51,6 +51,7 @@ final class DirectoryLogons implements AutoCloseable {
     private final LogonSettings settings;
     private final DirectoryHealth health;
     private final CredentialVerifier credentials;
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
 
     DirectoryLogons(LogonSettings settings, DirectoryHealth health, CredentialVerifier credentials) {
         this.settings = settings;
@@ -72,9 +73,15 @@ final class DirectoryLogons implements AutoCloseable {
         return thread;
     }
 
-    /** Probes once now (so /health knows from the start), then again while the directory is unreachable. */
+    /** Probes once now (so /health knows from the start); again every probe interval while unreachable. */
     void startProbing() {
-        timer.execute(this::probe);
+        if (probing.compareAndSet(false, true)) {
+            try {
+                timer.execute(this::probe);
+            } catch (RejectedExecutionException closed) {
+                probing.set(false);
+            }
+        }
     }
 
     private void probe() {
@@ -82,14 +89,21 @@ final class DirectoryLogons implements AutoCloseable {
             credentials.probe();
             return Boolean.TRUE;
         }).whenComplete((ok, error) -> {
-            if (!health.reachable()) {
-                try {
-                    timer.schedule(this::probe, settings.probeInterval().toMillis(), TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException closed) {
-                    // the gateway is closing
-                }
+            if (health.reachable()) {
+                probing.set(false);
+                return;
+            }
+            try {
+                timer.schedule(this::probe, settings.probeInterval().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                probing.set(false); // the gateway is closing
             }
         });
+    }
+
+    private void unreachable(String why) {
+        health.unreachable(why);
+        startProbing();
     }
 
     /**
@@ -110,7 +124,7 @@ final class DirectoryLogons implements AutoCloseable {
                 } catch (DirectoryException e) {
                     if (e.transientFailure()) {
                         if (result.completeExceptionally(new NoAnswer(Unanswered.UNREACHABLE, e.getMessage()))) {
-                            health.unreachable(e.getMessage());
+                            unreachable(e.getMessage());
                         }
                     } else if (result.completeExceptionally(e)) {
                         health.answered();
@@ -128,7 +142,7 @@ final class DirectoryLogons implements AutoCloseable {
             ScheduledFuture<?> deadline = timer.schedule(() -> {
                 String why = "no answer within " + settings.deadline().toMillis() + " ms";
                 if (result.completeExceptionally(new NoAnswer(Unanswered.SLOW, why))) {
-                    health.unreachable(why);
+                    unreachable(why);
                     task.cancel(true);
                 }
             }, settings.deadline().toMillis(), TimeUnit.MILLISECONDS);
