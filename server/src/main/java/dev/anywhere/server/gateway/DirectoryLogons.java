@@ -129,8 +129,13 @@ final class DirectoryLogons implements AutoCloseable {
                     } else if (result.completeExceptionally(e)) {
                         health.answered();
                     }
-                } catch (Exception | Error e) {
+                } catch (RuntimeException | Error e) {
                     result.completeExceptionally(e);
+                } catch (Exception e) {
+                    // A checked refusal (a wrong NTLM response) is an answer: the directory gave the hash in time.
+                    if (result.completeExceptionally(e)) {
+                        health.answered();
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {

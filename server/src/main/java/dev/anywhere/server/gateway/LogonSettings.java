@@ -32,6 +32,11 @@ public record LogonSettings(int threads, int queue, Duration deadline, Duration 
                 throw new IllegalArgumentException("logon settings: " + d + " (expected: a positive duration)");
             }
         }
+        for (Duration d : new Duration[] {cacheTtl, firstDelay, maxDelay}) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("logon settings: " + d + " (expected: zero or more)");
+            }
+        }
     }
 
     /** 4 threads, 64 waiting, 5 s deadline, 60 s cache, 5 free failures in 5 minutes, then 1 s doubling to 30 s. */
