@@ -32,18 +32,26 @@ class ConcurrentBindTest {
     @TempDir
     Path dataDir;
 
-    @Test
-    void theEncoderChecksPasswordsCorrectlyFromManyThreadsAtOnce() throws Exception {
-        InMemoryPasswordEncoder encoder = EmbeddedDirectory.passwordEncoder();
-        ASN1OctetString encoded = encoder.encodePassword(new ASN1OctetString("Franky-Secret-1"), null, List.of());
+    /** One check of a right password; false (or an exception) when it was refused. */
+    private interface Check {
+        boolean passes() throws Exception;
+    }
+
+    /** Runs {@code perThread} checks on each of {@code threads} threads at once; how many were refused. */
+    private static int refused(int threads, int perThread, java.util.function.Supplier<Check> perThreadCheck) throws Exception {
         AtomicInteger refused = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
+            for (int t = 0; t < threads; t++) {
                 done.add(pool.submit(() -> {
-                    for (int i = 0; i < 20_000; i++) {
-                        if (!encoder.clearPasswordMatchesEncodedPassword(new ASN1OctetString("Franky-Secret-1"), encoded, null)) {
+                    Check check = perThreadCheck.get();
+                    for (int i = 0; i < perThread; i++) {
+                        try {
+                            if (!check.passes()) {
+                                refused.incrementAndGet();
+                            }
+                        } catch (LDAPException e) {
                             refused.incrementAndGet();
                         }
                     }
@@ -56,7 +64,15 @@ class ConcurrentBindTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(refused.get()).as("right passwords refused out of 80000 checks").isZero();
+        return refused.get();
+    }
+
+    @Test
+    void theEncoderChecksPasswordsCorrectlyFromManyThreadsAtOnce() throws Exception {
+        InMemoryPasswordEncoder encoder = EmbeddedDirectory.passwordEncoder();
+        ASN1OctetString encoded = encoder.encodePassword(new ASN1OctetString("Franky-Secret-1"), null, List.of());
+        assertThat(refused(4, 20_000, () -> () -> encoder.clearPasswordMatchesEncodedPassword(
+                new ASN1OctetString("Franky-Secret-1"), encoded, null))).as("right passwords refused out of 80000 checks").isZero();
     }
 
     @Test
@@ -68,31 +84,27 @@ class ConcurrentBindTest {
                 directory.setPassword("franky", "Franky-Secret-1");
                 dn = directory.userDn("franky").orElseThrow();
             }
-            AtomicInteger refused = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(50);
+            List<LDAPConnection> connections = java.util.Collections.synchronizedList(new ArrayList<>());
             try {
-                List<Future<?>> done = new ArrayList<>();
-                for (int t = 0; t < 50; t++) {
-                    done.add(pool.submit(() -> {
-                        try (LDAPConnection c = new LDAPConnection("127.0.0.1", embedded.port())) {
-                            for (int i = 0; i < 6; i++) {
-                                try {
-                                    c.bind(dn, "Franky-Secret-1");
-                                } catch (LDAPException e) {
-                                    refused.incrementAndGet();
-                                }
-                            }
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : done) {
-                    f.get(60, TimeUnit.SECONDS);
-                }
+                assertThat(refused(50, 6, () -> {
+                    LDAPConnection c = connect(embedded.port());
+                    connections.add(c);
+                    return () -> {
+                        c.bind(dn, "Franky-Secret-1");
+                        return true;
+                    };
+                })).as("right passwords refused out of 300 binds").isZero();
             } finally {
-                pool.shutdownNow();
+                connections.forEach(LDAPConnection::close);
             }
-            assertThat(refused.get()).as("right passwords refused out of 300 binds").isZero();
+        }
+    }
+
+    private static LDAPConnection connect(int port) {
+        try {
+            return new LDAPConnection("127.0.0.1", port);
+        } catch (LDAPException e) {
+            throw new IllegalStateException("connect to the embedded directory: " + e.getResultCode(), e);
         }
     }
 }
