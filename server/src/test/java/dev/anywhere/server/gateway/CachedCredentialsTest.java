@@ -59,4 +59,14 @@ class CachedCredentialsTest {
         assertThat(cache.cachedAccount("franky", "Secret-1")).isEmpty();
         assertThat(cache.cachedNtHash("FRANKYSWEB", "franky")).isEmpty();
     }
+
+    @Test
+    void aChangedPasswordStopsWorkingWhenItsEntryExpires() {
+        CachedCredentials cache = new CachedCredentials(directory, Duration.ofMillis(200));
+        assertThat(cache.verifyPassword("franky", "Secret-1")).isPresent();
+        password = "Secret-2";
+        assertThat(cache.verifyPassword("franky", "Secret-1")).as("within the lifetime").isPresent();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> cache.verifyPassword("franky", "Secret-1").isEmpty());
+    }
 }

@@ -171,6 +171,22 @@ class GatewayLogonTest {
     }
 
     @Test
+    void autodiscoverLogonsWaitForTheDirectoryTheSameWay() throws Exception {
+        start(LogonSettings.defaults().withDeadline(Duration.ofMillis(300)));
+        directory.hang();
+        String body = "<Autodiscover/>";
+        try (RawHttp http = connect()) {
+            RawHttp.Response r = http.send("POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: autodiscover.frankysweb.org\r\n"
+                    + "Content-Type: text/xml\r\nContent-Length: " + body.length() + "\r\n" + basic("FRANKYSWEB\\franky", "Secret-1")
+                    + "\r\n\r\n" + body).read();
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.header("Retry-After")).isEqualTo("5");
+        }
+        assertThat(metrics.counter("anywhere.gateway.requests", "route", "autodiscover", "outcome", "directory_unavailable").count())
+                .isEqualTo(1);
+    }
+
+    @Test
     void whileTheDirectoryHangsCachedLogonsAndOtherConnectionsAreServedAtOnce() throws Exception {
         start(LogonSettings.defaults());
         try (RawHttp first = connect()) {
