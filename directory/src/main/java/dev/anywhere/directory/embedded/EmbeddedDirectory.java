@@ -1,10 +1,9 @@
 package dev.anywhere.directory.embedded;
 
-import com.unboundid.ldap.listener.Base64PasswordEncoderOutputFormatter;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
-import com.unboundid.ldap.listener.SaltedMessageDigestInMemoryPasswordEncoder;
+import com.unboundid.ldap.listener.InMemoryPasswordEncoder;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.OperationType;
@@ -22,8 +21,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -102,8 +99,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
                             serverContext.getServerSocketFactory(), clientSocketFactory));
             config.setMaxChangeLogEntries(CHANGELOG_ENTRIES);
             config.addAdditionalBindCredentials(INTERNAL_ROOT_DN, rootPassword);
-            config.setPasswordEncoders(new SaltedMessageDigestInMemoryPasswordEncoder("{SSHA}",
-                    Base64PasswordEncoderOutputFormatter.getInstance(), MessageDigest.getInstance("SHA-1"), 8, true, true));
+            config.setPasswordEncoders(passwordEncoder());
             config.setAuthenticationRequiredOperationTypes(OperationType.ADD, OperationType.DELETE,
                     OperationType.MODIFY, OperationType.MODIFY_DN);
             config.addInMemoryOperationInterceptor(new SecretAttributeGuard(Set.of(new DN(seed.serviceBindDn()),
@@ -143,8 +139,6 @@ public final class EmbeddedDirectory implements AutoCloseable {
                     + e.getResultCode() + " (expected: started)", false, e);
         } catch (IOException e) {
             throw new UncheckedIOException("embedded directory data dir " + dataDir, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1: missing (expected: in every JVM)", e);
         }
     }
 
@@ -161,6 +155,15 @@ public final class EmbeddedDirectory implements AutoCloseable {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * How {@code userPassword} values are encoded and checked on simple bind. Not UnboundID's salted digest encoder:
+     * it keeps the one {@code MessageDigest} it is given and uses it from every bind thread without a lock, so
+     * concurrent binds corrupted each other's digests and refused right passwords.
+     */
+    static InMemoryPasswordEncoder passwordEncoder() {
+        return new SshaPasswordEncoder();
     }
 
     private void seed(String rootPassword) throws LDAPException {

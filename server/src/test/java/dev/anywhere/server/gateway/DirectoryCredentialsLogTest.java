@@ -18,7 +18,7 @@ class DirectoryCredentialsLogTest {
     void unreadableNtHashNamesTheAccount() {
         SiteDirectory down = (SiteDirectory) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {SiteDirectory.class},
                 (proxy, method, args) -> {
-                    throw new DirectoryException("directory unreachable", true, null);
+                    throw new DirectoryException("insufficient access rights", false, null);
                 });
         Logger logger = (Logger) LoggerFactory.getLogger(DirectoryCredentials.class);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -30,6 +30,6 @@ class DirectoryCredentialsLogTest {
             logger.detachAppender(appender);
         }
         assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage)
-                .containsExactly("gateway: cannot read the NT hash of 'FRANKYSWEB\\franky': directory unreachable");
+                .containsExactly("gateway: cannot read the NT hash of 'FRANKYSWEB\\franky': insufficient access rights");
     }
 }
