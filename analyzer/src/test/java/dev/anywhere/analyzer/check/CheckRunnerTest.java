@@ -82,7 +82,7 @@ class CheckRunnerTest {
                 throw new java.io.IOException("connection reset");
             }), new CheckContext());
             assertThat(result.status()).isEqualTo(CheckStatus.FAILED);
-            assertThat(result.summary()).isEqualTo("check failed: java.io.IOException: connection reset");
+            assertThat(result.summary()).isEqualTo("check failed: connection reset");
         }
     }
 

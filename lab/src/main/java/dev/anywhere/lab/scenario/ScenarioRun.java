@@ -210,7 +210,8 @@ public final class ScenarioRun {
     public static String command(AnalyzeOptions o) {
         InetSocketAddress dns = o.dnsServer().orElseThrow();
         return "anywhere analyze " + o.target() + " --user '" + o.user().orElse("") + "' --password-env OA_PASSWORD --dns-server "
-                + dns.getAddress().getHostAddress() + ":" + dns.getPort() + " --trust " + o.trust().get(0)
+                + dns.getAddress().getHostAddress() + ":" + dns.getPort()
+                + o.trust().stream().map(t -> " --trust " + t).collect(java.util.stream.Collectors.joining())
                 + (o.httpsPort() == 443 ? "" : " --https-port " + o.httpsPort() + " --http-port " + o.httpPort())
                 + (o.vantage() == Vantage.INSIDE ? " --inside" : "") + (o.profile().isPresent() ? " --profile-dir PROFILES" : "");
     }
@@ -265,7 +266,7 @@ public final class ScenarioRun {
         children.add(node);
         CheckResult newRoot = new CheckResult(root.id(), root.title(), own(root), root.summary(), root.elapsedMillis(), root.evidence(),
                 root.findings(), children);
-        return new Report(report.target(), report.vantage(), report.started(), report.elapsedMillis(), report.language(), newRoot);
+        return report.withRoot(newRoot);
     }
 
     /** {@code node} with every finding {@code id} replaced by {@code by}, statuses recomputed along the way. */
