@@ -7,83 +7,49 @@ import javax.net.ssl.X509TrustManager;
  * How a client connection judges the server's certificate before it sends anything, and whether credentials may go
  * out on it: only to a verified server, or to any server when the user chose {@code --insecure}.
  */
-public sealed interface ServerTrust {
+public final class ServerTrust {
 
-    /** The trust manager for the handshake. */
-    X509TrustManager trustManager();
+    private static final ServerTrust INSECURE = new ServerTrust(AcceptAny.INSTANCE, false, true);
+    private static final ServerTrust INSPECT_ONLY = new ServerTrust(AcceptAny.INSTANCE, false, false);
 
-    /** Whether the handshake also checks the certificate against the host name the client dialled. */
-    boolean checksHostName();
+    private final X509TrustManager trustManager;
+    private final boolean checksHostName;
+    private final boolean allowsCredentials;
 
-    /** Whether an {@code Authorization} header may be sent on a connection with this trust. */
-    boolean allowsCredentials();
+    private ServerTrust(X509TrustManager trustManager, boolean checksHostName, boolean allowsCredentials) {
+        this.trustManager = trustManager;
+        this.checksHostName = checksHostName;
+        this.allowsCredentials = allowsCredentials;
+    }
 
     /** Chain to the anchors, dates and host name, as Outlook's TLS stack checks them: credentials may follow. */
-    static ServerTrust verified(TrustAnchors anchors) {
-        return new Verified(anchors.trustManager());
+    public static ServerTrust verified(TrustAnchors anchors) {
+        return new ServerTrust(anchors.trustManager(), true, true);
     }
 
     /** Any certificate, because the user said {@code --insecure}: credentials go out anyway, and the report says so. */
-    static ServerTrust insecure() {
-        return Insecure.INSTANCE;
+    public static ServerTrust insecure() {
+        return INSECURE;
     }
 
     /** Any certificate, to see what answers (the certificate is judged separately); nothing secret may be sent. */
-    static ServerTrust inspectOnly() {
-        return InspectOnly.INSTANCE;
+    public static ServerTrust inspectOnly() {
+        return INSPECT_ONLY;
     }
 
-    /** @see #verified */
-    record Verified(X509TrustManager trustManager) implements ServerTrust {
-        @Override
-        public boolean checksHostName() {
-            return true;
-        }
-
-        @Override
-        public boolean allowsCredentials() {
-            return true;
-        }
+    /** The trust manager for the handshake. */
+    public X509TrustManager trustManager() {
+        return trustManager;
     }
 
-    /** @see #insecure */
-    enum Insecure implements ServerTrust {
-        INSTANCE;
-
-        @Override
-        public X509TrustManager trustManager() {
-            return AcceptAny.INSTANCE;
-        }
-
-        @Override
-        public boolean checksHostName() {
-            return false;
-        }
-
-        @Override
-        public boolean allowsCredentials() {
-            return true;
-        }
+    /** Whether the handshake also checks the certificate against the host name the client dialled. */
+    public boolean checksHostName() {
+        return checksHostName;
     }
 
-    /** @see #inspectOnly */
-    enum InspectOnly implements ServerTrust {
-        INSTANCE;
-
-        @Override
-        public X509TrustManager trustManager() {
-            return AcceptAny.INSTANCE;
-        }
-
-        @Override
-        public boolean checksHostName() {
-            return false;
-        }
-
-        @Override
-        public boolean allowsCredentials() {
-            return false;
-        }
+    /** Whether an {@code Authorization} header may be sent on a connection with this trust. */
+    public boolean allowsCredentials() {
+        return allowsCredentials;
     }
 
     /** Accepts every chain; used only where the chain is judged afterwards or the user waived the check. */
