@@ -43,8 +43,17 @@ public final class TrustAnchors {
         return new TrustAnchors(systemRoots(), added);
     }
 
-    /** The JDK's default anchors (cacerts, or what javax.net.ssl.trustStore points to). */
+    /** The JDK's default anchors (cacerts, or what javax.net.ssl.trustStore points to), read once per process. */
     static List<X509Certificate> systemRoots() {
+        return SystemRoots.ROOTS;
+    }
+
+    /** Loaded on first use: every connection of a virtual connection asks, and cacerts does not change during a run. */
+    private static final class SystemRoots {
+        static final List<X509Certificate> ROOTS = List.copyOf(load());
+    }
+
+    private static List<X509Certificate> load() {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init((KeyStore) null);
