@@ -211,6 +211,18 @@ class AutodiscoverClientTest extends LoopbackSiteTestBase {
         assertThat(a.http()).isEmpty();
     }
 
+    /** Every PEM file counts, besides the JDK's anchors: the site's CA in the second file is enough. */
+    @Test
+    void everyTrustFileIsUsed() throws Exception {
+        httpsHosts.put(DOMAIN, r -> settings("x"));
+        Path otherDir = dir.resolve("other-2");
+        java.nio.file.Files.createDirectories(otherDir);
+        TestCertificates other = TestCertificates.generate(otherDir, "unrelated.example");
+        DiscoveryResult r = client.discover(options().trustAnchorsPem(List.of(other.caPem, certs.caPem)).excludeHttpsAutoDiscoverDomain()
+                .excludeHttpRedirect().excludeSrvRecord().build());
+        assertThat(r.attempts().get(0).outcome()).isEqualTo(Outcome.ACCEPTED);
+    }
+
     @Test
     void excludedMethodsAreRecordedAndNothingWorks() {
         DiscoveryResult r = client.discover(options().excludeHttpsRootDomain().excludeHttpsAutoDiscoverDomain()
