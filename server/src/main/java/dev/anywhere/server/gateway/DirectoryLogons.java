@@ -123,9 +123,11 @@ final class DirectoryLogons implements AutoCloseable {
                     }
                 } catch (DirectoryException e) {
                     if (e.transientFailure()) {
-                        if (result.completeExceptionally(new NoAnswer(Unanswered.UNREACHABLE, e.getMessage()))) {
+                        // Health first: whoever sees the 503 must find /health already saying why.
+                        if (!result.isDone()) {
                             unreachable(e.getMessage());
                         }
+                        result.completeExceptionally(new NoAnswer(Unanswered.UNREACHABLE, e.getMessage()));
                     } else if (result.completeExceptionally(e)) {
                         health.answered();
                     }
@@ -146,8 +148,10 @@ final class DirectoryLogons implements AutoCloseable {
         try {
             ScheduledFuture<?> deadline = timer.schedule(() -> {
                 String why = "no answer within " + settings.deadline().toMillis() + " ms";
-                if (result.completeExceptionally(new NoAnswer(Unanswered.SLOW, why))) {
+                if (!result.isDone()) {
                     unreachable(why);
+                }
+                if (result.completeExceptionally(new NoAnswer(Unanswered.SLOW, why))) {
                     task.cancel(true);
                 }
             }, settings.deadline().toMillis(), TimeUnit.MILLISECONDS);
