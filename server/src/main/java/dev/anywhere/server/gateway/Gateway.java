@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,25 +39,30 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * How to run a gateway. {@code backends} resolves the server-name of {@code ?server:port} for the RPC over HTTP
-     * proxy (static overrides, then system DNS); {@code proxy} holds its windows and timeouts.
+     * proxy (static overrides, then system DNS); {@code proxy} holds its windows and timeouts; {@code limits} the
+     * listener's timeouts and connection cap.
      */
     public record Options(Path dataDir, String server, InetSocketAddress listen, Optional<SslContext> tls,
             CredentialVerifier credentials, String realm, ServerIdentity ntlmIdentity,
-            BackendResolver backends, dev.anywhere.server.gateway.rpch.ProxySettings proxy) {
+            BackendResolver backends, dev.anywhere.server.gateway.rpch.ProxySettings proxy, ListenerLimits limits) {
 
-        /** System DNS for backends and RpcProxy's default windows and timeouts. */
+        /** System DNS for backends, RpcProxy's default windows and timeouts, the default listener limits. */
         public Options(Path dataDir, String server, InetSocketAddress listen, Optional<SslContext> tls,
                 CredentialVerifier credentials, String realm, ServerIdentity ntlmIdentity) {
             this(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, BackendResolver.system(),
-                    dev.anywhere.server.gateway.rpch.ProxySettings.defaults());
+                    dev.anywhere.server.gateway.rpch.ProxySettings.defaults(), ListenerLimits.defaults());
         }
 
         public Options withBackendResolver(BackendResolver resolver) {
-            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, resolver, proxy);
+            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, resolver, proxy, limits);
         }
 
         public Options withProxySettings(dev.anywhere.server.gateway.rpch.ProxySettings settings) {
-            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, backends, settings);
+            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, backends, settings, limits);
+        }
+
+        public Options withListenerLimits(ListenerLimits listenerLimits) {
+            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, backends, proxy, listenerLimits);
         }
     }
 
@@ -63,6 +70,7 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup workers;
     private final AppliedConfigWatcher config;
     private final Channel channel;
+    private final ConnectionDeadlines.Listener listener;
 
     private Gateway(Options options, MeterRegistry metrics) throws InterruptedException {
         this.config = new AppliedConfigWatcher(new AppliedConfigFile(options.dataDir()), options.server());
@@ -72,6 +80,8 @@ public final class Gateway implements AutoCloseable {
         List<GatewayRoute> routes = List.of(new RpcProxyRoute(config, authenticator,
                 new dev.anywhere.server.gateway.rpch.RpcProxy(options.proxy(), options.backends(),
                         new dev.anywhere.server.gateway.rpch.ProxyMetrics(metrics))), AutodiscoverRoute.create(options));
+        this.listener = new ConnectionDeadlines.Listener(options.limits(), options.tls().isPresent(), metrics);
+        long handshakeMillis = options.limits().tlsHandshakeTimeout().toMillis();
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         try {
@@ -81,11 +91,23 @@ public final class Gateway implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            options.tls().ifPresent(tls -> ch.pipeline().addLast(new OptionalSslHandler(tls)));
+                            ConnectionDeadlines deadlines = new ConnectionDeadlines(listener);
+                            ch.pipeline().addLast(deadlines.front);
+                            options.tls().ifPresent(tls -> ch.pipeline().addLast(new OptionalSslHandler(tls) {
+                                @Override
+                                protected SslHandler newSslHandler(ChannelHandlerContext context, SslContext sslContext) {
+                                    // The same limit as the listener's deadline, which started at accept and so
+                                    // fires first (and is counted); this one only backs it up.
+                                    SslHandler handler = super.newSslHandler(context, sslContext);
+                                    handler.setHandshakeTimeoutMillis(handshakeMillis);
+                                    return handler;
+                                }
+                            }));
                             // Body chunks up to a whole socket read (not 8 KiB): RPC PDUs then rarely straddle two
                             // chunks, so the proxy's framer slices them instead of copying them together.
                             ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)));
-                            ch.pipeline().addLast(new GatewayHandler(routes, metrics));
+                            ch.pipeline().addLast(deadlines.exchanges);
+                            ch.pipeline().addLast(new GatewayHandler(routes, metrics, deadlines));
                         }
                     })
                     .bind(options.listen()).sync().channel();

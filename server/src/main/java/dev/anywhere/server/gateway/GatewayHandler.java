@@ -25,13 +25,15 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
     private final List<GatewayRoute> routes;
     private final GatewayConnection connection;
+    private final ConnectionDeadlines deadlines;
     private RequestBody body;
     /** The body that got chunks in this read batch (still set if its last chunk ended it). */
     private RequestBody reading;
 
-    GatewayHandler(List<GatewayRoute> routes, MeterRegistry metrics) {
+    GatewayHandler(List<GatewayRoute> routes, MeterRegistry metrics, ConnectionDeadlines deadlines) {
         this.routes = routes;
         this.connection = new GatewayConnection(metrics);
+        this.deadlines = deadlines;
     }
 
     @Override
@@ -41,7 +43,12 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
                 body = request.decoderResult().isFailure()
                         ? connection.refuse(ctx, request, "none", "invalid", HttpResponses.status(HttpResponseStatus.BAD_REQUEST,
                                 "bad request: " + request.decoderResult().cause().getMessage() + "\r\n"))
-                        : route(ctx, request);
+                        : RequestConformance.check(request)
+                                .map(v -> connection.refuse(ctx, request, "none", v.outcome(), v.response()))
+                                .orElseGet(() -> route(ctx, request));
+            } else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
+                badBody(ctx, content);
+                return;
             }
             if (msg instanceof HttpContent content) {
                 if (body != null) {
@@ -65,6 +72,20 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
             b.readComplete();
         }
         ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * The decoder gave up inside a body (a bad chunk size, say): the framing is lost, so the connection ends, with a
+     * 400 when nothing was answered yet.
+     */
+    private void badBody(ChannelHandlerContext ctx, HttpContent content) {
+        connection.count("none", "invalid");
+        if (deadlines.answered()) {
+            ctx.close();
+        } else {
+            HttpResponses.send(ctx, HttpResponses.status(HttpResponseStatus.BAD_REQUEST,
+                    "bad request: " + content.decoderResult().cause().getMessage() + "\r\n"), false);
+        }
     }
 
     private RequestBody route(ChannelHandlerContext ctx, HttpRequest request) {
