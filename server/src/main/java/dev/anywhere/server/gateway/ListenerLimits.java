@@ -27,9 +27,12 @@ public record ListenerLimits(Duration tlsHandshakeTimeout, Duration requestHeade
         }
     }
 
-    /** 10 s handshake, 30 s request head, 120 s keep-alive (IIS's connectionTimeout), 10,000 connections. */
+    /**
+     * 10 s handshake, 30 s request head, 120 s keep-alive (IIS's connectionTimeout), 50,000 connections: room for the
+     * 20,000 idle virtual connections (two connections each) the gateway is sized for (docs/performance.md).
+     */
     public static ListenerLimits defaults() {
-        return new ListenerLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120), 10_000);
+        return new ListenerLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120), 50_000);
     }
 
     public ListenerLimits withTlsHandshakeTimeout(Duration timeout) {
@@ -50,7 +53,8 @@ public record ListenerLimits(Duration tlsHandshakeTimeout, Duration requestHeade
 
     private static void positive(String what, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(what + ": " + d + " (expected: more than 0 s)");
+            throw new IllegalArgumentException(what + ": " + (d == null ? "none" : dev.anywhere.server.configurator.Durations.format(d))
+                    + " (expected: more than 0 s)");
         }
     }
 }
