@@ -8,7 +8,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -100,7 +99,7 @@ final class ConnectionDeadlines {
     private long requests;
     private long requestsEnded;
     private long responsesEnded;
-    /** The latest request is RPC_IN_DATA / RPC_OUT_DATA: its body is a channel's stream, not the gateway's to time. */
+    /** The latest request opens an RPC channel: its body is the channel's stream, not the listener's to time. */
     private boolean latestIsChannel;
     /** The last response head written was informational (100 Continue): its end does not end the exchange. */
     private boolean informational;
@@ -158,8 +157,16 @@ final class ConnectionDeadlines {
         }
     }
 
-    static boolean isChannelMethod(HttpMethod method) {
-        return method.equals(RpcProxyRoute.RPC_IN_DATA) || method.equals(RpcProxyRoute.RPC_OUT_DATA);
+    /**
+     * An RPC_IN_DATA / RPC_OUT_DATA that opens a channel (by its Content-Length, as RpcProxyRoute classifies it); an
+     * echo's few body bytes are timed like any other body.
+     */
+    static boolean opensChannel(HttpRequest request) {
+        boolean in = request.method().equals(RpcProxyRoute.RPC_IN_DATA);
+        if (!in && !request.method().equals(RpcProxyRoute.RPC_OUT_DATA)) {
+            return false;
+        }
+        return RpcProxyRequest.classify(in, GatewayConnection.contentLength(request)).filter(k -> k != RpcProxyRequest.ECHO).isPresent();
     }
 
     /** First in the pipeline: counts the connection against the cap and sees every byte before TLS and HTTP do. */
@@ -217,7 +224,7 @@ final class ConnectionDeadlines {
                 requests++;
                 requestPending = false;
                 answered = false;
-                latestIsChannel = isChannelMethod(request.method());
+                latestIsChannel = opensChannel(request);
             }
             if (msg instanceof LastHttpContent) {
                 requestsEnded++;

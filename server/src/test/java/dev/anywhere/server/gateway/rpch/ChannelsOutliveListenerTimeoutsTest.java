@@ -3,16 +3,15 @@ package dev.anywhere.server.gateway.rpch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anywhere.directory.SiteInfo;
-import dev.anywhere.rpc.ntlm.NtHash;
 import dev.anywhere.rpc.rpch.RtsPduKind;
 import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
 import dev.anywhere.server.config.RpcVdirConfig;
 import dev.anywhere.server.config.ValidPorts;
 import dev.anywhere.server.gateway.BackendResolver;
-import dev.anywhere.server.gateway.CredentialVerifier;
 import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.gateway.ListenerLimits;
+import dev.anywhere.server.testing.TestCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,17 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ChannelsOutliveListenerTimeoutsTest {
 
-    private static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
-        @Override
-        public Optional<String> verifyPassword(String logonName, String password) {
-            return logonName.equals("FRANKYSWEB\\franky") && password.equals("Secret-1") ? Optional.of(logonName) : Optional.empty();
-        }
-
-        @Override
-        public Optional<byte[]> ntHash(String domain, String user) {
-            return Optional.of(NtHash.of("Secret-1"));
-        }
-    };
 
     @TempDir
     Path dataDir;
@@ -55,7 +43,7 @@ class ChannelsOutliveListenerTimeoutsTest {
             new AppliedConfigFile(dataDir).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.BASIC), false,
                     ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(backend.port()))), 1, Instant.now());
             try (Gateway gateway = Gateway.start(new Gateway.Options(dataDir, "EX1", new InetSocketAddress("127.0.0.1", 0),
-                    Optional.empty(), CREDENTIALS, "oa.frankysweb.org",
+                    Optional.empty(), TestCredentials.FRANKY, "oa.frankysweb.org",
                     Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
                     .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getLoopbackAddress(), "ex1").withoutSystemDns())
                     .withListenerLimits(ListenerLimits.defaults().withRequestHeaderTimeout(shortLimit).withKeepAliveTimeout(shortLimit)),
