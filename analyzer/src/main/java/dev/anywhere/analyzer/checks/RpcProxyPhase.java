@@ -36,7 +36,7 @@ import java.util.Optional;
 public final class RpcProxyPhase {
 
     static final String ECHO_PATH = "/rpc/rpcproxy.dll";
-    /** The RTS echo response: ECHO flag, no commands. @see [MS-RPCH] 2.2.4.47 */
+    /** The RTS echo response: ECHO flag, no commands. @see [MS-RPCH] 2.2.4.48 */
     static final byte[] ECHO_PDU = dev.anywhere.rpc.rpch.RpchCodec.toBytes(dev.anywhere.rpc.rpch.RtsPdus.echo());
 
     private final AnalyzeOptions options;

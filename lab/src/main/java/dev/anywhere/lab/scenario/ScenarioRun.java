@@ -119,6 +119,14 @@ public final class ScenarioRun {
             progress.accept("EX1: RPC endpoints stopped (ports " + site.endpoints().get().ports() + " refuse connections)");
         }
         if (state.manualEdit() != null) {
+            // With drift correction on (the default) a hand edit never takes effect; the scenario shows Exchange's
+            // behaviour, where it stays until the next pass.
+            ServiceHostSettings settings = ServiceHostSettings.read(site.ex1DataDir());
+            new ServiceHostSettings(settings.pollInterval(), settings.followChanges(), false).write(site.ex1DataDir());
+            await("service host: drift correction off", () -> status(site.ex1DataDir())
+                    .map(n -> !n.path("driftCorrection").asBoolean(true)).orElse(false));
+            progress.accept("anywhere servicehost --no-drift-correction (servicehost.json: \"driftCorrection\": false; as in "
+                    + "Exchange, a hand edit then stays until the configurator's next pass)");
             RpcVdirConfig before = site.gateway().config().current();
             RpcVdirConfig edited = edited(before, state.manualEdit());
             new AppliedConfigFile(site.ex1DataDir()).writeManualEdit(edited);

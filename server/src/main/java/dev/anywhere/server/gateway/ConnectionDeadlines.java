@@ -105,6 +105,8 @@ final class ConnectionDeadlines {
     private boolean informational;
     /** A final response head went out for the latest request. */
     private boolean answered;
+    /** The gateway stopped reading while it waits for a logon: nothing the client sends can arrive. */
+    private boolean gatewayWaits;
 
     ConnectionDeadlines(Listener listener) {
         this.listener = listener;
@@ -115,6 +117,12 @@ final class ConnectionDeadlines {
         return answered;
     }
 
+    /** The gateway stops (true) or resumes (false) reading the connection; a running request deadline restarts after. */
+    void gatewayWaits(boolean waits) {
+        gatewayWaits = waits;
+        settle();
+    }
+
     private void settle() {
         if (closed) {
             return;
@@ -122,6 +130,8 @@ final class ConnectionDeadlines {
         Phase next;
         if (!secured) {
             next = Phase.HANDSHAKE;
+        } else if (gatewayWaits) {
+            next = Phase.BUSY;
         } else if (requestsEnded < requests) {
             // A channel's body streams while its response is open; a body still arriving after its answer is a drain.
             next = latestIsChannel && responsesEnded < requests ? Phase.BUSY : Phase.REQUEST;

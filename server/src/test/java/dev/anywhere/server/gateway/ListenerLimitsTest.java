@@ -60,11 +60,15 @@ class ListenerLimitsTest {
     }
 
     private void start(ListenerLimits limits) throws Exception {
+        start(limits, TestCredentials.FRANKY);
+    }
+
+    private void start(ListenerLimits limits, CredentialVerifier credentials) throws Exception {
         new AppliedConfigFile(dataDir).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.BASIC), false,
                 ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(6001))), 1, Instant.now());
         metrics = new SimpleMeterRegistry();
         gateway = Gateway.start(new Gateway.Options(dataDir, "EX1", new InetSocketAddress("127.0.0.1", 0),
-                Optional.of(certificate.serverContext()), TestCredentials.FRANKY, "oa.frankysweb.org",
+                Optional.of(certificate.serverContext()), credentials, "oa.frankysweb.org",
                 Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
                 .withListenerLimits(limits), metrics);
     }
@@ -198,6 +202,39 @@ class ListenerLimitsTest {
             assertThat(untilClosed(s, before)).isBetween(SHORT, Duration.ofSeconds(3));
         }
         assertThat(timeouts("request_header")).isEqualTo(1);
+    }
+
+    /**
+     * While a logon waits for the directory the gateway does not read: the client's body cannot arrive, so that wait
+     * must not count against the request deadline.
+     */
+    @Test
+    void aSlowLogonDoesNotCountAgainstTheRequestDeadline() throws Exception {
+        start(LIMITS, new CredentialVerifier() {
+            @Override
+            public Optional<String> verifyPassword(String logonName, String password) {
+                try {
+                    Thread.sleep(SHORT.toMillis() * 2); // the directory is slow
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return TestCredentials.FRANKY.verifyPassword(logonName, password);
+            }
+
+            @Override
+            public Optional<byte[]> ntHash(String domain, String user) {
+                return Optional.empty();
+            }
+        });
+        try (Socket s = tcp()) {
+            RawHttp http = new RawHttp(s);
+            http.send("RPC_OUT_DATA /rpc/rpcproxy.dll HTTP/1.1\r\nHost: oa.frankysweb.org\r\nContent-Length: 4\r\n"
+                    + "Authorization: " + TestCredentials.BASIC + "\r\n\r\n");
+            Thread.sleep(100); // the head alone first: the body comes while the logon is pending
+            RawHttp.Response r = http.send(new byte[] {(byte) 0xf8, (byte) 0xe8, 0x18, 0x08}).read();
+            assertThat(r.statusLine()).isEqualTo("HTTP/1.1 200 Success");
+        }
+        assertThat(timeouts("request_header")).isZero();
     }
 
     @Test
