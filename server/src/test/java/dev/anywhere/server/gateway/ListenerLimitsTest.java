@@ -10,7 +10,6 @@ import dev.anywhere.server.config.RpcVdirConfig;
 import dev.anywhere.server.config.ValidPorts;
 import dev.anywhere.server.testing.RawHttp;
 import dev.anywhere.server.testing.TestCertificate;
-import dev.anywhere.server.testing.TestCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +43,7 @@ class ListenerLimitsTest {
 
     /** An authenticated echo request: answered 200 with keep-alive. */
     private static final String ECHO = "RPC_IN_DATA /rpc/rpcproxy.dll HTTP/1.1\r\nHost: oa.frankysweb.org\r\nContent-Length: 0\r\n"
-            + "Authorization: " + TestCredentials.BASIC + "\r\n\r\n";
+            + "Authorization: " + GatewayTest.BASIC + "\r\n\r\n";
 
     private static TestCertificate certificate;
 
@@ -60,7 +59,7 @@ class ListenerLimitsTest {
     }
 
     private void start(ListenerLimits limits) throws Exception {
-        start(limits, TestCredentials.FRANKY);
+        start(limits, GatewayTest.CREDENTIALS);
     }
 
     private void start(ListenerLimits limits, CredentialVerifier credentials) throws Exception {
@@ -198,7 +197,7 @@ class ListenerLimitsTest {
         Instant before = Instant.now();
         try (Socket s = tcp()) {
             s.getOutputStream().write(("RPC_OUT_DATA /rpc/rpcproxy.dll HTTP/1.1\r\nHost: oa.frankysweb.org\r\nContent-Length: 4\r\n"
-                    + "Authorization: " + TestCredentials.BASIC + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "Authorization: " + GatewayTest.BASIC + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             assertThat(untilClosed(s, before)).isBetween(SHORT, Duration.ofSeconds(3));
         }
         assertThat(timeouts("request_header")).isEqualTo(1);
@@ -218,7 +217,7 @@ class ListenerLimitsTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return TestCredentials.FRANKY.verifyPassword(logonName, password);
+                return GatewayTest.CREDENTIALS.verifyPassword(logonName, password);
             }
 
             @Override
@@ -229,7 +228,7 @@ class ListenerLimitsTest {
         try (Socket s = tcp()) {
             RawHttp http = new RawHttp(s);
             http.send("RPC_OUT_DATA /rpc/rpcproxy.dll HTTP/1.1\r\nHost: oa.frankysweb.org\r\nContent-Length: 4\r\n"
-                    + "Authorization: " + TestCredentials.BASIC + "\r\n\r\n");
+                    + "Authorization: " + GatewayTest.BASIC + "\r\n\r\n");
             Thread.sleep(100); // the head alone first: the body comes while the logon is pending
             RawHttp.Response r = http.send(new byte[] {(byte) 0xf8, (byte) 0xe8, 0x18, 0x08}).read();
             assertThat(r.statusLine()).isEqualTo("HTTP/1.1 200 Success");

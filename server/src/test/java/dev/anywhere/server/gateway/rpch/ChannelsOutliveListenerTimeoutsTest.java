@@ -11,7 +11,6 @@ import dev.anywhere.server.config.ValidPorts;
 import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.gateway.ListenerLimits;
-import dev.anywhere.server.testing.TestCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,7 +42,7 @@ class ChannelsOutliveListenerTimeoutsTest {
             new AppliedConfigFile(dataDir).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.BASIC), false,
                     ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(backend.port()))), 1, Instant.now());
             try (Gateway gateway = Gateway.start(new Gateway.Options(dataDir, "EX1", new InetSocketAddress("127.0.0.1", 0),
-                    Optional.empty(), TestCredentials.FRANKY, "oa.frankysweb.org",
+                    Optional.empty(), RpcProxyTest.CREDENTIALS, "oa.frankysweb.org",
                     Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
                     .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getLoopbackAddress(), "ex1").withoutSystemDns())
                     .withListenerLimits(ListenerLimits.defaults().withRequestHeaderTimeout(shortLimit).withKeepAliveTimeout(shortLimit)),
