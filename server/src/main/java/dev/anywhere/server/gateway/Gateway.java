@@ -39,6 +39,9 @@ public final class Gateway implements AutoCloseable {
 
     /** Largest HttpContent the decoder cuts from a request body: the most one socket read brings. */
     static final int MAX_CHUNK_SIZE = 64 * 1024;
+    /** The longest request line and the most header bytes the decoder takes (Netty's defaults, said here). */
+    static final int MAX_INITIAL_LINE = 4096;
+    static final int MAX_HEADER_SIZE = 8192;
 
     /**
      * How to run a gateway. {@code backends} resolves the server-name of {@code ?server:port} for the RPC over HTTP
@@ -125,7 +128,8 @@ public final class Gateway implements AutoCloseable {
                             }));
                             // Body chunks up to a whole socket read (not 8 KiB): RPC PDUs then rarely straddle two
                             // chunks, so the proxy's framer slices them instead of copying them together.
-                            ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)));
+                            ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)
+                                    .setMaxInitialLineLength(MAX_INITIAL_LINE).setMaxHeaderSize(MAX_HEADER_SIZE)));
                             ch.pipeline().addLast(deadlines.exchanges);
                             ch.pipeline().addLast(new GatewayHandler(routes, metrics, deadlines));
                         }

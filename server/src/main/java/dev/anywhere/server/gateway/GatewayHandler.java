@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.util.ArrayDeque;
@@ -57,8 +59,7 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof HttpRequest request) {
                 body = request.decoderResult().isFailure()
-                        ? connection.refuse(ctx, request, "none", "invalid", HttpResponses.status(HttpResponseStatus.BAD_REQUEST,
-                                "bad request: " + request.decoderResult().cause().getMessage() + "\r\n"))
+                        ? undecodable(ctx, request)
                         : RequestConformance.check(request)
                                 .map(v -> connection.refuse(ctx, request, "none", v.outcome(), v.response()))
                                 .orElseGet(() -> route(ctx, request));
@@ -146,6 +147,25 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
             reading = null;
             b.readComplete();
         }
+    }
+
+    /**
+     * A head the decoder could not take: 414 for a request line above its limit, 431 for header fields above theirs
+     * (RFC 9112 3, RFC 9110 15.5.15, RFC 6585 5), 400 for the rest.
+     */
+    private RequestBody undecodable(ChannelHandlerContext ctx, HttpRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        if (cause instanceof TooLongHttpLineException) {
+            return connection.refuse(ctx, request, "none", "too_long", HttpResponses.status(new HttpResponseStatus(414, "URI Too Long"),
+                    "the request line is longer than " + Gateway.MAX_INITIAL_LINE + " bytes\r\n"));
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return connection.refuse(ctx, request, "none", "too_long", HttpResponses.status(
+                    HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "the header fields are longer than " + Gateway.MAX_HEADER_SIZE
+                            + " bytes\r\n"));
+        }
+        return connection.refuse(ctx, request, "none", "invalid", HttpResponses.status(HttpResponseStatus.BAD_REQUEST,
+                "bad request: " + cause.getMessage() + "\r\n"));
     }
 
     /**

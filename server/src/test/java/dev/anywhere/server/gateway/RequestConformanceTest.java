@@ -93,6 +93,16 @@ class RequestConformanceTest {
     }
 
     @Test
+    void anOverlongRequestLineGets414AndOverlongHeadersGet431() throws Exception {
+        RawHttp.Response line = refused("GET /rpc/rpcproxy.dll?" + "a".repeat(5000) + " HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(line.statusLine()).isEqualTo("HTTP/1.1 414 URI Too Long");
+        assertThat(line.bodyText()).isEqualTo("the request line is longer than 4096 bytes\r\n");
+        RawHttp.Response headers = refused("GET /rpc/rpcproxy.dll HTTP/1.1\r\nHost: a\r\nX-Padding: " + "a".repeat(9000) + "\r\n\r\n");
+        assertThat(headers.statusLine()).isEqualTo("HTTP/1.1 431 Request Header Fields Too Large");
+        assertThat(headers.bodyText()).isEqualTo("the header fields are longer than 8192 bytes\r\n");
+    }
+
+    @Test
     void conformingRequestsAreServed() throws Exception {
         // no Basic credentials: the challenge proves the request got through to the route
         assertThat(served("RPC_IN_DATA /rpc/rpcproxy.dll HTTP/1.1\r\nHost: oa.frankysweb.org:443\r\nContent-Length: 0\r\n\r\n")
