@@ -45,7 +45,7 @@ final class GatewayConnection {
         long length = request.headers().contains(HttpHeaderNames.CONTENT_LENGTH) ? contentLength(request)
                 : HttpUtil.isTransferEncodingChunked(request) ? -1 : 0;
         boolean keepAlive = HttpUtil.isKeepAlive(request) && length >= 0 && length <= DRAIN_LIMIT
-                && response.protocolVersion().equals(HttpVersion.HTTP_1_1) && response.status().code() != 503;
+                && response.protocolVersion().equals(HttpVersion.HTTP_1_1);
         count(route, outcome);
         HttpResponses.send(ctx, response, keepAlive);
         return RequestBody.DISCARD;
