@@ -111,6 +111,18 @@ final class DirectoryLogons implements AutoCloseable {
      * or the directory fails transiently; any other failure of {@code work} is passed on as it is.
      */
     <T> CompletableFuture<T> run(Callable<T> work) {
+        return run(work, true);
+    }
+
+    /**
+     * Runs work that reads the directory but hides its failures in its answer (an Autodiscover 603): on the pool and
+     * with the deadline like a logon, but its completion says nothing about whether the directory answers.
+     */
+    <T> CompletableFuture<T> runAnswer(Callable<T> work) {
+        return run(work, false);
+    }
+
+    private <T> CompletableFuture<T> run(Callable<T> work, boolean provesReachable) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Future<?> task;
         try {
@@ -118,7 +130,7 @@ final class DirectoryLogons implements AutoCloseable {
                 try {
                     T value = work.call();
                     // An answer after the deadline proves nothing about the next logon: it stays unreachable.
-                    if (result.complete(value)) {
+                    if (result.complete(value) && provesReachable) {
                         health.answered();
                     }
                 } catch (DirectoryException e) {
@@ -128,14 +140,14 @@ final class DirectoryLogons implements AutoCloseable {
                             unreachable(e.getMessage());
                         }
                         result.completeExceptionally(new NoAnswer(Unanswered.UNREACHABLE, e.getMessage()));
-                    } else if (result.completeExceptionally(e)) {
+                    } else if (result.completeExceptionally(e) && provesReachable) {
                         health.answered();
                     }
                 } catch (RuntimeException | Error e) {
                     result.completeExceptionally(e);
                 } catch (Exception e) {
                     // A checked refusal (a wrong NTLM response) is an answer: the directory gave the hash in time.
-                    if (result.completeExceptionally(e)) {
+                    if (result.completeExceptionally(e) && provesReachable) {
                         health.answered();
                     }
                 }

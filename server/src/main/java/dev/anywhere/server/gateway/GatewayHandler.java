@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP connection to the gateway: hands each request to the route that owns its path and each chunk of its
- * body to what the route returned. Bodies are never buffered here, except while a logon waits for the directory
- * ({@link PendingLogon}): then the connection is not read, what the decoder already produced is held in order, and
- * it is handed on, on the event loop, once the logon is decided.
+ * body to what the route returned. Bodies are never buffered here, except while a logon or an answer waits for the
+ * directory ({@link PendingWork}): then the connection is not read, what the decoder already produced is held in order, and
+ * it is handed on, on the event loop, once the work is decided.
  */
 final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
@@ -36,8 +36,8 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
     private RequestBody body;
     /** The body that got chunks in this read batch (still set if its last chunk ended it). */
     private RequestBody reading;
-    /** The logon the connection waits for, and what arrived meanwhile. */
-    private PendingLogon pending;
+    /** The directory work the connection waits for, and what arrived meanwhile. */
+    private PendingWork pending;
     private final ArrayDeque<Object> held = new ArrayDeque<>();
 
     GatewayHandler(List<GatewayRoute> routes, MeterRegistry metrics, ConnectionDeadlines deadlines) {
@@ -63,7 +63,7 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
                         : RequestConformance.check(request)
                                 .map(v -> connection.refuse(ctx, request, "none", v.outcome(), v.response()))
                                 .orElseGet(() -> route(ctx, request));
-                if (body instanceof PendingLogon p) {
+                if (body instanceof PendingWork p) {
                     await(ctx, p);
                     if (msg instanceof HttpContent content) {
                         // A request and its content in one object: hold the content alone, for after the logon.
@@ -84,19 +84,23 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
                 if (msg instanceof LastHttpContent) {
                     body = null;
                 }
+                PendingWork deferred = connection.takeDeferred();
+                if (deferred != null) {
+                    await(ctx, deferred);
+                }
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
     }
 
-    /** Stops reading until the logon is decided; already decoded messages are held by {@link #channelRead}. */
-    private void await(ChannelHandlerContext ctx, PendingLogon p) {
+    /** Stops reading until the work is decided; already decoded messages are held by {@link #channelRead}. */
+    private void await(ChannelHandlerContext ctx, PendingWork p) {
         pending = p;
         body = null;
         ctx.channel().config().setAutoRead(false);
         deadlines.gatewayWaits(true); // the directory's time is not the client's
-        p.logon().whenComplete((r, e) -> {
+        p.work().whenComplete((r, e) -> {
             try {
                 ctx.executor().execute(() -> resume(ctx, p));
             } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -106,7 +110,7 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** On the event loop: answers the request, hands on what was held, in order, and reads again. */
-    private void resume(ChannelHandlerContext ctx, PendingLogon p) {
+    private void resume(ChannelHandlerContext ctx, PendingWork p) {
         if (pending != p) {
             return;
         }
