@@ -9,6 +9,7 @@ import dev.anywhere.server.gateway.Gateway;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -146,10 +147,21 @@ final class GatewayCommand implements Callable<Integer> {
         String lower = server.toLowerCase(java.util.Locale.ROOT);
         dev.anywhere.server.gateway.BackendResolver backends = dev.anywhere.server.gateway.BackendResolver.system()
                 .withOverride(endpointsAddress, lower, lower + "." + dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB.dnsDomain(), "localhost");
-        Gateway gateway = Gateway.start(new Gateway.Options(dataDir, server, Roles.address("--listen", listen), tls, credentials, realm,
-                Gateway.ntlmIdentity(server, dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB)).withBackendResolver(backends)
-                .withListenerLimits(limits), metrics);
-        AdminServer admin = AdminServer.startWithHealth(Roles.address("--admin-listen", adminListen), metrics, gateway::health);
+        InetSocketAddress at = Roles.address("--listen", listen);
+        InetSocketAddress adminAt = Roles.address("--admin-listen", adminListen);
+        CredentialVerifier verifier = credentials;
+        Optional<SslContext> tlsContext = tls;
+        Gateway gateway = Roles.listening("gateway", listen, at.getPort(), () -> Gateway.start(new Gateway.Options(dataDir, server, at,
+                tlsContext, verifier, realm, Gateway.ntlmIdentity(server, dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB))
+                .withBackendResolver(backends).withListenerLimits(limits), metrics));
+        AdminServer admin;
+        try {
+            admin = Roles.listening("gateway admin listener", adminListen, adminAt.getPort(),
+                    () -> AdminServer.startWithHealth(adminAt, metrics, gateway::health));
+        } catch (Exception e) {
+            gateway.close();
+            throw e;
+        }
         dev.anywhere.server.autodiscover.AutodiscoverRedirectServer redirect = null;
         if (httpListen != null) {
             Optional<String> domain = dir == null ? Optional.empty() : Optional.of(dir.site().smtpDomain());

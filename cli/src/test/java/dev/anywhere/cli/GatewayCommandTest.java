@@ -63,4 +63,14 @@ class GatewayCommandTest {
                 "--tls-protocols", "TLSv1.3,SSLv3")).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: TLS protocol: SSLv3 (expected: TLSv1.3, TLSv1.2, TLSv1.1 or TLSv1)\n");
     }
+
+    @Test
+    void aTakenPortIsNamedInOneLine() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            String listen = "127.0.0.1:" + taken.getLocalPort();
+            assertThat(run("gateway", "--data-dir", tmp.toString(), "--listen", listen)).isEqualTo(Anywhere.INTERNAL);
+            assertThat(err).endsWith("anywhere: gateway: cannot listen on " + listen
+                    + ": the address is already in use by another process" + System.lineSeparator());
+        }
+    }
 }
