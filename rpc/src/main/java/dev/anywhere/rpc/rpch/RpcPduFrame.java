@@ -9,7 +9,7 @@ import io.netty.buffer.DefaultByteBufHolder;
  * exactly frag_length bytes, a retained slice of the input (no copy). The proxy relays it opaquely; the server
  * hands it to {@code DceCodec}. The receiver owns one reference and must release it.
  */
-public final class RpcPduFrame extends DefaultByteBufHolder {
+public final class RpcPduFrame extends DefaultByteBufHolder implements RpchPdu {
 
     public RpcPduFrame(ByteBuf content) {
         super(content);

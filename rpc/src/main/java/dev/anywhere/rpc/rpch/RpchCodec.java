@@ -31,11 +31,30 @@ import java.util.UUID;
  */
 public final class RpchCodec {
     private static final Set<PfcFlag> RTS_PFC = PfcFlag.SINGLE_FRAGMENT;
+    private static final int RTS_PFC_BITS = PfcFlag.toBits(RTS_PFC);
 
     private RpchCodec() {}
 
-    /** Decodes one RTS PDU from {@code in}, moving its reader index past frag_length bytes. */
+    /** Decodes one RTS PDU from {@code in} in its wire form, moving its reader index past frag_length bytes. */
     public static RtsPdu decode(ByteBuf in) {
+        List<RtsCommand> commands = new ArrayList<>(4);
+        int flagBits = decodeBody(in, commands);
+        return new RtsPdu(RtsFlag.fromBits(flagBits), commands);
+    }
+
+    /**
+     * Decodes one RTS PDU from {@code in} into its typed record, moving its reader index past frag_length bytes.
+     * Same checks and errors as {@link #decode(ByteBuf)}; a well-formed PDU of no known kind becomes
+     * {@link RtsMessage.Unclassified}.
+     */
+    public static RtsMessage decodeMessage(ByteBuf in) {
+        List<RtsCommand> commands = new ArrayList<>(4);
+        int flagBits = decodeBody(in, commands);
+        return typed(flagBits, commands);
+    }
+
+    /** Reads header and commands into {@code commands}; returns the Flags bits. */
+    private static int decodeBody(ByteBuf in, List<RtsCommand> commands) {
         WireReader r = new WireReader(in, RpchProtocolException::new);
         r.require(CoHeader.LENGTH, "header");
         CoHeader h = CoHeader.read(r);
@@ -66,7 +85,6 @@ public final class RpchCodec {
             throw r.error("NumberOfCommands: " + count + " (expected: <= " + r.remaining() / 4
                     + ", what frag_length " + h.fragLength() + " can hold)");
         }
-        List<RtsCommand> commands = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             if (r.remaining() == 0) {
                 throw r.error("NumberOfCommands: " + count + " (expected: " + i + ", the commands frag_length "
@@ -78,7 +96,92 @@ public final class RpchCodec {
             throw r.error("NumberOfCommands: " + count + " (expected: commands filling frag_length "
                     + h.fragLength() + ", " + r.remaining() + " bytes left over)");
         }
-        return new RtsPdu(RtsFlag.fromBits(flagBits), commands);
+        return flagBits;
+    }
+
+    /**
+     * The record for the first catalogue entry whose signature {@code (flagBits, commands)} has — the one place
+     * commands are read by position, after {@link RtsPduKind} has checked the types at each position.
+     */
+    static RtsMessage typed(int flagBits, List<RtsCommand> c) {
+        RtsPduKind kind = RtsPduKind.firstMatch(flagBits, c);
+        if (kind == null) {
+            return new RtsMessage.Unclassified(new RtsPdu(RtsFlag.fromBits(flagBits), c));
+        }
+        return switch (kind) {
+            case CONN_A1 -> new RtsMessage.ConnA1(version(c, 0), cookie(c, 1), cookie(c, 2), window(c, 3));
+            case CONN_A2 -> new RtsMessage.ConnA2(version(c, 0), cookie(c, 1), cookie(c, 2), lifetime(c, 3),
+                    window(c, 4));
+            case CONN_A3 -> new RtsMessage.ConnA3(timeout(c, 0));
+            case CONN_B1 -> new RtsMessage.ConnB1(version(c, 0), cookie(c, 1), cookie(c, 2), lifetime(c, 3),
+                    ((RtsCommand.ClientKeepalive) c.get(4)).millis(), ((RtsCommand.AssociationGroupId) c.get(5)).id());
+            case CONN_B2 -> new RtsMessage.ConnB2(version(c, 0), cookie(c, 1), cookie(c, 2), window(c, 3),
+                    timeout(c, 4), ((RtsCommand.AssociationGroupId) c.get(5)).id(),
+                    (RtsCommand.ClientAddress) c.get(6));
+            case CONN_B3 -> new RtsMessage.ConnB3(window(c, 0), version(c, 1));
+            case CONN_C1, CONN_C2 -> new RtsMessage.ConnC1(version(c, 0), window(c, 1), timeout(c, 2));
+            case IN_R1_A1, IN_R2_A1 -> new RtsMessage.InR1A1(version(c, 0), cookie(c, 1), cookie(c, 2),
+                    cookie(c, 3));
+            case IN_R1_A2 -> new RtsMessage.InR1A2(version(c, 0), cookie(c, 1), cookie(c, 2), cookie(c, 3),
+                    window(c, 4), timeout(c, 5));
+            case IN_R1_A3, IN_R1_A4 -> new RtsMessage.InR1A3(destination(c, 0), version(c, 1), window(c, 2),
+                    timeout(c, 3));
+            case IN_R1_A5, IN_R1_A6, IN_R2_A2, IN_R2_A5, OUT_R2_A4 -> new RtsMessage.InR1A5(cookie(c, 0));
+            case IN_R1_B1 -> new RtsMessage.InR1B1();
+            case IN_R1_B2 -> new RtsMessage.InR1B2(window(c, 0));
+            case IN_R2_A3, IN_R2_A4 -> new RtsMessage.InR2A3(destination(c, 0));
+            case OUT_R1_A1, OUT_R1_A2, OUT_R2_A1, OUT_R2_A2 -> new RtsMessage.OutR1A1(destination(c, 0));
+            case OUT_R1_A3, OUT_R2_A3 -> new RtsMessage.OutR1A3(version(c, 0), cookie(c, 1), cookie(c, 2),
+                    cookie(c, 3), window(c, 4));
+            case OUT_R1_A4 -> new RtsMessage.OutR1A4(version(c, 0), cookie(c, 1), cookie(c, 2), cookie(c, 3),
+                    lifetime(c, 4), window(c, 5), timeout(c, 6));
+            case OUT_R1_A5, OUT_R1_A6 -> new RtsMessage.OutR1A5(destination(c, 0), version(c, 1), timeout(c, 2));
+            case OUT_R1_A7, OUT_R1_A8, OUT_R2_A8 -> new RtsMessage.OutR1A7(destination(c, 0), cookie(c, 1));
+            case OUT_R1_A9, OUT_R1_A10, OUT_R1_A11, OUT_R2_B1 -> new RtsMessage.OutR1A9();
+            case OUT_R2_A5, OUT_R2_A6 -> new RtsMessage.OutR2A5(destination(c, 0));
+            case OUT_R2_A7 -> new RtsMessage.OutR2A7(destination(c, 0), cookie(c, 1), version(c, 2));
+            case OUT_R2_B2 -> new RtsMessage.OutR2B2();
+            case OUT_R2_B3 -> new RtsMessage.OutR2B3();
+            case OUT_R2_C1 -> new RtsMessage.OutR2C1(c.get(0));
+            case KEEP_ALIVE -> new RtsMessage.KeepAlive(((RtsCommand.ClientKeepalive) c.get(0)).millis());
+            case PING_TRAFFIC_SENT_NOTIFY -> new RtsMessage.PingTrafficSentNotify(
+                    ((RtsCommand.PingTrafficSentNotify) c.get(0)).bytes());
+            case ECHO -> new RtsMessage.Echo();
+            case PING -> new RtsMessage.Ping();
+            case FLOW_CONTROL_ACK -> {
+                RtsCommand.FlowControlAck a = (RtsCommand.FlowControlAck) c.get(0);
+                yield new RtsMessage.FlowControlAck(a.bytesReceived(), a.availableWindow(), a.channelCookie());
+            }
+            case FLOW_CONTROL_ACK_WITH_DESTINATION -> {
+                RtsCommand.FlowControlAck a = (RtsCommand.FlowControlAck) c.get(1);
+                yield new RtsMessage.FlowControlAckWithDestination(destination(c, 0), a.bytesReceived(),
+                        a.availableWindow(), a.channelCookie());
+            }
+        };
+    }
+
+    private static long version(List<RtsCommand> c, int i) {
+        return ((RtsCommand.Version) c.get(i)).version();
+    }
+
+    private static UUID cookie(List<RtsCommand> c, int i) {
+        return ((RtsCommand.Cookie) c.get(i)).cookie();
+    }
+
+    private static long window(List<RtsCommand> c, int i) {
+        return ((RtsCommand.ReceiveWindowSize) c.get(i)).size();
+    }
+
+    private static long lifetime(List<RtsCommand> c, int i) {
+        return ((RtsCommand.ChannelLifetime) c.get(i)).bytes();
+    }
+
+    private static long timeout(List<RtsCommand> c, int i) {
+        return ((RtsCommand.ConnectionTimeout) c.get(i)).millis();
+    }
+
+    private static ForwardDestination destination(List<RtsCommand> c, int i) {
+        return ((RtsCommand.Destination) c.get(i)).destination();
     }
 
     private static RtsCommand readCommand(WireReader r) {
@@ -156,7 +259,44 @@ public final class RpchCodec {
         }
     }
 
-    /** Encodes {@code pdu} into a new buffer from {@code alloc}. */
+    /** The message's bytes in a new array, for fixed answers such as the echo. */
+    public static byte[] toBytes(RtsMessage message) {
+        return toBytes(message.toPdu());
+    }
+
+    /** Encodes {@code message} into a new buffer from {@code alloc}. */
+    public static ByteBuf encode(RtsMessage message, ByteBufAllocator alloc) {
+        if (message instanceof RtsMessage.FlowControlAck ack) {
+            ByteBuf out = alloc.buffer(FLOW_CONTROL_ACK_LENGTH);
+            writeFlowControlAck(ack, out);
+            return out;
+        }
+        return encode(message.toPdu(), alloc);
+    }
+
+    /**
+     * Appends {@code message} to {@code out}. A FlowControlAck — the one RTS PDU sent in proportion to data —
+     * is written directly, without building its wire form.
+     */
+    public static void encode(RtsMessage message, ByteBuf out) {
+        if (message instanceof RtsMessage.FlowControlAck ack) {
+            writeFlowControlAck(ack, out);
+        } else {
+            encode(message.toPdu(), out);
+        }
+    }
+
+    /** frag_length of a FlowControlAck: header + one FlowControlAck command. */
+    private static final int FLOW_CONTROL_ACK_LENGTH = RtsPdu.HEADER_LENGTH + RtsCommandType.FLOW_CONTROL_ACK.fixedLength();
+
+    private static void writeFlowControlAck(RtsMessage.FlowControlAck ack, ByteBuf out) {
+        writeHeader(FLOW_CONTROL_ACK_LENGTH, RtsFlag.OTHER_CMD.bit(), 1, out);
+        out.writeIntLE(RtsCommandType.FLOW_CONTROL_ACK.value()); // CommandType (4 bytes)
+        out.writeIntLE((int) ack.bytesReceived()); // Ack.BytesReceived (4 bytes)
+        out.writeIntLE((int) ack.availableWindow()); // Ack.AvailableWindow (4 bytes)
+        Guids.write(out, ack.channelCookie()); // Ack.ChannelCookie (16 bytes)
+    }
+
     /** The PDU's bytes in a new array, for fixed answers such as the echo. */
     public static byte[] toBytes(RtsPdu pdu) {
         ByteBuf buf = io.netty.buffer.Unpooled.buffer(pdu.fragLength());
@@ -166,6 +306,7 @@ public final class RpchCodec {
         return bytes;
     }
 
+    /** Encodes {@code pdu} into a new buffer from {@code alloc}. */
     public static ByteBuf encode(RtsPdu pdu, ByteBufAllocator alloc) {
         ByteBuf out = alloc.buffer(pdu.fragLength());
         encode(pdu, out);
@@ -174,19 +315,23 @@ public final class RpchCodec {
 
     /** Appends {@code pdu} to {@code out}. */
     public static void encode(RtsPdu pdu, ByteBuf out) {
-        out.writeByte(CoHeader.RPC_VERS); // rpc_vers (1 byte)
-        out.writeByte(0); // rpc_vers_minor (1 byte)
-        out.writeByte(PduType.RTS.value()); // PTYPE (1 byte)
-        out.writeByte(PfcFlag.toBits(RTS_PFC)); // pfc_flags (1 byte)
-        out.writeIntLE(CoHeader.DREP_LITTLE_ENDIAN_ASCII); // packed_drep (4 bytes)
-        out.writeShortLE(pdu.fragLength()); // frag_length (2 bytes)
-        out.writeShortLE(0); // auth_length (2 bytes)
-        out.writeIntLE(0); // call_id (4 bytes)
-        out.writeShortLE(RtsFlag.toBits(pdu.flags())); // Flags (2 bytes)
-        out.writeShortLE(pdu.commands().size()); // NumberOfCommands (2 bytes)
+        writeHeader(pdu.fragLength(), RtsFlag.toBits(pdu.flags()), pdu.commands().size(), out);
         for (RtsCommand c : pdu.commands()) {
             writeCommand(c, out);
         }
+    }
+
+    private static void writeHeader(int fragLength, int flagBits, int commandCount, ByteBuf out) {
+        out.writeByte(CoHeader.RPC_VERS); // rpc_vers (1 byte)
+        out.writeByte(0); // rpc_vers_minor (1 byte)
+        out.writeByte(PduType.RTS.value()); // PTYPE (1 byte)
+        out.writeByte(RTS_PFC_BITS); // pfc_flags (1 byte)
+        out.writeIntLE(CoHeader.DREP_LITTLE_ENDIAN_ASCII); // packed_drep (4 bytes)
+        out.writeShortLE(fragLength); // frag_length (2 bytes)
+        out.writeShortLE(0); // auth_length (2 bytes)
+        out.writeIntLE(0); // call_id (4 bytes)
+        out.writeShortLE(flagBits); // Flags (2 bytes)
+        out.writeShortLE(commandCount); // NumberOfCommands (2 bytes)
     }
 
     private static void writeCommand(RtsCommand c, ByteBuf out) {

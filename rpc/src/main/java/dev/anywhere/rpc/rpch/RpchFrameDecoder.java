@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Splits an RPC over HTTP v2 byte stream (a TCP leg, or the body of an RPC_IN_DATA / RPC_OUT_DATA message)
- * into PDUs by frag_length. RTS PDUs (PTYPE 20) are decoded and passed on as {@link RtsPdu}; every other PDU
+ * into PDUs by frag_length. RTS PDUs (PTYPE 20) are decoded and passed on as {@link RtsMessage}; every other PDU
  * is passed on as an {@link RpcPduFrame} holding a retained slice of the input — no copy — for the proxy to
  * relay opaquely.
  *
@@ -71,7 +71,7 @@ public final class RpchFrameDecoder extends ByteToMessageDecoder {
         if (in.getUnsignedByte(i + 2) == PduType.RTS.value()) {
             ByteBuf pdu = in.readSlice(fragLength);
             try {
-                out.add(RpchCodec.decode(pdu));
+                out.add(RpchCodec.decodeMessage(pdu));
             } catch (RpchProtocolException e) {
                 failed = true;
                 in.skipBytes(in.readableBytes());

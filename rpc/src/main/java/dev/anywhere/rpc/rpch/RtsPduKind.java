@@ -134,25 +134,74 @@ public enum RtsPduKind {
 
     /** True if {@code pdu} has exactly this entry's flags and command types. */
     public boolean matches(RtsPdu pdu) {
-        if (RtsFlag.toBits(pdu.flags()) != flagBits) {
+        return matches(RtsFlag.toBits(pdu.flags()), pdu.commands());
+    }
+
+    /** True if {@code message}'s layout is this entry's ({@link RtsMessage#kinds()} lists it). */
+    public boolean matches(RtsMessage message) {
+        return message.kinds().contains(this);
+    }
+
+    /** The signature check without allocating: the codec runs it on every RTS PDU, flow-control acks included. */
+    boolean matches(int bits, List<RtsCommand> commands) {
+        if (bits != flagBits) {
             return false;
         }
-        List<RtsCommandType> types = pdu.commandTypes();
         if (this == OUT_R2_C1) {
-            return types.equals(List.of(EMPTY)) || types.equals(List.of(PADDING));
+            if (commands.size() != 1) {
+                return false;
+            }
+            RtsCommandType only = commands.get(0).type();
+            return only == EMPTY || only == PADDING;
         }
-        return types.equals(commandTypes);
+        if (commands.size() != commandTypes.size()) {
+            return false;
+        }
+        for (int i = 0; i < commands.size(); i++) {
+            if (commands.get(i).type() != commandTypes.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final RtsPduKind[] CATALOGUE = values();
+
+    /** The first entry (in catalogue order) with this signature, or {@code null}. */
+    static RtsPduKind firstMatch(int bits, List<RtsCommand> commands) {
+        for (RtsPduKind k : CATALOGUE) {
+            if (k.matches(bits, commands)) {
+                return k;
+            }
+        }
+        return null;
     }
 
     /** Every entry {@code pdu} matches, in catalogue order. */
     public static List<RtsPduKind> classify(RtsPdu pdu) {
         List<RtsPduKind> out = new ArrayList<>(2);
-        for (RtsPduKind k : values()) {
+        for (RtsPduKind k : CATALOGUE) {
             if (k.matches(pdu)) {
                 out.add(k);
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The first of {@code expected} that {@code message} is — for a state machine that knows which PDUs its
+     * state allows.
+     *
+     * @throws RpchProtocolException {@code RTS PDU: Ping (expected: CONN/A1 or OUT_R1/A3)}
+     */
+    public static RtsPduKind expect(RtsMessage message, RtsPduKind... expected) {
+        List<RtsPduKind> kinds = message.kinds();
+        for (RtsPduKind k : expected) {
+            if (kinds.contains(k)) {
+                return k;
+            }
+        }
+        return expect(message.toPdu(), expected); // throws, naming the PDU as the wire form classifies it
     }
 
     /**

@@ -25,8 +25,8 @@ class RpchFrameDecoderTest {
         assertThat(ch.writeInbound(Unpooled.wrappedBuffer(all, 10, 25))).isTrue();
         assertThat(ch.writeInbound(Unpooled.wrappedBuffer(all, 35, all.length - 35))).isTrue();
 
-        RtsPdu rts = ch.readInbound();
-        assertThat(rts).isEqualTo(RtsPdus.connA3(120_000));
+        RtsMessage rts = ch.readInbound();
+        assertThat(rts).isEqualTo(new RtsMessage.ConnA3(120_000));
         RpcPduFrame frame = ch.readInbound();
         try {
             assertThat(frame.type()).isEqualTo(PduType.REQUEST);
