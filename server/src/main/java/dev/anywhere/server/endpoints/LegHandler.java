@@ -2,8 +2,8 @@ package dev.anywhere.server.endpoints;
 
 import dev.anywhere.rpc.rpch.RpcPduFrame;
 import dev.anywhere.rpc.rpch.RpchProtocolException;
-import dev.anywhere.rpc.rpch.RtsCommand;
-import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.rpc.rpch.RpchPdu;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPduKind;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -13,8 +13,6 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -85,11 +83,12 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            RpchPdu pdu = (RpchPdu) msg; // the pipeline's RpchFrameDecoder emits nothing else
             switch (state) {
-                case NEW -> first(ctx, msg);
-                case DIRECT -> direct(ctx, msg);
-                case IN_LEG -> vc.onIn(ctx.channel(), msg);
-                case OUT_LEG -> vc.onOut(ctx.channel(), msg);
+                case NEW -> first(ctx, pdu);
+                case DIRECT -> direct(ctx, pdu);
+                case IN_LEG -> vc.onIn(ctx.channel(), pdu);
+                case OUT_LEG -> vc.onOut(ctx.channel(), pdu);
                 case FAILED -> { }
             }
         } catch (DecoderException e) {
@@ -99,7 +98,7 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void first(ChannelHandlerContext ctx, Object msg) {
+    private void first(ChannelHandlerContext ctx, RpchPdu msg) {
         if (firstPduTimer != null) {
             firstPduTimer.cancel(false);
             firstPduTimer = null; // not kept (with its lambda) for the life of an idle leg
@@ -112,50 +111,44 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
             direct(ctx, msg);
             return;
         }
-        RtsPdu rts = (RtsPdu) msg;
+        RtsMessage rts = (RtsMessage) msg;
         if (!http) {
             throw new RpchProtocolException("first PDU on ncacn_ip_tcp: RTS PDU (expected: a DCE/RPC PDU)");
         }
         // Per [MS-RPCH] 3.2.5.4, only the proxies' leg-opening PDUs may start a v2 connection.
-        RtsPduKind kind = RtsPduKind.expect(rts, RtsPduKind.CONN_B2, RtsPduKind.CONN_A2, RtsPduKind.IN_R1_A2,
-                RtsPduKind.OUT_R1_A4);
-        List<RtsCommand.Cookie> cookies = rts.all(RtsCommand.Cookie.class);
-        UUID vcCookie = cookies.get(0).cookie();
-        UUID channelCookie = cookies.get(1).cookie();
-        long window = rts.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size();
-        long version = rts.first(RtsCommand.Version.class).orElseThrow().version();
+        RtsPduKind.expect(rts, RtsPduKind.CONN_B2, RtsPduKind.CONN_A2, RtsPduKind.IN_R1_A2, RtsPduKind.OUT_R1_A4);
         Leg leg;
-        if (kind == RtsPduKind.IN_R1_A2) {
-            long timeout = rts.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis();
-            leg = new Leg(ctx.channel(), true, vcCookie, cookies.get(2).cookie(), window, timeout, version, 0);
+        if (rts instanceof RtsMessage.InR1A2 a2) {
+            leg = new Leg(ctx.channel(), true, a2.virtualConnectionCookie(), a2.successorChannelCookie(),
+                    a2.receiveWindowSize(), a2.connectionTimeout(), a2.version(), 0);
             state = State.IN_LEG;
-            vc = server.table().recycleIn(leg, channelCookie);
+            vc = server.table().recycleIn(leg, a2.predecessorChannelCookie());
             return;
         }
-        if (kind == RtsPduKind.OUT_R1_A4) {
+        if (rts instanceof RtsMessage.OutR1A4 a4) {
             // Per [MS-RPCH] 2.2.4.26: a successor outbound proxy's leg for OUT channel recycling (predecessor, successor).
-            long timeout = rts.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis();
-            long lifetime = rts.first(RtsCommand.ChannelLifetime.class).orElseThrow().bytes();
-            leg = new Leg(ctx.channel(), false, vcCookie, cookies.get(2).cookie(), window, timeout, version, lifetime);
+            leg = new Leg(ctx.channel(), false, a4.virtualConnectionCookie(), a4.successorChannelCookie(),
+                    a4.receiveWindowSize(), a4.connectionTimeout(), a4.version(), a4.channelLifetime());
             state = State.OUT_LEG;
-            vc = server.table().recycleOut(leg, channelCookie);
+            vc = server.table().recycleOut(leg, a4.predecessorChannelCookie());
             return;
         }
-        if (kind == RtsPduKind.CONN_B2) {
-            long timeout = rts.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis();
-            leg = new Leg(ctx.channel(), true, vcCookie, channelCookie, window, timeout, version, 0);
+        if (rts instanceof RtsMessage.ConnB2 b2) {
+            leg = new Leg(ctx.channel(), true, b2.virtualConnectionCookie(), b2.inChannelCookie(),
+                    b2.receiveWindowSize(), b2.connectionTimeout(), b2.version(), 0);
             state = State.IN_LEG;
         } else {
-            long lifetime = rts.first(RtsCommand.ChannelLifetime.class).orElseThrow().bytes();
-            leg = new Leg(ctx.channel(), false, vcCookie, channelCookie, window, 0, version, lifetime);
+            RtsMessage.ConnA2 a2 = (RtsMessage.ConnA2) rts;
+            leg = new Leg(ctx.channel(), false, a2.virtualConnectionCookie(), a2.outChannelCookie(),
+                    a2.receiveWindowSize(), 0, a2.version(), a2.channelLifetime());
             state = State.OUT_LEG;
         }
         vc = server.table().attach(leg);
     }
 
-    private void direct(ChannelHandlerContext ctx, Object msg) {
+    private void direct(ChannelHandlerContext ctx, RpchPdu msg) {
         if (!(msg instanceof RpcPduFrame frame)) {
-            throw new RpchProtocolException("RTS PDU " + ((RtsPdu) msg).kinds() + " on a "
+            throw new RpchProtocolException("RTS PDU " + ((RtsMessage) msg).kinds() + " on a "
                     + (http ? "RPC over HTTP v1" : "ncacn_ip_tcp") + " connection (expected: DCE/RPC PDUs only)");
         }
         // Answers are flushed once per read batch (channelReadComplete): pipelined calls then cost one writev, not one

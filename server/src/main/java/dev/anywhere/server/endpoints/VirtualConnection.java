@@ -5,9 +5,9 @@ import dev.anywhere.rpc.rpch.RpcPduFrame;
 import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RpchProtocolException;
 import dev.anywhere.rpc.rpch.RtsCommand;
-import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.rpc.rpch.RpchPdu;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPduKind;
-import dev.anywhere.rpc.rpch.RtsPdus;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
@@ -169,9 +169,9 @@ final class VirtualConnection {
                 LegHandler.inet(in.channel().localAddress()), LegHandler.inet(in.channel().remoteAddress()),
                 in.channel().alloc());
         Channel inCh = in.channel();
-        send(inCh, RpchCodec.encode(RtsPdus.connB3(server.limits().receiveWindow(), version), inCh.alloc()));
+        send(inCh, RpchCodec.encode(new RtsMessage.ConnB3(server.limits().receiveWindow(), version), inCh.alloc()));
         outLifetimeSent = CONN_A3_BYTES;
-        sendOutRts(out, RtsPdus.connC1(version, in.receiveWindow(), in.connectionTimeout()));
+        sendOutRts(out, new RtsMessage.ConnC1(version, in.receiveWindow(), in.connectionTimeout()));
     }
 
     /**
@@ -179,7 +179,7 @@ final class VirtualConnection {
      *
      * @throws RpchProtocolException or {@link dev.anywhere.rpc.dce.DceProtocolException}; the caller fails the leg
      */
-    synchronized void onIn(Channel from, Object msg) {
+    synchronized void onIn(Channel from, RpchPdu msg) {
         if (state == State.CLOSED) {
             return;
         }
@@ -194,11 +194,12 @@ final class VirtualConnection {
             throw new RpchProtocolException("IN leg: " + describe(msg) + " before the OUT leg was paired (expected: "
                     + "nothing until CONN/B3)");
         }
-        if (msg instanceof RtsPdu r) {
+        if (msg instanceof RtsMessage r) {
             // IN_R1/A6 and IN_R2/A2 share a signature (one Cookie): a pending successor leg tells them apart.
             RtsPduKind kind = RtsPduKind.expect(r, inKinds());
             if (kind == RtsPduKind.OUT_R1_A8 || kind == RtsPduKind.OUT_R2_A8 || kind == RtsPduKind.OUT_R2_A7) {
-                UUID succ = r.first(RtsCommand.Cookie.class).orElseThrow().cookie();
+                UUID succ = r instanceof RtsMessage.OutR2A7 a7 ? a7.successorChannelCookie()
+                        : ((RtsMessage.OutR1A7) r).successorChannelCookie();
                 if (!succ.equals(outSuccessorCookie)) {
                     throw new RpchProtocolException(kind.displayName() + " successor channel cookie: " + succ
                             + " (expected: " + outSuccessorCookie + ")");
@@ -211,19 +212,19 @@ final class VirtualConnection {
                 return;
             }
             if (kind == RtsPduKind.IN_R1_A6) {
-                switchToSuccessor(r.first(RtsCommand.Cookie.class).orElseThrow().cookie());
+                switchToSuccessor(((RtsMessage.InR1A5) r).successorChannelCookie());
                 return;
             }
             if (kind == RtsPduKind.IN_R2_A2) {
-                recycleInSameProxy(r.first(RtsCommand.Cookie.class).orElseThrow().cookie());
+                recycleInSameProxy(((RtsMessage.InR1A5) r).successorChannelCookie());
                 return;
             }
-            if (kind == RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION) {
-                ForwardDestination d = r.first(RtsCommand.Destination.class).orElseThrow().destination();
+            if (r instanceof RtsMessage.FlowControlAckWithDestination ack) {
+                ForwardDestination d = ack.destination();
                 if (d == ForwardDestination.OUT_PROXY) {
                     // Per [MS-RPCH] 2.2.3.3 the ack goes on to the outbound proxy of the channel it names (during OUT
                     // recycling the predecessor's proxy still drains under the client's acks); the proxy consumes it.
-                    UUID named = r.first(RtsCommand.FlowControlAck.class).orElseThrow().channelCookie();
+                    UUID named = ack.channelCookie();
                     Leg to = retiredOut != null && named.equals(retiredOut.channelCookie()) ? retiredOut
                             : outSuccessor != null && named.equals(outSuccessor.channelCookie()) ? outSuccessor : out;
                     send(to.channel(), RpchCodec.encode(r, to.channel().alloc()));
@@ -249,7 +250,7 @@ final class VirtualConnection {
         if (inBytesReceived - inBytesAcked >= window / 2) {
             // We consume each PDU at once, so the whole window is available again.
             inBytesAcked = inBytesReceived;
-            send(in.channel(), RpchCodec.encode(RtsPdus.flowControlAck(inBytesReceived & 0xffff_ffffL, window,
+            send(in.channel(), RpchCodec.encode(new RtsMessage.FlowControlAck(inBytesReceived & 0xffff_ffffL, window,
                     in.channelCookie()), in.channel().alloc()));
         }
     }
@@ -275,7 +276,8 @@ final class VirtualConnection {
                     + in.channelCookie() + ")");
         }
         successor = leg;
-        sendOutRts(null, RtsPdus.inR1A3(Math.min(version, leg.version()), leg.receiveWindow(), leg.connectionTimeout()));
+        sendOutRts(null, new RtsMessage.InR1A3(ForwardDestination.CLIENT, Math.min(version, leg.version()),
+                leg.receiveWindow(), leg.connectionTimeout()));
     }
 
     /**
@@ -292,12 +294,12 @@ final class VirtualConnection {
                     + successor.channelCookie() + ")");
         }
         Leg old = in;
-        send(old.channel(), RpchCodec.encode(RtsPdus.inR1B1(), old.channel().alloc()));
+        send(old.channel(), RpchCodec.encode(new RtsMessage.InR1B1(), old.channel().alloc()));
         in = successor;
         successor = null;
         inBytesReceived = 0;
         inBytesAcked = 0;
-        send(in.channel(), RpchCodec.encode(RtsPdus.inR1B2(server.limits().receiveWindow()),
+        send(in.channel(), RpchCodec.encode(new RtsMessage.InR1B2(server.limits().receiveWindow()),
                 in.channel().alloc()));
         if (inPaused) {
             in.channel().config().setAutoRead(false);
@@ -317,7 +319,7 @@ final class VirtualConnection {
                 in.version(), 0);
         inBytesReceived = 0;
         inBytesAcked = 0;
-        sendOutRts(null, RtsPdus.inR2A3());
+        sendOutRts(null, new RtsMessage.InR2A3(ForwardDestination.CLIENT));
     }
 
     /**
@@ -353,14 +355,14 @@ final class VirtualConnection {
     }
 
     /** A PDU arrived on an OUT leg (not released here). */
-    synchronized void onOut(Channel from, Object msg) {
+    synchronized void onOut(Channel from, RpchPdu msg) {
         if (state == State.CLOSED) {
             return;
         }
         if (retiredOut != null && from == retiredOut.channel()) {
             return; // the predecessor's proxy still acks and pings while it drains; nothing is sent there any more
         }
-        if (!(msg instanceof RtsPdu r)) {
+        if (!(msg instanceof RtsMessage r)) {
             throw new RpchProtocolException("OUT leg: " + describe(msg) + " (expected: RTS PDUs only; RPC traffic "
                     + "arrives on the IN leg)");
         }
@@ -368,8 +370,8 @@ final class VirtualConnection {
             // Nothing is sent on the successor before OUT_R1/A8, so its proxy has nothing to ack; it may ping.
             RtsPduKind kind = RtsPduKind.expect(r, RtsPduKind.PING, RtsPduKind.PING_TRAFFIC_SENT_NOTIFY,
                     RtsPduKind.FLOW_CONTROL_ACK);
-            if (kind == RtsPduKind.PING_TRAFFIC_SENT_NOTIFY) {
-                outSuccessorSent += r.first(RtsCommand.PingTrafficSentNotify.class).orElseThrow().bytes();
+            if (r instanceof RtsMessage.PingTrafficSentNotify sent) {
+                outSuccessorSent += sent.pingTrafficSent();
             }
             return;
         }
@@ -383,20 +385,19 @@ final class VirtualConnection {
                         : RtsPduKind.expect(r, RtsPduKind.FLOW_CONTROL_ACK, RtsPduKind.PING,
                                 RtsPduKind.PING_TRAFFIC_SENT_NOTIFY))
                 : RtsPduKind.expect(r, RtsPduKind.PING);
-        if (kind == RtsPduKind.PING_TRAFFIC_SENT_NOTIFY) {
+        if (r instanceof RtsMessage.PingTrafficSentNotify sent) {
             // Per [MS-RPCH] 2.2.4.47 the proxy's pings to the client count against the OUT channel's lifetime.
-            outLifetimeSent += r.first(RtsCommand.PingTrafficSentNotify.class).orElseThrow().bytes();
+            outLifetimeSent += sent.pingTrafficSent();
             drain();
             return;
         }
         if (kind == RtsPduKind.OUT_R2_A4) {
-            sameProxySuccessor(r.first(RtsCommand.Cookie.class).orElseThrow().cookie());
+            sameProxySuccessor(((RtsMessage.InR1A5) r).successorChannelCookie());
             return;
         }
-        if (kind != RtsPduKind.FLOW_CONTROL_ACK) {
+        if (!(r instanceof RtsMessage.FlowControlAck ack)) {
             return; // Ping
         }
-        RtsCommand.FlowControlAck ack = r.first(RtsCommand.FlowControlAck.class).orElseThrow();
         if (!ack.channelCookie().equals(out.channelCookie())) {
             return; // Per [MS-RPCH] 3.2.1.4.1.3, an ack for another channel is discarded.
         }
@@ -425,7 +426,7 @@ final class VirtualConnection {
      */
     private void startOutRecycle() {
         outRecycle = OutRecycle.A4W;
-        sendRecyclingPdu(out, RtsPdus.outR2A1());
+        sendRecyclingPdu(out, new RtsMessage.OutR1A1(ForwardDestination.CLIENT)); // OUT_R2/A1
         updateInPause();
     }
 
@@ -453,7 +454,8 @@ final class VirtualConnection {
         outSuccessorCookie = leg.channelCookie();
         outSuccessorSent = 0;
         outRecycle = OutRecycle.A8W_R1;
-        sendRecyclingPdu(out, RtsPdus.outR1A5(Math.min(version, leg.version()), leg.connectionTimeout()));
+        sendRecyclingPdu(out, new RtsMessage.OutR1A5(ForwardDestination.CLIENT, Math.min(version, leg.version()),
+                leg.connectionTimeout()));
     }
 
     /**
@@ -466,7 +468,7 @@ final class VirtualConnection {
      */
     private void switchOutR1() {
         Leg old = out;
-        sendRecyclingPdu(old, RtsPdus.outR1A9());
+        sendRecyclingPdu(old, new RtsMessage.OutR1A9());
         if (retiredOut != null) {
             closeAfterWrites(retiredOut.channel()); // bounded: at most one predecessor drains at a time
         }
@@ -490,7 +492,7 @@ final class VirtualConnection {
     private void sameProxySuccessor(UUID successorCookie) {
         outSuccessorCookie = successorCookie;
         outRecycle = OutRecycle.A8W_R2;
-        sendRecyclingPdu(out, RtsPdus.outR2A5());
+        sendRecyclingPdu(out, new RtsMessage.OutR2A5(ForwardDestination.CLIENT));
     }
 
     /**
@@ -503,7 +505,7 @@ final class VirtualConnection {
      * @see [MS-RPCH] 2.2.4.42 OUT_R2/B1 RTS PDU
      */
     private void switchOutR2() {
-        sendRecyclingPdu(out, RtsPdus.outR2B1());
+        sendRecyclingPdu(out, new RtsMessage.OutR1A9()); // OUT_R2/B1: ANCE, as OUT_R1/A9
         out = new Leg(out.channel(), false, out.vcCookie(), outSuccessorCookie, out.receiveWindow(), 0, out.version(),
                 out.channelLifetime());
         outBytesSent = 0;
@@ -520,7 +522,7 @@ final class VirtualConnection {
     }
 
     /** Recycling PDUs go out at once (their bytes are kept free by {@link #RTS_RESERVE}) and count. */
-    private void sendRecyclingPdu(Leg leg, RtsPdu pdu) {
+    private void sendRecyclingPdu(Leg leg, RtsMessage pdu) {
         ByteBuf b = RpchCodec.encode(pdu, leg.channel().alloc());
         if (leg == out) {
             outLifetimeSent += b.readableBytes();
@@ -533,7 +535,7 @@ final class VirtualConnection {
      * controlled and may overtake RPC PDUs waiting for the window, but not the channel's lifetime: when it does not
      * fit, it waits for the successor channel.
      */
-    private void sendOutRts(Leg leg, RtsPdu pdu) {
+    private void sendOutRts(Leg leg, RtsMessage pdu) {
         Leg to = leg == null ? out : leg;
         ByteBuf b = RpchCodec.encode(pdu, to.channel().alloc());
         int n = b.readableBytes();
@@ -667,8 +669,8 @@ final class VirtualConnection {
         }
     }
 
-    private static String describe(Object msg) {
-        if (msg instanceof RtsPdu r) {
+    private static String describe(RpchPdu msg) {
+        if (msg instanceof RtsMessage r) {
             return "RTS PDU " + (r.kinds().isEmpty() ? "unclassified" : r.kinds().get(0).displayName());
         }
         return msg instanceof RpcPduFrame f && f.type() != null ? "RPC PDU " + f.type().wireName() : "RPC PDU";

@@ -34,7 +34,7 @@ final class RpcProxyRoute implements GatewayRoute {
     /** RPC_S_SERVER_UNAVAILABLE, what RpcProxy says for a target it may not or cannot reach. */
     static final int RPC_S_SERVER_UNAVAILABLE = 0x6ba;
     /** The RTS Echo PDU: flags ECHO (0x0040), no commands. @see [MS-RPCH] 2.2.4.48 Echo RTS PDU */
-    static final byte[] ECHO_PDU = dev.anywhere.rpc.rpch.RpchCodec.toBytes(dev.anywhere.rpc.rpch.RtsPdus.echo());
+    static final byte[] ECHO_PDU = dev.anywhere.rpc.rpch.RpchCodec.toBytes(new dev.anywhere.rpc.rpch.RtsMessage.Echo());
     private static final String ROUTE = "rpc";
 
     private static final Logger log = LoggerFactory.getLogger(RpcProxyRoute.class);

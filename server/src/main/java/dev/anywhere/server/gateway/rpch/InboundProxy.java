@@ -4,14 +4,13 @@ import dev.anywhere.rpc.rpch.ForwardDestination;
 import dev.anywhere.rpc.rpch.RpcPduFrame;
 import dev.anywhere.rpc.rpch.RpchProtocolException;
 import dev.anywhere.rpc.rpch.RtsCommand;
-import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.rpc.rpch.RpchPdu;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPduKind;
-import dev.anywhere.rpc.rpch.RtsPdus;
 import dev.anywhere.server.gateway.BackendResolver;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.UUID;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -53,7 +52,7 @@ public final class InboundProxy extends ProxyChannel {
     private long clientKeepalive;
     private final FlowControl.Receiver fromClient;
     private FlowControl.Sender toServer;
-    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private final ArrayDeque<RpchPdu> queue = new ArrayDeque<>();
     private Runnable afterConnect;
 
     InboundProxy(ClientLeg client, Owner owner, String server, int port, ProxySettings settings, BackendResolver resolver,
@@ -69,7 +68,7 @@ public final class InboundProxy extends ProxyChannel {
     }
 
     @Override
-    void fromClient(Object pdu) {
+    void fromClient(RpchPdu pdu) {
         switch (state) {
             case WAIT_B1 -> first(pdu);
             case CONNECTING, WAIT_B3, OPENED -> queue(pdu);
@@ -78,7 +77,7 @@ public final class InboundProxy extends ProxyChannel {
     }
 
     /** After CONN/B1: RPC PDUs and forwardable RTS PDUs queue for the server; Ping and Keep-Alive end here. */
-    private void queue(Object pdu) {
+    private void queue(RpchPdu pdu) {
         if (pdu instanceof RpcPduFrame frame) {
             if (!fromClient.received(frame.content().readableBytes())) {
                 log.debug("rpcproxy: client overran the IN proxy's receive window of {}", fromClient.window());
@@ -87,7 +86,7 @@ public final class InboundProxy extends ProxyChannel {
             drain();
             return;
         }
-        RtsPdu rts = (RtsPdu) pdu;
+        RtsMessage rts = (RtsMessage) pdu;
         RtsPduKind kind;
         try {
             kind = RtsPduKind.expect(rts, ALLOWED_AFTER_B1);
@@ -97,7 +96,7 @@ public final class InboundProxy extends ProxyChannel {
         }
         switch (kind) {
             case PING -> metrics.pingsReceived.increment(); // traffic on the IN channel; consumed here
-            case KEEP_ALIVE -> clientKeepalive = rts.first(RtsCommand.ClientKeepalive.class).orElseThrow().millis();
+            case KEEP_ALIVE -> clientKeepalive = ((RtsMessage.KeepAlive) rts).clientKeepalive();
             default -> {
                 // FlowControlAckWithDestination (FDOutProxy for the OUT channel) and recycling PDUs go to the server.
                 queue.add(rts);
@@ -106,39 +105,42 @@ public final class InboundProxy extends ProxyChannel {
         }
     }
 
-    private void first(Object pdu) {
-        if (!(pdu instanceof RtsPdu rts)) {
+    private void first(RpchPdu pdu) {
+        if (!(pdu instanceof RtsMessage rts)) {
             String type = pdu.toString();
             ReferenceCountUtil.release(pdu);
             protocolError("client", "IN channel PDU: " + type + " (expected: RTS CONN/B1 or IN_R1/A1)");
             return;
         }
-        RtsPduKind kind;
         try {
-            kind = RtsPduKind.expect(rts, RtsPduKind.CONN_B1, RtsPduKind.IN_R1_A1);
+            RtsPduKind.expect(rts, RtsPduKind.CONN_B1, RtsPduKind.IN_R1_A1);
         } catch (RpchProtocolException e) {
             protocolError("client", e.getMessage());
             return;
         }
-        List<RtsCommand.Cookie> cookies = rts.all(RtsCommand.Cookie.class);
-        long version = Math.min(RtsCommand.Version.V1, rts.first(RtsCommand.Version.class).orElseThrow().version());
-        UUID vc = cookies.get(0).cookie();
-        if (!claim(vc)) {
-            return;
-        }
-        if (kind == RtsPduKind.CONN_B1) {
-            inCookie = cookies.get(1).cookie();
-            clientKeepalive = rts.first(RtsCommand.ClientKeepalive.class).orElseThrow().millis();
-            UUID group = rts.first(RtsCommand.AssociationGroupId.class).orElseThrow().id();
-            afterConnect = () -> writeServer(RtsPdus.connB2(version, vc, inCookie, settings.receiveWindow(),
-                    settings.connectionTimeout().toMillis(), group, new RtsCommand.ClientAddress(clientAddress())));
+        if (rts instanceof RtsMessage.ConnB1 b1) {
+            UUID vc = b1.virtualConnectionCookie();
+            if (!claim(vc)) {
+                return;
+            }
+            long version = Math.min(RtsCommand.Version.V1, b1.version());
+            inCookie = b1.inChannelCookie();
+            clientKeepalive = b1.clientKeepalive();
+            afterConnect = () -> writeServer(new RtsMessage.ConnB2(version, vc, inCookie, settings.receiveWindow(),
+                    settings.connectionTimeout().toMillis(), b1.associationGroupId(),
+                    new RtsCommand.ClientAddress(clientAddress())));
         } else {
             // IN_R1/A1 and IN_R2/A1 are the same PDU; this proxy always opens its own leg (IN_R1, 3.2.3.5.5.1).
+            RtsMessage.InR1A1 a1 = (RtsMessage.InR1A1) rts;
+            UUID vc = a1.virtualConnectionCookie();
+            if (!claim(vc)) {
+                return;
+            }
+            long version = Math.min(RtsCommand.Version.V1, a1.version());
             recycle = true;
-            UUID predecessor = cookies.get(1).cookie();
-            inCookie = cookies.get(2).cookie();
-            afterConnect = () -> writeServer(RtsPdus.inR1A2(version, vc, predecessor, inCookie, settings.receiveWindow(),
-                    settings.connectionTimeout().toMillis()));
+            inCookie = a1.successorChannelCookie();
+            afterConnect = () -> writeServer(new RtsMessage.InR1A2(version, vc, a1.predecessorChannelCookie(), inCookie,
+                    settings.receiveWindow(), settings.connectionTimeout().toMillis()));
         }
         state = State.CONNECTING;
         connectBackend();
@@ -160,8 +162,8 @@ public final class InboundProxy extends ProxyChannel {
     }
 
     @Override
-    void fromServer(Object pdu) {
-        if (!(pdu instanceof RtsPdu rts)) {
+    void fromServer(RpchPdu pdu) {
+        if (!(pdu instanceof RtsMessage rts)) {
             String type = pdu.toString();
             ReferenceCountUtil.release(pdu);
             protocolError("server", "IN leg PDU: " + type + " (expected: RTS)");
@@ -175,31 +177,31 @@ public final class InboundProxy extends ProxyChannel {
     }
 
     /** CONN/B3 (IN_R1/B2 on a recycled channel): the server's window; relaying starts. */
-    private void connB3(RtsPdu rts) {
+    private void connB3(RtsMessage rts) {
         try {
             RtsPduKind.expect(rts, recycle ? RtsPduKind.IN_R1_B2 : RtsPduKind.CONN_B3);
         } catch (RpchProtocolException e) {
             protocolError("server", e.getMessage());
             return;
         }
-        toServer = new FlowControl.Sender(rts.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size());
+        toServer = new FlowControl.Sender(rts instanceof RtsMessage.ConnB3 b3 ? b3.receiveWindowSize()
+                : ((RtsMessage.InR1B2) rts).receiveWindowSize());
         state = State.OPENED;
         handshakeDone();
         drain();
     }
 
     /** OPENED: the server's FlowControlAck, or IN_R1/B1 telling this (predecessor) channel to finish. */
-    private void control(RtsPdu rts) {
-        if (RtsPduKind.FLOW_CONTROL_ACK.matches(rts)) {
-            RtsCommand.FlowControlAck ack = rts.first(RtsCommand.FlowControlAck.class).orElseThrow();
+    private void control(RtsMessage rts) {
+        if (rts instanceof RtsMessage.FlowControlAck ack) {
             toServer.ack(ack.bytesReceived(), ack.availableWindow());
             metrics.ack("proxy_to_server", "received");
             drain();
-        } else if (RtsPduKind.IN_R1_B1.matches(rts)) {
+        } else if (rts instanceof RtsMessage.InR1B1) {
             // The server switched to the successor IN channel: this one is done.
             close("IN channel recycled");
         } else {
-            log.debug("rpcproxy: ignored {} from the server on the IN leg", RtsPduKind.classify(rts));
+            log.debug("rpcproxy: ignored {} from the server on the IN leg", rts.kinds());
         }
     }
 
@@ -211,7 +213,7 @@ public final class InboundProxy extends ProxyChannel {
         }
         boolean wrote = false;
         while (!queue.isEmpty() && backend.isWritable()) {
-            Object head = queue.peek();
+            RpchPdu head = queue.peek();
             if (head instanceof RpcPduFrame frame) {
                 int n = frame.content().readableBytes();
                 if (!toServer.fits(n)) {
@@ -224,14 +226,14 @@ public final class InboundProxy extends ProxyChannel {
                 backend.write(frame.content());
             } else {
                 queue.poll();
-                writeServer((RtsPdu) head);
+                writeServer((RtsMessage) head);
             }
             wrote = true;
         }
         if (fromClient.ackDue()) {
             // Per spec the inbound proxy acks the client through the server, which forwards it on the OUT channel.
-            writeServer(RtsPdus.flowControlAckWithDestination(ForwardDestination.CLIENT, fromClient.bytesReceived(),
-                    fromClient.available(), inCookie));
+            writeServer(new RtsMessage.FlowControlAckWithDestination(ForwardDestination.CLIENT,
+                    fromClient.bytesReceived(), fromClient.available(), inCookie));
             fromClient.acked();
             metrics.ack("client_to_proxy", "sent");
             wrote = true;

@@ -5,9 +5,9 @@ import dev.anywhere.rpc.rpch.RpcPduFrame;
 import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RpchProtocolException;
 import dev.anywhere.rpc.rpch.RtsCommand;
-import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.rpc.rpch.RpchPdu;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPduKind;
-import dev.anywhere.rpc.rpch.RtsPdus;
 import dev.anywhere.server.gateway.BackendResolver;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -36,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class OutboundProxy extends ProxyChannel {
 
     private static final Logger log = LoggerFactory.getLogger(OutboundProxy.class);
+    private static final RtsMessage PING = new RtsMessage.Ping();
+    /** What one Ping cost: its 20 bytes. */
+    private static final RtsMessage PING_TRAFFIC_SENT = new RtsMessage.PingTrafficSentNotify(20);
 
     private enum State {
         /** Reading the body for CONN/A1 (OUT_R1/A3 on a replacement); no server leg, no response. */
@@ -55,7 +57,7 @@ public final class OutboundProxy extends ProxyChannel {
     private UUID outCookie;
     private FlowControl.Sender toClient;
     private final FlowControl.Receiver fromServer;
-    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private final ArrayDeque<RpchPdu> queue = new ArrayDeque<>();
     /** RPC PDU bytes in {@link #queue}, kept as it changes rather than counted per PDU. */
     private long queuedBytes;
     private long bytesToClient;
@@ -77,7 +79,7 @@ public final class OutboundProxy extends ProxyChannel {
     }
 
     @Override
-    void fromClient(Object pdu) {
+    void fromClient(RpchPdu pdu) {
         switch (state) {
             case WAIT_A1 -> first(pdu);
             // Only a replacement channel's body carries a second PDU: OUT_R1/A11 (R1, the client switched to this
@@ -88,8 +90,8 @@ public final class OutboundProxy extends ProxyChannel {
     }
 
     /** The RTS PDU {@code pdu} if it is one of {@code kinds}; otherwise a protocol error and {@code null}. */
-    private RtsPdu expectClient(Object pdu, RtsPduKind... kinds) {
-        if (!(pdu instanceof RtsPdu rts)) {
+    private RtsMessage expectClient(RpchPdu pdu, RtsPduKind... kinds) {
+        if (!(pdu instanceof RtsMessage rts)) {
             String type = pdu.toString();
             ReferenceCountUtil.release(pdu);
             protocolError("client", "OUT channel PDU: " + type + " (expected: RTS " + java.util.Arrays.stream(kinds)
@@ -106,29 +108,34 @@ public final class OutboundProxy extends ProxyChannel {
     }
 
     /** CONN/A1 (OUT_R1/A3 on a replacement channel): the client's window and cookies, then the server leg. */
-    private void first(Object pdu) {
-        RtsPdu rts = expectClient(pdu, replacement ? RtsPduKind.OUT_R1_A3 : RtsPduKind.CONN_A1);
+    private void first(RpchPdu pdu) {
+        RtsMessage rts = expectClient(pdu, replacement ? RtsPduKind.OUT_R1_A3 : RtsPduKind.CONN_A1);
         if (rts == null) {
             return;
         }
-        List<RtsCommand.Cookie> cookies = rts.all(RtsCommand.Cookie.class);
-        UUID vc = cookies.get(0).cookie();
-        if (!claim(vc)) {
-            return; // before CONN/A2 and the 200: the refusal is the OUT channel's only response
-        }
-        long version = Math.min(RtsCommand.Version.V1, rts.first(RtsCommand.Version.class).orElseThrow().version());
-        long window = rts.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size();
-        toClient = new FlowControl.Sender(window);
-        state = State.CONNECTING;
-        if (replacement) {
-            UUID predecessor = cookies.get(1).cookie();
-            outCookie = cookies.get(2).cookie();
-            afterConnect = () -> writeServer(RtsPdus.outR1A4(version, vc, predecessor, outCookie, settings.channelLifetime(),
-                    settings.receiveWindow(), settings.connectionTimeout().toMillis()));
+        if (rts instanceof RtsMessage.OutR1A3 a3) {
+            UUID vc = a3.virtualConnectionCookie();
+            if (!claim(vc)) {
+                return; // before OUT_R1/A4 and the 200: the refusal is the OUT channel's only response
+            }
+            long version = Math.min(RtsCommand.Version.V1, a3.version());
+            toClient = new FlowControl.Sender(a3.receiveWindowSize());
+            outCookie = a3.successorChannelCookie();
+            afterConnect = () -> writeServer(new RtsMessage.OutR1A4(version, vc, a3.predecessorChannelCookie(), outCookie,
+                    settings.channelLifetime(), settings.receiveWindow(), settings.connectionTimeout().toMillis()));
         } else {
-            outCookie = cookies.get(1).cookie();
-            afterConnect = () -> writeServer(RtsPdus.connA2(version, vc, outCookie, settings.channelLifetime(), settings.receiveWindow()));
+            RtsMessage.ConnA1 a1 = (RtsMessage.ConnA1) rts;
+            UUID vc = a1.virtualConnectionCookie();
+            if (!claim(vc)) {
+                return; // before CONN/A2 and the 200: the refusal is the OUT channel's only response
+            }
+            long version = Math.min(RtsCommand.Version.V1, a1.version());
+            toClient = new FlowControl.Sender(a1.receiveWindowSize());
+            outCookie = a1.outChannelCookie();
+            afterConnect = () -> writeServer(new RtsMessage.ConnA2(version, vc, outCookie, settings.channelLifetime(),
+                    settings.receiveWindow()));
         }
+        state = State.CONNECTING;
         connectBackend();
     }
 
@@ -150,14 +157,15 @@ public final class OutboundProxy extends ProxyChannel {
             state = State.OPENED;
             handshakeDone();
         } else {
-            writeClient(RpchCodec.encode(RtsPdus.connA3(settings.connectionTimeout().toMillis()), clientChannel.alloc()));
+            writeClient(RpchCodec.encode(new RtsMessage.ConnA3(settings.connectionTimeout().toMillis()),
+                    clientChannel.alloc()));
             state = State.WAIT_C1;
         }
         clientChannel.flush();
     }
 
     @Override
-    void fromServer(Object pdu) {
+    void fromServer(RpchPdu pdu) {
         switch (state) {
             case WAIT_C1 -> connC1(pdu);
             case OPENED -> relay(pdu);
@@ -167,8 +175,8 @@ public final class OutboundProxy extends ProxyChannel {
     }
 
     /** CONN/C1 from the server becomes CONN/C2 to the client: the virtual connection is open. */
-    private void connC1(Object pdu) {
-        if (!(pdu instanceof RtsPdu rts)) {
+    private void connC1(RpchPdu pdu) {
+        if (!(pdu instanceof RtsMessage rts)) {
             String type = pdu.toString();
             ReferenceCountUtil.release(pdu);
             protocolError("server", "OUT leg PDU: " + type + " (expected: RTS CONN/C1)");
@@ -180,17 +188,15 @@ public final class OutboundProxy extends ProxyChannel {
             protocolError("server", e.getMessage());
             return;
         }
-        // CONN/C2 carries CONN/C1's three values unchanged.
-        writeClient(RpchCodec.encode(RtsPdus.connC2(rts.first(RtsCommand.Version.class).orElseThrow().version(),
-                rts.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size(),
-                rts.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis()), clientChannel.alloc()));
+        // CONN/C2 carries CONN/C1's three values unchanged: the same record, the same bytes.
+        writeClient(RpchCodec.encode(rts, clientChannel.alloc()));
         clientChannel.flush();
         state = State.OPENED;
         handshakeDone();
     }
 
     /** OPENED: RPC PDUs and RTS PDUs queue for the client in order; the client's acks are consumed here. */
-    private void relay(Object pdu) {
+    private void relay(RpchPdu pdu) {
         if (pdu instanceof RpcPduFrame frame) {
             int n = frame.content().readableBytes();
             if (!fromServer.received(n)) {
@@ -199,14 +205,15 @@ public final class OutboundProxy extends ProxyChannel {
             queue.add(frame);
             queuedBytes += n;
         } else {
-            RtsPdu rts = (RtsPdu) pdu;
-            if (RtsPduKind.FLOW_CONTROL_ACK.matches(rts) || (RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION.matches(rts)
-                    && rts.first(RtsCommand.Destination.class).orElseThrow().destination() == ForwardDestination.OUT_PROXY)) {
-                RtsCommand.FlowControlAck ack = rts.first(RtsCommand.FlowControlAck.class).orElseThrow();
+            if (pdu instanceof RtsMessage.FlowControlAck ack) {
+                toClient.ack(ack.bytesReceived(), ack.availableWindow());
+                metrics.ack("proxy_to_client", "received");
+            } else if (pdu instanceof RtsMessage.FlowControlAckWithDestination ack
+                    && ack.destination() == ForwardDestination.OUT_PROXY) {
                 toClient.ack(ack.bytesReceived(), ack.availableWindow());
                 metrics.ack("proxy_to_client", "received");
             } else {
-                queue.add(rts);
+                queue.add(pdu);
             }
         }
         drain();
@@ -216,7 +223,7 @@ public final class OutboundProxy extends ProxyChannel {
     private void drain() {
         boolean wrote = false;
         while (!queue.isEmpty() && clientChannel.isWritable()) {
-            Object head = queue.peek();
+            RpchPdu head = queue.peek();
             if (head instanceof RpcPduFrame frame) {
                 int n = frame.content().readableBytes();
                 if (!toClient.fits(n)) {
@@ -230,7 +237,7 @@ public final class OutboundProxy extends ProxyChannel {
                 writeClient(frame.content());
             } else {
                 queue.poll();
-                writeClient(RpchCodec.encode((RtsPdu) head, clientChannel.alloc()));
+                writeClient(RpchCodec.encode((RtsMessage) head, clientChannel.alloc()));
             }
             wrote = true;
         }
@@ -241,7 +248,7 @@ public final class OutboundProxy extends ProxyChannel {
             return;
         }
         if (fromServer.ackDue()) {
-            writeServer(RtsPdus.flowControlAck(fromServer.bytesReceived(), fromServer.available(), outCookie));
+            writeServer(new RtsMessage.FlowControlAck(fromServer.bytesReceived(), fromServer.available(), outCookie));
             flushBackend();
             fromServer.acked();
             metrics.ack("server_to_proxy", "sent");
@@ -275,11 +282,11 @@ public final class OutboundProxy extends ProxyChannel {
         if (state == State.OPENED && !closed
                 && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastClientWrite) >= settings.keepAlive().toMillis()) {
             // Per spec the outbound proxy pings an idle OUT channel and tells the server how many bytes that cost.
-            writeClient(RpchCodec.encode(RtsPdus.ping(), clientChannel.alloc()));
+            writeClient(RpchCodec.encode(PING, clientChannel.alloc()));
             clientChannel.flush();
             metrics.pingsSent.increment();
             if (!closed) {
-                writeServer(RtsPdus.pingTrafficSentNotify(20));
+                writeServer(PING_TRAFFIC_SENT);
                 backend.flush();
             }
         }

@@ -4,6 +4,7 @@ import dev.anywhere.rpc.dce.CoHeader;
 import dev.anywhere.rpc.dce.PduType;
 import dev.anywhere.rpc.rpch.RpcPduFrame;
 import dev.anywhere.rpc.rpch.RpchCodec;
+import dev.anywhere.rpc.rpch.RpchPdu;
 import dev.anywhere.rpc.rpch.RpchProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -31,7 +32,7 @@ final class PduFramer {
      * Adds {@code chunk} (not released here) and hands every complete PDU to {@code out}. When {@code out} releases the
      * framer (the channel closed, e.g. on a refused first PDU), the rest of the chunk is dropped.
      */
-    void feed(ByteBuf chunk, Consumer<Object> out) {
+    void feed(ByteBuf chunk, Consumer<RpchPdu> out) {
         if (failed || !chunk.isReadable()) {
             return;
         }
@@ -60,9 +61,9 @@ final class PduFramer {
                     break;
                 }
                 if (cumulation.getUnsignedByte(i + 2) == PduType.RTS.value()) {
-                    Object pdu;
+                    RpchPdu pdu;
                     try {
-                        pdu = RpchCodec.decode(cumulation.readSlice(fragLength));
+                        pdu = RpchCodec.decodeMessage(cumulation.readSlice(fragLength));
                     } catch (RpchProtocolException e) {
                         failed = true;
                         release();

@@ -4,7 +4,8 @@ import dev.anywhere.rpc.dce.DceStatus;
 import dev.anywhere.rpc.rpch.RpcPduFrame;
 import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RpchProtocolException;
-import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.rpc.rpch.RpchPdu;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.server.gateway.BackendResolver;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -105,11 +106,11 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
     /** Whether the handshake is over and PDUs are relayed. */
     abstract boolean opened();
 
-    /** One PDU from the request body: an {@link RtsPdu} or an {@link RpcPduFrame} (owned by the callee). */
-    abstract void fromClient(Object pdu);
+    /** One PDU from the request body: an {@link RtsMessage} or an {@link RpcPduFrame} (owned by the callee). */
+    abstract void fromClient(RpchPdu pdu);
 
     /** One PDU from the server leg (owned by the callee). */
-    abstract void fromServer(Object pdu);
+    abstract void fromServer(RpchPdu pdu);
 
     /** The server leg is up and past its banner. */
     abstract void connected();
@@ -278,7 +279,7 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
     }
 
     /** Writes an RTS PDU to the server leg (no flush). */
-    final void writeServer(RtsPdu pdu) {
+    final void writeServer(RtsMessage pdu) {
         backend.write(RpchCodec.encode(pdu, backend.alloc()));
     }
 
@@ -361,7 +362,7 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
             }
             reading = true;
             try {
-                fromServer(msg);
+                fromServer((RpchPdu) msg); // the leg's RpchFrameDecoder emits nothing else
             } finally {
                 reading = false;
             }
