@@ -40,7 +40,7 @@ public final class RpcProxyPhase {
 
     static final String ECHO_PATH = "/rpc/rpcproxy.dll";
     /** The RTS echo response: ECHO flag, no commands. @see [MS-RPCH] 2.2.4.48 */
-    static final byte[] ECHO_PDU = dev.anywhere.rpc.rpch.RpchCodec.toBytes(dev.anywhere.rpc.rpch.RtsPdus.echo());
+    static final byte[] ECHO_PDU = dev.anywhere.rpc.rpch.RpchCodec.toBytes(new dev.anywhere.rpc.rpch.RtsMessage.Echo());
 
     private final AnalyzeOptions options;
     private final FindingCatalogue catalogue;

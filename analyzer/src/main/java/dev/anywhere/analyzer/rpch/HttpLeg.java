@@ -9,7 +9,7 @@ import dev.anywhere.rpc.dce.DceStatus;
 import dev.anywhere.rpc.ntlm.NtlmClient;
 import dev.anywhere.rpc.ntlm.NtlmHttpHeader;
 import dev.anywhere.rpc.rpch.RpchCodec;
-import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -76,8 +76,11 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
         /** A complete non-200 answer to a channel request (503 RPC Error, 401, …). */
         void onChannelError(HttpLeg leg, Answer answer);
 
-        /** One PDU from the channel's response body: an {@link RtsPdu} or a {@link DcePdu}. */
-        void onPdu(HttpLeg leg, Object pdu, int fragLength);
+        /** One RTS PDU from the channel's response body. */
+        void onRts(HttpLeg leg, RtsMessage rts, int fragLength);
+
+        /** One DCE/RPC PDU from the channel's response body. */
+        void onRpc(HttpLeg leg, DcePdu rpc, int fragLength);
 
         /** The response body was not a PDU stream. */
         void onProtocolError(HttpLeg leg, RpchFailure failure);
@@ -102,7 +105,8 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
     static final Listener NO_LISTENER = new Listener() {
         @Override public void onChannelResponse(HttpLeg leg, int status, String reason) { }
         @Override public void onChannelError(HttpLeg leg, Answer answer) { }
-        @Override public void onPdu(HttpLeg leg, Object pdu, int fragLength) { }
+        @Override public void onRts(HttpLeg leg, RtsMessage rts, int fragLength) { }
+        @Override public void onRpc(HttpLeg leg, DcePdu rpc, int fragLength) { }
         @Override public void onProtocolError(HttpLeg leg, RpchFailure failure) { }
         @Override public void onClosed(HttpLeg leg) { }
     };
@@ -508,17 +512,26 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
                 break;
             }
             ByteBuf slice = cumulation.readSlice(fragLength);
-            Object pdu;
+            RtsMessage rts = null;
+            DcePdu rpc = null;
             try {
-                pdu = cumulation.getUnsignedByte(i + 2) == 20 ? RpchCodec.decode(slice) : DceCodec.decode(slice);
+                if (cumulation.getUnsignedByte(i + 2) == 20) {
+                    rts = RpchCodec.decodeMessage(slice);
+                } else {
+                    rpc = DceCodec.decode(slice);
+                }
             } catch (RuntimeException e) {
                 fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.PROTOCOL, name + " channel: " + e.getMessage(), e));
                 return;
             }
             if (transcript.enabled()) {
-                transcript.add(name, false, describe(pdu, fragLength));
+                transcript.add(name, false, rts != null ? describe(rts, fragLength) : describe(rpc, fragLength));
             }
-            listener.onPdu(this, pdu, fragLength);
+            if (rts != null) {
+                listener.onRts(this, rts, fragLength);
+            } else {
+                listener.onRpc(this, rpc, fragLength);
+            }
         }
         cumulation.discardReadBytes();
     }
@@ -562,13 +575,13 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
 
     // ------------------------------------------------------------------ descriptions and failures
 
-    static String describe(Object pdu, int fragLength) {
-        if (pdu instanceof RtsPdu r) {
-            String kinds = r.kinds().isEmpty() ? "RTS (unclassified)" : r.kinds().stream().map(Object::toString)
-                    .reduce((a, b) -> a + "|" + b).orElseThrow();
-            return kinds + " " + fragLength + " bytes " + r.commands();
-        }
-        DcePdu d = (DcePdu) pdu;
+    static String describe(RtsMessage r, int fragLength) {
+        String kinds = r.kinds().isEmpty() ? "RTS (unclassified)" : r.kinds().stream().map(Object::toString)
+                .reduce((a, b) -> a + "|" + b).orElseThrow();
+        return kinds + " " + fragLength + " bytes " + r.toPdu().commands(); // the transcript shows the wire commands
+    }
+
+    static String describe(DcePdu d, int fragLength) {
         StringBuilder b = new StringBuilder(d.type().wireName()).append(" call_id ").append(Integer.toUnsignedString(d.callId()))
                 .append(' ').append(fragLength).append(" bytes");
         if (d instanceof DcePdu.Request q) {

@@ -13,10 +13,9 @@ import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.rpch.ForwardDestination;
 import dev.anywhere.rpc.rpch.RpchCodec;
-import dev.anywhere.rpc.rpch.RtsCommand;
-import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.rpc.rpch.RpchProtocolException;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPduKind;
-import dev.anywhere.rpc.rpch.RtsPdus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -65,9 +64,10 @@ public final class VirtualConnection implements AutoCloseable {
     static final HttpMethod RPC_OUT_DATA = HttpMethod.valueOf("RPC_OUT_DATA");
     /** The RPC over HTTP v2 version every implementation sends. */
     static final long VERSION = 1;
+    private static final RtsMessage PING = new RtsMessage.Ping();
 
     /** The Echo RTS PDU an echo request must be answered with. */
-    static final byte[] ECHO_PDU = dev.anywhere.rpc.rpch.RpchCodec.toBytes(dev.anywhere.rpc.rpch.RtsPdus.echo());
+    static final byte[] ECHO_PDU = RpchCodec.toBytes(new RtsMessage.Echo());
 
     private enum State {
         /** HTTP connections being opened and authenticated; nothing sent on the channels. */
@@ -165,7 +165,8 @@ public final class VirtualConnection implements AutoCloseable {
     private OutRecycle outRecycle = OutRecycle.NONE;
     private HttpLeg outSuccessor;
     private UUID outSuccessorCookie;
-    private final List<Object[]> successorPdus = new ArrayList<>();
+    /** PDUs from the successor OUT channel before the switch, delivered (in order) once the client switched. */
+    private final List<Runnable> successorPdus = new ArrayList<>();
     private int outRecycles;
     private HttpLeg successor;
     private UUID successorCookie;
@@ -265,9 +266,9 @@ public final class VirtualConnection implements AutoCloseable {
             return;
         }
         state = State.WAIT_A3;
-        writeRts(outLeg, RtsPdus.connA1(VERSION, vcCookie, outCookie, options.receiveWindow()));
-        writeRts(inLeg, RtsPdus.connB1(VERSION, vcCookie, inCookie, options.inChannelLifetime(), options.clientKeepalive(),
-                associationGroup));
+        writeRts(outLeg, new RtsMessage.ConnA1(VERSION, vcCookie, outCookie, options.receiveWindow()));
+        writeRts(inLeg, new RtsMessage.ConnB1(VERSION, vcCookie, inCookie, options.inChannelLifetime(),
+                options.clientKeepalive(), associationGroup));
     }
 
     /** The future that completes on CONN/C2 (or fails); for tests and asynchronous callers. */
@@ -446,11 +447,12 @@ public final class VirtualConnection implements AutoCloseable {
 
     // ================================================================== sending on IN
 
-    private io.netty.channel.ChannelFuture writeRts(HttpLeg leg, RtsPdu pdu) {
+    private io.netty.channel.ChannelFuture writeRts(HttpLeg leg, RtsMessage pdu) {
         if (leg == inLeg) {
             lastInWrite = System.nanoTime();
         }
-        return leg.writePdu(RpchCodec.encode(pdu, alloc), transcript.enabled() ? HttpLeg.describe(pdu, pdu.fragLength()) : "");
+        ByteBuf bytes = RpchCodec.encode(pdu, alloc);
+        return leg.writePdu(bytes, transcript.enabled() ? HttpLeg.describe(pdu, bytes.readableBytes()) : "");
     }
 
     /** Queues an RPC PDU for the IN channel and sends what the peer's window allows. */
@@ -483,7 +485,7 @@ public final class VirtualConnection implements AutoCloseable {
         onLoop(new CompletableFuture<>(), Hop.VIRTUAL_CONNECTION, () -> {
             if (state == State.OPENED) {
                 pingsSent++;
-                writeRts(inLeg, RtsPdus.ping());
+                writeRts(inLeg, PING);
             }
         });
     }
@@ -492,7 +494,7 @@ public final class VirtualConnection implements AutoCloseable {
     public void keepAlive(long millis) {
         onLoop(new CompletableFuture<>(), Hop.VIRTUAL_CONNECTION, () -> {
             if (state == State.OPENED) {
-                writeRts(inLeg, RtsPdus.keepAlive(millis));
+                writeRts(inLeg, new RtsMessage.KeepAlive(millis));
             }
         });
     }
@@ -503,7 +505,7 @@ public final class VirtualConnection implements AutoCloseable {
         pingTask = loop.scheduleAtFixedRate(() -> {
             if (state == State.OPENED && System.nanoTime() - lastInWrite >= TimeUnit.MILLISECONDS.toNanos(interval) * 9 / 10) {
                 pingsSent++;
-                writeRts(inLeg, RtsPdus.ping());
+                writeRts(inLeg, PING);
             }
         }, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -541,7 +543,7 @@ public final class VirtualConnection implements AutoCloseable {
                     successor = n.leg();
                     successor.sendChannelRequestNow(RPC_IN_DATA, options.inChannelLifetime(), n.authorization(), false);
                     inRecycle = InRecycle.WAIT_A4;
-                    writeRts(successor, RtsPdus.inR1A1(VERSION, vcCookie, inCookie, successorCookie));
+                    writeRts(successor, new RtsMessage.InR1A1(VERSION, vcCookie, inCookie, successorCookie));
                 });
             } catch (RpchFailure f) {
                 loop.execute(() -> fail(f));
@@ -551,15 +553,17 @@ public final class VirtualConnection implements AutoCloseable {
         t.start();
     }
 
-    private void onInRecycleA4(RtsPdu pdu) {
+    private void onInRecycleA4(RtsMessage pdu) {
         HttpLeg old = inLeg;
         // Per spec the predecessor carries IN_R1/A5 so the server can drain it, then the client switches.
-        writeRts(old, RtsPdus.inR1A5(successorCookie)).addListener(w -> old.close());
+        writeRts(old, new RtsMessage.InR1A5(successorCookie)).addListener(w -> old.close());
         inLeg = successor;
         inCookie = successorCookie;
         successor = null;
-        pdu.first(RtsCommand.ReceiveWindowSize.class).ifPresent(w -> peerWindow = w.size());
-        pdu.first(RtsCommand.ConnectionTimeout.class).ifPresent(c -> connectionTimeout = c.millis());
+        if (pdu instanceof RtsMessage.InR1A3 a4) { // IN_R1/A4 carries the new proxy's values; IN_R2/A4 none
+            peerWindow = a4.receiveWindowSize();
+            connectionTimeout = a4.connectionTimeout();
+        }
         peerAvailable = peerWindow;
         rpcBytesSentOnChannel = 0;
         inRecycle = InRecycle.NONE;
@@ -595,7 +599,7 @@ public final class VirtualConnection implements AutoCloseable {
                     outSuccessor.sendChannelRequestNow(RPC_OUT_DATA, RpchClientOptions.OUT_CHANNEL_RECYCLE_CONTENT_LENGTH,
                             n.authorization(), true);
                     outRecycle = OutRecycle.WAIT_A6;
-                    writeRts(outSuccessor, RtsPdus.outR1A3(VERSION, vcCookie, outCookie, outSuccessorCookie,
+                    writeRts(outSuccessor, new RtsMessage.OutR1A3(VERSION, vcCookie, outCookie, outSuccessorCookie,
                             options.receiveWindow()));
                 });
             } catch (RpchFailure f) {
@@ -617,11 +621,9 @@ public final class VirtualConnection implements AutoCloseable {
         unacked = 0;
         old.close();
         transcript.note("VC", "OUT channel recycled");
-        List<Object[]> early = new ArrayList<>(successorPdus);
+        List<Runnable> early = new ArrayList<>(successorPdus);
         successorPdus.clear();
-        for (Object[] p : early) {
-            receive(p[0], (Integer) p[1]);
-        }
+        early.forEach(Runnable::run);
     }
 
     // ================================================================== receiving
@@ -642,16 +644,25 @@ public final class VirtualConnection implements AutoCloseable {
         }
 
         @Override
-        public void onPdu(HttpLeg leg, Object pdu, int fragLength) {
+        public void onRts(HttpLeg leg, RtsMessage rts, int fragLength) {
+            deliver(leg, () -> receive(rts));
+        }
+
+        @Override
+        public void onRpc(HttpLeg leg, DcePdu rpc, int fragLength) {
+            deliver(leg, () -> receive(rpc, fragLength));
+        }
+
+        private void deliver(HttpLeg leg, Runnable receive) {
             if (leg == outSuccessor) {
-                successorPdus.add(new Object[] {pdu, fragLength}); // delivered once the client has switched to it
+                successorPdus.add(receive); // delivered once the client has switched to it
                 return;
             }
             if (leg != outLeg) {
                 return;
             }
             try {
-                receive(pdu, fragLength);
+                receive.run();
             } catch (RuntimeException e) {
                 fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.PROTOCOL, e.getMessage(), e));
             }
@@ -686,17 +697,18 @@ public final class VirtualConnection implements AutoCloseable {
         }
     }
 
-    private void receive(Object pdu, int fragLength) {
+    private void receive(RtsMessage r) {
         switch (state) {
             case WAIT_A3 -> {
-                RtsPdu r = rts(pdu, RtsPduKind.CONN_A3);
-                outProxyConnectionTimeout = r.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis();
+                RtsPduKind.expect(r, RtsPduKind.CONN_A3);
+                outProxyConnectionTimeout = ((RtsMessage.ConnA3) r).connectionTimeout();
                 state = State.WAIT_C2;
             }
             case WAIT_C2 -> {
-                RtsPdu r = rts(pdu, RtsPduKind.CONN_C2);
-                peerWindow = r.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size();
-                connectionTimeout = r.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis();
+                RtsPduKind.expect(r, RtsPduKind.CONN_C2);
+                RtsMessage.ConnC1 c2 = (RtsMessage.ConnC1) r;
+                peerWindow = c2.receiveWindowSize();
+                connectionTimeout = c2.connectionTimeout();
                 peerAvailable = peerWindow;
                 state = State.OPENED;
                 transcript.note("VC", "opened: inbound proxy window " + peerWindow + ", connection timeout " + connectionTimeout + " ms");
@@ -704,60 +716,62 @@ public final class VirtualConnection implements AutoCloseable {
                 opened.complete(null);
                 drain();
             }
-            case OPENED -> {
-                if (pdu instanceof RtsPdu r) {
-                    receiveRts(r);
-                } else {
-                    receiveRpc((DcePdu) pdu, fragLength);
-                }
-            }
+            case OPENED -> receiveRts(r);
             default -> {
                 // CONNECTING cannot receive on a channel; FAILED and CLOSED discard input.
             }
         }
     }
 
-    private static RtsPdu rts(Object pdu, RtsPduKind expected) {
-        if (!(pdu instanceof RtsPdu r)) {
-            throw new dev.anywhere.rpc.rpch.RpchProtocolException("OUT channel: " + ((DcePdu) pdu).type().wireName()
-                    + " PDU (expected: " + expected + ")");
+    private void receive(DcePdu pdu, int fragLength) {
+        switch (state) {
+            case WAIT_A3, WAIT_C2 -> throw new RpchProtocolException("OUT channel: " + pdu.type().wireName()
+                    + " PDU (expected: " + (state == State.WAIT_A3 ? RtsPduKind.CONN_A3 : RtsPduKind.CONN_C2) + ")");
+            case OPENED -> receiveRpc(pdu, fragLength);
+            default -> {
+                // CONNECTING cannot receive on a channel; FAILED and CLOSED discard input.
+            }
         }
-        RtsPduKind.expect(r, expected);
-        return r;
     }
 
-    private void receiveRts(RtsPdu r) {
-        if (r.is(RtsPduKind.PING)) {
+    private void receiveRts(RtsMessage r) {
+        if (r instanceof RtsMessage.Ping) {
             pingsReceived++;
-        } else if (r.is(RtsPduKind.FLOW_CONTROL_ACK) || r.is(RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION)) {
-            RtsCommand.FlowControlAck ack = r.first(RtsCommand.FlowControlAck.class).orElseThrow();
-            if (!ack.channelCookie().equals(inCookie)) {
-                transcript.note("VC", "flow control ack for another channel ignored");
-                return;
-            }
-            acksReceived++;
-            // Per spec: available = AvailableWindow - (BytesSent - BytesReceived)
-            peerAvailable = ack.availableWindow() - (rpcBytesSentOnChannel - ack.bytesReceived());
-            drain();
+        } else if (r instanceof RtsMessage.FlowControlAck ack) {
+            onAck(ack.bytesReceived(), ack.availableWindow(), ack.channelCookie());
+        } else if (r instanceof RtsMessage.FlowControlAckWithDestination ack) {
+            onAck(ack.bytesReceived(), ack.availableWindow(), ack.channelCookie());
         } else if ((r.is(RtsPduKind.IN_R1_A4) || r.is(RtsPduKind.IN_R2_A4)) && inRecycle == InRecycle.WAIT_A4) {
             onInRecycleA4(r);
         } else if (r.is(RtsPduKind.OUT_R1_A2) && outRecycle == OutRecycle.NONE) {
             startOutRecycle();
         } else if (r.is(RtsPduKind.OUT_R1_A6) && outRecycle == OutRecycle.WAIT_A6) {
-            writeRts(inLeg, RtsPdus.outR1A7(outSuccessorCookie));
+            writeRts(inLeg, new RtsMessage.OutR1A7(ForwardDestination.SERVER, outSuccessorCookie));
             outRecycle = OutRecycle.WAIT_A10;
         } else if (r.is(RtsPduKind.OUT_R2_A6) && outRecycle == OutRecycle.WAIT_A6) {
-            writeRts(inLeg, RtsPdus.outR2A7(outSuccessorCookie, VERSION));
-            writeRts(outSuccessor, RtsPdus.outR2C1());
+            writeRts(inLeg, new RtsMessage.OutR2A7(ForwardDestination.SERVER, outSuccessorCookie, VERSION));
+            writeRts(outSuccessor, new RtsMessage.OutR2C1());
             outRecycle = OutRecycle.WAIT_B3;
         } else if (r.is(RtsPduKind.OUT_R1_A10) && outRecycle == OutRecycle.WAIT_A10) {
-            writeRts(outSuccessor, RtsPdus.outR1A11());
+            writeRts(outSuccessor, new RtsMessage.OutR1A9()); // OUT_R1/A11: ANCE
             switchOut();
         } else if (r.is(RtsPduKind.OUT_R2_B3) && outRecycle == OutRecycle.WAIT_B3) {
             switchOut();
         } else {
             transcript.note("VC", "RTS PDU ignored: " + r.kinds());
         }
+    }
+
+    /** A flow control ack for the IN channel. @see [MS-RPCH] 3.2.1.4.1.2 Sender */
+    private void onAck(long ackBytesReceived, long availableWindow, UUID channelCookie) {
+        if (!channelCookie.equals(inCookie)) {
+            transcript.note("VC", "flow control ack for another channel ignored");
+            return;
+        }
+        acksReceived++;
+        // Per spec: available = AvailableWindow - (BytesSent - BytesReceived)
+        peerAvailable = availableWindow - (rpcBytesSentOnChannel - ackBytesReceived);
+        drain();
     }
 
     /** @see [MS-RPCH] 3.2.1.4.1.1 Receiver: ack once half the window is consumed */
@@ -767,7 +781,7 @@ public final class VirtualConnection implements AutoCloseable {
         if (unacked * 2 >= options.receiveWindow()) {
             acksSent++;
             unacked = 0;
-            writeRts(inLeg, RtsPdus.flowControlAckWithDestination(ForwardDestination.OUT_PROXY, bytesReceived,
+            writeRts(inLeg, new RtsMessage.FlowControlAckWithDestination(ForwardDestination.OUT_PROXY, bytesReceived,
                     options.receiveWindow(), outCookie));
         }
         if (pdu instanceof DcePdu.BindAckFamily ack) {

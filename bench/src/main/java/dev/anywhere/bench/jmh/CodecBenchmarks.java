@@ -7,8 +7,7 @@ import dev.anywhere.rpc.rpch.ForwardDestination;
 import dev.anywhere.rpc.rpch.RpcPduFrame;
 import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RpchFrameDecoder;
-import dev.anywhere.rpc.rpch.RtsPdu;
-import dev.anywhere.rpc.rpch.RtsPdus;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -43,8 +42,8 @@ import org.openjdk.jmh.infra.Blackhole;
 public class CodecBenchmarks {
 
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
-    RtsPdu connA1;
-    RtsPdu flowControlAck;
+    RtsMessage connA1;
+    RtsMessage flowControlAck;
     ByteBuf connA1Bytes;
     ByteBuf flowControlAckBytes;
     DcePdu.Request request;
@@ -58,8 +57,9 @@ public class CodecBenchmarks {
 
     @Setup
     public void setup() {
-        connA1 = RtsPdus.connA1(1, UUID.randomUUID(), UUID.randomUUID(), 0x40000);
-        flowControlAck = RtsPdus.flowControlAckWithDestination(ForwardDestination.OUT_PROXY, 123_456, 0x40000, UUID.randomUUID());
+        connA1 = new RtsMessage.ConnA1(1, UUID.randomUUID(), UUID.randomUUID(), 0x40000);
+        flowControlAck = new RtsMessage.FlowControlAckWithDestination(ForwardDestination.OUT_PROXY, 123_456, 0x40000,
+                UUID.randomUUID());
         connA1Bytes = Unpooled.directBuffer();
         RpchCodec.encode(connA1, connA1Bytes);
         flowControlAckBytes = Unpooled.directBuffer();
@@ -97,13 +97,13 @@ public class CodecBenchmarks {
     }
 
     @Benchmark
-    public RtsPdu decodeConnA1() {
-        return RpchCodec.decode(connA1Bytes.duplicate());
+    public RtsMessage decodeConnA1() {
+        return RpchCodec.decodeMessage(connA1Bytes.duplicate());
     }
 
     @Benchmark
-    public RtsPdu decodeFlowControlAck() {
-        return RpchCodec.decode(flowControlAckBytes.duplicate());
+    public RtsMessage decodeFlowControlAck() {
+        return RpchCodec.decodeMessage(flowControlAckBytes.duplicate());
     }
 
     @Benchmark

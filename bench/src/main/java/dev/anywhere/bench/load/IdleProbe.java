@@ -5,7 +5,7 @@ import dev.anywhere.rpc.dce.DcePdu;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.rpch.RpchCodec;
-import dev.anywhere.rpc.rpch.RtsPdus;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -357,7 +357,7 @@ public final class IdleProbe {
         return all;
     }
 
-    static byte[] rts(dev.anywhere.rpc.rpch.RtsPdu pdu) {
+    static byte[] rts(dev.anywhere.rpc.rpch.RtsMessage pdu) {
         ByteBuf b = Unpooled.buffer();
         RpchCodec.encode(pdu, b);
         try {
@@ -403,8 +403,8 @@ public final class IdleProbe {
             out.connect(gateway, (int) timeout.toMillis());
             out.setTcpNoDelay(true);
             out.setSoTimeout((int) timeout.toMillis());
-            byte[] b1 = rts(RtsPdus.connB1(1, vc, UUID.randomUUID(), 0x4000_0000L, 300_000, UUID.randomUUID()));
-            byte[] a1 = rts(RtsPdus.connA1(1, vc, UUID.randomUUID(), 0x40000));
+            byte[] b1 = rts(new RtsMessage.ConnB1(1, vc, UUID.randomUUID(), 0x4000_0000L, 300_000, UUID.randomUUID()));
+            byte[] a1 = rts(new RtsMessage.ConnA1(1, vc, UUID.randomUUID(), 0x40000));
             in.getOutputStream().write(request("RPC_IN_DATA", 0x4000_0000L, gateway, endpointPort, b1));
             out.getOutputStream().write(request("RPC_OUT_DATA", 76, gateway, endpointPort, a1));
             InputStream outStream = new BufferedInputStream(out.getInputStream(), 512);

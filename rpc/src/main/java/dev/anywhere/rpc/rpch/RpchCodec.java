@@ -268,33 +268,51 @@ public final class RpchCodec {
     public static ByteBuf encode(RtsMessage message, ByteBufAllocator alloc) {
         if (message instanceof RtsMessage.FlowControlAck ack) {
             ByteBuf out = alloc.buffer(FLOW_CONTROL_ACK_LENGTH);
-            writeFlowControlAck(ack, out);
+            writeAck(0, null, ack.bytesReceived(), ack.availableWindow(), ack.channelCookie(), out);
+            return out;
+        }
+        if (message instanceof RtsMessage.FlowControlAckWithDestination ack) {
+            ByteBuf out = alloc.buffer(FLOW_CONTROL_ACK_WITH_DESTINATION_LENGTH);
+            writeAck(1, ack.destination(), ack.bytesReceived(), ack.availableWindow(), ack.channelCookie(), out);
             return out;
         }
         return encode(message.toPdu(), alloc);
     }
 
     /**
-     * Appends {@code message} to {@code out}. A FlowControlAck — the one RTS PDU sent in proportion to data —
-     * is written directly, without building its wire form.
+     * Appends {@code message} to {@code out}. Flow control acks — the RTS PDUs sent in proportion to data — are
+     * written directly, without building their wire form.
      */
     public static void encode(RtsMessage message, ByteBuf out) {
         if (message instanceof RtsMessage.FlowControlAck ack) {
-            writeFlowControlAck(ack, out);
+            writeAck(0, null, ack.bytesReceived(), ack.availableWindow(), ack.channelCookie(), out);
+        } else if (message instanceof RtsMessage.FlowControlAckWithDestination ack) {
+            writeAck(1, ack.destination(), ack.bytesReceived(), ack.availableWindow(), ack.channelCookie(), out);
         } else {
             encode(message.toPdu(), out);
         }
     }
 
-    /** frag_length of a FlowControlAck: header + one FlowControlAck command. */
-    private static final int FLOW_CONTROL_ACK_LENGTH = RtsPdu.HEADER_LENGTH + RtsCommandType.FLOW_CONTROL_ACK.fixedLength();
+    /** frag_length of a FlowControlAck: header + one FlowControlAck command. @see [MS-RPCH] 2.2.4.50 */
+    public static final int FLOW_CONTROL_ACK_LENGTH = RtsPdu.HEADER_LENGTH
+            + RtsCommandType.FLOW_CONTROL_ACK.fixedLength();
+    /** frag_length of a FlowControlAckWithDestination: one Destination more. @see [MS-RPCH] 2.2.4.51 */
+    public static final int FLOW_CONTROL_ACK_WITH_DESTINATION_LENGTH = FLOW_CONTROL_ACK_LENGTH
+            + RtsCommandType.DESTINATION.fixedLength();
 
-    private static void writeFlowControlAck(RtsMessage.FlowControlAck ack, ByteBuf out) {
-        writeHeader(FLOW_CONTROL_ACK_LENGTH, RtsFlag.OTHER_CMD.bit(), 1, out);
+    /** The bytes {@code encode(RtsPdus.flowControlAck[WithDestination](...))} writes, field by field. */
+    private static void writeAck(int destinations, ForwardDestination destination, long bytesReceived,
+                                 long availableWindow, UUID channelCookie, ByteBuf out) {
+        writeHeader(destinations == 0 ? FLOW_CONTROL_ACK_LENGTH : FLOW_CONTROL_ACK_WITH_DESTINATION_LENGTH,
+                RtsFlag.OTHER_CMD.bit(), 1 + destinations, out);
+        if (destination != null) {
+            out.writeIntLE(RtsCommandType.DESTINATION.value()); // CommandType (4 bytes)
+            out.writeIntLE(destination.value()); // Destination (4 bytes)
+        }
         out.writeIntLE(RtsCommandType.FLOW_CONTROL_ACK.value()); // CommandType (4 bytes)
-        out.writeIntLE((int) ack.bytesReceived()); // Ack.BytesReceived (4 bytes)
-        out.writeIntLE((int) ack.availableWindow()); // Ack.AvailableWindow (4 bytes)
-        Guids.write(out, ack.channelCookie()); // Ack.ChannelCookie (16 bytes)
+        out.writeIntLE((int) bytesReceived); // Ack.BytesReceived (4 bytes)
+        out.writeIntLE((int) availableWindow); // Ack.AvailableWindow (4 bytes)
+        Guids.write(out, channelCookie); // Ack.ChannelCookie (16 bytes)
     }
 
     /** The PDU's bytes in a new array, for fixed answers such as the echo. */

@@ -96,6 +96,19 @@ public sealed interface RtsMessage extends RpchPdu {
         return RpchCodec.typed(RtsFlag.toBits(pdu.flags()), pdu.commands());
     }
 
+    /** The ranges of the Ack structure. @see [MS-RPCH] 2.2.3.4 Flow Control Acknowledgment */
+    private static void checkAck(long bytesReceived, long availableWindow, UUID channelCookie) {
+        if (bytesReceived < 0 || bytesReceived > 0xffff_ffffL) {
+            throw new IllegalArgumentException("FlowControlAck BytesReceived: " + bytesReceived
+                    + " (expected: 0..4294967295)");
+        }
+        if (availableWindow < 0 || availableWindow > 0xffff_ffffL) {
+            throw new IllegalArgumentException("FlowControlAck AvailableWindow: " + availableWindow
+                    + " (expected: 0..4294967295)");
+        }
+        Objects.requireNonNull(channelCookie, "channelCookie");
+    }
+
     private static RtsPdu pdu(RtsPduKind kind, RtsCommand... commands) {
         return new RtsPdu(RtsFlag.fromBits(kind.flagBits()), List.of(commands));
     }
@@ -749,15 +762,7 @@ public sealed interface RtsMessage extends RpchPdu {
 
         /** Checked here, not at encoding: the codec writes an ack directly, without the command record. */
         public FlowControlAck {
-            if (bytesReceived < 0 || bytesReceived > 0xffff_ffffL) {
-                throw new IllegalArgumentException("FlowControlAck BytesReceived: " + bytesReceived
-                        + " (expected: 0..4294967295)");
-            }
-            if (availableWindow < 0 || availableWindow > 0xffff_ffffL) {
-                throw new IllegalArgumentException("FlowControlAck AvailableWindow: " + availableWindow
-                        + " (expected: 0..4294967295)");
-            }
-            Objects.requireNonNull(channelCookie, "channelCookie");
+            checkAck(bytesReceived, availableWindow, channelCookie);
         }
 
         @Override
@@ -781,8 +786,10 @@ public sealed interface RtsMessage extends RpchPdu {
                                          UUID channelCookie) implements RtsMessage {
         private static final List<RtsPduKind> KINDS = List.of(RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION);
 
+        /** Checked here, not at encoding: the codec writes an ack directly, without the command records. */
         public FlowControlAckWithDestination {
             Objects.requireNonNull(destination, "destination");
+            checkAck(bytesReceived, availableWindow, channelCookie);
         }
 
         @Override

@@ -92,6 +92,22 @@ class RtsMessageTest {
     }
 
     @Test
+    void flowControlAckWithDestinationIsWrittenDirectlyWithTheSameBytes() {
+        RtsMessage.FlowControlAckWithDestination ack = new RtsMessage.FlowControlAckWithDestination(
+                ForwardDestination.OUT_PROXY, 1_000, 262_144, A);
+        ByteBuf out = RpchCodec.encode(ack, UnpooledByteBufAllocator.DEFAULT);
+        try {
+            assertThat(out.readableBytes()).isEqualTo(RpchCodec.FLOW_CONTROL_ACK_WITH_DESTINATION_LENGTH);
+            assertThat(Hex.of(out)).isEqualTo(Hex.of(Unpooled.wrappedBuffer(RpchCodec.toBytes(ack.toPdu()))));
+        } finally {
+            out.release();
+        }
+        assertThatThrownBy(() -> new RtsMessage.FlowControlAckWithDestination(ForwardDestination.CLIENT, 0, -2, A))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FlowControlAck AvailableWindow: -2 (expected: 0..4294967295)");
+    }
+
+    @Test
     void flowControlAckOutOfRange() {
         assertThatThrownBy(() -> new RtsMessage.FlowControlAck(-1, 0, A))
                 .isInstanceOf(IllegalArgumentException.class)

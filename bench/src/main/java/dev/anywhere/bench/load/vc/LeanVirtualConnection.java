@@ -11,10 +11,8 @@ import dev.anywhere.rpc.dce.PfcFlag;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.rpch.ForwardDestination;
 import dev.anywhere.rpc.rpch.RpchCodec;
-import dev.anywhere.rpc.rpch.RtsCommand;
-import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPduKind;
-import dev.anywhere.rpc.rpch.RtsPdus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -74,6 +72,9 @@ public final class LeanVirtualConnection implements LoadConnection {
     /** Content-Length of a new OUT channel request: the size of CONN/A1. */
     static final int OUT_CHANNEL_CONTENT_LENGTH = 76;
     private static final long VERSION = 1;
+    /** frag_length of CONN/A1 and CONN/B1 (sizes the channel requests' buffers). @see [MS-RPCH] 2.2.4.2, 2.2.4.5 */
+    private static final int CONN_A1_LENGTH = 76;
+    private static final int CONN_B1_LENGTH = 104;
     /** Common header (16) + alloc_hint (4) + p_cont_id (2) + opnum (2) of a request; 16 + 8 of a response. */
     private static final int CALL_HEADER = RequestFragment.HEADER;
     private static final int BIND_CALL_ID = 1;
@@ -241,18 +242,18 @@ public final class LeanVirtualConnection implements LoadConnection {
     private void sendChannelRequests() {
         state = State.WAIT_A3;
         byte[] outHead = client.outHead();
-        RtsPdu a1 = RtsPdus.connA1(VERSION, vcCookie, outCookie, s.receiveWindow());
-        ByteBuf o = alloc.buffer(outHead.length + a1.fragLength());
+        ByteBuf o = alloc.buffer(outHead.length + CONN_A1_LENGTH);
         o.writeBytes(outHead);
-        RpchCodec.encode(a1, o);
+        RpchCodec.encode(new RtsMessage.ConnA1(VERSION, vcCookie, outCookie, s.receiveWindow()), o);
         outLeg.channel.writeAndFlush(o, outLeg.channel.voidPromise());
 
         byte[] inHead = client.inHead();
-        RtsPdu b1 = RtsPdus.connB1(VERSION, vcCookie, inCookie, s.channelLifetime(), s.clientKeepalive(), associationGroup);
-        ByteBuf i = alloc.buffer(inHead.length + b1.fragLength());
+        ByteBuf i = alloc.buffer(inHead.length + CONN_B1_LENGTH);
         i.writeBytes(inHead);
-        RpchCodec.encode(b1, i);
-        inBodyBytes += b1.fragLength();
+        int before = i.writerIndex();
+        RpchCodec.encode(new RtsMessage.ConnB1(VERSION, vcCookie, inCookie, s.channelLifetime(), s.clientKeepalive(),
+                associationGroup), i);
+        inBodyBytes += i.writerIndex() - before;
         inLeg.channel.writeAndFlush(i, inLeg.channel.voidPromise());
     }
 
@@ -486,15 +487,15 @@ public final class LeanVirtualConnection implements LoadConnection {
 
     /** @see [MS-RPCH] 3.2.1.4.1.1 Consuming RPC PDUs; 2.2.4.51 FlowControlAckWithDestination */
     private void sendAck() {
-        RtsPdu ack = RtsPdus.flowControlAckWithDestination(ForwardDestination.OUT_PROXY, rpcBytesReceived & 0xffff_ffffL,
-                s.receiveWindow(), outCookie);
-        if (inBodyBytes + ack.fragLength() > s.channelLifetime()) {
+        RtsMessage ack = new RtsMessage.FlowControlAckWithDestination(ForwardDestination.OUT_PROXY,
+                rpcBytesReceived & 0xffff_ffffL, s.receiveWindow(), outCookie);
+        if (inBodyBytes + RpchCodec.FLOW_CONTROL_ACK_WITH_DESTINATION_LENGTH > s.channelLifetime()) {
             fail("IN channel: its lifetime of " + s.channelLifetime() + " bytes is used up (channel recycling is not "
                     + "supported by LeanVirtualConnection)");
             return;
         }
         writeBatch();
-        inBodyBytes += ack.fragLength();
+        inBodyBytes += RpchCodec.FLOW_CONTROL_ACK_WITH_DESTINATION_LENGTH;
         writeIn(RpchCodec.encode(ack, alloc));
         acksSent++;
         consumedSinceAck = 0;
@@ -506,9 +507,9 @@ public final class LeanVirtualConnection implements LoadConnection {
     private void onPdu(ByteBuf buf, int off, int fragLength) {
         int ptype = buf.getUnsignedByte(off + 2);
         if (ptype == PduType.RTS.value()) {
-            RtsPdu r;
+            RtsMessage r;
             try {
-                r = RpchCodec.decode(buf.slice(off, fragLength));
+                r = RpchCodec.decodeMessage(buf.slice(off, fragLength));
             } catch (RuntimeException e) {
                 fail("OUT channel: " + e.getMessage());
                 return;
@@ -642,7 +643,7 @@ public final class LeanVirtualConnection implements LoadConnection {
         drain();
     }
 
-    private void onRts(RtsPdu r) {
+    private void onRts(RtsMessage r) {
         switch (state) {
             case WAIT_A3 -> {
                 if (!r.is(RtsPduKind.CONN_A3)) {
@@ -652,11 +653,11 @@ public final class LeanVirtualConnection implements LoadConnection {
                 state = State.WAIT_C2;
             }
             case WAIT_C2 -> {
-                if (!r.is(RtsPduKind.CONN_C2)) {
+                if (!(r instanceof RtsMessage.ConnC1 c2)) { // CONN/C2 has CONN/C1's layout
                     fail("OUT channel: RTS " + r.kinds() + " (expected: CONN/C2)");
                     return;
                 }
-                peerWindow = r.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size();
+                peerWindow = c2.receiveWindowSize();
                 peerAvailable = peerWindow;
                 sendBind();
             }
@@ -667,26 +668,32 @@ public final class LeanVirtualConnection implements LoadConnection {
         }
     }
 
-    private void onRtsOpen(RtsPdu r) {
-        RtsCommand.FlowControlAck ack = r.first(RtsCommand.FlowControlAck.class).orElse(null);
-        if (ack != null && (r.is(RtsPduKind.FLOW_CONTROL_ACK) || r.is(RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION))) {
-            if (!ack.channelCookie().equals(inCookie)) {
-                return; // [MS-RPCH] 3.2.1.4.1.2: an ack for no channel of ours is discarded
-            }
-            acksReceived++;
-            long inFlight = ((rpcBytesSent & 0xffff_ffffL) - ack.bytesReceived()) & 0xffff_ffffL;
-            if (inFlight > rpcBytesSent) {
-                inFlight = 0; // claims more than was sent: take it as "everything arrived"
-            }
-            peerAvailable = Math.max(0, ack.availableWindow() - inFlight);
-            drain();
-        } else if (r.is(RtsPduKind.PING)) {
+    private void onRtsOpen(RtsMessage r) {
+        if (r instanceof RtsMessage.FlowControlAck ack) {
+            onAck(ack.bytesReceived(), ack.availableWindow(), ack.channelCookie());
+        } else if (r instanceof RtsMessage.FlowControlAckWithDestination ack) {
+            onAck(ack.bytesReceived(), ack.availableWindow(), ack.channelCookie());
+        } else if (r instanceof RtsMessage.Ping) {
             pingsReceived++;
-        } else if (r.is(RtsPduKind.OUT_R1_A2)) { // = OUT_R2/A2
+        } else if (r instanceof RtsMessage.OutR1A1) { // OUT_R1/A2 = OUT_R2/A2
             fail("OUT channel: the server asked to recycle the OUT channel after " + rpcBytesReceived
                     + " RPC bytes (OUT_R1/A2; channel recycling is not supported by LeanVirtualConnection)");
         }
         // Keep-Alive, Echo and anything else: nothing to do
+    }
+
+    /** @see [MS-RPCH] 3.2.1.4.1.2 Sender: available = AvailableWindow - bytes in flight */
+    private void onAck(long bytesReceived, long availableWindow, UUID channelCookie) {
+        if (!channelCookie.equals(inCookie)) {
+            return; // [MS-RPCH] 3.2.1.4.1.2: an ack for no channel of ours is discarded
+        }
+        acksReceived++;
+        long inFlight = ((rpcBytesSent & 0xffff_ffffL) - bytesReceived) & 0xffff_ffffL;
+        if (inFlight > rpcBytesSent) {
+            inFlight = 0; // claims more than was sent: take it as "everything arrived"
+        }
+        peerAvailable = Math.max(0, availableWindow - inFlight);
+        drain();
     }
 
     // ================================================================== failure and close

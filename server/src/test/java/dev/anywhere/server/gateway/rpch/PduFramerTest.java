@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anywhere.rpc.rpch.RpcPduFrame;
 import dev.anywhere.rpc.rpch.RpchProtocolException;
-import dev.anywhere.rpc.rpch.RtsPdu;
+import dev.anywhere.rpc.rpch.RpchPdu;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPduKind;
 import dev.anywhere.rpc.rpch.RtsPdus;
 import io.netty.buffer.ByteBuf;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class PduFramerTest {
 
     final PduFramer framer = new PduFramer(PooledByteBufAllocator.DEFAULT, 16384);
-    final List<Object> out = new ArrayList<>();
+    final List<RpchPdu> out = new ArrayList<>();
 
     void feed(byte[] bytes) {
         ByteBuf b = Unpooled.wrappedBuffer(bytes);
@@ -42,7 +43,7 @@ class PduFramerTest {
             feed(java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + 7)));
         }
         assertThat(out).hasSize(2);
-        assertThat(RtsPduKind.CONN_B1.matches((RtsPdu) out.get(0))).isTrue();
+        assertThat(RtsPduKind.CONN_B1.matches((RtsMessage) out.get(0))).isTrue();
         RpcPduFrame frame = (RpcPduFrame) out.get(1);
         assertThat(frame.fragLength()).isEqualTo(72);
         assertThat(frame.callId()).isEqualTo(1);
