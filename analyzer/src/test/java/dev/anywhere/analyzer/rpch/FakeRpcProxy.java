@@ -17,7 +17,7 @@ import dev.anywhere.rpc.ntlm.NtlmHttpHeader;
 import dev.anywhere.rpc.ntlm.NtlmServer;
 import dev.anywhere.rpc.ntlm.ServerIdentity;
 import dev.anywhere.rpc.rpch.RpchCodec;
-import dev.anywhere.rpc.rpch.RtsCommand;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPdu;
 import dev.anywhere.rpc.rpch.RtsPduKind;
 import dev.anywhere.rpc.rpch.RtsPdus;
@@ -267,7 +267,7 @@ final class FakeRpcProxy implements AutoCloseable {
 
         private void onRts(ChannelHandlerContext ctx, RtsPdu r) {
             if (r.is(RtsPduKind.CONN_A1)) {
-                UUID cookie = r.all(RtsCommand.Cookie.class).get(0).cookie();
+                UUID cookie = ((RtsMessage.ConnA1) RtsMessage.of(r)).virtualConnectionCookie();
                 vc = vcs.computeIfAbsent(cookie, k -> new Vc());
                 vc.out = ctx.channel();
                 DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Success"));
@@ -280,17 +280,17 @@ final class FakeRpcProxy implements AutoCloseable {
                 send(vc.out, RtsPdus.connA3(120_000));
                 maybeC2(vc);
             } else if (r.is(RtsPduKind.CONN_B1)) {
-                List<RtsCommand.Cookie> cookies = r.all(RtsCommand.Cookie.class);
-                vc = vcs.computeIfAbsent(cookies.get(0).cookie(), k -> new Vc());
+                RtsMessage.ConnB1 b1 = (RtsMessage.ConnB1) RtsMessage.of(r);
+                vc = vcs.computeIfAbsent(b1.virtualConnectionCookie(), k -> new Vc());
                 vc.in = ctx.channel();
-                vc.inCookie = cookies.get(1).cookie();
+                vc.inCookie = b1.inChannelCookie();
                 maybeC2(vc);
             } else if (r.is(RtsPduKind.IN_R1_A1)) {
-                List<RtsCommand.Cookie> cookies = r.all(RtsCommand.Cookie.class);
-                vc = vcs.get(cookies.get(0).cookie());
+                RtsMessage.InR1A1 a1 = (RtsMessage.InR1A1) RtsMessage.of(r);
+                vc = vcs.get(a1.virtualConnectionCookie());
                 recycleA1.incrementAndGet();
                 vc.pendingIn = ctx.channel();
-                vc.inCookie = cookies.get(2).cookie();
+                vc.inCookie = a1.successorChannelCookie();
                 send(vc.out, RtsPdus.inR1A4(1, inWindow, 120_000));
             } else if (r.is(RtsPduKind.IN_R1_A5)) {
                 recycleA5.incrementAndGet();

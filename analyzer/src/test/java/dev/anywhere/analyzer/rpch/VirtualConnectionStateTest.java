@@ -11,7 +11,7 @@ import dev.anywhere.rpc.dce.Fragmenter;
 import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.rpch.ForwardDestination;
 import dev.anywhere.rpc.rpch.RpchCodec;
-import dev.anywhere.rpc.rpch.RtsCommand;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPdu;
 import dev.anywhere.rpc.rpch.RtsPduKind;
 import dev.anywhere.rpc.rpch.RtsPdus;
@@ -122,13 +122,15 @@ class VirtualConnectionStateTest {
                         "pragma: No-cache", "cache-control: no-cache", "connection: Keep-Alive");
         assertThat(inHead.toString()).startsWith("RPC_IN_DATA /rpc/rpcproxy.dll?EX1:6001 HTTP/1.1\r\n").contains("content-length: 1073741824");
         assertThat(a1.fragLength()).isEqualTo(76);
-        assertThat(a1.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size()).isEqualTo(262144);
+        RtsMessage.ConnA1 connA1 = (RtsMessage.ConnA1) RtsMessage.of(a1);
+        RtsMessage.ConnB1 connB1 = (RtsMessage.ConnB1) RtsMessage.of(b1);
+        assertThat(connA1.receiveWindowSize()).isEqualTo(262144);
         assertThat(b1.fragLength()).isEqualTo(104);
-        assertThat(b1.first(RtsCommand.ChannelLifetime.class).orElseThrow().bytes()).isEqualTo(1L << 30);
-        assertThat(b1.first(RtsCommand.ClientKeepalive.class).orElseThrow().millis()).isEqualTo(300_000);
+        assertThat(connB1.channelLifetime()).isEqualTo(1L << 30);
+        assertThat(connB1.clientKeepalive()).isEqualTo(300_000);
         // both carry the same virtual connection cookie, each its own channel cookie
-        assertThat(a1.all(RtsCommand.Cookie.class).get(0)).isEqualTo(b1.all(RtsCommand.Cookie.class).get(0));
-        assertThat(a1.all(RtsCommand.Cookie.class).get(1)).isNotEqualTo(b1.all(RtsCommand.Cookie.class).get(1));
+        assertThat(connA1.virtualConnectionCookie()).isEqualTo(connB1.virtualConnectionCookie());
+        assertThat(connA1.outChannelCookie()).isNotEqualTo(connB1.inChannelCookie());
         assertThat(vc.opened()).isNotDone();
     }
 
@@ -232,11 +234,11 @@ class VirtualConnectionStateTest {
         in.runPendingTasks();
         RtsPdu ack = RpchCodec.decode(Unpooled.wrappedBuffer(drain(in)));
         assertThat(ack.is(RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION)).isTrue();
-        assertThat(ack.first(RtsCommand.Destination.class).orElseThrow().destination()).isEqualTo(ForwardDestination.OUT_PROXY);
-        RtsCommand.FlowControlAck fc = ack.first(RtsCommand.FlowControlAck.class).orElseThrow();
+        RtsMessage.FlowControlAckWithDestination fc = (RtsMessage.FlowControlAckWithDestination) RtsMessage.of(ack);
+        assertThat(fc.destination()).isEqualTo(ForwardDestination.OUT_PROXY);
         assertThat(fc.bytesReceived()).isEqualTo(sent);
         assertThat(fc.availableWindow()).isEqualTo(262144);
-        assertThat(fc.channelCookie()).isEqualTo(a1.all(RtsCommand.Cookie.class).get(1).cookie());
+        assertThat(fc.channelCookie()).isEqualTo(((RtsMessage.ConnA1) RtsMessage.of(a1)).outChannelCookie());
     }
 
     @Test
@@ -303,13 +305,14 @@ class VirtualConnectionStateTest {
         RtsPdu a3 = RpchCodec.decode(Unpooled.wrappedBuffer(body(successor[0], head)));
         assertThat(head.toString()).startsWith("RPC_OUT_DATA /rpc/rpcproxy.dll?EX1:6001 HTTP/1.1").contains("content-length: 120");
         assertThat(a3.is(RtsPduKind.OUT_R1_A3)).isTrue();
-        java.util.UUID successorCookie = a3.all(RtsCommand.Cookie.class).get(2).cookie();
-        assertThat(a3.all(RtsCommand.Cookie.class).get(1)).isEqualTo(a1.all(RtsCommand.Cookie.class).get(1)); // predecessor
+        RtsMessage.OutR1A3 outR1A3 = (RtsMessage.OutR1A3) RtsMessage.of(a3);
+        java.util.UUID successorCookie = outR1A3.successorChannelCookie();
+        assertThat(outR1A3.predecessorChannelCookie()).isEqualTo(((RtsMessage.ConnA1) RtsMessage.of(a1)).outChannelCookie());
         // the (same) proxy answers on the predecessor with OUT_R2/A6; the client sends A7 on IN and C1 on the successor
         feedOut("", RtsPdus.outR2A6());
         RtsPdu a7 = RpchCodec.decode(Unpooled.wrappedBuffer(drain(in)));
         assertThat(a7.is(RtsPduKind.OUT_R2_A7)).isTrue();
-        assertThat(a7.first(RtsCommand.Cookie.class).orElseThrow().cookie()).isEqualTo(successorCookie);
+        assertThat(((RtsMessage.OutR2A7) RtsMessage.of(a7)).successorChannelCookie()).isEqualTo(successorCookie);
         assertThat(RpchCodec.decode(Unpooled.wrappedBuffer(drain(out2))).is(RtsPduKind.OUT_R2_C1)).isTrue();
         // the successor's response may start before the predecessor's EOF: PDUs wait until the switch
         ByteBuf early = Unpooled.buffer();

@@ -16,7 +16,8 @@ import java.util.Set;
  * 20  commands, back to back, no alignment
  * </pre>
  *
- * <p>Build them with {@link RtsPdus}; name them with {@link #kinds()}.
+ * <p>The wire form, inside the codec and for peers that script raw PDUs: build them with {@link RtsPdus}, name them
+ * with {@link #kinds()}, read their fields through {@link RtsMessage#of(RtsPdu)}.
  *
  * @see [MS-RPCH] 2.2.3.6.1 RTS PDU Header
  * @see [MS-RPCH] 2.2.3.6.2 RTS PDU Body
@@ -65,8 +66,11 @@ public record RtsPdu(Set<RtsFlag> flags, List<RtsCommand> commands) {
         return types;
     }
 
-    /** The first command of {@code type}, if any. */
-    public <T extends RtsCommand> Optional<T> first(Class<T> type) {
+    /**
+     * The first command of {@code type}, if any. Package-private: outside the codec PDUs are read through the named
+     * fields of {@link RtsMessage}, never by command type or position.
+     */
+    <T extends RtsCommand> Optional<T> first(Class<T> type) {
         for (RtsCommand c : commands) {
             if (type.isInstance(c)) {
                 return Optional.of(type.cast(c));
@@ -75,8 +79,8 @@ public record RtsPdu(Set<RtsFlag> flags, List<RtsCommand> commands) {
         return Optional.empty();
     }
 
-    /** All commands of {@code type}, in order (e.g. the cookies of CONN/A1: VC, then OUT channel). */
-    public <T extends RtsCommand> List<T> all(Class<T> type) {
+    /** All commands of {@code type}, in order (e.g. the cookies of CONN/A1: VC, then OUT channel). Package-private. */
+    <T extends RtsCommand> List<T> all(Class<T> type) {
         List<T> out = new ArrayList<>();
         for (RtsCommand c : commands) {
             if (type.isInstance(c)) {

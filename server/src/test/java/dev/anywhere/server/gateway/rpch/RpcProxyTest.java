@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.rpc.rpch.RtsCommand;
 import dev.anywhere.rpc.rpch.RtsFlag;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPdu;
 import dev.anywhere.rpc.rpch.RtsPduKind;
 import dev.anywhere.rpc.rpch.RtsPdus;
@@ -170,20 +171,22 @@ class RpcProxyTest {
         assertThat(heads.toLowerCase()).contains("content-length: 1073741824\r\n").contains("content-type: application/rpc\r\n");
         RtsPdu a3 = c.readRts();
         assertThat(RtsPduKind.CONN_A3.matches(a3)).isTrue();
-        assertThat(a3.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis()).isEqualTo(120_000);
+        assertThat(((RtsMessage.ConnA3) RtsMessage.of(a3)).connectionTimeout()).isEqualTo(120_000);
         RtsPdu c2 = c.readRts();
         assertThat(RtsPduKind.CONN_C2.matches(c2)).isTrue();
-        assertThat(c2.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size()).isEqualTo(65536);
+        assertThat(((RtsMessage.ConnC1) RtsMessage.of(c2)).receiveWindowSize()).isEqualTo(65536);
 
         assertThat(List.of(event(), event())).containsExactlyInAnyOrder("OUT CONN/A2", "IN CONN/B2");
         RtsPdu a2 = backend.received.stream().filter(RtsPduKind.CONN_A2::matches).findFirst().orElseThrow();
-        assertThat(a2.all(RtsCommand.Cookie.class)).extracting(RtsCommand.Cookie::cookie).containsExactly(c.vc, c.outCookie);
-        assertThat(a2.first(RtsCommand.ChannelLifetime.class).orElseThrow().bytes()).isEqualTo(1L << 30);
-        assertThat(a2.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size()).isEqualTo(65536);
+        RtsMessage.ConnA2 connA2 = (RtsMessage.ConnA2) RtsMessage.of(a2);
+        assertThat(List.of(connA2.virtualConnectionCookie(), connA2.outChannelCookie())).containsExactly(c.vc, c.outCookie);
+        assertThat(connA2.channelLifetime()).isEqualTo(1L << 30);
+        assertThat(connA2.receiveWindowSize()).isEqualTo(65536);
         RtsPdu b2 = backend.received.stream().filter(RtsPduKind.CONN_B2::matches).findFirst().orElseThrow();
-        assertThat(b2.all(RtsCommand.Cookie.class)).extracting(RtsCommand.Cookie::cookie).containsExactly(c.vc, c.inCookie);
-        assertThat(b2.first(RtsCommand.AssociationGroupId.class).orElseThrow().id()).isEqualTo(c.group);
-        assertThat(b2.first(RtsCommand.ClientAddress.class).orElseThrow().address().getHostAddress()).isEqualTo("127.0.0.1");
+        RtsMessage.ConnB2 connB2 = (RtsMessage.ConnB2) RtsMessage.of(b2);
+        assertThat(List.of(connB2.virtualConnectionCookie(), connB2.inChannelCookie())).containsExactly(c.vc, c.inCookie);
+        assertThat(connB2.associationGroupId()).isEqualTo(c.group);
+        assertThat(connB2.clientAddress().address().getHostAddress()).isEqualTo("127.0.0.1");
 
         c.sendIn(ScriptedRpchServer.rpcPdu(0, 100, 7));
         assertThat(event()).isEqualTo("IN rpc 100");
@@ -401,7 +404,9 @@ class RpcProxyTest {
             seen.add(event());
         }
         RtsPdu a2 = backend.received.stream().filter(RtsPduKind.IN_R1_A2::matches).findFirst().orElseThrow();
-        assertThat(a2.all(RtsCommand.Cookie.class)).extracting(RtsCommand.Cookie::cookie).containsExactly(c.vc, c.inCookie, successor);
+        RtsMessage.InR1A2 inR1A2 = (RtsMessage.InR1A2) RtsMessage.of(a2);
+        assertThat(List.of(inR1A2.virtualConnectionCookie(), inR1A2.predecessorChannelCookie(),
+                inR1A2.successorChannelCookie())).containsExactly(c.vc, c.inCookie, successor);
         // The server sent IN_R1/B1 on the predecessor: the old IN channel ends; the successor carries the traffic.
         assertThat(closedByPeer(c.in)).isTrue();
         newIn.getOutputStream().write(ScriptedRpchServer.rpcPdu(0, 100, 8));
@@ -425,7 +430,9 @@ class RpcProxyTest {
         newOut.getOutputStream().write(RpchTestClient.bytes(RtsPdus.outR2C1()));
         RtsPdu a4 = backend.awaitReceived(RtsPduKind.OUT_R1_A4);
         assertThat(a4).isNotNull();
-        assertThat(a4.all(RtsCommand.Cookie.class)).extracting(RtsCommand.Cookie::cookie).containsExactly(c.vc, c.outCookie, successor);
+        RtsMessage.OutR1A4 outR1A4 = (RtsMessage.OutR1A4) RtsMessage.of(a4);
+        assertThat(List.of(outR1A4.virtualConnectionCookie(), outR1A4.predecessorChannelCookie(),
+                outR1A4.successorChannelCookie())).containsExactly(c.vc, c.outCookie, successor);
         c.switchOut(newOut);
         c.sendIn(ScriptedRpchServer.rpcPdu(0, 100, 4));
         assertThat(c.readPdu()).hasSize(4096);

@@ -2,7 +2,7 @@ package dev.anywhere.server.gateway.rpch;
 
 import dev.anywhere.rpc.rpch.ForwardDestination;
 import dev.anywhere.rpc.rpch.RpchCodec;
-import dev.anywhere.rpc.rpch.RtsCommand;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPdu;
 import dev.anywhere.rpc.rpch.RtsPduKind;
 import dev.anywhere.rpc.rpch.RtsPdus;
@@ -184,11 +184,11 @@ final class ScriptedRpchServer implements AutoCloseable {
                     events.add(side + " rpc " + pdu.length);
                     rpcBytes += pdu.length;
                     if (rpcBytes - consumedAtAck >= SERVER_WINDOW / 2) {
-                        leg.write(RtsPdus.flowControlAck(rpcBytes, SERVER_WINDOW, cookieOf(leg.open, 1)));
+                        leg.write(RtsPdus.flowControlAck(rpcBytes, SERVER_WINDOW, ackCookieOf(leg.open)));
                         consumedAtAck = rpcBytes;
                         events.add("IN sent FlowControlAck");
                     }
-                    Leg out = outLegs.get(cookieOf(leg.open, 0));
+                    Leg out = outLegs.get(vcCookieOf(leg.open));
                     if (out != null && pdu[2] == 0) {
                         int callId = pdu[12];
                         int total = responseBytes;
@@ -215,35 +215,37 @@ final class ScriptedRpchServer implements AutoCloseable {
                 if (RtsPduKind.CONN_A2.matches(rts) || RtsPduKind.OUT_R1_A4.matches(rts)) {
                     side = "OUT";
                     leg.open = rts;
-                    leg.window = rts.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size();
+                    RtsMessage m = RtsMessage.of(rts);
+                    leg.window = m instanceof RtsMessage.ConnA2 a2 ? a2.receiveWindowSize()
+                            : ((RtsMessage.OutR1A4) m).receiveWindowSize();
                     leg.available = leg.window;
-                    outLegs.put(cookieOf(rts, 0), leg);
+                    outLegs.put(vcCookieOf(rts), leg);
                     events.add("OUT " + name);
                     if (RtsPduKind.CONN_A2.matches(rts)) {
-                        pair(cookieOf(rts, 0));
+                        pair(vcCookieOf(rts));
                     }
                 } else if (RtsPduKind.CONN_B2.matches(rts) || RtsPduKind.IN_R1_A2.matches(rts)) {
                     side = "IN";
                     leg.open = rts;
                     events.add("IN " + name);
                     if (RtsPduKind.IN_R1_A2.matches(rts)) {
-                        Leg old = inLegs.put(cookieOf(rts, 0), leg);
+                        Leg old = inLegs.put(vcCookieOf(rts), leg);
                         leg.write(RtsPdus.inR1B2(SERVER_WINDOW));
                         if (old != null) {
                             old.write(RtsPdus.inR1B1());
                         }
                     } else {
-                        inLegs.put(cookieOf(rts, 0), leg);
-                        pair(cookieOf(rts, 0));
+                        inLegs.put(vcCookieOf(rts), leg);
+                        pair(vcCookieOf(rts));
                     }
                 } else if (RtsPduKind.FLOW_CONTROL_ACK.matches(rts) && side.equals("OUT")) {
-                    RtsCommand.FlowControlAck a = rts.first(RtsCommand.FlowControlAck.class).orElseThrow();
+                    RtsMessage.FlowControlAck a = (RtsMessage.FlowControlAck) RtsMessage.of(rts);
                     leg.ack(a.bytesReceived(), a.availableWindow());
                     events.add("OUT FlowControlAck");
                 } else if (RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION.matches(rts) && side.equals("IN")) {
-                    ForwardDestination d = rts.first(RtsCommand.Destination.class).orElseThrow().destination();
+                    ForwardDestination d = ((RtsMessage.FlowControlAckWithDestination) RtsMessage.of(rts)).destination();
                     events.add("IN FlowControlAckWithDestination " + d);
-                    Leg out = outLegs.get(cookieOf(leg.open, 0));
+                    Leg out = outLegs.get(vcCookieOf(leg.open));
                     if (out != null) {
                         out.write(rts);
                     }
@@ -280,8 +282,23 @@ final class ScriptedRpchServer implements AutoCloseable {
         }
     }
 
-    private static UUID cookieOf(RtsPdu pdu, int index) {
-        return pdu.all(RtsCommand.Cookie.class).get(index).cookie();
+    /** The channel cookie this script acks an IN leg with: CONN/B2's IN channel cookie (IN_R1/A2: its predecessor's). */
+    private static UUID ackCookieOf(RtsPdu pdu) {
+        RtsMessage m = RtsMessage.of(pdu);
+        return m instanceof RtsMessage.ConnB2 b2 ? b2.inChannelCookie() : ((RtsMessage.InR1A2) m).predecessorChannelCookie();
+    }
+
+    /** The virtual connection cookie of a leg-opening PDU (CONN/A2, CONN/B2, IN_R1/A2, OUT_R1/A4). */
+    private static UUID vcCookieOf(RtsPdu pdu) {
+        RtsMessage m = RtsMessage.of(pdu);
+        if (m instanceof RtsMessage.ConnA2 a2) {
+            return a2.virtualConnectionCookie();
+        } else if (m instanceof RtsMessage.ConnB2 b2) {
+            return b2.virtualConnectionCookie();
+        } else if (m instanceof RtsMessage.InR1A2 a2) {
+            return a2.virtualConnectionCookie();
+        }
+        return ((RtsMessage.OutR1A4) m).virtualConnectionCookie();
     }
 
     private synchronized void pair(UUID vc) throws IOException {
@@ -294,8 +311,11 @@ final class ScriptedRpchServer implements AutoCloseable {
             out.write(RtsPdus.ping());
             return;
         }
-        long inWindow = in.open.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size();
-        long inTimeout = in.open.first(RtsCommand.ConnectionTimeout.class).orElseThrow().millis();
+        RtsMessage opened = RtsMessage.of(in.open);
+        long inWindow = opened instanceof RtsMessage.ConnB2 b2 ? b2.receiveWindowSize()
+                : ((RtsMessage.InR1A2) opened).receiveWindowSize();
+        long inTimeout = opened instanceof RtsMessage.ConnB2 b2 ? b2.connectionTimeout()
+                : ((RtsMessage.InR1A2) opened).connectionTimeout();
         out.write(RtsPdus.connC1(1, inWindow, inTimeout));
         in.write(RtsPdus.connB3(SERVER_WINDOW, 1));
         if (mode == Mode.TRUNCATE) {
