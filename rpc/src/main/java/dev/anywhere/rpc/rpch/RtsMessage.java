@@ -1,48 +1,12 @@
 package dev.anywhere.rpc.rpch;
 
-import static dev.anywhere.rpc.rpch.RtsPduKind.CONN_A1;
-import static dev.anywhere.rpc.rpch.RtsPduKind.CONN_A2;
-import static dev.anywhere.rpc.rpch.RtsPduKind.CONN_A3;
-import static dev.anywhere.rpc.rpch.RtsPduKind.CONN_B1;
-import static dev.anywhere.rpc.rpch.RtsPduKind.CONN_B2;
-import static dev.anywhere.rpc.rpch.RtsPduKind.CONN_B3;
-import static dev.anywhere.rpc.rpch.RtsPduKind.CONN_C1;
-import static dev.anywhere.rpc.rpch.RtsPduKind.CONN_C2;
-import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R1_A1;
-import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R1_A2;
 import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R1_A3;
-import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R1_A4;
-import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R1_A5;
-import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R1_A6;
-import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R1_B1;
-import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R1_B2;
-import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R2_A1;
-import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R2_A2;
 import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R2_A3;
-import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R2_A4;
-import static dev.anywhere.rpc.rpch.RtsPduKind.IN_R2_A5;
 import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R1_A1;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R1_A10;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R1_A11;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R1_A2;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R1_A3;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R1_A4;
 import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R1_A5;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R1_A6;
 import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R1_A7;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R1_A8;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R1_A9;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R2_A1;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R2_A2;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R2_A3;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R2_A4;
 import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R2_A5;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R2_A6;
 import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R2_A7;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R2_A8;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R2_B1;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R2_B2;
-import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R2_B3;
 import static dev.anywhere.rpc.rpch.RtsPduKind.OUT_R2_C1;
 
 import dev.anywhere.rpc.rpch.RtsCommand.Ance;
@@ -81,7 +45,9 @@ import java.util.UUID;
 public sealed interface RtsMessage extends RpchPdu {
 
     /** The catalogue entries this layout stands for, in catalogue order; empty for {@link Unclassified}. */
-    List<RtsPduKind> kinds();
+    default List<RtsPduKind> kinds() {
+        return RtsLayouts.kinds(getClass());
+    }
 
     /** The wire form: header flags and command list. */
     RtsPdu toPdu();
@@ -120,13 +86,6 @@ public sealed interface RtsMessage extends RpchPdu {
      */
     record ConnA1(long version, UUID virtualConnectionCookie, UUID outChannelCookie, long receiveWindowSize)
             implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(CONN_A1);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.connA1(version, virtualConnectionCookie, outChannelCookie, receiveWindowSize);
@@ -140,13 +99,6 @@ public sealed interface RtsMessage extends RpchPdu {
      */
     record ConnA2(long version, UUID virtualConnectionCookie, UUID outChannelCookie, long channelLifetime,
                   long receiveWindowSize) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(CONN_A2);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.connA2(version, virtualConnectionCookie, outChannelCookie, channelLifetime,
@@ -160,13 +112,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.4 CONN/A3 RTS PDU
      */
     record ConnA3(long connectionTimeout) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(CONN_A3);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.connA3(connectionTimeout);
@@ -180,13 +125,6 @@ public sealed interface RtsMessage extends RpchPdu {
      */
     record ConnB1(long version, UUID virtualConnectionCookie, UUID inChannelCookie, long channelLifetime,
                   long clientKeepalive, UUID associationGroupId) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(CONN_B1);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.connB1(version, virtualConnectionCookie, inChannelCookie, channelLifetime, clientKeepalive,
@@ -202,13 +140,6 @@ public sealed interface RtsMessage extends RpchPdu {
     record ConnB2(long version, UUID virtualConnectionCookie, UUID inChannelCookie, long receiveWindowSize,
                   long connectionTimeout, UUID associationGroupId, ClientAddress clientAddress)
             implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(CONN_B2);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.connB2(version, virtualConnectionCookie, inChannelCookie, receiveWindowSize,
@@ -222,13 +153,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.7 CONN/B3 RTS PDU
      */
     record ConnB3(long receiveWindowSize, long version) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(CONN_B3);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.connB3(receiveWindowSize, version);
@@ -243,13 +167,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.9 CONN/C2 RTS PDU
      */
     record ConnC1(long version, long receiveWindowSize, long connectionTimeout) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(CONN_C1, CONN_C2);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.connC1(version, receiveWindowSize, connectionTimeout);
@@ -265,13 +182,6 @@ public sealed interface RtsMessage extends RpchPdu {
      */
     record InR1A1(long version, UUID virtualConnectionCookie, UUID predecessorChannelCookie,
                   UUID successorChannelCookie) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(IN_R1_A1, IN_R2_A1);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.inR1A1(version, virtualConnectionCookie, predecessorChannelCookie, successorChannelCookie);
@@ -286,13 +196,6 @@ public sealed interface RtsMessage extends RpchPdu {
     record InR1A2(long version, UUID virtualConnectionCookie, UUID predecessorChannelCookie,
                   UUID successorChannelCookie, long receiveWindowSize, long connectionTimeout)
             implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(IN_R1_A2);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.inR1A2(version, virtualConnectionCookie, predecessorChannelCookie, successorChannelCookie,
@@ -309,15 +212,8 @@ public sealed interface RtsMessage extends RpchPdu {
      */
     record InR1A3(ForwardDestination destination, long version, long receiveWindowSize, long connectionTimeout)
             implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(IN_R1_A3, IN_R1_A4);
-
         public InR1A3 {
             Objects.requireNonNull(destination, "destination");
-        }
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
         }
 
         @Override
@@ -338,13 +234,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.37 OUT_R2/A4 RTS PDU
      */
     record InR1A5(UUID successorChannelCookie) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(IN_R1_A5, IN_R1_A6, IN_R2_A2, IN_R2_A5, OUT_R2_A4);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.inR1A5(successorChannelCookie);
@@ -357,13 +246,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.16 IN_R1/B1 RTS PDU
      */
     record InR1B1() implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(IN_R1_B1);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.inR1B1();
@@ -376,13 +258,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.17 IN_R1/B2 RTS PDU
      */
     record InR1B2(long receiveWindowSize) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(IN_R1_B2);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.inR1B2(receiveWindowSize);
@@ -396,15 +271,8 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.21 IN_R2/A4 RTS PDU
      */
     record InR2A3(ForwardDestination destination) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(IN_R2_A3, IN_R2_A4);
-
         public InR2A3 {
             Objects.requireNonNull(destination, "destination");
-        }
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
         }
 
         @Override
@@ -422,15 +290,8 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.35 OUT_R2/A2 RTS PDU
      */
     record OutR1A1(ForwardDestination destination) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(OUT_R1_A1, OUT_R1_A2, OUT_R2_A1, OUT_R2_A2);
-
         public OutR1A1 {
             Objects.requireNonNull(destination, "destination");
-        }
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
         }
 
         @Override
@@ -448,13 +309,6 @@ public sealed interface RtsMessage extends RpchPdu {
      */
     record OutR1A3(long version, UUID virtualConnectionCookie, UUID predecessorChannelCookie,
                    UUID successorChannelCookie, long receiveWindowSize) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(OUT_R1_A3, OUT_R2_A3);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.outR1A3(version, virtualConnectionCookie, predecessorChannelCookie, successorChannelCookie,
@@ -470,13 +324,6 @@ public sealed interface RtsMessage extends RpchPdu {
     record OutR1A4(long version, UUID virtualConnectionCookie, UUID predecessorChannelCookie,
                    UUID successorChannelCookie, long channelLifetime, long receiveWindowSize,
                    long connectionTimeout) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(OUT_R1_A4);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.outR1A4(version, virtualConnectionCookie, predecessorChannelCookie, successorChannelCookie,
@@ -491,15 +338,8 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.28 OUT_R1/A6 RTS PDU
      */
     record OutR1A5(ForwardDestination destination, long version, long connectionTimeout) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(OUT_R1_A5, OUT_R1_A6);
-
         public OutR1A5 {
             Objects.requireNonNull(destination, "destination");
-        }
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
         }
 
         @Override
@@ -518,15 +358,8 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.41 OUT_R2/A8 RTS PDU
      */
     record OutR1A7(ForwardDestination destination, UUID successorChannelCookie) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(OUT_R1_A7, OUT_R1_A8, OUT_R2_A8);
-
         public OutR1A7 {
             Objects.requireNonNull(destination, "destination");
-        }
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
         }
 
         @Override
@@ -545,13 +378,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.42 OUT_R2/B1 RTS PDU
      */
     record OutR1A9() implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(OUT_R1_A9, OUT_R1_A10, OUT_R1_A11, OUT_R2_B1);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.outR1A9();
@@ -565,15 +391,8 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.39 OUT_R2/A6 RTS PDU
      */
     record OutR2A5(ForwardDestination destination) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(OUT_R2_A5, OUT_R2_A6);
-
         public OutR2A5 {
             Objects.requireNonNull(destination, "destination");
-        }
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
         }
 
         @Override
@@ -589,15 +408,8 @@ public sealed interface RtsMessage extends RpchPdu {
      */
     record OutR2A7(ForwardDestination destination, UUID successorChannelCookie, long version)
             implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(OUT_R2_A7);
-
         public OutR2A7 {
             Objects.requireNonNull(destination, "destination");
-        }
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
         }
 
         @Override
@@ -613,13 +425,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.43 OUT_R2/B2 RTS PDU
      */
     record OutR2B2() implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(OUT_R2_B2);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.outR2B2();
@@ -632,13 +437,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.44 OUT_R2/B3 RTS PDU
      */
     record OutR2B3() implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(OUT_R2_B3);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.outR2B3();
@@ -651,8 +449,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.45 OUT_R2/C1 RTS PDU
      */
     record OutR2C1(RtsCommand filler) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(OUT_R2_C1);
-
         public OutR2C1 {
             if (!(filler instanceof Empty) && !(filler instanceof Padding)) {
                 throw new IllegalArgumentException("OUT_R2/C1 command: " + filler + " (expected: Empty or Padding)");
@@ -662,11 +458,6 @@ public sealed interface RtsMessage extends RpchPdu {
         /** OUT_R2/C1 with Empty, as Windows clients send it. */
         public OutR2C1() {
             this(Empty.INSTANCE);
-        }
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
         }
 
         @Override
@@ -681,13 +472,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.46 Keep-Alive RTS PDU
      */
     record KeepAlive(long clientKeepalive) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(RtsPduKind.KEEP_ALIVE);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.keepAlive(clientKeepalive);
@@ -700,13 +484,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.47 Ping Traffic Sent Notify RTS PDU
      */
     record PingTrafficSentNotify(long pingTrafficSent) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(RtsPduKind.PING_TRAFFIC_SENT_NOTIFY);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.pingTrafficSentNotify(pingTrafficSent);
@@ -719,13 +496,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.48 Echo RTS PDU
      */
     record Echo() implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(RtsPduKind.ECHO);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.echo();
@@ -738,13 +508,6 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.4.49 Ping RTS PDU
      */
     record Ping() implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(RtsPduKind.PING);
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
-        }
-
         @Override
         public RtsPdu toPdu() {
             return RtsPdus.ping();
@@ -758,16 +521,9 @@ public sealed interface RtsMessage extends RpchPdu {
      * @see [MS-RPCH] 2.2.3.4 Flow Control Acknowledgment
      */
     record FlowControlAck(long bytesReceived, long availableWindow, UUID channelCookie) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(RtsPduKind.FLOW_CONTROL_ACK);
-
         /** Checked here, not at encoding: the codec writes an ack directly, without the command record. */
         public FlowControlAck {
             checkAck(bytesReceived, availableWindow, channelCookie);
-        }
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
         }
 
         @Override
@@ -784,17 +540,10 @@ public sealed interface RtsMessage extends RpchPdu {
      */
     record FlowControlAckWithDestination(ForwardDestination destination, long bytesReceived, long availableWindow,
                                          UUID channelCookie) implements RtsMessage {
-        private static final List<RtsPduKind> KINDS = List.of(RtsPduKind.FLOW_CONTROL_ACK_WITH_DESTINATION);
-
         /** Checked here, not at encoding: the codec writes an ack directly, without the command records. */
         public FlowControlAckWithDestination {
             Objects.requireNonNull(destination, "destination");
             checkAck(bytesReceived, availableWindow, channelCookie);
-        }
-
-        @Override
-        public List<RtsPduKind> kinds() {
-            return KINDS;
         }
 
         @Override

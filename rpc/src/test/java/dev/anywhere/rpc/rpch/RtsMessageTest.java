@@ -151,6 +151,16 @@ class RtsMessageTest {
     }
 
     @Test
+    void layoutTableListsExactlyTheKindsEachRecordDecodesFrom() throws Exception {
+        // RtsLayouts (record -> kinds) is the reverse of RpchCodec's decoding switch (kind -> record): they must agree.
+        Map<Class<?>, java.util.List<RtsPduKind>> decodedFrom = new java.util.HashMap<>();
+        RpchCodecTest.samples().forEach((kind, pdu) -> decodedFrom
+                .computeIfAbsent(RtsMessage.of(pdu).getClass(), c -> new java.util.ArrayList<>()).add(kind));
+        decodedFrom.forEach((layout, kinds) -> assertThat(RtsLayouts.kinds(layout)).as(layout.getSimpleName())
+                .containsExactlyElementsOf(kinds));
+    }
+
+    @Test
     void frameDecoderAndCodecAgreeOnEveryRecordType() throws Exception {
         Map<RtsPduKind, RtsPdu> samples = RpchCodecTest.samples();
         long seen = samples.values().stream().map(p -> RtsMessage.of(p).getClass()).distinct().count();

@@ -20,6 +20,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,27 +115,28 @@ public final class OutboundProxy extends ProxyChannel {
             return;
         }
         if (rts instanceof RtsMessage.OutR1A3 a3) {
-            UUID vc = a3.virtualConnectionCookie();
-            if (!claim(vc)) {
-                return; // before OUT_R1/A4 and the 200: the refusal is the OUT channel's only response
-            }
             long version = Math.min(RtsCommand.Version.V1, a3.version());
-            toClient = new FlowControl.Sender(a3.receiveWindowSize());
-            outCookie = a3.successorChannelCookie();
-            afterConnect = () -> writeServer(new RtsMessage.OutR1A4(version, vc, a3.predecessorChannelCookie(), outCookie,
-                    settings.channelLifetime(), settings.receiveWindow(), settings.connectionTimeout().toMillis()));
+            open(a3.virtualConnectionCookie(), a3.receiveWindowSize(), a3.successorChannelCookie(),
+                    () -> new RtsMessage.OutR1A4(version, a3.virtualConnectionCookie(), a3.predecessorChannelCookie(),
+                            outCookie, settings.channelLifetime(), settings.receiveWindow(),
+                            settings.connectionTimeout().toMillis()));
         } else {
             RtsMessage.ConnA1 a1 = (RtsMessage.ConnA1) rts;
-            UUID vc = a1.virtualConnectionCookie();
-            if (!claim(vc)) {
-                return; // before CONN/A2 and the 200: the refusal is the OUT channel's only response
-            }
             long version = Math.min(RtsCommand.Version.V1, a1.version());
-            toClient = new FlowControl.Sender(a1.receiveWindowSize());
-            outCookie = a1.outChannelCookie();
-            afterConnect = () -> writeServer(new RtsMessage.ConnA2(version, vc, outCookie, settings.channelLifetime(),
-                    settings.receiveWindow()));
+            open(a1.virtualConnectionCookie(), a1.receiveWindowSize(), a1.outChannelCookie(),
+                    () -> new RtsMessage.ConnA2(version, a1.virtualConnectionCookie(), outCookie,
+                            settings.channelLifetime(), settings.receiveWindow()));
         }
+    }
+
+    /** Claims {@code vc}, then opens the server leg with what {@code legOpening} builds (CONN/A2 or OUT_R1/A4). */
+    private void open(UUID vc, long clientWindow, UUID channelCookie, Supplier<RtsMessage> legOpening) {
+        if (!claim(vc)) {
+            return; // before the leg's first PDU and the 200: the refusal is the OUT channel's only response
+        }
+        toClient = new FlowControl.Sender(clientWindow);
+        outCookie = channelCookie;
+        afterConnect = () -> writeServer(legOpening.get());
         state = State.CONNECTING;
         connectBackend();
     }
