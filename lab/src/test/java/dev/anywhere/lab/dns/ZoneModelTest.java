@@ -92,6 +92,26 @@ class ZoneModelTest {
     }
 
     @Test
+    void zoneFileRecordOutsideTheOriginNamesTheFile() throws IOException {
+        // found by ZoneFileFuzzTest: this was an IllegalArgumentException without the file name
+        Path file = dir.resolve("outside.zone");
+        Files.writeString(file, "www.example.com. IN A 127.0.0.1\n");
+        assertThatThrownBy(() -> ZoneModel.fromZoneFile(file, "frankysweb.org"))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessage("zone file " + file + ": record owner: www.example.com. (expected: at or below frankysweb.org.)");
+    }
+
+    @Test
+    void zoneFileRecordOfAnotherClassNamesTheFile() throws IOException {
+        Path file = dir.resolve("chaos.zone");
+        Files.writeString(file, "oa CH TXT \"x\"\n");
+        assertThatThrownBy(() -> ZoneModel.fromZoneFile(file, "frankysweb.org"))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageStartingWith("zone file " + file + ": record class: CH of oa.frankysweb.org.")
+                .hasMessageEndingWith("(expected: IN)");
+    }
+
+    @Test
     void zoneFileIncludeIsDisabled() throws IOException {
         Path file = dir.resolve("include.zone");
         Files.writeString(file, "$INCLUDE /etc/passwd\n");

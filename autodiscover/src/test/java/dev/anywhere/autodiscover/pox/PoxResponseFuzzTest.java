@@ -1,0 +1,31 @@
+package dev.anywhere.autodiscover.pox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.DictionaryFile;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+/**
+ * Any bytes an Autodiscover server answers with, read by {@link PoxCodec#readResponse}: a response or a
+ * {@link PoxParseException} (which the client reports as a bad answer), never anything else; a response that was read
+ * writes out and reads back equal. Inputs: {@code PoxResponseFuzzTestInputs/} (the [MS-OXDSCLI] 4.4 example and our
+ * own answers). docs/fuzzing.md
+ */
+class PoxResponseFuzzTest {
+
+    @FuzzTest
+    @DictionaryFile(resourcePath = "pox.dict")
+    void readRewrite(byte[] input) {
+        AutodiscoverResponse response;
+        try {
+            response = PoxCodec.readResponse(input);
+        } catch (PoxParseException expected) {
+            return;
+        }
+        try {
+            assertThat(PoxCodec.readResponse(PoxCodec.writeResponse(response))).isEqualTo(response);
+        } catch (PoxParseException e) {
+            throw new AssertionError("a response that was read does not read back after writing: " + response, e);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.anywhere.lab.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Any topology file handed to {@link Topology#parse}: a validated topology or a {@link TopologyException} naming the
+ * problem, never anything else; a topology that was read writes JSON that reads back equal. Inputs:
+ * {@code TopologyFuzzTestInputs/} (the frankysweb site, with and without faults). docs/fuzzing.md
+ */
+class TopologyFuzzTest {
+
+    @FuzzTest
+    void parseRewrite(byte[] input) {
+        Topology topology;
+        try {
+            topology = Topology.parse(new String(input, StandardCharsets.UTF_8), "fuzz");
+        } catch (TopologyException expected) {
+            return;
+        }
+        assertThat(Topology.parse(topology.toJson(), "rewritten")).isEqualTo(topology);
+    }
+}
