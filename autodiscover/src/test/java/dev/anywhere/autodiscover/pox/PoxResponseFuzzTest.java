@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Any bytes an Autodiscover server answers with, read by {@link PoxCodec#readResponse}: a response or a
@@ -11,6 +12,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * writes out and reads back equal. Inputs: {@code PoxResponseFuzzTestInputs/} (the [MS-OXDSCLI] 4.4 example and our
  * own answers). docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class PoxResponseFuzzTest {
 
     @FuzzTest

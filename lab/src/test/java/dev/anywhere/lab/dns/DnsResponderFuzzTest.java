@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
+import org.junit.jupiter.api.Timeout;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -17,6 +18,7 @@ import org.xbill.DNS.Rcode;
  * with the query's ID that fits its transport. Inputs: {@code DnsResponderFuzzTestInputs/} (queries of
  * {@link DnsResponderTest} and dig's kinds of question). docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class DnsResponderFuzzTest {
 
     private static final DnsResponder RESPONDER = new DnsResponder(TestZones.richSet());

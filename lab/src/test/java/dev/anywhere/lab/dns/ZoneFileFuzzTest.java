@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Any file handed to {@link ZoneModel#fromZoneFile} (a topology may name zone files): a zone or an
@@ -14,6 +15,7 @@ import java.nio.file.Path;
  * reads back to the same master file. Inputs: {@code ZoneFileFuzzTestInputs/} (the lab's zones as master files).
  * docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class ZoneFileFuzzTest {
 
     private static final Path FILE;

@@ -7,12 +7,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.ByteBufUtil;
 import java.util.Optional;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A byte stream of PDUs, as a connection delivers them, through {@link DceCodec} into a {@link FragmentAssembler} capped
  * at 64 KiB: each call comes out whole, with exactly the stub bytes of its fragments in order, or the assembler refuses
  * with a {@link DceProtocolException}. docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class FragmentAssemblerFuzzTest {
 
     private static final int CAP = 64 * 1024;

@@ -3,12 +3,14 @@ package dev.anywhere.rpc.dce;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Stub data through {@link NdrReader} as the endpoints unmarshal it: the first byte picks a layout (a winreg
  * OpenKey request as in {@link NdrTest}, an ept_lookup reply with full-pointer towers, a chain of unique pointers),
  * the rest is the stub. Every layout either unmarshals or fails with a {@link DceProtocolException}. docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class NdrReaderFuzzTest {
 
     @FuzzTest

@@ -3,6 +3,7 @@ package dev.anywhere.rpc.ntlm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Any bytes handed to the NEGOTIATE, CHALLENGE or AUTHENTICATE decoder (the MessageType field picks it, as the
@@ -10,6 +11,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * that decode to an equal message. Inputs: {@code NtlmMessageFuzzTestInputs/} (the [MS-NLMP] 4.2.4 messages and our
  * client's NEGOTIATE). docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class NtlmMessageFuzzTest {
 
     @FuzzTest

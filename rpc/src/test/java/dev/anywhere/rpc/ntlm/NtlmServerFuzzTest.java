@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The gateway's side of a handshake fed two client messages: the first two input bytes (little-endian) are the
@@ -12,6 +13,7 @@ import java.util.Arrays;
  * {@link NtlmAuthenticationException} — nothing else escapes. Nonces and clock are fixed so that a recorded
  * AUTHENTICATE stays valid. docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class NtlmServerFuzzTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T18:00:00Z"), ZoneOffset.UTC);

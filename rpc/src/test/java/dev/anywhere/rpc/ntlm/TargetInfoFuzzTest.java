@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * AV pairs as a CHALLENGE carries them ({@link TargetInfo#decode} exact) and an NTLMv2 response as an AUTHENTICATE
@@ -11,6 +12,7 @@ import java.util.Arrays;
  * Each yields a value or an {@link NtlmProtocolException}; a decoded TargetInfo encodes to bytes that decode to an
  * equal one. docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class TargetInfoFuzzTest {
 
     @FuzzTest

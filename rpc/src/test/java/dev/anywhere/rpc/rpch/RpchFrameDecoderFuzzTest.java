@@ -9,12 +9,14 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Any byte stream, cut into arbitrary reads, framed by {@link RpchFrameDecoder}: it passes on RTS PDUs and
  * {@link RpcPduFrame}s whose length is their frag_length, or raises one {@link RpchProtocolException}, and every buffer
  * it was given is released. The first input byte chooses the read size (1..256), the rest is the stream. docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class RpchFrameDecoderFuzzTest {
 
     @FuzzTest

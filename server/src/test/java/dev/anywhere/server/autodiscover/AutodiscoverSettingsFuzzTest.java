@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Any content of {@code autodiscover.properties} read by {@link AutodiscoverSettings#load}: settings or an
@@ -14,6 +15,7 @@ import java.nio.file.Path;
  * {@link java.io.IOException} of a file that cannot be read) — never anything else. Inputs:
  * {@code AutodiscoverSettingsFuzzTestInputs/} (files with every key). docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class AutodiscoverSettingsFuzzTest {
 
     private static final Path DIR;

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Any content of {@code rpc-vdir.json} read by {@link AppliedConfigFile#read} (the gateway reads it every second, a
@@ -16,6 +17,7 @@ import java.util.Optional;
  * the configurator's own. Inputs: {@code AppliedConfigFileFuzzTestInputs/} (files as the configurator and a hand edit
  * write them). docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class AppliedConfigFileFuzzTest {
 
     private static final Path DIR;

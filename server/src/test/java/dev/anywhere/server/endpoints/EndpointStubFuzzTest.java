@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Stub data of a request handed to the endpoints' built-in interfaces, the NDR a client sends: the first input byte
@@ -19,6 +20,7 @@ import java.util.OptionalInt;
  * Inputs: {@code EndpointStubFuzzTestInputs/} (the requests of {@link EpmMgmtTest}, impacket's among them).
  * docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class EndpointStubFuzzTest {
 
     private static final EndpointServer SERVER;

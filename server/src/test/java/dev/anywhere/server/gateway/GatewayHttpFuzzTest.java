@@ -37,6 +37,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Raw bytes from a client into the gateway's HTTP front — {@link HttpServerCodec} and {@link GatewayHandler} with the
@@ -47,6 +48,7 @@ import java.util.Optional;
  * ValidPorts ends in 503. Inputs: {@code GatewayHttpFuzzTestInputs/} (requests of {@link GatewayTest}: challenges,
  * Basic, echo, RPC_IN_DATA, Autodiscover POSTs). docs/fuzzing.md
  */
+@Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class GatewayHttpFuzzTest {
 
     private static final List<String> LEAKS = Collections.synchronizedList(new ArrayList<>());
