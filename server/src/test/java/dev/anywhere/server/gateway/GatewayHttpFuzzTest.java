@@ -3,7 +3,6 @@ package dev.anywhere.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.anywhere.rpc.ntlm.NtHash;
 import dev.anywhere.server.autodiscover.AutodiscoverService;
 import dev.anywhere.server.autodiscover.AutodiscoverSettings;
 import dev.anywhere.server.config.AppliedConfigFile;
@@ -36,7 +35,6 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -45,8 +43,9 @@ import org.junit.jupiter.api.Timeout;
  * up. Whatever the bytes, nothing is thrown out of the pipeline, whatever is written is an HTTP/1.x response, and no
  * buffer leaks: every buffer the channel allocated is released when it closes, and Netty's leak detector (PARANOID)
  * reports nothing. Backends resolve to nothing (no DNS, no sockets), so an /rpc request that passes authentication and
- * ValidPorts ends in 503. Inputs: {@code GatewayHttpFuzzTestInputs/} (requests of {@link GatewayTest}: challenges,
- * Basic, echo, RPC_IN_DATA, Autodiscover POSTs). docs/fuzzing.md
+ * ValidPorts ends in 503; credentials are {@link GatewayTest#CREDENTIALS}. Inputs: {@code GatewayHttpFuzzTestInputs/}
+ * (requests as {@link GatewayTest} sends them: challenges, Basic, echo, RPC_IN_DATA, Autodiscover POSTs).
+ * docs/fuzzing.md
  */
 @Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class GatewayHttpFuzzTest {
@@ -54,21 +53,6 @@ class GatewayHttpFuzzTest {
     private static final List<String> LEAKS = Collections.synchronizedList(new ArrayList<>());
     private static final List<GatewayRoute> ROUTES;
     private static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();
-
-    /** Accepts FRANKYSWEB\franky with "Secret-1", as {@link GatewayTest}. */
-    private static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
-        @Override
-        public Optional<String> verifyPassword(String logonName, String password) {
-            return logonName.equalsIgnoreCase("FRANKYSWEB\\franky") && password.equals("Secret-1")
-                    ? Optional.of("FRANKYSWEB\\franky") : Optional.empty();
-        }
-
-        @Override
-        public Optional<byte[]> ntHash(String domain, String user) {
-            return domain.equalsIgnoreCase("FRANKYSWEB") && user.equalsIgnoreCase("franky")
-                    ? Optional.of(NtHash.of("Secret-1")) : Optional.empty();
-        }
-    };
 
     static {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
@@ -97,7 +81,7 @@ class GatewayHttpFuzzTest {
             AppliedConfigWatcher config = new AppliedConfigWatcher(new AppliedConfigFile(dataDir), "EX1");
             var identity = Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization",
                     "frankysweb.org"));
-            HttpAuthenticator authenticator = new HttpAuthenticator(CREDENTIALS, "oa.frankysweb.org", identity);
+            HttpAuthenticator authenticator = new HttpAuthenticator(GatewayTest.CREDENTIALS, "oa.frankysweb.org", identity);
             RpcProxy proxy = new RpcProxy(ProxySettings.defaults(), BackendResolver.of(Map.of()).withoutSystemDns(),
                     new ProxyMetrics(METRICS));
             ROUTES = List.of(new RpcProxyRoute(config, authenticator, proxy),

@@ -44,7 +44,7 @@ class GatewayTest {
     private AppliedConfigFile applied;
 
     /** Accepts FRANKYSWEB\franky with "Secret-1"; refuses everything else. */
-    private static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
+    static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
         @Override
         public Optional<String> verifyPassword(String logonName, String password) {
             return logonName.equalsIgnoreCase("FRANKYSWEB\\franky") && password.equals("Secret-1")
