@@ -406,8 +406,8 @@ class AutodiscoverServiceTest {
 
     @Test
     void settingsFileErrorsNameFileAndKey() throws Exception {
-        // found by AutodiscoverSettingsFuzzTest: these were exceptions without the file (the URI's, Properties', the
-        // constructor's for a negative cacheSeconds)
+        // AutodiscoverSettingsFuzzTest's inputs: each was an exception without the file (the URI's found by fuzzing;
+        // Properties' for the escape and the constructor's for a negative cacheSeconds found by reading the code)
         Path data = Files.createTempDirectory("ads-settings");
         Path file = data.resolve(AutodiscoverSettings.FILE);
         Files.writeString(file, "redirectUrl.EX3 = https://e|3.frankysweb.org/Autodiscover/Autodiscover.xml\n");
