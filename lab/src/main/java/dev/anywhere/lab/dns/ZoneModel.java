@@ -87,6 +87,10 @@ public record ZoneModel(Name origin, List<Record> records) {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("zone file " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // the parser fails on some malformed lines with an unchecked exception (an empty quoted owner name: "")
+            throw new UncheckedIOException("zone file " + file + ": malformed record (expected: RFC 1035 master file syntax)",
+                    new IOException(e));
         }
         try {
             return new ZoneModel(apex, records);

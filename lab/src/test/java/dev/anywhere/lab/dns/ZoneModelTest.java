@@ -112,6 +112,16 @@ class ZoneModelTest {
     }
 
     @Test
+    void zoneFileLineTheParserTripsOverNamesTheFile() throws IOException {
+        // found by ZoneFileFuzzTest (crash-empty-quoted-owner): the parser threw StringIndexOutOfBoundsException
+        Path file = dir.resolve("quoted.zone");
+        Files.writeString(file, "\u00b9CH TXT\n\"\"x a\u00b9CH TXT \"x\"\n", java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> ZoneModel.fromZoneFile(file, "frankysweb.org"))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessage("zone file " + file + ": malformed record (expected: RFC 1035 master file syntax)");
+    }
+
+    @Test
     void zoneFileIncludeIsDisabled() throws IOException {
         Path file = dir.resolve("include.zone");
         Files.writeString(file, "$INCLUDE /etc/passwd\n");
