@@ -135,6 +135,17 @@ class PoxCodecGoldenTest {
     }
 
     @Test
+    void errorWithUserKeepsTheUser() throws Exception {
+        // found by PoxResponseFuzzTest (crash-error-with-user): the writer used the error-only shape and dropped the User
+        AutodiscoverResponse r = PoxCodec.readResponse(("<Autodiscover xmlns=\"" + PoxNamespaces.RESPONSE + "\"><Response>"
+                + "<User><DisplayName>Franky</DisplayName></User><Error><ErrorCode>600</ErrorCode></Error>"
+                + "</Response></Autodiscover>").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.user().orElseThrow().displayName()).contains("Franky");
+        assertThat(PoxCodec.writeResponseString(r)).contains("<Response xmlns=\"" + PoxNamespaces.OUTLOOK_RESPONSE + "\">");
+        assertThat(PoxCodec.readResponse(PoxCodec.writeResponse(r))).isEqualTo(r);
+    }
+
+    @Test
     void referenceSampleResponse() throws Exception {
         AutodiscoverResponse r = PoxCodec.readResponse(resource("reference-4.6-response.xml"));
         Account a = r.account().orElseThrow();
