@@ -15,8 +15,8 @@ import org.xbill.DNS.Rcode;
  * Any datagram or TCP message handed to the lab's {@link DnsResponder} (the first input byte picks UDP or TCP, the
  * rest is the message): it answers or drops, never throws, and never answers SERVFAIL — the responder turns an
  * internal error into SERVFAIL, so a SERVFAIL here is a crash it swallowed. An answer is a well-formed DNS response
- * with the query's ID that fits its transport. Inputs: {@code DnsResponderFuzzTestInputs/} (queries of
- * {@link DnsResponderTest} and dig's kinds of question). docs/fuzzing.md
+ * with the query's ID that fits its transport. Inputs: {@code DnsResponderFuzzTestInputs/} (questions for the zones of
+ * {@link TestZones}, built with dnsjava as {@link DnsServerTest} builds them). docs/fuzzing.md
  */
 @Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
 class DnsResponderFuzzTest {
