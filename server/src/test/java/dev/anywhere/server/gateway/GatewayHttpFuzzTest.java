@@ -3,44 +3,41 @@ package dev.anywhere.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.anywhere.server.autodiscover.AutodiscoverService;
-import dev.anywhere.server.autodiscover.AutodiscoverSettings;
 import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
 import dev.anywhere.server.config.RpcVdirConfig;
 import dev.anywhere.server.config.ValidPorts;
-import dev.anywhere.server.gateway.rpch.ProxyMetrics;
-import dev.anywhere.server.gateway.rpch.ProxySettings;
-import dev.anywhere.server.gateway.rpch.RpcProxy;
 import dev.anywhere.directory.SiteInfo;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Raw bytes from a client into the gateway's HTTP front — {@link HttpServerCodec} and {@link GatewayHandler} with the
- * /rpc and Autodiscover routes, as {@link Gateway} builds them — in an {@link EmbeddedChannel}, then the client hangs
- * up. Whatever the bytes, nothing is thrown out of the pipeline, whatever is written is an HTTP/1.x response, and no
+ * Raw bytes from a client into the gateway's HTTP front — the pipeline {@link Gateway#initPipeline} builds for every
+ * connection (listener deadlines, {@link HttpServerCodec}, request checks, {@link GatewayHandler} with the /rpc and
+ * Autodiscover routes) — in an {@link EmbeddedChannel}, then the client hangs up. Whatever the bytes, nothing is thrown out of the pipeline, whatever is written is an HTTP/1.x response, and no
  * buffer leaks: every buffer the channel allocated is released when it closes, and Netty's leak detector (PARANOID)
  * reports nothing. Backends resolve to nothing (no DNS, no sockets), so an /rpc request that passes authentication and
  * ValidPorts ends in 503; credentials are {@link GatewayTest#CREDENTIALS}. Inputs: {@code GatewayHttpFuzzTestInputs/}
@@ -51,7 +48,7 @@ import org.junit.jupiter.api.Timeout;
 class GatewayHttpFuzzTest {
 
     private static final List<String> LEAKS = Collections.synchronizedList(new ArrayList<>());
-    private static final List<GatewayRoute> ROUTES;
+    private static final Gateway GATEWAY;
     private static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();
 
     static {
@@ -78,31 +75,44 @@ class GatewayHttpFuzzTest {
             dataDir.toFile().deleteOnExit();
             new AppliedConfigFile(dataDir).write(new RpcVdirConfig("EX1", true, EnumSet.allOf(HttpAuthScheme.class), false,
                     ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(6001, 6002, 6004, 593))), 1, Instant.now());
-            AppliedConfigWatcher config = new AppliedConfigWatcher(new AppliedConfigFile(dataDir), "EX1");
             var identity = Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization",
                     "frankysweb.org"));
-            HttpAuthenticator authenticator = new HttpAuthenticator(GatewayTest.CREDENTIALS, "oa.frankysweb.org", identity);
-            RpcProxy proxy = new RpcProxy(ProxySettings.defaults(), BackendResolver.of(Map.of()).withoutSystemDns(),
-                    new ProxyMetrics(METRICS));
-            ROUTES = List.of(new RpcProxyRoute(config, authenticator, proxy),
-                    new AutodiscoverRoute(new AutodiscoverService(null, AutodiscoverSettings.defaults("EX1"),
-                            Clock.systemUTC()), authenticator, false));
+            // A real gateway (its listener on a loopback port nobody uses here) lends its pipeline to each input.
+            GATEWAY = Gateway.start(new Gateway.Options(dataDir, "EX1", new InetSocketAddress("127.0.0.1", 0), Optional.empty(),
+                    GatewayTest.CREDENTIALS, "oa.frankysweb.org", identity)
+                    .withBackendResolver(BackendResolver.of(Map.of()).withoutSystemDns()), METRICS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
     @FuzzTest
-    void answersOrCloses(byte[] input) {
+    void answersOrCloses(byte[] input) throws Exception {
         TrackingAllocator alloc = new TrackingAllocator();
-        EmbeddedChannel channel = new EmbeddedChannel();
+        // Registered only once the allocator is set; the initializer then builds the pipeline during registration, so
+        // the handlers see channelActive as on an accepted socket.
+        EmbeddedChannel channel = new EmbeddedChannel(false, true, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                GATEWAY.initPipeline(ch);
+            }
+        });
         channel.config().setAllocator(alloc);
-        channel.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(Gateway.MAX_CHUNK_SIZE)),
-                new GatewayHandler(ROUTES, METRICS));
+        channel.register();
         StringBuilder written = new StringBuilder();
         try {
             channel.writeInbound(alloc.buffer(input.length).writeBytes(input));
             channel.runPendingTasks();
+            // A logon that needs the (in-memory) directory completes on the logon pool within a millisecond or two and
+            // comes back as a task; reading may also stay off for other reasons (a channel's back-pressure), so the
+            // wait is short.
+            for (int i = 0; i < 50 && channel.isActive() && !channel.config().isAutoRead(); i++) {
+                Thread.sleep(1);
+                channel.runPendingTasks();
+            }
             channel.checkException();
             drain(channel, written);
             channel.close();
