@@ -85,8 +85,13 @@ public final class Gateway implements AutoCloseable {
     private final DirectoryLogons logons;
     private final Channel channel;
     private final ConnectionDeadlines.Listener listener;
+    private final Options options;
+    private final MeterRegistry metrics;
+    private final List<GatewayRoute> routes;
 
     private Gateway(Options options, MeterRegistry metrics) throws InterruptedException {
+        this.options = options;
+        this.metrics = metrics;
         this.config = new AppliedConfigWatcher(new AppliedConfigFile(options.dataDir()), options.server());
         Gauge.builder("anywhere.gateway.config.reloads", config, AppliedConfigWatcher::reloads).register(metrics);
         Gauge.builder("anywhere.gateway.rpc.enabled", config, c -> c.current().enabled() ? 1 : 0).register(metrics);
@@ -99,12 +104,11 @@ public final class Gateway implements AutoCloseable {
         HttpAuthenticator authenticator = new HttpAuthenticator(credentials, logons,
                 new FailedLogons(new LogonThrottle(options.logons()), events, metrics, Clock.systemUTC()),
                 options.realm(), options.ntlmIdentity());
-        List<GatewayRoute> routes = List.of(new RpcProxyRoute(config, authenticator,
+        this.routes = List.of(new RpcProxyRoute(config, authenticator,
                 new dev.anywhere.server.gateway.rpch.RpcProxy(options.proxy(), options.backends(),
                         new dev.anywhere.server.gateway.rpch.ProxyMetrics(metrics))), AutodiscoverRoute.create(options, authenticator));
         logons.startProbing();
         this.listener = new ConnectionDeadlines.Listener(options.limits(), options.tls().isPresent(), metrics);
-        long handshakeMillis = options.limits().tlsHandshakeTimeout().toMillis();
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         try {
@@ -114,24 +118,7 @@ public final class Gateway implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ConnectionDeadlines deadlines = new ConnectionDeadlines(listener);
-                            ch.pipeline().addLast(deadlines.front);
-                            options.tls().ifPresent(tls -> ch.pipeline().addLast(new OptionalSslHandler(tls) {
-                                @Override
-                                protected SslHandler newSslHandler(ChannelHandlerContext context, SslContext sslContext) {
-                                    // The same limit as the listener's deadline, which started at accept and so
-                                    // fires first (and is counted); this one only backs it up.
-                                    SslHandler handler = super.newSslHandler(context, sslContext);
-                                    handler.setHandshakeTimeoutMillis(handshakeMillis);
-                                    return handler;
-                                }
-                            }));
-                            // Body chunks up to a whole socket read (not 8 KiB): RPC PDUs then rarely straddle two
-                            // chunks, so the proxy's framer slices them instead of copying them together.
-                            ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)
-                                    .setMaxInitialLineLength(MAX_INITIAL_LINE).setMaxHeaderSize(MAX_HEADER_SIZE)));
-                            ch.pipeline().addLast(deadlines.exchanges);
-                            ch.pipeline().addLast(new GatewayHandler(routes, metrics, deadlines));
+                            initPipeline(ch);
                         }
                     })
                     .bind(options.listen()).sync().channel();
@@ -140,6 +127,33 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         log.info("gateway: listening on {} ({})", channel.localAddress(), options.tls().isPresent() ? "HTTPS and HTTP" : "HTTP only");
+    }
+
+    /**
+     * One connection's handlers, in order: listener deadlines, TLS or plain (told apart by the first bytes), the HTTP
+     * codec, exchange tracking, the routes. Package-private so that tests (the HTTP front's fuzz target) drive
+     * exactly this pipeline on an embedded channel.
+     */
+    void initPipeline(Channel ch) {
+        long handshakeMillis = options.limits().tlsHandshakeTimeout().toMillis();
+        ConnectionDeadlines deadlines = new ConnectionDeadlines(listener);
+        ch.pipeline().addLast(deadlines.front);
+        options.tls().ifPresent(tls -> ch.pipeline().addLast(new OptionalSslHandler(tls) {
+            @Override
+            protected SslHandler newSslHandler(ChannelHandlerContext context, SslContext sslContext) {
+                // The same limit as the listener's deadline, which started at accept and so fires first (and is
+                // counted); this one only backs it up.
+                SslHandler handler = super.newSslHandler(context, sslContext);
+                handler.setHandshakeTimeoutMillis(handshakeMillis);
+                return handler;
+            }
+        }));
+        // Body chunks up to a whole socket read (not 8 KiB): RPC PDUs then rarely straddle two chunks, so the
+        // proxy's framer slices them instead of copying them together.
+        ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)
+                .setMaxInitialLineLength(MAX_INITIAL_LINE).setMaxHeaderSize(MAX_HEADER_SIZE)));
+        ch.pipeline().addLast(deadlines.exchanges);
+        ch.pipeline().addLast(new GatewayHandler(routes, metrics, deadlines));
     }
 
     /** The names the NTLM challenge announces for a server of the site: EX1, FRANKYSWEB, ex1.frankysweb.local. */
