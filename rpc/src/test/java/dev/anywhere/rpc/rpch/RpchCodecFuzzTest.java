@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Any bytes handed to {@link RpchCodec#decode} yield an RTS PDU or an {@link RpchProtocolException}, and a decoded
- * PDU re-encodes to exactly as many bytes as it took and decodes back to an equal PDU. Inputs:
+ * PDU re-encodes to exactly as many bytes as it took and decodes back to an equal PDU; its typed {@link RtsMessage}
+ * re-encodes to the same bytes. Inputs:
  * {@code RpchCodecFuzzTestInputs/} (the golden PDUs of {@link RpchCodecTest} and every crash found). docs/fuzzing.md
  */
 @Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
@@ -28,5 +29,10 @@ class RpchCodecFuzzTest {
         byte[] encoded = RpchCodec.toBytes(pdu);
         assertThat(encoded).hasSize(consumed);
         assertThat(RpchCodec.decode(Unpooled.wrappedBuffer(encoded))).isEqualTo(pdu);
+        // The typed record of the same bytes: the wire form's, and it re-encodes to the same bytes.
+        RtsMessage message = RpchCodec.decodeMessage(Unpooled.wrappedBuffer(encoded));
+        assertThat(message).isEqualTo(RtsMessage.of(pdu));
+        assertThat(message.toPdu()).isEqualTo(pdu);
+        assertThat(RpchCodec.toBytes(message)).isEqualTo(encoded);
     }
 }

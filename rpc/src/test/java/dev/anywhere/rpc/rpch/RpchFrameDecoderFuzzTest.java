@@ -12,7 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Any byte stream, cut into arbitrary reads, framed by {@link RpchFrameDecoder}: it passes on RTS PDUs and
+ * Any byte stream, cut into arbitrary reads, framed by {@link RpchFrameDecoder}: it passes on RTS PDUs (typed
+ * {@link RtsMessage} records) and
  * {@link RpcPduFrame}s whose length is their frag_length, or raises one {@link RpchProtocolException}, and every buffer
  * it was given is released. The first input byte chooses the read size (1..256), the rest is the stream. docs/fuzzing.md
  */
@@ -54,7 +55,7 @@ class RpchFrameDecoderFuzzTest {
                     frame.release();
                 }
             } else {
-                assertThat(o).isInstanceOf(RtsPdu.class);
+                assertThat(o).isInstanceOf(RtsMessage.class);
             }
         }
     }
