@@ -56,7 +56,9 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // a closed set is named, never numbered: 1 is not nginx-stock
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
 
     public Topology {

@@ -115,6 +115,9 @@ class TopologyTest {
         "dns action|{\"dns\":[{\"zone\":\"frankysweb.org\",\"name\":\"oa\",\"action\":\"rename\"}]}|faults.dns[0].action: rename (expected: one of remove, address)",
         "certificate fault|{\"certificate\":[\"cert-expired\",\"cert-revoked\"]}|faults.certificate[1]: cert-revoked (expected: one of cert-self-signed, cert-expired, cert-not-yet-valid, cert-no-autodiscover, cert-internal-names, cert-weak-key, cert-weak-signature, cert-missing-intermediate)",
         "fault middlebox|{\"middlebox\":\"squid\"}|faults.middlebox: squid (expected: one of none, nginx-stock, nginx-rpc)",
+        "numbered middlebox|{\"middlebox\":1}|faults.middlebox: 1 (expected: one of none, nginx-stock, nginx-rpc)",
+        "empty variant|{\"router\":[{\"port\":443,\"variant\":\"\"}]}|faults.router[0].variant:  (expected: one of forward, absent, wrong-host, router-page)",
+        "upper-case key name|{\"certificate\":[\"CERT-EXPIRED\"]}|faults.certificate[0]: CERT-EXPIRED (expected: one of cert-self-signed, cert-expired, cert-not-yet-valid, cert-no-autodiscover, cert-internal-names, cert-weak-key, cert-weak-signature, cert-missing-intermediate)",
     })
     void badFaultValuesNameTheAllowedOnes(String what, String faults, String message) {
         assertThatThrownBy(() -> Topology.parse("{\"faults\":" + faults + "}", "test")).isInstanceOf(TopologyException.class)
