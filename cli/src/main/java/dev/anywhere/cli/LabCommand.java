@@ -15,14 +15,9 @@ import dev.anywhere.directory.model.AuthenticationMethod;
 import dev.anywhere.directory.model.ClientAuthenticationMethod;
 import dev.anywhere.directory.model.RpcHttpVirtualDirectory;
 import dev.anywhere.lab.pki.CertificateRequest;
-import dev.anywhere.lab.dns.DnsServer;
-import dev.anywhere.lab.dns.ZoneModel;
-import dev.anywhere.lab.dns.ZoneSet;
 import dev.anywhere.lab.router.NginxMiddlebox;
 import dev.anywhere.lab.scenario.Scenario;
 import dev.anywhere.lab.scenario.ScenarioRun;
-import dev.anywhere.lab.site.LabState;
-import dev.anywhere.server.gateway.AdminServer;
 import dev.anywhere.lab.topology.Passwords;
 import dev.anywhere.lab.topology.PortMap;
 import dev.anywhere.lab.topology.Topology;
@@ -31,8 +26,6 @@ import dev.anywhere.server.configurator.ServiceHostSettings;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.Record;
@@ -61,13 +54,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** The main job: the site on loopback, configured, checked as a client would, and stopped; and its lifecycle commands. */
+/**
+ * The main job: the site on loopback, configured, checked as a client would, and stopped. Its subcommands are
+ * classes of their own ({@link LabUpCommand}, {@link LabDownCommand}, {@link LabStatusCommand},
+ * {@link LabDnsCommand}, {@link LabScenariosCommand}, {@link LabServeCommand}); the helpers they and the bench
+ * commands share (the plan, enabling Outlook Anywhere, probing listeners and DNS, removing a data directory) are here.
+ */
 @Command(name = "lab", mixinStandardHelpOptions = true, description = "Bring the frankysweb site up on loopback (provider DNS, "
         + "router, DC1 directory and DNS, EX1 RPC endpoints, service host and gateway with a lab certificate), enable Outlook "
         + "Anywhere, show what the configurator applied and logged, run the analyzer as a client on the internet would, and "
         + "stop. --scenario breaks one thing on purpose (anywhere lab scenarios lists them).",
-        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Dns.class,
-                LabCommand.Scenarios.class, LabCommand.Serve.class})
+        subcommands = {LabUpCommand.class, LabDownCommand.class, LabStatusCommand.class, LabDnsCommand.class,
+                LabScenariosCommand.class, LabServeCommand.class})
 final class LabCommand implements Callable<Integer> {
 
     /** Where {@code lab up}, {@code status} and {@code down} keep the site unless told otherwise. */
@@ -299,7 +297,7 @@ final class LabCommand implements Callable<Integer> {
         }
     }
 
-    static void printEvents(List<Event> events, PrintWriter out) {
+    private static void printEvents(List<Event> events, PrintWriter out) {
         for (Event e : events) {
             out.printf("  %-11s %4d %-30s %s%n", e.level(), e.id().id(), e.id().symbolicName(), e.message());
         }
@@ -337,318 +335,5 @@ final class LabCommand implements Callable<Integer> {
     static InetSocketAddress socket(String addressPort) {
         int colon = addressPort.lastIndexOf(':');
         return new InetSocketAddress(addressPort.substring(0, colon), Integer.parseInt(addressPort.substring(colon + 1)));
-    }
-
-    /** {@code lab up}: the site in a background JVM (this jar and classpath), {@code lab.json} for clients. */
-    @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the site in the background (a separate JVM "
-            + "from this classpath); writes DIR/lab.json (addresses, port map, CA bundle, users) once everything answers.")
-    static final class Up implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR, description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
-
-        @Option(names = "--topology", paramLabel = "FILE", description = "The site as a topology file (JSON, see docs/lab.md; default: the frankysweb site of docs/architecture.md §1).")
-        Path topologyFile;
-
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for the site (default: ${DEFAULT-VALUE}).")
-        int timeoutSeconds;
-
-        @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            Path dir = dataDir.toAbsolutePath();
-            Optional<LabState> running = LabState.read(dir);
-            if (running.isPresent() && ProcessHandle.of(running.get().pid()).map(ProcessHandle::isAlive).orElse(false)) {
-                throw UserError.usage("lab: already running (pid " + running.get().pid() + ", data dir " + dir
-                        + "; expected: anywhere lab down first)");
-            }
-            if (topologyFile != null) {
-                try {
-                    Topology.read(topologyFile);
-                } catch (TopologyException e) {
-                    throw UserError.usage(e.getMessage());
-                }
-            }
-            Files.createDirectories(dir);
-            Files.deleteIfExists(dir.resolve(LabState.FILE_NAME));
-            List<String> command = new java.util.ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("anywhere.lab.classpath", System.getProperty("java.class.path")), Anywhere.class.getName(), "lab", "serve", "--data-dir", dir.toString()));
-            if (topologyFile != null) {
-                command.addAll(List.of("--topology", topologyFile.toAbsolutePath().toString()));
-            }
-            Path log = dir.resolve("lab.log");
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            out.printf("Starting the site in the background (pid %d, log %s)", child.pid(), log);
-            out.flush();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-            while (System.nanoTime() < deadline) {
-                if (!child.isAlive()) {
-                    out.println();
-                    out.println(tail(log, 15));
-                    throw UserError.unavailable("lab up: the site exited with status " + child.exitValue() + " (log " + log + ")");
-                }
-                Optional<LabState> state = LabState.read(dir);
-                if (state.isPresent() && state.get().pid() == child.pid()) {
-                    out.println();
-                    printState(state.get(), out);
-                    out.printf("%nClient settings: %s%nStop it with: anywhere lab down --data-dir %s%n", dir.resolve(LabState.FILE_NAME), dir);
-                    return Anywhere.OK;
-                }
-                out.print('.');
-                out.flush();
-                Thread.sleep(250);
-            }
-            child.destroy();
-            child.waitFor(10, TimeUnit.SECONDS);
-            child.destroyForcibly();
-            throw UserError.unavailable("lab up: not up after " + timeoutSeconds + " s (expected: lab.json; log " + log + ")");
-        }
-    }
-
-    static String tail(Path log, int lines) {
-        try {
-            List<String> all = Files.readAllLines(log);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(no log)";
-        }
-    }
-
-    static void printState(LabState s, PrintWriter out) {
-        out.printf("Site %s, pid %d, data %s%n", s.site(), s.pid(), s.dataDir());
-        if (s.portsShifted()) {
-            out.printf("Ports below 1024 shifted by %d: %s%n", s.portOffset(), s.portMap());
-        }
-        s.services().forEach((k, v) -> out.printf("  %-20s %s%n", k, v));
-        out.printf("Router rules: %s%n", s.router());
-        out.printf("Middlebox:    %s%n", s.middlebox());
-        out.printf("CA bundle:    %s%n", s.caBundle());
-        out.printf("DNS server:   %s%n", s.dnsServer());
-        out.printf("Resolve:      %s%n", s.resolve());
-        out.printf("Users:        %s (passwords in %s; anywhere lab status --show-passwords)%n", s.users(), s.passwordsFile());
-        if (!s.admin().isEmpty()) {
-            out.printf("Admin:        %s/health and %s/metrics (EX1's gateway)%n", s.admin(), s.admin());
-        }
-    }
-
-    /** {@code lab serve}: what {@code lab up} runs in the background JVM. */
-    @Command(name = "serve", hidden = true, description = "Run the site in this process until SIGTERM (used by lab up).")
-    static final class Serve implements Callable<Integer> {
-        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR)
-        Path dataDir;
-
-        @Option(names = "--topology", paramLabel = "FILE")
-        Path topologyFile;
-
-        @Override
-        public Integer call() throws Exception {
-            Path dir = dataDir.toAbsolutePath();
-            LabSite.Plan plan = plan(topologyFile, dir);
-            long t0 = System.nanoTime();
-            LabSite site = LabSite.start(plan, step -> System.out.printf("[%5d ms] %s%n", (System.nanoTime() - t0) / 1_000_000, step));
-            enableOutlookAnywhere(site);
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!site.gateway().config().current().enabled() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            // EX1's admin listener beside its gateway, on a port of its own: /health and /metrics, never forwarded.
-            AdminServer admin = AdminServer.startWithHealth(new InetSocketAddress(site.gateway().address().getAddress(), 0),
-                    site.metrics(), site.gateway()::health);
-            LabState state = LabState.of(site, ProcessHandle.current().pid(), Optional.of(admin.address()));
-            AutoCloseable stop = () -> {
-                Files.deleteIfExists(dir.resolve(LabState.FILE_NAME));
-                admin.close();
-                site.close();
-                System.out.println("site stopped");
-            };
-            state.write(dir);
-            System.out.println("site up: " + dir.resolve(LabState.FILE_NAME));
-            System.out.flush();
-            Roles.runUntilInterrupted(stop);
-            return Anywhere.OK;
-        }
-    }
-
-    /** {@code lab down}: stops the background site and checks that nothing listens any more. */
-    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the site started by lab up; checks that no "
-            + "process or listener is left behind.")
-    static final class Down implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR, description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
-
-        @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            Path dir = dataDir.toAbsolutePath();
-            Optional<LabState> state = LabState.read(dir);
-            if (state.isEmpty()) {
-                out.printf("lab: not running (no %s)%n", dir.resolve(LabState.FILE_NAME));
-                return Anywhere.OK;
-            }
-            Optional<ProcessHandle> process = ProcessHandle.of(state.get().pid());
-            List<ProcessHandle> children = process.map(p -> p.descendants().toList()).orElse(List.of()); // nginx
-            if (process.isPresent() && process.get().isAlive()) {
-                out.printf("Stopping pid %d ...%n", state.get().pid());
-                out.flush();
-                process.get().destroy();
-                try {
-                    process.get().onExit().get(20, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    out.println("  no exit after 20 s: killing it");
-                    process.get().descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.get().destroyForcibly();
-                    process.get().onExit().get(10, TimeUnit.SECONDS);
-                }
-            }
-            for (ProcessHandle child : children) {
-                if (child.isAlive()) {
-                    out.printf("  child process %d still running: killing it%n", child.pid());
-                    child.destroyForcibly();
-                }
-            }
-            Files.deleteIfExists(dir.resolve(LabState.FILE_NAME));
-            List<String> left = state.get().services().entrySet().stream()
-                    .filter(e -> listening(socket(e.getValue()))).map(e -> e.getKey() + " " + e.getValue()).toList();
-            if (!left.isEmpty()) {
-                throw UserError.unavailable("lab down: still listening: " + left + " (expected: nothing)");
-            }
-            out.printf("Site stopped; nothing listens on its %d addresses any more.%n", state.get().services().size());
-            return Anywhere.OK;
-        }
-    }
-
-    /** {@code lab status}: what runs and whether it answers. */
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show what runs (lab.json) and whether each "
-            + "listener answers; exit 0 all up, 1 something down, 3 not running.")
-    static final class Status implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR, description = "Data directory (default: ${DEFAULT-VALUE}).")
-        Path dataDir;
-
-        @Option(names = "--show-passwords", description = "Also print the users' passwords.")
-        boolean showPasswords;
-
-        @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            Path dir = dataDir.toAbsolutePath();
-            Optional<LabState> state = LabState.read(dir);
-            if (state.isEmpty()) {
-                out.printf("lab: not running (no %s)%n", dir.resolve(LabState.FILE_NAME));
-                return Anywhere.INTERNAL;
-            }
-            LabState s = state.get();
-            boolean alive = ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false);
-            out.printf("Site %s: pid %d %s, started %s%n", s.site(), s.pid(), alive ? "running" : "NOT RUNNING", s.startedAt());
-            boolean allUp = alive;
-            for (Map.Entry<String, String> e : s.services().entrySet()) {
-                boolean up = listening(socket(e.getValue()));
-                String port = e.getValue().substring(e.getValue().lastIndexOf(':') + 1);
-                boolean expectedDown = e.getKey().startsWith("router/")
-                        && s.router().stream().anyMatch(r -> r.startsWith("tcp/" + port + " (no rule"));
-                allUp &= up || expectedDown;
-                out.printf("  %-4s %-20s %s%s%n", up ? "up" : expectedDown ? "-" : "DOWN", e.getKey(), e.getValue(),
-                        expectedDown && !up ? " (no router rule: absent by fault)" : "");
-            }
-            Optional<InetAddress> oa = resolve(CertificateRequest.OA_NAME, socket(s.dnsServer()));
-            out.printf("  %-4s %s via %s -> %s%n", oa.isPresent() ? "ok" : "FAIL", CertificateRequest.OA_NAME, s.dnsServer(),
-                    oa.map(InetAddress::getHostAddress).orElse("no answer"));
-            if (!s.admin().isEmpty()) {
-                String health = health(s.admin());
-                allUp &= health.startsWith("UP");
-                out.printf("  %-4s gateway health %s/health: %s%n", health.startsWith("UP") ? "ok" : "FAIL", s.admin(), health);
-            }
-            if (showPasswords) {
-                Passwords.load(Topology.frankysweb(), dir).byUser().forEach((u, p) -> out.printf("  password %-14s %s%n", u, p));
-            }
-            return alive ? allUp ? Anywhere.OK : Anywhere.FINDINGS : Anywhere.INTERNAL;
-        }
-    }
-
-    /** What EX1's {@code /health} says: its status and, when not UP, why (the JSON as served). */
-    static String health(String adminUrl) {
-        try {
-            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2))
-                    .build().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(adminUrl + "/health"))
-                            .timeout(java.time.Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            java.util.regex.Matcher status = java.util.regex.Pattern.compile("\"status\":\"([A-Z]+)\"").matcher(r.body());
-            String word = status.find() ? status.group(1) : "HTTP " + r.statusCode();
-            return word.equals("UP") ? "UP" : word + " " + r.body();
-        } catch (IOException e) {
-            return "no answer (" + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "no answer (interrupted)";
-        }
-    }
-
-    /** {@code lab scenarios}: every scenario, what it breaks and what the analyzer should say. */
-    @Command(name = "scenarios", mixinStandardHelpOptions = true, description = "List the scenarios anywhere lab --scenario "
-            + "takes: name, what is broken, and the finding the analyzer should report first.")
-    static final class Scenarios implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-36s %-30s %s%n", "SCENARIO", "EXPECTED FINDING", "WHAT IS BROKEN");
-            for (Scenario s : dev.anywhere.lab.scenario.Scenarios.all()) {
-                out.printf("%-36s %-30s %s%n", s.name(), s.primary().orElse("(none: all green)"), s.broken());
-            }
-            out.printf("%nRun one: anywhere lab --scenario NAME (exit 1 when the analyzer finds the problem).%n");
-            return Anywhere.OK;
-        }
-    }
-
-    /** {@code lab dns}: the lab's DNS server alone, serving one zone file. */
-    @Command(name = "dns", mixinStandardHelpOptions = true, description = "Run the lab's authoritative DNS server alone (UDP and "
-            + "TCP) with one zone file (RFC 1035 master file) until Ctrl-C.")
-    static final class Dns implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--zone-file", paramLabel = "FILE", required = true, description = "The zone (master file).")
-        Path zoneFile;
-
-        @Option(names = "--origin", paramLabel = "NAME", description = "The zone's origin when the file has no $ORIGIN (default: the file name without .zone).")
-        String origin;
-
-        @Option(names = "--listen", paramLabel = "ADDR:PORT", required = true, description = "Where to listen, e.g. 127.0.0.10:53 (10053 without root).")
-        String listen;
-
-        @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            InetSocketAddress address = Roles.address("--listen", listen);
-            if (!Files.isReadable(zoneFile)) {
-                throw UserError.usage("--zone-file: " + zoneFile + " cannot be read (expected: a zone file)");
-            }
-            String name = origin != null ? origin : zoneFile.getFileName().toString().replaceFirst("\\.zone$", "");
-            ZoneModel zone;
-            try {
-                zone = ZoneModel.fromZoneFile(zoneFile, name);
-            } catch (RuntimeException e) {
-                throw UserError.usage(e.getMessage());
-            }
-            try (DnsServer dns = DnsServer.start(address, ZoneSet.of(zone))) {
-                out.printf("DNS server on %s (udp+tcp) serving %s (%d records). Ctrl-C stops it.%n",
-                        dns.address().getAddress().getHostAddress() + ":" + dns.port(), zone.origin(), zone.records().size());
-                out.flush();
-                Roles.runUntilInterrupted(dns);
-            } catch (java.io.UncheckedIOException e) {
-                throw UserError.unavailable(e.getMessage());
-            }
-            return Anywhere.OK;
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.anywhere.lab.pki;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * A defect the lab CA builds into a server certificate on request, each one a failure Outlook and the Remote
  * Connectivity Analyzer report in the field.
@@ -28,7 +30,8 @@ public enum CertificateFault {
         this.scenario = scenario;
     }
 
-    /** The lab scenario name, e.g. {@code cert-expired}. */
+    /** The lab scenario name, e.g. {@code cert-expired}. Also the JSON form in topology files. */
+    @JsonValue
     public String scenario() {
         return scenario;
     }

@@ -1,5 +1,6 @@
 package dev.anywhere.lab.pki;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -24,7 +25,8 @@ public enum KeyType {
         this.bits = bits;
     }
 
-    /** The command-line name: {@code rsa2048}, {@code rsa1024} or {@code ec256}. */
+    /** The command-line name: {@code rsa2048}, {@code rsa1024} or {@code ec256}. Also the JSON form in topology files. */
+    @JsonValue
     public String id() {
         return id;
     }

@@ -2,6 +2,7 @@ package dev.anywhere.lab.scenario;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.anywhere.lab.topology.Middlebox;
 import dev.anywhere.lab.topology.Topology;
 import java.util.List;
 import java.util.Objects;
@@ -49,7 +50,7 @@ public record Scenario(String name, String broken, String expected, List<String>
 
     /** Whether the scenario needs the nginx binary. */
     public boolean needsNginx() {
-        return faults.middlebox() != null && !faults.middlebox().equals("none");
+        return faults.middlebox() != null && faults.middlebox() != Middlebox.NONE;
     }
 
     /**

@@ -8,14 +8,15 @@ import dev.anywhere.lab.dns.DnsServer;
 import dev.anywhere.lab.dns.ZoneModel;
 import dev.anywhere.lab.dns.ZoneSet;
 import dev.anywhere.lab.pki.CertificateAuthority;
-import dev.anywhere.lab.pki.KeyType;
 import dev.anywhere.lab.pki.Validity;
 import dev.anywhere.lab.router.NginxConfig;
 import dev.anywhere.lab.router.NginxMiddlebox;
 import dev.anywhere.lab.router.Router;
 import dev.anywhere.lab.router.RouterRule;
 import dev.anywhere.lab.topology.Passwords;
+import dev.anywhere.lab.topology.Middlebox;
 import dev.anywhere.lab.topology.PortMap;
+import dev.anywhere.lab.topology.RuleVariant;
 import dev.anywhere.lab.topology.Topology;
 import dev.anywhere.lab.pki.CertificateRequest;
 import dev.anywhere.lab.pki.IssuedCertificate;
@@ -141,7 +142,7 @@ public final class LabSite implements AutoCloseable {
         Topology.Certificate spec = t.ex1Certificate();
         IssuedCertificate cert = ca.issueServerCertificate(CertificateRequest.builder(spec.subject().substring(3))
                 .dnsNames(spec.dnsNames().toArray(String[]::new)).validity(Validity.days(spec.days()))
-                .keyType(KeyType.of(spec.key())).faults(t.certificateFaults()).build());
+                .keyType(spec.key()).faults(t.certificateFaults()).build());
         IssuedCertificate.PemFiles pem = cert.writePem(pki, spec.name());
         progress.accept("certificate authority: issued " + spec.subject() + " " + spec.dnsNames()
                 + (t.certificateFaults().isEmpty() ? "" : " with faults " + t.certificateFaults()));
@@ -165,12 +166,12 @@ public final class LabSite implements AutoCloseable {
         startEx1(plan, pem, progress);
 
         InetSocketAddress httpsInside = ports.socket(t, "ex1", "https");
-        if (!t.middlebox().equals("none")) {
+        if (t.middlebox() != Middlebox.NONE) {
             InetSocketAddress listen = ports.socket(t, "middlebox", "https");
-            middlebox = NginxMiddlebox.start(NginxConfig.Profile.of(t.middlebox()), plan.dataDir().resolve("nginx"), listen,
+            middlebox = NginxMiddlebox.start(NginxConfig.Profile.of(t.middlebox().id()), plan.dataDir().resolve("nginx"), listen,
                     pem.certificateChain(), pem.privateKey(), httpsInside, CertificateRequest.OA_NAME);
             started.add(middlebox);
-            progress.accept("middlebox: nginx (" + t.middlebox() + ") on " + address(listen) + " -> " + address(httpsInside)
+            progress.accept("middlebox: nginx (" + t.middlebox().id() + ") on " + address(listen) + " -> " + address(httpsInside)
                     + ", pid " + middlebox.pid());
         }
 
@@ -179,12 +180,12 @@ public final class LabSite implements AutoCloseable {
         for (Topology.RuleChange rule : t.ruleVariants().values()) {
             int publicPort = ports.port(rule.port());
             rules.add(switch (rule.variant()) {
-                case "absent" -> RouterRule.absent(publicPort);
-                case "router-page" -> RouterRule.routerPage(publicPort);
-                default -> {
+                case ABSENT -> RouterRule.absent(publicPort);
+                case ROUTER_PAGE -> RouterRule.routerPage(publicPort);
+                case FORWARD, WRONG_HOST -> {
                     Topology.Target target = t.parseTarget(rule.to());
                     // the middlebox sits between the router and EX1's HTTPS port
-                    boolean viaMiddlebox = middlebox != null && rule.variant().equals("forward")
+                    boolean viaMiddlebox = middlebox != null && rule.variant() == RuleVariant.FORWARD
                             && target.host().equals("ex1") && target.port() == ex1Https;
                     yield RouterRule.forward(publicPort, viaMiddlebox ? middlebox.address() : ports.socket(t, target));
                 }
@@ -210,13 +211,12 @@ public final class LabSite implements AutoCloseable {
             }
             for (Topology.DnsRecord r : z.records()) {
                 switch (r.type()) {
-                    case "A" -> b.a(r.name(), t.addressOf(r.value()));
-                    case "CNAME" -> b.cname(r.name(), r.value());
-                    case "SRV" -> {
+                    case A -> b.a(r.name(), t.addressOf(r.value()));
+                    case CNAME -> b.cname(r.name(), r.value());
+                    case SRV -> {
                         String[] p = r.value().trim().split("\\s+");
                         b.srv(r.name(), Integer.parseInt(p[0]), Integer.parseInt(p[1]), ports.port(Integer.parseInt(p[2])), p[3]);
                     }
-                    default -> throw new IllegalArgumentException("record type: " + r.type());
                 }
             }
             models.add(b.build());

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.anywhere.lab.topology.PortMap;
+import dev.anywhere.lab.topology.Middlebox;
+import dev.anywhere.lab.topology.RecordType;
 import dev.anywhere.lab.topology.Topology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,7 +59,7 @@ public record LabState(String site, long pid, String startedAt, String dataDir, 
         Map<String, Integer> portMap = new LinkedHashMap<>();
         Map<String, String> services = new LinkedHashMap<>();
         for (Topology.Host h : t.hosts()) {
-            if (h.name().equals("middlebox") && t.middlebox().equals("none")) {
+            if (h.name().equals("middlebox") && t.middlebox() == Middlebox.NONE) {
                 continue;
             }
             h.ports().forEach((service, wellKnown) -> {
@@ -79,7 +81,7 @@ public record LabState(String site, long pid, String startedAt, String dataDir, 
                 continue;
             }
             for (Topology.DnsRecord r : z.records()) {
-                if (r.type().equals("A")) {
+                if (r.type() == RecordType.A) {
                     String name = r.name().equals("@") ? z.origin() : r.name() + "." + z.origin();
                     resolve.add(name + ":" + ports.port(443) + ":" + t.addressOf(r.value()));
                 }
@@ -89,7 +91,7 @@ public record LabState(String site, long pid, String startedAt, String dataDir, 
         var dns = site.providerDns().orElseThrow().address();
         return new LabState(t.name(), pid, Instant.now().toString(), plan.dataDir().toAbsolutePath().toString(), ports.shifted(),
                 ports.offset(), portMap, services, site.router().orElseThrow().rules().stream().map(Object::toString).toList(),
-                t.middlebox(), site.trustBundle().toAbsolutePath().toString(),
+                t.middlebox().id(), site.trustBundle().toAbsolutePath().toString(),
                 dns.getAddress().getHostAddress() + ":" + dns.getPort(), resolve,
                 plan.passwords().byUser().keySet().stream().toList(),
                 plan.dataDir().resolve(dev.anywhere.lab.topology.Passwords.FILE_NAME).toAbsolutePath().toString(),

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.anywhere.lab.pki.CertificateFault;
+import dev.anywhere.lab.pki.KeyType;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -40,24 +43,22 @@ import java.util.regex.Pattern;
  * @param router the router's port forwarding rules
  * @param certificates the certificates the lab CA issues, with the host that presents each
  * @param users the directory's users; a missing password is generated on {@code lab up}
- * @param middlebox {@code none}, {@code nginx-stock} or {@code nginx-rpc}
+ * @param middlebox what sits between the router and EX1 (default {@code none})
  * @param faults what to break
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"name", "portPolicy", "hosts", "zones", "router", "certificates", "users", "middlebox", "faults"})
 public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, List<Zone> zones, List<Forward> router,
-        List<Certificate> certificates, List<User> users, String middlebox, Faults faults) {
+        List<Certificate> certificates, List<User> users, Middlebox middlebox, Faults faults) {
 
-    /** The middlebox choices. */
-    public static final List<String> MIDDLEBOXES = List.of("none", "nginx-stock", "nginx-rpc");
     /** The hosts every lab topology has. */
     public static final List<String> REQUIRED_HOSTS = List.of("provider-dns", "router", "dc1", "ex1");
-    /** The router rule variants a fault can choose. */
-    public static final List<String> RULE_VARIANTS = List.of("forward", "absent", "wrong-host", "router-page");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // a closed set is named, never numbered: 1 is not nginx-stock
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
 
     public Topology {
@@ -68,7 +69,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         router = router == null ? List.of() : List.copyOf(router);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
         users = users == null ? List.of() : List.copyOf(users);
-        middlebox = middlebox == null ? "none" : middlebox;
+        middlebox = middlebox == null ? Middlebox.NONE : middlebox;
         faults = faults == null ? Faults.NONE : faults;
     }
 
@@ -111,7 +112,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
      * @param type {@code A}, {@code CNAME} or {@code SRV}
      * @param value A: a host name of the topology or a 127.x literal; CNAME: a name; SRV: {@code "prio weight port target"}
      */
-    public record DnsRecord(String name, String type, String value) {
+    public record DnsRecord(String name, RecordType type, String value) {
     }
 
     /**
@@ -131,13 +132,13 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
      * @param subject {@code CN=…}
      * @param dnsNames the subjectAltName DNS names
      * @param days validity in days
-     * @param key {@code rsa2048}, {@code rsa1024} or {@code ec256}
+     * @param key {@code rsa2048} (default), {@code rsa1024} or {@code ec256}
      */
     @JsonPropertyOrder({"name", "host", "subject", "dnsNames", "days", "key"})
-    public record Certificate(String name, String host, String subject, List<String> dnsNames, int days, String key) {
+    public record Certificate(String name, String host, String subject, List<String> dnsNames, int days, KeyType key) {
         public Certificate {
             dnsNames = dnsNames == null ? List.of() : List.copyOf(dnsNames);
-            key = key == null ? "rsa2048" : key;
+            key = key == null ? KeyType.RSA_2048 : key;
             days = days == 0 ? 365 : days;
         }
     }
@@ -154,11 +155,11 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
      *
      * @param dns records removed or altered
      * @param router rule variants by public port
-     * @param certificate certificate faults by scenario name ({@code cert-expired}, …) for the EX1 certificate
+     * @param certificate certificate faults for the EX1 certificate, by scenario name in JSON ({@code cert-expired}, …)
      * @param middlebox overrides the topology's middlebox when not null
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record Faults(List<DnsChange> dns, List<RuleChange> router, List<String> certificate, String middlebox) {
+    public record Faults(List<DnsChange> dns, List<RuleChange> router, List<CertificateFault> certificate, Middlebox middlebox) {
         public static final Faults NONE = new Faults(List.of(), List.of(), List.of(), null);
 
         public Faults {
@@ -181,7 +182,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
      * @param value for {@code address}: a host name of the topology or a 127.x literal
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DnsChange(String zone, String name, String action, String value) {
+    public record DnsChange(String zone, String name, DnsAction action, String value) {
     }
 
     /**
@@ -192,7 +193,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
      * @param to for {@code wrong-host}: {@code host:port} (default {@code dc1} at the same port: nothing listens)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RuleChange(int port, String variant, String to) {
+    public record RuleChange(int port, RuleVariant variant, String to) {
     }
 
     // ---------------------------------------------------------------- the default site
@@ -208,21 +209,21 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
                 new Host("middlebox", "127.0.100.252", ordered("https", 443)));
         List<Zone> zones = List.of(
                 new Zone("frankysweb.org", "provider-dns", List.of(
-                        new DnsRecord("oa", "A", "router"),
-                        new DnsRecord("autodiscover", "A", "router"))),
+                        new DnsRecord("oa", RecordType.A, "router"),
+                        new DnsRecord("autodiscover", RecordType.A, "router"))),
                 new Zone("frankysweb.local", "dc1", List.of(
-                        new DnsRecord("dc1", "A", "dc1"),
-                        new DnsRecord("ex1", "A", "ex1"),
-                        new DnsRecord("_ldap._tcp", "SRV", "0 100 389 dc1"))),
+                        new DnsRecord("dc1", RecordType.A, "dc1"),
+                        new DnsRecord("ex1", RecordType.A, "ex1"),
+                        new DnsRecord("_ldap._tcp", RecordType.SRV, "0 100 389 dc1"))),
                 new Zone("frankysweb.org", "dc1", List.of(
-                        new DnsRecord("oa", "A", "ex1"),
-                        new DnsRecord("autodiscover", "A", "ex1"))));
+                        new DnsRecord("oa", RecordType.A, "ex1"),
+                        new DnsRecord("autodiscover", RecordType.A, "ex1"))));
         List<Forward> router = List.of(new Forward(443, "ex1:443"), new Forward(80, "ex1:80"));
         List<Certificate> certificates = List.of(new Certificate("ex1", "ex1", "CN=oa.frankysweb.org",
-                List.of("oa.frankysweb.org", "autodiscover.frankysweb.org"), 365, "rsa2048"));
+                List.of("oa.frankysweb.org", "autodiscover.frankysweb.org"), 365, KeyType.RSA_2048));
         List<User> users = List.of(new User("svc-anywhere", null), new User("Administrator", null),
                 new User("franky", null), new User("hanna", null), new User("max", null));
-        return new Topology("frankysweb", PortPolicy.AUTO, hosts, zones, router, certificates, users, "none", Faults.NONE);
+        return new Topology("frankysweb", PortPolicy.AUTO, hosts, zones, router, certificates, users, Middlebox.NONE, Faults.NONE);
     }
 
     private static Map<String, Integer> ordered(Object... kv) {
@@ -254,18 +255,33 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         } catch (UnrecognizedPropertyException e) {
             throw new TopologyException("topology " + source + ": unknown field '" + e.getPropertyName() + "' at "
                     + path(e) + " (expected: one of " + new java.util.TreeSet<>(e.getKnownPropertyIds().stream().map(String::valueOf).toList()) + ")", e);
+        } catch (InvalidFormatException e) {
+            if (e.getTargetType() == null || !e.getTargetType().isEnum()) {
+                throw malformed(source, e);
+            }
+            throw new TopologyException("topology " + source + ": " + path(e) + ": " + e.getValue() + " (expected: one of "
+                    + String.join(", ", jsonNames(e.getTargetType())) + ")", e);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new TopologyException("topology " + source + ": " + cause.getMessage(), e);
         } catch (JsonProcessingException e) {
-            throw new TopologyException("topology " + source + ": " + e.getOriginalMessage().split("\n")[0] + " at line "
-                    + (e.getLocation() == null ? 0 : e.getLocation().getLineNr()), e);
+            throw malformed(source, e);
         }
         if (t == null) {
             throw new TopologyException("topology " + source + ": empty (expected: a JSON object)");
         }
         t.validate();
         return t;
+    }
+
+    private static TopologyException malformed(String source, JsonProcessingException e) {
+        return new TopologyException("topology " + source + ": " + e.getOriginalMessage().split("\n")[0] + " at line "
+                + (e.getLocation() == null ? 0 : e.getLocation().getLineNr()), e);
+    }
+
+    /** The JSON forms of an enum's constants, in declaration order: what a topology file may say. */
+    private static List<String> jsonNames(Class<?> enumType) {
+        return java.util.Arrays.stream(enumType.getEnumConstants()).map(c -> JSON.convertValue(c, String.class)).toList();
     }
 
     private static String path(JsonProcessingException e) {
@@ -377,10 +393,6 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
             if (c.days() < 1) {
                 throw new TopologyException("certificate " + c.name() + ": days " + c.days() + " (expected: at least 1)");
             }
-            if (!List.of("rsa2048", "rsa1024", "ec256").contains(c.key())) {
-                throw new TopologyException("certificate " + c.name() + ": key " + c.key()
-                        + " (expected: rsa2048, rsa1024 or ec256)");
-            }
         }
         if (certificates.stream().noneMatch(c -> c.host().equals("ex1"))) {
             throw new TopologyException("certificates: none for ex1 (expected: the certificate EX1's gateway presents)");
@@ -408,13 +420,10 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
     /** The users the lab directory is seeded with (SiteSeed.USERS). */
     public static final List<String> SEEDED_USERS = List.of("svc-anywhere", "Administrator", "franky", "hanna", "max");
 
-    private void checkMiddlebox(String what, String value) {
-        if (!MIDDLEBOXES.contains(value)) {
-            throw new TopologyException(what + ": " + value + " (expected: one of " + String.join(", ", MIDDLEBOXES) + ")");
-        }
-        if (!value.equals("none")) {
+    private void checkMiddlebox(String what, Middlebox value) {
+        if (value != Middlebox.NONE) {
             if (host("middlebox").isEmpty()) {
-                throw new TopologyException(what + ": " + value + " without a host 'middlebox' (expected: a host "
+                throw new TopologyException(what + ": " + value.id() + " without a host 'middlebox' (expected: a host "
                         + "named middlebox with an https port)");
             }
             requirePort("middlebox", "https");
@@ -427,11 +436,12 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
             if (zones.stream().noneMatch(z -> z.origin().equalsIgnoreCase(String.valueOf(c.zone())))) {
                 throw new TopologyException(where + ": no such zone (expected: the origin of a zone of the topology)");
             }
-            switch (String.valueOf(c.action())) {
-                case "remove" -> { }
-                case "address" -> checkAddressValue(where, c.value());
-                default -> throw new TopologyException(where + ": action " + c.action()
-                        + " (expected: remove or address)");
+            if (c.action() == null) {
+                throw new TopologyException(where + ": no action (expected: one of "
+                        + String.join(", ", jsonNames(DnsAction.class)) + ")");
+            }
+            if (c.action() == DnsAction.ADDRESS) {
+                checkAddressValue(where, c.value());
             }
         }
         for (RuleChange c : faults.router()) {
@@ -440,19 +450,12 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
                 throw new TopologyException(where + ": no rule for this port (expected: one of "
                         + router.stream().map(f -> String.valueOf(f.port())).toList() + ")");
             }
-            if (!RULE_VARIANTS.contains(c.variant())) {
-                throw new TopologyException(where + ": variant " + c.variant() + " (expected: one of "
-                        + String.join(", ", RULE_VARIANTS) + ")");
+            if (c.variant() == null) {
+                throw new TopologyException(where + ": no variant (expected: one of "
+                        + String.join(", ", jsonNames(RuleVariant.class)) + ")");
             }
             if (c.to() != null) {
                 target(where, c.to());
-            }
-        }
-        for (String f : faults.certificate()) {
-            if (java.util.Arrays.stream(dev.anywhere.lab.pki.CertificateFault.values()).noneMatch(x -> x.scenario().equals(f))) {
-                throw new TopologyException("fault certificate: " + f + " (expected: one of " + java.util.Arrays.stream(
-                        dev.anywhere.lab.pki.CertificateFault.values()).map(dev.anywhere.lab.pki.CertificateFault::scenario)
-                        .toList() + ")");
             }
         }
         if (faults.middlebox() != null) {
@@ -465,21 +468,24 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         if (r.name() == null || r.name().isBlank()) {
             throw new TopologyException(where + ": record without a name (expected: a name relative to the origin or @)");
         }
-        switch (String.valueOf(r.type())) {
-            case "A" -> checkAddressValue(at, r.value());
-            case "CNAME" -> {
+        if (r.type() == null) {
+            throw new TopologyException(at + ": no type (expected: one of "
+                    + String.join(", ", jsonNames(RecordType.class)) + ")");
+        }
+        switch (r.type()) {
+            case A -> checkAddressValue(at, r.value());
+            case CNAME -> {
                 if (r.value() == null || r.value().isBlank()) {
                     throw new TopologyException(at + ": CNAME without a target (expected: a domain name)");
                 }
             }
-            case "SRV" -> {
+            case SRV -> {
                 String[] p = r.value() == null ? new String[0] : r.value().trim().split("\\s+");
                 if (p.length != 4 || !p[0].matches("\\d+") || !p[1].matches("\\d+") || !p[2].matches("\\d+")) {
                     throw new TopologyException(at + ": SRV value " + r.value()
                             + " (expected: \"priority weight port target\")");
                 }
             }
-            default -> throw new TopologyException(at + ": type " + r.type() + " (expected: A, CNAME or SRV)");
         }
     }
 
@@ -590,13 +596,13 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
                     continue;
                 }
                 records.removeIf(r -> r.name().equalsIgnoreCase(c.name()));
-                if (c.action().equals("address")) {
-                    records.add(new DnsRecord(c.name(), "A", c.value()));
+                if (c.action() == DnsAction.ADDRESS) {
+                    records.add(new DnsRecord(c.name(), RecordType.A, c.value()));
                 }
             }
             newZones.add(new Zone(z.origin(), z.server(), records));
         }
-        String box = faults.middlebox() != null ? faults.middlebox() : middlebox;
+        Middlebox box = faults.middlebox() != null ? faults.middlebox() : middlebox;
         Faults kept = new Faults(List.of(), faults.router(), faults.certificate(), null);
         return new Topology(name, portPolicy, hosts, newZones, router, certificates, users, box, kept);
     }
@@ -605,13 +611,13 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
     public Map<Integer, RuleChange> ruleVariants() {
         Map<Integer, RuleChange> m = new LinkedHashMap<>();
         for (Forward f : router) {
-            m.put(f.port(), new RuleChange(f.port(), "forward", f.to()));
+            m.put(f.port(), new RuleChange(f.port(), RuleVariant.FORWARD, f.to()));
         }
         for (RuleChange c : faults.router()) {
             String to = switch (c.variant()) {
-                case "forward" -> c.to() != null ? c.to() : m.get(c.port()).to();
-                case "wrong-host" -> c.to() != null ? c.to() : "dc1:" + c.port();
-                default -> null;
+                case FORWARD -> c.to() != null ? c.to() : m.get(c.port()).to();
+                case WRONG_HOST -> c.to() != null ? c.to() : "dc1:" + c.port();
+                case ABSENT, ROUTER_PAGE -> null;
             };
             m.put(c.port(), new RuleChange(c.port(), c.variant(), to));
         }
@@ -619,15 +625,9 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
     }
 
     /** The certificate faults to build into EX1's certificate. */
-    public Set<dev.anywhere.lab.pki.CertificateFault> certificateFaults() {
-        Set<dev.anywhere.lab.pki.CertificateFault> s = java.util.EnumSet.noneOf(dev.anywhere.lab.pki.CertificateFault.class);
-        for (String f : faults.certificate()) {
-            for (dev.anywhere.lab.pki.CertificateFault x : dev.anywhere.lab.pki.CertificateFault.values()) {
-                if (x.scenario().equals(f)) {
-                    s.add(x);
-                }
-            }
-        }
+    public Set<CertificateFault> certificateFaults() {
+        Set<CertificateFault> s = java.util.EnumSet.noneOf(CertificateFault.class);
+        s.addAll(faults.certificate());
         return s;
     }
 

@@ -2,6 +2,7 @@ package dev.anywhere.lab.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anywhere.lab.topology.Middlebox;
 import dev.anywhere.directory.model.AuthenticationMethod;
 import dev.anywhere.directory.model.ClientAuthenticationMethod;
 import dev.anywhere.directory.model.RpcHttpVirtualDirectory;
@@ -40,11 +41,11 @@ class ImpacketThroughNginxTest {
     }
 
     /** Runs impacket's Basic scenario (MGMT inq_if_ids, then an EPM lookup) through the router; returns exit code and output. */
-    private Object[] impacket(String middlebox) throws Exception {
+    private Object[] impacket(Middlebox middlebox) throws Exception {
         Topology t = Topology.frankysweb().withFaults(new Topology.Faults(List.of(), List.of(), List.of(), middlebox))
                 .withPortPolicy(POLICY).withFaultsApplied();
         PortMap ports = PortMap.of(t.portPolicy());
-        try (LabSite site = LabSite.start(new LabSite.Plan(t, ports, tmp.resolve(middlebox), Passwords.same(PASSWORD), Duration.ofMinutes(15)),
+        try (LabSite site = LabSite.start(new LabSite.Plan(t, ports, tmp.resolve(middlebox.id()), Passwords.same(PASSWORD), Duration.ofMinutes(15)),
                 s -> { })) {
             site.directory().putRpcVirtualDirectory(new RpcHttpVirtualDirectory("EX1", 0, Optional.empty(), Optional.empty(), 0, 0)
                     .withExternalHostname(CertificateRequest.OA_NAME)
@@ -55,7 +56,7 @@ class ImpacketThroughNginxTest {
                 Thread.sleep(20);
             }
             String url = "https://127.0.0.20:" + ports.port(443) + "/rpc/rpcproxy.dll";
-            Path out = tmp.resolve(middlebox + ".out");
+            Path out = tmp.resolve(middlebox.id() + ".out");
             Process p = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), "basic", url, url, "ex1.frankysweb.local", "6001")
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             boolean done = p.waitFor(60, TimeUnit.SECONDS);
@@ -69,7 +70,7 @@ class ImpacketThroughNginxTest {
     @Test
     void theRpcConfigurationCarriesImpacketsTunnel() throws Exception {
         assumePeers();
-        Object[] r = impacket("nginx-rpc");
+        Object[] r = impacket(Middlebox.NGINX_RPC);
         assertThat((int) r[0]).as((String) r[1]).isZero();
         // impacket printed MGMT's interface list and the EPM lookup, both over the tunnel through nginx.
         assertThat((String) r[1]).contains("afa8bd80-7d8a-11c9-bef4-08002b102989").contains("e1af8308-5d1f-11c9-91a4-08002b14a0fa");
@@ -78,7 +79,7 @@ class ImpacketThroughNginxTest {
     @Test
     void theStockConfigurationBreaksIt() throws Exception {
         assumePeers();
-        Object[] r = impacket("nginx-stock");
+        Object[] r = impacket(Middlebox.NGINX_STOCK);
         assertThat((int) r[0]).as((String) r[1]).isNotZero();
         assertThat((String) r[1]).containsIgnoringCase("413");
     }

@@ -3,6 +3,9 @@ package dev.anywhere.lab.site;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.anywhere.lab.topology.RuleVariant;
+import dev.anywhere.lab.topology.Middlebox;
+import dev.anywhere.lab.topology.DnsAction;
 import dev.anywhere.directory.model.AuthenticationMethod;
 import dev.anywhere.directory.model.ClientAuthenticationMethod;
 import dev.anywhere.directory.model.RpcHttpVirtualDirectory;
@@ -136,8 +139,8 @@ class LabSiteTest {
     @Test
     void routerFaultsFromTheTopology() throws Exception {
         Topology broken = Topology.frankysweb().withFaults(new Topology.Faults(
-                List.of(new Topology.DnsChange("frankysweb.org", "oa", "remove", null)),
-                List.of(new Topology.RuleChange(443, "router-page", null), new Topology.RuleChange(80, "absent", null)),
+                List.of(new Topology.DnsChange("frankysweb.org", "oa", DnsAction.REMOVE, null)),
+                List.of(new Topology.RuleChange(443, RuleVariant.ROUTER_PAGE, null), new Topology.RuleChange(80, RuleVariant.ABSENT, null)),
                 List.of(), null));
         try (LabSite site = start(broken)) {
             assertThat(resolve(CertificateRequest.OA_NAME, site.providerDns().orElseThrow().address())).isEmpty();
@@ -170,7 +173,7 @@ class LabSiteTest {
         if (!"true".equals(System.getenv("CI"))) {
             Assumptions.assumeTrue(NginxMiddlebox.find().isPresent(), "nginx is not installed");
         }
-        Topology viaNginx = Topology.frankysweb().withFaults(new Topology.Faults(List.of(), List.of(), List.of(), "nginx-stock"));
+        Topology viaNginx = Topology.frankysweb().withFaults(new Topology.Faults(List.of(), List.of(), List.of(), Middlebox.NGINX_STOCK));
         try (LabSite site = start(viaNginx)) {
             enable(site);
             // the echo (Content-Length 0) still passes: what breaks is the 1 GiB IN channel
@@ -186,7 +189,7 @@ class LabSiteTest {
         if (!"true".equals(System.getenv("CI"))) {
             Assumptions.assumeTrue(NginxMiddlebox.find().isPresent(), "nginx is not installed");
         }
-        Topology viaNginx = Topology.frankysweb().withFaults(new Topology.Faults(List.of(), List.of(), List.of(), "nginx-rpc"));
+        Topology viaNginx = Topology.frankysweb().withFaults(new Topology.Faults(List.of(), List.of(), List.of(), Middlebox.NGINX_RPC));
         try (LabSite site = start(viaNginx)) {
             enable(site);
             assertThat(site.middlebox()).isPresent();

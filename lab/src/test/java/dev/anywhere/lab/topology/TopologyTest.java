@@ -34,13 +34,25 @@ class TopologyTest {
     @Test
     void roundTripThroughJson() throws Exception {
         Topology original = Topology.frankysweb().withFaults(new Topology.Faults(
-                List.of(new Topology.DnsChange("frankysweb.org", "oa", "remove", null)),
-                List.of(new Topology.RuleChange(443, "router-page", null)), List.of("cert-expired"), "nginx-stock"));
+                List.of(new Topology.DnsChange("frankysweb.org", "oa", DnsAction.REMOVE, null)),
+                List.of(new Topology.RuleChange(443, RuleVariant.ROUTER_PAGE, null)), List.of(CertificateFault.EXPIRED),
+                Middlebox.NGINX_STOCK));
         Path file = tmp.resolve("site.json");
         original.write(file);
         Topology read = Topology.read(file);
         assertThat(read).isEqualTo(original);
         assertThat(read.toJson()).isEqualTo(original.toJson());
+    }
+
+    @Test
+    void closedSetsKeepTheirJsonNames() {
+        String json = Topology.frankysweb().withFaults(new Topology.Faults(
+                List.of(new Topology.DnsChange("frankysweb.org", "oa", DnsAction.ADDRESS, "127.0.0.99")),
+                List.of(new Topology.RuleChange(443, RuleVariant.WRONG_HOST, null)), List.of(CertificateFault.NO_AUTODISCOVER_NAME),
+                Middlebox.NGINX_RPC)).toJson();
+        assertThat(json).contains("\"middlebox\" : \"none\"", "\"key\" : \"rsa2048\"", "\"type\" : \"A\"", "\"type\" : \"SRV\"",
+                "\"action\" : \"address\"", "\"variant\" : \"wrong-host\"", "\"certificate\" : [ \"cert-no-autodiscover\" ]",
+                "\"middlebox\" : \"nginx-rpc\"");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,9 +84,11 @@ class TopologyTest {
         assertThatThrownBy(() -> edit("\"name\" : \"hanna\"", "\"name\" : \"bob\""))
                 .hasMessage("user bob: not in the lab directory (expected: one of svc-anywhere, Administrator, franky, hanna, max)");
         assertThatThrownBy(() -> edit("\"middlebox\" : \"none\"", "\"middlebox\" : \"squid\""))
-                .hasMessage("middlebox: squid (expected: one of none, nginx-stock, nginx-rpc)");
+                .hasMessage("topology edited: middlebox: squid (expected: one of none, nginx-stock, nginx-rpc)");
         assertThatThrownBy(() -> edit("\"key\" : \"rsa2048\"", "\"key\" : \"dsa\""))
-                .hasMessage("certificate ex1: key dsa (expected: rsa2048, rsa1024 or ec256)");
+                .hasMessage("topology edited: certificates[0].key: dsa (expected: one of rsa2048, rsa1024, ec256)");
+        assertThatThrownBy(() -> edit("\"type\" : \"SRV\"", "\"type\" : \"MX\""))
+                .hasMessage("topology edited: zones[1].records[2].type: MX (expected: one of A, CNAME, SRV)");
         assertThatThrownBy(() -> edit("\"value\" : \"0 100 389 dc1\"", "\"value\" : \"389 dc1\""))
                 .hasMessage("zone frankysweb.local on dc1 record _ldap._tcp: SRV value 389 dc1 (expected: \"priority weight port target\")");
     }
@@ -82,34 +96,50 @@ class TopologyTest {
     @Test
     void faultValidation() {
         Topology t = Topology.frankysweb();
-        assertThatThrownBy(() -> t.withFaults(new Topology.Faults(List.of(), List.of(new Topology.RuleChange(8443, "absent", null)),
+        assertThatThrownBy(() -> t.withFaults(new Topology.Faults(List.of(), List.of(new Topology.RuleChange(8443, RuleVariant.ABSENT, null)),
                 List.of(), null)).validate()).hasMessage("fault router 8443: no rule for this port (expected: one of [443, 80])");
-        assertThatThrownBy(() -> t.withFaults(new Topology.Faults(List.of(), List.of(new Topology.RuleChange(443, "closed", null)),
+        assertThatThrownBy(() -> t.withFaults(new Topology.Faults(List.of(), List.of(new Topology.RuleChange(443, null, null)),
                 List.of(), null)).validate())
-                .hasMessage("fault router 443: variant closed (expected: one of forward, absent, wrong-host, router-page)");
-        assertThatThrownBy(() -> t.withFaults(new Topology.Faults(List.of(new Topology.DnsChange("example.org", "oa", "remove", null)),
+                .hasMessage("fault router 443: no variant (expected: one of forward, absent, wrong-host, router-page)");
+        assertThatThrownBy(() -> t.withFaults(new Topology.Faults(List.of(new Topology.DnsChange("example.org", "oa", DnsAction.REMOVE, null)),
                 List.of(), List.of(), null)).validate())
                 .hasMessage("fault dns example.org oa: no such zone (expected: the origin of a zone of the topology)");
-        assertThatThrownBy(() -> t.withFaults(new Topology.Faults(List.of(), List.of(), List.of("cert-revoked"), null)).validate())
-                .hasMessageStartingWith("fault certificate: cert-revoked (expected: one of [cert-self-signed, cert-expired,");
+        assertThatThrownBy(() -> t.withFaults(new Topology.Faults(List.of(new Topology.DnsChange("frankysweb.org", "oa", null, null)),
+                List.of(), List.of(), null)).validate())
+                .hasMessage("fault dns frankysweb.org oa: no action (expected: one of remove, address)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "router variant|{\"router\":[{\"port\":443,\"variant\":\"closed\"}]}|faults.router[0].variant: closed (expected: one of forward, absent, wrong-host, router-page)",
+        "dns action|{\"dns\":[{\"zone\":\"frankysweb.org\",\"name\":\"oa\",\"action\":\"rename\"}]}|faults.dns[0].action: rename (expected: one of remove, address)",
+        "certificate fault|{\"certificate\":[\"cert-expired\",\"cert-revoked\"]}|faults.certificate[1]: cert-revoked (expected: one of cert-self-signed, cert-expired, cert-not-yet-valid, cert-no-autodiscover, cert-internal-names, cert-weak-key, cert-weak-signature, cert-missing-intermediate)",
+        "fault middlebox|{\"middlebox\":\"squid\"}|faults.middlebox: squid (expected: one of none, nginx-stock, nginx-rpc)",
+        "numbered middlebox|{\"middlebox\":1}|faults.middlebox: 1 (expected: one of none, nginx-stock, nginx-rpc)",
+        "empty variant|{\"router\":[{\"port\":443,\"variant\":\"\"}]}|faults.router[0].variant:  (expected: one of forward, absent, wrong-host, router-page)",
+        "upper-case key name|{\"certificate\":[\"CERT-EXPIRED\"]}|faults.certificate[0]: CERT-EXPIRED (expected: one of cert-self-signed, cert-expired, cert-not-yet-valid, cert-no-autodiscover, cert-internal-names, cert-weak-key, cert-weak-signature, cert-missing-intermediate)",
+    })
+    void badFaultValuesNameTheAllowedOnes(String what, String faults, String message) {
+        assertThatThrownBy(() -> Topology.parse("{\"faults\":" + faults + "}", "test")).isInstanceOf(TopologyException.class)
+                .hasMessage("topology test: " + message);
     }
 
     @Test
     void faultsAreAppliedAsData() {
         Topology broken = Topology.frankysweb().withFaults(new Topology.Faults(
-                List.of(new Topology.DnsChange("frankysweb.org", "oa", "remove", null),
-                        new Topology.DnsChange("frankysweb.org", "autodiscover", "address", "127.0.0.99")),
-                List.of(new Topology.RuleChange(443, "wrong-host", null), new Topology.RuleChange(80, "absent", null)),
-                List.of("cert-expired", "cert-no-autodiscover"), "nginx-rpc")).withFaultsApplied();
+                List.of(new Topology.DnsChange("frankysweb.org", "oa", DnsAction.REMOVE, null),
+                        new Topology.DnsChange("frankysweb.org", "autodiscover", DnsAction.ADDRESS, "127.0.0.99")),
+                List.of(new Topology.RuleChange(443, RuleVariant.WRONG_HOST, null), new Topology.RuleChange(80, RuleVariant.ABSENT, null)),
+                List.of(CertificateFault.EXPIRED, CertificateFault.NO_AUTODISCOVER_NAME), Middlebox.NGINX_RPC)).withFaultsApplied();
         Topology.Zone provider = broken.zones().get(0);
-        assertThat(provider.records()).containsExactly(new Topology.DnsRecord("autodiscover", "A", "127.0.0.99"));
+        assertThat(provider.records()).containsExactly(new Topology.DnsRecord("autodiscover", RecordType.A, "127.0.0.99"));
         // DC1's split-brain copy of the same zone is left alone: the fault is what the internet sees
-        assertThat(broken.zones().get(2).records()).contains(new Topology.DnsRecord("oa", "A", "ex1"));
+        assertThat(broken.zones().get(2).records()).contains(new Topology.DnsRecord("oa", RecordType.A, "ex1"));
         assertThat(broken.ruleVariants()).isEqualTo(Map.of(
-                443, new Topology.RuleChange(443, "wrong-host", "dc1:443"),
-                80, new Topology.RuleChange(80, "absent", null)));
+                443, new Topology.RuleChange(443, RuleVariant.WRONG_HOST, "dc1:443"),
+                80, new Topology.RuleChange(80, RuleVariant.ABSENT, null)));
         assertThat(broken.certificateFaults()).containsExactlyInAnyOrder(CertificateFault.EXPIRED, CertificateFault.NO_AUTODISCOVER_NAME);
-        assertThat(broken.middlebox()).isEqualTo("nginx-rpc");
+        assertThat(broken.middlebox()).isEqualTo(Middlebox.NGINX_RPC);
     }
 
     @Test

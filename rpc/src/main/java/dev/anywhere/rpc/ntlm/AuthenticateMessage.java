@@ -75,7 +75,7 @@ public record AuthenticateMessage(Set<NegotiateFlag> flags, Octets lmChallengeRe
                 : payloadStart >= MIC_OFFSET;
         Optional<NtlmVersion> version = versionRoom ? Optional.of(NtlmVersion.read(in)) : Optional.empty(); // Version (8 bytes)
         Optional<Octets> mic = payloadStart >= MIC_OFFSET + MIC_SIZE
-                ? Optional.of(Octets.wrap(in.bytes(MIC_SIZE, "mic"))) // MIC (16 bytes)
+                ? Optional.of(Octets.wrap(in.byteArray(MIC_SIZE, "mic"))) // MIC (16 bytes)
                 : Optional.empty();
         int headerEnd = in.position();
         boolean unicode = flags.contains(NTLMSSP_NEGOTIATE_UNICODE);

@@ -48,8 +48,8 @@ public record ChallengeMessage(Set<NegotiateFlag> flags, String targetName, Octe
         in.header(MessageType.CHALLENGE_MESSAGE); // Signature (8 bytes), MessageType (4 bytes)
         WireReader.PayloadField name = in.payloadField("target name"); // TargetNameFields (8 bytes)
         Set<NegotiateFlag> flags = NegotiateFlag.fromBits(in.i32("negotiate flags")); // NegotiateFlags (4 bytes)
-        byte[] challenge = in.bytes(8, "server challenge"); // ServerChallenge (8 bytes)
-        in.bytes(8, "reserved"); // Reserved (8 bytes), ignored
+        byte[] challenge = in.byteArray(8, "server challenge"); // ServerChallenge (8 bytes)
+        in.byteArray(8, "reserved"); // Reserved (8 bytes), ignored
         WireReader.PayloadField info = in.payloadField("target info"); // TargetInfoFields (8 bytes)
         Optional<NtlmVersion> version = Optional.empty();
         long payloadStart = WireReader.payloadStart(name, info);

@@ -96,7 +96,7 @@ public final class NtlmHttpHeader {
     /** The MessageType of an NTLM message, after checking its signature. */
     public static MessageType typeOf(byte[] message) {
         WireReader in = new WireReader(message);
-        byte[] signature = in.bytes(8, "signature"); // Signature (8 bytes)
+        byte[] signature = in.byteArray(8, "signature"); // Signature (8 bytes)
         if (!Arrays.equals(signature, WireReader.SIGNATURE)) {
             throw new NtlmProtocolException("signature: " + Octets.wrap(signature).hex()
                     + " (expected: 4e544c4d53535000, NTLMSSP\\0)");

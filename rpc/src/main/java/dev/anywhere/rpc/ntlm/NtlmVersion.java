@@ -42,7 +42,7 @@ public record NtlmVersion(int major, int minor, int build, int revision) {
         int major = in.u8("product major version"); // ProductMajorVersion (1 byte)
         int minor = in.u8("product minor version"); // ProductMinorVersion (1 byte)
         int build = in.u16("product build"); // ProductBuild (2 bytes)
-        in.bytes(3, "version reserved"); // Reserved (3 bytes), ignored
+        in.byteArray(3, "version reserved"); // Reserved (3 bytes), ignored
         int revision = in.u8("ntlm revision"); // NTLMRevisionCurrent (1 byte)
         return new NtlmVersion(major, minor, build, revision);
     }

@@ -41,7 +41,7 @@ public record Ntlmv2Response(Octets ntProofStr, Octets temp, long timeStamp, Oct
                     "nt challenge response: " + raw.length + " bytes (expected: at least " + MIN_SIZE + " for ntlmv2)");
         }
         WireReader in = new WireReader(raw);
-        byte[] proof = in.bytes(16, "nt proof str"); // Response (16 bytes)
+        byte[] proof = in.byteArray(16, "nt proof str"); // Response (16 bytes)
         int respType = in.u8("resp type"); // RespType (1 byte)
         if (respType != 1) {
             throw new NtlmProtocolException("resp type: " + respType + " (expected: 1)");
@@ -50,11 +50,11 @@ public record Ntlmv2Response(Octets ntProofStr, Octets temp, long timeStamp, Oct
         if (hiRespType != 1) {
             throw new NtlmProtocolException("hi resp type: " + hiRespType + " (expected: 1)");
         }
-        in.bytes(2, "reserved1"); // Reserved1 (2 bytes), ignored
-        in.bytes(4, "reserved2"); // Reserved2 (4 bytes), ignored
+        in.byteArray(2, "reserved1"); // Reserved1 (2 bytes), ignored
+        in.byteArray(4, "reserved2"); // Reserved2 (4 bytes), ignored
         long timeStamp = in.u64("time stamp"); // TimeStamp (8 bytes)
-        byte[] clientChallenge = in.bytes(8, "challenge from client"); // ChallengeFromClient (8 bytes)
-        in.bytes(4, "reserved3"); // Reserved3 (4 bytes), ignored
+        byte[] clientChallenge = in.byteArray(8, "challenge from client"); // ChallengeFromClient (8 bytes)
+        in.byteArray(4, "reserved3"); // Reserved3 (4 bytes), ignored
         TargetInfo pairs = TargetInfo.decode(Arrays.copyOfRange(raw, in.position(), raw.length), false); // AvPairs
         return new Ntlmv2Response(Octets.wrap(proof), ntChallengeResponse.slice(16, raw.length), timeStamp,
                 Octets.wrap(clientChallenge), pairs);

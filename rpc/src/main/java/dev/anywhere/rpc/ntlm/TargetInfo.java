@@ -57,7 +57,7 @@ public final class TargetInfo {
             if (id == AvId.MSV_AV_EOL.code()) {
                 break;
             }
-            byte[] value = in.bytes(len, name + " value"); // Value (AvLen bytes)
+            byte[] value = in.byteArray(len, name + " value"); // Value (AvLen bytes)
             pairs.add(new AvPair(id, Octets.wrap(value)));
         }
         if (exact && in.remaining() != 0) {

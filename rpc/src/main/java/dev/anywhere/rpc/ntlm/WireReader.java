@@ -1,14 +1,18 @@
 package dev.anywhere.rpc.ntlm;
 
+import dev.anywhere.rpc.wire.LittleEndianReader;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Bounds-checked little-endian reader over one NTLM message or structure. Every read names the field it
- * reads, so a short buffer fails with {@code "<field>: N bytes left at offset O (expected: M)"}.
+ * The shared bounds-checked reader ({@link LittleEndianReader}) over one NTLM message or structure, with the
+ * NTLM message layout: header, Len/MaxLen/BufferOffset fields and their payloads. Every read names the field
+ * it reads, so a short buffer fails with {@link NtlmProtocolException} {@code "<field>: N bytes left at offset
+ * O (expected: M)"}.
  */
-final class WireReader {
+final class WireReader extends LittleEndianReader {
 
     /** Largest NTLM message accepted; real ones are a few hundred bytes, AUTHENTICATE rarely over 2 KiB. */
     static final int MAX_MESSAGE_SIZE = 64 * 1024;
@@ -17,9 +21,9 @@ final class WireReader {
     static final byte[] SIGNATURE = {'N', 'T', 'L', 'M', 'S', 'S', 'P', 0};
 
     private final byte[] buf;
-    private int pos;
 
     WireReader(byte[] buf) {
+        super(Unpooled.wrappedBuffer(buf), NtlmProtocolException::new, ShortRead.BYTES_LEFT_AT_OFFSET);
         this.buf = buf;
     }
 
@@ -32,70 +36,13 @@ final class WireReader {
         return new WireReader(message);
     }
 
-    int position() {
-        return pos;
-    }
-
-    int remaining() {
-        return buf.length - pos;
-    }
-
     int length() {
         return buf.length;
     }
 
-    void require(int n, String field) {
-        if (buf.length - pos < n) {
-            throw new NtlmProtocolException(
-                    field + ": " + (buf.length - pos) + " bytes left at offset " + pos + " (expected: " + n + ")");
-        }
-    }
-
-    int u8(String field) {
-        require(1, field);
-        return buf[pos++] & 0xff;
-    }
-
-    int u16(String field) {
-        require(2, field);
-        int v = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8;
-        pos += 2;
-        return v;
-    }
-
-    /** An unsigned 32-bit value as a non-negative long. */
-    long u32(String field) {
-        return i32(field) & 0xffffffffL;
-    }
-
-    /** A 32-bit value as its two's-complement int (flags). */
-    int i32(String field) {
-        require(4, field);
-        int v = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8 | (buf[pos + 2] & 0xff) << 16 | (buf[pos + 3] & 0xff) << 24;
-        pos += 4;
-        return v;
-    }
-
-    long u64(String field) {
-        require(8, field);
-        long v = 0;
-        for (int i = 7; i >= 0; i--) {
-            v = v << 8 | (buf[pos + i] & 0xff);
-        }
-        pos += 8;
-        return v;
-    }
-
-    byte[] bytes(int n, String field) {
-        require(n, field);
-        byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
-        pos += n;
-        return out;
-    }
-
     /** Reads Signature (8 bytes) and MessageType (4 bytes) and checks both. */
     void header(MessageType expected) {
-        byte[] signature = bytes(8, "signature"); // Signature (8 bytes)
+        byte[] signature = byteArray(8, "signature"); // Signature (8 bytes)
         if (!Arrays.equals(signature, SIGNATURE)) {
             throw new NtlmProtocolException("signature: " + Octets.wrap(signature).hex()
                     + " (expected: 4e544c4d53535000, NTLMSSP\\0)");
