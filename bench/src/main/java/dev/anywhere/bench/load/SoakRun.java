@@ -30,16 +30,16 @@ import java.util.function.Consumer;
  * again. The report says, exactly, how many calls were sent, answered, failed while a fault was in progress (in flight
  * when it struck, or sent before the faulty part was back: these may fail), lost otherwise, duplicated or mismatched;
  * per fault how long the part was down, how long until every client worker worked again, what the clients saw and what
- * the configurator wrote to {@code events.jsonl}; and the descriptors and heap of every process before the first
- * fault and after the run. It fails ({@link Report#ok()} false) when a call not in progress at a fault was lost,
+ * the configurator wrote to {@code events.jsonl}; and the descriptors and heap (after full GCs) of every process,
+ * sampled before each fault and after the run, first against last sample of each process. It fails ({@link Report#ok()} false) when a call not in progress at a fault was lost,
  * duplicated or mismatched, or a process grew by more than {@value #FD_GROWTH_MAX} descriptors or
  * {@value #HEAP_GROWTH_MAX_MIB} MiB of heap.
  */
 public final class SoakRun {
 
-    /** Descriptors a process may have gained from before the first fault to after the run (sockets in TIME_WAIT are not fds). */
+    /** Descriptors a process may have gained from its first sample to its last (sockets in TIME_WAIT hold none). */
     public static final int FD_GROWTH_MAX = 64;
-    /** Heap after full GCs a process may have gained in the same time. */
+    /** Heap after full GCs a process may have gained from its first sample to its last. */
     public static final int HEAP_GROWTH_MAX_MIB = 32;
 
     /** The faults, struck in this order, round robin. */
@@ -125,8 +125,7 @@ public final class SoakRun {
         String loadBefore = loadAverage();
         SoakLedger ledger = new SoakLedger();
         List<Struck> struck = new ArrayList<>();
-        List<ProcessSample> before;
-        List<ProcessSample> after;
+        List<List<ProcessSample>> samples = new ArrayList<>();
         List<Event> events;
         long recyclesIn;
         long recyclesOut;
@@ -143,10 +142,10 @@ public final class SoakRun {
                 progress.accept("soak: load running through the router at " + site.clientAddress().getAddress().getHostAddress() + ":"
                         + site.clientAddress().getPort() + "; warm-up " + s.warmUp().toSeconds() + " s");
                 sleepUntil(t0 + s.warmUp().toNanos());
-                before = site.sample();
                 long first = t0 + s.warmUp().toNanos();
                 for (int k = 0; k < s.faults(); k++) {
                     sleepUntil(first + k * s.faultEvery().toNanos());
+                    samples.add(site.sample());
                     Fault f = Fault.values()[k % Fault.values().length];
                     progress.accept(String.format(Locale.ROOT, "soak: %4d s  %s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0),
                             f.label()));
@@ -159,10 +158,10 @@ public final class SoakRun {
             recyclesIn = load.inRecycles();
             recyclesOut = load.outRecycles();
             Thread.sleep(2000); // closed connections settle before the descriptors are counted
-            after = site.sample();
+            samples.add(site.sample());
             events = new EventLog(site.ex1DataDir()).readAll();
         }
-        ObjectNode json = report(s, ledger, struck, before, after, events, recyclesIn, recyclesOut, (end - t0) / 1e9, loadBefore);
+        ObjectNode json = report(s, ledger, struck, samples, events, recyclesIn, recyclesOut, (end - t0) / 1e9, loadBefore);
         return new Report(json, json.get("verdict").get("ok").asBoolean());
     }
 
@@ -188,7 +187,7 @@ public final class SoakRun {
         }
     }
 
-    private static ObjectNode report(Settings s, SoakLedger ledger, List<Struck> struck, List<ProcessSample> before, List<ProcessSample> after,
+    private static ObjectNode report(Settings s, SoakLedger ledger, List<Struck> struck, List<List<ProcessSample>> samples,
             List<Event> events, long recyclesIn, long recyclesOut, double seconds, String loadBefore) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode r = m.createObjectNode();
@@ -254,21 +253,33 @@ public final class SoakRun {
         r.set("events_before_faults", eventCounts(m, events, Instant.MIN, struck.isEmpty() ? runEnd : struck.get(0).startedAt()));
 
         List<String> reasons = new ArrayList<>();
+        // each process's first and last sample: the killed and restarted ones are measured over their own lifetimes
+        Map<String, ProcessSample[]> lifetimes = new java.util.LinkedHashMap<>();
+        for (List<ProcessSample> sample : samples) {
+            for (ProcessSample p : sample) {
+                lifetimes.computeIfAbsent(p.role() + " " + p.pid(), x -> new ProcessSample[] {p, p})[1] = p;
+            }
+        }
         ArrayNode processes = r.putArray("processes");
-        for (int i = 0; i < before.size(); i++) {
-            ProcessSample b = before.get(i);
-            ProcessSample a = after.get(i);
+        for (ProcessSample[] life : lifetimes.values()) {
+            ProcessSample b = life[0];
+            ProcessSample a = life[1];
             long fdGrowth = a.fds() - b.fds();
             long heapGrowth = a.heapBytes() - b.heapBytes();
-            processes.addObject().put("role", b.role()).put("pid_before", b.pid()).put("pid_after", a.pid())
-                    .put("fds_before", b.fds()).put("fds_after", a.fds())
-                    .put("heap_before_bytes", b.heapBytes()).put("heap_after_bytes", a.heapBytes());
+            processes.addObject().put("role", b.role()).put("pid", b.pid()).put("fds_first", b.fds()).put("fds_last", a.fds())
+                    .put("heap_first_bytes", b.heapBytes()).put("heap_last_bytes", a.heapBytes());
             if (fdGrowth > FD_GROWTH_MAX) {
-                reasons.add(b.role() + ": " + fdGrowth + " more file descriptors (bound: " + FD_GROWTH_MAX + ")");
+                reasons.add(b.role() + " (pid " + b.pid() + "): " + fdGrowth + " more file descriptors (bound: " + FD_GROWTH_MAX + ")");
             }
             if (heapGrowth > (long) HEAP_GROWTH_MAX_MIB << 20) {
-                reasons.add(b.role() + ": heap after GC grew by " + (heapGrowth >> 20) + " MiB (bound: " + HEAP_GROWTH_MAX_MIB + " MiB)");
+                reasons.add(b.role() + " (pid " + b.pid() + "): heap after GC grew by " + (heapGrowth >> 20) + " MiB (bound: "
+                        + HEAP_GROWTH_MAX_MIB + " MiB)");
             }
+        }
+        ArrayNode series = r.putArray("samples");
+        for (List<ProcessSample> sample : samples) {
+            ArrayNode row = series.addArray();
+            sample.forEach(p -> row.addObject().put("role", p.role()).put("pid", p.pid()).put("fds", p.fds()).put("heap_bytes", p.heapBytes()));
         }
         r.putObject("bounds").put("fd_growth_max", FD_GROWTH_MAX).put("heap_growth_max_mib", HEAP_GROWTH_MAX_MIB);
         if (!lost.isEmpty()) {
@@ -373,10 +384,9 @@ public final class SoakRun {
             b.append("    events: ").append(f.get("events").isEmpty() ? "none" : f.get("events").toString()).append('\n');
         }
         for (var p : r.get("processes")) {
-            b.append(String.format(Locale.ROOT, "%-30s fds %4d -> %4d, heap after GC %6.1f -> %6.1f MiB (pid %d -> %d)%n",
-                    p.get("role").asText(), p.get("fds_before").asLong(), p.get("fds_after").asLong(),
-                    p.get("heap_before_bytes").asLong() / 1048576.0, p.get("heap_after_bytes").asLong() / 1048576.0,
-                    p.get("pid_before").asLong(), p.get("pid_after").asLong()));
+            b.append(String.format(Locale.ROOT, "%-30s pid %7d: fds %4d -> %4d, heap after GC %6.1f -> %6.1f MiB%n",
+                    p.get("role").asText(), p.get("pid").asLong(), p.get("fds_first").asLong(), p.get("fds_last").asLong(),
+                    p.get("heap_first_bytes").asLong() / 1048576.0, p.get("heap_last_bytes").asLong() / 1048576.0));
         }
         var v = r.get("verdict");
         b.append(v.get("ok").asBoolean() ? "PASSED" : "FAILED: " + v.get("reasons")).append('\n');

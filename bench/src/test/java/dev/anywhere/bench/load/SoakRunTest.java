@@ -46,7 +46,9 @@ class SoakRunTest {
         assertThat(r.get("successes").get("logon_basic").asLong()).isPositive();
         assertThat(r.get("successes").get("logon_ntlm").asLong()).isPositive();
         assertThat(r.get("successes").get("autodiscover").asLong()).isPositive();
-        assertThat(r.get("processes")).hasSize(3);
+        // gateway and endpoints restarted once each: two processes of each; this JVM throughout
+        assertThat(r.get("processes")).hasSize(5);
+        assertThat(r.get("samples")).hasSize(4);
     }
 
     @Test
