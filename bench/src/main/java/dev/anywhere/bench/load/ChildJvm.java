@@ -168,6 +168,23 @@ final class ChildJvm implements AutoCloseable {
         void handle(String command) throws Exception;
     }
 
+    /**
+     * A child main's life after start: prints {@code LISTENING <port>}, answers {@code HEAP} until {@code QUIT} or the end
+     * of stdin, closes {@code parts} in order and exits.
+     */
+    static void listenAndServe(int port, AutoCloseable... parts) throws Exception {
+        System.out.println("LISTENING " + port);
+        System.out.flush();
+        try {
+            serveHeap();
+        } finally {
+            for (AutoCloseable part : parts) {
+                part.close();
+            }
+        }
+        System.exit(0);
+    }
+
     /** As {@link #serve(Commands)}, answering {@code HEAP} (full GCs, then {@code HEAP <used> <committed>}) only. */
     static void serveHeap() throws IOException {
         serve(command -> {

@@ -15,13 +15,6 @@ public final class EndpointsMain {
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         RpcEndpoints endpoints = Topology.startEndpoints(false, RpcEndpoints.Limits.DEFAULT.receiveWindow(), port);
-        System.out.println("LISTENING " + endpoints.ports().get(0));
-        System.out.flush();
-        try {
-            ChildJvm.serveHeap();
-        } finally {
-            endpoints.close();
-        }
-        System.exit(0);
+        ChildJvm.listenAndServe(endpoints.ports().get(0), endpoints);
     }
 }

@@ -33,13 +33,6 @@ public final class GatewayMain {
             System.err.println("gateway TLS engine: " + TlsEngine.describe());
         }
         Gateway gateway = Topology.startGateway(Path.of(args[0]), proxy, tls, 0);
-        System.out.println("LISTENING " + gateway.address().getPort());
-        System.out.flush();
-        try {
-            ChildJvm.serveHeap();
-        } finally {
-            gateway.close();
-        }
-        System.exit(0);
+        ChildJvm.listenAndServe(gateway.address().getPort(), gateway);
     }
 }

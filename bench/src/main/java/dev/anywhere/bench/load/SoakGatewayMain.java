@@ -49,14 +49,6 @@ public final class SoakGatewayMain {
                 Optional.empty(), new DirectoryCredentials(directory), SoakTopology.PROXY_HOST, Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB))
                 .withBackendResolver(backends).withProxySettings(ProxySettings.defaults().withChannelLifetime(Long.parseLong(args[6]))),
                 new SimpleMeterRegistry());
-        System.out.println("LISTENING " + gateway.address().getPort());
-        System.out.flush();
-        try {
-            ChildJvm.serveHeap();
-        } finally {
-            gateway.close();
-            directory.close();
-        }
-        System.exit(0);
+        ChildJvm.listenAndServe(gateway.address().getPort(), gateway, directory);
     }
 }
