@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * stopped and started on the same port and data), EX1's configurator (the service host, in this JVM, writing
  * {@code events.jsonl}), EX1's RPC endpoints (a process of their own), EX1's gateway (a process of its own, so it can be
  * killed with SIGKILL) and the lab's router in front of the gateway (DNAT), so clients always connect to the same
- * address and reach whichever gateway process runs. Only free ports chosen at start are used: no fixed lab addresses.
+ * address and reach whichever gateway process runs. Only free ports chosen at start are used (below the ephemeral
+ * range, see {@link #freePort}): no fixed lab addresses.
  */
 final class SoakTopology implements AutoCloseable {
 
@@ -126,11 +127,21 @@ final class SoakTopology implements AutoCloseable {
         throw new IOException("the configurator did not apply Outlook Anywhere within " + timeout.toSeconds() + " s");
     }
 
-    /** A free port on {@code address} now (closed again: the part started on it takes it over). */
+    /**
+     * A free port on {@code address} now, below the kernel's ephemeral range: a part restarted on it must find it free
+     * again, and no outgoing connection (of the load, of other programs) is given a port from outside that range.
+     */
     static int freePort(InetAddress address) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, address)) {
-            return s.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, address)) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // another one
+            }
         }
+        throw new IOException("no free port in 20000..31999 on " + address.getHostAddress());
     }
 
     /** The router's address: where every client connects (RPC over HTTP and Autodiscover). */
