@@ -46,6 +46,11 @@ final class SoakBenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
     Path out;
 
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "Run in DIR and keep it: every process's log (gateway-N.log, "
+            + "endpoints-N.log), the directory's and EX1's data with events.jsonl. Default: a temporary directory, removed "
+            + "unless the run failed.")
+    Path workDir;
+
     @Override
     public Integer call() throws Exception {
         if (!format.equals("text") && !format.equals("json")) {
@@ -64,8 +69,15 @@ final class SoakBenchCommand implements Callable<Integer> {
             }
             d = Duration.ofMinutes(minutes);
         }
+        if (workDir != null && Files.isDirectory(workDir)) {
+            try (var entries = Files.list(workDir)) {
+                if (entries.findAny().isPresent()) {
+                    throw UserError.usage("--work-dir: " + workDir + " is not empty (expected: a new or empty directory)");
+                }
+            }
+        }
         PrintWriter err = spec.commandLine().getErr();
-        Path dir = Files.createTempDirectory("anywhere-bench-soak");
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("anywhere-bench-soak");
         SoakRun.Report report = SoakRun.run(SoakRun.Settings.of(d), dir, line -> {
             err.println("bench " + line);
             err.flush();
@@ -76,10 +88,10 @@ final class SoakBenchCommand implements Callable<Integer> {
             }
             Files.writeString(out, report.json().toPrettyString() + "\n", StandardCharsets.UTF_8);
         }
-        if (report.ok()) {
+        if (report.ok() && workDir == null) {
             LabCommand.deleteTree(dir);
         } else {
-            err.println("bench soak: the processes' logs are kept in " + dir);
+            err.println("bench soak: the processes' logs are in " + dir);
         }
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(format.equals("json") ? report.json().toPrettyString() + "\n" : report.text());

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code anywhere bench soak}: bad lengths and formats are usage errors saying what was expected (the run: SoakRunTest). */
@@ -32,6 +35,13 @@ class SoakBenchCommandTest {
     @Test
     void minutesAndSecondsTogetherAreRefused() {
         assertThat(usageError("bench", "soak", "--minutes", "1", "--seconds", "60")).contains("mutually exclusive");
+    }
+
+    @Test
+    void aWorkDirThatIsNotEmptyIsRefused(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("events.jsonl"), "{}\n");
+        assertThat(usageError("bench", "soak", "--seconds", "45", "--work-dir", dir.toString()))
+                .contains("--work-dir: " + dir + " is not empty (expected: a new or empty directory)");
     }
 
     @Test

@@ -123,6 +123,7 @@ public final class SoakRun {
     public static Report run(Settings s, Path dir, Consumer<String> progress) throws Exception {
         Files.createDirectories(dir);
         String loadBefore = loadAverage();
+        Instant runStart = Instant.now();
         SoakLedger ledger = new SoakLedger();
         List<Struck> struck = new ArrayList<>();
         List<List<ProcessSample>> samples = new ArrayList<>();
@@ -161,7 +162,8 @@ public final class SoakRun {
             samples.add(site.sample());
             events = new EventLog(site.ex1DataDir()).readAll();
         }
-        ObjectNode json = report(s, ledger, struck, samples, events, recyclesIn, recyclesOut, (end - t0) / 1e9, loadBefore);
+        ObjectNode json = report(s, ledger, struck, samples, events, recyclesIn, recyclesOut, (end - t0) / 1e9, loadBefore,
+                runStart);
         return new Report(json, json.get("verdict").get("ok").asBoolean());
     }
 
@@ -188,7 +190,7 @@ public final class SoakRun {
     }
 
     private static ObjectNode report(Settings s, SoakLedger ledger, List<Struck> struck, List<List<ProcessSample>> samples,
-            List<Event> events, long recyclesIn, long recyclesOut, double seconds, String loadBefore) {
+            List<Event> events, long recyclesIn, long recyclesOut, double seconds, String loadBefore, Instant runStart) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode r = m.createObjectNode();
         ObjectNode settings = r.putObject("settings");
@@ -250,7 +252,7 @@ public final class SoakRun {
         }
         long firstFault = struck.isEmpty() ? Long.MAX_VALUE : struck.get(0).startNanos();
         r.set("client_errors_before_faults", kinds(m, failures, Long.MIN_VALUE, firstFault));
-        r.set("events_before_faults", eventCounts(m, events, Instant.MIN, struck.isEmpty() ? runEnd : struck.get(0).startedAt()));
+        r.set("events_before_faults", eventCounts(m, events, runStart, struck.isEmpty() ? runEnd : struck.get(0).startedAt()));
 
         List<String> reasons = new ArrayList<>();
         // each process's first and last sample: the killed and restarted ones are measured over their own lifetimes
@@ -373,6 +375,7 @@ public final class SoakRun {
         if (!r.get("client_errors_before_faults").isEmpty()) {
             b.append("errors before the first fault: ").append(r.get("client_errors_before_faults")).append('\n');
         }
+        b.append("events before the first fault: ").append(r.get("events_before_faults")).append('\n');
         for (var f : r.get("faults")) {
             b.append(String.format(Locale.ROOT, "%-21s %s  down %5d ms, clients back after %6d ms, %d calls failed%s%n",
                     f.get("fault").asText(), f.get("at").asText(), f.get("part_down_ms").asLong(), f.get("clients_recovered_ms").asLong(),
