@@ -1,5 +1,6 @@
 package dev.anywhere.bench.load;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -250,6 +251,19 @@ public final class SoakRun {
             n.set("client_errors", kinds(m, failures, f.startNanos(), windowEnd));
             n.set("events", eventCounts(m, events, f.startedAt(), windowEndAt));
         }
+        ObjectNode byFault = r.putObject("summary_by_fault");
+        for (Fault kind : Fault.values()) {
+            List<JsonNode> of = new ArrayList<>();
+            faults.forEach(f -> {
+                if (f.get("fault").asText().equals(kind.label())) {
+                    of.add(f);
+                }
+            });
+            ObjectNode k = byFault.putObject(kind.label());
+            k.put("struck", of.size()).put("calls_failed", of.stream().mapToLong(f -> f.get("calls_failed").asLong()).sum());
+            summary(k, "part_down_ms", of.stream().mapToLong(f -> f.get("part_down_ms").asLong()).toArray());
+            summary(k, "clients_recovered_ms", of.stream().mapToLong(f -> f.get("clients_recovered_ms").asLong()).toArray());
+        }
         long firstFault = struck.isEmpty() ? Long.MAX_VALUE : struck.get(0).startNanos();
         r.set("client_errors_before_faults", kinds(m, failures, Long.MIN_VALUE, firstFault));
         r.set("events_before_faults", eventCounts(m, events, runStart, struck.isEmpty() ? runEnd : struck.get(0).startedAt()));
@@ -316,6 +330,15 @@ public final class SoakRun {
             }
         }
         return false;
+    }
+
+    /** Median and maximum of {@code values} as {@code <name>_median} and {@code <name>_max} (-1 when any is -1: never). */
+    private static void summary(ObjectNode n, String name, long[] values) {
+        long[] v = values.clone();
+        java.util.Arrays.sort(v);
+        boolean never = v.length > 0 && v[0] < 0;
+        n.put(name + "_median", v.length == 0 ? 0 : never ? -1 : v[(v.length - 1) / 2]);
+        n.put(name + "_max", v.length == 0 ? 0 : never ? -1 : v[v.length - 1]);
     }
 
     private static long ms(long nanos) {
@@ -386,6 +409,11 @@ public final class SoakRun {
             f.get("client_errors").fields().forEachRemaining(e -> b.append("    ").append(e.getKey()).append(": ").append(e.getValue()).append('\n'));
             b.append("    events: ").append(f.get("events").isEmpty() ? "none" : f.get("events").toString()).append('\n');
         }
+        r.get("summary_by_fault").fields().forEachRemaining(e -> b.append(String.format(Locale.ROOT,
+                "%-21s x%d: part down median %d ms, max %d ms; clients back median %d ms, max %d ms; %d calls failed%n", e.getKey(),
+                e.getValue().get("struck").asInt(), e.getValue().get("part_down_ms_median").asLong(), e.getValue().get("part_down_ms_max").asLong(),
+                e.getValue().get("clients_recovered_ms_median").asLong(), e.getValue().get("clients_recovered_ms_max").asLong(),
+                e.getValue().get("calls_failed").asLong())));
         for (var p : r.get("processes")) {
             b.append(String.format(Locale.ROOT, "%-30s pid %7d: fds %4d -> %4d, heap after GC %6.1f -> %6.1f MiB%n",
                     p.get("role").asText(), p.get("pid").asLong(), p.get("fds_first").asLong(), p.get("fds_last").asLong(),

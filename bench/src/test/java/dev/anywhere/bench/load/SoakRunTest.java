@@ -42,6 +42,9 @@ class SoakRunTest {
             assertThat(f.get("clients_recovered_ms").asLong()).as("every worker works again: " + f).isGreaterThanOrEqualTo(0);
         }
         assertThat(struck).containsExactly("endpoints-restart", "directory-stop-start", "gateway-kill-9");
+        for (String fault : struck) {
+            assertThat(r.get("summary_by_fault").get(fault).get("struck").asInt()).as(fault).isEqualTo(1);
+        }
         assertThat(r.get("recycles").get("out_channel").asLong() + r.get("recycles").get("in_channel").asLong()).isPositive();
         assertThat(r.get("successes").get("logon_basic").asLong()).isPositive();
         assertThat(r.get("successes").get("logon_ntlm").asLong()).isPositive();
