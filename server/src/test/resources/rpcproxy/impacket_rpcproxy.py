@@ -11,6 +11,9 @@ usage: impacket_rpcproxy.py SCENARIO IN_URL OUT_URL SERVER PORT [SECONDS]
     big     Basic: opnum 0 of the big-response test interface (over 256 KiB: impacket must ack the OUT channel)
     idle    Basic: inq_if_ids, SECONDS of silence (the proxy pings), inq_if_ids again
     refused Basic: connect must fail (a port outside ValidPorts); prints the error
+    hijack  Basic: franky's virtual connection answers inq_if_ids; hanna connects with franky's virtual connection
+            cookie (must fail; the error is printed); franky's answers again; franky reconnects without disconnect()
+            (impacket then reuses its cookies) and answers on the new virtual connection
 Prints one JSON object; exits non-zero on any unexpected failure (the traceback goes to stderr).
 """
 import json
@@ -24,10 +27,13 @@ from impacket.http import AUTH_BASIC
 BIG_IFACE = ('6a1e7c59-0d5b-4c3e-9e4f-aa7b5f00c0de', '1.0')
 
 
-def connect(scenario, in_url, out_url, server, port):
+def connect(scenario, in_url, out_url, server, port, user=('franky', 'Secret-1'), cookie=None):
     t = transport.DCERPCTransportFactory('ncacn_http:%s[%s]' % (server, port))
     t.set_rpc_proxy_url(in_url)
-    t.set_credentials('franky', 'Secret-1', 'FRANKYSWEB')
+    t.set_credentials(user[0], user[1], 'FRANKYSWEB')
+    if cookie is not None:
+        # Another client's virtual connection cookie (impacket keeps it in a private field).
+        t._RPCProxyClient__virtualConnectionCookie = cookie
     t.set_connect_timeout(10)
     if scenario != 'ntlm':
         t.set_auth_type(AUTH_BASIC)
@@ -65,6 +71,24 @@ def main():
             out['error'] = None
         except Exception as e:  # impacket raises RPCProxyClientException
             out['error'] = str(e)
+        print(json.dumps(out, sort_keys=True))
+        return
+
+    if scenario == 'hijack':
+        t, dce = connect(scenario, in_url, out_url, server, port)
+        dce.bind(mgmt.MSRPC_UUID_MGMT)
+        out['if_ids'] = if_ids(dce)
+        try:
+            connect(scenario, in_url, out_url, server, port, ('hanna', 'Secret-2'),
+                    t._RPCProxyClient__virtualConnectionCookie)
+            out['hijack_error'] = None
+        except Exception as e:
+            out['hijack_error'] = str(e)
+        out['after_hijack'] = if_ids(dce)
+        dce.connect()
+        dce.bind(mgmt.MSRPC_UUID_MGMT)
+        out['after_reconnect'] = if_ids(dce)
+        dce.disconnect()
         print(json.dumps(out, sort_keys=True))
         return
 

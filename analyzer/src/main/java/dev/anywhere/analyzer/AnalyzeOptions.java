@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param password the password; never printed, never in a report
  * @param resolve curl-like HOST:PORT:ADDRESS overrides
  * @param dnsServer the DNS server to ask instead of the system's
- * @param trust PEM files with extra trusted roots
+ * @param trust PEM files whose CAs are trusted besides the system's trust store (every file, every certificate)
  * @param vantage inside or outside, recorded in the report
  * @param stepTimeout the per-step timeout
  * @param language en or de
@@ -25,7 +25,8 @@ import java.util.Optional;
  * @param httpsPort the port for https (443; tests and shifted labs use others)
  * @param httpPort the port for the HTTP redirect method (80)
  * @param allowRedirect hosts the user consents to being redirected to (Outlook's prompt)
- * @param insecure report certificate trust problems as warnings and go on (RCA's "ignore trust for SSL")
+ * @param insecure waive certificate validation (RCA's "ignore trust for SSL"): validation problems become warnings,
+ *        the steps with credentials run anyway, and the report carries a warning
  * @param profile the settings an existing Outlook profile holds, to compare with the current answer
  * @param scp where to look up Autodiscover service connection points (a domain-joined client's first method)
  * @param idleProbe how long to keep a virtual connection idle to find a hop that cuts idle connections

@@ -32,14 +32,14 @@ public final class Analyzer {
     }
 
     /** The check tree this run will execute; {@code afterEcho} are the steps that need a virtual connection. */
-    public Check tree(List<Check> afterEcho) throws IOException {
+    public Check tree(List<Check> afterEcho) {
         TrustAnchors anchors = TrustAnchors.systemPlus(options.trust());
         NameResolver resolver = new NameResolver(options.resolve(), options.dnsServer(), options.stepTimeout());
         List<Check> phases = new ArrayList<>();
         if (options.manual().isEmpty()) {
             phases.add(new AutodiscoverPhase(options, catalogue, anchors.roots()).check());
         }
-        phases.add(new RpcProxyPhase(options, catalogue, anchors.roots(), resolver, afterEcho).check());
+        phases.add(new RpcProxyPhase(options, catalogue, anchors, resolver, afterEcho).check());
         boolean de = options.language().equals("de");
         return Check.group("outlook-anywhere", (de ? "Outlook-Anywhere-Test für " : "Testing Outlook Anywhere (RPC over HTTP) for ")
                 + options.target(), phases);
@@ -51,10 +51,12 @@ public final class Analyzer {
         Check root = tree(List.of());
         CheckResult result;
         try (CheckRunner runner = new CheckRunner(listener,
-                step -> catalogue.finding("check.timeout", Map.of("step", step, "timeoutMs", options.stepTimeout().toMillis())))) {
+                step -> catalogue.finding("check.timeout", Map.of("step", step, "timeoutMs", options.stepTimeout().toMillis())),
+                options.language())) {
             result = runner.run(root, new CheckContext());
         }
-        return new Report(options.target(), options.vantage(), started, (System.nanoTime() - t0) / 1_000_000, options.language(), result);
+        return new Report(options.target(), options.vantage(), started, (System.nanoTime() - t0) / 1_000_000, options.language(), result,
+                options.insecure());
     }
 
     public FindingCatalogue catalogue() {

@@ -46,12 +46,32 @@ public final class Anywhere {
             err.flush();
             return u.exitCode();
         }
-        err.println("anywhere: internal error: " + e);
+        err.println("anywhere: internal error: " + describe(e) + " (details: -Danywhere.debug=true in ANYWHERE_JAVA_OPTS)");
         if (Boolean.getBoolean("anywhere.debug")) {
             e.printStackTrace(err);
         }
         err.flush();
         return INTERNAL;
+    }
+
+    /**
+     * The messages of an exception and its causes, joined, without class names (users read causes, not stack
+     * traces); a message-less exception is named by what it is about, never by its Java type.
+     */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null && text.length() < 1000; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m == null || m.isBlank() || text.indexOf(m) >= 0) {
+                continue;
+            }
+            // Some libraries put "SomeException: message" into the message of the wrapper.
+            m = m.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)(?::\\s*)?", "").trim();
+            if (!m.isEmpty()) {
+                text.append(text.length() == 0 ? "" : ": ").append(m);
+            }
+        }
+        return text.length() == 0 ? "an unexpected failure without a message" : text.toString();
     }
 
     /** Prints the version from the jar manifest. */

@@ -15,7 +15,6 @@ import dev.anywhere.autodiscover.pox.AutodiscoverResponse;
 import dev.anywhere.autodiscover.pox.Protocol;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,8 +55,9 @@ final class AutodiscoverCommand implements Callable<Integer> {
     @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDR", description = "Connect HOST:PORT to ADDR instead of asking DNS (like curl).")
     List<String> resolve = new ArrayList<>();
 
-    @Option(names = "--trust", paramLabel = "CA.pem", description = "Trust these CA certificates instead of the JDK's.")
-    Path trust;
+    @Option(names = "--trust", paramLabel = "CA.pem", description = "Also trust the CA certificates in this PEM file, besides the "
+            + "system's trust store (repeatable).")
+    List<Path> trust = new ArrayList<>();
 
     @Option(names = "--insecure", description = "Accept any server certificate (still recorded). Labs only.")
     boolean insecure;
@@ -121,12 +121,7 @@ final class AutodiscoverCommand implements Callable<Integer> {
             for (String r : resolve) {
                 b.resolve(r);
             }
-            if (trust != null) {
-                if (!Files.isReadable(trust)) {
-                    throw UserError.usage("--trust: cannot read " + trust);
-                }
-                b.trustAnchorsPem(trust);
-            }
+            b.trustAnchorsPem(ClientOptions.trust(trust));
             if (dnsServer != null) {
                 InetSocketAddress a = Roles.address("--dns-server", dnsServer);
                 b.dnsServer(a);

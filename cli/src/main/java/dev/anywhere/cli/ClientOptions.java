@@ -31,10 +31,12 @@ final class ClientOptions {
     @Option(names = "--dns-server", paramLabel = "ADDR[:PORT]", description = "Ask this DNS server instead of the system's.")
     String dnsServer;
 
-    @Option(names = "--trust", paramLabel = "CA.pem", description = "Also trust the roots in this PEM file (repeatable).")
+    @Option(names = "--trust", paramLabel = "CA.pem", description = "Also trust the CA certificates in this PEM file, besides the "
+            + "system's trust store (repeatable; every file is used).")
     List<Path> trust = new ArrayList<>();
 
-    @Option(names = "--insecure", description = "Report certificate trust problems as warnings and go on (RCA's \"ignore trust for SSL\").")
+    @Option(names = "--insecure", description = "Do not require a valid certificate: validation problems become warnings, the "
+            + "steps with credentials run anyway, and the report says so in a banner. Labs only.")
     boolean insecure;
 
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Time each step may take (default: ${DEFAULT-VALUE}).")
@@ -85,10 +87,20 @@ final class ClientOptions {
         return Optional.of(Roles.address("--dns-server", s));
     }
 
+    /** The {@code --trust} files, each checked to be readable: a typo must not silently fall back to fewer anchors. */
+    static List<Path> trust(List<Path> files) {
+        for (Path f : files) {
+            if (!Files.isReadable(f) || Files.isDirectory(f)) {
+                throw UserError.usage("--trust: " + f + " is not a readable file (expected: PEM CA certificates)");
+            }
+        }
+        return files;
+    }
+
     /** Analyzer options for {@code target} with these client settings. */
     AnalyzeOptions toAnalyzeOptions(String target, Vantage vantage, String lang, Optional<AnalyzeOptions.ManualSettings> manual,
             Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile) throws IOException {
-        return new AnalyzeOptions(target, Optional.ofNullable(user), password(), resolve, dns(), trust, vantage, stepTimeout(), lang,
+        return new AnalyzeOptions(target, Optional.ofNullable(user), password(), resolve, dns(), trust(trust), vantage, stepTimeout(), lang,
                 manual, httpsPort, httpPort, allowRedirect, insecure).withProfile(profile);
     }
 }

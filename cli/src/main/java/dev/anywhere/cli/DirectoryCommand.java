@@ -44,7 +44,8 @@ final class DirectoryCommand {
             java.util.Map<String, String> passwords = new java.util.HashMap<>();
             SiteSeed.USERS.forEach(u -> passwords.put(u, users));
             passwords.put(SiteSeed.SERVICE_ACCOUNT, service);
-            DirectoryServer server = DirectoryServer.start(dataDir, at.getAddress(), at.getPort(), new SiteSeed(SiteSeed.FRANKYSWEB, passwords, false));
+            DirectoryServer server = Roles.listening("directory", listen, at.getPort(), () -> DirectoryServer.start(dataDir, at.getAddress(), at.getPort(),
+                    new SiteSeed(SiteSeed.FRANKYSWEB, passwords, false)));
             // Seeded as a fresh organisation: Outlook Anywhere is off until 'anywhere oa enable'.
             DirectoryServer.Info info = server.info();
             var out = spec.commandLine().getOut();

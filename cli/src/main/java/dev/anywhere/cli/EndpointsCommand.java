@@ -66,17 +66,11 @@ final class EndpointsCommand implements Callable<Integer> {
                 throw UserError.unavailable("cannot register the endpoints role in " + dataDir + ": " + e.getMessage());
             }
         }
-        RpcEndpoints endpoints;
-        try {
-            endpoints = RpcEndpoints.start(new RpcEndpoints.Options(address, httpPorts, Optional.ofNullable(tcpPort),
-                    new dev.anywhere.server.endpoints.InterfaceRegistry()).withPrincipalName(""));
-        } catch (Exception e) {
-            if (!(e instanceof java.net.BindException)) {
-                throw e;
-            }
-            throw UserError.unavailable("cannot listen on " + address.getHostAddress() + " " + httpPorts
-                    + (tcpPort != null ? " / " + tcpPort : "") + ": " + e.getMessage());
-        }
+        List<Integer> all = new ArrayList<>(httpPorts);
+        Optional.ofNullable(tcpPort).ifPresent(all::add);
+        RpcEndpoints endpoints = Roles.listening("endpoints", address.getHostAddress() + " " + all,
+                all.stream().mapToInt(Integer::intValue).min().orElse(0), () -> RpcEndpoints.start(new RpcEndpoints.Options(address,
+                httpPorts, Optional.ofNullable(tcpPort), new dev.anywhere.server.endpoints.InterfaceRegistry()).withPrincipalName("")));
         var out = spec.commandLine().getOut();
         out.printf("RPC endpoints on %s: ncacn_http %s%s (EPM, MGMT). Ctrl-C stops them.%n", address.getHostAddress(),
                 endpoints.ports(), endpoints.tcpPort().isPresent() ? ", ncacn_ip_tcp " + endpoints.tcpPort().getAsInt() : "");

@@ -90,8 +90,7 @@ final class GatewayCommand implements Callable<Integer> {
                 .withOverride(endpointsAddress, lower, lower + "." + dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB.dnsDomain(), "localhost");
         Gateway gateway = Gateway.start(new Gateway.Options(dataDir, server, Roles.address("--listen", listen), tls, credentials, realm,
                 Gateway.ntlmIdentity(server, dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB)).withBackendResolver(backends), metrics);
-        AdminServer admin = AdminServer.start(Roles.address("--admin-listen", adminListen), metrics,
-                () -> "{\"status\":\"UP\",\"rpcEnabled\":" + gateway.config().current().enabled() + "}");
+        AdminServer admin = AdminServer.startWithHealth(Roles.address("--admin-listen", adminListen), metrics, gateway::health);
         dev.anywhere.server.autodiscover.AutodiscoverRedirectServer redirect = null;
         if (httpListen != null) {
             Optional<String> domain = dir == null ? Optional.empty() : Optional.of(dir.site().smtpDomain());

@@ -4,7 +4,7 @@ import dev.anywhere.lab.dns.LabZones;
 import dev.anywhere.lab.topology.PortPolicy;
 
 /**
- * The site's loopback addresses (DESIGN.md §1) and the port policy: real ports when this process may bind below
+ * The site's loopback addresses (docs/architecture.md §1) and the port policy: real ports when this process may bind below
  * 1024, otherwise every port shifted by {@link #UNPRIVILEGED_OFFSET}, the same on every machine so that commands
  * started separately still find each other. The lab's topology files carry the same policy ({@link PortPolicy}).
  */

@@ -78,7 +78,7 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the site's data here (default: a temporary directory, removed afterwards).")
     Path dataDir;
 
-    @Option(names = "--topology", paramLabel = "FILE", description = "The site as a topology file (JSON; default: DESIGN.md §1, see docs/lab.md).")
+    @Option(names = "--topology", paramLabel = "FILE", description = "The site as a topology file (JSON, see docs/lab.md; default: the frankysweb site of docs/architecture.md §1).")
     Path topologyFile;
 
     @Option(names = "--keep-running", description = "Leave the site running until Ctrl-C.")
@@ -348,7 +348,7 @@ final class LabCommand implements Callable<Integer> {
         @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR, description = "Data directory (default: ${DEFAULT-VALUE}).")
         Path dataDir;
 
-        @Option(names = "--topology", paramLabel = "FILE", description = "The site as a topology file (JSON; default: DESIGN.md §1).")
+        @Option(names = "--topology", paramLabel = "FILE", description = "The site as a topology file (JSON, see docs/lab.md; default: the frankysweb site of docs/architecture.md §1).")
         Path topologyFile;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for the site (default: ${DEFAULT-VALUE}).")

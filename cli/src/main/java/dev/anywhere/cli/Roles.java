@@ -1,8 +1,11 @@
 package dev.anywhere.cli;
 
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** Shared plumbing for the commands that run a server role until interrupted. */
@@ -26,6 +29,49 @@ final class Roles {
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         done.await();
+    }
+
+    /**
+     * Starts a listening role; a socket that cannot be bound becomes one line that names the cause. {@code where} is
+     * what the role listens on as the administrator wrote it, {@code lowestPort} its lowest port.
+     */
+    static <T> T listening(String role, String where, int lowestPort, Callable<T> start) throws Exception {
+        try {
+            return start.call();
+        } catch (Exception e) {
+            Optional<BindException> bind = bindFailure(e);
+            if (bind.isEmpty()) {
+                throw e;
+            }
+            throw UserError.unavailable(cannotListen(role, where, lowestPort, bind.get()));
+        }
+    }
+
+    /** Why {@code at} could not be bound, in an administrator's words (no exception class names). */
+    static String cannotListen(String role, String where, int lowestPort, BindException e) {
+        String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        String cause;
+        if (message.contains("permission denied") || message.contains("access denied")) {
+            cause = lowestPort < 1024
+                    ? "permission denied: ports below 1024 need root or CAP_NET_BIND_SERVICE (or choose a port from 1024 up)"
+                    : "permission denied";
+        } else if (message.contains("in use")) {
+            cause = "the address is already in use by another process";
+        } else if (message.contains("assign requested address")) {
+            cause = "this machine has no such address";
+        } else {
+            cause = String.valueOf(e.getMessage());
+        }
+        return role + ": cannot listen on " + where + ": " + cause;
+    }
+
+    private static Optional<BindException> bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException b) {
+                return Optional.of(b);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Parses {@code ADDR:PORT} ({@code [::1]:443} for IPv6). Loopback and local addresses only, as the lab needs. */

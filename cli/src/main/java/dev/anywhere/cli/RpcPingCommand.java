@@ -11,9 +11,10 @@ import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -79,8 +80,9 @@ final class RpcPingCommand implements Callable<Integer> {
             description = "HTTPS to the proxy (default); --no-tls for plain HTTP (SSL offloading).")
     boolean tls;
 
-    @Option(names = "--trust", paramLabel = "CA.pem", description = "Trust these CA certificates instead of the JDK's.")
-    Path trust;
+    @Option(names = "--trust", paramLabel = "CA.pem", description = "Also trust the CA certificates in this PEM file, besides the "
+            + "system's trust store (repeatable).")
+    List<Path> trust = new ArrayList<>();
 
     @Option(names = "--insecure", description = "Accept any proxy certificate (testing only).")
     boolean insecure;
@@ -122,12 +124,9 @@ final class RpcPingCommand implements Callable<Integer> {
             case "inq_if_ids" -> RpcPing.Probe.INQ_IF_IDS;
             default -> throw UserError.usage("--call: '" + call + "' (expected: is_server_listening or inq_if_ids)");
         };
-        if (trust != null && !Files.isReadable(trust)) {
-            throw UserError.usage("--trust: " + trust + " is not a readable file (expected: PEM CA certificates)");
-        }
         ProxyAuth auth = auth();
         RpchClientOptions.Builder b = RpchClientOptions.builder(host, port, server, endpoint).tls(tls).insecure(insecure)
-                .trustPem(trust).auth(auth).timeouts(Duration.ofSeconds(timeoutSeconds));
+                .trust(ClientOptions.trust(trust)).auth(auth).timeouts(Duration.ofSeconds(timeoutSeconds));
         if (resolve != null) {
             b.addressOverride(resolveAddress(host, port));
         }

@@ -51,7 +51,7 @@ final class RpchBenchCommand implements Callable<Integer> {
     long recycleLifetime = 4 << 20;
 
     @Option(names = "--window", paramLabel = "BYTES", description = "Receive window of every RPC over HTTP hop in the arms: load "
-            + "client, gateway, endpoints (default: ${DEFAULT-VALUE}, the anchors' bulk condition; 65536 is the Windows and "
+            + "client, gateway, endpoints (default: ${DEFAULT-VALUE}, the bulk condition; 65536 is the Windows and "
             + "product default; 8192..262144).")
     int window = RpchBench.Settings.BULK_WINDOW;
 

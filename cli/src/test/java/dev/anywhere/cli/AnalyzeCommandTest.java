@@ -49,6 +49,9 @@ class AnalyzeCommandTest {
         assertThat(err).startsWith("anywhere: --timeout: duration: 'soon'");
         assertThat(run("analyze", "franky@frankysweb.org", "--resolve", "oa.frankysweb.org:443")).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: --resolve: 'oa.frankysweb.org:443' (expected: HOST:PORT:ADDRESS)\n");
+        Path ca = tmp.resolve("ca.pem");
+        assertThat(run("analyze", "franky@frankysweb.org", "--trust", ca.toString())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --trust: " + ca + " is not a readable file (expected: PEM CA certificates)\n");
     }
 
     @Test

@@ -123,6 +123,20 @@ class AutodiscoverCommandTest {
                 .contains("http status: 401 Unauthorized; no credentials configured (expected: 200)");
     }
 
+    /** --trust is repeatable, every file counts, and the system's trust store stays in (it cannot vouch for the lab). */
+    @Test
+    void everyTrustFileIsUsed() throws Exception {
+        Path other = CertificateAuthority.createLab().writeTrustBundle(tmp.resolve("other-ca.pem"));
+        String[] user = {"--user", "FRANKYSWEB\\franky", "--password-env", PASSWORD_ENV};
+        assertThat(run(site(user[0], user[1], user[2], user[3], "--trust", other.toString(), "--trust", trust.toString())
+                .toArray(String[]::new))).as(err).isZero();
+        assertThat(run(site(user[0], user[1], user[2], user[3], "--trust", other.toString()).toArray(String[]::new))).isEqualTo(1);
+        assertThat(run(site(user).toArray(String[]::new))).isEqualTo(1);
+        assertThat(run("autodiscover", "franky@frankysweb.org", "--trust", tmp.resolve("none.pem").toString())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --trust: " + tmp.resolve("none.pem") + " is not a readable file (expected: PEM CA "
+                + "certificates)\n");
+    }
+
     @Test
     void usageErrorsAreExit2() {
         assertThat(run("autodiscover", "franky@frankysweb.org", "--format", "xml")).isEqualTo(2);

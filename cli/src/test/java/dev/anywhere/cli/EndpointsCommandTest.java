@@ -38,7 +38,8 @@ class EndpointsCommandTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int code = run("endpoints", "--listen", "127.0.0.1", "--ports", Integer.toString(taken.getLocalPort()));
             assertThat(code).isEqualTo(Anywhere.INTERNAL); // 3: a peer (here: the port) is not available
-            assertThat(err).startsWith("anywhere: cannot listen on 127.0.0.1 [" + taken.getLocalPort() + "]");
+            assertThat(err).isEqualTo("anywhere: endpoints: cannot listen on 127.0.0.1 [" + taken.getLocalPort()
+                    + "]: the address is already in use by another process" + System.lineSeparator());
         }
     }
 }

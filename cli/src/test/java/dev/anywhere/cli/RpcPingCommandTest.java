@@ -261,5 +261,79 @@ class RpcPingCommandTest {
         assertThat(err).isEqualTo("anywhere: --proxy-auth: 'digest' (expected: basic, ntlm or none)" + System.lineSeparator());
         assertThat(run("--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--password", "x")).isEqualTo(2);
         assertThat(err).startsWith("anywhere: Unknown options: '--password', 'x'");
+        assertThat(run("--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--trust", "no-such-ca.pem")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --trust: no-such-ca.pem is not a readable file (expected: PEM CA certificates)"
+                + System.lineSeparator());
+    }
+
+    /** --trust is repeatable and every file counts: the proxy's CA is in the second one; without it, nothing is sent. */
+    @Test
+    void everyTrustFileIsUsedAndWithoutTheCaNothingIsSent() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rpcping-trust");
+        dev.anywhere.lab.pki.CertificateAuthority other = dev.anywhere.lab.pki.CertificateAuthority.createLab();
+        dev.anywhere.lab.pki.CertificateAuthority ca = dev.anywhere.lab.pki.CertificateAuthority.createLab();
+        java.nio.file.Path otherPem = other.writeTrustBundle(dir.resolve("other.pem"));
+        java.nio.file.Path caPem = ca.writeTrustBundle(dir.resolve("lab-ca.pem"));
+        dev.anywhere.lab.pki.IssuedCertificate.PemFiles files = ca.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault())
+                .writePem(dir, "oa");
+        io.netty.handler.ssl.SslContext tls = io.netty.handler.ssl.SslContextBuilder.forServer(files.certificateChain().toFile(),
+                files.privateKey().toFile()).build();
+        try (Tls server = new Tls(tls, response("HTTP/1.1 200 Success\r\nContent-Type: application/rpc\r\n", ECHO))) {
+            String[] base = {"--rpc-proxy", "oa.frankysweb.org:" + server.port(), "--resolve", "oa.frankysweb.org:" + server.port()
+                    + ":127.0.0.1", "--server", "EX1", "-E", "--proxy-auth", "basic", "--user", "FRANKYSWEB\\franky", "--password-env",
+                    "PING_PW", "--timeout", "3"};
+            List<String> both = new ArrayList<>(List.of(base));
+            both.addAll(List.of("--trust", otherPem.toString(), "--trust", caPem.toString()));
+            assertThat(run(both.toArray(String[]::new))).as(err).isZero();
+            assertThat(server.authorizations).hasSize(1);
+            List<String> first = new ArrayList<>(List.of(base));
+            first.addAll(List.of("--trust", otherPem.toString()));
+            assertThat(run(first.toArray(String[]::new))).isEqualTo(1);
+            assertThat(err).startsWith("rpcping: tls: oa.frankysweb.org: certificate not trusted");
+            assertThat(server.authorizations).as("no credentials to the unverified proxy").hasSize(1);
+        }
+    }
+
+    /** An HTTPS proxy that answers every request with the same bytes and records the Authorization headers it got. */
+    static final class Tls implements AutoCloseable {
+        final List<String> authorizations = new CopyOnWriteArrayList<>();
+        private final io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.nio.NioIoHandler.newFactory());
+        private final io.netty.channel.Channel channel;
+
+        Tls(io.netty.handler.ssl.SslContext tls, byte[] answer) throws InterruptedException {
+            channel = new io.netty.bootstrap.ServerBootstrap().group(group).channel(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                    .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                        @Override
+                        protected void initChannel(io.netty.channel.socket.SocketChannel ch) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()), new io.netty.handler.codec.http.HttpRequestDecoder(),
+                                    new io.netty.channel.ChannelInboundHandlerAdapter() {
+                                        @Override
+                                        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                                            if (msg instanceof io.netty.handler.codec.http.HttpRequest r) {
+                                                String a = r.headers().get("Authorization");
+                                                if (a != null) {
+                                                    authorizations.add(a);
+                                                }
+                                            }
+                                            if (msg instanceof io.netty.handler.codec.http.LastHttpContent) {
+                                                ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(answer));
+                                            }
+                                            io.netty.util.ReferenceCountUtil.release(msg);
+                                        }
+                                    });
+                        }
+                    }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+        }
+
+        int port() {
+            return ((java.net.InetSocketAddress) channel.localAddress()).getPort();
+        }
+
+        @Override
+        public void close() {
+            channel.close().syncUninterruptibly();
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 }

@@ -63,7 +63,8 @@ public interface SiteDirectory extends AutoCloseable {
 
     /**
      * Follows changes to the configuration objects, with the best mechanism the server's root DSE advertises.
-     * {@code listener} runs on a directory thread after each change (coalescing is the caller's job).
+     * {@code listener} runs on a directory thread after each change (coalescing is the caller's job), and once when
+     * the feed loses the directory, so that the caller reads it, finds it unreachable and reports the outage.
      */
     ChangeSubscription watch(Runnable listener);
 

@@ -25,14 +25,22 @@ public final class CheckRunner implements AutoCloseable {
     });
     private final CheckListener listener;
     private final Function<String, Finding> timeoutFinding;
+    private final boolean de;
 
     /**
      * @param listener follows the run
      * @param timeoutFinding the finding for a step that ran out of time, given the step's title
+     * @param language en or de, for the runner's own words (why a step was skipped or failed)
      */
-    public CheckRunner(CheckListener listener, Function<String, Finding> timeoutFinding) {
+    public CheckRunner(CheckListener listener, Function<String, Finding> timeoutFinding, String language) {
         this.listener = listener;
         this.timeoutFinding = timeoutFinding;
+        this.de = language.equals("de");
+    }
+
+    /** A runner that words its own summaries in English. */
+    public CheckRunner(CheckListener listener, Function<String, Finding> timeoutFinding) {
+        this(listener, timeoutFinding, "en");
     }
 
     public CheckResult run(Check root, CheckContext context) {
@@ -46,7 +54,8 @@ public final class CheckRunner implements AutoCloseable {
         long elapsed = (System.nanoTime() - start) / 1_000_000;
         List<CheckResult> children = new ArrayList<>(outcome.results());
         if (outcome.status() == CheckStatus.FAILED || outcome.status() == CheckStatus.SKIPPED) {
-            String why = outcome.status() == CheckStatus.SKIPPED ? outcome.summary() : "skipped: '" + check.title() + "' failed";
+            String why = outcome.status() == CheckStatus.SKIPPED ? outcome.summary()
+                    : de ? "übersprungen: „" + check.title() + "“ ist fehlgeschlagen" : "skipped: '" + check.title() + "' failed";
             for (Check c : check.children()) {
                 children.add(skipped(c, why, depth + 1));
             }
@@ -76,13 +85,16 @@ public final class CheckRunner implements AutoCloseable {
             return f.get(check.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
-            return Outcome.failed("no answer within " + check.timeout().toMillis() + " ms", timeoutFinding.apply(check.title()));
+            return Outcome.failed((de ? "keine Antwort innerhalb von " : "no answer within ") + check.timeout().toMillis() + " ms",
+                    timeoutFinding.apply(check.title()));
         } catch (ExecutionException e) {
+            // The message only: an exception's class name means nothing to the reader of a report.
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            return new Outcome(CheckStatus.FAILED, "check failed: " + cause, List.of(), List.of());
+            String detail = cause.getMessage() == null ? (de ? "ohne Angabe" : "no detail") : cause.getMessage();
+            return new Outcome(CheckStatus.FAILED, (de ? "Prüfung fehlgeschlagen: " : "check failed: ") + detail, List.of(), List.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Outcome.skipped("interrupted");
+            return Outcome.skipped(de ? "abgebrochen" : "interrupted");
         }
     }
 

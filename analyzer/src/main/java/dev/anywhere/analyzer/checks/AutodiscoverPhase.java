@@ -108,10 +108,8 @@ public final class AutodiscoverPhase {
         }
         options.resolve().forEach(b::resolve);
         options.dnsServer().ifPresent(b::dnsServer);
-        if (!options.trust().isEmpty()) {
-            b.trustAnchorsPem(options.trust().get(0));
-        }
-        b.insecure(options.insecure());
+        // The system's trust store plus every --trust file; only the user's --insecure turns validation off.
+        b.trustAnchorsPem(options.trust()).insecure(options.insecure());
         options.allowRedirect().forEach(b::allowRedirect);
         return b.build();
     }
@@ -128,11 +126,12 @@ public final class AutodiscoverPhase {
                 String host = hostOf(a.url());
                 CertificateEvaluation.Verdict v = CertificateEvaluation.evaluate(tls.peerCertificates(), host, Optional.of(options.domain()),
                         roots, Instant.now(), catalogue);
-                CheckStatus s = v.clean() ? CheckStatus.PASSED : worst(v.findings());
+                List<Finding> found = CertificateEvaluation.waived(v.findings(), options.insecure());
+                CheckStatus s = worst(found);
                 steps.add(new CheckResult(id + ".certificate", de ? "Zertifikat prüfen" : "Test the SSL certificate", s,
                         tls.protocol().orElse("") + " " + tls.cipherSuite().orElse(""), tls.handshakeMillis(),
                         List.of(new Evidence("certificate", v.description())),
-                        a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED ? v.findings() : List.of(), List.of()));
+                        a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED ? found : List.of(), List.of()));
             } else {
                 tls.failure().ifPresent(f -> steps.add(leaf(id + ".tls", "TLS", CheckStatus.FAILED, f)));
             }
@@ -218,7 +217,7 @@ public final class AutodiscoverPhase {
         }
         CertificateEvaluation.Verdict v = CertificateEvaluation.evaluate(tls.peerCertificates(), host, Optional.of(options.domain()), roots,
                 Instant.now(), catalogue);
-        return v.findings();
+        return CertificateEvaluation.waived(v.findings(), options.insecure());
     }
 
     private String title(Attempt a) {

@@ -2,6 +2,7 @@ package dev.anywhere.analyzer.checks;
 
 import dev.anywhere.analyzer.finding.Finding;
 import dev.anywhere.analyzer.finding.FindingCatalogue;
+import dev.anywhere.analyzer.finding.Severity;
 import java.security.MessageDigest;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
@@ -36,8 +37,12 @@ import javax.naming.ldap.Rdn;
  */
 public final class CertificateEvaluation {
 
-    /** The findings about whom the client trusts, which --insecure turns into warnings. */
-    public static final java.util.Set<String> TRUST_FINDINGS = java.util.Set.of("tls.untrusted", "tls.self-signed", "tls.missing-intermediate");
+    /**
+     * The findings that make a certificate fail validation as a TLS client does it (chain to a trusted root, the name
+     * dialled, dates, server purpose): no credentials go to such a server. {@code --insecure} turns them into warnings.
+     */
+    public static final Set<String> VALIDATION_FINDINGS = Set.of("tls.untrusted", "tls.self-signed", "tls.missing-intermediate",
+            "tls.name-mismatch", "tls.internal-names-only", "tls.expired", "tls.not-yet-valid", "tls.no-server-auth");
 
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     private static final String ANY_EKU = "2.5.29.37.0";
@@ -188,6 +193,14 @@ public final class CertificateEvaluation {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /** The findings as reported: with {@code insecure} (the user waived validation) validation failures are warnings. */
+    public static List<Finding> waived(List<Finding> findings, boolean insecure) {
+        if (!insecure) {
+            return findings;
+        }
+        return findings.stream().map(f -> VALIDATION_FINDINGS.contains(f.id()) ? f.withSeverity(Severity.WARNING) : f).toList();
     }
 
     /** RFC 6125 matching: exact, or a wildcard standing for exactly one leftmost label. */

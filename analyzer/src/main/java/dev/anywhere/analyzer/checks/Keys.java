@@ -8,6 +8,8 @@ final class Keys {
     static final String PROXY_ADDRESS = "rpc-proxy.address";
     static final String PROXY_CHAIN = "rpc-proxy.chain";
     static final String PROXY_SCHEMES = "rpc-proxy.schemes";
+    /** The status of the anonymous authentication audit, which the echo needs to have passed. */
+    static final String PROXY_AUDIT = "rpc-proxy.audit";
 
     private Keys() {
     }

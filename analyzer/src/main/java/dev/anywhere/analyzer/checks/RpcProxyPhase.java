@@ -7,10 +7,11 @@ import dev.anywhere.analyzer.check.CheckStatus;
 import dev.anywhere.analyzer.check.Evidence;
 import dev.anywhere.analyzer.check.Outcome;
 import dev.anywhere.analyzer.finding.FindingCatalogue;
-import dev.anywhere.analyzer.finding.Severity;
 import dev.anywhere.analyzer.net.HttpProbe;
 import dev.anywhere.analyzer.net.NameResolver;
+import dev.anywhere.analyzer.net.ServerTrust;
 import dev.anywhere.analyzer.net.TlsProbe;
+import dev.anywhere.analyzer.net.TrustAnchors;
 import dev.anywhere.rpc.ntlm.NtlmClient;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.ntlm.NtlmHttpHeader;
@@ -29,28 +30,32 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * RCA's "Testing RPC over HTTP connectivity" phase: DNS, TCP and TLS to the proxy, the certificate and the msstd:
- * principal, an audit of the authentication /rpc offers against EXPR's AuthPackage, the proxy echo, then (see
- * {@link #virtualConnectionChecks}) the virtual connection and RPC pings through it.
+ * RCA's "Testing RPC over HTTP connectivity" phase: DNS, TCP and TLS to the proxy, an anonymous audit of the
+ * authentication /rpc offers against EXPR's AuthPackage, the msstd: principal, the certificate, and below the
+ * certificate everything that sends credentials: the proxy echo, then ({@link TunnelChecks}) the virtual connections
+ * and RPC pings through it. A certificate that fails validation therefore keeps the password at home, unless the user
+ * chose {@code --insecure}.
  */
 public final class RpcProxyPhase {
 
     static final String ECHO_PATH = "/rpc/rpcproxy.dll";
-    /** The RTS echo response: ECHO flag, no commands. @see [MS-RPCH] 2.2.4.47 */
+    /** The RTS echo response: ECHO flag, no commands. @see [MS-RPCH] 2.2.4.48 */
     static final byte[] ECHO_PDU = dev.anywhere.rpc.rpch.RpchCodec.toBytes(dev.anywhere.rpc.rpch.RtsPdus.echo());
 
     private final AnalyzeOptions options;
     private final FindingCatalogue catalogue;
+    private final TrustAnchors anchors;
     private final Collection<X509Certificate> roots;
     private final NameResolver resolver;
     private final List<Check> afterEcho;
     private final boolean de;
 
-    public RpcProxyPhase(AnalyzeOptions options, FindingCatalogue catalogue, Collection<X509Certificate> roots, NameResolver resolver,
+    public RpcProxyPhase(AnalyzeOptions options, FindingCatalogue catalogue, TrustAnchors anchors, NameResolver resolver,
             List<Check> afterEcho) {
         this.options = options;
         this.catalogue = catalogue;
-        this.roots = roots;
+        this.anchors = anchors;
+        this.roots = anchors.roots();
         this.resolver = resolver;
         this.afterEcho = afterEcho;
         this.de = options.language().equals("de");
@@ -65,13 +70,18 @@ public final class RpcProxyPhase {
         tunnel.addAll(afterEcho);
         Check echo = Check.of("rpc-proxy.echo", de ? "RPC-Proxy anpingen (Echo)" : "Ping the RPC proxy (echo)", this::echo)
                 .withChildren(tunnel).concurrently();
-        Check auth = Check.of("rpc-proxy.http-auth", de ? "Anmeldemethoden von /rpc/rpcproxy.dll prüfen"
-                : "Check the authentication methods of /rpc/rpcproxy.dll", this::authAudit).withChildren(List.of(echo));
-        Check tls = Check.of("rpc-proxy.tls", de ? "TLS-Handshake" : "TLS handshake", this::tls).withChildren(List.of(
-                Check.of("rpc-proxy.certificate", de ? "SSL-Zertifikat prüfen" : "Test the SSL certificate", this::certificate),
+        Check auth = Check.of("rpc-proxy.http-auth", auditTitle(), ctx -> {
+            Outcome o = authAudit(ctx);
+            ctx.put(Keys.PROXY_AUDIT, o.status());
+            return o;
+        });
+        // In this order, not concurrently: the echo below the certificate needs the audit's offered schemes. Everything
+        // that sends credentials hangs below the certificate, so a certificate that fails validation skips it.
+        Check tls = Check.of("rpc-proxy.tls", de ? "TLS-Handshake" : "TLS handshake", this::tls).withChildren(List.of(auth,
                 Check.of("rpc-proxy.mutual-auth", de ? "Gegenseitige Authentifizierung (msstd:) prüfen"
                         : "Test mutual authentication (msstd: principal)", this::mutualAuth),
-                auth)).concurrently();
+                Check.of("rpc-proxy.certificate", de ? "SSL-Zertifikat prüfen" : "Test the SSL certificate", this::certificate)
+                        .withChildren(List.of(echo))));
         Check tcp = Check.of("rpc-proxy.tcp", de ? "TCP-Port prüfen" : "Test the TCP port", this::tcp).withChildren(List.of(tls));
         Check dns = Check.of("rpc-proxy.dns", de ? "Namen des RPC-Proxys im DNS auflösen" : "Resolve the RPC proxy in DNS", this::dns)
                 .withChildren(List.of(tcp));
@@ -141,20 +151,34 @@ public final class RpcProxyPhase {
         }
     }
 
+    private String auditTitle() {
+        return de ? "Anmeldemethoden von /rpc/rpcproxy.dll prüfen" : "Check the authentication methods of /rpc/rpcproxy.dll";
+    }
+
+    /** The gate of every step with credentials: its children run only when this does not fail. */
     private Outcome certificate(CheckContext ctx) {
         ProxySettings p = proxy(ctx);
         Optional<TlsProbe.Handshake> h = ctx.get(Keys.PROXY_CHAIN, TlsProbe.Handshake.class);
         if (h.isEmpty()) {
-            return Outcome.skipped(de ? "übersprungen: kein TLS" : "skipped: no TLS");
+            // SSL Off (offloading in front): there is nothing to verify, and the steps below must still run.
+            return Outcome.passed(de ? "kein TLS (SSL Off): kein Zertifikat zu prüfen" : "no TLS (SSL Off): no certificate to check");
         }
         CertificateEvaluation.Verdict v = CertificateEvaluation.evaluate(h.get().chain(), p.host(), Optional.of(options.domain()),
                 roots, Instant.now(), catalogue);
         Outcome o = Outcome.passed("CN=" + v.commonName() + ", names " + String.join(", ", v.dnsNames()))
                 .with(new Evidence("certificate", v.description()));
-        for (var f : v.findings()) {
-            o = o.with(options.insecure() && CertificateEvaluation.TRUST_FINDINGS.contains(f.id()) ? f.withSeverity(Severity.WARNING) : f);
+        for (var f : CertificateEvaluation.waived(v.findings(), options.insecure())) {
+            o = o.with(f);
+        }
+        if (o.status() == CheckStatus.FAILED && !options.anonymous()) {
+            o = o.with(catalogue.finding("tls.credentials-withheld", Map.of("host", p.host())));
         }
         return o;
+    }
+
+    /** How connections that carry credentials judge the proxy: verified, unless the user waived it with --insecure. */
+    private ServerTrust credentialTrust() {
+        return options.insecure() ? ServerTrust.insecure() : ServerTrust.verified(anchors);
     }
 
     /** Outlook compares msstd:NAME with the certificate; old Windows only with the CN. */
@@ -188,7 +212,8 @@ public final class RpcProxyPhase {
     private Outcome authAudit(CheckContext ctx) throws IOException {
         ProxySettings p = proxy(ctx);
         InetSocketAddress address = ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class);
-        try (HttpProbe http = HttpProbe.open(address, p.host(), p.ssl(), timeoutMillis())) {
+        // No credentials go out here: the probe may look behind a certificate the check beside it rejects.
+        try (HttpProbe http = HttpProbe.open(address, p.host(), p.ssl(), timeoutMillis(), ServerTrust.inspectOnly())) {
             HttpProbe.Response r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of(), new byte[0]);
             Evidence transcript = new Evidence("HTTP transcript", http.transcript());
             Map<String, Object> v = new HashMap<>();
@@ -276,6 +301,9 @@ public final class RpcProxyPhase {
     /** The echo with credentials, as Outlook sends it before opening channels. */
     private Outcome echo(CheckContext ctx) throws IOException {
         ProxySettings p = proxy(ctx);
+        if (ctx.get(Keys.PROXY_AUDIT, CheckStatus.class).filter(s -> s != CheckStatus.FAILED).isEmpty()) {
+            return Outcome.skipped(de ? "übersprungen: „" + auditTitle() + "“ ist fehlgeschlagen" : "skipped: '" + auditTitle() + "' failed");
+        }
         if (options.anonymous()) {
             return Outcome.skipped(de ? "übersprungen: braucht Anmeldedaten (--user, --password-env)"
                     : "skipped: needs credentials (--user, --password-env)");
@@ -289,7 +317,7 @@ public final class RpcProxyPhase {
         Map<String, Object> v = new HashMap<>();
         v.put("user", user);
         v.put("scheme", ntlm ? "NTLM" : "Basic");
-        try (HttpProbe http = HttpProbe.open(address, p.host(), p.ssl(), timeoutMillis())) {
+        try (HttpProbe http = HttpProbe.open(address, p.host(), p.ssl(), timeoutMillis(), credentialTrust())) {
             HttpProbe.Response r;
             if (ntlm) {
                 NtlmClient client = new NtlmClient(NtlmCredentials.parse(user, options.password().get()));
@@ -326,12 +354,16 @@ public final class RpcProxyPhase {
             }
             v.put("detail", r.statusLine());
             return Outcome.failed(r.statusLine(), catalogue.finding("proxy.echo-failed", v)).with(transcript);
+        } catch (HttpProbe.CertificateRejected e) {
+            // The JDK's validation refused what the evaluation above let pass: still, nothing secret was sent.
+            return Outcome.failed(de ? "Zertifikat von " + p.host() + " nicht akzeptiert; nichts gesendet" : e.getMessage(),
+                    catalogue.finding("tls.credentials-withheld", Map.of("host", p.host())));
         }
     }
 
     /** A second opinion with Basic, to tell broken NTLM from a wrong password. */
     private boolean basicWorks(InetSocketAddress address, ProxySettings p, String user) {
-        try (HttpProbe http = HttpProbe.open(address, p.host(), p.ssl(), timeoutMillis())) {
+        try (HttpProbe http = HttpProbe.open(address, p.host(), p.ssl(), timeoutMillis(), credentialTrust())) {
             String token = Base64.getEncoder().encodeToString((user + ":" + options.password().get()).getBytes(StandardCharsets.UTF_8));
             return http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of("Authorization: Basic " + token), new byte[0]).status() == 200;
         } catch (IOException e) {

@@ -127,12 +127,9 @@ final class TunnelChecks {
         String password = options.password().orElseThrow();
         boolean basic = p.requiredScheme().map(s -> s.equals("Basic")).orElse(false);
         ProxyAuth auth = basic ? new ProxyAuth.Basic(user, password) : new ProxyAuth.Ntlm(NtlmCredentials.parse(user, password), "ANYWHERE");
-        RpchClientOptions.Builder b = RpchClientOptions.builder(p.host(), p.port(), p.rpcServer(), port).tls(p.ssl())
-                .addressOverride(address.getAddress()).auth(auth).timeouts(options.stepTimeout()).insecure(options.insecure() || options.trust().isEmpty());
-        if (!options.trust().isEmpty()) {
-            b.trustPem(options.trust().get(0));
-        }
-        return b.build();
+        // The system's trust store plus every --trust file; only the user's --insecure turns validation off.
+        return RpchClientOptions.builder(p.host(), p.port(), p.rpcServer(), port).tls(p.ssl()).addressOverride(address.getAddress())
+                .auth(auth).timeouts(options.stepTimeout()).trust(options.trust()).insecure(options.insecure()).build();
     }
 
     private static String target(CheckContext ctx, int port) {

@@ -12,12 +12,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Connects over TCP and, on request, completes a TLS handshake that accepts any certificate, so the analyzer can
  * look at what the server presents and judge it itself (name, chain, dates) instead of failing with the JDK's
- * message. Nothing but the handshake is sent.
+ * message. Nothing but the handshake is sent: requests, and above all credentials, go over {@link HttpProbe} with
+ * a {@link ServerTrust} that decides.
  */
 public final class TlsProbe {
 
@@ -50,7 +50,7 @@ public final class TlsProbe {
     public static Handshake handshake(InetSocketAddress address, String sni, int timeoutMillis) throws IOException {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new CapturingTrustManager()}, null);
+            ctx.init(null, new TrustManager[] {ServerTrust.AcceptAny.INSTANCE}, null);
             Socket plain = new Socket();
             plain.connect(address, timeoutMillis);
             try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, sni, address.getPort(), true)) {
@@ -66,22 +66,6 @@ public final class TlsProbe {
             }
         } catch (GeneralSecurityException e) {
             throw new IOException("tls: " + e.getMessage(), e);
-        }
-    }
-
-    /** Accepts every chain: the analyzer judges trust itself afterwards, with its own words. */
-    private static final class CapturingTrustManager implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }

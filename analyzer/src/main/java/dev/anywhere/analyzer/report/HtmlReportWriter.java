@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A standalone HTML report (no scripts, no external resources): RCA's banner, the collapsible check tree with
+ * A standalone HTML report (no scripts, no external resources): RCA's banner (and the --insecure warning under it), the collapsible check tree with
  * elapsed times and evidence, failed and warning branches open, and the findings with cause and fix.
  */
 public final class HtmlReportWriter implements ReportWriter {
@@ -38,6 +38,7 @@ public final class HtmlReportWriter implements ReportWriter {
             .finding h3{margin:0 0 6px;font-size:15px}.finding code{background:var(--bg);padding:1px 4px;border-radius:4px}
             .k{font-weight:600;color:#57606a;display:inline-block;min-width:44px}.refs{font-size:12px;color:#57606a}
             footer{color:#57606a;font-size:12px;padding:20px 28px}
+            .insecure{background:#fff1e5;border-bottom:3px solid var(--fail);color:#1f2328;padding:12px 28px;font-weight:700}
             """;
 
     @Override
@@ -49,7 +50,11 @@ public final class HtmlReportWriter implements ReportWriter {
                 + "<title>" + Html.escape(report.banner() + " - " + report.target()) + "</title><style>" + CSS + "</style></head><body>\n");
         out.write("<header class=\"" + status + "\"><h1>" + Html.escape(report.banner()) + "</h1><p>" + Html.escape(report.target())
                 + " &middot; " + Html.escape(report.vantage().name().toLowerCase(Locale.ROOT)) + " &middot; " + report.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                + " &middot; " + report.elapsedMillis() + " ms</p></header>\n<main>\n");
+                + " &middot; " + report.elapsedMillis() + " ms</p></header>\n");
+        if (report.insecureWarning().isPresent()) {
+            out.write("<div class=\"insecure\" id=\"insecure\">" + Html.escape(report.insecureWarning().get()) + "</div>\n");
+        }
+        out.write("<main>\n");
         out.write("<div class=\"counts\">");
         for (CheckStatus s : CheckStatus.values()) {
             out.write("<span><span class=\"st " + cls(s) + "\">" + cls(s) + "</span>" + report.root().count(s) + "</span>");

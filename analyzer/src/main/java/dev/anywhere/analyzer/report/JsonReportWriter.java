@@ -32,6 +32,8 @@ public final class JsonReportWriter implements ReportWriter {
         root.put("language", report.language());
         root.put("status", report.status().name().toLowerCase(java.util.Locale.ROOT));
         root.put("banner", report.banner());
+        root.put("insecure", report.insecure());
+        report.insecureWarning().ifPresent(w -> root.put("insecureWarning", w));
         ObjectNode counts = root.putObject("counts");
         for (CheckStatus s : CheckStatus.values()) {
             counts.put(s.name().toLowerCase(java.util.Locale.ROOT), report.root().count(s));

@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param elapsedMillis how long it took
  * @param language the language of titles and findings (en, de)
  * @param root the result tree
+ * @param insecure the user waived certificate validation ({@code --insecure}): credentials may have gone to a server
+ *        whose identity was not proven, which every format says prominently
  */
-public record Report(String target, Vantage vantage, Instant started, long elapsedMillis, String language, CheckResult root) {
+public record Report(String target, Vantage vantage, Instant started, long elapsedMillis, String language, CheckResult root,
+        boolean insecure) {
 
     /** Bumped when a field changes meaning or disappears; adding fields keeps the version. */
     public static final int SCHEMA_VERSION = 1;
@@ -27,6 +30,28 @@ public record Report(String target, Vantage vantage, Instant started, long elaps
         Objects.requireNonNull(started, "started");
         Objects.requireNonNull(language, "language");
         Objects.requireNonNull(root, "root");
+    }
+
+    /** A run with certificate validation on. */
+    public Report(String target, Vantage vantage, Instant started, long elapsedMillis, String language, CheckResult root) {
+        this(target, vantage, started, elapsedMillis, language, root, false);
+    }
+
+    /** The same run with another result tree (the lab appends its server-side check). */
+    public Report withRoot(CheckResult newRoot) {
+        return new Report(target, vantage, started, elapsedMillis, language, newRoot, insecure);
+    }
+
+    /** The warning every format shows when validation was waived; empty otherwise. */
+    public java.util.Optional<String> insecureWarning() {
+        if (!insecure) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(language.equals("de")
+                ? "--insecure: Zertifikate wurden nicht geprüft; Anmeldedaten können an einen Server gegangen sein, dessen Identität "
+                        + "nicht nachgewiesen ist."
+                : "--insecure: certificates were not verified; credentials may have been sent to a server whose identity was not "
+                        + "proven.");
     }
 
     /** The overall outcome, as RCA's banner puts it. */

@@ -8,13 +8,18 @@ import java.io.Writer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The console report: the check tree, the banner, then each finding with its cause and fix. */
+/**
+ * The console report: the check tree, the banner, then each finding with its cause and fix; with {@code --insecure} a
+ * warning line above the tree and above the banner.
+ */
 public final class TextReportWriter implements ReportWriter {
 
     @Override
     public void write(Report report, Writer out) throws IOException {
+        String warning = report.insecureWarning().map(w -> "!! " + w + "\n").orElse("");
+        out.write(warning);
         tree(report.root(), 0, out);
-        out.write("\n" + report.banner() + " (" + report.target() + ", " + report.elapsedMillis() + " ms: "
+        out.write("\n" + warning + report.banner() + " (" + report.target() + ", " + report.elapsedMillis() + " ms: "
                 + report.root().count(CheckStatus.PASSED) + " passed, " + report.root().count(CheckStatus.WARNING) + " warnings, "
                 + report.root().count(CheckStatus.FAILED) + " failed, " + report.root().count(CheckStatus.SKIPPED) + " skipped)\n");
         Map<String, Finding> unique = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.anywhere.analyzer.rpch;
 
+import dev.anywhere.analyzer.net.TrustAnchors;
 import dev.anywhere.analyzer.rpch.RpchFailure.Hop;
 import dev.anywhere.analyzer.rpch.RpchFailure.Kind;
 import dev.anywhere.rpc.dce.DceCodec;
@@ -203,21 +204,22 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
     }
 
     private static SslContext sslContext(RpchClientOptions o) throws RpchFailure {
-        try {
-            // the JDK's engine on purpose: the analyzer validates like a client, whatever else is on the class path
-            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(io.netty.handler.ssl.SslProvider.JDK);
-            if (o.insecure()) {
-                b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
-            } else {
-                if (o.trustPem().isPresent()) {
-                    b.trustManager(o.trustPem().get().toFile());
-                }
-                b.endpointIdentificationAlgorithm("HTTPS");
+        // the JDK's engine on purpose: the analyzer validates like a client, whatever else is on the class path
+        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(io.netty.handler.ssl.SslProvider.JDK);
+        if (o.insecure()) {
+            b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+        } else {
+            try {
+                b.trustManager(TrustAnchors.systemPlus(o.trust()).trustManager());
+            } catch (IllegalArgumentException e) {
+                throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, e.getMessage(), e);
             }
+            b.endpointIdentificationAlgorithm("HTTPS");
+        }
+        try {
             return b.build();
-        } catch (SSLException | IllegalArgumentException e) {
-            throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, "trust anchors " + o.trustPem().map(Object::toString).orElse("")
-                    + ": " + e.getMessage() + " (expected: a readable PEM file of CA certificates)", e);
+        } catch (SSLException e) {
+            throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, "tls client: " + e.getMessage(), e);
         }
     }
 
@@ -240,7 +242,8 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
                 || s.contains("Certificate") && s.contains("expired") || s.contains("validity check failed")) {
             return new RpchFailure(Hop.TLS, Kind.TLS_UNTRUSTED, host + ": certificate not trusted" + (s.contains("expired")
                     || s.contains("validity") ? ", outside its validity period" : "") + " (expected: a chain to "
-                    + o.trustPem().map(p -> "a CA in " + p).orElse("a trusted CA") + "; --insecure skips the check)", cause);
+                    + (o.trust().isEmpty() ? "a trusted CA" : "a CA of the system's trust store or in " + o.trust().stream().map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining(", "))) + "; --insecure skips the check)", cause);
         }
         if (s.contains("not an SSL/TLS record") || s.contains("Unsupported or unrecognized SSL message")) {
             return new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, host + ":" + o.proxyPort() + " does not speak TLS "

@@ -3,6 +3,7 @@ package dev.anywhere.analyzer.rpch;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,8 +14,9 @@ import java.util.Optional;
  * @param proxyHost the proxy's host name (Host header, SNI, certificate name check)
  * @param proxyPort 443 or 80 usually
  * @param tls HTTPS (default) or plain HTTP (SSL offloading)
- * @param trustPem trust anchors from a PEM file; empty = the JDK's
- * @param insecure accept any certificate (testing only)
+ * @param trust PEM files whose CA certificates are trusted besides the system's trust store (the JDK's default
+ *        anchors); empty = the system's only. Validation (chain, dates, the proxy's host name) is always on
+ * @param insecure accept any certificate: only when the user asked for it ({@code --insecure}), never by default
  * @param addressOverride connect here instead of resolving {@code proxyHost} (curl's --resolve)
  * @param server the RPC server name in the query ({@code ?EX1:6001})
  * @param endpointPort 6001, 6002, 6004 or 593
@@ -33,7 +35,7 @@ import java.util.Optional;
  * @param maxFrag max_xmit_frag and max_recv_frag offered in the bind
  * @see [MS-RPCH] 2.1.2.1.1 IN Channel Request
  */
-public record RpchClientOptions(String proxyHost, int proxyPort, boolean tls, Optional<Path> trustPem, boolean insecure,
+public record RpchClientOptions(String proxyHost, int proxyPort, boolean tls, List<Path> trust, boolean insecure,
         Optional<InetAddress> addressOverride, String server, int endpointPort, ProxyAuth auth, boolean expectContinue,
         Duration connectTimeout, Duration tlsTimeout, Duration httpTimeout, Duration openTimeout, Duration callTimeout,
         long receiveWindow, long inChannelLifetime, long inRecycleAfter, long clientKeepalive, Duration pingInterval,
@@ -55,6 +57,7 @@ public record RpchClientOptions(String proxyHost, int proxyPort, boolean tls, Op
         if (proxyPort < 1 || proxyPort > 65535) {
             throw new IllegalArgumentException("proxy port: " + proxyPort + " (expected: 1..65535)");
         }
+        trust = List.copyOf(trust);
         Objects.requireNonNull(server, "server");
         if (server.isEmpty() || server.length() >= 1024) {
             throw new IllegalArgumentException("server: '" + server + "' (expected: 1..1023 characters)");
@@ -77,7 +80,7 @@ public record RpchClientOptions(String proxyHost, int proxyPort, boolean tls, Op
         }
     }
 
-    /** Defaults as Windows: TLS, JDK trust, no authentication, 1 GiB IN channel, 256 KiB window, 5840-byte fragments. */
+    /** Defaults as Windows: TLS, the system's trust store, no authentication, 1 GiB IN channel, 256 KiB window, 5840-byte fragments. */
     public static Builder builder(String proxyHost, int proxyPort, String server, int endpointPort) {
         return new Builder(proxyHost, proxyPort, server, endpointPort);
     }
@@ -96,7 +99,7 @@ public record RpchClientOptions(String proxyHost, int proxyPort, boolean tls, Op
     public Builder toBuilder() {
         Builder b = new Builder(proxyHost, proxyPort, server, endpointPort);
         b.tls = tls;
-        b.trustPem = trustPem;
+        b.trust = trust;
         b.insecure = insecure;
         b.addressOverride = addressOverride;
         b.auth = auth;
@@ -122,7 +125,7 @@ public record RpchClientOptions(String proxyHost, int proxyPort, boolean tls, Op
         private final String server;
         private final int endpointPort;
         private boolean tls = true;
-        private Optional<Path> trustPem = Optional.empty();
+        private List<Path> trust = List.of();
         private boolean insecure;
         private Optional<InetAddress> addressOverride = Optional.empty();
         private ProxyAuth auth = ProxyAuth.none();
@@ -147,7 +150,10 @@ public record RpchClientOptions(String proxyHost, int proxyPort, boolean tls, Op
         }
 
         public Builder tls(boolean v) { tls = v; return this; }
-        public Builder trustPem(Path v) { trustPem = Optional.ofNullable(v); return this; }
+        /** Trusts this PEM file's CAs besides the system's (replaces earlier files; null: the system's only). */
+        public Builder trustPem(Path v) { trust = v == null ? List.of() : List.of(v); return this; }
+        /** Trusts these PEM files' CAs besides the system's (replaces earlier files). */
+        public Builder trust(List<Path> v) { trust = List.copyOf(v); return this; }
         public Builder insecure(boolean v) { insecure = v; return this; }
         public Builder addressOverride(InetAddress v) { addressOverride = Optional.ofNullable(v); return this; }
         public Builder auth(ProxyAuth v) { auth = v; return this; }
@@ -173,7 +179,7 @@ public record RpchClientOptions(String proxyHost, int proxyPort, boolean tls, Op
         public RpchClientOptions build() {
             // Recycle with room to spare: past the declared length an intermediary would see a new request.
             long recycle = inRecycleAfter != null ? inRecycleAfter : inChannelLifetime - 2 * receiveWindow;
-            return new RpchClientOptions(proxyHost, proxyPort, tls, trustPem, insecure, addressOverride, server, endpointPort,
+            return new RpchClientOptions(proxyHost, proxyPort, tls, trust, insecure, addressOverride, server, endpointPort,
                     auth, expectContinue, connectTimeout, tlsTimeout, httpTimeout, openTimeout, callTimeout, receiveWindow,
                     inChannelLifetime, recycle, clientKeepalive, pingInterval, maxFrag);
         }

@@ -82,7 +82,24 @@ class CheckRunnerTest {
                 throw new java.io.IOException("connection reset");
             }), new CheckContext());
             assertThat(result.status()).isEqualTo(CheckStatus.FAILED);
-            assertThat(result.summary()).isEqualTo("check failed: java.io.IOException: connection reset");
+            assertThat(result.summary()).isEqualTo("check failed: connection reset");
+        }
+    }
+
+    /** The runner's own words follow the report's language, and no exception class name reaches them. */
+    @Test
+    void theRunnersSummariesAreGermanInAGermanReport() {
+        Check tree = Check.group("root", "Root", List.of(
+                Check.of("a", "Auflösen", ctx -> Outcome.failed("NXDOMAIN", catalogue.finding("dns.host-not-found", Map.of("host", "oa"))))
+                        .withChildren(List.of(Check.of("a.b", "Verbinden", ctx -> Outcome.passed("offen")))),
+                Check.of("c", "Kaputt", ctx -> {
+                    throw new IllegalStateException();
+                })));
+        try (CheckRunner r = new CheckRunner(CheckListener.NONE, step -> catalogue.finding("check.timeout",
+                Map.of("step", step, "timeoutMs", 100)), "de")) {
+            CheckResult result = r.run(tree, new CheckContext());
+            assertThat(result.children().get(0).children().get(0).summary()).isEqualTo("übersprungen: „Auflösen“ ist fehlgeschlagen");
+            assertThat(result.children().get(1).summary()).isEqualTo("Prüfung fehlgeschlagen: ohne Angabe");
         }
     }
 

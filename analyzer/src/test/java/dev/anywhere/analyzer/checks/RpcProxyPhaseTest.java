@@ -158,6 +158,35 @@ class RpcProxyPhaseTest {
         }
     }
 
+    /**
+     * NTLM's CHALLENGE comes on a 401 whose body is an error page over 64 KiB, or chunked: the echo reads it to its end
+     * and sends AUTHENTICATE on the same connection (NTLM is connection-bound), which the proxy then accepts.
+     */
+    @Test
+    void theEchoDrainsALargeOrChunkedChallengeBodyBeforeAuthenticate() throws Exception {
+        String page = "<html>" + "x".repeat(100 * 1024) + "</html>";
+        for (boolean chunked : new boolean[] {false, true}) {
+            Function<ScriptedHttpsServer.Request, String> site = FullAnalysisTest.site(FullAnalysisTest.EXPR, false);
+            Function<ScriptedHttpsServer.Request, String> padded = r -> {
+                String answer = site.apply(r);
+                if (!answer.startsWith("HTTP/1.1 401") || !answer.contains("WWW-Authenticate: NTLM T")) {
+                    return answer;
+                }
+                String head = answer.substring(0, answer.indexOf("Content-Length: 0\r\n\r\n"));
+                return chunked ? head + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(page.length() / 2) + "\r\n"
+                        + page.substring(0, page.length() / 2) + "\r\n" + Integer.toHexString(page.length() - page.length() / 2) + "\r\n"
+                        + page.substring(page.length() / 2) + "\r\n0\r\n\r\n"
+                        : head + "Content-Length: " + page.length() + "\r\n\r\n" + page;
+            };
+            try (ScriptedHttpsServer s = new ScriptedHttpsServer(pki.issue(HOST, HOST, "autodiscover.frankysweb.org"), padded)) {
+                Report r = analyze(s, null, "ntlm", Optional.of("Secret-1"));
+                assertThat(step(r.root(), "rpc-proxy.echo").summary()).as("chunked " + chunked)
+                        .isEqualTo("HTTP/1.1 200 Success, 20-byte echo PDU (NTLM)");
+                assertThat(step(r.root(), "rpc-proxy.echo").evidence().get(0).text()).contains("… (" + page.length() + " bytes)");
+            }
+        }
+    }
+
     @Test
     void mutualAuthenticationAgainstCnAndSans() throws Exception {
         try (ScriptedHttpsServer s = new ScriptedHttpsServer(pki.issue("mail.frankysweb.org", "mail.frankysweb.org", HOST,

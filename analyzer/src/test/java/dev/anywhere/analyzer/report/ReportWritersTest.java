@@ -97,6 +97,30 @@ class ReportWritersTest {
         assertThat(xml).contains("name=\"Testing RPC over HTTP connectivity / RPC proxy echo / Virtual connection\"");
     }
 
+    /** --insecure: a banner in text and HTML, a top-level field in JSON (valid against the schema), in both languages. */
+    @Test
+    void anInsecureRunSaysSoInEveryFormat() throws Exception {
+        Report en = sample("en");
+        Report insecure = new Report(en.target(), en.vantage(), en.started(), en.elapsedMillis(), "en", en.root(), true);
+        String warning = "--insecure: certificates were not verified; credentials may have been sent to a server whose identity was not proven.";
+        String text = render(new TextReportWriter(), insecure);
+        assertThat(text).startsWith("!! " + warning + "\n").contains("!! " + warning + "\nConnectivity test failed");
+        assertThat(render(new TextReportWriter(), en)).doesNotContain("--insecure");
+        JsonNode node = new ObjectMapper().readTree(render(new JsonReportWriter(), insecure));
+        assertThat(node.path("insecure").asBoolean()).isTrue();
+        assertThat(node.path("insecureWarning").asText()).isEqualTo(warning);
+        assertThat(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(Report.class.getResourceAsStream("report-schema-v1.json")).validate(node)).isEmpty();
+        JsonNode secure = new ObjectMapper().readTree(render(new JsonReportWriter(), en));
+        assertThat(secure.path("insecure").isBoolean()).isTrue();
+        assertThat(secure.path("insecure").asBoolean()).isFalse();
+        assertThat(secure.has("insecureWarning")).isFalse();
+        Report de = new Report(en.target(), en.vantage(), en.started(), en.elapsedMillis(), "de", sample("de").root(), true);
+        assertThat(render(new HtmlReportWriter(), de)).contains("<div class=\"insecure\" id=\"insecure\">--insecure: Zertifikate wurden "
+                + "nicht geprüft; Anmeldedaten können an einen Server gegangen sein, dessen Identität nicht nachgewiesen ist.</div>");
+        assertThat(render(new HtmlReportWriter(), en)).doesNotContain("class=\"insecure\"");
+    }
+
     @Test
     void formatsAreChosenByName() {
         assertThat(ReportWriter.forFormat("HTML")).isInstanceOf(HtmlReportWriter.class);

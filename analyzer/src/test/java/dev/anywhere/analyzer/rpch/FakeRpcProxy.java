@@ -77,6 +77,10 @@ final class FakeRpcProxy implements AutoCloseable {
     volatile boolean requireAuth = true;
     volatile boolean sendAcks = true;
     volatile long inWindow = 65536;
+    /** Body bytes of the NTLM CHALLENGE 401 (an error page), sent before the client's AUTHENTICATE on that connection. */
+    volatile int challengeBodyBytes;
+    /** Whether the CHALLENGE 401 body is sent with Transfer-Encoding: chunked, in several chunks. */
+    volatile boolean chunkedChallenge;
     final AtomicInteger pings = new AtomicInteger();
     final AtomicInteger clientAcks = new AtomicInteger();
     final AtomicInteger recycleA1 = new AtomicInteger();
@@ -176,10 +180,7 @@ final class FakeRpcProxy implements AutoCloseable {
                     if (t.type() == dev.anywhere.rpc.ntlm.MessageType.NEGOTIATE_MESSAGE) {
                         ntlm = new NtlmServer(identity, (d, u) -> d.equalsIgnoreCase("FRANKYSWEB") && u.equalsIgnoreCase("franky")
                                 ? Optional.of(NtHash.of(PASSWORD)) : Optional.empty());
-                        DefaultFullHttpResponse resp = response(401, "Unauthorized", "");
-                        resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, NtlmHttpHeader.format(NtlmHttpHeader.Scheme.NTLM,
-                                ntlm.challenge(t.message().toByteArray())));
-                        ctx.writeAndFlush(resp);
+                        challenge(ctx, NtlmHttpHeader.format(NtlmHttpHeader.Scheme.NTLM, ntlm.challenge(t.message().toByteArray())));
                         return;
                     }
                     try {
@@ -216,6 +217,25 @@ final class FakeRpcProxy implements AutoCloseable {
                 return;
             }
             role = method.equals("RPC_IN_DATA") ? "IN" : "OUT";
+        }
+
+        /** The 401 with the CHALLENGE, its body as large and as encoded as the test asks. */
+        private void challenge(ChannelHandlerContext ctx, String wwwAuthenticate) {
+            String body = "x".repeat(challengeBodyBytes);
+            if (!chunkedChallenge) {
+                DefaultFullHttpResponse resp = response(401, "Unauthorized", body);
+                resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, wwwAuthenticate);
+                ctx.writeAndFlush(resp);
+                return;
+            }
+            DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(401, "Unauthorized"));
+            head.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, wwwAuthenticate).set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+            ctx.write(head);
+            for (int i = 0; i < body.length(); i += 10_000) {
+                ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer(body.substring(i, Math.min(body.length(), i + 10_000)),
+                        StandardCharsets.UTF_8)));
+            }
+            ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
         }
 
         private void reply(ChannelHandlerContext ctx, int status, String reason, String body) {

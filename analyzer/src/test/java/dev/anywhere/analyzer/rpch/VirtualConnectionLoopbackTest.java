@@ -176,6 +176,25 @@ class VirtualConnectionLoopbackTest {
         assertThat(proxy.requests).filteredOn(r -> r.startsWith("RPC_IN_DATA") && r.contains(" 1073741824 ")).hasSizeGreaterThan(1);
     }
 
+    /**
+     * NTLM's CHALLENGE arrives on a 401 whose body is over 64 KiB, or chunked: the body is read to its end before the
+     * AUTHENTICATE goes out on the same connection, for the echo and for both channels.
+     */
+    @Test
+    void aLargeOrChunkedChallengeBodyIsDrainedBeforeAuthenticate() throws Exception {
+        for (boolean chunked : new boolean[] {false, true}) {
+            proxy.challengeBodyBytes = 100 * 1024;
+            proxy.chunkedChallenge = chunked;
+            proxy.requests.clear();
+            assertThat(VirtualConnection.echo(options().auth(ntlm(FakeRpcProxy.PASSWORD)).build(), transcript).status()).isEqualTo(200);
+            try (VirtualConnection vc = VirtualConnection.open(options().auth(ntlm(FakeRpcProxy.PASSWORD)).build(), transcript)) {
+                assertThat(Mgmt.isServerListening(vc, vc.bind(Mgmt.INTERFACE).get(3, TimeUnit.SECONDS).contextId())
+                        .get(3, TimeUnit.SECONDS).listening()).isTrue();
+            }
+            assertThat(proxy.requests).as("chunked " + chunked).filteredOn(r -> r.endsWith(" NTLM")).hasSize(6);
+        }
+    }
+
     @Test
     void echoAnswersWith200AndTheEchoPdu() throws Exception {
         EchoResult r = VirtualConnection.echo(options().auth(ntlm(FakeRpcProxy.PASSWORD)).build(), transcript);

@@ -5,9 +5,11 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +24,8 @@ import java.util.Set;
  * @param resolveOverrides curl-like {@code --resolve}: {@code host:port} (lower case) to the address to connect to,
  *        consulted before DNS
  * @param dnsServer the DNS server dnsjava queries (A, AAAA, SRV); empty uses the system resolver
- * @param trustAnchorsPem a PEM file of CA certificates to trust instead of the JDK's; empty uses the JDK's
+ * @param trustAnchorsPem PEM files of CA certificates trusted in addition to the JDK's default anchors (the system's
+ *        trust store); empty trusts only those
  * @param insecure accept any server certificate (still recorded); for labs only
  * @param excluded the discovery methods not to run, like Outlook's {@code Exclude*} values
  * @param allowedRedirectHosts hosts the user consented to be redirected to (and to send credentials to), like
@@ -34,7 +37,7 @@ import java.util.Set;
  */
 public record DiscoveryOptions(String emailAddress, Optional<Credentials> credentials,
         Map<String, InetAddress> resolveOverrides, Optional<InetSocketAddress> dnsServer,
-        Optional<Path> trustAnchorsPem, boolean insecure, Set<DiscoveryMethod> excluded,
+        List<Path> trustAnchorsPem, boolean insecure, Set<DiscoveryMethod> excluded,
         Set<String> allowedRedirectHosts, Duration stepTimeout, int httpsPort, int httpPort,
         Optional<ScpSettings> scp) {
 
@@ -52,7 +55,7 @@ public record DiscoveryOptions(String emailAddress, Optional<Credentials> creden
         Objects.requireNonNull(credentials, "credentials");
         resolveOverrides = Map.copyOf(resolveOverrides);
         Objects.requireNonNull(dnsServer, "dnsServer");
-        Objects.requireNonNull(trustAnchorsPem, "trustAnchorsPem");
+        trustAnchorsPem = List.copyOf(trustAnchorsPem);
         excluded = excluded.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(excluded));
         allowedRedirectHosts = Set.copyOf(allowedRedirectHosts);
         Objects.requireNonNull(stepTimeout, "stepTimeout");
@@ -89,7 +92,7 @@ public record DiscoveryOptions(String emailAddress, Optional<Credentials> creden
         private Credentials credentials;
         private final Map<String, InetAddress> resolve = new LinkedHashMap<>();
         private InetSocketAddress dnsServer;
-        private Path trustAnchorsPem;
+        private final List<Path> trustAnchorsPem = new ArrayList<>();
         private boolean insecure;
         private final Set<DiscoveryMethod> excluded = EnumSet.noneOf(DiscoveryMethod.class);
         private final Set<String> allowedRedirectHosts = new LinkedHashSet<>();
@@ -105,7 +108,15 @@ public record DiscoveryOptions(String emailAddress, Optional<Credentials> creden
         public Builder emailAddress(String v) { emailAddress = v; return this; }
         public Builder credentials(Credentials v) { credentials = v; return this; }
         public Builder dnsServer(InetSocketAddress v) { dnsServer = v; return this; }
-        public Builder trustAnchorsPem(Path v) { trustAnchorsPem = v; return this; }
+        /** Trusts the CA certificates in this PEM file besides the JDK's anchors (replaces earlier files; null: none). */
+        public Builder trustAnchorsPem(Path v) { return trustAnchorsPem(v == null ? List.of() : List.of(v)); }
+
+        /** Trusts the CA certificates in these PEM files besides the JDK's anchors (replaces earlier files). */
+        public Builder trustAnchorsPem(List<Path> v) {
+            trustAnchorsPem.clear();
+            trustAnchorsPem.addAll(v);
+            return this;
+        }
         public Builder insecure(boolean v) { insecure = v; return this; }
         public Builder stepTimeout(Duration v) { stepTimeout = v; return this; }
         public Builder httpsPort(int v) { httpsPort = v; return this; }
@@ -162,7 +173,7 @@ public record DiscoveryOptions(String emailAddress, Optional<Credentials> creden
 
         public DiscoveryOptions build() {
             return new DiscoveryOptions(emailAddress, Optional.ofNullable(credentials), resolve,
-                    Optional.ofNullable(dnsServer), Optional.ofNullable(trustAnchorsPem), insecure, excluded,
+                    Optional.ofNullable(dnsServer), trustAnchorsPem, insecure, excluded,
                     allowedRedirectHosts, stepTimeout, httpsPort, httpPort, Optional.ofNullable(scp));
         }
     }

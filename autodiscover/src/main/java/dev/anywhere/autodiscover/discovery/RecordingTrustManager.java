@@ -11,11 +11,11 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Remembers the chain the server presented, then lets the real trust manager decide (with HTTPS host-name
@@ -34,28 +34,20 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
         return chain;
     }
 
-    /** The trust decision for the options: insecure, the PEM anchors, or the JDK's default anchors. */
-    static X509ExtendedTrustManager base(Optional<Path> pem, boolean insecure) throws StepFailure {
+    /**
+     * The trust decision for the options: insecure, or the JDK's default anchors (the system's trust store) plus the
+     * certificates of every PEM file, so adding a lab CA never takes the public CAs away.
+     */
+    static X509ExtendedTrustManager base(List<Path> pems, boolean insecure) throws StepFailure {
         if (insecure) {
             return new AcceptAll();
         }
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            if (pem.isPresent()) {
-                KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-                ks.load(null, null);
-                try (InputStream in = Files.newInputStream(pem.get())) {
-                    int i = 0;
-                    for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                        ks.setCertificateEntry("anchor-" + i++, c);
-                    }
-                    if (i == 0) {
-                        throw new StepFailure("trust anchors: no certificate in " + pem.get() + " (expected: PEM)");
-                    }
-                }
-                tmf.init(ks);
-            } else {
+            if (pems.isEmpty()) {
                 tmf.init((KeyStore) null);
+            } else {
+                tmf.init(withSystemAnchors(pems));
             }
             for (TrustManager tm : tmf.getTrustManagers()) {
                 if (tm instanceof X509ExtendedTrustManager x) {
@@ -66,6 +58,33 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
         } catch (IOException | GeneralSecurityException e) {
             throw new StepFailure("trust anchors: " + e.getMessage() + " (expected: a readable PEM CA file)", e);
         }
+    }
+
+    private static KeyStore withSystemAnchors(List<Path> pems) throws IOException, GeneralSecurityException, StepFailure {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        int i = 0;
+        TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        system.init((KeyStore) null);
+        for (TrustManager tm : system.getTrustManagers()) {
+            if (tm instanceof X509TrustManager x) {
+                for (X509Certificate c : x.getAcceptedIssuers()) {
+                    ks.setCertificateEntry("system-" + i++, c);
+                }
+            }
+        }
+        for (Path pem : pems) {
+            int before = i;
+            try (InputStream in = Files.newInputStream(pem)) {
+                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    ks.setCertificateEntry("anchor-" + i++, c);
+                }
+            }
+            if (i == before) {
+                throw new StepFailure("trust anchors: no certificate in " + pem + " (expected: PEM)");
+            }
+        }
+        return ks;
     }
 
     @Override

@@ -195,20 +195,34 @@ class AutodiscoverClientTest extends LoopbackSiteTestBase {
                 + "frankysweb.org (consent: --allow-redirect frankysweb.net)");
     }
 
+    /** The root domain's attempt alone, trusting these PEM files besides the JDK's anchors. */
+    private DiscoveryResult rootDomainOnly(List<Path> trust) {
+        httpsHosts.put(DOMAIN, r -> settings("x"));
+        return client.discover(options().trustAnchorsPem(trust).excludeHttpsAutoDiscoverDomain().excludeHttpRedirect()
+                .excludeSrvRecord().build());
+    }
+
+    /** Another CA, which the site's certificate does not chain to. */
+    private Path otherCa(String name) throws Exception {
+        Path otherDir = java.nio.file.Files.createDirectories(dir.resolve(name));
+        return TestCertificates.generate(otherDir, "unrelated.example").caPem;
+    }
+
     @Test
     void untrustedCertificateIsRecordedAndFails() throws Exception {
-        httpsHosts.put(DOMAIN, r -> settings("x"));
-        Path otherDir = dir.resolve("other");
-        java.nio.file.Files.createDirectories(otherDir);
-        TestCertificates other = TestCertificates.generate(otherDir, "unrelated.example");
-        DiscoveryResult r = client.discover(options().trustAnchorsPem(other.caPem).excludeHttpsAutoDiscoverDomain()
-                .excludeHttpRedirect().excludeSrvRecord().build());
+        DiscoveryResult r = rootDomainOnly(List.of(otherCa("other")));
         Attempt a = r.attempts().get(0);
         assertThat(a.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(a.reason()).startsWith("tls handshake with frankysweb.org: ");
         assertThat(a.tls().orElseThrow().peerCertificates()).hasSize(1);
         assertThat(a.tls().orElseThrow().failure()).isPresent();
         assertThat(a.http()).isEmpty();
+    }
+
+    /** Every PEM file counts, besides the JDK's anchors: the site's CA in the second file is enough. */
+    @Test
+    void everyTrustFileIsUsed() throws Exception {
+        assertThat(rootDomainOnly(List.of(otherCa("other-2"), certs.caPem)).attempts().get(0).outcome()).isEqualTo(Outcome.ACCEPTED);
     }
 
     @Test

@@ -13,8 +13,8 @@ import java.util.Optional;
  * The gateway under test in its own JVM ({@link GatewayMain}), like nginx is in its own process: its CPU is the whole
  * process from /proc (event loops, GC, JIT alike), its heap is its own, and it can sit on a CPU of its own. The heap is
  * fixed ({@code -Xms = -Xmx}, pre-touched, G1), so a heap limit is a limit and not an observation, and resident memory
- * beyond it is off-heap memory; pinned to one CPU the JVM is told so ({@code -XX:ActiveProcessorCount=1}, anchors
- * §6.2), which also sizes Netty's event loops.
+ * beyond it is off-heap memory; pinned to one CPU the JVM is told so ({@code -XX:ActiveProcessorCount=1}), which
+ * also sizes Netty's event loops.
  */
 public final class GatewayProcess implements AutoCloseable {
 

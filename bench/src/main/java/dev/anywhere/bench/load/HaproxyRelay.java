@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * HAProxy (Debian package haproxy) as a plain TCP relay in front of the endpoints' ncacn_ip_tcp port: the anchors'
- * "raw relay" arm (§6.2 arm 2, §3.3: HAProxy reaches 0.75× of direct on 2 dedicated cores). It is no RPC proxy; it
+ * HAProxy (Debian package haproxy) as a plain TCP relay in front of the endpoints' ncacn_ip_tcp port: the
+ * "raw relay" arm (published figure: HAProxy reaches 0.75× of direct on 2 dedicated cores, xnuter/perf-gauge, 2021). It is no RPC proxy; it
  * prices one extra user-space hop on this machine, which is the floor any RPC over HTTP relay stands on. One thread,
  * one process, started in the foreground as a child with its own configuration, stopped by SIGTERM.
  */
@@ -50,7 +50,7 @@ public final class HaproxyRelay implements AutoCloseable {
         });
     }
 
-    /** The configuration: TCP mode, one thread, RPC-length timeouts (anchors §1.4), no logging. */
+    /** The configuration: TCP mode, one thread, RPC-length timeouts (3 h, far above the up to 15 idle minutes of an Outlook Anywhere channel), no logging. */
     static String config(InetSocketAddress listen, InetSocketAddress upstream, int maxConnections) {
         return "global\n"
                 + "    nbthread 1\n"

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The nginx arm's relay: the Debian nginx as a child process, plaintext, in front of the gateway, with the RPC over
- * HTTP settings of the anchors (§6.2; the lab's {@code nginx-rpc} profile without TLS): HTTP/1.1 to the upstream,
+ * HTTP settings (the lab's {@code nginx-rpc} profile without TLS): HTTP/1.1 to the upstream,
  * no request or response buffering, {@code client_max_body_size 0}, timeouts of 900 s and more. nginx is not an RPC
  * proxy (it cannot pair IN and OUT or open the backend TCP), so it relays the two long-lived HTTP bodies to the
  * gateway, which is the "HTTP stub that bridges to the backend". The nginx arm minus the gateway arm prices exactly

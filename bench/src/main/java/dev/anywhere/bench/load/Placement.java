@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where the processes run. Pinned (anchors §6.2): the relay under test (the gateway's process, nginx) on CPU 0, the
+ * Where the processes run. Pinned: the relay under test (the gateway's process, nginx) on CPU 0, the
  * load client and the RPC endpoints (this JVM) on the other CPUs, so a relay never competes with the load it relays
  * and wake-ups across CPUs are the same for every arm. Unpinned: the scheduler decides, as on a shared host. Pinning
  * uses {@code taskset} (util-linux); without it, or with a single CPU, the run is unpinned and says so.

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Recycling under bulk load (anchors §6.4 item 5): virtual connections through a gateway that announces a small
+ * Recycling under bulk load: virtual connections through a gateway that announces a small
  * ChannelLifetime, so the endpoints recycle the OUT channel ([MS-RPCH] 3.2.5.5.x, OUT_R1) and the client its IN channel
  * (IN_R1) every few MiB while echo calls stream through. The analyzer's client is used here because it implements
  * both recyclings; every call carries its own sequence number and content, so a lost, duplicated or misdelivered

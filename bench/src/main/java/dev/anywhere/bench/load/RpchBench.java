@@ -86,8 +86,8 @@ public final class RpchBench {
             int rounds, int idleVcs, boolean nginx, Duration timeout, boolean pin, long recycleLifetime, boolean tls, int receiveWindow) {
 
         /**
-         * The receive window of every RPC over HTTP hop in the arms (client, gateway, endpoints): 256 KiB, the condition
-         * of the anchors' relay-efficiency goal (G1) and the largest [MS-RPCH] 2.2.3.5.1 allows. The product's default is
+         * The receive window of every RPC over HTTP hop in the arms (client, gateway, endpoints): 256 KiB, the bulk
+         * condition of the CPU-per-GiB goal (docs/performance.md) and the largest [MS-RPCH] 2.2.3.5.1 allows. The product's default is
          * Windows' 64 KiB ({@code --window 65536} measures that).
          */
         public static final int BULK_WINDOW = 256 * 1024;

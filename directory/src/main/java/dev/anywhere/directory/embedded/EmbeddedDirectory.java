@@ -1,10 +1,9 @@
 package dev.anywhere.directory.embedded;
 
-import com.unboundid.ldap.listener.Base64PasswordEncoderOutputFormatter;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
-import com.unboundid.ldap.listener.SaltedMessageDigestInMemoryPasswordEncoder;
+import com.unboundid.ldap.listener.InMemoryPasswordEncoder;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.OperationType;
@@ -22,10 +21,9 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -101,8 +99,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
                             serverContext.getServerSocketFactory(), clientSocketFactory));
             config.setMaxChangeLogEntries(CHANGELOG_ENTRIES);
             config.addAdditionalBindCredentials(INTERNAL_ROOT_DN, rootPassword);
-            config.setPasswordEncoders(new SaltedMessageDigestInMemoryPasswordEncoder("{SSHA}",
-                    Base64PasswordEncoderOutputFormatter.getInstance(), MessageDigest.getInstance("SHA-1"), 8, true, true));
+            config.setPasswordEncoders(passwordEncoder());
             config.setAuthenticationRequiredOperationTypes(OperationType.ADD, OperationType.DELETE,
                     OperationType.MODIFY, OperationType.MODIFY_DN);
             config.addInMemoryOperationInterceptor(new SecretAttributeGuard(Set.of(new DN(seed.serviceBindDn()),
@@ -116,7 +113,16 @@ public final class EmbeddedDirectory implements AutoCloseable {
                 server.importFromLDIF(true, file.toFile());
             }
             persistence.attach(server);
-            server.startListening();
+            try {
+                server.startListening();
+            } catch (LDAPException e) {
+                Optional<java.net.BindException> cause = bindFailure(address, port);
+                if (cause.isPresent()) {
+                    throw new DirectoryException("embedded directory on " + address.getHostAddress() + ":" + port + ": "
+                            + cause.get().getMessage(), false, cause.get());
+                }
+                throw e;
+            }
             EmbeddedDirectory directory = new EmbeddedDirectory(server, persistence, seed, seedNow, address,
                     clientSocketFactory);
             if (seedNow) {
@@ -133,9 +139,31 @@ public final class EmbeddedDirectory implements AutoCloseable {
                     + e.getResultCode() + " (expected: started)", false, e);
         } catch (IOException e) {
             throw new UncheckedIOException("embedded directory data dir " + dataDir, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1: missing (expected: in every JVM)", e);
         }
+    }
+
+    /**
+     * Why the listener could not start, as the operating system says it. UnboundID reports only "local error" and
+     * drops the cause, so the same socket is bound once more to learn it.
+     */
+    private static Optional<java.net.BindException> bindFailure(InetAddress address, int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(address, port));
+            return Optional.empty();
+        } catch (java.net.BindException e) {
+            return Optional.of(e);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * How {@code userPassword} values are encoded and checked on simple bind. Not UnboundID's salted digest encoder:
+     * it keeps the one {@code MessageDigest} it is given and uses it from every bind thread without a lock, so
+     * concurrent binds corrupted each other's digests and refused right passwords.
+     */
+    static InMemoryPasswordEncoder passwordEncoder() {
+        return new SshaPasswordEncoder();
     }
 
     private void seed(String rootPassword) throws LDAPException {

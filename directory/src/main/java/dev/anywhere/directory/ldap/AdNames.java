@@ -4,7 +4,7 @@ package dev.anywhere.directory.ldap;
  * Active Directory's and Exchange's LDAP display names for every attribute and class Anywhere reads or writes.
  *
  * @see <a href="https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-ada3/">[MS-ADA3]</a>
- * @see "reference/exchange-oa-autodiscover.md §1.2, §1.3"
+ * @see "directory/README.md (objects, their classes and attributes)"
  */
 public final class AdNames {
 

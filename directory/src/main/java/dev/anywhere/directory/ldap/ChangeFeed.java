@@ -12,6 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A running change feed: one daemon thread that polls or reconnects and runs the listener, so listener calls never
  * overlap and never run on an LDAP SDK reader thread.
+ *
+ * <p>The listener also runs once when the feed loses the directory ({@link #lost()}): the caller then reads the
+ * directory itself, finds it unreachable and says so (the service host: event 2001, retries), instead of waiting
+ * silently for a change that cannot come.
  */
 abstract class ChangeFeed implements ChangeSubscription {
 
@@ -35,9 +39,19 @@ abstract class ChangeFeed implements ChangeSubscription {
 
     abstract void start();
 
+    private final java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** The feed is live: every change from now on will fire. */
     protected void established() {
+        down.set(false);
         ready.countDown();
+    }
+
+    /** The feed cannot reach the directory: fires once per outage (until {@link #established()} again). */
+    protected void lost() {
+        if (down.compareAndSet(false, true)) {
+            fire();
+        }
     }
 
     /** Waits until the feed is live; false when it is still (re)connecting after {@code timeout}. */

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows a {@code cn=changelog} (draft-good-ldap-changelog) by change number: every interval it reads the root DSE's
  * {@code lastChangeNumber}, fetches the new change records and fires when one targets the configuration naming
- * context. A failed poll is retried on the next tick; the first successful poll after a failure, or a change number
- * that went backwards (server restarted), fires once because changes may have been missed.
+ * context. A failed poll fires once (the directory is gone: the listener should find out) and is retried on the next
+ * tick; the first successful poll after a failure, or a change number that went backwards (server restarted), fires
+ * once because changes may have been missed.
  *
  * @see <a href="https://datatracker.ietf.org/doc/html/draft-good-ldap-changelog-04">draft-good-ldap-changelog-04</a>
  */
@@ -89,6 +90,7 @@ final class ChangelogFeed extends ChangeFeed {
                 LOG.warn("directory changelog poll failed; retrying every {} ms: {}", interval.toMillis(), e.toString());
             }
             failed = true;
+            lost();
         }
     }
 }

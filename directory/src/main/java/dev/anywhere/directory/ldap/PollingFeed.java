@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fallback when the server advertises no change mechanism: re-reads every configuration object each interval
- * and fires when the content differs from the previous read.
+ * and fires when the content differs from the previous read, and once when a read fails (the directory is gone).
  */
 final class PollingFeed extends ChangeFeed {
 
@@ -56,6 +56,7 @@ final class PollingFeed extends ChangeFeed {
         } catch (LDAPException | DirectoryException e) {
             LOG.warn("directory poll failed; retrying in {} ms: {}", interval.toMillis(), e.toString());
             previous = null; // whatever comes back next is the new baseline
+            lost();
         }
     }
 }

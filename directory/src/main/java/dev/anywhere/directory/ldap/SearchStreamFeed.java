@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * The feed is established once the search is live (for content sync: when the refresh stage ends). When the search
- * ends (server down, connection lost, error) or cannot start, the feed reconnects after 1 s, doubling to 30 s, and
- * fires once when it is established again, because changes may have been missed meanwhile.
+ * ends (server down, connection lost, error) or cannot start, the feed fires once (the directory is gone: the
+ * listener should find out), reconnects after 1 s, doubling to 30 s, and fires once more when it is established
+ * again, because changes may have been missed meanwhile.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc4533">RFC 4533</a>
  */
@@ -87,6 +88,7 @@ final class SearchStreamFeed extends ChangeFeed {
             LOG.warn("directory change stream ({}) not available, retrying in {} ms: {}", mechanism(), retryMillis,
                     e.getResultCode());
             closeConnection();
+            lost();
             reconnectLater();
         }
     }
@@ -163,6 +165,7 @@ final class SearchStreamFeed extends ChangeFeed {
             catchUp.set(true);
             executor.execute(() -> {
                 closeConnection();
+                lost();
                 reconnectLater();
             });
         }

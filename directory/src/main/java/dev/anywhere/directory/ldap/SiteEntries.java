@@ -23,7 +23,9 @@ import java.util.Optional;
  * Maps directory entries to the model and back, attribute by attribute, keeping raw values exactly (integers as the
  * decimal strings AD stores, URLs as written). Absent attributes become empty optionals or the documented defaults.
  *
- * @see "reference/exchange-oa-autodiscover.md §1.2 (vdir encodings), §1.3 (providers, SCP, per-mailbox switches)"
+ * @see dev.anywhere.directory.model.RpcHttpVirtualDirectory the virtual directory's encodings
+ * @see dev.anywhere.directory.model.OutlookProvider the providers' attributes
+ * @see MapiProtocolSettings the per-mailbox switches
  */
 final class SiteEntries {
 

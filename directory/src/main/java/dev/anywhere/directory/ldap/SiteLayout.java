@@ -22,7 +22,7 @@ import java.util.Objects;
  * (Listed from the top down; the DNs themselves read bottom-up.)
  *
  * @param site the site these names belong to
- * @see "reference/exchange-oa-autodiscover.md §1.2, §1.3, §5.1"
+ * @see "directory/README.md (objects: DNs and classes)"
  */
 public record SiteLayout(SiteInfo site) {
 

@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a fresh directory is seeded with: the default site of DESIGN.md §1 (frankysweb.local, organisation First
+ * What a fresh directory is seeded with: the default site of docs/architecture.md §1 (frankysweb.local, organisation First
  * Organization, SMTP domain frankysweb.org, servers DC1 and EX1, providers EXCH/EXPR/WEB, users) and the passwords the
  * caller chose. Users without a password in {@link #passwords()} get none and cannot bind.
  *

@@ -19,7 +19,7 @@ import java.util.Optional;
  * administrator, then users, servers, providers, Outlook Anywhere and the SCP through {@link LdapSiteDirectory}, so
  * that seeding exercises exactly the writes the product makes. Works against the embedded server and slapd alike.
  *
- * <p>The seeded site (DESIGN.md §1):
+ * <p>The seeded site (docs/architecture.md §1):
  * <ul>
  *   <li>DC1 ({@code dc1.frankysweb.local}, a domain controller in CN=Sites) and EX1 ({@code ex1.frankysweb.local});
  *   <li>EX1's {@code Rpc (Default Web Site)}: external {@code https://oa.frankysweb.org/rpc}, internal

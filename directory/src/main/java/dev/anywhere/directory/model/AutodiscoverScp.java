@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param server the Client Access server that published it (the object's CN)
  * @param serviceBindingInformation the Autodiscover URL (URL SCP) or an LDAP server (pointer SCP)
  * @param keywords the raw {@code keywords} values: the SCP GUID plus {@code Site=...} / {@code Domain=...} scopes
- * @see "reference/exchange-oa-autodiscover.md §1.3, §5.1"
+ * @see [MS-OXDISCO] 3.1.5 Message Processing Events and Sequencing Rules (SCP lookup)
+ * @see <a href="https://learn.microsoft.com/en-us/exchange/client-developer/exchange-web-services/how-to-find-autodiscover-endpoints-by-using-scp-lookup-in-exchange">Find Autodiscover endpoints by using SCP lookup</a>
  */
 public record AutodiscoverScp(String server, URI serviceBindingInformation, List<String> keywords) {
 

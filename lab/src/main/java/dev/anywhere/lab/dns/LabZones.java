@@ -1,7 +1,7 @@
 package dev.anywhere.lab.dns;
 
 /**
- * The default site's zones (DESIGN.md §1): the provider's public zone {@code frankysweb.org} and DC1's internal zone
+ * The default site's zones (docs/architecture.md §1): the provider's public zone {@code frankysweb.org} and DC1's internal zone
  * {@code frankysweb.local}, with the lab's loopback addresses.
  */
 public final class LabZones {

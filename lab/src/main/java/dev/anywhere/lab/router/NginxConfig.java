@@ -13,7 +13,7 @@ import java.util.Objects;
  *       on}, {@code client_max_body_size 1m}, HTTP/1.0 to the upstream with {@code Connection: close}, default
  *       timeouts (60 s). RPC over HTTP breaks: the 1 GiB {@code RPC_IN_DATA} is refused with 413 (or, with a large
  *       body limit, buffered and never forwarded), NTLM loses its connection.</li>
- *   <li>{@link Profile#RPC_OVER_HTTP}: the settings that work (reference ms-rpch.md §8, after the NGINX Exchange guide):
+ *   <li>{@link Profile#RPC_OVER_HTTP}: the settings that work (after NGINX's Exchange deployment guide; docs/lab.md):
  *       no request or response buffering on {@code /rpc/rpcproxy.dll}, HTTP/1.1 with {@code Connection: Keep-Alive},
  *       {@code client_max_body_size 2G}, 3 h timeouts. Open-source nginx has no {@code ntlm} upstream directive, so
  *       NTLM at the backend is not pinned to the client connection; Basic works.</li>

@@ -119,6 +119,14 @@ public final class ScenarioRun {
             progress.accept("EX1: RPC endpoints stopped (ports " + site.endpoints().get().ports() + " refuse connections)");
         }
         if (state.manualEdit() != null) {
+            // With drift correction on (the default) a hand edit never takes effect; the scenario shows Exchange's
+            // behaviour, where it stays until the next pass.
+            ServiceHostSettings settings = ServiceHostSettings.read(site.ex1DataDir());
+            new ServiceHostSettings(settings.pollInterval(), settings.followChanges(), false).write(site.ex1DataDir());
+            await("service host: drift correction off", () -> status(site.ex1DataDir())
+                    .map(n -> !n.path("driftCorrection").asBoolean(true)).orElse(false));
+            progress.accept("anywhere servicehost --no-drift-correction (servicehost.json: \"driftCorrection\": false; as in "
+                    + "Exchange, a hand edit then stays until the configurator's next pass)");
             RpcVdirConfig before = site.gateway().config().current();
             RpcVdirConfig edited = edited(before, state.manualEdit());
             new AppliedConfigFile(site.ex1DataDir()).writeManualEdit(edited);
@@ -202,7 +210,8 @@ public final class ScenarioRun {
     public static String command(AnalyzeOptions o) {
         InetSocketAddress dns = o.dnsServer().orElseThrow();
         return "anywhere analyze " + o.target() + " --user '" + o.user().orElse("") + "' --password-env OA_PASSWORD --dns-server "
-                + dns.getAddress().getHostAddress() + ":" + dns.getPort() + " --trust " + o.trust().get(0)
+                + dns.getAddress().getHostAddress() + ":" + dns.getPort()
+                + o.trust().stream().map(t -> " --trust " + t).collect(java.util.stream.Collectors.joining())
                 + (o.httpsPort() == 443 ? "" : " --https-port " + o.httpsPort() + " --http-port " + o.httpPort())
                 + (o.vantage() == Vantage.INSIDE ? " --inside" : "") + (o.profile().isPresent() ? " --profile-dir PROFILES" : "");
     }
@@ -257,7 +266,7 @@ public final class ScenarioRun {
         children.add(node);
         CheckResult newRoot = new CheckResult(root.id(), root.title(), own(root), root.summary(), root.elapsedMillis(), root.evidence(),
                 root.findings(), children);
-        return new Report(report.target(), report.vantage(), report.started(), report.elapsedMillis(), report.language(), newRoot);
+        return report.withRoot(newRoot);
     }
 
     /** {@code node} with every finding {@code id} replaced by {@code by}, statuses recomputed along the way. */

@@ -43,7 +43,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The site's servers in one JVM on loopback. {@link #start(Plan, Consumer)} starts the whole topology (DESIGN.md §1):
+ * The site's servers in one JVM on loopback. {@link #start(Plan, Consumer)} starts the whole topology (docs/architecture.md §1):
  * the provider's DNS with the public zone, DC1 (directory and internal DNS), EX1 (service host, gateway with a
  * certificate from the lab CA), the optional nginx middlebox, and the router on the public address; with the
  * topology's faults already applied. {@link #start(Options, Consumer)} starts DC1's directory and EX1 only (benchmarks).

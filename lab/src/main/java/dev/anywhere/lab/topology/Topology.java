@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 /**
  * The lab's site as data (a JSON file read with Jackson): hosts with loopback addresses and well-known ports, the
  * DNS zones each DNS host serves, the router's port forwarding rules, certificates, users, the port policy, the
- * middlebox, and faults to apply. {@link #frankysweb()} is DESIGN.md §1.
+ * middlebox, and faults to apply. {@link #frankysweb()} is the site of docs/architecture.md §1.
  *
  * <p>Records name hosts rather than addresses where they can ({@code "oa" A "router"}, {@code "to": "ex1:443"}), so
  * moving a host moves everything that points at it. {@link #validate()} checks that the file holds together and
@@ -197,7 +197,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
 
     // ---------------------------------------------------------------- the default site
 
-    /** DESIGN.md §1: provider DNS, router, DC1, EX1 (and a middlebox host for nginx) on loopback. */
+    /** The site of docs/architecture.md §1: provider DNS, router, DC1, EX1 (and a middlebox host for nginx) on loopback. */
     public static Topology frankysweb() {
         List<Host> hosts = List.of(
                 new Host("provider-dns", "127.0.0.10", ordered("dns", 53)),

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real nginx between the client and an RPC over HTTP backend: the stock reverse-proxy configuration breaks RPC over
- * HTTP, the one the lab generates from ms-rpch.md §8 streams both channels. Required under CI=true; skipped when nginx
+ * HTTP, the lab's RPC profile (after NGINX's Exchange deployment guide; docs/lab.md) streams both channels. Required under CI=true; skipped when nginx
  * is not installed otherwise.
  */
 class NginxMiddleboxTest {

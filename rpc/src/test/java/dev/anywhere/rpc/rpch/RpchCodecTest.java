@@ -35,8 +35,8 @@ class RpchCodecTest {
     /*
      * Provenance: CONN/A1, A2, A3, B2, C2, Ping and FlowControlAckWithDestination are the byte strings of
      * impacket tests/SMB_RPC/test_rpch.py (RPCHLocalTest test_2..test_8; A2 and B2 were sent by a Windows
-     * proxy). Echo is from /work/shared/reference/ms-rpch.md §3.6. The rest were assembled by hand from the
-     * [MS-RPCH] 2.2.4.x layouts (B1 with the impacket values of ms-rpch.md §3.6).
+     * proxy). The rest were assembled by hand from the [MS-RPCH] 2.2.4.x layouts: Echo is 2.2.4.48 (flags ECHO, no
+     * commands); B1 carries the values impacket's client sends (ChannelLifetime 1 GiB, ClientKeepalive 300,000 ms).
      */
     static Stream<Arguments> golden() {
         return Stream.of(
@@ -52,7 +52,7 @@ class RpchCodecTest {
                         + "| 04 00 00 00 00 00 00 40 | 00 00 00 00 00 00 01 00", List.of(RtsPduKind.CONN_A2)),
                 Arguments.of("CONN/A3 (impacket test_3)", HDR + "1c 00 00 00 00 00 00 00 | 00 00 01 00"
                         + "| 02 00 00 00 c0 d4 01 00", List.of(RtsPduKind.CONN_A3)),
-                Arguments.of("CONN/B1 (ms-rpch.md §3.6)", HDR + "68 00 00 00 00 00 00 00 | 00 00 06 00"
+                Arguments.of("CONN/B1 (spec layout, impacket's values)", HDR + "68 00 00 00 00 00 00 00 | 00 00 06 00"
                         + "| 06 00 00 00 01 00 00 00"
                         + "| 03 00 00 00 61 ec 8b b3 40 28 a8 46 ba fd 90 cf 6d 31 dc 29"
                         + "| 03 00 00 00 20 ce 94 22 30 83 1b 45 94 ea 0d 7e 05 d2 a8 5a"
@@ -83,7 +83,7 @@ class RpchCodecTest {
                         List.of(RtsPduKind.OUT_R2_C1)),
                 Arguments.of("Keep-Alive (spec layout)", HDR + "1c 00 00 00 00 00 00 00 | 02 00 01 00"
                         + "| 05 00 00 00 e0 93 04 00", List.of(RtsPduKind.KEEP_ALIVE)),
-                Arguments.of("Echo (ms-rpch.md §3.6)", HDR + "14 00 00 00 00 00 00 00 | 40 00 00 00",
+                Arguments.of("Echo (spec layout)", HDR + "14 00 00 00 00 00 00 00 | 40 00 00 00",
                         List.of(RtsPduKind.ECHO)),
                 Arguments.of("Ping (impacket test_4)", HDR + "14 00 00 00 00 00 00 00 | 01 00 00 00",
                         List.of(RtsPduKind.PING)),
@@ -234,7 +234,7 @@ class RpchCodecTest {
         }
     }
 
-    /** frag_length of every PDU whose size /work/shared/reference/ms-rpch.md §3.5 lists. */
+    /** frag_length of each PDU: the 20-byte RTS header plus its commands as [MS-RPCH] 2.2.4.2–2.2.4.51 list them (sizes: 2.2.3.5). */
     static Stream<Arguments> catalogueSizes() {
         return Stream.of(
                 Arguments.of(RtsPduKind.CONN_A1, 76), Arguments.of(RtsPduKind.CONN_A2, 84),

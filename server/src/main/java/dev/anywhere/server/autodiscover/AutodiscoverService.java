@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * @see [MS-OXDSCLI] 3.2.5 Message Processing Events and Sequencing Rules
- * @see "reference/exchange-oa-autodiscover.md §4"
+ * @see "docs/autodiscover.md"
  */
 public final class AutodiscoverService {
 

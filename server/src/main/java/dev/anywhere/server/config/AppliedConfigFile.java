@@ -22,7 +22,10 @@ import java.util.Optional;
  *
  * <p>The file carries a digest of its settings as the configurator wrote them. A hand edit that changes a setting
  * without recomputing the digest is how the configurator recognises drift, even across restarts, and reverts it
- * with an event of its own, as Exchange's configurator silently overwrites manual IIS changes.
+ * with an event of its own, as Exchange's configurator silently overwrites manual IIS changes; the gateway applies
+ * only files whose digest matches while drift correction is on. The digest is a plain SHA-256, a mark of authorship
+ * and not a signature: whoever recomputes it gets a file the gateway applies, until the service host, which compares
+ * the settings with what it applied, restores the file within a second.
  */
 public final class AppliedConfigFile {
 
@@ -87,7 +90,8 @@ public final class AppliedConfigFile {
     private static ObjectNode encode(RpcVdirConfig c) {
         ObjectNode root = JSON.createObjectNode();
         root.put("comment", "Applied /rpc configuration, written by the Anywhere configurator from the directory. "
-                + "Manual changes are reverted at the next pass: use 'anywhere oa set'.");
+                + "Hand edits are not applied and are reverted within a second (unless driftCorrection is false in "
+                + "servicehost.json): use 'anywhere oa set'.");
         root.put("server", c.server());
         root.put("enabled", c.enabled());
         ArrayNode auth = root.putArray("authentication");

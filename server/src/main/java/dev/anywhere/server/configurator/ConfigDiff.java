@@ -79,6 +79,31 @@ final class ConfigDiff {
         return items;
     }
 
+    /**
+     * What a hand edit changed, in words: each changed item with the edited value and the one that stays in force;
+     * for ValidPorts the entries added and removed, since an added entry is what widens the proxy.
+     */
+    static String describeEdit(RpcVdirConfig edited, RpcVdirConfig inForce) {
+        List<String> parts = new ArrayList<>();
+        for (String item : changedItems(edited, inForce)) {
+            parts.add(switch (item) {
+                case "enabled" -> "enabled " + edited.enabled() + " instead of " + inForce.enabled();
+                case "authentication" -> "authentication '" + schemes(edited) + "' instead of '" + schemes(inForce) + "'";
+                case "requireSsl" -> "requireSsl " + edited.requireSsl() + " instead of " + inForce.requireSsl();
+                case "validPorts" -> "validPorts" + entries(" added ", edited, inForce) + entries(" removed ", inForce, edited);
+                default -> "server '" + edited.server() + "' instead of '" + inForce.server() + "'";
+            });
+        }
+        return parts.isEmpty() ? "no setting differs, only the digest" : String.join("; ", parts);
+    }
+
+    /** The ValidPorts entries of {@code a} that {@code b} lacks, after {@code label}; empty when there are none. */
+    private static String entries(String label, RpcVdirConfig a, RpcVdirConfig b) {
+        List<String> only = a.validPorts().entries().stream().filter(e -> !b.validPorts().entries().contains(e))
+                .map(Object::toString).toList();
+        return only.isEmpty() ? "" : label + String.join(";", only);
+    }
+
     static String schemes(RpcVdirConfig c) {
         return c.authentication().isEmpty() ? "none"
                 : c.authenticationInOrder().stream().map(HttpAuthScheme::token).collect(Collectors.joining(", "));

@@ -3,6 +3,7 @@ package dev.anywhere.server.configurator;
 import dev.anywhere.directory.DirectoryException;
 import dev.anywhere.directory.SiteDirectory;
 import dev.anywhere.server.config.AppliedConfigFile;
+import dev.anywhere.server.config.FileStamp;
 import dev.anywhere.server.config.RpcVdirConfig;
 import dev.anywhere.server.events.Event;
 import dev.anywhere.server.events.EventId;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * item, as Exchange's RpcHttpConfigurator servicelet does every 15 minutes.
  *
  * <p>The directory is the only source of truth: a hand edit of the applied file is reverted (and, unlike Exchange,
- * said so with event 3901). A directory that cannot be reached changes nothing: the last good file stays in force.
- * Not thread-safe; the {@link ServiceHost} runs passes on one thread.
+ * said so with event 3901), by the next pass or, with drift correction on, by {@link #correctDrift()} within a
+ * second. A directory that cannot be reached changes nothing: the last good file stays in force.
+ * Not thread-safe; the {@link ServiceHost} runs passes and drift checks on one thread.
  */
 public final class RpcHttpConfigurator {
 
@@ -35,6 +37,9 @@ public final class RpcHttpConfigurator {
 
     /** Exchange logs its permanent-error event periodically, not on every pass. */
     static final Duration PERMANENT_ERROR_THROTTLE = Duration.ofHours(1);
+
+    /** What drift correction says it did: with it on, the gateway refuses a hand-edited file. */
+    private static final String RESTORED = "it was not applied, and the configuration last applied from the directory is restored";
 
     private final SiteDirectory directory;
     private final String serverName;
@@ -45,6 +50,11 @@ public final class RpcHttpConfigurator {
     private final Map<String, Instant> lastPermanentError = new HashMap<>();
     private boolean checkedOnce;
     private boolean failing;
+    /** What this configurator last wrote, or found written by itself: what a hand edit is reverted to. */
+    private RpcVdirConfig inForce;
+    private long inForceGeneration;
+    /** The stamp of the file last read and found to hold {@link #inForce}; the same stamp needs no reading. */
+    private FileStamp verified;
 
     public RpcHttpConfigurator(SiteDirectory directory, String serverName, Path dataDir, EventLog events, Clock clock) {
         this.directory = directory;
@@ -106,32 +116,111 @@ public final class RpcHttpConfigurator {
         boolean present;
         try {
             Optional<AppliedConfigFile.Snapshot> snapshot = applied.read();
-            current = snapshot.map(AppliedConfigFile.Snapshot::config).orElse(RpcVdirConfig.disabled(desired.server()));
-            drifted = snapshot.isPresent() && !snapshot.get().writtenByConfigurator();
-            generation = snapshot.map(AppliedConfigFile.Snapshot::generation).orElse(0L);
             present = snapshot.isPresent();
-            if (drifted) {
-                List<String> items = ConfigDiff.changedItems(current, desired);
-                batch.add(new Event(now, EventId.REVERTED_MANUAL_CHANGE, "The applied /rpc configuration of "
-                        + desired.server() + " was changed by hand (" + (items.isEmpty() ? "no setting differs" : String.join(", ", items))
-                        + "); overwriting it from the directory. Use 'anywhere oa set' to change Outlook Anywhere.",
-                        Map.of("file", applied.path().toString(), "items", String.join(",", items))));
+            if (!present && inForce != null) {
+                // Deleted since this configurator wrote it; the gateway still runs what was in force.
+                current = inForce;
+                drifted = true;
+                generation = inForceGeneration;
+                batch.add(reverted(now, desired.server(), "deleted", "was deleted", "rewriting it from the directory"));
+            } else {
+                current = snapshot.map(AppliedConfigFile.Snapshot::config).orElse(RpcVdirConfig.disabled(desired.server()));
+                drifted = present && !snapshot.get().writtenByConfigurator();
+                generation = snapshot.map(AppliedConfigFile.Snapshot::generation).orElse(0L);
+                if (drifted) {
+                    List<String> items = ConfigDiff.changedItems(current, desired);
+                    batch.add(reverted(now, desired.server(), items.isEmpty() ? "digest" : String.join(",", items),
+                            "was changed by hand (" + (items.isEmpty() ? "no setting differs" : String.join(", ", items)) + ")",
+                            "overwriting it from the directory"));
+                }
             }
         } catch (AppliedConfigFile.InvalidConfigException e) {
-            current = RpcVdirConfig.disabled(desired.server());
+            current = inForce != null ? inForce : RpcVdirConfig.disabled(desired.server());
             drifted = true;
-            generation = 0;
+            generation = inForce != null ? inForceGeneration : 0;
             present = true;
-            batch.add(new Event(now, EventId.REVERTED_MANUAL_CHANGE, "The applied /rpc configuration of " + desired.server()
-                    + " could not be read (" + e.getMessage() + "); rewriting it from the directory.",
-                    Map.of("file", applied.path().toString(), "items", "unreadable")));
+            batch.add(reverted(now, desired.server(), "unreadable", "could not be read (" + e.getMessage() + ")",
+                    "rewriting it from the directory"));
         }
         batch.addAll(ConfigDiff.between(current, desired, now));
         if (present && !drifted && current.equals(desired)) {
+            remember(current, generation);
             return false;
         }
         applied.write(desired, generation + 1, now);
+        remember(desired, generation + 1);
         return true;
+    }
+
+    /**
+     * Drift correction between passes, called every {@link ServiceHost#DRIFT_CHECK} while it is on: when
+     * {@code rpc-vdir.json} no longer holds what the configurator last applied (edited by hand, deleted, unparseable),
+     * it is rewritten with that configuration and event 3901 names what differed. The directory is not read, so this
+     * works during a directory outage too, and an unchanged file costs one {@code stat}.
+     *
+     * @return the events written (empty when the file is as applied)
+     */
+    public List<Event> correctDrift() {
+        Instant now = clock.instant();
+        Optional<FileStamp> stamp;
+        try {
+            stamp = FileStamp.of(applied.path());
+        } catch (IOException e) {
+            log.debug("configurator: cannot stat {}: {}", applied.path(), e.getMessage());
+            return List.of();
+        }
+        if (stamp.isPresent() && stamp.get().equals(verified)) {
+            return List.of();
+        }
+        Event event;
+        try {
+            Optional<AppliedConfigFile.Snapshot> snapshot = applied.read();
+            if (snapshot.isPresent() && snapshot.get().writtenByConfigurator()
+                    && (inForce == null || snapshot.get().config().equals(inForce))) {
+                if (inForce == null) {
+                    // No pass succeeded yet (directory down at start): what the configurator wrote before is the baseline.
+                    remember(snapshot.get().config(), snapshot.get().generation());
+                }
+                verified = stamp.orElse(null);
+                return List.of();
+            }
+            if (inForce == null) {
+                return List.of(); // nothing known to restore; the next pass writes the file from the directory
+            }
+            if (snapshot.isEmpty()) {
+                event = reverted(now, inForce.server(), "deleted", "was deleted", RESTORED);
+            } else {
+                List<String> items = ConfigDiff.changedItems(snapshot.get().config(), inForce);
+                event = reverted(now, inForce.server(), items.isEmpty() ? "digest" : String.join(",", items),
+                        "was changed by hand (" + ConfigDiff.describeEdit(snapshot.get().config(), inForce) + ")", RESTORED);
+            }
+        } catch (AppliedConfigFile.InvalidConfigException | IOException e) {
+            if (inForce == null) {
+                return List.of();
+            }
+            event = reverted(now, inForce.server(), "unreadable", "could not be read (" + e.getMessage() + ")", RESTORED);
+        }
+        try {
+            applied.write(inForce, inForceGeneration + 1, now);
+        } catch (IOException e) {
+            log.warn("configurator: cannot restore {} ({}); trying again at the next check", applied.path(), e.getMessage());
+            return List.of();
+        }
+        remember(inForce, inForceGeneration + 1);
+        events.write(List.of(event));
+        return List.of(event);
+    }
+
+    private void remember(RpcVdirConfig config, long generation) {
+        inForce = config;
+        inForceGeneration = generation;
+        verified = null; // the next drift check reads the file once and remembers its stamp
+    }
+
+    private Event reverted(Instant now, String server, String items, String what, String action) {
+        return new Event(now, EventId.REVERTED_MANUAL_CHANGE, "The applied /rpc configuration of " + server + " " + what
+                + "; " + action + ". Use 'anywhere oa set' to change Outlook Anywhere.",
+                Map.of("file", applied.path().toString(), "items", items));
     }
 
     private void checkLocalRoles(Instant now, List<Event> batch) {

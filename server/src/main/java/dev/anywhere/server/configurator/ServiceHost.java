@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anywhere.directory.ChangeMechanism;
 import dev.anywhere.directory.ChangeSubscription;
 import dev.anywhere.directory.SiteDirectory;
+import dev.anywhere.server.config.FileStamp;
 import dev.anywhere.server.events.Event;
 import dev.anywhere.server.events.EventId;
 import dev.anywhere.server.events.EventLog;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -25,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service host: runs the {@link RpcHttpConfigurator} once at start, then every poll interval, after 15 s when a
- * pass failed transiently, and, unlike Exchange, about 100 ms after the directory reports a change.
+ * pass failed transiently, and, unlike Exchange, about 100 ms after the directory reports a change. Between passes,
+ * drift correction reverts a hand edit of {@code rpc-vdir.json} within a second ({@link RpcHttpConfigurator#correctDrift()}).
  *
- * <p>All passes run on one thread, so they never overlap. The poll interval is re-read from
+ * <p>All passes and drift checks run on one thread, so they never overlap. The poll interval is re-read from
  * {@code servicehost.json} before every pass; 0 turns the work off (Exchange's PeriodicPollingMinutes = 0) and the
  * host only looks again every 15 minutes whether that is still so. Each pass records its outcome and the time of the
  * next pass in {@code servicehost-status.json}, which the analyzer reads to say when a pending change will apply.
@@ -40,6 +43,11 @@ public final class ServiceHost implements AutoCloseable {
     public static final Duration DISABLED_RECHECK = Duration.ofMinutes(15);
     /** Notifications often come in bursts (one per attribute); one pass answers them all. */
     static final Duration DEBOUNCE = Duration.ofMillis(100);
+    /**
+     * How often drift correction looks at {@code rpc-vdir.json} (and {@code servicehost.json} for the switch): a
+     * {@code stat} each, so a hand edit is reverted well within a second.
+     */
+    public static final Duration DRIFT_CHECK = Duration.ofMillis(200);
 
     public static final String STATUS_FILE = "servicehost-status.json";
 
@@ -64,6 +72,11 @@ public final class ServiceHost implements AutoCloseable {
     private Instant nextAt;
     private ChangeSubscription subscription;
     private Boolean lastDisabled;
+    private boolean lastCorrecting = true;
+    /** The settings as last read, and the stamp of the file they were read from. */
+    private ServiceHostSettings lastSettings;
+    private Optional<FileStamp> settingsStamp;
+    private Instant lastPassAt;
     private volatile PassOutcome lastOutcome;
 
     public ServiceHost(SiteDirectory directory, String serverName, Path dataDir, EventLog events, Clock clock, Timing timing) {
@@ -87,6 +100,7 @@ public final class ServiceHost implements AutoCloseable {
     /** Runs the first pass now and keeps going until closed. */
     public void start() {
         executor.execute(this::runPass);
+        executor.scheduleWithFixedDelay(this::checkDrift, DRIFT_CHECK.toMillis(), DRIFT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** How many passes ran (work done, not skipped because periodic work is off). */
@@ -107,17 +121,12 @@ public final class ServiceHost implements AutoCloseable {
         // At most one pass is pending at a time, and it is this one.
         next = null;
         nextAt = null;
-        ServiceHostSettings settings;
-        try {
-            settings = ServiceHostSettings.read(dataDir);
-        } catch (IOException | RuntimeException e) {
-            log.warn("servicehost: cannot read {} ({}); using the defaults", ServiceHostSettings.FILE_NAME, e.getMessage());
-            settings = ServiceHostSettings.DEFAULTS;
-        }
+        ServiceHostSettings settings = readSettings();
         if (settings.periodicWorkDisabled()) {
             if (!Boolean.TRUE.equals(lastDisabled)) {
                 events.write(new Event(clock.instant(), EventId.PERIODIC_WORK_DISABLED,
-                        "The poll interval is 0: the configurator does no work, so directory changes are not applied. "
+                        "The poll interval is 0: the configurator does no work, so directory changes are not applied and hand "
+                                + "edits of rpc-vdir.json are not reverted (the gateway applies them). "
                                 + "Set pollInterval in " + ServiceHostSettings.FILE_NAME + " to turn it back on.",
                         Map.of("pollInterval", "0")));
             }
@@ -136,9 +145,55 @@ public final class ServiceHost implements AutoCloseable {
         } else if (!settings.followChanges()) {
             unsubscribe();
         }
+        noteDriftCorrection(settings);
         Duration delay = outcome.kind() == PassOutcome.Kind.TRANSIENT_FAILURE ? timing.transientRetry() : settings.pollInterval();
         schedule(delay, outcome.kind() == PassOutcome.Kind.TRANSIENT_FAILURE ? "retry" : "poll");
         writeStatus(settings, outcome);
+    }
+
+    private ServiceHostSettings readSettings() {
+        ServiceHostSettings read;
+        try {
+            settingsStamp = FileStamp.of(dataDir.resolve(ServiceHostSettings.FILE_NAME));
+            read = ServiceHostSettings.read(dataDir);
+        } catch (IOException | RuntimeException e) {
+            log.warn("servicehost: cannot read {} ({}); using the defaults", ServiceHostSettings.FILE_NAME, e.getMessage());
+            read = ServiceHostSettings.DEFAULTS;
+        }
+        lastSettings = read;
+        return read;
+    }
+
+    /**
+     * Every {@link #DRIFT_CHECK}: re-reads the settings when {@code servicehost.json} changed (so switching drift
+     * correction on reverts a standing hand edit at once), then lets the configurator restore a drifted file.
+     */
+    private void checkDrift() {
+        try {
+            if (lastSettings == null || !FileStamp.of(dataDir.resolve(ServiceHostSettings.FILE_NAME)).equals(settingsStamp)) {
+                ServiceHostSettings read = readSettings();
+                noteDriftCorrection(read);
+                writeStatus(read, null);
+            }
+            if (lastSettings.correctsDrift()) {
+                configurator.correctDrift();
+            }
+        } catch (IOException | RuntimeException e) {
+            // A failing check must not end the schedule: the next one runs in DRIFT_CHECK.
+            log.warn("servicehost: drift check failed: {}", e.getMessage());
+        }
+    }
+
+    /** Event 3910 once when the administrator switches drift correction off: hand edits then take effect. */
+    private void noteDriftCorrection(ServiceHostSettings s) {
+        boolean off = !s.driftCorrection() && !s.periodicWorkDisabled();
+        if (off && lastCorrecting) {
+            events.write(new Event(clock.instant(), EventId.DRIFT_CORRECTION_DISABLED,
+                    "Drift correction is off (driftCorrection false in " + ServiceHostSettings.FILE_NAME + "): the gateway "
+                            + "applies hand edits of rpc-vdir.json, and they stay until the next pass overwrites them.",
+                    Map.of("driftCorrection", "false")));
+        }
+        lastCorrecting = !off;
     }
 
     private void schedule(Duration delay, String why) {
@@ -187,16 +242,20 @@ public final class ServiceHost implements AutoCloseable {
     }
 
     private void writeStatus(ServiceHostSettings settings, PassOutcome outcome) {
+        if (outcome != null) {
+            lastPassAt = clock.instant();
+        }
         try {
             ObjectNode root = JSON.createObjectNode();
             root.put("server", configurator.serverName());
             root.put("updated", clock.instant().toString());
             root.put("pollInterval", Durations.format(settings.pollInterval()));
             root.put("followChanges", settings.followChanges());
+            root.put("driftCorrection", settings.correctsDrift());
             root.put("changeMechanism", subscription == null ? "none" : subscription.mechanism().name());
-            if (outcome != null) {
-                root.put("lastPass", clock.instant().toString());
-                root.put("lastOutcome", outcome.kind().name());
+            if (lastPassAt != null && lastOutcome != null) {
+                root.put("lastPass", lastPassAt.toString());
+                root.put("lastOutcome", lastOutcome.kind().name());
             }
             if (nextAt != null) {
                 root.put("nextPass", nextAt.toString());

@@ -15,12 +15,15 @@ import java.time.Duration;
  *
  * @param pollInterval time between periodic passes; {@link Duration#ZERO} turns the configurator's work off
  * @param followChanges whether directory change notifications trigger a pass (Anywhere's addition; Exchange only polls)
+ * @param driftCorrection whether a hand edit of {@code rpc-vdir.json} is refused by the gateway and reverted within
+ *     about a second (Anywhere's addition, default on); off, a hand edit is applied and stays until the next pass
+ *     overwrites it, as Exchange's configurator treats manual IIS changes
  */
-public record ServiceHostSettings(Duration pollInterval, boolean followChanges) {
+public record ServiceHostSettings(Duration pollInterval, boolean followChanges, boolean driftCorrection) {
 
     public static final String FILE_NAME = "servicehost.json";
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(15);
-    public static final ServiceHostSettings DEFAULTS = new ServiceHostSettings(DEFAULT_POLL_INTERVAL, true);
+    public static final ServiceHostSettings DEFAULTS = new ServiceHostSettings(DEFAULT_POLL_INTERVAL, true, true);
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -30,9 +33,23 @@ public record ServiceHostSettings(Duration pollInterval, boolean followChanges) 
         }
     }
 
+    /** The settings with drift correction on. */
+    public ServiceHostSettings(Duration pollInterval, boolean followChanges) {
+        this(pollInterval, followChanges, true);
+    }
+
     /** Periodic work is off, as with PeriodicPollingMinutes = 0. */
     public boolean periodicWorkDisabled() {
         return pollInterval.isZero();
+    }
+
+    /**
+     * Whether hand edits are refused and reverted at once. A poll interval of 0 switches the configurator off
+     * entirely, drift correction included: the administrator then owns {@code rpc-vdir.json}, as an Exchange
+     * administrator owns IIS with PeriodicPollingMinutes = 0.
+     */
+    public boolean correctsDrift() {
+        return driftCorrection && !periodicWorkDisabled();
     }
 
     /** Reads the settings; a missing file means the defaults, an unreadable one is an error the caller reports. */
@@ -43,14 +60,27 @@ public record ServiceHostSettings(Duration pollInterval, boolean followChanges) 
         }
         JsonNode n = JSON.readTree(file.toFile());
         Duration interval = n.hasNonNull("pollInterval") ? Durations.parse(n.get("pollInterval").asText()) : DEFAULT_POLL_INTERVAL;
-        boolean follow = n.path("followChanges").asBoolean(true);
-        return new ServiceHostSettings(interval, follow);
+        return new ServiceHostSettings(interval, n.path("followChanges").asBoolean(true),
+                flag(n, "driftCorrection"));
+    }
+
+    /** A switch that is on unless it says false; anything but true or false is refused rather than guessed (it guards the gateway). */
+    private static boolean flag(JsonNode n, String name) {
+        JsonNode v = n.path(name);
+        if (v.isMissingNode() || v.isNull()) {
+            return true;
+        }
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException(FILE_NAME + ": " + name + ": " + v + " (expected: true or false)");
+        }
+        return v.asBoolean();
     }
 
     public void write(Path dataDir) throws IOException {
         var root = JSON.createObjectNode();
         root.put("pollInterval", Durations.format(pollInterval));
         root.put("followChanges", followChanges);
+        root.put("driftCorrection", driftCorrection);
         dev.anywhere.server.config.AtomicFile.write(dataDir.resolve(FILE_NAME), JSON.writeValueAsBytes(root));
     }
 }

@@ -131,7 +131,7 @@ public final class RpcEndpoints implements AutoCloseable {
             ncacnIpTcpPort.ifPresent(Options::checkPort);
         }
 
-        /** The brief's form: ports, optional TCP port, extra interfaces; default limits. */
+        /** The short form: ports, optional TCP port, extra interfaces; default limits. */
         public Options(InetAddress listen, List<Integer> ncacnHttpPorts, Optional<Integer> ncacnIpTcpPort,
                 InterfaceRegistry extra) {
             this(listen, ncacnHttpPorts, ncacnIpTcpPort, extra, Limits.DEFAULT, "", ProtocolErrorListener.NONE);

@@ -19,6 +19,11 @@ import java.util.concurrent.TimeUnit;
  *  OPENED ──OUT_R1/A4 (new leg, same cookie, predecessor = current OUT, after our OUT_R2/A1)──▶ successor OUT leg
  * </pre>
  *
+ * <p>Superseding trusts whoever holds the cookie: legs carry no account. The gateway binds each cookie to the account
+ * that authenticated its channels and never opens a leg for another account's channel (docs/rpc-proxy.md, "Virtual
+ * connections are bound to one identity"); a duplicate that reaches this table comes from the same account, or from
+ * a client that learned the cookie and went through another gateway.
+ *
  * <p>Lock order: table, then a virtual connection; a virtual connection never calls back into the table.
  *
  * @see [MS-RPCH] 3.2.5.1 Abstract Data Model (virtual connection cookie table)

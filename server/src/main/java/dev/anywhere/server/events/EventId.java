@@ -37,7 +37,15 @@ public enum EventId {
     /** Ours: periodic work is off because the poll interval is 0 (Exchange's PeriodicPollingMinutes = 0). */
     PERIODIC_WORK_DISABLED(3903, "PeriodicWorkDisabled", EventLevel.WARNING),
     /** Ours: the directory answers again after transient failures; the pass that follows applies what changed. */
-    DIRECTORY_RECOVERED(3904, "DirectoryRecovered", EventLevel.INFORMATION);
+    DIRECTORY_RECOVERED(3904, "DirectoryRecovered", EventLevel.INFORMATION),
+    /** Ours: drift correction was switched off; hand edits of the applied configuration take effect until the next pass. */
+    DRIFT_CORRECTION_DISABLED(3910, "DriftCorrectionDisabled", EventLevel.WARNING),
+    /** Ours, from the gateway: a logon was refused (user, source address, scheme; never a password or hash). */
+    LOGON_FAILED(3920, "LogonFailed", EventLevel.WARNING),
+    /** Ours, from the gateway: logons cannot reach the directory (no answer in time, or unreachable). */
+    LOGON_DIRECTORY_UNREACHABLE(3921, "LogonDirectoryUnreachable", EventLevel.ERROR),
+    /** Ours, from the gateway: the directory answers logons again. */
+    LOGON_DIRECTORY_RECOVERED(3922, "LogonDirectoryRecovered", EventLevel.INFORMATION);
 
     /** The event source, as Exchange registers it. */
     public static final String SOURCE = "MSExchange RPC Over HTTP Autoconfig";

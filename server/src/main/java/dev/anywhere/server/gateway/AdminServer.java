@@ -10,10 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * The separate admin listener: {@code /health} (JSON, 200 while serving) and {@code /metrics} in Prometheus text
- * format. Kept off the public listener so that neither is reachable through the router's port forward.
+ * The separate admin listener: {@code /health} (JSON; 200 while UP, 503 while DEGRADED) and {@code /metrics} in
+ * Prometheus text format. Kept off the public listener so that neither is reachable through the router's port
+ * forward.
  */
 public final class AdminServer implements AutoCloseable {
+
+    /** A /health answer: {@code up} decides 200 or 503, {@code json} is the body. */
+    public record Health(boolean up, String json) {
+    }
 
     private final HttpServer server;
 
@@ -21,12 +26,21 @@ public final class AdminServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts on {@code listen}; {@code health} supplies the JSON body of /health. */
+    /** Starts on {@code listen}; {@code health} supplies the JSON body of /health, always with 200. */
     public static AdminServer start(InetSocketAddress listen, PrometheusMeterRegistry registry, Supplier<String> health)
             throws IOException {
+        return startWithHealth(listen, registry, () -> new Health(true, health.get()));
+    }
+
+    /** Starts on {@code listen}; {@code health} decides /health's status (200 or 503) and body. */
+    public static AdminServer startWithHealth(InetSocketAddress listen, PrometheusMeterRegistry registry,
+            Supplier<Health> health) throws IOException {
         HttpServer server = HttpServer.create(listen, 16);
-        server.createContext("/health", ex -> reply(ex, "application/json", health.get()));
-        server.createContext("/metrics", ex -> reply(ex, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext("/health", ex -> {
+            Health h = health.get();
+            reply(ex, h.up() ? 200 : 503, "application/json", h.json());
+        });
+        server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.setExecutor(null);
         server.start();
         return new AdminServer(server);
@@ -36,7 +50,7 @@ public final class AdminServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    private static void reply(HttpExchange ex, String type, String body) throws IOException {
+    private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
         try (ex) {
             if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
                 ex.getResponseHeaders().set("Allow", "GET, HEAD");
@@ -45,7 +59,7 @@ public final class AdminServer implements AutoCloseable {
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", type);
-            ex.sendResponseHeaders(200, ex.getRequestMethod().equals("HEAD") ? -1 : bytes.length);
+            ex.sendResponseHeaders(status, ex.getRequestMethod().equals("HEAD") ? -1 : bytes.length);
             if (!ex.getRequestMethod().equals("HEAD")) {
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(bytes);

@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Any other method once authenticated: HTTP 200 with ErrorCode 600, as Exchange's LegacyHttpHandler answers a GET.
  *   <li>When the gateway speaks TLS, a plain-HTTP request gets 403.4 (IIS: the vdir requires SSL).
  * </ul>
- * Responses are {@code text/xml; charset=utf-8}. The service runs on the connection's event loop, like the /rpc
- * route's logon checks.
+ * Responses are {@code text/xml; charset=utf-8}. Logons that need the directory run on the gateway's logon pool
+ * (503 with Retry-After when it does not answer in time); the service itself still runs on the connection's event
+ * loop.
  *
  * @see [MS-OXDSCLI] 3.2.5 Message Processing Events and Sequencing Rules
  */
@@ -79,9 +80,10 @@ final class AutodiscoverRoute implements GatewayRoute {
 
     /**
      * The route for a gateway: the directory is the one the credentials are checked against (none: every answer is
-     * 603), settings from {@code <data-dir>/autodiscover.properties}, logons cached as IIS caches tokens.
+     * 603), settings from {@code <data-dir>/autodiscover.properties}, logons by the gateway's authenticator (shared
+     * with /rpc: one logon pool, one credential cache, one throttle).
      */
-    static AutodiscoverRoute create(Gateway.Options options) {
+    static AutodiscoverRoute create(Gateway.Options options, HttpAuthenticator auth) {
         SiteDirectory directory = options.credentials() instanceof DirectoryCredentials dc ? dc.directory() : null;
         AutodiscoverSettings settings;
         try {
@@ -89,8 +91,6 @@ final class AutodiscoverRoute implements GatewayRoute {
         } catch (IOException e) {
             throw new UncheckedIOException("autodiscover: cannot read " + AutodiscoverSettings.FILE, e);
         }
-        HttpAuthenticator auth = new HttpAuthenticator(new CachedCredentials(options.credentials(), CachedCredentials.DEFAULT_TTL),
-                options.realm(), options.ntlmIdentity());
         return new AutodiscoverRoute(new AutodiscoverService(directory, settings, Clock.systemDefaultZone()), auth,
                 options.tls().isPresent(), settings.cacheTtl());
     }
@@ -106,13 +106,11 @@ final class AutodiscoverRoute implements GatewayRoute {
             return connection.refuse(ctx, request, ROUTE, "ssl_required", HttpResponses.status(HttpResponseStatus.FORBIDDEN,
                     "403.4 Forbidden: SSL is required to view this resource\r\n"));
         }
-        HttpAuthenticator.Result auth = authenticator.authenticate(request, SCHEMES, connection.auth());
-        if (auth instanceof HttpAuthenticator.Challenge challenge) {
-            FullHttpResponse r = HttpResponses.status(HttpResponseStatus.UNAUTHORIZED, "");
-            challenge.wwwAuthenticate().forEach(v -> r.headers().add(HttpHeaderNames.WWW_AUTHENTICATE, v));
-            return connection.refuse(ctx, request, ROUTE, "unauthorized", r);
-        }
-        String account = ((HttpAuthenticator.Authenticated) auth).user();
+        return connection.afterLogon(ctx, request, ROUTE, authenticator.authenticate(ctx, request, SCHEMES, connection.auth()),
+                auth -> authenticated(ctx, request, connection, auth.user()));
+    }
+
+    private RequestBody authenticated(ChannelHandlerContext ctx, HttpRequest request, GatewayConnection connection, String account) {
         if (!request.method().equals(HttpMethod.POST)) {
             return connection.refuse(ctx, request, ROUTE, "not_post", xml(service.invalidRequest()));
         }

@@ -6,14 +6,24 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Successful Basic logons remembered for a short time, as IIS keeps a logon token cache ({@code UserTokenTTL},
- * default 15 minutes) so that every request does not bind to the directory. Keys are salted SHA-256 digests of
- * name and password (the password is never kept); failures are never cached; the cache holds at most
- * {@value #MAX_ENTRIES} logons and is emptied when full. NT hash look-ups (NTLM) are not cached.
+ * Verified credentials remembered for a short time, as IIS keeps a logon token cache ({@code UserTokenTTL}, default
+ * 15 minutes), so that a slow or absent directory delays only the logons that need it:
+ *
+ * <ul>
+ *   <li>Basic: a successful logon, keyed by a salted SHA-256 digest of name and password (the password is never
+ *       kept). A changed password is checked against the directory at once; the old one keeps working until its
+ *       entry expires.
+ *   <li>NTLM: the NT hash of an account, keyed by a salted digest of domain and user. NTLM cannot be verified
+ *       without it; it lives only in memory. After a password change the old hash answers until the entry expires
+ *       or a handshake fails against it ({@link #forgetNtHash}), so the next handshake reads the new one.
+ * </ul>
+ * Failures are never cached. Each table holds at most {@value #MAX_ENTRIES} entries; when full, expired ones are
+ * dropped and, if that is not enough, the table is emptied.
  */
 final class CachedCredentials implements CredentialVerifier {
 
@@ -21,13 +31,14 @@ final class CachedCredentials implements CredentialVerifier {
     static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
     static final int MAX_ENTRIES = 10_000;
 
-    private record Entry(String account, long expiresNanos) {
+    private record Entry<T>(T value, long expiresNanos) {
     }
 
     private final CredentialVerifier delegate;
     private final long ttlNanos;
     private final byte[] salt = new byte[16];
-    private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Entry<String>> logons = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Entry<byte[]>> ntHashes = new ConcurrentHashMap<>();
 
     CachedCredentials(CredentialVerifier delegate, Duration ttl) {
         this.delegate = delegate;
@@ -35,41 +46,96 @@ final class CachedCredentials implements CredentialVerifier {
         new SecureRandom().nextBytes(salt);
     }
 
+    /** The account of a Basic logon verified within the lifetime; never asks the directory. */
+    Optional<String> cachedAccount(String logonName, String password) {
+        return fresh(logons, key(logonName, password));
+    }
+
+    /** A copy of an NT hash read within the lifetime; never asks the directory. */
+    Optional<byte[]> cachedNtHash(String domain, String user) {
+        return fresh(ntHashes, ntKey(domain, user)).map(byte[]::clone);
+    }
+
+    /** Drops an NT hash a handshake failed against: the password may have changed. */
+    void forgetNtHash(String domain, String user) {
+        ntHashes.remove(ntKey(domain, user));
+    }
+
     @Override
     public Optional<String> verifyPassword(String logonName, String password) {
-        if (ttlNanos <= 0) {
-            return delegate.verifyPassword(logonName, password);
-        }
         String key = key(logonName, password);
-        long now = System.nanoTime();
-        Entry e = cache.get(key);
-        if (e != null && now - e.expiresNanos() < 0) {
-            return Optional.of(e.account());
+        Optional<String> cached = fresh(logons, key);
+        if (cached.isPresent()) {
+            return cached;
         }
         Optional<String> account = delegate.verifyPassword(logonName, password);
         if (account.isPresent()) {
-            if (cache.size() >= MAX_ENTRIES) {
-                cache.clear();
-            }
-            cache.put(key, new Entry(account.get(), now + ttlNanos));
-        } else if (e != null) {
-            cache.remove(key);
+            remember(logons, key, account.get());
+        } else {
+            logons.remove(key);
         }
         return account;
     }
 
     @Override
     public Optional<byte[]> ntHash(String domain, String user) {
-        return delegate.ntHash(domain, user);
+        String key = ntKey(domain, user);
+        Optional<byte[]> cached = fresh(ntHashes, key);
+        if (cached.isPresent()) {
+            return cached.map(byte[]::clone);
+        }
+        Optional<byte[]> hash = delegate.ntHash(domain, user);
+        hash.ifPresent(h -> remember(ntHashes, key, h.clone()));
+        return hash;
     }
 
-    private String key(String logonName, String password) {
+    @Override
+    public void probe() {
+        delegate.probe();
+    }
+
+    private <T> Optional<T> fresh(ConcurrentHashMap<String, Entry<T>> table, String key) {
+        if (ttlNanos <= 0) {
+            return Optional.empty();
+        }
+        Entry<T> e = table.get(key);
+        if (e == null) {
+            return Optional.empty();
+        }
+        if (System.nanoTime() - e.expiresNanos() >= 0) {
+            table.remove(key, e);
+            return Optional.empty();
+        }
+        return Optional.of(e.value());
+    }
+
+    private <T> void remember(ConcurrentHashMap<String, Entry<T>> table, String key, T value) {
+        if (ttlNanos <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (table.size() >= MAX_ENTRIES) {
+            table.values().removeIf(e -> now - e.expiresNanos() >= 0);
+            if (table.size() >= MAX_ENTRIES) {
+                table.clear();
+            }
+        }
+        table.put(key, new Entry<>(value, now + ttlNanos));
+    }
+
+    /** The salted digest of an NTLM account: both names are case-insensitive. */
+    private String ntKey(String domain, String user) {
+        return key(domain, user.toLowerCase(Locale.ROOT));
+    }
+
+    /** A salted digest of a name (case-insensitive) and a second string (a password: case-sensitive). */
+    private String key(String name, String secretOrUser) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             d.update(salt);
-            d.update(logonName.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            d.update(name.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
             d.update((byte) 0);
-            d.update(password.getBytes(StandardCharsets.UTF_8));
+            d.update(secretOrUser.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(d.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing", e);

@@ -12,6 +12,9 @@ public final class DirectoryCredentials implements CredentialVerifier {
 
     private static final Logger log = LoggerFactory.getLogger(DirectoryCredentials.class);
 
+    /** Longer than any sAMAccountName may be (20), so it never names an account. */
+    static final String PROBE_NAME = "anywhere-gateway-health-probe";
+
     private final SiteDirectory directory;
 
     public DirectoryCredentials(SiteDirectory directory) {
@@ -31,7 +34,10 @@ public final class DirectoryCredentials implements CredentialVerifier {
                 return Optional.of(directory.site().netbiosDomain() + "\\" + m.get().samAccountName());
             }
         } catch (DirectoryException e) {
-            // The client only ever learns "401": which part failed is for the server's log, without the password.
+            if (e.transientFailure()) {
+                throw e; // not a refusal: the gateway answers 503 and marks the directory unreachable
+            }
+            // The client only learns "401": which part failed is for the server's log, without the password.
             log.warn("gateway: cannot verify the logon of '{}' against the directory: {}", logonName, e.getMessage());
         }
         return Optional.empty();
@@ -39,12 +45,22 @@ public final class DirectoryCredentials implements CredentialVerifier {
 
     @Override
     public Optional<byte[]> ntHash(String domain, String user) {
+        String logon = domain == null || domain.isEmpty() ? user : domain + "\\" + user;
         try {
-            String logon = domain == null || domain.isEmpty() ? user : domain + "\\" + user;
             return directory.mailboxByLogonName(logon).flatMap(directory::ntHash);
         } catch (DirectoryException e) {
-            log.warn("gateway: cannot read the NT hash of '{}\\{}': {}", domain, user, e.getMessage());
+            if (e.transientFailure()) {
+                throw e;
+            }
+            // Not '{}\\{}': SLF4J reads a backslash before {} as an escaped placeholder.
+            log.warn("gateway: cannot read the NT hash of '{}': {}", logon, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** A mailbox look-up by a name no account has: the same search a logon starts with. */
+    @Override
+    public void probe() {
+        directory.mailboxByLogonName(PROBE_NAME);
     }
 }

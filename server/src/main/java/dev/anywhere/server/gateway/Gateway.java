@@ -2,6 +2,7 @@ package dev.anywhere.server.gateway;
 
 import dev.anywhere.rpc.ntlm.ServerIdentity;
 import dev.anywhere.server.config.AppliedConfigFile;
+import dev.anywhere.server.events.EventLog;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -18,6 +19,7 @@ import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Largest HttpContent the decoder cuts from a request body: the most one socket read brings. */
     static final int MAX_CHUNK_SIZE = 64 * 1024;
@@ -41,37 +44,53 @@ public final class Gateway implements AutoCloseable {
      */
     public record Options(Path dataDir, String server, InetSocketAddress listen, Optional<SslContext> tls,
             CredentialVerifier credentials, String realm, ServerIdentity ntlmIdentity,
-            BackendResolver backends, dev.anywhere.server.gateway.rpch.ProxySettings proxy) {
+            BackendResolver backends, dev.anywhere.server.gateway.rpch.ProxySettings proxy, LogonSettings logons) {
 
-        /** System DNS for backends and RpcProxy's default windows and timeouts. */
+        /** System DNS for backends, RpcProxy's default windows and timeouts, default logon settings. */
         public Options(Path dataDir, String server, InetSocketAddress listen, Optional<SslContext> tls,
                 CredentialVerifier credentials, String realm, ServerIdentity ntlmIdentity) {
             this(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, BackendResolver.system(),
-                    dev.anywhere.server.gateway.rpch.ProxySettings.defaults());
+                    dev.anywhere.server.gateway.rpch.ProxySettings.defaults(), LogonSettings.defaults());
         }
 
         public Options withBackendResolver(BackendResolver resolver) {
-            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, resolver, proxy);
+            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, resolver, proxy, logons);
         }
 
         public Options withProxySettings(dev.anywhere.server.gateway.rpch.ProxySettings settings) {
-            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, backends, settings);
+            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, backends, settings, logons);
+        }
+
+        public Options withLogonSettings(LogonSettings settings) {
+            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, backends, proxy, settings);
         }
     }
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final AppliedConfigWatcher config;
+    private final GatewayEvents events;
+    private final DirectoryHealth directoryHealth;
+    private final DirectoryLogons logons;
     private final Channel channel;
 
     private Gateway(Options options, MeterRegistry metrics) throws InterruptedException {
         this.config = new AppliedConfigWatcher(new AppliedConfigFile(options.dataDir()), options.server());
         Gauge.builder("anywhere.gateway.config.reloads", config, AppliedConfigWatcher::reloads).register(metrics);
         Gauge.builder("anywhere.gateway.rpc.enabled", config, c -> c.current().enabled() ? 1 : 0).register(metrics);
-        HttpAuthenticator authenticator = new HttpAuthenticator(options.credentials(), options.realm(), options.ntlmIdentity());
+        // Logons share one pool, one credential cache and one throttle across /rpc and /autodiscover.
+        this.events = new GatewayEvents(new EventLog(options.dataDir()), metrics);
+        this.directoryHealth = new DirectoryHealth(events, Clock.systemUTC());
+        CachedCredentials credentials = new CachedCredentials(options.credentials(), options.logons().cacheTtl());
+        this.logons = new DirectoryLogons(options.logons(), directoryHealth, credentials);
+        Gauge.builder("anywhere.gateway.directory.reachable", directoryHealth, h -> h.reachable() ? 1 : 0).register(metrics);
+        HttpAuthenticator authenticator = new HttpAuthenticator(credentials, logons,
+                new FailedLogons(new LogonThrottle(options.logons()), events, metrics, Clock.systemUTC()),
+                options.realm(), options.ntlmIdentity());
         List<GatewayRoute> routes = List.of(new RpcProxyRoute(config, authenticator,
                 new dev.anywhere.server.gateway.rpch.RpcProxy(options.proxy(), options.backends(),
-                        new dev.anywhere.server.gateway.rpch.ProxyMetrics(metrics))), AutodiscoverRoute.create(options));
+                        new dev.anywhere.server.gateway.rpch.ProxyMetrics(metrics))), AutodiscoverRoute.create(options, authenticator));
+        logons.startProbing();
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         try {
@@ -115,12 +134,34 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
+    /**
+     * What {@code /health} says: {@code UP}, or {@code DEGRADED} while logons cannot reach the directory (logons
+     * that need it get 503; cached logons, open connections and echo go on). The admin listener answers DEGRADED
+     * with HTTP 503 so that a load balancer prefers a gateway that can log users on.
+     */
+    public AdminServer.Health health() {
+        DirectoryHealth.Snapshot d = directoryHealth.current();
+        boolean up = d.state() == DirectoryHealth.State.REACHABLE;
+        com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
+        root.put("status", up ? "UP" : "DEGRADED");
+        root.put("rpcEnabled", config.current().enabled());
+        com.fasterxml.jackson.databind.node.ObjectNode directory = root.putObject("components").putObject("directory");
+        directory.put("state", d.state().name());
+        directory.put("since", d.since().toString());
+        if (!up) {
+            directory.put("reason", d.reason());
+        }
+        return new AdminServer.Health(up, root.toString());
+    }
+
     @Override
     public void close() {
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }
         config.close();
+        logons.close();
+        events.close();
         boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -51,6 +51,33 @@ final class GatewayConnection {
         return RequestBody.DISCARD;
     }
 
+    /**
+     * Continues a request once its logon is decided: 401 with the challenges, 503 with Retry-After when the
+     * directory did not answer in time, else {@code then}. A logon still waiting for the directory gives a
+     * {@link PendingLogon}, which the handler resolves on the event loop.
+     */
+    RequestBody afterLogon(ChannelHandlerContext ctx, HttpRequest request, String route,
+            java.util.concurrent.CompletableFuture<HttpAuthenticator.Result> logon,
+            java.util.function.Function<HttpAuthenticator.Authenticated, RequestBody> then) {
+        java.util.function.Function<HttpAuthenticator.Result, RequestBody> decide = result -> {
+            if (result instanceof HttpAuthenticator.Challenge challenge) {
+                FullHttpResponse r = HttpResponses.status(HttpResponseStatus.UNAUTHORIZED, "");
+                challenge.wwwAuthenticate().forEach(v -> r.headers().add(HttpHeaderNames.WWW_AUTHENTICATE, v));
+                return refuse(ctx, request, route, "unauthorized", r);
+            }
+            if (result instanceof HttpAuthenticator.Unavailable) {
+                // Not 401: the credentials may be right. The reason (slow, unreachable) is in the log and the event.
+                FullHttpResponse r = HttpResponses.status(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "the directory did not answer the logon in time; try again shortly\r\n");
+                r.headers().setInt(HttpHeaderNames.RETRY_AFTER, LogonSettings.RETRY_AFTER_SECONDS);
+                return refuse(ctx, request, route, "directory_unavailable", r);
+            }
+            return then.apply((HttpAuthenticator.Authenticated) result);
+        };
+        PendingLogon pending = new PendingLogon(logon, decide);
+        return logon.isDone() ? pending.decided() : pending;
+    }
+
     RequestBody notFound(ChannelHandlerContext ctx, HttpRequest request) {
         return refuse(ctx, request, "none", "not_found", HttpResponses.status(HttpResponseStatus.NOT_FOUND, "not found\r\n"));
     }

@@ -3,12 +3,15 @@ package dev.anywhere.server.gateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP connection to the gateway: hands each request to the route that owns its path and each chunk of its
- * body to what the route returned. Bodies are never buffered here.
+ * body to what the route returned. Bodies are never buffered here, except while a logon waits for the directory
+ * ({@link PendingLogon}): then the connection is not read, what the decoder already produced is held in order, and
+ * it is handed on, on the event loop, once the logon is decided.
  */
 final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
@@ -28,6 +33,9 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
     private RequestBody body;
     /** The body that got chunks in this read batch (still set if its last chunk ended it). */
     private RequestBody reading;
+    /** The logon the connection waits for, and what arrived meanwhile. */
+    private PendingLogon pending;
+    private final ArrayDeque<Object> held = new ArrayDeque<>();
 
     GatewayHandler(List<GatewayRoute> routes, MeterRegistry metrics) {
         this.routes = routes;
@@ -36,12 +44,29 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (pending != null) {
+            held.add(msg);
+            return;
+        }
+        dispatch(ctx, msg);
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof HttpRequest request) {
                 body = request.decoderResult().isFailure()
                         ? connection.refuse(ctx, request, "none", "invalid", HttpResponses.status(HttpResponseStatus.BAD_REQUEST,
                                 "bad request: " + request.decoderResult().cause().getMessage() + "\r\n"))
                         : route(ctx, request);
+                if (body instanceof PendingLogon p) {
+                    await(ctx, p);
+                    if (msg instanceof HttpContent content) {
+                        // A request and its content in one object: hold the content alone, for after the logon.
+                        held.add(content instanceof LastHttpContent ? new DefaultLastHttpContent(content.content().retain())
+                                : new DefaultHttpContent(content.content().retain()));
+                    }
+                    return;
+                }
             }
             if (msg instanceof HttpContent content) {
                 if (body != null) {
@@ -57,14 +82,61 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Stops reading until the logon is decided; already decoded messages are held by {@link #channelRead}. */
+    private void await(ChannelHandlerContext ctx, PendingLogon p) {
+        pending = p;
+        body = null;
+        ctx.channel().config().setAutoRead(false);
+        p.logon().whenComplete((r, e) -> {
+            try {
+                ctx.executor().execute(() -> resume(ctx, p));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the gateway is shutting down; the connection goes with it
+            }
+        });
+    }
+
+    /** On the event loop: answers the request, hands on what was held, in order, and reads again. */
+    private void resume(ChannelHandlerContext ctx, PendingLogon p) {
+        if (pending != p) {
+            return;
+        }
+        pending = null;
+        if (!ctx.channel().isActive()) {
+            releaseHeld();
+            return;
+        }
+        // Reading resumes only after this task: the held messages go first, and a route that turns reading off
+        // again while they are handed on (the proxy's back-pressure, another pending logon) has the last word.
+        ctx.channel().config().setAutoRead(true);
+        body = p.decided();
+        while (pending == null && !held.isEmpty()) {
+            dispatch(ctx, held.poll());
+        }
+        if (pending == null) {
+            flushReading();
+        }
+    }
+
+    private void releaseHeld() {
+        Object m;
+        while ((m = held.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushReading();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void flushReading() {
         if (reading != null) {
             RequestBody b = reading;
             reading = null;
             b.readComplete();
         }
-        ctx.fireChannelReadComplete();
     }
 
     private RequestBody route(ChannelHandlerContext ctx, HttpRequest request) {
@@ -79,6 +151,8 @@ final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        pending = null;
+        releaseHeld();
         if (body != null) {
             body.closed();
             body = null;

@@ -1,22 +1,29 @@
 package dev.anywhere.server.gateway;
 
+import dev.anywhere.rpc.ntlm.AuthenticateMessage;
 import dev.anywhere.rpc.ntlm.MessageType;
+import dev.anywhere.rpc.ntlm.NtHashLookup;
 import dev.anywhere.rpc.ntlm.NtlmAuthentication;
 import dev.anywhere.rpc.ntlm.NtlmAuthenticationException;
 import dev.anywhere.rpc.ntlm.NtlmHttpHeader;
 import dev.anywhere.rpc.ntlm.NtlmServer;
 import dev.anywhere.rpc.ntlm.ServerIdentity;
 import dev.anywhere.server.config.HttpAuthScheme;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * the authenticated user live in the {@link Connection}, which is why IN and OUT channels each run their own
  * handshake and why a proxy that pools connections breaks it.
  *
+ * <p>Whatever needs the directory (a Basic bind, an NT hash not in the {@link CachedCredentials}) runs on the
+ * {@link DirectoryLogons} pool; the result comes back on the connection's event loop, which alone touches the
+ * {@link Connection}. No answer in time gives {@link Unavailable} (503), never a 401. A refusal is recorded by
+ * {@link FailedLogons} and its 401 may be held by a timer.
+ *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7617">RFC 7617 Basic</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc4559">RFC 4559 Negotiate</a>
  * @see [MS-NTHT] NTLM over HTTP
@@ -38,7 +50,7 @@ final class HttpAuthenticator {
     private static final Logger log = LoggerFactory.getLogger(HttpAuthenticator.class);
 
     /** What authenticating one request gave. */
-    sealed interface Result permits Authenticated, Challenge {
+    sealed interface Result permits Authenticated, Challenge, Unavailable {
     }
 
     /** The request carries valid credentials (or the connection was authenticated before). */
@@ -49,71 +61,208 @@ final class HttpAuthenticator {
     record Challenge(List<String> wwwAuthenticate) implements Result {
     }
 
-    /** The authentication state of one TCP connection. */
+    /** 503: the directory did not answer in time (or the logon pool is full); {@code reason} is for the log. */
+    record Unavailable(String reason) implements Result {
+    }
+
+    /** The authentication state of one TCP connection; touched only on its event loop. */
     static final class Connection {
         private NtlmServer pendingNtlm;
+        private HandshakeLookup pendingLookup;
         private Authenticated ntlmUser;
     }
 
-    private final CredentialVerifier credentials;
+    private final CachedCredentials credentials;
+    private final DirectoryLogons logons;
+    private final FailedLogons failures;
     private final String realm;
     private final ServerIdentity identity;
 
-    HttpAuthenticator(CredentialVerifier credentials, String realm, ServerIdentity identity) {
+    HttpAuthenticator(CachedCredentials credentials, DirectoryLogons logons, FailedLogons failures, String realm,
+            ServerIdentity identity) {
         this.credentials = credentials;
+        this.logons = logons;
+        this.failures = failures;
         this.realm = realm;
         this.identity = identity;
     }
 
-    Result authenticate(HttpRequest request, Set<HttpAuthScheme> offered, Connection connection) {
+    /**
+     * Authenticates {@code request} on {@code ctx}'s event loop. The future is complete at once when the directory
+     * is not needed (no credentials, an NTLM challenge, a cached logon, a connection NTLM authenticated before);
+     * otherwise it completes on the event loop.
+     */
+    CompletableFuture<Result> authenticate(ChannelHandlerContext ctx, HttpRequest request, Set<HttpAuthScheme> offered,
+            Connection connection) {
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (header == null) {
             if (connection.ntlmUser != null && offered.contains(connection.ntlmUser.scheme())) {
-                return connection.ntlmUser;
+                return CompletableFuture.completedFuture(connection.ntlmUser);
             }
-            return challenge(offered);
+            return CompletableFuture.completedFuture(challenge(offered));
         }
         int space = header.indexOf(' ');
         String scheme = (space < 0 ? header : header.substring(0, space)).toLowerCase(Locale.ROOT);
         if (scheme.equals("basic") && offered.contains(HttpAuthScheme.BASIC)) {
-            Optional<String> user = basic(space < 0 ? "" : header.substring(space + 1).trim());
-            if (user.isPresent()) {
-                return new Authenticated(user.get(), HttpAuthScheme.BASIC);
-            }
+            return basic(ctx, space < 0 ? "" : header.substring(space + 1).trim(), offered);
         } else if ((scheme.equals("ntlm") && offered.contains(HttpAuthScheme.NTLM))
                 || (scheme.equals("negotiate") && offered.contains(HttpAuthScheme.NEGOTIATE))) {
-            return ntlm(header, offered, connection);
+            return ntlm(ctx, header, offered, connection);
         }
-        return challenge(offered);
+        return CompletableFuture.completedFuture(challenge(offered));
     }
 
-    private Result ntlm(String header, Set<HttpAuthScheme> offered, Connection connection) {
+    private CompletableFuture<Result> basic(ChannelHandlerContext ctx, String token, Set<HttpAuthScheme> offered) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(challenge(offered));
+        }
+        int colon = decoded.indexOf(':');
+        if (colon <= 0) {
+            return CompletableFuture.completedFuture(challenge(offered));
+        }
+        String logonName = decoded.substring(0, colon);
+        String password = decoded.substring(colon + 1);
+        Optional<String> cached = credentials.cachedAccount(logonName, password);
+        if (cached.isPresent()) {
+            return CompletableFuture.completedFuture(new Authenticated(cached.get(), HttpAuthScheme.BASIC));
+        }
+        return onLoop(ctx, logons.run(() -> credentials.verifyPassword(logonName, password)), (account, error) -> {
+            if (error != null) {
+                return unavailable(error, "Basic logon of '" + FailedLogons.printable(logonName) + "'");
+            }
+            if (account.isPresent()) {
+                failures.succeeded(logonName);
+                return CompletableFuture.completedFuture(new Authenticated(account.get(), HttpAuthScheme.BASIC));
+            }
+            return refused(ctx, logonName, HttpAuthScheme.BASIC, "wrong_password_or_unknown_user", offered);
+        });
+    }
+
+    private CompletableFuture<Result> ntlm(ChannelHandlerContext ctx, String header, Set<HttpAuthScheme> offered,
+            Connection connection) {
         connection.ntlmUser = null;
+        HandshakeLookup lookup = connection.pendingLookup;
+        NtlmServer server = connection.pendingNtlm;
+        connection.pendingNtlm = null;
+        connection.pendingLookup = null;
         try {
             NtlmHttpHeader.Token token = NtlmHttpHeader.parse(header);
             HttpAuthScheme scheme = token.scheme() == NtlmHttpHeader.Scheme.NTLM ? HttpAuthScheme.NTLM : HttpAuthScheme.NEGOTIATE;
             if (token.type() == MessageType.NEGOTIATE_MESSAGE) {
-                NtlmServer server = new NtlmServer(identity, credentials::ntHash);
-                byte[] challenge = server.challenge(token.message().toByteArray());
-                connection.pendingNtlm = server;
-                return new Challenge(List.of(NtlmHttpHeader.format(token.scheme(), challenge)));
+                HandshakeLookup next = new HandshakeLookup();
+                NtlmServer fresh = new NtlmServer(identity, next);
+                byte[] challenge = fresh.challenge(token.message().toByteArray());
+                connection.pendingNtlm = fresh;
+                connection.pendingLookup = next;
+                return CompletableFuture.completedFuture(new Challenge(List.of(NtlmHttpHeader.format(token.scheme(), challenge))));
             }
-            if (token.type() == MessageType.AUTHENTICATE_MESSAGE && connection.pendingNtlm != null) {
-                NtlmServer server = connection.pendingNtlm;
-                connection.pendingNtlm = null;
-                NtlmAuthentication who = server.authenticate(token.message().toByteArray());
-                connection.ntlmUser = new Authenticated(who.domain() + "\\" + who.user(), scheme);
-                return connection.ntlmUser;
+            if (token.type() == MessageType.AUTHENTICATE_MESSAGE && server != null) {
+                return verify(ctx, scheme, token.message().toByteArray(), server, lookup, offered, connection);
             }
             log.debug("gateway: NTLM {} without a handshake in progress on this connection", token.type());
         } catch (NtlmAuthenticationException e) {
-            // The log says why; the client only learns 401.
-            log.info("gateway: NTLM logon refused: {}", e.getMessage());
+            log.info("gateway: NTLM negotiation refused: {}", e.getMessage());
         } catch (DecoderException | IllegalArgumentException e) {
             log.info("gateway: malformed NTLM authorization: {}", e.getMessage());
         }
-        connection.pendingNtlm = null;
-        return challenge(offered);
+        return CompletableFuture.completedFuture(challenge(offered));
+    }
+
+    /**
+     * Verifies an AUTHENTICATE_MESSAGE: on the event loop when the account's NT hash is cached (HMACs only), else on
+     * the logon pool, which reads the hash from the directory.
+     */
+    private CompletableFuture<Result> verify(ChannelHandlerContext ctx, HttpAuthScheme scheme, byte[] message,
+            NtlmServer server, HandshakeLookup lookup, Set<HttpAuthScheme> offered, Connection connection) {
+        String domain = "";
+        String user = "";
+        boolean cached = true; // a message that does not decode fails before any look-up
+        try {
+            AuthenticateMessage m = AuthenticateMessage.decode(message);
+            domain = m.domainName();
+            user = m.userName();
+            lookup.prefetched = credentials.cachedNtHash(domain, user).orElse(null);
+            cached = lookup.prefetched != null;
+        } catch (RuntimeException e) {
+            log.debug("gateway: AUTHENTICATE_MESSAGE does not decode: {}", e.getMessage());
+        }
+        String account = domain.isEmpty() ? user : domain + "\\" + user;
+        String d = domain;
+        String u = user;
+        CompletableFuture<NtlmAuthentication> work;
+        if (cached) {
+            work = new CompletableFuture<>();
+            try {
+                work.complete(server.authenticate(message));
+            } catch (NtlmAuthenticationException | RuntimeException e) {
+                work.completeExceptionally(e);
+            }
+        } else {
+            work = logons.run(() -> server.authenticate(message));
+        }
+        return onLoop(ctx, work, (who, error) -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof NtlmAuthenticationException refusal) {
+                log.debug("gateway: NTLM logon refused: {}", refusal.getMessage());
+                if (lookup.prefetched != null) {
+                    credentials.forgetNtHash(d, u); // the password may have changed: the next handshake reads it again
+                }
+                return refused(ctx, account, scheme, refusal.failure().name().toLowerCase(Locale.ROOT), offered);
+            }
+            if (cause != null) {
+                return unavailable(cause, "NTLM logon of '" + FailedLogons.printable(account) + "'");
+            }
+            failures.succeeded(account);
+            connection.ntlmUser = new Authenticated(who.domain() + "\\" + who.user(), scheme);
+            return CompletableFuture.completedFuture(connection.ntlmUser);
+        });
+    }
+
+    /** Continues {@code work} on the event loop (the connection state is the loop's alone). */
+    private static <T> CompletableFuture<Result> onLoop(ChannelHandlerContext ctx, CompletableFuture<T> work,
+            java.util.function.BiFunction<T, Throwable, CompletableFuture<Result>> then) {
+        if (work.isDone() && ctx.executor().inEventLoop()) {
+            T value = null;
+            Throwable error = null;
+            try {
+                value = work.join();
+            } catch (CompletionException e) {
+                error = e.getCause();
+            } catch (java.util.concurrent.CancellationException e) {
+                error = e;
+            }
+            return then.apply(value, error);
+        }
+        return work.handleAsync(then, ctx.executor()).thenCompose(f -> f);
+    }
+
+    /** A refused logon: recorded, then its 401, held by a timer once the user or address failed often. */
+    private CompletableFuture<Result> refused(ChannelHandlerContext ctx, String user, HttpAuthScheme scheme, String reason,
+            Set<HttpAuthScheme> offered) {
+        Duration delay = failures.failed(user, ctx.channel().remoteAddress(), scheme, reason);
+        Challenge challenge = challenge(offered);
+        if (delay.isZero()) {
+            return CompletableFuture.completedFuture(challenge);
+        }
+        CompletableFuture<Result> later = new CompletableFuture<>();
+        ctx.executor().schedule(() -> later.complete(challenge), delay.toMillis(), TimeUnit.MILLISECONDS);
+        return later;
+    }
+
+    private static CompletableFuture<Result> unavailable(Throwable error, String what) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String reason = cause instanceof DirectoryLogons.NoAnswer n
+                ? switch (n.why()) {
+                    case BUSY -> "the directory is slow: " + n.getMessage();
+                    case SLOW -> "the directory is slow or unreachable: " + n.getMessage();
+                    case UNREACHABLE -> "the directory is unreachable: " + n.getMessage();
+                }
+                : "logon failed: " + cause.getMessage();
+        log.warn("gateway: {} not decided: {}", what, reason);
+        return CompletableFuture.completedFuture(new Unavailable(reason));
     }
 
     Challenge challenge(Set<HttpAuthScheme> offered) {
@@ -126,17 +275,17 @@ final class HttpAuthenticator {
         return new Challenge(values);
     }
 
-    private Optional<String> basic(String token) {
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
+    /**
+     * The NT hash look-up of one handshake: the hash found in the cache on the event loop when there was one (so the
+     * verification needs no directory), else the cache-filling directory look-up, run on the logon pool.
+     */
+    private final class HandshakeLookup implements NtHashLookup {
+        private volatile byte[] prefetched;
+
+        @Override
+        public Optional<byte[]> ntHash(String domain, String user) {
+            byte[] hash = prefetched;
+            return hash != null ? Optional.of(hash) : credentials.ntHash(domain, user);
         }
-        int colon = decoded.indexOf(':');
-        if (colon <= 0) {
-            return Optional.empty();
-        }
-        return credentials.verifyPassword(decoded.substring(0, colon), decoded.substring(colon + 1));
     }
 }

@@ -33,7 +33,7 @@ final class RpcProxyRoute implements GatewayRoute {
     static final HttpMethod RPC_OUT_DATA = HttpMethod.valueOf("RPC_OUT_DATA");
     /** RPC_S_SERVER_UNAVAILABLE, what RpcProxy says for a target it may not or cannot reach. */
     static final int RPC_S_SERVER_UNAVAILABLE = 0x6ba;
-    /** The RTS Echo PDU: flags ECHO (0x0040), no commands. @see [MS-RPCH] 2.2.4.47 Echo Response */
+    /** The RTS Echo PDU: flags ECHO (0x0040), no commands. @see [MS-RPCH] 2.2.4.48 Echo RTS PDU */
     static final byte[] ECHO_PDU = dev.anywhere.rpc.rpch.RpchCodec.toBytes(dev.anywhere.rpc.rpch.RtsPdus.echo());
     private static final String ROUTE = "rpc";
 
@@ -80,12 +80,13 @@ final class RpcProxyRoute implements GatewayRoute {
                     "content-length: " + Optional.ofNullable(request.headers().get(HttpHeaderNames.CONTENT_LENGTH)).orElse("absent")
                             + " (expected: 0..16 for echo, 76 or 120 for RPC_OUT_DATA, 128 KiB..2 GiB for RPC_IN_DATA)\r\n"));
         }
-        HttpAuthenticator.Result auth = authenticator.authenticate(request, applied.authentication(), connection.auth());
-        if (auth instanceof HttpAuthenticator.Challenge challenge) {
-            FullHttpResponse r = HttpResponses.status(HttpResponseStatus.UNAUTHORIZED, "");
-            challenge.wwwAuthenticate().forEach(v -> r.headers().add(HttpHeaderNames.WWW_AUTHENTICATE, v));
-            return connection.refuse(ctx, request, ROUTE, "unauthorized", r);
-        }
+        return connection.afterLogon(ctx, request, ROUTE, authenticator.authenticate(ctx, request, applied.authentication(), connection.auth()),
+                auth -> admitted(ctx, request, connection, applied, inData, length, auth));
+    }
+
+    /** The rest of admission, once the request is authenticated (at once, or when the directory answered). */
+    private RequestBody admitted(ChannelHandlerContext ctx, HttpRequest request, GatewayConnection connection,
+            RpcVdirConfig applied, boolean inData, long length, HttpAuthenticator.Authenticated auth) {
         Optional<RpcProxyRequest> kind = RpcProxyRequest.classify(inData, length);
         if (kind.isEmpty()) {
             return connection.refuse(ctx, request, ROUTE, "bad_length", HttpResponses.status(HttpResponseStatus.BAD_REQUEST, "content-length: " + length
@@ -113,16 +114,18 @@ final class RpcProxyRoute implements GatewayRoute {
                     "query: '" + query + "' (expected: server:port)\r\n"));
         }
         if (!applied.validPorts().permits(target.get().server(), target.get().port())) {
-            log.info("gateway: refused {}:{} for {}: not in ValidPorts", target.get().server(), target.get().port(),
-                    ((HttpAuthenticator.Authenticated) auth).user());
+            log.info("gateway: refused {}:{} for {}: not in ValidPorts", target.get().server(), target.get().port(), auth.user());
             return connection.refuse(ctx, request, ROUTE, "port_refused", HttpResponses.rpcError(RPC_S_SERVER_UNAVAILABLE));
         }
         sendContinueIfExpected(ctx, request);
         connection.count(ROUTE, kind.get() == RpcProxyRequest.IN_CHANNEL ? "in_channel" : "out_channel");
         ClientLeg leg = new RouteLeg(ctx, connection);
+        // The account binds the channel's virtual connection: channels of another account cannot join it.
+        String account = auth.user();
         ProxyChannel channel = kind.get() == RpcProxyRequest.IN_CHANNEL
-                ? proxy.inbound(leg, target.get().server(), target.get().port())
-                : proxy.outbound(leg, target.get().server(), target.get().port(), kind.get() == RpcProxyRequest.OUT_CHANNEL_REPLACEMENT);
+                ? proxy.inbound(leg, account, target.get().server(), target.get().port())
+                : proxy.outbound(leg, account, target.get().server(), target.get().port(),
+                        kind.get() == RpcProxyRequest.OUT_CHANNEL_REPLACEMENT);
         return new RequestBody() {
             @Override
             public void content(ChannelHandlerContext c, HttpContent content) {

@@ -71,7 +71,9 @@ class ConfiguratorEndToEndTest {
             // enable -> file written -> events, by notification (the poll is 15 minutes away)
             admin.putRpcVirtualDirectory(enable(EnumSet.of(AuthenticationMethod.BASIC, AuthenticationMethod.NTLM)));
             await().atMost(Duration.ofSeconds(3)).until(() -> applied.read().orElseThrow().config().enabled());
-            assertThat(events.readAll()).extracting(e -> e.id().id()).contains(3037, 3902, 3025, 3006, 3036);
+            // The pass writes the file before its event batch: wait for the batch too.
+            await().atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+                    assertThat(events.readAll()).extracting(e -> e.id().id()).contains(3037, 3902, 3025, 3006, 3036));
             assertThat(events.read(e -> e.id() == EventId.CHANGE_FOLLOWING_STARTED).get(0).data())
                     .containsEntry("mechanism", "CHANGELOG");
 
@@ -86,7 +88,8 @@ class ConfiguratorEndToEndTest {
             host.requestPass();
             await().atMost(Duration.ofSeconds(3)).until(() -> applied.read().orElseThrow().writtenByConfigurator());
             assertThat(applied.read().orElseThrow().config()).isEqualTo(good);
-            assertThat(events.read(e -> e.id() == EventId.REVERTED_MANUAL_CHANGE)).hasSize(1);
+            await().atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+                    assertThat(events.read(e -> e.id() == EventId.REVERTED_MANUAL_CHANGE)).hasSize(1));
 
             // directory stopped -> 2001, file intact; recovery when it returns, with nothing lost
             String before = Files.readString(applied.path());

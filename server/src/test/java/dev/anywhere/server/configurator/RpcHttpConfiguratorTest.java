@@ -8,6 +8,7 @@ import dev.anywhere.directory.model.RpcHttpVirtualDirectory;
 import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
 import dev.anywhere.server.config.RpcVdirConfig;
+import dev.anywhere.server.config.ValidPorts;
 import dev.anywhere.server.events.Event;
 import dev.anywhere.server.events.EventId;
 import dev.anywhere.server.events.EventLog;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,6 +138,80 @@ class RpcHttpConfiguratorTest {
         PassOutcome o = configurator.pass();
         assertThat(o.events().get(0).id()).isEqualTo(EventId.REVERTED_MANUAL_CHANGE);
         assertThat(o.events().get(0).message()).contains("could not be read (rpc-vdir.json: not JSON");
+        assertThat(applied.read().orElseThrow().config().enabled()).isTrue();
+    }
+
+    @Test
+    void driftCorrectionRestoresWhatWasAppliedWithoutTheDirectory() throws Exception {
+        directory.putRpcVirtualDirectory(enabledNtlm());
+        configurator.pass();
+        AppliedConfigFile.Snapshot before = applied.read().orElseThrow();
+        assertThat(configurator.correctDrift()).isEmpty();
+        assertThat(applied.read().orElseThrow().generation()).isEqualTo(before.generation());
+
+        directory.down(true);
+        RpcVdirConfig good = before.config();
+        applied.writeManualEdit(new RpcVdirConfig("EX1", true, good.authentication(), true,
+                ValidPorts.parse(good.validPorts() + ";evil:3389")));
+        List<Event> reverted = configurator.correctDrift();
+        assertThat(reverted).extracting(e -> e.id().id()).containsExactly(3901);
+        assertThat(reverted.get(0).data()).containsEntry("items", "validPorts");
+        assertThat(reverted.get(0).message()).isEqualTo("The applied /rpc configuration of EX1 was changed by hand (validPorts "
+                + "added evil:3389); it was not applied, and the configuration last applied from the directory is restored. "
+                + "Use 'anywhere oa set' to change Outlook Anywhere.");
+        AppliedConfigFile.Snapshot after = applied.read().orElseThrow();
+        assertThat(after.config()).isEqualTo(good);
+        assertThat(after.writtenByConfigurator()).isTrue();
+        assertThat(after.generation()).isEqualTo(before.generation() + 1);
+        assertThat(events.read(e -> e.id() == EventId.REVERTED_MANUAL_CHANGE)).hasSize(1);
+        // The restored file is verified once, then left alone.
+        assertThat(configurator.correctDrift()).isEmpty();
+        assertThat(configurator.correctDrift()).isEmpty();
+        assertThat(applied.read().orElseThrow().generation()).isEqualTo(after.generation());
+    }
+
+    @Test
+    void aForgedDigestIsCaughtByComparingWithWhatWasApplied() throws Exception {
+        directory.putRpcVirtualDirectory(enabledNtlm());
+        configurator.pass();
+        RpcVdirConfig good = applied.read().orElseThrow().config();
+        // Someone who knows the digest is a plain SHA-256 recomputes it: the gateway would apply this file.
+        applied.write(new RpcVdirConfig("EX1", true, good.authentication(), true, ValidPorts.parse("*:1-65535")), 99, clock.instant());
+        assertThat(configurator.correctDrift()).extracting(e -> e.data().get("items")).containsExactly("validPorts");
+        assertThat(applied.read().orElseThrow().config()).isEqualTo(good);
+    }
+
+    @Test
+    void beforeAnyPassSucceededTheConfiguratorsOwnFileIsTheBaseline() throws Exception {
+        directory.putRpcVirtualDirectory(enabledNtlm());
+        configurator.pass();
+        RpcVdirConfig good = applied.read().orElseThrow().config();
+        // A restart while the directory is down: the new configurator has read nothing yet.
+        directory.down(true);
+        RpcHttpConfigurator restarted = new RpcHttpConfigurator(directory, "EX1", dataDir, events, clock);
+        assertThat(restarted.pass().kind()).isEqualTo(PassOutcome.Kind.TRANSIENT_FAILURE);
+        assertThat(restarted.correctDrift()).isEmpty();
+        java.nio.file.Files.delete(applied.path());
+        assertThat(restarted.correctDrift()).extracting(e -> e.data().get("items")).containsExactly("deleted");
+        assertThat(applied.read().orElseThrow().config()).isEqualTo(good);
+    }
+
+    @Test
+    void withoutAnythingKnownToRestoreDriftCorrectionLeavesTheFileToThePass() throws Exception {
+        applied.writeManualEdit(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.BASIC), false, ValidPorts.parse("*:1-65535")));
+        assertThat(configurator.correctDrift()).isEmpty();
+        assertThat(applied.read().orElseThrow().writtenByConfigurator()).isFalse();
+    }
+
+    @Test
+    void aPassAfterTheFileWasDeletedSaysSo() throws Exception {
+        directory.putRpcVirtualDirectory(enabledNtlm());
+        configurator.pass();
+        java.nio.file.Files.delete(applied.path());
+        PassOutcome o = configurator.pass();
+        // Compared with what is still in force at the gateway, nothing changed: only the revert is reported.
+        assertThat(ids(o)).containsExactly(3901);
+        assertThat(o.events().get(0).data()).containsEntry("items", "deleted");
         assertThat(applied.read().orElseThrow().config().enabled()).isTrue();
     }
 

@@ -32,4 +32,17 @@ class AdminServerTest {
             assertThat(post.statusCode()).isEqualTo(405);
         }
     }
+
+    @Test
+    void degradedHealthIsServedWith503() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        String json = "{\"status\":\"DEGRADED\",\"components\":{\"directory\":{\"state\":\"UNREACHABLE\"}}}";
+        try (AdminServer admin = AdminServer.startWithHealth(new InetSocketAddress("127.0.0.1", 0), registry,
+                () -> new AdminServer.Health(false, json))) {
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + admin.address().getPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).isEqualTo(json);
+        }
+    }
 }

@@ -12,6 +12,7 @@ import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
 import dev.anywhere.server.config.RpcVdirConfig;
 import dev.anywhere.server.config.ValidPorts;
+import dev.anywhere.server.configurator.ServiceHostSettings;
 import dev.anywhere.server.testing.RawHttp;
 import dev.anywhere.server.testing.TestCertificate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,7 +45,7 @@ class GatewayTest {
     private AppliedConfigFile applied;
 
     /** Accepts FRANKYSWEB\franky with "Secret-1"; refuses everything else. */
-    private static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
+    static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
         @Override
         public Optional<String> verifyPassword(String logonName, String password) {
             return logonName.equalsIgnoreCase("FRANKYSWEB\\franky") && password.equals("Secret-1")
@@ -58,7 +59,7 @@ class GatewayTest {
         }
     };
 
-    private static final String BASIC = "Basic " + Base64.getEncoder()
+    static final String BASIC = "Basic " + Base64.getEncoder()
             .encodeToString("FRANKYSWEB\\franky:Secret-1".getBytes(StandardCharsets.UTF_8));
 
     @BeforeAll
@@ -211,6 +212,25 @@ class GatewayTest {
         try (RawHttp http = plain()) {
             assertThat(http.send(request("RPC_IN_DATA", "/rpc/rpcproxy.dll", 0)).read().status()).isEqualTo(404);
         }
+    }
+
+    @Test
+    void aHandEditedFileIsNotAppliedWhileDriftCorrectionIsOn() throws Exception {
+        RpcVdirConfig good = gateway.config().current();
+        applied.writeManualEdit(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.BASIC), false,
+                ValidPorts.parse(good.validPorts() + ";evil:3389")));
+        await().atMost(Duration.ofSeconds(1)).until(() -> gateway.config().refusals() == 1);
+        assertThat(gateway.config().current()).isEqualTo(good);
+        try (RawHttp http = plain()) {
+            assertThat(http.send(request("RPC_IN_DATA", "/rpc/rpcproxy.dll?evil:3389", 1073741824, "Authorization: " + BASIC))
+                    .read().statusLine()).isEqualTo("HTTP/1.0 503 RPC Error: 6ba");
+        }
+        // Switched off, the same file is applied, as IIS applies a manual change.
+        new ServiceHostSettings(ServiceHostSettings.DEFAULT_POLL_INTERVAL, true, false).write(dataDir);
+        await().atMost(Duration.ofSeconds(1)).until(() -> gateway.config().current().validPorts().permits("evil", 3389));
+        // Switched back on, the hand edit is dropped for the configurator's last file at once.
+        new ServiceHostSettings(ServiceHostSettings.DEFAULT_POLL_INTERVAL, true, true).write(dataDir);
+        await().atMost(Duration.ofSeconds(1)).until(() -> gateway.config().current().equals(good));
     }
 
     @Test

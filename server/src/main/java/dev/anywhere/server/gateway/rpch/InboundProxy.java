@@ -56,8 +56,9 @@ public final class InboundProxy extends ProxyChannel {
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private Runnable afterConnect;
 
-    InboundProxy(ClientLeg client, String server, int port, ProxySettings settings, BackendResolver resolver, ProxyMetrics metrics) {
-        super(client, server, port, settings, resolver, metrics);
+    InboundProxy(ClientLeg client, Owner owner, String server, int port, ProxySettings settings, BackendResolver resolver,
+            ProxyMetrics metrics) {
+        super(client, owner, server, port, settings, resolver, metrics);
         this.fromClient = new FlowControl.Receiver(settings.receiveWindow());
         metrics.activeIn.incrementAndGet();
     }
@@ -122,6 +123,9 @@ public final class InboundProxy extends ProxyChannel {
         List<RtsCommand.Cookie> cookies = rts.all(RtsCommand.Cookie.class);
         long version = Math.min(RtsCommand.Version.V1, rts.first(RtsCommand.Version.class).orElseThrow().version());
         UUID vc = cookies.get(0).cookie();
+        if (!claim(vc)) {
+            return;
+        }
         if (kind == RtsPduKind.CONN_B1) {
             inCookie = cookies.get(1).cookie();
             clientKeepalive = rts.first(RtsCommand.ClientKeepalive.class).orElseThrow().millis();

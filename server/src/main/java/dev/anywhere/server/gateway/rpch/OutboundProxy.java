@@ -63,9 +63,9 @@ public final class OutboundProxy extends ProxyChannel {
     /** Writes CONN/A2 (OUT_R1/A4) once the leg is up. */
     private Runnable afterConnect;
 
-    OutboundProxy(ClientLeg client, String server, int port, boolean replacement, ProxySettings settings,
+    OutboundProxy(ClientLeg client, Owner owner, String server, int port, boolean replacement, ProxySettings settings,
             BackendResolver resolver, ProxyMetrics metrics) {
-        super(client, server, port, settings, resolver, metrics);
+        super(client, owner, server, port, settings, resolver, metrics);
         this.replacement = replacement;
         this.fromServer = new FlowControl.Receiver(settings.receiveWindow());
         metrics.activeOut.incrementAndGet();
@@ -112,11 +112,14 @@ public final class OutboundProxy extends ProxyChannel {
             return;
         }
         List<RtsCommand.Cookie> cookies = rts.all(RtsCommand.Cookie.class);
+        UUID vc = cookies.get(0).cookie();
+        if (!claim(vc)) {
+            return; // before CONN/A2 and the 200: the refusal is the OUT channel's only response
+        }
         long version = Math.min(RtsCommand.Version.V1, rts.first(RtsCommand.Version.class).orElseThrow().version());
         long window = rts.first(RtsCommand.ReceiveWindowSize.class).orElseThrow().size();
         toClient = new FlowControl.Sender(window);
         state = State.CONNECTING;
-        UUID vc = cookies.get(0).cookie();
         if (replacement) {
             UUID predecessor = cookies.get(1).cookie();
             outCookie = cookies.get(2).cookie();

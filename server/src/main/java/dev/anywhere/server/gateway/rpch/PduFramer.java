@@ -27,7 +27,10 @@ final class PduFramer {
         this.maxFragLength = maxFragLength;
     }
 
-    /** Adds {@code chunk} (not released here) and hands every complete PDU to {@code out}. */
+    /**
+     * Adds {@code chunk} (not released here) and hands every complete PDU to {@code out}. When {@code out} releases the
+     * framer (the channel closed, e.g. on a refused first PDU), the rest of the chunk is dropped.
+     */
     void feed(ByteBuf chunk, Consumer<Object> out) {
         if (failed || !chunk.isReadable()) {
             return;
@@ -35,7 +38,7 @@ final class PduFramer {
         cumulation = cumulation == null ? chunk.retainedSlice()
                 : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc, cumulation, chunk.retain());
         try {
-            while (cumulation.readableBytes() >= CoHeader.LENGTH) {
+            while (cumulation != null && cumulation.readableBytes() >= CoHeader.LENGTH) {
                 int i = cumulation.readerIndex();
                 int vers = cumulation.getUnsignedByte(i); // rpc_vers (1 byte)
                 if (vers != CoHeader.RPC_VERS) {

@@ -1,5 +1,6 @@
 package dev.anywhere.server.gateway.rpch;
 
+import dev.anywhere.rpc.dce.DceStatus;
 import dev.anywhere.rpc.rpch.RpcPduFrame;
 import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RpchProtocolException;
@@ -13,6 +14,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +26,20 @@ import org.slf4j.LoggerFactory;
 public abstract class ProxyChannel implements TickSweeper.Tickable {
 
     /** RPC_S_SERVER_UNAVAILABLE. */
-    static final int RPC_S_SERVER_UNAVAILABLE = 0x6ba;
+    static final int RPC_S_SERVER_UNAVAILABLE = DceStatus.RPC_S_SERVER_UNAVAILABLE.code();
+    /** The answer to a channel whose virtual connection belongs to another account. */
+    static final int ERROR_ACCESS_DENIED = DceStatus.ACCESS_DENIED.code();
+    /** The answer when the owner table has no room for another virtual connection. */
+    static final int RPC_S_SERVER_TOO_BUSY = DceStatus.RPC_S_SERVER_TOO_BUSY.code();
+
+    /** The authenticated account a channel runs for, and the table binding virtual connections to accounts. */
+    record Owner(String account, VirtualConnectionOwners table) {
+    }
 
     private static final Logger log = LoggerFactory.getLogger(ProxyChannel.class);
 
     final ClientLeg client;
+    final Owner owner;
     final Channel clientChannel;
     final String server;
     final int port;
@@ -42,6 +53,8 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
     boolean closed;
     /** The first PDU was accepted: from now on a protocol error closes without a response. */
     boolean firstPduAccepted;
+    /** The virtual connection cookie this channel holds in the owner table, once claimed. */
+    private UUID claimed;
     /** The client connection is closed by the write of an error response. */
     private boolean clientClosing;
     long lastClientTraffic = System.nanoTime();
@@ -61,8 +74,10 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
         flushPending();
     };
 
-    ProxyChannel(ClientLeg client, String server, int port, ProxySettings settings, BackendResolver resolver, ProxyMetrics metrics) {
+    ProxyChannel(ClientLeg client, Owner owner, String server, int port, ProxySettings settings, BackendResolver resolver,
+            ProxyMetrics metrics) {
         this.client = client;
+        this.owner = owner;
         this.clientChannel = client.channel();
         this.server = server;
         this.port = port;
@@ -196,6 +211,33 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
         close("client closed");
     }
 
+    /**
+     * Binds virtual connection {@code vc} to this channel's account, before anything reaches the server: false (and
+     * the channel refused with {@code 503 RPC Error: 5}, ERROR_ACCESS_DENIED) when the cookie belongs to another
+     * account. The virtual connection that owns the cookie is not touched: no leg is opened, nothing is forwarded.
+     * No response was sent yet (an IN channel never gets one on success; the OUT channel's 200 waits for the leg).
+     *
+     * @see [MS-RPCH] 3.2.3.5.11 Processing Errors (503 with a Windows error code)
+     */
+    final boolean claim(UUID vc) {
+        String channel = this instanceof InboundProxy ? "IN" : "OUT";
+        VirtualConnectionOwners.Claim c = owner.table().claim(vc, owner.account(), this);
+        if (c instanceof VirtualConnectionOwners.Granted) {
+            claimed = vc;
+            return true;
+        }
+        if (c instanceof VirtualConnectionOwners.OwnedByOther other) {
+            log.info("rpcproxy: refused the {} channel of {} for virtual connection {}: it belongs to {}", channel,
+                    owner.account(), vc, other.owner());
+            fail("vc_identity_mismatch", ERROR_ACCESS_DENIED, "virtual connection " + vc + " belongs to another account");
+        } else {
+            log.warn("rpcproxy: refused the {} channel of {} for virtual connection {}: {} virtual connections bound "
+                    + "(expected: fewer)", channel, owner.account(), vc, ((VirtualConnectionOwners.Full) c).entries());
+            fail("vc_table_full", RPC_S_SERVER_TOO_BUSY, "virtual connection table full");
+        }
+        return false;
+    }
+
     /** Resolves the target and opens the server leg. */
     final void connectBackend() {
         firstPduAccepted = true;
@@ -242,6 +284,11 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
 
     /** Before any response: {@code 503 RPC Error: 6ba}; after: close. */
     final void fail(String reason, String detail) {
+        fail(reason, RPC_S_SERVER_UNAVAILABLE, detail);
+    }
+
+    /** Before any response: {@code 503 RPC Error: <win32Error>}; after: close. */
+    private void fail(String reason, int win32Error, String detail) {
         if (closed) {
             return;
         }
@@ -250,7 +297,7 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
         if (!responded) {
             responded = true;
             clientClosing = true;
-            client.rpcError(RPC_S_SERVER_UNAVAILABLE, reason);
+            client.rpcError(win32Error, reason);
         }
         close(detail);
     }
@@ -289,6 +336,9 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
         TickSweeper.remove(clientChannel.eventLoop(), tickMillis, this);
         framer.release();
         released();
+        if (claimed != null) {
+            owner.table().release(claimed, this);
+        }
         if (backend != null) {
             backend.close();
         }

@@ -74,4 +74,23 @@ class PduFramerTest {
         assertThatThrownBy(() -> f.feed(b, out::add)).hasMessage("frag_length: 8 (expected: >= 16)");
         b.release();
     }
+
+    @Test
+    void aConsumerThatReleasesTheFramerEndsTheFeed() {
+        // A refused first PDU closes the channel, which releases the framer while it is still handing out PDUs.
+        UUID u = UUID.randomUUID();
+        byte[] b1 = ScriptedRpchServer.bytes(RtsPdus.connB1(1, u, u, 1L << 30, 300_000, u));
+        byte[] bind = ScriptedRpchServer.rpcPdu(11, 72, 1);
+        ByteBuf both = Unpooled.wrappedBuffer(b1, bind);
+        try {
+            framer.feed(both, pdu -> {
+                out.add(pdu);
+                framer.release();
+            });
+        } finally {
+            both.release();
+        }
+        assertThat(out).hasSize(1);
+        assertThat(framer.pending()).isZero();
+    }
 }

@@ -91,7 +91,7 @@ class RpcProxyImpacketInteropTest {
     Gateway gateway(ProxySettings settings) throws Exception {
         SimpleMeterRegistry m = new SimpleMeterRegistry();
         Gateway g = Gateway.start(new Gateway.Options(dir.resolve("ex1"), "EX1", new InetSocketAddress("127.0.0.1", 0),
-                Optional.of(certificate.serverContext()), RpcProxyTest.CREDENTIALS, "oa.frankysweb.org",
+                Optional.of(certificate.serverContext()), VirtualConnectionIdentityTest.CREDENTIALS, "oa.frankysweb.org",
                 Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
                 .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"),
                         "ex1", "ex1.frankysweb.local", "localhost"))
@@ -183,6 +183,22 @@ class RpcProxyImpacketInteropTest {
         int other = endpointPort() == 65535 ? 1 : endpointPort() + 1;
         String out = run("refused", url("http", g), url("http", g), "ex1", Integer.toString(other));
         assertThat(out).containsIgnoringCase("6ba");
+    }
+
+    /**
+     * hanna's impacket with franky's virtual connection cookie gets {@code 503 RPC Error: 5}, which impacket reports as
+     * ERROR_ACCESS_DENIED; franky's virtual connection keeps answering, and franky's own reconnect with the same
+     * cookies (impacket's connect() without disconnect()) still supersedes the old one.
+     */
+    @Test
+    void anotherAccountCannotTakeOverAVirtualConnectionButItsOwnerCanReconnect() throws Exception {
+        Gateway g = gateway(ProxySettings.defaults());
+        String out = run("hijack", url("http", g), url("http", g), "ex1", Integer.toString(endpointPort()));
+        assertThat(out).contains("\"hijack_error\": \"RPC Proxy CONN/A1 request failed, code: 0x5 - ERROR_ACCESS_DENIED");
+        assertThat(out.indexOf(MGMT, out.indexOf("after_hijack"))).isPositive();
+        assertThat(out.indexOf(MGMT, out.indexOf("after_reconnect"))).isPositive();
+        assertThat(meters.get(0).get("anywhere.rpcproxy.failures").tag("reason", "vc_identity_mismatch").counter().count())
+                .isEqualTo(2);
     }
 
     static final String TSHARK = "/usr/bin/tshark";

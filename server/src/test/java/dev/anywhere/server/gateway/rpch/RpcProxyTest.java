@@ -95,8 +95,14 @@ class RpcProxyTest {
             gateway.close();
         }
         metrics = new SimpleMeterRegistry();
-        gateway = Gateway.start(new Gateway.Options(dataDir, "EX1", new InetSocketAddress("127.0.0.1", 0), Optional.empty(),
-                CREDENTIALS, "oa.frankysweb.org",
+        gateway = plainGateway(dataDir, CREDENTIALS, settings, metrics);
+    }
+
+    /** A plain-HTTP gateway for EX1 on an ephemeral loopback port; {@code ex1} resolves to 127.0.0.1. */
+    static Gateway plainGateway(Path dataDir, CredentialVerifier credentials, ProxySettings settings,
+            SimpleMeterRegistry metrics) throws Exception {
+        return Gateway.start(new Gateway.Options(dataDir, "EX1", new InetSocketAddress("127.0.0.1", 0), Optional.empty(),
+                credentials, "oa.frankysweb.org",
                 Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
                 .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getLoopbackAddress(), "ex1", "ex1.frankysweb.local")
                         .withoutSystemDns())
@@ -417,17 +423,10 @@ class RpcProxyTest {
         newOut.getOutputStream().write(RpchTestClient.bytes(RtsPdus.outR1A3(1, c.vc, c.outCookie, successor, 65536)));
         assertThat(RpchTestClient.readHead(newOut.getInputStream())).startsWith("HTTP/1.1 200 Success\r\n");
         newOut.getOutputStream().write(RpchTestClient.bytes(RtsPdus.outR2C1()));
-        RtsPdu a4 = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (a4 == null && System.nanoTime() < deadline) {
-            a4 = backend.received.stream().filter(RtsPduKind.OUT_R1_A4::matches).findFirst().orElse(null);
-            Thread.sleep(10);
-        }
+        RtsPdu a4 = backend.awaitReceived(RtsPduKind.OUT_R1_A4);
         assertThat(a4).isNotNull();
         assertThat(a4.all(RtsCommand.Cookie.class)).extracting(RtsCommand.Cookie::cookie).containsExactly(c.vc, c.outCookie, successor);
-        c.out.close();
-        c.out = newOut;
-        c.outStream = new java.io.DataInputStream(newOut.getInputStream());
+        c.switchOut(newOut);
         c.sendIn(ScriptedRpchServer.rpcPdu(0, 100, 4));
         assertThat(c.readPdu()).hasSize(4096);
     }
@@ -437,17 +436,10 @@ class RpcProxyTest {
         // OUT_R1: the client switches to the successor with OUT_R1/A11 (24 bytes, like OUT_R2/C1) on it.
         RpchTestClient c = opened(65536);
         UUID successor = UUID.randomUUID();
-        Socket newOut = c.open("RPC_OUT_DATA", target, 120, new StringBuilder());
-        newOut.getOutputStream().write(RpchTestClient.bytes(RtsPdus.outR1A3(1, c.vc, c.outCookie, successor, 65536)));
-        assertThat(RpchTestClient.readHead(newOut.getInputStream())).startsWith("HTTP/1.1 200 Success\r\n");
+        Socket newOut = c.replacementOut(target, successor);
         newOut.getOutputStream().write(RpchTestClient.bytes(RtsPdus.outR1A11()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (backend.received.stream().noneMatch(RtsPduKind.OUT_R1_A4::matches) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        c.out.close();
-        c.out = newOut;
-        c.outStream = new java.io.DataInputStream(newOut.getInputStream());
+        assertThat(backend.awaitReceived(RtsPduKind.OUT_R1_A4)).isNotNull();
+        c.switchOut(newOut);
         c.sendIn(ScriptedRpchServer.rpcPdu(0, 100, 4));
         assertThat(c.readPdu()).hasSize(4096);
     }

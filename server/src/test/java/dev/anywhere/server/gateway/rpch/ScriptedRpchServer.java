@@ -309,6 +309,18 @@ final class ScriptedRpchServer implements AutoCloseable {
         }
     }
 
+    /** The first RTS PDU of {@code kind} the server received, waiting up to 5 s for it; null if none came. */
+    RtsPdu awaitReceived(RtsPduKind kind) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            RtsPdu pdu = received.stream().filter(kind::matches).findFirst().orElse(null);
+            if (pdu != null || System.nanoTime() >= deadline) {
+                return pdu;
+            }
+            Thread.sleep(10);
+        }
+    }
+
     /** Sends an RTS PDU on the OUT leg of {@code vc}. */
     void sendOnOut(UUID vc, RtsPdu pdu) throws IOException {
         outLegs.get(vc).write(pdu);
