@@ -89,6 +89,7 @@ final class AutodiscoverCommand implements Callable<Integer> {
             throw UserError.usage("--timeout: " + timeoutSeconds + " (expected: 1..120)");
         }
         DiscoveryOptions options = options();
+        ClientOptions.warnInsecure(insecure, spec.commandLine().getErr());
         DiscoveryResult result;
         try (AutodiscoverClient client = new AutodiscoverClient()) {
             result = client.discover(options);

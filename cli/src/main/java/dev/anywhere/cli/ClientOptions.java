@@ -103,4 +103,13 @@ final class ClientOptions {
         return new AnalyzeOptions(target, Optional.ofNullable(user), password(), resolve, dns(), trust(trust), vantage, stepTimeout(), lang,
                 manual, httpsPort, httpPort, allowRedirect, insecure).withProfile(profile);
     }
+
+    /** What every client command says before it connects with {@code --insecure}: the report may say it too late. */
+    static void warnInsecure(boolean insecure, java.io.PrintWriter err) {
+        if (insecure) {
+            err.println("anywhere: warning: --insecure: server certificates are not required to be valid; credentials may "
+                    + "reach a server that is not the one you named");
+            err.flush();
+        }
+    }
 }

@@ -9,6 +9,7 @@ import dev.anywhere.server.gateway.Gateway;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -59,8 +60,62 @@ final class GatewayCommand implements Callable<Integer> {
             + "here (port 80): GET /autodiscover/autodiscover.xml -> 302 to https://autodiscover.<domain>/autodiscover/autodiscover.xml.")
     String httpListen;
 
+    @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Close a connection whose TLS handshake has not ended this long after accept (default: ${DEFAULT-VALUE}).")
+    String tlsHandshakeTimeout;
+
+    @Option(names = "--request-header-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "Close a connection whose request head has not fully arrived this long after its first byte; "
+                    + "RPC channels are exempt once their head is in (default: ${DEFAULT-VALUE}).")
+    String requestHeaderTimeout;
+
+    @Option(names = "--keep-alive-timeout", paramLabel = "DURATION", defaultValue = "2m",
+            description = "Close a connection idle this long between requests (default: ${DEFAULT-VALUE}).")
+    String keepAliveTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "50000",
+            description = "Close new connections at accept while this many are open (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--tls-protocols", paramLabel = "LIST", description = "TLS versions offered, comma-separated "
+            + "(default: TLSv1.3,TLSv1.2).")
+    String tlsProtocols;
+
+    @Option(names = "--tls-ciphers", paramLabel = "LIST", description = "Cipher suites offered, IANA names, comma-separated "
+            + "(default: TLS 1.3's three; TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305, see docs/rpc-proxy.md).")
+    String tlsCiphers;
+
+    /** The listener limits from the flags. */
+    dev.anywhere.server.gateway.ListenerLimits limits() {
+        try {
+            return new dev.anywhere.server.gateway.ListenerLimits(duration("--tls-handshake-timeout", tlsHandshakeTimeout),
+                    duration("--request-header-timeout", requestHeaderTimeout), duration("--keep-alive-timeout", keepAliveTimeout),
+                    maxConnections);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(e.getMessage());
+        }
+    }
+
+    /** The TLS policy from the flags. */
+    dev.anywhere.server.gateway.TlsPolicy tlsPolicy() {
+        try {
+            return dev.anywhere.server.gateway.TlsPolicy.parse(tlsProtocols, tlsCiphers);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(e.getMessage());
+        }
+    }
+
+    private static java.time.Duration duration(String option, String text) {
+        try {
+            return dev.anywhere.server.configurator.Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(option + ": " + e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        dev.anywhere.server.gateway.ListenerLimits limits = limits();
         if ((cert == null) != (key == null)) {
             throw UserError.usage("--cert and --key go together");
         }
@@ -71,7 +126,11 @@ final class GatewayCommand implements Callable<Integer> {
                     throw UserError.usage("cannot read " + p);
                 }
             }
-            tls = Optional.of(dev.anywhere.server.gateway.TlsEngine.server(cert.toFile(), key.toFile()));
+            try {
+                tls = Optional.of(dev.anywhere.server.gateway.TlsEngine.server(cert.toFile(), key.toFile(), tlsPolicy()));
+            } catch (javax.net.ssl.SSLException e) {
+                throw UserError.usage(e.getMessage());
+            }
         }
         SiteDirectory dir = null;
         CredentialVerifier credentials = CredentialVerifier.NONE;
@@ -88,9 +147,21 @@ final class GatewayCommand implements Callable<Integer> {
         String lower = server.toLowerCase(java.util.Locale.ROOT);
         dev.anywhere.server.gateway.BackendResolver backends = dev.anywhere.server.gateway.BackendResolver.system()
                 .withOverride(endpointsAddress, lower, lower + "." + dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB.dnsDomain(), "localhost");
-        Gateway gateway = Gateway.start(new Gateway.Options(dataDir, server, Roles.address("--listen", listen), tls, credentials, realm,
-                Gateway.ntlmIdentity(server, dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB)).withBackendResolver(backends), metrics);
-        AdminServer admin = AdminServer.startWithHealth(Roles.address("--admin-listen", adminListen), metrics, gateway::health);
+        InetSocketAddress at = Roles.address("--listen", listen);
+        InetSocketAddress adminAt = Roles.address("--admin-listen", adminListen);
+        CredentialVerifier verifier = credentials;
+        Optional<SslContext> tlsContext = tls;
+        Gateway gateway = Roles.listening("gateway", listen, at.getPort(), () -> Gateway.start(new Gateway.Options(dataDir, server, at,
+                tlsContext, verifier, realm, Gateway.ntlmIdentity(server, dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB))
+                .withBackendResolver(backends).withListenerLimits(limits), metrics));
+        AdminServer admin;
+        try {
+            admin = Roles.listening("gateway admin listener", adminListen, adminAt.getPort(),
+                    () -> AdminServer.startWithHealth(adminAt, metrics, gateway::health));
+        } catch (Exception e) {
+            gateway.close();
+            throw e;
+        }
         dev.anywhere.server.autodiscover.AutodiscoverRedirectServer redirect = null;
         if (httpListen != null) {
             Optional<String> domain = dir == null ? Optional.empty() : Optional.of(dir.site().smtpDomain());

@@ -22,6 +22,7 @@ import dev.anywhere.lab.router.NginxMiddlebox;
 import dev.anywhere.lab.scenario.Scenario;
 import dev.anywhere.lab.scenario.ScenarioRun;
 import dev.anywhere.lab.site.LabState;
+import dev.anywhere.server.gateway.AdminServer;
 import dev.anywhere.lab.topology.Passwords;
 import dev.anywhere.lab.topology.PortMap;
 import dev.anywhere.lab.topology.Topology;
@@ -429,6 +430,9 @@ final class LabCommand implements Callable<Integer> {
         out.printf("DNS server:   %s%n", s.dnsServer());
         out.printf("Resolve:      %s%n", s.resolve());
         out.printf("Users:        %s (passwords in %s; anywhere lab status --show-passwords)%n", s.users(), s.passwordsFile());
+        if (!s.admin().isEmpty()) {
+            out.printf("Admin:        %s/health and %s/metrics (EX1's gateway)%n", s.admin(), s.admin());
+        }
     }
 
     /** {@code lab serve}: what {@code lab up} runs in the background JVM. */
@@ -451,9 +455,13 @@ final class LabCommand implements Callable<Integer> {
             while (!site.gateway().config().current().enabled() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            LabState state = LabState.of(site, ProcessHandle.current().pid());
+            // EX1's admin listener beside its gateway, on a port of its own: /health and /metrics, never forwarded.
+            AdminServer admin = AdminServer.startWithHealth(new InetSocketAddress(site.gateway().address().getAddress(), 0),
+                    site.metrics(), site.gateway()::health);
+            LabState state = LabState.of(site, ProcessHandle.current().pid(), Optional.of(admin.address()));
             AutoCloseable stop = () -> {
                 Files.deleteIfExists(dir.resolve(LabState.FILE_NAME));
+                admin.close();
                 site.close();
                 System.out.println("site stopped");
             };
@@ -554,10 +562,32 @@ final class LabCommand implements Callable<Integer> {
             Optional<InetAddress> oa = resolve(CertificateRequest.OA_NAME, socket(s.dnsServer()));
             out.printf("  %-4s %s via %s -> %s%n", oa.isPresent() ? "ok" : "FAIL", CertificateRequest.OA_NAME, s.dnsServer(),
                     oa.map(InetAddress::getHostAddress).orElse("no answer"));
+            if (!s.admin().isEmpty()) {
+                String health = health(s.admin());
+                allUp &= health.startsWith("UP");
+                out.printf("  %-4s gateway health %s/health: %s%n", health.startsWith("UP") ? "ok" : "FAIL", s.admin(), health);
+            }
             if (showPasswords) {
                 Passwords.load(Topology.frankysweb(), dir).byUser().forEach((u, p) -> out.printf("  password %-14s %s%n", u, p));
             }
             return alive ? allUp ? Anywhere.OK : Anywhere.FINDINGS : Anywhere.INTERNAL;
+        }
+    }
+
+    /** What EX1's {@code /health} says: its status and, when not UP, why (the JSON as served). */
+    static String health(String adminUrl) {
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2))
+                    .build().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(adminUrl + "/health"))
+                            .timeout(java.time.Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher status = java.util.regex.Pattern.compile("\"status\":\"([A-Z]+)\"").matcher(r.body());
+            String word = status.find() ? status.group(1) : "HTTP " + r.statusCode();
+            return word.equals("UP") ? "UP" : word + " " + r.body();
+        } catch (IOException e) {
+            return "no answer (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no answer (interrupted)";
         }
     }
 

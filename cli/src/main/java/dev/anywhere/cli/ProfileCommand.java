@@ -98,6 +98,7 @@ final class ProfileCommand {
             if (!email.contains("@")) {
                 throw UserError.usage("EMAIL: '" + email + "' (expected: user@domain)");
             }
+            ClientOptions.warnInsecure(client.insecure, spec.commandLine().getErr());
             DiscoveryResult r = discover(client.toAnalyzeOptions(email, Vantage.UNSPECIFIED, "en", Optional.empty(), Optional.empty()));
             if (r.response().isEmpty()) {
                 out().printf("Autodiscover found no settings for %s: %s. Run 'anywhere analyze %s' for the reasons.%n", email,
@@ -133,6 +134,7 @@ final class ProfileCommand {
         @Override
         public Integer call() throws Exception {
             OutlookProfile p = load();
+            ClientOptions.warnInsecure(client.insecure, spec.commandLine().getErr());
             Instant now = Instant.now();
             if (!force && !p.refreshDue(now)) {
                 out().printf("Not due: next refresh %s (use --force to refresh now).%n", p.nextRefresh().map(Object::toString).orElse("never"));

@@ -125,6 +125,7 @@ final class RpcPingCommand implements Callable<Integer> {
             default -> throw UserError.usage("--call: '" + call + "' (expected: is_server_listening or inq_if_ids)");
         };
         ProxyAuth auth = auth();
+        ClientOptions.warnInsecure(insecure, spec.commandLine().getErr());
         RpchClientOptions.Builder b = RpchClientOptions.builder(host, port, server, endpoint).tls(tls).insecure(insecure)
                 .trust(ClientOptions.trust(trust)).auth(auth).timeouts(Duration.ofSeconds(timeoutSeconds));
         if (resolve != null) {

@@ -94,6 +94,8 @@ class LabLifecycleTest {
             assertThat(run("lab", "status", "--data-dir", dir.toString())).as(out + err).isZero();
             assertThat(out).contains("pid " + state.pid() + " running").contains("up   router/tcp443        127.0.0.20:34443")
                     .contains("ok   oa.frankysweb.org via 127.0.0.10:34053 -> 127.0.0.20").doesNotContain("password ");
+            assertThat(state.admin()).startsWith("http://127.0.100.251:");
+            assertThat(out).contains("up   ex1/admin").contains("ok   gateway health " + state.admin() + "/health: UP");
             assertThat(run("lab", "status", "--data-dir", dir.toString(), "--show-passwords")).isZero();
             assertThat(out).contains("password franky");
 

@@ -191,6 +191,16 @@ class RpcPingCommandTest {
     }
 
     @Test
+    void insecureIsSaidBeforeConnecting() throws Exception {
+        canned = new Canned(response("HTTP/1.1 200 Success\r\nContent-Type: application/rpc\r\n", ECHO));
+        assertThat(run(plain("--echo-only", "--iterations", "1", "--insecure"))).isZero();
+        assertThat(err).isEqualTo("anywhere: warning: --insecure: server certificates are not required to be valid; credentials "
+                + "may reach a server that is not the one you named" + System.lineSeparator());
+        assertThat(run(plain("--echo-only", "--iterations", "1"))).isZero();
+        assertThat(err).isEmpty();
+    }
+
+    @Test
     void unauthorized() throws Exception {
         canned = new Canned(response("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"oa\"\r\n", new byte[0]));
         assertThat(run(plain("-E", "--proxy-auth", "basic", "--user", "FRANKYSWEB\\franky", "--password-env", "PING_PW"))).isEqualTo(1);

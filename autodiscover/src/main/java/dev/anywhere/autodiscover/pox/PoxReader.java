@@ -256,7 +256,9 @@ final class PoxReader {
             return Optional.empty();
         }
         Protocol.Builder b = Protocol.builder(type.get());
-        if (versionAttr != null) {
+        if (versionAttr != null && type.get() == ProtocolType.MAPI_HTTP) {
+            // Version belongs to the mapiHttp protocol only; on another type (a Type child overriding the attribute)
+            // it is ignored, as the writer could not carry it
             b.version(integer("Protocol Version", versionAttr));
         }
         f.get("Server").ifPresent(b::server);

@@ -29,8 +29,9 @@ final class PoxWriter {
     static String response(AutodiscoverResponse response) {
         PoxWriter w = new PoxWriter();
         w.open("Autodiscover", PoxNamespaces.RESPONSE);
-        if (response.error().isPresent() && response.account().isEmpty()) {
-            // Exchange writes error answers with Response in the outer namespace, not in the 2006a schema.
+        if (response.error().isPresent() && response.account().isEmpty() && response.user().isEmpty()) {
+            // Exchange writes error answers with Response in the outer namespace, not in the 2006a schema. With a User
+            // the 2006a shape below keeps it (this shape would drop it).
             w.open("Response", null);
             w.error(response.error().get());
         } else {

@@ -121,6 +121,31 @@ class PoxCodecGoldenTest {
     }
 
     @Test
+    void versionAttributeCountsOnlyForMapiHttp() throws Exception {
+        // found by PoxResponseFuzzTest: a Type child overriding Type="mapiHttp" kept the Version, which the writer
+        // drops for every other protocol, so the response did not read back equal
+        String xml = "<Autodiscover xmlns=\"" + PoxNamespaces.RESPONSE + "\"><Response xmlns=\""
+                + PoxNamespaces.OUTLOOK_RESPONSE + "\"><Account><AccountType>email</AccountType><Action>settings</Action>"
+                + "<Protocol Type=\"mapiHttp\" Version=\"1\"><Type>EXPR</Type><Server>oa.frankysweb.org</Server></Protocol>"
+                + "</Account></Response></Autodiscover>";
+        AutodiscoverResponse r = PoxCodec.readResponse(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Protocol expr = r.account().orElseThrow().protocol(ProtocolType.EXPR).orElseThrow();
+        assertThat(expr.version()).isEmpty();
+        assertThat(PoxCodec.readResponse(PoxCodec.writeResponse(r))).isEqualTo(r);
+    }
+
+    @Test
+    void errorWithUserKeepsTheUser() throws Exception {
+        // found by PoxResponseFuzzTest (crash-error-with-user): the writer used the error-only shape and dropped the User
+        AutodiscoverResponse r = PoxCodec.readResponse(("<Autodiscover xmlns=\"" + PoxNamespaces.RESPONSE + "\"><Response>"
+                + "<User><DisplayName>Franky</DisplayName></User><Error><ErrorCode>600</ErrorCode></Error>"
+                + "</Response></Autodiscover>").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.user().orElseThrow().displayName()).contains("Franky");
+        assertThat(PoxCodec.writeResponseString(r)).contains("<Response xmlns=\"" + PoxNamespaces.OUTLOOK_RESPONSE + "\">");
+        assertThat(PoxCodec.readResponse(PoxCodec.writeResponse(r))).isEqualTo(r);
+    }
+
+    @Test
     void referenceSampleResponse() throws Exception {
         AutodiscoverResponse r = PoxCodec.readResponse(resource("reference-4.6-response.xml"));
         Account a = r.account().orElseThrow();

@@ -144,7 +144,8 @@ class TlsMaterialTest {
         try (TlsGateway.Child child = TlsGateway.spawn(dir.resolve("child"), material.directory(), SslProvider.JDK, List.of(),
                 List.of("-Xmx128m"))) {
             assertThat(child.pid()).isNotEqualTo(ProcessHandle.current().pid());
-            HandshakeRate.Result r = new HandshakeRate(material, SslProvider.JDK, group).run("child", child.address(), Duration.ofMillis(500), 1);
+            // Two seconds: a cold child JVM's first handshake took over 500 ms once on a loaded machine.
+            HandshakeRate.Result r = new HandshakeRate(material, SslProvider.JDK, group).run("child", child.address(), Duration.ofSeconds(2), 1);
             assertThat(r.failures()).as("%s, first failure %s", r, r.firstFailure()).isZero();
             assertThat(r.handshakes()).isPositive();
             assertThat(r.cipherSuite()).isEqualTo(TlsMaterial.SUITE);

@@ -109,6 +109,12 @@ public final class DnsResponder {
                     header.getCount(Section.QUESTION));
             return bare(header, Rcode.FORMERR, null).toWire();
         }
+        if (query.getQuestion() == null) {
+            // dnsjava parses a message with TC set even when it ends inside the question, keeping no question
+            log.debug("dns {} <- id={}: FORMERR: question: truncated (expected: one whole question)", transport,
+                    header.getID());
+            return bare(header, Rcode.FORMERR, null).toWire();
+        }
         List<Record> additional = query.getSection(Section.ADDITIONAL);
         long optCount = additional.stream().filter(r -> r.getType() == Type.OPT).count();
         if (optCount > 1) {

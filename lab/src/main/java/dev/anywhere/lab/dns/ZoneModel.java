@@ -74,7 +74,8 @@ public record ZoneModel(Name origin, List<Record> records) {
      *
      * @param file the zone file
      * @param origin the origin for relative names when the file has no {@code $ORIGIN}
-     * @throws UncheckedIOException if the file cannot be read or does not parse, with the file name in the message
+     * @throws UncheckedIOException if the file cannot be read, does not parse or holds a record this zone cannot
+     *     serve (outside the origin, not class IN), with the file name in the message
      */
     public static ZoneModel fromZoneFile(Path file, String origin) {
         Name apex = absolute(origin);
@@ -86,8 +87,17 @@ public record ZoneModel(Name origin, List<Record> records) {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("zone file " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // the parser fails on some malformed lines with an unchecked exception (an empty quoted owner name: "")
+            throw new UncheckedIOException("zone file " + file + ": malformed record (expected: RFC 1035 master file syntax)",
+                    new IOException(e));
         }
-        return new ZoneModel(apex, records);
+        try {
+            return new ZoneModel(apex, records);
+        } catch (IllegalArgumentException e) {
+            // a record the file may legally hold but this zone cannot serve is a problem of the file, as a parse error is
+            throw new UncheckedIOException("zone file " + file + ": " + e.getMessage(), new IOException(e.getMessage(), e));
+        }
     }
 
     /** Parses {@code name} relative to the origin ({@code "@"} is the origin; a trailing dot makes it absolute). */

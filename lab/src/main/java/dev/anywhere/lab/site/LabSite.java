@@ -29,8 +29,8 @@ import dev.anywhere.server.events.EventLog;
 import dev.anywhere.server.gateway.DirectoryCredentials;
 import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.gateway.TlsEngine;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -90,6 +90,7 @@ public final class LabSite implements AutoCloseable {
     private DirectoryServer directoryServer;
     private LdapSiteDirectory directory;
     private Gateway gateway;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private ServiceHost serviceHost;
     private CertificateAuthority ca;
     private Path trustBundle;
@@ -249,7 +250,6 @@ public final class LabSite implements AutoCloseable {
         started.add(host);
         serviceHost = host;
         progress.accept("EX1: service host (configurator) running, poll interval " + plan.pollInterval().toMinutes() + " min + change notifications");
-        MeterRegistry metrics = new SimpleMeterRegistry();
         // EX1's hosts file: its own names lead to its own endpoints, and no name leaves loopback
         // and, with shifted ports, the port clients ask for (593) reaches where the endpoint listens (10593).
         java.util.Map<Integer, Integer> translation = new java.util.HashMap<>();
@@ -297,7 +297,6 @@ public final class LabSite implements AutoCloseable {
         started.add(host);
         progress.accept("EX1: service host (configurator) running, poll interval " + options.pollInterval().toMinutes() + " min + change notifications");
 
-        MeterRegistry metrics = new SimpleMeterRegistry();
         gateway = Gateway.start(new Gateway.Options(ex1Dir, "EX1", options.ex1(),
                 Optional.of(TlsEngine.server(pem.certificateChain().toFile(), pem.privateKey().toFile())),
                 new DirectoryCredentials(directory), CertificateRequest.OA_NAME, Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB)), metrics);
@@ -339,6 +338,11 @@ public final class LabSite implements AutoCloseable {
 
     public LdapSiteDirectory directory() {
         return directory;
+    }
+
+    /** The meters of EX1's gateway, in Prometheus form for an admin listener. */
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
     }
 
     public Gateway gateway() {

@@ -36,20 +36,21 @@ import java.util.Optional;
  * @param resolve curl-style {@code HOST:PORT:ADDRESS} entries for the public names
  * @param users the lab users
  * @param passwordsFile where the users' passwords are kept
+ * @param admin EX1's admin listener ({@code /health}, {@code /metrics}) as a URL; empty when none runs
  */
 @JsonPropertyOrder({"site", "pid", "startedAt", "dataDir", "portsShifted", "portOffset", "portMap", "services", "router",
-        "middlebox", "caBundle", "dnsServer", "resolve", "users", "passwordsFile"})
+        "middlebox", "caBundle", "dnsServer", "resolve", "users", "passwordsFile", "admin"})
 public record LabState(String site, long pid, String startedAt, String dataDir, boolean portsShifted, int portOffset,
         Map<String, Integer> portMap, Map<String, String> services, List<String> router, String middlebox, String caBundle,
-        String dnsServer, List<String> resolve, List<String> users, String passwordsFile) {
+        String dnsServer, List<String> resolve, List<String> users, String passwordsFile, String admin) {
 
     public static final String FILE_NAME = "lab.json";
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** The state of a running whole site. */
-    public static LabState of(LabSite site, long pid) {
+    /** The state of a running whole site; {@code admin} is where its admin listener answers, if one runs. */
+    public static LabState of(LabSite site, long pid, Optional<java.net.InetSocketAddress> admin) {
         LabSite.Plan plan = site.plan().orElseThrow(() -> new IllegalStateException("lab state: not a whole site"));
         Topology t = plan.topology();
         PortMap ports = plan.ports();
@@ -84,13 +85,15 @@ public record LabState(String site, long pid, String startedAt, String dataDir, 
                 }
             }
         }
+        admin.ifPresent(a -> services.put("ex1/admin", a.getAddress().getHostAddress() + ":" + a.getPort()));
         var dns = site.providerDns().orElseThrow().address();
         return new LabState(t.name(), pid, Instant.now().toString(), plan.dataDir().toAbsolutePath().toString(), ports.shifted(),
                 ports.offset(), portMap, services, site.router().orElseThrow().rules().stream().map(Object::toString).toList(),
                 t.middlebox(), site.trustBundle().toAbsolutePath().toString(),
                 dns.getAddress().getHostAddress() + ":" + dns.getPort(), resolve,
                 plan.passwords().byUser().keySet().stream().toList(),
-                plan.dataDir().resolve(dev.anywhere.lab.topology.Passwords.FILE_NAME).toAbsolutePath().toString());
+                plan.dataDir().resolve(dev.anywhere.lab.topology.Passwords.FILE_NAME).toAbsolutePath().toString(),
+                admin.map(a -> "http://" + a.getAddress().getHostAddress() + ":" + a.getPort()).orElse(""));
     }
 
     /** Writes {@code lab.json} into {@code dataDir} atomically. */

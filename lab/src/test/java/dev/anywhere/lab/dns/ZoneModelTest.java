@@ -92,6 +92,36 @@ class ZoneModelTest {
     }
 
     @Test
+    void zoneFileRecordOutsideTheOriginNamesTheFile() throws IOException {
+        // found by ZoneFileFuzzTest: this was an IllegalArgumentException without the file name
+        Path file = dir.resolve("outside.zone");
+        Files.writeString(file, "www.example.com. IN A 127.0.0.1\n");
+        assertThatThrownBy(() -> ZoneModel.fromZoneFile(file, "frankysweb.org"))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessage("zone file " + file + ": record owner: www.example.com. (expected: at or below frankysweb.org.)");
+    }
+
+    @Test
+    void zoneFileRecordOfAnotherClassNamesTheFile() throws IOException {
+        Path file = dir.resolve("chaos.zone");
+        Files.writeString(file, "oa CH TXT \"x\"\n");
+        assertThatThrownBy(() -> ZoneModel.fromZoneFile(file, "frankysweb.org"))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageStartingWith("zone file " + file + ": record class: CH of oa.frankysweb.org.")
+                .hasMessageEndingWith("(expected: IN)");
+    }
+
+    @Test
+    void zoneFileLineTheParserTripsOverNamesTheFile() throws IOException {
+        // found by ZoneFileFuzzTest (crash-empty-quoted-owner): the parser threw StringIndexOutOfBoundsException
+        Path file = dir.resolve("quoted.zone");
+        Files.writeString(file, "\u00b9CH TXT\n\"\"x a\u00b9CH TXT \"x\"\n", java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> ZoneModel.fromZoneFile(file, "frankysweb.org"))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessage("zone file " + file + ": malformed record (expected: RFC 1035 master file syntax)");
+    }
+
+    @Test
     void zoneFileIncludeIsDisabled() throws IOException {
         Path file = dir.resolve("include.zone");
         Files.writeString(file, "$INCLUDE /etc/passwd\n");

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -114,14 +115,18 @@ class LabSiteTest {
             assertThat(echo.bodyLength()).isEqualTo(20);
             assertThat(site.router().orElseThrow().relayedBytes()).isPositive();
 
-            LabState state = LabState.of(site, ProcessHandle.current().pid());
+            LabState state = LabState.of(site, ProcessHandle.current().pid(), Optional.of(new InetSocketAddress("127.0.100.251", 18080)));
             assertThat(state.portsShifted()).isTrue();
             assertThat(state.portMap()).containsEntry("443", 31443).containsEntry("53", 31053);
             assertThat(state.resolve()).contains("oa.frankysweb.org:31443:127.0.0.20");
             assertThat(state.toJson()).doesNotContain(PASSWORD);
+            assertThat(state.admin()).isEqualTo("http://127.0.100.251:18080");
+            assertThat(state.services()).containsEntry("ex1/admin", "127.0.100.251:18080");
             state.write(tmp);
             assertThat(LabState.read(tmp)).contains(state);
-            addresses = state.services().values().stream().map(v -> new InetSocketAddress(v.substring(0, v.lastIndexOf(':')),
+            // The admin entry above is made up: the test starts no admin listener.
+            addresses = state.services().entrySet().stream().filter(e -> !e.getKey().equals("ex1/admin")).map(Map.Entry::getValue)
+                    .map(v -> new InetSocketAddress(v.substring(0, v.lastIndexOf(':')),
                     Integer.parseInt(v.substring(v.lastIndexOf(':') + 1)))).toList();
             assertThat(addresses.stream().filter(LabSiteTest::listening)).hasSizeGreaterThanOrEqualTo(6);
         }

@@ -8,6 +8,7 @@ import dev.anywhere.rpc.dce.PfcFlag;
 import dev.anywhere.rpc.dce.WireReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -150,7 +151,10 @@ public final class RpchCodec {
 
     private static InetAddress toInet(Octets address) {
         try {
-            return InetAddress.getByAddress(address.toByteArray()); // no name lookup for a literal address
+            byte[] bytes = address.toByteArray();
+            // No name lookup for a literal address. Inet6Address keeps an IPv4-mapped ::ffff:a.b.c.d an IPv6 address
+            // (InetAddress.getByAddress would make it IPv4, re-encoded 12 bytes shorter than it came).
+            return bytes.length == 16 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
         } catch (UnknownHostException e) {
             throw new AssertionError("4 or 16 bytes are always a valid address", e);
         }

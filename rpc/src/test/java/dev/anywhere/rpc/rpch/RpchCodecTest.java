@@ -132,6 +132,19 @@ class RpchCodecTest {
     }
 
     @Test
+    void ipv4MappedIpv6ClientAddressStaysIpv6AndReencodesToTheSameBytes() {
+        // RpchCodecFuzzTest's round trip fails on this input (crash-client-address-ipv4-mapped-ipv6): ::ffff:192.168.2.254
+        // decoded as an IPv4 address, re-encoded 12 bytes shorter
+        String hex = HDR + "38 00 00 00 00 00 00 00 | 00 00 01 00 | 0b 00 00 00 01 00 00 00"
+                + "| 00 00 00 00 00 00 00 00 00 00 ff ff c0 a8 02 fe | 00 00 00 00 00 00 00 00 00 00 00 00";
+        RtsPdu pdu = decode(hex);
+        ClientAddress address = pdu.first(ClientAddress.class).orElseThrow();
+        assertThat(address.addressType()).isEqualTo(ClientAddress.IPV6);
+        assertThat(address.address().getAddress()).hasSize(16);
+        assertThat(RpchCodec.toBytes(pdu)).isEqualTo(Hex.bytes(hex));
+    }
+
+    @Test
     void flowControlAckWithDestinationFields() {
         RtsPdu pdu = decode(golden(14));
         assertThat(pdu).isEqualTo(RtsPdus.flowControlAckWithDestination(ForwardDestination.CLIENT, 32_914, 65_536,

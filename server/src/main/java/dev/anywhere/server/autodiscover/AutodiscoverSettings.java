@@ -3,6 +3,7 @@ package dev.anywhere.server.autodiscover;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +96,8 @@ public record AutodiscoverSettings(String serverName, Map<String, URI> redirectU
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e); // a malformed backslash-u escape
         }
         Map<String, URI> urls = new HashMap<>();
         LookupScope scope = LookupScope.ORGANIZATION;
@@ -102,11 +105,16 @@ public record AutodiscoverSettings(String serverName, Map<String, URI> redirectU
         for (String key : p.stringPropertyNames()) {
             String value = p.getProperty(key).trim();
             if (key.regionMatches(true, 0, "redirectUrl.", 0, 12)) {
-                URI u = URI.create(value);
+                String expected = " (expected: an https URL ending in /autodiscover/autodiscover.xml)";
+                URI u;
+                try {
+                    u = new URI(value);
+                } catch (URISyntaxException e) {
+                    throw new IllegalArgumentException(file + ": " + key + ": " + value + ": " + e.getReason() + expected, e);
+                }
                 if (!"https".equalsIgnoreCase(u.getScheme()) || u.getHost() == null
                         || !u.getPath().toLowerCase(Locale.ROOT).endsWith("/autodiscover/autodiscover.xml")) {
-                    throw new IllegalArgumentException(file + ": " + key + ": " + value
-                            + " (expected: an https URL ending in /autodiscover/autodiscover.xml)");
+                    throw new IllegalArgumentException(file + ": " + key + ": " + value + expected);
                 }
                 urls.put(key.substring(12), u);
             } else if (key.equalsIgnoreCase("lookupScope")) {
@@ -116,11 +124,16 @@ public record AutodiscoverSettings(String serverName, Map<String, URI> redirectU
                     throw new IllegalArgumentException(file + ": lookupScope: " + value + " (expected: organization or caller)");
                 }
             } else if (key.equalsIgnoreCase("cacheSeconds")) {
+                int seconds;
                 try {
-                    ttl = Duration.ofSeconds(Integer.parseInt(value));
+                    seconds = Integer.parseInt(value);
                 } catch (NumberFormatException e) {
+                    seconds = -1;
+                }
+                if (seconds < 0 || seconds > 3600) {
                     throw new IllegalArgumentException(file + ": cacheSeconds: " + value + " (expected: 0..3600)");
                 }
+                ttl = Duration.ofSeconds(seconds);
             } else {
                 throw new IllegalArgumentException(file + ": unknown key " + key
                         + " (expected: redirectUrl.<SERVER>, lookupScope, cacheSeconds)");

@@ -61,14 +61,27 @@ public final class AppliedConfigFile {
             root = JSON.readTree(bytes);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new InvalidConfigException(file.getFileName() + ": not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            // The bytes are already read: this is content Jackson cannot decode (bytes it takes for UTF-32, say).
+            throw new InvalidConfigException(file.getFileName() + ": not JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw new InvalidConfigException(file.getFileName() + ": not a JSON object");
         }
         RpcVdirConfig config = decode(root);
         boolean ours = root.path("digest").asText("").equals(digest(config));
-        return Optional.of(new Snapshot(config, ours, root.path("generation").asLong(0),
-                root.hasNonNull("appliedAt") ? Instant.parse(root.get("appliedAt").asText()) : Instant.EPOCH));
+        return Optional.of(new Snapshot(config, ours, root.path("generation").asLong(0), appliedAt(root)));
+    }
+
+    private static Instant appliedAt(JsonNode root) {
+        if (!root.hasNonNull("appliedAt")) {
+            return Instant.EPOCH;
+        }
+        try {
+            return Instant.parse(root.get("appliedAt").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidConfigException("appliedAt: " + root.get("appliedAt") + " (expected: an instant such as 2026-11-26T10:00:00Z)");
+        }
     }
 
     /** Writes the configuration atomically, stamped as the configurator's own. */

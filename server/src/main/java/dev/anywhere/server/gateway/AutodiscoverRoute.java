@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +46,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Any other method once authenticated: HTTP 200 with ErrorCode 600, as Exchange's LegacyHttpHandler answers a GET.
  *   <li>When the gateway speaks TLS, a plain-HTTP request gets 403.4 (IIS: the vdir requires SSL).
  * </ul>
- * Responses are {@code text/xml; charset=utf-8}. Logons that need the directory run on the gateway's logon pool
- * (503 with Retry-After when it does not answer in time); the service itself still runs on the connection's event
- * loop.
+ * Responses are {@code text/xml; charset=utf-8}. Logons that need the directory, and the service's answer (it reads
+ * the directory), run on the gateway's logon pool with its deadline (503 with Retry-After when the directory does not
+ * answer in time); the connection's event loop never waits for them.
  *
  * @see [MS-OXDSCLI] 3.2.5 Message Processing Events and Sequencing Rules
  */
@@ -66,12 +67,15 @@ final class AutodiscoverRoute implements GatewayRoute {
     private final HttpAuthenticator authenticator;
     private final boolean requireTls;
     private final AutodiscoverAnswerCache answers;
+    /** Where answers that read the directory run: the logon pool, with its deadline. */
+    private final DirectoryLogons directory;
 
     AutodiscoverRoute(AutodiscoverService service, HttpAuthenticator authenticator, boolean requireTls, Duration answerTtl) {
         this.service = service;
         this.authenticator = authenticator;
         this.requireTls = requireTls;
         this.answers = new AutodiscoverAnswerCache(answerTtl);
+        this.directory = authenticator.logons();
     }
 
     AutodiscoverRoute(AutodiscoverService service, HttpAuthenticator authenticator, boolean requireTls) {
@@ -162,39 +166,61 @@ final class AutodiscoverRoute implements GatewayRoute {
             body.writeBytes(chunk);
             if (content instanceof LastHttpContent) {
                 answered = true;
-                byte[] document;
-                try {
-                    document = document();
-                } finally {
-                    release();
-                }
-                HttpResponses.send(ctx, xml(document), keepAlive);
+                byte[] bytes = new byte[body.readableBytes()];
+                body.getBytes(body.readerIndex(), bytes);
+                release();
+                answer(ctx, bytes);
             }
         }
 
-        /** The answer's bytes: from the cache when the same account asked the same thing moments ago. */
-        private byte[] document() {
-            if (!answers.enabled()) {
-                return PoxCodec.writeResponse(answer());
-            }
-            byte[] bytes = new byte[body.readableBytes()];
-            body.getBytes(body.readerIndex(), bytes);
-            String key = AutodiscoverAnswerCache.key(account, headers.toString(), bytes);
-            AutodiscoverAnswerCache.Answer cached = answers.get(key);
+        /**
+         * Answers from the cache when the same account asked the same thing moments ago; otherwise the service reads
+         * the directory on the logon pool, with its deadline, and the connection waits without holding the loop.
+         */
+        private void answer(ChannelHandlerContext ctx, byte[] bytes) {
+            String key = answers.enabled() ? AutodiscoverAnswerCache.key(account, headers.toString(), bytes) : null;
+            AutodiscoverAnswerCache.Answer cached = key == null ? null : answers.get(key);
             if (cached != null) {
                 connection.count(ROUTE, cached.outcome());
-                return cached.document();
+                HttpResponses.send(ctx, xml(cached.document()), keepAlive);
+                return;
             }
-            AutodiscoverResponse r = answer();
-            byte[] document = PoxCodec.writeResponse(r);
-            answers.put(key, document, outcome(r));
-            return document;
+            CompletableFuture<byte[]> work = directory.runAnswer(() -> {
+                AutodiscoverResponse r = respond(bytes);
+                byte[] document = PoxCodec.writeResponse(r);
+                if (key != null) {
+                    answers.put(key, document, outcome(r));
+                }
+                return document;
+            });
+            connection.defer(new PendingWork(work, () -> {
+                send(ctx, work);
+                return null;
+            }));
         }
 
-        private AutodiscoverResponse answer() {
+        /** On the event loop: the answer, or 503 when the directory did not give it in time (as for a logon). */
+        private void send(ChannelHandlerContext ctx, CompletableFuture<byte[]> work) {
+            byte[] document;
+            try {
+                document = work.join();
+            } catch (RuntimeException e) {
+                log.warn("autodiscover: no answer for {}: {}", account, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                FullHttpResponse r = HttpResponses.status(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "the directory did not answer in time; try again shortly\r\n");
+                r.headers().setInt(HttpHeaderNames.RETRY_AFTER, LogonSettings.RETRY_AFTER_SECONDS);
+                connection.count(ROUTE, "directory_unavailable");
+                HttpResponses.send(ctx, r, false);
+                return;
+            }
+            HttpResponses.send(ctx, xml(document), keepAlive);
+        }
+
+        /** Parses the request and asks the service; runs on the logon pool, since the service reads the directory. */
+        private AutodiscoverResponse respond(byte[] bytes) {
             AutodiscoverRequest request;
             try {
-                request = PoxCodec.readRequest(body, PoxLimits.DEFAULT);
+                request = PoxCodec.readRequest(bytes, PoxLimits.DEFAULT);
             } catch (PoxParseException e) {
                 log.debug("autodiscover: request of {} refused: {}", account, e.getMessage());
                 connection.count(ROUTE, "invalid");

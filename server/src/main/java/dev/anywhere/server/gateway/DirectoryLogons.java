@@ -111,6 +111,18 @@ final class DirectoryLogons implements AutoCloseable {
      * or the directory fails transiently; any other failure of {@code work} is passed on as it is.
      */
     <T> CompletableFuture<T> run(Callable<T> work) {
+        return run(work, true);
+    }
+
+    /**
+     * Runs work that reads the directory but hides its failures in its answer (an Autodiscover 603): on the pool and
+     * with the deadline like a logon, but its completion says nothing about whether the directory answers.
+     */
+    <T> CompletableFuture<T> runAnswer(Callable<T> work) {
+        return run(work, false);
+    }
+
+    private <T> CompletableFuture<T> run(Callable<T> work, boolean provesReachable) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Future<?> task;
         try {
@@ -118,22 +130,24 @@ final class DirectoryLogons implements AutoCloseable {
                 try {
                     T value = work.call();
                     // An answer after the deadline proves nothing about the next logon: it stays unreachable.
-                    if (result.complete(value)) {
+                    if (result.complete(value) && provesReachable) {
                         health.answered();
                     }
                 } catch (DirectoryException e) {
                     if (e.transientFailure()) {
-                        if (result.completeExceptionally(new NoAnswer(Unanswered.UNREACHABLE, e.getMessage()))) {
+                        // Health first: whoever sees the 503 must find /health already saying why.
+                        if (!result.isDone()) {
                             unreachable(e.getMessage());
                         }
-                    } else if (result.completeExceptionally(e)) {
+                        result.completeExceptionally(new NoAnswer(Unanswered.UNREACHABLE, e.getMessage()));
+                    } else if (result.completeExceptionally(e) && provesReachable) {
                         health.answered();
                     }
                 } catch (RuntimeException | Error e) {
                     result.completeExceptionally(e);
                 } catch (Exception e) {
                     // A checked refusal (a wrong NTLM response) is an answer: the directory gave the hash in time.
-                    if (result.completeExceptionally(e)) {
+                    if (result.completeExceptionally(e) && provesReachable) {
                         health.answered();
                     }
                 }
@@ -146,8 +160,10 @@ final class DirectoryLogons implements AutoCloseable {
         try {
             ScheduledFuture<?> deadline = timer.schedule(() -> {
                 String why = "no answer within " + settings.deadline().toMillis() + " ms";
-                if (result.completeExceptionally(new NoAnswer(Unanswered.SLOW, why))) {
+                if (!result.isDone()) {
                     unreachable(why);
+                }
+                if (result.completeExceptionally(new NoAnswer(Unanswered.SLOW, why))) {
                     task.cancel(true);
                 }
             }, settings.deadline().toMillis(), TimeUnit.MILLISECONDS);

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,32 +39,41 @@ public final class Gateway implements AutoCloseable {
 
     /** Largest HttpContent the decoder cuts from a request body: the most one socket read brings. */
     static final int MAX_CHUNK_SIZE = 64 * 1024;
+    /** The longest request line and the most header bytes the decoder takes (Netty's defaults, said here). */
+    static final int MAX_INITIAL_LINE = 4096;
+    static final int MAX_HEADER_SIZE = 8192;
 
     /**
      * How to run a gateway. {@code backends} resolves the server-name of {@code ?server:port} for the RPC over HTTP
-     * proxy (static overrides, then system DNS); {@code proxy} holds its windows and timeouts.
+     * proxy (static overrides, then system DNS); {@code proxy} holds its windows and timeouts; {@code limits} the
+     * listener's timeouts and connection cap.
      */
     public record Options(Path dataDir, String server, InetSocketAddress listen, Optional<SslContext> tls,
             CredentialVerifier credentials, String realm, ServerIdentity ntlmIdentity,
-            BackendResolver backends, dev.anywhere.server.gateway.rpch.ProxySettings proxy, LogonSettings logons) {
+            BackendResolver backends, dev.anywhere.server.gateway.rpch.ProxySettings proxy, LogonSettings logons,
+            ListenerLimits limits) {
 
-        /** System DNS for backends, RpcProxy's default windows and timeouts, default logon settings. */
+        /** System DNS for backends, RpcProxy's default windows and timeouts, default logon settings and listener limits. */
         public Options(Path dataDir, String server, InetSocketAddress listen, Optional<SslContext> tls,
                 CredentialVerifier credentials, String realm, ServerIdentity ntlmIdentity) {
             this(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, BackendResolver.system(),
-                    dev.anywhere.server.gateway.rpch.ProxySettings.defaults(), LogonSettings.defaults());
+                    dev.anywhere.server.gateway.rpch.ProxySettings.defaults(), LogonSettings.defaults(), ListenerLimits.defaults());
         }
 
         public Options withBackendResolver(BackendResolver resolver) {
-            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, resolver, proxy, logons);
+            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, resolver, proxy, logons, limits);
         }
 
         public Options withProxySettings(dev.anywhere.server.gateway.rpch.ProxySettings settings) {
-            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, backends, settings, logons);
+            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, backends, settings, logons, limits);
         }
 
         public Options withLogonSettings(LogonSettings settings) {
-            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, backends, proxy, settings);
+            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, backends, proxy, settings, limits);
+        }
+
+        public Options withListenerLimits(ListenerLimits listenerLimits) {
+            return new Options(dataDir, server, listen, tls, credentials, realm, ntlmIdentity, backends, proxy, logons, listenerLimits);
         }
     }
 
@@ -73,8 +84,14 @@ public final class Gateway implements AutoCloseable {
     private final DirectoryHealth directoryHealth;
     private final DirectoryLogons logons;
     private final Channel channel;
+    private final ConnectionDeadlines.Listener listener;
+    private final Options options;
+    private final MeterRegistry metrics;
+    private final List<GatewayRoute> routes;
 
     private Gateway(Options options, MeterRegistry metrics) throws InterruptedException {
+        this.options = options;
+        this.metrics = metrics;
         this.config = new AppliedConfigWatcher(new AppliedConfigFile(options.dataDir()), options.server());
         Gauge.builder("anywhere.gateway.config.reloads", config, AppliedConfigWatcher::reloads).register(metrics);
         Gauge.builder("anywhere.gateway.rpc.enabled", config, c -> c.current().enabled() ? 1 : 0).register(metrics);
@@ -87,10 +104,11 @@ public final class Gateway implements AutoCloseable {
         HttpAuthenticator authenticator = new HttpAuthenticator(credentials, logons,
                 new FailedLogons(new LogonThrottle(options.logons()), events, metrics, Clock.systemUTC()),
                 options.realm(), options.ntlmIdentity());
-        List<GatewayRoute> routes = List.of(new RpcProxyRoute(config, authenticator,
+        this.routes = List.of(new RpcProxyRoute(config, authenticator,
                 new dev.anywhere.server.gateway.rpch.RpcProxy(options.proxy(), options.backends(),
                         new dev.anywhere.server.gateway.rpch.ProxyMetrics(metrics))), AutodiscoverRoute.create(options, authenticator));
         logons.startProbing();
+        this.listener = new ConnectionDeadlines.Listener(options.limits(), options.tls().isPresent(), metrics);
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         try {
@@ -100,11 +118,7 @@ public final class Gateway implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            options.tls().ifPresent(tls -> ch.pipeline().addLast(new OptionalSslHandler(tls)));
-                            // Body chunks up to a whole socket read (not 8 KiB): RPC PDUs then rarely straddle two
-                            // chunks, so the proxy's framer slices them instead of copying them together.
-                            ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)));
-                            ch.pipeline().addLast(new GatewayHandler(routes, metrics));
+                            initPipeline(ch);
                         }
                     })
                     .bind(options.listen()).sync().channel();
@@ -113,6 +127,33 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         log.info("gateway: listening on {} ({})", channel.localAddress(), options.tls().isPresent() ? "HTTPS and HTTP" : "HTTP only");
+    }
+
+    /**
+     * One connection's handlers, in order: listener deadlines, TLS or plain (told apart by the first bytes), the HTTP
+     * codec, exchange tracking, the routes. Package-private so that tests (the HTTP front's fuzz target) drive
+     * exactly this pipeline on an embedded channel.
+     */
+    void initPipeline(Channel ch) {
+        long handshakeMillis = options.limits().tlsHandshakeTimeout().toMillis();
+        ConnectionDeadlines deadlines = new ConnectionDeadlines(listener);
+        ch.pipeline().addLast(deadlines.front);
+        options.tls().ifPresent(tls -> ch.pipeline().addLast(new OptionalSslHandler(tls) {
+            @Override
+            protected SslHandler newSslHandler(ChannelHandlerContext context, SslContext sslContext) {
+                // The same limit as the listener's deadline, which started at accept and so fires first (and is
+                // counted); this one only backs it up.
+                SslHandler handler = super.newSslHandler(context, sslContext);
+                handler.setHandshakeTimeoutMillis(handshakeMillis);
+                return handler;
+            }
+        }));
+        // Body chunks up to a whole socket read (not 8 KiB): RPC PDUs then rarely straddle two chunks, so the
+        // proxy's framer slices them instead of copying them together.
+        ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)
+                .setMaxInitialLineLength(MAX_INITIAL_LINE).setMaxHeaderSize(MAX_HEADER_SIZE)));
+        ch.pipeline().addLast(deadlines.exchanges);
+        ch.pipeline().addLast(new GatewayHandler(routes, metrics, deadlines));
     }
 
     /** The names the NTLM challenge announces for a server of the site: EX1, FRANKYSWEB, ex1.frankysweb.local. */

@@ -18,6 +18,7 @@ final class GatewayConnection {
 
     private final HttpAuthenticator.Connection auth = new HttpAuthenticator.Connection();
     private final MeterRegistry metrics;
+    private PendingWork deferred;
 
     GatewayConnection(MeterRegistry metrics) {
         this.metrics = metrics;
@@ -45,7 +46,7 @@ final class GatewayConnection {
         long length = request.headers().contains(HttpHeaderNames.CONTENT_LENGTH) ? contentLength(request)
                 : HttpUtil.isTransferEncodingChunked(request) ? -1 : 0;
         boolean keepAlive = HttpUtil.isKeepAlive(request) && length >= 0 && length <= DRAIN_LIMIT
-                && response.protocolVersion().equals(HttpVersion.HTTP_1_1) && response.status().code() != 503;
+                && response.protocolVersion().equals(HttpVersion.HTTP_1_1);
         count(route, outcome);
         HttpResponses.send(ctx, response, keepAlive);
         return RequestBody.DISCARD;
@@ -54,7 +55,7 @@ final class GatewayConnection {
     /**
      * Continues a request once its logon is decided: 401 with the challenges, 503 with Retry-After when the
      * directory did not answer in time, else {@code then}. A logon still waiting for the directory gives a
-     * {@link PendingLogon}, which the handler resolves on the event loop.
+     * {@link PendingWork}, which the handler resolves on the event loop.
      */
     RequestBody afterLogon(ChannelHandlerContext ctx, HttpRequest request, String route,
             java.util.concurrent.CompletableFuture<HttpAuthenticator.Result> logon,
@@ -74,12 +75,39 @@ final class GatewayConnection {
             }
             return then.apply((HttpAuthenticator.Authenticated) result);
         };
-        PendingLogon pending = new PendingLogon(logon, decide);
+        PendingWork pending = new PendingWork(logon, () -> decide.apply(resultOf(logon)));
         return logon.isDone() ? pending.decided() : pending;
     }
 
     RequestBody notFound(ChannelHandlerContext ctx, HttpRequest request) {
         return refuse(ctx, request, "none", "not_found", HttpResponses.status(HttpResponseStatus.NOT_FOUND, "not found\r\n"));
+    }
+
+    /** The logon's result; a logon that failed unexpectedly counts as unanswered (503), never as a refusal. */
+    private static HttpAuthenticator.Result resultOf(java.util.concurrent.CompletableFuture<HttpAuthenticator.Result> logon) {
+        try {
+            return logon.join();
+        } catch (RuntimeException e) {
+            return new HttpAuthenticator.Unavailable("logon failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Holds the connection until {@code work} is done: the route that cannot answer a request before the directory
+     * has (an Autodiscover answer) hands its work here from inside a body chunk, and the handler takes it after.
+     */
+    void defer(PendingWork work) {
+        if (deferred != null) {
+            throw new IllegalStateException("deferred: a second piece of work for one request");
+        }
+        deferred = work;
+    }
+
+    /** The work a route deferred while handling the last message, if any; the connection forgets it. */
+    PendingWork takeDeferred() {
+        PendingWork w = deferred;
+        deferred = null;
+        return w;
     }
 
     /** The Content-Length as a number, or -1 when absent or not a plain decimal. */

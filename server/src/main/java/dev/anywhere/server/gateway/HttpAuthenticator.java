@@ -87,6 +87,11 @@ final class HttpAuthenticator {
         this.identity = identity;
     }
 
+    /** The pool logons wait on; other work that reads the directory for a request (Autodiscover answers) runs there too. */
+    DirectoryLogons logons() {
+        return logons;
+    }
+
     /**
      * Authenticates {@code request} on {@code ctx}'s event loop. The future is complete at once when the directory
      * is not needed (no credentials, an NTLM challenge, a cached logon, a connection NTLM authenticated before);

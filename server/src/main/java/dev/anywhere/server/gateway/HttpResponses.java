@@ -43,14 +43,23 @@ final class HttpResponses {
         return text(HttpVersion.HTTP_1_0, new HttpResponseStatus(503, reason), reason + "\r\n");
     }
 
-    /** Sends the response and keeps the connection, or closes it after the write. */
+    /**
+     * Sends the response and keeps the connection, or closes it after the write. An error the gateway generates
+     * (4xx, 5xx) always closes: after a malformed or refused request the client's framing is not to be trusted, and
+     * a hostile client gets no second try on the same connection. The exception is 401, the challenge of NTLM and
+     * Negotiate, whose next leg must come on the same connection.
+     */
     static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-        if (keepAlive) {
+        if (keepAlive && keepsConnection(response.status())) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);
         } else {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    static boolean keepsConnection(HttpResponseStatus status) {
+        return status.code() < 400 || status.code() == HttpResponseStatus.UNAUTHORIZED.code();
     }
 }

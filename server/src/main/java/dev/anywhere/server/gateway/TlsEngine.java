@@ -3,9 +3,11 @@ package dev.anywhere.server.gateway;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.OpenSslPrivateKeyMethod;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +23,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
@@ -31,7 +34,7 @@ import javax.net.ssl.SSLException;
  * SSLEngine otherwise. Measured on the 2-core VM (docs/performance.md): a full TLS 1.3 RSA-2048 handshake costs the
  * gateway about 0.45 ms of CPU with BoringSSL and the RSA signature by the system's libcrypto ({@link LibcryptoRsaSigner};
  * 0.67 ms with BoringSSL's own) against 2–3 ms with the JDK (nginx: 0.39 ms), and bulk records about 0.13 against 0.34
- * CPU s per GiB. {@code -Danywhere.tls.provider=jdk} forces the JDK's.
+ * CPU s per GiB. {@code -Danywhere.tls.provider=jdk} forces the JDK's. Both get the same {@link TlsPolicy}.
  */
 public final class TlsEngine {
 
@@ -47,58 +50,93 @@ public final class TlsEngine {
         return wanted.equals("jdk") || !OpenSsl.isAvailable() ? SslProvider.JDK : SslProvider.OPENSSL;
     }
 
-    /** A server context from PEM files (certificate chain; unencrypted PKCS#8 key, else whatever Netty reads). */
+    /** A server context from PEM files, with the default {@link TlsPolicy#intermediate()}. */
     public static SslContext server(File certificateChain, File privateKey) throws SSLException {
+        return server(certificateChain, privateKey, TlsPolicy.intermediate());
+    }
+
+    /** A server context from PEM files (certificate chain; unencrypted PKCS#8 key, else whatever Netty reads). */
+    public static SslContext server(File certificateChain, File privateKey, TlsPolicy policy) throws SSLException {
         if (serverProvider() == SslProvider.OPENSSL) {
             try {
-                return server(readPkcs8(privateKey.toPath()), readChain(certificateChain.toPath()));
+                return server(policy, readPkcs8(privateKey.toPath()), readChain(certificateChain.toPath()));
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
                 // not an unencrypted PKCS#8 key: Netty's own reader, without the key cache
             }
         }
-        return SslContextBuilder.forServer(certificateChain, privateKey).sslProvider(serverProvider()).build();
+        return checked(apply(SslContextBuilder.forServer(certificateChain, privateKey).sslProvider(serverProvider()), policy), policy);
     }
 
     /**
-     * A server context from a key and its chain (leaf first). With BoringSSL the key goes through Netty's caching key
-     * manager: otherwise Netty hands key and chain to BoringSSL anew (encode, parse) in every handshake, which costs
-     * about a fifth of a handshake here. An RSA key's signatures go to the system's OpenSSL 3 where it loads
-     * ({@link LibcryptoRsaSigner}: half BoringSSL's cost per RSA-2048 signature).
+     * A server context from a key and its chain (leaf first), with the default {@link TlsPolicy#intermediate()}.
+     * With BoringSSL the key goes through Netty's caching key manager: otherwise Netty hands key and chain to
+     * BoringSSL anew (encode, parse) in every handshake, which costs about a fifth of a handshake here. An RSA key's
+     * signatures go to the system's OpenSSL 3 where it loads ({@link LibcryptoRsaSigner}: half BoringSSL's cost per
+     * RSA-2048 signature).
      */
     public static SslContext server(PrivateKey key, X509Certificate... chain) throws SSLException {
-        return serverBuilder(key, chain).build();
+        return server(TlsPolicy.intermediate(), key, chain);
+    }
+
+    /** As {@link #server(PrivateKey, X509Certificate...)} with {@code policy}. */
+    public static SslContext server(TlsPolicy policy, PrivateKey key, X509Certificate... chain) throws SSLException {
+        return checked(serverBuilder(key, chain, rsaKeyMethod(key, chain), policy), policy);
     }
 
     /**
-     * The builder behind {@link #server(PrivateKey, X509Certificate...)}, for callers that restrict protocols, suites
-     * or groups (the TLS benchmark).
+     * The builder behind {@link #server(PrivateKey, X509Certificate...)}, with the default policy, for callers that
+     * restrict protocols, suites or groups further (the TLS benchmark).
      */
     public static SslContextBuilder serverBuilder(PrivateKey key, X509Certificate... chain) throws SSLException {
-        return serverBuilder(key, chain, serverProvider() == SslProvider.OPENSSL
-                ? LibcryptoRsaSigner.forKey(key, chain[0].getPublicKey()) : Optional.empty());
+        return serverBuilder(key, chain, rsaKeyMethod(key, chain), TlsPolicy.intermediate());
     }
 
-    /** As {@link #serverBuilder(PrivateKey, X509Certificate...)} with the given signer (tests count its operations). */
-    static SslContextBuilder serverBuilder(PrivateKey key, X509Certificate[] chain, Optional<LibcryptoRsaSigner> rsaSigner)
-            throws SSLException {
+    private static Optional<OpenSslPrivateKeyMethod> rsaKeyMethod(PrivateKey key, X509Certificate[] chain) {
+        return serverProvider() == SslProvider.OPENSSL
+                ? LibcryptoRsaSigner.forKey(key, chain[0].getPublicKey()).map(signer -> new FallbackKeyMethod(signer, key))
+                : Optional.empty();
+    }
+
+    /**
+     * As {@link #serverBuilder(PrivateKey, X509Certificate...)} with the given private-key method for BoringSSL (tests
+     * count its operations or make it fail) and policy.
+     */
+    static SslContextBuilder serverBuilder(PrivateKey key, X509Certificate[] chain, Optional<? extends OpenSslPrivateKeyMethod> keyMethod,
+            TlsPolicy policy) throws SSLException {
         if (serverProvider() == SslProvider.JDK) {
-            return SslContextBuilder.forServer(key, chain).sslProvider(SslProvider.JDK);
+            return apply(SslContextBuilder.forServer(key, chain).sslProvider(SslProvider.JDK), policy);
         }
         try {
             char[] password = new char[0];
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setKeyEntry("gateway", key, password, chain);
-            KeyManagerFactory keys = rsaSigner.isPresent() ? new KeylessKeyManagerFactory()
+            KeyManagerFactory keys = keyMethod.isPresent() ? new KeylessKeyManagerFactory()
                     : KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             KeyManagerFactory kmf = new OpenSslCachingX509KeyManagerFactory(keys);
             kmf.init(store, password);
             SslContextBuilder builder = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.OPENSSL);
-            rsaSigner.ifPresent(signer -> builder.option(OpenSslContextOption.PRIVATE_KEY_METHOD, signer));
-            return builder;
+            keyMethod.ifPresent(method -> builder.option(OpenSslContextOption.PRIVATE_KEY_METHOD, method));
+            return apply(builder, policy);
         } catch (IOException | GeneralSecurityException e) {
             throw new SSLException("gateway certificate: " + e.getMessage(), e);
         }
+    }
+
+    private static SslContextBuilder apply(SslContextBuilder builder, TlsPolicy policy) {
+        // Names the provider does not know are dropped here and reported by checked(): the JDK's own filter would
+        // only fail later, on the first connection.
+        return builder.protocols(policy.protocols()).ciphers(policy.cipherSuites(), SupportedCipherSuiteFilter.INSTANCE);
+    }
+
+    /** Builds, and refuses a policy whose cipher suites the provider does not all know. */
+    private static SslContext checked(SslContextBuilder builder, TlsPolicy policy) throws SSLException {
+        SslContext context = builder.build();
+        List<String> unknown = policy.cipherSuites().stream().filter(s -> !context.cipherSuites().contains(s)).toList();
+        if (!unknown.isEmpty()) {
+            throw new SSLException("TLS cipher suites not supported by " + describe() + ": " + String.join(", ", unknown));
+        }
+        return context;
     }
 
     static X509Certificate[] readChain(Path pem) throws IOException, GeneralSecurityException {

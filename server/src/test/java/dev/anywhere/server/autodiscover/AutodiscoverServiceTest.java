@@ -405,6 +405,28 @@ class AutodiscoverServiceTest {
     }
 
     @Test
+    void settingsFileErrorsNameFileAndKey() throws Exception {
+        // AutodiscoverSettingsFuzzTest's inputs: each was an exception without the file (the URI's found by fuzzing;
+        // Properties' for the escape and the constructor's for a negative cacheSeconds found by reading the code)
+        Path data = Files.createTempDirectory("ads-settings");
+        Path file = data.resolve(AutodiscoverSettings.FILE);
+        Files.writeString(file, "redirectUrl.EX3 = https://e|3.frankysweb.org/Autodiscover/Autodiscover.xml\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AutodiscoverSettings.load(data, "EX1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(file + ": redirectUrl.EX3: https://e|3.frankysweb.org/Autodiscover/Autodiscover.xml: Illegal character in "
+                        + "authority (expected: an https URL ending in /autodiscover/autodiscover.xml)");
+        Files.writeString(file, "cacheSeconds = -1\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AutodiscoverSettings.load(data, "EX1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(file + ": cacheSeconds: -1 (expected: 0..3600)");
+        Files.writeString(file, "cacheSeconds = 3601\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AutodiscoverSettings.load(data, "EX1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(file + ": cacheSeconds: 3601 (expected: 0..3600)");
+        Files.writeString(file, "lookupScope = \\u00zz\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AutodiscoverSettings.load(data, "EX1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(file + ": Malformed \\uxxxx encoding.");
+    }
+
+    @Test
     void serverVersionPacking() {
         assertThat(AutodiscoverService.serverVersion(15, 0, 516)).isEqualTo("73C08204"); // the reference's 2013 RTM value
         assertThat(AutodiscoverService.SERVER_VERSION).isEqualTo("7383807B");

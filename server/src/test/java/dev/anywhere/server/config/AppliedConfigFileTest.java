@@ -59,6 +59,25 @@ class AppliedConfigFileTest {
     }
 
     @Test
+    void bytesJacksonCannotDecodeAreInvalidNotAnIoError() throws Exception {
+        // found by AppliedConfigFileFuzzTest: "\0\0\0{..." is taken for UTF-32 and failed with CharConversionException,
+        // which the configurator reported as a permanent failure instead of rewriting the file
+        AppliedConfigFile f = new AppliedConfigFile(dir);
+        Files.write(f.path(), new byte[] {0, 0, 0, '{', 't', 'n', 'd', 'm', 0, 0, 0, 0});
+        assertThatThrownBy(f::read).isInstanceOf(AppliedConfigFile.InvalidConfigException.class)
+                .hasMessageStartingWith("rpc-vdir.json: not JSON: Invalid UTF-32 character 0x");
+    }
+
+    @Test
+    void appliedAtThatIsNoInstantIsInvalid() throws Exception {
+        AppliedConfigFile f = new AppliedConfigFile(dir);
+        f.write(sample(), 1, Instant.parse("2026-11-26T10:00:00Z"));
+        Files.writeString(f.path(), Files.readString(f.path()).replace("2026-11-26T10:00:00Z", "yesterday"));
+        assertThatThrownBy(f::read).isInstanceOf(AppliedConfigFile.InvalidConfigException.class)
+                .hasMessage("appliedAt: \"yesterday\" (expected: an instant such as 2026-11-26T10:00:00Z)");
+    }
+
+    @Test
     void missingFileIsEmpty() throws Exception {
         assertThat(new AppliedConfigFile(dir).read()).isEmpty();
     }

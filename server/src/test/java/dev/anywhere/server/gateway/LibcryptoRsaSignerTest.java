@@ -20,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Arrays;
+import java.util.List;
 import javax.crypto.Cipher;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -123,7 +124,11 @@ class LibcryptoRsaSignerTest {
         Peers.require(OpenSsl.isAvailable(), "netty-tcnative BoringSSL: " + OpenSsl.unavailabilityCause());
         LibcryptoRsaSigner signer = LibcryptoRsaSigner.forKey(rsa.getPrivate(), rsa.getPublic()).orElseThrow();
         long before = signer.operations();
-        SslContext server = TlsEngine.serverBuilder(rsa.getPrivate(), new X509Certificate[] {certificate.certificate()}, java.util.Optional.of(signer)).build();
+        // static RSA key exchange is outside the default policy; allowed here to reach decrypt()
+        TlsPolicy withRsaKeyExchange = new TlsPolicy(List.of("TLSv1.3", "TLSv1.2"),
+                List.of("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256"));
+        SslContext server = TlsEngine.serverBuilder(rsa.getPrivate(), new X509Certificate[] {certificate.certificate()},
+                java.util.Optional.of(signer), withRsaKeyExchange).build();
         SSLEngine serverEngine = server.newEngine(ByteBufAllocator.DEFAULT);
         SSLContext jdk = certificate.clientContext();
         SSLEngine client = jdk.createSSLEngine("oa.example.org", 443);

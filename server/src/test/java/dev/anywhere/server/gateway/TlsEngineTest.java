@@ -62,4 +62,17 @@ class TlsEngineTest {
             }
         }
     }
+
+    @Test
+    void aPolicyWithASuiteTheProviderDoesNotKnowIsRefusedAtStart() throws Exception {
+        dev.anywhere.server.testing.TestCertificate c = dev.anywhere.server.testing.TestCertificate.rsa("oa.example.org");
+        TlsPolicy policy = new TlsPolicy(java.util.List.of("TLSv1.2"),
+                java.util.List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_NO_SUCH_SUITE"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TlsEngine.server(policy, c.keys().getPrivate(), c.certificate()))
+                .isInstanceOf(javax.net.ssl.SSLException.class)
+                .hasMessage("TLS cipher suites not supported by " + TlsEngine.describe() + ": TLS_NO_SUCH_SUITE");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TlsPolicy.parse("TLSv1.3,SSLv3", ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("TLS protocol: SSLv3 (expected: TLSv1.3, TLSv1.2, TLSv1.1 or TLSv1)");
+        assertThat(TlsPolicy.parse(" ", null)).isEqualTo(TlsPolicy.intermediate());
+    }
 }

@@ -1,0 +1,76 @@
+package dev.anywhere.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anywhere.server.gateway.ListenerLimits;
+import dev.anywhere.server.gateway.TlsPolicy;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The listener and TLS flags of {@code anywhere gateway}: their defaults are the gateway's, bad values exact errors. */
+class GatewayCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private String err;
+
+    private int run(String... args) {
+        StringWriter e = new StringWriter();
+        CommandLine cl = Anywhere.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(e));
+        int code = cl.execute(args);
+        err = e.toString();
+        return code;
+    }
+
+    @Test
+    void theFlagsDefaultsAreTheGatewaysDefaults() {
+        GatewayCommand command = new GatewayCommand();
+        new CommandLine(command).parseArgs("--data-dir", tmp.toString());
+        assertThat(command.limits()).isEqualTo(ListenerLimits.defaults());
+        assertThat(command.tlsPolicy()).isEqualTo(TlsPolicy.intermediate());
+    }
+
+    @Test
+    void flagsSetTheLimitsAndThePolicy() {
+        GatewayCommand command = new GatewayCommand();
+        new CommandLine(command).parseArgs("--data-dir", tmp.toString(), "--tls-handshake-timeout", "5s", "--request-header-timeout",
+                "1m", "--keep-alive-timeout", "250ms", "--max-connections", "7", "--tls-protocols", "TLSv1.3", "--tls-ciphers",
+                "TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256");
+        assertThat(command.limits()).isEqualTo(new ListenerLimits(java.time.Duration.ofSeconds(5), java.time.Duration.ofMinutes(1),
+                java.time.Duration.ofMillis(250), 7));
+        assertThat(command.tlsPolicy()).isEqualTo(new TlsPolicy(java.util.List.of("TLSv1.3"),
+                java.util.List.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256")));
+    }
+
+    @Test
+    void badValuesAreClearUsageErrors() throws Exception {
+        assertThat(run("gateway", "--data-dir", tmp.toString(), "--keep-alive-timeout", "0")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: keep-alive timeout: 0 (expected: more than 0 s)\n");
+        assertThat(run("gateway", "--data-dir", tmp.toString(), "--request-header-timeout", "soon")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --request-header-timeout: duration: 'soon' (expected: a number with ms, s, m, h or d, e.g. 15m)\n");
+        assertThat(run("gateway", "--data-dir", tmp.toString(), "--max-connections", "0")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: maximum connections: 0 (expected: 1 or more)\n");
+        Path pem = Files.writeString(tmp.resolve("x.pem"), "not read: the policy is checked first");
+        assertThat(run("gateway", "--data-dir", tmp.toString(), "--cert", pem.toString(), "--key", pem.toString(),
+                "--tls-protocols", "TLSv1.3,SSLv3")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: TLS protocol: SSLv3 (expected: TLSv1.3, TLSv1.2, TLSv1.1 or TLSv1)\n");
+    }
+
+    @Test
+    void aTakenPortIsNamedInOneLine() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            String listen = "127.0.0.1:" + taken.getLocalPort();
+            assertThat(run("gateway", "--data-dir", tmp.toString(), "--listen", listen)).isEqualTo(Anywhere.INTERNAL);
+            assertThat(err).endsWith("anywhere: gateway: cannot listen on " + listen
+                    + ": the address is already in use by another process" + System.lineSeparator());
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.anywhere.server.gateway;
+
+import java.time.Duration;
+
+/**
+ * The HTTPS listener's limits on its connections, as IIS (HTTP.sys) and nginx have them; the table with both servers'
+ * equivalents is in docs/rpc-proxy.md. RPC_IN_DATA / RPC_OUT_DATA channels are not cut by these timeouts once their
+ * request head has arrived: their bodies stream for the channel's lifetime and the proxy's own keep-alive and idle
+ * rules govern them.
+ *
+ * @param tlsHandshakeTimeout from accept to a finished TLS handshake (also bounds the wait for a ClientHello)
+ * @param requestHeaderTimeout a whole request head must arrive within it, counted from its first byte (from the end
+ *        of the handshake for a connection's first request); the bodies the gateway reads itself (Autodiscover, and
+ *        refused requests it drains) must end within it too
+ * @param keepAliveTimeout how long a connection may sit idle between a response and the next request's first byte
+ * @param maxConnections open connections above which a new one is closed at accept, before any byte is exchanged
+ */
+public record ListenerLimits(Duration tlsHandshakeTimeout, Duration requestHeaderTimeout, Duration keepAliveTimeout,
+        int maxConnections) {
+
+    public ListenerLimits {
+        positive("TLS handshake timeout", tlsHandshakeTimeout);
+        positive("request header timeout", requestHeaderTimeout);
+        positive("keep-alive timeout", keepAliveTimeout);
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maximum connections: " + maxConnections + " (expected: 1 or more)");
+        }
+    }
+
+    /**
+     * 10 s handshake, 30 s request head, 120 s keep-alive (IIS's connectionTimeout), 50,000 connections: room for the
+     * 20,000 idle virtual connections (two connections each) the gateway is sized for (docs/performance.md).
+     */
+    public static ListenerLimits defaults() {
+        return new ListenerLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120), 50_000);
+    }
+
+    public ListenerLimits withTlsHandshakeTimeout(Duration timeout) {
+        return new ListenerLimits(timeout, requestHeaderTimeout, keepAliveTimeout, maxConnections);
+    }
+
+    public ListenerLimits withRequestHeaderTimeout(Duration timeout) {
+        return new ListenerLimits(tlsHandshakeTimeout, timeout, keepAliveTimeout, maxConnections);
+    }
+
+    public ListenerLimits withKeepAliveTimeout(Duration timeout) {
+        return new ListenerLimits(tlsHandshakeTimeout, requestHeaderTimeout, timeout, maxConnections);
+    }
+
+    public ListenerLimits withMaxConnections(int max) {
+        return new ListenerLimits(tlsHandshakeTimeout, requestHeaderTimeout, keepAliveTimeout, max);
+    }
+
+    private static void positive(String what, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + ": " + (d == null ? "none" : dev.anywhere.server.configurator.Durations.format(d))
+                    + " (expected: more than 0 s)");
+        }
+    }
+}
