@@ -129,6 +129,20 @@ final class ChildJvm implements AutoCloseable {
         return -1;
     }
 
+    /** SIGKILL, as a crash or {@code kill -9} would end it: no shutdown hook, no orderly close of its sockets. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** QUIT, then end of stdin; forcibly after 10 s. */
     @Override
     public void close() {
@@ -152,6 +166,35 @@ final class ChildJvm implements AutoCloseable {
     /** For a child's main: reads commands until QUIT or end of stdin; {@code handler} answers each other line. */
     interface Commands {
         void handle(String command) throws Exception;
+    }
+
+    /**
+     * A child main's life after start: prints {@code LISTENING <port>}, answers {@code HEAP} until {@code QUIT} or the end
+     * of stdin, closes {@code parts} in order and exits.
+     */
+    static void listenAndServe(int port, AutoCloseable... parts) throws Exception {
+        System.out.println("LISTENING " + port);
+        System.out.flush();
+        try {
+            serveHeap();
+        } finally {
+            for (AutoCloseable part : parts) {
+                part.close();
+            }
+        }
+        System.exit(0);
+    }
+
+    /** As {@link #serve(Commands)}, answering {@code HEAP} (full GCs, then {@code HEAP <used> <committed>}) only. */
+    static void serveHeap() throws IOException {
+        serve(command -> {
+            if (command.equals("HEAP")) {
+                System.out.println("HEAP " + IdleProbe.usedHeapAfterGc() + " "
+                        + java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
+            } else {
+                System.out.println("ERROR unknown command: " + command);
+            }
+        });
     }
 
     static void serve(Commands handler) throws IOException {

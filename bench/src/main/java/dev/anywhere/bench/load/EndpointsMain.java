@@ -3,8 +3,9 @@ package dev.anywhere.bench.load;
 import dev.anywhere.server.endpoints.RpcEndpoints;
 
 /**
- * The RPC endpoints (echo interface, one ncacn_http port) in a JVM of their own, for the idle-capacity shards: prints
- * {@code LISTENING <port>}, then waits for {@code QUIT} or the end of stdin (see {@link ChildJvm}).
+ * The RPC endpoints (echo interface, one ncacn_http port) in a JVM of their own, for the idle-capacity shards and the
+ * soak (which restarts them): {@code [<port>]} (default: any free port). Prints {@code LISTENING <port>}, then answers
+ * {@code HEAP} and waits for {@code QUIT} or the end of stdin (see {@link ChildJvm}).
  */
 public final class EndpointsMain {
 
@@ -12,14 +13,8 @@ public final class EndpointsMain {
     }
 
     public static void main(String[] args) throws Exception {
-        RpcEndpoints endpoints = Topology.startEndpoints(false);
-        System.out.println("LISTENING " + endpoints.ports().get(0));
-        System.out.flush();
-        try {
-            ChildJvm.serve(command -> System.out.println("ERROR unknown command: " + command));
-        } finally {
-            endpoints.close();
-        }
-        System.exit(0);
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        RpcEndpoints endpoints = Topology.startEndpoints(false, RpcEndpoints.Limits.DEFAULT.receiveWindow(), port);
+        ChildJvm.listenAndServe(endpoints.ports().get(0), endpoints);
     }
 }

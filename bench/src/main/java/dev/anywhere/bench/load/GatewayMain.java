@@ -4,7 +4,6 @@ import dev.anywhere.bench.tls.TlsMaterial;
 import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.gateway.TlsEngine;
 import dev.anywhere.server.gateway.rpch.ProxySettings;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import io.netty.handler.ssl.SslContext;
 import java.util.Optional;
@@ -34,20 +33,6 @@ public final class GatewayMain {
             System.err.println("gateway TLS engine: " + TlsEngine.describe());
         }
         Gateway gateway = Topology.startGateway(Path.of(args[0]), proxy, tls, 0);
-        System.out.println("LISTENING " + gateway.address().getPort());
-        System.out.flush();
-        try {
-            ChildJvm.serve(command -> {
-                if (command.equals("HEAP")) {
-                    long used = IdleProbe.usedHeapAfterGc();
-                    System.out.println("HEAP " + used + " " + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
-                } else {
-                    System.out.println("ERROR unknown command: " + command);
-                }
-            });
-        } finally {
-            gateway.close();
-        }
-        System.exit(0);
+        ChildJvm.listenAndServe(gateway.address().getPort(), gateway);
     }
 }

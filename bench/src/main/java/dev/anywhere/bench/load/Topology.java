@@ -93,8 +93,13 @@ public final class Topology implements AutoCloseable {
 
     /** As {@link #startEndpoints(boolean)} with {@code receiveWindow} on v2 IN legs (CONN/B3). */
     public static RpcEndpoints startEndpoints(boolean tcp, int receiveWindow) throws Exception {
+        return startEndpoints(tcp, receiveWindow, 0);
+    }
+
+    /** As above with the ncacn_http port {@code httpPort} (0: any free port; a restarted process takes its old one). */
+    public static RpcEndpoints startEndpoints(boolean tcp, int receiveWindow, int httpPort) throws Exception {
         InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "bench echo", 1, call -> call.stub()));
-        RpcEndpoints.Options o = RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0)).withExtra(extra)
+        RpcEndpoints.Options o = RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(httpPort)).withExtra(extra)
                 .withLimits(RpcEndpoints.Limits.DEFAULT.withReceiveWindow(receiveWindow));
         return RpcEndpoints.start(tcp ? o.withTcpPort(0) : o);
     }
