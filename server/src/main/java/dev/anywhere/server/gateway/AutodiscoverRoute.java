@@ -2,6 +2,7 @@ package dev.anywhere.server.gateway;
 
 import dev.anywhere.autodiscover.pox.AutodiscoverRequest;
 import dev.anywhere.autodiscover.pox.AutodiscoverResponse;
+import dev.anywhere.autodiscover.pox.ErrorCode;
 import dev.anywhere.autodiscover.pox.PoxCodec;
 import dev.anywhere.autodiscover.pox.PoxLimits;
 import dev.anywhere.autodiscover.pox.PoxParseException;
@@ -188,7 +189,9 @@ final class AutodiscoverRoute implements GatewayRoute {
             CompletableFuture<byte[]> work = directory.runAnswer(() -> {
                 AutodiscoverResponse r = respond(bytes);
                 byte[] document = PoxCodec.writeResponse(r);
-                if (key != null) {
+                // A 603 says the directory failed: the next request must ask it again, not get the failure back.
+                boolean failed = r.error().map(e -> e.errorCode().equals(ErrorCode.INTERNAL_SERVER_ERROR)).orElse(false);
+                if (key != null && !failed) {
                     answers.put(key, document, outcome(r));
                 }
                 return document;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.anywhere.directory.SiteDirectory;
 import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.directory.model.Mailbox;
+import dev.anywhere.server.autodiscover.AutodiscoverSettings;
 import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
 import dev.anywhere.server.config.RpcVdirConfig;
@@ -16,6 +17,7 @@ import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +57,9 @@ class AutodiscoverAnswerOffLoopTest {
                 (proxy, method, args) -> {
                     if (!method.getName().equals("site") && !method.getName().equals("close")) {
                         gate.await(30, TimeUnit.SECONDS);
+                        if (down && !method.getName().equals("mailboxByLogonName") && !method.getName().equals("verifyPassword")) {
+                            throw new dev.anywhere.directory.DirectoryException("connect error(91)", true, null);
+                        }
                     }
                     return switch (method.getName()) {
                         case "site" -> SITE;
@@ -66,6 +71,9 @@ class AutodiscoverAnswerOffLoopTest {
                     };
                 });
     }
+
+    /** The directory fails every call with a transient error while {@link #down} is set. */
+    private volatile boolean down;
 
     @AfterEach
     void stop() {
@@ -119,6 +127,29 @@ class AutodiscoverAnswerOffLoopTest {
             }
         }
         await().atMost(Duration.ofSeconds(3)).until(() -> !gateway.health().up());
+    }
+
+    @Test
+    void aDirectoryFailureIsNotServedFromTheAnswerCache() throws Exception {
+        new AppliedConfigFile(dataDir).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.BASIC), false,
+                ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(6001))), 1, Instant.now());
+        Files.writeString(dataDir.resolve(AutodiscoverSettings.FILE), "cacheSeconds = 60\n");
+        gateway = Gateway.start(new Gateway.Options(dataDir, "EX1", new InetSocketAddress("127.0.0.1", 0), Optional.empty(),
+                new DirectoryCredentials(directory()), "oa.frankysweb.org", Gateway.ntlmIdentity("EX1", SITE)), new SimpleMeterRegistry());
+        String basic = "Authorization: Basic " + Base64.getEncoder().encodeToString("FRANKYSWEB\\franky:Secret-1".getBytes(StandardCharsets.UTF_8));
+        String body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><Autodiscover xmlns=\"http://schemas.microsoft.com/exchange/"
+                + "autodiscover/outlook/requestschema/2006\"><Request><EMailAddress>franky@frankysweb.org</EMailAddress>"
+                + "<AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"
+                + "</AcceptableResponseSchema></Request></Autodiscover>";
+        String post = "POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: autodiscover.frankysweb.org\r\nContent-Type: text/xml\r\n"
+                + "Content-Length: " + body.length() + "\r\n" + basic + "\r\n\r\n" + body;
+        down = true;
+        try (RawHttp http = connect()) {
+            assertThat(http.send(post).read().bodyText()).contains("<ErrorCode>603</ErrorCode>");
+            down = false;
+            // The same request again: answered from the directory, which is back, not from the cache.
+            assertThat(http.send(post).read().bodyText()).doesNotContain("<ErrorCode>603</ErrorCode>");
+        }
     }
 
     private RawHttp connect() throws Exception {
