@@ -30,6 +30,8 @@ final class CachedCredentials implements CredentialVerifier {
     /** Shorter than IIS's 15 minutes: a changed password stops working within a minute. */
     static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
     static final int MAX_ENTRIES = 10_000;
+    /** IIS's logon token lifetime ({@code UserTokenTTL}, 15 minutes): how long an entry serves while the directory is unreachable. */
+    static final Duration OUTAGE_TTL = Duration.ofMinutes(15);
 
     private record Entry<T>(T value, long expiresNanos) {
     }
@@ -54,6 +56,19 @@ final class CachedCredentials implements CredentialVerifier {
     /** A copy of an NT hash read within the lifetime; never asks the directory. */
     Optional<byte[]> cachedNtHash(String domain, String user) {
         return fresh(ntHashes, ntKey(domain, user)).map(byte[]::clone);
+    }
+
+    /**
+     * The account of a Basic logon verified within {@link #OUTAGE_TTL}, for while the directory cannot be asked: IIS
+     * keeps a logon token that long ({@code UserTokenTTL}), so an Exchange proxy's open clients ride out an outage.
+     */
+    Optional<String> outageAccount(String logonName, String password) {
+        return withinOutageTtl(logons, key(logonName, password));
+    }
+
+    /** A copy of an NT hash read within {@link #OUTAGE_TTL}, for while the directory cannot be asked. */
+    Optional<byte[]> outageNtHash(String domain, String user) {
+        return withinOutageTtl(ntHashes, ntKey(domain, user)).map(byte[]::clone);
     }
 
     /** Drops an NT hash a handshake failed against: the password may have changed. */
@@ -102,11 +117,28 @@ final class CachedCredentials implements CredentialVerifier {
         if (e == null) {
             return Optional.empty();
         }
-        if (System.nanoTime() - e.expiresNanos() >= 0) {
-            table.remove(key, e);
+        long now = System.nanoTime();
+        if (now - e.expiresNanos() >= 0) {
+            // Kept for an outage until the outage lifetime ends too.
+            if (now - e.expiresNanos() - outageExtraNanos() >= 0) {
+                table.remove(key, e);
+            }
             return Optional.empty();
         }
         return Optional.of(e.value());
+    }
+
+    private <T> Optional<T> withinOutageTtl(ConcurrentHashMap<String, Entry<T>> table, String key) {
+        if (ttlNanos <= 0) {
+            return Optional.empty();
+        }
+        Entry<T> e = table.get(key);
+        return e == null || System.nanoTime() - e.expiresNanos() - outageExtraNanos() >= 0 ? Optional.empty() : Optional.of(e.value());
+    }
+
+    /** How long past its ordinary lifetime an entry still serves during an outage. */
+    private long outageExtraNanos() {
+        return Math.max(0, OUTAGE_TTL.toNanos() - ttlNanos);
     }
 
     private <T> void remember(ConcurrentHashMap<String, Entry<T>> table, String key, T value) {
@@ -115,7 +147,7 @@ final class CachedCredentials implements CredentialVerifier {
         }
         long now = System.nanoTime();
         if (table.size() >= MAX_ENTRIES) {
-            table.values().removeIf(e -> now - e.expiresNanos() >= 0);
+            table.values().removeIf(e -> now - e.expiresNanos() - outageExtraNanos() >= 0);
             if (table.size() >= MAX_ENTRIES) {
                 table.clear();
             }

@@ -101,6 +101,11 @@ final class DirectoryLogons implements AutoCloseable {
         });
     }
 
+    /** Whether the directory is known to be unreachable now (a logon or probe failed and none answered since). */
+    boolean directoryUnreachable() {
+        return !health.reachable();
+    }
+
     private void unreachable(String why) {
         health.unreachable(why);
         startProbing();

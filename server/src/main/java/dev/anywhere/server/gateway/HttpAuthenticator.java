@@ -130,7 +130,9 @@ final class HttpAuthenticator {
         }
         String logonName = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
-        Optional<String> cached = credentials.cachedAccount(logonName, password);
+        Optional<String> cached = credentials.cachedAccount(logonName, password)
+                .or(() -> logons.directoryUnreachable() ? outage(credentials.outageAccount(logonName, password), logonName)
+                        : Optional.empty());
         if (cached.isPresent()) {
             return CompletableFuture.completedFuture(new Authenticated(cached.get(), HttpAuthScheme.BASIC));
         }
@@ -189,7 +191,11 @@ final class HttpAuthenticator {
             AuthenticateMessage m = AuthenticateMessage.decode(message);
             domain = m.domainName();
             user = m.userName();
-            lookup.prefetched = credentials.cachedNtHash(domain, user).orElse(null);
+            String d = domain;
+            String u = user;
+            lookup.prefetched = credentials.cachedNtHash(domain, user)
+                    .or(() -> logons.directoryUnreachable() ? outage(credentials.outageNtHash(d, u), d + "\\" + u) : Optional.empty())
+                    .orElse(null);
             cached = lookup.prefetched != null;
         } catch (RuntimeException e) {
             log.debug("gateway: AUTHENTICATE_MESSAGE does not decode: {}", e.getMessage());
@@ -224,6 +230,13 @@ final class HttpAuthenticator {
             connection.ntlmUser = new Authenticated(who.domain() + "\\" + who.user(), scheme);
             return CompletableFuture.completedFuture(connection.ntlmUser);
         });
+    }
+
+    /** A logon decided from the outage cache: said in the log, since the directory could not confirm it. */
+    private static <T> Optional<T> outage(Optional<T> found, String who) {
+        found.ifPresent(v -> log.info("gateway: the directory is unreachable; logon of '{}' accepted as verified within the "
+                + "last {} minutes", FailedLogons.printable(who), CachedCredentials.OUTAGE_TTL.toMinutes()));
+        return found;
     }
 
     /** Continues {@code work} on the event loop (the connection state is the loop's alone). */
