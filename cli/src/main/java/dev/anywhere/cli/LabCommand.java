@@ -32,6 +32,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 import dev.anywhere.lab.site.LabSite;
+import dev.anywhere.lab.site.LabState;
 import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
 import dev.anywhere.server.config.RpcVdirConfig;
@@ -323,6 +324,15 @@ final class LabCommand implements Callable<Integer> {
     }
 
     /** Whether something accepts TCP connections on {@code address}. */
+    /** The state {@code lab up} left in {@code dir}; when there is none, says so on {@code out}. */
+    static Optional<LabState> runningState(Path dir, PrintWriter out) {
+        Optional<LabState> state = LabState.read(dir);
+        if (state.isEmpty()) {
+            out.printf("lab: not running (no %s)%n", dir.resolve(LabState.FILE_NAME));
+        }
+        return state;
+    }
+
     static boolean listening(InetSocketAddress address) {
         try (Socket s = new Socket()) {
             s.connect(address, 300);

@@ -34,9 +34,8 @@ final class LabStatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = dataDir.toAbsolutePath();
-        Optional<LabState> state = LabState.read(dir);
+        Optional<LabState> state = LabCommand.runningState(dir, out);
         if (state.isEmpty()) {
-            out.printf("lab: not running (no %s)%n", dir.resolve(LabState.FILE_NAME));
             return Anywhere.INTERNAL;
         }
         LabState s = state.get();
