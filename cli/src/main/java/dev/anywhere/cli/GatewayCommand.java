@@ -157,7 +157,7 @@ final class GatewayCommand implements Callable<Integer> {
         AdminServer admin;
         try {
             admin = Roles.listening("gateway admin listener", adminListen, adminAt.getPort(),
-                    () -> AdminServer.startWithHealth(adminAt, metrics, gateway::health));
+                    () -> AdminServer.start(adminAt, metrics, gateway::health));
         } catch (Exception e) {
             gateway.close();
             throw e;

@@ -32,7 +32,7 @@ final class LabServeCommand implements Callable<Integer> {
             Thread.sleep(20);
         }
         // EX1's admin listener beside its gateway, on a port of its own: /health and /metrics, never forwarded.
-        AdminServer admin = AdminServer.startWithHealth(new InetSocketAddress(site.gateway().address().getAddress(), 0),
+        AdminServer admin = AdminServer.start(new InetSocketAddress(site.gateway().address().getAddress(), 0),
                 site.metrics(), site.gateway()::health);
         LabState state = LabState.of(site, ProcessHandle.current().pid(), Optional.of(admin.address()));
         AutoCloseable stop = () -> {

@@ -26,14 +26,8 @@ public final class AdminServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts on {@code listen}; {@code health} supplies the JSON body of /health, always with 200. */
-    public static AdminServer start(InetSocketAddress listen, PrometheusMeterRegistry registry, Supplier<String> health)
-            throws IOException {
-        return startWithHealth(listen, registry, () -> new Health(true, health.get()));
-    }
-
     /** Starts on {@code listen}; {@code health} decides /health's status (200 or 503) and body. */
-    public static AdminServer startWithHealth(InetSocketAddress listen, PrometheusMeterRegistry registry,
+    public static AdminServer start(InetSocketAddress listen, PrometheusMeterRegistry registry,
             Supplier<Health> health) throws IOException {
         HttpServer server = HttpServer.create(listen, 16);
         server.createContext("/health", ex -> {

@@ -17,7 +17,8 @@ class AdminServerTest {
     void healthAndPrometheusMetrics() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.counter("anywhere.gateway.rpcproxy.requests", "outcome", "echo").increment(3);
-        try (AdminServer admin = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), registry, () -> "{\"status\":\"UP\"}")) {
+        try (AdminServer admin = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), registry,
+                () -> new AdminServer.Health(true, "{\"status\":\"UP\"}"))) {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + admin.address().getPort();
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
@@ -37,7 +38,7 @@ class AdminServerTest {
     void degradedHealthIsServedWith503() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String json = "{\"status\":\"DEGRADED\",\"components\":{\"directory\":{\"state\":\"UNREACHABLE\"}}}";
-        try (AdminServer admin = AdminServer.startWithHealth(new InetSocketAddress("127.0.0.1", 0), registry,
+        try (AdminServer admin = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), registry,
                 () -> new AdminServer.Health(false, json))) {
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + admin.address().getPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
