@@ -82,7 +82,7 @@ function renderCheck(check, key) {
   li.querySelector('.elapsed').textContent = check.elapsedMs + ' ms';
   const details = li.querySelector('.details');
   for (const f of check.findings) {
-    const d = el('div', 'finding ' + f.severity);
+    const d = el('div', 'finding severity-' + f.severity);
     d.append(el('strong', null, f.title + ' (' + f.id + ')'), el('p', 'cause', t('cause') + ': ' + f.cause), el('p', 'fix', t('fix') + ': ' + f.fix));
     if (f.references.length) d.append(el('p', 'refs', t('references') + ': ' + f.references.join('; ')));
     details.append(d);
