@@ -235,4 +235,36 @@ class WebServerTest {
         // A subscriber that comes after the end gets the whole story again, then the end.
         assertThat(page.get("api/runs/" + id + "/events").body()).isEqualTo(body);
     }
+    @Test
+    @SuppressWarnings("deprecation")
+    void overTlsThePageAsksForItsLoginAndAcceptsOnlyTheRightOne() throws Exception {
+        io.netty.handler.ssl.util.SelfSignedCertificate cert = new io.netty.handler.ssl.util.SelfSignedCertificate("localhost");
+        WebServer server = start(new WebSettings(new InetSocketAddress("127.0.0.1", 0),
+                Optional.of(new WebSettings.Tls(cert.certificate().toPath(), cert.privateKey().toPath())),
+                Optional.of(new WebSettings.Login("helpdesk", "Page-Pass-1")), "jdbc:sqlite:" + tmp.resolve("history.db"),
+                RunDefaults.system(), 4, 2));
+        assertThat(server.url()).startsWith("https://");
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("page", cert.cert());
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        URI page = URI.create("https://localhost:" + server.address().getPort() + "/");
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("www-authenticate")).hasValue("Basic realm=\"anywhere serve\", charset=\"UTF-8\"");
+        assertThat(anonymous.body()).isEqualTo("Log on to use this page.");
+        String wrong = java.util.Base64.getEncoder().encodeToString("helpdesk:guess".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(http.send(HttpRequest.newBuilder(page).header("Authorization", "Basic " + wrong).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(401);
+        String right = java.util.Base64.getEncoder().encodeToString("helpdesk:Page-Pass-1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> in = http.send(HttpRequest.newBuilder(page).header("Authorization", "Basic " + right).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(in.statusCode()).isEqualTo(200);
+        assertThat(in.headers().firstValue("set-cookie").orElseThrow()).contains("HTTPOnly").contains("Secure").contains("SameSite=Strict");
+        cert.delete();
+    }
 }
