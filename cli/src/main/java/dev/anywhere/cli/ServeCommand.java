@@ -1,6 +1,7 @@
 package dev.anywhere.cli;
 
 import dev.anywhere.lab.site.LabState;
+import dev.anywhere.lab.topology.PortPolicy;
 import dev.anywhere.web.RunDefaults;
 import dev.anywhere.web.WebServer;
 import dev.anywhere.web.WebSettings;
@@ -51,6 +52,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--lab-dir", paramLabel = "DIR")
     Path labDir;
+
+    @Option(names = "--lab")
+    boolean hostLab;
 
     @Option(names = "--dns-server", paramLabel = "ADDR[:PORT]")
     String dnsServer;
@@ -108,11 +112,15 @@ final class ServeCommand implements Callable<Integer> {
                 throw UserError.usage("--login-user/--login-password-file: " + e.getMessage().substring("login: ".length()));
             }
         }
-        RunDefaults defaults = defaults();
+        // With --lab the server starts the lab itself, so there is no lab.json to read yet.
+        RunDefaults defaults = hostLab ? RunDefaults.system() : defaults();
         String url = database != null ? database : "jdbc:sqlite:" + dataDir.resolve("history.db");
+        Optional<WebSettings.LabMode> lab = hostLab
+                ? Optional.of(new WebSettings.LabMode(labDir != null ? labDir : Path.of(LabCommand.DEFAULT_DATA_DIR), PortPolicy.AUTO))
+                : Optional.empty();
         try {
             return new WebSettings(at, cert == null ? Optional.empty() : Optional.of(new WebSettings.Tls(cert, key)), login, url, defaults,
-                    maxRuns, maxRunsPerClient);
+                    maxRuns, maxRunsPerClient, lab);
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage().startsWith("listen: ") ? "--listen: " + e.getMessage().substring("listen: ".length())
                     : "--max-runs/--max-runs-per-client: " + e.getMessage().substring("limits: ".length()));

@@ -33,6 +33,7 @@ final class Runs implements AutoCloseable {
     private final Map<String, Integer> perClient = new LinkedHashMap<>();
     /** Runs accepted and not yet finished; counted here, not by the pool, which sees a thread as busy until it is back. */
     private int running;
+    private boolean exclusiveRunning;
     private final Map<String, LiveRun> runs = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -52,26 +53,52 @@ final class Runs implements AutoCloseable {
         }, new ThreadPoolExecutor.AbortPolicy());
     }
 
+    /** What a run does: produce a report, telling {@code listener} each step; it may add to the final event. */
+    interface Work {
+        Report run(LiveRun run, dev.anywhere.analyzer.check.CheckListener listener) throws Exception;
+
+        /** Fields added to the {@code done} event (a scenario's verdict). */
+        default void describe(Report report, ObjectNode done) {
+        }
+    }
+
     /** Starts {@code request} for {@code client} (its address), or refuses it with the limit it would exceed. */
     LiveRun start(RunRequest request, String client) throws RequestRefused {
+        return start(request.language(), request.toString(), client,
+                (run, listener) -> new Analyzer(request.options(settings.defaults())).run(listener), false);
+    }
+
+    /**
+     * Starts {@code work} for {@code client}, or refuses it with the limit it would exceed; {@code what} says in the log
+     * what runs (never with a password). An {@code exclusive} run (a lab scenario, which stops the healthy lab) starts
+     * only when nothing else runs, and nothing else starts while it runs.
+     */
+    LiveRun start(String language, String what, String client, Work work, boolean exclusive) throws RequestRefused {
         LiveRun run = new LiveRun(UUID.randomUUID().toString(), client);
         synchronized (this) {
+            if (exclusiveRunning) {
+                throw new RequestRefused(429, Texts.of(language, "scenario.running"));
+            }
+            if (exclusive && running > 0) {
+                throw new RequestRefused(429, Texts.of(language, "scenario.wait", running));
+            }
             if (running >= settings.maxRuns()) {
-                throw new RequestRefused(429, Texts.of(request.language(), "limit.all", settings.maxRuns()));
+                throw new RequestRefused(429, Texts.of(language, "limit.all", settings.maxRuns()));
             }
             if (perClient.getOrDefault(client, 0) >= settings.maxRunsPerClient()) {
-                throw new RequestRefused(429, Texts.of(request.language(), "limit.client", settings.maxRunsPerClient()));
+                throw new RequestRefused(429, Texts.of(language, "limit.client", settings.maxRunsPerClient()));
             }
             try {
-                executor.execute(() -> execute(run, request));
+                executor.execute(() -> execute(run, language, work, exclusive));
             } catch (RejectedExecutionException e) {
-                throw new RequestRefused(429, Texts.of(request.language(), "limit.all", settings.maxRuns()));
+                throw new RequestRefused(429, Texts.of(language, "limit.all", settings.maxRuns()));
             }
             perClient.merge(client, 1, Integer::sum);
             running++;
+            exclusiveRunning = exclusive;
             runs.put(run.id(), run);
         }
-        LOG.info("run {} started for {}: {}", run.id(), client, request);
+        LOG.info("run {} started for {}: {}", run.id(), client, what);
         return run;
     }
 
@@ -81,15 +108,16 @@ final class Runs implements AutoCloseable {
         }
     }
 
-    private void execute(LiveRun run, RunRequest request) {
+    private void execute(LiveRun run, String language, Work work, boolean exclusive) {
         try {
-            Report report = new Analyzer(request.options(settings.defaults())).run(new RunEvents(run));
+            Report report = work.run(run, new RunEvents(run));
             history.save(run.id(), report);
             ObjectNode done = JSON.createObjectNode();
             done.put("run", run.id());
             done.put("status", report.status().name().toLowerCase(java.util.Locale.ROOT));
             done.put("banner", report.banner());
             report.insecureWarning().ifPresent(w -> done.put("insecureWarning", w));
+            work.describe(report, done);
             LOG.info("run {} finished: {}", run.id(), report.status());
             run.finish("done", done.toString());
         } catch (Exception | Error e) {
@@ -98,12 +126,15 @@ final class Runs implements AutoCloseable {
             LOG.warn("run {} failed: {}", run.id(), why);
             ObjectNode failed = JSON.createObjectNode();
             failed.put("run", run.id());
-            failed.put("error", Texts.of(request.language(), "failed", why));
+            failed.put("error", Texts.of(language, "failed", why));
             run.finish("failed", failed.toString());
         } finally {
             synchronized (this) {
                 perClient.computeIfPresent(run.client(), (k, n) -> n <= 1 ? null : n - 1);
                 running--;
+                if (exclusive) {
+                    exclusiveRunning = false;
+                }
             }
         }
     }

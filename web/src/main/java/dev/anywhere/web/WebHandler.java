@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anywhere.analyzer.report.JsonReportReader;
 import dev.anywhere.analyzer.report.ReportDiff;
 import dev.anywhere.analyzer.report.ReportWriter;
+import dev.anywhere.lab.scenario.Scenario;
+import dev.anywhere.lab.scenario.Scenarios;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -57,6 +59,8 @@ import org.slf4j.LoggerFactory;
  * GET  /api/runs/ID/report?format=json|html|junit[&amp;download=1]
  * GET  /api/runs?address=&amp;from=YYYY-MM-DD&amp;to=YYYY-MM-DD   the history, newest first
  * GET  /api/diff?a=ID&amp;b=ID       two runs compared (anywhere analyze --diff)
+ * GET  /api/scenarios            lab mode: the lab's scenarios
+ * POST /api/scenarios/NAME/runs  lab mode: run one (needs the CSRF token)                 → 202 {"id"}
  * </pre>
  */
 @ChannelHandler.Sharable
@@ -72,14 +76,18 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Executor database;
     private final Sessions sessions;
     private final StaticFiles files;
+    private final Optional<LabHost> lab;
+    private final List<Scenario> scenarios;
 
-    WebHandler(WebSettings settings, Runs runs, History history, Executor database, StaticFiles files) {
+    WebHandler(WebSettings settings, Runs runs, History history, Executor database, StaticFiles files, Optional<LabHost> lab) {
         this.settings = settings;
         this.runs = runs;
         this.history = history;
         this.database = database;
         this.sessions = new Sessions(settings.tls().isPresent());
         this.files = files;
+        this.lab = lab;
+        this.scenarios = lab.isPresent() ? Scenarios.all() : List.of();
     }
 
     @Override
@@ -115,6 +123,10 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 startRun(ctx, request, language);
                 return;
             }
+            if (path.startsWith("/api/scenarios/") && path.endsWith("/runs")) {
+                startScenario(ctx, request, path.substring("/api/scenarios/".length(), path.length() - "/runs".length()), language);
+                return;
+            }
             throw new RequestRefused(404, "not found");
         }
         if (!method.equals(HttpMethod.GET)) {
@@ -138,11 +150,21 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             d.put("dnsServer", settings.defaults().dnsServer().map(a -> a.getHostString() + ":" + a.getPort()).orElse(""));
             d.put("trust", settings.defaults().trust().size());
             d.put("httpsPort", settings.defaults().httpsPort());
+            body.put("lab", lab.isPresent());
             FullHttpResponse r = json(HttpResponseStatus.OK, body);
             s.setCookie().ifPresent(c -> r.headers().add(HttpHeaderNames.SET_COOKIE, c));
             send(ctx, request, r);
         } else if (path.equals("/api/runs")) {
             listRuns(ctx, request, query, language);
+        } else if (path.equals("/api/scenarios")) {
+            if (lab.isEmpty()) {
+                throw new RequestRefused(404, Texts.of(language, "lab.off"));
+            }
+            ArrayNode list = JSON.createArrayNode();
+            for (Scenario s : scenarios) {
+                list.addObject().put("name", s.name()).put("broken", s.broken()).put("expected", s.primary().orElse(""));
+            }
+            send(ctx, request, json(HttpResponseStatus.OK, list));
         } else if (path.equals("/api/diff")) {
             diff(ctx, request, query, language);
         } else if (path.startsWith("/api/runs/") && path.endsWith("/events")) {
@@ -163,6 +185,16 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         RunRequest run = RunRequest.parse(form, language);
         LiveRun live = runs.start(run, client(ctx));
+        ObjectNode body = JSON.createObjectNode();
+        body.put("id", live.id());
+        send(ctx, request, json(HttpResponseStatus.ACCEPTED, body));
+    }
+
+    private void startScenario(ChannelHandlerContext ctx, FullHttpRequest request, String name, String language) throws RequestRefused {
+        LabHost host = lab.orElseThrow(() -> new RequestRefused(404, Texts.of(language, "lab.off")));
+        Scenario scenario = scenarios.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new RequestRefused(404, Texts.of(language, "scenario.unknown", name)));
+        LiveRun live = runs.start(language, "scenario " + name, client(ctx), new ScenarioWork(host, scenario, language), true);
         ObjectNode body = JSON.createObjectNode();
         body.put("id", live.id());
         send(ctx, request, json(HttpResponseStatus.ACCEPTED, body));

@@ -40,8 +40,11 @@ public final class WebServer implements AutoCloseable {
     private final ThreadPoolExecutor database;
     private final Channel channel;
     private final boolean tls;
+    private final Optional<LabHost> lab;
 
-    private WebServer(EventLoopGroup boss, EventLoopGroup workers, Runs runs, ThreadPoolExecutor database, Channel channel, boolean tls) {
+    private WebServer(EventLoopGroup boss, EventLoopGroup workers, Runs runs, ThreadPoolExecutor database, Channel channel, boolean tls,
+            Optional<LabHost> lab) {
+        this.lab = lab;
         this.boss = boss;
         this.workers = workers;
         this.runs = runs;
@@ -50,10 +53,12 @@ public final class WebServer implements AutoCloseable {
         this.tls = tls;
     }
 
-    /** Opens the history (migrating its schema), then listens. */
-    public static WebServer start(WebSettings settings) throws IOException, InterruptedException {
-        Optional<SslContext> ssl = sslContext(settings);
-        History history = History.open(settings.databaseUrl());
+    /** Opens the history (migrating its schema), starts the lab in lab mode, then listens. */
+    public static WebServer start(WebSettings configured) throws Exception {
+        Optional<SslContext> ssl = sslContext(configured);
+        History history = History.open(configured.databaseUrl());
+        Optional<LabHost> lab = configured.lab().isPresent() ? Optional.of(LabHost.start(configured.lab().get())) : Optional.empty();
+        WebSettings settings = lab.map(l -> configured.withDefaults(l.defaults())).orElse(configured);
         WebHandler.StaticFiles files = WebHandler.StaticFiles.load();
         ThreadPoolExecutor database = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
             Thread t = new Thread(r, "web-db");
@@ -61,7 +66,7 @@ public final class WebServer implements AutoCloseable {
             return t;
         });
         Runs runs = new Runs(settings, history);
-        WebHandler handler = new WebHandler(settings, runs, history, database, files);
+        WebHandler handler = new WebHandler(settings, runs, history, database, files, lab);
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try {
@@ -74,7 +79,7 @@ public final class WebServer implements AutoCloseable {
                             p.addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES), handler);
                         }
                     }).bind(settings.listen()).sync().channel();
-            WebServer server = new WebServer(boss, workers, runs, database, ch, ssl.isPresent());
+            WebServer server = new WebServer(boss, workers, runs, database, ch, ssl.isPresent(), lab);
             LOG.info("serving the analyzer on {}", server.url());
             return server;
         } catch (Exception e) {
@@ -82,6 +87,9 @@ public final class WebServer implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             runs.close();
             database.shutdownNow();
+            if (lab.isPresent()) {
+                lab.get().close();
+            }
             throw e;
         }
     }
@@ -121,5 +129,12 @@ public final class WebServer implements AutoCloseable {
         database.shutdownNow();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        lab.ifPresent(l -> {
+            try {
+                l.close();
+            } catch (IOException e) {
+                LOG.warn("lab: {}", e.getMessage());
+            }
+        });
     }
 }

@@ -15,9 +15,32 @@ import java.util.Optional;
  * @param defaults what every run gets besides the form (DNS server, trust anchors, ports), e.g. from a running lab
  * @param maxRuns runs at the same time, over all clients
  * @param maxRunsPerClient runs at the same time from one client address
+ * @param lab lab mode: the server hosts the lab, and the page lists its scenarios and runs them
  */
 public record WebSettings(InetSocketAddress listen, Optional<Tls> tls, Optional<Login> login, String databaseUrl, RunDefaults defaults,
-        int maxRuns, int maxRunsPerClient) {
+        int maxRuns, int maxRunsPerClient, Optional<LabMode> lab) {
+
+    /**
+     * Lab mode: {@code anywhere serve} hosts the lab itself (as {@code lab up} does, with {@code lab.json} in
+     * {@code dataDir}), runs go to it, and the page runs the lab's scenarios. A scenario needs the lab's addresses
+     * (EX1's endpoints keep their ports whatever the port policy), so while one runs the healthy site is stopped and
+     * other runs are refused; it is back when the scenario ends.
+     *
+     * @param dataDir the lab's data directory
+     * @param ports the lab's port policy (real ports need root)
+     */
+    public record LabMode(Path dataDir, dev.anywhere.lab.topology.PortPolicy ports) {
+        public LabMode {
+            Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(ports, "ports");
+        }
+    }
+
+    /** Without lab mode. */
+    public WebSettings(InetSocketAddress listen, Optional<Tls> tls, Optional<Login> login, String databaseUrl, RunDefaults defaults,
+            int maxRuns, int maxRunsPerClient) {
+        this(listen, tls, login, databaseUrl, defaults, maxRuns, maxRunsPerClient, Optional.empty());
+    }
 
     /** The page's own certificate chain and private key, PEM files. */
     public record Tls(Path certificate, Path key) {
@@ -45,6 +68,7 @@ public record WebSettings(InetSocketAddress listen, Optional<Tls> tls, Optional<
         Objects.requireNonNull(login, "login");
         Objects.requireNonNull(databaseUrl, "databaseUrl");
         Objects.requireNonNull(defaults, "defaults");
+        Objects.requireNonNull(lab, "lab");
         if (listen.isUnresolved()) {
             throw new IllegalArgumentException("listen: " + listen.getHostString() + " does not resolve");
         }
@@ -67,10 +91,14 @@ public record WebSettings(InetSocketAddress listen, Optional<Tls> tls, Optional<
     }
 
     public WebSettings withLimits(int runs, int perClient) {
-        return new WebSettings(listen, tls, login, databaseUrl, defaults, runs, perClient);
+        return new WebSettings(listen, tls, login, databaseUrl, defaults, runs, perClient, lab);
     }
 
-    public WebSettings withDatabaseUrl(String url) {
-        return new WebSettings(listen, tls, login, url, defaults, maxRuns, maxRunsPerClient);
+    public WebSettings withLab(LabMode mode) {
+        return new WebSettings(listen, tls, login, databaseUrl, defaults, maxRuns, maxRunsPerClient, Optional.of(mode));
+    }
+
+    public WebSettings withDefaults(RunDefaults d) {
+        return new WebSettings(listen, tls, login, databaseUrl, d, maxRuns, maxRunsPerClient, lab);
     }
 }

@@ -17,7 +17,10 @@ const TEXTS = {
     started: 'Started', result: 'Result', compare: 'Compare the two chosen runs', show: 'show',
     evidence: 'Evidence', cause: 'Cause', fix: 'Fix', references: 'References', running: 'running…',
     chooseTwo: 'Choose two runs to compare.', differences: 'difference(s)', step: 'Step', notRun: '(not run)',
-    connectionLost: 'The connection to the server was lost.'
+    connectionLost: 'The connection to the server was lost.',
+    lab: 'Lab scenarios', scenario: 'Scenario', runScenario: 'Break, analyze, judge',
+    labHint: 'Each scenario starts a site of its own with one thing broken, analyzes it and says whether the analyzer found what the scenario expects (anywhere lab --scenario).',
+    says: 'the analyzer says', nothing: 'nothing: every check passed', expected: 'expected', asExpected: 'as expected', notAsExpected: 'NOT AS EXPECTED'
   },
   de: {
     title: 'Outlook-Anywhere-Verbindungstest', language: 'Sprache', target: 'E-Mail-Adresse',
@@ -33,7 +36,10 @@ const TEXTS = {
     started: 'Begonnen', result: 'Ergebnis', compare: 'Die zwei gewählten Tests vergleichen', show: 'anzeigen',
     evidence: 'Belege', cause: 'Ursache', fix: 'Behebung', references: 'Verweise', running: 'läuft…',
     chooseTwo: 'Wählen Sie zwei Tests zum Vergleich.', differences: 'Unterschied(e)', step: 'Schritt', notRun: '(nicht gelaufen)',
-    connectionLost: 'Die Verbindung zum Server ist abgerissen.'
+    connectionLost: 'Die Verbindung zum Server ist abgerissen.',
+    lab: 'Labor-Szenarien', scenario: 'Szenario', runScenario: 'Kaputt machen, analysieren, urteilen',
+    labHint: 'Jedes Szenario startet einen eigenen Standort mit einem Fehler, analysiert ihn und sagt, ob der Analyzer fand, was das Szenario erwartet (anywhere lab --scenario).',
+    says: 'der Analyzer sagt', nothing: 'nichts: alle Prüfungen bestanden', expected: 'erwartet', asExpected: 'wie erwartet', notAsExpected: 'NICHT WIE ERWARTET'
   }
 };
 const SYMBOLS = { passed: '✔', warning: '!', failed: '✘', skipped: '–', running: '…' };
@@ -60,7 +66,9 @@ function applyLanguage() {
 
 async function session() {
   const r = await fetch('/api/session', { credentials: 'same-origin' });
-  csrf = (await r.json()).csrf;
+  const body = await r.json();
+  csrf = body.csrf;
+  return body.lab;
 }
 
 // One node of the tree: the head (status, title, summary, time) opens the details (evidence, findings).
@@ -160,6 +168,55 @@ async function showReport(id) {
 
 function formValue(id) { return $(id).value.trim(); }
 
+function resetRun() {
+  if (source) source.close();
+  nodes.clear();
+  const tree = $('tree');
+  tree.replaceChildren();
+  delete tree.dataset.firstNodeMs;
+  delete tree.dataset.fullMs;
+  delete tree.dataset.run;
+  $('banner').hidden = true;
+  $('downloads').hidden = true;
+  $('verdict').hidden = true;
+  $('scenario-steps').replaceChildren();
+  $('form-error').hidden = true;
+  clicked = performance.now();
+}
+
+async function startScenario() {
+  resetRun();
+  const name = $('scenario').value;
+  const r = await fetch('/api/scenarios/' + encodeURIComponent(name) + '/runs?lang=' + lang, {
+    method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf }
+  });
+  const body = await r.json();
+  if (!r.ok) { $('form-error').textContent = body.error; $('form-error').hidden = false; return; }
+  follow(body.id);
+}
+
+function showVerdict(done) {
+  if (!done.scenario) return;
+  const v = $('verdict');
+  v.textContent = done.scenario + ': ' + t('says') + ' ' + (done.primary || t('nothing')) + ' (' + t('expected') + ': '
+    + (done.expected || t('nothing')) + '), ' + (done.asExpected ? t('asExpected') : t('notAsExpected'));
+  v.className = done.asExpected ? 'verdict expected' : 'verdict unexpected';
+  v.hidden = false;
+}
+
+async function labMode() {
+  const r = await fetch('/api/scenarios');
+  if (!r.ok) return;
+  const select = $('scenario');
+  for (const s of await r.json()) {
+    const o = el('option', null, s.name + ' - ' + s.broken);
+    o.value = s.name;
+    select.append(o);
+  }
+  $('run-scenario').addEventListener('click', startScenario);
+  $('lab-section').hidden = false;
+}
+
 async function startRun(ev) {
   ev.preventDefault();
   const error = $('form-error');
@@ -172,16 +229,7 @@ async function startRun(ev) {
     Object.assign(form, { rpcProxy: formValue('rpcProxy'), server: formValue('server'), principal: formValue('principal'),
       proxyAuth: $('proxyAuth').value, noTls: $('noTls').checked });
   }
-  if (source) source.close();
-  nodes.clear();
-  const tree = $('tree');
-  tree.replaceChildren();
-  delete tree.dataset.firstNodeMs;
-  delete tree.dataset.fullMs;
-  delete tree.dataset.run;
-  $('banner').hidden = true;
-  $('downloads').hidden = true;
-  clicked = performance.now();
+  resetRun();
   const r = await fetch('/api/runs?lang=' + lang, {
     method: 'POST', credentials: 'same-origin',
     headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(form)
@@ -197,10 +245,12 @@ function follow(id) {
   source = new EventSource('/api/runs/' + encodeURIComponent(id) + '/events');
   source.addEventListener('started', (m) => onStarted(JSON.parse(m.data)));
   source.addEventListener('finished', (m) => onFinished(JSON.parse(m.data)));
+  source.addEventListener('step', (m) => $('scenario-steps').append(el('li', null, JSON.parse(m.data).text)));
   source.addEventListener('done', async (m) => {
     source.close();
     const done = JSON.parse(m.data);
     await showReport(done.run);
+    showVerdict(done);
     $('tree').dataset.fullMs = Math.round(performance.now() - clicked);
     searchHistory();
   });
@@ -265,7 +315,8 @@ document.addEventListener('DOMContentLoaded', async () => {
   $('run-form').addEventListener('submit', startRun);
   $('history-form').addEventListener('submit', searchHistory);
   $('compare').addEventListener('click', compare);
-  await session();
+  const lab = await session();
+  if (lab) await labMode();
   await searchHistory();
   document.body.dataset.ready = 'true';
 });
