@@ -2,6 +2,7 @@ package dev.anywhere.cli;
 
 import dev.anywhere.lab.site.LabState;
 import dev.anywhere.lab.topology.PortPolicy;
+import dev.anywhere.web.History;
 import dev.anywhere.web.RunDefaults;
 import dev.anywhere.web.WebServer;
 import dev.anywhere.web.WebSettings;
@@ -86,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
         WebSettings settings = settings();
         Files.createDirectories(dataDir);
         WebServer server = Roles.listening("serve", listen, Roles.address("--listen", listen).getPort(), () -> WebServer.start(settings));
-        out.printf("The analyzer's page: %s (history: %s). Ctrl-C stops it.%n", server.url(), redact(settings.databaseUrl()));
+        out.printf("The analyzer's page: %s (history: %s). Ctrl-C stops it.%n", server.url(), History.redactUrl(settings.databaseUrl()));
         out.flush();
         Roles.runUntilInterrupted(server);
         return Anywhere.OK;
@@ -144,9 +145,5 @@ final class ServeCommand implements Callable<Integer> {
         names.addAll(resolve);
         return new RunDefaults(dnsServer != null ? c.dns() : base.dnsServer(), anchors, names, httpsPort != null ? httpsPort : base.httpsPort(),
                 httpPort != null ? httpPort : base.httpPort(), c.stepTimeout());
-    }
-
-    private static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 }

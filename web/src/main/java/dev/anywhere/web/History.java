@@ -127,8 +127,8 @@ public final class History {
         return DriverManager.getConnection(url);
     }
 
-    /** The URL without a password parameter, for error messages. */
-    static String redactUrl(String url) {
+    /** The URL without a password parameter, for messages and logs. */
+    public static String redactUrl(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 }

@@ -15,13 +15,8 @@ import dev.anywhere.analyzer.Analyzer;
 import dev.anywhere.analyzer.check.CheckListener;
 import dev.anywhere.analyzer.report.Report;
 import dev.anywhere.analyzer.report.Vantage;
-import dev.anywhere.directory.model.AuthenticationMethod;
-import dev.anywhere.directory.model.ClientAuthenticationMethod;
-import dev.anywhere.directory.model.RpcHttpVirtualDirectory;
-import dev.anywhere.lab.pki.CertificateRequest;
-import dev.anywhere.lab.site.LabSite;
+import dev.anywhere.lab.site.LabState;
 import dev.anywhere.lab.topology.Passwords;
-import dev.anywhere.lab.topology.PortMap;
 import dev.anywhere.lab.topology.PortPolicy;
 import dev.anywhere.lab.topology.Topology;
 import java.io.File;
@@ -30,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,16 +46,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.LoggerFactory;
 
 /**
- * The page in a real browser (Debian's chromium driven by chromium-driver through Selenium) against the whole lab on
- * shifted loopback ports: a run whose nodes arrive live, a failure expanded to its cause and fix, the JSON download
- * valid against the report schema, two runs compared, the page in German. Screenshots are kept in
+ * The page in a real browser (Debian's chromium driven by chromium-driver through Selenium) against the lab the server
+ * hosts (lab mode, shifted loopback ports): a run whose nodes arrive live, the JSON download valid against the report
+ * schema, a lab scenario with its verdict and its failure expanded to cause and fix, two runs compared, the page in
+ * German. Screenshots are kept in
  * {@code web/target/screenshots/}. The password typed into the form must then be absent from the database file and
  * from every log line. Run it under {@code flock /tmp/anywhere-ports.lock} (it starts the lab).
  */
 class AnalyzerPageInBrowserTest {
 
     private static final PortPolicy POLICY = new PortPolicy("shifted", 34000);
-    private static final String PASSWORD = "Web-Page-Lab-Pass-7";
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -69,6 +63,9 @@ class AnalyzerPageInBrowserTest {
 
     @TempDir
     Path tmp;
+
+    /** franky's password in the hosted lab (generated at its first start, as by lab up). */
+    private String password;
 
     static void assumeBrowser() {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
@@ -86,103 +83,97 @@ class AnalyzerPageInBrowserTest {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-        Topology topology = Topology.frankysweb().withPortPolicy(POLICY).withFaultsApplied();
-        PortMap ports = PortMap.of(topology.portPolicy());
         Path database = tmp.resolve("history.db");
         Path downloads = Files.createDirectories(tmp.resolve("downloads"));
-        try (LabSite site = LabSite.start(new LabSite.Plan(topology, ports, tmp.resolve("lab"), Passwords.same(PASSWORD),
-                Duration.ofMinutes(15)), s -> { })) {
-            site.directory().putRpcVirtualDirectory(new RpcHttpVirtualDirectory("EX1", 0, Optional.empty(), Optional.empty(), 0, 0)
-                    .withExternalHostname(CertificateRequest.OA_NAME)
-                    .withExternalClientAuthenticationMethod(ClientAuthenticationMethod.NTLM)
-                    .withIisAuthenticationMethods(EnumSet.of(AuthenticationMethod.BASIC, AuthenticationMethod.NTLM)));
-            waitFor(() -> site.gateway().config().current().enabled(), Duration.ofSeconds(10));
-            InetSocketAddress dns = site.providerDns().orElseThrow().address();
-            RunDefaults defaults = new RunDefaults(Optional.of(dns), List.of(site.trustBundle()), List.of(), ports.port(443), ports.port(80),
-                    Duration.ofSeconds(10));
+        Path labDir = tmp.resolve("lab");
+        try (WebServer server = WebServer.start(new WebSettings(new InetSocketAddress("127.0.0.1", 0), Optional.empty(), Optional.empty(),
+                "jdbc:sqlite:" + database, RunDefaults.system(), 4, 2).withLab(new WebSettings.LabMode(labDir, POLICY)))) {
+            // The lab the server hosts, as lab.json describes it to every other client.
+            RunDefaults lab = RunDefaults.of(LabState.read(labDir).orElseThrow());
+            password = Passwords.load(Topology.frankysweb(), labDir).of("franky");
+            InetSocketAddress dns = lab.dnsServer().orElseThrow();
+            Path trust = lab.trust().get(0);
 
             // The command line's own run, for the measurement beside the page's.
             long t0 = System.nanoTime();
-            Report cli = new Analyzer(cliOptions(dns, site.trustBundle(), ports)).run(CheckListener.NONE);
+            Report cli = new Analyzer(cliOptions(dns, trust, lab)).run(CheckListener.NONE);
             long cliMs = (System.nanoTime() - t0) / 1_000_000;
             assertThat(cli.status().name()).isEqualTo("PASSED");
 
-            try (WebServer server = WebServer.start(new WebSettings(new InetSocketAddress("127.0.0.1", 0), Optional.empty(), Optional.empty(),
-                    "jdbc:sqlite:" + database, defaults, 4, 2))) {
-                WebDriver browser = browser(downloads);
-                try {
-                    browser.get(server.url());
-                    waitFor(() -> "true".equals(browser.findElement(By.tagName("body")).getAttribute("data-ready")), Duration.ofSeconds(20));
+            WebDriver browser = browser(downloads);
+            try {
+                browser.get(server.url());
+                waitFor(() -> "true".equals(browser.findElement(By.tagName("body")).getAttribute("data-ready")), Duration.ofSeconds(20));
 
-                    // 1. The healthy site: nodes arrive while the run goes on, then the whole tree and the banner.
-                    fill(browser, "franky@frankysweb.org", "outside");
-                    browser.findElement(By.id("test")).click();
-                    WebElement tree = browser.findElement(By.id("tree"));
-                    waitFor(() -> tree.getAttribute("data-first-node-ms") != null, Duration.ofSeconds(20));
-                    boolean liveNodeSeen = !browser.findElements(By.cssSelector("#tree .node.running")).isEmpty();
-                    screenshot(browser, "1-live");
-                    waitFor(() -> tree.getAttribute("data-full-ms") != null, Duration.ofSeconds(90));
-                    long firstNodeMs = Long.parseLong(tree.getAttribute("data-first-node-ms"));
-                    long fullMs = Long.parseLong(tree.getAttribute("data-full-ms"));
-                    assertThat(browser.findElement(By.id("banner")).getText()).isEqualTo("Connectivity test successful");
-                    assertThat(browser.findElements(By.cssSelector("#tree .node[data-id='rpc-proxy.ping-6001'][data-status='passed']"))).hasSize(1);
-                    assertThat(browser.findElement(By.id("password")).getAttribute("value")).isEmpty();
-                    screenshot(browser, "2-healthy");
-                    // The command line's run again, now that both paths are warm: the figure docs/performance.md compares with.
-                    long t1 = System.nanoTime();
-                    new Analyzer(cliOptions(dns, site.trustBundle(), ports)).run(CheckListener.NONE);
-                    long cliWarmMs = (System.nanoTime() - t1) / 1_000_000;
-                    System.out.printf("MEASURE page: first node %d ms, full tree %d ms; command line run %d ms before (cold), %d ms after%n",
-                            firstNodeMs, fullMs, cliMs, cliWarmMs);
-                    assertThat(liveNodeSeen || firstNodeMs < fullMs).as("a node appeared before the run ended").isTrue();
+                // 1. The healthy site: nodes arrive while the run goes on, then the whole tree and the banner.
+                fill(browser, "franky@frankysweb.org", "outside");
+                browser.findElement(By.id("test")).click();
+                WebElement tree = browser.findElement(By.id("tree"));
+                waitFor(() -> tree.getAttribute("data-first-node-ms") != null, Duration.ofSeconds(20));
+                boolean liveNodeSeen = !browser.findElements(By.cssSelector("#tree .node.running")).isEmpty();
+                screenshot(browser, "1-live");
+                waitFor(() -> tree.getAttribute("data-full-ms") != null, Duration.ofSeconds(90));
+                long firstNodeMs = Long.parseLong(tree.getAttribute("data-first-node-ms"));
+                long fullMs = Long.parseLong(tree.getAttribute("data-full-ms"));
+                assertThat(browser.findElement(By.id("banner")).getText()).isEqualTo("Connectivity test successful");
+                assertThat(browser.findElements(By.cssSelector("#tree .node[data-id='rpc-proxy.ping-6001'][data-status='passed']"))).hasSize(1);
+                assertThat(browser.findElement(By.id("password")).getAttribute("value")).isEmpty();
+                screenshot(browser, "2-healthy");
+                // The command line's run again, now that both paths are warm: the figure docs/performance.md compares with.
+                long t1 = System.nanoTime();
+                new Analyzer(cliOptions(dns, trust, lab)).run(CheckListener.NONE);
+                long cliWarmMs = (System.nanoTime() - t1) / 1_000_000;
+                System.out.printf("MEASURE page: first node %d ms, full tree %d ms; command line run %d ms before (cold), %d ms after%n",
+                        firstNodeMs, fullMs, cliMs, cliWarmMs);
+                assertThat(liveNodeSeen || firstNodeMs < fullMs).as("a node appeared before the run ended").isTrue();
 
-                    // The JSON download is the command line's JSON, valid against the shipped schema.
-                    browser.findElement(By.id("dl-json")).click();
-                    Path json = waitForFile(downloads, ".json");
-                    JsonNode report = JSON.readTree(json.toFile());
-                    assertThat(schemaErrors(Files.readString(json))).isEmpty();
-                    assertThat(report.path("status").asText()).isEqualTo("passed");
+                // The JSON download is the command line's JSON, valid against the shipped schema.
+                browser.findElement(By.id("dl-json")).click();
+                Path json = waitForFile(downloads, ".json");
+                JsonNode report = JSON.readTree(json.toFile());
+                assertThat(schemaErrors(Files.readString(json))).isEmpty();
+                assertThat(report.path("status").asText()).isEqualTo("passed");
 
-                    // 2. /rpc offers Basic only while EXPR says Ntlm: a failure, expanded to its cause and fix.
-                    site.directory().putRpcVirtualDirectory(site.directory().rpcVirtualDirectory("EX1").orElseThrow()
-                            .withIisAuthenticationMethods(EnumSet.of(AuthenticationMethod.BASIC)));
-                    waitFor(() -> site.gateway().config().current().authentication().size() == 1, Duration.ofSeconds(10));
-                    fill(browser, "franky@frankysweb.org", "outside");
-                    browser.findElement(By.id("test")).click();
-                    waitFor(() -> browser.findElement(By.id("tree")).getAttribute("data-full-ms") != null, Duration.ofSeconds(90));
-                    assertThat(browser.findElement(By.id("banner")).getText()).isEqualTo("Connectivity test failed");
-                    WebElement failed = browser.findElement(By.xpath("//li[contains(@class,'node')][.//div[contains(@class,'finding')]"
-                            + "//strong[contains(.,'auth.required-missing')]][not(.//li[.//strong[contains(.,'auth.required-missing')]])]"));
-                    WebElement details = failed.findElement(By.cssSelector(":scope > .details"));
-                    assertThat(details.isDisplayed()).isFalse();
-                    failed.findElement(By.cssSelector(":scope > .head")).click();
-                    assertThat(details.isDisplayed()).isTrue();
-                    assertThat(details.getText()).contains("Cause: ").contains("Fix: ");
-                    screenshot(browser, "3-failure-expanded");
+                // 2. Lab mode: the scenario auth-mismatch (/rpc offers Basic while EXPR says Ntlm), its verdict, and its
+                //    failure expanded to the cause and the fix.
+                new Select(browser.findElement(By.id("scenario"))).selectByValue("auth-mismatch");
+                browser.findElement(By.id("run-scenario")).click();
+                waitFor(() -> browser.findElement(By.id("tree")).getAttribute("data-full-ms") != null, Duration.ofSeconds(120));
+                assertThat(browser.findElement(By.id("banner")).getText()).isEqualTo("Connectivity test failed");
+                assertThat(browser.findElement(By.id("verdict")).getText()).isEqualTo("auth-mismatch: the analyzer says auth.required-missing "
+                        + "(expected: auth.required-missing), as expected");
+                assertThat(browser.findElement(By.id("scenario-steps")).getText()).contains("anywhere oa enable --server EX1");
+                WebElement failed = browser.findElement(By.xpath("//li[contains(@class,'node')][.//div[contains(@class,'finding')]"
+                        + "//strong[contains(.,'auth.required-missing')]][not(.//li[.//strong[contains(.,'auth.required-missing')]])]"));
+                WebElement details = failed.findElement(By.cssSelector(":scope > .details"));
+                assertThat(details.isDisplayed()).isFalse();
+                failed.findElement(By.cssSelector(":scope > .head")).click();
+                assertThat(details.isDisplayed()).isTrue();
+                assertThat(details.getText()).contains("Cause: ").contains("Fix: ");
+                screenshot(browser, "3-scenario-failure-expanded");
 
-                    // 3. The two runs compared: the authentication step differs.
-                    List<WebElement> picks = browser.findElements(By.cssSelector("#history input.pick"));
-                    assertThat(picks).hasSizeGreaterThanOrEqualTo(2);
-                    picks.get(0).click();
-                    picks.get(1).click();
-                    browser.findElement(By.id("compare")).click();
-                    waitFor(() -> !browser.findElements(By.cssSelector("#diff tr.difference")).isEmpty(), Duration.ofSeconds(10));
-                    assertThat(browser.findElement(By.id("diff")).getText()).contains("auth.required-missing");
-                    screenshot(browser, "4-compared");
+                // 3. The two runs compared: the authentication step differs.
+                waitFor(() -> browser.findElements(By.cssSelector("#history input.pick")).size() >= 2, Duration.ofSeconds(10));
+                List<WebElement> picks = browser.findElements(By.cssSelector("#history input.pick"));
+                picks.get(0).click();
+                picks.get(1).click();
+                browser.findElement(By.id("compare")).click();
+                waitFor(() -> !browser.findElements(By.cssSelector("#diff tr.difference")).isEmpty(), Duration.ofSeconds(10));
+                assertThat(browser.findElement(By.id("diff")).getText()).contains("auth.required-missing");
+                screenshot(browser, "4-compared");
 
-                    // 4. German: the page's words, and a run whose tree and findings are German.
-                    new Select(browser.findElement(By.id("lang"))).selectByValue("de");
-                    assertThat(browser.findElement(By.id("test")).getText()).isEqualTo("Testen");
-                    fill(browser, "franky@frankysweb.org", "inside");
-                    browser.findElement(By.id("test")).click();
-                    waitFor(() -> browser.findElement(By.id("tree")).getAttribute("data-full-ms") != null, Duration.ofSeconds(90));
-                    assertThat(browser.findElement(By.id("banner")).getText()).isEqualTo("Verbindungstest fehlgeschlagen");
-                    assertThat(browser.findElement(By.cssSelector("#tree > .node > .head .title")).getText())
-                            .startsWith("Outlook-Anywhere-Test für franky@frankysweb.org");
-                    screenshot(browser, "5-german");
-                } finally {
-                    browser.quit();
-                }
+                // 4. German: the page's words, and a run whose tree is German (the healthy lab is back after the scenario).
+                new Select(browser.findElement(By.id("lang"))).selectByValue("de");
+                assertThat(browser.findElement(By.id("test")).getText()).isEqualTo("Testen");
+                fill(browser, "franky@frankysweb.org", "outside");
+                browser.findElement(By.id("test")).click();
+                waitFor(() -> browser.findElement(By.id("tree")).getAttribute("data-full-ms") != null, Duration.ofSeconds(90));
+                assertThat(browser.findElement(By.id("banner")).getText()).isEqualTo("Verbindungstest erfolgreich");
+                assertThat(browser.findElement(By.cssSelector("#tree > .node > .head .title")).getText())
+                        .startsWith("Outlook-Anywhere-Test für franky@frankysweb.org");
+                screenshot(browser, "5-german");
+            } finally {
+                browser.quit();
             }
         } finally {
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
@@ -190,27 +181,27 @@ class AnalyzerPageInBrowserTest {
         // The password went to the run only: not into the database, not into any log line.
         try (Stream<Path> files = Files.list(tmp)) {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith("history.db")).toList()) {
-                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString()).doesNotContain(PASSWORD);
+                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString()).doesNotContain(password);
             }
         }
         assertThat(logs.list).isNotEmpty();
-        assertThat(logs.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(PASSWORD));
+        assertThat(logs.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(password));
     }
 
-    private static AnalyzeOptions cliOptions(InetSocketAddress dns, Path trust, PortMap ports) {
-        return new AnalyzeOptions("franky@frankysweb.org", Optional.of("FRANKYSWEB\\franky"), Optional.of(PASSWORD), List.of(),
-                Optional.of(dns), List.of(trust), Vantage.OUTSIDE, Duration.ofSeconds(10), "en", Optional.empty(), ports.port(443),
-                ports.port(80), List.of(), false);
+    private AnalyzeOptions cliOptions(InetSocketAddress dns, Path trust, RunDefaults lab) {
+        return new AnalyzeOptions("franky@frankysweb.org", Optional.of("FRANKYSWEB\\franky"), Optional.of(password), List.of(),
+                Optional.of(dns), List.of(trust), Vantage.OUTSIDE, Duration.ofSeconds(10), "en", Optional.empty(), lab.httpsPort(),
+                lab.httpPort(), List.of(), false);
     }
 
-    private static void fill(WebDriver browser, String target, String vantage) {
+    private void fill(WebDriver browser, String target, String vantage) {
         WebElement t = browser.findElement(By.id("target"));
         t.clear();
         t.sendKeys(target);
         WebElement u = browser.findElement(By.id("user"));
         u.clear();
         u.sendKeys("FRANKYSWEB\\franky");
-        browser.findElement(By.id("password")).sendKeys(PASSWORD);
+        browser.findElement(By.id("password")).sendKeys(password);
         new Select(browser.findElement(By.id("vantage"))).selectByValue(vantage);
     }
 
