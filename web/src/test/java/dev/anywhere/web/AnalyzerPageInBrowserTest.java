@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -133,6 +134,7 @@ class AnalyzerPageInBrowserTest {
                 JsonNode report = JSON.readTree(json.toFile());
                 assertThat(schemaErrors(Files.readString(json))).isEmpty();
                 assertThat(report.path("status").asText()).isEqualTo("passed");
+                assertThat(Files.readString(json)).doesNotContain(password);
 
                 // 2. Lab mode: the scenario auth-mismatch (/rpc offers Basic while EXPR says Ntlm), its verdict, and its
                 //    failure expanded to the cause and the fix.
@@ -160,6 +162,7 @@ class AnalyzerPageInBrowserTest {
                 browser.findElement(By.id("compare")).click();
                 waitFor(() -> !browser.findElements(By.cssSelector("#diff tr.difference")).isEmpty(), Duration.ofSeconds(10));
                 assertThat(browser.findElement(By.id("diff")).getText()).contains("auth.required-missing");
+                ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", browser.findElement(By.id("diff")));
                 screenshot(browser, "4-compared");
 
                 // 4. German: the page's words, and a run whose tree is German (the healthy lab is back after the scenario).

@@ -67,6 +67,12 @@ class LabModeTest {
             assertThat(healthy.statusCode()).as(healthy.body()).isEqualTo(202);
             String healthyEvents = page.get("api/runs/" + JSON.readTree(healthy.body()).path("id").asText() + "/events").body();
             assertThat(healthyEvents.substring(healthyEvents.indexOf("event: done"))).contains("\"status\":\"passed\"");
+            // Never sent back: not in the stream, not in any download.
+            assertThat(healthyEvents).doesNotContain(password);
+            String healthyId = JSON.readTree(healthy.body()).path("id").asText();
+            for (String format : new String[] {"json", "html", "junit"}) {
+                assertThat(page.get("api/runs/" + healthyId + "/report?format=" + format).body()).doesNotContain(password);
+            }
         }
         assertThat(LabState.read(labDir)).isEmpty();
     }
