@@ -22,6 +22,9 @@ public final class JsonReportReader {
     }
 
     public static Report read(JsonNode json) {
+        if (!json.has("schemaVersion")) {
+            throw new IllegalArgumentException("report: schemaVersion missing (expected: " + Report.SCHEMA_VERSION + ")");
+        }
         if (json.path("schemaVersion").asInt() != Report.SCHEMA_VERSION) {
             throw new IllegalArgumentException("report: schemaVersion " + json.path("schemaVersion") + " (expected: "
                     + Report.SCHEMA_VERSION + ")");
