@@ -95,7 +95,7 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String language = language(request);
         try {
             if (!request.decoderResult().isSuccess()) {
-                throw new RequestRefused(400, "bad request");
+                throw new RequestRefused(400, Texts.of(language, "request.bad"));
             }
             if (settings.login().isPresent() && !loggedOn(request)) {
                 FullHttpResponse r = text(HttpResponseStatus.UNAUTHORIZED, Texts.of(language, "login.required"));
@@ -127,10 +127,10 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 startScenario(ctx, request, path.substring("/api/scenarios/".length(), path.length() - "/runs".length()), language);
                 return;
             }
-            throw new RequestRefused(404, "not found");
+            throw new RequestRefused(404, Texts.of(language, "notFound"));
         }
         if (!method.equals(HttpMethod.GET)) {
-            FullHttpResponse r = error(405, "method not allowed");
+            FullHttpResponse r = error(405, Texts.of(language, "method.notAllowed"));
             r.headers().set(HttpHeaderNames.ALLOW, "GET, POST");
             send(ctx, request, r);
             return;
@@ -141,7 +141,7 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             s.setCookie().ifPresent(c -> r.headers().add(HttpHeaderNames.SET_COOKIE, c));
             send(ctx, request, r);
         } else if (path.startsWith("/static/")) {
-            send(ctx, request, files.response(path.substring("/static/".length())).orElseThrow(() -> new RequestRefused(404, "not found")));
+            send(ctx, request, files.response(path.substring("/static/".length())).orElseThrow(() -> new RequestRefused(404, Texts.of(language, "notFound"))));
         } else if (path.equals("/api/session")) {
             Sessions.Session s = sessions.session(request);
             ObjectNode body = JSON.createObjectNode();
@@ -172,7 +172,7 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (path.startsWith("/api/runs/") && path.endsWith("/report")) {
             report(ctx, request, path.substring("/api/runs/".length(), path.length() - "/report".length()), query, language);
         } else {
-            throw new RequestRefused(404, "not found");
+            throw new RequestRefused(404, Texts.of(language, "notFound"));
         }
     }
 

@@ -163,6 +163,13 @@ class WebServerTest {
         assertThat(error(page.get("api/runs/nope/report?format=pdf"))).isEqualTo("Format 'pdf' is not offered (expected: json, html or junit).");
         assertThat(error(page.get("api/runs/nope/report?format=json"))).isEqualTo("No run with this id.");
         assertThat(error(page.get("api/runs/nope/events"))).isEqualTo("No run with this id.");
+        assertThat(error(page.get("nothing/here"))).isEqualTo("Nothing here.");
+        assertThat(error(page.get("nothing/here?lang=de"))).isEqualTo("Hier ist nichts.");
+        HttpResponse<String> put = page.http.send(HttpRequest.newBuilder(URI.create(page.base + "api/runs"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("allow")).hasValue("GET, POST");
+        assertThat(JSON.readTree(put.body()).path("error").asText()).isEqualTo("Only GET and POST are answered here.");
     }
 
     private static String error(HttpResponse<String> r) throws Exception {
