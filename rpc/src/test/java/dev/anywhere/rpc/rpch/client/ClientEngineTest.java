@@ -148,12 +148,18 @@ class ClientEngineTest {
         assertThat(take()).isEmpty();
     }
 
-    @Test
-    void pingInsteadOfConnC2Fails() {
+    /** Started, CONN/A3 received: waiting for CONN/C2. */
+    private ClientEngine waitingForC2() {
         ClientEngine e = engine();
         e.start();
         e.onRts(new RtsMessage.ConnA3(900_000));
         actions.clear();
+        return e;
+    }
+
+    @Test
+    void pingInsteadOfConnC2Fails() {
+        ClientEngine e = waitingForC2();
         e.onRts(new RtsMessage.Ping());
         assertThat(take()).containsExactly(new ClientFault(ClientFault.Kind.PROTOCOL, false,
                 "RTS PDU: Ping (expected: CONN/C2)"));
@@ -161,10 +167,7 @@ class ClientEngineTest {
 
     @Test
     void anRpcPduBeforeConnC2FailsAndIsNotDelivered() {
-        ClientEngine e = engine();
-        e.start();
-        e.onRts(new RtsMessage.ConnA3(900_000));
-        actions.clear();
+        ClientEngine e = waitingForC2();
         assertThat(e.onRpc(PduType.BIND_ACK.value(), 60)).isFalse();
         assertThat(take()).containsExactly(new ClientFault(ClientFault.Kind.PROTOCOL, false,
                 "OUT channel: bind_ack PDU (expected: CONN/C2)"));
