@@ -62,6 +62,7 @@ final class DceAssociation {
     private final ByteBufAllocator alloc;
     private final FragmentAssembler assembler;
     private final Map<Integer, RpcInterface> contexts = new HashMap<>();
+    private final AssociationScope scope = new AssociationScope();
     private State state = State.NEW;
     private int maxXmit = Fragmenter.MIN_FRAG;
     private int maxRecv;
@@ -232,7 +233,7 @@ final class DceAssociation {
         Octets result;
         try {
             result = iface.handler().invoke(new RpcCall(iface.id(), q.opnum(), q.stub(), q.object(), q.callId(),
-                    transport, local, remote));
+                    transport, local, remote, scope));
         } catch (RpcFaultException e) {
             fault(q, e.status(), false, out);
             return;

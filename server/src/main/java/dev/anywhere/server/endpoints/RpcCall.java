@@ -18,9 +18,10 @@ import java.util.UUID;
  * @param transport how the request arrived
  * @param local our end of the TCP connection (for v2: of the IN leg)
  * @param remote the peer (for v2: the inbound proxy)
+ * @param association state kept for the association the call arrived on (context handles' sessions)
  */
 public record RpcCall(SyntaxId iface, int opnum, Octets stub, Optional<UUID> object, int callId, Transport transport,
-        InetSocketAddress local, InetSocketAddress remote) {
+        InetSocketAddress local, InetSocketAddress remote, AssociationScope association) {
 
     /** The transport a call arrived on. */
     public enum Transport {
@@ -37,5 +38,12 @@ public record RpcCall(SyntaxId iface, int opnum, Octets stub, Optional<UUID> obj
         Objects.requireNonNull(stub, "stub");
         Objects.requireNonNull(object, "object");
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(association, "association");
+    }
+
+    /** A call on an association of its own (stubs without per-association state, tests). */
+    public RpcCall(SyntaxId iface, int opnum, Octets stub, Optional<UUID> object, int callId, Transport transport,
+            InetSocketAddress local, InetSocketAddress remote) {
+        this(iface, opnum, stub, object, callId, transport, local, remote, new AssociationScope());
     }
 }
