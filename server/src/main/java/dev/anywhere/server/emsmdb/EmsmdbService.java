@@ -16,6 +16,7 @@ import dev.anywhere.rpc.emsmdb.RopLogon;
 import dev.anywhere.rpc.emsmdb.RopRequest;
 import dev.anywhere.rpc.emsmdb.RpcHeaderExt;
 import dev.anywhere.rpc.emsmdb.SpecialFolders;
+import dev.anywhere.server.endpoints.CallSecurity;
 import dev.anywhere.server.endpoints.RpcCall;
 import dev.anywhere.server.endpoints.RpcFaultException;
 import dev.anywhere.server.endpoints.RpcHandler;
@@ -97,19 +98,21 @@ public final class EmsmdbService implements RpcHandler {
 
     private final Options options;
     private final MailboxDirectory directory;
-    private final EmsmdbCaller.Lookup callers;
     private final Clock clock;
 
-    public EmsmdbService(Options options, MailboxDirectory directory, EmsmdbCaller.Lookup callers, Clock clock) {
+    public EmsmdbService(Options options, MailboxDirectory directory, Clock clock) {
         this.options = Objects.requireNonNull(options, "options");
         this.directory = Objects.requireNonNull(directory, "directory");
-        this.callers = Objects.requireNonNull(callers, "callers");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** This service as the interface the endpoints register (the endpoint mapper advertises it on 6001). */
+    /**
+     * This service as the interface the endpoints register: advertised by the endpoint mapper on 6001, refusing
+     * anonymous callers at the RPC level (FAULT 5) as Exchange's store does.
+     */
     public RpcInterface asInterface() {
-        return new RpcInterface(Emsmdb.INTERFACE, Emsmdb.ANNOTATION, Emsmdb.OPNUM_COUNT, Optional.of(6001), this);
+        return new RpcInterface(Emsmdb.INTERFACE, Emsmdb.ANNOTATION, Emsmdb.OPNUM_COUNT, Optional.of(6001), this)
+                .refusingAnonymous();
     }
 
     @Override
@@ -130,8 +133,9 @@ public final class EmsmdbService implements RpcHandler {
 
     private EcDoConnectEx.Response connect(RpcCall call, EmsmdbSessions sessions) {
         EcDoConnectEx.Request q = EcDoConnectEx.Request.decode(call.stub());
-        EmsmdbCaller caller = callers.of(call);
-        int refused = refusal(q, caller, sessions);
+        // The binding's protection is checked first (ruler answers ecNotEncrypted with "try --encrypt"), then
+        // whether szUserDN is the mailbox of the account the NTLM AUTHENTICATE named (its domain is not compared).
+        int refused = refusal(q, call.security(), sessions);
         if (refused != EcCode.NONE) {
             log.debug("emsmdb: EcDoConnectEx for {} refused: {}", q.userDn(), EcCode.describe(refused));
             return EcDoConnectEx.Response.failure(refused, options.serverVersion(), q.clientVersion(), q.timeStamp());
@@ -144,15 +148,15 @@ public final class EmsmdbService implements RpcHandler {
     }
 
     /** Why EcDoConnectEx is refused, in Exchange's order of checks; {@link EcCode#NONE} when it is not. */
-    private int refusal(EcDoConnectEx.Request q, EmsmdbCaller caller, EmsmdbSessions sessions) {
-        if (options.encryptionRequired() && !caller.sealed()) {
+    private int refusal(EcDoConnectEx.Request q, CallSecurity caller, EmsmdbSessions sessions) {
+        if (options.encryptionRequired() && caller.level() != CallSecurity.Level.PRIVACY) {
             return EcCode.NOT_ENCRYPTED;
         }
         Optional<MailboxIdentity> mailbox = directory.byLegacyDn(q.userDn());
         if (mailbox.isEmpty()) {
             return EcCode.UNKNOWN_USER;
         }
-        if (caller.account().filter(a -> a.equalsIgnoreCase(mailbox.get().account())).isEmpty()) {
+        if (caller.anonymous() || !caller.user().equalsIgnoreCase(mailbox.get().account())) {
             return EcCode.ACCESS_DENIED;
         }
         if (sessions.size() >= options.maxSessions()) {
