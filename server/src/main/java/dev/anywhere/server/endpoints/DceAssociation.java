@@ -62,11 +62,14 @@ final class DceAssociation {
     private final ByteBufAllocator alloc;
     private final FragmentAssembler assembler;
     private final Map<Integer, RpcInterface> contexts = new HashMap<>();
+    private final AssociationScope scope = new AssociationScope();
     private State state = State.NEW;
     private int maxXmit = Fragmenter.MIN_FRAG;
     private int maxRecv;
     private long assocGroupId;
     private Integer assemblingCallId;
+    /** The caller and level established at bind; what stubs see through {@link RpcCall#security()}. */
+    private CallSecurity security = CallSecurity.NONE;
 
     DceAssociation(EndpointServer server, RpcCall.Transport transport, InetSocketAddress local,
             InetSocketAddress remote, ByteBufAllocator alloc) {
@@ -229,10 +232,16 @@ final class DceAssociation {
             fault(q, DceStatus.NCA_S_OP_RNG_ERROR, true, out);
             return;
         }
+        if (iface.refusesAnonymous() && security.anonymous()) {
+            // impacket and Windows learn of a refused caller on the first request (FAULT 5), not at bind.
+            server.stats().anonymousRefused.incrementAndGet();
+            fault(q, DceStatus.ACCESS_DENIED, true, out);
+            return;
+        }
         Octets result;
         try {
             result = iface.handler().invoke(new RpcCall(iface.id(), q.opnum(), q.stub(), q.object(), q.callId(),
-                    transport, local, remote));
+                    transport, local, remote, security, scope));
         } catch (RpcFaultException e) {
             fault(q, e.status(), false, out);
             return;

@@ -24,6 +24,8 @@ final class EndpointServer {
         final AtomicLong callsOut = new AtomicLong();
         final AtomicLong pktsIn = new AtomicLong();
         final AtomicLong pktsOut = new AtomicLong();
+        /** Calls to an interface refusing anonymous callers from an anonymous association (FAULT 5). */
+        final AtomicLong anonymousRefused = new AtomicLong();
     }
 
     /** EPM and MGMT first, then the caller's interfaces, looked up live. */
