@@ -196,6 +196,11 @@ public final class RopLogon {
         }
     }
 
+    /** Reads the RopLogon response at the start of {@code rops} (a response's ROP bytes). */
+    public static Response readResponse(dev.anywhere.rpc.dce.Octets rops) {
+        return readResponse(RopBuffer.reader(io.netty.buffer.Unpooled.wrappedBuffer(rops.toByteArray())));
+    }
+
     /**
      * Reads a RopLogon response to a private logon, RopId included.
      *

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.anywhere.rpc.dce.DceProtocolException;
 import dev.anywhere.rpc.dce.Octets;
-import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,7 +43,7 @@ class EmsmdbFuzzTest {
                     EcDoRpcExt2.Response r = EcDoRpcExt2.Response.decode(in);
                     assertThat(EcDoRpcExt2.Response.decode(r.encode())).isEqualTo(r);
                     Octets rops = RopBuffer.decode(RpcHeaderExt.unwrap(r.rgbOut())).rops();
-                    RopLogon.readResponse(RopBuffer.reader(Unpooled.wrappedBuffer(rops.toByteArray())));
+                    RopLogon.readResponse(rops);
                 }
                 default -> {
                     if (in.length() >= 2) {

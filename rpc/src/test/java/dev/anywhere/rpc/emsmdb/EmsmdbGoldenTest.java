@@ -187,7 +187,7 @@ class EmsmdbGoldenTest {
         assertThat(back).isEqualTo(r);
         RopBuffer buffer = RopBuffer.decode(RpcHeaderExt.unwrap(back.rgbOut()));
         assertThat(buffer.handles()).containsExactly(1);
-        assertThat(RopLogon.readResponse(RopBuffer.reader(Unpooled.wrappedBuffer(buffer.rops().toByteArray()))))
+        assertThat(RopLogon.readResponse(buffer.rops()))
                 .isEqualTo(logonSuccess());
     }
 

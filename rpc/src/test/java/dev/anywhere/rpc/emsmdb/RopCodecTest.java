@@ -21,7 +21,7 @@ class RopCodecTest {
     }
 
     static RopLogon.Response read(Octets b) {
-        return RopLogon.readResponse(RopBuffer.reader(Unpooled.wrappedBuffer(b.toByteArray())));
+        return RopLogon.readResponse(b);
     }
 
     @Test

@@ -99,12 +99,7 @@ class EmsmdbServiceTest {
     }
 
     static RopLogon.Response logonResponse(RopBuffer b) {
-        return RopLogon.readResponse(readerOf(b.rops()));
-    }
-
-    static dev.anywhere.rpc.wire.LittleEndianReader readerOf(Octets o) {
-        return new dev.anywhere.rpc.wire.LittleEndianReader(Unpooled.wrappedBuffer(o.toByteArray()), IllegalStateException::new,
-                dev.anywhere.rpc.wire.LittleEndianReader.ShortRead.TRUNCATED);
+        return RopLogon.readResponse(b.rops());
     }
 
     @Test
