@@ -60,13 +60,7 @@ public final class Emsmdb {
 
     /** A size_is array followed by its count parameter: the two must agree. */
     static Octets sizedBytes(NdrReader r, String field, String countField, int cap) {
-        Octets b = r.conformantBytes(field, cap);
-        long count = r.u32(countField);
-        if (count != b.length()) {
-            throw new DceProtocolException(countField + ": " + count + " (expected: " + b.length()
-                    + ", the max_count of " + field + ")");
-        }
-        return b;
+        return counted(r, r.conformantBytes(field, cap), countField, "the max_count of " + field);
     }
 
     /** An [in, out] range-checked ulong such as *pcbAuxOut. */
@@ -80,12 +74,14 @@ public final class Emsmdb {
 
     /** An [out, length_is(n), size_is(n)] byte array answered with max_count = actual_count, then n itself. */
     static Octets outBytes(NdrReader r, String field, String countField, int cap) {
-        Octets b = r.conformantVaryingBytes(field, cap);
+        return counted(r, r.conformantVaryingBytes(field, cap), countField, "the actual_count of " + field);
+    }
+
+    private static Octets counted(NdrReader r, Octets bytes, String countField, String countedBy) {
         long count = r.u32(countField);
-        if (count != b.length()) {
-            throw new DceProtocolException(countField + ": " + count + " (expected: " + b.length()
-                    + ", the actual_count of " + field + ")");
+        if (count != bytes.length()) {
+            throw new DceProtocolException(countField + ": " + count + " (expected: " + bytes.length() + ", " + countedBy + ")");
         }
-        return b;
+        return bytes;
     }
 }
