@@ -31,6 +31,7 @@ import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.configurator.ServiceHost;
 import dev.anywhere.server.configurator.ServiceHostSettings;
 import dev.anywhere.server.events.EventLog;
+import dev.anywhere.server.endpoints.DceAuthentication;
 import dev.anywhere.server.gateway.DirectoryCredentials;
 import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.gateway.TlsEngine;
@@ -250,8 +251,11 @@ public final class LabSite implements AutoCloseable {
             started.add(addressBook);
             InterfaceRegistry interfaces = new InterfaceRegistry()
                     .register(new NspiService(addressBook::current, UUID.randomUUID()).asInterface());
+            // The endpoints verify NTLM binds with the users' NT hashes, read through the service bind as the gateway does.
             endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(ex1Address).withPorts(rpcPorts)
-                    .withExtra(interfaces));
+                    .withExtra(interfaces)
+                    .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB),
+                            new DirectoryCredentials(directory)::ntHash).withMetrics(metrics)));
             started.add(endpoints);
             LocalRoles.register(ex1Dir, false, true);
             progress.accept("EX1: RPC endpoints (ncacn_http) on " + ex1Address.getHostAddress() + " " + endpoints.ports());
