@@ -22,7 +22,11 @@ import dev.anywhere.lab.pki.CertificateRequest;
 import dev.anywhere.lab.pki.IssuedCertificate;
 import dev.anywhere.server.autodiscover.AutodiscoverRedirectServer;
 import dev.anywhere.server.configurator.LocalRoles;
+import dev.anywhere.directory.addressbook.AddressBookService;
+import dev.anywhere.directory.addressbook.LdapAddressBookLoader;
+import dev.anywhere.server.endpoints.InterfaceRegistry;
 import dev.anywhere.server.endpoints.RpcEndpoints;
+import dev.anywhere.server.nspi.NspiService;
 import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.configurator.ServiceHost;
 import dev.anywhere.server.configurator.ServiceHostSettings;
@@ -38,6 +42,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -86,6 +91,7 @@ public final class LabSite implements AutoCloseable {
     private Router router;
     private NginxMiddlebox middlebox;
     private RpcEndpoints endpoints;
+    private AddressBookService addressBook;
     private AutodiscoverRedirectServer redirect;
     private Plan plan;
     private final Path ex1Dir;
@@ -239,8 +245,15 @@ public final class LabSite implements AutoCloseable {
             ex1.port(service).ifPresent(p -> rpcPorts.add(ports.port(p)));
         }
         if (!rpcPorts.isEmpty()) {
+            // The address book (NSPI on 6004) answers from a snapshot read off the event loop, refreshed each minute.
+            addressBook = AddressBookService.start(new LdapAddressBookLoader(directory), Duration.ofSeconds(10),
+                    Duration.ofMinutes(1));
+            started.add(addressBook);
+            InterfaceRegistry interfaces = new InterfaceRegistry()
+                    .register(new NspiService(addressBook::current, UUID.randomUUID()).asInterface());
             // The endpoints verify NTLM binds with the users' NT hashes, read through the service bind as the gateway does.
             endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(ex1Address).withPorts(rpcPorts)
+                    .withExtra(interfaces)
                     .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB),
                             new DirectoryCredentials(directory)::ntHash).withMetrics(metrics)));
             started.add(endpoints);
@@ -325,6 +338,11 @@ public final class LabSite implements AutoCloseable {
 
     public Optional<DnsServer> internalDns() {
         return Optional.ofNullable(internalDns);
+    }
+
+    /** The address book EX1's endpoints serve (NSPI), when the site runs them. */
+    public Optional<AddressBookService> addressBook() {
+        return Optional.ofNullable(addressBook);
     }
 
     /** EX1's RPC endpoints, when the site runs them. */
