@@ -26,6 +26,8 @@ import dev.anywhere.directory.addressbook.AddressBookService;
 import dev.anywhere.directory.addressbook.LdapAddressBookLoader;
 import dev.anywhere.server.endpoints.InterfaceRegistry;
 import dev.anywhere.server.endpoints.RpcEndpoints;
+import dev.anywhere.server.emsmdb.AddressBookMailboxes;
+import dev.anywhere.server.emsmdb.EmsmdbService;
 import dev.anywhere.server.nspi.NspiService;
 import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.configurator.ServiceHost;
@@ -249,8 +251,11 @@ public final class LabSite implements AutoCloseable {
             addressBook = AddressBookService.start(new LdapAddressBookLoader(directory), Duration.ofSeconds(10),
                     Duration.ofMinutes(1));
             started.add(addressBook);
+            // The store (EMSMDB on 6001) logs mailboxes on from the same snapshot, as Exchange 2010 (EX1) would.
             InterfaceRegistry interfaces = new InterfaceRegistry()
-                    .register(new NspiService(addressBook::current, UUID.randomUUID()).asInterface());
+                    .register(new NspiService(addressBook::current, UUID.randomUUID()).asInterface())
+                    .register(new EmsmdbService(EmsmdbService.Options.exchange2010("EX1", ""),
+                            new AddressBookMailboxes(addressBook::current), Clock.systemUTC()).asInterface());
             // The endpoints verify NTLM binds with the users' NT hashes, read through the service bind as the gateway does.
             endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(ex1Address).withPorts(rpcPorts)
                     .withExtra(interfaces)

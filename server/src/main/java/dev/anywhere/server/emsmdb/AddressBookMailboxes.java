@@ -29,6 +29,6 @@ public final class AddressBookMailboxes implements MailboxDirectory {
 
     private static Optional<MailboxIdentity> identity(Recipient r) {
         return r.mailboxGuid().map(guid -> new MailboxIdentity(r.legacyExchangeDn(), r.alias(), r.displayName(), guid,
-                r.homeServerLegacyDn().orElse("")));
+                r.homeServer().orElseThrow(), r.homeServerLegacyDn().orElse("")));
     }
 }

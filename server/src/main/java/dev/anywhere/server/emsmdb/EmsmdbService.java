@@ -65,17 +65,17 @@ public final class EmsmdbService implements RpcHandler {
     /**
      * How the endpoint behaves.
      *
-     * @param serverDn this server's legacyExchangeDN; a mailbox whose home server differs is redirected (empty:
-     *     every mailbox is local)
+     * @param serverName this server's short name (EX1); a mailbox homed on another server is redirected there
+     *     (empty: every mailbox is local)
      * @param dnPrefix EcDoConnectEx's szDNPrefix
      * @param serverVersion rgwServerVersion
      * @param encryptionRequired refuse unsealed bindings with ecNotEncrypted (Exchange 2010's default: true)
      * @param maxSessions session contexts per association; EcDoConnectEx beyond it gets {@link #SESSIONS_EXHAUSTED}
      */
-    public record Options(String serverDn, String dnPrefix, ProtocolVersion serverVersion, boolean encryptionRequired,
+    public record Options(String serverName, String dnPrefix, ProtocolVersion serverVersion, boolean encryptionRequired,
             int maxSessions) {
         public Options {
-            Objects.requireNonNull(serverDn, "serverDn");
+            Objects.requireNonNull(serverName, "serverName");
             Objects.requireNonNull(dnPrefix, "dnPrefix");
             Objects.requireNonNull(serverVersion, "serverVersion");
             if (maxSessions <= 0) {
@@ -84,12 +84,12 @@ public final class EmsmdbService implements RpcHandler {
         }
 
         /** Exchange 2010 SP3 requiring encryption, 32 sessions per association. */
-        public static Options exchange2010(String serverDn, String dnPrefix) {
-            return new Options(serverDn, dnPrefix, EXCHANGE_2010_SP3, true, 32);
+        public static Options exchange2010(String serverName, String dnPrefix) {
+            return new Options(serverName, dnPrefix, EXCHANGE_2010_SP3, true, 32);
         }
 
         public Options withEncryptionRequired(boolean required) {
-            return new Options(serverDn, dnPrefix, serverVersion, required, maxSessions);
+            return new Options(serverName, dnPrefix, serverVersion, required, maxSessions);
         }
     }
 
@@ -224,7 +224,7 @@ public final class EmsmdbService implements RpcHandler {
         if (!mailbox.legacyExchangeDn().equalsIgnoreCase(session.mailbox.legacyExchangeDn())) {
             return new RopLogon.Failure(out, EcCode.ACCESS_DENIED); // only the owner's own mailbox
         }
-        if (!options.serverDn().isEmpty() && !mailbox.homeServerDn().equalsIgnoreCase(options.serverDn())) {
+        if (!options.serverName().isEmpty() && !mailbox.homeServer().equalsIgnoreCase(options.serverName())) {
             return new RopLogon.Redirect(out, q.logonFlags(), mailbox.homeServerDn());
         }
         return new RopLogon.Success(out, q.logonFlags(), SpecialFolders.of(mailbox.mailboxGuid()),

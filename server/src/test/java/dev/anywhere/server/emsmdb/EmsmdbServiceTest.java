@@ -43,16 +43,16 @@ class EmsmdbServiceTest {
     static final String BOB_DN = ALICE_DN.replace("alice", "bob");
     static final String CAROL_DN = ALICE_DN.replace("alice", "carol");
     static final MailboxIdentity ALICE = new MailboxIdentity(ALICE_DN, "alice", "Alice Andersen",
-            UUID.fromString("11111111-2222-3333-4444-555555555555"), EX1);
-    static final MailboxIdentity BOB = new MailboxIdentity(BOB_DN, "bob", "Bob", UUID.randomUUID(), EX1);
+            UUID.fromString("11111111-2222-3333-4444-555555555555"), "EX1", EX1);
+    static final MailboxIdentity BOB = new MailboxIdentity(BOB_DN, "bob", "Bob", UUID.randomUUID(), "ex1", EX1);
     /** Moved to EX2. */
-    static final MailboxIdentity CAROL = new MailboxIdentity(CAROL_DN, "carol", "Carol", UUID.randomUUID(), EX2);
+    static final MailboxIdentity CAROL = new MailboxIdentity(CAROL_DN, "carol", "Carol", UUID.randomUUID(), "EX2", EX2);
     static final Map<String, MailboxIdentity> MAILBOXES = Map.of(ALICE_DN.toLowerCase(), ALICE,
             BOB_DN.toLowerCase(), BOB, CAROL_DN.toLowerCase(), CAROL);
     static final Instant NOW = Instant.parse("2026-12-06T14:30:05Z");
     static final ProtocolVersion OUTLOOK_2010 = ProtocolVersion.of(14, 0, 4760, 1000);
 
-    final EmsmdbService service = new EmsmdbService(EmsmdbService.Options.exchange2010(EX1, ""),
+    final EmsmdbService service = new EmsmdbService(EmsmdbService.Options.exchange2010("EX1", ""),
             dn -> Optional.ofNullable(MAILBOXES.get(dn.toLowerCase())), Clock.fixed(NOW, ZoneOffset.UTC));
     final AssociationScope association = new AssociationScope();
 
@@ -112,7 +112,7 @@ class EmsmdbServiceTest {
 
     @Test
     void withoutTheEncryptionRequirementAnAuthenticatedUnsealedCallerConnects() {
-        EmsmdbService relaxed = new EmsmdbService(EmsmdbService.Options.exchange2010(EX1, "").withEncryptionRequired(false),
+        EmsmdbService relaxed = new EmsmdbService(EmsmdbService.Options.exchange2010("EX1", "").withEncryptionRequired(false),
                 dn -> Optional.ofNullable(MAILBOXES.get(dn.toLowerCase())), Clock.systemUTC());
         Octets out = relaxed.invoke(new RpcCall(Emsmdb.INTERFACE, EcDoConnectEx.OPNUM,
                 EcDoConnectEx.Request.outlook(ALICE_DN, OUTLOOK_2010).encode(), Optional.empty(), 1,

@@ -52,14 +52,14 @@ class EmsmdbEndpointTest {
             "frankysweb.local", "frankysweb.local");
     static final String SERVER_DN = "/o=FRANKYSWEB/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Configuration/cn=Servers/cn=EX1";
     static final String ALICE_DN = "/o=FRANKYSWEB/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=alice";
-    static final MailboxIdentity ALICE = new MailboxIdentity(ALICE_DN, "alice", "Alice", UUID.randomUUID(), SERVER_DN);
+    static final MailboxIdentity ALICE = new MailboxIdentity(ALICE_DN, "alice", "Alice", UUID.randomUUID(), "EX1", SERVER_DN);
     static final int CTX = 7;
 
     RpcEndpoints endpoints;
 
     @BeforeEach
     void start() throws Exception {
-        EmsmdbService store = new EmsmdbService(EmsmdbService.Options.exchange2010(SERVER_DN, ""),
+        EmsmdbService store = new EmsmdbService(EmsmdbService.Options.exchange2010("EX1", ""),
                 dn -> dn.equalsIgnoreCase(ALICE_DN) ? Optional.of(ALICE) : Optional.empty(), Clock.systemUTC());
         endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1"))
                 .withPorts(List.of()).withTcpPort(0).withExtra(new InterfaceRegistry().register(store.asInterface()))
