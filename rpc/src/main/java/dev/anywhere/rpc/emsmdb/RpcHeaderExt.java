@@ -30,6 +30,10 @@ public final class RpcHeaderExt {
      * The payload of an extended buffer: every header read and checked, each payload de-obfuscated and decompressed,
      * the payloads concatenated up to the one flagged Last, which must end the buffer.
      *
+     * <p>The payloads together may be at most {@link Emsmdb#MAX_RGB} bytes: each header may announce 65535
+     * decompressed bytes from a few compressed ones, so without a cap a 256 KiB buffer of chained headers would
+     * unpack to gigabytes.
+     *
      * @throws EmsmdbFormatException on any violation, naming the field
      */
     public static Octets unwrap(Octets buffer) {
@@ -51,6 +55,10 @@ public final class RpcHeaderExt {
             if (compressed ? size >= sizeActual : size != sizeActual) {
                 throw r.error("RPC_HEADER_EXT Size: " + size + " (expected: " + (compressed ? "< SizeActual " : "= SizeActual ")
                         + sizeActual + (compressed ? " when Compressed)" : " when not Compressed)"));
+            }
+            if ((long) out.readableBytes() + sizeActual > Emsmdb.MAX_RGB) {
+                throw r.error("RPC_HEADER_EXT SizeActual: " + sizeActual + " after " + out.readableBytes()
+                        + " bytes (expected: payloads of at most " + Emsmdb.MAX_RGB + " bytes in all)");
             }
             byte[] payload = r.byteArray(size, "RPC_HEADER_EXT payload");
             if ((flags & XOR_MAGIC) != 0) {

@@ -101,6 +101,17 @@ class RpcHeaderExtTest {
     }
 
     @Test
+    void chainedPayloadsAreCappedBeforeTheyAreDecompressed() {
+        // each header: 'a' and one match of 65534 (9 compressed bytes for 65535), 5 of them exceed 256 KiB
+        byte[] packed = Octets.ofHex("ffffff7f 61 0700 0f ff fbff").toByteArray();
+        assertThat(Lz77.decompress(packed, 0xFFFF)).hasSize(0xFFFF);
+        String header = "0000 0100 0b00 ffff" + Octets.of(packed).hex(); // Compressed, Size 11, SizeActual 65535
+        Octets bomb = Octets.ofHex(header.repeat(4) + header.replace("0000 0100", "0000 0500"));
+        assertThatThrownBy(() -> RpcHeaderExt.unwrap(bomb)).isInstanceOf(EmsmdbFormatException.class)
+                .hasMessage("RPC_HEADER_EXT SizeActual: 65535 after 262140 bytes (expected: payloads of at most 262144 bytes in all)");
+    }
+
+    @Test
     void headerRefusals() {
         assertThatThrownBy(() -> RpcHeaderExt.unwrap(Octets.ofHex("0100 0400 0000 0000")))
                 .isInstanceOf(EmsmdbFormatException.class).hasMessage("RPC_HEADER_EXT Version: 1 (expected: 0)");

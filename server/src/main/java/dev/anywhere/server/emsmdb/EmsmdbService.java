@@ -147,7 +147,7 @@ public final class EmsmdbService implements RpcHandler {
                 Octets.EMPTY, EcCode.NONE);
     }
 
-    /** Why EcDoConnectEx is refused, in Exchange's order of checks; {@link EcCode#NONE} when it is not. */
+    /** Why EcDoConnectEx is refused, the binding's protection first; {@link EcCode#NONE} when it is not. */
     private int refusal(EcDoConnectEx.Request q, CallSecurity caller, EmsmdbSessions sessions) {
         if (options.encryptionRequired() && caller.level() != CallSecurity.Level.PRIVACY) {
             return EcCode.NOT_ENCRYPTED;
@@ -169,23 +169,26 @@ public final class EmsmdbService implements RpcHandler {
         long started = System.nanoTime();
         EmsmdbSessions.Session session = sessions.find(q.cxh()).orElseThrow(() ->
                 new RpcFaultException(DceStatus.NCA_S_FAULT_CONTEXT_MISMATCH, "EcDoRpcExt2: unknown session context handle"));
-        Octets out;
+        Optional<Octets> payload;
         try {
-            RopBuffer in = RopBuffer.decode(RpcHeaderExt.unwrap(q.rgbIn()));
-            out = RpcHeaderExt.wrap(execute(in, session), false, false);
+            payload = execute(RopBuffer.decode(RpcHeaderExt.unwrap(q.rgbIn())), session);
         } catch (EmsmdbFormatException e) {
             log.debug("emsmdb: EcDoRpcExt2 request buffer refused: {}", e.getMessage());
             return new EcDoRpcExt2.Response(q.cxh(), 0, Octets.EMPTY, Octets.EMPTY, 0, EcCode.RPC_FORMAT);
         }
-        if (out.length() > q.maxOut()) {
+        Octets out = payload.map(p -> RpcHeaderExt.wrap(p, false, false)).orElse(Octets.EMPTY);
+        if (payload.isEmpty() || out.length() > q.maxOut()) {
             return new EcDoRpcExt2.Response(q.cxh(), 0, Octets.EMPTY, Octets.EMPTY, 0, EcCode.BUFFER_TOO_SMALL);
         }
         long ms = (System.nanoTime() - started) / 1_000_000;
         return new EcDoRpcExt2.Response(q.cxh(), 0, out, Octets.EMPTY, ms, EcCode.NONE);
     }
 
-    /** Runs the ROPs of one request; returns the response payload (ROP responses and the handle table). */
-    private Octets execute(RopBuffer in, EmsmdbSessions.Session session) {
+    /**
+     * Runs the ROPs of one request; returns the response payload (ROP responses and the handle table), or empty when
+     * it does not fit one unchained RPC_HEADER_EXT (65535 bytes).
+     */
+    private Optional<Octets> execute(RopBuffer in, EmsmdbSessions.Session session) {
         List<Integer> handles = new ArrayList<>(in.handles());
         ByteBuf responses = Unpooled.buffer();
         for (RopRequest rop : RopRequest.parse(in.rops())) {
@@ -204,7 +207,10 @@ public final class EmsmdbService implements RpcHandler {
             }
             // RopRelease has no response; there is no object behind a handle to free.
         }
-        return new RopBuffer(Octets.copyOf(responses), handles).encode();
+        if (2 + responses.readableBytes() + 4L * handles.size() > 0xFFFF) {
+            return Optional.empty();
+        }
+        return Optional.of(new RopBuffer(Octets.copyOf(responses), handles).encode());
     }
 
     /** RopLogon for the session's own private mailbox ([MS-OXCSTOR] 3.2.5.1). */

@@ -223,6 +223,16 @@ class EmsmdbServiceTest {
     }
 
     @Test
+    void responsesBeyondOneExtendedBufferGetEcBufferTooSmall() {
+        String[] dns = new String[400]; // 400 successful logons answer 66400 bytes: more than one RPC_HEADER_EXT holds
+        java.util.Arrays.fill(dns, ALICE_DN);
+        EcDoRpcExt2.Response r = rpc(connectAlice(), RpcHeaderExt.wrap(new RopBuffer(rops(RopLogon.OUTLOOK_OPEN_FLAGS, dns),
+                List.of(RopBuffer.NO_HANDLE)).encode(), true, false), Emsmdb.MAX_RGB);
+        assertThat(r.returnValue()).isEqualTo(EcCode.BUFFER_TOO_SMALL);
+        assertThat(r.rgbOut()).isEqualTo(Octets.EMPTY);
+    }
+
+    @Test
     void auxiliaryInputOfUnknownTypesIsIgnored() {
         // an AUX_HEADER {Size 8+4, Version 1, Type 0xEE (unknown)} and 4 bytes of payload
         Octets aux = Octets.ofHex("0c00 01 ee 01020304");
