@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** RFR's stub against the bytes impacket 0.10's oxabref classes marshal (requests) and parse (responses). */
-class RfrTest {
+public class RfrTest {
 
     /** impacket: RfrGetNewDSA(ulFlags 0, pUserDN franky's DN, ppszUnused NULL, ppszServer "\0"); note its 0xbf padding. */
-    static final String GET_NEW_DSA = "000000006100000000000000610000002f6f3d4669727374204f7267616e697a6174696f6e2f6f753d4578"
+    public static final String GET_NEW_DSA = "000000006100000000000000610000002f6f3d4669727374204f7267616e697a6174696f6e2f6f753d4578"
             + "6368616e67652041646d696e6973747261746976652047726f7570202846594449424f484632335350444c54292f636e3d52"
             + "6563697069656e74732f636e3d6672616e6b7900bfbfbf000000009b8e00009b82000001000000000000000100000000";
     /** impacket: RfrGetFQDNFromServerDN for EX1's private MDB. */
