@@ -1,18 +1,24 @@
 package dev.anywhere.cli;
 
+import dev.anywhere.directory.SiteDirectory;
 import dev.anywhere.directory.ldap.SiteSeed;
 import dev.anywhere.server.configurator.LocalRoles;
 import dev.anywhere.server.endpoints.DceAuthentication;
+import dev.anywhere.server.endpoints.InterfaceRegistry;
 import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.gateway.CredentialVerifier;
 import dev.anywhere.server.gateway.DirectoryCredentials;
 import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.rfr.Rfr;
+import dev.anywhere.server.rfr.ServerNames;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -81,23 +87,30 @@ final class EndpointsCommand implements Callable<Integer> {
             }
         }
         CredentialVerifier credentials = CredentialVerifier.NONE;
+        ServerNames serverNames = ServerNames.of(List.of());
         try {
             directory.password();
-            credentials = new DirectoryCredentials(directory.open());
+            SiteDirectory dir = directory.open();
+            credentials = new DirectoryCredentials(dir);
+            serverNames = ServerNames.refreshing(dir::servers, Duration.ofMinutes(5));
         } catch (UserError e) {
             spec.commandLine().getErr().println("anywhere: warning: " + e.getMessage()
                     + "; only anonymous NTLM binds will be accepted.");
         }
+        ServerNames names = serverNames;
+        String ownFqdn = server.toLowerCase(Locale.ROOT) + "." + SiteSeed.FRANKYSWEB.dnsDomain();
+        InterfaceRegistry exchange = new InterfaceRegistry()
+                .register(Rfr.iface(() -> names.fqdn(server).orElse(ownFqdn), names));
         DceAuthentication authentication = DceAuthentication.of(Gateway.ntlmIdentity(server, SiteSeed.FRANKYSWEB),
                 credentials::ntHash);
         List<Integer> all = new ArrayList<>(httpPorts);
         Optional.ofNullable(tcpPort).ifPresent(all::add);
         RpcEndpoints endpoints = Roles.listening("endpoints", address.getHostAddress() + " " + all,
                 all.stream().mapToInt(Integer::intValue).min().orElse(0), () -> RpcEndpoints.start(new RpcEndpoints.Options(address,
-                httpPorts, Optional.ofNullable(tcpPort), new dev.anywhere.server.endpoints.InterfaceRegistry()).withPrincipalName("")
+                httpPorts, Optional.ofNullable(tcpPort), exchange).withPrincipalName("")
                 .withAuthentication(authentication)));
         var out = spec.commandLine().getOut();
-        out.printf("RPC endpoints on %s: ncacn_http %s%s (EPM, MGMT). Ctrl-C stops them.%n", address.getHostAddress(),
+        out.printf("RPC endpoints on %s: ncacn_http %s%s (EPM, MGMT, RFR). Ctrl-C stops them.%n", address.getHostAddress(),
                 endpoints.ports(), endpoints.tcpPort().isPresent() ? ", ncacn_ip_tcp " + endpoints.tcpPort().getAsInt() : "");
         out.flush();
         Roles.runUntilInterrupted(endpoints);

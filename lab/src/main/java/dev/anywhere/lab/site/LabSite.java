@@ -34,6 +34,9 @@ import dev.anywhere.server.configurator.ServiceHost;
 import dev.anywhere.server.configurator.ServiceHostSettings;
 import dev.anywhere.server.events.EventLog;
 import dev.anywhere.server.endpoints.DceAuthentication;
+import dev.anywhere.server.endpoints.InterfaceRegistry;
+import dev.anywhere.server.rfr.Rfr;
+import dev.anywhere.server.rfr.ServerNames;
 import dev.anywhere.server.gateway.DirectoryCredentials;
 import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.gateway.TlsEngine;
@@ -256,6 +259,11 @@ public final class LabSite implements AutoCloseable {
                     .register(new NspiService(addressBook::current, UUID.randomUUID()).asInterface())
                     .register(new EmsmdbService(EmsmdbService.Options.exchange2010("EX1", ""),
                             new AddressBookMailboxes(addressBook::current), Clock.systemUTC()).asInterface());
+            // RFR answers from the directory's server objects, held in memory and refreshed off the event loops.
+            ServerNames serverNames = ServerNames.refreshing(directory::servers, java.time.Duration.ofMinutes(5));
+            started.add(serverNames);
+            String ex1Fqdn = "ex1." + SiteSeed.FRANKYSWEB.dnsDomain();
+            interfaces.register(Rfr.iface(() -> serverNames.fqdn("EX1").orElse(ex1Fqdn), serverNames));
             // The endpoints verify NTLM binds with the users' NT hashes, read through the service bind as the gateway does.
             endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(ex1Address).withPorts(rpcPorts)
                     .withExtra(interfaces)

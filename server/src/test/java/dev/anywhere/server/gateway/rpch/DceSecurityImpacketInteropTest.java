@@ -3,6 +3,7 @@ package dev.anywhere.server.gateway.rpch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anywhere.directory.SiteInfo;
+import dev.anywhere.directory.model.ExchangeServer;
 import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.testing.Peers;
@@ -16,6 +17,8 @@ import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.endpoints.RpcInterface;
 import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.rfr.Rfr;
+import dev.anywhere.server.rfr.ServerNames;
 import dev.anywhere.server.testing.TestCertificate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
@@ -72,7 +75,9 @@ class DceSecurityImpacketInteropTest {
     void start() throws Exception {
         SiteInfo site = new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org");
         InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(PRIVATE, "private", 2,
-                call -> Octets.ofHex("00000000")).refusingAnonymous());
+                call -> Octets.ofHex("00000000")).refusingAnonymous())
+                .register(Rfr.iface(() -> "ex1.frankysweb.local",
+                        ServerNames.of(List.of(new ExchangeServer("EX1", "ex1.frankysweb.local", true)))));
         endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1"))
                 .withPorts(List.of(0)).withExtra(extra)
                 .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity("EX1", site),
@@ -108,7 +113,8 @@ class DceSecurityImpacketInteropTest {
     }
 
     String run(String example, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Peers.PYTHON, EXAMPLES + example));
+        String path = example.startsWith("/") ? example : EXAMPLES + example;
+        List<String> command = new ArrayList<>(List.of(Peers.PYTHON, path));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         boolean done = p.waitFor(90, TimeUnit.SECONDS);
@@ -156,6 +162,32 @@ class DceSecurityImpacketInteropTest {
     @Test
     void rpcdumpOverNcacnHttpListsTheEndpointMapper() throws Exception {
         String out = run("rpcdump.py", "-port", "443", "FRANKYSWEB/franky:Secret-1@" + GATEWAY_ADDRESS);
-        assertThat(out).contains("7A3F5B20-4C1D-4E8F-9A0B-1C2D3E4F5A6B").doesNotContain("Protocol failed");
+        assertThat(out).contains("7A3F5B20-4C1D-4E8F-9A0B-1C2D3E4F5A6B", "1544F5E0-613C-11D1-93DF-00C04FD7BD09")
+                .doesNotContain("Protocol failed");
+    }
+
+    static final String USER_DN = "/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)"
+            + "/cn=Recipients/cn=franky";
+    static final String SERVER_DN = "/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)"
+            + "/cn=Configuration/cn=Servers/cn=EX1/cn=Microsoft Private MDB";
+
+    String rfr(String user, String password, int level) throws Exception {
+        Path script = dir.resolve("impacket_rfr.py");
+        if (!Files.exists(script)) {
+            try (java.io.InputStream in = getClass().getResourceAsStream("/rfr/impacket_rfr.py")) {
+                Files.copy(in, script);
+            }
+        }
+        return run(script.toString(), GATEWAY_ADDRESS + ":443", Integer.toString(port()), user, password, "FRANKYSWEB",
+                Integer.toString(level), USER_DN, SERVER_DN);
+    }
+
+    /** impacket's oxabref at PKT_PRIVACY: both RFR calls answered through the gateway, sealed both ways. */
+    @Test
+    void impacketsOxabrefCallsRfrAtPacketPrivacy() throws Exception {
+        String out = rfr("franky", "Secret-1", 6);
+        assertThat(out).contains("\"new_dsa\": \"ex1.frankysweb.local\"", "\"fqdn\": \"ex1.frankysweb.local\"")
+                .doesNotContain("error");
+        assertThat(endpointMetrics.counter("anywhere.endpoints.security.binds", "level", "privacy").count()).isEqualTo(1);
     }
 }
