@@ -54,6 +54,8 @@ public final class NspiService implements RpcHandler {
     static final int MAX_SESSIONS = 64;
     /** Rows one positioned QueryRows returns at most, whatever Count asks (the client pages on). */
     static final int MAX_ROWS = 1000;
+    /** MIds of an explicit table QueryRows answers; larger tables get TableTooBig. */
+    static final int MAX_EXPLICIT_ROWS = 5000;
     /** PidTagPrimaryTelephoneNumber, one of QueryRows' default columns. */
     private static final int PRIMARY_TELEPHONE = 0x3A1A001E;
     /** RELOP_EQ. */
@@ -231,10 +233,15 @@ public final class NspiService implements RpcHandler {
         Charset charset = charset(stat.codePage());
         boolean ephemeral = (q.flags() & NspiCalls.QueryRows.EPH_ID) != 0;
         if (q.explicitTable().isPresent()) {
+            // Every MId of an explicit table gets its row whatever Count says, as Exchange answers: exchanger's
+            // dnt-lookup sends 350 MIds with Count 50 and expects 350 rows.
             List<Integer> mids = q.explicitTable().get();
-            List<PropertyRow> out = new ArrayList<>();
-            for (int i = 0; i < mids.size() && i < Math.max(q.count(), 0) && i < MAX_ROWS; i++) {
-                out.add(visibleRow(b, mids.get(i), tags, charset, ephemeral));
+            if (mids.size() > MAX_EXPLICIT_ROWS) {
+                return new NspiCalls.RowsResult(stat, Optional.empty(), Nspi.TABLE_TOO_BIG);
+            }
+            List<PropertyRow> out = new ArrayList<>(mids.size());
+            for (int mid : mids) {
+                out.add(visibleRow(b, mid, tags, charset, ephemeral));
             }
             return new NspiCalls.RowsResult(stat, Optional.of(new PropertyRowSet(out)), Nspi.SUCCESS);
         }
