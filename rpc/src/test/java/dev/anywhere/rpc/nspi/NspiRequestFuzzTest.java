@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.anywhere.rpc.dce.DceProtocolException;
 import dev.anywhere.rpc.dce.Octets;
 import java.util.Arrays;
+import java.util.function.Function;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -28,48 +29,20 @@ class NspiRequestFuzzTest {
         Octets stub = Octets.of(Arrays.copyOfRange(input, 1, input.length));
         try {
             switch (opnum) {
-                case 0 -> {
-                    NspiCalls.Bind q = NspiCalls.Bind.decode(stub);
-                    roundTrip(q, NspiCalls.Bind.decode(q.encode()));
-                }
-                case 1 -> {
-                    NspiCalls.Unbind q = NspiCalls.Unbind.decode(stub);
-                    roundTrip(q, NspiCalls.Unbind.decode(q.encode()));
-                }
-                case 2 -> {
-                    NspiCalls.UpdateStat q = NspiCalls.UpdateStat.decode(stub);
-                    roundTrip(q, NspiCalls.UpdateStat.decode(q.encode()));
-                }
-                case 3 -> {
-                    NspiCalls.QueryRows q = NspiCalls.QueryRows.decode(stub);
-                    roundTrip(q, NspiCalls.QueryRows.decode(q.encode()));
-                }
-                case 4 -> {
-                    NspiCalls.SeekEntries q = NspiCalls.SeekEntries.decode(stub);
-                    roundTrip(q, NspiCalls.SeekEntries.decode(q.encode()));
-                }
-                case 5 -> {
-                    NspiCalls.GetMatches q = NspiCalls.GetMatches.decode(stub);
-                    roundTrip(q, NspiCalls.GetMatches.decode(q.encode()));
-                }
-                case 7 -> {
-                    NspiCalls.DnToMid q = NspiCalls.DnToMid.decode(stub);
-                    roundTrip(q, NspiCalls.DnToMid.decode(q.encode()));
-                }
-                case 8 -> {
-                    NspiCalls.GetPropList q = NspiCalls.GetPropList.decode(stub);
-                    roundTrip(q, NspiCalls.GetPropList.decode(q.encode()));
-                }
+                case 0 -> roundTrip(stub, NspiCalls.Bind::decode, NspiCalls.Bind::encode);
+                case 1 -> roundTrip(stub, NspiCalls.Unbind::decode, NspiCalls.Unbind::encode);
+                case 2 -> roundTrip(stub, NspiCalls.UpdateStat::decode, NspiCalls.UpdateStat::encode);
+                case 3 -> roundTrip(stub, NspiCalls.QueryRows::decode, NspiCalls.QueryRows::encode);
+                case 4 -> roundTrip(stub, NspiCalls.SeekEntries::decode, NspiCalls.SeekEntries::encode);
+                case 5 -> roundTrip(stub, NspiCalls.GetMatches::decode, NspiCalls.GetMatches::encode);
+                case 7 -> roundTrip(stub, NspiCalls.DnToMid::decode, NspiCalls.DnToMid::encode);
+                case 8 -> roundTrip(stub, NspiCalls.GetPropList::decode, NspiCalls.GetPropList::encode);
                 case 9 -> NspiCalls.GetProps.decode(stub).encode();
                 case 12 -> NspiCalls.GetSpecialTable.decode(stub).encode();
-                case 16 -> {
-                    NspiCalls.QueryColumns q = NspiCalls.QueryColumns.decode(stub);
-                    roundTrip(q, NspiCalls.QueryColumns.decode(q.encode()));
-                }
+                case 16 -> roundTrip(stub, NspiCalls.QueryColumns::decode, NspiCalls.QueryColumns::encode);
                 default -> {
-                    boolean wide = opnum == NspiCalls.ResolveNames.OPNUM_W;
-                    NspiCalls.ResolveNames q = NspiCalls.ResolveNames.decode(stub, wide);
-                    roundTrip(q, NspiCalls.ResolveNames.decode(q.encode(), wide)); // 8-bit names: ISO-8859-1 both ways
+                    boolean wide = opnum == NspiCalls.ResolveNames.OPNUM_W; // 8-bit names: ISO-8859-1 both ways
+                    roundTrip(stub, o -> NspiCalls.ResolveNames.decode(o, wide), NspiCalls.ResolveNames::encode);
                 }
             }
         } catch (DceProtocolException expected) {
@@ -77,7 +50,8 @@ class NspiRequestFuzzTest {
         }
     }
 
-    private static void roundTrip(Object decoded, Object again) {
-        assertThat(again).isEqualTo(decoded);
+    private static <T> void roundTrip(Octets stub, Function<Octets, T> decode, Function<T, Octets> encode) {
+        T decoded = decode.apply(stub);
+        assertThat(decode.apply(encode.apply(decoded))).isEqualTo(decoded);
     }
 }
