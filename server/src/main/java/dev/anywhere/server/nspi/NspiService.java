@@ -3,6 +3,7 @@ package dev.anywhere.server.nspi;
 import dev.anywhere.directory.addressbook.AddressBook;
 import dev.anywhere.directory.addressbook.AddressList;
 import dev.anywhere.directory.addressbook.Recipient;
+import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.dce.DceStatus;
 import dev.anywhere.rpc.dce.Guids;
 import dev.anywhere.rpc.dce.Octets;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,8 @@ public final class NspiService implements RpcHandler {
     static final int MAX_SESSIONS = 64;
     /** Rows one positioned QueryRows returns at most, whatever Count asks (the client pages on). */
     static final int MAX_ROWS = 1000;
+    /** MIds of an explicit table QueryRows answers; larger tables get TableTooBig. */
+    static final int MAX_EXPLICIT_ROWS = 5000;
     /** PidTagPrimaryTelephoneNumber, one of QueryRows' default columns. */
     private static final int PRIMARY_TELEPHONE = 0x3A1A001E;
     /** RELOP_EQ. */
@@ -91,64 +95,41 @@ public final class NspiService implements RpcHandler {
         return switch (call.opnum()) {
             case NspiCalls.Bind.OPNUM -> bind(NspiCalls.Bind.decode(stub), sessions).encode();
             case NspiCalls.Unbind.OPNUM -> unbind(NspiCalls.Unbind.decode(stub), sessions).encode();
-            case NspiCalls.UpdateStat.OPNUM -> {
-                NspiCalls.UpdateStat q = NspiCalls.UpdateStat.decode(stub);
-                session(sessions, q.handle());
-                yield updateStat(q).encode();
-            }
-            case NspiCalls.QueryRows.OPNUM -> {
-                NspiCalls.QueryRows q = NspiCalls.QueryRows.decode(stub);
-                session(sessions, q.handle());
-                yield queryRows(q).encode();
-            }
-            case NspiCalls.SeekEntries.OPNUM -> {
-                NspiCalls.SeekEntries q = NspiCalls.SeekEntries.decode(stub);
-                session(sessions, q.handle());
-                yield seekEntries(q).encode();
-            }
-            case NspiCalls.GetMatches.OPNUM -> {
-                NspiCalls.GetMatches q = NspiCalls.GetMatches.decode(stub);
-                session(sessions, q.handle());
-                yield getMatches(q).encode();
-            }
-            case NspiCalls.DnToMid.OPNUM -> {
-                NspiCalls.DnToMid q = NspiCalls.DnToMid.decode(stub);
-                session(sessions, q.handle());
-                yield dnToMid(q).encode();
-            }
-            case NspiCalls.GetPropList.OPNUM -> {
-                NspiCalls.GetPropList q = NspiCalls.GetPropList.decode(stub);
-                session(sessions, q.handle());
-                yield getPropList(q).encode();
-            }
-            case NspiCalls.GetProps.OPNUM -> {
-                NspiCalls.GetProps q = NspiCalls.GetProps.decode(stub);
-                session(sessions, q.handle());
-                yield getProps(q).encode();
-            }
-            case NspiCalls.GetSpecialTable.OPNUM -> {
-                NspiCalls.GetSpecialTable q = NspiCalls.GetSpecialTable.decode(stub);
-                session(sessions, q.handle());
-                yield getSpecialTable(q).encode();
-            }
-            case NspiCalls.QueryColumns.OPNUM -> {
-                NspiCalls.QueryColumns q = NspiCalls.QueryColumns.decode(stub);
-                session(sessions, q.handle());
-                yield queryColumns(q).encode();
-            }
-            case NspiCalls.ResolveNames.OPNUM, NspiCalls.ResolveNames.OPNUM_W -> {
-                NspiCalls.ResolveNames q = NspiCalls.ResolveNames.decode(stub,
-                        call.opnum() == NspiCalls.ResolveNames.OPNUM_W);
-                session(sessions, q.handle());
-                yield resolveNames(q).encode();
-            }
+            case NspiCalls.UpdateStat.OPNUM -> inSession(sessions, NspiCalls.UpdateStat.decode(stub),
+                    NspiCalls.UpdateStat::handle, q -> updateStat(q).encode());
+            case NspiCalls.QueryRows.OPNUM -> inSession(sessions, NspiCalls.QueryRows.decode(stub),
+                    NspiCalls.QueryRows::handle, q -> queryRows(q).encode());
+            case NspiCalls.SeekEntries.OPNUM -> inSession(sessions, NspiCalls.SeekEntries.decode(stub),
+                    NspiCalls.SeekEntries::handle, q -> seekEntries(q).encode());
+            case NspiCalls.GetMatches.OPNUM -> inSession(sessions, NspiCalls.GetMatches.decode(stub),
+                    NspiCalls.GetMatches::handle, q -> getMatches(q).encode());
+            case NspiCalls.DnToMid.OPNUM -> inSession(sessions, NspiCalls.DnToMid.decode(stub),
+                    NspiCalls.DnToMid::handle, q -> dnToMid(q).encode());
+            case NspiCalls.GetPropList.OPNUM -> inSession(sessions, NspiCalls.GetPropList.decode(stub),
+                    NspiCalls.GetPropList::handle, q -> getPropList(q).encode());
+            case NspiCalls.GetProps.OPNUM -> inSession(sessions, NspiCalls.GetProps.decode(stub),
+                    NspiCalls.GetProps::handle, q -> getProps(q).encode());
+            case NspiCalls.GetSpecialTable.OPNUM -> inSession(sessions, NspiCalls.GetSpecialTable.decode(stub),
+                    NspiCalls.GetSpecialTable::handle, q -> getSpecialTable(q).encode());
+            case NspiCalls.QueryColumns.OPNUM -> inSession(sessions, NspiCalls.QueryColumns.decode(stub),
+                    NspiCalls.QueryColumns::handle, q -> queryColumns(q).encode());
+            case NspiCalls.ResolveNames.OPNUM, NspiCalls.ResolveNames.OPNUM_W -> inSession(sessions,
+                    NspiCalls.ResolveNames.decode(stub, call.opnum() == NspiCalls.ResolveNames.OPNUM_W),
+                    NspiCalls.ResolveNames::handle, q -> resolveNames(q).encode());
             default -> throw new RpcFaultException(DceStatus.NCA_S_OP_RNG_ERROR,
                     "NSPI opnum " + call.opnum() + " is not served");
         };
     }
 
+    /** Answers {@code q} if its handle is one of this association's sessions. */
+    private static <Q> Octets inSession(NspiSessions sessions, Q q, Function<Q, ContextHandle> handle,
+            Function<Q, Octets> answer) {
+        session(sessions, handle.apply(q));
+        return answer.apply(q);
+    }
+
     /** An unknown handle is a context mismatch, as the RPC runtime reports it for strict context handles. */
-    private static NspiSessions.Session session(NspiSessions sessions, dev.anywhere.rpc.dce.ContextHandle h) {
+    private static NspiSessions.Session session(NspiSessions sessions, ContextHandle h) {
         return sessions.find(h).orElseThrow(() -> new RpcFaultException(DceStatus.NCA_S_FAULT_CONTEXT_MISMATCH,
                 "NSPI: context handle unknown on this association"));
     }
@@ -157,11 +138,11 @@ public final class NspiService implements RpcHandler {
 
     private NspiCalls.BindResult bind(NspiCalls.Bind q, NspiSessions sessions) {
         if (q.stat().codePage() == Nspi.CP_WINUNICODE) {
-            return new NspiCalls.BindResult(q.serverGuid(), dev.anywhere.rpc.dce.ContextHandle.NULL, Nspi.NOT_SUPPORTED);
+            return new NspiCalls.BindResult(q.serverGuid(), ContextHandle.NULL, Nspi.NOT_SUPPORTED);
         }
         if (sessions.size() >= MAX_SESSIONS) {
             log.debug("nspi: NspiBind refused: {} sessions on this association", sessions.size());
-            return new NspiCalls.BindResult(q.serverGuid(), dev.anywhere.rpc.dce.ContextHandle.NULL, Nspi.GENERAL_FAILURE);
+            return new NspiCalls.BindResult(q.serverGuid(), ContextHandle.NULL, Nspi.GENERAL_FAILURE);
         }
         NspiSessions.Session s = sessions.open(q.stat().codePage());
         return new NspiCalls.BindResult(q.serverGuid().map(g -> serverGuid), s.handle(), Nspi.SUCCESS);
@@ -171,7 +152,7 @@ public final class NspiService implements RpcHandler {
         if (!sessions.close(q.handle())) {
             throw new RpcFaultException(DceStatus.NCA_S_FAULT_CONTEXT_MISMATCH, "NspiUnbind: context handle unknown");
         }
-        return new NspiCalls.UnbindResult(dev.anywhere.rpc.dce.ContextHandle.NULL, Nspi.UNBIND_SUCCESS);
+        return new NspiCalls.UnbindResult(ContextHandle.NULL, Nspi.UNBIND_SUCCESS);
     }
 
     // ---- tables and positions ([MS-OXNSPI] 3.1.4.5 Positioning in a Table) ----
@@ -231,10 +212,15 @@ public final class NspiService implements RpcHandler {
         Charset charset = charset(stat.codePage());
         boolean ephemeral = (q.flags() & NspiCalls.QueryRows.EPH_ID) != 0;
         if (q.explicitTable().isPresent()) {
+            // Every MId of an explicit table gets its row whatever Count says, as Exchange answers: exchanger's
+            // dnt-lookup sends 350 MIds with Count 50 and expects 350 rows.
             List<Integer> mids = q.explicitTable().get();
-            List<PropertyRow> out = new ArrayList<>();
-            for (int i = 0; i < mids.size() && i < Math.max(q.count(), 0) && i < MAX_ROWS; i++) {
-                out.add(visibleRow(b, mids.get(i), tags, charset, ephemeral));
+            if (mids.size() > MAX_EXPLICIT_ROWS) {
+                return new NspiCalls.RowsResult(stat, Optional.empty(), Nspi.TABLE_TOO_BIG);
+            }
+            List<PropertyRow> out = new ArrayList<>(mids.size());
+            for (int mid : mids) {
+                out.add(visibleRow(b, mid, tags, charset, ephemeral));
             }
             return new NspiCalls.RowsResult(stat, Optional.of(new PropertyRowSet(out)), Nspi.SUCCESS);
         }

@@ -249,6 +249,19 @@ class NspiServiceTest {
     }
 
     @Test
+    void anExplicitTableAnswersEveryMidWhateverCountSays() {
+        ContextHandle h = bind();
+        List<Integer> table = List.of(0x16, 0x15, 0x14, 0x13, 0x12, 0x11, 0x10);
+        NspiCalls.RowsResult r = NspiCalls.RowsResult.decode(call(3, new NspiCalls.QueryRows(h, 1, stat(0, 0, 0),
+                Optional.of(table), 2, Optional.of(PropertyTagArray.of(PropTags.INSTANCE_KEY))).encode()));
+        assertThat(mids(r.rows().orElseThrow().rows())).isEqualTo(table);
+        List<Integer> huge = java.util.stream.IntStream.range(0, NspiService.MAX_EXPLICIT_ROWS + 1).boxed().toList();
+        assertThat(NspiCalls.RowsResult.decode(call(3, new NspiCalls.QueryRows(h, 1, stat(0, 0, 0), Optional.of(huge),
+                50, Optional.empty()).encode()))).isEqualTo(new NspiCalls.RowsResult(stat(0, 0, 0), Optional.empty(),
+                Nspi.TABLE_TOO_BIG));
+    }
+
+    @Test
     void handlesAreBoundToTheirAssociation() {
         ContextHandle h = bind();
         assertThatThrownBy(() -> call(2, new NspiCalls.UpdateStat(h, 0, stat(0, 0, 0), Optional.empty()).encode(),
