@@ -112,7 +112,9 @@ public final class EmbeddedDirectory implements AutoCloseable {
             if (!seedNow) {
                 server.importFromLDIF(true, file.toFile());
             }
-            persistence.attach(server);
+            if (!seedNow) {
+                persistence.attach(server); // a fresh directory is saved once, after seeding (see seed)
+            }
             try {
                 server.startListening();
             } catch (LDAPException e) {
@@ -171,6 +173,8 @@ public final class EmbeddedDirectory implements AutoCloseable {
             SiteSeeder.createSkeleton(directory.ldap(), new SiteLayout(seed.site()));
             SiteSeeder.seedSite(directory, seed);
         }
+        // One export after the whole seed, not one per add: the generated address book is hundreds of entries.
+        persistence.attach(server);
         persistence.save();
     }
 

@@ -17,6 +17,7 @@ public final class AdNames {
     public static final String EXCHANGE_SERVER = "msExchExchangeServer";
     public static final String RPC_HTTP_VIRTUAL_DIRECTORY = "msExchRpcHttpVirtualDirectory";
     public static final String AUTODISCOVER_CONFIG = "msExchAutoDiscoverConfig";
+    public static final String ADDRESS_BOOK_CONTAINER = "addressBookContainer";
 
     // common
     public static final String CN = "cn";
@@ -53,6 +54,22 @@ public final class AdNames {
     public static final String PROTOCOL_SETTINGS = "protocolSettings";
     public static final String TARGET_ADDRESS = "targetAddress";
     public static final String USER_PASSWORD = "userPassword";
+    public static final String OBJECT_GUID = "objectGUID";
+    public static final String OBJECT_SID = "objectSid";
+    public static final String MAILBOX_GUID = "msExchMailboxGuid";
+    public static final String HOME_MDB = "homeMDB";
+    public static final String HIDE_FROM_ADDRESS_LISTS = "msExchHideFromAddressLists";
+    public static final String MAIL_NICKNAME = "mailNickname";
+    /** organizationalPerson's organizational unit; the lab's address lists select on it. */
+    public static final String OU = "ou";
+    public static final String TITLE = "title";
+    /** The server-generated GUID of OpenLDAP and UnboundID (RFC 4530): objectGUID's stand-in where that is absent. */
+    public static final String ENTRY_UUID = "entryUUID";
+    public static final String CREATE_TIMESTAMP = "createTimestamp";
+    public static final String MODIFY_TIMESTAMP = "modifyTimestamp";
+
+    // addressBookContainer
+    public static final String PURPORTED_SEARCH = "purportedSearch";
     /** The Samba schema's name for the NT hash (32 hex digits); AD keeps it in the unreadable unicodePwd. */
     public static final String NT_PASSWORD = "sambaNTPassword";
 

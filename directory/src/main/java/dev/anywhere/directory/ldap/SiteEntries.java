@@ -143,7 +143,7 @@ final class SiteEntries {
         }
         List<String> protocolSettings = List.of(values(e, AdNames.PROTOCOL_SETTINGS));
         String sam = stringValue(e, AdNames.SAM_ACCOUNT_NAME).orElse(rdnValueAt(e, 0));
-        String home = stringValue(e, AdNames.HOME_SERVER_NAME).map(SiteEntries::lastCn).orElse("");
+        String home = stringValue(e, AdNames.HOME_SERVER_NAME).map(SiteLayout::lastCn).orElse("");
         Optional<String> target = stringValue(e, AdNames.TARGET_ADDRESS)
                 .map(t -> t.regionMatches(true, 0, SMTP, 0, SMTP.length()) ? t.substring(SMTP.length()) : t);
         return Optional.of(new Mailbox(sam,
@@ -242,10 +242,4 @@ final class SiteEntries {
         }
     }
 
-    /** {@code /o=Org/.../cn=EX1} → {@code EX1}. */
-    static String lastCn(String legacyDn) {
-        int slash = legacyDn.lastIndexOf('/');
-        String last = slash < 0 ? legacyDn : legacyDn.substring(slash + 1);
-        return last.regionMatches(true, 0, "cn=", 0, 3) ? last.substring(3) : last;
-    }
 }

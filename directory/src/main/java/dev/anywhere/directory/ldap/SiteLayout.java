@@ -139,6 +139,31 @@ public record SiteLayout(SiteInfo site) {
         return "CN=" + rdnValue(name.toUpperCase(Locale.ROOT)) + "," + outlookProvidersDn();
     }
 
+    /** {@code CN=Address Lists Container,CN=First Organization,...}. */
+    public String addressListsContainerDn() {
+        return "CN=Address Lists Container," + organizationDn();
+    }
+
+    /** Where the global address lists live ({@code CN=All Global Address Lists,...}). */
+    public String globalAddressListsDn() {
+        return "CN=All Global Address Lists," + addressListsContainerDn();
+    }
+
+    /** Where the other address lists live ({@code CN=All Address Lists,...}). */
+    public String allAddressListsDn() {
+        return "CN=All Address Lists," + addressListsContainerDn();
+    }
+
+    /** {@code CN=Mailbox Database 01,CN=Databases,CN=Exchange Administrative Group (FYDIBOHF23SPDLT),...}. */
+    public String mailboxDatabaseDn(String name) {
+        return "CN=" + rdnValue(name) + ",CN=Databases," + administrativeGroupDn();
+    }
+
+    /** A database's legacy DN as Exchange 2010 names it: the home server's, then {@code /cn=Microsoft Private MDB}. */
+    public String legacyDatabaseDn(String server) {
+        return legacyServerDn(server) + "/cn=Microsoft Private MDB";
+    }
+
     public String userDn(String commonName) {
         return "CN=" + rdnValue(commonName) + "," + usersDn();
     }
@@ -161,6 +186,13 @@ public record SiteLayout(SiteInfo site) {
     /** A recipient's {@code legacyExchangeDN}: {@code /o=.../ou=.../cn=Recipients/cn=alias}. */
     public String legacyRecipientDn(String alias) {
         return legacyAdministrativeGroup() + "/cn=Recipients/cn=" + alias;
+    }
+
+    /** {@code /o=Org/.../cn=EX1} → {@code EX1}: the last element of a legacy DN without its {@code cn=}. */
+    public static String lastCn(String legacyDn) {
+        int slash = legacyDn.lastIndexOf('/');
+        String last = slash < 0 ? legacyDn : legacyDn.substring(slash + 1);
+        return last.regionMatches(true, 0, "cn=", 0, 3) ? last.substring(3) : last;
     }
 
     /** Escapes an RDN value (RFC 4514 section 2.4); parentheses need no escaping. */

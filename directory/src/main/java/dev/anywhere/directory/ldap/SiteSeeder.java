@@ -26,7 +26,9 @@ import java.util.Optional;
  *       {@code https://ex1.frankysweb.local/rpc}, client auth Ntlm (2), IIS 0 (Basic+Ntlm+Negotiate), no SSL offloading;
  *   <li>providers EXCH, EXPR, WEB as PrepareAD leaves them; the EX1 Autodiscover SCP for Default-First-Site-Name;
  *   <li>users svc-anywhere (service, no mailbox), Administrator, franky (Franky Weber), hanna (Hanna Heim, blocked
- *       from RPC over HTTP), max (Max Extern, mail user with targetAddress max@contoso.com).
+ *       from RPC over HTTP), max (Max Extern, mail user with targetAddress max@contoso.com);
+ *   <li>the address book ({@link AddressBookSeed}): the GAL and two address lists, a hidden discovery mailbox and
+ *       {@value AddressBookSeed#GENERATED_RECIPIENTS} generated mailboxes.
  * </ul>
  */
 public final class SiteSeeder {
@@ -86,6 +88,7 @@ public final class SiteSeeder {
         for (String user : SiteSeed.USERS) {
             seed.password(user).ifPresent(p -> directory.setPassword(user, p));
         }
+        AddressBookSeed.seed(directory, SiteSeed.USERS, AddressBookSeed.GENERATED_RECIPIENTS);
     }
 
     private static Mailbox mailbox(SiteLayout layout, String sam, String displayName, String alias, String smtp,

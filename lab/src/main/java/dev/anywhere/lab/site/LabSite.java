@@ -22,11 +22,21 @@ import dev.anywhere.lab.pki.CertificateRequest;
 import dev.anywhere.lab.pki.IssuedCertificate;
 import dev.anywhere.server.autodiscover.AutodiscoverRedirectServer;
 import dev.anywhere.server.configurator.LocalRoles;
+import dev.anywhere.directory.addressbook.AddressBookService;
+import dev.anywhere.directory.addressbook.LdapAddressBookLoader;
+import dev.anywhere.server.endpoints.InterfaceRegistry;
 import dev.anywhere.server.endpoints.RpcEndpoints;
+import dev.anywhere.server.emsmdb.AddressBookMailboxes;
+import dev.anywhere.server.emsmdb.EmsmdbService;
+import dev.anywhere.server.nspi.NspiService;
 import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.configurator.ServiceHost;
 import dev.anywhere.server.configurator.ServiceHostSettings;
 import dev.anywhere.server.events.EventLog;
+import dev.anywhere.server.endpoints.DceAuthentication;
+import dev.anywhere.server.endpoints.InterfaceRegistry;
+import dev.anywhere.server.rfr.Rfr;
+import dev.anywhere.server.rfr.ServerNames;
 import dev.anywhere.server.gateway.DirectoryCredentials;
 import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.gateway.TlsEngine;
@@ -37,6 +47,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -85,6 +96,7 @@ public final class LabSite implements AutoCloseable {
     private Router router;
     private NginxMiddlebox middlebox;
     private RpcEndpoints endpoints;
+    private AddressBookService addressBook;
     private AutodiscoverRedirectServer redirect;
     private Plan plan;
     private final Path ex1Dir;
@@ -238,7 +250,25 @@ public final class LabSite implements AutoCloseable {
             ex1.port(service).ifPresent(p -> rpcPorts.add(ports.port(p)));
         }
         if (!rpcPorts.isEmpty()) {
-            endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(ex1Address).withPorts(rpcPorts));
+            // The address book (NSPI on 6004) answers from a snapshot read off the event loop, refreshed each minute.
+            addressBook = AddressBookService.start(new LdapAddressBookLoader(directory), Duration.ofSeconds(10),
+                    Duration.ofMinutes(1));
+            started.add(addressBook);
+            // The store (EMSMDB on 6001) logs mailboxes on from the same snapshot, as Exchange 2010 (EX1) would.
+            InterfaceRegistry interfaces = new InterfaceRegistry()
+                    .register(new NspiService(addressBook::current, UUID.randomUUID()).asInterface())
+                    .register(new EmsmdbService(EmsmdbService.Options.exchange2010("EX1", ""),
+                            new AddressBookMailboxes(addressBook::current), Clock.systemUTC()).asInterface());
+            // RFR answers from the directory's server objects, held in memory and refreshed off the event loops.
+            ServerNames serverNames = ServerNames.refreshing(directory::servers, java.time.Duration.ofMinutes(5));
+            started.add(serverNames);
+            String ex1Fqdn = "ex1." + SiteSeed.FRANKYSWEB.dnsDomain();
+            interfaces.register(Rfr.iface(() -> serverNames.fqdn("EX1").orElse(ex1Fqdn), serverNames));
+            // The endpoints verify NTLM binds with the users' NT hashes, read through the service bind as the gateway does.
+            endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(ex1Address).withPorts(rpcPorts)
+                    .withExtra(interfaces)
+                    .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB),
+                            new DirectoryCredentials(directory)::ntHash).withMetrics(metrics)));
             started.add(endpoints);
             LocalRoles.register(ex1Dir, false, true);
             progress.accept("EX1: RPC endpoints (ncacn_http) on " + ex1Address.getHostAddress() + " " + endpoints.ports());
@@ -321,6 +351,11 @@ public final class LabSite implements AutoCloseable {
 
     public Optional<DnsServer> internalDns() {
         return Optional.ofNullable(internalDns);
+    }
+
+    /** The address book EX1's endpoints serve (NSPI), when the site runs them. */
+    public Optional<AddressBookService> addressBook() {
+        return Optional.ofNullable(addressBook);
     }
 
     /** EX1's RPC endpoints, when the site runs them. */

@@ -1,0 +1,140 @@
+package dev.anywhere.rpc.emsmdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anywhere.rpc.dce.ContextResult;
+import dev.anywhere.rpc.dce.DceCodec;
+import dev.anywhere.rpc.dce.DcePdu;
+import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.dce.PresentationContext;
+import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.testing.Peers;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Wireshark's DCE/RPC and EMSMDB ("MAPI") dissectors, written by nobody here, read the golden bytes of
+ * {@link EmsmdbGoldenTest} as a bind to EMSMDB v0.81 followed by EcDoConnectEx, EcDoRpcExt2 and EcDoDisconnect
+ * calls on ncacn_ip_tcp port 6001, with every stub exactly as long as ours and no malformed-packet or error-level
+ * expert item. The capture is written here (pcap, raw IPv4, one PDU per TCP segment). Skipped without tshark
+ * unless {@code CI=true}.
+ */
+class EmsmdbTsharkInteropTest {
+
+    static final Path TSHARK = Path.of("/usr/bin/tshark");
+    static final int CLIENT_PORT = 49200;
+    static final int SERVER_PORT = 6001;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void wiresharkDissectsTheGoldenCalls() throws Exception {
+        Peers.requireExecutable(TSHARK, "tshark");
+        List<DcePdu> pdus = List.of(
+                new DcePdu.Bind(1, 5840, 5840, 0, List.of(PresentationContext.ndr(0, Emsmdb.INTERFACE))),
+                new DcePdu.BindAck(1, 5840, 5840, 0x1234, "6001", List.of(ContextResult.accepted(SyntaxId.NDR))),
+                new DcePdu.Request(2, 0, EcDoConnectEx.OPNUM, Octets.ofHex(EmsmdbGoldenTest.CONNECT_REQUEST)),
+                new DcePdu.Response(2, 0, Octets.ofHex(EmsmdbGoldenTest.CONNECT_RESPONSE)),
+                new DcePdu.Request(3, 0, EcDoRpcExt2.OPNUM, Octets.ofHex(EmsmdbGoldenTest.RPC_REQUEST)),
+                new DcePdu.Response(3, 0, Octets.ofHex(EmsmdbGoldenTest.RPC_RESPONSE)),
+                new DcePdu.Request(4, 0, EcDoDisconnect.OPNUM, Octets.ofHex(EmsmdbGoldenTest.CXH_HEX)),
+                new DcePdu.Response(4, 0, new EcDoDisconnect.Response(dev.anywhere.rpc.dce.ContextHandle.NULL, 0).encode()));
+        Path pcap = dir.resolve("emsmdb.pcap");
+        Files.write(pcap, Pcap.of(pdus));
+
+        List<String> decode = List.of(TSHARK.toString(), "-r", pcap.toString(), "-d", "tcp.port==" + SERVER_PORT + ",dcerpc");
+        String bind = exec(concat(decode, "-Y", "dcerpc.pkt_type == 11", "-T", "fields", "-e", "dcerpc.cn_bind_to_uuid",
+                "-e", "dcerpc.cn_bind_if_ver", "-e", "dcerpc.cn_bind_if_ver_minor"));
+        assertThat(bind.strip()).isEqualTo("a4f1db00-ca47-1067-b31f-00dd010662da\t0\t81");
+
+        // Wireshark 4.0 names the interface but has no layout for opnums 10 and 11: it shows their stub data as is,
+        // which must be exactly ours; EcDoDisconnect (1) it dissects field by field.
+        String calls = exec(concat(decode, "-Y", "dcerpc.pkt_type == 0 || dcerpc.pkt_type == 2", "-T", "fields",
+                "-e", "dcerpc.pkt_type", "-e", "dcerpc.opnum", "-e", "dcerpc.cn_call_id", "-e", "dcerpc.stub_data"));
+        assertThat(calls.lines().map(String::strip).toList()).containsExactly(
+                "0\t10\t2\t" + Octets.ofHex(EmsmdbGoldenTest.CONNECT_REQUEST).hex(),
+                "2\t10\t2\t" + Octets.ofHex(EmsmdbGoldenTest.CONNECT_RESPONSE).hex(),
+                "0\t11\t3\t" + Octets.ofHex(EmsmdbGoldenTest.RPC_REQUEST).hex(),
+                "2\t11\t3\t" + Octets.ofHex(EmsmdbGoldenTest.RPC_RESPONSE).hex(),
+                "0\t1\t4",
+                "2\t1\t4");
+        String verbose = exec(concat(decode, "-V", "-Y", "dcerpc.opnum == 1"));
+        assertThat(verbose).contains("Exchange 5.5 EMSMDB, EcDoDisconnect", "Handle: 0000000033221100554477668899aabbccddeeff",
+                "Handle: 0000000000000000000000000000000000000000", "MAPISTATUS: MAPI_E_SUCCESS (0x00000000)");
+
+        assertThat(exec(concat(decode, "-Y", "_ws.malformed || _ws.expert.severity >= \"error\""))).doesNotContain("DCERPC");
+        String expert = exec(concat(decode, "-q", "-z", "expert"));
+        assertThat(expert).doesNotContain("Malformed").doesNotContain("Errors");
+    }
+
+    static List<String> concat(List<String> a, String... b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(List.of(b));
+        return all;
+    }
+
+    /** Runs {@code command}; its standard output (tshark warns about running as root on standard error). */
+    String exec(List<String> command) throws IOException, InterruptedException {
+        Path err = dir.resolve("stderr.txt");
+        Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+        assertThat(p.exitValue()).as("%s: %s", command, Files.readString(err)).isZero();
+        return out;
+    }
+
+    /** A classic pcap of raw IPv4 packets: client → server for requests and binds, server → client otherwise. */
+    static final class Pcap {
+        static byte[] of(List<DcePdu> pdus) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+            header.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(101);
+            out.writeBytes(header.array());
+            long clientSeq = 1000;
+            long serverSeq = 5000;
+            int second = 1;
+            for (DcePdu pdu : pdus) {
+                ByteBuf b = Unpooled.buffer();
+                DceCodec.encode(pdu, b);
+                byte[] payload = Octets.copyOf(b).toByteArray();
+                boolean fromClient = pdu instanceof DcePdu.Bind || pdu instanceof DcePdu.Request;
+                byte[] packet = ipv4(fromClient, fromClient ? clientSeq : serverSeq, fromClient ? serverSeq : clientSeq, payload);
+                if (fromClient) {
+                    clientSeq += payload.length;
+                } else {
+                    serverSeq += payload.length;
+                }
+                ByteBuffer record = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+                record.putInt(second++).putInt(0).putInt(packet.length).putInt(packet.length);
+                out.writeBytes(record.array());
+                out.writeBytes(packet);
+            }
+            return out.toByteArray();
+        }
+
+        private static byte[] ipv4(boolean fromClient, long seq, long ack, byte[] payload) {
+            ByteBuffer p = ByteBuffer.allocate(20 + 20 + payload.length); // network byte order
+            p.put((byte) 0x45).put((byte) 0).putShort((short) (40 + payload.length)).putShort((short) 1).putShort((short) 0x4000);
+            p.put((byte) 64).put((byte) 6).putShort((short) 0); // TTL, TCP, checksum (not checked)
+            p.put(new byte[] {127, 0, 0, 1}).put(new byte[] {127, 0, 0, 1});
+            p.putShort((short) (fromClient ? CLIENT_PORT : SERVER_PORT)).putShort((short) (fromClient ? SERVER_PORT : CLIENT_PORT));
+            p.putInt((int) seq).putInt((int) ack);
+            p.put((byte) 0x50).put((byte) 0x18).putShort((short) 65535).putShort((short) 0).putShort((short) 0); // PSH|ACK
+            p.put(payload);
+            return p.array();
+        }
+    }
+}
