@@ -2,6 +2,7 @@ package dev.anywhere.analyzer.finding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anywhere.analyzer.text.Placeholders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Every finding the analyzer can report, in English and German, loaded from {@code findings.json}. Texts carry
@@ -23,8 +22,6 @@ public final class FindingCatalogue {
 
     /** The languages every entry must have. */
     public static final Set<String> LANGUAGES = Set.of("en", "de");
-
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z]+)}");
 
     /** One catalogue entry in all languages. */
     public record Entry(String id, Severity severity, List<String> references, Map<String, Text> texts) {
@@ -99,13 +96,6 @@ public final class FindingCatalogue {
     }
 
     static String fill(String text, Map<String, ?> values) {
-        Matcher m = PLACEHOLDER.matcher(text);
-        StringBuilder b = new StringBuilder();
-        while (m.find()) {
-            Object v = values.get(m.group(1));
-            m.appendReplacement(b, Matcher.quoteReplacement(v == null ? m.group() : String.valueOf(v)));
-        }
-        m.appendTail(b);
-        return b.toString();
+        return Placeholders.fill(text, values);
     }
 }

@@ -43,7 +43,7 @@ public final class HtmlReportWriter implements ReportWriter {
 
     @Override
     public void write(Report report, Writer out) throws IOException {
-        boolean de = report.language().equals("de");
+        dev.anywhere.analyzer.text.Messages text = report.text();
         String status = cls(report.status());
         out.write("<!DOCTYPE html>\n<html lang=\"" + report.language() + "\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
@@ -63,19 +63,19 @@ public final class HtmlReportWriter implements ReportWriter {
         Map<String, Finding> unique = new LinkedHashMap<>();
         report.root().allFindings().forEach(f -> unique.putIfAbsent(f.id() + f.title(), f));
         if (!unique.isEmpty()) {
-            out.write("<h2>" + (de ? "Befunde und Behebung" : "Findings and fixes") + "</h2>\n");
+            out.write("<h2>" + Html.escape(text.get("report.findings")) + "</h2>\n");
             for (Finding f : unique.values()) {
                 out.write("<div class=\"finding " + f.severity().name().toLowerCase(Locale.ROOT) + "\"><h3>" + Html.escape(f.title())
                         + " <span class=\"ms\">" + Html.escape(f.id()) + "</span></h3>"
-                        + "<div><span class=\"k\">" + (de ? "Ursache" : "Cause") + "</span> " + Html.escape(f.cause()) + "</div>"
-                        + "<div><span class=\"k\">" + (de ? "Lösung" : "Fix") + "</span> " + Html.escape(f.fix()) + "</div>");
+                        + "<div><span class=\"k\">" + Html.escape(text.get("report.cause")) + "</span> " + Html.escape(f.cause()) + "</div>"
+                        + "<div><span class=\"k\">" + Html.escape(text.get("report.fix")) + "</span> " + Html.escape(f.fix()) + "</div>");
                 if (!f.references().isEmpty()) {
                     out.write("<div class=\"refs\">" + Html.escape(String.join(" · ", f.references())) + "</div>");
                 }
                 out.write("</div>\n");
             }
         }
-        out.write("<h2>" + (de ? "Prüfschritte" : "Checks") + "</h2>\n");
+        out.write("<h2>" + Html.escape(text.get("report.checks")) + "</h2>\n");
         node(report.root(), 0, out);
         out.write("</main><footer>anywhere analyze &middot; report schema " + Report.SCHEMA_VERSION + "</footer></body></html>\n");
         out.flush();
