@@ -70,6 +70,9 @@ public final class AutodiscoverPhase {
                         List.of(), findings).withResults(attempts);
             }
             ctx.put(Keys.AUTODISCOVER_RESPONSE, result.response().get());
+            result.attempts().stream().filter(a -> a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED)
+                    .filter(a -> a.connectedTo().isPresent()).findFirst()
+                    .ifPresent(a -> ctx.put(Keys.AUTODISCOVER_ANSWERED, new Answered(hostOf(a.url()), a.connectedTo().get())));
             Map<String, Object> answer = Map.of("url", result.acceptedUrl().orElse("?"), "redirects", result.redirects());
             return Outcome.passed(text.get(result.redirects() > 0 ? "summary.autodiscover.answer-redirected" : "summary.autodiscover.answer",
                     answer)).withResults(attempts);
@@ -121,7 +124,7 @@ public final class AutodiscoverPhase {
         String id = "autodiscover." + a.method().name().toLowerCase(Locale.ROOT).replace('_', '-');
         List<CheckResult> steps = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
-        a.dnsAnswer().ifPresent(d -> steps.add(leaf(id + ".dns", text.get("check.dns.title"), CheckStatus.PASSED, d)));
+        a.dnsAnswer().ifPresent(d -> steps.add(leaf(id + ".dns", text.get("check.dns.title"), CheckStatus.PASSED, dnsSummary(d))));
         a.connectedTo().ifPresent(c -> steps.add(leaf(id + ".tcp", text.get("check.tcp.title"),
                 CheckStatus.PASSED, text.get("summary.tcp.connected", Map.of("address", c, "ms", a.tcpConnectMillis().orElse(0L))))));
         a.tls().ifPresent(tls -> {
@@ -171,6 +174,12 @@ public final class AutodiscoverPhase {
         if (a.method() == DiscoveryMethod.HTTP_REDIRECT && a.reason().toLowerCase(Locale.ROOT).contains("consent")) {
             findings.add(catalogue.finding("autodiscover.redirect-needs-consent", Map.of("domain", options.domain(), "target", a.url())));
         }
+        // Outlook's fallback when HTTPS fails: a port 80 that refuses, closes or answers without a redirect.
+        if (a.method() == DiscoveryMethod.HTTP_REDIRECT && a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.FAILED
+                && !someoneSucceeded && !a.reason().toLowerCase(Locale.ROOT).contains("consent")) {
+            findings.add(catalogue.finding("autodiscover.redirect-unreachable", Map.of("domain", options.domain(), "port", options.httpPort(),
+                    "detail", summary(a))));
+        }
         if (a.method() == DiscoveryMethod.SRV_RECORD && a.outcome() != dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED
                 && a.connectedTo().isEmpty() && !someoneSucceeded) {
             findings.add(catalogue.finding("dns.srv-missing", Map.of("domain", options.domain())));
@@ -207,7 +216,15 @@ public final class AutodiscoverPhase {
         }
         var tls = a.tls().get();
         if (tls.peerCertificates().isEmpty()) {
-            return tls.failure().isPresent() ? List.of(catalogue.finding("tls.handshake-failed", Map.of("host", host))) : List.of();
+            if (tls.failure().isEmpty()) {
+                return List.of();
+            }
+            // Accepted, then closed before the server said a word: the port forward leads to a host where nothing
+            // listens (the router relays, the inside host refuses). Not a TLS problem to the person who must fix it.
+            if (closedWithoutAnswer(tls.failure().get())) {
+                return List.of(catalogue.finding("tcp.closed-on-connect", Map.of("address", address, "port", options.httpsPort(), "host", host)));
+            }
+            return List.of(catalogue.finding("tls.handshake-failed", Map.of("host", host, "reason", text.get("cause.tls"))));
         }
         X509Certificate leaf = tls.peerCertificates().get(0);
         List<String> names = new ArrayList<>(CertificateEvaluation.dnsNames(leaf));
@@ -315,6 +332,32 @@ public final class AutodiscoverPhase {
                     exch.flatMap(Protocol::server).orElse(host)));
             return o;
         });
+    }
+
+    /**
+     * The discovery module's DNS line ({@code host -> A 127.0.0.20 (from 127.0.0.10:53)}, {@code no SRV record (from …)})
+     * in the report's language: the records as they are, the words around them from the bundle.
+     */
+    private String dnsSummary(String line) {
+        int from = line.lastIndexOf(" (from ");
+        String records = from < 0 ? line : line.substring(0, from);
+        String said = records.startsWith("no ") ? text.get("detail.no-record") : records;
+        if (from < 0) {
+            return said;
+        }
+        String server = line.substring(from + " (from ".length(), line.length() - 1);
+        return server.contains("system") ? text.get("summary.dns.answer-system", Map.of("answer", said))
+                : text.get("summary.dns.answer", Map.of("answer", said, "server", server));
+    }
+
+    /** Where the accepted Autodiscover answer came from: the host asked and the {@code address:port} that answered. */
+    record Answered(String host, String address) {
+    }
+
+    /** Whether a TLS failure line (the discovery module's, English) says the peer closed without an answer. */
+    static boolean closedWithoutAnswer(String failure) {
+        String f = failure.toLowerCase(Locale.ROOT);
+        return f.contains("closed") || f.contains("terminated") || f.contains("connection reset") || f.contains("eof");
     }
 
     /** The DNS response code a failure line names (NXDOMAIN, SERVFAIL …), else "no address" in the report's language. */

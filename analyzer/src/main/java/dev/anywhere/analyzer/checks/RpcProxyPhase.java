@@ -119,24 +119,42 @@ public final class RpcProxyPhase {
         if (!a.found()) {
             String rcode = AutodiscoverPhase.rcode(a.rcode(), text);
             return Outcome.failed(text.get("summary.dns.not-found", Map.of("host", p.host())), catalogue.finding("dns.host-not-found",
-                    Map.of("host", p.host(), "resolver", a.source().equals("system resolver") ? text.get("detail.system-resolver") : a.source(),
-                    "rcode", rcode)));
+                    Map.of("host", p.host(), "resolver", dnsServer(a).orElse(text.get("detail.system-resolver")), "rcode", rcode)));
         }
         ctx.put(Keys.PROXY_ADDRESS, new InetSocketAddress(a.addresses().get(0), p.port()));
-        return Outcome.passed(text.get("summary.dns.addresses", Map.of("addresses",
-                String.join(", ", a.addresses().stream().map(x -> x.getHostAddress()).toList()), "source",
-                a.source().equals("system resolver") ? text.get("detail.system-resolver") : a.source())));
+        String addresses = String.join(", ", a.addresses().stream().map(x -> x.getHostAddress()).toList());
+        return Outcome.passed(dnsServer(a).map(s -> text.get("summary.dns.addresses", Map.of("addresses", addresses, "server", s)))
+                .orElse(text.get("summary.dns.addresses-system", Map.of("addresses", addresses))));
+    }
+
+    /** The DNS server that answered; empty when the system's resolver did. */
+    private static Optional<String> dnsServer(NameResolver.Answer a) {
+        return a.source().startsWith(NameResolver.DNS_SERVER) ? Optional.of(a.source().substring(NameResolver.DNS_SERVER.length()))
+                : Optional.empty();
     }
 
     private Outcome tcp(CheckContext ctx) {
         InetSocketAddress address = ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class);
         Map<String, Object> v = Map.of("address", address.getAddress().getHostAddress(), "port", address.getPort());
-        return switch (TlsProbe.connect(address, timeoutMillis())) {
-            case CONNECTED -> Outcome.passed(text.get("summary.tcp.open"));
-            case REFUSED -> Outcome.failed(text.get("summary.tcp.refused"), catalogue.finding("tcp.refused", v));
-            case TIMEOUT -> Outcome.failed(text.get("summary.tcp.timeout"), catalogue.finding("tcp.timeout", v));
-            case UNREACHABLE -> Outcome.failed(text.get("summary.tcp.unreachable"), catalogue.finding("tcp.timeout", v));
-        };
+        TlsProbe.TcpResult r = TlsProbe.connect(address, timeoutMillis());
+        if (r == TlsProbe.TcpResult.CONNECTED) {
+            return Outcome.passed(text.get("summary.tcp.open"));
+        }
+        String summary = text.get(switch (r) {
+            case REFUSED -> "summary.tcp.refused";
+            case TIMEOUT -> "summary.tcp.timeout";
+            default -> "summary.tcp.unreachable";
+        });
+        // Autodiscover answered from this site at another address: the proxy's name points where the site is not.
+        Optional<AutodiscoverPhase.Answered> site = ctx.get(Keys.AUTODISCOVER_ANSWERED, AutodiscoverPhase.Answered.class);
+        String proxyAddress = address.getAddress().getHostAddress();
+        if (site.isPresent() && !site.get().address().equals(proxyAddress + ":" + address.getPort())
+                && site.get().address().endsWith(":" + address.getPort())) {
+            String expected = site.get().address().substring(0, site.get().address().lastIndexOf(':'));
+            return Outcome.failed(summary, catalogue.finding("dns.unexpected-address", Map.of("host", proxy(ctx).host(), "addresses", proxyAddress,
+                    "expected", expected, "answered", site.get().host())));
+        }
+        return Outcome.failed(summary, catalogue.finding(r == TlsProbe.TcpResult.REFUSED ? "tcp.refused" : "tcp.timeout", v));
     }
 
     private Outcome tls(CheckContext ctx) {
@@ -149,9 +167,14 @@ public final class RpcProxyPhase {
             ctx.put(Keys.PROXY_CHAIN, h);
             return Outcome.passed(h.protocol() + ", " + h.cipherSuite());
         } catch (IOException e) {
-            String cause = text.cause(e);
+            InetSocketAddress address = ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class);
+            if (Messages.closedWithoutAnswer(e)) {
+                // Accepted, then closed before the server said a word: a port forward to a host where nothing listens.
+                return Outcome.failed(text.cause(e), catalogue.finding("tcp.closed-on-connect", Map.of("address",
+                        address.getAddress().getHostAddress(), "port", address.getPort(), "host", p.host())));
+            }
             return Outcome.failed(text.get("summary.tls.failed"), catalogue.finding("tls.handshake-failed", Map.of("host", p.host(),
-                    "reason", cause)));
+                    "reason", text.cause(e))));
         }
     }
 
@@ -350,6 +373,7 @@ public final class RpcProxyPhase {
             }
             Evidence transcript = new Evidence(text.get("evidence.http-transcript"), http.transcript());
             if (r.status() == 200 && java.util.Arrays.equals(r.body(), ECHO_PDU)) {
+                ctx.put(Keys.ECHO_SCHEME, v.get("scheme"));
                 return Outcome.passed(text.get("summary.echo.passed", Map.of("status", r.statusLine(), "scheme", v.get("scheme")))).with(transcript);
             }
             if (r.status() == 401) {

@@ -151,7 +151,10 @@ final class TunnelChecks {
         Finding finding = switch (f.kind()) {
             case RPC_PROXY_ERROR -> catalogue.finding("rpc.port-not-allowed", v);
             case NOT_RPC_PROXY, CLOSED -> catalogue.finding(f.hop() == RpchFailure.Hop.HTTP ? "proxy.http10-or-close" : "rpc.endpoint-unreachable", v);
-            case HTTP_UNAUTHORIZED -> catalogue.finding("auth.credentials-rejected", v);
+            // The echo passed with these credentials over NTLM: a 401 on a channel is a hop splitting NTLM's handshake
+            // across backend connections (nginx without connection pinning), not a wrong password.
+            case HTTP_UNAUTHORIZED -> catalogue.finding(ctx.get(Keys.ECHO_SCHEME, String.class).filter("NTLM"::equals).isPresent()
+                    ? "proxy.ntlm-pooling" : "auth.credentials-rejected", v);
             case HTTP_NOT_FOUND -> catalogue.finding("proxy.rpc-not-found", v);
             case HTTP_METHOD_NOT_ALLOWED -> {
                 v.put("status", "405");

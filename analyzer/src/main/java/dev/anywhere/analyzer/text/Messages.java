@@ -96,6 +96,16 @@ public final class Messages {
         return get("cause.unexpected");
     }
 
+    /** Whether the failure is the peer closing the connection without an answer (at any depth of its causes). */
+    public static boolean closedWithoutAnswer(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if ("cause.closed".equals(causeKey(t))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String causeKey(Throwable t) {
         String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
         if (t instanceof UnknownHostException) {

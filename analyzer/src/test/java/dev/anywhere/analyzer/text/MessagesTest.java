@@ -68,7 +68,7 @@ class MessagesTest {
             if (!englishOnly.isEmpty() && !englishOnly.equals(List.of("detail"))) {
                 problems.add(key + ": German leaves out " + englishOnly + " (only {detail}, the tool's English line, may be left out)");
             }
-            GermanText.englishWords(d).forEach(w -> problems.add(key + ": English word '" + w + "' in German: " + d));
+            TextAudit.englishWords(d).forEach(w -> problems.add(key + ": English word '" + w + "' in German: " + d));
         }
         assertThat(problems).isEmpty();
     }
@@ -87,7 +87,7 @@ class MessagesTest {
                 if (p[1].equals(p[2]) && !onlyPlaceholders && !p[1].startsWith("anywhere ")) {
                     problems.add(e.id() + " " + p[0] + ": German equals English");
                 }
-                GermanText.englishWords(p[2]).forEach(w -> problems.add(e.id() + " " + p[0] + ": English word '" + w + "' in German: " + p[2]));
+                TextAudit.englishWords(p[2]).forEach(w -> problems.add(e.id() + " " + p[0] + ": English word '" + w + "' in German: " + p[2]));
                 for (String t : new String[] {p[1], p[2]}) {
                     if (Messages.CLASS_NAME.matcher(t).find()) {
                         problems.add(e.id() + " " + p[0] + ": a Java class name: " + t);
