@@ -139,7 +139,8 @@ public final class AutodiscoverPhase {
                         List.of(new Evidence(text.get("evidence.certificate"), v.description())),
                         a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED ? found : List.of(), List.of()));
             } else {
-                tls.failure().ifPresent(f -> steps.add(leaf(id + ".tls", text.get("check.tls.title"), CheckStatus.FAILED, text.get("summary.tls.failed"))));
+                tls.failure().ifPresent(f -> steps.add(leaf(id + ".tls", text.get("check.tls.title"), CheckStatus.FAILED,
+                        text.get(closedWithoutAnswer(f) ? "cause.closed" : "summary.tls.failed"))));
             }
         });
         if (!a.http().isEmpty()) {
@@ -264,14 +265,28 @@ public final class AutodiscoverPhase {
         if (a.method() == DiscoveryMethod.HTTP_REDIRECT && a.reason().toLowerCase(Locale.ROOT).contains("consent")) {
             return text.get("summary.autodiscover.attempt.needs-consent", v);
         }
-        if (a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.SKIPPED) {
-            return text.get("summary.autodiscover.attempt.skipped", v);
+        String reason = a.reason();
+        if (reason.startsWith("excluded (")) {
+            v.put("switch", reason.substring("excluded (".length(), reason.length() - 1));
+            return text.get("summary.autodiscover.attempt.excluded", v);
+        }
+        if (reason.startsWith("already tried")) {
+            return text.get("summary.autodiscover.attempt.already-tried", v);
+        }
+        if (reason.startsWith("junk answer")) {
+            return text.get("summary.autodiscover.attempt.junk", v);
         }
         if (a.method() == DiscoveryMethod.SCP) {
             return text.get("summary.autodiscover.attempt.scp-failed", v);
         }
+        if (a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.SKIPPED) {
+            return text.get(a.lastStatus() > 0 ? "summary.autodiscover.attempt.http-status" : "summary.autodiscover.attempt.skipped", v);
+        }
+        if (a.method() == DiscoveryMethod.SRV_RECORD && a.dnsAnswer().map(d -> d.startsWith("no ")).orElse(true)) {
+            return text.get("summary.autodiscover.attempt.no-srv", v);
+        }
         if (a.dnsAnswer().isEmpty()) {
-            return text.get(a.method() == DiscoveryMethod.SRV_RECORD ? "summary.autodiscover.attempt.no-srv" : "summary.dns.not-found", v);
+            return text.get("summary.dns.not-found", v);
         }
         if (a.connectedTo().isEmpty()) {
             return text.get(a.reason().toLowerCase(Locale.ROOT).contains("timed out") ? "summary.tcp.timeout" : "summary.tcp.refused");

@@ -57,7 +57,7 @@ public final class HtmlReportWriter implements ReportWriter {
         out.write("<main>\n");
         out.write("<div class=\"counts\">");
         for (CheckStatus s : CheckStatus.values()) {
-            out.write("<span><span class=\"st " + cls(s) + "\">" + cls(s) + "</span>" + report.root().count(s) + "</span>");
+            out.write("<span><span class=\"st " + cls(s) + "\">" + Html.escape(text.get("status." + s.name())) + "</span>" + report.root().count(s) + "</span>");
         }
         out.write("</div>\n");
         Map<String, Finding> unique = new LinkedHashMap<>();
@@ -76,24 +76,24 @@ public final class HtmlReportWriter implements ReportWriter {
             }
         }
         out.write("<h2>" + Html.escape(text.get("report.checks")) + "</h2>\n");
-        node(report.root(), 0, out);
+        node(report.root(), 0, text, out);
         out.write("</main><footer>anywhere analyze &middot; report schema " + Report.SCHEMA_VERSION + "</footer></body></html>\n");
         out.flush();
     }
 
-    private static void node(CheckResult r, int depth, Writer out) throws IOException {
+    private static void node(CheckResult r, int depth, dev.anywhere.analyzer.text.Messages text, Writer out) throws IOException {
         boolean leaf = r.children().isEmpty() && r.evidence().isEmpty();
         // Problems are open wherever they are; the phases are open so a healthy report still shows its steps.
         boolean open = r.status() == CheckStatus.FAILED || r.status() == CheckStatus.WARNING || depth < 2;
         out.write("<details" + (open ? " open" : "") + (leaf ? " class=\"leaf\"" : "") + " id=\"" + Html.escape(r.id()) + "\"><summary>"
-                + "<span class=\"st " + cls(r.status()) + "\">" + cls(r.status()) + "</span>" + Html.escape(r.title())
+                + "<span class=\"st " + cls(r.status()) + "\">" + Html.escape(text.get("status." + r.status().name())) + "</span>" + Html.escape(r.title())
                 + (r.summary().isEmpty() ? "" : " <span class=\"sum\">&mdash; " + Html.escape(r.summary()) + "</span>")
                 + (r.status() == CheckStatus.SKIPPED ? "" : "<span class=\"ms\">" + r.elapsedMillis() + " ms</span>") + "</summary>\n");
         for (Evidence e : r.evidence()) {
             out.write("<div class=\"ev\">" + Html.escape(e.label()) + "</div><pre>" + Html.escape(e.text()) + "</pre>\n");
         }
         for (CheckResult c : r.children()) {
-            node(c, depth + 1, out);
+            node(c, depth + 1, text, out);
         }
         out.write("</details>\n");
     }

@@ -26,7 +26,7 @@ public final class TextReportWriter implements ReportWriter {
         Map<String, Finding> unique = new LinkedHashMap<>();
         report.root().allFindings().forEach(f -> unique.putIfAbsent(f.id() + f.title(), f));
         for (Finding f : unique.values()) {
-            out.write("\n" + f.severity() + " " + f.id() + ": " + f.title() + "\n");
+            out.write("\n" + text.get("severity." + f.severity().name()) + " " + f.id() + ": " + f.title() + "\n");
             out.write("  " + text.get("report.text.cause") + " " + f.cause() + "\n");
             out.write("  " + text.get("report.text.fix") + " " + f.fix() + "\n");
             if (!f.references().isEmpty()) {
