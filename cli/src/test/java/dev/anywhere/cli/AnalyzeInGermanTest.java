@@ -39,12 +39,9 @@ class AnalyzeInGermanTest {
     private final StringWriter err = new StringWriter();
 
     private String analyze(Topology.Faults faults) throws Exception {
-        Topology d = Topology.frankysweb();
-        List<Topology.Host> hosts = d.hosts().stream().map(h -> h.name().equals("ex1") ? new Topology.Host("ex1", "127.0.138.251", h.ports()) : h)
-                .toList();
         Scenario s = new Scenario("german", "German console", null, List.of(), faults, null, null);
-        Topology t = ScenarioRun.topology(new Topology(d.name(), new PortPolicy("shifted", 38000), hosts, d.zones(), d.router(),
-                d.certificates(), d.users(), d.middlebox(), d.faults()), s);
+        Topology t = ScenarioRun.topology(Topology.frankysweb().withPortPolicy(new PortPolicy("shifted", 38000))
+                .withHostAddress("ex1", "127.0.138.251"), s);
         PortMap ports = PortMap.of(t.portPolicy());
         Path password = tmp.resolve("password");
         Files.writeString(password, PASSWORD + "\n");

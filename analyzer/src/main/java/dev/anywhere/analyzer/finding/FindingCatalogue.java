@@ -2,6 +2,7 @@ package dev.anywhere.analyzer.finding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.analyzer.text.Placeholders;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,10 +41,7 @@ public final class FindingCatalogue {
 
     /** The built-in catalogue in {@code language} (en or de). */
     public static FindingCatalogue load(String language) {
-        String lang = language.toLowerCase(Locale.ROOT);
-        if (!LANGUAGES.contains(lang)) {
-            throw new IllegalArgumentException("language: '" + language + "' (expected: en or de)");
-        }
+        String lang = Messages.language(language);
         try (InputStream in = FindingCatalogue.class.getResourceAsStream("findings.json")) {
             if (in == null) {
                 throw new IllegalStateException("findings.json is missing from the analyzer jar");

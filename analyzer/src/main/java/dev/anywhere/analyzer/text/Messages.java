@@ -45,10 +45,7 @@ public final class Messages {
 
     /** The messages in {@code language} (en or de). */
     public static Messages of(String language) {
-        String lang = language.toLowerCase(Locale.ROOT);
-        if (!LANGUAGES.contains(lang)) {
-            throw new IllegalArgumentException("language: '" + language + "' (expected: en or de)");
-        }
+        String lang = language(language);
         // No fallback to the JVM's default locale: --lang en on a German desktop stays English.
         ResourceBundle b = ResourceBundle.getBundle(BUNDLE, Locale.forLanguageTag(lang),
                 ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
@@ -57,6 +54,15 @@ public final class Messages {
 
     public String language() {
         return language;
+    }
+
+    /** {@code language} checked and in lower case: en or de, the languages of the bundles and the finding catalogue. */
+    public static String language(String language) {
+        String lang = language.toLowerCase(Locale.ROOT);
+        if (!LANGUAGES.contains(lang)) {
+            throw new IllegalArgumentException("language: '" + language + "' (expected: en or de)");
+        }
+        return lang;
     }
 
     /** The text for {@code key}; a key the bundle lacks is a programming error and says so. */
