@@ -98,6 +98,58 @@ class MessagesTest {
         assertThat(problems).isEmpty();
     }
 
+    /** Every check of the tree, rendered in both languages: titles filled, German and English apart, no English in German. */
+    @Test
+    void everyCheckTitleIsRenderedInBothLanguages() {
+        Map<String, String> en = titles(tree("en"), new java.util.LinkedHashMap<>());
+        Map<String, String> de = titles(tree("de"), new java.util.LinkedHashMap<>());
+        assertThat(de.keySet()).isEqualTo(en.keySet());
+        assertThat(en).hasSizeGreaterThan(15);
+        List<String> problems = new ArrayList<>();
+        en.forEach((id, title) -> {
+            String german = de.get(id);
+            if (title.contains("{") || german.contains("{")) {
+                problems.add(id + ": a placeholder left: " + title + " / " + german);
+            }
+            if (german.equals(title)) {
+                problems.add(id + ": German equals English: " + title);
+            }
+            TextAudit.englishWords(german).forEach(w -> problems.add(id + ": English word '" + w + "': " + german));
+        });
+        assertThat(problems).isEmpty();
+    }
+
+    /** Every finding, filled with a value for each of its placeholders, in both languages: nothing left unfilled. */
+    @Test
+    void everyFindingIsRenderedInBothLanguages() {
+        for (String lang : Messages.LANGUAGES) {
+            FindingCatalogue c = FindingCatalogue.load(lang);
+            for (FindingCatalogue.Entry e : c.entries().values()) {
+                FindingCatalogue.Text t = e.texts().get(lang);
+                Map<String, Object> values = new java.util.HashMap<>();
+                for (String text : List.of(t.title(), t.cause(), t.fix())) {
+                    Placeholders.names(text).forEach(n -> values.put(n, "x"));
+                }
+                var f = c.finding(e.id(), values);
+                assertThat(f.title() + f.cause() + f.fix()).as(lang + " " + e.id()).doesNotContain("{").doesNotContainPattern(Messages.CLASS_NAME);
+            }
+        }
+    }
+
+    private static dev.anywhere.analyzer.check.Check tree(String lang) {
+        dev.anywhere.analyzer.AnalyzeOptions o = new dev.anywhere.analyzer.AnalyzeOptions("franky@frankysweb.org", java.util.Optional.of("F\\franky"),
+                java.util.Optional.of("secret"), List.of(), java.util.Optional.empty(), List.of(), dev.anywhere.analyzer.report.Vantage.OUTSIDE,
+                java.time.Duration.ofSeconds(1), lang, java.util.Optional.empty(), 443, 80, List.of(), false)
+                .withIdleProbe(java.util.Optional.of(java.time.Duration.ofSeconds(5)));
+        return new dev.anywhere.analyzer.Analyzer(o).tree(List.of());
+    }
+
+    private static Map<String, String> titles(dev.anywhere.analyzer.check.Check c, Map<String, String> into) {
+        into.put(c.id(), c.title());
+        c.children().forEach(k -> titles(k, into));
+        return into;
+    }
+
     @Test
     void noTextNamesAJavaClass() {
         for (Properties p : List.of(bundle(""), bundle("_de"))) {
