@@ -66,7 +66,7 @@ public final class Anywhere {
                 continue;
             }
             // Some libraries put "SomeException: message" into the message of the wrapper.
-            m = m.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)(?::\\s*)?", "").trim();
+            m = m.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)*[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b(?::\\s*)?", "").replaceAll("[:\\s]+$", "").trim();
             if (!m.isEmpty()) {
                 text.append(text.length() == 0 ? "" : ": ").append(m);
             }

@@ -641,4 +641,10 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
     public Topology withPortPolicy(PortPolicy policy) {
         return new Topology(name, policy, hosts, zones, router, certificates, users, middlebox, faults);
     }
+
+    /** This topology with host {@code hostName} on another address (tests give EX1 one of their own: its RPC ports never shift). */
+    public Topology withHostAddress(String hostName, String address) {
+        List<Host> moved = hosts.stream().map(h -> h.name().equals(hostName) ? new Host(h.name(), address, h.ports()) : h).toList();
+        return new Topology(name, portPolicy, moved, zones, router, certificates, users, middlebox, faults);
+    }
 }
