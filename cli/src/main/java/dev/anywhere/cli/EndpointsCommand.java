@@ -1,7 +1,12 @@
 package dev.anywhere.cli;
 
+import dev.anywhere.directory.ldap.SiteSeed;
 import dev.anywhere.server.configurator.LocalRoles;
+import dev.anywhere.server.endpoints.DceAuthentication;
 import dev.anywhere.server.endpoints.RpcEndpoints;
+import dev.anywhere.server.gateway.CredentialVerifier;
+import dev.anywhere.server.gateway.DirectoryCredentials;
+import dev.anywhere.server.gateway.Gateway;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,7 +24,8 @@ import picocli.CommandLine.Spec;
 /** EX1's RPC endpoints behind the RPC over HTTP proxy. */
 @Command(name = "endpoints", mixinStandardHelpOptions = true, description = "Run the RPC endpoints: ncacn_http "
         + "listeners (RPC over HTTP v1 and v2 legs from the proxy) serving the endpoint mapper and management "
-        + "interfaces, and optionally plain ncacn_ip_tcp.")
+        + "interfaces, and optionally plain ncacn_ip_tcp. NTLM-authenticated binds (connect, integrity, privacy) "
+        + "are verified with the users' NT hashes from the directory.")
 final class EndpointsCommand implements Callable<Integer> {
 
     @Spec
@@ -33,6 +40,13 @@ final class EndpointsCommand implements Callable<Integer> {
 
     @Option(names = "--tcp-port", paramLabel = "N", description = "Also serve plain ncacn_ip_tcp on this port.")
     Integer tcpPort;
+
+    @Mixin
+    DirectoryOptions directory;
+
+    @Option(names = "--server", paramLabel = "NAME", description = "The server's NetBIOS name in NTLM challenges "
+            + "(default: ${DEFAULT-VALUE}).")
+    String server = "EX1";
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "The server's data directory: registers the "
             + "endpoints role so the configurator sees it.")
@@ -66,11 +80,22 @@ final class EndpointsCommand implements Callable<Integer> {
                 throw UserError.unavailable("cannot register the endpoints role in " + dataDir + ": " + e.getMessage());
             }
         }
+        CredentialVerifier credentials = CredentialVerifier.NONE;
+        try {
+            directory.password();
+            credentials = new DirectoryCredentials(directory.open());
+        } catch (UserError e) {
+            spec.commandLine().getErr().println("anywhere: warning: " + e.getMessage()
+                    + "; only anonymous NTLM binds will be accepted.");
+        }
+        DceAuthentication authentication = DceAuthentication.of(Gateway.ntlmIdentity(server, SiteSeed.FRANKYSWEB),
+                credentials::ntHash);
         List<Integer> all = new ArrayList<>(httpPorts);
         Optional.ofNullable(tcpPort).ifPresent(all::add);
         RpcEndpoints endpoints = Roles.listening("endpoints", address.getHostAddress() + " " + all,
                 all.stream().mapToInt(Integer::intValue).min().orElse(0), () -> RpcEndpoints.start(new RpcEndpoints.Options(address,
-                httpPorts, Optional.ofNullable(tcpPort), new dev.anywhere.server.endpoints.InterfaceRegistry()).withPrincipalName("")));
+                httpPorts, Optional.ofNullable(tcpPort), new dev.anywhere.server.endpoints.InterfaceRegistry()).withPrincipalName("")
+                .withAuthentication(authentication)));
         var out = spec.commandLine().getOut();
         out.printf("RPC endpoints on %s: ncacn_http %s%s (EPM, MGMT). Ctrl-C stops them.%n", address.getHostAddress(),
                 endpoints.ports(), endpoints.tcpPort().isPresent() ? ", ncacn_ip_tcp " + endpoints.tcpPort().getAsInt() : "");

@@ -27,6 +27,7 @@ import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.configurator.ServiceHost;
 import dev.anywhere.server.configurator.ServiceHostSettings;
 import dev.anywhere.server.events.EventLog;
+import dev.anywhere.server.endpoints.DceAuthentication;
 import dev.anywhere.server.gateway.DirectoryCredentials;
 import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.gateway.TlsEngine;
@@ -238,7 +239,10 @@ public final class LabSite implements AutoCloseable {
             ex1.port(service).ifPresent(p -> rpcPorts.add(ports.port(p)));
         }
         if (!rpcPorts.isEmpty()) {
-            endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(ex1Address).withPorts(rpcPorts));
+            // The endpoints verify NTLM binds with the users' NT hashes, read through the service bind as the gateway does.
+            endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(ex1Address).withPorts(rpcPorts)
+                    .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB),
+                            new DirectoryCredentials(directory)::ntHash).withMetrics(metrics)));
             started.add(endpoints);
             LocalRoles.register(ex1Dir, false, true);
             progress.accept("EX1: RPC endpoints (ncacn_http) on " + ex1Address.getHostAddress() + " " + endpoints.ports());

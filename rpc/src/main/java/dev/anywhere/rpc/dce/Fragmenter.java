@@ -11,8 +11,8 @@ import java.util.Set;
  * {@code max_xmit_frag}) into fragments: FIRST_FRAG on the first, LAST_FRAG on the last, the same call_id,
  * and alloc_hint = the stub bytes remaining from that fragment on.
  *
- * <p>Only unauthenticated calls are fragmented here; with an auth verifier each fragment must be signed
- * separately by the security layer.
+ * <p>Only unauthenticated calls are fragmented here; with an auth verifier each fragment is cut with
+ * {@link #fragmentStub} to {@link PduSecurity#maxStubPerFragment} and then protected on its own.
  *
  * @see [C706] 12.6.3.7 Fragmentation and Reassembly
  */
@@ -34,7 +34,14 @@ public final class Fragmenter {
         if (call instanceof DcePdu.Request q && q.object().isPresent()) {
             overhead += Guids.LENGTH;
         }
-        int chunk = maxXmitFrag - overhead;
+        return fragmentStub(call, maxXmitFrag - overhead);
+    }
+
+    /** The fragments of {@code call}, each carrying at most {@code chunk} stub bytes (at least one fragment). */
+    public static List<DcePdu.CallFragment> fragmentStub(DcePdu.CallFragment call, int chunk) {
+        if (chunk <= 0) {
+            throw new IllegalArgumentException("stub bytes per fragment: " + chunk + " (expected: > 0)");
+        }
         Octets stub = call.stub();
         List<DcePdu.CallFragment> out = new ArrayList<>();
         int offset = 0;

@@ -17,7 +17,8 @@ import java.util.Set;
  * {@link ServerIdentity}, MsvAvTimestamp); {@link #authenticate(byte[])} verifies the AUTHENTICATE_MESSAGE
  * against an {@link NtHashLookup}. One instance per handshake (per HTTP connection); not thread-safe.
  *
- * <p>Only NTLMv2 is accepted. NTLMv1 (24-byte NT response), LM-only and anonymous messages are refused,
+ * <p>Only NTLMv2 is accepted. NTLMv1 (24-byte NT response), LM-only and anonymous messages are refused
+ * (anonymous ones are accepted by a server made with {@link #allowingAnonymous}, for DCE/RPC's endpoint mapper),
  * and so is a response that matches only through the LMv2 response (which the spec would allow). A MIC is
  * verified when the client announces one in MsvAvFlags. Not checked: the client's timestamp skew,
  * MsvAvChannelBindings and MsvAvTargetName (no channel binding or SPN policy yet).
@@ -55,6 +56,7 @@ public final class NtlmServer {
     private final NtHashLookup lookup;
     private final Nonces nonces;
     private final Clock clock;
+    private final boolean anonymousAllowed;
     private State state = State.INITIAL;
     private byte[] negotiateBytes;
     private byte[] challengeBytes;
@@ -66,10 +68,28 @@ public final class NtlmServer {
     }
 
     NtlmServer(ServerIdentity identity, NtHashLookup lookup, Nonces nonces, Clock clock) {
+        this(identity, lookup, nonces, clock, false);
+    }
+
+    private NtlmServer(ServerIdentity identity, NtHashLookup lookup, Nonces nonces, Clock clock,
+            boolean anonymousAllowed) {
         this.identity = identity;
         this.lookup = lookup;
         this.nonces = nonces;
         this.clock = clock;
+        this.anonymousAllowed = anonymousAllowed;
+    }
+
+    /**
+     * A server context that also accepts an anonymous AUTHENTICATE_MESSAGE (empty user, empty or Z(1) responses):
+     * the result has an empty user and an ExportedSessionKey derived from a zero KeyExchangeKey, so that the
+     * session can still be signed and sealed (impacket's {@code rpcmap.py} binds anonymously at packet privacy).
+     * The caller decides what an anonymous session may do.
+     *
+     * @see [MS-NLMP] 3.2.5.1.2 (anonymous: SessionBaseKey = Z(16))
+     */
+    public static NtlmServer allowingAnonymous(ServerIdentity identity, NtHashLookup lookup) {
+        return new NtlmServer(identity, lookup, Nonces.secure(), Clock.systemUTC(), true);
     }
 
     /** The CHALLENGE_MESSAGE answering {@code negotiateMessage}. */
@@ -139,6 +159,10 @@ public final class NtlmServer {
 
     private NtlmAuthentication verify(byte[] raw) throws NtlmAuthenticationException {
         AuthenticateMessage msg = AuthenticateMessage.decode(raw);
+        if (anonymousAllowed && isAnonymous(msg)) {
+            return new NtlmAuthentication("", "", msg.workstation(), msg.flags(),
+                    Octets.wrap(exportedSessionKey(msg, new byte[16])));
+        }
         Ntlmv2Response response = ntlmv2Response(msg);
         String domain = msg.domainName();
         String user = msg.userName();
@@ -170,16 +194,7 @@ public final class NtlmServer {
                     + " (expected: hmac-md5 of the server challenge under the account's ntowfv2)");
         }
 
-        byte[] keyExchangeKey = Ntlmv2.keyExchangeKey(Ntlmv2.sessionBaseKey(key, proof));
-        byte[] exported = keyExchangeKey;
-        if (msg.flags().contains(NTLMSSP_NEGOTIATE_KEY_EXCH) && challenge.flags().contains(NTLMSSP_NEGOTIATE_KEY_EXCH)) {
-            int n = msg.encryptedRandomSessionKey().length();
-            if (n != 16) {
-                throw new NtlmProtocolException("encrypted random session key: " + n
-                        + " bytes (expected: 16 with NTLMSSP_NEGOTIATE_KEY_EXCH)");
-            }
-            exported = Ntlmv2.rc4k(keyExchangeKey, msg.encryptedRandomSessionKey().toByteArray());
-        }
+        byte[] exported = exportedSessionKey(msg, Ntlmv2.keyExchangeKey(Ntlmv2.sessionBaseKey(key, proof)));
 
         if (response.targetInfo().flags().contains(AvFlag.MIC_PRESENT)) {
             if (msg.mic().isEmpty()) {
@@ -195,12 +210,30 @@ public final class NtlmServer {
         return new NtlmAuthentication(domain, user, msg.workstation(), msg.flags(), Octets.wrap(exported));
     }
 
+    /** ExportedSessionKey: the KeyExchangeKey, or with KEY_EXCH the random key the client encrypted under it. */
+    private byte[] exportedSessionKey(AuthenticateMessage msg, byte[] keyExchangeKey) {
+        if (msg.flags().contains(NTLMSSP_NEGOTIATE_KEY_EXCH) && challenge.flags().contains(NTLMSSP_NEGOTIATE_KEY_EXCH)) {
+            int n = msg.encryptedRandomSessionKey().length();
+            if (n != 16) {
+                throw new NtlmProtocolException("encrypted random session key: " + n
+                        + " bytes (expected: 16 with NTLMSSP_NEGOTIATE_KEY_EXCH)");
+            }
+            return Ntlmv2.rc4k(keyExchangeKey, msg.encryptedRandomSessionKey().toByteArray());
+        }
+        return keyExchangeKey;
+    }
+
+    private static boolean isAnonymous(AuthenticateMessage msg) {
+        Octets lm = msg.lmChallengeResponse();
+        boolean noLm = lm.isEmpty() || lm.equals(Octets.of(new byte[1]));
+        return msg.flags().contains(NegotiateFlag.NTLMSSP_ANONYMOUS)
+                || (msg.userName().isEmpty() && msg.ntChallengeResponse().isEmpty() && noLm);
+    }
+
     /** The NT response as NTLMv2, refusing anonymous, NTLMv1 and LM-only messages first. */
     private static Ntlmv2Response ntlmv2Response(AuthenticateMessage msg) throws NtlmAuthenticationException {
         Octets nt = msg.ntChallengeResponse();
-        Octets lm = msg.lmChallengeResponse();
-        boolean noLm = lm.isEmpty() || lm.equals(Octets.of(new byte[1]));
-        if (msg.flags().contains(NegotiateFlag.NTLMSSP_ANONYMOUS) || (msg.userName().isEmpty() && nt.isEmpty() && noLm)) {
+        if (isAnonymous(msg)) {
             throw new NtlmAuthenticationException(Failure.ANONYMOUS,
                     "authenticate message: anonymous (expected: a user name and an ntlmv2 response)");
         }

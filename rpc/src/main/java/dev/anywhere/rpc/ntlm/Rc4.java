@@ -1,37 +1,50 @@
 package dev.anywhere.rpc.ntlm;
 
 /**
- * RC4 (ARCFOUR), which NTLM uses as RC4K to carry the random session key. Written here because JDK
- * providers may disable it; it is used for nothing else.
+ * RC4 (ARCFOUR), which NTLM uses as RC4K to carry the random session key and, as a long-lived stream per
+ * direction, to seal messages and checksums. Written here because JDK providers may disable it; it is used for
+ * nothing else. An instance is one keystream: each {@link #apply} continues where the last one stopped.
  *
- * @see [MS-NLMP] 6 Appendix A: Cryptographic Operations Reference (RC4K)
+ * @see [MS-NLMP] 6 Appendix A: Cryptographic Operations Reference (RC4Init, RC4, RC4K)
  */
 final class Rc4 {
 
-    private Rc4() {
+    private final int[] s = new int[256];
+    private int i;
+    private int j;
+
+    /** RC4Init(key). */
+    Rc4(byte[] key) {
+        if (key.length == 0) {
+            throw new IllegalArgumentException("rc4 key: empty (expected: 1..256 bytes)");
+        }
+        for (int n = 0; n < 256; n++) {
+            s[n] = n;
+        }
+        for (int n = 0, m = 0; n < 256; n++) {
+            m = (m + s[n] + (key[n % key.length] & 0xff)) & 0xff;
+            int t = s[n];
+            s[n] = s[m];
+            s[m] = t;
+        }
     }
 
-    /** RC4K(key, data): a fresh RC4 stream keyed with {@code key}, XORed over {@code data}. */
-    static byte[] rc4k(byte[] key, byte[] data) {
-        int[] s = new int[256];
-        for (int i = 0; i < 256; i++) {
-            s[i] = i;
-        }
-        for (int i = 0, j = 0; i < 256; i++) {
-            j = (j + s[i] + (key[i % key.length] & 0xff)) & 0xff;
-            int t = s[i];
-            s[i] = s[j];
-            s[j] = t;
-        }
-        byte[] out = new byte[data.length];
-        for (int n = 0, i = 0, j = 0; n < data.length; n++) {
+    /** XORs the next {@code length} keystream bytes over {@code data[offset..]}, in place. */
+    void apply(byte[] data, int offset, int length) {
+        for (int n = offset, end = offset + length; n < end; n++) {
             i = (i + 1) & 0xff;
             j = (j + s[i]) & 0xff;
             int t = s[i];
             s[i] = s[j];
             s[j] = t;
-            out[n] = (byte) (data[n] ^ s[(s[i] + s[j]) & 0xff]);
+            data[n] ^= (byte) s[(s[i] + s[j]) & 0xff];
         }
+    }
+
+    /** RC4K(key, data): a fresh RC4 stream keyed with {@code key}, XORed over a copy of {@code data}. */
+    static byte[] rc4k(byte[] key, byte[] data) {
+        byte[] out = data.clone();
+        new Rc4(key).apply(out, 0, out.length);
         return out;
     }
 }

@@ -1,18 +1,28 @@
 package dev.anywhere.server.endpoints;
 
+import dev.anywhere.rpc.dce.AuthVerifier;
 import dev.anywhere.rpc.dce.ContextResult;
 import dev.anywhere.rpc.dce.DceCodec;
 import dev.anywhere.rpc.dce.DcePdu;
 import dev.anywhere.rpc.dce.DceProtocolException;
+import dev.anywhere.rpc.dce.DceSecurityException;
 import dev.anywhere.rpc.dce.DceStatus;
 import dev.anywhere.rpc.dce.FragmentAssembler;
 import dev.anywhere.rpc.dce.Fragmenter;
 import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.dce.PduSecurity;
+import dev.anywhere.rpc.dce.PduType;
 import dev.anywhere.rpc.dce.PfcFlag;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
 import io.netty.buffer.ByteBuf;
+import dev.anywhere.rpc.ntlm.NtlmAuthentication;
+import dev.anywhere.rpc.ntlm.NtlmAuthenticationException;
+import dev.anywhere.rpc.ntlm.NtlmServer;
+import dev.anywhere.rpc.ntlm.NtlmSession;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayDeque;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -20,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +46,18 @@ import org.slf4j.LoggerFactory;
  *    │  (bind_nak keeps NEW)        any violation ──▶ FAILED (fault nca_s_proto_error, then close)
  * </pre>
  *
+ * <p>Security (NTLM, [MS-RPCE] 3.3.1.5.2): a bind (or alter_context) with an NTLM verifier is answered with the
+ * CHALLENGE in bind_ack; rpc_auth_3's AUTHENTICATE is verified on the {@link DceAuthenticator} pool (the NT hash
+ * comes from the directory) while later PDUs wait in order, at most {@link DceAuthentication#maxWaitingPdus()};
+ * the verification resumes the association through its {@link Host}. From then on requests are verified (and at
+ * PKT_PRIVACY unsealed) and responses signed (and sealed) fragment by fragment ({@link PduSecurity}). A failed
+ * handshake answers the next request with the fault {@code ERROR_ACCESS_DENIED (5)} and ends the association; so
+ * does a request with a bad signature, a replayed sequence number, a foreign verifier or an impossible
+ * auth_pad_length (as Samba's server does).
+ *
  * @see [C706] 12.6 Connection-oriented RPC PDUs
  * @see [MS-RPCE] 3.3.1.5.3 Bind Time Feature Negotiation
+ * @see [MS-RPCE] 2.2.2.10 rpc_auth_3 PDU
  */
 final class DceAssociation {
 
@@ -54,7 +75,31 @@ final class DceAssociation {
         FAILED
     }
 
+    /**
+     * Where the association lives: runs work later in the same serial context as {@link #receive} (the event loop,
+     * under the same lock), with the output to use, flushing afterwards; a {@link DceProtocolException} the work
+     * throws ends the connection (for v2: the virtual connection) as one from {@link #receive} would.
+     */
+    interface Host {
+        void resume(Consumer<Consumer<ByteBuf>> work);
+    }
+
+    /** The NTLM handshake's progress on this association. */
+    private enum Auth {
+        /** No authenticated bind: calls run as {@link CallSecurity#NONE}. */
+        NONE,
+        /** CHALLENGE sent, waiting for rpc_auth_3. */
+        CHALLENGED,
+        /** AUTHENTICATE being verified off the loop; PDUs wait. */
+        VERIFYING,
+        /** Verified: PDUs are protected. */
+        ESTABLISHED,
+        /** Refused: the next request gets ERROR_ACCESS_DENIED and the association ends. */
+        REFUSED
+    }
+
     private final EndpointServer server;
+    private final Host host;
     private final RpcCall.Transport transport;
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
@@ -67,10 +112,21 @@ final class DceAssociation {
     private int maxRecv;
     private long assocGroupId;
     private Integer assemblingCallId;
+    /** The caller and level established at bind; what stubs see through {@link RpcCall#security()}. */
+    private CallSecurity security = CallSecurity.NONE;
+    private Auth auth = Auth.NONE;
+    private NtlmServer handshake;
+    private int authLevel;
+    private int authContextId;
+    private PduSecurity protection;
+    private String refusal;
+    /** PDUs that arrived while the handshake was verified, as copies, in order. */
+    private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
 
     DceAssociation(EndpointServer server, RpcCall.Transport transport, InetSocketAddress local,
-            InetSocketAddress remote, ByteBufAllocator alloc) {
+            InetSocketAddress remote, ByteBufAllocator alloc, Host host) {
         this.server = server;
+        this.host = host;
         this.transport = transport;
         this.local = local;
         this.remote = remote;
@@ -91,13 +147,30 @@ final class DceAssociation {
         }
         int callId = frame.readableBytes() >= 16 ? frame.getIntLE(frame.readerIndex() + 12) : 0;
         try {
+            if (auth == Auth.VERIFYING) {
+                hold(frame);
+                return;
+            }
             server.stats().pktsIn.incrementAndGet();
             if (state == State.BOUND && frame.readableBytes() > maxRecv) {
                 throw new DceProtocolException("frag_length: " + frame.readableBytes() + " (expected: <= max_recv_frag "
                         + maxRecv + ")");
             }
-            DcePdu pdu = DceCodec.decode(frame.duplicate());
+            boolean request = frame.readableBytes() >= 16
+                    && frame.getUnsignedByte(frame.readerIndex() + 2) == PduType.REQUEST.value();
+            if (request && auth == Auth.REFUSED) {
+                throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER, "request: on an association "
+                        + "whose authentication failed (" + refusal + ")");
+            }
+            DcePdu pdu = request && protection != null ? protection.unprotect(frame.duplicate())
+                    : DceCodec.decode(frame.duplicate());
             handle(pdu, out);
+        } catch (DceSecurityException e) {
+            state = State.FAILED;
+            server.authenticator().ifPresent(a -> a.failure(e.kind().name().toLowerCase(java.util.Locale.ROOT)));
+            // Samba's server answers a request failing its verifier with ERROR_ACCESS_DENIED and disconnects.
+            send(new DcePdu.Fault(callId, 0, DceStatus.ACCESS_DENIED), out);
+            throw e;
         } catch (DceProtocolException e) {
             state = State.FAILED;
             send(new DcePdu.Fault(callId, 0, DceStatus.NCA_S_PROTO_ERROR), out);
@@ -105,9 +178,23 @@ final class DceAssociation {
         }
     }
 
+    /** Keeps a copy of {@code frame} until the handshake is verified; more than the limit ends the association. */
+    private void hold(ByteBuf frame) {
+        int max = server.authenticator().map(a -> a.settings().maxWaitingPdus()).orElse(1);
+        if (waiting.size() >= max) {
+            throw new DceProtocolException("PDUs waiting for the NTLM verification: " + (waiting.size() + 1)
+                    + " (expected: <= " + max + ")");
+        }
+        byte[] copy = new byte[frame.readableBytes()];
+        frame.getBytes(frame.readerIndex(), copy);
+        waiting.add(copy);
+    }
+
     private void handle(DcePdu pdu, Consumer<ByteBuf> out) {
         if (pdu instanceof DcePdu.Bind b) {
             bind(b, out);
+        } else if (pdu instanceof DcePdu.Auth3 a) {
+            auth3(a);
         } else if (pdu instanceof DcePdu.AlterContext a) {
             alterContext(a, out);
         } else if (pdu instanceof DcePdu.Request q) {
@@ -133,10 +220,18 @@ final class DceAssociation {
     private void bind(DcePdu.Bind b, Consumer<ByteBuf> out) {
         // C706 expects alter_context on a bound association, but impacket binds again on the same connection (its
         // hept_map after another bind does), so a second bind is answered like the first; contexts accumulate.
+        Optional<AuthVerifier> challenge = Optional.empty();
         if (b.auth().isPresent()) {
-            // No RPC-level security provider is implemented: refuse the association, the client may bind again.
-            send(new DcePdu.BindNak(b.callId(), DcePdu.BindNak.AUTHENTICATION_TYPE_NOT_RECOGNIZED), out);
-            return;
+            Optional<Integer> refused = refuseSecurity(b.auth().get());
+            if (refused.isPresent()) {
+                send(new DcePdu.BindNak(b.callId(), refused.get()), out);
+                return;
+            }
+            challenge = challenge(b.auth().get());
+            if (challenge.isEmpty()) {
+                send(new DcePdu.BindNak(b.callId(), DcePdu.BindNak.REASON_NOT_SPECIFIED), out);
+                return;
+            }
         }
         if (b.maxXmitFrag() < Fragmenter.MIN_FRAG || b.maxRecvFrag() < Fragmenter.MIN_FRAG) {
             // Per C706 12.6.3.6, every implementation must accept fragments of 1432 bytes.
@@ -150,19 +245,148 @@ final class DceAssociation {
         }
         List<ContextResult> results = negotiate(b.contexts());
         state = State.BOUND;
-        send(new DcePdu.BindAck(b.callId(), maxXmit, maxRecv, assocGroupId, secondaryAddress, results), out);
+        send(new DcePdu.BindAck(ackFlags(b.flags(), challenge), b.callId(), maxXmit, maxRecv, assocGroupId,
+                secondaryAddress, results, challenge), out);
+    }
+
+    /**
+     * Why a bind's verifier is refused ({@code bind_nak} reason), or empty: no authentication configured or not
+     * NTLM → authentication_type_not_recognized; a level other than CONNECT, PKT_INTEGRITY, PKT_PRIVACY, or a
+     * second handshake on one association → reason_not_specified.
+     */
+    private Optional<Integer> refuseSecurity(AuthVerifier v) {
+        if (server.authenticator().isEmpty() || v.authType() != AuthVerifier.AUTHN_WINNT) {
+            return Optional.of(DcePdu.BindNak.AUTHENTICATION_TYPE_NOT_RECOGNIZED);
+        }
+        if (level(v.authLevel()).isEmpty() || auth != Auth.NONE) {
+            return Optional.of(DcePdu.BindNak.REASON_NOT_SPECIFIED);
+        }
+        return Optional.empty();
+    }
+
+    /** The bind_ack's verifier carrying the CHALLENGE for {@code v}'s NEGOTIATE; empty if that is malformed. */
+    private Optional<AuthVerifier> challenge(AuthVerifier v) {
+        NtlmServer ntlm = server.authenticator().orElseThrow().newHandshake();
+        byte[] challenge;
+        try {
+            challenge = ntlm.challenge(v.authValue().toByteArray());
+        } catch (NtlmAuthenticationException e) {
+            log.debug("endpoints: NTLM NEGOTIATE refused from {}: {}", remote, e.getMessage());
+            server.authenticator().orElseThrow().failure("bad_negotiate");
+            return Optional.empty();
+        }
+        handshake = ntlm;
+        authLevel = v.authLevel();
+        authContextId = v.contextId();
+        auth = Auth.CHALLENGED;
+        // impacket reads the trailer right after the result list: no auth padding in bind_ack.
+        return Optional.of(new AuthVerifier(AuthVerifier.AUTHN_WINNT, v.authLevel(), 0, v.contextId(),
+                Octets.of(challenge)));
+    }
+
+    /** PFC_SUPPORT_HEADER_SIGN is echoed when the client offers it on an authenticated bind ([MS-RPCE] 3.3.1.5.2.2). */
+    private static EnumSet<PfcFlag> ackFlags(java.util.Set<PfcFlag> bindFlags, Optional<AuthVerifier> challenge) {
+        EnumSet<PfcFlag> flags = EnumSet.copyOf(PfcFlag.SINGLE_FRAGMENT);
+        if (challenge.isPresent() && bindFlags.contains(PfcFlag.SUPPORT_HEADER_SIGN)) {
+            flags.add(PfcFlag.SUPPORT_HEADER_SIGN);
+        }
+        return flags;
+    }
+
+    private static Optional<CallSecurity.Level> level(int wire) {
+        for (CallSecurity.Level l : CallSecurity.Level.values()) {
+            if (l != CallSecurity.Level.NONE && l.wire() == wire) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** rpc_auth_3: verify the AUTHENTICATE off the loop; no reply ([MS-RPCE] 2.2.2.10). */
+    private void auth3(DcePdu.Auth3 a) {
+        if (auth != Auth.CHALLENGED || a.auth().isEmpty()) {
+            throw new DceProtocolException("rpc_auth_3: " + (a.auth().isEmpty() ? "without auth verifier"
+                    : "no NTLM CHALLENGE outstanding") + " (expected: after an authenticated bind, with AUTHENTICATE)");
+        }
+        AuthVerifier v = a.auth().get();
+        if (v.authType() != AuthVerifier.AUTHN_WINNT || v.authLevel() != authLevel || v.contextId() != authContextId) {
+            throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER, "rpc_auth_3 sec_trailer: auth_type "
+                    + v.authType() + ", auth_level " + v.authLevel() + ", auth_context_id "
+                    + Integer.toUnsignedString(v.contextId()) + " (expected: the bind's " + AuthVerifier.AUTHN_WINNT
+                    + ", " + authLevel + ", " + Integer.toUnsignedString(authContextId) + ")");
+        }
+        NtlmServer ntlm = handshake;
+        handshake = null;
+        auth = Auth.VERIFYING;
+        DceAuthenticator authenticator = server.authenticator().orElseThrow();
+        authenticator.authenticate(ntlm, v.authValue().toByteArray()).whenComplete((result, error) ->
+                host.resume(out -> verified(result, error, out)));
+    }
+
+    /** Back on the association's loop: the verification's outcome, then the PDUs that waited for it. */
+    private void verified(NtlmAuthentication result, Throwable error, Consumer<ByteBuf> out) {
+        if (auth != Auth.VERIFYING || state == State.FAILED) {
+            waiting.clear();
+            return;
+        }
+        DceAuthenticator authenticator = server.authenticator().orElseThrow();
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            auth = Auth.REFUSED;
+            refusal = cause instanceof NtlmAuthenticationException n ? n.failure().name().toLowerCase(java.util.Locale.ROOT)
+                    : cause instanceof DceAuthenticator.Unanswered ? "no answer: " + cause.getMessage()
+                    : "the NT hash look-up failed";
+            authenticator.failure(cause instanceof NtlmAuthenticationException n
+                    ? n.failure().name().toLowerCase(java.util.Locale.ROOT)
+                    : cause instanceof DceAuthenticator.Unanswered ? "unanswered" : "lookup_failed");
+            if (cause instanceof NtlmAuthenticationException || cause instanceof DceAuthenticator.Unanswered) {
+                log.info("endpoints: NTLM authentication refused from {}: {}", remote, cause.getMessage());
+            } else {
+                log.warn("endpoints: NTLM authentication from {} failed", remote, cause);
+            }
+        } else {
+            CallSecurity.Level level = level(authLevel).orElseThrow();
+            try {
+                protection = new PduSecurity(authLevel, authContextId, NtlmSession.server(result));
+                security = new CallSecurity(level, result.user(), result.domain());
+                auth = Auth.ESTABLISHED;
+                authenticator.bound(level);
+            } catch (IllegalArgumentException noEss) {
+                auth = Auth.REFUSED;
+                refusal = noEss.getMessage();
+                authenticator.failure("no_session_security");
+            }
+        }
+        try {
+            while (!waiting.isEmpty() && state != State.FAILED) {
+                receive(Unpooled.wrappedBuffer(waiting.poll()), out);
+            }
+        } finally {
+            waiting.clear();
+        }
     }
 
     private void alterContext(DcePdu.AlterContext a, Consumer<ByteBuf> out) {
         if (state != State.BOUND) {
             throw new DceProtocolException("alter_context: before bind (expected: bind first)");
         }
-        if (a.auth().isPresent()) {
-            throw new DceProtocolException("alter_context: auth verifier present (expected: none, no security provider)");
+        Optional<AuthVerifier> challenge = Optional.empty();
+        if (a.auth().isPresent() && auth == Auth.NONE) {
+            // A client that bound without security may start it here; the CHALLENGE goes in alter_context_resp.
+            Optional<Integer> refused = refuseSecurity(a.auth().get());
+            challenge = refused.isPresent() ? Optional.empty() : challenge(a.auth().get());
+            if (challenge.isEmpty()) {
+                throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER,
+                        "alter_context: NTLM verifier refused (expected: NTLM at level 2, 5 or 6)");
+            }
+        } else if (a.auth().isPresent() && a.auth().get().contextId() != authContextId) {
+            throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER, "alter_context auth_context_id: "
+                    + Integer.toUnsignedString(a.auth().get().contextId()) + " (expected: "
+                    + Integer.toUnsignedString(authContextId) + "; one security context per association)");
         }
         List<ContextResult> results = negotiate(a.contexts());
-        send(new DcePdu.AlterContextResp(PfcFlag.SINGLE_FRAGMENT, a.callId(), maxXmit, maxRecv, assocGroupId, "",
-                results, Optional.empty()), out);
+        send(new DcePdu.AlterContextResp(ackFlags(a.flags(), challenge), a.callId(), maxXmit, maxRecv, assocGroupId,
+                "", results, challenge), out);
     }
 
     /** One result per proposed context, in order. */
@@ -204,8 +428,11 @@ final class DceAssociation {
         if (state != State.BOUND) {
             throw new DceProtocolException("request: before bind (expected: bind first)");
         }
-        if (q.auth().isPresent()) {
-            throw new DceProtocolException("request: auth verifier present (expected: none, no security provider)");
+        if (auth == Auth.CHALLENGED) {
+            throw new DceProtocolException("request: before rpc_auth_3 (expected: the NTLM handshake completed first)");
+        }
+        if (q.auth().isPresent() && protection == null) {
+            throw new DceProtocolException("request: auth verifier present (expected: none on an unauthenticated association)");
         }
         if (q.flags().contains(PfcFlag.FIRST_FRAG)) {
             assemblingCallId = q.callId();
@@ -229,10 +456,17 @@ final class DceAssociation {
             fault(q, DceStatus.NCA_S_OP_RNG_ERROR, true, out);
             return;
         }
+        if (iface.refusesAnonymous() && security.anonymous()) {
+            // impacket and Windows learn of a refused caller on the first request (FAULT 5), not at bind.
+            server.stats().anonymousRefused.incrementAndGet();
+            server.authenticator().ifPresent(a -> a.failure("anonymous_refused"));
+            fault(q, DceStatus.ACCESS_DENIED, true, out);
+            return;
+        }
         Octets result;
         try {
             result = iface.handler().invoke(new RpcCall(iface.id(), q.opnum(), q.stub(), q.object(), q.callId(),
-                    transport, local, remote));
+                    transport, local, remote, security));
         } catch (RpcFaultException e) {
             fault(q, e.status(), false, out);
             return;
@@ -249,6 +483,14 @@ final class DceAssociation {
             return;
         }
         DcePdu.Response response = new DcePdu.Response(q.callId(), q.contextId(), result);
+        if (protection != null) {
+            // Each fragment its own trailer and signature, with the next sequence number.
+            for (ByteBuf f : protection.protectFragments(response, maxXmit, alloc)) {
+                server.stats().pktsOut.incrementAndGet();
+                out.accept(f);
+            }
+            return;
+        }
         for (DcePdu.CallFragment f : Fragmenter.fragment(response, maxXmit)) {
             send(f, out);
         }

@@ -24,6 +24,8 @@ final class EndpointServer {
         final AtomicLong callsOut = new AtomicLong();
         final AtomicLong pktsIn = new AtomicLong();
         final AtomicLong pktsOut = new AtomicLong();
+        /** Calls to an interface refusing anonymous callers from an anonymous association (FAULT 5). */
+        final AtomicLong anonymousRefused = new AtomicLong();
     }
 
     /** EPM and MGMT first, then the caller's interfaces, looked up live. */
@@ -50,12 +52,14 @@ final class EndpointServer {
     private final AtomicInteger assocGroups = new AtomicInteger(0x1000);
     private final Supplier<List<Integer>> httpPorts;
     private final Supplier<OptionalInt> tcpPort;
+    private final Optional<DceAuthenticator> authenticator;
 
     EndpointServer(RpcEndpoints.Options options, Supplier<List<Integer>> httpPorts, Supplier<OptionalInt> tcpPort) {
         this.options = options;
         this.httpPorts = httpPorts;
         this.tcpPort = tcpPort;
         this.table = new VirtualConnectionTable(this);
+        this.authenticator = options.authentication().map(DceAuthenticator::new);
         interfaces.builtIn.register(new RpcInterface(Epm.ID, "Endpoint Mapper", 7, Optional.of(593), new Epm(this)));
         interfaces.builtIn.register(new RpcInterface(Mgmt.ID, "Management", 5, new Mgmt(this)));
     }
@@ -84,6 +88,11 @@ final class EndpointServer {
 
     ChannelGroup connections() {
         return connections;
+    }
+
+    /** Present when NTLM binds are authenticated. */
+    Optional<DceAuthenticator> authenticator() {
+        return authenticator;
     }
 
     Stats stats() {

@@ -107,7 +107,7 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
             state = State.DIRECT;
             association = new DceAssociation(server, http ? RpcCall.Transport.NCACN_HTTP_V1 : RpcCall.Transport.NCACN_IP_TCP,
                     inet(ctx.channel().localAddress()), inet(ctx.channel().remoteAddress()),
-                    ctx.alloc());
+                    ctx.alloc(), work -> ctx.executor().execute(() -> resumeDirect(ctx, work)));
             direct(ctx, msg);
             return;
         }
@@ -162,6 +162,19 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
                 // A client that sends calls but does not read the answers: stop reading until the answers drain.
                 ctx.channel().config().setAutoRead(false);
             }
+        }
+    }
+
+    /** Work of the association that waited off the loop (an NTLM verification), back on this connection. */
+    private void resumeDirect(ChannelHandlerContext ctx, java.util.function.Consumer<java.util.function.Consumer<io.netty.buffer.ByteBuf>> work) {
+        if (state != State.DIRECT) {
+            return;
+        }
+        try {
+            work.accept(ctx::write);
+            ctx.flush();
+        } catch (DecoderException e) {
+            fail(ctx, e.getMessage());
         }
     }
 

@@ -18,9 +18,10 @@ import java.util.UUID;
  * @param transport how the request arrived
  * @param local our end of the TCP connection (for v2: of the IN leg)
  * @param remote the peer (for v2: the inbound proxy)
+ * @param security the authenticated caller and the association's authentication level
  */
 public record RpcCall(SyntaxId iface, int opnum, Octets stub, Optional<UUID> object, int callId, Transport transport,
-        InetSocketAddress local, InetSocketAddress remote) {
+        InetSocketAddress local, InetSocketAddress remote, CallSecurity security) {
 
     /** The transport a call arrived on. */
     public enum Transport {
@@ -37,5 +38,12 @@ public record RpcCall(SyntaxId iface, int opnum, Octets stub, Optional<UUID> obj
         Objects.requireNonNull(stub, "stub");
         Objects.requireNonNull(object, "object");
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(security, "security");
+    }
+
+    /** A call on an unauthenticated association ({@link CallSecurity#NONE}). */
+    public RpcCall(SyntaxId iface, int opnum, Octets stub, Optional<UUID> object, int callId, Transport transport,
+            InetSocketAddress local, InetSocketAddress remote) {
+        this(iface, opnum, stub, object, callId, transport, local, remote, CallSecurity.NONE);
     }
 }

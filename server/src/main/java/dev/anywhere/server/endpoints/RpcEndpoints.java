@@ -113,9 +113,12 @@ public final class RpcEndpoints implements AutoCloseable {
      * @param limits sizes and timers
      * @param principalName what MGMT inq_princ_name answers (empty: no principal, status rpc_s_unknown_authn_service)
      * @param errors told about every connection closed for a protocol error
+     * @param authentication how NTLM binds are authenticated; without it every authenticated bind gets bind_nak
+     *     {@code authentication_type_not_recognized}
      */
     public record Options(InetAddress listen, List<Integer> ncacnHttpPorts, Optional<Integer> ncacnIpTcpPort,
-            InterfaceRegistry extra, Limits limits, String principalName, ProtocolErrorListener errors) {
+            InterfaceRegistry extra, Limits limits, String principalName, ProtocolErrorListener errors,
+            Optional<DceAuthentication> authentication) {
 
         public Options {
             Objects.requireNonNull(listen, "listen");
@@ -125,6 +128,7 @@ public final class RpcEndpoints implements AutoCloseable {
             Objects.requireNonNull(limits, "limits");
             Objects.requireNonNull(principalName, "principalName");
             Objects.requireNonNull(errors, "errors");
+            Objects.requireNonNull(authentication, "authentication");
             for (int p : ncacnHttpPorts) {
                 checkPort(p);
             }
@@ -134,7 +138,8 @@ public final class RpcEndpoints implements AutoCloseable {
         /** The short form: ports, optional TCP port, extra interfaces; default limits. */
         public Options(InetAddress listen, List<Integer> ncacnHttpPorts, Optional<Integer> ncacnIpTcpPort,
                 InterfaceRegistry extra) {
-            this(listen, ncacnHttpPorts, ncacnIpTcpPort, extra, Limits.DEFAULT, "", ProtocolErrorListener.NONE);
+            this(listen, ncacnHttpPorts, ncacnIpTcpPort, extra, Limits.DEFAULT, "", ProtocolErrorListener.NONE,
+                    Optional.empty());
         }
 
         /** 6001, 6002, 6004, 593 on {@code listen}, no ncacn_ip_tcp, no extra interfaces. */
@@ -143,19 +148,19 @@ public final class RpcEndpoints implements AutoCloseable {
         }
 
         public Options withPorts(List<Integer> ports) {
-            return new Options(listen, ports, ncacnIpTcpPort, extra, limits, principalName, errors);
+            return new Options(listen, ports, ncacnIpTcpPort, extra, limits, principalName, errors, authentication);
         }
 
         public Options withTcpPort(int port) {
-            return new Options(listen, ncacnHttpPorts, Optional.of(port), extra, limits, principalName, errors);
+            return new Options(listen, ncacnHttpPorts, Optional.of(port), extra, limits, principalName, errors, authentication);
         }
 
         public Options withExtra(InterfaceRegistry registry) {
-            return new Options(listen, ncacnHttpPorts, ncacnIpTcpPort, registry, limits, principalName, errors);
+            return new Options(listen, ncacnHttpPorts, ncacnIpTcpPort, registry, limits, principalName, errors, authentication);
         }
 
         public Options withLimits(Limits l) {
-            return new Options(listen, ncacnHttpPorts, ncacnIpTcpPort, extra, l, principalName, errors);
+            return new Options(listen, ncacnHttpPorts, ncacnIpTcpPort, extra, l, principalName, errors, authentication);
         }
 
         /** Shortcut for tests: the connection setup timer. */
@@ -164,11 +169,17 @@ public final class RpcEndpoints implements AutoCloseable {
         }
 
         public Options withPrincipalName(String name) {
-            return new Options(listen, ncacnHttpPorts, ncacnIpTcpPort, extra, limits, name, errors);
+            return new Options(listen, ncacnHttpPorts, ncacnIpTcpPort, extra, limits, name, errors, authentication);
         }
 
         public Options withErrors(ProtocolErrorListener listener) {
-            return new Options(listen, ncacnHttpPorts, ncacnIpTcpPort, extra, limits, principalName, listener);
+            return new Options(listen, ncacnHttpPorts, ncacnIpTcpPort, extra, limits, principalName, listener, authentication);
+        }
+
+        /** NTLM binds authenticated with {@code auth} (anonymous NTLM too; interfaces decide what it may call). */
+        public Options withAuthentication(DceAuthentication auth) {
+            return new Options(listen, ncacnHttpPorts, ncacnIpTcpPort, extra, limits, principalName, errors,
+                    Optional.of(auth));
         }
 
         private static void checkPort(int p) {
@@ -277,6 +288,7 @@ public final class RpcEndpoints implements AutoCloseable {
             tcpChannel.close().syncUninterruptibly();
         }
         server.connections().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        server.authenticator().ifPresent(DceAuthenticator::close);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }

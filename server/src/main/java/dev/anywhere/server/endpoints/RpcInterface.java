@@ -14,9 +14,13 @@ import java.util.Optional;
  * @param opnumCount opnums {@code 0 .. opnumCount-1} are dispatched; others get {@code nca_s_op_rng_error}
  * @param httpPort the ncacn_http port the endpoint mapper advertises for it; empty = every ncacn_http port
  * @param handler the server stub
+ * @param refusesAnonymous if true, calls from an unauthenticated or NTLM-anonymous association are answered with
+ *     the fault {@code ERROR_ACCESS_DENIED (5)} without reaching the handler (the bind itself succeeds, as on
+ *     Windows, so the client learns of it on its first request); the endpoint mapper and MGMT accept anonymous
+ *     callers, Exchange's RFR, NSPI and EMSMDB do not
  */
 public record RpcInterface(SyntaxId id, String annotation, int opnumCount, Optional<Integer> httpPort,
-        RpcHandler handler) {
+        RpcHandler handler, boolean refusesAnonymous) {
 
     public RpcInterface {
         Objects.requireNonNull(id, "id");
@@ -31,9 +35,20 @@ public record RpcInterface(SyntaxId id, String annotation, int opnumCount, Optio
         }
     }
 
-    /** An interface advertised on every ncacn_http port. */
+    /** An interface that accepts anonymous callers. */
+    public RpcInterface(SyntaxId id, String annotation, int opnumCount, Optional<Integer> httpPort,
+            RpcHandler handler) {
+        this(id, annotation, opnumCount, httpPort, handler, false);
+    }
+
+    /** An interface advertised on every ncacn_http port, accepting anonymous callers. */
     public RpcInterface(SyntaxId id, String annotation, int opnumCount, RpcHandler handler) {
-        this(id, annotation, opnumCount, Optional.empty(), handler);
+        this(id, annotation, opnumCount, Optional.empty(), handler, false);
+    }
+
+    /** This interface, answering calls from anonymous callers with {@code ERROR_ACCESS_DENIED}. */
+    public RpcInterface refusingAnonymous() {
+        return new RpcInterface(id, annotation, opnumCount, httpPort, handler, true);
     }
 
     /** True if a bind for {@code abstractSyntax} selects this interface (same UUID and major, minor not newer). */

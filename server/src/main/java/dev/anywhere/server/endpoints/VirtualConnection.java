@@ -167,7 +167,7 @@ final class VirtualConnection {
         outLifetime = out.channelLifetime();
         association = new DceAssociation(server, RpcCall.Transport.NCACN_HTTP_V2,
                 LegHandler.inet(in.channel().localAddress()), LegHandler.inet(in.channel().remoteAddress()),
-                in.channel().alloc());
+                in.channel().alloc(), this::resumeAssociation);
         Channel inCh = in.channel();
         send(inCh, RpchCodec.encode(new RtsMessage.ConnB3(server.limits().receiveWindow(), version), inCh.alloc()));
         outLifetimeSent = CONN_A3_BYTES;
@@ -558,6 +558,32 @@ final class VirtualConnection {
         if (state == State.OPENED && outRecycle == OutRecycle.NONE && outLifetime > 0 && outLifetimeSent >= recycleAt()) {
             startOutRecycle();
         }
+    }
+
+    /**
+     * Work of the association that waited off the loop (an NTLM verification), back on the IN leg's loop and under
+     * this connection's lock; a protocol error fails the IN leg as one from {@link #onIn} would.
+     */
+    private void resumeAssociation(java.util.function.Consumer<java.util.function.Consumer<ByteBuf>> work) {
+        Channel inCh;
+        synchronized (this) {
+            if (in == null) {
+                return;
+            }
+            inCh = in.channel();
+        }
+        inCh.eventLoop().execute(() -> {
+            synchronized (this) {
+                if (state != State.OPENED || in == null) {
+                    return;
+                }
+                try {
+                    work.accept(this::sendRpc);
+                } catch (io.netty.handler.codec.DecoderException e) {
+                    in.channel().pipeline().fireExceptionCaught(e);
+                }
+            }
+        });
     }
 
     /** Sends (or queues, outside the window) one RPC PDU on the OUT leg; takes ownership of {@code pdu}. */
