@@ -313,9 +313,16 @@ class DceSecurityTest {
         start(Duration.ofSeconds(5));
         try (Peer p = new Peer(endpoints.tcpPort().getAsInt(), false)) {
             p.send(new DcePdu.Bind(PfcFlag.SINGLE_FRAGMENT, 1, 4280, 4280, 0, List.of(PresentationContext.ndr(0, MGMT)),
-                    Optional.of(new AuthVerifier(AuthVerifier.AUTHN_GSS_NEGOTIATE, 6, 0, 1, Octets.ofHex("6082")))));
+                    Optional.of(new AuthVerifier(16 /* RPC_C_AUTHN_GSS_KERBEROS */, 6, 0, 1, Octets.ofHex("6082")))));
             DcePdu.BindNak nak = (DcePdu.BindNak) p.readDce();
             assertThat(nak.rejectReason()).isEqualTo(DcePdu.BindNak.AUTHENTICATION_TYPE_NOT_RECOGNIZED);
+        }
+        try (Peer p = new Peer(endpoints.tcpPort().getAsInt(), false)) {
+            // SPNEGO is accepted, but this token is cut short
+            p.send(new DcePdu.Bind(PfcFlag.SINGLE_FRAGMENT, 1, 4280, 4280, 0, List.of(PresentationContext.ndr(0, MGMT)),
+                    Optional.of(new AuthVerifier(AuthVerifier.AUTHN_GSS_NEGOTIATE, 6, 0, 1, Octets.ofHex("6082")))));
+            DcePdu.BindNak nak = (DcePdu.BindNak) p.readDce();
+            assertThat(nak.rejectReason()).isEqualTo(DcePdu.BindNak.REASON_NOT_SPECIFIED);
         }
         try (Peer p = new Peer(endpoints.tcpPort().getAsInt(), false)) {
             p.send(new DcePdu.Bind(PfcFlag.SINGLE_FRAGMENT, 1, 4280, 4280, 0, List.of(PresentationContext.ndr(0, MGMT)),
