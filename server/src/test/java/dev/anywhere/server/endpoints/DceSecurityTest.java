@@ -98,7 +98,8 @@ class DceSecurityTest {
 
         Client(int level, NtlmCredentials credentials, boolean headerSign) throws Exception {
             peer = new Peer(endpoints.tcpPort().getAsInt(), false);
-            NtlmClient ntlm = new NtlmClient(credentials, "NOTEBOOK");
+            dev.anywhere.rpc.dce.NtlmBindHandshake handshake = new dev.anywhere.rpc.dce.NtlmBindHandshake(credentials,
+                    level, CTX);
             EnumSet<PfcFlag> flags = EnumSet.copyOf(PfcFlag.SINGLE_FRAGMENT);
             if (headerSign) {
                 flags.add(PfcFlag.SUPPORT_HEADER_SIGN);
@@ -106,12 +107,11 @@ class DceSecurityTest {
             peer.send(new DcePdu.Bind(flags, 1, 4280, 4280, 0,
                     List.of(PresentationContext.ndr(0, CLOSED), PresentationContext.ndr(1, MGMT),
                             PresentationContext.ndr(2, dev.anywhere.server.rfr.Rfr.ID)),
-                    Optional.of(new AuthVerifier(AuthVerifier.AUTHN_WINNT, level, 0, CTX, Octets.of(ntlm.negotiate())))));
+                    Optional.of(handshake.bindVerifier())));
             ack = (DcePdu.BindAck) peer.readDce();
-            byte[] authenticate = ntlm.authenticate(ack.auth().orElseThrow().authValue().toByteArray());
-            sendAuth3(level, authenticate);
-            security = new PduSecurity(level, CTX, NtlmSession.of(NtlmSession.Role.CLIENT,
-                    ntlm.exportedSessionKey(), EnumSet.allOf(NegotiateFlag.class)));
+            peer.send(new DcePdu.Auth3(PfcFlag.SINGLE_FRAGMENT, 1, Octets.zeros(4),
+                    Optional.of(handshake.auth3Verifier(ack.auth().orElseThrow()))));
+            security = handshake.security();
         }
 
         Client(int level, byte[] anonymousAuthenticate, byte[] exportedKey) throws Exception {
