@@ -55,6 +55,7 @@ public final class NtlmClient {
     private State state = State.INITIAL;
     private byte[] negotiateBytes;
     private Octets exportedSessionKey;
+    private Set<NegotiateFlag> negotiated;
 
     /** A client with an empty workstation name. */
     public NtlmClient(NtlmCredentials credentials) {
@@ -142,6 +143,7 @@ public final class NtlmClient {
             encoded = message.withMic(Octets.wrap(mic)).encode();
         }
         exportedSessionKey = Octets.wrap(exported);
+        negotiated = NegotiateFlag.copyOf(flags);
         state = State.DONE;
         return encoded;
     }
@@ -152,6 +154,14 @@ public final class NtlmClient {
             throw new IllegalStateException("ntlm client state: " + state + " (expected: DONE)");
         }
         return exportedSessionKey;
+    }
+
+    /** The NegotiateFlags of the AUTHENTICATE_MESSAGE (what session security uses), once {@link #authenticate} has run. */
+    public Set<NegotiateFlag> negotiatedFlags() {
+        if (state != State.DONE) {
+            throw new IllegalStateException("ntlm client state: " + state + " (expected: DONE)");
+        }
+        return negotiated;
     }
 
     private static long flagsValue(TargetInfo info) {
