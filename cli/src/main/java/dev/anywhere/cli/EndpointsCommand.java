@@ -20,6 +20,9 @@ import picocli.CommandLine.Spec;
         + "listeners (RPC over HTTP v1 and v2 legs from the proxy) serving the endpoint mapper and management "
         + "interfaces, and optionally plain ncacn_ip_tcp.")
 final class EndpointsCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    TransportOption transport;
+
 
     @Spec
     CommandSpec spec;

@@ -304,7 +304,7 @@ public final class RpchBench {
                     io.netty.handler.ssl.SslContext clientTls = material.clientContext(clientTlsProvider());
                     gatewayTls = GatewayProcess.start(workDir.resolve("gateway-tls"), "gateway-tls", topology.httpPort(),
                             settings.proxySettings(), GatewayProcess.HEAP_BYTES, placement, settings.timeout(),
-                            Optional.of(material.directory()));
+                            Optional.of(material.directory()), Optional.empty());
                     clients.put(Arm.GATEWAY_TLS, leanClient(gatewayTls.address(), topology.httpPort(), clientTls));
                     if (nginx != null) {
                         nginxTls = NginxRelay.start(workDir.resolve("nginx-tls"), new InetSocketAddress("127.0.0.1", freePort()),
@@ -477,7 +477,7 @@ public final class RpchBench {
         NginxRelay nginx = null;
         try (GatewayProcess gw = GatewayProcess.start(dir.resolve("gateway-tls-ec"), "gateway-tls-ec", topology.httpPort(),
                 settings.proxySettings(), GatewayProcess.HEAP_BYTES, placement, settings.timeout(),
-                Optional.of(ec.directory()))) {
+                Optional.of(ec.directory()), Optional.empty())) {
             if (withNginx) {
                 nginx = NginxRelay.start(dir.resolve("nginx-tls-ec"), new InetSocketAddress("127.0.0.1", freePort()), topology.gatewayAddress(),
                         1024, Optional.of(new NginxRelay.Tls(ec.certificateChainFile(), ec.privateKeyFile(), false)), placement.relayPrefix());

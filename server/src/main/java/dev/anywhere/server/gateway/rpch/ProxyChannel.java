@@ -252,7 +252,7 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
                 return;
             }
             InetSocketAddress address = new InetSocketAddress((InetAddress) r.getNow(), resolver.port(port));
-            BackendConnector.connect(clientChannel.eventLoop(), address, settings, new Leg()).addListener(c -> {
+            BackendConnector.connect(clientChannel, address, settings, new Leg()).addListener(c -> {
                 if (closed) {
                     if (c.isSuccess()) {
                         ((Channel) c.getNow()).close();
