@@ -49,19 +49,26 @@ final class GatewayProfile {
     }
 
     /** Writes gateway-bulk-summary.txt beside the recording and returns the same as JSON for the report. */
-    ObjectNode summarise(ObjectMapper m) throws IOException {
+    ObjectNode summarise(ObjectMapper m, long bytesRelayed) throws IOException {
         String summary = run(List.of(tool("jfr"), "summary", jfrFile().toString()));
         Map<String, Long> frames = new HashMap<>();
+        Map<String, Long> projectFrames = new HashMap<>();
         Map<String, Long> nativeFrames = new HashMap<>();
         Map<String, Long> allocations = new HashMap<>();
         long[] samples = new long[3];
-        JsonNode events = printJson(m, "jdk.ExecutionSample,jdk.NativeMethodSample,jdk.ObjectAllocationSample").path("recording").path("events");
+        Map<String, long[]> allocatedByThread = new HashMap<>(); // first and last reading of each thread's allocation counter
+        JsonNode events = printJson(m, "jdk.ExecutionSample,jdk.NativeMethodSample,jdk.ObjectAllocationSample,jdk.ThreadAllocationStatistics")
+                .path("recording").path("events");
         for (JsonNode e : events) {
             JsonNode v = e.path("values");
+            if (recorderThread(v)) {
+                continue; // JFR's own work (settings, attach) is not the gateway's
+            }
             switch (e.path("type").asText()) {
                 case "jdk.ExecutionSample" -> {
                     samples[0]++;
                     frames.merge(topFrame(v), 1L, Long::sum);
+                    projectFrames.merge(projectFrame(v), 1L, Long::sum);
                 }
                 case "jdk.NativeMethodSample" -> {
                     samples[1]++;
@@ -71,14 +78,27 @@ final class GatewayProfile {
                     samples[2]++;
                     allocations.merge(v.path("objectClass").path("name").asText("?"), v.path("weight").asLong(), Long::sum);
                 }
+                case "jdk.ThreadAllocationStatistics" -> {
+                    long a = v.path("allocated").asLong();
+                    allocatedByThread.merge(v.path("thread").path("javaName").asText("?"), new long[] {a, a},
+                            (x, y) -> new long[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])});
+                }
                 default -> { }
             }
         }
+        // what the gateway's threads allocated while recording, per GiB relayed: a figure a busy neighbour does not move
+        long allocated = allocatedByThread.entrySet().stream().filter(e -> !e.getKey().equals("Attach Listener") && !e.getKey().startsWith("JFR "))
+                .mapToLong(e -> e.getValue()[1] - e.getValue()[0]).sum();
+        double gib = bytesRelayed / (double) (1L << 30);
         ObjectNode out = m.createObjectNode();
-        out.put("recording", jfrFile().toString()).put("execution_samples", samples[0]).put("native_samples", samples[1])
+        out.put("recording", jfrFile().toString()).put("gib_relayed", Math.round(gib * 1000) / 1000.0)
+                .put("heap_mib_allocated_per_gib", gib > 0 ? Math.round(allocated / gib / (1 << 20) * 10) / 10.0 : 0).put("execution_samples", samples[0]).put("native_samples", samples[1])
                 .put("allocation_samples", samples[2]);
         StringBuilder text = new StringBuilder("JFR of the gateway process during one extra bulk phase (settings=profile)\n\n");
+        text.append(String.format(Locale.ROOT, "heap allocated by the gateway's threads: %.1f MiB per GiB relayed (%.3f GiB)%n%n",
+                out.get("heap_mib_allocated_per_gib").asDouble(), gib));
         text.append(top(m, out.putArray("top_frames"), frames, samples[0], "top frames, Java samples (" + samples[0] + ")", "%"));
+        text.append(top(m, out.putArray("top_project_frames"), projectFrames, samples[0], "innermost dev.anywhere frame, Java samples", "%"));
         text.append(top(m, out.putArray("top_native_frames"), nativeFrames, samples[1], "top frames, native samples (" + samples[1] + ")", "%"));
         long bytes = allocations.values().stream().mapToLong(Long::longValue).sum();
         text.append(top(m, out.putArray("top_allocations"), allocations, bytes, "allocated classes, sampled weight ("
@@ -88,6 +108,24 @@ final class GatewayProfile {
         Files.writeString(file, text, StandardCharsets.UTF_8);
         out.put("summary", file.toString());
         return out;
+    }
+
+    /** Whether the event happened on a thread of JFR itself (its settings parsing and attach allocate a lot). */
+    static boolean recorderThread(JsonNode values) {
+        JsonNode t = values.has("sampledThread") ? values.path("sampledThread") : values.path("eventThread");
+        String name = t.path("javaName").asText(t.path("osName").asText(""));
+        return name.equals("Attach Listener") || name.startsWith("JFR ");
+    }
+
+    /** {@code Class.method} of a sample's innermost frame of the project's own code ({@code (outside)} when none). */
+    static String projectFrame(JsonNode values) {
+        for (JsonNode f : values.path("stackTrace").path("frames")) {
+            String type = f.path("method").path("type").path("name").asText("");
+            if (type.startsWith("dev/anywhere/") || type.startsWith("dev.anywhere.")) {
+                return type + "." + f.path("method").path("name").asText("?");
+            }
+        }
+        return "(no dev.anywhere frame: Netty's event loop, I/O, GC)";
     }
 
     /** {@code Class.method} of a sample's innermost frame. */

@@ -538,7 +538,7 @@ public final class RpchBench {
             jfr.start();
             long bytes = bulk(conns, settings.phaseSeconds(), settings.bulkBytes(), e -> { })[0];
             jfr.stop();
-            ObjectNode summary = jfr.summarise(new ObjectMapper());
+            ObjectNode summary = jfr.summarise(new ObjectMapper(), bytes);
             summary.put("bulk_mib_per_s_while_recording", round(bytes / settings.phaseSeconds() / (1 << 20)));
             return summary;
         } finally {
