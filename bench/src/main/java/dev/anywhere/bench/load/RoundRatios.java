@@ -83,10 +83,13 @@ public record RoundRatios(List<Double> perRound, List<Boolean> disturbed) {
         return undisturbed().rounds() > 0;
     }
 
-    /** Whether the headline's rounds are enough and agree enough to judge a goal on. */
+    /**
+     * Whether a goal can be judged on this ratio: enough undisturbed rounds that agree enough. Disturbed rounds never
+     * judge, however close they lie (a steady neighbour moves every round alike).
+     */
     public boolean judgeable() {
-        Stats h = headline();
-        return h.rounds() >= JUDGEABLE_ROUNDS && h.spread() <= JUDGEABLE_SPREAD;
+        Stats u = undisturbed();
+        return u.rounds() >= JUDGEABLE_ROUNDS && u.spread() <= JUDGEABLE_SPREAD;
     }
 
     /** How the headline rounds stand against a goal. */

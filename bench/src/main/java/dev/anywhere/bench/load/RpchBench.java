@@ -922,7 +922,7 @@ public final class RpchBench {
                 .put("order", String.join(",", Stream.of(Arm.values()).map(Arm::id).toList()) + " per round (those that run)")
                 .put("disturbed_when", "a phase's steal > " + 100 * MachineLoad.STEAL_MAX + " % of the machine's CPU time, or other processes' CPU > "
                         + MachineLoad.OTHER_CPUS_MAX + " CPUs (/proc/stat against the bench JVM's and the relays' own CPU)")
-                .put("judgeable_when", ">= " + RoundRatios.JUDGEABLE_ROUNDS + " headline rounds spreading <= "
+                .put("judgeable_when", ">= " + RoundRatios.JUDGEABLE_ROUNDS + " undisturbed rounds spreading <= "
                         + Math.round(100 * RoundRatios.JUDGEABLE_SPREAD) + " % of their median ((max - min) / median)").put("tls", settings.tls())
                 .put("idle_vcs", settings.idleVcs()).put("recycle_lifetime_bytes", settings.recycleLifetime())
                 .put("gateway_jvm", "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseG1GC" + (settings.pin() ? " -XX:ActiveProcessorCount=1 when pinned" : ""));

@@ -70,6 +70,8 @@ class RoundRatiosTest {
         assertThat(new RoundRatios(List.of(0.80, 0.81), List.of(false, false)).judgeable()).isFalse(); // two rounds
         // three rounds, but one disturbed: the two undisturbed ones are not enough
         assertThat(new RoundRatios(List.of(0.80, 0.81, 0.82), List.of(false, true, false)).judgeable()).isFalse();
+        // every round disturbed: close together, but a steady neighbour moves every round alike
+        assertThat(new RoundRatios(List.of(0.50, 0.51, 0.52), List.of(true, true, true)).judgeable()).isFalse();
     }
 
     @Test
