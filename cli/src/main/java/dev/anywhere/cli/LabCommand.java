@@ -68,6 +68,9 @@ import picocli.CommandLine.Model.CommandSpec;
         subcommands = {LabUpCommand.class, LabDownCommand.class, LabStatusCommand.class, LabDnsCommand.class,
                 LabScenariosCommand.class, LabServeCommand.class})
 final class LabCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    TransportOption transport;
+
 
     /** Where {@code lab up}, {@code status} and {@code down} keep the site unless told otherwise. */
     static final String DEFAULT_DATA_DIR = "data/lab";

@@ -20,6 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the site in the background (a separate JVM "
         + "from this classpath); writes DIR/lab.json (addresses, port map, CA bundle, users) once everything answers.")
 final class LabUpCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    TransportOption transport;
+
     @Spec
     CommandSpec spec;
 
@@ -51,7 +54,9 @@ final class LabUpCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(LabState.FILE_NAME));
         List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-XX:+UseSerialGC",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-XX:+UseSerialGC"));
+        TransportOption.jvmOption().ifPresent(command::add);
+        command.addAll(List.of(
                 "-cp", System.getProperty("anywhere.lab.classpath", System.getProperty("java.class.path")), Anywhere.class.getName(), "lab", "serve", "--data-dir", dir.toString()));
         if (topologyFile != null) {
             command.addAll(List.of("--topology", topologyFile.toAbsolutePath().toString()));
