@@ -4,6 +4,7 @@ import dev.anywhere.directory.embedded.DirectoryServer;
 import dev.anywhere.directory.ldap.LdapSettings;
 import dev.anywhere.directory.ldap.LdapSiteDirectory;
 import dev.anywhere.directory.ldap.SiteSeed;
+import dev.anywhere.directory.slapd.Slapd;
 import dev.anywhere.lab.dns.DnsServer;
 import dev.anywhere.lab.dns.ZoneModel;
 import dev.anywhere.lab.dns.ZoneSet;
@@ -89,6 +90,7 @@ public final class LabSite implements AutoCloseable {
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private final List<Member> members = new ArrayList<>();
+    private final java.util.Map<String, Slapd> replicas = new java.util.LinkedHashMap<>();
     private HaproxyBalancer balancer;
     private DnsServer providerDns;
     private DnsServer internalDns;
@@ -169,14 +171,20 @@ public final class LabSite implements AutoCloseable {
 
         SiteSeed seed = new SiteSeed(SiteSeed.FRANKYSWEB, plan.passwords().byUser(), false);
         InetSocketAddress ldap = ports.socket(t, "dc1", "ldap");
-        directoryServer = DirectoryServer.start(plan.dataDir().resolve("dc1"), ldap.getAddress(), ldap.getPort(), seed);
-        started.add(directoryServer);
+        java.net.URI dc1Url;
+        if (t.array() != null && !t.array().directories().isEmpty()) {
+            startReplicas(plan, seed, progress);
+            dc1Url = replicas.get("dc1").url();
+        } else {
+            directoryServer = DirectoryServer.start(plan.dataDir().resolve("dc1"), ldap.getAddress(), ldap.getPort(), seed);
+            started.add(directoryServer);
+            dc1Url = directoryServer.info().url();
+        }
         internalDns = DnsServer.start(ports.socket(t, "dc1", "dns"), zones(t, "dc1", ports));
         started.add(internalDns);
-        progress.accept("DC1: directory on " + directoryServer.info().url() + ", DNS " + address(internalDns.address())
+        progress.accept("DC1: directory on " + dc1Url + ", DNS " + address(internalDns.address())
                 + " serving " + internalDns.zones());
-        directory = LdapSiteDirectory.connect(LdapSettings.of(directoryServer.info().url(), seed.serviceBindDn(),
-                plan.passwords().of(SiteSeed.SERVICE_ACCOUNT), SiteSeed.FRANKYSWEB));
+        directory = LdapSiteDirectory.connect(serviceSettings(plan, dc1Url));
         started.add(directory);
         if (t.array() != null) {
             spreadMailboxes(t);
@@ -184,8 +192,17 @@ public final class LabSite implements AutoCloseable {
                     + ", mailboxes spread over them (Administrator on " + serverName(t.memberHosts().get(1)) + ")");
         }
 
-        for (String member : t.memberHosts()) {
-            members.add(startMember(plan, member, pems.get(member), progress));
+        for (int i = 0; i < t.memberHosts().size(); i++) {
+            String member = t.memberHosts().get(i);
+            LdapSiteDirectory nearest = directory;
+            if (!replicas.isEmpty()) {
+                // each member follows its nearest replica, through a connection of its own
+                String replica = t.array().directoryOf(i);
+                nearest = LdapSiteDirectory.connect(serviceSettings(plan, replicas.get(replica).url()));
+                started.add(nearest);
+                progress.accept(serverName(member) + ": follows " + replica.toUpperCase(java.util.Locale.ROOT) + " (" + replicas.get(replica).url() + ")");
+            }
+            members.add(startMember(plan, member, pems.get(member), nearest, progress));
         }
         Member first = members.get(0);
         endpoints = first.endpoints();
@@ -267,6 +284,74 @@ public final class LabSite implements AutoCloseable {
         return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
+    private static LdapSettings serviceSettings(Plan plan, java.net.URI url) {
+        return LdapSettings.of(url, new dev.anywhere.directory.ldap.SiteLayout(SiteSeed.FRANKYSWEB).userDn(SiteSeed.SERVICE_ACCOUNT),
+                plan.passwords().of(SiteSeed.SERVICE_ACCOUNT), SiteSeed.FRANKYSWEB);
+    }
+
+    /**
+     * DC1 and DC2 as two slapd providers replicating each other (multi-provider, mirror mode): the site is seeded on
+     * DC1 and reaches DC2 by replication; returns once DC2 lets the service account bind and read the site. The
+     * rootdn's password (replication binds with it) is random, kept only in the replicas' owner-only configuration.
+     */
+    private void startReplicas(Plan plan, SiteSeed seed, Consumer<String> progress) throws Exception {
+        if (!Slapd.available()) {
+            throw new IllegalStateException("slapd: not installed (expected: " + Slapd.SLAPD + "; Debian: apt-get install slapd "
+                    + "ldap-utils, then keep its service stopped)");
+        }
+        Topology t = plan.topology();
+        List<String> names = t.array().directories();
+        byte[] secret = new byte[18];
+        new java.security.SecureRandom().nextBytes(secret);
+        String rootPassword = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            InetSocketAddress peer = plan.ports().socket(t, names.get((i + 1) % names.size()), "ldap");
+            Path dir = plan.dataDir().resolve(name);
+            deleteTree(dir);
+            Slapd.configure(dir, seed, rootPassword, Optional.of(new Slapd.Replication(i + 1,
+                    java.net.URI.create("ldap://" + address(peer)))));
+        }
+        for (String name : names) {
+            InetSocketAddress listen = plan.ports().socket(t, name, "ldap");
+            Slapd slapd = Slapd.start(plan.dataDir().resolve(name), listen.getAddress().getHostAddress(), listen.getPort());
+            started.add(slapd);
+            replicas.put(name, slapd);
+            progress.accept(name.toUpperCase(java.util.Locale.ROOT) + ": slapd on " + slapd.url() + " (multi-provider with "
+                    + names.stream().filter(n -> !n.equals(name)).toList() + "), pid " + slapd.pid());
+        }
+        replicas.get("dc1").seed(seed, rootPassword);
+        for (String name : names) {
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (true) {
+                try (LdapSiteDirectory d = LdapSiteDirectory.connect(serviceSettings(plan, replicas.get(name).url()))) {
+                    if (d.server("EX1").isPresent()) {
+                        break;
+                    }
+                } catch (RuntimeException notYet) {
+                    // the service account has not replicated yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + ": the seeded site did not replicate within 15 s (expected: "
+                            + "server EX1 readable as the service account); log " + replicas.get(name).log());
+                }
+                Thread.sleep(50);
+            }
+        }
+        progress.accept("DC1: site seeded, replicated to " + names.subList(1, names.size()));
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
     /** The directory's server name of a member host: {@code ex2} is EX2. */
     static String serverName(String host) {
         return host.toUpperCase(java.util.Locale.ROOT);
@@ -303,7 +388,8 @@ public final class LabSite implements AutoCloseable {
             Optional<AdminServer> admin, PrometheusMeterRegistry metrics) {
     }
 
-    private Member startMember(Plan plan, String hostName, IssuedCertificate.PemFiles pem, Consumer<String> progress) throws Exception {
+    private Member startMember(Plan plan, String hostName, IssuedCertificate.PemFiles pem, LdapSiteDirectory directory,
+            Consumer<String> progress) throws Exception {
         Topology t = plan.topology();
         PortMap ports = plan.ports();
         String server = serverName(hostName);
@@ -428,6 +514,11 @@ public final class LabSite implements AutoCloseable {
     /** The site's Exchange servers in topology order: EX1 alone, or every member of the array. */
     public List<Member> members() {
         return List.copyOf(members);
+    }
+
+    /** The array's slapd providers by host name ({@code dc1}, {@code dc2}); empty when DC1 is the embedded directory. */
+    public java.util.Map<String, Slapd> replicas() {
+        return java.util.Collections.unmodifiableMap(replicas);
     }
 
     /** The array's load balancer, when the topology has one. */

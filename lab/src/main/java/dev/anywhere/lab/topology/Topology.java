@@ -111,11 +111,21 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
      *
      * @param balancer the host HAProxy listens on
      * @param members the Exchange servers behind it, by host name ({@code ex1}, {@code ex2}, …)
+     * @param directories empty: DC1's embedded directory for everyone; {@code [dc1, dc2]}: two OpenLDAP slapd
+     *     providers in multi-provider (mirror) replication, member {@code i} following {@code directories[i % 2]}
+     *     (its nearest replica)
      */
-    @JsonPropertyOrder({"balancer", "members"})
-    public record Array(String balancer, List<String> members) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonPropertyOrder({"balancer", "members", "directories"})
+    public record Array(String balancer, List<String> members, List<String> directories) {
         public Array {
             members = members == null ? List.of() : List.copyOf(members);
+            directories = directories == null ? List.of() : List.copyOf(directories);
+        }
+
+        /** The directory host member {@code index} follows: its nearest replica, or dc1. */
+        public String directoryOf(int index) {
+            return directories.isEmpty() ? "dc1" : directories.get(index % directories.size());
         }
     }
 
@@ -256,7 +266,8 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
     /**
      * The client access array of docs/architecture.md §8 on loopback: the router forwards 443 to HAProxy on {@code lb},
      * which balances over EX1 and EX2 (each gateway, service host and RPC endpoints, each its own certificate for
-     * the same public names); both servers in the internal zone; inside clients reach the balancer too.
+     * the same public names); DC1 and DC2 as slapd providers in mirror replication, EX1 following DC1 and EX2 DC2;
+     * every server in the internal zone; inside clients reach the balancer too.
      */
     public static Topology casArray() {
         Map<String, Integer> member = ordered("https", 443, "admin", 8081, "store", 6001, "referral", 6002, "nspi", 6004,
@@ -267,6 +278,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
                 new Host("provider-dns", "127.0.0.10", ordered("dns", 53)),
                 new Host("router", "127.0.0.20", Map.of()),
                 new Host("dc1", "127.0.100.250", ordered("ldap", 389, "dns", 53)),
+                new Host("dc2", "127.0.100.249", ordered("ldap", 389)),
                 new Host("ex1", "127.0.100.251", ex1),
                 new Host("ex2", "127.0.100.253", member),
                 new Host("lb", "127.0.100.254", ordered("https", 443)));
@@ -276,9 +288,11 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
                         new DnsRecord("autodiscover", RecordType.A, "router"))),
                 new Zone("frankysweb.local", "dc1", List.of(
                         new DnsRecord("dc1", RecordType.A, "dc1"),
+                        new DnsRecord("dc2", RecordType.A, "dc2"),
                         new DnsRecord("ex1", RecordType.A, "ex1"),
                         new DnsRecord("ex2", RecordType.A, "ex2"),
-                        new DnsRecord("_ldap._tcp", RecordType.SRV, "0 100 389 dc1"))),
+                        new DnsRecord("_ldap._tcp", RecordType.SRV, "0 100 389 dc1"),
+                        new DnsRecord("_ldap._tcp", RecordType.SRV, "0 100 389 dc2"))),
                 new Zone("frankysweb.org", "dc1", List.of(
                         new DnsRecord("oa", RecordType.A, "lb"),
                         new DnsRecord("autodiscover", RecordType.A, "lb"))));
@@ -288,7 +302,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
                 new Certificate("ex1", "ex1", "CN=oa.frankysweb.org", names, 365, KeyType.RSA_2048),
                 new Certificate("ex2", "ex2", "CN=oa.frankysweb.org", names, 365, KeyType.RSA_2048));
         return new Topology("cas-array", PortPolicy.AUTO, hosts, zones, router, certificates, frankysweb().users(),
-                Middlebox.NONE, Faults.NONE, new Array("lb", List.of("ex1", "ex2")));
+                Middlebox.NONE, Faults.NONE, new Array("lb", List.of("ex1", "ex2"), List.of("dc1", "dc2")));
     }
 
     /** A named topology ({@link #NAMES}), if {@code name} is one. */
@@ -519,6 +533,16 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
             if (certificates.stream().noneMatch(c -> c.host().equals(m))) {
                 throw new TopologyException("array: member " + m + " has no certificate (expected: one with host " + m + ")");
             }
+        }
+        if (!array.directories().isEmpty() && !array.directories().equals(List.of("dc1", "dc2"))) {
+            throw new TopologyException("array: directories " + array.directories() + " (expected: none for DC1's embedded "
+                    + "directory, or [dc1, dc2] for two replicating slapd providers)");
+        }
+        for (String d : array.directories()) {
+            if (host(d).isEmpty()) {
+                throw new TopologyException("array: directory " + d + " (expected: a host of the topology with an ldap port)");
+            }
+            requirePort(d, "ldap");
         }
         if (middlebox != Middlebox.NONE || faults.middlebox() != null && faults.middlebox() != Middlebox.NONE) {
             throw new TopologyException("array: middlebox " + (faults.middlebox() != null ? faults.middlebox() : middlebox).id()

@@ -96,6 +96,66 @@ class CasArrayTest {
         }
     }
 
+    static java.util.Set<dev.anywhere.server.config.HttpAuthScheme> authentication(LabSite.Member m) {
+        return m.gateway().config().current().authentication();
+    }
+
+    static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " within 10 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    static void setIisAuthentication(dev.anywhere.directory.ldap.LdapSiteDirectory d, String server, EnumSet<AuthenticationMethod> methods) {
+        d.putRpcVirtualDirectory(d.rpcVirtualDirectory(server).orElseThrow().withIisAuthenticationMethods(methods));
+    }
+
+    static boolean hasEvent(LabSite.Member m, int id) {
+        return new dev.anywhere.server.events.EventLog(m.dataDir()).readAll().stream().anyMatch(e -> e.id().id() == id);
+    }
+
+    /**
+     * DC1 and DC2 replicate each other; EX1 follows DC1, EX2 follows DC2. A change written on DC2 reaches both
+     * gateways; with DC1 stopped, EX1 keeps its last good configuration and says so (2001) while EX2 applies a
+     * change written on DC2; when DC1 is back it has caught up, and EX1 applies the change (3904).
+     */
+    @Test
+    void changesOnEitherReplicaReachEveryGatewayAndALostProviderKeepsTheLastGoodConfiguration() throws Exception {
+        dev.anywhere.rpc.testing.Peers.require(HaproxyBalancer.find().isPresent(), "haproxy");
+        dev.anywhere.rpc.testing.Peers.require(dev.anywhere.directory.slapd.Slapd.available(), "slapd");
+        try (LabSite site = startArray(tmp.resolve("site"), Duration.ofHours(3));
+                var dc2 = dev.anywhere.directory.ldap.LdapSiteDirectory.connect(dev.anywhere.directory.ldap.LdapSettings.of(
+                        site.replicas().get("dc2").url(), "CN=svc-anywhere,CN=Users,DC=frankysweb,DC=local", PASSWORD,
+                        dev.anywhere.directory.ldap.SiteSeed.FRANKYSWEB))) {
+            assertThat(site.replicas()).containsOnlyKeys("dc1", "dc2");
+            LabSite.Member ex1 = site.members().get(0);
+            LabSite.Member ex2 = site.members().get(1);
+            var basic = EnumSet.of(dev.anywhere.server.config.HttpAuthScheme.BASIC);
+            long t0 = System.nanoTime();
+            setIisAuthentication(dc2, "EX1", EnumSet.of(AuthenticationMethod.BASIC));
+            setIisAuthentication(dc2, "EX2", EnumSet.of(AuthenticationMethod.BASIC));
+            await(() -> authentication(ex1).equals(basic) && authentication(ex2).equals(basic), "DC2's change on both gateways");
+            System.out.printf("DC2 write to applied on EX1 (via DC1) and EX2 (via DC2): %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+
+            site.replicas().get("dc1").close();
+            await(() -> hasEvent(ex1, 2001), "EX1's event 2001 (directory unreachable)");
+            setIisAuthentication(dc2, "EX2", EnumSet.of(AuthenticationMethod.BASIC, AuthenticationMethod.NTLM));
+            setIisAuthentication(dc2, "EX1", EnumSet.of(AuthenticationMethod.BASIC, AuthenticationMethod.NTLM));
+            await(() -> authentication(ex2).size() == 2, "EX2 applying DC2's change while DC1 is down");
+            // EX1 follows DC1: the last good configuration stays in force, nothing is torn down
+            assertThat(ex1.gateway().config().current().enabled()).isTrue();
+            assertThat(authentication(ex1)).isEqualTo(basic);
+            assertThat(hasEvent(ex1, 3904)).isFalse();
+
+            site.replicas().get("dc1").restart();
+            await(() -> authentication(ex1).size() == 2, "EX1 applying DC2's change once DC1 is back and has caught up");
+            await(() -> hasEvent(ex1, 3904), "EX1's event 3904 (directory recovered)");
+            assertThat(hasEvent(ex2, 2001)).isFalse();
+        }
+    }
+
     @Test
     void everyListenerClosesWithTheArray() throws Exception {
         dev.anywhere.rpc.testing.Peers.require(HaproxyBalancer.find().isPresent(), "haproxy");

@@ -52,7 +52,10 @@ class TopologyTest {
         Path file = tmp.resolve("array.json");
         array.write(file);
         assertThat(Topology.read(file)).isEqualTo(array);
-        assertThat(array.toJson()).contains("\"array\" : {", "\"balancer\" : \"lb\"", "\"members\" : [ \"ex1\", \"ex2\" ]");
+        assertThat(array.toJson()).contains("\"array\" : {", "\"balancer\" : \"lb\"", "\"members\" : [ \"ex1\", \"ex2\" ]",
+                "\"directories\" : [ \"dc1\", \"dc2\" ]");
+        assertThat(array.array().directoryOf(0)).isEqualTo("dc1");
+        assertThat(array.array().directoryOf(1)).isEqualTo("dc2");
         assertThat(Topology.named("cas-array")).contains(array);
         assertThat(Topology.named("frankysweb")).contains(Topology.frankysweb());
         assertThat(Topology.named("nosuch")).isEmpty();
@@ -68,6 +71,7 @@ class TopologyTest {
         "member not an Exchange server|{\"balancer\":\"lb\",\"members\":[\"ex1\",\"dc1\"]}|array: member dc1 (expected: a host of the topology named ex<number>)",
         "member twice|{\"balancer\":\"lb\",\"members\":[\"ex1\",\"ex1\"]}|array: member ex1 listed twice (expected: each member once)",
         "without ex1|{\"balancer\":\"lb\",\"members\":[\"ex2\"]}|array: members [ex2] (expected: ex1 among them)",
+        "three directories|{\"balancer\":\"lb\",\"members\":[\"ex1\"],\"directories\":[\"dc1\",\"dc2\",\"dc3\"]}|array: directories [dc1, dc2, dc3] (expected: none for DC1's embedded directory, or [dc1, dc2] for two replicating slapd providers)",
     })
     void badArraysAreRefusedWithTheirReason(String what, String arrayJson, String message) {
         String json = Topology.casArray().toJson().replaceFirst("\"array\" : \\{[^}]*\\}", "\"array\" : " + arrayJson);
