@@ -54,7 +54,8 @@ public final class HaproxyBalancer implements AutoCloseable {
      * The configuration: TCP mode, round robin without affinity (IN and OUT of one virtual connection may reach
      * different members, which MS-RPCH allows: the RPC server pairs them by cookie), each member health-checked with
      * {@code GET /health} on its admin listener every second (down after 2 failures, up after 2 successes; the
-     * gateway answers 503 while it cannot reach the directory, so logons go to a member that can).
+     * gateway answers 503 while it cannot reach the directory, so logons go to a member that can); a connection
+     * refused by a member that died since its last check is redispatched to another member at once.
      * Client and server timeouts of 3 h: an Outlook Anywhere channel may stay idle for up to 15 minutes between the
      * client's pings, and a balancer that closes it sooner breaks the virtual connection.
      *
@@ -73,6 +74,9 @@ public final class HaproxyBalancer implements AutoCloseable {
         c.append("    timeout client ").append(idle).append("s\n");
         c.append("    timeout server ").append(idle).append("s\n");
         c.append("    timeout check 2s\n");
+        // a connect refused by a member that just died (before its checks fail) is retried on another member
+        c.append("    retries 2\n");
+        c.append("    option redispatch 1\n");
         c.append("frontend outlook-anywhere\n");
         c.append("    bind ").append(hostPort(listen)).append('\n');
         c.append("    default_backend gateways\n");

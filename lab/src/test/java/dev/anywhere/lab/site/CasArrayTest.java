@@ -77,15 +77,7 @@ class CasArrayTest {
             // EX2's mailbox server is named by the client; EX1's gateway reaches it through ValidPorts.
             assertThat(site.gateway().config().current().validPorts().permits("ex2.frankysweb.local", 6001)).isTrue();
             String url = "https://127.0.0.20:" + site.plan().orElseThrow().ports().port(443) + "/rpc/rpcproxy.dll";
-            Path out = tmp.resolve("impacket.out");
-            Process p = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), "basic", url, url, "ex2.frankysweb.local", "6001")
-                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            boolean done = p.waitFor(60, TimeUnit.SECONDS);
-            if (!done) {
-                p.destroyForcibly();
-            }
-            String output = Files.readString(out);
-            assertThat(done && p.exitValue() == 0).as(output).isTrue();
+            String output = impacket(url, tmp.resolve("impacket.out"));
             assertThat(output).contains(MGMT, EPM);
             // Round robin: the IN channels (client to server only) on one member, the OUT channels on the other.
             LabSite.Member in = bytes(site.members().get(0), "server_to_client") == 0 ? site.members().get(0) : site.members().get(1);
@@ -153,6 +145,44 @@ class CasArrayTest {
             await(() -> authentication(ex1).size() == 2, "EX1 applying DC2's change once DC1 is back and has caught up");
             await(() -> hasEvent(ex1, 3904), "EX1's event 3904 (directory recovered)");
             assertThat(hasEvent(ex2, 2001)).isFalse();
+        }
+    }
+
+    /** Runs impacket's Basic scenario (MGMT, then EPM on a second virtual connection) to EX2's store; its output. */
+    static String impacket(String url, Path out) throws Exception {
+        Process p = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), "basic", url, url, "ex2.frankysweb.local", "6001")
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        boolean done = p.waitFor(60, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(out);
+        assertThat(done && p.exitValue() == 0).as(output).isTrue();
+        return output;
+    }
+
+    /**
+     * A member's gateway dies between two health checks: HAProxy still counts it up, so round robin hands it the next
+     * connections; their refused connect is redispatched to the other member ({@code option redispatch}), and a new
+     * client's virtual connections work at once, both channels through the surviving member.
+     */
+    @Test
+    void aDeadMemberBeforeItsChecksFailCostsNewClientsNothing() throws Exception {
+        dev.anywhere.rpc.testing.Peers.require(HaproxyBalancer.find().isPresent(), "haproxy");
+        dev.anywhere.rpc.testing.Peers.requireImpacket("impacket.dcerpc.v5.rpch");
+        try (LabSite site = startArray(tmp.resolve("site"), Duration.ofHours(3))) {
+            String url = "https://127.0.0.20:" + site.plan().orElseThrow().ports().port(443) + "/rpc/rpcproxy.dll";
+            LabSite.Member ex1 = site.members().get(0);
+            LabSite.Member ex2 = site.members().get(1);
+            long t0 = System.nanoTime();
+            ex1.gateway().close();
+            String output = impacket(url, tmp.resolve("after-kill.out"));
+            System.out.printf("member killed to impacket's calls answered through the other: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            assertThat(output).contains(MGMT, EPM);
+            assertThat(bytes(ex2, "client_to_server")).isPositive();
+            assertThat(bytes(ex2, "server_to_client")).isPositive();
+            assertThat(Files.readString(site.balancer().orElseThrow().directory().resolve("haproxy.cfg")))
+                    .contains("option redispatch 1", "retries 2");
         }
     }
 
