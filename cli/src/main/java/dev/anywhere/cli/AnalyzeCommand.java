@@ -8,6 +8,7 @@ import dev.anywhere.analyzer.check.CheckListener;
 import dev.anywhere.analyzer.check.CheckStatus;
 import dev.anywhere.analyzer.report.ConsoleProgress;
 import dev.anywhere.analyzer.report.Report;
+import dev.anywhere.analyzer.report.ReportDiff;
 import dev.anywhere.analyzer.report.ReportWriter;
 import dev.anywhere.analyzer.report.Vantage;
 import java.io.IOException;
@@ -16,10 +17,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -198,39 +196,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         JsonNode a = json.readTree(diff.get(0).toFile());
         JsonNode b = json.readTree(diff.get(1).toFile());
-        Map<String, String> left = new LinkedHashMap<>();
-        Map<String, String> right = new LinkedHashMap<>();
-        flatten(a.path("checks"), left);
-        flatten(b.path("checks"), right);
         console.printf("A: %s (%s, %s)%nB: %s (%s, %s)%n", diff.get(0), a.path("vantage").asText(), a.path("status").asText(),
                 diff.get(1), b.path("vantage").asText(), b.path("status").asText());
-        int differences = 0;
-        java.util.Set<String> ids = new java.util.LinkedHashSet<>(left.keySet());
-        ids.addAll(right.keySet());
-        for (String id : ids) {
-            String l = left.getOrDefault(id, "(not run)");
-            String r = right.getOrDefault(id, "(not run)");
-            if (!l.equals(r)) {
-                differences++;
-                console.printf("%n%s%n  A: %s%n  B: %s%n", id, l, r);
-            }
+        List<ReportDiff.Difference> differences = ReportDiff.of(a, b);
+        for (ReportDiff.Difference d : differences) {
+            console.printf("%n%s%n  A: %s%n  B: %s%n", d.id(), d.a(), d.b());
         }
-        console.printf("%n%d difference(s).%n", differences);
-        return differences == 0 ? Anywhere.OK : Anywhere.FINDINGS;
-    }
-
-    private static void flatten(JsonNode check, Map<String, String> into) {
-        if (check.isMissingNode()) {
-            return;
-        }
-        StringBuilder findings = new StringBuilder();
-        for (JsonNode f : check.path("findings")) {
-            findings.append(" [").append(f.path("id").asText()).append("]");
-        }
-        into.put(check.path("id").asText(), check.path("status").asText() + " - " + check.path("summary").asText() + findings);
-        Iterator<JsonNode> children = check.path("children").elements();
-        while (children.hasNext()) {
-            flatten(children.next(), into);
-        }
+        console.printf("%n%d difference(s).%n", differences.size());
+        return differences.isEmpty() ? Anywhere.OK : Anywhere.FINDINGS;
     }
 }

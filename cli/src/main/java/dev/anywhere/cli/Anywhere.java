@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "anywhere", mixinStandardHelpOptions = true, versionProvider = Anywhere.Version.class,
         description = "Outlook Anywhere (RPC over HTTP) rebuilt, with the analyzer that tells you why it does not work.",
         subcommands = {LabCommand.class, AnalyzeCommand.class, ProfileCommand.class, CertCommand.class, OaCommand.class, ProviderCommand.class, DirectoryCommand.class,
-                ServiceHostCommand.class, GatewayCommand.class, AutodiscoverCommand.class, EndpointsCommand.class, RpcPingCommand.class, EventsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                ServiceHostCommand.class, GatewayCommand.class, AutodiscoverCommand.class, EndpointsCommand.class, RpcPingCommand.class, EventsCommand.class, BenchCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:healthy / done", "1:findings (warnings or failures)", "2:usage error", "3:internal error"})
 public final class Anywhere {

@@ -85,6 +85,11 @@ final class GatewayCommand implements Callable<Integer> {
             + "(default: TLS 1.3's three; TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305, see docs/rpc-proxy.md).")
     String tlsCiphers;
 
+    @Option(names = "--tls-session-tickets", negatable = true, defaultValue = "false",
+            description = "Issue TLS session tickets (default: off: Samba's RPC over HTTP client stalls on a TLS 1.3 "
+                    + "ticket, and Outlook's long-lived channels gain little from resumption; docs/rpc-proxy.md).")
+    boolean tlsSessionTickets;
+
     /** The listener limits from the flags. */
     dev.anywhere.server.gateway.ListenerLimits limits() {
         try {
@@ -99,7 +104,7 @@ final class GatewayCommand implements Callable<Integer> {
     /** The TLS policy from the flags. */
     dev.anywhere.server.gateway.TlsPolicy tlsPolicy() {
         try {
-            return dev.anywhere.server.gateway.TlsPolicy.parse(tlsProtocols, tlsCiphers);
+            return dev.anywhere.server.gateway.TlsPolicy.parse(tlsProtocols, tlsCiphers).withSessionTickets(tlsSessionTickets);
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());
         }

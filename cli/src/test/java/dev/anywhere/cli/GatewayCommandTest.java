@@ -48,6 +48,11 @@ class GatewayCommandTest {
                 java.time.Duration.ofMillis(250), 7));
         assertThat(command.tlsPolicy()).isEqualTo(new TlsPolicy(java.util.List.of("TLSv1.3"),
                 java.util.List.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256")));
+        assertThat(command.tlsPolicy().sessionTickets()).isFalse();
+
+        GatewayCommand withTickets = new GatewayCommand();
+        new CommandLine(withTickets).parseArgs("--data-dir", tmp.toString(), "--tls-session-tickets");
+        assertThat(withTickets.tlsPolicy()).isEqualTo(TlsPolicy.intermediate().withSessionTickets(true));
     }
 
     @Test

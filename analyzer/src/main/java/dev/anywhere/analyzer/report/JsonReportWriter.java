@@ -38,11 +38,12 @@ public final class JsonReportWriter implements ReportWriter {
         for (CheckStatus s : CheckStatus.values()) {
             counts.put(s.name().toLowerCase(java.util.Locale.ROOT), report.root().count(s));
         }
-        root.set("checks", node(report.root()));
+        root.set("checks", check(report.root()));
         return root;
     }
 
-    private static ObjectNode node(CheckResult r) {
+    /** One check and its subtree, as it appears under {@code checks} (the web page streams these as steps finish). */
+    public static ObjectNode check(CheckResult r) {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", r.id());
         n.put("title", r.title());
@@ -62,7 +63,7 @@ public final class JsonReportWriter implements ReportWriter {
             f.references().forEach(refs::add);
         }
         ArrayNode children = n.putArray("children");
-        r.children().forEach(c -> children.add(node(c)));
+        r.children().forEach(c -> children.add(check(c)));
         return n;
     }
 }

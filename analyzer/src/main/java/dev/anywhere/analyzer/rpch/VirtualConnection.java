@@ -11,14 +11,15 @@ import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.PfcFlag;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
-import dev.anywhere.rpc.rpch.ForwardDestination;
 import dev.anywhere.rpc.rpch.RpchCodec;
-import dev.anywhere.rpc.rpch.RpchProtocolException;
 import dev.anywhere.rpc.rpch.RtsMessage;
-import dev.anywhere.rpc.rpch.RtsPduKind;
+import dev.anywhere.rpc.rpch.client.ClientChannel;
+import dev.anywhere.rpc.rpch.client.ClientEngine;
+import dev.anywhere.rpc.rpch.client.ClientFault;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -52,6 +52,10 @@ import java.util.concurrent.TimeoutException;
  * reassembled responses), flow control in both directions, Pings on an idle IN channel, and IN channel recycling
  * before its byte budget runs out. docs/rpc-client.md has the state diagram.
  *
+ * <p>Every [MS-RPCH] decision (what to send when, windows, recycling steps, which PDU a state allows) is made by the
+ * shared {@link ClientEngine}; this class is its blocking, diagnostic I/O adapter: it opens and authenticates the HTTP
+ * connections ({@link HttpLeg}), writes transcripts, names failures by hop, and runs DCE/RPC binds and calls.
+ *
  * <p>All state lives on one event loop; the public methods may be called from any thread. Not reusable after
  * {@link #close()} or a failure.
  *
@@ -63,48 +67,10 @@ public final class VirtualConnection implements AutoCloseable {
     static final HttpMethod RPC_IN_DATA = HttpMethod.valueOf("RPC_IN_DATA");
     static final HttpMethod RPC_OUT_DATA = HttpMethod.valueOf("RPC_OUT_DATA");
     /** The RPC over HTTP v2 version every implementation sends. */
-    static final long VERSION = 1;
-    private static final RtsMessage PING = new RtsMessage.Ping();
+    static final long VERSION = ClientEngine.VERSION;
 
     /** The Echo RTS PDU an echo request must be answered with. */
     static final byte[] ECHO_PDU = RpchCodec.toBytes(new RtsMessage.Echo());
-
-    private enum State {
-        /** HTTP connections being opened and authenticated; nothing sent on the channels. */
-        CONNECTING,
-        /** Channel requests, CONN/A1 and CONN/B1 sent; waiting for OUT's 200 and CONN/A3. */
-        WAIT_A3,
-        /** CONN/A3 received; waiting for CONN/C2 (the server paired IN and OUT). */
-        WAIT_C2,
-        /** CONN/C2 received: RPC traffic flows. */
-        OPENED,
-        /** Terminal: a failure was reported to every waiter; input is discarded. */
-        FAILED,
-        /** Terminal: closed by the client. */
-        CLOSED
-    }
-
-    private enum InRecycle {
-        /** One IN channel in use. */
-        NONE,
-        /** The successor IN connection is being opened and authenticated. */
-        CONNECTING,
-        /** IN_R1/A1 sent on the successor; waiting for IN_R1/A4 (or IN_R2/A4) on OUT. New RPC PDUs are queued. */
-        WAIT_A4
-    }
-
-    private enum OutRecycle {
-        /** One OUT channel in use. */
-        NONE,
-        /** OUT_R1/A2 received; the successor OUT connection is being opened. */
-        CONNECTING,
-        /** OUT_R1/A3 sent on the successor; waiting for OUT_R1/A6 or OUT_R2/A6 on the predecessor. */
-        WAIT_A6,
-        /** OUT_R1/A7 sent on IN; waiting for OUT_R1/A10 (ANCE) on the predecessor. */
-        WAIT_A10,
-        /** OUT_R2/A7 on IN and OUT_R2/C1 on the successor sent; waiting for OUT_R2/B3 (EOF) on the predecessor. */
-        WAIT_B3
-    }
 
     /** A connected, authenticated HTTP connection and the Authorization value for its channel request. */
     record OpenedLeg(HttpLeg leg, Optional<String> authorization) {
@@ -128,50 +94,24 @@ public final class VirtualConnection implements AutoCloseable {
     private final Listener listener = new Listener();
     private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 
-    private final UUID vcCookie = UUID.randomUUID();
-    private UUID inCookie = UUID.randomUUID();
-    private UUID outCookie = UUID.randomUUID();
-    private final UUID associationGroup = UUID.randomUUID();
+    private final ClientEngine engine;
 
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
-    private State state = State.CONNECTING;
+    /** Set once by {@link #fail} or {@link #close()}: the adapter's own end, after which nothing is sent. */
+    private boolean ended;
     private volatile RpchFailure failure;
     private HttpLeg inLeg;
     private HttpLeg outLeg;
-    private boolean outResponded;
-
-    // CONN/A3 and CONN/C2
-    private long outProxyConnectionTimeout;
-    private long connectionTimeout;
-    private long peerWindow;
-
-    // flow control, IN direction (client is the sender)
-    private long rpcBytesSentOnChannel;
-    private long peerAvailable;
+    /** The successors while a channel is recycled. */
+    private HttpLeg successor;
+    private HttpLeg outSuccessor;
+    /** PDUs from the successor OUT channel before the switch, delivered (in order) once the engine switched. */
+    private final List<Runnable> successorPdus = new ArrayList<>();
+    /** RPC PDUs waiting for the inbound proxy's window or the end of IN recycling. */
     private final ArrayDeque<ByteBuf> inQueue = new ArrayDeque<>();
     private final ArrayDeque<String> inQueueLabels = new ArrayDeque<>();
-    // flow control, OUT direction (client is the receiver)
-    private long bytesReceived;
-    private long unacked;
-
-    private long rpcBytesSent;
-    private int acksSent;
-    private int acksReceived;
-    private int pingsSent;
-    private int pingsReceived;
-    private int inRecycles;
-
-    private InRecycle inRecycle = InRecycle.NONE;
-    private OutRecycle outRecycle = OutRecycle.NONE;
-    private HttpLeg outSuccessor;
-    private UUID outSuccessorCookie;
-    /** PDUs from the successor OUT channel before the switch, delivered (in order) once the client switched. */
-    private final List<Runnable> successorPdus = new ArrayList<>();
-    private int outRecycles;
-    private HttpLeg successor;
-    private UUID successorCookie;
+    private ChannelFuture lastRtsWrite;
     private ScheduledFuture<?> pingTask;
-    private long lastInWrite = System.nanoTime();
 
     // DCE/RPC
     private int nextCallId = 1;
@@ -194,6 +134,9 @@ public final class VirtualConnection implements AutoCloseable {
         this.ownedGroup = ownedGroup;
         this.opener = opener;
         this.maxXmitFrag = options.maxFrag();
+        this.engine = new ClientEngine(new ClientEngine.Settings(options.receiveWindow(), options.inChannelLifetime(),
+                options.inRecycleAfter(), options.clientKeepalive(), options.pingInterval().toMillis(), true,
+                options.query(), System::nanoTime), new EngineActions());
     }
 
     // ================================================================== opening
@@ -224,7 +167,7 @@ public final class VirtualConnection implements AutoCloseable {
             vc.outLeg = out.leg();
             in.leg().sendChannelRequest(RPC_IN_DATA, options.inChannelLifetime(), in.authorization(), false);
             out.leg().sendChannelRequest(RPC_OUT_DATA, RpchClientOptions.OUT_CHANNEL_CONTENT_LENGTH, out.authorization(), true);
-            vc.loop.execute(vc::sendConnPdus);
+            vc.loop.execute(vc.engine::start);
             vc.awaitOpened();
             return vc;
         } catch (RpchFailure | RuntimeException e) {
@@ -241,7 +184,7 @@ public final class VirtualConnection implements AutoCloseable {
         vc.outLeg = new HttpLeg("OUT", options, transcript, vc.listener).install(out);
         vc.inLeg.sendChannelRequestNow(RPC_IN_DATA, options.inChannelLifetime(), Optional.empty(), false);
         vc.outLeg.sendChannelRequestNow(RPC_OUT_DATA, RpchClientOptions.OUT_CHANNEL_CONTENT_LENGTH, Optional.empty(), true);
-        vc.sendConnPdus();
+        vc.engine.start();
         return vc;
     }
 
@@ -258,17 +201,6 @@ public final class VirtualConnection implements AutoCloseable {
             throw new RpchFailure(Hop.DNS, Kind.DNS_NAME_NOT_FOUND, o.proxyHost() + " does not resolve (expected: an A or "
                     + "AAAA record; --resolve HOST:PORT:ADDR overrides)", e);
         }
-    }
-
-    /** CONN/A1 on OUT, then CONN/B1 on IN. @see [MS-RPCH] 3.2.2.4.1.2 */
-    private void sendConnPdus() {
-        if (state != State.CONNECTING) {
-            return;
-        }
-        state = State.WAIT_A3;
-        writeRts(outLeg, new RtsMessage.ConnA1(VERSION, vcCookie, outCookie, options.receiveWindow()));
-        writeRts(inLeg, new RtsMessage.ConnB1(VERSION, vcCookie, inCookie, options.inChannelLifetime(),
-                options.clientKeepalive(), associationGroup));
     }
 
     /** The future that completes on CONN/C2 (or fails); for tests and asynchronous callers. */
@@ -304,8 +236,8 @@ public final class VirtualConnection implements AutoCloseable {
     }
 
     private String waitingFor() {
-        return switch (state) {
-            case WAIT_A3 -> outResponded ? "OUT channel: 200 but CONN/A3" : "OUT channel: the response to RPC_OUT_DATA";
+        return switch (engine.phase()) {
+            case WAIT_A3 -> engine.outHasResponded() ? "OUT channel: 200 but CONN/A3" : "OUT channel: the response to RPC_OUT_DATA";
             case WAIT_C2 -> "OUT channel: CONN/A3 but CONN/C2 (the RPC server did not complete the virtual connection; "
                     + "is " + options.query() + " an ncacn_http listener?)";
             default -> "CONN/C2";
@@ -425,11 +357,12 @@ public final class VirtualConnection implements AutoCloseable {
     }
 
     private boolean usable(CompletableFuture<?> f, Hop hop) {
-        if (state == State.OPENED) {
+        if (engine.isOpened() && !ended) {
             return true;
         }
         f.completeExceptionally(failure != null ? failure : new RpchFailure(hop, Kind.CLOSED,
-                "virtual connection " + state.name().toLowerCase() + " (expected: open)"));
+                "virtual connection " + (ended && !engine.terminal() ? "closed" : engine.phase().name().toLowerCase())
+                        + " (expected: open)"));
         return false;
     }
 
@@ -447,183 +380,147 @@ public final class VirtualConnection implements AutoCloseable {
 
     // ================================================================== sending on IN
 
-    private io.netty.channel.ChannelFuture writeRts(HttpLeg leg, RtsMessage pdu) {
-        if (leg == inLeg) {
-            lastInWrite = System.nanoTime();
-        }
-        ByteBuf bytes = RpchCodec.encode(pdu, alloc);
-        return leg.writePdu(bytes, transcript.enabled() ? HttpLeg.describe(pdu, bytes.readableBytes()) : "");
-    }
-
-    /** Queues an RPC PDU for the IN channel and sends what the peer's window allows. */
+    /** Queues an RPC PDU for the IN channel and sends what the engine allows. */
     private void sendRpc(ByteBuf pdu, String label) {
         inQueue.add(pdu);
         inQueueLabels.add(label);
         drain();
     }
 
-    /** @see [MS-RPCH] 3.2.1.4.1.3 Sender: send while the next PDU fits the available window */
+    /** Sends queued RPC PDUs while the engine allows (window, no IN recycling under way). */
     private void drain() {
-        while (!inQueue.isEmpty() && inRecycle == InRecycle.NONE && state == State.OPENED
-                && inQueue.peek().readableBytes() <= peerAvailable) {
+        while (!inQueue.isEmpty() && !ended && engine.mayWrite(inQueue.peek().readableBytes())) {
             ByteBuf pdu = inQueue.poll();
-            String label = inQueueLabels.poll();
             int n = pdu.readableBytes();
-            peerAvailable -= n;
-            rpcBytesSentOnChannel += n;
-            rpcBytesSent += n;
-            lastInWrite = System.nanoTime();
-            inLeg.writePdu(pdu, label);
-        }
-        if (inRecycle == InRecycle.NONE && state == State.OPENED && inLeg.bodyBytesSent >= options.inRecycleAfter()) {
-            startInRecycle();
+            inLeg.writePdu(pdu, inQueueLabels.poll());
+            engine.wrote(n);
         }
     }
 
     /** Sends a Ping RTS PDU on the IN channel now. @see [MS-RPCH] 2.2.4.49 Ping RTS PDU */
     public void ping() {
-        onLoop(new CompletableFuture<>(), Hop.VIRTUAL_CONNECTION, () -> {
-            if (state == State.OPENED) {
-                pingsSent++;
-                writeRts(inLeg, PING);
-            }
-        });
+        onLoop(new CompletableFuture<>(), Hop.VIRTUAL_CONNECTION, engine::ping);
     }
 
     /** Changes the client keep-alive interval the inbound proxy expects. @see [MS-RPCH] 2.2.4.46 Keep-Alive RTS PDU */
     public void keepAlive(long millis) {
-        onLoop(new CompletableFuture<>(), Hop.VIRTUAL_CONNECTION, () -> {
-            if (state == State.OPENED) {
-                writeRts(inLeg, new RtsMessage.KeepAlive(millis));
-            }
-        });
+        onLoop(new CompletableFuture<>(), Hop.VIRTUAL_CONNECTION, () -> engine.keepAlive(millis));
     }
-
-    private void startPings() {
-        long interval = !options.pingInterval().isZero() ? options.pingInterval().toMillis()
-                : Math.max(1000, Math.min(connectionTimeout, options.clientKeepalive() == 0 ? 300_000 : options.clientKeepalive()) / 2);
-        pingTask = loop.scheduleAtFixedRate(() -> {
-            if (state == State.OPENED && System.nanoTime() - lastInWrite >= TimeUnit.MILLISECONDS.toNanos(interval) * 9 / 10) {
-                pingsSent++;
-                writeRts(inLeg, PING);
-            }
-        }, interval, interval, TimeUnit.MILLISECONDS);
-    }
-
-    // ================================================================== IN channel recycling
 
     /** Replaces the IN channel now (normally done when its byte budget is nearly used). @see [MS-RPCH] 2.2.4.10 IN_R1/A1 RTS PDU */
     public CompletableFuture<Void> recycleInChannel() {
         CompletableFuture<Void> f = new CompletableFuture<>();
         onLoop(f, Hop.VIRTUAL_CONNECTION, () -> {
-            if (state != State.OPENED || inRecycle != InRecycle.NONE) {
-                f.completeExceptionally(new IllegalStateException("recycle: state " + state + ", " + inRecycle));
+            if (ended || !engine.recycleIn()) {
+                f.completeExceptionally(new IllegalStateException("recycle: state " + engine.phase()
+                        + (engine.recyclingIn() ? ", recycling" : "")));
                 return;
             }
-            startInRecycle();
             f.complete(null);
         });
         return f;
     }
 
-    /** IN_R1/A1 on a new IN channel, then (on IN_R1/A4 or IN_R2/A4) IN_R1/A5 on the old one. */
-    private void startInRecycle() {
-        inRecycle = InRecycle.CONNECTING;
-        successorCookie = UUID.randomUUID();
-        String name = "IN" + (inRecycles + 2);
-        transcript.note("VC", "recycling the IN channel after " + inLeg.bodyBytesSent + " bytes");
-        Thread t = new Thread(() -> {
-            try {
-                OpenedLeg n = opener.open(name, RPC_IN_DATA, listener);
-                loop.execute(() -> {
-                    if (state != State.OPENED) {
-                        n.leg().close();
-                        return;
-                    }
-                    successor = n.leg();
-                    successor.sendChannelRequestNow(RPC_IN_DATA, options.inChannelLifetime(), n.authorization(), false);
-                    inRecycle = InRecycle.WAIT_A4;
-                    writeRts(successor, new RtsMessage.InR1A1(VERSION, vcCookie, inCookie, successorCookie));
-                });
-            } catch (RpchFailure f) {
-                loop.execute(() -> fail(f));
-            }
-        }, "rpch-recycle");
-        t.setDaemon(true);
-        t.start();
+    private HttpLeg leg(ClientChannel c) {
+        return switch (c) {
+            case IN -> inLeg;
+            case OUT -> outLeg;
+            case IN_SUCCESSOR -> successor;
+            case OUT_SUCCESSOR -> outSuccessor;
+        };
     }
 
-    private void onInRecycleA4(RtsMessage pdu) {
-        HttpLeg old = inLeg;
-        // Per spec the predecessor carries IN_R1/A5 so the server can drain it, then the client switches.
-        writeRts(old, new RtsMessage.InR1A5(successorCookie)).addListener(w -> old.close());
-        inLeg = successor;
-        inCookie = successorCookie;
-        successor = null;
-        if (pdu instanceof RtsMessage.InR1A3 a4) { // IN_R1/A4 carries the new proxy's values; IN_R2/A4 none
-            peerWindow = a4.receiveWindowSize();
-            connectionTimeout = a4.connectionTimeout();
+    private ClientChannel channelOf(HttpLeg leg) {
+        if (leg == null) {
+            return null;
         }
-        peerAvailable = peerWindow;
-        rpcBytesSentOnChannel = 0;
-        inRecycle = InRecycle.NONE;
-        inRecycles++;
-        transcript.note("VC", "IN channel recycled");
-        drain();
+        return leg == inLeg ? ClientChannel.IN : leg == outLeg ? ClientChannel.OUT : leg == successor
+                ? ClientChannel.IN_SUCCESSOR : leg == outSuccessor ? ClientChannel.OUT_SUCCESSOR : null;
     }
 
-    // ================================================================== OUT channel recycling
+    /** What the engine decides, carried out on the HTTP connections. */
+    private final class EngineActions implements ClientEngine.Actions {
+        @Override
+        public int send(ClientChannel channel, RtsMessage pdu) {
+            ByteBuf bytes = RpchCodec.encode(pdu, alloc);
+            int n = bytes.readableBytes();
+            lastRtsWrite = leg(channel).writePdu(bytes, transcript.enabled() ? HttpLeg.describe(pdu, n) : "");
+            return n;
+        }
 
-    /**
-     * The server asked for a new OUT channel (OUT_R1/A2 = OUT_R2/A2): open {@code RPC_OUT_DATA} with Content-Length 120
-     * and OUT_R1/A3 on it; the predecessor then says R1 (OUT_R1/A6: A7 on IN, A10, A11 on the successor) or R2
-     * (OUT_R2/A6: A7 on IN, C1 on the successor, B3 with EOF on the predecessor).
-     *
-     * @see [MS-RPCH] 2.2.4.24 OUT_R1/A2 RTS PDU
-     * @see [MS-RPCH] 2.2.4.25 OUT_R1/A3 RTS PDU
-     */
-    private void startOutRecycle() {
-        outRecycle = OutRecycle.CONNECTING;
-        outSuccessorCookie = UUID.randomUUID();
-        String name = "OUT" + (outRecycles + 2);
-        transcript.note("VC", "the server asked to recycle the OUT channel");
-        Thread t = new Thread(() -> {
-            try {
-                OpenedLeg n = opener.open(name, RPC_OUT_DATA, listener);
-                loop.execute(() -> {
-                    if (state != State.OPENED) {
-                        n.leg().close();
-                        return;
-                    }
-                    outSuccessor = n.leg();
-                    outSuccessor.sendChannelRequestNow(RPC_OUT_DATA, RpchClientOptions.OUT_CHANNEL_RECYCLE_CONTENT_LENGTH,
-                            n.authorization(), true);
-                    outRecycle = OutRecycle.WAIT_A6;
-                    writeRts(outSuccessor, new RtsMessage.OutR1A3(VERSION, vcCookie, outCookie, outSuccessorCookie,
-                            options.receiveWindow()));
-                });
-            } catch (RpchFailure f) {
-                loop.execute(() -> fail(f));
+        @Override
+        public void opened() {
+            transcript.note("VC", "opened: inbound proxy window " + engine.peerWindow() + ", connection timeout "
+                    + engine.connectionTimeout() + " ms");
+            long interval = engine.pingIntervalMillis();
+            pingTask = loop.scheduleAtFixedRate(engine::onPingTimer, interval, interval, TimeUnit.MILLISECONDS);
+            VirtualConnection.this.opened.complete(null);
+            drain();
+        }
+
+        /** Opens the successor's HTTP connection off the loop (DNS, TCP, TLS, authentication block). */
+        @Override
+        public void openSuccessor(ClientChannel next) {
+            boolean in = next == ClientChannel.IN_SUCCESSOR;
+            String name = in ? "IN" + (engine.inRecycles() + 2) : "OUT" + (engine.outRecycles() + 2);
+            transcript.note("VC", in ? "recycling the IN channel after " + inLeg.bodyBytesSent + " bytes"
+                    : "the server asked to recycle the OUT channel");
+            Thread t = new Thread(() -> {
+                try {
+                    OpenedLeg n = opener.open(name, in ? RPC_IN_DATA : RPC_OUT_DATA, listener);
+                    loop.execute(() -> {
+                        if (ended || !engine.isOpened()) {
+                            n.leg().close();
+                            return;
+                        }
+                        if (in) {
+                            successor = n.leg();
+                            successor.sendChannelRequestNow(RPC_IN_DATA, options.inChannelLifetime(), n.authorization(), false);
+                        } else {
+                            outSuccessor = n.leg();
+                            outSuccessor.sendChannelRequestNow(RPC_OUT_DATA, RpchClientOptions.OUT_CHANNEL_RECYCLE_CONTENT_LENGTH,
+                                    n.authorization(), true);
+                        }
+                        engine.successorReady(next);
+                    });
+                } catch (RpchFailure f) {
+                    loop.execute(() -> fail(f));
+                }
+            }, in ? "rpch-recycle" : "rpch-recycle-out");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void switched(ClientChannel channel) {
+            if (channel == ClientChannel.IN) {
+                HttpLeg old = inLeg;
+                lastRtsWrite.addListener(w -> old.close()); // after IN_R1/A5, its last PDU
+                inLeg = successor;
+                successor = null;
+                transcript.note("VC", "IN channel recycled");
+                return;
             }
-        }, "rpch-recycle-out");
-        t.setDaemon(true);
-        t.start();
-    }
+            HttpLeg old = outLeg;
+            outLeg = outSuccessor;
+            outSuccessor = null;
+            old.close();
+            transcript.note("VC", "OUT channel recycled");
+            List<Runnable> early = new ArrayList<>(successorPdus);
+            successorPdus.clear();
+            early.forEach(Runnable::run);
+        }
 
-    private void switchOut() {
-        HttpLeg old = outLeg;
-        outLeg = outSuccessor;
-        outCookie = outSuccessorCookie;
-        outSuccessor = null;
-        outRecycle = OutRecycle.NONE;
-        outRecycles++;
-        bytesReceived = 0;
-        unacked = 0;
-        old.close();
-        transcript.note("VC", "OUT channel recycled");
-        List<Runnable> early = new ArrayList<>(successorPdus);
-        successorPdus.clear();
-        early.forEach(Runnable::run);
+        @Override
+        public void windowOpened() {
+            drain();
+        }
+
+        @Override
+        public void failed(ClientFault fault) {
+            fail(new RpchFailure(fault.kind() == ClientFault.Kind.CLOSED && !fault.opened() ? Hop.PROXY : Hop.VIRTUAL_CONNECTION,
+                    fault.kind() == ClientFault.Kind.CLOSED ? Kind.CLOSED : Kind.PROTOCOL, fault.message()));
+        }
     }
 
     // ================================================================== receiving
@@ -632,158 +529,70 @@ public final class VirtualConnection implements AutoCloseable {
         @Override
         public void onChannelResponse(HttpLeg leg, int status, String reason) {
             if (leg == outLeg) {
-                outResponded = true;
+                engine.outResponded();
             }
         }
 
         @Override
         public void onChannelError(HttpLeg leg, HttpLeg.Answer answer) {
-            if (leg == inLeg || leg == outLeg || leg == successor || leg == outSuccessor) {
+            if (channelOf(leg) != null) {
                 failOpening(HttpLeg.failure(options, leg.name + " channel request", answer), leg == inLeg ? 0 : 1);
             }
         }
 
         @Override
         public void onRts(HttpLeg leg, RtsMessage rts, int fragLength) {
-            deliver(leg, () -> receive(rts));
+            deliver(leg, () -> engine.onRts(rts));
         }
 
         @Override
         public void onRpc(HttpLeg leg, DcePdu rpc, int fragLength) {
-            deliver(leg, () -> receive(rpc, fragLength));
+            deliver(leg, () -> {
+                if (engine.onRpc(rpc.type().value(), fragLength)) {
+                    receiveRpc(rpc);
+                }
+            });
         }
 
         private void deliver(HttpLeg leg, Runnable receive) {
-            if (leg == outSuccessor) {
-                successorPdus.add(receive); // delivered once the client has switched to it
+            ClientChannel c = channelOf(leg);
+            if (c == null || ended) {
                 return;
             }
-            if (leg != outLeg) {
-                return;
-            }
-            try {
-                receive.run();
-            } catch (RuntimeException e) {
-                fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.PROTOCOL, e.getMessage(), e));
+            switch (engine.disposition(c)) {
+                case HOLD -> successorPdus.add(receive); // delivered once the engine has switched to it
+                case DELIVER -> {
+                    try {
+                        receive.run();
+                    } catch (RuntimeException e) {
+                        fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.PROTOCOL, e.getMessage(), e));
+                    }
+                }
+                case DROP -> {
+                    // not a channel in use any more
+                }
             }
         }
 
         @Override
         public void onProtocolError(HttpLeg leg, RpchFailure f) {
-            if (leg == inLeg || leg == outLeg || leg == successor || leg == outSuccessor) {
+            if (channelOf(leg) != null) {
                 fail(f);
             }
         }
 
         @Override
         public void onClosed(HttpLeg leg) {
-            if (state == State.CLOSED || state == State.FAILED) {
-                return;
-            }
-            if (leg == outLeg && outRecycle != OutRecycle.NONE && outRecycle != OutRecycle.CONNECTING
-                    && outRecycle != OutRecycle.WAIT_A6) {
-                return; // the predecessor OUT channel ends after its last recycling PDU
-            }
-            if (leg == inLeg || leg == outLeg || leg == successor || leg == outSuccessor) {
-                String when = switch (state) {
-                    case WAIT_A3 -> leg == outLeg && outResponded ? "after 200, before CONN/A3" : "before answering the channel request";
-                    case WAIT_C2 -> "after CONN/A3, before CONN/C2 (the RPC server did not complete the virtual connection; is "
-                            + options.query() + " an ncacn_http listener?)";
-                    default -> "while open";
-                };
-                failOpening(new RpchFailure(state == State.OPENED ? Hop.VIRTUAL_CONNECTION : Hop.PROXY, Kind.CLOSED,
-                        "the proxy closed the " + leg.name + " channel " + when), 3);
+            ClientChannel c = channelOf(leg);
+            ClientFault f = c == null || ended ? null : engine.channelClosed(c);
+            if (f != null) {
+                failOpening(new RpchFailure(f.opened() ? Hop.VIRTUAL_CONNECTION : Hop.PROXY, Kind.CLOSED, f.message()), 3);
             }
         }
     }
 
-    private void receive(RtsMessage r) {
-        switch (state) {
-            case WAIT_A3 -> {
-                RtsPduKind.expect(r, RtsPduKind.CONN_A3);
-                outProxyConnectionTimeout = ((RtsMessage.ConnA3) r).connectionTimeout();
-                state = State.WAIT_C2;
-            }
-            case WAIT_C2 -> {
-                RtsPduKind.expect(r, RtsPduKind.CONN_C2);
-                RtsMessage.ConnC1 c2 = (RtsMessage.ConnC1) r;
-                peerWindow = c2.receiveWindowSize();
-                connectionTimeout = c2.connectionTimeout();
-                peerAvailable = peerWindow;
-                state = State.OPENED;
-                transcript.note("VC", "opened: inbound proxy window " + peerWindow + ", connection timeout " + connectionTimeout + " ms");
-                startPings();
-                opened.complete(null);
-                drain();
-            }
-            case OPENED -> receiveRts(r);
-            default -> {
-                // CONNECTING cannot receive on a channel; FAILED and CLOSED discard input.
-            }
-        }
-    }
-
-    private void receive(DcePdu pdu, int fragLength) {
-        switch (state) {
-            case WAIT_A3, WAIT_C2 -> throw new RpchProtocolException("OUT channel: " + pdu.type().wireName()
-                    + " PDU (expected: " + (state == State.WAIT_A3 ? RtsPduKind.CONN_A3 : RtsPduKind.CONN_C2) + ")");
-            case OPENED -> receiveRpc(pdu, fragLength);
-            default -> {
-                // CONNECTING cannot receive on a channel; FAILED and CLOSED discard input.
-            }
-        }
-    }
-
-    private void receiveRts(RtsMessage r) {
-        if (r instanceof RtsMessage.Ping) {
-            pingsReceived++;
-        } else if (r instanceof RtsMessage.FlowControlAck ack) {
-            onAck(ack.bytesReceived(), ack.availableWindow(), ack.channelCookie());
-        } else if (r instanceof RtsMessage.FlowControlAckWithDestination ack) {
-            onAck(ack.bytesReceived(), ack.availableWindow(), ack.channelCookie());
-        } else if ((r.is(RtsPduKind.IN_R1_A4) || r.is(RtsPduKind.IN_R2_A4)) && inRecycle == InRecycle.WAIT_A4) {
-            onInRecycleA4(r);
-        } else if (r.is(RtsPduKind.OUT_R1_A2) && outRecycle == OutRecycle.NONE) {
-            startOutRecycle();
-        } else if (r.is(RtsPduKind.OUT_R1_A6) && outRecycle == OutRecycle.WAIT_A6) {
-            writeRts(inLeg, new RtsMessage.OutR1A7(ForwardDestination.SERVER, outSuccessorCookie));
-            outRecycle = OutRecycle.WAIT_A10;
-        } else if (r.is(RtsPduKind.OUT_R2_A6) && outRecycle == OutRecycle.WAIT_A6) {
-            writeRts(inLeg, new RtsMessage.OutR2A7(ForwardDestination.SERVER, outSuccessorCookie, VERSION));
-            writeRts(outSuccessor, new RtsMessage.OutR2C1());
-            outRecycle = OutRecycle.WAIT_B3;
-        } else if (r.is(RtsPduKind.OUT_R1_A10) && outRecycle == OutRecycle.WAIT_A10) {
-            writeRts(outSuccessor, new RtsMessage.OutR1A9()); // OUT_R1/A11: ANCE
-            switchOut();
-        } else if (r.is(RtsPduKind.OUT_R2_B3) && outRecycle == OutRecycle.WAIT_B3) {
-            switchOut();
-        } else {
-            transcript.note("VC", "RTS PDU ignored: " + r.kinds());
-        }
-    }
-
-    /** A flow control ack for the IN channel. @see [MS-RPCH] 3.2.1.4.1.2 Sender */
-    private void onAck(long ackBytesReceived, long availableWindow, UUID channelCookie) {
-        if (!channelCookie.equals(inCookie)) {
-            transcript.note("VC", "flow control ack for another channel ignored");
-            return;
-        }
-        acksReceived++;
-        // Per spec: available = AvailableWindow - (BytesSent - BytesReceived)
-        peerAvailable = availableWindow - (rpcBytesSentOnChannel - ackBytesReceived);
-        drain();
-    }
-
-    /** @see [MS-RPCH] 3.2.1.4.1.1 Receiver: ack once half the window is consumed */
-    private void receiveRpc(DcePdu pdu, int fragLength) {
-        bytesReceived += fragLength;
-        unacked += fragLength;
-        if (unacked * 2 >= options.receiveWindow()) {
-            acksSent++;
-            unacked = 0;
-            writeRts(inLeg, new RtsMessage.FlowControlAckWithDestination(ForwardDestination.OUT_PROXY, bytesReceived,
-                    options.receiveWindow(), outCookie));
-        }
+    /** A DCE/RPC PDU the engine let through (counted for flow control). */
+    private void receiveRpc(DcePdu pdu) {
         if (pdu instanceof DcePdu.BindAckFamily ack) {
             PendingBind b = binds.remove(pdu.callId());
             if (b != null) {
@@ -848,7 +657,7 @@ public final class VirtualConnection implements AutoCloseable {
      * arrives: collect for a moment and report the most telling cause (IN answer, OUT answer, then a close).
      */
     private void failOpening(RpchFailure f, int priority) {
-        if (state == State.OPENED || state == State.FAILED || state == State.CLOSED) {
+        if (engine.isOpened() || ended) {
             fail(f);
             return;
         }
@@ -862,11 +671,12 @@ public final class VirtualConnection implements AutoCloseable {
     }
 
     private void fail(RpchFailure f) {
-        if (state == State.FAILED || state == State.CLOSED) {
+        if (ended) {
             return;
         }
+        ended = true;
         failure = f;
-        state = State.FAILED;
+        engine.abort();
         transcript.note("VC", "failed: " + f.getMessage());
         terminate(f);
     }
@@ -898,12 +708,10 @@ public final class VirtualConnection implements AutoCloseable {
     /** Counters so far (read on the event loop). */
     public Stats stats() {
         if (loop.inEventLoop()) {
-            return new Stats(rpcBytesSent, bytesReceived, acksSent, acksReceived, pingsSent, pingsReceived, inRecycles,
-                    outRecycles, inQueue.size());
+            return statsNow();
         }
         CompletableFuture<Stats> f = new CompletableFuture<>();
-        onLoop(f, Hop.VIRTUAL_CONNECTION, () -> f.complete(new Stats(rpcBytesSent, bytesReceived, acksSent, acksReceived, pingsSent, pingsReceived,
-                inRecycles, outRecycles, inQueue.size())));
+        onLoop(f, Hop.VIRTUAL_CONNECTION, () -> f.complete(statsNow()));
         try {
             return f.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -911,19 +719,24 @@ public final class VirtualConnection implements AutoCloseable {
         }
     }
 
+    private Stats statsNow() {
+        return new Stats(engine.rpcBytesSent(), engine.rpcBytesReceived(), engine.acksSent(), engine.acksReceived(),
+                engine.pingsSent(), engine.pingsReceived(), engine.inRecycles(), engine.outRecycles(), inQueue.size());
+    }
+
     /** The CONN/C2 connection timeout (the inbound proxy's), in ms. */
     public long connectionTimeout() {
-        return connectionTimeout;
+        return engine.connectionTimeout();
     }
 
     /** The CONN/A3 connection timeout (the outbound proxy's), in ms. */
     public long outProxyConnectionTimeout() {
-        return outProxyConnectionTimeout;
+        return engine.outProxyConnectionTimeout();
     }
 
     /** The virtual connection cookie sent in CONN/A1 and CONN/B1. */
-    public UUID cookie() {
-        return vcCookie;
+    public java.util.UUID cookie() {
+        return engine.cookie();
     }
 
     public RpchClientOptions options() {
@@ -939,10 +752,11 @@ public final class VirtualConnection implements AutoCloseable {
     public void close() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         onLoop(done, Hop.VIRTUAL_CONNECTION, () -> {
-            if (state != State.CLOSED && state != State.FAILED) {
-                state = State.CLOSED;
+            if (!ended) {
+                ended = true;
+                engine.close();
                 terminate(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.CLOSED, "closed by the client"));
-            } else if (state == State.FAILED) {
+            } else if (failure != null) {
                 terminate(failure);
             }
             done.complete(null);

@@ -4,10 +4,13 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.OpenSslPrivateKeyMethod;
+import io.netty.handler.ssl.DelegatingSslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.internal.tcnative.SSL;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
 /**
@@ -136,7 +140,26 @@ public final class TlsEngine {
         if (!unknown.isEmpty()) {
             throw new SSLException("TLS cipher suites not supported by " + describe() + ": " + String.join(", ", unknown));
         }
-        return context;
+        return policy.sessionTickets() || serverProvider() != SslProvider.OPENSSL ? context : new WithoutSessionTickets(context);
+    }
+
+    /**
+     * BoringSSL without session tickets: no TLS 1.2 ticket extension and no NewSessionTicket after a TLS 1.3
+     * handshake. Netty clears the context's no-ticket option on every TLS 1.3 engine (following the JDK's
+     * {@code jdk.tls.server.enableSessionTicketExtension}), so the option is set again on each engine, before its
+     * handshake. The JDK (17) has no such switch per context; with it the JDK's defaults apply (docs/standards.md).
+     */
+    private static final class WithoutSessionTickets extends DelegatingSslContext {
+        WithoutSessionTickets(SslContext context) {
+            super(context);
+        }
+
+        @Override
+        protected void initEngine(SSLEngine engine) {
+            if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+                SSL.setOptions(openSsl.sslPointer(), SSL.SSL_OP_NO_TICKET);
+            }
+        }
     }
 
     static X509Certificate[] readChain(Path pem) throws IOException, GeneralSecurityException {

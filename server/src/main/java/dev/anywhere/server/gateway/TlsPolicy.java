@@ -12,9 +12,15 @@ import java.util.Set;
  * @param protocols JSSE names: {@code TLSv1.3}, {@code TLSv1.2} (and, if ever wanted, {@code TLSv1.1}, {@code TLSv1})
  * @param cipherSuites IANA names as the JDK spells them, TLS 1.3's and TLS 1.2's in one list, in preference order.
  *        BoringSSL has no switch for the TLS 1.3 suites: it always offers its three (the default's three)
+ * @param sessionTickets whether the gateway issues session tickets (TLS 1.3 NewSessionTicket after the handshake, the
+ *        TLS 1.2 ticket extension). Off by default: Samba's RPC over HTTP client (4.17) stalls when a NewSessionTicket
+ *        arrives after the TLS 1.3 handshake, and Outlook's long-lived channels reconnect too rarely for resumption to
+ *        matter (docs/standards.md, "TLS session tickets"; measured in docs/performance.md). TLS 1.2 session-ID
+ *        resumption is unaffected.
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9325">RFC 9325</a> (BCP 195: TLS 1.2 with ECDHE and AEAD, TLS 1.3)
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1">RFC 8446 4.6.1</a> (NewSessionTicket)
  */
-public record TlsPolicy(List<String> protocols, List<String> cipherSuites) {
+public record TlsPolicy(List<String> protocols, List<String> cipherSuites, boolean sessionTickets) {
 
     private static final Set<String> PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1");
 
@@ -32,6 +38,16 @@ public record TlsPolicy(List<String> protocols, List<String> cipherSuites) {
         if (cipherSuites.isEmpty()) {
             throw new IllegalArgumentException("TLS cipher suites: none given");
         }
+    }
+
+    /** Without session tickets (the default). */
+    public TlsPolicy(List<String> protocols, List<String> cipherSuites) {
+        this(protocols, cipherSuites, false);
+    }
+
+    /** The same protocols and suites, with session tickets on or off. */
+    public TlsPolicy withSessionTickets(boolean on) {
+        return new TlsPolicy(protocols, cipherSuites, on);
     }
 
     /** TLS 1.3 and 1.2; ECDHE with AES-GCM or ChaCha20-Poly1305 for 1.2. */

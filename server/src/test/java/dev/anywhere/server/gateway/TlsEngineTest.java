@@ -37,7 +37,9 @@ class TlsEngineTest {
         io.netty.handler.ssl.SslContext ctx = TlsEngine.server(crt.toFile(), key.toFile());
         assertThat(ctx.isServer()).isTrue();
         if (TlsEngine.serverProvider() == SslProvider.OPENSSL) {
-            assertThat(ctx).isInstanceOf(io.netty.handler.ssl.OpenSslContext.class);
+            javax.net.ssl.SSLEngine engine = ctx.newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT);
+            assertThat(engine).isInstanceOf(io.netty.handler.ssl.ReferenceCountedOpenSslEngine.class);
+            io.netty.util.ReferenceCountUtil.release(engine);
         }
         java.nio.file.Files.writeString(key, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TlsEngine.readPkcs8(key))

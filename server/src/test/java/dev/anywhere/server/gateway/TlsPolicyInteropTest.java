@@ -51,13 +51,17 @@ class TlsPolicyInteropTest {
     }
 
     private void start(String provider) throws Exception {
+        start(provider, TlsPolicy.intermediate());
+    }
+
+    private void start(String provider, TlsPolicy policy) throws Exception {
         Peers.requireExecutable(OPENSSL, "openssl");
         if (provider.equals("openssl")) {
             Peers.require(OpenSsl.isAvailable(), "netty-tcnative BoringSSL");
         }
         System.setProperty(TlsEngine.PROPERTY, provider);
         gateway = Gateway.start(new Gateway.Options(dataDir, "EX1", new InetSocketAddress("127.0.0.1", 0),
-                Optional.of(TlsEngine.server(certificate.keys().getPrivate(), certificate.certificate())), CredentialVerifier.NONE,
+                Optional.of(TlsEngine.server(policy, certificate.keys().getPrivate(), certificate.certificate())), CredentialVerifier.NONE,
                 "oa.frankysweb.org", Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization",
                         "frankysweb.org"))), new SimpleMeterRegistry());
     }
@@ -79,6 +83,44 @@ class TlsPolicyInteropTest {
         }
         exit[0] = p.exitValue();
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One request over TLS 1.3 without {@code -brief}, so that s_client reports tickets; the gateway answers a request
+     * for an unknown path with 404 and closes, so s_client has read everything the server sent.
+     */
+    private String tls13Request(Path dir) throws Exception {
+        Path request = dir.resolve("request.txt");
+        java.nio.file.Files.writeString(request, "GET /nothing-here HTTP/1.1\r\nHost: oa.frankysweb.org\r\n\r\n");
+        Process p = new ProcessBuilder(OPENSSL.toString(), "s_client", "-connect", "127.0.0.1:" + gateway.address().getPort(),
+                "-servername", "oa.frankysweb.org", "-tls1_3", "-ign_eof").redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(request.toFile())).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = p.getInputStream()) {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("openssl s_client did not end within 20 s");
+            }
+            in.transferTo(out);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Samba's RPC over HTTP client stalls on a NewSessionTicket after the TLS 1.3 handshake: BoringSSL sends none by
+     * default. (The JDK, the fallback provider, has no per-context switch.)
+     */
+    @org.junit.jupiter.api.Test
+    void noSessionTicketsByDefaultAndTicketsWhenAskedFor() throws Exception {
+        String provider = "openssl";
+        start(provider);
+        String without = tls13Request(dataDir);
+        assertThat(without).contains("HTTP/1.1 404").doesNotContain("New Session Ticket");
+        gateway.close();
+
+        start(provider, TlsPolicy.intermediate().withSessionTickets(true));
+        String with = tls13Request(dataDir);
+        assertThat(with).contains("HTTP/1.1 404").contains("Post-Handshake New Session Ticket arrived");
     }
 
     @ParameterizedTest

@@ -9,12 +9,14 @@ import dev.anywhere.rpc.dce.DcePdu;
 import dev.anywhere.rpc.dce.PduType;
 import dev.anywhere.rpc.dce.PfcFlag;
 import dev.anywhere.rpc.dce.PresentationContext;
-import dev.anywhere.rpc.rpch.ForwardDestination;
 import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RtsMessage;
-import dev.anywhere.rpc.rpch.RtsPduKind;
+import dev.anywhere.rpc.rpch.client.ClientChannel;
+import dev.anywhere.rpc.rpch.client.ClientEngine;
+import dev.anywhere.rpc.rpch.client.ClientFault;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,7 +30,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -47,13 +48,10 @@ import java.util.concurrent.TimeUnit;
  * {@link dev.anywhere.rpc.dce.Fragmenter} + {@link DceCodec#encode}, which a test checks) and responses without
  * auth verifier are read in place, without a {@link DcePdu} per fragment.
  *
- * <p>Flow control ([MS-RPCH] 3.2.1.4.1, 2.2.3.5.1): as receiver on the OUT channel every RPC PDU (not RTS) is
- * counted and consumed at once; once half the announced receive window was consumed since the last ack, a
- * FlowControlAckWithDestination(FDOutProxy, BytesReceived, AvailableWindow = receive window, OUT channel cookie) goes
- * out on the IN channel (impacket, FreeRDP and the analyzer do the same). As sender on the IN channel the window
- * starts at CONN/C2's ReceiveWindowSize (the inbound proxy's); each RPC PDU sent subtracts its frag_length; a
- * FlowControlAck(WithDestination) with the IN channel cookie forwarded on the OUT channel sets it to
- * {@code AvailableWindow - (BytesSent - BytesReceived)}; fragments that do not fit wait in a queue.
+ * <p>The [MS-RPCH] client role itself (CONN/A1 … CONN/C2, flow control as receiver and sender, which RTS PDU a state
+ * allows, the faults) is the shared {@link ClientEngine}, the same the analyzer's client runs; this class is its lean
+ * I/O adapter: it asks the engine before each request fragment ({@link ClientEngine#mayWrite}) and tells it each RPC
+ * PDU received ({@link ClientEngine#onRpc}), which are field updates, so the hot path stays allocation-free.
  *
  * <p>Threading: both channels live on one event loop of the client's shared group; all state is touched only there,
  * so the hot path has no locks. {@link #echo} may be called from any thread (one task hop) or from a completion
@@ -61,9 +59,9 @@ import java.util.concurrent.TimeUnit;
  * channelReadComplete; other calls flush once per call. Futures complete on the event loop: callbacks must not
  * block (a {@code get()} there would stall every connection of that loop).
  *
- * <p>Not supported (fails cleanly with a one-line {@link LeanFailure}): IN or OUT channel recycling (the IN channel
- * fails when its lifetime is nearly used up; the OUT channel when the server asks for a replacement after about 7/8
- * of the gateway's 1 GiB channel lifetime), NTLM, Expect: 100-continue, chunked OUT responses, authenticated calls,
+ * <p>Not supported (fails cleanly with a one-line {@link LeanFailure}): IN or OUT channel recycling (the engine runs
+ * with {@code recycles = false}: the IN channel fails when its lifetime is nearly used up; the OUT channel when the
+ * server asks for a replacement after about 7/8 of the gateway's 1 GiB channel lifetime), NTLM, Expect: 100-continue, chunked OUT responses, authenticated calls,
  * more than one presentation context. No keep-alive Pings are sent (Pings received are ignored), so idle periods must
  * stay below the proxy's idle timeout (15 min in Anywhere). A call that times out fails the whole virtual connection.
  */
@@ -71,21 +69,13 @@ public final class LeanVirtualConnection implements LoadConnection {
 
     /** Content-Length of a new OUT channel request: the size of CONN/A1. */
     static final int OUT_CHANNEL_CONTENT_LENGTH = 76;
-    private static final long VERSION = 1;
-    /** frag_length of CONN/A1 and CONN/B1 (sizes the channel requests' buffers). @see [MS-RPCH] 2.2.4.2, 2.2.4.5 */
-    private static final int CONN_A1_LENGTH = 76;
-    private static final int CONN_B1_LENGTH = 104;
     /** Common header (16) + alloc_hint (4) + p_cont_id (2) + opnum (2) of a request; 16 + 8 of a response. */
     private static final int CALL_HEADER = RequestFragment.HEADER;
     private static final int BIND_CALL_ID = 1;
     private static final int FIRST_CALL_ID = 2;
     private static final int CONTEXT_ID = 0;
     private static final int BATCH_BYTES = 64 * 1024;
-    /** IN channel body bytes kept free for flow control acks near the end of its lifetime. */
-    private static final int LIFETIME_RESERVE = 4096;
     private static final int MAX_HEAD = 16 * 1024;
-
-    private enum State { CONNECTING, WAIT_A3, WAIT_C2, WAIT_BIND_ACK, OPEN, FAILED, CLOSED }
 
     private final LeanClient client;
     private final LeanClient.Settings s;
@@ -94,12 +84,9 @@ public final class LeanVirtualConnection implements LoadConnection {
     private final CompletableFuture<LeanVirtualConnection> opened = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-    private final UUID vcCookie = UUID.randomUUID();
-    private final UUID inCookie = UUID.randomUUID();
-    private final UUID outCookie = UUID.randomUUID();
-    private final UUID associationGroup = UUID.randomUUID();
-
-    private State state = State.CONNECTING;
+    private final ClientEngine engine;
+    /** bind_ack received: calls may go (the engine is opened from CONN/C2 on). */
+    private boolean bound;
     private LeanFailure failure;
     /** What pending and later calls fail with: the failure, or "closed by the client". */
     private LeanFailure endCause;
@@ -109,19 +96,11 @@ public final class LeanVirtualConnection implements LoadConnection {
     private ScheduledFuture<?> callTimer;
     private String source = "";
 
-    // IN channel, the client sending: window from CONN/C2 and the inbound proxy's acks
-    private long peerWindow;
-    private long peerAvailable;
-    private long rpcBytesSent;
-    private long inBodyBytes;
+    // IN channel, the client sending; the engine keeps the window
     private final ArrayDeque<Object> sendQueue = new ArrayDeque<>();
     private ByteBuf batch;
     private boolean inDirty;
     private boolean inReadBatch;
-
-    // OUT channel, the client receiving
-    private long rpcBytesReceived;
-    private long consumedSinceAck;
 
     // DCE/RPC
     private int maxXmitFrag;
@@ -129,11 +108,6 @@ public final class LeanVirtualConnection implements LoadConnection {
     private int oldest = FIRST_CALL_ID;
     private int nextCallId = FIRST_CALL_ID;
     private int outstanding;
-
-    // counters (plain fields: exact on the event loop, a racy snapshot elsewhere)
-    private int acksSent;
-    private int acksReceived;
-    private int pingsReceived;
 
     /** One call: its stub is read on the event loop while it is sent, so callers must not change it until completion. */
     private static final class Call {
@@ -170,6 +144,8 @@ public final class LeanVirtualConnection implements LoadConnection {
         this.loop = loop;
         this.alloc = s.allocator();
         this.maxXmitFrag = s.maxFrag();
+        this.engine = new ClientEngine(new ClientEngine.Settings(s.receiveWindow(), s.channelLifetime(), Long.MAX_VALUE,
+                s.clientKeepalive(), -1, false, s.server() + ":" + s.endpointPort(), System::nanoTime), new EngineActions());
     }
 
     CompletableFuture<LeanVirtualConnection> opened() {
@@ -233,35 +209,24 @@ public final class LeanVirtualConnection implements LoadConnection {
             return;
         }
         leg.connected = true;
-        if (state == State.CONNECTING && inLeg != null && outLeg != null && inLeg.connected && outLeg.connected) {
+        if (engine.phase() == ClientEngine.Phase.CONNECTING && inLeg != null && outLeg != null && inLeg.connected && outLeg.connected) {
             sendChannelRequests();
         }
     }
 
-    /** The OUT channel request with CONN/A1, then the IN channel request with CONN/B1. @see [MS-RPCH] 3.2.2.4.1.2 */
+    /** The channel requests (fixed heads), then the engine's CONN/A1 on OUT and CONN/B1 on IN. */
     private void sendChannelRequests() {
-        state = State.WAIT_A3;
-        byte[] outHead = client.outHead();
-        ByteBuf o = alloc.buffer(outHead.length + CONN_A1_LENGTH);
-        o.writeBytes(outHead);
-        RpchCodec.encode(new RtsMessage.ConnA1(VERSION, vcCookie, outCookie, s.receiveWindow()), o);
-        outLeg.channel.writeAndFlush(o, outLeg.channel.voidPromise());
-
-        byte[] inHead = client.inHead();
-        ByteBuf i = alloc.buffer(inHead.length + CONN_B1_LENGTH);
-        i.writeBytes(inHead);
-        int before = i.writerIndex();
-        RpchCodec.encode(new RtsMessage.ConnB1(VERSION, vcCookie, inCookie, s.channelLifetime(), s.clientKeepalive(),
-                associationGroup), i);
-        inBodyBytes += i.writerIndex() - before;
-        inLeg.channel.writeAndFlush(i, inLeg.channel.voidPromise());
+        outLeg.channel.write(Unpooled.wrappedBuffer(client.outHead()), outLeg.channel.voidPromise());
+        inLeg.channel.write(Unpooled.wrappedBuffer(client.inHead()), inLeg.channel.voidPromise());
+        engine.start();
+        flushIn();
     }
 
     private void openTimedOut() {
-        if (state.ordinal() >= State.OPEN.ordinal()) {
+        if (bound || terminal()) {
             return;
         }
-        String what = switch (state) {
+        String what = switch (engine.phase()) {
             case CONNECTING -> "the TCP connects (IN " + (inLeg != null && inLeg.connected ? "connected" : "pending") + ", OUT "
                     + (outLeg != null && outLeg.connected ? "connected" : "pending") + ")";
             case WAIT_A3 -> outLeg.mode == Mode.HEAD ? "the OUT channel's response" : "CONN/A3";
@@ -276,7 +241,6 @@ public final class LeanVirtualConnection implements LoadConnection {
     }
 
     private void sendBind() {
-        state = State.WAIT_BIND_ACK;
         DcePdu.Bind bind = new DcePdu.Bind(BIND_CALL_ID, s.maxFrag(), s.maxFrag(), 0,
                 List.of(PresentationContext.ndr(CONTEXT_ID, s.iface())));
         sendQueue.add(DceCodec.encode(bind, alloc));
@@ -322,8 +286,9 @@ public final class LeanVirtualConnection implements LoadConnection {
     }
 
     private void enqueue(Call c) {
-        if (state != State.OPEN) {
-            c.fail(endCause != null ? endCause : new LeanFailure("virtual connection not open yet (" + state.name().toLowerCase(Locale.ROOT) + ")"));
+        if (!isOpen()) {
+            c.fail(endCause != null ? endCause : new LeanFailure("virtual connection not open yet ("
+                    + (engine.isOpened() ? "wait_bind_ack" : engine.phase().name().toLowerCase(Locale.ROOT)) + ")"));
             return;
         }
         c.callId = nextCallId;
@@ -372,7 +337,7 @@ public final class LeanVirtualConnection implements LoadConnection {
     /** One timer per connection, armed while calls are outstanding; it only ever looks at the oldest call. */
     private void checkCalls() {
         callTimer = null;
-        if (state != State.OPEN || outstanding == 0) {
+        if (!isOpen() || outstanding == 0) {
             return;
         }
         Call c = ring[oldest & (ring.length - 1)];
@@ -385,7 +350,7 @@ public final class LeanVirtualConnection implements LoadConnection {
             }
             fail("timeout waiting for the response to call_id " + c.callId + " after " + seconds(s.callTimeout().toMillis()) + " s"
                     + (waiting == 0 ? "" : "; " + waiting + " calls wait for the inbound proxy's flow control window ("
-                    + peerAvailable + " of " + peerWindow + " bytes available)"));
+                    + engine.peerAvailable() + " of " + engine.peerWindow() + " bytes available)"));
         } else {
             armCallTimer(limit - age);
         }
@@ -395,31 +360,26 @@ public final class LeanVirtualConnection implements LoadConnection {
 
     /** Sends queued PDUs while the next one fits the inbound proxy's window. @see [MS-RPCH] 3.2.1.4.1.3 */
     private void drain() {
-        while (!sendQueue.isEmpty() && (state == State.OPEN || state == State.WAIT_BIND_ACK)) {
+        while (!sendQueue.isEmpty() && !terminal()) {
             Object head = sendQueue.peek();
             if (head instanceof ByteBuf pdu) {
                 int n = pdu.readableBytes();
-                if (n > peerAvailable) {
+                if (!engine.mayWrite(n)) {
                     break;
                 }
                 sendQueue.poll();
                 writeBatch();
-                sent(n);
                 writeIn(pdu);
+                engine.wrote(n);
                 continue;
             }
             Call c = (Call) head;
             // [MS-RPCH] 2.2.3.5.1: the window is at least max frag; a smaller one would stall, so fragments also fit it
+            long peerWindow = engine.peerWindow();
             int chunk = Math.min(c.stub.length - c.sent, (int) Math.min(maxXmitFrag, peerWindow) - CALL_HEADER);
             int fragLength = CALL_HEADER + chunk;
-            if (fragLength > peerAvailable) {
-                break;
-            }
-            if (inBodyBytes + fragLength > s.channelLifetime() - LIFETIME_RESERVE) {
-                writeBatch();
-                fail("IN channel: its lifetime of " + s.channelLifetime() + " bytes is used up (channel recycling is not "
-                        + "supported by LeanVirtualConnection)");
-                return;
+            if (!engine.mayWrite(fragLength)) {
+                break; // the window is short (or the engine failed the connection: its lifetime is used up)
             }
             if (batch == null || batch.writableBytes() < fragLength) {
                 writeBatch();
@@ -427,10 +387,10 @@ public final class LeanVirtualConnection implements LoadConnection {
                 int chunkMax = (int) Math.min(maxXmitFrag, peerWindow) - CALL_HEADER;
                 int left = c.stub.length - c.sent;
                 long rest = left + (long) CALL_HEADER * Math.max(1, (left + chunkMax - 1) / chunkMax) + 1024;
-                batch = alloc.directBuffer(Math.max(fragLength, (int) Math.min(Math.min(BATCH_BYTES, peerAvailable), rest)));
+                batch = alloc.directBuffer(Math.max(fragLength, (int) Math.min(Math.min(BATCH_BYTES, engine.peerAvailable()), rest)));
             }
             writeRequestFragment(batch, c, chunk);
-            sent(fragLength);
+            engine.wrote(fragLength);
             if (c.sent == c.stub.length) {
                 sendQueue.poll();
             }
@@ -453,12 +413,6 @@ public final class LeanVirtualConnection implements LoadConnection {
             writeRequestFragment(out, c, Math.min(stub.length - c.sent, maxXmitFrag - CALL_HEADER));
         } while (c.sent < stub.length);
         return out;
-    }
-
-    private void sent(int n) {
-        peerAvailable -= n;
-        rpcBytesSent += n;
-        inBodyBytes += n;
     }
 
     private void writeBatch() {
@@ -485,22 +439,6 @@ public final class LeanVirtualConnection implements LoadConnection {
         }
     }
 
-    /** @see [MS-RPCH] 3.2.1.4.1.1 Consuming RPC PDUs; 2.2.4.51 FlowControlAckWithDestination */
-    private void sendAck() {
-        RtsMessage ack = new RtsMessage.FlowControlAckWithDestination(ForwardDestination.OUT_PROXY,
-                rpcBytesReceived & 0xffff_ffffL, s.receiveWindow(), outCookie);
-        if (inBodyBytes + RpchCodec.FLOW_CONTROL_ACK_WITH_DESTINATION_LENGTH > s.channelLifetime()) {
-            fail("IN channel: its lifetime of " + s.channelLifetime() + " bytes is used up (channel recycling is not "
-                    + "supported by LeanVirtualConnection)");
-            return;
-        }
-        writeBatch();
-        inBodyBytes += RpchCodec.FLOW_CONTROL_ACK_WITH_DESTINATION_LENGTH;
-        writeIn(RpchCodec.encode(ack, alloc));
-        acksSent++;
-        consumedSinceAck = 0;
-    }
-
     // ================================================================== receiving on OUT
 
     /** One PDU of the OUT channel body at {@code buf[off, off + fragLength)}; the buffer stays the caller's. */
@@ -514,16 +452,13 @@ public final class LeanVirtualConnection implements LoadConnection {
                 fail("OUT channel: " + e.getMessage());
                 return;
             }
-            onRts(r);
+            engine.onRts(r);
             return;
         }
-        if (state.ordinal() < State.WAIT_BIND_ACK.ordinal()) {
-            fail("OUT channel: RPC PDU type " + ptype + " before CONN/C2 (expected: RTS CONN/A3, CONN/C2)");
+        if (!engine.onRpc(ptype, fragLength)) { // counted against the receive window, acknowledged when due
             return;
         }
-        rpcBytesReceived += fragLength;
-        consumedSinceAck += fragLength;
-        if (ptype == PduType.RESPONSE.value() && buf.getUnsignedShortLE(off + 10) == 0 && state == State.OPEN) {
+        if (ptype == PduType.RESPONSE.value() && buf.getUnsignedShortLE(off + 10) == 0 && bound) {
             onResponse(buf, off, fragLength);
         } else {
             DcePdu pdu;
@@ -534,9 +469,6 @@ public final class LeanVirtualConnection implements LoadConnection {
                 return;
             }
             onDce(pdu);
-        }
-        if (consumedSinceAck * 2 >= s.receiveWindow() && (state == State.OPEN || state == State.WAIT_BIND_ACK)) {
-            sendAck();
         }
     }
 
@@ -580,7 +512,7 @@ public final class LeanVirtualConnection implements LoadConnection {
     }
 
     private void onDce(DcePdu pdu) {
-        if (state == State.WAIT_BIND_ACK) {
+        if (!bound) {
             if (pdu instanceof DcePdu.BindAck ack && ack.callId() == BIND_CALL_ID) {
                 onBindAck(ack);
             } else if (pdu instanceof DcePdu.BindNak nak) {
@@ -636,70 +568,58 @@ public final class LeanVirtualConnection implements LoadConnection {
             fail("bind: bind_ack max_recv_frag " + ack.maxRecvFrag() + " (expected: >= 1432)");
             return;
         }
-        state = State.OPEN;
+        bound = true;
         cancel(openTimer);
         openTimer = null;
         opened.complete(this);
         drain();
     }
 
-    private void onRts(RtsMessage r) {
-        switch (state) {
-            case WAIT_A3 -> {
-                if (!r.is(RtsPduKind.CONN_A3)) {
-                    fail("OUT channel: RTS " + r.kinds() + " (expected: CONN/A3)");
-                    return;
-                }
-                state = State.WAIT_C2;
+    /** The engine's decisions on the two channels; this client never recycles, so there are no successors. */
+    private final class EngineActions implements ClientEngine.Actions {
+        @Override
+        public int send(ClientChannel channel, RtsMessage pdu) {
+            ByteBuf b = RpchCodec.encode(pdu, alloc);
+            int n = b.readableBytes();
+            if (channel == ClientChannel.OUT) {
+                outLeg.channel.writeAndFlush(b, outLeg.channel.voidPromise());
+            } else {
+                writeBatch(); // in order behind request fragments already batched
+                writeIn(b); // flushed with the read batch or the call that caused it
             }
-            case WAIT_C2 -> {
-                if (!(r instanceof RtsMessage.ConnC1 c2)) { // CONN/C2 has CONN/C1's layout
-                    fail("OUT channel: RTS " + r.kinds() + " (expected: CONN/C2)");
-                    return;
-                }
-                peerWindow = c2.receiveWindowSize();
-                peerAvailable = peerWindow;
-                sendBind();
-            }
-            case WAIT_BIND_ACK, OPEN -> onRtsOpen(r);
-            default -> {
-                // CONNECTING cannot receive; FAILED and CLOSED discard
-            }
+            return n;
         }
-    }
 
-    private void onRtsOpen(RtsMessage r) {
-        if (r instanceof RtsMessage.FlowControlAck ack) {
-            onAck(ack.bytesReceived(), ack.availableWindow(), ack.channelCookie());
-        } else if (r instanceof RtsMessage.FlowControlAckWithDestination ack) {
-            onAck(ack.bytesReceived(), ack.availableWindow(), ack.channelCookie());
-        } else if (r instanceof RtsMessage.Ping) {
-            pingsReceived++;
-        } else if (r instanceof RtsMessage.OutR1A1) { // OUT_R1/A2 = OUT_R2/A2
-            fail("OUT channel: the server asked to recycle the OUT channel after " + rpcBytesReceived
-                    + " RPC bytes (OUT_R1/A2; channel recycling is not supported by LeanVirtualConnection)");
+        @Override
+        public void opened() {
+            sendBind();
         }
-        // Keep-Alive, Echo and anything else: nothing to do
-    }
 
-    /** @see [MS-RPCH] 3.2.1.4.1.2 Sender: available = AvailableWindow - bytes in flight */
-    private void onAck(long bytesReceived, long availableWindow, UUID channelCookie) {
-        if (!channelCookie.equals(inCookie)) {
-            return; // [MS-RPCH] 3.2.1.4.1.2: an ack for no channel of ours is discarded
+        @Override
+        public void openSuccessor(ClientChannel successor) {
+            throw new IllegalStateException("unreachable: the engine runs with recycles = false");
         }
-        acksReceived++;
-        long inFlight = ((rpcBytesSent & 0xffff_ffffL) - bytesReceived) & 0xffff_ffffL;
-        if (inFlight > rpcBytesSent) {
-            inFlight = 0; // claims more than was sent: take it as "everything arrived"
+
+        @Override
+        public void switched(ClientChannel channel) {
+            throw new IllegalStateException("unreachable: the engine runs with recycles = false");
         }
-        peerAvailable = Math.max(0, availableWindow - inFlight);
-        drain();
+
+        @Override
+        public void windowOpened() {
+            drain();
+        }
+
+        @Override
+        public void failed(ClientFault fault) {
+            end(new LeanFailure(fault.message()));
+        }
     }
 
     // ================================================================== failure and close
 
     private boolean terminal() {
-        return state == State.FAILED || state == State.CLOSED;
+        return engine.terminal();
     }
 
     private void fail(String message) {
@@ -710,7 +630,12 @@ public final class LeanVirtualConnection implements LoadConnection {
         if (terminal()) {
             return;
         }
-        state = State.FAILED;
+        engine.abort();
+        end(f);
+    }
+
+    /** The connection failed, by the engine's word or the adapter's. */
+    private void end(LeanFailure f) {
         failure = f;
         terminate(f);
     }
@@ -783,7 +708,7 @@ public final class LeanVirtualConnection implements LoadConnection {
 
     /** True once open (bound) and not failed or closed; a racy snapshot off the event loop. */
     public boolean isOpen() {
-        return state == State.OPEN;
+        return bound && !terminal();
     }
 
     /**
@@ -793,7 +718,7 @@ public final class LeanVirtualConnection implements LoadConnection {
     public CompletableFuture<Void> closeAsync() {
         Runnable r = () -> {
             if (!terminal()) {
-                state = State.CLOSED;
+                engine.close();
                 terminate(new LeanFailure("virtual connection closed by the client"));
             }
         };
@@ -824,9 +749,9 @@ public final class LeanVirtualConnection implements LoadConnection {
 
     /** Counters for reports: RPC bytes sent on IN and received on OUT, flow control acks sent and received, pings. */
     public String stats() {
-        return "rpc bytes sent " + rpcBytesSent + ", received " + rpcBytesReceived + ", acks sent " + acksSent + ", received "
-                + acksReceived + ", pings received " + pingsReceived + ", max_xmit_frag " + maxXmitFrag + ", inbound window "
-                + peerWindow;
+        return "rpc bytes sent " + engine.rpcBytesSent() + ", received " + engine.rpcBytesReceived() + ", acks sent "
+                + engine.acksSent() + ", received " + engine.acksReceived() + ", pings received " + engine.pingsReceived()
+                + ", max_xmit_frag " + maxXmitFrag + ", inbound window " + engine.peerWindow();
     }
 
     /**
@@ -834,7 +759,7 @@ public final class LeanVirtualConnection implements LoadConnection {
      * runs should open a fresh connection well before {@link LeanClient.Settings#channelLifetime()}.
      */
     public long rpcBytesSent() {
-        return rpcBytesSent;
+        return engine.rpcBytesSent();
     }
 
     /**
@@ -842,17 +767,17 @@ public final class LeanVirtualConnection implements LoadConnection {
      * recycling after about 7/8 of its 1 GiB channel lifetime, which fails this connection.
      */
     public long rpcBytesReceived() {
-        return rpcBytesReceived;
+        return engine.rpcBytesReceived();
     }
 
     /** FlowControlAckWithDestination PDUs sent for the OUT channel (racy off the event loop). */
     public int flowControlAcksSent() {
-        return acksSent;
+        return engine.acksSent();
     }
 
     /** FlowControlAcks for the IN channel received from the inbound proxy (racy off the event loop). */
     public int flowControlAcksReceived() {
-        return acksReceived;
+        return engine.acksReceived();
     }
 
     /** The negotiated max_xmit_frag (after bind_ack). */
@@ -999,6 +924,7 @@ public final class LeanVirtualConnection implements LoadConnection {
                     fail("OUT channel: 200 with Transfer-Encoding: chunked (expected: a Content-Length body; not supported)");
                     return;
                 }
+                engine.outResponded();
                 mode = Mode.BODY;
                 head = null;
                 return;
@@ -1097,15 +1023,13 @@ public final class LeanVirtualConnection implements LoadConnection {
             if (!terminal()) {
                 if (mode == Mode.ERROR_BODY) {
                     failHttp();
+                } else if (engine.isOpened() && !bound) {
+                    fail("the proxy closed the " + name + " channel before bind_ack");
                 } else {
-                    String when = switch (state) {
-                        case CONNECTING, WAIT_A3 -> mode == Mode.BODY ? "after 200, before CONN/A3" : "before answering the channel request";
-                        case WAIT_C2 -> "after CONN/A3, before CONN/C2 (is " + s.server() + ":" + s.endpointPort()
-                                + " an ncacn_http endpoint the proxy may reach?)";
-                        case WAIT_BIND_ACK -> "before bind_ack";
-                        default -> "while open";
-                    };
-                    fail(name + " channel: the proxy closed the connection " + when);
+                    ClientFault f = engine.channelClosed(in ? ClientChannel.IN : ClientChannel.OUT);
+                    if (f != null) {
+                        engine.fail(f);
+                    }
                 }
             }
             releaseBuffers();
