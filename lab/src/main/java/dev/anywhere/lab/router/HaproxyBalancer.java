@@ -3,13 +3,11 @@ package dev.anywhere.lab.router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,34 +112,11 @@ public final class HaproxyBalancer implements AutoCloseable {
             Process process = new ProcessBuilder(haproxy.toString(), "-db", "-f", conf.toAbsolutePath().toString())
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             HaproxyBalancer balancer = new HaproxyBalancer(process, dir, listen);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("haproxy on " + hostPort(listen) + ": exited with status "
-                            + process.exitValue() + ": " + balancer.logTail() + " (expected: running)");
-                }
-                try (Socket s = new Socket()) {
-                    s.connect(listen, 200);
-                    log.info("haproxy on {} -> {} (pid {})", listen, members, process.pid());
-                    return balancer;
-                } catch (IOException notYet) {
-                    sleep(50);
-                }
-            }
-            balancer.close();
-            throw new IllegalStateException("haproxy on " + hostPort(listen) + ": not listening after 10 s: "
-                    + balancer.logTail() + " (expected: listening)");
+            ProcessTree.awaitListening("haproxy on " + hostPort(listen), process, listen, balancer::logTail);
+            log.info("haproxy on {} -> {} (pid {})", listen, members, process.pid());
+            return balancer;
         } catch (IOException e) {
             throw new UncheckedIOException("haproxy in " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("haproxy: interrupted while starting", e);
         }
     }
 

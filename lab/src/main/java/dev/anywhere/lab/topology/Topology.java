@@ -235,19 +235,20 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
 
     // ---------------------------------------------------------------- the default site
 
+    // what every named topology shares: the internet side and DC1
+    private static final Host PROVIDER_DNS = new Host("provider-dns", "127.0.0.10", ordered("dns", 53));
+    private static final Host ROUTER = new Host("router", "127.0.0.20", Map.of());
+    private static final Host DC1 = new Host("dc1", "127.0.100.250", ordered("ldap", 389, "dns", 53));
+    private static final Zone PUBLIC_ZONE = new Zone("frankysweb.org", "provider-dns", List.of(
+            new DnsRecord("oa", RecordType.A, "router"), new DnsRecord("autodiscover", RecordType.A, "router")));
+
     /** The site of docs/architecture.md §1: provider DNS, router, DC1, EX1 (and a middlebox host for nginx) on loopback. */
     public static Topology frankysweb() {
-        List<Host> hosts = List.of(
-                new Host("provider-dns", "127.0.0.10", ordered("dns", 53)),
-                new Host("router", "127.0.0.20", Map.of()),
-                new Host("dc1", "127.0.100.250", ordered("ldap", 389, "dns", 53)),
+        List<Host> hosts = List.of(PROVIDER_DNS, ROUTER, DC1,
                 new Host("ex1", "127.0.100.251", ordered("https", 443, "http", 80, "store", 6001, "referral", 6002,
                         "nspi", 6004, "epm-http", 593)),
                 new Host("middlebox", "127.0.100.252", ordered("https", 443)));
-        List<Zone> zones = List.of(
-                new Zone("frankysweb.org", "provider-dns", List.of(
-                        new DnsRecord("oa", RecordType.A, "router"),
-                        new DnsRecord("autodiscover", RecordType.A, "router"))),
+        List<Zone> zones = List.of(PUBLIC_ZONE,
                 new Zone("frankysweb.local", "dc1", List.of(
                         new DnsRecord("dc1", RecordType.A, "dc1"),
                         new DnsRecord("ex1", RecordType.A, "ex1"),
@@ -274,18 +275,12 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
                 "epm-http", 593);
         Map<String, Integer> ex1 = new LinkedHashMap<>(member);
         ex1.put("http", 80);
-        List<Host> hosts = List.of(
-                new Host("provider-dns", "127.0.0.10", ordered("dns", 53)),
-                new Host("router", "127.0.0.20", Map.of()),
-                new Host("dc1", "127.0.100.250", ordered("ldap", 389, "dns", 53)),
+        List<Host> hosts = List.of(PROVIDER_DNS, ROUTER, DC1,
                 new Host("dc2", "127.0.100.249", ordered("ldap", 389)),
                 new Host("ex1", "127.0.100.251", ex1),
                 new Host("ex2", "127.0.100.253", member),
                 new Host("lb", "127.0.100.254", ordered("https", 443)));
-        List<Zone> zones = List.of(
-                new Zone("frankysweb.org", "provider-dns", List.of(
-                        new DnsRecord("oa", RecordType.A, "router"),
-                        new DnsRecord("autodiscover", RecordType.A, "router"))),
+        List<Zone> zones = List.of(PUBLIC_ZONE,
                 new Zone("frankysweb.local", "dc1", List.of(
                         new DnsRecord("dc1", RecordType.A, "dc1"),
                         new DnsRecord("dc2", RecordType.A, "dc2"),

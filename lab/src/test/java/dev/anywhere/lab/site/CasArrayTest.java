@@ -12,9 +12,7 @@ import dev.anywhere.lab.topology.PortMap;
 import dev.anywhere.lab.topology.PortPolicy;
 import dev.anywhere.lab.topology.Topology;
 import io.micrometer.core.instrument.Counter;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -203,17 +201,8 @@ class CasArrayTest {
                             "server ex1 127.0.100.251:37443 check port 8081", "server ex2 127.0.100.253:37443 check port 8081");
         }
         for (InetSocketAddress a : listeners) {
-            assertThat(listening(a)).as("%s after close", a).isFalse();
+            assertThat(LabSiteTest.listening(a)).as("%s after close", a).isFalse();
         }
         assertThat(ProcessHandle.of(haproxyPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-    }
-
-    static boolean listening(InetSocketAddress a) {
-        try (Socket s = new Socket()) {
-            s.connect(a, 300);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
