@@ -73,7 +73,7 @@ public final class ScenarioRun {
             List<Topology.Zone> zones = all.stream().filter(z -> !(z.server().equals("dc1") && all.stream()
                     .anyMatch(o -> o.server().equals("provider-dns") && o.origin().equalsIgnoreCase(z.origin())))).toList();
             t = new Topology(t.name(), t.portPolicy(), t.hosts(), zones, t.router(), t.certificates(), t.users(), t.middlebox(),
-                    t.faults());
+                    t.faults(), t.array());
         }
         return t.withFaultsApplied();
     }
