@@ -8,6 +8,7 @@
 # --command: what to time instead of the repository's ./anywhere (e.g. 'java -jar /tmp/old/anywhere.jar' for a
 # before/after pair); the lab itself always runs from the repository's ./anywhere. Prints one line per round and a
 # summary (min, median, max in ms); exit 0 when every round was healthy (exit 0 from analyze), 1 otherwise.
+# COLDSTART_KEEP_REPORT=FILE keeps the last round's JSON report (per-step times) there.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds=10
