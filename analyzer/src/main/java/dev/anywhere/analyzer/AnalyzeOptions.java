@@ -30,12 +30,59 @@ import java.util.Optional;
  * @param profile the settings an existing Outlook profile holds, to compare with the current answer
  * @param scp where to look up Autodiscover service connection points (a domain-joined client's first method)
  * @param idleProbe how long to keep a virtual connection idle to find a hop that cuts idle connections
+ * @param members the per-member comparison of an array behind the proxy's name; empty = not run
  */
 public record AnalyzeOptions(String target, Optional<String> user, Optional<String> password, List<String> resolve,
         Optional<InetSocketAddress> dnsServer, List<Path> trust, Vantage vantage, Duration stepTimeout, String language,
         Optional<ManualSettings> manual, int httpsPort, int httpPort, List<String> allowRedirect, boolean insecure,
         Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile, Optional<dev.anywhere.autodiscover.discovery.ScpSettings> scp,
-        Optional<Duration> idleProbe) {
+        Optional<Duration> idleProbe, Optional<MemberSurvey> members) {
+
+    /**
+     * The comparison of an array's members: {@code connections} connections to the public name (a round-robin
+     * balancer spreads them over the members) and one to each of {@code addresses} (inside, member by member).
+     *
+     * @param connections how many connections to the public name, 1..{@value #MAX_CONNECTIONS}
+     * @param addresses members' addresses as ADDRESS or ADDRESS:PORT (the proxy's port when none is given)
+     */
+    public record MemberSurvey(int connections, List<String> addresses) {
+        /** Default: enough for a round-robin balancer to reach each of up to six members once. */
+        public static final int DEFAULT_CONNECTIONS = 6;
+        /** Bounded: this is a diagnosis, not a load test. */
+        public static final int MAX_CONNECTIONS = 64;
+
+        public MemberSurvey {
+            if (connections < 1 || connections > MAX_CONNECTIONS) {
+                throw new IllegalArgumentException("connections must be between 1 and " + MAX_CONNECTIONS + ", not " + connections);
+            }
+            addresses = List.copyOf(addresses);
+            for (String a : addresses) {
+                address(a, 443);
+            }
+        }
+
+        /**
+         * ADDRESS or ADDRESS:PORT ({@code [v6]:PORT} in brackets), with {@code defaultPort} when none is given.
+         *
+         * @throws IllegalArgumentException for an empty address or a port that is not 1..65535
+         */
+        public static InetSocketAddress address(String member, int defaultPort) {
+            String host = member;
+            int port = defaultPort;
+            int colon = member.lastIndexOf(':');
+            boolean bracketed = member.startsWith("[");
+            if (colon > 0 && (bracketed ? member.lastIndexOf(']') < colon : member.indexOf(':') == colon)) {
+                String digits = member.substring(colon + 1);
+                port = digits.matches("[0-9]{1,5}") ? Integer.parseInt(digits) : -1;
+                host = member.substring(0, colon);
+            }
+            host = bracketed ? host.replaceAll("^\\[|\\]$", "") : host;
+            if (host.isBlank() || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("member " + member + ": expected ADDRESS or ADDRESS:PORT (port 1..65535)");
+            }
+            return InetSocketAddress.createUnresolved(host, port);
+        }
+    }
 
     /**
      * RCA's manual settings.
@@ -54,6 +101,7 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(scp, "scp");
         Objects.requireNonNull(idleProbe, "idleProbe");
+        Objects.requireNonNull(members, "members");
         resolve = List.copyOf(resolve);
         trust = List.copyOf(trust);
         allowRedirect = List.copyOf(allowRedirect);
@@ -64,7 +112,7 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
             Optional<InetSocketAddress> dnsServer, List<Path> trust, Vantage vantage, Duration stepTimeout, String language,
             Optional<ManualSettings> manual, int httpsPort, int httpPort, List<String> allowRedirect, boolean insecure) {
         this(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort, httpPort,
-                allowRedirect, insecure, Optional.empty(), Optional.empty(), Optional.empty());
+                allowRedirect, insecure, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The options with a stored profile to compare, without SCP lookup or idle probe. */
@@ -73,31 +121,37 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
             Optional<ManualSettings> manual, int httpsPort, int httpPort, List<String> allowRedirect, boolean insecure,
             Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile) {
         this(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort, httpPort,
-                allowRedirect, insecure, profile, Optional.empty(), Optional.empty());
+                allowRedirect, insecure, profile, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The same options with a stored profile to compare. */
     public AnalyzeOptions withProfile(Optional<dev.anywhere.analyzer.profile.OutlookProfile> p) {
         return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort,
-                httpPort, allowRedirect, insecure, p, scp, idleProbe);
+                httpPort, allowRedirect, insecure, p, scp, idleProbe, members);
     }
 
     /** The same options with SCP lookup in this directory. */
     public AnalyzeOptions withScp(Optional<dev.anywhere.autodiscover.discovery.ScpSettings> s) {
         return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort,
-                httpPort, allowRedirect, insecure, profile, s, idleProbe);
+                httpPort, allowRedirect, insecure, profile, s, idleProbe, members);
     }
 
     /** The same options with the idle cut-off probe. */
     public AnalyzeOptions withIdleProbe(Optional<Duration> d) {
         return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort,
-                httpPort, allowRedirect, insecure, profile, scp, d);
+                httpPort, allowRedirect, insecure, profile, scp, d, members);
+    }
+
+    /** The same options with the comparison of an array's members. */
+    public AnalyzeOptions withMembers(Optional<MemberSurvey> m) {
+        return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort,
+                httpPort, allowRedirect, insecure, profile, scp, idleProbe, m);
     }
 
     /** The same options in another report language (en or de). */
     public AnalyzeOptions withLanguage(String lang) {
         return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, lang, manual, httpsPort,
-                httpPort, allowRedirect, insecure, profile, scp, idleProbe);
+                httpPort, allowRedirect, insecure, profile, scp, idleProbe, members);
     }
 
     /** The mail domain: the part after @, or the target itself. */

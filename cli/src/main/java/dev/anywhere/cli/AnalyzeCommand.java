@@ -68,6 +68,18 @@ final class AnalyzeCommand implements Callable<Integer> {
             + "a hop that cuts idle connections.")
     String idleProbe;
 
+    @Option(names = "--array", description = "Compare the members of an array behind the proxy's name: certificate, offered "
+            + "authentication and Server header over several connections (the load balancer spreads them).")
+    boolean array;
+
+    @Option(names = "--array-connections", paramLabel = "N", description = "How many connections --array makes to the proxy's name, "
+            + "1..64 (default: ${DEFAULT-VALUE}).")
+    int arrayConnections = AnalyzeOptions.MemberSurvey.DEFAULT_CONNECTIONS;
+
+    @Option(names = "--member", paramLabel = "ADDRESS[:PORT]", description = "Also compare this member directly, by its own address "
+            + "(inside; repeatable; implies --array).")
+    List<String> members = new java.util.ArrayList<>();
+
     @Option(names = "--inside", description = "Record that this run comes from inside the site's network.")
     boolean inside;
 
@@ -133,7 +145,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 : new dev.anywhere.analyzer.profile.ProfileStore(profileDir).load(target);
         AnalyzeOptions options = client.toAnalyzeOptions(target, inside ? Vantage.INSIDE : outside ? Vantage.OUTSIDE : Vantage.UNSPECIFIED,
                 lang, Optional.ofNullable(rpcProxy).map(p -> new AnalyzeOptions.ManualSettings(p, server, Optional.ofNullable(principal),
-                        proxyAuth, !noTls)), profile).withScp(scp()).withIdleProbe(idle());
+                        proxyAuth, !noTls)), profile).withScp(scp()).withIdleProbe(idle()).withMembers(memberSurvey());
         boolean live = out == null && format.equals("text");
         Report report;
         try {
@@ -178,6 +190,17 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         return Optional.of(new dev.anywhere.autodiscover.discovery.ScpSettings(u.getHost(), u.getPort() < 0 ? 389 : u.getPort(),
                 Optional.ofNullable(directoryBindDn), password, Optional.of(site)));
+    }
+
+    private Optional<AnalyzeOptions.MemberSurvey> memberSurvey() {
+        if (!array && members.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new AnalyzeOptions.MemberSurvey(arrayConnections, members));
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage((e.getMessage().startsWith("member ") ? "--member: " : "--array-connections: ") + e.getMessage());
+        }
     }
 
     private Optional<java.time.Duration> idle() {

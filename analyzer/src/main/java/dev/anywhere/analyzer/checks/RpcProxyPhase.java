@@ -78,10 +78,15 @@ public final class RpcProxyPhase {
         });
         // In this order, not concurrently: the echo below the certificate needs the audit's offered schemes. Everything
         // that sends credentials hangs below the certificate, so a certificate that fails validation skips it.
-        Check tls = Check.of("rpc-proxy.tls", text.get("check.tls.title"), this::tls).withChildren(List.of(auth,
+        List<Check> afterHandshake = new ArrayList<>(List.of(auth,
                 Check.of("rpc-proxy.mutual-auth", text.get("check.rpc-proxy.mutual-auth.title"), this::mutualAuth),
                 Check.of("rpc-proxy.certificate", text.get("check.certificate.title"), this::certificate)
                         .withChildren(List.of(echo))));
+        options.members().ifPresent(survey -> afterHandshake.add(
+                // Last: the single-connection checks explain one member, this one the array. One step timeout per connection.
+                Check.of("rpc-proxy.members", text.get("check.rpc-proxy.members.title"), this::members)
+                        .withTimeout(options.stepTimeout().multipliedBy(survey.connections() + survey.addresses().size() + 1L))));
+        Check tls = Check.of("rpc-proxy.tls", text.get("check.tls.title"), this::tls).withChildren(afterHandshake);
         Check tcp = Check.of("rpc-proxy.tcp", text.get("check.tcp.title"), this::tcp).withChildren(List.of(tls));
         Check dns = Check.of("rpc-proxy.dns", text.get("check.rpc-proxy.dns.title"), this::dns)
                 .withChildren(List.of(tcp));
@@ -385,6 +390,50 @@ public final class RpcProxyPhase {
             // The JDK's validation refused what the evaluation above let pass: still, nothing secret was sent.
             return Outcome.failed(text.get("summary.echo.certificate-refused", Map.of("host", p.host())),
                     catalogue.finding("tls.credentials-withheld", Map.of("host", p.host())));
+        }
+    }
+
+    /**
+     * The array's members compared: {@code connections} connections to the public name (the balancer spreads them),
+     * then one to each {@code --member} address. Anonymous, like the audit: nothing secret goes to a member.
+     */
+    private Outcome members(CheckContext ctx) {
+        ProxySettings p = proxy(ctx);
+        AnalyzeOptions.MemberSurvey survey = options.members().orElseThrow();
+        InetSocketAddress address = ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class);
+        List<MemberAnswer> answers = new ArrayList<>();
+        List<dev.anywhere.analyzer.finding.Finding> unreachable = new ArrayList<>();
+        for (int i = 0; i < survey.connections(); i++) {
+            answerOf(address, p, Optional.empty()).ifPresent(answers::add);
+        }
+        for (String member : survey.addresses()) {
+            InetSocketAddress unresolved = AnalyzeOptions.MemberSurvey.address(member, p.port());
+            // A member is named by address (inside); a literal address needs no lookup, a name goes to the system's resolver.
+            InetSocketAddress m = new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
+            Optional<MemberAnswer> a = answerOf(m, p, Optional.of(member));
+            if (a.isPresent()) {
+                answers.add(a.get());
+            } else {
+                unreachable.add(catalogue.finding("array.member-unreachable", Map.of("member", member, "host", p.host(),
+                        "port", m.getPort())));
+            }
+        }
+        Outcome o = answers.isEmpty() ? Outcome.passed(text.get("summary.members.none"))
+                : new MemberComparison(catalogue, text, Instant.now()).judge(p.host(), answers);
+        for (var f : unreachable) {
+            o = o.with(f);
+        }
+        return o;
+    }
+
+    /** One anonymous RPC_IN_DATA on a new connection: certificate, Server header, offered schemes; empty when it failed. */
+    private Optional<MemberAnswer> answerOf(InetSocketAddress address, ProxySettings p, Optional<String> member) {
+        try (HttpProbe http = HttpProbe.open(address, p.host(), p.ssl(), timeoutMillis(), ServerTrust.inspectOnly())) {
+            HttpProbe.Response r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of(), new byte[0]);
+            List<String> offered = r.headers("WWW-Authenticate").stream().map(h -> h.split(" ", 2)[0]).toList();
+            return Optional.of(new MemberAnswer(member, http.peerCertificate(), Optional.ofNullable(r.header("Server")), offered));
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -145,6 +145,18 @@ public final class HttpProbe implements AutoCloseable {
         return false;
     }
 
+    /** The certificate the server presented on this connection; empty over plain HTTP. */
+    public java.util.Optional<java.security.cert.X509Certificate> peerCertificate() {
+        if (!(socket instanceof SSLSocket s)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of((java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0]);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Sends a request head (and body) as RPC over HTTP clients do, and reads the answer. */
     public Response send(String method, String target, long contentLength, List<String> extraHeaders, byte[] body) throws IOException {
         if (!credentialsAllowed && extraHeaders.stream().anyMatch(h -> h.regionMatches(true, 0, "Authorization:", 0, 14))) {

@@ -1,0 +1,89 @@
+package dev.anywhere.analyzer.checks;
+
+import dev.anywhere.analyzer.check.Evidence;
+import dev.anywhere.analyzer.check.Outcome;
+import dev.anywhere.analyzer.finding.Finding;
+import dev.anywhere.analyzer.finding.FindingCatalogue;
+import dev.anywhere.analyzer.text.Messages;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Judges the answers of several connections behind one public name: every member of an array must present the same
+ * certificate, offer the same authentication and name itself alike. The answer most connections gave is the
+ * reference; each other answer is a member that differs, named as {@link MemberAnswer#member} can.
+ */
+public final class MemberComparison {
+
+    private final FindingCatalogue catalogue;
+    private final Messages text;
+    private final Instant now;
+
+    public MemberComparison(FindingCatalogue catalogue, Messages text, Instant now) {
+        this.catalogue = catalogue;
+        this.text = text;
+        this.now = now;
+    }
+
+    /** The outcome for {@code answers} (at least one) seen behind {@code host}. */
+    public Outcome judge(String host, List<MemberAnswer> answers) {
+        List<Finding> findings = new ArrayList<>();
+        // On a tie the newer certificate is the reference: an array's odd one out is the member nobody renewed.
+        findings.addAll(differing(host, answers, MemberAnswer::fingerprint,
+                Comparator.comparing((MemberAnswer a) -> a.expired(now)).thenComparing(
+                        a -> a.certificate().map(c -> c.getNotAfter().toInstant()).orElse(Instant.MIN), Comparator.reverseOrder()),
+                "array.member-certificate-differs", a -> a.describeCertificate(text)));
+        findings.addAll(differing(host, answers, a -> a.schemes().stream().map(s -> s.toLowerCase(Locale.ROOT)).sorted().toList().toString(),
+                Comparator.comparing(a -> 0), "array.member-authentication-differs", a -> a.describeSchemes(text)));
+        findings.addAll(differing(host, answers, a -> a.serverHeader().orElse(""), Comparator.comparing(a -> 0),
+                "array.member-server-differs", a -> a.serverHeader().orElse(text.get("detail.unnamed-server"))));
+        Evidence seen = new Evidence(text.get("evidence.member-answers"), answers.stream()
+                .map(a -> a.member(text) + ": " + a.describeCertificate(text) + "; " + a.describeSchemes(text))
+                .collect(Collectors.joining("\n")));
+        Outcome o = Outcome.passed(text.get(findings.isEmpty() ? "summary.members.same" : "summary.members.differ",
+                Map.of("count", answers.size())));
+        for (Finding f : findings) {
+            o = o.with(f);
+        }
+        return o.with(seen);
+    }
+
+    /**
+     * One finding per answer that differs from the reference in {@code key}. The reference is the answer most
+     * connections gave, ties broken by {@code preferred} (smallest first).
+     */
+    private List<Finding> differing(String host, List<MemberAnswer> answers, Function<MemberAnswer, String> key,
+            Comparator<MemberAnswer> preferred, String findingId, Function<MemberAnswer, String> describe) {
+        Map<String, List<MemberAnswer>> groups = answers.stream().collect(Collectors.groupingBy(key, LinkedHashMap::new, Collectors.toList()));
+        if (groups.size() < 2) {
+            return List.of();
+        }
+        List<MemberAnswer> reference = groups.values().stream()
+                .sorted(Comparator.comparing((List<MemberAnswer> g) -> -g.size()).thenComparing(g -> g.get(0), preferred))
+                .findFirst().orElseThrow();
+        List<Finding> out = new ArrayList<>();
+        for (List<MemberAnswer> group : groups.values()) {
+            if (group == reference) {
+                continue;
+            }
+            MemberAnswer odd = group.get(0);
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("host", host);
+            v.put("member", odd.member(text));
+            v.put("seen", group.size());
+            v.put("count", answers.size());
+            v.put("answer", describe.apply(odd));
+            v.put("others", reference.get(0).member(text));
+            v.put("expected", describe.apply(reference.get(0)));
+            out.add(catalogue.finding(findingId, v));
+        }
+        return out;
+    }
+}
