@@ -32,6 +32,17 @@ public record MemberAnswer(Optional<String> address, Optional<X509Certificate> c
         return certificate.map(MemberAnswer::sha256).orElse("");
     }
 
+    /**
+     * What a client's validation depends on: subject, issuer, names and whether the certificate is valid at {@code now}.
+     * Members may each hold their own certificate (own key, own serial); that alone changes nothing for a client.
+     */
+    public String certificateIdentity(Instant now) {
+        return certificate.map(c -> c.getSubjectX500Principal().getName() + "|" + c.getIssuerX500Principal().getName() + "|"
+                + CertificateEvaluation.dnsNames(c).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).sorted().toList() + "|"
+                + (c.getNotAfter().toInstant().isBefore(now) ? "expired" : c.getNotBefore().toInstant().isAfter(now) ? "not-yet-valid" : "valid"))
+                .orElse("");
+    }
+
     /** Subject, serial, expiry and names: enough for an administrator to find the certificate on the member. */
     public String describeCertificate(Messages text) {
         if (certificate.isEmpty()) {

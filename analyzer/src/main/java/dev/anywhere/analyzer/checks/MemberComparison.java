@@ -16,8 +16,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Judges the answers of several connections behind one public name: every member of an array must present the same
- * certificate, offer the same authentication and name itself alike. The answer most connections gave is the
+ * Judges the answers of several connections behind one public name: every member of an array must present a
+ * certificate a client judges alike (subject, issuer, names, validity; each member may hold its own key), offer the
+ * same authentication and name itself alike. The answer most connections gave is the
  * reference; each other answer is a member that differs, named as {@link MemberAnswer#member} can.
  */
 public final class MemberComparison {
@@ -36,7 +37,7 @@ public final class MemberComparison {
     public Outcome judge(String host, List<MemberAnswer> answers) {
         List<Finding> findings = new ArrayList<>();
         // On a tie the newer certificate is the reference: an array's odd one out is the member nobody renewed.
-        findings.addAll(differing(host, answers, MemberAnswer::fingerprint,
+        findings.addAll(differing(host, answers, a -> a.certificateIdentity(now),
                 Comparator.comparing((MemberAnswer a) -> a.expired(now)).thenComparing(
                         a -> a.certificate().map(c -> c.getNotAfter().toInstant()).orElse(Instant.MIN), Comparator.reverseOrder()),
                 "array.member-certificate-differs", a -> a.describeCertificate(text)));

@@ -114,6 +114,16 @@ class ArrayMembersTest {
     }
 
     @Test
+    void membersWithTheirOwnCertificatesForTheSameNamesAnswerAlike() throws Exception {
+        try (ScriptedHttpsServer gw1 = new ScriptedHttpsServer(current, RpcProxyPhaseTest.proxy("Anywhere", "NTLM"));
+                ScriptedHttpsServer gw2 = new ScriptedHttpsServer(pki.issue(HOST, HOST, AUTODISCOVER), RpcProxyPhaseTest.proxy("Anywhere", "NTLM"))) {
+            Report r = analyze(gw1, members(1, gw1, gw2));
+            assertThat(membersStep(r).findings()).isEmpty();
+            assertThat(membersStep(r).evidence().get(0).text()).contains("127.0.0.1:" + gw2.port() + " (certificate CN=" + HOST);
+        }
+    }
+
+    @Test
     void withoutTheSurveyTheTreeIsUnchanged() throws Exception {
         try (ScriptedHttpsServer gw1 = new ScriptedHttpsServer(current, RpcProxyPhaseTest.proxy("Anywhere", "NTLM"))) {
             Report r = analyze(gw1, Optional.empty());
