@@ -70,6 +70,11 @@ public record MemberAnswer(Optional<String> address, Optional<X509Certificate> c
         return address.map(a -> a + " (" + presented + ")").orElse(presented);
     }
 
+    /** Whether {@code scheme} is offered; NTLM also by Negotiate, which falls back to it. */
+    public boolean offers(String scheme) {
+        return schemes.stream().anyMatch(s -> s.equalsIgnoreCase(scheme) || scheme.equalsIgnoreCase("NTLM") && s.equalsIgnoreCase("Negotiate"));
+    }
+
     /** The offered schemes as a sentence fragment. */
     public String describeSchemes(Messages text) {
         return schemes.isEmpty() ? text.get("detail.nothing") : String.join(", ", schemes);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -33,16 +34,24 @@ public final class MemberComparison {
         this.now = now;
     }
 
-    /** The outcome for {@code answers} (at least one) seen behind {@code host}. */
-    public Outcome judge(String host, List<MemberAnswer> answers) {
+    /**
+     * The outcome for {@code answers} (at least one) seen behind {@code host}; {@code requiredScheme} is the scheme
+     * Autodiscover (or the manual settings) tells Outlook to use, when known.
+     */
+    public Outcome judge(String host, List<MemberAnswer> answers, Optional<String> requiredScheme) {
         List<Finding> findings = new ArrayList<>();
-        // On a tie the newer certificate is the reference: an array's odd one out is the member nobody renewed.
+        // On a tie the reference is the certificate a client accepts for more: valid, covering more names, renewed last;
+        // an array's odd one out is the member nobody renewed.
         findings.addAll(differing(host, answers, a -> a.certificateIdentity(now),
-                Comparator.comparing((MemberAnswer a) -> a.expired(now)).thenComparing(
-                        a -> a.certificate().map(c -> c.getNotAfter().toInstant()).orElse(Instant.MIN), Comparator.reverseOrder()),
+                Comparator.comparing((MemberAnswer a) -> a.expired(now))
+                        .thenComparing(a -> a.certificate().map(c -> CertificateEvaluation.dnsNames(c).size()).orElse(0), Comparator.reverseOrder())
+                        .thenComparing(a -> a.certificate().map(c -> c.getNotAfter().toInstant()).orElse(Instant.MIN), Comparator.reverseOrder()),
                 "array.member-certificate-differs", a -> a.describeCertificate(text)));
+        // On a tie the reference offers what Outlook is told to use: the member that lacks it missed the change.
         findings.addAll(differing(host, answers, a -> a.schemes().stream().map(s -> s.toLowerCase(Locale.ROOT)).sorted().toList().toString(),
-                Comparator.comparing(a -> 0), "array.member-authentication-differs", a -> a.describeSchemes(text)));
+                Comparator.comparing((MemberAnswer a) -> requiredScheme.map(r -> !a.offers(r)).orElse(false))
+                        .thenComparing(a -> a.schemes().size(), Comparator.reverseOrder()),
+                "array.member-authentication-differs", a -> a.describeSchemes(text)));
         findings.addAll(differing(host, answers, a -> a.serverHeader().orElse(""), Comparator.comparing(a -> 0),
                 "array.member-server-differs", a -> a.serverHeader().orElse(text.get("detail.unnamed-server"))));
         Evidence seen = new Evidence(text.get("evidence.member-answers"), answers.stream()

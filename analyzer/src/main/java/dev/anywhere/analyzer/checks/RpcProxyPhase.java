@@ -419,7 +419,7 @@ public final class RpcProxyPhase {
             }
         }
         Outcome o = answers.isEmpty() ? Outcome.passed(text.get("summary.members.none"))
-                : new MemberComparison(catalogue, text, Instant.now()).judge(p.host(), answers);
+                : new MemberComparison(catalogue, text, Instant.now()).judge(p.host(), answers, p.requiredScheme());
         for (var f : unreachable) {
             o = o.with(f);
         }

@@ -139,12 +139,22 @@ class ArrayMembersTest {
         MemberAnswer gw1 = new MemberAnswer(Optional.empty(), Optional.of(current.certificate()), Optional.of("Anywhere"), List.of("NTLM"));
         MemberAnswer gw2 = new MemberAnswer(Optional.empty(), Optional.of(old.certificate()), Optional.of("Microsoft-IIS/10.0"), List.of("NTLM"));
         Outcome o = new MemberComparison(FindingCatalogue.load("de"), Messages.of("de"), Instant.now())
-                .judge(HOST, List.of(gw2, gw1, gw2, gw1, gw2, gw1));
+                .judge(HOST, List.of(gw2, gw1, gw2, gw1, gw2, gw1), Optional.of("NTLM"));
         assertThat(o.findings()).extracting(Finding::id).containsExactly("array.member-certificate-differs", "array.member-server-differs");
         String serial = old.certificate().getSerialNumber().toString(16);
         assertThat(o.findings().get(0).title()).isEqualTo("Ein Mitglied hinter " + HOST + " zeigt ein anderes Zertifikat: Zertifikat CN="
                 + HOST + " Seriennummer " + serial + ", Server: Microsoft-IIS/10.0");
         assertThat(o.findings().get(0).cause()).startsWith("3 von 6 Verbindungen");
+    }
+
+    /** A tie (two members, round robin): the member that lacks what Outlook is told to use is the one named. */
+    @Test
+    void onATieTheMemberWithoutTheRequiredSchemeIsNamed() throws Exception {
+        MemberAnswer both = new MemberAnswer(Optional.of("10.0.0.1"), Optional.of(current.certificate()), Optional.of("Anywhere"), List.of("Basic", "NTLM"));
+        MemberAnswer basic = new MemberAnswer(Optional.of("10.0.0.2"), Optional.of(current.certificate()), Optional.of("Anywhere"), List.of("Basic"));
+        MemberComparison c = new MemberComparison(FindingCatalogue.load("en"), Messages.of("en"), Instant.now());
+        assertThat(c.judge(HOST, List.of(basic, both), Optional.of("NTLM")).findings().get(0).title()).contains(": 10.0.0.2 (");
+        assertThat(c.judge(HOST, List.of(both, basic), Optional.of("Basic")).findings().get(0).title()).contains(": 10.0.0.2 (");
     }
 
     @Test
