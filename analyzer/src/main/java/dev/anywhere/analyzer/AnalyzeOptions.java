@@ -40,7 +40,8 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
 
     /**
      * The comparison of an array's members: {@code connections} connections to the public name (a round-robin
-     * balancer spreads them over the members) and one to each of {@code addresses} (inside, member by member).
+     * balancer spreads them over the members), or, when {@code addresses} are given, one to each of them instead
+     * (inside, member by member).
      *
      * @param connections how many connections to the public name, 1..{@value #MAX_CONNECTIONS}
      * @param addresses members' addresses as ADDRESS or ADDRESS:PORT (the proxy's port when none is given)

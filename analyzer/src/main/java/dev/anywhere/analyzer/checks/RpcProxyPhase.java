@@ -85,7 +85,8 @@ public final class RpcProxyPhase {
         options.members().ifPresent(survey -> afterHandshake.add(
                 // Last: the single-connection checks explain one member, this one the array. One step timeout per connection.
                 Check.of("rpc-proxy.members", text.get("check.rpc-proxy.members.title"), this::members)
-                        .withTimeout(options.stepTimeout().multipliedBy(survey.connections() + survey.addresses().size() + 1L))));
+                        .withTimeout(options.stepTimeout().multipliedBy(
+                                (survey.addresses().isEmpty() ? survey.connections() : survey.addresses().size()) + 1L))));
         Check tls = Check.of("rpc-proxy.tls", text.get("check.tls.title"), this::tls).withChildren(afterHandshake);
         Check tcp = Check.of("rpc-proxy.tcp", text.get("check.tcp.title"), this::tcp).withChildren(List.of(tls));
         Check dns = Check.of("rpc-proxy.dns", text.get("check.rpc-proxy.dns.title"), this::dns)
@@ -395,7 +396,7 @@ public final class RpcProxyPhase {
 
     /**
      * The array's members compared: {@code connections} connections to the public name (the balancer spreads them),
-     * then one to each {@code --member} address. Anonymous, like the audit: nothing secret goes to a member.
+     * or, with {@code --member} addresses, one to each member instead. Anonymous, like the audit: nothing secret goes to a member.
      */
     private Outcome members(CheckContext ctx) {
         ProxySettings p = proxy(ctx);
@@ -403,7 +404,8 @@ public final class RpcProxyPhase {
         InetSocketAddress address = ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class);
         List<MemberAnswer> answers = new ArrayList<>();
         List<dev.anywhere.analyzer.finding.Finding> unreachable = new ArrayList<>();
-        for (int i = 0; i < survey.connections(); i++) {
+        // Member by member when addresses are given: connections through the balancer would only tip the count.
+        for (int i = 0; survey.addresses().isEmpty() && i < survey.connections(); i++) {
             answerOf(address, p, Optional.empty()).ifPresent(answers::add);
         }
         for (String member : survey.addresses()) {

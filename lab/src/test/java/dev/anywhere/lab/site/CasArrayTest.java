@@ -44,7 +44,12 @@ class CasArrayTest {
     Path tmp;
 
     static LabSite startArray(Path dir, Duration idleTimeout) throws Exception {
-        Topology t = Topology.casArray().withPortPolicy(POLICY).withFaultsApplied();
+        return startArray(Topology.casArray(), dir, idleTimeout);
+    }
+
+    /** {@code array} (the cas-array topology, perhaps with a member's certificate changed) started with OA enabled. */
+    static LabSite startArray(Topology array, Path dir, Duration idleTimeout) throws Exception {
+        Topology t = array.withPortPolicy(POLICY).withFaultsApplied();
         LabSite site = LabSite.start(new LabSite.Plan(t, PortMap.of(t.portPolicy()), dir, Passwords.same(PASSWORD),
                 Duration.ofMinutes(15), idleTimeout), s -> { });
         for (LabSite.Member m : site.members()) {
