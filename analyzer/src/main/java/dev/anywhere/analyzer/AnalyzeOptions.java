@@ -108,6 +108,16 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
         allowRedirect = List.copyOf(allowRedirect);
     }
 
+    /** The options without the member comparison. */
+    public AnalyzeOptions(String target, Optional<String> user, Optional<String> password, List<String> resolve,
+            Optional<InetSocketAddress> dnsServer, List<Path> trust, Vantage vantage, Duration stepTimeout, String language,
+            Optional<ManualSettings> manual, int httpsPort, int httpPort, List<String> allowRedirect, boolean insecure,
+            Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile, Optional<dev.anywhere.autodiscover.discovery.ScpSettings> scp,
+            Optional<Duration> idleProbe) {
+        this(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort, httpPort,
+                allowRedirect, insecure, profile, scp, idleProbe, Optional.empty());
+    }
+
     /** The same options without a profile to compare, as most callers use them. */
     public AnalyzeOptions(String target, Optional<String> user, Optional<String> password, List<String> resolve,
             Optional<InetSocketAddress> dnsServer, List<Path> trust, Vantage vantage, Duration stepTimeout, String language,

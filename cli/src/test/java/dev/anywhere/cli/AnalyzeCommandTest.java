@@ -41,6 +41,10 @@ class AnalyzeCommandTest {
         assertThat(err).isEqualTo("anywhere: --format: 'pdf' (expected: text, json, html or junit)\n");
         assertThat(run("analyze", "franky@frankysweb.org", "--lang", "fr")).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: --lang: 'fr' (expected: en or de)\n");
+        assertThat(run("analyze", "franky@frankysweb.org", "--member", "10.0.0.5:http")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --member: member 10.0.0.5:http: expected ADDRESS or ADDRESS:PORT (port 1..65535)\n");
+        assertThat(run("analyze", "franky@frankysweb.org", "--array", "--array-connections", "0")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --array-connections: connections must be between 1 and 64, not 0\n");
         assertThat(run("analyze", "franky@frankysweb.org", "--inside", "--outside")).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: --inside and --outside exclude each other\n");
         assertThat(run("analyze", "franky@frankysweb.org", "--password-env", "ANYWHERE_TEST_UNSET")).isEqualTo(2);
