@@ -55,6 +55,7 @@ public final class NtlmClient {
     private State state = State.INITIAL;
     private byte[] negotiateBytes;
     private Octets exportedSessionKey;
+    private Set<NegotiateFlag> negotiatedFlags;
 
     /** A client with an empty workstation name. */
     public NtlmClient(NtlmCredentials credentials) {
@@ -142,6 +143,7 @@ public final class NtlmClient {
             encoded = message.withMic(Octets.wrap(mic)).encode();
         }
         exportedSessionKey = Octets.wrap(exported);
+        negotiatedFlags = Set.copyOf(flags);
         state = State.DONE;
         return encoded;
     }
@@ -152,6 +154,19 @@ public final class NtlmClient {
             throw new IllegalStateException("ntlm client state: " + state + " (expected: DONE)");
         }
         return exportedSessionKey;
+    }
+
+    /**
+     * The flags both sides agreed on (those of the AUTHENTICATE_MESSAGE), once {@link #authenticate(byte[])} has
+     * run: the session's signing and sealing keys depend on them.
+     *
+     * @see [MS-NLMP] 3.4.5 KXKEY, SIGNKEY, and SEALKEY
+     */
+    public Set<NegotiateFlag> negotiatedFlags() {
+        if (state != State.DONE) {
+            throw new IllegalStateException("ntlm client state: " + state + " (expected: DONE)");
+        }
+        return negotiatedFlags;
     }
 
     private static long flagsValue(TargetInfo info) {
