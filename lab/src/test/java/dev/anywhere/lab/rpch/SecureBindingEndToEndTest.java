@@ -10,7 +10,6 @@ import dev.anywhere.analyzer.rpch.RpchClientOptions;
 import dev.anywhere.analyzer.rpch.RpchFailure;
 import dev.anywhere.analyzer.rpch.Transcript;
 import dev.anywhere.analyzer.rpch.VirtualConnection;
-import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.lab.pki.CertificateAuthority;
 import dev.anywhere.lab.pki.CertificateRequest;
 import dev.anywhere.lab.pki.IssuedCertificate;
@@ -20,35 +19,24 @@ import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.ntlm.NtHash;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.ntlm.ServerIdentity;
-import dev.anywhere.server.config.AppliedConfigFile;
-import dev.anywhere.server.config.HttpAuthScheme;
-import dev.anywhere.server.config.RpcVdirConfig;
-import dev.anywhere.server.config.ValidPorts;
 import dev.anywhere.server.endpoints.CallSecurity;
 import dev.anywhere.server.endpoints.DceAuthentication;
 import dev.anywhere.server.endpoints.InterfaceRegistry;
 import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.endpoints.RpcInterface;
-import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.gateway.CredentialVerifier;
 import dev.anywhere.server.gateway.Gateway;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -125,15 +113,7 @@ class SecureBindingEndToEndTest {
                 .withAuthentication(DceAuthentication.of(EX1, CREDENTIALS::ntHash)));
         relay = new TamperingRelay(endpoints.ports().get(0));
         Path data = dir.resolve("ex1-" + System.nanoTime());
-        new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.NTLM, HttpAuthScheme.BASIC),
-                true, ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(endpoints.ports().get(0), relay.port()))),
-                1, Instant.now());
-        X509Certificate[] chain = certificate.chain().toArray(X509Certificate[]::new);
-        gateway = Gateway.start(new Gateway.Options(data, "EX1", new InetSocketAddress("127.0.0.1", 0),
-                Optional.of(SslContextBuilder.forServer(certificate.privateKey(), chain).build()), CREDENTIALS, "oa.frankysweb.org",
-                Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
-                .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"), "ex1",
-                        "ex1.frankysweb.local")), new SimpleMeterRegistry());
+        gateway = TestGateway.start(data, certificate, CREDENTIALS, List.of(endpoints.ports().get(0), relay.port()));
     }
 
     @AfterEach
@@ -217,8 +197,9 @@ class SecureBindingEndToEndTest {
     void aWrongPasswordAtTheRpcLevelIsRefusedOnTheFirstCall() throws Exception {
         try (VirtualConnection vc = VirtualConnection.open(options(endpoints.ports().get(0)), new Transcript())) {
             int ctx = vc.bind(CLOSED, auth(AuthVerifier.LEVEL_PKT_PRIVACY, "wrong")).get(5, TimeUnit.SECONDS).contextId();
+            // The server faults the call and ends the association; which the client notices first is a race.
             assertThatThrownBy(() -> vc.call(ctx, 0, Unpooled.wrappedBuffer(new byte[] {1})).get(5, TimeUnit.SECONDS))
-                    .hasMessageContaining("ERROR_ACCESS_DENIED");
+                    .hasMessageMatching("(?s).*(ERROR_ACCESS_DENIED|the proxy closed the (IN|OUT) channel while open).*");
         }
         assertThat(seen).isEmpty();
     }
