@@ -94,6 +94,12 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
                 httpPort, allowRedirect, insecure, profile, scp, d);
     }
 
+    /** The same options in another report language (en or de). */
+    public AnalyzeOptions withLanguage(String lang) {
+        return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, lang, manual, httpsPort,
+                httpPort, allowRedirect, insecure, profile, scp, idleProbe);
+    }
+
     /** The mail domain: the part after @, or the target itself. */
     public String domain() {
         int at = target.lastIndexOf('@');

@@ -40,9 +40,8 @@ public final class Analyzer {
             phases.add(new AutodiscoverPhase(options, catalogue, anchors.roots()).check());
         }
         phases.add(new RpcProxyPhase(options, catalogue, anchors, resolver, afterEcho).check());
-        boolean de = options.language().equals("de");
-        return Check.group("outlook-anywhere", (de ? "Outlook-Anywhere-Test für " : "Testing Outlook Anywhere (RPC over HTTP) for ")
-                + options.target(), phases);
+        return Check.group("outlook-anywhere", dev.anywhere.analyzer.text.Messages.of(options.language()).get("check.outlook-anywhere.title",
+                Map.of("target", options.target())), phases);
     }
 
     public Report run(CheckListener listener) throws IOException {

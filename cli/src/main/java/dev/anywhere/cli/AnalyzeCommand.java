@@ -145,7 +145,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
                 writer.write(report, w);
             }
-            console.printf("%s: report written to %s%n", report.banner(), out);
+            console.println(report.text().get("report.written", java.util.Map.of("banner", report.banner(), "file", out)));
         } else if (live) {
             // Progress was shown as steps finished; now the ordered tree, the banner and the findings.
             console.println();

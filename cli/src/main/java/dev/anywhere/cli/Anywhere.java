@@ -1,14 +1,14 @@
 package dev.anywhere.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code anywhere} command. */
 @Command(name = "anywhere", mixinStandardHelpOptions = true, versionProvider = Anywhere.Version.class,
         description = "Outlook Anywhere (RPC over HTTP) rebuilt, with the analyzer that tells you why it does not work.",
-        subcommands = {LabCommand.class, AnalyzeCommand.class, ProfileCommand.class, CertCommand.class, OaCommand.class, ProviderCommand.class, DirectoryCommand.class,
-                ServiceHostCommand.class, GatewayCommand.class, AutodiscoverCommand.class, EndpointsCommand.class, RpcPingCommand.class, EventsCommand.class, BenchCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:healthy / done", "1:findings (warnings or failures)", "2:usage error", "3:internal error"})
 public final class Anywhere {
@@ -18,16 +18,48 @@ public final class Anywhere {
     public static final int USAGE = 2;
     public static final int INTERNAL = 3;
 
+    /**
+     * The subcommands in the order --help lists them. Registered here rather than in the annotation because picocli
+     * builds every registered command's model (reflection over its options, mixins and their types) before parsing:
+     * all of them cost about a second of a cold start, loading lab, bench, directory and Jackson classes that
+     * {@code analyze} never uses.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(LabCommand.class, AnalyzeCommand.class, ProfileCommand.class, CertCommand.class,
+            OaCommand.class, ProviderCommand.class, DirectoryCommand.class, ServiceHostCommand.class, GatewayCommand.class,
+            AutodiscoverCommand.class, EndpointsCommand.class, RpcPingCommand.class, EventsCommand.class, BenchCommand.class,
+            ServeCommand.class, CommandLine.HelpCommand.class);
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 
-    /** The configured command line; tests use it with their own writers. */
+    /** The configured command line with every subcommand; tests use it with their own writers. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for these arguments: when the first names a subcommand, only that one is built (the others
+     * could not run anyway); otherwise (no arguments, an option, {@code help}, a typo) all of them, so help and usage
+     * errors list every command.
+     */
+    static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Anywhere());
+        List<Class<?>> chosen = args.length == 0 ? List.of()
+                : SUBCOMMANDS.stream().filter(c -> !c.equals(CommandLine.HelpCommand.class) && names(c).contains(args[0])).toList();
+        for (Class<?> c : chosen.isEmpty() ? SUBCOMMANDS : chosen) {
+            cl.addSubcommand(c);
+        }
         cl.setExecutionExceptionHandler(Anywhere::onException);
         cl.setParameterExceptionHandler(Anywhere::onParameterException);
         return cl;
+    }
+
+    private static List<String> names(Class<?> command) {
+        Command c = command.getAnnotation(Command.class);
+        List<String> names = new java.util.ArrayList<>(Arrays.asList(c.aliases()));
+        names.add(c.name());
+        return names;
     }
 
     /** A usage error: one line saying what is wrong, one saying where to read more. */
@@ -66,7 +98,7 @@ public final class Anywhere {
                 continue;
             }
             // Some libraries put "SomeException: message" into the message of the wrapper.
-            m = m.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)(?::\\s*)?", "").trim();
+            m = m.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)*[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b(?::\\s*)?", "").replaceAll("[:\\s]+$", "").trim();
             if (!m.isEmpty()) {
                 text.append(text.length() == 0 ? "" : ": ").append(m);
             }

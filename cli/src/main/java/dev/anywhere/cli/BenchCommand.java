@@ -50,7 +50,7 @@ final class BenchCommand implements Callable<Integer> {
             throw UserError.usage("--format: " + format + " (expected: text or json)");
         }
         PrintWriter err = spec.commandLine().getErr();
-        ObjectNode report = RpchBenchCommand.run(dev.anywhere.bench.load.RpchBench.Settings.smoke(), err, null);
+        ObjectNode report = RpchBenchCommand.run(dev.anywhere.bench.load.RpchBench.Settings.smoke(), err, b -> b);
         err.println("bench: autodiscover, 1 s per arm");
         err.flush();
         java.io.StringWriter adsOut = new java.io.StringWriter();

@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
         + "interfaces, and optionally plain ncacn_ip_tcp. NTLM-authenticated binds (connect, integrity, privacy) "
         + "are verified with the users' NT hashes from the directory.")
 final class EndpointsCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    TransportOption transport;
+
 
     @Spec
     CommandSpec spec;

@@ -24,6 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "gateway", mixinStandardHelpOptions = true, description = "Run the gateway: /rpc/rpcproxy.dll on HTTPS (and plain "
         + "HTTP when the applied configuration says SSL offloading), following the configurator's /rpc configuration without restarts.")
 final class GatewayCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    TransportOption transport;
+
 
     @Spec
     CommandSpec spec;

@@ -68,6 +68,9 @@ import picocli.CommandLine.Model.CommandSpec;
         subcommands = {LabUpCommand.class, LabDownCommand.class, LabStatusCommand.class, LabDnsCommand.class,
                 LabScenariosCommand.class, LabServeCommand.class})
 final class LabCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    TransportOption transport;
+
 
     /** Where {@code lab up}, {@code status} and {@code down} keep the site unless told otherwise. */
     static final String DEFAULT_DATA_DIR = "data/lab";
@@ -78,7 +81,7 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the site's data here (default: a temporary directory, removed afterwards).")
     Path dataDir;
 
-    @Option(names = "--topology", paramLabel = "FILE", description = "The site as a topology file (JSON, see docs/lab.md; default: the frankysweb site of docs/architecture.md §1).")
+    @Option(names = "--topology", paramLabel = "FILE|NAME", description = "The site as a topology file (JSON, see docs/lab.md) or a named topology: frankysweb (the default, the site of docs/architecture.md §1) or cas-array (a client access array: HAProxy in front of EX1 and EX2).")
     Path topologyFile;
 
     @Option(names = "--keep-running", description = "Leave the site running until Ctrl-C.")
@@ -149,23 +152,52 @@ final class LabCommand implements Callable<Integer> {
 
     /** The plan with the scenario's faults instead of the topology's own, when one is given. */
     static LabSite.Plan plan(Path topologyFile, Path dir, Optional<Scenario> scenario) {
-        Topology topology;
-        try {
-            topology = topologyFile == null ? Topology.frankysweb() : Topology.read(topologyFile);
-        } catch (TopologyException e) {
-            throw UserError.usage(e.getMessage());
-        }
+        Topology topology = topology(topologyFile);
         Topology effective = scenario.isPresent() ? ScenarioRun.topology(topology, scenario.get()) : topology.withFaultsApplied();
         return new LabSite.Plan(effective, PortMap.of(effective.portPolicy()), dir, Passwords.load(topology, dir),
                 ServiceHostSettings.DEFAULT_POLL_INTERVAL);
     }
 
-    /** {@code anywhere oa enable --server EX1 --external-hostname oa.frankysweb.org --client-auth ntlm --iis-auth basic,ntlm}. */
+    /**
+     * The topology {@code --topology} names: a file, or when no such file exists, a named topology
+     * ({@code cas-array}); the default site without one.
+     */
+    static Topology topology(Path topologyFile) {
+        if (topologyFile == null) {
+            return Topology.frankysweb();
+        }
+        Optional<Topology> named = Files.exists(topologyFile) ? Optional.empty() : Topology.named(topologyFile.toString());
+        try {
+            return named.orElseGet(() -> Topology.read(topologyFile));
+        } catch (TopologyException e) {
+            throw UserError.usage(e.getMessage() + (Files.exists(topologyFile) ? "" : " (expected: a topology file or one of "
+                    + String.join(", ", Topology.NAMES) + ")"));
+        }
+    }
+
+    /**
+     * {@code anywhere oa enable --server EX1 --external-hostname oa.frankysweb.org --client-auth ntlm --iis-auth basic,ntlm},
+     * for every Exchange server of the site (each member of an array).
+     */
     static void enableOutlookAnywhere(LabSite site) throws Exception {
-        site.directory().putRpcVirtualDirectory(new RpcHttpVirtualDirectory("EX1", 0, Optional.empty(), Optional.empty(), 0, 0)
-                .withExternalHostname(CertificateRequest.OA_NAME)
-                .withExternalClientAuthenticationMethod(ClientAuthenticationMethod.NTLM)
-                .withIisAuthenticationMethods(EnumSet.of(AuthenticationMethod.BASIC, AuthenticationMethod.NTLM)));
+        for (LabSite.Member m : site.members()) {
+            site.directory().putRpcVirtualDirectory(new RpcHttpVirtualDirectory(m.server(), 0, Optional.empty(), Optional.empty(), 0, 0)
+                    .withExternalHostname(CertificateRequest.OA_NAME)
+                    .withExternalClientAuthenticationMethod(ClientAuthenticationMethod.NTLM)
+                    .withIisAuthenticationMethods(EnumSet.of(AuthenticationMethod.BASIC, AuthenticationMethod.NTLM)));
+        }
+    }
+
+    /** Waits up to 10 s until every member's gateway follows an enabled /rpc configuration; whether they all do. */
+    static boolean awaitEnabled(LabSite site) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (site.members().stream().allMatch(m -> m.gateway().config().current().enabled())) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
     }
 
     private int story(LabSite site, PrintWriter out, LabSite.Plan plan) throws Exception {
@@ -174,10 +206,7 @@ final class LabCommand implements Callable<Integer> {
                 + "--external-hostname oa.frankysweb.org --client-auth ntlm --iis-auth basic,ntlm):");
         long t = System.nanoTime();
         enableOutlookAnywhere(site);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!site.gateway().config().current().enabled() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        awaitEnabled(site);
         RpcVdirConfig applied = site.gateway().config().current();
         if (!applied.enabled()) {
             out.println("  FAILED: the gateway did not receive the configuration within 10 s. Events:");

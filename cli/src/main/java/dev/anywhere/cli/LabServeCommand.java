@@ -17,7 +17,7 @@ final class LabServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = LabCommand.DEFAULT_DATA_DIR)
     Path dataDir;
 
-    @Option(names = "--topology", paramLabel = "FILE")
+    @Option(names = "--topology", paramLabel = "FILE|NAME")
     Path topologyFile;
 
     @Override
@@ -27,17 +27,19 @@ final class LabServeCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         LabSite site = LabSite.start(plan, step -> System.out.printf("[%5d ms] %s%n", (System.nanoTime() - t0) / 1_000_000, step));
         LabCommand.enableOutlookAnywhere(site);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!site.gateway().config().current().enabled() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        LabCommand.awaitEnabled(site);
+        // EX1's admin listener beside its gateway, on a port of its own: /health and /metrics, never forwarded
+        // (an array's members have theirs at the ports of the topology, which the load balancer checks).
+        Optional<AdminServer> admin = Optional.empty();
+        if (site.members().get(0).admin().isEmpty()) {
+            admin = Optional.of(AdminServer.start(new InetSocketAddress(site.gateway().address().getAddress(), 0),
+                    site.metrics(), site.gateway()::health));
         }
-        // EX1's admin listener beside its gateway, on a port of its own: /health and /metrics, never forwarded.
-        AdminServer admin = AdminServer.start(new InetSocketAddress(site.gateway().address().getAddress(), 0),
-                site.metrics(), site.gateway()::health);
-        LabState state = LabState.of(site, ProcessHandle.current().pid(), Optional.of(admin.address()));
+        LabState state = LabState.of(site, ProcessHandle.current().pid(), admin.map(AdminServer::address));
+        Optional<AdminServer> ownAdmin = admin;
         AutoCloseable stop = () -> {
             Files.deleteIfExists(dir.resolve(LabState.FILE_NAME));
-            admin.close();
+            ownAdmin.ifPresent(AdminServer::close);
             site.close();
             System.out.println("site stopped");
         };

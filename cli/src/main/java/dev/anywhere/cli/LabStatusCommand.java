@@ -54,7 +54,12 @@ final class LabStatusCommand implements Callable<Integer> {
         Optional<InetAddress> oa = LabCommand.resolve(CertificateRequest.OA_NAME, LabCommand.socket(s.dnsServer()));
         out.printf("  %-4s %s via %s -> %s%n", oa.isPresent() ? "ok" : "FAIL", CertificateRequest.OA_NAME, s.dnsServer(),
                 oa.map(InetAddress::getHostAddress).orElse("no answer"));
-        if (!s.admin().isEmpty()) {
+        for (Map.Entry<String, String> m : s.members().entrySet()) {
+            String health = health(m.getValue());
+            allUp &= health.startsWith("UP");
+            out.printf("  %-4s member %s health %s/health: %s%n", health.startsWith("UP") ? "ok" : "FAIL", m.getKey(), m.getValue(), health);
+        }
+        if (s.members().isEmpty() && !s.admin().isEmpty()) {
             String health = health(s.admin());
             allUp &= health.startsWith("UP");
             out.printf("  %-4s gateway health %s/health: %s%n", health.startsWith("UP") ? "ok" : "FAIL", s.admin(), health);

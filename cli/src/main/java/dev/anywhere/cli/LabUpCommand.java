@@ -1,8 +1,6 @@
 package dev.anywhere.cli;
 
 import dev.anywhere.lab.site.LabState;
-import dev.anywhere.lab.topology.Topology;
-import dev.anywhere.lab.topology.TopologyException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -20,13 +18,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the site in the background (a separate JVM "
         + "from this classpath); writes DIR/lab.json (addresses, port map, CA bundle, users) once everything answers.")
 final class LabUpCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    TransportOption transport;
+
     @Spec
     CommandSpec spec;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = LabCommand.DEFAULT_DATA_DIR, description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--topology", paramLabel = "FILE", description = "The site as a topology file (JSON, see docs/lab.md; default: the frankysweb site of docs/architecture.md §1).")
+    @Option(names = "--topology", paramLabel = "FILE|NAME", description = "The site as a topology file (JSON, see docs/lab.md) or a named topology: frankysweb (the default, the site of docs/architecture.md §1) or cas-array (a client access array: HAProxy in front of EX1 and EX2).")
     Path topologyFile;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for the site (default: ${DEFAULT-VALUE}).")
@@ -42,19 +43,18 @@ final class LabUpCommand implements Callable<Integer> {
                     + "; expected: anywhere lab down first)");
         }
         if (topologyFile != null) {
-            try {
-                Topology.read(topologyFile);
-            } catch (TopologyException e) {
-                throw UserError.usage(e.getMessage());
-            }
+            LabCommand.topology(topologyFile);
         }
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(LabState.FILE_NAME));
         List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-XX:+UseSerialGC",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-XX:+UseSerialGC"));
+        TransportOption.jvmOption().ifPresent(command::add);
+        command.addAll(List.of(
                 "-cp", System.getProperty("anywhere.lab.classpath", System.getProperty("java.class.path")), Anywhere.class.getName(), "lab", "serve", "--data-dir", dir.toString()));
         if (topologyFile != null) {
-            command.addAll(List.of("--topology", topologyFile.toAbsolutePath().toString()));
+            command.addAll(List.of("--topology", Files.exists(topologyFile) ? topologyFile.toAbsolutePath().toString()
+                    : topologyFile.toString()));
         }
         Path log = dir.resolve("lab.log");
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
@@ -102,11 +102,16 @@ final class LabUpCommand implements Callable<Integer> {
         s.services().forEach((k, v) -> out.printf("  %-20s %s%n", k, v));
         out.printf("Router rules: %s%n", s.router());
         out.printf("Middlebox:    %s%n", s.middlebox());
+        if (!s.balancer().isEmpty()) {
+            out.printf("Balancer:     haproxy on %s (TCP, round robin, no affinity) over %s%n", s.balancer(), s.members().keySet());
+        }
         out.printf("CA bundle:    %s%n", s.caBundle());
         out.printf("DNS server:   %s%n", s.dnsServer());
         out.printf("Resolve:      %s%n", s.resolve());
         out.printf("Users:        %s (passwords in %s; anywhere lab status --show-passwords)%n", s.users(), s.passwordsFile());
-        if (!s.admin().isEmpty()) {
+        if (!s.members().isEmpty()) {
+            s.members().forEach((m, url) -> out.printf("Admin %-6s  %s/health and %s/metrics%n", m + ":", url, url));
+        } else if (!s.admin().isEmpty()) {
             out.printf("Admin:        %s/health and %s/metrics (EX1's gateway)%n", s.admin(), s.admin());
         }
     }

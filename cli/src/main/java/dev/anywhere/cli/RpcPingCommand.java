@@ -130,7 +130,7 @@ final class RpcPingCommand implements Callable<Integer> {
         }
         ProxyAuth auth = auth();
         Optional<RpcAuth> rpc = rpcLevel < 0 ? Optional.empty()
-                : Optional.of(new RpcAuth(rpcLevel, NtlmCredentials.parse(user, password()), ""));
+                : Optional.of(new RpcAuth(rpcLevel, NtlmCredentials.parse(user, password())));
         ClientOptions.warnInsecure(insecure, spec.commandLine().getErr());
         RpchClientOptions.Builder b = RpchClientOptions.builder(host, port, server, endpoint).tls(tls).insecure(insecure)
                 .trust(ClientOptions.trust(trust)).auth(auth).timeouts(Duration.ofSeconds(timeoutSeconds));

@@ -20,6 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "rpch", mixinStandardHelpOptions = true, description = "RPC over HTTP: gateway vs. direct ncacn_ip_tcp vs. "
         + "nginx relay, side by side (throughput, added p50/p99, CPU per GiB, heap per idle virtual connection). Loopback only.")
 final class RpchBenchCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    TransportOption transport;
+
 
     @Spec
     CommandSpec spec;
@@ -59,6 +62,14 @@ final class RpchBenchCommand implements Callable<Integer> {
             + "(microseconds) to DIR/ARM-roundN.hlog.")
     Path histograms;
 
+    @Option(names = "--compare-transports", description = "Also run the gateway process on each other Netty transport that loads "
+            + "here (arms gateway_epoll, gateway_io_uring, gateway_nio), in every round beside the gateway arm.")
+    boolean compareTransports;
+
+    @Option(names = "--profile", paramLabel = "DIR", description = "After the rounds, record the gateway process with JFR during one "
+            + "extra bulk phase: DIR/gateway-bulk.jfr and DIR/gateway-bulk-summary.txt (top frames and allocations, jfr summary).")
+    Path profile;
+
     @Option(names = "--no-tls", description = "Skip the TLS 1.3 arms (nginx_tls, gateway_tls) and the handshake runs.")
     boolean noTls;
 
@@ -95,21 +106,25 @@ final class RpchBenchCommand implements Callable<Integer> {
             throw UserError.usage(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        ObjectNode report = run(s, spec.commandLine().getErr(), histograms);
+        ObjectNode report = run(s, spec.commandLine().getErr(), bench -> {
+            RpchBench b = bench.compareTransports(compareTransports);
+            b = histograms == null ? b : b.histogramsTo(histograms);
+            return profile == null ? b : b.profileTo(profile.toAbsolutePath());
+        });
         out.println(format.equals("json") ? report.toPrettyString() : RpchBench.table(report));
         out.flush();
         return 0;
     }
 
     /** Runs the benchmark in a temporary directory, progress on {@code err}. */
-    static ObjectNode run(RpchBench.Settings s, PrintWriter err, Path histograms) throws Exception {
+    static ObjectNode run(RpchBench.Settings s, PrintWriter err, java.util.function.UnaryOperator<RpchBench> options) throws Exception {
         Path dir = Files.createTempDirectory("anywhere-bench-rpch");
         try {
             RpchBench bench = new RpchBench(s, line -> {
                 err.println("bench rpch: " + line);
                 err.flush();
             });
-            return (histograms == null ? bench : bench.histogramsTo(histograms)).run(dir);
+            return options.apply(bench).run(dir);
         } finally {
             LabCommand.deleteTree(dir);
         }

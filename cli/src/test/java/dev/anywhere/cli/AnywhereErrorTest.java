@@ -16,6 +16,13 @@ class AnywhereErrorTest {
         assertThat(Anywhere.describe(e)).isEqualTo("cannot start the gateway: disk full");
     }
 
+    /** Netty puts a bare class name into messages ("… StacklessClosedChannelException"): it goes too. */
+    @Test
+    void aSimpleClassNameInAMessageGoesToo() {
+        Exception e = new IllegalStateException("handshake failed: StacklessClosedChannelException");
+        assertThat(Anywhere.describe(e)).isEqualTo("handshake failed");
+    }
+
     @Test
     void aMessagelessFailureIsStillNotNamedByItsType() {
         assertThat(Anywhere.describe(new NullPointerException())).isEqualTo("an unexpected failure without a message");

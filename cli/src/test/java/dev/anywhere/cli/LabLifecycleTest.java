@@ -115,6 +115,61 @@ class LabLifecycleTest {
         assertThat(run("lab", "down", "--data-dir", dir.toString())).isZero();
     }
 
+    /** Skips without HAProxy on a developer machine; fails under CI, which installs it. */
+    private static void requireHaproxy() {
+        boolean present = dev.anywhere.lab.router.HaproxyBalancer.find().isPresent();
+        if (!present && "true".equals(System.getenv("CI"))) {
+            org.junit.jupiter.api.Assertions.fail("haproxy is required when CI=true (.ci/run installs it)");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(present, "haproxy is not installed");
+    }
+
+    /** The client access array: HAProxy in front of EX1 and EX2, as a client on the internet and as lab status see it. */
+    @Test
+    void theArrayUpStatusAndDown() throws Exception {
+        requireHaproxy();
+        Path file = tmp.resolve("array.json");
+        Topology.casArray().withPortPolicy(new PortPolicy("shifted", 35000)).write(file);
+        Path dir = tmp.resolve("array");
+        assertThat(run("lab", "up", "--data-dir", dir.toString(), "--topology", file.toString())).as(out + err).isZero();
+        LabState state = LabState.read(dir).orElseThrow();
+        try {
+            assertThat(state.site()).isEqualTo("cas-array");
+            assertThat(state.balancer()).isEqualTo("127.0.100.254:35443");
+            assertThat(state.members()).containsEntry("ex1", "http://127.0.100.251:8081").containsEntry("ex2", "http://127.0.100.253:8081");
+            assertThat(state.services()).containsEntry("router/tcp443", "127.0.0.20:35443").containsEntry("lb/https", "127.0.100.254:35443")
+                    .containsEntry("ex2/https", "127.0.100.253:35443");
+            assertThat(run("lab", "status", "--data-dir", dir.toString())).as(out + err).isZero();
+            assertThat(out).contains("up   lb/https             127.0.100.254:35443", "up   ex2/store            127.0.100.253:6001",
+                    "ok   member ex1 health http://127.0.100.251:8081/health: UP", "ok   member ex2 health http://127.0.100.253:8081/health: UP");
+        } finally {
+            assertThat(run("lab", "down", "--data-dir", dir.toString())).as(out + err).isZero();
+        }
+        List<String> left = state.services().values().stream().filter(LabLifecycleTest::listening).toList();
+        assertThat(left).as("listeners after lab down").isEmpty();
+    }
+
+    @Test
+    void theArrayStoryThroughHaproxy() throws Exception {
+        requireHaproxy();
+        Path file = tmp.resolve("array.json");
+        Topology.casArray().withPortPolicy(new PortPolicy("shifted", 35500)).write(file);
+        int code = run("lab", "--topology", file.toString());
+        assertThat(code).as(out + err).isZero();
+        assertThat(out).contains("load balancer: haproxy (TCP, round robin, /health checks) on 127.0.100.254:35943 -> "
+                        + "[ex1 127.0.100.251:35943, ex2 127.0.100.253:35943]")
+                .contains("router: 127.0.0.20 [tcp/35943 -> 127.0.100.254:35943, tcp/35580 -> 127.0.100.251:35580]")
+                .contains("[ ok ] Ping the mail store endpoint (6001)")
+                .contains("Connectivity test successful (franky@frankysweb.org");
+    }
+
+    @Test
+    void anUnknownTopologyNameIsAUsageError() {
+        assertThat(run("lab", "up", "--data-dir", tmp.resolve("x").toString(), "--topology", "cas-arrays")).isEqualTo(Anywhere.USAGE);
+        assertThat(err).isEqualTo("anywhere: topology cas-arrays: cannot read: cas-arrays (expected: a topology file or one of "
+                + "frankysweb, cas-array)" + System.lineSeparator());
+    }
+
     @Test
     void badTopologyIsAUsageError() throws Exception {
         Path bad = tmp.resolve("bad.json");

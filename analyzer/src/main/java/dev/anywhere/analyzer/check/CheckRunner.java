@@ -1,6 +1,7 @@
 package dev.anywhere.analyzer.check;
 
 import dev.anywhere.analyzer.finding.Finding;
+import dev.anywhere.analyzer.text.Messages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +26,7 @@ public final class CheckRunner implements AutoCloseable {
     });
     private final CheckListener listener;
     private final Function<String, Finding> timeoutFinding;
-    private final boolean de;
+    private final Messages text;
 
     /**
      * @param listener follows the run
@@ -35,7 +36,7 @@ public final class CheckRunner implements AutoCloseable {
     public CheckRunner(CheckListener listener, Function<String, Finding> timeoutFinding, String language) {
         this.listener = listener;
         this.timeoutFinding = timeoutFinding;
-        this.de = language.equals("de");
+        this.text = Messages.of(language);
     }
 
     /** A runner that words its own summaries in English. */
@@ -55,7 +56,7 @@ public final class CheckRunner implements AutoCloseable {
         List<CheckResult> children = new ArrayList<>(outcome.results());
         if (outcome.status() == CheckStatus.FAILED || outcome.status() == CheckStatus.SKIPPED) {
             String why = outcome.status() == CheckStatus.SKIPPED ? outcome.summary()
-                    : de ? "übersprungen: „" + check.title() + "“ ist fehlgeschlagen" : "skipped: '" + check.title() + "' failed";
+                    : text.get("summary.skipped.failed", java.util.Map.of("step", check.title()));
             for (Check c : check.children()) {
                 children.add(skipped(c, why, depth + 1));
             }
@@ -85,16 +86,16 @@ public final class CheckRunner implements AutoCloseable {
             return f.get(check.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
-            return Outcome.failed((de ? "keine Antwort innerhalb von " : "no answer within ") + check.timeout().toMillis() + " ms",
+            return Outcome.failed(text.get("summary.check.timeout", java.util.Map.of("ms", check.timeout().toMillis())),
                     timeoutFinding.apply(check.title()));
         } catch (ExecutionException e) {
-            // The message only: an exception's class name means nothing to the reader of a report.
+            // A sentence, never the exception's class name: that means nothing to the reader of a report.
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            String detail = cause.getMessage() == null ? (de ? "ohne Angabe" : "no detail") : cause.getMessage();
-            return new Outcome(CheckStatus.FAILED, (de ? "Prüfung fehlgeschlagen: " : "check failed: ") + detail, List.of(), List.of());
+            return new Outcome(CheckStatus.FAILED, text.get("summary.check.failed", java.util.Map.of("cause", text.cause(cause))), List.of(),
+                    List.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Outcome.skipped(de ? "abgebrochen" : "interrupted");
+            return Outcome.skipped(text.get("summary.check.interrupted"));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.anywhere.analyzer.check.Evidence;
 import dev.anywhere.analyzer.check.Outcome;
 import dev.anywhere.analyzer.finding.Finding;
 import dev.anywhere.analyzer.finding.FindingCatalogue;
+import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.autodiscover.discovery.Attempt;
 import dev.anywhere.autodiscover.discovery.AutodiscoverClient;
 import dev.anywhere.autodiscover.discovery.BasicCredentials;
@@ -39,17 +40,17 @@ public final class AutodiscoverPhase {
     private final AnalyzeOptions options;
     private final FindingCatalogue catalogue;
     private final Collection<X509Certificate> roots;
-    private final boolean de;
+    private final Messages text;
 
     public AutodiscoverPhase(AnalyzeOptions options, FindingCatalogue catalogue, Collection<X509Certificate> roots) {
         this.options = options;
         this.catalogue = catalogue;
         this.roots = roots;
-        this.de = options.language().equals("de");
+        this.text = Messages.of(options.language());
     }
 
     public Check check() {
-        String title = (de ? "Autodiscover für " : "Testing Autodiscover for ") + options.target();
+        String title = text.get("check.autodiscover.title", Map.of("target", options.target()));
         // Discovery tries up to five methods, each with its own step timeout.
         Duration budget = options.stepTimeout().multipliedBy(6);
         return Check.of("autodiscover", title, ctx -> {
@@ -65,27 +66,32 @@ public final class AutodiscoverPhase {
                 // The cause first (what broke https://autodiscover.<domain>), then the consequence.
                 List<Finding> findings = new ArrayList<>(cause(result.attempts()));
                 findings.add(catalogue.finding("autodiscover.no-method-worked", Map.of("domain", options.domain())));
-                return new Outcome(CheckStatus.FAILED, result.failure().orElse(de ? "keine Methode erfolgreich" : "no method succeeded"),
+                return new Outcome(CheckStatus.FAILED, text.get("summary.autodiscover.no-method"),
                         List.of(), findings).withResults(attempts);
             }
             ctx.put(Keys.AUTODISCOVER_RESPONSE, result.response().get());
-            return Outcome.passed((de ? "Antwort von " : "answer from ") + result.acceptedUrl().orElse("?")
-                    + (result.redirects() > 0 ? " after " + result.redirects() + " redirect(s)" : "")).withResults(attempts);
+            result.attempts().stream().filter(a -> a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED)
+                    .filter(a -> a.connectedTo().isPresent()).findFirst()
+                    .ifPresent(a -> ctx.put(Keys.AUTODISCOVER_ANSWERED, new Answered(hostOf(a.url()), a.connectedTo().get())));
+            Map<String, Object> answer = Map.of("url", result.acceptedUrl().orElse("?"), "redirects", result.redirects());
+            return Outcome.passed(text.get(result.redirects() > 0 ? "summary.autodiscover.answer-redirected" : "summary.autodiscover.answer",
+                    answer)).withResults(attempts);
         }).withTimeout(budget).withChildren(options.profile().isPresent() ? List.of(settingsCheck(), profileCheck()) : List.of(settingsCheck()));
     }
 
     /** Compares the stored profile with the answer Autodiscover gives now: what an existing Outlook still uses. */
     private Check profileCheck() {
-        return Check.of("autodiscover.profile", de ? "Bestehendes Outlook-Profil vergleichen" : "Compare the existing Outlook profile", ctx -> {
+        return Check.of("autodiscover.profile", text.get("check.autodiscover.profile.title"), ctx -> {
             AutodiscoverResponse r = ctx.require(Keys.AUTODISCOVER_RESPONSE, AutodiscoverResponse.class);
             dev.anywhere.analyzer.profile.OutlookProfile p = options.profile().get();
             List<String> d = p.settings().differences(dev.anywhere.analyzer.profile.OutlookProfile.Settings.from(r));
             if (d.isEmpty()) {
-                return Outcome.passed((de ? "Profil aktuell, Stand " : "profile up to date, refreshed ") + p.lastRefresh());
+                return Outcome.passed(text.get("summary.autodiscover.profile.current", Map.of("when", p.lastRefresh())));
             }
             return Outcome.warning(String.join("; ", d), catalogue.finding("profile.stale", Map.of("detail", String.join("; ", d)
-                    + ", " + (p.policy().updatesExistingProfiles() ? "next refresh " + p.nextRefresh().map(Object::toString).orElse("never")
-                            : "this client never updates existing profiles"))));
+                    + ", " + (p.policy().updatesExistingProfiles() ? text.get("detail.profile.next-refresh", Map.of("when",
+                            p.nextRefresh().map(Object::toString).orElse(text.get("detail.profile.never"))))
+                            : text.get("detail.profile.legacy")))));
         });
     }
 
@@ -118,9 +124,9 @@ public final class AutodiscoverPhase {
         String id = "autodiscover." + a.method().name().toLowerCase(Locale.ROOT).replace('_', '-');
         List<CheckResult> steps = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
-        a.dnsAnswer().ifPresent(d -> steps.add(leaf(id + ".dns", de ? "Namensauflösung" : "Resolve the host name in DNS", CheckStatus.PASSED, d)));
-        a.connectedTo().ifPresent(c -> steps.add(leaf(id + ".tcp", de ? "TCP-Verbindung" : "Test the TCP port",
-                CheckStatus.PASSED, c + a.tcpConnectMillis().map(ms -> " in " + ms + " ms").orElse(""))));
+        a.dnsAnswer().ifPresent(d -> steps.add(leaf(id + ".dns", text.get("check.dns.title"), CheckStatus.PASSED, dnsSummary(d))));
+        a.connectedTo().ifPresent(c -> steps.add(leaf(id + ".tcp", text.get("check.tcp.title"),
+                CheckStatus.PASSED, text.get("summary.tcp.connected", Map.of("address", c, "ms", a.tcpConnectMillis().orElse(0L))))));
         a.tls().ifPresent(tls -> {
             if (!tls.peerCertificates().isEmpty()) {
                 String host = hostOf(a.url());
@@ -128,12 +134,13 @@ public final class AutodiscoverPhase {
                         roots, Instant.now(), catalogue);
                 List<Finding> found = CertificateEvaluation.waived(v.findings(), options.insecure());
                 CheckStatus s = worst(found);
-                steps.add(new CheckResult(id + ".certificate", de ? "Zertifikat prüfen" : "Test the SSL certificate", s,
+                steps.add(new CheckResult(id + ".certificate", text.get("check.certificate.title"), s,
                         tls.protocol().orElse("") + " " + tls.cipherSuite().orElse(""), tls.handshakeMillis(),
-                        List.of(new Evidence("certificate", v.description())),
+                        List.of(new Evidence(text.get("evidence.certificate"), v.description())),
                         a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED ? found : List.of(), List.of()));
             } else {
-                tls.failure().ifPresent(f -> steps.add(leaf(id + ".tls", "TLS", CheckStatus.FAILED, f)));
+                tls.failure().ifPresent(f -> steps.add(leaf(id + ".tls", text.get("check.tls.title"), CheckStatus.FAILED,
+                        text.get(closedWithoutAnswer(f) ? "cause.closed" : "summary.tls.failed"))));
             }
         });
         if (!a.http().isEmpty()) {
@@ -148,10 +155,10 @@ public final class AutodiscoverPhase {
                 }
                 t.append("---\n");
             }
-            steps.add(new CheckResult(id + ".http", de ? "Autodiscover-Anfrage" : "Send the Autodiscover request",
+            steps.add(new CheckResult(id + ".http", text.get("check.autodiscover.http.title"),
                     a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED ? CheckStatus.PASSED
                             : someoneSucceeded ? CheckStatus.SKIPPED : CheckStatus.FAILED,
-                    "HTTP " + a.lastStatus(), 0, List.of(new Evidence("HTTP transcript", t.toString())), List.of(), List.of()));
+                    "HTTP " + a.lastStatus(), 0, List.of(new Evidence(text.get("evidence.http-transcript"), t.toString())), List.of(), List.of()));
         }
         // A method that does not apply (no record, nothing listening, 404) before another one works is normal:
         // Outlook moves on. It is a failure only when no method worked; a junk answer is a finding of its own below.
@@ -168,12 +175,17 @@ public final class AutodiscoverPhase {
         if (a.method() == DiscoveryMethod.HTTP_REDIRECT && a.reason().toLowerCase(Locale.ROOT).contains("consent")) {
             findings.add(catalogue.finding("autodiscover.redirect-needs-consent", Map.of("domain", options.domain(), "target", a.url())));
         }
+        // Outlook's fallback when HTTPS fails: a port 80 that refuses, closes or answers without a redirect.
+        if (a.method() == DiscoveryMethod.HTTP_REDIRECT && a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.FAILED
+                && !someoneSucceeded && !a.reason().toLowerCase(Locale.ROOT).contains("consent")) {
+            findings.add(catalogue.finding("autodiscover.redirect-unreachable", Map.of("domain", options.domain(), "port", options.httpPort(),
+                    "detail", summary(a))));
+        }
         if (a.method() == DiscoveryMethod.SRV_RECORD && a.outcome() != dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED
                 && a.connectedTo().isEmpty() && !someoneSucceeded) {
             findings.add(catalogue.finding("dns.srv-missing", Map.of("domain", options.domain())));
         }
-        return new CheckResult(id, title(a), status,
-                a.reason(), a.elapsedMillis(), List.of(), findings, steps);
+        return new CheckResult(id, title(a), status, summary(a), a.elapsedMillis(), List.of(), findings, steps);
     }
 
     /**
@@ -190,7 +202,8 @@ public final class AutodiscoverPhase {
         String host = hostOf(a.url());
         if (a.dnsAnswer().isEmpty()) {
             return List.of(catalogue.finding("dns.host-not-found", Map.of("host", host, "resolver", options.dnsServer()
-                    .map(d -> d.getAddress().getHostAddress() + ":" + d.getPort()).orElse("(system)"), "rcode", a.reason())));
+                    .map(d -> d.getAddress().getHostAddress() + ":" + d.getPort()).orElse(text.get("detail.system-resolver")),
+                    "rcode", rcode(a.reason(), text))));
         }
         String address = a.connectedTo().map(c -> c.substring(0, c.lastIndexOf(':'))).orElse(a.dnsAnswer().get());
         if (a.tcpConnectMillis().isEmpty()) {
@@ -204,7 +217,15 @@ public final class AutodiscoverPhase {
         }
         var tls = a.tls().get();
         if (tls.peerCertificates().isEmpty()) {
-            return tls.failure().isPresent() ? List.of(catalogue.finding("tls.handshake-failed", Map.of("host", host))) : List.of();
+            if (tls.failure().isEmpty()) {
+                return List.of();
+            }
+            // Accepted, then closed before the server said a word: the port forward leads to a host where nothing
+            // listens (the router relays, the inside host refuses). Not a TLS problem to the person who must fix it.
+            if (closedWithoutAnswer(tls.failure().get())) {
+                return List.of(catalogue.finding("tcp.closed-on-connect", Map.of("address", address, "port", options.httpsPort(), "host", host)));
+            }
+            return List.of(catalogue.finding("tls.handshake-failed", Map.of("host", host, "reason", text.get("cause.tls"))));
         }
         X509Certificate leaf = tls.peerCertificates().get(0);
         List<String> names = new ArrayList<>(CertificateEvaluation.dnsNames(leaf));
@@ -222,30 +243,82 @@ public final class AutodiscoverPhase {
 
     private String title(Attempt a) {
         return switch (a.method()) {
-            case HTTP_REDIRECT -> (de ? "Autodiscover über die HTTP-Umleitung: " : "Contact Autodiscover using the HTTP redirect method: ") + a.url();
-            case SRV_RECORD -> (de ? "Autodiscover über DNS-SRV: " : "Locate Autodiscover using DNS SRV: ") + a.url();
-            case SCP -> (de ? "Autodiscover über SCP im Verzeichnis: " : "Find Autodiscover service connection points: ") + a.url();
-            default -> (de ? "Mögliche Autodiscover-URL testen: " : "Test potential Autodiscover URL ") + a.url();
+            case HTTP_REDIRECT -> text.get("check.autodiscover.http-redirect.title", Map.of("url", a.url()));
+            case SRV_RECORD -> text.get("check.autodiscover.srv.title", Map.of("url", a.url()));
+            case SCP -> text.get("check.autodiscover.scp.title", Map.of("url", a.url()));
+            default -> text.get("check.autodiscover.url.title", Map.of("url", a.url()));
         };
+    }
+
+    /**
+     * How an attempt ended, in the report's language, told from what the attempt saw (the discovery module's own
+     * reason is an English line; it stays out of the report so German output is German throughout).
+     */
+    private String summary(Attempt a) {
+        Map<String, Object> v = new HashMap<>();
+        v.put("host", hostOf(a.url()));
+        v.put("url", a.url());
+        v.put("status", a.lastStatus());
+        if (a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED) {
+            return text.get("summary.autodiscover.attempt.accepted", v);
+        }
+        if (a.method() == DiscoveryMethod.HTTP_REDIRECT && a.reason().toLowerCase(Locale.ROOT).contains("consent")) {
+            return text.get("summary.autodiscover.attempt.needs-consent", v);
+        }
+        String reason = a.reason();
+        if (reason.startsWith("excluded (")) {
+            v.put("switch", reason.substring("excluded (".length(), reason.length() - 1));
+            return text.get("summary.autodiscover.attempt.excluded", v);
+        }
+        if (reason.startsWith("already tried")) {
+            return text.get("summary.autodiscover.attempt.already-tried", v);
+        }
+        if (reason.startsWith("junk answer")) {
+            return text.get("summary.autodiscover.attempt.junk", v);
+        }
+        if (a.method() == DiscoveryMethod.SCP) {
+            return text.get("summary.autodiscover.attempt.scp-failed", v);
+        }
+        if (a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.SKIPPED) {
+            return text.get(a.lastStatus() > 0 ? "summary.autodiscover.attempt.http-status" : "summary.autodiscover.attempt.skipped", v);
+        }
+        if (a.method() == DiscoveryMethod.SRV_RECORD && a.dnsAnswer().map(d -> d.startsWith("no ")).orElse(true)) {
+            return text.get("summary.autodiscover.attempt.no-srv", v);
+        }
+        if (a.dnsAnswer().isEmpty()) {
+            return text.get("summary.dns.not-found", v);
+        }
+        if (a.connectedTo().isEmpty()) {
+            return text.get(a.reason().toLowerCase(Locale.ROOT).contains("timed out") ? "summary.tcp.timeout" : "summary.tcp.refused");
+        }
+        if (a.tls().flatMap(t -> t.failure()).isPresent() || a.tls().map(t -> t.peerCertificates().isEmpty()).orElse(false)
+                && a.lastStatus() == 0) {
+            return text.get("summary.tls.failed");
+        }
+        if (a.lastStatus() == 0 && a.tls().isPresent() && !a.url().startsWith("http:")) {
+            return text.get("summary.autodiscover.attempt.certificate-refused", v);
+        }
+        return text.get(a.lastStatus() > 0 ? "summary.autodiscover.attempt.http-status" : "summary.autodiscover.attempt.failed", v);
     }
 
     /** XML checks on the winning answer: EXCH, EXPR, AuthPackage, Server, SSL. */
     private Check settingsCheck() {
-        return Check.of("autodiscover.settings", de ? "Outlook-Einstellungen in der Antwort prüfen" : "Check the Outlook settings in the response", ctx -> {
+        return Check.of("autodiscover.settings", text.get("check.autodiscover.settings.title"), ctx -> {
             AutodiscoverResponse r = ctx.require(Keys.AUTODISCOVER_RESPONSE, AutodiscoverResponse.class);
             if (r.error().isPresent()) {
                 var e = r.error().get();
-                return Outcome.failed("error " + e.errorCode().value(), catalogue.finding("autodiscover.error-response",
+                return Outcome.failed(text.get("summary.autodiscover.settings.error", Map.of("code", e.errorCode().value())), catalogue.finding("autodiscover.error-response",
                         Map.of("code", e.errorCode().value(), "message", e.message().orElse(""))));
             }
             Optional<Account> account = r.account();
             Optional<Protocol> exch = account.flatMap(a -> a.protocol(ProtocolType.EXCH));
             Optional<Protocol> expr = account.flatMap(a -> a.protocol(ProtocolType.EXPR));
             String exchServer = exch.flatMap(Protocol::server).orElse("");
-            Outcome o = Outcome.passed((exch.isPresent() ? "EXCH " + exchServer : "no EXCH") + ", "
+            String none = text.get("detail.none");
+            Outcome o = Outcome.passed((exch.isPresent() ? "EXCH " + exchServer : text.get("detail.no-exch")) + ", "
                     + expr.map(p -> "EXPR " + p.server().orElse("?") + " SSL " + (p.ssl().orElse(false) ? "On" : "Off") + " AuthPackage "
-                            + p.authPackage().map(x -> x.wireName()).orElse("(none)") + " CertPrincipalName "
-                            + p.certPrincipalName().orElse("(none)")).orElse("no EXPR"));
+                            + p.authPackage().map(x -> x.wireName()).orElse(none) + " CertPrincipalName "
+                            + p.certPrincipalName().orElse(none)).orElse(text.get("detail.no-expr")));
             Map<String, Object> v = new HashMap<>();
             v.put("domain", options.domain());
             v.put("server", exchServer.isEmpty() ? "EX1" : exchServer.split("\\.")[0].toUpperCase(Locale.ROOT));
@@ -274,6 +347,38 @@ public final class AutodiscoverPhase {
                     exch.flatMap(Protocol::server).orElse(host)));
             return o;
         });
+    }
+
+    /**
+     * The discovery module's DNS line ({@code host -> A 127.0.0.20 (from 127.0.0.10:53)}, {@code no SRV record (from …)})
+     * in the report's language: the records as they are, the words around them from the bundle.
+     */
+    private String dnsSummary(String line) {
+        int from = line.lastIndexOf(" (from ");
+        String records = from < 0 ? line : line.substring(0, from);
+        String said = records.startsWith("no ") ? text.get("detail.no-record") : records;
+        if (from < 0) {
+            return said;
+        }
+        String server = line.substring(from + " (from ".length(), line.length() - 1);
+        return server.contains("system") ? text.get("summary.dns.answer-system", Map.of("answer", said))
+                : text.get("summary.dns.answer", Map.of("answer", said, "server", server));
+    }
+
+    /** Where the accepted Autodiscover answer came from: the host asked and the {@code address:port} that answered. */
+    record Answered(String host, String address) {
+    }
+
+    /** Whether a TLS failure line (the discovery module's, English) says the peer closed without an answer. */
+    static boolean closedWithoutAnswer(String failure) {
+        String f = failure.toLowerCase(Locale.ROOT);
+        return f.contains("closed") || f.contains("terminated") || f.contains("connection reset") || f.contains("eof");
+    }
+
+    /** The DNS response code a failure line names (NXDOMAIN, SERVFAIL …), else "no address" in the report's language. */
+    static String rcode(String line, Messages text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(NXDOMAIN|SERVFAIL|REFUSED|FORMERR|NOTIMP|NOERROR)\\b").matcher(line);
+        return m.find() && !m.group(1).equals("NOERROR") ? m.group(1) : text.get("detail.no-address");
     }
 
     static String hostOf(String url) {

@@ -10,6 +10,10 @@ final class Keys {
     static final String PROXY_SCHEMES = "rpc-proxy.schemes";
     /** The status of the anonymous authentication audit, which the echo needs to have passed. */
     static final String PROXY_AUDIT = "rpc-proxy.audit";
+    /** Where the accepted Autodiscover answer came from ({@code host}, {@code address:port}): the site's own address. */
+    static final String AUTODISCOVER_ANSWERED = "autodiscover.answered";
+    /** The scheme the echo passed with: the credentials are good, so a later 401 is a hop's doing. */
+    static final String ECHO_SCHEME = "rpc-proxy.echo-scheme";
 
     private Keys() {
     }

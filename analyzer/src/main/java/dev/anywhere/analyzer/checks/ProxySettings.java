@@ -27,8 +27,9 @@ record ProxySettings(String host, int port, boolean ssl, Optional<String> authPa
         });
     }
 
-    String describe() {
-        return host + ":" + port + ", SSL " + (ssl ? "on" : "off") + ", auth " + authPackage.orElse("(none)") + ", principal "
-                + principal + (principalExplicit ? "" : " (implied)") + ", RPC server " + rpcServer;
+    String describe(dev.anywhere.analyzer.text.Messages text) {
+        return text.get(principalExplicit ? "summary.rpc-proxy.settings" : "summary.rpc-proxy.settings-implied", java.util.Map.of(
+                "host", host, "port", port, "ssl", ssl ? "On" : "Off", "auth", authPackage.orElse(text.get("detail.none")),
+                "principal", principal, "server", rpcServer));
     }
 }

@@ -12,6 +12,7 @@ import dev.anywhere.analyzer.net.NameResolver;
 import dev.anywhere.analyzer.net.ServerTrust;
 import dev.anywhere.analyzer.net.TlsProbe;
 import dev.anywhere.analyzer.net.TrustAnchors;
+import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.rpc.ntlm.NtlmClient;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.ntlm.NtlmHttpHeader;
@@ -48,7 +49,7 @@ public final class RpcProxyPhase {
     private final Collection<X509Certificate> roots;
     private final NameResolver resolver;
     private final List<Check> afterEcho;
-    private final boolean de;
+    private final Messages text;
 
     public RpcProxyPhase(AnalyzeOptions options, FindingCatalogue catalogue, TrustAnchors anchors, NameResolver resolver,
             List<Check> afterEcho) {
@@ -58,7 +59,7 @@ public final class RpcProxyPhase {
         this.roots = anchors.roots();
         this.resolver = resolver;
         this.afterEcho = afterEcho;
-        this.de = options.language().equals("de");
+        this.text = Messages.of(options.language());
     }
 
     private int timeoutMillis() {
@@ -68,7 +69,7 @@ public final class RpcProxyPhase {
     public Check check() {
         List<Check> tunnel = new ArrayList<>(new TunnelChecks(options, catalogue).checks());
         tunnel.addAll(afterEcho);
-        Check echo = Check.of("rpc-proxy.echo", de ? "RPC-Proxy anpingen (Echo)" : "Ping the RPC proxy (echo)", this::echo)
+        Check echo = Check.of("rpc-proxy.echo", text.get("check.rpc-proxy.echo.title"), this::echo)
                 .withChildren(tunnel).concurrently();
         Check auth = Check.of("rpc-proxy.http-auth", auditTitle(), ctx -> {
             Outcome o = authAudit(ctx);
@@ -77,15 +78,14 @@ public final class RpcProxyPhase {
         });
         // In this order, not concurrently: the echo below the certificate needs the audit's offered schemes. Everything
         // that sends credentials hangs below the certificate, so a certificate that fails validation skips it.
-        Check tls = Check.of("rpc-proxy.tls", de ? "TLS-Handshake" : "TLS handshake", this::tls).withChildren(List.of(auth,
-                Check.of("rpc-proxy.mutual-auth", de ? "Gegenseitige Authentifizierung (msstd:) prüfen"
-                        : "Test mutual authentication (msstd: principal)", this::mutualAuth),
-                Check.of("rpc-proxy.certificate", de ? "SSL-Zertifikat prüfen" : "Test the SSL certificate", this::certificate)
+        Check tls = Check.of("rpc-proxy.tls", text.get("check.tls.title"), this::tls).withChildren(List.of(auth,
+                Check.of("rpc-proxy.mutual-auth", text.get("check.rpc-proxy.mutual-auth.title"), this::mutualAuth),
+                Check.of("rpc-proxy.certificate", text.get("check.certificate.title"), this::certificate)
                         .withChildren(List.of(echo))));
-        Check tcp = Check.of("rpc-proxy.tcp", de ? "TCP-Port prüfen" : "Test the TCP port", this::tcp).withChildren(List.of(tls));
-        Check dns = Check.of("rpc-proxy.dns", de ? "Namen des RPC-Proxys im DNS auflösen" : "Resolve the RPC proxy in DNS", this::dns)
+        Check tcp = Check.of("rpc-proxy.tcp", text.get("check.tcp.title"), this::tcp).withChildren(List.of(tls));
+        Check dns = Check.of("rpc-proxy.dns", text.get("check.rpc-proxy.dns.title"), this::dns)
                 .withChildren(List.of(tcp));
-        return Check.of("rpc-proxy", de ? "RPC über HTTP testen" : "Testing RPC over HTTP connectivity", this::settings)
+        return Check.of("rpc-proxy", text.get("check.rpc-proxy.title"), this::settings)
                 .withChildren(List.of(dns));
     }
 
@@ -104,9 +104,9 @@ public final class RpcProxyPhase {
         }
         Optional<ProxySettings> s = ctx.get(Keys.PROXY, ProxySettings.class);
         if (s.isEmpty()) {
-            return Outcome.skipped(de ? "übersprungen: Autodiscover lieferte keine EXPR-Einstellungen" : "skipped: Autodiscover gave no EXPR settings");
+            return Outcome.skipped(text.get("summary.rpc-proxy.no-expr"));
         }
-        return Outcome.passed(s.get().describe());
+        return Outcome.passed(s.get().describe(text));
     }
 
     private ProxySettings proxy(CheckContext ctx) {
@@ -117,42 +117,69 @@ public final class RpcProxyPhase {
         ProxySettings p = proxy(ctx);
         NameResolver.Answer a = resolver.resolve(p.host(), p.port());
         if (!a.found()) {
-            return Outcome.failed(a.rcode(), catalogue.finding("dns.host-not-found", Map.of("host", p.host(), "resolver", a.source(),
-                    "rcode", a.rcode())));
+            String rcode = AutodiscoverPhase.rcode(a.rcode(), text);
+            return Outcome.failed(text.get("summary.dns.not-found", Map.of("host", p.host())), catalogue.finding("dns.host-not-found",
+                    Map.of("host", p.host(), "resolver", dnsServer(a).orElse(text.get("detail.system-resolver")), "rcode", rcode)));
         }
         ctx.put(Keys.PROXY_ADDRESS, new InetSocketAddress(a.addresses().get(0), p.port()));
-        return Outcome.passed((de ? "Adressen: " : "IP addresses returned: ")
-                + String.join(", ", a.addresses().stream().map(x -> x.getHostAddress()).toList()) + " (" + a.source() + ")");
+        String addresses = String.join(", ", a.addresses().stream().map(x -> x.getHostAddress()).toList());
+        return Outcome.passed(dnsServer(a).map(s -> text.get("summary.dns.addresses", Map.of("addresses", addresses, "server", s)))
+                .orElse(text.get("summary.dns.addresses-system", Map.of("addresses", addresses))));
+    }
+
+    /** The DNS server that answered; empty when the system's resolver did. */
+    private static Optional<String> dnsServer(NameResolver.Answer a) {
+        return a.source().startsWith(NameResolver.DNS_SERVER) ? Optional.of(a.source().substring(NameResolver.DNS_SERVER.length()))
+                : Optional.empty();
     }
 
     private Outcome tcp(CheckContext ctx) {
         InetSocketAddress address = ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class);
         Map<String, Object> v = Map.of("address", address.getAddress().getHostAddress(), "port", address.getPort());
-        return switch (TlsProbe.connect(address, timeoutMillis())) {
-            case CONNECTED -> Outcome.passed(de ? "Port ist offen" : "The port was opened successfully");
-            case REFUSED -> Outcome.failed(de ? "Verbindung abgelehnt" : "connection refused", catalogue.finding("tcp.refused", v));
-            case TIMEOUT -> Outcome.failed(de ? "Zeitüberschreitung" : "timed out", catalogue.finding("tcp.timeout", v));
-            case UNREACHABLE -> Outcome.failed(de ? "nicht erreichbar" : "unreachable", catalogue.finding("tcp.timeout", v));
-        };
+        TlsProbe.TcpResult r = TlsProbe.connect(address, timeoutMillis());
+        if (r == TlsProbe.TcpResult.CONNECTED) {
+            return Outcome.passed(text.get("summary.tcp.open"));
+        }
+        String summary = text.get(switch (r) {
+            case REFUSED -> "summary.tcp.refused";
+            case TIMEOUT -> "summary.tcp.timeout";
+            default -> "summary.tcp.unreachable";
+        });
+        // Autodiscover answered from this site at another address: the proxy's name points where the site is not.
+        Optional<AutodiscoverPhase.Answered> site = ctx.get(Keys.AUTODISCOVER_ANSWERED, AutodiscoverPhase.Answered.class);
+        String proxyAddress = address.getAddress().getHostAddress();
+        if (site.isPresent() && !site.get().address().equals(proxyAddress + ":" + address.getPort())
+                && site.get().address().endsWith(":" + address.getPort())) {
+            String expected = site.get().address().substring(0, site.get().address().lastIndexOf(':'));
+            return Outcome.failed(summary, catalogue.finding("dns.unexpected-address", Map.of("host", proxy(ctx).host(), "addresses", proxyAddress,
+                    "expected", expected, "answered", site.get().host())));
+        }
+        return Outcome.failed(summary, catalogue.finding(r == TlsProbe.TcpResult.REFUSED ? "tcp.refused" : "tcp.timeout", v));
     }
 
     private Outcome tls(CheckContext ctx) {
         ProxySettings p = proxy(ctx);
         if (!p.ssl()) {
-            return Outcome.passed(de ? "kein TLS (SSL Off)" : "no TLS (SSL Off)");
+            return Outcome.passed(text.get("summary.tls.off"));
         }
         try {
             TlsProbe.Handshake h = TlsProbe.handshake(ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class), p.host(), timeoutMillis());
             ctx.put(Keys.PROXY_CHAIN, h);
             return Outcome.passed(h.protocol() + ", " + h.cipherSuite());
         } catch (IOException e) {
-            return Outcome.failed(e.getMessage(), catalogue.finding("tls.handshake-failed", Map.of("host", p.host(),
-                    "reason", String.valueOf(e.getMessage()))));
+            InetSocketAddress address = ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class);
+            if (Messages.closedWithoutAnswer(e)) {
+                // Accepted, then closed before the server said a word: a port forward to a host where nothing listens.
+                return Outcome.failed(text.cause(e), catalogue.finding("tcp.closed-on-connect", Map.of("address",
+                        address.getAddress().getHostAddress(), "port", address.getPort(), "host", p.host())));
+            }
+            return Outcome.failed(text.get("summary.tls.failed"), catalogue.finding("tls.handshake-failed", Map.of("host", p.host(),
+                    "reason", text.cause(e))));
         }
     }
 
     private String auditTitle() {
-        return de ? "Anmeldemethoden von /rpc/rpcproxy.dll prüfen" : "Check the authentication methods of /rpc/rpcproxy.dll";
+        return text.get("check.rpc-proxy.http-auth.title");
     }
 
     /** The gate of every step with credentials: its children run only when this does not fail. */
@@ -161,12 +188,12 @@ public final class RpcProxyPhase {
         Optional<TlsProbe.Handshake> h = ctx.get(Keys.PROXY_CHAIN, TlsProbe.Handshake.class);
         if (h.isEmpty()) {
             // SSL Off (offloading in front): there is nothing to verify, and the steps below must still run.
-            return Outcome.passed(de ? "kein TLS (SSL Off): kein Zertifikat zu prüfen" : "no TLS (SSL Off): no certificate to check");
+            return Outcome.passed(text.get("summary.certificate.no-tls"));
         }
         CertificateEvaluation.Verdict v = CertificateEvaluation.evaluate(h.get().chain(), p.host(), Optional.of(options.domain()),
                 roots, Instant.now(), catalogue);
-        Outcome o = Outcome.passed("CN=" + v.commonName() + ", names " + String.join(", ", v.dnsNames()))
-                .with(new Evidence("certificate", v.description()));
+        Outcome o = Outcome.passed(text.get("summary.certificate.names", Map.of("cn", v.commonName(), "names", String.join(", ", v.dnsNames()))))
+                .with(new Evidence(text.get("evidence.certificate"), v.description()));
         for (var f : CertificateEvaluation.waived(v.findings(), options.insecure())) {
             o = o.with(f);
         }
@@ -186,7 +213,7 @@ public final class RpcProxyPhase {
         ProxySettings p = proxy(ctx);
         Optional<TlsProbe.Handshake> h = ctx.get(Keys.PROXY_CHAIN, TlsProbe.Handshake.class);
         if (h.isEmpty()) {
-            return Outcome.skipped(de ? "übersprungen: kein TLS" : "skipped: no TLS");
+            return Outcome.skipped(text.get("summary.skipped.no-tls"));
         }
         X509Certificate leaf = h.get().chain().get(0);
         String cn = CertificateEvaluation.commonName(leaf).orElse("");
@@ -200,10 +227,10 @@ public final class RpcProxyPhase {
         v.put("name", name);
         // A wildcard principal (msstd:*.domain) matches the certificate's wildcard name literally.
         if (name.equalsIgnoreCase(cn)) {
-            return Outcome.passed(principal + (de ? " passt zum allgemeinen Namen " : " matches the common name ") + cn);
+            return Outcome.passed(text.get("summary.mutual-auth.cn", v));
         }
         if (names.stream().anyMatch(n -> n.equalsIgnoreCase(name))) {
-            return Outcome.warning(principal + (de ? " passt nur zu einem SAN" : " matches a SAN only"), catalogue.finding("msstd.san-only", v));
+            return Outcome.warning(text.get("summary.mutual-auth.san-only", v), catalogue.finding("msstd.san-only", v));
         }
         return Outcome.failed(principal + " \u2260 " + cn, catalogue.finding("msstd.mismatch", v));
     }
@@ -215,12 +242,12 @@ public final class RpcProxyPhase {
         // No credentials go out here: the probe may look behind a certificate the check beside it rejects.
         try (HttpProbe http = HttpProbe.open(address, p.host(), p.ssl(), timeoutMillis(), ServerTrust.inspectOnly())) {
             HttpProbe.Response r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of(), new byte[0]);
-            Evidence transcript = new Evidence("HTTP transcript", http.transcript());
+            Evidence transcript = new Evidence(text.get("evidence.http-transcript"), http.transcript());
             Map<String, Object> v = new HashMap<>();
             v.put("host", p.host());
             v.put("server", p.rpcServer().split("\\.")[0].toUpperCase(Locale.ROOT));
             v.put("status", r.status() + " " + r.reason());
-            v.put("serverHeader", r.header("Server") == null ? "an unnamed server" : r.header("Server"));
+            v.put("serverHeader", r.header("Server") == null ? text.get("detail.unnamed-server") : r.header("Server"));
             v.put("detail", r.statusLine());
             switch (r.status()) {
                 case 404 -> {
@@ -261,11 +288,11 @@ public final class RpcProxyPhase {
     private Outcome classify401(CheckContext ctx, ProxySettings p, HttpProbe.Response r, Map<String, Object> v) {
         List<String> offered = r.headers("WWW-Authenticate").stream().map(h -> h.split(" ", 2)[0]).toList();
         ctx.put(Keys.PROXY_SCHEMES, offered);
-        v.put("offered", offered.isEmpty() ? "nothing" : String.join(", ", offered));
+        v.put("offered", offered.isEmpty() ? text.get("detail.nothing") : String.join(", ", offered));
         if (offered.isEmpty()) {
-            return Outcome.failed("401 without WWW-Authenticate", catalogue.finding("auth.no-methods", v));
+            return Outcome.failed(text.get("summary.auth.no-methods"), catalogue.finding("auth.no-methods", v));
         }
-        Outcome o = Outcome.passed((de ? "angeboten: " : "offered: ") + String.join(", ", offered));
+        Outcome o = Outcome.passed(text.get("summary.auth.offered", Map.of("offered", String.join(", ", offered))));
         Optional<String> needed = p.requiredScheme();
         if (needed.isPresent() && offered.stream().noneMatch(s -> s.equalsIgnoreCase(needed.get())
                 || (needed.get().equals("NTLM") && s.equalsIgnoreCase("Negotiate")))) {
@@ -302,11 +329,10 @@ public final class RpcProxyPhase {
     private Outcome echo(CheckContext ctx) throws IOException {
         ProxySettings p = proxy(ctx);
         if (ctx.get(Keys.PROXY_AUDIT, CheckStatus.class).filter(s -> s != CheckStatus.FAILED).isEmpty()) {
-            return Outcome.skipped(de ? "übersprungen: „" + auditTitle() + "“ ist fehlgeschlagen" : "skipped: '" + auditTitle() + "' failed");
+            return Outcome.skipped(text.get("summary.skipped.failed", Map.of("step", auditTitle())));
         }
         if (options.anonymous()) {
-            return Outcome.skipped(de ? "übersprungen: braucht Anmeldedaten (--user, --password-env)"
-                    : "skipped: needs credentials (--user, --password-env)");
+            return Outcome.skipped(text.get("summary.skipped.needs-credentials"));
         }
         @SuppressWarnings("unchecked")
         List<String> offered = ctx.get(Keys.PROXY_SCHEMES, List.class).orElse(List.of());
@@ -331,23 +357,24 @@ public final class RpcProxyPhase {
                                 + NtlmHttpHeader.format(NtlmHttpHeader.Scheme.NTLM, type3)), new byte[0]);
                     } catch (IOException closed) {
                         // The hop dropped the connection between challenge and answer: NTLM cannot survive that.
-                        return Outcome.failed(closed.getMessage(), catalogue.finding("proxy.ntlm-pooling", v))
-                                .with(new Evidence("HTTP transcript", http.transcript()));
+                        return Outcome.failed(text.cause(closed), catalogue.finding("proxy.ntlm-pooling", v))
+                                .with(new Evidence(text.get("evidence.http-transcript"), http.transcript()));
                     }
                     if (r.status() == 401 && offered.stream().anyMatch(s -> s.equalsIgnoreCase("Basic"))
                             && basicWorks(address, p, user)) {
                         // The same credentials pass with Basic: NTLM's handshake was split across connections.
                         return Outcome.failed(r.statusLine(), catalogue.finding("proxy.ntlm-pooling", v))
-                                .with(new Evidence("HTTP transcript", http.transcript()));
+                                .with(new Evidence(text.get("evidence.http-transcript"), http.transcript()));
                     }
                 }
             } else {
                 String token = Base64.getEncoder().encodeToString((user + ":" + options.password().get()).getBytes(StandardCharsets.UTF_8));
                 r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of("Authorization: Basic " + token), new byte[0]);
             }
-            Evidence transcript = new Evidence("HTTP transcript", http.transcript());
+            Evidence transcript = new Evidence(text.get("evidence.http-transcript"), http.transcript());
             if (r.status() == 200 && java.util.Arrays.equals(r.body(), ECHO_PDU)) {
-                return Outcome.passed(r.statusLine() + (de ? ", 20-Byte-Echo" : ", 20-byte echo PDU") + " (" + v.get("scheme") + ")").with(transcript);
+                ctx.put(Keys.ECHO_SCHEME, v.get("scheme"));
+                return Outcome.passed(text.get("summary.echo.passed", Map.of("status", r.statusLine(), "scheme", v.get("scheme")))).with(transcript);
             }
             if (r.status() == 401) {
                 return Outcome.failed(r.statusLine(), catalogue.finding("auth.credentials-rejected", v)).with(transcript);
@@ -356,7 +383,7 @@ public final class RpcProxyPhase {
             return Outcome.failed(r.statusLine(), catalogue.finding("proxy.echo-failed", v)).with(transcript);
         } catch (HttpProbe.CertificateRejected e) {
             // The JDK's validation refused what the evaluation above let pass: still, nothing secret was sent.
-            return Outcome.failed(de ? "Zertifikat von " + p.host() + " nicht akzeptiert; nichts gesendet" : e.getMessage(),
+            return Outcome.failed(text.get("summary.echo.certificate-refused", Map.of("host", p.host())),
                     catalogue.finding("tls.credentials-withheld", Map.of("host", p.host())));
         }
     }

@@ -16,6 +16,7 @@ import dev.anywhere.analyzer.rpch.RpchClientOptions;
 import dev.anywhere.analyzer.rpch.RpchFailure;
 import dev.anywhere.analyzer.rpch.Transcript;
 import dev.anywhere.analyzer.rpch.VirtualConnection;
+import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.emsmdb.Emsmdb;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
@@ -36,23 +37,22 @@ final class TunnelChecks {
 
     private final AnalyzeOptions options;
     private final FindingCatalogue catalogue;
-    private final boolean de;
+    private final Messages text;
 
     TunnelChecks(AnalyzeOptions options, FindingCatalogue catalogue) {
         this.options = options;
         this.catalogue = catalogue;
-        this.de = options.language().equals("de");
+        this.text = Messages.of(options.language());
     }
 
     List<Check> checks() {
-        List<Check> checks = new java.util.ArrayList<>(List.of(ping(6001, de ? "Postfachspeicher (6001) anpingen" : "Ping the mail store endpoint (6001)"),
-                ping(6002, de ? "Verweisdienst (6002) anpingen" : "Ping the referral service endpoint (6002)"),
-                ping(6004, de ? "Adressbuch (6004) anpingen" : "Ping the address book endpoint (6004)"),
+        List<Check> checks = new java.util.ArrayList<>(List.of(ping(6001, text.get("check.rpc-proxy.ping-6001.title")),
+                ping(6002, text.get("check.rpc-proxy.ping-6002.title")),
+                ping(6004, text.get("check.rpc-proxy.ping-6004.title")),
                 mailboxLogon(),
-                Check.of("rpc-proxy.epm", de ? "Endpunktzuordnung (593) durch den Tunnel abfragen"
-                        : "Look up the endpoint mapper (593) through the tunnel", this::epm)));
-        options.idleProbe().ifPresent(d -> checks.add(Check.of("rpc-proxy.idle", (de ? "Verbindung " : "Keep a virtual connection idle for ")
-                + d.toSeconds() + (de ? " s ruhen lassen" : " s"), ctx -> idle(ctx, d)).withTimeout(d.plus(options.stepTimeout().multipliedBy(3)))));
+                Check.of("rpc-proxy.epm", text.get("check.rpc-proxy.epm.title"), this::epm)));
+        options.idleProbe().ifPresent(d -> checks.add(Check.of("rpc-proxy.idle", text.get("check.rpc-proxy.idle.title",
+                Map.of("seconds", d.toSeconds())), ctx -> idle(ctx, d)).withTimeout(d.plus(options.stepTimeout().multipliedBy(3)))));
         return checks;
     }
 
@@ -62,7 +62,7 @@ final class TunnelChecks {
      */
     private Outcome idle(CheckContext ctx, java.time.Duration idle) throws Exception {
         if (options.anonymous()) {
-            return Outcome.skipped(de ? "übersprungen: braucht Anmeldedaten" : "skipped: needs credentials");
+            return Outcome.skipped(text.get("summary.skipped.needs-credentials"));
         }
         Transcript t = new Transcript();
         RpchClientOptions o = clientOptions(ctx, 6001).toBuilder().pingInterval(idle.multipliedBy(4)).build();
@@ -74,11 +74,11 @@ final class TunnelChecks {
             Thread.sleep(idle.toMillis());
             try {
                 dev.anywhere.analyzer.rpch.Mgmt.isServerListening(vc, contextId).get(timeout, TimeUnit.MILLISECONDS);
-                return Outcome.passed((de ? "nach " : "still answers after ") + idle.toSeconds() + (de ? " s Ruhe noch offen" : " s without traffic"));
+                return Outcome.passed(text.get("summary.idle.passed", Map.of("seconds", idle.toSeconds())));
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                String when = vc.failure().map(f -> f.getMessage()).orElse(String.valueOf(e.getCause() == null ? e : e.getCause()));
+                String when = vc.failure().map(this::sentence).orElse(text.cause(e.getCause() == null ? e : e.getCause()));
                 return Outcome.warning(when, catalogue.finding("proxy.idle-cutoff", Map.of("seconds", (System.nanoTime() - start) / 1_000_000_000L)))
-                        .with(new Evidence("PDU transcript", String.join("\n", t.lines())));
+                        .with(transcript(t));
             }
         } catch (RpchFailure f) {
             return failed(ctx, 6001, f, t);
@@ -88,14 +88,15 @@ final class TunnelChecks {
     private Check ping(int port, String title) {
         return Check.of("rpc-proxy.ping-" + port, title, ctx -> {
             if (options.anonymous()) {
-                return Outcome.skipped(de ? "übersprungen: braucht Anmeldedaten" : "skipped: needs credentials");
+                return Outcome.skipped(text.get("summary.skipped.needs-credentials"));
             }
             Transcript t = new Transcript();
             try {
                 RpcPing.Result r = RpcPing.run(clientOptions(ctx, port), false, 1, RpcPing.Probe.IS_SERVER_LISTENING, t);
-                return Outcome.passed(target(ctx, port) + (de ? " antwortet in " : " answers in ")
-                        + RpcPing.millis(r.latency().medianMicros()) + r.opened().map(d -> " (virtual connection in "
-                                + d.toMillis() + " ms)").orElse("")).with(new Evidence("PDU transcript", String.join("\n", t.lines())));
+                Map<String, Object> v = Map.of("target", target(ctx, port), "latency", RpcPing.millis(r.latency().medianMicros()),
+                        "ms", r.opened().map(d -> d.toMillis()).orElse(0L));
+                return Outcome.passed(text.get(r.opened().isPresent() ? "summary.ping.passed-opened" : "summary.ping.passed", v))
+                        .with(transcript(t));
             } catch (RpchFailure f) {
                 return failed(ctx, port, f, t);
             }
@@ -113,7 +114,7 @@ final class TunnelChecks {
             long timeout = options.stepTimeout().toMillis();
             NtlmCredentials account = NtlmCredentials.parse(options.user().orElseThrow(), options.password().orElseThrow());
             try (VirtualConnection vc = VirtualConnection.open(clientOptions(ctx, 6001), t)) {
-                int contextId = vc.bind(Emsmdb.INTERFACE, RpcAuth.privacy(account, "ANYWHERE"))
+                int contextId = vc.bind(Emsmdb.INTERFACE, RpcAuth.privacy(account))
                         .get(timeout, TimeUnit.MILLISECONDS).contextId();
                 return MailboxLogon.run(MailboxLogon.on(vc, contextId), dn).get(3 * timeout, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
@@ -148,7 +149,7 @@ final class TunnelChecks {
 
     private Outcome epm(CheckContext ctx) throws Exception {
         if (options.anonymous()) {
-            return Outcome.skipped(de ? "übersprungen: braucht Anmeldedaten" : "skipped: needs credentials");
+            return Outcome.skipped(text.get("summary.skipped.needs-credentials"));
         }
         Transcript t = new Transcript();
         try (VirtualConnection vc = VirtualConnection.open(clientOptions(ctx, 593), t)) {
@@ -156,8 +157,8 @@ final class TunnelChecks {
             Epm.LookupResult r = Epm.lookup(vc, contextId, ContextHandle.NULL, 50).get(options.stepTimeout().toMillis(), TimeUnit.MILLISECONDS);
             StringBuilder list = new StringBuilder();
             r.entries().forEach(e -> list.append(e.annotation()).append(' ').append(e.tower().map(Object::toString).orElse("")).append('\n'));
-            return Outcome.passed(r.entries().size() + (de ? " registrierte Endpunkte" : " registered endpoints"))
-                    .with(new Evidence("endpoint mapper", list.toString())).with(new Evidence("PDU transcript", String.join("\n", t.lines())));
+            return Outcome.passed(text.get("summary.epm.passed", Map.of("count", r.entries().size())))
+                    .with(new Evidence(text.get("evidence.endpoint-mapper"), list.toString())).with(transcript(t));
         } catch (RpchFailure f) {
             return failed(ctx, 593, f, t);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -191,27 +192,44 @@ final class TunnelChecks {
         v.put("target", target(ctx, port));
         v.put("server", p.rpcServer().split("\\.")[0].toUpperCase(Locale.ROOT));
         v.put("host", p.host());
-        v.put("detail", f.getMessage());
+        v.put("detail", sentence(f));
         v.put("user", options.user().orElse(""));
         v.put("scheme", p.requiredScheme().orElse("NTLM"));
         String detail = f.detail().toLowerCase(Locale.ROOT);
         Finding finding = switch (f.kind()) {
             case RPC_PROXY_ERROR -> catalogue.finding("rpc.port-not-allowed", v);
             case NOT_RPC_PROXY, CLOSED -> catalogue.finding(f.hop() == RpchFailure.Hop.HTTP ? "proxy.http10-or-close" : "rpc.endpoint-unreachable", v);
-            case HTTP_UNAUTHORIZED -> catalogue.finding("auth.credentials-rejected", v);
+            // The echo passed with these credentials over NTLM: a 401 on a channel is a hop splitting NTLM's handshake
+            // across backend connections (nginx without connection pinning), not a wrong password.
+            case HTTP_UNAUTHORIZED -> catalogue.finding(ctx.get(Keys.ECHO_SCHEME, String.class).filter("NTLM"::equals).isPresent()
+                    ? "proxy.ntlm-pooling" : "auth.credentials-rejected", v);
             case HTTP_NOT_FOUND -> catalogue.finding("proxy.rpc-not-found", v);
             case HTTP_METHOD_NOT_ALLOWED -> {
                 v.put("status", "405");
-                v.put("serverHeader", "a hop");
+                v.put("serverHeader", text.get("detail.a-hop"));
                 yield catalogue.finding("proxy.method-refused", v);
             }
             case HTTP_STATUS -> detail.contains("413") || detail.contains("411") || detail.contains("entity too large")
                     ? catalogue.finding("proxy.request-buffered", v) : catalogue.finding("rpc.virtual-connection-failed", v);
             case TIMEOUT -> f.hop() == RpchFailure.Hop.VIRTUAL_CONNECTION
                     ? catalogue.finding(detail.contains("a3") ? "proxy.response-buffered" : "proxy.request-buffered", v)
-                    : catalogue.finding("check.timeout", Map.of("step", f.hop().label(), "timeoutMs", options.stepTimeout().toMillis()));
+                    : catalogue.finding("check.timeout", Map.of("step", text.get("hop." + f.hop().name()), "timeoutMs", options.stepTimeout().toMillis()));
             default -> catalogue.finding("rpc.virtual-connection-failed", v);
         };
-        return Outcome.failed(f.getMessage(), finding).with(new Evidence("PDU transcript", String.join("\n", t.lines())));
+        return Outcome.failed(sentence(f), finding).with(transcript(t));
+    }
+
+    /**
+     * Where the tunnel broke and why, in the report's language: the hop and the kind from the bundle; the client's
+     * own detail line (English, protocol terms) only where the English text has room for it.
+     */
+    private String sentence(RpchFailure f) {
+        String detail = f.detail();
+        return text.get("summary.rpch.failed", Map.of("hop", text.get("hop." + f.hop().name()), "cause",
+                text.get("kind." + f.kind().name()), "detail", Messages.CLASS_NAME.matcher(detail).find() ? "-" : detail));
+    }
+
+    private Evidence transcript(Transcript t) {
+        return new Evidence(text.get("evidence.pdu-transcript"), String.join("\n", t.lines()));
     }
 }

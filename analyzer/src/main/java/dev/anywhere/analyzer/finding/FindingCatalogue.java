@@ -2,17 +2,16 @@ package dev.anywhere.analyzer.finding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anywhere.analyzer.text.Messages;
+import dev.anywhere.analyzer.text.Placeholders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Every finding the analyzer can report, in English and German, loaded from {@code findings.json}. Texts carry
@@ -23,8 +22,6 @@ public final class FindingCatalogue {
 
     /** The languages every entry must have. */
     public static final Set<String> LANGUAGES = Set.of("en", "de");
-
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z]+)}");
 
     /** One catalogue entry in all languages. */
     public record Entry(String id, Severity severity, List<String> references, Map<String, Text> texts) {
@@ -44,10 +41,7 @@ public final class FindingCatalogue {
 
     /** The built-in catalogue in {@code language} (en or de). */
     public static FindingCatalogue load(String language) {
-        String lang = language.toLowerCase(Locale.ROOT);
-        if (!LANGUAGES.contains(lang)) {
-            throw new IllegalArgumentException("language: '" + language + "' (expected: en or de)");
-        }
+        String lang = Messages.language(language);
         try (InputStream in = FindingCatalogue.class.getResourceAsStream("findings.json")) {
             if (in == null) {
                 throw new IllegalStateException("findings.json is missing from the analyzer jar");
@@ -99,13 +93,6 @@ public final class FindingCatalogue {
     }
 
     static String fill(String text, Map<String, ?> values) {
-        Matcher m = PLACEHOLDER.matcher(text);
-        StringBuilder b = new StringBuilder();
-        while (m.find()) {
-            Object v = values.get(m.group(1));
-            m.appendReplacement(b, Matcher.quoteReplacement(v == null ? m.group() : String.valueOf(v)));
-        }
-        m.appendTail(b);
-        return b.toString();
+        return Placeholders.fill(text, values);
     }
 }

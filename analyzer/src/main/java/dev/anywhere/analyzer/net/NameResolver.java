@@ -28,6 +28,9 @@ import org.xbill.DNS.Type;
 public final class NameResolver {
 
     /** An answer: the addresses, how they were found, and the DNS result code when a lookup failed. */
+    /** How {@link Answer#source()} begins when a DNS server answered (followed by its address:port). */
+    public static final String DNS_SERVER = "DNS server ";
+
     public record Answer(String host, List<InetAddress> addresses, String source, String rcode) {
         public boolean found() {
             return !addresses.isEmpty();
@@ -108,7 +111,7 @@ public final class NameResolver {
                 }
             }
             String server = dnsServer.get().getAddress().getHostAddress() + ":" + dnsServer.get().getPort();
-            return new Answer(host, found, "DNS server " + server, found.isEmpty() ? rcode : "NOERROR");
+            return new Answer(host, found, DNS_SERVER + server, found.isEmpty() ? rcode : "NOERROR");
         } catch (TextParseException e) {
             return new Answer(host, List.of(), "DNS", "not a DNS name");
         }

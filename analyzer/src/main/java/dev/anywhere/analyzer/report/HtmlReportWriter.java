@@ -43,7 +43,7 @@ public final class HtmlReportWriter implements ReportWriter {
 
     @Override
     public void write(Report report, Writer out) throws IOException {
-        boolean de = report.language().equals("de");
+        dev.anywhere.analyzer.text.Messages text = report.text();
         String status = cls(report.status());
         out.write("<!DOCTYPE html>\n<html lang=\"" + report.language() + "\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
@@ -57,43 +57,43 @@ public final class HtmlReportWriter implements ReportWriter {
         out.write("<main>\n");
         out.write("<div class=\"counts\">");
         for (CheckStatus s : CheckStatus.values()) {
-            out.write("<span><span class=\"st " + cls(s) + "\">" + cls(s) + "</span>" + report.root().count(s) + "</span>");
+            out.write("<span><span class=\"st " + cls(s) + "\">" + Html.escape(text.get("status." + s.name())) + "</span>" + report.root().count(s) + "</span>");
         }
         out.write("</div>\n");
         Map<String, Finding> unique = new LinkedHashMap<>();
         report.root().allFindings().forEach(f -> unique.putIfAbsent(f.id() + f.title(), f));
         if (!unique.isEmpty()) {
-            out.write("<h2>" + (de ? "Befunde und Behebung" : "Findings and fixes") + "</h2>\n");
+            out.write("<h2>" + Html.escape(text.get("report.findings")) + "</h2>\n");
             for (Finding f : unique.values()) {
                 out.write("<div class=\"finding " + f.severity().name().toLowerCase(Locale.ROOT) + "\"><h3>" + Html.escape(f.title())
                         + " <span class=\"ms\">" + Html.escape(f.id()) + "</span></h3>"
-                        + "<div><span class=\"k\">" + (de ? "Ursache" : "Cause") + "</span> " + Html.escape(f.cause()) + "</div>"
-                        + "<div><span class=\"k\">" + (de ? "Lösung" : "Fix") + "</span> " + Html.escape(f.fix()) + "</div>");
+                        + "<div><span class=\"k\">" + Html.escape(text.get("report.cause")) + "</span> " + Html.escape(f.cause()) + "</div>"
+                        + "<div><span class=\"k\">" + Html.escape(text.get("report.fix")) + "</span> " + Html.escape(f.fix()) + "</div>");
                 if (!f.references().isEmpty()) {
                     out.write("<div class=\"refs\">" + Html.escape(String.join(" · ", f.references())) + "</div>");
                 }
                 out.write("</div>\n");
             }
         }
-        out.write("<h2>" + (de ? "Prüfschritte" : "Checks") + "</h2>\n");
-        node(report.root(), 0, out);
+        out.write("<h2>" + Html.escape(text.get("report.checks")) + "</h2>\n");
+        node(report.root(), 0, text, out);
         out.write("</main><footer>anywhere analyze &middot; report schema " + Report.SCHEMA_VERSION + "</footer></body></html>\n");
         out.flush();
     }
 
-    private static void node(CheckResult r, int depth, Writer out) throws IOException {
+    private static void node(CheckResult r, int depth, dev.anywhere.analyzer.text.Messages text, Writer out) throws IOException {
         boolean leaf = r.children().isEmpty() && r.evidence().isEmpty();
         // Problems are open wherever they are; the phases are open so a healthy report still shows its steps.
         boolean open = r.status() == CheckStatus.FAILED || r.status() == CheckStatus.WARNING || depth < 2;
         out.write("<details" + (open ? " open" : "") + (leaf ? " class=\"leaf\"" : "") + " id=\"" + Html.escape(r.id()) + "\"><summary>"
-                + "<span class=\"st " + cls(r.status()) + "\">" + cls(r.status()) + "</span>" + Html.escape(r.title())
+                + "<span class=\"st " + cls(r.status()) + "\">" + Html.escape(text.get("status." + r.status().name())) + "</span>" + Html.escape(r.title())
                 + (r.summary().isEmpty() ? "" : " <span class=\"sum\">&mdash; " + Html.escape(r.summary()) + "</span>")
                 + (r.status() == CheckStatus.SKIPPED ? "" : "<span class=\"ms\">" + r.elapsedMillis() + " ms</span>") + "</summary>\n");
         for (Evidence e : r.evidence()) {
             out.write("<div class=\"ev\">" + Html.escape(e.label()) + "</div><pre>" + Html.escape(e.text()) + "</pre>\n");
         }
         for (CheckResult c : r.children()) {
-            node(c, depth + 1, out);
+            node(c, depth + 1, text, out);
         }
         out.write("</details>\n");
     }

@@ -47,11 +47,7 @@ public record Report(String target, Vantage vantage, Instant started, long elaps
         if (!insecure) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(language.equals("de")
-                ? "--insecure: Zertifikate wurden nicht geprüft; Anmeldedaten können an einen Server gegangen sein, dessen Identität "
-                        + "nicht nachgewiesen ist."
-                : "--insecure: certificates were not verified; credentials may have been sent to a server whose identity was not "
-                        + "proven.");
+        return java.util.Optional.of(text().get("report.insecure"));
     }
 
     /** The overall outcome, as RCA's banner puts it. */
@@ -61,11 +57,15 @@ public record Report(String target, Vantage vantage, Instant started, long elaps
 
     /** The banner text in the report's language. */
     public String banner() {
-        boolean de = language.equals("de");
-        return switch (status()) {
-            case PASSED, SKIPPED -> de ? "Verbindungstest erfolgreich" : "Connectivity test successful";
-            case WARNING -> de ? "Verbindungstest erfolgreich, mit Warnungen" : "Connectivity test successful with warnings";
-            case FAILED -> de ? "Verbindungstest fehlgeschlagen" : "Connectivity test failed";
-        };
+        return text().get(switch (status()) {
+            case PASSED, SKIPPED -> "report.banner.passed";
+            case WARNING -> "report.banner.warning";
+            case FAILED -> "report.banner.failed";
+        });
+    }
+
+    /** The report's words (headings, banner), in its language. */
+    public dev.anywhere.analyzer.text.Messages text() {
+        return dev.anywhere.analyzer.text.Messages.of(language);
     }
 }

@@ -19,17 +19,18 @@ public final class TextReportWriter implements ReportWriter {
         String warning = report.insecureWarning().map(w -> "!! " + w + "\n").orElse("");
         out.write(warning);
         tree(report.root(), 0, out);
-        out.write("\n" + warning + report.banner() + " (" + report.target() + ", " + report.elapsedMillis() + " ms: "
-                + report.root().count(CheckStatus.PASSED) + " passed, " + report.root().count(CheckStatus.WARNING) + " warnings, "
-                + report.root().count(CheckStatus.FAILED) + " failed, " + report.root().count(CheckStatus.SKIPPED) + " skipped)\n");
+        dev.anywhere.analyzer.text.Messages text = report.text();
+        out.write("\n" + warning + report.banner() + " " + text.get("report.counts", Map.of("target", report.target(), "ms", report.elapsedMillis(),
+                "passed", report.root().count(CheckStatus.PASSED), "warnings", report.root().count(CheckStatus.WARNING),
+                "failed", report.root().count(CheckStatus.FAILED), "skipped", report.root().count(CheckStatus.SKIPPED))) + "\n");
         Map<String, Finding> unique = new LinkedHashMap<>();
         report.root().allFindings().forEach(f -> unique.putIfAbsent(f.id() + f.title(), f));
         for (Finding f : unique.values()) {
-            out.write("\n" + f.severity() + " " + f.id() + ": " + f.title() + "\n");
-            out.write("  cause: " + f.cause() + "\n");
-            out.write("  fix:   " + f.fix() + "\n");
+            out.write("\n" + text.get("severity." + f.severity().name()) + " " + f.id() + ": " + f.title() + "\n");
+            out.write("  " + text.get("report.text.cause") + " " + f.cause() + "\n");
+            out.write("  " + text.get("report.text.fix") + " " + f.fix() + "\n");
             if (!f.references().isEmpty()) {
-                out.write("  see:   " + String.join("; ", f.references()) + "\n");
+                out.write("  " + text.get("report.text.see") + " " + String.join("; ", f.references()) + "\n");
             }
         }
         out.flush();

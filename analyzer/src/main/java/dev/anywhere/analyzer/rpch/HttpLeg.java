@@ -256,8 +256,9 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
             return new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, host + ":" + o.proxyPort() + " does not speak TLS "
                     + "(expected: HTTPS; --no-tls for plain HTTP)", cause);
         }
-        return new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, "handshake with " + host + ": " + cause.getMessage()
-                + " (expected: a successful TLS handshake)", cause);
+        // The cause as a sentence: Netty's and the JDK's messages may be a class name (StacklessClosedChannelException).
+        return new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, "handshake with " + host + ": " + dev.anywhere.analyzer.text.Messages.of("en")
+                .cause(cause) + " (expected: a successful TLS handshake)", cause);
     }
 
     // ------------------------------------------------------------------ requests

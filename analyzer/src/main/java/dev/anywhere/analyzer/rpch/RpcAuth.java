@@ -14,19 +14,18 @@ import java.util.Objects;
  *     {@link AuthVerifier#LEVEL_PKT_PRIVACY}
  * @see [MS-RPCE] 2.2.1.1.8 Authentication Levels
  */
-public record RpcAuth(int level, NtlmCredentials credentials, String workstation) {
+public record RpcAuth(int level, NtlmCredentials credentials) {
     public RpcAuth {
         if (level != AuthVerifier.LEVEL_CONNECT && level != AuthVerifier.LEVEL_PKT_INTEGRITY
                 && level != AuthVerifier.LEVEL_PKT_PRIVACY) {
             throw new IllegalArgumentException("auth level: " + level + " (expected: 2, 5 or 6)");
         }
         Objects.requireNonNull(credentials, "credentials");
-        Objects.requireNonNull(workstation, "workstation");
     }
 
     /** PKT_PRIVACY, as Outlook binds. */
-    public static RpcAuth privacy(NtlmCredentials credentials, String workstation) {
-        return new RpcAuth(AuthVerifier.LEVEL_PKT_PRIVACY, credentials, workstation);
+    public static RpcAuth privacy(NtlmCredentials credentials) {
+        return new RpcAuth(AuthVerifier.LEVEL_PKT_PRIVACY, credentials);
     }
 
     /**

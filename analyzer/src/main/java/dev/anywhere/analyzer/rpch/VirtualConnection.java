@@ -7,6 +7,7 @@ import dev.anywhere.rpc.dce.ContextResult;
 import dev.anywhere.rpc.dce.DceCodec;
 import dev.anywhere.rpc.dce.DcePdu;
 import dev.anywhere.rpc.dce.DceProtocolException;
+import dev.anywhere.rpc.dce.NtlmBindHandshake;
 import dev.anywhere.rpc.dce.FragmentAssembler;
 import dev.anywhere.rpc.dce.Fragmenter;
 import dev.anywhere.rpc.dce.Octets;
@@ -14,8 +15,6 @@ import dev.anywhere.rpc.dce.PduSecurity;
 import dev.anywhere.rpc.dce.PfcFlag;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
-import dev.anywhere.rpc.ntlm.NtlmClient;
-import dev.anywhere.rpc.ntlm.NtlmSession;
 import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.client.ClientChannel;
@@ -134,7 +133,7 @@ public final class VirtualConnection implements AutoCloseable {
 
     /** {@code ntlm} is the handshake of an authenticated bind (its bind carried the NEGOTIATE), else null. */
     private record PendingBind(int contextId, SyntaxId iface, boolean negotiate, CompletableFuture<BindResult> result,
-            RpcAuth auth, NtlmClient ntlm) {
+            RpcAuth auth, NtlmBindHandshake ntlm) {
     }
 
     /**
@@ -342,7 +341,8 @@ public final class VirtualConnection implements AutoCloseable {
             int callId = nextCallId++;
             int ctx = nextContextId++;
             List<PresentationContext> pcs = new ArrayList<>(List.of(PresentationContext.ndr(ctx, iface)));
-            NtlmClient ntlm = auth == null ? null : new NtlmClient(auth.credentials(), auth.workstation());
+            NtlmBindHandshake ntlm = auth == null ? null
+                    : new NtlmBindHandshake(auth.credentials(), auth.level(), AUTH_CONTEXT_ID);
             if (negotiateFeatures) {
                 pcs.add(new PresentationContext(nextContextId++, iface, List.of(SyntaxId.bindTimeFeatureNegotiation(
                         SyntaxId.FEATURE_SECURITY_CONTEXT_MULTIPLEXING | SyntaxId.FEATURE_KEEP_CONNECTION_ON_ORPHAN))));
@@ -351,7 +351,7 @@ public final class VirtualConnection implements AutoCloseable {
                     ? new DcePdu.AlterContext(PfcFlag.SINGLE_FRAGMENT, callId, options.maxFrag(), options.maxFrag(), assocGroupId,
                             pcs, Optional.empty())
                     : new DcePdu.Bind(PfcFlag.SINGLE_FRAGMENT, callId, options.maxFrag(), options.maxFrag(), 0, pcs,
-                            Optional.ofNullable(ntlm).map(n -> verifier(auth, n.negotiate())));
+                            Optional.ofNullable(ntlm).map(NtlmBindHandshake::bindVerifier));
             binds.put(callId, new PendingBind(ctx, iface, negotiateFeatures, f, auth, ntlm));
             scheduleTimeout(f, Hop.BIND, "bind_ack for " + iface);
             ByteBuf encoded = DceCodec.encode(pdu, alloc);
@@ -683,10 +683,6 @@ public final class VirtualConnection implements AutoCloseable {
         }
     }
 
-    private static AuthVerifier verifier(RpcAuth auth, byte[] token) {
-        return new AuthVerifier(AuthVerifier.AUTHN_WINNT, auth.level(), 0, AUTH_CONTEXT_ID, Octets.of(token));
-    }
-
     /**
      * A response fragment of a signed or sealed binding, verified (and unsealed) from its bytes; null when it does
      * not verify, after failing the virtual connection: the sequence numbers of both sides no longer agree, so
@@ -718,21 +714,20 @@ public final class VirtualConnection implements AutoCloseable {
                     + b.auth().levelName() + ")"));
             return false;
         }
-        byte[] authenticate;
+        AuthVerifier authenticate;
         try {
-            authenticate = b.ntlm().authenticate(challenge.get().authValue().toByteArray());
-        } catch (RuntimeException e) { // a malformed CHALLENGE
+            authenticate = b.ntlm().auth3Verifier(challenge.get());
+        } catch (RuntimeException e) { // a malformed CHALLENGE, another level or context id
             b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.RPC_AUTH, "bind_ack for " + b.iface()
-                    + ": NTLM challenge " + e.getMessage(), e));
+                    + ": " + e.getMessage(), e));
             return false;
         }
         DcePdu.Auth3 auth3 = new DcePdu.Auth3(PfcFlag.SINGLE_FRAGMENT, ack.callId(), Octets.zeros(4),
-                Optional.of(verifier(b.auth(), authenticate)));
+                Optional.of(authenticate));
         ByteBuf encoded = DceCodec.encode(auth3, alloc);
         sendRpc(encoded, transcript.enabled() ? "rpc_auth_3 call_id " + ack.callId() + " " + encoded.readableBytes()
                 + " bytes [AUTHENTICATE, redacted]" : "");
-        security = new PduSecurity(b.auth().level(), AUTH_CONTEXT_ID, NtlmSession.of(NtlmSession.Role.CLIENT,
-                b.ntlm().exportedSessionKey(), b.ntlm().negotiatedFlags()));
+        security = b.ntlm().security();
         return true;
     }
 

@@ -82,7 +82,7 @@ class CheckRunnerTest {
                 throw new java.io.IOException("connection reset");
             }), new CheckContext());
             assertThat(result.status()).isEqualTo(CheckStatus.FAILED);
-            assertThat(result.summary()).isEqualTo("check failed: connection reset");
+            assertThat(result.summary()).isEqualTo("check failed: the other side closed the connection without an answer");
         }
     }
 
@@ -99,7 +99,7 @@ class CheckRunnerTest {
                 Map.of("step", step, "timeoutMs", 100)), "de")) {
             CheckResult result = r.run(tree, new CheckContext());
             assertThat(result.children().get(0).children().get(0).summary()).isEqualTo("übersprungen: „Auflösen“ ist fehlgeschlagen");
-            assertThat(result.children().get(1).summary()).isEqualTo("Prüfung fehlgeschlagen: ohne Angabe");
+            assertThat(result.children().get(1).summary()).isEqualTo("Prüfung fehlgeschlagen: ein unerwarteter Fehler");
         }
     }
 

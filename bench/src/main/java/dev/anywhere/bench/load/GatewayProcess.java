@@ -1,6 +1,7 @@
 package dev.anywhere.bench.load;
 
 import dev.anywhere.server.gateway.rpch.ProxySettings;
+import dev.anywhere.server.net.NettyTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -23,10 +24,12 @@ public final class GatewayProcess implements AutoCloseable {
 
     private final ChildJvm jvm;
     private final InetSocketAddress address;
+    private final String transport;
 
-    private GatewayProcess(ChildJvm jvm, InetSocketAddress address) {
+    private GatewayProcess(ChildJvm jvm, InetSocketAddress address, String transport) {
         this.jvm = jvm;
         this.address = address;
+        this.transport = transport;
     }
 
     /**
@@ -36,15 +39,16 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess start(Path dir, int endpointPort, ProxySettings proxy, Placement placement, Duration timeout)
             throws IOException {
-        return start(dir, "gateway", endpointPort, proxy, HEAP_BYTES, placement, timeout, Optional.empty());
+        return start(dir, "gateway", endpointPort, proxy, HEAP_BYTES, placement, timeout, Optional.empty(), Optional.empty());
     }
 
     /**
      * As above, named {@code name}, with {@code heapBytes} of heap, and HTTPS with the certificate of {@code tls} (a
-     * {@code TlsMaterial} directory) through the gateway's {@link dev.anywhere.server.gateway.TlsEngine}.
+     * {@code TlsMaterial} directory) through the gateway's {@link dev.anywhere.server.gateway.TlsEngine}, on Netty
+     * transport {@code transport} (else this JVM's {@link NettyTransport#PROPERTY}, else auto).
      */
     static GatewayProcess start(Path dir, String name, int endpointPort, ProxySettings proxy, long heapBytes, Placement placement,
-            Duration timeout, Optional<Path> tls) throws IOException {
+            Duration timeout, Optional<Path> tls, Optional<NettyTransport.Choice> transport) throws IOException {
         Path data = dir.resolve(name + "-data");
         Topology.writeAppliedConfig(data, endpointPort);
         List<String> options = new ArrayList<>(List.of("-Xms" + (heapBytes >> 20) + "m", "-Xmx" + (heapBytes >> 20) + "m",
@@ -52,6 +56,8 @@ public final class GatewayProcess implements AutoCloseable {
         if (placement.pinned()) {
             options.add("-XX:ActiveProcessorCount=1");
         }
+        String choice = transport.map(NettyTransport.Choice::id).orElse(System.getProperty(NettyTransport.PROPERTY, "auto"));
+        options.add("-D" + NettyTransport.PROPERTY + "=" + choice);
         options.addAll(extraOptions());
         List<String> args = new ArrayList<>(List.of(data.toString(), Long.toString(proxy.channelLifetime()), Long.toString(proxy.receiveWindow())));
         if (tls.isPresent()) {
@@ -61,8 +67,9 @@ public final class GatewayProcess implements AutoCloseable {
         ChildJvm jvm = ChildJvm.start(name, dir, placement.relayPrefix(), options, GatewayMain.class, args);
         try {
             // JVM start and a pre-touched heap take a while
+            String running = jvm.next("TRANSPORT", timeout.plusSeconds(20)).substring("TRANSPORT ".length()).trim();
             String port = jvm.next("LISTENING", timeout.plusSeconds(20)).substring("LISTENING ".length()).trim();
-            return new GatewayProcess(jvm, new InetSocketAddress("127.0.0.1", Integer.parseInt(port)));
+            return new GatewayProcess(jvm, new InetSocketAddress("127.0.0.1", Integer.parseInt(port)), running);
         } catch (IOException | RuntimeException e) {
             jvm.close();
             throw e;
@@ -83,6 +90,11 @@ public final class GatewayProcess implements AutoCloseable {
 
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** The Netty transport the gateway runs on, as it said: {@code epoll}, or {@code nio (epoll unavailable: ...)}. */
+    public String transport() {
+        return transport;
     }
 
     public long pid() {

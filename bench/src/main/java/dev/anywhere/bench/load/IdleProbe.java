@@ -129,7 +129,7 @@ public final class IdleProbe {
             for (int k = 0; k < g; k++) {
                 GatewayProcess gw = GatewayProcess.start(dir, "gateway-idle-" + k, Integer.parseInt(endpointPorts.get(k % e)),
                         dev.anywhere.server.gateway.rpch.ProxySettings.defaults(), GatewayProcess.HEAP_BYTES / g, placement,
-                        timeout, java.util.Optional.empty());
+                        timeout, java.util.Optional.empty(), java.util.Optional.empty());
                 gateways.add(gw);
                 gatewayPorts.add(Integer.toString(gw.address().getPort()));
             }

@@ -89,7 +89,7 @@ class RpchBenchSmokeTest {
         assertThat(r.get("reasons").get("autodiscover_vs_static").asText()).isNotBlank();
         assertThat(progress).anyMatch(l -> l.startsWith("warm-up direct")).anyMatch(l -> l.startsWith("round 1 gateway"))
                 .anyMatch(l -> l.startsWith("recycling under bulk load")).anyMatch(l -> l.startsWith("idle capacity"));
-        assertThat(RpchBench.table(r)).contains("direct", "gateway", "throughput_vs_direct", "nginx    not run");
+        assertThat(RpchBench.table(r)).contains("direct", "gateway", "throughput_vs_direct", "nginx            not run");
         Path hlog = dir.resolve("hlog/gateway-round1.hlog");
         assertThat(hlog).exists();
         org.HdrHistogram.Histogram h = (org.HdrHistogram.Histogram) new org.HdrHistogram.HistogramLogReader(hlog.toFile()).nextIntervalHistogram();
@@ -189,7 +189,7 @@ class RpchBenchSmokeTest {
     }
 
     private static RpchBench.Sample sample(RpchBench.Arm arm, double maxRate) {
-        return new RpchBench.Sample(arm, maxRate, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+        return new RpchBench.Sample(arm, maxRate, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, MachineLoad.Phase.UNKNOWN);
     }
 
     @Test

@@ -3,13 +3,11 @@ package dev.anywhere.lab.router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,34 +77,11 @@ public final class NginxMiddlebox implements AutoCloseable {
                     conf.toAbsolutePath().toString(), "-e", dir.resolve("logs/error.log").toAbsolutePath().toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
             NginxMiddlebox box = new NginxMiddlebox(process, dir, listen, profile);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("nginx " + profile.id() + " on " + listen + ": exited with status "
-                            + process.exitValue() + ": " + box.errorLogTail() + " (expected: running)");
-                }
-                try (Socket s = new Socket()) {
-                    s.connect(listen, 200);
-                    log.info("nginx {} on {} -> {} (pid {})", profile.id(), listen, upstream, process.pid());
-                    return box;
-                } catch (IOException notYet) {
-                    sleep(50);
-                }
-            }
-            box.close();
-            throw new IllegalStateException("nginx " + profile.id() + " on " + listen + ": not listening after 10 s: "
-                    + box.errorLogTail() + " (expected: listening)");
+            ProcessTree.awaitListening("nginx " + profile.id() + " on " + listen, process, listen, box::errorLogTail);
+            log.info("nginx {} on {} -> {} (pid {})", profile.id(), listen, upstream, process.pid());
+            return box;
         } catch (IOException e) {
             throw new UncheckedIOException("nginx " + profile.id() + " in " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("nginx: interrupted while starting", e);
         }
     }
 

@@ -1,15 +1,13 @@
 package dev.anywhere.lab.router;
 
 import dev.anywhere.lab.pki.IssuedCertificate;
+import dev.anywhere.server.net.NettyTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -48,6 +46,7 @@ public final class Router implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
     private final InetAddress publicAddress;
+    private final NettyTransport transport;
     private final EventLoopGroup group;
     private final Map<RouterRule, Channel> listeners = new LinkedHashMap<>();
     private final List<RouterRule> rules;
@@ -57,7 +56,8 @@ public final class Router implements AutoCloseable {
     private Router(InetAddress publicAddress, List<RouterRule> rules) {
         this.publicAddress = publicAddress;
         this.rules = List.copyOf(rules);
-        this.group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        this.transport = NettyTransport.configured();
+        this.group = transport.newGroup(0);
     }
 
     /**
@@ -107,7 +107,7 @@ public final class Router implements AutoCloseable {
 
     private void listen(RouterRule rule, SslContext pageTls) {
         InetSocketAddress address = new InetSocketAddress(publicAddress, rule.publicPort());
-        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

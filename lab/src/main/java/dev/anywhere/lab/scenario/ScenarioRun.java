@@ -14,6 +14,7 @@ import dev.anywhere.analyzer.profile.RefreshPolicy;
 import dev.anywhere.analyzer.profile.RohFlags;
 import dev.anywhere.analyzer.report.Report;
 import dev.anywhere.analyzer.report.Vantage;
+import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.directory.model.AuthenticationMethod;
 import dev.anywhere.directory.model.ClientAuthenticationMethod;
 import dev.anywhere.directory.model.OutlookProvider;
@@ -72,7 +73,7 @@ public final class ScenarioRun {
             List<Topology.Zone> zones = all.stream().filter(z -> !(z.server().equals("dc1") && all.stream()
                     .anyMatch(o -> o.server().equals("provider-dns") && o.origin().equalsIgnoreCase(z.origin())))).toList();
             t = new Topology(t.name(), t.portPolicy(), t.hosts(), zones, t.router(), t.certificates(), t.users(), t.middlebox(),
-                    t.faults());
+                    t.faults(), t.array());
         }
         return t.withFaultsApplied();
     }
@@ -242,25 +243,28 @@ public final class ScenarioRun {
         }
         boolean appliedEnabled = applied.map(a -> a.config().enabled()).orElse(false);
         String next = status(site.ex1DataDir()).map(n -> n.path("nextPass").asText("unknown")).orElse("unknown");
+        Messages text = report.text();
         List<Evidence> evidence = List.of(
-                new Evidence("directory", "msExchRpcHttpVirtualDirectory Rpc (Default Web Site) of EX1: " + (inDirectory ? "present (enabled)" : "absent (disabled)")),
+                new Evidence(text.get("evidence.directory"), "msExchRpcHttpVirtualDirectory Rpc (Default Web Site) of EX1: " + (inDirectory ? "present (enabled)" : "absent (disabled)")),
                 new Evidence(AppliedConfigFile.FILE_NAME, applied.map(a -> describe(a.config()) + ", generation " + a.generation()
                         + (a.writtenByConfigurator() ? "" : ", EDITED BY HAND")).orElse("absent")),
                 new Evidence(ServiceHost.STATUS_FILE, status(site.ex1DataDir()).map(JsonNode::toString).orElse("absent")));
         FindingCatalogue catalogue = FindingCatalogue.load(report.language());
         boolean pending = inDirectory && !appliedEnabled;
-        String title = "Check the configuration plane on EX1 (lab: server side)";
+        String title = text.get("check.lab.server-side.title");
         CheckResult node;
         CheckResult root = report.root();
         if (pending) {
             Finding f = catalogue.finding("config.pending", Map.of("next", next));
-            node = new CheckResult("lab.server-side", title, CheckStatus.WARNING, "enabled in the directory, not applied; next pass " + next,
+            node = new CheckResult("lab.server-side", title, CheckStatus.WARNING, text.get("summary.lab.pending", Map.of("next", next)),
                     ms(t0), evidence, List.of(f), List.of());
             root = explain(root, "proxy.rpc-not-found", f);
         } else {
-            node = new CheckResult("lab.server-side", title, CheckStatus.PASSED, "directory " + (inDirectory ? "enabled" : "disabled")
-                    + ", applied " + (appliedEnabled ? "enabled" : "disabled") + (applied.map(a -> a.writtenByConfigurator()).orElse(true)
-                    ? "" : " (edited by hand: the next pass reverts it)"), ms(t0), evidence, List.of(), List.of());
+            String on = text.get("detail.enabled");
+            String off = text.get("detail.disabled");
+            node = new CheckResult("lab.server-side", title, CheckStatus.PASSED, text.get(applied.map(a -> a.writtenByConfigurator()).orElse(true)
+                    ? "summary.lab.state" : "summary.lab.state-edited", Map.of("directory", inDirectory ? on : off, "applied",
+                    appliedEnabled ? on : off)), ms(t0), evidence, List.of(), List.of());
         }
         List<CheckResult> children = new ArrayList<>(root.children());
         children.add(node);
@@ -279,7 +283,7 @@ public final class ScenarioRun {
         List<Finding> findings = node.findings().stream().map(f -> f.id().equals(id) ? by : f).toList();
         List<Evidence> evidence = new ArrayList<>(node.evidence());
         if (hit) {
-            evidence.add(new Evidence("lab", "the 404 is explained by the server side: " + by.id()));
+            evidence.add(new Evidence("lab", "404 -> " + by.id()));
         }
         CheckResult stripped = new CheckResult(node.id(), node.title(), CheckStatus.PASSED, node.summary(), node.elapsedMillis(), evidence,
                 findings, List.of());

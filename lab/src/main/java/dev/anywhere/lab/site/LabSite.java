@@ -4,11 +4,13 @@ import dev.anywhere.directory.embedded.DirectoryServer;
 import dev.anywhere.directory.ldap.LdapSettings;
 import dev.anywhere.directory.ldap.LdapSiteDirectory;
 import dev.anywhere.directory.ldap.SiteSeed;
+import dev.anywhere.directory.slapd.Slapd;
 import dev.anywhere.lab.dns.DnsServer;
 import dev.anywhere.lab.dns.ZoneModel;
 import dev.anywhere.lab.dns.ZoneSet;
 import dev.anywhere.lab.pki.CertificateAuthority;
 import dev.anywhere.lab.pki.Validity;
+import dev.anywhere.lab.router.HaproxyBalancer;
 import dev.anywhere.lab.router.NginxConfig;
 import dev.anywhere.lab.router.NginxMiddlebox;
 import dev.anywhere.lab.router.Router;
@@ -29,6 +31,7 @@ import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.emsmdb.AddressBookMailboxes;
 import dev.anywhere.server.emsmdb.EmsmdbService;
 import dev.anywhere.server.nspi.NspiService;
+import dev.anywhere.server.gateway.AdminServer;
 import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.configurator.ServiceHost;
 import dev.anywhere.server.configurator.ServiceHostSettings;
@@ -86,11 +89,20 @@ public final class LabSite implements AutoCloseable {
      * @param dataDir everything the site writes: {@code dc1/}, {@code ex1/}, {@code pki/}, {@code nginx/}
      * @param passwords the users' passwords ({@link Passwords#load})
      * @param pollInterval the configurator's poll interval
+     * @param balancerIdleTimeout the array's HAProxy client and server timeout
      */
-    public record Plan(Topology topology, PortMap ports, Path dataDir, Passwords passwords, Duration pollInterval) {
+    public record Plan(Topology topology, PortMap ports, Path dataDir, Passwords passwords, Duration pollInterval,
+            Duration balancerIdleTimeout) {
+        /** A plan whose load balancer (if any) keeps idle channels open 3 hours, as docs/scale-out.md configures it. */
+        public Plan(Topology topology, PortMap ports, Path dataDir, Passwords passwords, Duration pollInterval) {
+            this(topology, ports, dataDir, passwords, pollInterval, Duration.ofHours(3));
+        }
     }
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    private final List<Member> members = new ArrayList<>();
+    private final java.util.Map<String, Slapd> replicas = new java.util.LinkedHashMap<>();
+    private HaproxyBalancer balancer;
     private DnsServer providerDns;
     private DnsServer internalDns;
     private Router router;
@@ -151,13 +163,19 @@ public final class LabSite implements AutoCloseable {
             progress.accept("certificate authority: created " + CertificateAuthority.LAB_ROOT_SUBJECT);
         }
         trustBundle = ca.writeTrustBundle(pki.resolve("lab-ca.pem"));
-        Topology.Certificate spec = t.ex1Certificate();
-        IssuedCertificate cert = ca.issueServerCertificate(CertificateRequest.builder(spec.subject().substring(3))
-                .dnsNames(spec.dnsNames().toArray(String[]::new)).validity(Validity.days(spec.days()))
-                .keyType(spec.key()).faults(t.certificateFaults()).build());
-        IssuedCertificate.PemFiles pem = cert.writePem(pki, spec.name());
-        progress.accept("certificate authority: issued " + spec.subject() + " " + spec.dnsNames()
-                + (t.certificateFaults().isEmpty() ? "" : " with faults " + t.certificateFaults()));
+        java.util.Map<String, IssuedCertificate.PemFiles> pems = new java.util.LinkedHashMap<>();
+        for (String member : t.memberHosts()) {
+            Topology.Certificate spec = t.certificateOf(member);
+            // certificate faults break EX1's certificate: the one the single site presents
+            java.util.Set<dev.anywhere.lab.pki.CertificateFault> faults = member.equals("ex1") ? t.certificateFaults() : java.util.Set.of();
+            IssuedCertificate cert = ca.issueServerCertificate(CertificateRequest.builder(spec.subject().substring(3))
+                    .dnsNames(spec.dnsNames().toArray(String[]::new)).validity(Validity.days(spec.days()))
+                    .keyType(spec.key()).faults(faults).build());
+            pems.put(member, cert.writePem(pki, spec.name()));
+            progress.accept("certificate authority: issued " + spec.subject() + " " + spec.dnsNames() + " for " + member
+                    + (faults.isEmpty() ? "" : " with faults " + faults));
+        }
+        IssuedCertificate.PemFiles pem = pems.get("ex1");
 
         providerDns = DnsServer.start(ports.socket(t, "provider-dns", "dns"), zones(t, "provider-dns", ports));
         started.add(providerDns);
@@ -165,17 +183,55 @@ public final class LabSite implements AutoCloseable {
 
         SiteSeed seed = new SiteSeed(SiteSeed.FRANKYSWEB, plan.passwords().byUser(), false);
         InetSocketAddress ldap = ports.socket(t, "dc1", "ldap");
-        directoryServer = DirectoryServer.start(plan.dataDir().resolve("dc1"), ldap.getAddress(), ldap.getPort(), seed);
-        started.add(directoryServer);
+        java.net.URI dc1Url;
+        if (t.array() != null && !t.array().directories().isEmpty()) {
+            startReplicas(plan, seed, progress);
+            dc1Url = replicas.get("dc1").url();
+        } else {
+            directoryServer = DirectoryServer.start(plan.dataDir().resolve("dc1"), ldap.getAddress(), ldap.getPort(), seed);
+            started.add(directoryServer);
+            dc1Url = directoryServer.info().url();
+        }
         internalDns = DnsServer.start(ports.socket(t, "dc1", "dns"), zones(t, "dc1", ports));
         started.add(internalDns);
-        progress.accept("DC1: directory on " + directoryServer.info().url() + ", DNS " + address(internalDns.address())
+        progress.accept("DC1: directory on " + dc1Url + ", DNS " + address(internalDns.address())
                 + " serving " + internalDns.zones());
-        directory = LdapSiteDirectory.connect(LdapSettings.of(directoryServer.info().url(), seed.serviceBindDn(),
-                plan.passwords().of(SiteSeed.SERVICE_ACCOUNT), SiteSeed.FRANKYSWEB));
+        directory = LdapSiteDirectory.connect(serviceSettings(plan, dc1Url));
         started.add(directory);
+        if (t.array() != null) {
+            spreadMailboxes(t);
+            progress.accept("DC1: servers " + t.memberHosts().stream().map(h -> h.toUpperCase(java.util.Locale.ROOT)).toList()
+                    + ", mailboxes spread over them (Administrator on " + serverName(t.memberHosts().get(1)) + ")");
+        }
 
-        startEx1(plan, pem, progress);
+        for (int i = 0; i < t.memberHosts().size(); i++) {
+            String member = t.memberHosts().get(i);
+            LdapSiteDirectory nearest = directory;
+            if (!replicas.isEmpty()) {
+                // each member follows its nearest replica, through a connection of its own
+                String replica = t.array().directoryOf(i);
+                nearest = LdapSiteDirectory.connect(serviceSettings(plan, replicas.get(replica).url()));
+                started.add(nearest);
+                progress.accept(serverName(member) + ": follows " + replica.toUpperCase(java.util.Locale.ROOT) + " (" + replicas.get(replica).url() + ")");
+            }
+            members.add(startMember(plan, member, pems.get(member), nearest, progress));
+        }
+        Member first = members.get(0);
+        endpoints = first.endpoints();
+        serviceHost = first.serviceHost();
+        gateway = first.gateway();
+
+        if (t.array() != null) {
+            List<HaproxyBalancer.Member> backends = new ArrayList<>();
+            for (Member m : members) {
+                backends.add(new HaproxyBalancer.Member(m.host(), m.gateway().address(), m.admin().orElseThrow().address().getPort()));
+            }
+            InetSocketAddress listen = ports.socket(t, t.array().balancer(), "https");
+            balancer = HaproxyBalancer.start(plan.dataDir().resolve("haproxy"), listen, backends, plan.balancerIdleTimeout());
+            started.add(balancer);
+            progress.accept("load balancer: haproxy (TCP, round robin, /health checks) on " + address(listen) + " -> "
+                    + backends.stream().map(b -> b.name() + " " + address(b.gateway())).toList() + ", pid " + balancer.pid());
+        }
 
         InetSocketAddress httpsInside = ports.socket(t, "ex1", "https");
         if (t.middlebox() != Middlebox.NONE) {
@@ -240,67 +296,192 @@ public final class LabSite implements AutoCloseable {
         return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
-    private void startEx1(Plan plan, IssuedCertificate.PemFiles pem, Consumer<String> progress) throws Exception {
+    private static LdapSettings serviceSettings(Plan plan, java.net.URI url) {
+        return LdapSettings.of(url, new dev.anywhere.directory.ldap.SiteLayout(SiteSeed.FRANKYSWEB).userDn(SiteSeed.SERVICE_ACCOUNT),
+                plan.passwords().of(SiteSeed.SERVICE_ACCOUNT), SiteSeed.FRANKYSWEB);
+    }
+
+    /**
+     * DC1 and DC2 as two slapd providers replicating each other (multi-provider, mirror mode): the site is seeded on
+     * DC1 and reaches DC2 by replication; returns once DC2 lets the service account bind and read the site. The
+     * rootdn's password (replication binds with it) is random, kept only in the replicas' owner-only configuration.
+     */
+    private void startReplicas(Plan plan, SiteSeed seed, Consumer<String> progress) throws Exception {
+        if (!Slapd.available()) {
+            throw new IllegalStateException("slapd: not installed (expected: " + Slapd.SLAPD + "; Debian: apt-get install slapd "
+                    + "ldap-utils, then keep its service stopped)");
+        }
+        Topology t = plan.topology();
+        List<String> names = t.array().directories();
+        byte[] secret = new byte[18];
+        new java.security.SecureRandom().nextBytes(secret);
+        String rootPassword = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            InetSocketAddress peer = plan.ports().socket(t, names.get((i + 1) % names.size()), "ldap");
+            Path dir = plan.dataDir().resolve(name);
+            deleteTree(dir);
+            Slapd.configure(dir, seed, rootPassword, Optional.of(new Slapd.Replication(i + 1,
+                    java.net.URI.create("ldap://" + address(peer)))));
+        }
+        for (String name : names) {
+            InetSocketAddress listen = plan.ports().socket(t, name, "ldap");
+            Slapd slapd = Slapd.start(plan.dataDir().resolve(name), listen.getAddress().getHostAddress(), listen.getPort());
+            started.add(slapd);
+            replicas.put(name, slapd);
+            progress.accept(name.toUpperCase(java.util.Locale.ROOT) + ": slapd on " + slapd.url() + " (multi-provider with "
+                    + names.stream().filter(n -> !n.equals(name)).toList() + "), pid " + slapd.pid());
+        }
+        replicas.get("dc1").seed(seed, rootPassword);
+        for (String name : names) {
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (true) {
+                try (LdapSiteDirectory d = LdapSiteDirectory.connect(serviceSettings(plan, replicas.get(name).url()))) {
+                    if (d.server("EX1").isPresent()) {
+                        break;
+                    }
+                } catch (RuntimeException notYet) {
+                    // the service account has not replicated yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + ": the seeded site did not replicate within 15 s (expected: "
+                            + "server EX1 readable as the service account); log " + replicas.get(name).log());
+                }
+                Thread.sleep(50);
+            }
+        }
+        progress.accept("DC1: site seeded, replicated to " + names.subList(1, names.size()));
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
+    /** The directory's server name of a member host: {@code ex2} is EX2. */
+    static String serverName(String host) {
+        return host.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The array's extra Exchange servers in the directory (the seed has DC1 and EX1), and mailboxes spread over them:
+     * Administrator's mailbox moves to the second member, so clients of one site name different mailbox servers.
+     */
+    private void spreadMailboxes(Topology t) {
+        String dns = SiteSeed.FRANKYSWEB.dnsDomain();
+        for (String host : t.memberHosts()) {
+            directory.putServer(new dev.anywhere.directory.model.ExchangeServer(serverName(host), host + "." + dns, true));
+        }
+        String second = serverName(t.memberHosts().get(1));
+        directory.mailboxByLogonName("Administrator").ifPresent(m -> directory.putMailbox(new dev.anywhere.directory.model.Mailbox(
+                m.samAccountName(), m.userPrincipalName(), m.displayName(), m.primarySmtpAddress(), m.proxyAddresses(),
+                m.legacyExchangeDn(), second, m.mapiEnabled(), m.blockRpcHttp(), m.targetAddress())));
+    }
+
+    /**
+     * One Exchange server of the site, as the lab runs it on its own loopback address.
+     *
+     * @param host the topology's host name ({@code ex1})
+     * @param server the directory's server name ({@code EX1})
+     * @param dataDir its applied configuration, events and roles
+     * @param endpoints its RPC endpoints, when it has their ports
+     * @param serviceHost its configurator, following the directory
+     * @param gateway its gateway ({@code /rpc/rpcproxy.dll}, {@code /autodiscover})
+     * @param admin its admin listener ({@code /health}, {@code /metrics}), when the topology gives it an admin port
+     * @param metrics its gateway's meters
+     */
+    public record Member(String host, String server, Path dataDir, RpcEndpoints endpoints, ServiceHost serviceHost, Gateway gateway,
+            Optional<AdminServer> admin, PrometheusMeterRegistry metrics) {
+    }
+
+    private Member startMember(Plan plan, String hostName, IssuedCertificate.PemFiles pem, LdapSiteDirectory directory,
+            Consumer<String> progress) throws Exception {
         Topology t = plan.topology();
         PortMap ports = plan.ports();
-        InetAddress ex1Address = t.address("ex1");
-        Topology.Host ex1 = t.host("ex1").orElseThrow();
+        String server = serverName(hostName);
+        Path dir = plan.dataDir().resolve(hostName);
+        InetAddress address = t.address(hostName);
+        Topology.Host host = t.host(hostName).orElseThrow();
+        RpcEndpoints memberEndpoints = null;
         List<Integer> rpcPorts = new ArrayList<>();
-        for (String service : List.of("store", "referral", "nspi", "epm-http")) {
-            ex1.port(service).ifPresent(p -> rpcPorts.add(ports.port(p)));
+        for (String service : RPC_SERVICES) {
+            host.port(service).ifPresent(p -> rpcPorts.add(ports.port(p)));
         }
         if (!rpcPorts.isEmpty()) {
-            // The address book (NSPI on 6004) answers from a snapshot read off the event loop, refreshed each minute.
-            addressBook = AddressBookService.start(new LdapAddressBookLoader(directory), Duration.ofSeconds(10),
-                    Duration.ofMinutes(1));
-            started.add(addressBook);
-            // The store (EMSMDB on 6001) logs mailboxes on from the same snapshot, as Exchange 2010 (EX1) would.
+            if (addressBook == null) {
+                // The address book (NSPI on 6004) answers from a snapshot read off the event loop, refreshed each
+                // minute; one snapshot serves every member.
+                addressBook = AddressBookService.start(new LdapAddressBookLoader(directory), Duration.ofSeconds(10),
+                        Duration.ofMinutes(1));
+                started.add(addressBook);
+            }
+            // The store (EMSMDB on 6001) logs mailboxes on from the same snapshot, as Exchange 2010 would.
             InterfaceRegistry interfaces = new InterfaceRegistry()
                     .register(new NspiService(addressBook::current, UUID.randomUUID()).asInterface())
-                    .register(new EmsmdbService(EmsmdbService.Options.exchange2010("EX1", ""),
+                    .register(new EmsmdbService(EmsmdbService.Options.exchange2010(server, ""),
                             new AddressBookMailboxes(addressBook::current), Clock.systemUTC()).asInterface());
             // RFR answers from the directory's server objects, held in memory and refreshed off the event loops.
             ServerNames serverNames = ServerNames.refreshing(directory::servers, java.time.Duration.ofMinutes(5));
             started.add(serverNames);
-            String ex1Fqdn = "ex1." + SiteSeed.FRANKYSWEB.dnsDomain();
-            interfaces.register(Rfr.iface(() -> serverNames.fqdn("EX1").orElse(ex1Fqdn), serverNames));
+            String fqdn = hostName + "." + SiteSeed.FRANKYSWEB.dnsDomain();
+            interfaces.register(Rfr.iface(() -> serverNames.fqdn(server).orElse(fqdn), serverNames));
             // The endpoints verify NTLM binds with the users' NT hashes, read through the service bind as the gateway does.
-            endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(ex1Address).withPorts(rpcPorts)
-                    .withExtra(interfaces)
-                    .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB),
+            memberEndpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(address).withPorts(rpcPorts).withExtra(interfaces)
+                    .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity(server, SiteSeed.FRANKYSWEB),
                             new DirectoryCredentials(directory)::ntHash).withMetrics(metrics)));
-            started.add(endpoints);
-            LocalRoles.register(ex1Dir, false, true);
-            progress.accept("EX1: RPC endpoints (ncacn_http) on " + ex1Address.getHostAddress() + " " + endpoints.ports());
+            started.add(memberEndpoints);
+            LocalRoles.register(dir, false, true);
+            progress.accept(server + ": RPC endpoints (ncacn_http) on " + address.getHostAddress() + " " + memberEndpoints.ports());
         }
-        LocalRoles.register(ex1Dir, true, false);
-        new ServiceHostSettings(plan.pollInterval(), true).write(ex1Dir);
-        ServiceHost host = new ServiceHost(directory, "EX1", ex1Dir, new EventLog(ex1Dir), Clock.systemUTC(), ServiceHost.Timing.EXCHANGE);
-        host.start();
-        started.add(host);
-        serviceHost = host;
-        progress.accept("EX1: service host (configurator) running, poll interval " + plan.pollInterval().toMinutes() + " min + change notifications");
-        // EX1's hosts file: its own names lead to its own endpoints, and no name leaves loopback
-        // and, with shifted ports, the port clients ask for (593) reaches where the endpoint listens (10593).
+        LocalRoles.register(dir, true, false);
+        new ServiceHostSettings(plan.pollInterval(), true).write(dir);
+        ServiceHost configurator = new ServiceHost(directory, server, dir, new EventLog(dir), Clock.systemUTC(), ServiceHost.Timing.EXCHANGE);
+        configurator.start();
+        started.add(configurator);
+        progress.accept(server + ": service host (configurator) running, poll interval " + plan.pollInterval().toMinutes()
+                + " min + change notifications");
+        // The server's hosts file: every Exchange server's names lead to its endpoints, its own name and localhost to
+        // its own, and no name leaves loopback; with shifted ports, the port clients ask for (593) reaches where the
+        // endpoint listens (10593).
         java.util.Map<Integer, Integer> translation = new java.util.HashMap<>();
-        for (String service : List.of("store", "referral", "nspi", "epm-http")) {
-            ex1.port(service).filter(p -> ports.port(p) != p).ifPresent(p -> translation.put(p, ports.port(p)));
+        for (String service : RPC_SERVICES) {
+            host.port(service).filter(p -> ports.port(p) != p).ifPresent(p -> translation.put(p, ports.port(p)));
         }
-        BackendResolver backends = BackendResolver.of(java.util.Map.of()).withOverride(ex1Address, "ex1", "ex1." + SiteSeed.FRANKYSWEB.dnsDomain(),
-                "localhost").withoutSystemDns().withPortTranslation(translation);
-        gateway = Gateway.start(new Gateway.Options(ex1Dir, "EX1", ports.socket(t, "ex1", "https"),
+        BackendResolver backends = BackendResolver.of(java.util.Map.of()).withOverride(address, "localhost");
+        for (String other : t.memberHosts()) {
+            backends = backends.withOverride(t.address(other), other, other + "." + SiteSeed.FRANKYSWEB.dnsDomain());
+        }
+        backends = backends.withoutSystemDns().withPortTranslation(translation);
+        PrometheusMeterRegistry meters = hostName.equals("ex1") ? metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gateway memberGateway = Gateway.start(new Gateway.Options(dir, server, ports.socket(t, hostName, "https"),
                 Optional.of(TlsEngine.server(pem.certificateChain().toFile(), pem.privateKey().toFile())),
-                new DirectoryCredentials(directory), CertificateRequest.OA_NAME, Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB))
-                .withBackendResolver(backends), metrics);
-        started.add(gateway);
-        progress.accept("EX1: gateway on https://" + address(gateway.address()) + " (/rpc/rpcproxy.dll, /autodiscover)");
-        if (ex1.port("http").isPresent()) {
-            redirect = AutodiscoverRedirectServer.start(new AutodiscoverRedirectServer.Options(ports.socket(t, "ex1", "http"),
-                    Optional.of(SiteSeed.FRANKYSWEB.smtpDomain()), gateway.address().getPort()));
-            started.add(redirect);
-            progress.accept("EX1: Autodiscover HTTP redirect on http://" + address(redirect.address()));
+                new DirectoryCredentials(directory), CertificateRequest.OA_NAME, Gateway.ntlmIdentity(server, SiteSeed.FRANKYSWEB))
+                .withBackendResolver(backends), meters);
+        started.add(memberGateway);
+        progress.accept(server + ": gateway on https://" + address(memberGateway.address()) + " (/rpc/rpcproxy.dll, /autodiscover)");
+        Optional<AdminServer> admin = Optional.empty();
+        if (host.port("admin").isPresent()) {
+            AdminServer a = AdminServer.start(ports.socket(t, hostName, "admin"), meters, memberGateway::health);
+            started.add(a);
+            admin = Optional.of(a);
+            progress.accept(server + ": admin listener on http://" + address(a.address()) + " (/health, /metrics)");
         }
+        if (host.port("http").isPresent()) {
+            redirect = AutodiscoverRedirectServer.start(new AutodiscoverRedirectServer.Options(ports.socket(t, hostName, "http"),
+                    Optional.of(SiteSeed.FRANKYSWEB.smtpDomain()), memberGateway.address().getPort()));
+            started.add(redirect);
+            progress.accept(server + ": Autodiscover HTTP redirect on http://" + address(redirect.address()));
+        }
+        return new Member(hostName, server, dir, memberEndpoints, configurator, memberGateway, admin, meters);
     }
+
+    private static final List<String> RPC_SERVICES = List.of("store", "referral", "nspi", "epm-http");
 
     private void startAll(Options options, Consumer<String> progress) throws Exception {
         Path pki = options.dataDir().resolve("pki");
@@ -365,6 +546,21 @@ public final class LabSite implements AutoCloseable {
 
     public Optional<Router> router() {
         return Optional.ofNullable(router);
+    }
+
+    /** The site's Exchange servers in topology order: EX1 alone, or every member of the array. */
+    public List<Member> members() {
+        return List.copyOf(members);
+    }
+
+    /** The array's slapd providers by host name ({@code dc1}, {@code dc2}); empty when DC1 is the embedded directory. */
+    public java.util.Map<String, Slapd> replicas() {
+        return java.util.Collections.unmodifiableMap(replicas);
+    }
+
+    /** The array's load balancer, when the topology has one. */
+    public Optional<HaproxyBalancer> balancer() {
+        return Optional.ofNullable(balancer);
     }
 
     public Optional<NginxMiddlebox> middlebox() {

@@ -39,12 +39,20 @@ import java.util.Optional;
  * @param users the lab users
  * @param passwordsFile where the users' passwords are kept
  * @param admin EX1's admin listener ({@code /health}, {@code /metrics}) as a URL; empty when none runs
+ * @param members a client access array's members: host name to its admin listener's URL; empty for the single site
+ * @param balancer the array's load balancer (HAProxy) as {@code address:port}; empty for the single site
  */
 @JsonPropertyOrder({"site", "pid", "startedAt", "dataDir", "portsShifted", "portOffset", "portMap", "services", "router",
-        "middlebox", "caBundle", "dnsServer", "resolve", "users", "passwordsFile", "admin"})
+        "middlebox", "caBundle", "dnsServer", "resolve", "users", "passwordsFile", "admin", "members", "balancer"})
 public record LabState(String site, long pid, String startedAt, String dataDir, boolean portsShifted, int portOffset,
         Map<String, Integer> portMap, Map<String, String> services, List<String> router, String middlebox, String caBundle,
-        String dnsServer, List<String> resolve, List<String> users, String passwordsFile, String admin) {
+        String dnsServer, List<String> resolve, List<String> users, String passwordsFile, String admin,
+        Map<String, String> members, String balancer) {
+
+    public LabState {
+        members = members == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(members));
+        balancer = balancer == null ? "" : balancer;
+    }
 
     public static final String FILE_NAME = "lab.json";
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -88,6 +96,13 @@ public record LabState(String site, long pid, String startedAt, String dataDir, 
             }
         }
         admin.ifPresent(a -> services.put("ex1/admin", a.getAddress().getHostAddress() + ":" + a.getPort()));
+        Map<String, String> members = new LinkedHashMap<>();
+        if (t.array() != null) {
+            for (LabSite.Member m : site.members()) {
+                m.admin().ifPresent(a -> members.put(m.host(), url(a.address())));
+            }
+        }
+        Optional<java.net.InetSocketAddress> ex1Admin = admin.or(() -> site.members().get(0).admin().map(a -> a.address()));
         var dns = site.providerDns().orElseThrow().address();
         return new LabState(t.name(), pid, Instant.now().toString(), plan.dataDir().toAbsolutePath().toString(), ports.shifted(),
                 ports.offset(), portMap, services, site.router().orElseThrow().rules().stream().map(Object::toString).toList(),
@@ -95,7 +110,12 @@ public record LabState(String site, long pid, String startedAt, String dataDir, 
                 dns.getAddress().getHostAddress() + ":" + dns.getPort(), resolve,
                 plan.passwords().byUser().keySet().stream().toList(),
                 plan.dataDir().resolve(dev.anywhere.lab.topology.Passwords.FILE_NAME).toAbsolutePath().toString(),
-                admin.map(a -> "http://" + a.getAddress().getHostAddress() + ":" + a.getPort()).orElse(""));
+                ex1Admin.map(LabState::url).orElse(""), members,
+                site.balancer().map(b -> b.address().getAddress().getHostAddress() + ":" + b.address().getPort()).orElse(""));
+    }
+
+    private static String url(java.net.InetSocketAddress a) {
+        return "http://" + a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
     /** Writes {@code lab.json} into {@code dataDir} atomically. */

@@ -45,11 +45,22 @@ import java.util.regex.Pattern;
  * @param users the directory's users; a missing password is generated on {@code lab up}
  * @param middlebox what sits between the router and EX1 (default {@code none})
  * @param faults what to break
+ * @param array when not null, a client access array: HAProxy on a host of its own in front of several Exchange
+ *     servers' gateways ({@link #casArray()}); null for the single-server site
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "portPolicy", "hosts", "zones", "router", "certificates", "users", "middlebox", "faults"})
+@JsonPropertyOrder({"name", "portPolicy", "hosts", "zones", "router", "certificates", "users", "middlebox", "faults", "array"})
 public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, List<Zone> zones, List<Forward> router,
-        List<Certificate> certificates, List<User> users, Middlebox middlebox, Faults faults) {
+        List<Certificate> certificates, List<User> users, Middlebox middlebox, Faults faults, Array array) {
+
+    /** Backwards-compatible constructor: a single-server site. */
+    public Topology(String name, PortPolicy portPolicy, List<Host> hosts, List<Zone> zones, List<Forward> router,
+            List<Certificate> certificates, List<User> users, Middlebox middlebox, Faults faults) {
+        this(name, portPolicy, hosts, zones, router, certificates, users, middlebox, faults, null);
+    }
+
+    /** The named topologies {@code --topology} takes besides a file. */
+    public static final List<String> NAMES = List.of("frankysweb", "cas-array");
 
     /** The hosts every lab topology has. */
     public static final List<String> REQUIRED_HOSTS = List.of("provider-dns", "router", "dc1", "ex1");
@@ -89,6 +100,32 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         /** The well-known port of {@code service}. */
         public Optional<Integer> port(String service) {
             return Optional.ofNullable(ports.get(service));
+        }
+    }
+
+    /**
+     * A client access array: HAProxy in TCP mode on {@code balancer}'s {@code https} port, health-checking each
+     * member's gateway through {@code /health} on the member's {@code admin} port, and balancing without affinity.
+     * Each member is a whole Exchange server of its own (gateway, service host following the directory, RPC
+     * endpoints); its server name is its host name in upper case ({@code ex2} is EX2).
+     *
+     * @param balancer the host HAProxy listens on
+     * @param members the Exchange servers behind it, by host name ({@code ex1}, {@code ex2}, …)
+     * @param directories empty: DC1's embedded directory for everyone; {@code [dc1, dc2]}: two OpenLDAP slapd
+     *     providers in multi-provider (mirror) replication, member {@code i} following {@code directories[i % 2]}
+     *     (its nearest replica)
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @JsonPropertyOrder({"balancer", "members", "directories"})
+    public record Array(String balancer, List<String> members, List<String> directories) {
+        public Array {
+            members = members == null ? List.of() : List.copyOf(members);
+            directories = directories == null ? List.of() : List.copyOf(directories);
+        }
+
+        /** The directory host member {@code index} follows: its nearest replica, or dc1. */
+        public String directoryOf(int index) {
+            return directories.isEmpty() ? "dc1" : directories.get(index % directories.size());
         }
     }
 
@@ -198,19 +235,20 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
 
     // ---------------------------------------------------------------- the default site
 
+    // what every named topology shares: the internet side and DC1
+    private static final Host PROVIDER_DNS = new Host("provider-dns", "127.0.0.10", ordered("dns", 53));
+    private static final Host ROUTER = new Host("router", "127.0.0.20", Map.of());
+    private static final Host DC1 = new Host("dc1", "127.0.100.250", ordered("ldap", 389, "dns", 53));
+    private static final Zone PUBLIC_ZONE = new Zone("frankysweb.org", "provider-dns", List.of(
+            new DnsRecord("oa", RecordType.A, "router"), new DnsRecord("autodiscover", RecordType.A, "router")));
+
     /** The site of docs/architecture.md §1: provider DNS, router, DC1, EX1 (and a middlebox host for nginx) on loopback. */
     public static Topology frankysweb() {
-        List<Host> hosts = List.of(
-                new Host("provider-dns", "127.0.0.10", ordered("dns", 53)),
-                new Host("router", "127.0.0.20", Map.of()),
-                new Host("dc1", "127.0.100.250", ordered("ldap", 389, "dns", 53)),
+        List<Host> hosts = List.of(PROVIDER_DNS, ROUTER, DC1,
                 new Host("ex1", "127.0.100.251", ordered("https", 443, "http", 80, "store", 6001, "referral", 6002,
                         "nspi", 6004, "epm-http", 593)),
                 new Host("middlebox", "127.0.100.252", ordered("https", 443)));
-        List<Zone> zones = List.of(
-                new Zone("frankysweb.org", "provider-dns", List.of(
-                        new DnsRecord("oa", RecordType.A, "router"),
-                        new DnsRecord("autodiscover", RecordType.A, "router"))),
+        List<Zone> zones = List.of(PUBLIC_ZONE,
                 new Zone("frankysweb.local", "dc1", List.of(
                         new DnsRecord("dc1", RecordType.A, "dc1"),
                         new DnsRecord("ex1", RecordType.A, "ex1"),
@@ -224,6 +262,51 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         List<User> users = List.of(new User("svc-anywhere", null), new User("Administrator", null),
                 new User("franky", null), new User("hanna", null), new User("max", null));
         return new Topology("frankysweb", PortPolicy.AUTO, hosts, zones, router, certificates, users, Middlebox.NONE, Faults.NONE);
+    }
+
+    /**
+     * The client access array of docs/architecture.md §8 on loopback: the router forwards 443 to HAProxy on {@code lb},
+     * which balances over EX1 and EX2 (each gateway, service host and RPC endpoints, each its own certificate for
+     * the same public names); DC1 and DC2 as slapd providers in mirror replication, EX1 following DC1 and EX2 DC2;
+     * every server in the internal zone; inside clients reach the balancer too.
+     */
+    public static Topology casArray() {
+        Map<String, Integer> member = ordered("https", 443, "admin", 8081, "store", 6001, "referral", 6002, "nspi", 6004,
+                "epm-http", 593);
+        Map<String, Integer> ex1 = new LinkedHashMap<>(member);
+        ex1.put("http", 80);
+        List<Host> hosts = List.of(PROVIDER_DNS, ROUTER, DC1,
+                new Host("dc2", "127.0.100.249", ordered("ldap", 389)),
+                new Host("ex1", "127.0.100.251", ex1),
+                new Host("ex2", "127.0.100.253", member),
+                new Host("lb", "127.0.100.254", ordered("https", 443)));
+        List<Zone> zones = List.of(PUBLIC_ZONE,
+                new Zone("frankysweb.local", "dc1", List.of(
+                        new DnsRecord("dc1", RecordType.A, "dc1"),
+                        new DnsRecord("dc2", RecordType.A, "dc2"),
+                        new DnsRecord("ex1", RecordType.A, "ex1"),
+                        new DnsRecord("ex2", RecordType.A, "ex2"),
+                        new DnsRecord("_ldap._tcp", RecordType.SRV, "0 100 389 dc1"),
+                        new DnsRecord("_ldap._tcp", RecordType.SRV, "0 100 389 dc2"))),
+                new Zone("frankysweb.org", "dc1", List.of(
+                        new DnsRecord("oa", RecordType.A, "lb"),
+                        new DnsRecord("autodiscover", RecordType.A, "lb"))));
+        List<Forward> router = List.of(new Forward(443, "lb:443"), new Forward(80, "ex1:80"));
+        List<String> names = List.of("oa.frankysweb.org", "autodiscover.frankysweb.org");
+        List<Certificate> certificates = List.of(
+                new Certificate("ex1", "ex1", "CN=oa.frankysweb.org", names, 365, KeyType.RSA_2048),
+                new Certificate("ex2", "ex2", "CN=oa.frankysweb.org", names, 365, KeyType.RSA_2048));
+        return new Topology("cas-array", PortPolicy.AUTO, hosts, zones, router, certificates, frankysweb().users(),
+                Middlebox.NONE, Faults.NONE, new Array("lb", List.of("ex1", "ex2"), List.of("dc1", "dc2")));
+    }
+
+    /** A named topology ({@link #NAMES}), if {@code name} is one. */
+    public static Optional<Topology> named(String name) {
+        return switch (name) {
+            case "frankysweb" -> Optional.of(frankysweb());
+            case "cas-array" -> Optional.of(casArray());
+            default -> Optional.empty();
+        };
     }
 
     private static Map<String, Integer> ordered(Object... kv) {
@@ -414,7 +497,63 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         }
         checkMiddlebox("middlebox", middlebox);
         checkFaults();
+        checkArray();
         return this;
+    }
+
+    private void checkArray() {
+        if (array == null) {
+            return;
+        }
+        if (array.balancer() == null || host(array.balancer()).isEmpty()) {
+            throw new TopologyException("array: balancer " + array.balancer() + " (expected: a host of the topology)");
+        }
+        requirePort(array.balancer(), "https");
+        if (array.members().isEmpty()) {
+            throw new TopologyException("array: no members (expected: the hosts of its Exchange servers, e.g. [ex1, ex2])");
+        }
+        if (!array.members().contains("ex1")) {
+            throw new TopologyException("array: members " + array.members() + " (expected: ex1 among them)");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String m : array.members()) {
+            if (m == null || !m.matches("ex[0-9]{1,2}") || host(m).isEmpty()) {
+                throw new TopologyException("array: member " + m + " (expected: a host of the topology named ex<number>)");
+            }
+            if (!seen.add(m)) {
+                throw new TopologyException("array: member " + m + " listed twice (expected: each member once)");
+            }
+            requirePort(m, "https");
+            requirePort(m, "admin");
+            if (certificates.stream().noneMatch(c -> c.host().equals(m))) {
+                throw new TopologyException("array: member " + m + " has no certificate (expected: one with host " + m + ")");
+            }
+        }
+        if (!array.directories().isEmpty() && !array.directories().equals(List.of("dc1", "dc2"))) {
+            throw new TopologyException("array: directories " + array.directories() + " (expected: none for DC1's embedded "
+                    + "directory, or [dc1, dc2] for two replicating slapd providers)");
+        }
+        for (String d : array.directories()) {
+            if (host(d).isEmpty()) {
+                throw new TopologyException("array: directory " + d + " (expected: a host of the topology with an ldap port)");
+            }
+            requirePort(d, "ldap");
+        }
+        if (middlebox != Middlebox.NONE || faults.middlebox() != null && faults.middlebox() != Middlebox.NONE) {
+            throw new TopologyException("array: middlebox " + (faults.middlebox() != null ? faults.middlebox() : middlebox).id()
+                    + " (expected: none; HAProxy is the array's only middlebox)");
+        }
+    }
+
+    /** The hosts of the Exchange servers: the array's members, or {@code ex1} alone. */
+    public List<String> memberHosts() {
+        return array == null ? List.of("ex1") : array.members();
+    }
+
+    /** The certificate {@code hostName} presents. */
+    public Certificate certificateOf(String hostName) {
+        return certificates.stream().filter(c -> c.host().equals(hostName)).findFirst().orElseThrow(
+                () -> new TopologyException("host " + hostName + ": no certificate (expected: one with host " + hostName + ")"));
     }
 
     /** The users the lab directory is seeded with (SiteSeed.USERS). */
@@ -502,6 +641,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
                     + "\": " + switch (service) {
                         case "dns" -> 53;
                         case "ldap" -> 389;
+                        case "admin" -> 8081;
                         default -> 443;
                     } + ")");
         }
@@ -604,7 +744,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         }
         Middlebox box = faults.middlebox() != null ? faults.middlebox() : middlebox;
         Faults kept = new Faults(List.of(), faults.router(), faults.certificate(), null);
-        return new Topology(name, portPolicy, hosts, newZones, router, certificates, users, box, kept);
+        return new Topology(name, portPolicy, hosts, newZones, router, certificates, users, box, kept, array);
     }
 
     /** The variant each router rule runs as: {@code forward} unless a router fault says otherwise. */
@@ -634,11 +774,17 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
     /** This topology with {@code faults} instead of its own. */
     public Topology withFaults(Faults faults) {
         return new Topology(name, portPolicy, hosts, zones, router, certificates, users, middlebox,
-                Objects.requireNonNull(faults, "faults"));
+                Objects.requireNonNull(faults, "faults"), array);
     }
 
     /** This topology with another port policy. */
     public Topology withPortPolicy(PortPolicy policy) {
-        return new Topology(name, policy, hosts, zones, router, certificates, users, middlebox, faults);
+        return new Topology(name, policy, hosts, zones, router, certificates, users, middlebox, faults, array);
+    }
+
+    /** This topology with host {@code hostName} on another address (tests give EX1 one of their own: its RPC ports never shift). */
+    public Topology withHostAddress(String hostName, String address) {
+        List<Host> moved = hosts.stream().map(h -> h.name().equals(hostName) ? new Host(h.name(), address, h.ports()) : h).toList();
+        return new Topology(name, portPolicy, moved, zones, router, certificates, users, middlebox, faults);
     }
 }

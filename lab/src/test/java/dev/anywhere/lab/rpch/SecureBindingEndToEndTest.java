@@ -136,7 +136,7 @@ class SecureBindingEndToEndTest {
     }
 
     private static RpcAuth auth(int level, String password) {
-        return new RpcAuth(level, NtlmCredentials.parse(USER, password), "NOTEBOOK");
+        return new RpcAuth(level, NtlmCredentials.parse(USER, password));
     }
 
     @ParameterizedTest

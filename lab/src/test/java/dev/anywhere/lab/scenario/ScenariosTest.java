@@ -69,10 +69,7 @@ class ScenariosTest {
      * 6002, 6004) are never shifted, so this keeps the test clear of any other lab running on the machine.
      */
     static Topology site() {
-        Topology d = Topology.frankysweb();
-        List<Topology.Host> hosts = d.hosts().stream().map(h -> h.name().equals("ex1") ? new Topology.Host("ex1", EX1_ADDRESS, h.ports()) : h)
-                .toList();
-        return new Topology(d.name(), POLICY, hosts, d.zones(), d.router(), d.certificates(), d.users(), d.middlebox(), d.faults());
+        return Topology.frankysweb().withPortPolicy(POLICY).withHostAddress("ex1", EX1_ADDRESS);
     }
 
     static Stream<String> scenarios() {

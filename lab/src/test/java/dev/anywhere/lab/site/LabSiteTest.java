@@ -88,7 +88,7 @@ class LabSiteTest {
         return answers == null ? Optional.empty() : Optional.of(((ARecord) answers[0]).getAddress());
     }
 
-    private static boolean listening(InetSocketAddress a) {
+    static boolean listening(InetSocketAddress a) {
         try (Socket s = new Socket()) {
             s.connect(a, 500);
             return true;

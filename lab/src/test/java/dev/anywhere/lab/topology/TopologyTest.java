@@ -45,6 +45,59 @@ class TopologyTest {
     }
 
     @Test
+    void casArrayRoundTripsAndIsNamed() throws Exception {
+        Topology array = Topology.casArray().validate();
+        assertThat(array.memberHosts()).containsExactly("ex1", "ex2");
+        assertThat(array.router()).contains(new Topology.Forward(443, "lb:443"));
+        Path file = tmp.resolve("array.json");
+        array.write(file);
+        assertThat(Topology.read(file)).isEqualTo(array);
+        assertThat(array.toJson()).contains("\"array\" : {", "\"balancer\" : \"lb\"", "\"members\" : [ \"ex1\", \"ex2\" ]",
+                "\"directories\" : [ \"dc1\", \"dc2\" ]");
+        assertThat(array.array().directoryOf(0)).isEqualTo("dc1");
+        assertThat(array.array().directoryOf(1)).isEqualTo("dc2");
+        assertThat(Topology.named("cas-array")).contains(array);
+        assertThat(Topology.named("frankysweb")).contains(Topology.frankysweb());
+        assertThat(Topology.named("nosuch")).isEmpty();
+        assertThat(Topology.frankysweb().toJson()).doesNotContain("array");
+        assertThat(Topology.frankysweb().memberHosts()).containsExactly("ex1");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "balancer not a host|{\"balancer\":\"lb2\",\"members\":[\"ex1\",\"ex2\"]}|array: balancer lb2 (expected: a host of the topology)",
+        "no members|{\"balancer\":\"lb\",\"members\":[]}|array: no members (expected: the hosts of its Exchange servers, e.g. [ex1, ex2])",
+        "member not a host|{\"balancer\":\"lb\",\"members\":[\"ex1\",\"ex3\"]}|array: member ex3 (expected: a host of the topology named ex<number>)",
+        "member not an Exchange server|{\"balancer\":\"lb\",\"members\":[\"ex1\",\"dc1\"]}|array: member dc1 (expected: a host of the topology named ex<number>)",
+        "member twice|{\"balancer\":\"lb\",\"members\":[\"ex1\",\"ex1\"]}|array: member ex1 listed twice (expected: each member once)",
+        "without ex1|{\"balancer\":\"lb\",\"members\":[\"ex2\"]}|array: members [ex2] (expected: ex1 among them)",
+        "three directories|{\"balancer\":\"lb\",\"members\":[\"ex1\"],\"directories\":[\"dc1\",\"dc2\",\"dc3\"]}|array: directories [dc1, dc2, dc3] (expected: none for DC1's embedded directory, or [dc1, dc2] for two replicating slapd providers)",
+    })
+    void badArraysAreRefusedWithTheirReason(String what, String arrayJson, String message) {
+        String json = Topology.casArray().toJson().replaceFirst("\"array\" : \\{[^}]*\\}", "\"array\" : " + arrayJson);
+        assertThatThrownBy(() -> Topology.parse(json, "array.json")).isInstanceOf(TopologyException.class).hasMessage(message);
+    }
+
+    @Test
+    void anArrayMemberNeedsAnAdminPortAndACertificate() {
+        Topology t = Topology.casArray();
+        List<Topology.Host> noAdmin = t.hosts().stream().map(h -> h.name().equals("ex2")
+                ? new Topology.Host("ex2", h.address(), Map.of("https", 443)) : h).toList();
+        assertThatThrownBy(() -> new Topology(t.name(), t.portPolicy(), noAdmin, t.zones(), t.router(), t.certificates(), t.users(),
+                t.middlebox(), t.faults(), t.array()).validate()).hasMessage("host ex2: no 'admin' port (expected: e.g. \"admin\": 8081)");
+        assertThatThrownBy(() -> new Topology(t.name(), t.portPolicy(), t.hosts(), t.zones(), t.router(), t.certificates().subList(0, 1),
+                t.users(), t.middlebox(), t.faults(), t.array()).validate())
+                .hasMessage("array: member ex2 has no certificate (expected: one with host ex2)");
+    }
+
+    @Test
+    void anArrayHasNoMiddlebox() {
+        Topology t = Topology.casArray().withFaults(new Topology.Faults(List.of(), List.of(), List.of(), Middlebox.NGINX_RPC));
+        assertThatThrownBy(t::validate).hasMessage("fault middlebox: nginx-rpc without a host 'middlebox' (expected: a host named "
+                + "middlebox with an https port)");
+    }
+
+    @Test
     void closedSetsKeepTheirJsonNames() {
         String json = Topology.frankysweb().withFaults(new Topology.Faults(
                 List.of(new Topology.DnsChange("frankysweb.org", "oa", DnsAction.ADDRESS, "127.0.0.99")),
@@ -60,7 +113,7 @@ class TopologyTest {
         "loopback only|{\"hosts\":[{\"name\":\"dc1\",\"address\":\"10.0.0.1\"}]}|host dc1: address 10.0.0.1 (expected: an IPv4 loopback address in 127.0.0.0/8)",
         "unique hosts|{\"hosts\":[{\"name\":\"dc1\",\"address\":\"127.0.0.1\"},{\"name\":\"dc1\",\"address\":\"127.0.0.2\"}]}|host dc1: defined twice (expected: unique host names)",
         "required hosts|{\"hosts\":[{\"name\":\"dc1\",\"address\":\"127.0.0.1\"}]}|hosts: no 'provider-dns' (expected: provider-dns, router, dc1, ex1)",
-        "unknown field|{\"hostz\":[]}|topology test: unknown field 'hostz' at hostz (expected: one of [certificates, faults, hosts, middlebox, name, portPolicy, router, users, zones])",
+        "unknown field|{\"hostz\":[]}|topology test: unknown field 'hostz' at hostz (expected: one of [array, certificates, faults, hosts, middlebox, name, portPolicy, router, users, zones])",
         "bad mode|{\"portPolicy\":{\"mode\":\"sometimes\",\"offset\":10000}}|topology test: port policy mode: sometimes (expected: auto, real or shifted)",
     })
     void invalidFilesAreRefusedWithExactMessages(String what, String json, String message) {

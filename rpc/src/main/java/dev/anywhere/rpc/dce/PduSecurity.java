@@ -37,6 +37,7 @@ public final class PduSecurity {
     /** The largest auth_pad_length a 16-byte alignment needs. */
     static final int MAX_PAD = 15;
 
+    private final int authType;
     private final int level;
     private final int contextId;
     private final NtlmSession session;
@@ -48,6 +49,19 @@ public final class PduSecurity {
      * @param session the NTLM session of the handshake
      */
     public PduSecurity(int level, int contextId, NtlmSession session) {
+        this(AuthVerifier.AUTHN_WINNT, level, contextId, session);
+    }
+
+    /**
+     * As {@link #PduSecurity(int, int, NtlmSession)} for an NTLM session negotiated by {@code authType}:
+     * {@link AuthVerifier#AUTHN_WINNT} or {@link AuthVerifier#AUTHN_GSS_NEGOTIATE} (SPNEGO with NTLM chosen, which
+     * protects PDUs exactly as NTLM does; only the sec_trailer's auth_type differs, [MS-RPCE] 2.2.1.1.7).
+     */
+    public PduSecurity(int authType, int level, int contextId, NtlmSession session) {
+        if (authType != AuthVerifier.AUTHN_WINNT && authType != AuthVerifier.AUTHN_GSS_NEGOTIATE) {
+            throw new IllegalArgumentException("auth_type: " + authType + " (expected: 10 NTLM or 9 SPNEGO)");
+        }
+        this.authType = authType;
         if (level != AuthVerifier.LEVEL_CONNECT && level != AuthVerifier.LEVEL_PKT_INTEGRITY
                 && level != AuthVerifier.LEVEL_PKT_PRIVACY) {
             throw new IllegalArgumentException("auth_level: " + level + " (expected: 2, 5 or 6)");
@@ -94,7 +108,7 @@ public final class PduSecurity {
             return DceCodec.encode(fragment, alloc);
         }
         int pad = WireReader.padding(fragment.stub().length(), 16);
-        AuthVerifier verifier = new AuthVerifier(AuthVerifier.AUTHN_WINNT, level, pad, contextId,
+        AuthVerifier verifier = new AuthVerifier(authType, level, pad, contextId,
                 Octets.zeros(NtlmSession.SIGNATURE_LENGTH));
         DcePdu withVerifier = fragment instanceof DcePdu.Request q
                 ? new DcePdu.Request(q.flags(), q.callId(), q.allocHint(), q.contextId(), q.opnum(), q.object(),
@@ -170,15 +184,15 @@ public final class PduSecurity {
             throw new DceProtocolException("frag_length: " + fragLength + " (expected: room for the "
                     + bodyStart + "-byte header and the 24-byte auth verifier within " + pdu.length + " bytes)");
         }
-        int authType = pdu[trailer] & 0xff;
+        int type = pdu[trailer] & 0xff;
         int authLevel = pdu[trailer + 1] & 0xff;
         int pad = pdu[trailer + 2] & 0xff;
         int ctx = (pdu[trailer + 4] & 0xff) | (pdu[trailer + 5] & 0xff) << 8 | (pdu[trailer + 6] & 0xff) << 16
                 | (pdu[trailer + 7] & 0xff) << 24;
-        if (authType != AuthVerifier.AUTHN_WINNT || authLevel != level || ctx != contextId) {
+        if (type != authType || authLevel != level || ctx != contextId) {
             throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER, "sec_trailer: auth_type "
-                    + authType + ", auth_level " + authLevel + ", auth_context_id " + Integer.toUnsignedString(ctx)
-                    + " (expected: " + AuthVerifier.AUTHN_WINNT + ", " + level + ", "
+                    + type + ", auth_level " + authLevel + ", auth_context_id " + Integer.toUnsignedString(ctx)
+                    + " (expected: " + authType + ", " + level + ", "
                     + Integer.toUnsignedString(contextId) + " as bound)");
         }
         if (pad > MAX_PAD || pad > trailer - bodyStart) {

@@ -55,7 +55,7 @@ public final class NtlmClient {
     private State state = State.INITIAL;
     private byte[] negotiateBytes;
     private Octets exportedSessionKey;
-    private Set<NegotiateFlag> negotiatedFlags;
+    private Set<NegotiateFlag> negotiated;
 
     /** A client with an empty workstation name. */
     public NtlmClient(NtlmCredentials credentials) {
@@ -143,7 +143,7 @@ public final class NtlmClient {
             encoded = message.withMic(Octets.wrap(mic)).encode();
         }
         exportedSessionKey = Octets.wrap(exported);
-        negotiatedFlags = Set.copyOf(flags);
+        negotiated = NegotiateFlag.copyOf(flags);
         state = State.DONE;
         return encoded;
     }
@@ -156,17 +156,12 @@ public final class NtlmClient {
         return exportedSessionKey;
     }
 
-    /**
-     * The flags both sides agreed on (those of the AUTHENTICATE_MESSAGE), once {@link #authenticate(byte[])} has
-     * run: the session's signing and sealing keys depend on them.
-     *
-     * @see [MS-NLMP] 3.4.5 KXKEY, SIGNKEY, and SEALKEY
-     */
+    /** The NegotiateFlags of the AUTHENTICATE_MESSAGE (what session security uses), once {@link #authenticate} has run. */
     public Set<NegotiateFlag> negotiatedFlags() {
         if (state != State.DONE) {
             throw new IllegalStateException("ntlm client state: " + state + " (expected: DONE)");
         }
-        return negotiatedFlags;
+        return negotiated;
     }
 
     private static long flagsValue(TargetInfo info) {

@@ -48,8 +48,10 @@ public final class NtlmSession {
 
     private final byte[] outSignKey;
     private final byte[] inSignKey;
-    private final Rc4 outSeal;
-    private final Rc4 inSeal;
+    private final byte[] outSealKey;
+    private final byte[] inSealKey;
+    private Rc4 outSeal;
+    private Rc4 inSeal;
     private final boolean keyExchange;
     private int outSeq;
     private int inSeq;
@@ -59,8 +61,10 @@ public final class NtlmSession {
         String in = role == Role.CLIENT ? SERVER_TO_CLIENT : CLIENT_TO_SERVER;
         this.outSignKey = signKey(exportedSessionKey, out);
         this.inSignKey = signKey(exportedSessionKey, in);
-        this.outSeal = new Rc4(sealKey(exportedSessionKey, flags, out));
-        this.inSeal = new Rc4(sealKey(exportedSessionKey, flags, in));
+        this.outSealKey = sealKey(exportedSessionKey, flags, out);
+        this.inSealKey = sealKey(exportedSessionKey, flags, in);
+        this.outSeal = new Rc4(outSealKey);
+        this.inSeal = new Rc4(inSealKey);
         this.keyExchange = flags.contains(NTLMSSP_NEGOTIATE_KEY_EXCH);
     }
 
@@ -97,6 +101,18 @@ public final class NtlmSession {
     static byte[] sealKey(byte[] exportedSessionKey, Set<NegotiateFlag> flags, String direction) {
         int n = flags.contains(NTLMSSP_NEGOTIATE_128) ? 16 : flags.contains(NTLMSSP_NEGOTIATE_56) ? 7 : 5;
         return md5(Arrays.copyOf(exportedSessionKey, n), "session key to " + direction + " sealing key magic constant\0");
+    }
+
+    /**
+     * Starts both RC4 streams afresh from their keys; the sequence numbers go on. SPNEGO's mechListMIC must leave
+     * the RC4 state as it found it, so that the first message the application protects uses the same key stream
+     * as the MIC did; after a fresh handshake that is the initial state.
+     *
+     * @see [MS-SPNG] 3.3.5.1 NTLM RC4 Key State for MechListMIC and First Signed Message
+     */
+    public void restartSealStreams() {
+        outSeal = new Rc4(outSealKey);
+        inSeal = new Rc4(inSealKey);
     }
 
     /**

@@ -32,6 +32,11 @@ public final class Peers {
         require(pythonImports(module), "python3-impacket (" + PYTHON + " -c 'import " + module + "')");
     }
 
+    /** Samba's Python bindings (python3-samba), importable as {@code module}. */
+    public static void requireSamba(String module) {
+        require(pythonImports(module), "python3-samba (" + PYTHON + " -c 'import " + module + "')");
+    }
+
     /** An executable such as /usr/sbin/nginx or /usr/bin/tshark. */
     public static void requireExecutable(Path path, String debianPackage) {
         require(Files.isExecutable(path), debianPackage + " (" + path + ")");

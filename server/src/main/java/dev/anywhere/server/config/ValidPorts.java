@@ -86,6 +86,15 @@ public final class ValidPorts {
      * given ports, adjacent ports merged into ranges, names sorted (as Exchange sorts them).
      */
     public static ValidPorts forServer(String shortName, String fqdn, List<Integer> ports) {
+        return forNames(List.of(shortName, fqdn), ports);
+    }
+
+    /**
+     * The value for several servers (Exchange 2007/2010 list every mailbox server of the organisation, so that any
+     * member of a client access array reaches the server a client names): each name with the given ports, plus
+     * {@code localhost}, adjacent ports merged into ranges, names sorted.
+     */
+    public static ValidPorts forNames(java.util.Collection<String> serverNames, List<Integer> ports) {
         List<Integer> sorted = ports.stream().distinct().sorted().toList();
         List<int[]> ranges = new ArrayList<>();
         for (int p : sorted) {
@@ -96,8 +105,7 @@ public final class ValidPorts {
             }
         }
         TreeMap<String, Boolean> names = new TreeMap<>();
-        names.put(shortName.toLowerCase(Locale.ROOT), true);
-        names.put(fqdn.toLowerCase(Locale.ROOT), true);
+        serverNames.forEach(n -> names.put(n.toLowerCase(Locale.ROOT), true));
         names.put("localhost", true);
         List<Entry> entries = new ArrayList<>();
         for (String name : names.keySet()) {

@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * Computes the /rpc configuration a server should have from its directory objects, as Exchange's
  * RpcHttpConfigurator derives the IIS settings and ValidPorts: authentication from IISAuthenticationMethods,
- * "Require SSL" unless SSLOffloading, ValidPorts for the server's short name, FQDN and localhost.
+ * "Require SSL" unless SSLOffloading, ValidPorts for the short name and FQDN of every Exchange server and localhost.
  */
 final class DesiredState {
 
@@ -33,6 +33,22 @@ final class DesiredState {
         }
         RpcHttpVirtualDirectory v = vdir.get();
         return new RpcVdirConfig(server.name(), true, HttpAuthScheme.fromIisMethods(v.iisAuthenticationMethods()),
-                !v.sslOffloading(), ValidPorts.forServer(server.shortName(), server.fqdn(), RPC_PORTS));
+                !v.sslOffloading(), ValidPorts.forNames(backEndNames(directory, server), RPC_PORTS));
+    }
+
+    /**
+     * The names a proxy on {@code local} may reach: its own short name and FQDN, and those of every other Exchange
+     * server in the directory, as Exchange 2007/2010 wrote {@code ValidPorts_AutoConfig_Exchange} for all mailbox
+     * servers: a client access array member must reach the mailbox server a client names, not only itself.
+     */
+    private static List<String> backEndNames(SiteDirectory directory, ExchangeServer local) {
+        List<String> names = new java.util.ArrayList<>(List.of(local.shortName(), local.fqdn()));
+        for (ExchangeServer other : directory.servers()) {
+            if (other.exchange() && !other.name().equalsIgnoreCase(local.name())) {
+                names.add(other.shortName());
+                names.add(other.fqdn());
+            }
+        }
+        return names;
     }
 }

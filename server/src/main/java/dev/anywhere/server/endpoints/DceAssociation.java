@@ -15,11 +15,15 @@ import dev.anywhere.rpc.dce.PduType;
 import dev.anywhere.rpc.dce.PfcFlag;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.dce.VerificationTrailer;
 import io.netty.buffer.ByteBuf;
 import dev.anywhere.rpc.ntlm.NtlmAuthentication;
 import dev.anywhere.rpc.ntlm.NtlmAuthenticationException;
 import dev.anywhere.rpc.ntlm.NtlmServer;
 import dev.anywhere.rpc.ntlm.NtlmSession;
+import dev.anywhere.rpc.ntlm.NtlmSignatureException;
+import dev.anywhere.rpc.spnego.SpnegoAcceptor;
+import dev.anywhere.rpc.spnego.SpnegoException;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayDeque;
@@ -88,7 +92,9 @@ final class DceAssociation {
     private enum Auth {
         /** No authenticated bind: calls run as {@link CallSecurity#NONE}. */
         NONE,
-        /** CHALLENGE sent, waiting for rpc_auth_3. */
+        /** SPNEGO: NTLM chosen over the client's preferred mechanism; its NEGOTIATE comes in alter_context. */
+        MECHANISM_CHOSEN,
+        /** CHALLENGE sent, waiting for rpc_auth_3 (or, with SPNEGO, alter_context). */
         CHALLENGED,
         /** AUTHENTICATE being verified off the loop; PDUs wait. */
         VERIFYING,
@@ -117,6 +123,12 @@ final class DceAssociation {
     private CallSecurity security = CallSecurity.NONE;
     private Auth auth = Auth.NONE;
     private NtlmServer handshake;
+    /** The SPNEGO wrapper of {@link #handshake} for auth type 9, else null. */
+    private SpnegoAcceptor spnego;
+    /** The alter_context that carried the AUTHENTICATE, answered once it is verified; else null. */
+    private DcePdu.AlterContext authenticatingAlter;
+    private List<ContextResult> authenticatingResults;
+    private int authType;
     private int authLevel;
     private int authContextId;
     private PduSecurity protection;
@@ -256,7 +268,8 @@ final class DceAssociation {
      * second handshake on one association → reason_not_specified.
      */
     private Optional<Integer> refuseSecurity(AuthVerifier v) {
-        if (server.authenticator().isEmpty() || v.authType() != AuthVerifier.AUTHN_WINNT) {
+        if (server.authenticator().isEmpty()
+                || (v.authType() != AuthVerifier.AUTHN_WINNT && v.authType() != AuthVerifier.AUTHN_GSS_NEGOTIATE)) {
             return Optional.of(DcePdu.BindNak.AUTHENTICATION_TYPE_NOT_RECOGNIZED);
         }
         if (level(v.authLevel()).isEmpty() || auth != Auth.NONE) {
@@ -265,24 +278,31 @@ final class DceAssociation {
         return Optional.empty();
     }
 
-    /** The bind_ack's verifier carrying the CHALLENGE for {@code v}'s NEGOTIATE; empty if that is malformed. */
+    /**
+     * The bind_ack's verifier carrying the CHALLENGE for {@code v}'s NEGOTIATE (for SPNEGO: wrapped, or only the
+     * choice of NTLM when the client preferred another mechanism); empty if the token is malformed.
+     */
     private Optional<AuthVerifier> challenge(AuthVerifier v) {
         NtlmServer ntlm = server.authenticator().orElseThrow().newHandshake();
-        byte[] challenge;
+        byte[] answer;
+        SpnegoAcceptor negotiate = v.authType() == AuthVerifier.AUTHN_GSS_NEGOTIATE ? new SpnegoAcceptor(ntlm) : null;
         try {
-            challenge = ntlm.challenge(v.authValue().toByteArray());
-        } catch (NtlmAuthenticationException e) {
+            answer = negotiate == null ? ntlm.challenge(v.authValue().toByteArray())
+                    : negotiate.accept(dev.anywhere.rpc.ntlm.Octets.of(v.authValue().toByteArray())).toByteArray();
+        } catch (NtlmAuthenticationException | SpnegoException e) {
             log.debug("endpoints: NTLM NEGOTIATE refused from {}: {}", remote, e.getMessage());
             server.authenticator().orElseThrow().failure("bad_negotiate");
             return Optional.empty();
         }
         handshake = ntlm;
+        spnego = negotiate;
+        authType = v.authType();
         authLevel = v.authLevel();
         authContextId = v.contextId();
-        auth = Auth.CHALLENGED;
+        auth = negotiate != null && negotiate.step().orElseThrow() == SpnegoAcceptor.Step.MECHANISM_CHOSEN
+                ? Auth.MECHANISM_CHOSEN : Auth.CHALLENGED;
         // impacket reads the trailer right after the result list: no auth padding in bind_ack.
-        return Optional.of(new AuthVerifier(AuthVerifier.AUTHN_WINNT, v.authLevel(), 0, v.contextId(),
-                Octets.of(challenge)));
+        return Optional.of(new AuthVerifier(authType, v.authLevel(), 0, v.contextId(), Octets.of(answer)));
     }
 
     /** PFC_SUPPORT_HEADER_SIGN is echoed when the client offers it on an authenticated bind ([MS-RPCE] 3.3.1.5.2.2). */
@@ -310,17 +330,34 @@ final class DceAssociation {
                     : "no NTLM CHALLENGE outstanding") + " (expected: after an authenticated bind, with AUTHENTICATE)");
         }
         AuthVerifier v = a.auth().get();
-        if (v.authType() != AuthVerifier.AUTHN_WINNT || v.authLevel() != authLevel || v.contextId() != authContextId) {
-            throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER, "rpc_auth_3 sec_trailer: auth_type "
+        checkVerifier("rpc_auth_3", v);
+        verify(v);
+    }
+
+    /** The third leg's verifier must match the bind's: same auth type, level and context id. */
+    private void checkVerifier(String pdu, AuthVerifier v) {
+        if (v.authType() != authType || v.authLevel() != authLevel || v.contextId() != authContextId) {
+            throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER, pdu + " sec_trailer: auth_type "
                     + v.authType() + ", auth_level " + v.authLevel() + ", auth_context_id "
-                    + Integer.toUnsignedString(v.contextId()) + " (expected: the bind's " + AuthVerifier.AUTHN_WINNT
+                    + Integer.toUnsignedString(v.contextId()) + " (expected: the bind's " + authType
                     + ", " + authLevel + ", " + Integer.toUnsignedString(authContextId) + ")");
+        }
+    }
+
+    /** Verifies the AUTHENTICATE in {@code v} (for SPNEGO: unwrapped) off the loop; later PDUs wait. */
+    private void verify(AuthVerifier v) {
+        byte[] authenticate;
+        try {
+            authenticate = spnego == null ? v.authValue().toByteArray()
+                    : spnego.authenticateMessage(dev.anywhere.rpc.ntlm.Octets.of(v.authValue().toByteArray()));
+        } catch (SpnegoException e) {
+            throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER, "SPNEGO: " + e.getMessage());
         }
         NtlmServer ntlm = handshake;
         handshake = null;
         auth = Auth.VERIFYING;
         DceAuthenticator authenticator = server.authenticator().orElseThrow();
-        authenticator.authenticate(ntlm, v.authValue().toByteArray()).whenComplete((result, error) ->
+        authenticator.authenticate(ntlm, authenticate).whenComplete((result, error) ->
                 host.resume(out -> verified(result, error, out)));
     }
 
@@ -348,15 +385,33 @@ final class DceAssociation {
         } else {
             CallSecurity.Level level = level(authLevel).orElseThrow();
             try {
-                protection = new PduSecurity(authLevel, authContextId, NtlmSession.server(result));
+                NtlmSession session = NtlmSession.server(result);
+                Optional<Octets> last = spnego == null ? Optional.empty()
+                        : Optional.of(Octets.of(spnego.complete(session).toByteArray()));
+                protection = new PduSecurity(authType, authLevel, authContextId, session);
                 security = new CallSecurity(level, result.user(), result.domain());
                 auth = Auth.ESTABLISHED;
                 authenticator.bound(level);
+                answerAuthenticatingAlter(last, out);
             } catch (IllegalArgumentException noEss) {
                 auth = Auth.REFUSED;
                 refusal = noEss.getMessage();
                 authenticator.failure("no_session_security");
+            } catch (NtlmSignatureException badMic) {
+                auth = Auth.REFUSED;
+                refusal = "SPNEGO mechListMIC: " + badMic.getMessage();
+                authenticator.failure("bad_mech_list_mic");
             }
+        }
+        if (auth == Auth.REFUSED && authenticatingAlter != null) {
+            // The client waits for this alter_context's answer: refuse it, as a request would be, and end here.
+            int callId = authenticatingAlter.callId();
+            authenticatingAlter = null;
+            waiting.clear();
+            state = State.FAILED;
+            send(new DcePdu.Fault(callId, 0, DceStatus.ACCESS_DENIED), out);
+            throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER, "alter_context: authentication "
+                    + "refused (" + refusal + ")");
         }
         try {
             while (!waiting.isEmpty() && state != State.FAILED) {
@@ -372,6 +427,10 @@ final class DceAssociation {
             throw new DceProtocolException("alter_context: before bind (expected: bind first)");
         }
         Optional<AuthVerifier> challenge = Optional.empty();
+        if (a.auth().isPresent() && (auth == Auth.MECHANISM_CHOSEN || auth == Auth.CHALLENGED)) {
+            authenticationLeg(a, out);
+            return;
+        }
         if (a.auth().isPresent() && auth == Auth.NONE) {
             // A client that bound without security may start it here; the CHALLENGE goes in alter_context_resp.
             Optional<Integer> refused = refuseSecurity(a.auth().get());
@@ -388,6 +447,47 @@ final class DceAssociation {
         List<ContextResult> results = negotiate(a.contexts());
         send(new DcePdu.AlterContextResp(ackFlags(a.flags(), challenge), a.callId(), maxXmit, maxRecv, assocGroupId,
                 "", results, challenge), out);
+    }
+
+    /**
+     * An alter_context continuing the handshake ([MS-RPCE] 3.3.1.5.2.2, SPNEGO's extra legs): the client's NTLM
+     * NEGOTIATE after SPNEGO chose NTLM (answered with the CHALLENGE), or its AUTHENTICATE (answered once verified,
+     * with SPNEGO's last token).
+     */
+    private void authenticationLeg(DcePdu.AlterContext a, Consumer<ByteBuf> out) {
+        AuthVerifier v = a.auth().get();
+        checkVerifier("alter_context", v);
+        List<ContextResult> results = negotiate(a.contexts());
+        if (auth == Auth.MECHANISM_CHOSEN) {
+            byte[] challenge;
+            try {
+                challenge = spnego.acceptNegotiate(dev.anywhere.rpc.ntlm.Octets.of(v.authValue().toByteArray())).toByteArray();
+            } catch (NtlmAuthenticationException | SpnegoException e) {
+                server.authenticator().orElseThrow().failure("bad_negotiate");
+                throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER, "alter_context: NTLM NEGOTIATE refused ("
+                        + e.getMessage() + ")");
+            }
+            auth = Auth.CHALLENGED;
+            send(new DcePdu.AlterContextResp(ackFlags(a.flags(), Optional.of(v)), a.callId(), maxXmit, maxRecv, assocGroupId,
+                    "", results, Optional.of(new AuthVerifier(authType, authLevel, 0, authContextId, Octets.of(challenge)))), out);
+            return;
+        }
+        authenticatingAlter = a;
+        authenticatingResults = results;
+        verify(v);
+    }
+
+    /** Answers the alter_context that carried the AUTHENTICATE, now verified, with SPNEGO's last token if any. */
+    private void answerAuthenticatingAlter(Optional<Octets> last, Consumer<ByteBuf> out) {
+        if (authenticatingAlter == null) {
+            return;
+        }
+        DcePdu.AlterContext a = authenticatingAlter;
+        authenticatingAlter = null;
+        Optional<AuthVerifier> verifier = last.map(token -> new AuthVerifier(authType, authLevel, 0, authContextId, token));
+        send(new DcePdu.AlterContextResp(ackFlags(a.flags(), verifier), a.callId(), maxXmit, maxRecv, assocGroupId, "",
+                authenticatingResults, verifier), out);
+        authenticatingResults = null;
     }
 
     /** One result per proposed context, in order. */
@@ -464,9 +564,23 @@ final class DceAssociation {
             fault(q, DceStatus.ACCESS_DENIED, true, out);
             return;
         }
+        Octets stub = q.stub();
+        if (protection != null) {
+            Optional<VerificationTrailer> trailer = VerificationTrailer.find(stub);
+            Optional<String> wrong = trailer.flatMap(t -> t.mismatch(q.callId(), q.contextId(), q.opnum(), iface::accepts));
+            if (wrong.isPresent()) {
+                log.info("endpoints: request refused from {}: {}", remote, wrong.get());
+                server.authenticator().ifPresent(a -> a.failure("verification_trailer"));
+                fault(q, DceStatus.ACCESS_DENIED, true, out);
+                return;
+            }
+            if (trailer.isPresent()) {
+                stub = stub.slice(0, trailer.get().dataLength());
+            }
+        }
         Octets result;
         try {
-            result = iface.handler().invoke(new RpcCall(iface.id(), q.opnum(), q.stub(), q.object(), q.callId(),
+            result = iface.handler().invoke(new RpcCall(iface.id(), q.opnum(), stub, q.object(), q.callId(),
                     transport, local, remote, security, scope));
         } catch (RpcFaultException e) {
             fault(q, e.status(), false, out);

@@ -1,15 +1,13 @@
 package dev.anywhere.server.endpoints;
 
 import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.server.net.NettyTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -189,6 +187,7 @@ public final class RpcEndpoints implements AutoCloseable {
         }
     }
 
+    private final NettyTransport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final List<Channel> httpChannels = new ArrayList<>();
@@ -196,8 +195,9 @@ public final class RpcEndpoints implements AutoCloseable {
     private final EndpointServer server;
 
     private RpcEndpoints(Options options) throws InterruptedException {
-        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        this.transport = NettyTransport.configured();
+        this.boss = transport.newGroup(1);
+        this.workers = transport.newGroup(0);
         this.server = new EndpointServer(options, this::ports, this::tcpPort);
         try {
             for (int port : options.ncacnHttpPorts()) {
@@ -210,14 +210,14 @@ public final class RpcEndpoints implements AutoCloseable {
             close();
             throw e;
         }
-        log.info("endpoints: ncacn_http on {} ports {}{}", options.listen().getHostAddress(), ports(),
-                tcpPort().isPresent() ? ", ncacn_ip_tcp on " + tcpPort().getAsInt() : "");
+        log.info("endpoints: ncacn_http on {} ports {}{} (transport {})", options.listen().getHostAddress(), ports(),
+                tcpPort().isPresent() ? ", ncacn_ip_tcp on " + tcpPort().getAsInt() : "", transport.describe());
     }
 
     private Channel bind(InetAddress address, int port, boolean http) throws InterruptedException {
         return new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

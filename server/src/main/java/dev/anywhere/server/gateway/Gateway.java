@@ -3,6 +3,7 @@ package dev.anywhere.server.gateway;
 import dev.anywhere.rpc.ntlm.ServerIdentity;
 import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.events.EventLog;
+import dev.anywhere.server.net.NettyTransport;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -10,10 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.OptionalSslHandler;
@@ -88,6 +86,7 @@ public final class Gateway implements AutoCloseable {
     private final Options options;
     private final MeterRegistry metrics;
     private final List<GatewayRoute> routes;
+    private final NettyTransport transport;
 
     private Gateway(Options options, MeterRegistry metrics) throws InterruptedException {
         this.options = options;
@@ -109,12 +108,13 @@ public final class Gateway implements AutoCloseable {
                         new dev.anywhere.server.gateway.rpch.ProxyMetrics(metrics))), AutodiscoverRoute.create(options, authenticator));
         logons.startProbing();
         this.listener = new ConnectionDeadlines.Listener(options.limits(), options.tls().isPresent(), metrics);
-        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        this.transport = NettyTransport.configured();
+        this.boss = transport.newGroup(1);
+        this.workers = transport.newGroup(0);
         try {
             this.channel = new ServerBootstrap()
                     .group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(transport.serverChannel())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -126,7 +126,8 @@ public final class Gateway implements AutoCloseable {
             close();
             throw e;
         }
-        log.info("gateway: listening on {} ({})", channel.localAddress(), options.tls().isPresent() ? "HTTPS and HTTP" : "HTTP only");
+        log.info("gateway: listening on {} ({}; transport {})", channel.localAddress(), options.tls().isPresent() ? "HTTPS and HTTP" : "HTTP only",
+                transport.describe());
     }
 
     /**
@@ -186,6 +187,10 @@ public final class Gateway implements AutoCloseable {
         com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
         root.put("status", up ? "UP" : "DEGRADED");
         root.put("rpcEnabled", config.current().enabled());
+        root.put("transport", transport.name());
+        if (transport.fallbackReason() != null) {
+            root.put("transportFallback", transport.fallbackReason());
+        }
         com.fasterxml.jackson.databind.node.ObjectNode directory = root.putObject("components").putObject("directory");
         directory.put("state", d.state().name());
         directory.put("since", d.since().toString());

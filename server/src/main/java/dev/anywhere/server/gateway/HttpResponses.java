@@ -2,8 +2,14 @@ package dev.anywhere.server.gateway;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -55,8 +61,45 @@ final class HttpResponses {
             ctx.writeAndFlush(response);
         } else {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            closeAfter(ctx.writeAndFlush(response));
         }
+    }
+
+    /** How long a closing connection keeps reading (and discarding) after the response's FIN: Apache's 2 s. */
+    static final long LINGER_MILLIS = 2000;
+
+    /**
+     * Closes after {@code written} the way RFC 9112 9.6 asks of a server: first only the sending side (FIN), then
+     * reading and discarding what the client still sends until it closes or {@link #LINGER_MILLIS} pass. Closing
+     * at once with unread request bytes in the socket (a refused channel's next PDU, a body sent after the headers)
+     * makes the kernel answer with a reset, which can destroy the response before the client reads it; the
+     * discarded bytes never reach the HTTP decoder, so the client gets no second request on the connection.
+     */
+    static void closeAfter(ChannelFuture written) {
+        Channel ch = written.channel();
+        written.addListener(f -> {
+            ChannelHandlerContext codec = ch.pipeline().context(HttpServerCodec.class);
+            if (!f.isSuccess() || !ch.isActive() || !(ch instanceof DuplexChannel duplex) || codec == null) {
+                ch.close();
+                return;
+            }
+            ch.pipeline().addBefore(codec.name(), "discard-after-response", new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext c, Object msg) {
+                    ReferenceCountUtil.release(msg);
+                }
+            });
+            ch.config().setAutoRead(true);
+            duplex.shutdownOutput().addListener(s -> {
+                if (s.isSuccess()) {
+                    ch.eventLoop().schedule(() -> {
+                        ch.close();
+                    }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                } else {
+                    ch.close();
+                }
+            });
+        });
     }
 
     static boolean keepsConnection(HttpResponseStatus status) {

@@ -81,6 +81,20 @@ class RpcHttpConfiguratorTest {
         assertThat(events.readAll()).extracting(e -> e.id().id()).containsExactly(3037, 3025, 3006, 3036);
     }
 
+    /** A client access array member must reach the mailbox server a client names, not only itself. */
+    @Test
+    void validPortsListEveryExchangeServerNotDomainControllers() throws Exception {
+        directory.putServer(new dev.anywhere.directory.model.ExchangeServer("EX2", "ex2.frankysweb.local", true));
+        directory.putRpcVirtualDirectory(enabledNtlm());
+        configurator.pass();
+        RpcVdirConfig c = applied.read().orElseThrow().config();
+        assertThat(c.validPorts().toString()).isEqualTo("ex1:593;ex1:6001-6002;ex1:6004;ex1.frankysweb.local:593;"
+                + "ex1.frankysweb.local:6001-6002;ex1.frankysweb.local:6004;ex2:593;ex2:6001-6002;ex2:6004;"
+                + "ex2.frankysweb.local:593;ex2.frankysweb.local:6001-6002;ex2.frankysweb.local:6004;localhost:593;"
+                + "localhost:6001-6002;localhost:6004");
+        assertThat(c.validPorts().permits("dc1", 6004)).isFalse();
+    }
+
     @Test
     void aPassWithoutChangesWritesNothing() throws Exception {
         directory.putRpcVirtualDirectory(enabledNtlm());

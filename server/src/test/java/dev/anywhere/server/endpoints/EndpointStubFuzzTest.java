@@ -1,8 +1,11 @@
 package dev.anywhere.server.endpoints;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.anywhere.directory.model.ExchangeServer;
 import dev.anywhere.rpc.dce.DceProtocolException;
 import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.server.rfr.Rfr;
+import dev.anywhere.server.rfr.ServerNames;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -13,11 +16,12 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Stub data of a request handed to the endpoints' built-in interfaces, the NDR a client sends: the first input byte
- * picks the operation (ept_lookup, ept_map, MGMT opnums 0–4), the rest is the stub. Each answers or throws what
+ * Stub data of a request handed to the endpoints' built-in interfaces and RFR, the NDR a client sends: the first input
+ * byte picks the operation (ept_lookup, ept_map, MGMT opnums 0–4, RfrGetNewDSA, RfrGetFQDNFromServerDN), the rest is
+ * the stub. Each answers or throws what
  * {@link DceAssociation} turns into a fault — {@link RpcFaultException} or {@link DceProtocolException}
  * (rpc_x_bad_stub_data) — never anything else, which would be answered nca_s_fault_unspec with a warning.
- * Inputs: {@code EndpointStubFuzzTestInputs/} (the requests of {@link EpmMgmtTest}, impacket's among them).
+ * Inputs: {@code EndpointStubFuzzTestInputs/} (the requests of {@link EpmMgmtTest} and impacket's two RFR requests).
  * docs/fuzzing.md
  */
 @Timeout(10) // per input: JUnit enforces it on each committed input, Jazzer passes it to libFuzzer when fuzzing
@@ -26,6 +30,8 @@ class EndpointStubFuzzTest {
     private static final EndpointServer SERVER;
     private static final InetSocketAddress LOCAL;
     private static final InetSocketAddress REMOTE;
+    private static final RpcHandler RFR = new Rfr(() -> "ex1.frankysweb.local",
+            ServerNames.of(List.of(new ExchangeServer("EX1", "ex1.frankysweb.local", true))));
 
     static {
         try {
@@ -44,12 +50,12 @@ class EndpointStubFuzzTest {
         if (input.length == 0) {
             return;
         }
-        int pick = (input[0] & 0xff) % 7;
+        int pick = (input[0] & 0xff) % 9;
         Octets stub = Octets.of(Arrays.copyOfRange(input, 1, input.length));
-        RpcHandler handler = pick < 2 ? new Epm(SERVER) : new Mgmt(SERVER);
-        int opnum = pick < 2 ? pick + 2 : pick - 2;
+        RpcHandler handler = pick < 2 ? new Epm(SERVER) : pick < 7 ? new Mgmt(SERVER) : RFR;
+        int opnum = pick < 2 ? pick + 2 : pick < 7 ? pick - 2 : pick - 7;
         try {
-            handler.invoke(new RpcCall(pick < 2 ? Epm.ID : Mgmt.ID, opnum, stub, Optional.empty(), 1,
+            handler.invoke(new RpcCall(pick < 2 ? Epm.ID : pick < 7 ? Mgmt.ID : Rfr.ID, opnum, stub, Optional.empty(), 1,
                     RpcCall.Transport.NCACN_HTTP_V1, LOCAL, REMOTE));
         } catch (RpcFaultException | DceProtocolException expected) {
             // answered as a fault

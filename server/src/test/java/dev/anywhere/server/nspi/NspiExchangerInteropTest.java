@@ -230,4 +230,24 @@ class NspiExchangerInteropTest {
         Recipient hidden = b.recipients().stream().filter(Recipient::hidden).findFirst().orElseThrow();
         assertThat(out).doesNotContain(hidden.objectGuid().toString());
     }
+
+    @Test
+    void anRcaStyleCheckNameResolvesTheUserAndReadsItsLogonProperties() throws Exception {
+        Recipient franky = book().bySmtpAddress("franky@frankysweb.org").orElseThrow();
+        Path script = dir.resolve("impacket_check_name.py");
+        try (var in = NspiExchangerInteropTest.class.getResourceAsStream("/nspi/impacket_check_name.py")) {
+            java.nio.file.Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Process p = new ProcessBuilder(Peers.PYTHON, script.toString(), GATEWAY_ADDRESS, "FRANKYSWEB", "franky", PASSWORD,
+                "franky@frankysweb.org", franky.legacyExchangeDn()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0).as("check name:%n%s", out).isTrue();
+        assertThat(out).contains("\"resolve_mids\": [" + franky.mid() + "]",
+                "\"0x3001001e\": \"Franky Weber\"", "\"0x3003001e\": \"" + franky.legacyExchangeDn() + "\"",
+                "\"dn_mid\": " + franky.mid(),
+                "\"0x3001001f\": \"Franky Weber\"",
+                "\"0x8006001f\": \"" + franky.homeDatabaseLegacyDn().orElseThrow() + "\"",
+                "\"unbind\": 1");
+        assertThat(out).contains(Integer.toString(0x3001001E)); // GetPropList in the bind's code page: PtypString8
+    }
 }

@@ -37,6 +37,12 @@ public final class MemorySiteDirectory implements SiteDirectory {
         }
     }
 
+    /** Adds or replaces a server object (another mailbox server of an array). */
+    public void putServer(ExchangeServer server) {
+        servers.put(server.name().toLowerCase(java.util.Locale.ROOT), server);
+        changed();
+    }
+
     public void down(boolean down) {
         this.down = down;
     }

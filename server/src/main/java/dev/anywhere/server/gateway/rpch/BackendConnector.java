@@ -1,6 +1,7 @@
 package dev.anywhere.server.gateway.rpch;
 
 import dev.anywhere.rpc.rpch.RpchFrameDecoder;
+import dev.anywhere.server.net.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -12,7 +13,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -36,13 +36,15 @@ final class BackendConnector {
     private BackendConnector() {
     }
 
-    static Future<Channel> connect(EventLoop loop, InetSocketAddress address, ProxySettings settings, ChannelHandler leg) {
+    static Future<Channel> connect(Channel client, InetSocketAddress address, ProxySettings settings, ChannelHandler leg) {
+        EventLoop loop = client.eventLoop();
         Promise<Channel> promise = loop.newPromise();
         ChannelFuture connect = new Bootstrap()
                 .group(loop)
-                .channel(NioSocketChannel.class)
+                .channel(NettyTransport.socketChannelFor(client))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, ProxyChannel.WATER_MARK)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

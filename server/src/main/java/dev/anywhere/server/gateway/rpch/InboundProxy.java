@@ -195,7 +195,7 @@ public final class InboundProxy extends ProxyChannel {
     private void control(RtsMessage rts) {
         if (rts instanceof RtsMessage.FlowControlAck ack) {
             toServer.ack(ack.bytesReceived(), ack.availableWindow());
-            metrics.ack("proxy_to_server", "received");
+            metrics.acksProxyToServerReceived.increment();
             drain();
         } else if (rts instanceof RtsMessage.InR1B1) {
             // The server switched to the successor IN channel: this one is done.
@@ -208,7 +208,7 @@ public final class InboundProxy extends ProxyChannel {
     /** Sends what the server's window and the socket allow; acks the client; pauses the client when behind. */
     private void drain() {
         if (state != State.OPENED || closed) {
-            clientChannel.config().setAutoRead(queue.isEmpty());
+            autoRead(clientChannel, queue.isEmpty());
             return;
         }
         boolean wrote = false;
@@ -223,7 +223,7 @@ public final class InboundProxy extends ProxyChannel {
                 toServer.sent(n);
                 fromClient.consumed(n);
                 metrics.bytesToServer.increment(n);
-                backend.write(frame.content());
+                backend.write(frame.content(), backend.voidPromise());
             } else {
                 queue.poll();
                 writeServer((RtsMessage) head);
@@ -235,13 +235,13 @@ public final class InboundProxy extends ProxyChannel {
             writeServer(new RtsMessage.FlowControlAckWithDestination(ForwardDestination.CLIENT,
                     fromClient.bytesReceived(), fromClient.available(), inCookie));
             fromClient.acked();
-            metrics.ack("client_to_proxy", "sent");
+            metrics.acksClientToProxySent.increment();
             wrote = true;
         }
         if (wrote) {
             flushBackend();
         }
-        clientChannel.config().setAutoRead(queue.isEmpty());
+        autoRead(clientChannel, queue.isEmpty());
     }
 
     /**

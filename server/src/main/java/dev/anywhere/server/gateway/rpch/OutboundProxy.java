@@ -209,11 +209,11 @@ public final class OutboundProxy extends ProxyChannel {
         } else {
             if (pdu instanceof RtsMessage.FlowControlAck ack) {
                 toClient.ack(ack.bytesReceived(), ack.availableWindow());
-                metrics.ack("proxy_to_client", "received");
+                metrics.acksProxyToClientReceived.increment();
             } else if (pdu instanceof RtsMessage.FlowControlAckWithDestination ack
                     && ack.destination() == ForwardDestination.OUT_PROXY) {
                 toClient.ack(ack.bytesReceived(), ack.availableWindow());
-                metrics.ack("proxy_to_client", "received");
+                metrics.acksProxyToClientReceived.increment();
             } else {
                 queue.add(pdu);
             }
@@ -253,12 +253,12 @@ public final class OutboundProxy extends ProxyChannel {
             writeServer(new RtsMessage.FlowControlAck(fromServer.bytesReceived(), fromServer.available(), outCookie));
             flushBackend();
             fromServer.acked();
-            metrics.ack("server_to_proxy", "sent");
+            metrics.acksServerToProxySent.increment();
         }
         // Keep reading the server leg while the client is behind: the acks that reopen the client's window come from
         // it. The server's own window (acked only for bytes written on) bounds the queue; a server that ignores it is
         // paused once a whole window is queued.
-        backend.config().setAutoRead(clientChannel.isWritable() && queuedBytes <= fromServer.window());
+        autoRead(backend, clientChannel.isWritable() && queuedBytes <= fromServer.window());
     }
 
     /**
@@ -275,7 +275,7 @@ public final class OutboundProxy extends ProxyChannel {
             return;
         }
         lastClientWrite = System.nanoTime();
-        clientChannel.write(bytes);
+        clientChannel.write(bytes, clientChannel.voidPromise());
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
@@ -38,6 +39,15 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
     }
 
     private static final Logger log = LoggerFactory.getLogger(ProxyChannel.class);
+
+    /**
+     * When a proxied connection's unsent bytes pause the other side (Netty's writability): between one and two of the
+     * largest receive windows [MS-RPCH] 2.2.3.5.1 allows. Flow control already bounds what is written to a peer's
+     * window, so Netty's default marks (32/64 KiB) only turned reading off and on again, two epoll_ctl calls and an
+     * event-loop pass each time, several times per window (JFR, docs/performance.md); memory stays bounded by the
+     * windows as before.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 512 * 1024);
 
     final ClientLeg client;
     final Owner owner;
@@ -86,6 +96,7 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
         this.resolver = resolver;
         this.metrics = metrics;
         this.framer = new PduFramer(clientChannel.alloc(), settings.maxFragLength());
+        clientChannel.config().setWriteBufferWaterMark(WATER_MARK);
         clientChannel.closeFuture().addListener(f -> clientChannel.eventLoop().execute(() -> close("client closed")));
         clientChannel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override
@@ -252,7 +263,7 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
                 return;
             }
             InetSocketAddress address = new InetSocketAddress((InetAddress) r.getNow(), resolver.port(port));
-            BackendConnector.connect(clientChannel.eventLoop(), address, settings, new Leg()).addListener(c -> {
+            BackendConnector.connect(clientChannel, address, settings, new Leg()).addListener(c -> {
                 if (closed) {
                     if (c.isSuccess()) {
                         ((Channel) c.getNow()).close();
@@ -280,7 +291,23 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
 
     /** Writes an RTS PDU to the server leg (no flush). */
     final void writeServer(RtsMessage pdu) {
-        backend.write(RpchCodec.encode(pdu, backend.alloc()));
+        backend.write(RpchCodec.encode(pdu, backend.alloc()), backend.voidPromise());
+    }
+
+    /*
+     * Relayed PDUs are written with the channel's void promise: nobody waits on a single PDU's write, and a failed
+     * write reaches the pipeline's exceptionCaught, which closes the connection (the leg's handler closes both legs),
+     * as the close that follows a failed write did. One promise object less per PDU.
+     */
+
+    /**
+     * Turns reading on or off only when that changes: called for every PDU, and setting it is an atomic exchange on
+     * the channel's configuration even when nothing changes.
+     */
+    static void autoRead(Channel channel, boolean on) {
+        if (channel.config().isAutoRead() != on) {
+            channel.config().setAutoRead(on);
+        }
     }
 
     /** Before any response: {@code 503 RPC Error: 6ba}; after: close. */

@@ -29,14 +29,23 @@ public final class ProxyMetrics {
         bytesToClient = registry.counter("anywhere.rpcproxy.bytes", "direction", "server_to_client");
         pingsSent = registry.counter("anywhere.rpcproxy.pings", "direction", "sent");
         pingsReceived = registry.counter("anywhere.rpcproxy.pings", "direction", "received");
+        acksClientToProxySent = acks("client_to_proxy", "sent");
+        acksServerToProxySent = acks("server_to_proxy", "sent");
+        acksProxyToClientReceived = acks("proxy_to_client", "received");
+        acksProxyToServerReceived = acks("proxy_to_server", "received");
     }
 
-    /** One counter per (hop, direction), looked up once: acks come with every few PDUs. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Counter> acks = new java.util.concurrent.ConcurrentHashMap<>();
+    /*
+     * The four acknowledgement counters the proxy moves, each registered once: acks come with every few PDUs, and a
+     * look-up by name cost a string and a lambda each time (JFR, docs/performance.md).
+     */
+    final Counter acksClientToProxySent;
+    final Counter acksServerToProxySent;
+    final Counter acksProxyToClientReceived;
+    final Counter acksProxyToServerReceived;
 
-    void ack(String hop, String direction) {
-        acks.computeIfAbsent(hop + '/' + direction,
-                k -> registry.counter("anywhere.rpcproxy.flowcontrol.acks", "hop", hop, "direction", direction)).increment();
+    private Counter acks(String hop, String direction) {
+        return registry.counter("anywhere.rpcproxy.flowcontrol.acks", "hop", hop, "direction", direction);
     }
 
     void failure(String reason) {

@@ -1,0 +1,94 @@
+package dev.anywhere.analyzer.text;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks rendered text for what must not reach a reader: English left in German text (a heuristic: English function
+ * words and the words of the analyzer's English sentences that German never uses; quoted parts („…“, '…') and protocol
+ * tokens are not looked at, so a German text may quote Outlook's English dialog or name an HTTP header), fragments of
+ * the English bundle in German output, and Java class names. Used by the tests of the bundles and of real runs.
+ */
+public final class TextAudit {
+
+    /** Words that mark an English sentence and are not German words (not "in", "an", "so", "was", "will"). */
+    static final Set<String> ENGLISH = Set.of("the", "and", "is", "are", "has", "have", "not", "with", "without", "of", "to", "from",
+            "for", "by", "this", "that", "which", "answers", "answered", "answer", "connection", "record", "failed", "skipped", "found",
+            "cannot", "does", "after", "only", "no", "or", "its", "there", "when", "returned", "within", "refused", "timed", "passed",
+            "warnings", "nothing", "never", "none", "check", "testing", "ping", "resolve", "send", "look", "keep");
+
+    private static final Pattern QUOTED = Pattern.compile("„[^“]*“|'[^']*'|\"[^\"]*\"|`[^`]*`");
+    private static final Pattern WORD = Pattern.compile("[A-Za-zÄÖÜäöüß]+");
+
+    private TextAudit() {
+    }
+
+    /**
+     * The English words in {@code german}, outside quotes and placeholders. Parts of compounds (Keep-Alive,
+     * Outlook-Anywhere-Test), paths and configuration lines (a directive with an underscore and its arguments) are
+     * names, not sentences.
+     */
+    public static List<String> englishWords(String german) {
+        String t = QUOTED.matcher(german).replaceAll(" ").replaceAll("\\{[a-zA-Z]+}", " ").replaceAll("https?://\\S+|--[a-z-]+", " ");
+        List<String> found = new java.util.ArrayList<>();
+        boolean directiveArgument = false;
+        for (String token : t.split("\\s+")) {
+            boolean name = token.contains("-") || token.contains("_") || token.contains("/") || token.contains(".") && !token.endsWith(".");
+            if (!name && !directiveArgument) {
+                WORD.matcher(token).results().map(m -> m.group()).filter(w -> ENGLISH.contains(w.toLowerCase(Locale.ROOT))).forEach(found::add);
+            }
+            directiveArgument = token.contains("_") && !token.endsWith(";") || directiveArgument && !token.endsWith(";");
+        }
+        return found;
+    }
+
+    /**
+     * Every problem of a result tree rendered in {@code language}: class names anywhere in titles, summaries, evidence
+     * labels and finding texts; in German also English words and fragments of the English bundle's sentences.
+     * Evidence content (transcripts, the certificate dump) is what was seen on the wire and is not looked at.
+     */
+    public static List<String> audit(dev.anywhere.analyzer.check.CheckResult node, String language) {
+        List<String> problems = new java.util.ArrayList<>();
+        audit(node, language, englishFragments(), problems);
+        return problems;
+    }
+
+    private static void audit(dev.anywhere.analyzer.check.CheckResult node, String language, List<String> english, List<String> problems) {
+        List<String> texts = new java.util.ArrayList<>(List.of(node.title(), node.summary()));
+        node.evidence().forEach(e -> texts.add(e.label()));
+        node.findings().forEach(f -> texts.addAll(List.of(f.title(), f.cause(), f.fix())));
+        for (String t : texts) {
+            if (Messages.CLASS_NAME.matcher(t).find()) {
+                problems.add(node.id() + ": a Java class name: " + t);
+            }
+            if (language.equals("de")) {
+                englishWords(t).forEach(w -> problems.add(node.id() + ": English word '" + w + "': " + t));
+                english.stream().filter(t::contains).forEach(f -> problems.add(node.id() + ": English text '" + f + "': " + t));
+            }
+        }
+        node.children().forEach(c -> audit(c, language, english, problems));
+    }
+
+    /** The English bundle's and catalogue's sentences cut at their placeholders: the parts of three words or more. */
+    static List<String> englishFragments() {
+        Messages en = Messages.of("en");
+        List<String> texts = new java.util.ArrayList<>();
+        en.keys().forEach(k -> texts.add(en.get(k)));
+        dev.anywhere.analyzer.finding.FindingCatalogue.load("en").entries().values().forEach(e -> {
+            var t = e.texts().get("en");
+            texts.addAll(List.of(t.title(), t.cause(), t.fix()));
+        });
+        List<String> fragments = new java.util.ArrayList<>();
+        for (String t : texts) {
+            for (String part : t.split("\\{[a-zA-Z]+}")) {
+                String p = part.strip();
+                if (p.split("\\s+").length >= 3 && !englishWords(p).isEmpty()) {
+                    fragments.add(p);
+                }
+            }
+        }
+        return fragments;
+    }
+}

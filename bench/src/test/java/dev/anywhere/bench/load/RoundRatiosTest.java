@@ -1,0 +1,121 @@
+package dev.anywhere.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The per-round ratio arithmetic: no timing, only numbers. */
+class RoundRatiosTest {
+
+    private static final double NAN = Double.NaN;
+
+    @Test
+    void eachRoundIsDividedByItsOwnRoundNotByAMedian() {
+        // a neighbour slowed round 2 for both arms: per round the gateway is 0.8 of direct every time
+        RoundRatios steady = new RoundRatios(RoundRatios.divide(List.of(800.0, 400.0, 880.0), List.of(1000.0, 500.0, 1100.0)),
+                List.of(false, false, false));
+        assertThat(steady.perRound()).containsExactly(0.8, 0.8, 0.8);
+        assertThat(steady.all().spread()).isZero();
+        // the ratio of medians pairs one round's gateway with another round's direct arm: 700 / 1000 here
+        List<Double> gateway = List.of(800.0, 450.0, 700.0);
+        List<Double> direct = List.of(1000.0, 500.0, 1000.0);
+        assertThat(RoundRatios.Stats.of(gateway).median() / RoundRatios.Stats.of(direct).median()).isEqualTo(0.7);
+        assertThat(new RoundRatios(RoundRatios.divide(gateway, direct), List.of(false, false, false)).all().median()).isEqualTo(0.8);
+    }
+
+    @Test
+    void aMissingOrNonPositiveDenominatorGivesNoRatioForThatRound() {
+        assertThat(RoundRatios.divide(List.of(1.0, 2.0, NAN, 4.0), List.of(2.0, 0.0, 1.0, -1.0))).containsExactly(0.5, NAN, NAN, NAN);
+        assertThat(RoundRatios.divide(List.of(1.0, 2.0), List.of(4.0))).containsExactly(0.25, NAN);
+    }
+
+    @Test
+    void medianMinMaxAndSpreadOverOddAndEvenRounds() {
+        RoundRatios.Stats odd = RoundRatios.Stats.of(List.of(0.9, 0.7, NAN, 0.8));
+        assertThat(odd.rounds()).isEqualTo(3);
+        assertThat(odd.median()).isEqualTo(0.8);
+        assertThat(odd.min()).isEqualTo(0.7);
+        assertThat(odd.max()).isEqualTo(0.9);
+        assertThat(odd.spread()).isCloseTo(0.25, within(1e-12)); // (0.9 - 0.7) / 0.8
+        RoundRatios.Stats even = RoundRatios.Stats.of(List.of(1.0, 4.0, 2.0, 3.0));
+        assertThat(even.median()).isEqualTo(2.5);
+        assertThat(even.spread()).isCloseTo(1.2, within(1e-12));
+        RoundRatios.Stats none = RoundRatios.Stats.of(List.of(NAN));
+        assertThat(none.rounds()).isZero();
+        assertThat(none.median()).isNaN();
+        assertThat(none.spread()).isNaN();
+    }
+
+    @Test
+    void theHeadlineLeavesDisturbedRoundsOutUnlessEveryRoundWasDisturbed() {
+        RoundRatios r = new RoundRatios(List.of(0.80, 0.50, 0.82, 0.81), List.of(false, true, false, false));
+        assertThat(r.all().median()).isCloseTo(0.805, within(1e-12));
+        assertThat(r.headline().median()).isEqualTo(0.81);
+        assertThat(r.headline().rounds()).isEqualTo(3);
+        assertThat(r.headlineUndisturbed()).isTrue();
+        RoundRatios allDisturbed = new RoundRatios(List.of(0.80, 0.50, 0.82), List.of(true, true, true));
+        assertThat(allDisturbed.headlineUndisturbed()).isFalse();
+        assertThat(allDisturbed.headline().median()).isEqualTo(0.80);
+    }
+
+    @Test
+    void aGoalIsJudgeableOnlyOnThreeRoundsWithinFifteenPercent() {
+        assertThat(new RoundRatios(List.of(0.80, 0.86, 0.83), List.of(false, false, false)).judgeable()).isTrue(); // 0.06 / 0.83 = 7 %
+        assertThat(new RoundRatios(List.of(0.70, 0.90, 0.80), List.of(false, false, false)).judgeable()).isFalse(); // 25 %
+        assertThat(new RoundRatios(List.of(0.80, 0.81), List.of(false, false)).judgeable()).isFalse(); // two rounds
+        // three rounds, but one disturbed: the two undisturbed ones are not enough
+        assertThat(new RoundRatios(List.of(0.80, 0.81, 0.82), List.of(false, true, false)).judgeable()).isFalse();
+        // every round disturbed: close together, but a steady neighbour moves every round alike
+        assertThat(new RoundRatios(List.of(0.50, 0.51, 0.52), List.of(true, true, true)).judgeable()).isFalse();
+    }
+
+    @Test
+    void theVerdictSaysWhetherEveryRoundMeetsTheGoalNoneOrSome() {
+        List<Boolean> quiet = List.of(false, false, false);
+        assertThat(new RoundRatios(List.of(0.81, 0.85, 0.90), quiet).verdict(v -> v >= 0.8)).isEqualTo(RoundRatios.Verdict.MET);
+        assertThat(new RoundRatios(List.of(0.51, 0.65, 0.70), quiet).verdict(v -> v >= 0.8)).isEqualTo(RoundRatios.Verdict.MISSED);
+        assertThat(new RoundRatios(List.of(0.75, 0.85, 0.90), quiet).verdict(v -> v >= 0.8)).isEqualTo(RoundRatios.Verdict.UNDECIDED);
+        // the disturbed round that missed does not count while undisturbed ones exist
+        assertThat(new RoundRatios(List.of(0.81, 0.40, 0.90), List.of(false, true, false)).verdict(v -> v >= 0.8))
+                .isEqualTo(RoundRatios.Verdict.MET);
+        assertThat(new RoundRatios(List.of(NAN, NAN), List.of(false, false)).verdict(v -> v >= 0.8))
+                .isEqualTo(RoundRatios.Verdict.NOT_MEASURED);
+    }
+
+    @Test
+    void twoRunsAgreeWithinFifteenPercentOfTheSmaller() {
+        assertThat(RoundRatios.agree(0.80, 0.92, 0.15)).isTrue(); // 0.12 <= 0.12
+        assertThat(RoundRatios.agree(0.51, 0.73, 0.15)).isFalse(); // runs A and B of issue 19
+        assertThat(RoundRatios.agree(0.0, 0.0, 0.15)).isFalse();
+    }
+
+    @Test
+    void roundsAndMarksMustPair() {
+        assertThatThrownBy(() -> new RoundRatios(List.of(1.0, 2.0), List.of(false)))
+                .hasMessage("rounds: 2 ratios, 1 disturbance marks");
+    }
+
+    @Test
+    void theReportNodeCarriesEveryRoundAndReadsBack() {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode into = m.createObjectNode();
+        RoundRatios r = new RoundRatios(List.of(0.8, NAN, 0.9, 0.5), List.of(false, false, false, true));
+        RpchBench.ratioNode(m, into, "throughput_vs_direct", r);
+        var n = into.get("throughput_vs_direct");
+        assertThat(n.get("median").asDouble()).isCloseTo(0.85, within(1e-9));
+        assertThat(n.get("rounds").asInt()).isEqualTo(2);
+        assertThat(n.get("basis").asText()).isEqualTo("undisturbed rounds");
+        assertThat(n.get("judgeable").asBoolean()).isFalse();
+        assertThat(n.get("median_all_rounds").asDouble()).isEqualTo(0.8);
+        assertThat(n.get("per_round").toString()).isEqualTo("[0.8,null,0.9,0.5]");
+        assertThat(n.get("disturbed").toString()).isEqualTo("[false,false,false,true]");
+        RoundRatios back = RpchBench.fromNode(n);
+        assertThat(back.perRound()).containsExactly(0.8, NAN, 0.9, 0.5);
+        assertThat(back.disturbed()).containsExactly(false, false, false, true);
+    }
+}
