@@ -199,6 +199,11 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException) {
             fail(ctx, cause.getMessage());
+        } else if (cause instanceof java.io.IOException) {
+            // A reset or a broken pipe is the peer going away (a proxy dropping a recycled channel's leg), not a
+            // protocol error: the leg ends as a close would end it (channelInactive follows).
+            log.debug("endpoints: {} ended: {}", ctx.channel(), cause.toString());
+            ctx.close();
         } else {
             log.debug("endpoints: {} failed", ctx.channel(), cause);
             fail(ctx, "I/O: " + cause);
