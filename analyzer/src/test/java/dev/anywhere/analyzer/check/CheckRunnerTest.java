@@ -54,12 +54,7 @@ class CheckRunnerTest {
     @Test
     void concurrentChildrenRunInParallelAndTheListenerSeesEveryStep() {
         List<String> seen = new CopyOnWriteArrayList<>();
-        CheckListener listener = new CheckListener() {
-            @Override
-            public void finished(Check check, CheckResult result, int depth) {
-                seen.add(depth + ":" + check.id());
-            }
-        };
+        CheckListener listener = onFinished((id, depth) -> seen.add(depth + ":" + id));
         Check.Body sleeper = ctx -> {
             Thread.sleep(300);
             return Outcome.passed("");
@@ -115,14 +110,11 @@ class CheckRunnerTest {
     @Test
     void theTreeKeepsItsOrderWhenConcurrentProbesFinishInAnotherOrder() {
         List<String> finished = new CopyOnWriteArrayList<>();
-        CheckListener listener = new CheckListener() {
-            @Override
-            public void finished(Check check, CheckResult result, int depth) {
-                if (depth == 1) {
-                    finished.add(check.id());
-                }
+        CheckListener listener = onFinished((id, depth) -> {
+            if (depth == 1) {
+                finished.add(id);
             }
-        };
+        });
         // The first probe is the slowest: a fake probe with an injected delay, so they finish c, b, a.
         List<Check> probes = List.of(delayed("a", 240), delayed("b", 120), delayed("c", 0));
         try (CheckRunner r = runner(listener)) {
@@ -174,5 +166,14 @@ class CheckRunnerTest {
             Thread.sleep(millis);
             return Outcome.passed(id + " answered");
         });
+    }
+
+    private static CheckListener onFinished(java.util.function.BiConsumer<String, Integer> step) {
+        return new CheckListener() {
+            @Override
+            public void finished(Check check, CheckResult result, int depth) {
+                step.accept(check.id(), depth);
+            }
+        };
     }
 }
