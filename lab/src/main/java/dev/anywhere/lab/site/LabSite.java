@@ -1,8 +1,10 @@
 package dev.anywhere.lab.site;
 
 import dev.anywhere.directory.embedded.DirectoryServer;
+import dev.anywhere.directory.SiteDirectory;
 import dev.anywhere.directory.ldap.LdapSettings;
 import dev.anywhere.directory.ldap.LdapSiteDirectory;
+import dev.anywhere.directory.ldap.ReplicatedSiteDirectory;
 import dev.anywhere.directory.ldap.SiteSeed;
 import dev.anywhere.directory.slapd.Slapd;
 import dev.anywhere.lab.dns.DnsServer;
@@ -206,13 +208,22 @@ public final class LabSite implements AutoCloseable {
 
         for (int i = 0; i < t.memberHosts().size(); i++) {
             String member = t.memberHosts().get(i);
-            LdapSiteDirectory nearest = directory;
+            SiteDirectory nearest = directory;
             if (!replicas.isEmpty()) {
-                // each member follows its nearest replica, through a connection of its own
+                // each member follows its nearest replica, through connections of its own, and the others while it is down
                 String replica = t.array().directoryOf(i);
-                nearest = LdapSiteDirectory.connect(serviceSettings(plan, replicas.get(replica).url()));
+                List<LdapSiteDirectory> ordered = new ArrayList<>();
+                ordered.add(LdapSiteDirectory.connect(serviceSettings(plan, replicas.get(replica).url())));
+                for (String other : replicas.keySet()) {
+                    if (!other.equals(replica)) {
+                        ordered.add(LdapSiteDirectory.open(serviceSettings(plan, replicas.get(other).url())));
+                    }
+                }
+                nearest = ReplicatedSiteDirectory.of(ordered, ReplicatedSiteDirectory.DEFAULT_PROBE_INTERVAL);
                 started.add(nearest);
-                progress.accept(serverName(member) + ": follows " + replica.toUpperCase(java.util.Locale.ROOT) + " (" + replicas.get(replica).url() + ")");
+                progress.accept(serverName(member) + ": follows " + replica.toUpperCase(java.util.Locale.ROOT) + " ("
+                        + ordered.stream().map(d -> d.settings().url().toString()).collect(java.util.stream.Collectors.joining(", "))
+                        + ", nearest first)");
             }
             members.add(startMember(plan, member, pems.get(member), nearest, progress));
         }
@@ -400,7 +411,7 @@ public final class LabSite implements AutoCloseable {
             Optional<AdminServer> admin, PrometheusMeterRegistry metrics) {
     }
 
-    private Member startMember(Plan plan, String hostName, IssuedCertificate.PemFiles pem, LdapSiteDirectory directory,
+    private Member startMember(Plan plan, String hostName, IssuedCertificate.PemFiles pem, SiteDirectory directory,
             Consumer<String> progress) throws Exception {
         Topology t = plan.topology();
         PortMap ports = plan.ports();
@@ -417,7 +428,7 @@ public final class LabSite implements AutoCloseable {
             if (addressBook == null) {
                 // The address book (NSPI on 6004) answers from a snapshot read off the event loop, refreshed each
                 // minute; one snapshot serves every member.
-                addressBook = AddressBookService.start(new LdapAddressBookLoader(directory), Duration.ofSeconds(10),
+                addressBook = AddressBookService.start(new LdapAddressBookLoader(this.directory), Duration.ofSeconds(10),
                         Duration.ofMinutes(1));
                 started.add(addressBook);
             }
