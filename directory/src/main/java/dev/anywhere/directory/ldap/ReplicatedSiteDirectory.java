@@ -110,18 +110,12 @@ public final class ReplicatedSiteDirectory implements SiteDirectory {
 
     @Override
     public void putRpcVirtualDirectory(RpcHttpVirtualDirectory vdir) {
-        call(d -> {
-            d.putRpcVirtualDirectory(vdir);
-            return null;
-        });
+        run(d -> d.putRpcVirtualDirectory(vdir));
     }
 
     @Override
     public void removeRpcVirtualDirectory(String server) {
-        call(d -> {
-            d.removeRpcVirtualDirectory(server);
-            return null;
-        });
+        run(d -> d.removeRpcVirtualDirectory(server));
     }
 
     @Override
@@ -131,10 +125,7 @@ public final class ReplicatedSiteDirectory implements SiteDirectory {
 
     @Override
     public void putProvider(OutlookProvider provider) {
-        call(d -> {
-            d.putProvider(provider);
-            return null;
-        });
+        run(d -> d.putProvider(provider));
     }
 
     @Override
@@ -176,6 +167,13 @@ public final class ReplicatedSiteDirectory implements SiteDirectory {
         worker.shutdownNow();
         followers.forEach(Follower::close);
         replicas.forEach(LdapSiteDirectory::close);
+    }
+
+    private void run(Consumer<LdapSiteDirectory> op) {
+        call(d -> {
+            op.accept(d);
+            return null;
+        });
     }
 
     /** Runs {@code op} on the replica in use, then on the others in list order while the failure is transient. */
