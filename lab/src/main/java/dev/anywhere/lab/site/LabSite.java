@@ -202,6 +202,9 @@ public final class LabSite implements AutoCloseable {
         started.add(directory);
         if (t.array() != null) {
             spreadMailboxes(t);
+            for (String member : t.memberHosts()) {
+                awaitOnEveryReplica(plan, serverName(member));
+            }
             progress.accept("DC1: servers " + t.memberHosts().stream().map(h -> h.toUpperCase(java.util.Locale.ROOT)).toList()
                     + ", mailboxes spread over them (Administrator on " + serverName(t.memberHosts().get(1)) + ")");
         }
@@ -344,24 +347,32 @@ public final class LabSite implements AutoCloseable {
                     + names.stream().filter(n -> !n.equals(name)).toList() + "), pid " + slapd.pid());
         }
         replicas.get("dc1").seed(seed, rootPassword);
-        for (String name : names) {
+        awaitOnEveryReplica(plan, "EX1");
+        progress.accept("DC1: site seeded, replicated to " + names.subList(1, names.size()));
+    }
+
+    /**
+     * Waits until every replica serves {@code server}'s object to the service account, so that a member's first pass
+     * on its nearest replica finds what was written on DC1 (a pass that does not is a permanent error, 2002).
+     */
+    private void awaitOnEveryReplica(Plan plan, String server) throws InterruptedException {
+        for (String name : replicas.keySet()) {
             long deadline = System.nanoTime() + 15_000_000_000L;
             while (true) {
                 try (LdapSiteDirectory d = LdapSiteDirectory.connect(serviceSettings(plan, replicas.get(name).url()))) {
-                    if (d.server("EX1").isPresent()) {
+                    if (d.server(server).isPresent()) {
                         break;
                     }
                 } catch (RuntimeException notYet) {
                     // the service account has not replicated yet
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(name + ": the seeded site did not replicate within 15 s (expected: "
-                            + "server EX1 readable as the service account); log " + replicas.get(name).log());
+                    throw new IllegalStateException(name + ": the site did not replicate within 15 s (expected: "
+                            + "server " + server + " readable as the service account); log " + replicas.get(name).log());
                 }
                 Thread.sleep(50);
             }
         }
-        progress.accept("DC1: site seeded, replicated to " + names.subList(1, names.size()));
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {

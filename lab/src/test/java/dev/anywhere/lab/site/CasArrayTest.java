@@ -58,7 +58,12 @@ class CasArrayTest {
         while (!site.members().stream().allMatch(m -> m.gateway().config().current().enabled()) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(site.members()).allMatch(m -> m.gateway().config().current().enabled());
+        try {
+            assertThat(site.members()).allMatch(m -> m.gateway().config().current().enabled());
+        } catch (AssertionError e) {
+            site.close(); // or its slapd and haproxy processes outlive the test and hold the lab's addresses
+            throw e;
+        }
         return site;
     }
 
