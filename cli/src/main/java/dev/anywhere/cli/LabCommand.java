@@ -357,7 +357,7 @@ final class LabCommand implements Callable<Integer> {
     static Optional<LabState> runningState(Path dir, PrintWriter out) {
         Optional<LabState> state = LabState.read(dir);
         if (state.isEmpty()) {
-            out.printf("lab: not running (no %s)%n", dir.resolve(LabState.FILE_NAME));
+            out.println(CliText.ofLocale().get("lab.not-running", java.util.Map.of("file", dir.resolve(LabState.FILE_NAME))));
         }
         return state;
     }
