@@ -20,22 +20,29 @@ final class CliText {
     static final String BUNDLE = "dev.anywhere.cli.messages";
 
     private final ResourceBundle bundle;
+    private final String language;
 
-    private CliText(ResourceBundle bundle) {
+    private CliText(ResourceBundle bundle, String language) {
         this.bundle = bundle;
+        this.language = language;
     }
 
     /** The texts in {@code language}: de is German, anything else English (callers check --lang themselves). */
     static CliText of(String language) {
         // No fallback to the JVM's locale: --lang en on a German desktop stays English.
-        Locale locale = "de".equalsIgnoreCase(language) ? Locale.GERMAN : Locale.ROOT;
-        return new CliText(ResourceBundle.getBundle(BUNDLE, locale,
-                ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES)));
+        boolean german = "de".equalsIgnoreCase(language);
+        return new CliText(ResourceBundle.getBundle(BUNDLE, german ? Locale.GERMAN : Locale.ROOT,
+                ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES)), german ? "de" : "en");
     }
 
     /** The texts in the JVM's language, for commands without {@code --lang}. */
     static CliText ofLocale() {
         return of(Locale.getDefault().getLanguage());
+    }
+
+    /** en or de: the language to hand on, e.g. to the analyzer's report. */
+    String language() {
+        return language;
     }
 
     /** The text for {@code key}; a key the bundle lacks is a programming error and says so. */
