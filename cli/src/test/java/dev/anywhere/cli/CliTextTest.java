@@ -64,6 +64,22 @@ class CliTextTest {
         }
     }
 
+    @Test
+    void profileSpeaksTheJvmsLanguage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            StringWriter err = new StringWriter();
+            CommandLine cl = Anywhere.commandLine();
+            cl.setErr(new PrintWriter(err));
+            assertThat(cl.execute("profile", "show", "franky@frankysweb.org", "--profile-dir", dir.toString())).isEqualTo(2);
+            assertThat(err.toString()).isEqualTo("anywhere: kein Profil für franky@frankysweb.org in " + dir
+                    + " (eines anlegen mit 'anywhere profile create franky@frankysweb.org')\n");
+        } finally {
+            Locale.setDefault(before);
+        }
+    }
+
     private static String scenarios() {
         StringWriter out = new StringWriter();
         CommandLine cl = Anywhere.commandLine();
