@@ -139,9 +139,12 @@ final class RpcPingCommand implements Callable<Integer> {
         }
         Transcript transcript = new Transcript(verbose ? out::println : line -> { });
         String target = host + ":" + port + (tls ? " (https)" : " (http)");
-        out.println("rpcping: " + (echoOnly ? "echo to " + target : target + " -> " + server + ":" + endpoint)
-                + ", " + authName(auth) + (auth instanceof ProxyAuth.None ? "" : " as " + auth.account())
-                + rpc.map(a -> ", rpc auth " + a.levelName() + " as " + user).orElse(""));
+        CliText text = CliText.ofLocale();
+        out.println(text.get("rpcping.start", java.util.Map.of("route", echoOnly ? text.get("rpcping.route.echo", java.util.Map.of("target", target))
+                : text.get("rpcping.route.call", java.util.Map.of("target", target, "server", server, "endpoint", endpoint)),
+                "auth", auth instanceof ProxyAuth.None ? text.get("rpcping.auth.none") : authName(auth),
+                "account", auth instanceof ProxyAuth.None ? "" : text.get("rpcping.as", java.util.Map.of("account", auth.account())))
+                + rpc.map(a -> text.get("rpcping.rpcAuth", java.util.Map.of("level", a.levelName(), "user", user))).orElse(""));
         RpcPing.Result r;
         try {
             r = RpcPing.run(b.build(), rpc, echoOnly, iterations, probe, transcript);
@@ -154,25 +157,29 @@ final class RpcPingCommand implements Callable<Integer> {
         RpcPing.Latency l = r.latency();
         if (echoOnly) {
             EchoResult e = r.echo().orElseThrow();
-            out.println("Echo: HTTP " + e.status() + " " + e.reason() + ", 20-byte echo PDU");
-            out.printf("Completed %d echo request%s: min %s, median %s, p99 %s%n", l.count(), l.count() == 1 ? "" : "s",
-                    RpcPing.millis(l.minMicros()), RpcPing.millis(l.medianMicros()), RpcPing.millis(l.p99Micros()));
+            out.println(text.get("rpcping.echo", java.util.Map.of("status", e.status(), "reason", e.reason())));
+            out.println(text.get(l.count() == 1 ? "rpcping.echo.completed.one" : "rpcping.echo.completed.many", latency(l)));
         } else {
-            out.println("Virtual connection opened in " + r.opened().orElseThrow().toMillis() + " ms");
+            out.println(text.get("rpcping.opened", java.util.Map.of("ms", r.opened().orElseThrow().toMillis())));
             var bind = r.bind().orElseThrow();
-            out.println("Bound MGMT " + bind.abstractSyntax() + " (context " + bind.contextId() + ", max frag " + bind.maxXmitFrag()
-                    + ", server port " + (bind.secondaryAddress().isEmpty() ? "?" : bind.secondaryAddress()) + ")");
+            out.println(text.get("rpcping.bound", java.util.Map.of("syntax", bind.abstractSyntax(), "context", bind.contextId(), "frag", bind.maxXmitFrag(),
+                    "port", bind.secondaryAddress().isEmpty() ? "?" : bind.secondaryAddress())));
             r.interfaces().ifPresent(ids -> {
-                out.println("Interfaces registered (" + ids.interfaces().size() + "):");
+                out.println(text.get("rpcping.interfaces", java.util.Map.of("count", ids.interfaces().size())));
                 for (SyntaxId s : ids.interfaces()) {
                     out.println("  " + s);
                 }
             });
-            out.printf("Completed %d %s call%s: min %s, median %s, p99 %s%n", l.count(), call.toLowerCase(Locale.ROOT),
-                    l.count() == 1 ? "" : "s", RpcPing.millis(l.minMicros()), RpcPing.millis(l.medianMicros()),
-                    RpcPing.millis(l.p99Micros()));
+            java.util.Map<String, Object> values = new java.util.HashMap<>(latency(l));
+            values.put("call", call.toLowerCase(Locale.ROOT));
+            out.println(text.get(l.count() == 1 ? "rpcping.calls.one" : "rpcping.calls.many", values));
         }
         return Anywhere.OK;
+    }
+
+    private static java.util.Map<String, Object> latency(RpcPing.Latency l) {
+        return java.util.Map.of("count", l.count(), "min", RpcPing.millis(l.minMicros()), "median", RpcPing.millis(l.medianMicros()),
+                "p99", RpcPing.millis(l.p99Micros()));
     }
 
     private static String authName(ProxyAuth a) {
