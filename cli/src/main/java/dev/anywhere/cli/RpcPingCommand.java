@@ -143,7 +143,7 @@ final class RpcPingCommand implements Callable<Integer> {
         out.println(text.get("rpcping.start", java.util.Map.of("route", echoOnly ? text.get("rpcping.route.echo", java.util.Map.of("target", target))
                 : text.get("rpcping.route.call", java.util.Map.of("target", target, "server", server, "endpoint", endpoint)),
                 "auth", auth instanceof ProxyAuth.None ? text.get("rpcping.auth.none") : authName(auth),
-                "account", auth instanceof ProxyAuth.None ? "" : text.get("rpcping.as", java.util.Map.of("account", auth.account())))
+                "account", auth instanceof ProxyAuth.None ? "" : text.get("rpcping.as", java.util.Map.of("account", auth.account()))))
                 + rpc.map(a -> text.get("rpcping.rpcAuth", java.util.Map.of("level", a.levelName(), "user", user))).orElse(""));
         RpcPing.Result r;
         try {
