@@ -34,8 +34,10 @@ import picocli.CommandLine.Spec;
         resourceBundle = "dev.anywhere.cli.addressbook")
 final class AddressBookCommand implements Callable<Integer> {
 
-    /** Progress lines go to stderr once a dump has run this long, then at most this often. */
-    static final long PROGRESS_NANOS = 2_000_000_000L;
+    /** Progress lines go to stderr once a dump has run this long, then at most every half of it; tests shorten it. */
+    static long progressNanos = 2_000_000_000L;
+    /** Rows per NspiQueryRows; tests make pages small to see progress. */
+    static int page = AddressBookClient.PAGE;
 
     @Spec
     CommandSpec spec;
@@ -148,9 +150,9 @@ final class AddressBookCommand implements Callable<Integer> {
         List<Entry> entries = new ArrayList<>();
         long start = System.nanoTime();
         long[] lastProgress = {start};
-        book.dump(table, entries::add, read -> {
+        book.dump(table, page, entries::add, read -> {
             long now = System.nanoTime();
-            if (now - start >= PROGRESS_NANOS && now - lastProgress[0] >= PROGRESS_NANOS / 2 && read < total) {
+            if (now - start >= progressNanos && now - lastProgress[0] >= progressNanos / 2 && read < total) {
                 lastProgress[0] = now;
                 err.println("addressbook: " + read + " of " + total + " rows");
                 err.flush();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anywhere.analyzer.rpch.AddressBookClient;
 import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.directory.addressbook.AddressBook;
 import dev.anywhere.directory.addressbook.AddressBookService;
@@ -108,6 +109,8 @@ class AddressBookCommandTest {
     @AfterEach
     void environment() {
         RpchConnectionOptions.environment = System::getenv;
+        AddressBookCommand.progressNanos = 2_000_000_000L;
+        AddressBookCommand.page = AddressBookClient.PAGE;
     }
 
     private int book(String... args) {
@@ -181,6 +184,21 @@ class AddressBookCommandTest {
                     + java.util.regex.Pattern.quote(r.primarySmtpAddress()) + " +" + java.util.regex.Pattern.quote(r.alias())
                     + " +" + java.util.regex.Pattern.quote(r.legacyExchangeDn()) + "$");
         }
+    }
+
+    @Test
+    void aSlowDumpSaysItsProgressOnStderr() {
+        AddressBookCommand.progressNanos = 0;
+        AddressBookCommand.page = 100;
+        assertThat(book("--dump", "GAL")).as(err).isZero();
+        AddressBook b = addressBook.current();
+        int total = b.members(b.globalAddressList()).size();
+        assertThat(err).isEqualTo("addressbook: 100 of " + total + " rows" + System.lineSeparator() + "addressbook: 200 of "
+                + total + " rows" + System.lineSeparator() + "addressbook: 300 of " + total + " rows" + System.lineSeparator());
+        assertThat(out).endsWith(total + " rows in " + b.globalAddressList().displayName() + System.lineSeparator());
+        AddressBookCommand.progressNanos = Long.MAX_VALUE;
+        assertThat(book("--dump", "GAL")).isZero();
+        assertThat(err).as("dumps faster than the threshold stay quiet").isEmpty();
     }
 
     @Test

@@ -33,7 +33,7 @@ import java.util.function.IntConsumer;
  */
 public final class AddressBookClient implements AutoCloseable {
 
-    /** Rows one NspiQueryRows asks for; the server sends at most 1000. */
+    /** Rows one NspiQueryRows asks for by default; the server sends at most 1000. */
     public static final int PAGE = 500;
     /** US English: the sort and template locale a client sends. */
     static final int LOCALE = 0x409;
@@ -129,15 +129,18 @@ public final class AddressBookClient implements AutoCloseable {
     }
 
     /**
-     * Every entry of {@code table} in the server's order, {@link #PAGE} rows per NspiQueryRows; {@code progress}
-     * hears the rows read so far after each call. Bounded by the IDL's 100,000 rows.
+     * Every entry of {@code table} in the server's order, {@code page} rows (1..1000) per NspiQueryRows;
+     * {@code progress} hears the rows read so far after each call. Bounded by the IDL's 100,000 rows.
      */
-    public void dump(Table table, Consumer<Entry> each, IntConsumer progress) throws RpchFailure {
+    public void dump(Table table, int page, Consumer<Entry> each, IntConsumer progress) throws RpchFailure {
+        if (page < 1 || page > 1000) {
+            throw new IllegalArgumentException("page: " + page + " (expected: 1..1000)");
+        }
         Stat stat = start.withContainer(table.containerId());
         int read = 0;
-        for (int calls = 0; calls <= 100_000 / PAGE; calls++) {
+        for (int calls = 0; calls <= 100_000 / page; calls++) {
             NspiCalls.RowsResult r = call(NspiCalls.QueryRows.OPNUM, new NspiCalls.QueryRows(handle, 0, stat,
-                    Optional.empty(), PAGE, Optional.of(ENTRY_COLUMNS)).encode(), NspiCalls.RowsResult::decode);
+                    Optional.empty(), page, Optional.of(ENTRY_COLUMNS)).encode(), NspiCalls.RowsResult::decode);
             check("NspiQueryRows", r.returnCode());
             List<PropertyRow> rows = rows(r.rows());
             rows.forEach(row -> each.accept(entry(row)));
