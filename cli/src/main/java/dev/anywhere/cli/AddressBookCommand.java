@@ -159,8 +159,12 @@ final class AddressBookCommand implements Callable<Integer> {
             }
         });
         if (json) {
-            json(out, Map.of("table", table.displayName(), "containerId", table.containerId(), "count", entries.size(),
-                    "entries", entries));
+            Map<String, Object> m = new LinkedHashMap<>(); // fixed key order: the table first, the entries last
+            m.put("table", table.displayName());
+            m.put("containerId", table.containerId());
+            m.put("count", entries.size());
+            m.put("entries", entries);
+            json(out, m);
         } else {
             table(out, entryHeader(), entries.stream().map(AddressBookCommand::entryRow).toList());
             out.println(entries.size() + " row" + (entries.size() == 1 ? "" : "s") + " in " + table.displayName());
