@@ -116,7 +116,8 @@ public final class RpcPing {
         }
     }
 
-    private static <T> T await(CompletableFuture<T> f, RpchClientOptions o, Hop hop) throws RpchFailure {
+    /** Waits for a bind or call a little past its own timeout; failures become the hop's {@link RpchFailure}. */
+    static <T> T await(CompletableFuture<T> f, RpchClientOptions o, Hop hop) throws RpchFailure {
         try {
             return f.get(o.callTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
