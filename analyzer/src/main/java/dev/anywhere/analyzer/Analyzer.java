@@ -28,7 +28,8 @@ public final class Analyzer {
 
     public Analyzer(AnalyzeOptions options) {
         this.options = options;
-        this.catalogue = FindingCatalogue.load(options.language());
+        // Read beside the tree's construction and the first network steps, which need no finding yet.
+        this.catalogue = FindingCatalogue.loadInBackground(options.language());
     }
 
     /** The check tree this run will execute; {@code afterEcho} are the steps that need a virtual connection. */

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -117,29 +118,33 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--diff", arity = "2", paramLabel = "REPORT.json", description = "Compare two JSON reports (e.g. --inside and --outside).")
     List<Path> diff;
 
+    /** This run's texts, in the language of --lang. */
+    private CliText text;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
+        if (!lang.equals("en") && !lang.equals("de")) {
+            throw UserError.usage(CliText.ofLocale().get("analyze.lang-bad", Map.of("lang", lang)));
+        }
+        text = CliText.of(lang);
         if (diff != null) {
             return diff(console);
         }
         if (target == null) {
-            throw UserError.usage("EMAIL|DOMAIN is required (or --diff A.json B.json)");
-        }
-        if (!lang.equals("en") && !lang.equals("de")) {
-            throw UserError.usage("--lang: '" + lang + "' (expected: en or de)");
+            throw UserError.usage(text.get("analyze.target-missing"));
         }
         ReportWriter writer;
         try {
             writer = ReportWriter.forFormat(format);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage("--format: '" + format + "' (expected: text, json, html or junit)");
+            throw UserError.usage(text.get("analyze.format-bad", Map.of("format", format)));
         }
         if (inside && outside) {
-            throw UserError.usage("--inside and --outside exclude each other");
+            throw UserError.usage(text.get("analyze.inside-and-outside"));
         }
         if (rpcProxy == null && !target.contains("@")) {
-            throw UserError.usage("Autodiscover needs an e-mail address; for a domain give --rpc-proxy (manual mode)");
+            throw UserError.usage(text.get("analyze.domain-needs-rpc-proxy"));
         }
         Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile = profileDir == null ? Optional.empty()
                 : new dev.anywhere.analyzer.profile.ProfileStore(profileDir).load(target);
@@ -182,11 +187,11 @@ final class AnalyzeCommand implements Callable<Integer> {
             u = null;
         }
         if (u == null || !"ldap".equals(u.getScheme()) || u.getHost() == null) {
-            throw UserError.usage("--directory: '" + directory + "' (expected: ldap://host:port)");
+            throw UserError.usage(text.get("analyze.directory-bad", Map.of("directory", directory)));
         }
         Optional<String> password = directoryBindDn == null ? Optional.empty() : client.password();
         if (directoryBindDn != null && password.isEmpty()) {
-            throw UserError.usage("--directory-bind-dn needs the password of --user (--password-env or --password-file)");
+            throw UserError.usage(text.get("analyze.bind-dn-needs-password"));
         }
         return Optional.of(new dev.anywhere.autodiscover.discovery.ScpSettings(u.getHost(), u.getPort() < 0 ? 389 : u.getPort(),
                 Optional.ofNullable(directoryBindDn), password, Optional.of(site)));
@@ -210,7 +215,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         try {
             return Optional.of(dev.anywhere.server.configurator.Durations.parse(idleProbe));
         } catch (IllegalArgumentException e) {
-            throw UserError.usage("--idle-probe: " + e.getMessage());
+            throw UserError.usage(text.get("analyze.idle-probe-bad", Map.of("detail", e.getMessage())));
         }
     }
 
@@ -219,13 +224,16 @@ final class AnalyzeCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         JsonNode a = json.readTree(diff.get(0).toFile());
         JsonNode b = json.readTree(diff.get(1).toFile());
-        console.printf("A: %s (%s, %s)%nB: %s (%s, %s)%n", diff.get(0), a.path("vantage").asText(), a.path("status").asText(),
-                diff.get(1), b.path("vantage").asText(), b.path("status").asText());
+        console.println(text.get("analyze.diff.run", Map.of("side", "A", "file", diff.get(0), "vantage", a.path("vantage").asText(),
+                "status", a.path("status").asText())));
+        console.println(text.get("analyze.diff.run", Map.of("side", "B", "file", diff.get(1), "vantage", b.path("vantage").asText(),
+                "status", b.path("status").asText())));
         List<ReportDiff.Difference> differences = ReportDiff.of(a, b);
         for (ReportDiff.Difference d : differences) {
             console.printf("%n%s%n  A: %s%n  B: %s%n", d.id(), d.a(), d.b());
         }
-        console.printf("%n%d difference(s).%n", differences.size());
+        console.println();
+        console.println(text.get("analyze.diff.count", Map.of("count", differences.size())));
         return differences.isEmpty() ? Anywhere.OK : Anywhere.FINDINGS;
     }
 }

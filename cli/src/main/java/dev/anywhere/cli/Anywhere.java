@@ -26,7 +26,7 @@ public final class Anywhere {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(LabCommand.class, AnalyzeCommand.class, ProfileCommand.class, CertCommand.class,
             OaCommand.class, ProviderCommand.class, DirectoryCommand.class, ServiceHostCommand.class, GatewayCommand.class,
-            AutodiscoverCommand.class, EndpointsCommand.class, RpcPingCommand.class, EventsCommand.class, BenchCommand.class,
+            AutodiscoverCommand.class, EndpointsCommand.class, RpcPingCommand.class, AddressBookCommand.class, EventsCommand.class, BenchCommand.class,
             ServeCommand.class, CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {

@@ -2,6 +2,8 @@ package dev.anywhere.cli;
 
 import dev.anywhere.directory.SiteDirectory;
 import dev.anywhere.server.configurator.LocalRoles;
+import dev.anywhere.server.events.Event;
+import dev.anywhere.server.events.EventLog;
 import dev.anywhere.server.gateway.AdminServer;
 import dev.anywhere.server.gateway.CredentialVerifier;
 import dev.anywhere.server.gateway.DirectoryCredentials;
@@ -145,6 +147,8 @@ final class GatewayCommand implements Callable<Integer> {
         try {
             directory.password();
             dir = directory.open();
+            EventLog gatewayEvents = new EventLog(dataDir);
+            dir.onReplicaSwitch(change -> gatewayEvents.write(Event.replicaSwitched(java.time.Instant.now(), change)));
             credentials = new DirectoryCredentials(dir);
         } catch (UserError e) {
             spec.commandLine().getErr().println("anywhere: warning: " + e.getMessage() + "; every logon will be refused.");

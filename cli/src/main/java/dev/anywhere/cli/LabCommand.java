@@ -78,6 +78,9 @@ final class LabCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** This run's texts, in the JVM's language (lab has no --lang); the analyzer's report follows them. */
+    private CliText text;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the site's data here (default: a temporary directory, removed afterwards).")
     Path dataDir;
 
@@ -97,15 +100,16 @@ final class LabCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        text = CliText.ofLocale();
         Optional<Scenario> scenario = Optional.ofNullable(scenarioName).map(LabCommand::scenario);
         if (scenario.isPresent()) {
             Scenario s = scenario.get();
             if (s.needsNginx() && NginxMiddlebox.find().isEmpty()) {
-                throw UserError.unavailable("--scenario " + s.name() + ": nginx not installed (expected: the nginx binary on PATH or "
-                        + "in /usr/sbin; apt-get install nginx)");
+                throw UserError.unavailable(text.get("lab.scenario.nginx-missing", java.util.Map.of("name", s.name())));
             }
-            out.printf("Scenario %s: %s%nThe analyzer should say: %s%n%n", s.name(), s.broken(),
-                    s.primary().orElse("nothing: every check passes"));
+            out.println(text.get("lab.scenario.intro", java.util.Map.of("name", s.name(), "broken", s.broken())));
+            out.println(text.get("lab.scenario.should-say", java.util.Map.of("finding", s.primary().orElse(text.get("lab.scenario.should-say-nothing")))));
+            out.println();
         }
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("anywhere-lab") : dataDir;
@@ -114,10 +118,10 @@ final class LabCommand implements Callable<Integer> {
         try {
             LabSite.Plan plan = plan(topologyFile, dir, scenario);
             if (plan.ports().shifted()) {
-                out.printf("Not allowed to bind ports below 1024: every port below 1024 is shifted by %d (53 -> %d, 389 -> %d, 443 -> %d).%n",
-                        plan.ports().offset(), plan.ports().port(53), plan.ports().port(389), plan.ports().port(443));
+                out.println(text.get("lab.ports-shifted", java.util.Map.of("offset", plan.ports().offset(), "dns", plan.ports().port(53),
+                        "ldap", plan.ports().port(389), "https", plan.ports().port(443))));
             }
-            out.println("Starting the site:");
+            out.println(text.get("lab.starting"));
             out.flush();
             try (LabSite site = LabSite.start(plan, step -> {
                 out.printf("  [%5d ms] %s%n", (System.nanoTime() - t0) / 1_000_000, step);
@@ -125,7 +129,8 @@ final class LabCommand implements Callable<Integer> {
             })) {
                 exit = scenario.isPresent() ? scenarioStory(site, out, plan, scenario.get()) : story(site, out, plan);
                 if (keepRunning) {
-                    out.printf("%nThe site keeps running (data in %s). Ctrl-C stops it.%n", dir);
+                    out.println();
+                    out.println(text.get("lab.keeps-running", java.util.Map.of("dir", dir)));
                     out.flush();
                     Roles.runUntilInterrupted(site);
                 }
@@ -135,14 +140,15 @@ final class LabCommand implements Callable<Integer> {
                 deleteTree(dir);
             }
         }
-        out.printf("%nSite stopped after %.1f s.%n", (System.nanoTime() - t0) / 1e9);
+        out.println();
+        out.println(text.get("lab.stopped-after", java.util.Map.of("seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9))));
         return exit;
     }
 
     /** The scenario called {@code name}; a usage error naming the choices otherwise. */
     static Scenario scenario(String name) {
-        return dev.anywhere.lab.scenario.Scenarios.byName(name).orElseThrow(() -> UserError.usage("--scenario: " + name
-                + " (expected: one of " + String.join(", ", dev.anywhere.lab.scenario.Scenarios.names()) + "; anywhere lab scenarios)"));
+        return dev.anywhere.lab.scenario.Scenarios.byName(name).orElseThrow(() -> UserError.usage(CliText.ofLocale().get("lab.scenario.unknown",
+                java.util.Map.of("name", name, "names", String.join(", ", dev.anywhere.lab.scenario.Scenarios.names())))));
     }
 
     /** The whole-site plan: the topology (default or file) with its faults applied, this machine's port policy. */
@@ -202,47 +208,50 @@ final class LabCommand implements Callable<Integer> {
 
     private int story(LabSite site, PrintWriter out, LabSite.Plan plan) throws Exception {
         out.println();
-        out.println("Enabling Outlook Anywhere for EX1 in the directory (anywhere oa enable --server EX1 "
-                + "--external-hostname oa.frankysweb.org --client-auth ntlm --iis-auth basic,ntlm):");
+        out.println(text.get("lab.enabling"));
         long t = System.nanoTime();
         enableOutlookAnywhere(site);
         awaitEnabled(site);
         RpcVdirConfig applied = site.gateway().config().current();
         if (!applied.enabled()) {
-            out.println("  FAILED: the gateway did not receive the configuration within 10 s. Events:");
+            out.println(text.get("lab.enable-failed"));
             printEvents(site.ex1Events().readAll(), out);
             return Anywhere.FINDINGS;
         }
-        out.printf("  applied by the configurator and followed by the gateway after %d ms (Exchange: up to 15 min).%n",
-                (System.nanoTime() - t) / 1_000_000);
+        out.println(text.get("lab.enable-applied", java.util.Map.of("ms", (System.nanoTime() - t) / 1_000_000)));
         AppliedConfigFile.Snapshot snapshot = new AppliedConfigFile(site.ex1DataDir()).read().orElseThrow();
-        out.printf("%nApplied /rpc configuration (%s, generation %d):%n", site.ex1DataDir().resolve(AppliedConfigFile.FILE_NAME), snapshot.generation());
+        out.println();
+        out.println(text.get("lab.applied.heading", java.util.Map.of("file", site.ex1DataDir().resolve(AppliedConfigFile.FILE_NAME),
+                "state", text.get("lab.applied.generation", java.util.Map.of("generation", snapshot.generation())))));
         out.printf("  Authentication : %s%n", applied.authenticationInOrder().stream().map(HttpAuthScheme::token).collect(Collectors.joining(", ")));
         out.printf("  RequireSsl     : %s%n", applied.requireSsl());
         out.printf("  ValidPorts     : %s%n", applied.validPorts());
-        out.printf("%nConfigurator events (anywhere events):%n");
+        out.println();
+        out.println(text.get("lab.events.heading"));
         printEvents(site.ex1Events().readAll(), out);
 
         InetSocketAddress dns = site.providerDns().orElseThrow().address();
         int httpsPort = plan.ports().port(443);
         int httpPort = plan.ports().port(80);
-        out.printf("%nAnalyzing as a client on the internet would (anywhere analyze franky@frankysweb.org --user 'FRANKYSWEB\\franky' "
-                + "--dns-server %s:%d --trust %s%s):%n", dns.getAddress().getHostAddress(), dns.getPort(), site.trustBundle(),
-                httpsPort == 443 ? "" : " --https-port " + httpsPort + " --http-port " + httpPort);
+        out.println();
+        out.println(text.get("lab.analyzing.outside", java.util.Map.of("command", "anywhere analyze franky@frankysweb.org --user 'FRANKYSWEB\\franky' "
+                + "--dns-server " + dns.getAddress().getHostAddress() + ":" + dns.getPort() + " --trust " + site.trustBundle()
+                + (httpsPort == 443 ? "" : " --https-port " + httpsPort + " --http-port " + httpPort)
+                + (text.language().equals("en") ? "" : " --lang " + text.language()))));
         out.flush();
         AnalyzeOptions options = new AnalyzeOptions("franky@frankysweb.org", Optional.of("FRANKYSWEB\\franky"),
                 Optional.of(plan.passwords().of("franky")), List.of(), Optional.of(dns), List.of(site.trustBundle()), Vantage.OUTSIDE,
-                Duration.ofSeconds(10), "en", Optional.empty(), httpsPort, httpPort, List.of(), false);
+                Duration.ofSeconds(10), text.language(), Optional.empty(), httpsPort, httpPort, List.of(), false);
         Report report = new Analyzer(options).run(new ConsoleProgress(out));
-        StringWriter text = new StringWriter();
-        new TextReportWriter().write(report, text);
+        StringWriter rendered = new StringWriter();
+        new TextReportWriter().write(report, rendered);
         out.println();
-        out.print(text);
+        out.print(rendered);
         if (reportFile != null) {
             try (Writer w = Files.newBufferedWriter(reportFile, StandardCharsets.UTF_8)) {
                 new HtmlReportWriter().write(report, w);
             }
-            out.printf("HTML report: %s%n", reportFile.toAbsolutePath());
+            out.println(text.get("lab.html-report", java.util.Map.of("file", reportFile.toAbsolutePath())));
         }
         out.flush();
         return report.status() == CheckStatus.PASSED ? Anywhere.OK : Anywhere.FINDINGS;
@@ -250,52 +259,60 @@ final class LabCommand implements Callable<Integer> {
 
     /** The story with a scenario: the site set up as the scenario says, analyzed, the server side checked, the verdict. */
     private int scenarioStory(LabSite site, PrintWriter out, LabSite.Plan plan, Scenario s) throws Exception {
-        out.printf("%nSetting up the scenario:%n");
+        out.println();
+        out.println(text.get("lab.scenario.setting-up"));
         ScenarioRun.prepare(site, s, step -> {
             out.println("  " + step);
             out.flush();
         });
-        printApplied(site, out);
-        out.printf("%nConfigurator events (anywhere events):%n");
+        printApplied(site, out, text);
+        out.println();
+        out.println(text.get("lab.events.heading"));
         printEvents(site.ex1Events().readAll(), out);
         AnalyzeOptions options = ScenarioRun.options(site, s, plan.passwords().of("franky"), plan.ports().port(443), plan.ports().port(80),
-                Duration.ofSeconds(10));
-        out.printf("%nAnalyzing as a client %s would (%s):%n", s.client().vantage().equals("inside") ? "inside (DC1's DNS)" : "on the internet",
-                ScenarioRun.command(options));
+                Duration.ofSeconds(10)).withLanguage(text.language());
+        out.println();
+        out.println(text.get(s.client().vantage().equals("inside") ? "lab.analyzing.inside" : "lab.analyzing.outside",
+                java.util.Map.of("command", ScenarioRun.command(options))));
         out.flush();
         Report report = ScenarioRun.withServerSide(new Analyzer(options).run(new ConsoleProgress(out)), site);
-        StringWriter text = new StringWriter();
-        new TextReportWriter().write(report, text);
+        StringWriter rendered = new StringWriter();
+        new TextReportWriter().write(report, rendered);
         out.println();
-        out.print(text);
+        out.print(rendered);
         if (reportFile != null) {
             try (Writer w = Files.newBufferedWriter(reportFile, StandardCharsets.UTF_8)) {
                 new HtmlReportWriter().write(report, w);
             }
-            out.printf("HTML report: %s%n", reportFile.toAbsolutePath());
+            out.println(text.get("lab.html-report", java.util.Map.of("file", reportFile.toAbsolutePath())));
         }
         Optional<String> primary = ScenarioRun.primary(report).map(dev.anywhere.analyzer.finding.Finding::id);
-        out.printf("%nScenario %s: the analyzer says %s (expected: %s)%s%n", s.name(), primary.orElse("nothing: every check passed"),
-                s.primary().orElse("nothing"), primary.equals(s.primary()) ? ", as expected" : ", NOT AS EXPECTED");
+        out.println();
+        out.println(text.get(primary.equals(s.primary()) ? "lab.scenario.verdict.as-expected" : "lab.scenario.verdict.not-as-expected",
+                java.util.Map.of("name", s.name(), "said", primary.orElse(text.get("lab.scenario.said-nothing")),
+                        "expected", s.primary().orElse(text.get("lab.scenario.expected-nothing")))));
         if (s.site().manualEdit() != null && s.site().manualEdit().revert()) {
-            out.printf("%nThe configurator's next pass (due with the 15-minute poll; run now):%n");
+            out.println();
+            out.println(text.get("lab.scenario.next-pass"));
             out.flush();
             Event reverted = ScenarioRun.revert(site);
             out.printf("  %-11s %4d %-30s %s%n", reverted.level(), reverted.id().id(), reverted.id().symbolicName(), reverted.message());
             site.ex1Events().readAll().stream().filter(e -> e.time().isAfter(reverted.time().minusMillis(1)) && e != reverted
                     && !e.equals(reverted)).forEach(e -> out.printf("  %-11s %4d %-30s %s%n", e.level(), e.id().id(), e.id().symbolicName(),
                     e.message()));
-            printApplied(site, out);
+            printApplied(site, out, text);
         }
         out.flush();
         return report.status() == CheckStatus.PASSED ? Anywhere.OK : Anywhere.FINDINGS;
     }
 
-    private static void printApplied(LabSite site, PrintWriter out) throws IOException {
+    private static void printApplied(LabSite site, PrintWriter out, CliText text) throws IOException {
         RpcVdirConfig applied = site.gateway().config().current();
         Optional<AppliedConfigFile.Snapshot> snapshot = new AppliedConfigFile(site.ex1DataDir()).read();
-        out.printf("%nApplied /rpc configuration (%s%s):%n", site.ex1DataDir().resolve(AppliedConfigFile.FILE_NAME),
-                snapshot.map(x -> x.writtenByConfigurator() ? ", generation " + x.generation() : ", EDITED BY HAND").orElse(", absent"));
+        out.println();
+        out.println(text.get("lab.applied.heading", java.util.Map.of("file", site.ex1DataDir().resolve(AppliedConfigFile.FILE_NAME), "state",
+                snapshot.map(x -> x.writtenByConfigurator() ? text.get("lab.applied.generation", java.util.Map.of("generation", x.generation()))
+                        : text.get("lab.applied.by-hand")).orElse(text.get("lab.applied.absent")))));
         out.printf("  Enabled        : %s%n", applied.enabled());
         out.printf("  Authentication : %s%n", applied.authenticationInOrder().stream().map(HttpAuthScheme::token).collect(Collectors.joining(", ")));
         out.printf("  RequireSsl     : %s%n", applied.requireSsl());
@@ -357,7 +374,7 @@ final class LabCommand implements Callable<Integer> {
     static Optional<LabState> runningState(Path dir, PrintWriter out) {
         Optional<LabState> state = LabState.read(dir);
         if (state.isEmpty()) {
-            out.printf("lab: not running (no %s)%n", dir.resolve(LabState.FILE_NAME));
+            out.println(CliText.ofLocale().get("lab.not-running", java.util.Map.of("file", dir.resolve(LabState.FILE_NAME))));
         }
         return state;
     }

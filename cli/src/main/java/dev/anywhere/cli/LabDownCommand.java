@@ -26,6 +26,7 @@ final class LabDownCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        CliText text = CliText.ofLocale();
         Path dir = dataDir.toAbsolutePath();
         Optional<LabState> state = LabCommand.runningState(dir, out);
         if (state.isEmpty()) {
@@ -34,13 +35,13 @@ final class LabDownCommand implements Callable<Integer> {
         Optional<ProcessHandle> process = ProcessHandle.of(state.get().pid());
         List<ProcessHandle> children = process.map(p -> p.descendants().toList()).orElse(List.of()); // nginx
         if (process.isPresent() && process.get().isAlive()) {
-            out.printf("Stopping pid %d ...%n", state.get().pid());
+            out.println(text.get("lab.down.stopping", java.util.Map.of("pid", state.get().pid())));
             out.flush();
             process.get().destroy();
             try {
                 process.get().onExit().get(20, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
-                out.println("  no exit after 20 s: killing it");
+                out.println(text.get("lab.down.killing"));
                 process.get().descendants().forEach(ProcessHandle::destroyForcibly);
                 process.get().destroyForcibly();
                 process.get().onExit().get(10, TimeUnit.SECONDS);
@@ -48,7 +49,7 @@ final class LabDownCommand implements Callable<Integer> {
         }
         for (ProcessHandle child : children) {
             if (child.isAlive()) {
-                out.printf("  child process %d still running: killing it%n", child.pid());
+                out.println(text.get("lab.down.killing-child", java.util.Map.of("pid", child.pid())));
                 child.destroyForcibly();
             }
         }
@@ -56,9 +57,9 @@ final class LabDownCommand implements Callable<Integer> {
         List<String> left = state.get().services().entrySet().stream()
                 .filter(e -> LabCommand.listening(LabCommand.socket(e.getValue()))).map(e -> e.getKey() + " " + e.getValue()).toList();
         if (!left.isEmpty()) {
-            throw UserError.unavailable("lab down: still listening: " + left + " (expected: nothing)");
+            throw UserError.unavailable(text.get("lab.down.still-listening", java.util.Map.of("left", left)));
         }
-        out.printf("Site stopped; nothing listens on its %d addresses any more.%n", state.get().services().size());
+        out.println(text.get("lab.down.stopped", java.util.Map.of("count", state.get().services().size())));
         return Anywhere.OK;
     }
 }

@@ -18,11 +18,14 @@ final class LabScenariosCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-36s %-30s %s%n", "SCENARIO", "EXPECTED FINDING", "WHAT IS BROKEN");
+        CliText text = CliText.ofLocale();
+        out.printf("%-36s %-30s %s%n", text.get("lab.scenarios.heading.scenario"), text.get("lab.scenarios.heading.finding"),
+                text.get("lab.scenarios.heading.broken"));
         for (Scenario s : dev.anywhere.lab.scenario.Scenarios.all()) {
-            out.printf("%-36s %-30s %s%n", s.name(), s.primary().orElse("(none: all green)"), s.broken());
+            out.printf("%-36s %-30s %s%n", s.name(), s.primary().orElse(text.get("lab.scenarios.no-finding")), s.broken());
         }
-        out.printf("%nRun one: anywhere lab --scenario NAME (exit 1 when the analyzer finds the problem).%n");
+        out.println();
+        out.println(text.get("lab.scenarios.run-one"));
         return Anywhere.OK;
     }
 }

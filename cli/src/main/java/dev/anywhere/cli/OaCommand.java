@@ -54,8 +54,7 @@ final class OaCommand {
         /** Validates the combination; Exchange's parameter sets make -DefaultAuthenticationMethod exclusive. */
         void check() {
             if (defaultAuth != null && (clientAuth != null || iisAuth != null)) {
-                throw UserError.usage("--default-auth sets both the client and the IIS methods; do not combine it with "
-                        + "--client-auth or --iis-auth");
+                throw UserError.usage(CliText.ofLocale().get("oa.default-auth-combined"));
             }
         }
 
@@ -74,6 +73,9 @@ final class OaCommand {
         @Spec
         CommandSpec spec;
 
+        /** The texts in the JVM's language (oa has no --lang). */
+        final CliText text = CliText.ofLocale();
+
         @Mixin
         DirectoryOptions directory;
 
@@ -86,16 +88,16 @@ final class OaCommand {
             try (SiteDirectory dir = directory.open()) {
                 return run(dir);
             } catch (DirectoryException e) {
-                throw UserError.unavailable("directory " + directory.url + ": " + e.getMessage());
+                throw UserError.unavailable(text.get("oa.directory-failed", java.util.Map.of("url", directory.url, "detail", e.getMessage())));
             }
         }
 
         abstract int run(SiteDirectory dir) throws Exception;
 
         ExchangeServer server(SiteDirectory dir, String name) {
-            return dir.server(name).filter(ExchangeServer::exchange).orElseThrow(() -> UserError.usage("--server: unknown "
-                    + "Exchange server '" + name + "' (expected one of: " + dir.servers().stream().filter(ExchangeServer::exchange)
-                            .map(ExchangeServer::name).collect(Collectors.joining(", ")) + ")"));
+            return dir.server(name).filter(ExchangeServer::exchange).orElseThrow(() -> UserError.usage(text.get("oa.server-unknown",
+                    java.util.Map.of("name", name, "names", dir.servers().stream().filter(ExchangeServer::exchange)
+                            .map(ExchangeServer::name).collect(Collectors.joining(", "))))));
         }
     }
 
@@ -118,7 +120,7 @@ final class OaCommand {
             String host = Inputs.hostname("--external-hostname", externalHostname);
             auth.check();
             if (auth.defaultAuth == null && auth.clientAuth == null) {
-                throw UserError.usage("--client-auth or --default-auth is required");
+                throw UserError.usage(text.get("oa.client-auth-missing"));
             }
             ClientAuthenticationMethod client = auth.client();
             java.util.Set<AuthenticationMethod> iis = auth.iis();
@@ -128,15 +130,15 @@ final class OaCommand {
             }
             ExchangeServer s = server(dir, server);
             if (dir.rpcVirtualDirectory(s.name()).isPresent()) {
-                throw UserError.usage("Outlook Anywhere is already enabled for " + s.name() + " (use 'anywhere oa set' to change it)");
+                throw UserError.usage(text.get("oa.already-enabled", java.util.Map.of("server", s.name())));
             }
             RpcHttpVirtualDirectory v = new RpcHttpVirtualDirectory(s.name(), 0, Optional.empty(), Optional.empty(), 0, 0)
                     .withExternalHostname(host).withExternalClientAuthenticationMethod(client)
                     .withIisAuthenticationMethods(iis).withSslOffloading(sslOffloading);
             dir.putRpcVirtualDirectory(v);
-            out().printf("Outlook Anywhere enabled for %s: %s, clients use %s, /rpc offers %s, SSL offloading %s.%n",
-                    s.name(), host, client.cmdletName(), names(iis), sslOffloading ? "on" : "off");
-            out().println("The service host applies it within about a second (Exchange: at its next pass, up to 15 minutes).");
+            out().println(text.get("oa.enabled", java.util.Map.of("server", s.name(), "host", host, "client", client.cmdletName(), "iis", names(iis),
+                    "offloading", text.get(sslOffloading ? "oa.on" : "oa.off"))));
+            out().println(text.get("oa.enabled.when"));
             return Anywhere.OK;
         }
     }
@@ -158,7 +160,7 @@ final class OaCommand {
         @Override
         int run(SiteDirectory dir) {
             if (externalHostname == null && !auth.any() && sslOffloading == null) {
-                throw UserError.usage("nothing to set (expected: --external-hostname, --client-auth, --iis-auth, --default-auth or --ssl-offloading)");
+                throw UserError.usage(text.get("oa.nothing-to-set"));
             }
             String host = externalHostname == null ? null : Inputs.hostname("--external-hostname", externalHostname);
             Boolean offload = sslOffloading == null ? null : Inputs.bool("--ssl-offloading", sslOffloading);
@@ -167,7 +169,7 @@ final class OaCommand {
             java.util.Set<AuthenticationMethod> iis = auth.iis();
             ExchangeServer s = server(dir, server);
             RpcHttpVirtualDirectory v = dir.rpcVirtualDirectory(s.name()).orElseThrow(() -> UserError.usage(
-                    "Outlook Anywhere is not enabled for " + s.name() + " (use 'anywhere oa enable' first)"));
+                    text.get("oa.not-enabled.set", java.util.Map.of("server", s.name()))));
             if (host != null) {
                 v = v.withExternalHostname(host);
             }
@@ -181,7 +183,7 @@ final class OaCommand {
                 v = v.withSslOffloading(offload);
             }
             dir.putRpcVirtualDirectory(v);
-            out().printf("Outlook Anywhere settings of %s changed in the directory; the service host applies them within about a second.%n", s.name());
+            out().println(text.get("oa.changed", java.util.Map.of("server", s.name())));
             return Anywhere.OK;
         }
     }
@@ -195,10 +197,10 @@ final class OaCommand {
         int run(SiteDirectory dir) {
             ExchangeServer s = server(dir, server);
             if (dir.rpcVirtualDirectory(s.name()).isEmpty()) {
-                throw UserError.usage("Outlook Anywhere is not enabled for " + s.name());
+                throw UserError.usage(text.get("oa.not-enabled", java.util.Map.of("server", s.name())));
             }
             dir.removeRpcVirtualDirectory(s.name());
-            out().printf("Outlook Anywhere disabled for %s.%n", s.name());
+            out().println(text.get("oa.disabled", java.util.Map.of("server", s.name())));
             return Anywhere.OK;
         }
     }

@@ -48,6 +48,9 @@ final class ProfileCommand {
         @Spec
         CommandSpec spec;
 
+        /** The texts in the JVM's language (profile has no --lang). */
+        final CliText text = CliText.ofLocale();
+
         PrintWriter out() {
             return spec.commandLine().getOut();
         }
@@ -57,8 +60,7 @@ final class ProfileCommand {
         }
 
         OutlookProfile load() throws java.io.IOException {
-            return store().load(email).orElseThrow(() -> UserError.usage("no profile for " + email + " in " + dir
-                    + " (create one with 'anywhere profile create " + email + "')"));
+            return store().load(email).orElseThrow(() -> UserError.usage(text.get("profile.none", java.util.Map.of("email", email, "dir", dir))));
         }
 
         static DiscoveryResult discover(AnalyzeOptions options) {
@@ -68,15 +70,21 @@ final class ProfileCommand {
         }
 
         void print(OutlookProfile p) {
-            out().printf("Profile %s (%s policy)%n", p.email(), p.policy() == RefreshPolicy.LEGACY ? "legacy: never updates" : "Outlook 2016");
-            out().printf("  Mailbox server (EXCH) : %s%n", p.exchServer().orElse("(none)"));
-            out().printf("  Proxy server          : %s%n", p.proxyServer().orElse("(Outlook Anywhere not configured)"));
-            out().printf("  Principal (msstd:)    : %s%n", p.principal().orElse("(none)"));
-            out().printf("  Proxy authentication  : %s%n", p.authScheme().orElse("(default: NTLM)"));
-            out().printf("  PR_ROH_FLAGS          : 0x%02x %s%n", RohFlags.toBits(p.flags()), p.flags());
-            out().printf("  Server TTL            : %d h%n", p.ttlHours());
-            out().printf("  Last refresh          : %s (%s)%n", p.lastRefresh(), p.lastRefreshSucceeded() ? "succeeded" : "failed");
-            out().printf("  Next refresh          : %s%n", p.nextRefresh().map(Object::toString).orElse("never (TTL 0)"));
+            out().println(text.get("profile.heading", java.util.Map.of("email", p.email(), "policy",
+                    text.get(p.policy() == RefreshPolicy.LEGACY ? "profile.policy.legacy" : "profile.policy.outlook2016"))));
+            String none = text.get("profile.value.none");
+            java.util.Map<String, String> rows = new java.util.LinkedHashMap<>();
+            rows.put("profile.field.exch", p.exchServer().orElse(none));
+            rows.put("profile.field.proxy", p.proxyServer().orElse(text.get("profile.value.no-proxy")));
+            rows.put("profile.field.principal", p.principal().orElse(none));
+            rows.put("profile.field.auth", p.authScheme().orElse(text.get("profile.value.default-auth")));
+            rows.put("profile.field.flags", String.format(Locale.ROOT, "0x%02x %s", RohFlags.toBits(p.flags()), p.flags()));
+            rows.put("profile.field.ttl", p.ttlHours() + " h");
+            rows.put("profile.field.last-refresh", p.lastRefresh() + " ("
+                    + text.get(p.lastRefreshSucceeded() ? "profile.value.succeeded" : "profile.value.failed") + ")");
+            rows.put("profile.field.next-refresh", p.nextRefresh().map(Object::toString).orElse(text.get("profile.value.never-ttl0")));
+            int width = rows.keySet().stream().mapToInt(k -> text.get(k).length()).max().orElse(0);
+            rows.forEach((k, v) -> out().printf("  %-" + width + "s : %s%n", text.get(k), v));
         }
     }
 
@@ -93,22 +101,22 @@ final class ProfileCommand {
             RefreshPolicy p = switch (policy.toLowerCase(Locale.ROOT)) {
                 case "outlook2016" -> RefreshPolicy.OUTLOOK_2016;
                 case "legacy" -> RefreshPolicy.LEGACY;
-                default -> throw UserError.usage("--policy: '" + policy + "' (expected: outlook2016 or legacy)");
+                default -> throw UserError.usage(text.get("profile.policy-bad", java.util.Map.of("policy", policy)));
             };
             if (!email.contains("@")) {
-                throw UserError.usage("EMAIL: '" + email + "' (expected: user@domain)");
+                throw UserError.usage(text.get("profile.email-bad", java.util.Map.of("email", email)));
             }
             ClientOptions.warnInsecure(client.insecure, spec.commandLine().getErr());
             DiscoveryResult r = discover(client.toAnalyzeOptions(email, Vantage.UNSPECIFIED, "en", Optional.empty(), Optional.empty()));
             if (r.response().isEmpty()) {
-                out().printf("Autodiscover found no settings for %s: %s. Run 'anywhere analyze %s' for the reasons.%n", email,
-                        r.failure().orElse("no method succeeded"), email);
+                out().println(text.get("profile.create.no-settings", java.util.Map.of("email", email,
+                        "failure", r.failure().orElse(text.get("profile.no-method")))));
                 return Anywhere.FINDINGS;
             }
             OutlookProfile profile = OutlookProfile.create(email, r.response().get(), p, Instant.now(), RANDOM::nextDouble);
             store().save(profile);
             print(profile);
-            out().printf("Saved to %s%n", store().file(email));
+            out().println(text.get("profile.saved", java.util.Map.of("file", store().file(email))));
             return Anywhere.OK;
         }
     }
@@ -137,7 +145,7 @@ final class ProfileCommand {
             ClientOptions.warnInsecure(client.insecure, spec.commandLine().getErr());
             Instant now = Instant.now();
             if (!force && !p.refreshDue(now)) {
-                out().printf("Not due: next refresh %s (use --force to refresh now).%n", p.nextRefresh().map(Object::toString).orElse("never"));
+                out().println(text.get("profile.refresh.not-due", java.util.Map.of("next", p.nextRefresh().map(Object::toString).orElse(text.get("profile.value.never")))));
                 return Anywhere.OK;
             }
             DiscoveryResult r = discover(client.toAnalyzeOptions(email, Vantage.UNSPECIFIED, "en", Optional.empty(), Optional.empty()));
@@ -145,19 +153,17 @@ final class ProfileCommand {
             OutlookProfile after = p.refreshed(answer, now, RANDOM::nextDouble);
             store().save(after);
             if (answer.isEmpty()) {
-                out().printf("Autodiscover failed (%s); the profile keeps its settings; next try %s.%n", r.failure().orElse("?"),
-                        after.nextRefresh().map(Object::toString).orElse("never"));
+                out().println(text.get("profile.refresh.failed", java.util.Map.of("failure", r.failure().orElse("?"),
+                        "next", after.nextRefresh().map(Object::toString).orElse(text.get("profile.value.never")))));
                 return Anywhere.FINDINGS;
             }
             List<String> changed = p.settings().differences(OutlookProfile.Settings.from(answer.get()));
             if (changed.isEmpty()) {
-                out().println("Autodiscover gives the same settings; the profile is up to date.");
+                out().println(text.get("profile.refresh.same"));
             } else if (p.policy().updatesExistingProfiles()) {
-                out().printf("Applied: %s. Outlook would now ask to restart (\"The Microsoft Exchange administrator has made a change\").%n",
-                        String.join("; ", changed));
+                out().println(text.get("profile.refresh.applied", java.util.Map.of("changes", String.join("; ", changed))));
             } else {
-                out().printf("Autodiscover now says: %s. This profile's policy never updates an existing profile: it stays stale. "
-                        + "Create a new profile to use the new settings.%n", String.join("; ", changed));
+                out().println(text.get("profile.refresh.stale", java.util.Map.of("changes", String.join("; ", changed))));
                 return Anywhere.FINDINGS;
             }
             return Anywhere.OK;
@@ -176,7 +182,7 @@ final class ProfileCommand {
         @Override
         public Integer call() throws Exception {
             if (!network.equals("fast") && !network.equals("slow")) {
-                throw UserError.usage("--network: '" + network + "' (expected: fast or slow)");
+                throw UserError.usage(text.get("profile.network-bad", java.util.Map.of("network", network)));
             }
             OutlookProfile p = load();
             NameResolver resolver = new NameResolver(client.resolve, client.dns(), client.stepTimeout());

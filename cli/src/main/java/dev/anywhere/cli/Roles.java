@@ -39,7 +39,7 @@ final class Roles {
         try {
             return start.call();
         } catch (Exception e) {
-            Optional<BindException> bind = bindFailure(e);
+            Optional<java.io.IOException> bind = bindFailure(e);
             if (bind.isEmpty()) {
                 throw e;
             }
@@ -48,16 +48,16 @@ final class Roles {
     }
 
     /** Why {@code at} could not be bound, in an administrator's words (no exception class names). */
-    static String cannotListen(String role, String where, int lowestPort, BindException e) {
+    static String cannotListen(String role, String where, int lowestPort, java.io.IOException e) {
         String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
         String cause;
-        if (message.contains("permission denied") || message.contains("access denied")) {
+        if (message.contains("permission denied") || message.contains("access denied") || message.contains("error(-13)")) {
             cause = lowestPort < 1024
                     ? "permission denied: ports below 1024 need root or CAP_NET_BIND_SERVICE (or choose a port from 1024 up)"
                     : "permission denied";
-        } else if (message.contains("in use")) {
+        } else if (message.contains("in use") || message.contains("error(-98)")) {
             cause = "the address is already in use by another process";
-        } else if (message.contains("assign requested address")) {
+        } else if (message.contains("assign requested address") || message.contains("error(-99)")) {
             cause = "this machine has no such address";
         } else {
             cause = String.valueOf(e.getMessage());
@@ -65,10 +65,17 @@ final class Roles {
         return role + ": cannot listen on " + where + ": " + cause;
     }
 
-    private static Optional<BindException> bindFailure(Throwable e) {
+    /**
+     * The bind failure behind {@code e}: the JDK's {@link BindException} (NIO), or Netty's native transports' own
+     * exception ({@code bind(..) failed with error(-98): …} on epoll and io_uring), told apart by its message.
+     */
+    private static Optional<java.io.IOException> bindFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException b) {
                 return Optional.of(b);
+            }
+            if (t instanceof java.io.IOException io && String.valueOf(io.getMessage()).startsWith("bind(")) {
+                return Optional.of(io);
             }
         }
         return Optional.empty();

@@ -2,6 +2,7 @@ package dev.anywhere.cli;
 
 import dev.anywhere.analyzer.rpch.EchoResult;
 import dev.anywhere.analyzer.rpch.ProxyAuth;
+import dev.anywhere.analyzer.rpch.RpcAuth;
 import dev.anywhere.analyzer.rpch.RpcPing;
 import dev.anywhere.analyzer.rpch.RpchClientOptions;
 import dev.anywhere.analyzer.rpch.RpchFailure;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -29,10 +31,7 @@ import picocli.CommandLine.Spec;
  * output and every failure line.
  */
 @Command(name = "rpcping", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Ping an RPC server through an RPC over HTTP proxy, as rpcping.exe /t ncacn_http does.",
-                "Without --echo-only: opens a virtual connection (IN and OUT channel), binds the management interface and "
-                        + "times is_server_listening round trips.",
-                "Exit codes: 0 reachable, 1 a hop failed (the line says which and why), 2 usage error."})
+        resourceBundle = "dev.anywhere.cli.rpcping")
 final class RpcPingCommand implements Callable<Integer> {
 
     /** Where passwords come from; tests replace it. */
@@ -41,59 +40,52 @@ final class RpcPingCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--rpc-proxy", required = true, paramLabel = "HOST[:PORT]",
-            description = "The RPC proxy (rpcping /o RpcProxy=): host name as in its certificate, port 443 (TLS) or 80.")
+    @Option(names = "--rpc-proxy", required = true, paramLabel = "HOST[:PORT]")
     String rpcProxy;
 
-    @Option(names = "--server", required = true, paramLabel = "NAME",
-            description = "The RPC server as the proxy's ValidPorts names it (rpcping /s), e.g. EX1 or ex1.frankysweb.local.")
+    @Option(names = "--server", required = true, paramLabel = "NAME")
     String server;
 
-    @Option(names = "--endpoint", paramLabel = "PORT", description = "6001 store, 6002 referral, 6004 address book, 593 endpoint "
-            + "mapper (rpcping /e; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--endpoint", paramLabel = "PORT")
     int endpoint = 6001;
 
-    @Option(names = "--proxy-auth", paramLabel = "basic|ntlm|none",
-            description = "HTTP authentication to the proxy (rpcping /H; default: ntlm with --user, none without).")
+    @Option(names = "--proxy-auth", paramLabel = "basic|ntlm|none")
     String proxyAuth;
 
-    @Option(names = "--user", paramLabel = "DOMAIN\\user", description = "The account (rpcping /P); the password comes from "
-            + "--password-env, never from the command line.")
+    @Option(names = "--user", paramLabel = "DOMAIN\\user")
     String user;
 
-    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--password-env", paramLabel = "VAR")
     String passwordEnv = "ANYWHERE_PASSWORD";
 
-    @Option(names = {"-E", "--echo-only"}, description = "Only send echo requests to the proxy (rpcping /E).")
+    @Option(names = "--rpc-auth", paramLabel = "none|connect|integrity|privacy")
+    String rpcAuth = "none";
+
+    @Option(names = {"-E", "--echo-only"})
     boolean echoOnly;
 
-    @Option(names = "--iterations", paramLabel = "N", description = "Round trips to make (default: ${DEFAULT-VALUE}); prints min, "
-            + "median and p99.")
+    @Option(names = "--iterations", paramLabel = "N")
     int iterations = 1;
 
-    @Option(names = "--call", paramLabel = "is_server_listening|inq_if_ids",
-            description = "The MGMT call each iteration makes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--call", paramLabel = "is_server_listening|inq_if_ids")
     String call = "is_server_listening";
 
-    @Option(names = "--tls", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "HTTPS to the proxy (default); --no-tls for plain HTTP (SSL offloading).")
+    @Option(names = "--tls", negatable = true, defaultValue = "true", fallbackValue = "true")
     boolean tls;
 
-    @Option(names = "--trust", paramLabel = "CA.pem", description = "Also trust the CA certificates in this PEM file, besides the "
-            + "system's trust store (repeatable).")
+    @Option(names = "--trust", paramLabel = "CA.pem")
     List<Path> trust = new ArrayList<>();
 
-    @Option(names = "--insecure", description = "Accept any proxy certificate (testing only).")
+    @Option(names = "--insecure")
     boolean insecure;
 
-    @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDR", description = "Connect to ADDR for HOST:PORT, like curl.")
+    @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDR")
     String resolve;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Timeout of each step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "SECONDS")
     int timeoutSeconds = 10;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the PDU-level transcript (credentials redacted).")
+    @Option(names = {"-v", "--verbose"})
     boolean verbose;
 
     @Override
@@ -124,7 +116,21 @@ final class RpcPingCommand implements Callable<Integer> {
             case "inq_if_ids" -> RpcPing.Probe.INQ_IF_IDS;
             default -> throw UserError.usage("--call: '" + call + "' (expected: is_server_listening or inq_if_ids)");
         };
+        int rpcLevel;
+        try {
+            rpcLevel = RpcAuth.levelOf(rpcAuth);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(e.getMessage());
+        }
+        if (rpcLevel > 0 && echoOnly) {
+            throw UserError.usage("--rpc-auth " + rpcAuth + " with --echo-only (expected: none; an echo binds nothing)");
+        }
+        if (rpcLevel > 0 && (user == null || user.isBlank())) {
+            throw UserError.usage("--rpc-auth " + rpcAuth + " needs --user DOMAIN\\user");
+        }
         ProxyAuth auth = auth();
+        Optional<RpcAuth> rpc = rpcLevel < 0 ? Optional.empty()
+                : Optional.of(new RpcAuth(rpcLevel, NtlmCredentials.parse(user, password())));
         ClientOptions.warnInsecure(insecure, spec.commandLine().getErr());
         RpchClientOptions.Builder b = RpchClientOptions.builder(host, port, server, endpoint).tls(tls).insecure(insecure)
                 .trust(ClientOptions.trust(trust)).auth(auth).timeouts(Duration.ofSeconds(timeoutSeconds));
@@ -133,11 +139,15 @@ final class RpcPingCommand implements Callable<Integer> {
         }
         Transcript transcript = new Transcript(verbose ? out::println : line -> { });
         String target = host + ":" + port + (tls ? " (https)" : " (http)");
-        out.println("rpcping: " + (echoOnly ? "echo to " + target : target + " -> " + server + ":" + endpoint)
-                + ", " + authName(auth) + (auth instanceof ProxyAuth.None ? "" : " as " + auth.account()));
+        CliText text = CliText.ofLocale();
+        out.println(text.get("rpcping.start", java.util.Map.of("route", echoOnly ? text.get("rpcping.route.echo", java.util.Map.of("target", target))
+                : text.get("rpcping.route.call", java.util.Map.of("target", target, "server", server, "endpoint", endpoint)),
+                "auth", auth instanceof ProxyAuth.None ? text.get("rpcping.auth.none") : authName(auth),
+                "account", auth instanceof ProxyAuth.None ? "" : text.get("rpcping.as", java.util.Map.of("account", auth.account()))))
+                + rpc.map(a -> text.get("rpcping.rpcAuth", java.util.Map.of("level", a.levelName(), "user", user))).orElse(""));
         RpcPing.Result r;
         try {
-            r = RpcPing.run(b.build(), echoOnly, iterations, probe, transcript);
+            r = RpcPing.run(b.build(), rpc, echoOnly, iterations, probe, transcript);
         } catch (RpchFailure f) {
             out.flush();
             err.println("rpcping: " + f.getMessage());
@@ -147,25 +157,29 @@ final class RpcPingCommand implements Callable<Integer> {
         RpcPing.Latency l = r.latency();
         if (echoOnly) {
             EchoResult e = r.echo().orElseThrow();
-            out.println("Echo: HTTP " + e.status() + " " + e.reason() + ", 20-byte echo PDU");
-            out.printf("Completed %d echo request%s: min %s, median %s, p99 %s%n", l.count(), l.count() == 1 ? "" : "s",
-                    RpcPing.millis(l.minMicros()), RpcPing.millis(l.medianMicros()), RpcPing.millis(l.p99Micros()));
+            out.println(text.get("rpcping.echo", java.util.Map.of("status", e.status(), "reason", e.reason())));
+            out.println(text.get(l.count() == 1 ? "rpcping.echo.completed.one" : "rpcping.echo.completed.many", latency(l)));
         } else {
-            out.println("Virtual connection opened in " + r.opened().orElseThrow().toMillis() + " ms");
+            out.println(text.get("rpcping.opened", java.util.Map.of("ms", r.opened().orElseThrow().toMillis())));
             var bind = r.bind().orElseThrow();
-            out.println("Bound MGMT " + bind.abstractSyntax() + " (context " + bind.contextId() + ", max frag " + bind.maxXmitFrag()
-                    + ", server port " + (bind.secondaryAddress().isEmpty() ? "?" : bind.secondaryAddress()) + ")");
+            out.println(text.get("rpcping.bound", java.util.Map.of("syntax", bind.abstractSyntax(), "context", bind.contextId(), "frag", bind.maxXmitFrag(),
+                    "port", bind.secondaryAddress().isEmpty() ? "?" : bind.secondaryAddress())));
             r.interfaces().ifPresent(ids -> {
-                out.println("Interfaces registered (" + ids.interfaces().size() + "):");
+                out.println(text.get("rpcping.interfaces", java.util.Map.of("count", ids.interfaces().size())));
                 for (SyntaxId s : ids.interfaces()) {
                     out.println("  " + s);
                 }
             });
-            out.printf("Completed %d %s call%s: min %s, median %s, p99 %s%n", l.count(), call.toLowerCase(Locale.ROOT),
-                    l.count() == 1 ? "" : "s", RpcPing.millis(l.minMicros()), RpcPing.millis(l.medianMicros()),
-                    RpcPing.millis(l.p99Micros()));
+            java.util.Map<String, Object> values = new java.util.HashMap<>(latency(l));
+            values.put("call", call.toLowerCase(Locale.ROOT));
+            out.println(text.get(l.count() == 1 ? "rpcping.calls.one" : "rpcping.calls.many", values));
         }
         return Anywhere.OK;
+    }
+
+    private static java.util.Map<String, Object> latency(RpcPing.Latency l) {
+        return java.util.Map.of("count", l.count(), "min", RpcPing.millis(l.minMicros()), "median", RpcPing.millis(l.medianMicros()),
+                "p99", RpcPing.millis(l.p99Micros()));
     }
 
     private static String authName(ProxyAuth a) {
@@ -183,13 +197,18 @@ final class RpcPingCommand implements Callable<Integer> {
         if (user == null || user.isBlank()) {
             throw UserError.usage("--proxy-auth " + scheme + " needs --user DOMAIN\\user");
         }
+        String password = password();
+        return scheme.equals("basic") ? new ProxyAuth.Basic(user, password)
+                : new ProxyAuth.Ntlm(NtlmCredentials.parse(user, password), "");
+    }
+
+    private String password() {
         String password = environment.apply(passwordEnv);
         if (password == null) {
             throw UserError.usage("no password: set the environment variable " + passwordEnv
                     + " (passwords are never taken on the command line)");
         }
-        return scheme.equals("basic") ? new ProxyAuth.Basic(user, password)
-                : new ProxyAuth.Ntlm(NtlmCredentials.parse(user, password), "");
+        return password;
     }
 
     private InetAddress resolveAddress(String host, int port) {

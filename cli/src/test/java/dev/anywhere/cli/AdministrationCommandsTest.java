@@ -202,6 +202,20 @@ class AdministrationCommandsTest {
     }
 
     @Test
+    void replicasAreCheckedOneByOne() {
+        for (var c : List.of(
+                List.of("ldap://127.0.0.1:1,ldap://127.0.0.1:1", "anywhere: --directory: 'ldap://127.0.0.1:1' given twice (expected: each replica once)\n"),
+                List.of("ldap://127.0.0.1:1,ftp://dc2", "anywhere: --directory: 'ftp://dc2' (expected: ldap://host:port or ldaps://host:port)\n"))) {
+            StringWriter e = new StringWriter();
+            CommandLine cl = Anywhere.commandLine();
+            cl.setErr(new PrintWriter(e));
+            cl.setOut(new PrintWriter(new StringWriter()));
+            assertThat(cl.execute("oa", "get", "--directory", c.get(0), "--bind-password-file", passwordFile.toString())).isEqualTo(2);
+            assertThat(e.toString()).isEqualTo(c.get(1));
+        }
+    }
+
+    @Test
     void eventsAreFilteredByIdAndTime() {
         Path ex1 = tmp.resolve("ex1-events");
         EventLog log = new EventLog(ex1);

@@ -12,7 +12,7 @@ import picocli.CommandLine;
 class LazySubcommandsTest {
 
     private static final List<String> ALL = List.of("lab", "analyze", "profile", "cert", "oa", "provider", "directory", "servicehost",
-            "gateway", "autodiscover", "endpoints", "rpcping", "events", "bench", "serve", "help");
+            "gateway", "autodiscover", "endpoints", "rpcping", "addressbook", "events", "bench", "serve", "help");
 
     @Test
     void analyzeBuildsOnlyAnalyze() {

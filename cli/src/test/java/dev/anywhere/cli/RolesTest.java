@@ -26,6 +26,18 @@ class RolesTest {
                 .isEqualTo("endpoints: cannot listen on 10.9.9.9 [6001]: this machine has no such address");
     }
 
+    /** epoll and io_uring report a failed bind with their own exception, whose message carries the errno. */
+    @Test
+    void nativeTransportsBindFailuresAreNamedToo() {
+        java.io.IOException inUse = new java.io.IOException("bind(..) failed with error(-98): Address already in use");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Roles.listening("gateway", "127.0.0.1:8443", 8443, () -> {
+            throw new IllegalStateException("start failed", inUse);
+        })).hasMessage("gateway: cannot listen on 127.0.0.1:8443: the address is already in use by another process");
+        assertThat(Roles.cannotListen("gateway", "127.0.0.1:443", 443, new java.io.IOException("bind(..) failed with error(-13)")))
+                .isEqualTo("gateway: cannot listen on 127.0.0.1:443: permission denied: ports below 1024 need root or "
+                        + "CAP_NET_BIND_SERVICE (or choose a port from 1024 up)");
+    }
+
     @Test
     void directoryOnATakenPortSaysSo(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -150,24 +150,27 @@ class RpcPingCommandTest {
     @Test
     void endToEndThroughTheRealGatewayWithNtlm() throws Exception {
         java.nio.file.Path data = java.nio.file.Files.createTempDirectory("rpcping-e2e");
+        dev.anywhere.server.gateway.CredentialVerifier credentials = new dev.anywhere.server.gateway.CredentialVerifier() {
+            @Override
+            public java.util.Optional<String> verifyPassword(String logonName, String password) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<byte[]> ntHash(String domain, String user) {
+                return user.equalsIgnoreCase("franky") ? java.util.Optional.of(dev.anywhere.rpc.ntlm.NtHash.of(PASSWORD))
+                        : java.util.Optional.empty();
+            }
+        };
+        // DCE/RPC authentication checks the same accounts as the gateway's NTLM (--rpc-auth below).
         try (dev.anywhere.server.endpoints.RpcEndpoints endpoints = dev.anywhere.server.endpoints.RpcEndpoints.start(
-                dev.anywhere.server.endpoints.RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0)))) {
+                dev.anywhere.server.endpoints.RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0))
+                        .withAuthentication(dev.anywhere.server.endpoints.DceAuthentication.of(new dev.anywhere.rpc.ntlm.ServerIdentity(
+                                "EX1", "FRANKYSWEB", "ex1.frankysweb.local", "frankysweb.local", "frankysweb.local"), credentials::ntHash)))) {
             int port = endpoints.ports().get(0);
             new dev.anywhere.server.config.AppliedConfigFile(data).write(new dev.anywhere.server.config.RpcVdirConfig("EX1", true,
                     java.util.EnumSet.of(dev.anywhere.server.config.HttpAuthScheme.NTLM), false,
                     dev.anywhere.server.config.ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(port))), 1, java.time.Instant.now());
-            dev.anywhere.server.gateway.CredentialVerifier credentials = new dev.anywhere.server.gateway.CredentialVerifier() {
-                @Override
-                public java.util.Optional<String> verifyPassword(String logonName, String password) {
-                    return java.util.Optional.empty();
-                }
-
-                @Override
-                public java.util.Optional<byte[]> ntHash(String domain, String user) {
-                    return user.equalsIgnoreCase("franky") ? java.util.Optional.of(dev.anywhere.rpc.ntlm.NtHash.of(PASSWORD))
-                            : java.util.Optional.empty();
-                }
-            };
             try (dev.anywhere.server.gateway.Gateway gateway = dev.anywhere.server.gateway.Gateway.start(
                     new dev.anywhere.server.gateway.Gateway.Options(data, "EX1", new java.net.InetSocketAddress("127.0.0.1", 0),
                             java.util.Optional.empty(), credentials, "oa.frankysweb.org", dev.anywhere.server.gateway.Gateway.ntlmIdentity("EX1",
@@ -183,10 +186,45 @@ class RpcPingCommandTest {
                         "Bound MGMT afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0 (context 0, max frag ",
                         "e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0", "Completed 5 inq_if_ids calls: min ");
                 assertThat(run("--rpc-proxy", "oa.frankysweb.org:" + gw, "--no-tls", "--resolve", "oa.frankysweb.org:" + gw + ":127.0.0.1",
+                        "--server", "EX1", "--endpoint", Integer.toString(port), "--user", "FRANKYSWEB\\franky", "--password-env", "PING_PW",
+                        "--rpc-auth", "privacy", "--iterations", "3", "-v")).as(err).isZero();
+                assertThat(out).contains("ntlm as FRANKYSWEB\\franky, rpc auth privacy as FRANKYSWEB\\franky",
+                        "rpc_auth_3 call_id 1", "[AUTHENTICATE, redacted]", "Completed 3 is_server_listening calls: min ")
+                        .doesNotContain(PASSWORD);
+                assertThat(run("--rpc-proxy", "oa.frankysweb.org:" + gw, "--no-tls", "--resolve", "oa.frankysweb.org:" + gw + ":127.0.0.1",
                         "--server", "EX1", "--endpoint", "6002", "--user", "FRANKYSWEB\\franky", "--password-env", "PING_PW")).isEqualTo(1);
                 assertThat(err).isEqualTo("rpcping: rpc proxy: IN channel request: 503 RPC Error: 6ba RPC_S_SERVER_UNAVAILABLE(0x6ba), "
                         + "the proxy refused EX1:6002 (not in ValidPorts) or cannot reach it as an ncacn_http listener" + System.lineSeparator());
             }
+        }
+    }
+
+    @Test
+    void rpcAuthUsageErrors() {
+        assertThat(run("--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--rpc-auth", "kerberos")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --rpc-auth: kerberos (expected: none, connect, integrity or privacy)"
+                + System.lineSeparator());
+        assertThat(run("--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--rpc-auth", "privacy")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --rpc-auth privacy needs --user DOMAIN\\user" + System.lineSeparator());
+        assertThat(run("--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--rpc-auth", "connect", "-E", "--user",
+                "FRANKYSWEB\\franky", "--password-env", "PING_PW")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --rpc-auth connect with --echo-only (expected: none; an echo binds nothing)"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void theHelpIsEnglishOrGermanByLocale() {
+        java.util.Locale before = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.ENGLISH);
+            assertThat(run("--help")).isZero();
+            assertThat(out).contains("Ping an RPC server through an RPC over HTTP proxy")
+                    .contains("DCE/RPC authentication of the bind (rpcping /a)");
+            java.util.Locale.setDefault(java.util.Locale.GERMAN);
+            assertThat(run("--help")).isZero();
+            assertThat(out).contains("Pingt einen RPC-Server").contains("DCE/RPC-Authentifizierung der Bindung (rpcping /a)");
+        } finally {
+            java.util.Locale.setDefault(before);
         }
     }
 

@@ -68,6 +68,13 @@ public interface SiteDirectory extends AutoCloseable {
      */
     ChangeSubscription watch(Runnable listener);
 
+    /**
+     * Tells {@code listener} (on a directory thread) each time this client moves to another replica of the directory.
+     * A client of one directory never moves, so the default does nothing.
+     */
+    default void onReplicaSwitch(java.util.function.Consumer<ReplicaSwitch> listener) {
+    }
+
     @Override
     void close();
 }

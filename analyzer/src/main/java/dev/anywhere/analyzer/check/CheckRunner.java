@@ -9,21 +9,33 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
  * Runs a check tree: each body under its own timeout; children only when the body did not fail (otherwise they are
- * reported as SKIPPED with the reason); independent children concurrently.
+ * reported as SKIPPED with the reason); independent children concurrently, on bounded pools. The result keeps the
+ * tree's order whatever order the concurrent children finish in: each child's result goes to its own position.
+ *
+ * <p>Two pools, so that waiting never starves: subtrees run on at most {@link #MAX_PARALLEL_SUBTREES} walker threads,
+ * and a subtree that finds none free runs on its parent's thread (nothing is queued that a waiting parent depends
+ * on); bodies run on a fixed pool one larger than that, because each walker (and the caller's thread) waits on one
+ * body at a time. A body that ignores its cancellation keeps its thread; the next body then waits in the queue, and
+ * its deadline counts that wait, so the run still ends in time.
  */
 public final class CheckRunner implements AutoCloseable {
 
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "check");
-        t.setDaemon(true);
-        return t;
-    });
+    /** How many subtrees run side by side besides the caller's; the lab's widest level (the tunnel's checks) is 4. */
+    public static final int MAX_PARALLEL_SUBTREES = 4;
+
+    private final ExecutorService walkers = new ThreadPoolExecutor(0, MAX_PARALLEL_SUBTREES, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), threads("check-walk"), new ThreadPoolExecutor.CallerRunsPolicy());
+    private final ExecutorService bodies = Executors.newFixedThreadPool(MAX_PARALLEL_SUBTREES + 1, threads("check"));
     private final CheckListener listener;
     private final Function<String, Finding> timeoutFinding;
     private final Messages text;
@@ -63,7 +75,7 @@ public final class CheckRunner implements AutoCloseable {
         } else if (check.concurrent() && check.children().size() > 1) {
             List<CompletableFuture<CheckResult>> futures = new ArrayList<>();
             for (Check c : check.children()) {
-                futures.add(CompletableFuture.supplyAsync(() -> run(c, context, depth + 1), executor));
+                futures.add(CompletableFuture.supplyAsync(() -> run(c, context, depth + 1), walkers));
             }
             futures.forEach(f -> children.add(f.join()));
         } else {
@@ -81,7 +93,7 @@ public final class CheckRunner implements AutoCloseable {
     }
 
     private Outcome body(Check check, CheckContext context) {
-        Future<Outcome> f = executor.submit(() -> check.body().run(context));
+        Future<Outcome> f = bodies.submit(() -> check.body().run(context));
         try {
             return f.get(check.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -109,8 +121,18 @@ public final class CheckRunner implements AutoCloseable {
         return r;
     }
 
+    private static ThreadFactory threads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     @Override
     public void close() {
-        executor.shutdownNow();
+        walkers.shutdownNow();
+        bodies.shutdownNow();
     }
 }

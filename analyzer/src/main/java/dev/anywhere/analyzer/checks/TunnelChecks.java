@@ -8,7 +8,9 @@ import dev.anywhere.analyzer.check.Outcome;
 import dev.anywhere.analyzer.finding.Finding;
 import dev.anywhere.analyzer.finding.FindingCatalogue;
 import dev.anywhere.analyzer.rpch.Epm;
+import dev.anywhere.analyzer.rpch.MailboxLogon;
 import dev.anywhere.analyzer.rpch.ProxyAuth;
+import dev.anywhere.analyzer.rpch.RpcAuth;
 import dev.anywhere.analyzer.rpch.RpcPing;
 import dev.anywhere.analyzer.rpch.RpchClientOptions;
 import dev.anywhere.analyzer.rpch.RpchFailure;
@@ -16,6 +18,7 @@ import dev.anywhere.analyzer.rpch.Transcript;
 import dev.anywhere.analyzer.rpch.VirtualConnection;
 import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.rpc.dce.ContextHandle;
+import dev.anywhere.rpc.emsmdb.Emsmdb;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -46,6 +49,7 @@ final class TunnelChecks {
         List<Check> checks = new java.util.ArrayList<>(List.of(ping(6001, text.get("check.rpc-proxy.ping-6001.title")),
                 ping(6002, text.get("check.rpc-proxy.ping-6002.title")),
                 ping(6004, text.get("check.rpc-proxy.ping-6004.title")),
+                mailboxLogon(),
                 Check.of("rpc-proxy.epm", text.get("check.rpc-proxy.epm.title"), this::epm)));
         options.idleProbe().ifPresent(d -> checks.add(Check.of("rpc-proxy.idle", text.get("check.rpc-proxy.idle.title",
                 Map.of("seconds", d.toSeconds())), ctx -> idle(ctx, d)).withTimeout(d.plus(options.stepTimeout().multipliedBy(3)))));
@@ -97,6 +101,50 @@ final class TunnelChecks {
                 return failed(ctx, port, f, t);
             }
         });
+    }
+
+    /**
+     * RCA's "Attempting to log on to the Mailbox": a virtual connection to the store (6001) bound to EMSMDB with
+     * NTLM at PKT_PRIVACY, as Outlook binds, with the account of the HTTP leg; a broken tunnel is classified as the
+     * pings classify it.
+     */
+    private Check mailboxLogon() {
+        MailboxLogonCheck logon = new MailboxLogonCheck(options, catalogue, (ctx, dn) -> {
+            Transcript t = new Transcript();
+            long timeout = options.stepTimeout().toMillis();
+            NtlmCredentials account = NtlmCredentials.parse(options.user().orElseThrow(), options.password().orElseThrow());
+            try (VirtualConnection vc = VirtualConnection.open(clientOptions(ctx, 6001), t)) {
+                int contextId = vc.bind(Emsmdb.INTERFACE, RpcAuth.privacy(account))
+                        .get(timeout, TimeUnit.MILLISECONDS).contextId();
+                return MailboxLogon.run(MailboxLogon.on(vc, contextId), dn).get(3 * timeout, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RpchFailure f) {
+                    throw new TunnelBroken(failed(ctx, 6001, f, t));
+                }
+                throw e;
+            } catch (RpchFailure f) {
+                throw new TunnelBroken(failed(ctx, 6001, f, t));
+            }
+        });
+        Check check = logon.check();
+        return Check.of(check.id(), check.title(), ctx -> {
+            try {
+                return logon.run(ctx);
+            } catch (TunnelBroken b) {
+                return b.outcome;
+            }
+        }).withTimeout(options.stepTimeout().multipliedBy(5)); // open, bind, three calls
+    }
+
+    /** Carries the classified outcome of a tunnel that broke under the logon out of the runner. */
+    private static final class TunnelBroken extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient Outcome outcome;
+
+        TunnelBroken(Outcome outcome) {
+            super(null, null, false, false);
+            this.outcome = outcome;
+        }
     }
 
     private Outcome epm(CheckContext ctx) throws Exception {

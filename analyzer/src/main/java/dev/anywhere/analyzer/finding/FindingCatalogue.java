@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Every finding the analyzer can report, in English and German, loaded from {@code findings.json}. Texts carry
@@ -31,22 +33,45 @@ public final class FindingCatalogue {
     public record Text(String title, String cause, String fix) {
     }
 
-    private final Map<String, Entry> entries;
+    private final CompletableFuture<Map<String, Entry>> entries;
     private final String language;
 
-    private FindingCatalogue(Map<String, Entry> entries, String language) {
+    private FindingCatalogue(CompletableFuture<Map<String, Entry>> entries, String language) {
         this.entries = entries;
         this.language = language;
     }
 
     /** The built-in catalogue in {@code language} (en or de). */
     public static FindingCatalogue load(String language) {
+        return new FindingCatalogue(CompletableFuture.completedFuture(read()), Messages.language(language));
+    }
+
+    /**
+     * The built-in catalogue, read on a thread of its own: a cold JVM spends about a tenth of a second on Jackson and
+     * the file, which the analyzer's first steps (DNS, TCP, TLS to Autodiscover) never need. The first use waits for
+     * it; an error reading it surfaces there, as from {@link #load}.
+     */
+    public static FindingCatalogue loadInBackground(String language) {
         String lang = Messages.language(language);
+        CompletableFuture<Map<String, Entry>> entries = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                entries.complete(read());
+            } catch (RuntimeException | Error e) {
+                entries.completeExceptionally(e);
+            }
+        }, "finding-catalogue");
+        reader.setDaemon(true);
+        reader.start();
+        return new FindingCatalogue(entries, lang);
+    }
+
+    private static Map<String, Entry> read() {
         try (InputStream in = FindingCatalogue.class.getResourceAsStream("findings.json")) {
             if (in == null) {
                 throw new IllegalStateException("findings.json is missing from the analyzer jar");
             }
-            return new FindingCatalogue(parse(new ObjectMapper().readTree(in)), lang);
+            return parse(new ObjectMapper().readTree(in));
         } catch (IOException e) {
             throw new UncheckedIOException("findings.json: " + e.getMessage(), e);
         }
@@ -75,12 +100,23 @@ public final class FindingCatalogue {
     }
 
     public Map<String, Entry> entries() {
-        return entries;
+        try {
+            return entries.join();
+        } catch (CompletionException e) {
+            // The reader's own exception, as load() would have thrown it.
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** The finding {@code id} with its placeholders filled from {@code values}. */
     public Finding finding(String id, Map<String, ?> values) {
-        Entry e = entries.get(id);
+        Entry e = entries().get(id);
         if (e == null) {
             throw new IllegalArgumentException("finding: unknown id '" + id + "' (expected: an id of findings.json)");
         }

@@ -79,8 +79,11 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
         /** One RTS PDU from the channel's response body. */
         void onRts(HttpLeg leg, RtsMessage rts, int fragLength);
 
-        /** One DCE/RPC PDU from the channel's response body. */
-        void onRpc(HttpLeg leg, DcePdu rpc, int fragLength);
+        /**
+         * One DCE/RPC PDU from the channel's response body; {@code signed} holds its bytes when it carries an auth
+         * verifier (a response of a secured binding, verified and unsealed from exactly these bytes), else null.
+         */
+        void onRpc(HttpLeg leg, DcePdu rpc, byte[] signed, int fragLength);
 
         /** The response body was not a PDU stream. */
         void onProtocolError(HttpLeg leg, RpchFailure failure);
@@ -106,7 +109,7 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
         @Override public void onChannelResponse(HttpLeg leg, int status, String reason) { }
         @Override public void onChannelError(HttpLeg leg, Answer answer) { }
         @Override public void onRts(HttpLeg leg, RtsMessage rts, int fragLength) { }
-        @Override public void onRpc(HttpLeg leg, DcePdu rpc, int fragLength) { }
+        @Override public void onRpc(HttpLeg leg, DcePdu rpc, byte[] signed, int fragLength) { }
         @Override public void onProtocolError(HttpLeg leg, RpchFailure failure) { }
         @Override public void onClosed(HttpLeg leg) { }
     };
@@ -515,11 +518,16 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
             ByteBuf slice = cumulation.readSlice(fragLength);
             RtsMessage rts = null;
             DcePdu rpc = null;
+            byte[] signed = null;
             try {
                 if (cumulation.getUnsignedByte(i + 2) == 20) {
                     rts = RpchCodec.decodeMessage(slice);
                 } else {
                     rpc = DceCodec.decode(slice);
+                    if (rpc instanceof DcePdu.Response && cumulation.getUnsignedShortLE(i + 10) != 0) { // auth_length
+                        signed = new byte[fragLength];
+                        cumulation.getBytes(i, signed);
+                    }
                 }
             } catch (RuntimeException e) {
                 fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.PROTOCOL, name + " channel: " + e.getMessage(), e));
@@ -531,7 +539,7 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
             if (rts != null) {
                 listener.onRts(this, rts, fragLength);
             } else {
-                listener.onRpc(this, rpc, fragLength);
+                listener.onRpc(this, rpc, signed, fragLength);
             }
         }
         cumulation.discardReadBytes();

@@ -59,6 +59,16 @@ public final class RpcPing {
     /** Runs {@code iterations} echo requests or MGMT calls; any failure ends the run. */
     public static Result run(RpchClientOptions options, boolean echoOnly, int iterations, Probe probe, Transcript transcript)
             throws RpchFailure {
+        return run(options, Optional.empty(), echoOnly, iterations, probe, transcript);
+    }
+
+    /**
+     * As {@link #run(RpchClientOptions, boolean, int, Probe, Transcript)}, binding MGMT with DCE/RPC authentication
+     * when {@code rpcAuth} is present (rpcping's {@code /a connect|integrity|privacy}); every response is then
+     * verified.
+     */
+    public static Result run(RpchClientOptions options, Optional<RpcAuth> rpcAuth, boolean echoOnly, int iterations,
+            Probe probe, Transcript transcript) throws RpchFailure {
         if (iterations < 1) {
             throw new IllegalArgumentException("iterations: " + iterations + " (expected: >= 1)");
         }
@@ -76,7 +86,8 @@ public final class RpcPing {
         long openStart = System.nanoTime();
         try (VirtualConnection vc = VirtualConnection.open(options, transcript)) {
             Duration opened = Duration.ofNanos(System.nanoTime() - openStart);
-            BindResult bind = await(vc.bind(Mgmt.INTERFACE, true), options, Hop.BIND);
+            BindResult bind = await(rpcAuth.isPresent() ? vc.bind(Mgmt.INTERFACE, rpcAuth.get())
+                    : vc.bind(Mgmt.INTERFACE, true), options, Hop.BIND);
             Mgmt.IfIds ids = null;
             long callsStart = System.nanoTime();
             for (int i = 0; i < iterations; i++) {
@@ -105,7 +116,8 @@ public final class RpcPing {
         }
     }
 
-    private static <T> T await(CompletableFuture<T> f, RpchClientOptions o, Hop hop) throws RpchFailure {
+    /** Waits for a bind or call a little past its own timeout; failures become the hop's {@link RpchFailure}. */
+    static <T> T await(CompletableFuture<T> f, RpchClientOptions o, Hop hop) throws RpchFailure {
         try {
             return f.get(o.callTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -61,6 +61,10 @@ public final class RpchFailure extends Exception {
         CLOSED,
         PROTOCOL,
         BIND_REJECTED,
+        /** DCE/RPC authentication refused: no NTLM challenge in bind_ack, or the server refused the AUTHENTICATE. */
+        RPC_AUTH,
+        /** A response of a signed or sealed binding whose signature (or sequence number) does not verify. */
+        BAD_SIGNATURE,
         /** A call answered with a fault, a failure status, or "not listening". */
         RPC_FAULT,
         UNSUPPORTED;

@@ -2,12 +2,16 @@ package dev.anywhere.analyzer.rpch;
 
 import dev.anywhere.analyzer.rpch.RpchFailure.Hop;
 import dev.anywhere.analyzer.rpch.RpchFailure.Kind;
+import dev.anywhere.rpc.dce.AuthVerifier;
 import dev.anywhere.rpc.dce.ContextResult;
 import dev.anywhere.rpc.dce.DceCodec;
 import dev.anywhere.rpc.dce.DcePdu;
+import dev.anywhere.rpc.dce.DceProtocolException;
+import dev.anywhere.rpc.dce.NtlmBindHandshake;
 import dev.anywhere.rpc.dce.FragmentAssembler;
 import dev.anywhere.rpc.dce.Fragmenter;
 import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.dce.PduSecurity;
 import dev.anywhere.rpc.dce.PfcFlag;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
@@ -19,8 +23,8 @@ import dev.anywhere.rpc.rpch.client.ClientFault;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -36,6 +40,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -123,8 +128,19 @@ public final class VirtualConnection implements AutoCloseable {
     private final Map<Integer, PendingBind> binds = new HashMap<>();
     private final FragmentAssembler assembler = new FragmentAssembler();
 
-    private record PendingBind(int contextId, SyntaxId iface, boolean negotiate, CompletableFuture<BindResult> result) {
+    /** The binding's per-PDU protection once an authenticated bind completed; null for an unauthenticated one. */
+    private PduSecurity security;
+
+    /** {@code ntlm} is the handshake of an authenticated bind (its bind carried the NEGOTIATE), else null. */
+    private record PendingBind(int contextId, SyntaxId iface, boolean negotiate, CompletableFuture<BindResult> result,
+            RpcAuth auth, NtlmBindHandshake ntlm) {
     }
+
+    /**
+     * The auth_context_id of this client's one security context. Any value works; Windows numbers its contexts
+     * from 0, a constant that is not 0 shows in a capture which side chose it.
+     */
+    static final int AUTH_CONTEXT_ID = 1;
 
     private VirtualConnection(RpchClientOptions options, Transcript transcript, EventExecutor loop, EventLoopGroup ownedGroup,
             LegOpener opener) {
@@ -294,14 +310,39 @@ public final class VirtualConnection implements AutoCloseable {
      * @see [MS-RPCE] 3.3.1.5.3 Bind Time Feature Negotiation
      */
     public CompletableFuture<BindResult> bind(SyntaxId iface, boolean negotiateFeatures) {
+        return bind(iface, negotiateFeatures, null);
+    }
+
+    /**
+     * Binds {@code iface} with DCE/RPC authentication (NTLM at {@code auth}'s level): the bind carries the
+     * NEGOTIATE_MESSAGE, bind_ack the CHALLENGE_MESSAGE, and rpc_auth_3 the AUTHENTICATE_MESSAGE (NTLMv2). From then
+     * on every request fragment is signed (PKT_INTEGRITY) or sealed (PKT_PRIVACY) and every response fragment must
+     * verify, or the virtual connection fails with {@link RpchFailure.Kind#BAD_SIGNATURE}. Only the first bind of a
+     * virtual connection can authenticate (one security context per association).
+     *
+     * @see [MS-RPCE] 3.3.1.5.2 Building and Using a Security Context
+     * @see [MS-RPCE] 2.2.2.10 rpc_auth_3 PDU
+     */
+    public CompletableFuture<BindResult> bind(SyntaxId iface, RpcAuth auth) {
+        return bind(iface, false, Objects.requireNonNull(auth, "auth"));
+    }
+
+    private CompletableFuture<BindResult> bind(SyntaxId iface, boolean negotiateFeatures, RpcAuth auth) {
         CompletableFuture<BindResult> f = new CompletableFuture<>();
         onLoop(f, Hop.BIND, () -> {
             if (!usable(f, Hop.BIND)) {
                 return;
             }
+            if (auth != null && bound) {
+                f.completeExceptionally(new RpchFailure(Hop.BIND, Kind.UNSUPPORTED, "authenticated bind after the first"
+                        + " bind (expected: the first bind of a virtual connection authenticates)"));
+                return;
+            }
             int callId = nextCallId++;
             int ctx = nextContextId++;
             List<PresentationContext> pcs = new ArrayList<>(List.of(PresentationContext.ndr(ctx, iface)));
+            NtlmBindHandshake ntlm = auth == null ? null
+                    : new NtlmBindHandshake(auth.credentials(), auth.level(), AUTH_CONTEXT_ID);
             if (negotiateFeatures) {
                 pcs.add(new PresentationContext(nextContextId++, iface, List.of(SyntaxId.bindTimeFeatureNegotiation(
                         SyntaxId.FEATURE_SECURITY_CONTEXT_MULTIPLEXING | SyntaxId.FEATURE_KEEP_CONNECTION_ON_ORPHAN))));
@@ -309,8 +350,9 @@ public final class VirtualConnection implements AutoCloseable {
             DcePdu pdu = bound
                     ? new DcePdu.AlterContext(PfcFlag.SINGLE_FRAGMENT, callId, options.maxFrag(), options.maxFrag(), assocGroupId,
                             pcs, Optional.empty())
-                    : new DcePdu.Bind(callId, options.maxFrag(), options.maxFrag(), 0, pcs);
-            binds.put(callId, new PendingBind(ctx, iface, negotiateFeatures, f));
+                    : new DcePdu.Bind(PfcFlag.SINGLE_FRAGMENT, callId, options.maxFrag(), options.maxFrag(), 0, pcs,
+                            Optional.ofNullable(ntlm).map(NtlmBindHandshake::bindVerifier));
+            binds.put(callId, new PendingBind(ctx, iface, negotiateFeatures, f, auth, ntlm));
             scheduleTimeout(f, Hop.BIND, "bind_ack for " + iface);
             ByteBuf encoded = DceCodec.encode(pdu, alloc);
             sendRpc(encoded, transcript.enabled() ? HttpLeg.describe(pdu, encoded.readableBytes()) : "");
@@ -338,9 +380,17 @@ public final class VirtualConnection implements AutoCloseable {
             calls.put(callId, c);
             c.timeout = scheduleTimeout(f, Hop.CALL, "response to call_id " + callId + " (opnum " + opnum + ")");
             DcePdu.Request whole = new DcePdu.Request(callId, contextId, opnum, s);
-            for (DcePdu.CallFragment frag : Fragmenter.fragment(whole, Math.max(Fragmenter.MIN_FRAG, maxXmitFrag))) {
-                ByteBuf encoded = DceCodec.encode(frag, alloc);
-                sendRpc(encoded, transcript.enabled() ? HttpLeg.describe(frag, encoded.readableBytes()) : "");
+            int frag = Math.max(Fragmenter.MIN_FRAG, maxXmitFrag);
+            if (security != null) {
+                for (ByteBuf encoded : security.protectFragments(whole, frag, alloc)) {
+                    sendRpc(encoded, transcript.enabled() ? "request call_id " + callId + " opnum " + opnum + " "
+                            + encoded.readableBytes() + " bytes, " + security : "");
+                }
+                return;
+            }
+            for (DcePdu.CallFragment part : Fragmenter.fragment(whole, frag)) {
+                ByteBuf encoded = DceCodec.encode(part, alloc);
+                sendRpc(encoded, transcript.enabled() ? HttpLeg.describe(part, encoded.readableBytes()) : "");
             }
         });
         return f;
@@ -546,10 +596,10 @@ public final class VirtualConnection implements AutoCloseable {
         }
 
         @Override
-        public void onRpc(HttpLeg leg, DcePdu rpc, int fragLength) {
+        public void onRpc(HttpLeg leg, DcePdu rpc, byte[] signed, int fragLength) {
             deliver(leg, () -> {
                 if (engine.onRpc(rpc.type().value(), fragLength)) {
-                    receiveRpc(rpc);
+                    receiveRpc(rpc, signed);
                 }
             });
         }
@@ -592,7 +642,13 @@ public final class VirtualConnection implements AutoCloseable {
     }
 
     /** A DCE/RPC PDU the engine let through (counted for flow control). */
-    private void receiveRpc(DcePdu pdu) {
+    private void receiveRpc(DcePdu pdu, byte[] signed) {
+        if (pdu instanceof DcePdu.Response && security != null && security.signs()) {
+            pdu = verified((DcePdu.Response) pdu, signed);
+            if (pdu == null) {
+                return;
+            }
+        }
         if (pdu instanceof DcePdu.BindAckFamily ack) {
             PendingBind b = binds.remove(pdu.callId());
             if (b != null) {
@@ -627,6 +683,54 @@ public final class VirtualConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * A response fragment of a signed or sealed binding, verified (and unsealed) from its bytes; null when it does
+     * not verify, after failing the virtual connection: the sequence numbers of both sides no longer agree, so
+     * nothing after it could verify either. impacket never checks the server's signatures; we do, because a
+     * response that does not verify means something between client and server altered it.
+     */
+    private DcePdu.Response verified(DcePdu.Response resp, byte[] signed) {
+        RpcCall c = calls.get(resp.callId());
+        String what = "response to call_id " + resp.callId() + (c == null ? "" : " (opnum " + c.opnum + ")");
+        if (signed == null) {
+            fail(new RpchFailure(Hop.CALL, Kind.BAD_SIGNATURE, what + ": no auth verifier (expected: a signature at"
+                    + " auth level " + security.level() + ")"));
+            return null;
+        }
+        try {
+            return (DcePdu.Response) security.unprotect(Unpooled.wrappedBuffer(signed));
+        } catch (DceProtocolException e) {
+            fail(new RpchFailure(Hop.CALL, Kind.BAD_SIGNATURE, what + ": " + e.getMessage(), e));
+            return null;
+        }
+    }
+
+    /** The second leg of an authenticated bind: AUTHENTICATE in rpc_auth_3, then the binding's protection. */
+    private boolean authenticate(PendingBind b, DcePdu.BindAckFamily ack) {
+        Optional<AuthVerifier> challenge = ack.auth();
+        if (challenge.isEmpty() || challenge.get().authType() != AuthVerifier.AUTHN_WINNT) {
+            b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.RPC_AUTH, "bind_ack for " + b.iface()
+                    + " without an NTLM challenge (expected: the server accepting RPC_C_AUTHN_WINNT at "
+                    + b.auth().levelName() + ")"));
+            return false;
+        }
+        AuthVerifier authenticate;
+        try {
+            authenticate = b.ntlm().auth3Verifier(challenge.get());
+        } catch (RuntimeException e) { // a malformed CHALLENGE, another level or context id
+            b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.RPC_AUTH, "bind_ack for " + b.iface()
+                    + ": " + e.getMessage(), e));
+            return false;
+        }
+        DcePdu.Auth3 auth3 = new DcePdu.Auth3(PfcFlag.SINGLE_FRAGMENT, ack.callId(), Octets.zeros(4),
+                Optional.of(authenticate));
+        ByteBuf encoded = DceCodec.encode(auth3, alloc);
+        sendRpc(encoded, transcript.enabled() ? "rpc_auth_3 call_id " + ack.callId() + " " + encoded.readableBytes()
+                + " bytes [AUTHENTICATE, redacted]" : "");
+        security = b.ntlm().security();
+        return true;
+    }
+
     private void onBindAck(PendingBind b, DcePdu.BindAckFamily ack) {
         List<ContextResult> results = ack.results();
         if (results.isEmpty() || results.get(0).result() != ContextResult.Result.ACCEPTANCE) {
@@ -639,6 +743,9 @@ public final class VirtualConnection implements AutoCloseable {
         OptionalInt features = OptionalInt.empty();
         if (b.negotiate() && results.size() > 1 && results.get(1).result() == ContextResult.Result.NEGOTIATE_ACK) {
             features = OptionalInt.of(results.get(1).reason());
+        }
+        if (b.ntlm() != null && !authenticate(b, ack)) {
+            return;
         }
         bound = true;
         assocGroupId = ack.assocGroupId();

@@ -54,12 +54,7 @@ class CheckRunnerTest {
     @Test
     void concurrentChildrenRunInParallelAndTheListenerSeesEveryStep() {
         List<String> seen = new CopyOnWriteArrayList<>();
-        CheckListener listener = new CheckListener() {
-            @Override
-            public void finished(Check check, CheckResult result, int depth) {
-                seen.add(depth + ":" + check.id());
-            }
-        };
+        CheckListener listener = onFinished((id, depth) -> seen.add(depth + ":" + id));
         Check.Body sleeper = ctx -> {
             Thread.sleep(300);
             return Outcome.passed("");
@@ -109,5 +104,76 @@ class CheckRunnerTest {
                 + "authorization: NTLM TlRMTVNTUAABAAAAB4IIog==\r\nWWW-Authenticate: NTLM TlRMTVNTUAACAAAA\r\n\r\n<Password>hunter2</Password> password=abc");
         assertThat(e.text()).contains("Authorization: Basic [redacted]").contains("authorization: NTLM [redacted]")
                 .contains("WWW-Authenticate: NTLM [redacted]").doesNotContain("RlJB").doesNotContain("hunter2").doesNotContain("abc");
+    }
+
+    /** Probes that finish in the reverse order still land in the tree's order, with the same results. */
+    @Test
+    void theTreeKeepsItsOrderWhenConcurrentProbesFinishInAnotherOrder() {
+        List<String> finished = new CopyOnWriteArrayList<>();
+        CheckListener listener = onFinished((id, depth) -> {
+            if (depth == 1) {
+                finished.add(id);
+            }
+        });
+        // The first probe is the slowest: a fake probe with an injected delay, so they finish c, b, a.
+        List<Check> probes = List.of(delayed("a", 240), delayed("b", 120), delayed("c", 0));
+        try (CheckRunner r = runner(listener)) {
+            CheckResult result = r.run(Check.group("root", "Root", probes).concurrently(), new CheckContext());
+            assertThat(finished).containsExactly("c", "b", "a");
+            assertThat(result.children()).extracting(CheckResult::id).containsExactly("a", "b", "c");
+            assertThat(result.children()).extracting(CheckResult::summary).containsExactly("a answered", "b answered", "c answered");
+        }
+    }
+
+    /**
+     * The pools are bounded: many independent probes never run more bodies at once than the walkers plus the caller,
+     * and a tree wider and deeper than the pools still completes, in order (a subtree finding no walker free runs on
+     * its parent's thread instead of waiting for one).
+     */
+    @Test
+    void aWideDeepTreeRunsOnBoundedPoolsWithoutStarving() {
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        Check.Body probe = ctx -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(20);
+            } finally {
+                running.decrementAndGet();
+            }
+            return Outcome.passed("ok");
+        };
+        List<Check> groups = new java.util.ArrayList<>();
+        List<String> leaves = new java.util.ArrayList<>();
+        for (int g = 0; g < 4; g++) {
+            List<Check> inner = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                inner.add(Check.of("g" + g + "." + i, "Probe " + g + "." + i, probe));
+                leaves.add("g" + g + "." + i);
+            }
+            groups.add(Check.of("g" + g, "Group " + g, probe).withChildren(inner).concurrently());
+        }
+        try (CheckRunner r = runner(CheckListener.NONE)) {
+            CheckResult result = r.run(Check.group("root", "Root", groups).concurrently(), new CheckContext());
+            assertThat(result.status()).isEqualTo(CheckStatus.PASSED);
+            assertThat(result.children().stream().flatMap(c -> c.children().stream()).map(CheckResult::id)).containsExactlyElementsOf(leaves);
+        }
+        assertThat(most.get()).isBetween(2, CheckRunner.MAX_PARALLEL_SUBTREES + 1);
+    }
+
+    private static Check delayed(String id, long millis) {
+        return Check.of(id, id.toUpperCase(java.util.Locale.ROOT), ctx -> {
+            Thread.sleep(millis);
+            return Outcome.passed(id + " answered");
+        });
+    }
+
+    private static CheckListener onFinished(java.util.function.BiConsumer<String, Integer> step) {
+        return new CheckListener() {
+            @Override
+            public void finished(Check check, CheckResult result, int depth) {
+                step.accept(check.id(), depth);
+            }
+        };
     }
 }

@@ -67,4 +67,17 @@ class FindingCatalogueTest {
             assertThat(text).as("docs/findings.md lists " + id).contains("`" + id + "`");
         }
     }
+
+    /** The analyzer reads the catalogue beside its first steps; what it reads is the same catalogue, refusals included. */
+    @Test
+    void theCatalogueReadInTheBackgroundIsTheSameCatalogue() {
+        FindingCatalogue background = FindingCatalogue.loadInBackground("de");
+        FindingCatalogue now = FindingCatalogue.load("de");
+        assertThat(background.language()).isEqualTo("de");
+        assertThat(background.entries()).isEqualTo(now.entries());
+        Map<String, Object> v = Map.of("host", "oa.frankysweb.org", "resolver", "127.0.0.10", "rcode", "NXDOMAIN");
+        assertThat(background.finding("dns.host-not-found", v)).isEqualTo(now.finding("dns.host-not-found", v));
+        assertThatThrownBy(() -> background.finding("dns.nope")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("finding: unknown id 'dns.nope' (expected: an id of findings.json)");
+    }
 }

@@ -298,6 +298,24 @@ public final class LdapSiteDirectory implements SiteDirectory {
 
     // ---- change following ----
 
+    /**
+     * The directory's change marker: the {@code contextCSN} values of the domain's naming context (OpenLDAP keeps one
+     * per provider's server ID, {@code 20261206154500.123456Z#000000#001#000000}), as the newest CSN per server ID.
+     * Empty when the server keeps none (the embedded directory, Active Directory), so nothing can be compared.
+     * @see <a href="https://www.rfc-editor.org/rfc/rfc4533">RFC 4533</a> (the sync cookie carries the same CSNs)
+     */
+    public java.util.Map<String, String> changeMarks() {
+        java.util.Map<String, String> newest = new java.util.TreeMap<>();
+        entry(layout.domainDn(), "contextCSN").ifPresent(e -> {
+            for (String csn : SiteEntries.values(e, "contextCSN")) {
+                String[] parts = csn.split("#");
+                String sid = parts.length == 4 ? parts[2] : "";
+                newest.merge(sid, csn, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+            }
+        });
+        return java.util.Map.copyOf(newest);
+    }
+
     /** The mechanism {@link #watch} picks, from the root DSE's {@code supportedControl} and changelog attributes. */
     public ChangeMechanism changeMechanism() {
         RootDSE root;

@@ -1,8 +1,10 @@
 package dev.anywhere.lab.site;
 
 import dev.anywhere.directory.embedded.DirectoryServer;
+import dev.anywhere.directory.SiteDirectory;
 import dev.anywhere.directory.ldap.LdapSettings;
 import dev.anywhere.directory.ldap.LdapSiteDirectory;
+import dev.anywhere.directory.ldap.ReplicatedSiteDirectory;
 import dev.anywhere.directory.ldap.SiteSeed;
 import dev.anywhere.directory.slapd.Slapd;
 import dev.anywhere.lab.dns.DnsServer;
@@ -200,19 +202,31 @@ public final class LabSite implements AutoCloseable {
         started.add(directory);
         if (t.array() != null) {
             spreadMailboxes(t);
+            for (String member : t.memberHosts()) {
+                awaitOnEveryReplica(plan, serverName(member));
+            }
             progress.accept("DC1: servers " + t.memberHosts().stream().map(h -> h.toUpperCase(java.util.Locale.ROOT)).toList()
                     + ", mailboxes spread over them (Administrator on " + serverName(t.memberHosts().get(1)) + ")");
         }
 
         for (int i = 0; i < t.memberHosts().size(); i++) {
             String member = t.memberHosts().get(i);
-            LdapSiteDirectory nearest = directory;
+            SiteDirectory nearest = directory;
             if (!replicas.isEmpty()) {
-                // each member follows its nearest replica, through a connection of its own
+                // each member follows its nearest replica, through connections of its own, and the others while it is down
                 String replica = t.array().directoryOf(i);
-                nearest = LdapSiteDirectory.connect(serviceSettings(plan, replicas.get(replica).url()));
+                List<LdapSiteDirectory> ordered = new ArrayList<>();
+                ordered.add(LdapSiteDirectory.connect(serviceSettings(plan, replicas.get(replica).url())));
+                for (String other : replicas.keySet()) {
+                    if (!other.equals(replica)) {
+                        ordered.add(LdapSiteDirectory.open(serviceSettings(plan, replicas.get(other).url())));
+                    }
+                }
+                nearest = ReplicatedSiteDirectory.of(ordered, ReplicatedSiteDirectory.DEFAULT_PROBE_INTERVAL);
                 started.add(nearest);
-                progress.accept(serverName(member) + ": follows " + replica.toUpperCase(java.util.Locale.ROOT) + " (" + replicas.get(replica).url() + ")");
+                progress.accept(serverName(member) + ": follows " + replica.toUpperCase(java.util.Locale.ROOT) + " ("
+                        + ordered.stream().map(d -> d.settings().url().toString()).collect(java.util.stream.Collectors.joining(", "))
+                        + ", nearest first)");
             }
             members.add(startMember(plan, member, pems.get(member), nearest, progress));
         }
@@ -333,24 +347,32 @@ public final class LabSite implements AutoCloseable {
                     + names.stream().filter(n -> !n.equals(name)).toList() + "), pid " + slapd.pid());
         }
         replicas.get("dc1").seed(seed, rootPassword);
-        for (String name : names) {
+        awaitOnEveryReplica(plan, "EX1");
+        progress.accept("DC1: site seeded, replicated to " + names.subList(1, names.size()));
+    }
+
+    /**
+     * Waits until every replica serves {@code server}'s object to the service account, so that a member's first pass
+     * on its nearest replica finds what was written on DC1 (a pass that does not is a permanent error, 2002).
+     */
+    private void awaitOnEveryReplica(Plan plan, String server) throws InterruptedException {
+        for (String name : replicas.keySet()) {
             long deadline = System.nanoTime() + 15_000_000_000L;
             while (true) {
                 try (LdapSiteDirectory d = LdapSiteDirectory.connect(serviceSettings(plan, replicas.get(name).url()))) {
-                    if (d.server("EX1").isPresent()) {
+                    if (d.server(server).isPresent()) {
                         break;
                     }
                 } catch (RuntimeException notYet) {
                     // the service account has not replicated yet
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(name + ": the seeded site did not replicate within 15 s (expected: "
-                            + "server EX1 readable as the service account); log " + replicas.get(name).log());
+                    throw new IllegalStateException(name + ": the site did not replicate within 15 s (expected: "
+                            + "server " + server + " readable as the service account); log " + replicas.get(name).log());
                 }
                 Thread.sleep(50);
             }
         }
-        progress.accept("DC1: site seeded, replicated to " + names.subList(1, names.size()));
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {
@@ -400,7 +422,7 @@ public final class LabSite implements AutoCloseable {
             Optional<AdminServer> admin, PrometheusMeterRegistry metrics) {
     }
 
-    private Member startMember(Plan plan, String hostName, IssuedCertificate.PemFiles pem, LdapSiteDirectory directory,
+    private Member startMember(Plan plan, String hostName, IssuedCertificate.PemFiles pem, SiteDirectory directory,
             Consumer<String> progress) throws Exception {
         Topology t = plan.topology();
         PortMap ports = plan.ports();
@@ -417,7 +439,7 @@ public final class LabSite implements AutoCloseable {
             if (addressBook == null) {
                 // The address book (NSPI on 6004) answers from a snapshot read off the event loop, refreshed each
                 // minute; one snapshot serves every member.
-                addressBook = AddressBookService.start(new LdapAddressBookLoader(directory), Duration.ofSeconds(10),
+                addressBook = AddressBookService.start(new LdapAddressBookLoader(this.directory), Duration.ofSeconds(10),
                         Duration.ofMinutes(1));
                 started.add(addressBook);
             }

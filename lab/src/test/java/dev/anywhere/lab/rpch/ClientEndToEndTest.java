@@ -14,7 +14,6 @@ import dev.anywhere.analyzer.rpch.RpchFailure;
 import dev.anywhere.analyzer.rpch.RpchFailure.Kind;
 import dev.anywhere.analyzer.rpch.Transcript;
 import dev.anywhere.analyzer.rpch.VirtualConnection;
-import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.lab.pki.CertificateAuthority;
 import dev.anywhere.lab.pki.CertificateRequest;
 import dev.anywhere.lab.pki.IssuedCertificate;
@@ -24,30 +23,20 @@ import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.dce.Tower;
 import dev.anywhere.rpc.ntlm.NtHash;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
-import dev.anywhere.server.config.AppliedConfigFile;
-import dev.anywhere.server.config.HttpAuthScheme;
-import dev.anywhere.server.config.RpcVdirConfig;
 import dev.anywhere.server.config.ValidPorts;
 import dev.anywhere.server.endpoints.InterfaceRegistry;
 import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.endpoints.RpcInterface;
-import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.gateway.CredentialVerifier;
 import dev.anywhere.server.gateway.Gateway;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -110,15 +99,7 @@ class ClientEndToEndTest {
             closedPort = s.getLocalPort();
         }
         Path data = dir.resolve("ex1-" + System.nanoTime());
-        new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.NTLM, HttpAuthScheme.BASIC), true,
-                ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(port(), notNcacnHttp.getLocalPort(), closedPort))),
-                1, Instant.now());
-        X509Certificate[] chain = certificate.chain().toArray(X509Certificate[]::new);
-        gateway = Gateway.start(new Gateway.Options(data, "EX1", new InetSocketAddress("127.0.0.1", 0),
-                Optional.of(SslContextBuilder.forServer(certificate.privateKey(), chain).build()), CREDENTIALS, "oa.frankysweb.org",
-                Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
-                .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"), "ex1",
-                        "ex1.frankysweb.local")), new SimpleMeterRegistry());
+        gateway = TestGateway.start(data, certificate, CREDENTIALS, List.of(port(), notNcacnHttp.getLocalPort(), closedPort));
     }
 
     @AfterEach

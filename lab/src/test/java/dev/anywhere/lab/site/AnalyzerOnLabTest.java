@@ -68,6 +68,9 @@ class AnalyzerOnLabTest {
                 assertThat(step(report.root(), id).status()).as(id).isEqualTo(CheckStatus.PASSED);
             }
             assertThat(step(report.root(), "rpc-proxy.dns").summary()).startsWith("IP addresses returned: 127.0.0.20");
+            // RCA's mailbox logon: EMSMDB bound at PKT_PRIVACY through the proxy, every response's signature verified.
+            assertThat(step(report.root(), "rpc-proxy.mailbox-logon").status()).isEqualTo(CheckStatus.PASSED);
+            assertThat(step(report.root(), "rpc-proxy.mailbox-logon").summary()).startsWith("logged on to ");
 
             // /rpc offering Basic only while EXPR tells Outlook to use Ntlm: the analyzer names the mismatch.
             site.directory().putRpcVirtualDirectory(site.directory().rpcVirtualDirectory("EX1").orElseThrow()

@@ -86,6 +86,7 @@ public final class ServiceHost implements AutoCloseable {
         this.clock = clock;
         this.timing = timing;
         this.configurator = new RpcHttpConfigurator(directory, serverName, dataDir, events, clock);
+        directory.onReplicaSwitch(change -> events.write(Event.replicaSwitched(clock.instant(), change)));
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "servicehost-" + serverName);
             t.setDaemon(true);

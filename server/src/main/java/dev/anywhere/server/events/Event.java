@@ -34,4 +34,18 @@ public record Event(Instant time, EventId id, String message, Map<String, String
         data.put("new", newValue);
         return new Event(time, id, message, data);
     }
+
+    /** 3905: the directory client moved to another replica; says from where to where and why. */
+    public static Event replicaSwitched(Instant time, dev.anywhere.directory.ReplicaSwitch change) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("from", change.from().toString());
+        data.put("to", change.to().toString());
+        data.put("reason", change.reason());
+        String message = change.nearest()
+                ? "The directory replica " + change.to() + " answers again and has caught up; it is used again instead of "
+                        + change.from() + "."
+                : "The directory replica " + change.from() + " cannot be used (" + change.reason() + "); " + change.to()
+                        + " is used instead until it is back. Change following moved with it.";
+        return new Event(time, EventId.DIRECTORY_REPLICA_SWITCHED, message, data);
+    }
 }

@@ -38,6 +38,8 @@ public enum EventId {
     PERIODIC_WORK_DISABLED(3903, "PeriodicWorkDisabled", EventLevel.WARNING),
     /** Ours: the directory answers again after transient failures; the pass that follows applies what changed. */
     DIRECTORY_RECOVERED(3904, "DirectoryRecovered", EventLevel.INFORMATION),
+    /** Ours: the directory client moved to another replica (the one in use failed, or a nearer one caught up). */
+    DIRECTORY_REPLICA_SWITCHED(3905, "DirectoryReplicaSwitched", EventLevel.WARNING),
     /** Ours: drift correction was switched off; hand edits of the applied configuration take effect until the next pass. */
     DRIFT_CORRECTION_DISABLED(3910, "DriftCorrectionDisabled", EventLevel.WARNING),
     /** Ours, from the gateway: a logon was refused (user, source address, scheme; never a password or hash). */
