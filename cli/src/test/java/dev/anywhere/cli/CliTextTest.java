@@ -40,6 +40,20 @@ class CliTextTest {
         }
     }
 
+    /** Every placeholder a text names is filled (a name with digits, like {p99}, once stayed as it was). */
+    @Test
+    void everyPlaceholderIsFilledInBothLanguages() {
+        for (CliText text : new CliText[] {EN, DE}) {
+            for (String key : text.keys()) {
+                java.util.Map<String, Object> values = new java.util.HashMap<>();
+                Placeholders.names(EN.get(key)).forEach(n -> values.put(n, "X"));
+                assertThat(text.get(key, values)).as(key).doesNotContainPattern("\\{[a-zA-Z][a-zA-Z0-9]*}");
+            }
+        }
+        assertThat(EN.get("rpcping.calls.many", java.util.Map.of("count", 2, "call", "inq_if_ids", "min", "1 ms", "median", "2 ms",
+                "p99", "3 ms"))).isEqualTo("Completed 2 inq_if_ids calls: min 1 ms, median 2 ms, p99 3 ms");
+    }
+
     @Test
     void analyzeSpeaksItsLangAndEnglishIsTheDefault() {
         StringWriter err = new StringWriter();
