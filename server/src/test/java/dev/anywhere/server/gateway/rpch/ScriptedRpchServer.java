@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -54,6 +55,8 @@ final class ScriptedRpchServer implements AutoCloseable {
     private final ServerSocket socket;
     private final Map<UUID, Leg> outLegs = new ConcurrentHashMap<>();
     private final Map<UUID, Leg> inLegs = new ConcurrentHashMap<>();
+    /** The two legs each virtual connection was last paired with: CONN/C1 goes out once per pair. */
+    private final Map<UUID, List<Leg>> pairedLegs = new HashMap<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
     /** One accepted connection. */
@@ -307,6 +310,13 @@ final class ScriptedRpchServer implements AutoCloseable {
         if (out == null || in == null) {
             return;
         }
+        // Both legs' threads call this once registered; when both registered before either got here, the second
+        // call found the same two legs and answered CONN/C1 twice (the client then read a second CONN/C2).
+        List<Leg> legs = List.of(out, in);
+        if (legs.equals(pairedLegs.get(vc))) {
+            return;
+        }
+        pairedLegs.put(vc, legs);
         if (mode == Mode.BAD_C1) {
             out.write(RtsPdus.ping());
             return;
