@@ -142,5 +142,11 @@ final class Runs implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        try {
+            // A run interrupted here may still be storing its report; the history must not change after close.
+            executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

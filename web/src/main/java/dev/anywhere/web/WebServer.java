@@ -127,6 +127,12 @@ public final class WebServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
         runs.close();
         database.shutdownNow();
+        try {
+            // Nothing writes the history database after close (a caller may delete its directory next).
+            database.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         lab.ifPresent(l -> {
