@@ -70,12 +70,17 @@ class BenchSmokeCommandTest {
 
     @Test
     void anUnknownRpcAuthIsAUsageError() {
+        assertUsageError("--rpc-auth: connect (expected: none, integrity or privacy)", "bench", "rpch", "--rpc-auth", "connect");
+    }
+
+    /** {@code args} end with the usage status and {@code message} on stderr, before anything starts. */
+    private static void assertUsageError(String message, String... args) {
         StringWriter err = new StringWriter();
         CommandLine cl = Anywhere.commandLine();
         cl.setOut(new PrintWriter(new StringWriter()));
         cl.setErr(new PrintWriter(err));
-        assertThat(cl.execute("bench", "rpch", "--rpc-auth", "connect")).isEqualTo(Anywhere.USAGE);
-        assertThat(err.toString()).contains("--rpc-auth: connect (expected: none, integrity or privacy)");
+        assertThat(cl.execute(args)).as(String.join(" ", args)).isEqualTo(Anywhere.USAGE);
+        assertThat(err.toString()).contains(message);
     }
 
     @Test
@@ -83,12 +88,7 @@ class BenchSmokeCommandTest {
         for (String[] c : new String[][] {{"--workers", "0", "--workers: 0 (expected: 1..64)"},
                 {"--seconds", "0.1", "--seconds: 0.1 (expected: 0.5..600)"}, {"--rounds", "21", "--rounds: 21 (expected: 1..20)"},
                 {"--format", "xml", "--format: xml (expected: text or json)"}}) {
-            StringWriter err = new StringWriter();
-            CommandLine cl = Anywhere.commandLine();
-            cl.setOut(new PrintWriter(new StringWriter()));
-            cl.setErr(new PrintWriter(err));
-            assertThat(cl.execute("bench", "logon", c[0], c[1])).as(c[0]).isEqualTo(Anywhere.USAGE);
-            assertThat(err.toString()).contains(c[2]);
+            assertUsageError(c[2], "bench", "logon", c[0], c[1]);
         }
     }
 
