@@ -332,6 +332,13 @@ final class LabCommand implements Callable<Integer> {
         out.printf("  ValidPorts     : %s%n", applied.validPorts());
         ScenarioRun.status(site.ex1DataDir()).ifPresent(n -> out.printf("  Service host   : poll %s, change notifications %s, next pass %s%n",
                 n.path("pollInterval").asText(), n.path("followChanges").asBoolean() ? "on" : "off", n.path("nextPass").asText("?")));
+        // The other members of an array, one line each: a member that missed a change shows here.
+        for (LabSite.Member m : site.members().subList(Math.min(1, site.members().size()), site.members().size())) {
+            RpcVdirConfig c = m.gateway().config().current();
+            out.printf("  %-15s: Enabled %s, Authentication %s%s%n", m.server(), c.enabled(), c.authenticationInOrder().stream()
+                    .map(HttpAuthScheme::token).collect(Collectors.joining(", ")), ScenarioRun.status(m.dataDir()).map(n -> ", change notifications "
+                    + (n.path("followChanges").asBoolean() ? "on" : "off")).orElse(""));
+        }
     }
 
     /** The A record of {@code name} from the DNS server at {@code server} (UDP), as a stub resolver would ask. */

@@ -71,7 +71,8 @@ class LabScenarioCommandTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(haproxy, "haproxy or slapd is not installed");
         assertThat(run("lab", "--scenario", "array-member-missed-change")).as(out + "\n" + err).isEqualTo(1);
         assertThat(out.toString()).contains("load balancer: haproxy", "EX2: servicehost.json {\"pollInterval\": \"15m\"",
-                "anywhere oa set --server EX2", " --array --array-connections 6",
+                "anywhere oa set --server EX2", "  EX2            : Enabled true, Authentication Basic, change notifications off",
+                " --array --array-connections 6",
                 "the analyzer says array.member-authentication-differs (expected: array.member-authentication-differs), as expected");
     }
 
