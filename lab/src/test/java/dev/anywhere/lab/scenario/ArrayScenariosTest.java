@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every array scenario of scenarios.json on {@code cas-array} (HAProxy and two slapd replicas as child processes, ports
  * shifted by 38000): the exact set of finding ids, the expected primary one, the member that differs named (by address
  * when the client compares the members one by one, by its certificate's serial through the balancer), and nothing left
- * listening or running afterwards. One array per scenario, so these are slow: 12–22 s each on a busy machine (the first
- * in a JVM about 50 s), the idle timeout's 70 s (its probe must outlast HAProxy's 60 s).
+ * listening or running afterwards. One array per scenario, so these are slow: 7–22 s each on a busy machine (the first
+ * in a JVM 16–49 s), the idle timeout's 70–74 s (its probe must outlast HAProxy's 60 s).
  */
 class ArrayScenariosTest {
 
