@@ -102,9 +102,15 @@ public final class ArrayBench {
         } finally {
             placement.restoreSelf();
         }
-        ((ObjectNode) r.get("machine")).put("load_average_after", ArrayFailover.loadAverage()).put("placement", placement.describe())
+        ((ObjectNode) r.get("machine")).put("load_average_after", ArrayFailover.loadAverage()).put("placement", describe(placement))
                 .put("receive_window_bytes", window);
         return new Report(r, ok);
+    }
+
+    /** Where the array's processes run. */
+    static String describe(Placement p) {
+        return p.pinned() ? "members and HAProxy on CPU " + p.relayCpus() + ", load client and endpoints on CPU " + p.loadCpus()
+                : "unpinned (every process on every CPU)";
     }
 
     static String text(ObjectNode r) {

@@ -113,7 +113,7 @@ final class ArrayFailover {
                 .put("stub_bytes", s.stubBytes()).put("before_kill_s", s.beforeKill().toMillis() / 1000.0)
                 .put("after_kill_s", s.afterKill().toMillis() / 1000.0).put("timeout_s", s.timeout().toSeconds())
                 .put("reopen_pause_ms", REOPEN_PAUSE_MS).put("notice_bound_ms", FailoverLedger.NOTICE_BOUND.toMillis())
-                .put("receive_window_bytes", window).put("placement", placement.describe());
+                .put("receive_window_bytes", window).put("placement", ArrayBench.describe(placement));
         r.putObject("kill").put("member", "gw1").put("pid", killedPid).put("at", killedAt.toString()).put("signal", "SIGKILL")
                 .put("haproxy_marked_down", marked);
         r.setAll(ledger.report(m, s.clients(), kill));
@@ -240,10 +240,11 @@ final class ArrayFailover {
                 + "loss was noticed, %d lost, %d mismatched%n", c.get("sent").asLong(), c.get("answered").asLong(),
                 c.get("answered_after_kill").asLong(), c.get("in_flight_at_kill").asLong(), c.get("sent_before_noticed").asLong(),
                 c.get("lost").asLong(), c.get("mismatched").asLong()));
-        b.append(String.format(Locale.ROOT, "clients: %d cut off by the kill (%d recovered), %d unaffected; noticed after %s ms (median), "
-                + "%s ms (max); recovered after %s ms (median), %s ms (max); failed reopens %s%n", cl.get("broken_by_kill").asInt(),
+        b.append(String.format(Locale.ROOT, "clients: %d cut off by the kill (%d recovered), %d unaffected; after the kill (median / max): "
+                + "noticed %s / %s ms, reopened %s / %s ms, answered again %s / %s ms; failed reopens %s%n", cl.get("broken_by_kill").asInt(),
                 cl.get("recovered").asInt(), cl.get("unaffected").asInt(), r.get("noticed_ms").get("median"), r.get("noticed_ms").get("max"),
-                r.get("recovery_ms").get("median"), r.get("recovery_ms").get("max"), r.get("reconnect_failures")));
+                r.get("reopened_ms").get("median"), r.get("reopened_ms").get("max"), r.get("recovery_ms").get("median"),
+                r.get("recovery_ms").get("max"), r.get("reconnect_failures")));
         b.append("HAProxy: ").append(r.get("kill").get("haproxy_marked_down").asText()).append('\n');
         var v = r.get("verdict");
         b.append(v.get("ok").asBoolean() ? "failover PASSED" : "failover FAILED: " + v.get("reasons")).append('\n');

@@ -72,7 +72,7 @@ final class ArrayThroughput {
     static ObjectNode run(Settings s, Path dir, Placement placement, int window, Consumer<String> progress) throws Exception {
         Map<Arm, List<Sample>> samples = new EnumMap<>(Arm.class);
         RpchBench bulk = new RpchBench(RpchBench.Settings.full(s.phaseSeconds(), s.connections()), progress);
-        progress.accept("throughput: endpoints, gw1, gw2, HAProxy over both and HAProxy over gw1 (" + placement.describe() + ")");
+        progress.accept("throughput: endpoints, gw1, gw2, HAProxy over both and HAProxy over gw1 (" + ArrayBench.describe(placement) + ")");
         try (ArrayTopology array = ArrayTopology.start(dir, window, placement, s.timeout(), true)) {
             Map<Arm, LeanClient> clients = new EnumMap<>(Arm.class);
             try {

@@ -89,8 +89,9 @@ final class FailoverLedger {
 
     /**
      * The report of a run with {@code clients} clients and the kill at {@code kill}: the calls by outcome, per client
-     * whether the kill broke its virtual connection, when it noticed and when it recovered (its first answered call on a
-     * virtual connection opened after the kill), and the median and maximum of both over the broken clients.
+     * whether the kill broke its virtual connection, when it noticed, when its new virtual connection was open (through
+     * the survivor) and when it recovered (its first answered call on a virtual connection opened after the kill), and
+     * the median and maximum of each over the clients the kill cut off.
      */
     synchronized ObjectNode report(ObjectMapper m, int clients, long kill) {
         ObjectNode r = m.createObjectNode();
@@ -116,6 +117,7 @@ final class FailoverLedger {
         n.set("lost_examples", lostExamples);
 
         List<Long> noticed = new ArrayList<>();
+        List<Long> reopened = new ArrayList<>();
         List<Long> recovered = new ArrayList<>();
         int brokenClients = 0;
         int notRecovered = 0;
@@ -143,16 +145,23 @@ final class FailoverLedger {
             brokenKinds.merge(first.kind(), 1, Integer::sum);
             long seen = first.noticedNanos() - kill;
             noticed.add(seen);
-            long back = -1;
+            Call firstBack = null;
             for (Call c : calls) {
-                if (c.client() == client && c.answered() && c.correct() && c.vcOpenedNanos() >= kill && (back < 0 || c.endedNanos() - kill < back)) {
-                    back = c.endedNanos() - kill;
+                if (c.client() == client && c.answered() && c.correct() && c.vcOpenedNanos() >= kill
+                        && (firstBack == null || c.endedNanos() < firstBack.endedNanos())) {
+                    firstBack = c;
                 }
             }
-            pc.put("broken_by_kill", true).put("noticed_ms", ms(seen)).put("recovered_ms", back < 0 ? -1 : ms(back));
-            if (back < 0) {
+            pc.put("broken_by_kill", true).put("noticed_ms", ms(seen));
+            if (firstBack == null) {
+                pc.put("recovered_ms", -1);
                 notRecovered++;
             } else {
+                // the first call on the new virtual connection is sent as soon as it is open: its send time is when it was
+                long ready = firstBack.sentNanos() - kill;
+                long back = firstBack.endedNanos() - kill;
+                pc.put("reopened_ms", ms(ready)).put("recovered_ms", ms(back));
+                reopened.add(ready);
                 recovered.add(back);
             }
         }
@@ -162,6 +171,7 @@ final class FailoverLedger {
                 .put("broken_otherwise", brokenOtherwise);
         cl.set("broken_by", m.valueToTree(brokenKinds));
         r.set("noticed_ms", spread(m, noticed));
+        r.set("reopened_ms", spread(m, reopened));
         r.set("recovery_ms", spread(m, recovered));
         r.set("reconnect_failures", m.valueToTree(reconnectFailures));
         r.set("per_client", perClient);

@@ -94,6 +94,7 @@ class FailoverLedgerTest {
         assertThat(r.get("clients").get("recovered").asInt()).isEqualTo(1);
         assertThat(r.get("clients").get("not_recovered").asInt()).isEqualTo(1);
         assertThat(r.get("noticed_ms").get("max").asDouble()).isEqualTo(4.0);
+        assertThat(r.get("reopened_ms").get("median").asDouble()).isEqualTo(45.0);
         assertThat(r.get("recovery_ms").get("median").asDouble()).isEqualTo(50.0);
         assertThat(r.get("reconnect_failures").get("connection refused").asInt()).isEqualTo(1);
         assertThat(r.get("per_client").get(2).get("recovered_ms").asDouble()).isEqualTo(-1.0);
