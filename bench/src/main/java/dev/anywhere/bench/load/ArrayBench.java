@@ -85,7 +85,7 @@ public final class ArrayBench {
         ObjectNode r = m.createObjectNode();
         r.putObject("machine").put("cpus", Runtime.getRuntime().availableProcessors())
                 .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
-                .put("haproxy", HaproxyRelay.version().orElse(null)).put("load_average_before", ArrayFailover.loadAverage());
+                .put("haproxy", HaproxyRelay.version().orElse(null)).put("load_average_before", SoakRun.loadAverage());
         int window = RpchBench.Settings.BULK_WINDOW;
         Placement placement = Placement.choose(s.pin());
         placement.pinSelf();
@@ -102,7 +102,7 @@ public final class ArrayBench {
         } finally {
             placement.restoreSelf();
         }
-        ((ObjectNode) r.get("machine")).put("load_average_after", ArrayFailover.loadAverage()).put("placement", describe(placement))
+        ((ObjectNode) r.get("machine")).put("load_average_after", SoakRun.loadAverage()).put("placement", describe(placement))
                 .put("receive_window_bytes", window);
         return new Report(r, ok);
     }

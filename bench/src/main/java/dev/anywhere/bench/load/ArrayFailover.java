@@ -76,7 +76,7 @@ final class ArrayFailover {
     static ObjectNode run(Settings s, Path dir, Placement placement, int window, Consumer<String> progress) throws Exception {
         ObjectMapper m = new ObjectMapper();
         FailoverLedger ledger = new FailoverLedger();
-        String loadBefore = loadAverage();
+        String loadBefore = SoakRun.loadAverage();
         long kill;
         Instant killedAt;
         long killedPid;
@@ -96,7 +96,7 @@ final class ArrayFailover {
                 t.start();
                 threads.add(t);
             }
-            sleepUntil(start + s.beforeKill().toNanos());
+            SoakRun.sleepUntil(start + s.beforeKill().toNanos());
             ArrayMember victim = array.member(0);
             killedPid = victim.pid();
             progress.accept("failover: kill -9 " + victim.name() + " (pid " + killedPid + ")");
@@ -117,8 +117,9 @@ final class ArrayFailover {
         r.putObject("kill").put("member", "gw1").put("pid", killedPid).put("at", killedAt.toString()).put("signal", "SIGKILL")
                 .put("haproxy_marked_down", marked);
         r.setAll(ledger.report(m, s.clients(), kill));
-        r.putObject("machine").put("cores", Runtime.getRuntime().availableProcessors()).put("load_average_before", loadBefore)
-                .put("load_average_after", loadAverage());
+        // no CPU count here: pinned, this JVM sees only the load CPUs (ArrayBench reports the machine's)
+        r.putObject("machine").put("load_average_before", loadBefore)
+                .put("load_average_after", SoakRun.loadAverage());
         ArrayNode reasons = m.createArrayNode();
         ObjectNode calls = (ObjectNode) r.get("calls");
         ObjectNode clients = (ObjectNode) r.get("clients");
@@ -157,7 +158,7 @@ final class ArrayFailover {
                     next = System.nanoTime(); // the first call at once: recovery is measured to it
                 } catch (Exception e) {
                     ledger.reconnectFailed(SoakLedger.kind(e));
-                    pause(TimeUnit.MILLISECONDS.toNanos(REOPEN_PAUSE_MS));
+                    SoakLoad.pause(TimeUnit.MILLISECONDS.toNanos(REOPEN_PAUSE_MS));
                     continue;
                 }
             }
@@ -183,7 +184,7 @@ final class ArrayFailover {
                 continue;
             }
             next += period;
-            pause(next - System.nanoTime());
+            SoakLoad.pause(next - System.nanoTime());
         }
         if (vc != null) {
             vc.close();
@@ -197,32 +198,6 @@ final class ArrayFailover {
                     .findFirst().map(l -> l.replaceAll("^.*?(Server )", "$1")).orElse("not yet");
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
-        }
-    }
-
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static void pause(long nanos) {
-        if (nanos > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(nanos);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void sleepUntil(long nanos) throws InterruptedException {
-        long left = nanos - System.nanoTime();
-        if (left > 0) {
-            TimeUnit.NANOSECONDS.sleep(left);
         }
     }
 
