@@ -80,6 +80,7 @@ final class ArrayFailover {
         long kill;
         Instant killedAt;
         long killedPid;
+        String killedName;
         String marked;
         progress.accept("failover: endpoints, gw1, gw2 and HAProxy; " + s.clients() + " clients at " + s.callsPerSecond() + " calls/s each");
         try (ArrayTopology array = ArrayTopology.start(dir, window, placement, s.timeout(), false);
@@ -99,6 +100,7 @@ final class ArrayFailover {
             SoakRun.sleepUntil(start + s.beforeKill().toNanos());
             ArrayMember victim = array.member(0);
             killedPid = victim.pid();
+            killedName = victim.name();
             progress.accept("failover: kill -9 " + victim.name() + " (pid " + killedPid + ")");
             killedAt = Instant.now();
             kill = System.nanoTime();
@@ -114,7 +116,7 @@ final class ArrayFailover {
                 .put("after_kill_s", s.afterKill().toMillis() / 1000.0).put("timeout_s", s.timeout().toSeconds())
                 .put("reopen_pause_ms", REOPEN_PAUSE_MS).put("notice_bound_ms", FailoverLedger.NOTICE_BOUND.toMillis())
                 .put("receive_window_bytes", window).put("placement", ArrayBench.describe(placement));
-        r.putObject("kill").put("member", "gw1").put("pid", killedPid).put("at", killedAt.toString()).put("signal", "SIGKILL")
+        r.putObject("kill").put("member", killedName).put("pid", killedPid).put("at", killedAt.toString()).put("signal", "SIGKILL")
                 .put("haproxy_marked_down", marked);
         r.setAll(ledger.report(m, s.clients(), kill));
         // no CPU count here: pinned, this JVM sees only the load CPUs (ArrayBench reports the machine's)
