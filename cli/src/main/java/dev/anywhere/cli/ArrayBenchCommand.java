@@ -2,7 +2,6 @@ package dev.anywhere.cli;
 
 import dev.anywhere.bench.load.ArrayBench;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -83,20 +82,13 @@ final class ArrayBenchCommand implements Callable<Integer> {
             err.println("bench " + line);
             err.flush();
         });
-        if (out != null) {
-            if (out.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(out.toAbsolutePath().getParent());
-            }
-            Files.writeString(out, report.json().toPrettyString() + "\n", StandardCharsets.UTF_8);
-        }
+        SoakBenchCommand.writeReport(out, report.json());
         if (report.ok()) {
             LabCommand.deleteTree(dir);
         } else {
             err.println("bench array: the processes' logs are in " + dir);
         }
-        PrintWriter stdout = spec.commandLine().getOut();
-        stdout.print(format.equals("json") ? report.json().toPrettyString() + "\n" : report.text());
-        stdout.flush();
+        SoakBenchCommand.printReport(spec, format, report.json(), report.text());
         return report.ok() ? Anywhere.OK : Anywhere.FINDINGS;
     }
 }
