@@ -204,6 +204,7 @@ final class ArrayThroughput {
         ratio(m, r, ratios, "one_vs_gateway", samples, disturbed, Arm.ONE, Arm.GATEWAY, Sample::bytesPerSecond);
         ratio(m, r, ratios, "two_vs_gateway", samples, disturbed, Arm.TWO, Arm.GATEWAY, Sample::bytesPerSecond);
         ratio(m, r, ratios, "cpu_per_gib_one_vs_gateway", samples, disturbed, Arm.ONE, Arm.GATEWAY, Sample::relayCpuPerGib);
+        ratio(m, r, ratios, "cpu_per_gib_two_vs_gateway", samples, disturbed, Arm.TWO, Arm.GATEWAY, Sample::relayCpuPerGib);
         return r;
     }
 

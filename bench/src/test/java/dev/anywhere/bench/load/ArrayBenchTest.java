@@ -41,6 +41,7 @@ class ArrayBenchTest {
                 .isBetween(0.1, 0.9);
         assertThat(t.get("two_vs_one").isNumber()).as(t.toString()).isTrue();
         assertThat(t.get("ratios").get("cpu_per_gib_two_vs_one").get("per_round")).hasSize(1);
+        assertThat(t.get("cpu_per_gib_two_vs_gateway").isNumber()).as(t.toString()).isTrue();
 
         JsonNode f = report.json().get("failover");
         String text = report.text();
