@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures go to docs/performance.md). "
         + "Without a subcommand: --smoke runs short versions of 'rpch', 'autodiscover' and 'logon' (about a minute) and prints their figures.",
         subcommands = {BenchCommand.OaApply.class, AnalyzerBenchCommand.class, AutodiscoverBenchCommand.class,
-                RpchBenchCommand.class, SoakBenchCommand.class, LogonBenchCommand.class})
+                RpchBenchCommand.class, SoakBenchCommand.class, LogonBenchCommand.class, ArrayBenchCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -45,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!smoke) {
-            throw UserError.usage("bench: name a benchmark (oa-apply, analyzer, autodiscover, rpch, soak, logon) or use --smoke");
+            throw UserError.usage("bench: name a benchmark (oa-apply, analyzer, autodiscover, rpch, soak, logon, array) or use --smoke");
         }
         if (!format.equals("text") && !format.equals("json")) {
             throw UserError.usage("--format: " + format + " (expected: text or json)");
