@@ -40,8 +40,8 @@ final class LabStatusCommand implements Callable<Integer> {
         LabState s = state.get();
         CliText text = CliText.ofLocale();
         boolean alive = ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false);
-        out.println(text.get("lab.status.site", Map.of("site", s.site(), "pid", s.pid(), "state",
-                text.get(alive ? "lab.status.running" : "lab.status.not-running"), "started", s.startedAt())));
+        out.println(text.get("lab.status.site", "site", s.site(), "pid", s.pid(), "state",
+                text.get(alive ? "lab.status.running" : "lab.status.not-running"), "started", s.startedAt()));
         String up = text.get("lab.status.up");
         String down = text.get("lab.status.down");
         String ok = text.get("lab.status.ok");
@@ -59,19 +59,19 @@ final class LabStatusCommand implements Callable<Integer> {
                     expectedDown && !listening ? text.get("lab.status.absent-by-fault") : "");
         }
         Optional<InetAddress> oa = LabCommand.resolve(CertificateRequest.OA_NAME, LabCommand.socket(s.dnsServer()));
-        out.printf(column + "%s%n", oa.isPresent() ? ok : fail, text.get("lab.status.dns", Map.of("name", CertificateRequest.OA_NAME,
-                "dns", s.dnsServer(), "address", oa.map(InetAddress::getHostAddress).orElse(text.get("lab.status.no-answer")))));
+        out.printf(column + "%s%n", oa.isPresent() ? ok : fail, text.get("lab.status.dns", "name", CertificateRequest.OA_NAME,
+                "dns", s.dnsServer(), "address", oa.map(InetAddress::getHostAddress).orElse(text.get("lab.status.no-answer"))));
         for (Map.Entry<String, String> m : s.members().entrySet()) {
             String health = health(m.getValue(), text);
             allUp &= health.startsWith("UP");
-            out.printf(column + "%s%n", health.startsWith("UP") ? ok : fail, text.get("lab.status.member", Map.of("member", m.getKey(),
-                    "url", m.getValue(), "health", health)));
+            out.printf(column + "%s%n", health.startsWith("UP") ? ok : fail, text.get("lab.status.member", "member", m.getKey(),
+                    "url", m.getValue(), "health", health));
         }
         if (s.members().isEmpty() && !s.admin().isEmpty()) {
             String health = health(s.admin(), text);
             allUp &= health.startsWith("UP");
-            out.printf(column + "%s%n", health.startsWith("UP") ? ok : fail, text.get("lab.status.gateway", Map.of("url", s.admin(),
-                    "health", health)));
+            out.printf(column + "%s%n", health.startsWith("UP") ? ok : fail, text.get("lab.status.gateway", "url", s.admin(),
+                    "health", health));
         }
         if (showPasswords) {
             String password = text.get("lab.status.password");
@@ -90,10 +90,10 @@ final class LabStatusCommand implements Callable<Integer> {
             String word = status.find() ? status.group(1) : "HTTP " + r.statusCode();
             return word.equals("UP") ? "UP" : word + " " + r.body();
         } catch (IOException e) {
-            return text.get("lab.status.no-answer-because", Map.of("detail", Anywhere.describe(e)));
+            return text.get("lab.status.no-answer-because", "detail", Anywhere.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return text.get("lab.status.no-answer-because", Map.of("detail", text.get("lab.status.interrupted")));
+            return text.get("lab.status.no-answer-because", "detail", text.get("lab.status.interrupted"));
         }
     }
 }

@@ -96,9 +96,9 @@ final class LabUpCommand implements Callable<Integer> {
 
     private static void printState(LabState s, PrintWriter out) {
         CliText text = CliText.ofLocale();
-        out.println(text.get("lab.up.site", java.util.Map.of("site", s.site(), "pid", s.pid(), "dir", s.dataDir())));
+        out.println(text.get("lab.up.site", "site", s.site(), "pid", s.pid(), "dir", s.dataDir()));
         if (s.portsShifted()) {
-            out.println(text.get("lab.up.ports-shifted", java.util.Map.of("offset", s.portOffset(), "ports", s.portMap())));
+            out.println(text.get("lab.up.ports-shifted", "offset", s.portOffset(), "ports", s.portMap()));
         }
         s.services().forEach((k, v) -> out.printf("  %-20s %s%n", k, v));
         // The values start in one column: 14 in English ("Router rules: "), wider when a label in this language is longer.
@@ -108,17 +108,17 @@ final class LabUpCommand implements Callable<Integer> {
         line.accept("router", s.router());
         line.accept("middlebox", s.middlebox());
         if (!s.balancer().isEmpty()) {
-            line.accept("balancer", text.get("lab.up.balancer", java.util.Map.of("address", s.balancer(), "members", s.members().keySet())));
+            line.accept("balancer", text.get("lab.up.balancer", "address", s.balancer(), "members", s.members().keySet()));
         }
         line.accept("ca-bundle", s.caBundle());
         line.accept("dns-server", s.dnsServer());
         line.accept("resolve", s.resolve());
-        line.accept("users", text.get("lab.up.users", java.util.Map.of("users", s.users(), "file", s.passwordsFile())));
+        line.accept("users", text.get("lab.up.users", "users", s.users(), "file", s.passwordsFile()));
         if (!s.members().isEmpty()) {
             s.members().forEach((m, url) -> out.printf("%s %-6s  %s%n", text.get("lab.up.label.admin"), m + ":",
-                    text.get("lab.up.admin", java.util.Map.of("url", url))));
+                    text.get("lab.up.admin", "url", url)));
         } else if (!s.admin().isEmpty()) {
-            line.accept("admin", text.get("lab.up.admin-ex1", java.util.Map.of("url", s.admin())));
+            line.accept("admin", text.get("lab.up.admin-ex1", "url", s.admin()));
         }
     }
 }

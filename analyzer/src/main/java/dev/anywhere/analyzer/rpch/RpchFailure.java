@@ -90,7 +90,8 @@ public final class RpchFailure extends Exception {
 
         public Text {
             Objects.requireNonNull(key, "key");
-            values = Map.copyOf(values);
+            // A copy that keeps nulls: a value the client did not have reads "null", as string concatenation did.
+            values = java.util.Collections.unmodifiableMap(new HashMap<>(values));
         }
 
         public static Text of(String key, Object... namesAndValues) {
@@ -103,7 +104,8 @@ public final class RpchFailure extends Exception {
 
         public String render(Messages text) {
             Map<String, Object> filled = new HashMap<>();
-            values.forEach((k, v) -> filled.put(k, v instanceof Text t ? t.render(text) : v instanceof Throwable e ? text.cause(e) : v));
+            values.forEach((k, v) -> filled.put(k, v instanceof Text t ? t.render(text) : v instanceof Throwable e ? text.cause(e)
+                    : String.valueOf(v)));
             return text.get("rpch." + key, filled);
         }
     }
