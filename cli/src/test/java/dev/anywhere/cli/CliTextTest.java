@@ -102,6 +102,43 @@ class CliTextTest {
         }
     }
 
+    /** Commands without --lang follow a German locale: usage errors, picocli's pointer to --help, a role's listen error. */
+    @Test
+    void theCommandsSpeakGermanUnderAGermanLocale(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertThat(errors(Locale.GERMANY, "events", "--data-dir", dir.toString(), "--format", "xml"))
+                .isEqualTo("anywhere: --format: „xml“ (erwartet: table oder json)\n");
+        assertThat(errors(Locale.GERMANY, "cert", "show", dir.resolve("nothing").toString()))
+                .isEqualTo("anywhere: cert show: " + dir.resolve("nothing") + " (erwartet: eine vorhandene Datei oder HOST:PORT)\n");
+        assertThat(errors(Locale.GERMANY, "gateway", "--data-dir", dir.toString(), "--cert", "x.pem"))
+                .isEqualTo("anywhere: --cert und --key gehören zusammen\n");
+        assertThat(errors(Locale.GERMANY, "analyse")).endsWith("Hilfe: 'anywhere --help'.\n");
+        assertThat(errors(Locale.US, "events", "--data-dir", dir.toString(), "--format", "xml"))
+                .isEqualTo("anywhere: --format: 'xml' (expected: table or json)\n");
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            assertThat(Roles.cannotListen("gateway", "127.0.0.1:8443", 8443, new java.net.BindException("Address already in use")))
+                    .isEqualTo("gateway: kann nicht auf 127.0.0.1:8443 lauschen: die Adresse wird schon von einem anderen Prozess benutzt");
+        } finally {
+            Locale.setDefault(before);
+        }
+    }
+
+    private static String errors(Locale locale, String... args) {
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(locale);
+            StringWriter err = new StringWriter();
+            CommandLine cl = Anywhere.commandLine(args);
+            cl.setOut(new PrintWriter(new StringWriter()));
+            cl.setErr(new PrintWriter(err));
+            assertThat(cl.execute(args)).isNotZero();
+            return err.toString();
+        } finally {
+            Locale.setDefault(before);
+        }
+    }
+
     /**
      * Every command's --help, built in English and in German as the JVM's locale chooses: each visible command and
      * option has a text in both (a key missing from a bundle leaves it blank), the German text is not the English one,
