@@ -114,29 +114,32 @@ class CliTextTest {
         assertThat(errors(Locale.GERMANY, "analyse")).endsWith("Hilfe: 'anywhere --help'.\n");
         assertThat(errors(Locale.US, "events", "--data-dir", dir.toString(), "--format", "xml"))
                 .isEqualTo("anywhere: --format: 'xml' (expected: table or json)\n");
+        assertThat(in(Locale.GERMANY, () -> Roles.cannotListen("gateway", "127.0.0.1:8443", 8443,
+                new java.net.BindException("Address already in use"))))
+                .isEqualTo("gateway: kann nicht auf 127.0.0.1:8443 lauschen: die Adresse wird schon von einem anderen Prozess benutzt");
+    }
+
+    /** What {@code work} returns with {@code locale} as the JVM's (the command line chooses its bundles when built). */
+    private static <T> T in(Locale locale, java.util.function.Supplier<T> work) {
         Locale before = Locale.getDefault();
         try {
-            Locale.setDefault(Locale.GERMANY);
-            assertThat(Roles.cannotListen("gateway", "127.0.0.1:8443", 8443, new java.net.BindException("Address already in use")))
-                    .isEqualTo("gateway: kann nicht auf 127.0.0.1:8443 lauschen: die Adresse wird schon von einem anderen Prozess benutzt");
+            Locale.setDefault(locale);
+            return work.get();
         } finally {
             Locale.setDefault(before);
         }
     }
 
+    /** Standard error of a command that fails, run under {@code locale}. */
     private static String errors(Locale locale, String... args) {
-        Locale before = Locale.getDefault();
-        try {
-            Locale.setDefault(locale);
+        return in(locale, () -> {
             StringWriter err = new StringWriter();
             CommandLine cl = Anywhere.commandLine(args);
             cl.setOut(new PrintWriter(new StringWriter()));
             cl.setErr(new PrintWriter(err));
             assertThat(cl.execute(args)).isNotZero();
             return err.toString();
-        } finally {
-            Locale.setDefault(before);
-        }
+        });
     }
 
     /**
@@ -193,15 +196,11 @@ class CliTextTest {
 
     /** Every text of every visible command's help, by where it appears ("anywhere lab up --data-dir"). */
     private static Map<String, String> helpTexts(Locale locale) {
-        Locale before = Locale.getDefault();
-        try {
-            Locale.setDefault(locale);
+        return in(locale, () -> {
             Map<String, String> texts = new LinkedHashMap<>();
             collect(Anywhere.commandLine(), texts);
             return texts;
-        } finally {
-            Locale.setDefault(before);
-        }
+        });
     }
 
     private static void collect(CommandLine cl, Map<String, String> texts) {
@@ -222,18 +221,15 @@ class CliTextTest {
         new java.util.LinkedHashSet<>(cl.getSubcommands().values()).forEach(sub -> collect(sub, texts));
     }
 
+    /** Standard output of a command that succeeds (--help), run under {@code locale}. */
     private static String usage(Locale locale, String... args) {
-        Locale before = Locale.getDefault();
-        try {
-            Locale.setDefault(locale);
+        return in(locale, () -> {
             StringWriter out = new StringWriter();
             CommandLine cl = Anywhere.commandLine(args);
             cl.setOut(new PrintWriter(out));
             assertThat(cl.execute(args)).isZero();
             return out.toString();
-        } finally {
-            Locale.setDefault(before);
-        }
+        });
     }
 
     private static String scenarios() {
