@@ -3,6 +3,7 @@ package dev.anywhere.lab.site;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anywhere.analyzer.rpch.AddressBookClient;
+import dev.anywhere.analyzer.rpch.MailboxLogon;
 import dev.anywhere.analyzer.rpch.OutlookSequence;
 import dev.anywhere.analyzer.rpch.ProxyAuth;
 import dev.anywhere.analyzer.rpch.Referral;
@@ -19,6 +20,12 @@ import dev.anywhere.lab.topology.Passwords;
 import dev.anywhere.lab.topology.PortMap;
 import dev.anywhere.lab.topology.PortPolicy;
 import dev.anywhere.lab.topology.Topology;
+import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.emsmdb.EcDoConnectEx;
+import dev.anywhere.rpc.emsmdb.EcDoRpcExt2;
+import dev.anywhere.rpc.emsmdb.RopBuffer;
+import dev.anywhere.rpc.emsmdb.RopLogon;
+import dev.anywhere.rpc.emsmdb.RpcHeaderExt;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.testing.Pcap;
 import dev.anywhere.rpc.testing.Tshark;
@@ -183,6 +190,18 @@ class OutlookSequenceOnLabTest {
         assertThat(nspiDetail).contains(FRANKY_DN, "franky@frankysweb.org");
         String store = Tshark.run(concat(decode, "-Y", "mapi", "-T", "fields", "-e", "dcerpc.pkt_type", "-e", "mapi.opnum"));
         assertThat(store.lines().map(String::strip).toList()).containsExactly("0\t10", "2\t10", "0\t11", "2\t11", "0\t1", "2\t1");
+        // Wireshark 4.0 has no layout for EcDoConnectEx and EcDoRpcExt2: the stubs it decrypted must be ours, byte for byte
+        // (the request as MailboxLogon encodes it) and meaning what the client read (the display name, the mailbox GUID).
+        List<String> stubs = Tshark.run(concat(decode, "-Y", "mapi.opnum == 10 || mapi.opnum == 11", "-T", "fields",
+                "-e", "dcerpc.decrypted_stub_data")).lines().map(String::strip).toList();
+        assertThat(stubs).hasSize(4);
+        assertThat(stubs.get(0)).isEqualTo(EcDoConnectEx.Request.outlook(FRANKY_DN, MailboxLogon.CLIENT_VERSION).encode().hex());
+        EcDoConnectEx.Response connected = EcDoConnectEx.Response.decode(Octets.ofHex(stubs.get(1)));
+        assertThat(connected.displayName()).isEqualTo(steps.get(3).values().get("displayName"));
+        assertThat(EcDoRpcExt2.Request.decode(Octets.ofHex(stubs.get(2))).cxh()).isEqualTo(connected.cxh());
+        Octets rgbOut = EcDoRpcExt2.Response.decode(Octets.ofHex(stubs.get(3))).rgbOut();
+        RopLogon.Success logon = (RopLogon.Success) RopLogon.readResponse(RopBuffer.decode(RpcHeaderExt.unwrap(rgbOut)).rops());
+        assertThat(logon.mailboxGuid()).hasToString(steps.get(3).values().get("mailboxGuid"));
         assertThat(Tshark.run(concat(decode, "-Y", "_ws.malformed || _ws.expert.severity >= \"error\"")))
                 .as("malformed or error items; expert summary:%n%s", Tshark.run(concat(decode, "-q", "-z", "expert"))).isBlank();
     }
