@@ -84,9 +84,11 @@ final class ProfileConnection {
         for (OutlookSequence.StepResult s : steps) {
             width = Math.max(width, stepName(s).length());
         }
+        String ok = text.get("profile.connect.ok");
+        String fail = text.get("profile.connect.fail");
+        String columns = "  %-" + Math.max(ok.length(), fail.length()) + "s  %-" + width + "s  %s: %s (%d ms)%n";
         for (OutlookSequence.StepResult s : steps) {
-            out.printf("  %-4s  %-" + width + "s  %s: %s (%d ms)%n", text.get(s.passed() ? "profile.connect.ok" : "profile.connect.fail"),
-                    stepName(s), s.target(), line(s), s.millis());
+            out.printf(columns, s.passed() ? ok : fail, stepName(s), s.target(), line(s), s.millis());
         }
         OutlookSequence.StepResult last = steps.get(steps.size() - 1);
         out.println(exit == Anywhere.OK ? text.get("profile.connect.passed", Map.of("host", choice.host()))

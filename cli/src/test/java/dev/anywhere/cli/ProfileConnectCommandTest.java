@@ -9,10 +9,6 @@ import com.unboundid.ldap.sdk.ModificationType;
 import dev.anywhere.analyzer.profile.OutlookProfile;
 import dev.anywhere.analyzer.profile.ProfileStore;
 import dev.anywhere.directory.ldap.AdNames;
-import dev.anywhere.directory.model.AuthenticationMethod;
-import dev.anywhere.directory.model.ClientAuthenticationMethod;
-import dev.anywhere.directory.model.RpcHttpVirtualDirectory;
-import dev.anywhere.lab.pki.CertificateRequest;
 import dev.anywhere.lab.scenario.ScenarioRun;
 import dev.anywhere.lab.site.LabSite;
 import dev.anywhere.lab.topology.Passwords;
@@ -26,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -60,14 +55,8 @@ class ProfileConnectCommandTest {
         Topology t = Topology.frankysweb().withPortPolicy(POLICY).withHostAddress("ex1", "127.0.141.251").withFaultsApplied();
         ports = PortMap.of(t.portPolicy());
         site = LabSite.start(new LabSite.Plan(t, ports, tmp.resolve("site"), Passwords.same(PASSWORD), Duration.ofMinutes(15)), s -> { });
-        site.directory().putRpcVirtualDirectory(new RpcHttpVirtualDirectory("EX1", 0, Optional.empty(), Optional.empty(), 0, 0)
-                .withExternalHostname(CertificateRequest.OA_NAME)
-                .withExternalClientAuthenticationMethod(ClientAuthenticationMethod.NTLM)
-                .withIisAuthenticationMethods(EnumSet.of(AuthenticationMethod.BASIC, AuthenticationMethod.NTLM)));
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!site.gateway().config().current().enabled() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        LabCommand.enableOutlookAnywhere(site);
+        assertThat(LabCommand.awaitEnabled(site)).isTrue();
         passwordFile = tmp.resolve("password");
         Files.writeString(passwordFile, PASSWORD + "\n");
         ProfileConnectCommandTest t0 = new ProfileConnectCommandTest();
@@ -97,6 +86,7 @@ class ProfileConnectCommandTest {
         int code = cl.execute(all.toArray(String[]::new));
         out = o.toString();
         err = e.toString();
+        System.out.println("$ anywhere " + String.join(" ", args) + "\n" + out + err + "(exit " + code + ")"); // the docs' examples
         return code;
     }
 
@@ -150,7 +140,7 @@ class ProfileConnectCommandTest {
         } finally {
             Locale.setDefault(before);
         }
-        assertThat(out).contains("Verbindung: RPC über HTTP (EXPR) zu oa.frankysweb.org", "gut   Verweisdienst (RfrGetNewDSA)",
+        assertThat(out).contains("Verbindung: RPC über HTTP (EXPR) zu oa.frankysweb.org", "gut     Verweisdienst (RfrGetNewDSA)",
                 "FEHLER  Postfachanmeldung (EcDoConnectEx, RopLogon)",
                 "der Server verlangt RPC-Verschlüsselung", "Outlook scheitert bei: Postfachanmeldung (EcDoConnectEx, RopLogon).");
     }
