@@ -128,7 +128,10 @@ class ProfileConnectCommandTest {
 
     @Test
     void aProfileThatDoesNotEncryptIsRefusedAtTheMailboxLogonInBothLanguages() throws Exception {
-        assertThat(connect(p -> p.withEncryptRpc(false))).as(out + err).isEqualTo(Anywhere.FINDINGS);
+        String dir = Files.createTempDirectory(tmp, "profiles").toString();
+        assertThat(run("profile", "create", ScenarioRun.MAILBOX, "--profile-dir", dir, "--no-encrypt-rpc")).as(out + err).isZero();
+        assertThat(out).containsPattern("RPC encryption +: off \\(signed only, PKT_INTEGRITY\\)");
+        assertThat(run("profile", "connect", ScenarioRun.MAILBOX, "--profile-dir", dir)).as(out + err).isEqualTo(Anywhere.FINDINGS);
         assertThat(out).contains("(DCE/RPC with NTLM at integrity, every server signature verified)",
                 "FAIL  Mailbox logon (EcDoConnectEx, RopLogon)", "ex1.frankysweb.local:6001: the server requires RPC encryption and "
                 + "this profile does not encrypt", "(connect: ecNotEncrypted (0x00000970))",
