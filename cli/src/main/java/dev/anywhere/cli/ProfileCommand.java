@@ -10,9 +10,16 @@ import dev.anywhere.analyzer.profile.ProfileStore;
 import dev.anywhere.analyzer.profile.RefreshPolicy;
 import dev.anywhere.analyzer.profile.RohFlags;
 import dev.anywhere.analyzer.report.Vantage;
+import dev.anywhere.analyzer.rpch.OutlookSequence;
+import dev.anywhere.analyzer.rpch.ProxyAuth;
+import dev.anywhere.analyzer.rpch.RpcAuth;
+import dev.anywhere.analyzer.rpch.RpchClientOptions;
+import dev.anywhere.analyzer.rpch.Transcript;
 import dev.anywhere.autodiscover.discovery.AutodiscoverClient;
 import dev.anywhere.autodiscover.discovery.DiscoveryResult;
 import dev.anywhere.autodiscover.pox.AutodiscoverResponse;
+import dev.anywhere.rpc.dce.AuthVerifier;
+import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -22,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,11 +81,13 @@ final class ProfileCommand {
                     text.get(p.policy() == RefreshPolicy.LEGACY ? "profile.policy.legacy" : "profile.policy.outlook2016"))));
             String none = text.get("profile.value.none");
             java.util.Map<String, String> rows = new java.util.LinkedHashMap<>();
+            rows.put("profile.field.user-dn", p.userDn().orElse(none));
             rows.put("profile.field.exch", p.exchServer().orElse(none));
             rows.put("profile.field.proxy", p.proxyServer().orElse(text.get("profile.value.no-proxy")));
             rows.put("profile.field.principal", p.principal().orElse(none));
             rows.put("profile.field.auth", p.authScheme().orElse(text.get("profile.value.default-auth")));
             rows.put("profile.field.flags", String.format(Locale.ROOT, "0x%02x %s", RohFlags.toBits(p.flags()), p.flags()));
+            rows.put("profile.field.encrypt", text.get(p.encryptRpc() ? "profile.value.encrypt-on" : "profile.value.encrypt-off"));
             rows.put("profile.field.ttl", p.ttlHours() + " h");
             rows.put("profile.field.last-refresh", p.lastRefresh() + " ("
                     + text.get(p.lastRefreshSucceeded() ? "profile.value.succeeded" : "profile.value.failed") + ")");
@@ -94,6 +104,9 @@ final class ProfileCommand {
 
         @Option(names = "--policy", paramLabel = "outlook2016|legacy")
         String policy = "outlook2016";
+
+        @Option(names = "--encrypt-rpc", negatable = true, defaultValue = "true", fallbackValue = "true")
+        boolean encryptRpc;
 
         @Override
         public Integer call() throws Exception {
@@ -112,7 +125,8 @@ final class ProfileCommand {
                         "failure", r.failure().orElse(text.get("profile.no-method")))));
                 return Anywhere.FINDINGS;
             }
-            OutlookProfile profile = OutlookProfile.create(email, r.response().get(), p, Instant.now(), RANDOM::nextDouble);
+            OutlookProfile profile = OutlookProfile.create(email, r.response().get(), p, Instant.now(), RANDOM::nextDouble)
+                    .withEncryptRpc(encryptRpc);
             store().save(profile);
             print(profile);
             out().println(text.get("profile.saved", java.util.Map.of("file", store().file(email))));
@@ -176,25 +190,64 @@ final class ProfileCommand {
         @Option(names = "--network", paramLabel = "fast|slow")
         String network = "fast";
 
+        @Option(names = "--format", paramLabel = "text|json")
+        String format = "text";
+
+        @Option(names = {"-v", "--verbose"})
+        boolean verbose;
+
         @Override
         public Integer call() throws Exception {
             if (!network.equals("fast") && !network.equals("slow")) {
                 throw UserError.usage(text.get("profile.network-bad", java.util.Map.of("network", network)));
             }
+            if (!format.equals("text") && !format.equals("json")) {
+                throw UserError.usage(text.get("profile.format-bad", java.util.Map.of("format", format)));
+            }
             OutlookProfile p = load();
+            Optional<String> password = client.password();
             NameResolver resolver = new NameResolver(client.resolve, client.dns(), client.stepTimeout());
             int timeout = (int) client.stepTimeout().toMillis();
             // The mailbox server counts as reachable when its RPC endpoint mapper (135) accepts a connection.
             ConnectionChoice.Choice c = ConnectionChoice.choose(p, network.equals("fast"), host -> reachable(resolver, host, 135, timeout));
-            out().printf("Connection: %s to %s%n  because %s%n", c.transport() == ConnectionChoice.Transport.EXCH_RPC_TCP ? "RPC over TCP (EXCH)"
-                    : c.transport() == ConnectionChoice.Transport.EXPR_RPC_HTTP ? "RPC over HTTP (EXPR)" : "none", c.host(), c.reason());
-            if (c.transport() == ConnectionChoice.Transport.EXPR_RPC_HTTP) {
-                boolean ok = reachable(resolver, c.host(), client.httpsPort, timeout);
-                out().printf("  %s: %s:%d %s%n", ok ? "ok" : "FAIL", c.host(), client.httpsPort, ok ? "accepts connections"
-                        : "cannot be reached (run 'anywhere analyze " + p.email() + "')");
-                return ok ? Anywhere.OK : Anywhere.FINDINGS;
+            ProfileConnection report = new ProfileConnection(text, p, c);
+            if (c.transport() != ConnectionChoice.Transport.EXPR_RPC_HTTP) {
+                return report.print(out(), format, List.of(), Optional.empty(),
+                        c.transport() == ConnectionChoice.Transport.NONE ? Anywhere.FINDINGS : Anywhere.OK);
             }
-            return c.transport() == ConnectionChoice.Transport.NONE ? Anywhere.FINDINGS : Anywhere.OK;
+            boolean tls = p.flags().contains(RohFlags.SSL_ONLY);
+            int port = tls ? client.httpsPort : client.httpPort;
+            if (password.isEmpty()) {
+                // Without credentials only the proxy's TCP port can be tried, as before.
+                boolean ok = reachable(resolver, c.host(), port, timeout);
+                return report.print(out(), format, List.of(), Optional.of(ok), ok ? Anywhere.OK : Anywhere.FINDINGS);
+            }
+            String userDn = p.userDn().orElseThrow(() -> UserError.usage(text.get("profile.connect.no-user-dn",
+                    java.util.Map.of("email", p.email()))));
+            String mailboxServer = p.exchServer().orElseThrow(() -> UserError.usage(text.get("profile.connect.no-exch",
+                    java.util.Map.of("email", p.email()))));
+            ClientOptions.warnInsecure(client.insecure, spec.commandLine().getErr());
+            NtlmCredentials account = NtlmCredentials.parse(client.user, password.get());
+            ProxyAuth proxyAuth = p.authScheme().filter("basic"::equals).isPresent() ? new ProxyAuth.Basic(client.user, password.get())
+                    : new ProxyAuth.Ntlm(account, ""); // Negotiate is offered as raw NTLM, as our proxy client speaks it
+            RpcAuth auth = new RpcAuth(p.encryptRpc() ? AuthVerifier.LEVEL_PKT_PRIVACY : AuthVerifier.LEVEL_PKT_INTEGRITY, account);
+            NameResolver.Answer proxy = resolver.resolve(c.host(), port);
+            List<Path> trust = ClientOptions.trust(client.trust);
+            BiFunction<String, Integer, RpchClientOptions> options = (server, endpoint) -> {
+                RpchClientOptions.Builder b = RpchClientOptions.builder(c.host(), port, server, endpoint).tls(tls).insecure(client.insecure)
+                        .trust(trust).auth(proxyAuth).timeouts(client.stepTimeout());
+                if (proxy.found()) {
+                    b.addressOverride(proxy.addresses().get(0)); // --resolve and --dns-server answer, not the system's resolver
+                }
+                return b.build();
+            };
+            PrintWriter err = spec.commandLine().getErr();
+            Transcript transcript = new Transcript(verbose ? err::println : line -> { });
+            List<OutlookSequence.StepResult> steps = OutlookSequence.run(new OutlookSequence.Plan(options, auth, userDn, mailboxServer),
+                    transcript);
+            err.flush();
+            boolean passed = steps.size() == OutlookSequence.Step.values().length && steps.stream().allMatch(OutlookSequence.StepResult::passed);
+            return report.print(out(), format, steps, Optional.empty(), passed ? Anywhere.OK : Anywhere.FINDINGS);
         }
 
         private static boolean reachable(NameResolver resolver, String host, int port, int timeout) {

@@ -20,6 +20,7 @@ import dev.anywhere.rpc.ntlm.NtlmClient;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.ntlm.NtlmSession;
 import dev.anywhere.rpc.ntlm.ServerIdentity;
+import dev.anywhere.rpc.testing.Tshark;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -321,15 +322,6 @@ class DceSecurityTest {
         }
     }
 
-    static final String TSHARK = "/usr/bin/tshark";
-
-    static String exec(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
-        return out.replace("Running as user \"root\" and group \"root\". This could be dangerous.\n", "");
-    }
-
     /**
      * tshark (Wireshark's NTLMSSP, DCE/RPC and RFR dissectors, written by nobody here), given alice's password, decrypts
      * a loopback capture of our sealed association: a PKT_PRIVACY bind, auth3 and RfrGetNewDSA over ncacn_ip_tcp. The
@@ -338,51 +330,33 @@ class DceSecurityTest {
      */
     @Test
     void tsharkDecryptsOurSealedPdusGivenThePassword(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        dev.anywhere.rpc.testing.Peers.requireExecutable(java.nio.file.Path.of(TSHARK), "tshark");
+        Tshark.require();
         start(Duration.ofSeconds(5));
         int port = endpoints.tcpPort().getAsInt();
         java.nio.file.Path pcap = dir.resolve("sealed.pcapng");
-        Process capture = new ProcessBuilder(TSHARK, "-i", "lo", "-f", "tcp port " + port, "-w", pcap.toString())
-                .redirectErrorStream(true).start();
-        try {
-            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(capture.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
-            StringBuilder seen = new StringBuilder();
-            String line;
-            // tshark announces "Capturing on 'Loopback: lo'" once dumpcap runs; it exits early if it cannot capture.
-            while ((line = r.readLine()) != null && !line.contains("Capturing on")) {
-                seen.append(line).append('\n');
-            }
-            assertThat(line).as("tshark did not start capturing: %s", seen).isNotNull();
-            // "Capturing on" can come a moment before dumpcap sees packets; the handshake must be in the capture.
-            Thread.sleep(1000);
+        try (Tshark.Capture capture = Tshark.Capture.start("tcp port " + port, pcap)) {
             Client c = new Client(AuthVerifier.LEVEL_PKT_PRIVACY, alice("Passw0rd!"), false);
             try (Peer p = c.peer) {
                 DcePdu.Response answer = (DcePdu.Response) c.call(2, 2, 0,
                         Octets.ofHex(dev.anywhere.server.rfr.RfrTest.GET_NEW_DSA));
                 assertThat(answer.stub().length()).isPositive();
             }
-            Thread.sleep(1000); // let dumpcap write the last segments
-        } finally {
-            capture.destroy();
-            capture.waitFor(10, TimeUnit.SECONDS);
         }
         if (System.getenv("SEALED_PCAP") != null) {
             java.nio.file.Files.copy(pcap, java.nio.file.Path.of(System.getenv("SEALED_PCAP")),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        List<String> decode = List.of(TSHARK, "-r", pcap.toString(), "-d", "tcp.port==" + port + ",dcerpc",
+        List<String> decode = List.of("-r", pcap.toString(), "-d", "tcp.port==" + port + ",dcerpc",
                 "-o", "ntlmssp.nt_password:Passw0rd!");
         List<String> server = new java.util.ArrayList<>(decode);
         server.addAll(List.of("-Y", "rfr", "-T", "fields", "-e", "rfr.opnum", "-e", "rfr.RfrGetNewDSA.ppszServer",
                 "-e", "rfr.RfrGetNewDSA.pUserDN"));
-        String rfr = exec(server);
+        String rfr = Tshark.run(server);
         List<String> bad = new java.util.ArrayList<>(decode);
         bad.addAll(List.of("-Y", "_ws.malformed || _ws.expert.severity >= \"error\""));
         List<String> expert = new java.util.ArrayList<>(decode);
         expert.addAll(List.of("-q", "-z", "expert"));
-        List<String> summary = new java.util.ArrayList<>(decode);
-        assertThat(rfr).as("decrypted RFR; capture:%n%s", exec(summary)).contains("ex1.frankysweb.local").contains("cn=franky");
-        assertThat(exec(bad)).as("malformed or error expert items; expert summary:%n%s", exec(expert)).isBlank();
+        assertThat(rfr).as("decrypted RFR; capture:%n%s", Tshark.run(decode)).contains("ex1.frankysweb.local").contains("cn=franky");
+        assertThat(Tshark.run(bad)).as("malformed or error expert items; expert summary:%n%s", Tshark.run(expert)).isBlank();
     }
 }
