@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures go to docs/performance.md). "
         + "Without a subcommand: --smoke runs short versions of 'rpch' and 'autodiscover' (under a minute) and prints their ratios.",
         subcommands = {BenchCommand.OaApply.class, AnalyzerBenchCommand.class, AutodiscoverBenchCommand.class,
-                RpchBenchCommand.class, SoakBenchCommand.class})
+                RpchBenchCommand.class, SoakBenchCommand.class, GalBenchCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -44,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!smoke) {
-            throw UserError.usage("bench: name a benchmark (oa-apply, analyzer, autodiscover, rpch, soak) or use --smoke");
+            throw UserError.usage("bench: name a benchmark (oa-apply, analyzer, autodiscover, rpch, soak, gal) or use --smoke");
         }
         if (!format.equals("text") && !format.equals("json")) {
             throw UserError.usage("--format: " + format + " (expected: text or json)");
