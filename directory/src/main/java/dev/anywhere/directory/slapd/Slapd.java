@@ -112,6 +112,9 @@ public final class Slapd implements AutoCloseable {
                 .append("olcDatabase: {1}mdb\n")
                 .append("olcSuffix: ").append(layout.domainDn()).append('\n')
                 .append("olcDbDirectory: ").append(data).append('\n')
+                // back_mdb's map is 10 MiB by default, too small for 10,000 of the lab's mailboxes (adds fail with
+                // "entry store failed"); 1 GiB, a sparse file
+                .append("olcDbMaxSize: 1073741824\n")
                 .append("olcRootDN: ").append(rootDn(layout)).append('\n')
                 .append("olcRootPW: ").append(SshaPassword.encode(rootPassword)).append('\n')
                 .append("olcDbIndex: objectClass eq\nolcDbIndex: entryCSN,entryUUID eq\n")

@@ -42,6 +42,8 @@ class SlapdAddressBookTest {
             }
             AddressBook book = new LdapAddressBookLoader(dc1).load(new MidAllocator());
             assertThat(book.members(book.globalAddressList())).hasSize(4 + generated + 1);
+            // room for a GAL of 10,000 and more (back_mdb's default map of 10 MiB is too small for it)
+            assertThat(java.nio.file.Files.readString(dir.resolve("config.ldif"))).contains("olcDbMaxSize: 1073741824");
         }
     }
 }
