@@ -70,7 +70,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     String idleProbe;
 
     @Option(names = "--array", description = "Compare the members of an array behind the proxy's name: certificate, offered "
-            + "authentication and Server header over several connections (the load balancer spreads them).")
+            + "authentication and Server header over several connections (the load balancer spreads them), and with credentials "
+            + "each member's Autodiscover settings.")
     boolean array;
 
     @Option(names = "--array-connections", paramLabel = "N", description = "How many connections --array makes to the proxy's name, "

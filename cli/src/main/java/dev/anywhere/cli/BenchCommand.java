@@ -24,18 +24,20 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Benchmarks run from the command line, each against a peer or a goal measured in the same run. {@code bench --smoke}
- * runs the short versions of {@code rpch} and {@code autodiscover} and prints the ratios of both in one report.
+ * runs the short versions of {@code rpch}, {@code autodiscover} and {@code logon} and prints their figures in one report.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures go to docs/performance.md). "
-        + "Without a subcommand: --smoke runs short versions of 'rpch' and 'autodiscover' (under a minute) and prints their ratios.",
+        + "Without a subcommand: --smoke runs short versions of 'rpch', 'autodiscover' and 'logon' (about a minute) and prints their figures.",
         subcommands = {BenchCommand.OaApply.class, AnalyzerBenchCommand.class, AutodiscoverBenchCommand.class,
-                RpchBenchCommand.class, SoakBenchCommand.class, GalBenchCommand.class})
+                RpchBenchCommand.class, SoakBenchCommand.class, LogonBenchCommand.class, ArrayBenchCommand.class,
+                GalBenchCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--smoke", description = "Short runs of 'bench rpch --smoke' and 'bench autodiscover --seconds 1'.")
+    @Option(names = "--smoke", description = "Short runs of 'bench rpch --smoke', 'bench autodiscover --seconds 1' and 'bench logon "
+            + "--seconds 1 --workers 2 --rounds 1'.")
     boolean smoke;
 
     @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
@@ -44,7 +46,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!smoke) {
-            throw UserError.usage("bench: name a benchmark (oa-apply, analyzer, autodiscover, rpch, soak, gal) or use --smoke");
+            throw UserError.usage("bench: name a benchmark (oa-apply, analyzer, autodiscover, rpch, soak, logon, array, gal) "
+                    + "or use --smoke");
         }
         if (!format.equals("text") && !format.equals("json")) {
             throw UserError.usage("--format: " + format + " (expected: text or json)");
@@ -67,9 +70,18 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             reasons.put("autodiscover_vs_static", "bench autodiscover failed with exit status " + status);
         }
+        err.println("bench: logon, 1 s");
+        err.flush();
+        ObjectNode logon = LogonBenchCommand.run(dev.anywhere.bench.load.LogonBench.Settings.smoke(), err);
+        report.set("logon", logon);
+        report.set("logons_per_s", logon.get("logons_per_s"));
+        if (logon.get("logons_per_s").isNull()) {
+            reasons.put("logons_per_s", "no logon completed: " + logon.path("first_failure").asText("no failure recorded"));
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println(format.equals("json") ? report.toPrettyString() : dev.anywhere.bench.load.RpchBench.table(report)
-                + "autodiscover_vs_static           " + report.get("autodiscover_vs_static").asText());
+                + "autodiscover_vs_static           " + report.get("autodiscover_vs_static").asText() + "\n"
+                + dev.anywhere.bench.load.LogonBench.text(logon));
         out.flush();
         return Anywhere.OK;
     }

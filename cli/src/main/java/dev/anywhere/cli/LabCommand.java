@@ -107,6 +107,12 @@ final class LabCommand implements Callable<Integer> {
             if (s.needsNginx() && NginxMiddlebox.find().isEmpty()) {
                 throw UserError.unavailable(text.get("lab.scenario.nginx-missing", java.util.Map.of("name", s.name())));
             }
+            if (s.onArray() && topologyFile != null) {
+                throw UserError.usage(text.get("lab.scenario.own-topology", java.util.Map.of("name", s.name(), "topology", s.topology())));
+            }
+            if (s.onArray() && dev.anywhere.lab.router.HaproxyBalancer.find().isEmpty()) {
+                throw UserError.unavailable(text.get("lab.scenario.haproxy-missing", java.util.Map.of("name", s.name())));
+            }
             out.println(text.get("lab.scenario.intro", java.util.Map.of("name", s.name(), "broken", s.broken())));
             out.println(text.get("lab.scenario.should-say", java.util.Map.of("finding", s.primary().orElse(text.get("lab.scenario.should-say-nothing")))));
             out.println();
@@ -117,6 +123,9 @@ final class LabCommand implements Callable<Integer> {
         int exit;
         try {
             LabSite.Plan plan = plan(topologyFile, dir, scenario);
+            if (scenario.isPresent()) {
+                ScenarioRun.beforeStart(dir, scenario.get());
+            }
             if (plan.ports().shifted()) {
                 out.println(text.get("lab.ports-shifted", java.util.Map.of("offset", plan.ports().offset(), "dns", plan.ports().port(53),
                         "ldap", plan.ports().port(389), "https", plan.ports().port(443))));
@@ -156,12 +165,16 @@ final class LabCommand implements Callable<Integer> {
         return plan(topologyFile, dir, Optional.empty());
     }
 
-    /** The plan with the scenario's faults instead of the topology's own, when one is given. */
+    /**
+     * The plan with the scenario's faults instead of the topology's own, when one is given; a scenario on the array
+     * brings its topology ({@code cas-array}) and its load balancer's idle timeout.
+     */
     static LabSite.Plan plan(Path topologyFile, Path dir, Optional<Scenario> scenario) {
-        Topology topology = topology(topologyFile);
+        Optional<Scenario> onArray = scenario.filter(Scenario::onArray);
+        Topology topology = onArray.isPresent() ? Topology.named(onArray.get().topology()).orElseThrow() : topology(topologyFile);
         Topology effective = scenario.isPresent() ? ScenarioRun.topology(topology, scenario.get()) : topology.withFaultsApplied();
         return new LabSite.Plan(effective, PortMap.of(effective.portPolicy()), dir, Passwords.load(topology, dir),
-                ServiceHostSettings.DEFAULT_POLL_INTERVAL);
+                ServiceHostSettings.DEFAULT_POLL_INTERVAL, scenario.map(Scenario::balancerIdleTimeout).orElse(Duration.ofHours(3)));
     }
 
     /**
@@ -319,6 +332,13 @@ final class LabCommand implements Callable<Integer> {
         out.printf("  ValidPorts     : %s%n", applied.validPorts());
         ScenarioRun.status(site.ex1DataDir()).ifPresent(n -> out.printf("  Service host   : poll %s, change notifications %s, next pass %s%n",
                 n.path("pollInterval").asText(), n.path("followChanges").asBoolean() ? "on" : "off", n.path("nextPass").asText("?")));
+        // The other members of an array, one line each: a member that missed a change shows here.
+        for (LabSite.Member m : site.members().subList(Math.min(1, site.members().size()), site.members().size())) {
+            RpcVdirConfig c = m.gateway().config().current();
+            out.printf("  %-15s: Enabled %s, Authentication %s%s%n", m.server(), c.enabled(), c.authenticationInOrder().stream()
+                    .map(HttpAuthScheme::token).collect(Collectors.joining(", ")), ScenarioRun.status(m.dataDir()).map(n -> ", change notifications "
+                    + (n.path("followChanges").asBoolean() ? "on" : "off")).orElse(""));
+        }
     }
 
     /** The A record of {@code name} from the DNS server at {@code server} (UDP), as a stub resolver would ask. */

@@ -70,6 +70,11 @@ final class RpchBenchCommand implements Callable<Integer> {
             + "extra bulk phase: DIR/gateway-bulk.jfr and DIR/gateway-bulk-summary.txt (top frames and allocations, jfr summary).")
     Path profile;
 
+    @Option(names = "--rpc-auth", paramLabel = "none|integrity|privacy", description = "DCE/RPC protection of the gateway_sealed "
+            + "arm, run right after the gateway arm in every round through the same gateway process (ratios sealed_vs_unsealed, bulk, "
+            + "and sealed_vs_unsealed_1k, 1 KiB calls): privacy (default, sealed as Outlook binds), integrity (signed), none (skip).")
+    String rpcAuth = "privacy";
+
     @Option(names = "--no-tls", description = "Skip the TLS 1.3 arms (nginx_tls, gateway_tls) and the handshake runs.")
     boolean noTls;
 
@@ -105,9 +110,14 @@ final class RpchBenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());
         }
+        try {
+            RpchBench.checkRpcAuth(rpcAuth);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         ObjectNode report = run(s, spec.commandLine().getErr(), bench -> {
-            RpchBench b = bench.compareTransports(compareTransports);
+            RpchBench b = bench.compareTransports(compareTransports).rpcAuth(rpcAuth);
             b = histograms == null ? b : b.histogramsTo(histograms);
             return profile == null ? b : b.profileTo(profile.toAbsolutePath());
         });

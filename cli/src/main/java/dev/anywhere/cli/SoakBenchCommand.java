@@ -82,20 +82,30 @@ final class SoakBenchCommand implements Callable<Integer> {
             err.println("bench " + line);
             err.flush();
         });
-        if (out != null) {
-            if (out.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(out.toAbsolutePath().getParent());
-            }
-            Files.writeString(out, report.json().toPrettyString() + "\n", StandardCharsets.UTF_8);
-        }
+        writeReport(out, report.json());
         if (report.ok() && workDir == null) {
             LabCommand.deleteTree(dir);
         } else {
             err.println("bench soak: the processes' logs are in " + dir);
         }
-        PrintWriter stdout = spec.commandLine().getOut();
-        stdout.print(format.equals("json") ? report.json().toPrettyString() + "\n" : report.text());
-        stdout.flush();
+        printReport(spec, format, report.json(), report.text());
         return report.ok() ? Anywhere.OK : Anywhere.FINDINGS;
+    }
+
+    /** Writes a run's JSON report to {@code out} (creating its directory) when {@code out} was given. */
+    static void writeReport(Path out, com.fasterxml.jackson.databind.node.ObjectNode json) throws java.io.IOException {
+        if (out != null) {
+            if (out.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+            }
+            Files.writeString(out, json.toPrettyString() + "\n", StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Prints a run's report on standard output as JSON or as its text. */
+    static void printReport(CommandSpec spec, String format, com.fasterxml.jackson.databind.node.ObjectNode json, String text) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.print(format.equals("json") ? json.toPrettyString() + "\n" : text);
+        stdout.flush();
     }
 }

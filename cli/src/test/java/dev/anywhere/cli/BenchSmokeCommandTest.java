@@ -41,7 +41,11 @@ class BenchSmokeCommandTest {
         assertThat(r.get("recycling").get("lost").asLong()).isZero();
         assertThat(r.get("settings").get("rate_basis").asText()).contains("50 %");
         assertThat(r.get("settings").get("rate_per_second").asInt()).isPositive();
-        assertThat(err.toString()).contains("bench rpch: round 1 gateway", "bench: autodiscover");
+        assertThat(r.get("sealed_vs_unsealed").asDouble()).isPositive();
+        assertThat(r.get("logon").get("failures").asLong()).as(r.get("logon").path("first_failure").asText()).isZero();
+        assertThat(r.get("logons_per_s").asDouble()).isPositive();
+        assertThat(err.toString()).contains("bench rpch: round 1 gateway", "bench rpch: round 1 gateway_sealed", "bench: autodiscover",
+                "bench logon: round 1");
     }
 
     @Test
@@ -62,6 +66,30 @@ class BenchSmokeCommandTest {
         cl.setErr(new PrintWriter(err));
         assertThat(cl.execute("bench", "rpch", "--window", "4096")).isEqualTo(Anywhere.USAGE);
         assertThat(err.toString()).contains("window: 4096 (expected: 8192..262144 bytes)");
+    }
+
+    @Test
+    void anUnknownRpcAuthIsAUsageError() {
+        assertUsageError("--rpc-auth: connect (expected: none, integrity or privacy)", "bench", "rpch", "--rpc-auth", "connect");
+    }
+
+    /** {@code args} end with the usage status and {@code message} on stderr, before anything starts. */
+    private static void assertUsageError(String message, String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Anywhere.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute(args)).as(String.join(" ", args)).isEqualTo(Anywhere.USAGE);
+        assertThat(err.toString()).contains(message);
+    }
+
+    @Test
+    void logonSettingsOutsideTheirLimitsAreUsageErrors() {
+        for (String[] c : new String[][] {{"--workers", "0", "--workers: 0 (expected: 1..64)"},
+                {"--seconds", "0.1", "--seconds: 0.1 (expected: 0.5..600)"}, {"--rounds", "21", "--rounds: 21 (expected: 1..20)"},
+                {"--format", "xml", "--format: xml (expected: text or json)"}}) {
+            assertUsageError(c[2], "bench", "logon", c[0], c[1]);
+        }
     }
 
     /** A '%' in a description must be escaped, else picocli warns on stderr and prints the raw text. */

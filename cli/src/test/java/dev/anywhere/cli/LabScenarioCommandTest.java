@@ -61,6 +61,27 @@ class LabScenarioCommandTest {
         assertThat(out.toString()).contains("the analyzer says nothing: every check passed (expected: nothing), as expected");
     }
 
+    /** The array's scenarios bring their topology: cas-array, its HAProxy and slapd started and stopped by the command. */
+    @Test
+    void anArrayScenarioRunsOnTheArrayAndExitsOneWhenFound() {
+        boolean haproxy = dev.anywhere.lab.router.HaproxyBalancer.find().isPresent() && dev.anywhere.directory.slapd.Slapd.available();
+        if (!haproxy && "true".equals(System.getenv("CI"))) {
+            org.junit.jupiter.api.Assertions.fail("haproxy and slapd are required when CI=true (.ci/run installs them)");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(haproxy, "haproxy or slapd is not installed");
+        assertThat(run("lab", "--scenario", "array-member-missed-change")).as(out + "\n" + err).isEqualTo(1);
+        assertThat(out.toString()).contains("load balancer: haproxy", "EX2: servicehost.json {\"pollInterval\": \"15m\"",
+                "anywhere oa set --server EX2", "  EX2            : Enabled true, Authentication Basic, change notifications off",
+                " --array --array-connections 6",
+                "the analyzer says array.member-authentication-differs (expected: array.member-authentication-differs), as expected");
+    }
+
+    @Test
+    void anArrayScenarioRefusesAnotherTopology() throws Exception {
+        assertThat(run("lab", "--topology", topology().toString(), "--scenario", "array-member-missed-change")).isEqualTo(2);
+        assertThat(err.toString()).contains("--scenario array-member-missed-change runs on the topology cas-array (expected: no --topology with it)");
+    }
+
     @Test
     void anUnknownScenarioIsAUsageError() {
         assertThat(run("lab", "--scenario", "nope")).isEqualTo(2);

@@ -87,7 +87,8 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.sessions = new Sessions(settings.tls().isPresent());
         this.files = files;
         this.lab = lab;
-        this.scenarios = lab.isPresent() ? Scenarios.all() : List.of();
+        // The page hosts the single site; the array's scenarios need HAProxy and slapd beside it (anywhere lab --scenario).
+        this.scenarios = lab.isPresent() ? Scenarios.all().stream().filter(s -> !s.onArray()).toList() : List.of();
     }
 
     @Override

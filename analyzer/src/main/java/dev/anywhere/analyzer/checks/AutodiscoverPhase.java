@@ -73,6 +73,10 @@ public final class AutodiscoverPhase {
             result.attempts().stream().filter(a -> a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED)
                     .filter(a -> a.connectedTo().isPresent()).findFirst()
                     .ifPresent(a -> ctx.put(Keys.AUTODISCOVER_ANSWERED, new Answered(hostOf(a.url()), a.connectedTo().get())));
+            // The attempt that gave the settings: where the members are asked again, one connection each.
+            result.attempts().stream().filter(a -> a.lastStatus() == 200 && a.connectedTo().isPresent()
+                    && result.acceptedUrl().filter(a.url()::equals).isPresent()).reduce((x, y) -> y)
+                    .ifPresent(a -> ctx.put(Keys.AUTODISCOVER_ACCEPTED, new Accepted(a.url(), a.method(), a.connectedTo().get())));
             Map<String, Object> answer = Map.of("url", result.acceptedUrl().orElse("?"), "redirects", result.redirects());
             return Outcome.passed(text.get(result.redirects() > 0 ? "summary.autodiscover.answer-redirected" : "summary.autodiscover.answer",
                     answer)).withResults(attempts);
@@ -101,6 +105,11 @@ public final class AutodiscoverPhase {
 
     /** Discovery as the analyzer and the profile commands run it, from the analyzer's options. */
     public static DiscoveryOptions discoveryOptions(AnalyzeOptions options) {
+        return discoveryBuilder(options).build();
+    }
+
+    /** {@link #discoveryOptions}, still open for more (an address override per member). */
+    static DiscoveryOptions.Builder discoveryBuilder(AnalyzeOptions options) {
         DiscoveryOptions.Builder b = DiscoveryOptions.builder(options.target()).stepTimeout(options.stepTimeout())
                 .httpsPort(options.httpsPort()).httpPort(options.httpPort());
         // SCP lookup is what domain-joined clients do first; without a directory to ask it is excluded, as from outside.
@@ -117,7 +126,7 @@ public final class AutodiscoverPhase {
         // The system's trust store plus every --trust file; only the user's --insecure turns validation off.
         b.trustAnchorsPem(options.trust()).insecure(options.insecure());
         options.allowRedirect().forEach(b::allowRedirect);
-        return b.build();
+        return b;
     }
 
     private CheckResult attempt(Attempt a, boolean someoneSucceeded) {
@@ -367,6 +376,10 @@ public final class AutodiscoverPhase {
 
     /** Where the accepted Autodiscover answer came from: the host asked and the {@code address:port} that answered. */
     record Answered(String host, String address) {
+    }
+
+    /** The POST that gave the settings: its URL, how it was found, and the {@code address:port} that answered it. */
+    record Accepted(String url, DiscoveryMethod method, String address) {
     }
 
     /** Whether a TLS failure line (the discovery module's, English) says the peer closed without an answer. */

@@ -12,6 +12,8 @@ final class Keys {
     static final String PROXY_AUDIT = "rpc-proxy.audit";
     /** Where the accepted Autodiscover answer came from ({@code host}, {@code address:port}): the site's own address. */
     static final String AUTODISCOVER_ANSWERED = "autodiscover.answered";
+    /** The POST that gave the settings ({@link AutodiscoverPhase.Accepted}): the members are asked there again. */
+    static final String AUTODISCOVER_ACCEPTED = "autodiscover.accepted";
     /** The scheme the echo passed with: the credentials are good, so a later 401 is a hop's doing. */
     static final String ECHO_SCHEME = "rpc-proxy.echo-scheme";
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -66,32 +67,65 @@ public final class MemberComparison {
     }
 
     /**
+     * The outcome for the Autodiscover answers of several members behind {@code host} (the Autodiscover host), each
+     * from its own connection. The settings most members gave are the reference; on a tie the settings this run's own
+     * Autodiscover answer carried ({@code own}: what this Outlook was told), then an answer with settings over one
+     * without. {@code notAsked} members got no request: their certificate was not accepted, and credentials go only to
+     * a verified server (the certificate comparison names them).
+     */
+    public Outcome judgeSettings(String host, List<MemberSettings> answers, Optional<Map<String, String>> own, int notAsked) {
+        Comparator<MemberSettings> preferred = Comparator.comparing((MemberSettings a) -> !own.filter(a.settings()::equals).isPresent())
+                .thenComparing(a -> !a.answered());
+        List<Finding> findings = differing(host, answers, MemberSettings::key, preferred, "array.member-settings-differ",
+                (a, reference) -> a.describeAgainst(reference, text), MemberSettings::who);
+        Outcome o = Outcome.passed(text.get(answers.isEmpty() ? "summary.member-settings.none" : findings.isEmpty()
+                ? "summary.member-settings.same" : "summary.member-settings.differ", Map.of("count", answers.size(), "notAsked", notAsked)));
+        for (Finding f : findings) {
+            o = o.with(f);
+        }
+        return o.with(new Evidence(text.get("evidence.member-settings"), answers.stream()
+                .map(a -> a.who().member(text) + ": " + (a.answered() ? a.settings().entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
+                        : text.get("detail.member.no-settings", Map.of("status", a.status()))))
+                .collect(Collectors.joining("\n"))));
+    }
+
+    /**
      * One finding per answer that differs from the reference in {@code key}. The reference is the answer most
      * connections gave, ties broken by {@code preferred} (smallest first).
      */
     private List<Finding> differing(String host, List<MemberAnswer> answers, Function<MemberAnswer, String> key,
             Comparator<MemberAnswer> preferred, String findingId, Function<MemberAnswer, String> describe) {
-        Map<String, List<MemberAnswer>> groups = answers.stream().collect(Collectors.groupingBy(key, LinkedHashMap::new, Collectors.toList()));
+        return differing(host, answers, key, preferred, findingId, (a, reference) -> describe.apply(a), Function.identity());
+    }
+
+    /**
+     * {@link #differing} for any kind of answer: {@code describe} says an answer where it differs from another,
+     * {@code who} names the member that gave it.
+     */
+    private <T> List<Finding> differing(String host, List<T> answers, Function<T, String> key, Comparator<T> preferred,
+            String findingId, BiFunction<T, T, String> describe, Function<T, MemberAnswer> who) {
+        Map<String, List<T>> groups = answers.stream().collect(Collectors.groupingBy(key, LinkedHashMap::new, Collectors.toList()));
         if (groups.size() < 2) {
             return List.of();
         }
-        List<MemberAnswer> reference = groups.values().stream()
-                .sorted(Comparator.comparing((List<MemberAnswer> g) -> -g.size()).thenComparing(g -> g.get(0), preferred))
+        List<T> reference = groups.values().stream()
+                .sorted(Comparator.comparing((List<T> g) -> -g.size()).thenComparing(g -> g.get(0), preferred))
                 .findFirst().orElseThrow();
         List<Finding> out = new ArrayList<>();
-        for (List<MemberAnswer> group : groups.values()) {
+        for (List<T> group : groups.values()) {
             if (group == reference) {
                 continue;
             }
-            MemberAnswer odd = group.get(0);
+            T odd = group.get(0);
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("host", host);
-            v.put("member", odd.member(text));
+            v.put("member", who.apply(odd).member(text));
             v.put("seen", group.size());
             v.put("count", answers.size());
-            v.put("answer", describe.apply(odd));
-            v.put("others", reference.get(0).member(text));
-            v.put("expected", describe.apply(reference.get(0)));
+            v.put("answer", describe.apply(odd, reference.get(0)));
+            v.put("others", who.apply(reference.get(0)).member(text));
+            v.put("expected", describe.apply(reference.get(0), odd));
             out.add(catalogue.finding(findingId, v));
         }
         return out;

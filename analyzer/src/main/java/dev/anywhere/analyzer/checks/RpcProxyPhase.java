@@ -16,8 +16,15 @@ import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.rpc.ntlm.NtlmClient;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.ntlm.NtlmHttpHeader;
+import dev.anywhere.autodiscover.discovery.Attempt;
+import dev.anywhere.autodiscover.discovery.AutodiscoverClient;
+import dev.anywhere.autodiscover.discovery.DiscoveryMethod;
+import dev.anywhere.autodiscover.discovery.DiscoveryOptions;
+import dev.anywhere.autodiscover.discovery.DiscoveryResult;
+import dev.anywhere.autodiscover.pox.AutodiscoverResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -82,11 +89,15 @@ public final class RpcProxyPhase {
                 Check.of("rpc-proxy.mutual-auth", text.get("check.rpc-proxy.mutual-auth.title"), this::mutualAuth),
                 Check.of("rpc-proxy.certificate", text.get("check.certificate.title"), this::certificate)
                         .withChildren(List.of(echo))));
-        options.members().ifPresent(survey -> afterHandshake.add(
-                // Last: the single-connection checks explain one member, this one the array. One step timeout per connection.
-                Check.of("rpc-proxy.members", text.get("check.rpc-proxy.members.title"), this::members)
-                        .withTimeout(options.stepTimeout().multipliedBy(
-                                (survey.addresses().isEmpty() ? survey.connections() : survey.addresses().size()) + 1L))));
+        options.members().ifPresent(survey -> {
+            long connections = survey.addresses().isEmpty() ? survey.connections() : survey.addresses().size();
+            // Last: the single-connection checks explain one member, these the array. One step timeout per connection.
+            afterHandshake.add(Check.of("rpc-proxy.members", text.get("check.rpc-proxy.members.title"), this::members)
+                    .withTimeout(options.stepTimeout().multipliedBy(connections + 1L)));
+            // Two exchanges per connection (the 401, then the answer with credentials).
+            afterHandshake.add(Check.of("rpc-proxy.member-settings", text.get("check.rpc-proxy.member-settings.title"),
+                    this::memberSettings).withTimeout(options.stepTimeout().multipliedBy(2 * connections + 1L)));
+        });
         Check tls = Check.of("rpc-proxy.tls", text.get("check.tls.title"), this::tls).withChildren(afterHandshake);
         Check tcp = Check.of("rpc-proxy.tcp", text.get("check.tcp.title"), this::tcp).withChildren(List.of(tls));
         Check dns = Check.of("rpc-proxy.dns", text.get("check.rpc-proxy.dns.title"), this::dns)
@@ -437,6 +448,73 @@ public final class RpcProxyPhase {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The members' Autodiscover settings compared: the POST that gave this run its settings, sent again once per
+     * connection to the address that answered it (the balancer spreads them), or with {@code --member} addresses once to
+     * each member. Credentials go only to a member whose certificate validates, as in discovery itself.
+     */
+    private Outcome memberSettings(CheckContext ctx) {
+        if (options.anonymous()) {
+            return Outcome.skipped(text.get("summary.skipped.needs-credentials"));
+        }
+        Optional<AutodiscoverPhase.Accepted> accepted = ctx.get(Keys.AUTODISCOVER_ACCEPTED, AutodiscoverPhase.Accepted.class);
+        if (accepted.isEmpty()) {
+            return Outcome.skipped(text.get("summary.member-settings.no-autodiscover"));
+        }
+        AutodiscoverPhase.Accepted a = accepted.get();
+        URI url = URI.create(a.url());
+        int urlPort = url.getPort() > 0 ? url.getPort() : 443;
+        AnalyzeOptions.MemberSurvey survey = options.members().orElseThrow();
+        List<Optional<String>> members = new ArrayList<>();
+        for (int i = 0; survey.addresses().isEmpty() && i < survey.connections(); i++) {
+            members.add(Optional.empty());
+        }
+        survey.addresses().forEach(m -> members.add(Optional.of(m)));
+        List<MemberSettings> answers = new ArrayList<>();
+        int notAsked = 0;
+        try (AutodiscoverClient client = new AutodiscoverClient()) {
+            for (Optional<String> member : members) {
+                InetSocketAddress target = member.map(m -> AnalyzeOptions.MemberSurvey.address(m, urlPort))
+                        .orElseGet(() -> socket(a.address()));
+                Optional<MemberSettings> answer = settingsOf(client, url, a.method(), target, member);
+                answer.ifPresent(answers::add);
+                notAsked += answer.isPresent() ? 0 : 1;
+            }
+        }
+        Optional<Map<String, String>> own = ctx.get(Keys.AUTODISCOVER_RESPONSE, AutodiscoverResponse.class).map(MemberSettings::of);
+        return new MemberComparison(catalogue, text, Instant.now()).judgeSettings(url.getHost(), answers, own, notAsked);
+    }
+
+    /** One POST to {@code url} on {@code target}; empty when no HTTP answer came (certificate not accepted, no connection). */
+    private Optional<MemberSettings> settingsOf(AutodiscoverClient client, URI url, DiscoveryMethod method, InetSocketAddress target,
+            Optional<String> member) {
+        java.net.InetAddress address;
+        try {
+            // A member is named by address; a literal needs no lookup, a name goes to the system's resolver.
+            address = java.net.InetAddress.getByName(target.getHostString());
+        } catch (java.net.UnknownHostException e) {
+            return Optional.empty();
+        }
+        String at = URI.create(url.getScheme() + "://" + url.getHost() + ":" + target.getPort() + url.getRawPath()).toString();
+        DiscoveryOptions o = AutodiscoverPhase.discoveryBuilder(options).resolve(url.getHost(), target.getPort(), address).build();
+        DiscoveryResult r = client.post(o, method, at);
+        Attempt attempt = r.attempts().get(r.attempts().size() - 1);
+        if (attempt.lastStatus() == 0) {
+            return Optional.empty();
+        }
+        Optional<X509Certificate> certificate = attempt.tls().flatMap(t -> t.peerCertificates().stream().findFirst());
+        Optional<String> server = attempt.http().get(attempt.http().size() - 1).responseHeaders().stream()
+                .filter(h -> h.getKey().equalsIgnoreCase("Server")).map(Map.Entry::getValue).findFirst();
+        return Optional.of(new MemberSettings(new MemberAnswer(member, certificate, server, List.of()),
+                r.response().map(MemberSettings::of).orElse(Map.of()), attempt.lastStatus()));
+    }
+
+    private static InetSocketAddress socket(String addressPort) {
+        int colon = addressPort.lastIndexOf(':');
+        return new InetSocketAddress(addressPort.substring(0, colon).replaceAll("^\\[|\\]$", ""),
+                Integer.parseInt(addressPort.substring(colon + 1)));
     }
 
     /** A second opinion with Basic, to tell broken NTLM from a wrong password. */

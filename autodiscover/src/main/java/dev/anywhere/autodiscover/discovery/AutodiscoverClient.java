@@ -55,6 +55,18 @@ public final class AutodiscoverClient implements AutoCloseable {
         return new Run(options).run();
     }
 
+    /**
+     * One POST of the request to {@code url}, a 401 answered with the credentials as discovery answers it, nothing
+     * followed: what the one server that takes this connection answers. A redirect is that server's answer, not a step
+     * to take. The options' {@code resolve} overrides choose the address dialled, so that each call may meet another
+     * member of an array behind one name, or one member by its own address.
+     *
+     * @param method how {@code url} was found, recorded in the attempt
+     */
+    public DiscoveryResult post(DiscoveryOptions options, DiscoveryMethod method, String url) {
+        return new Run(options).once(method, url);
+    }
+
     @Override
     public void close() {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -105,6 +117,14 @@ public final class AutodiscoverClient implements AutoCloseable {
                                 + lastError.map(e -> " (last Autodiscover error: " + e + ")").orElse("");
                 return failed(why);
             }
+        }
+
+        DiscoveryResult once(DiscoveryMethod method, String url) {
+            Next n = post(method, url);
+            if (n instanceof Next.Settings s) {
+                return new DiscoveryResult(email, Optional.of(s.response()), Optional.of(s.url()), Optional.empty(), 0, attempts);
+            }
+            return failed(attempts.get(attempts.size() - 1).reason());
         }
 
         private DiscoveryResult failed(String why) {

@@ -51,6 +51,24 @@ class AutodiscoverClientTest extends LoopbackSiteTestBase {
     }
 
     @Test
+    void onePostAsksOneServerAndFollowsNothing() {
+        httpsHosts.put("autodiscover." + DOMAIN, basicProtected(settings("oa." + DOMAIN)));
+        httpsHosts.put(DOMAIN, r -> Resp.redirect(302, url("autodiscover." + DOMAIN)));
+        DiscoveryResult r = client.post(options().build(), DiscoveryMethod.HTTPS_AUTODISCOVER_DOMAIN, url("autodiscover." + DOMAIN));
+        assertThat(r.succeeded()).as(r.toString()).isTrue();
+        assertThat(r.attempts()).hasSize(1);
+        assertThat(r.attempts().get(0).http()).extracting(HttpTranscript::status).containsExactly(401, 200);
+        assertThat(r.response().orElseThrow().account().orElseThrow().protocol(ProtocolType.EXPR).orElseThrow().server())
+                .contains("oa." + DOMAIN);
+
+        // A redirect is the server's answer: not followed, no other method tried.
+        DiscoveryResult redirected = client.post(options().build(), DiscoveryMethod.HTTPS_ROOT_DOMAIN, url(DOMAIN));
+        assertThat(redirected.succeeded()).isFalse();
+        assertThat(redirected.attempts()).hasSize(1);
+        assertThat(redirected.failure()).contains("http 302 redirect to " + url("autodiscover." + DOMAIN));
+    }
+
+    @Test
     void junkOnRootDomainSkippedThenAutodiscoverDomainWins() {
         httpsHosts.put(DOMAIN, r -> new Resp(200, Map.of("Content-Type", "text/html"), "<html><body>Welcome</body></html>"));
         httpsHosts.put("autodiscover." + DOMAIN, basicProtected(settings("oa." + DOMAIN)));

@@ -2,9 +2,12 @@ package dev.anywhere.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anywhere.analyzer.rpch.RpcAuth;
 import dev.anywhere.bench.load.vc.LeanClient;
 import dev.anywhere.bench.tls.HandshakeRate;
 import dev.anywhere.bench.tls.TlsMaterial;
+import dev.anywhere.rpc.dce.AuthVerifier;
+import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.server.gateway.TlsEngine;
 import io.netty.handler.ssl.SslProvider;
 import java.util.Optional;
@@ -65,9 +68,9 @@ public final class RpchBench {
 
     /** The arms, in the order of every round. */
     public enum Arm {
-        // the arms a headline ratio divides run back to back: direct, HAProxy, the gateway (and its other transports),
-        // then nginx and the upstream gateway it fronts
-        DIRECT, HAPROXY, GATEWAY, GATEWAY_EPOLL, GATEWAY_IO_URING, GATEWAY_NIO, NGINX, UPSTREAM, NGINX_TLS, GATEWAY_TLS;
+        // the arms a headline ratio divides run back to back: direct, HAProxy, the gateway (then the same gateway process
+        // with signed or sealed DCE/RPC, and the gateway on its other transports), then nginx and the upstream gateway it fronts
+        DIRECT, HAPROXY, GATEWAY, GATEWAY_SEALED, GATEWAY_EPOLL, GATEWAY_IO_URING, GATEWAY_NIO, NGINX, UPSTREAM, NGINX_TLS, GATEWAY_TLS;
 
         boolean tls() {
             return this == NGINX_TLS || this == GATEWAY_TLS;
@@ -206,7 +209,7 @@ public final class RpchBench {
                 case HAPROXY -> haproxy.pids();
                 case NGINX -> nginx.pids();
                 case NGINX_TLS -> nginxTls.pids();
-                case GATEWAY -> List.of(gateway.pid());
+                case GATEWAY, GATEWAY_SEALED -> List.of(gateway.pid());
                 case GATEWAY_TLS -> List.of(gatewayTls.pid());
                 case GATEWAY_EPOLL, GATEWAY_IO_URING, GATEWAY_NIO -> List.of(transportGateways.get(arm).pid());
             };
@@ -217,7 +220,7 @@ public final class RpchBench {
             List<Long> all = new ArrayList<>();
             for (Arm a : Arm.values()) {
                 boolean present = switch (a) {
-                    case DIRECT, UPSTREAM -> false;
+                    case DIRECT, UPSTREAM, GATEWAY_SEALED -> false; // the sealed arm's process is the gateway arm's
                     case HAPROXY -> haproxy != null;
                     case NGINX -> nginx != null;
                     case NGINX_TLS -> nginxTls != null;
@@ -243,8 +246,13 @@ public final class RpchBench {
 
     /** One lean client per RPC over HTTP arm: its own event loops, Basic, the endpoints' ncacn_http port; TLS with {@code ssl}. */
     private LeanClient leanClient(InetSocketAddress proxy, int endpointPort, io.netty.handler.ssl.SslContext ssl) {
+        return leanClient(proxy, endpointPort, ssl, null);
+    }
+
+    /** As above, binding with DCE/RPC security {@code rpcAuth} (null: unauthenticated). */
+    private LeanClient leanClient(InetSocketAddress proxy, int endpointPort, io.netty.handler.ssl.SslContext ssl, RpcAuth rpcAuth) {
         LeanClient.Builder b = LeanClient.Settings.builder(proxy, endpointPort).basic(Topology.USER, Topology.PASSWORD).timeouts(settings.timeout())
-                .receiveWindow(settings.receiveWindow());
+                .receiveWindow(settings.receiveWindow()).rpcAuth(rpcAuth);
         if (ssl != null) {
             b.tls(ssl, TlsMaterial.HOST);
         }
@@ -261,6 +269,43 @@ public final class RpchBench {
     private Path histogramDir;
     private boolean compareTransports;
     private Path profileDir;
+    private int sealedLevel = AuthVerifier.LEVEL_PKT_PRIVACY;
+
+    /**
+     * The DCE/RPC protection of the {@code gateway_sealed} arm, as {@code --rpc-auth} names it: {@code privacy} (sealed,
+     * the default, as Outlook binds), {@code integrity} (signed) or {@code none} (the arm does not run).
+     *
+     * @throws IllegalArgumentException for another word
+     */
+    public RpchBench rpcAuth(String word) {
+        this.sealedLevel = sealedLevel(word);
+        return this;
+    }
+
+    /** Checks {@code --rpc-auth}'s word before anything starts; see {@link #rpcAuth(String)}. */
+    public static void checkRpcAuth(String word) {
+        sealedLevel(word);
+    }
+
+    /** The auth level of {@code --rpc-auth}'s word; -1 for {@code none}. */
+    static int sealedLevel(String word) {
+        return switch (word) {
+            case "none" -> -1;
+            case "integrity" -> AuthVerifier.LEVEL_PKT_INTEGRITY;
+            case "privacy" -> AuthVerifier.LEVEL_PKT_PRIVACY;
+            default -> throw new IllegalArgumentException("--rpc-auth: " + word + " (expected: none, integrity or privacy)");
+        };
+    }
+
+    /** The sealed arm's protection in the report's words. */
+    private String sealedLevelName() {
+        return sealedLevel == AuthVerifier.LEVEL_PKT_PRIVACY ? "privacy" : sealedLevel == AuthVerifier.LEVEL_PKT_INTEGRITY ? "integrity" : "none";
+    }
+
+    /** True for the two arms whose 1 KiB closed-loop rate is measured in every round (sealed against unsealed). */
+    private boolean sealedPair(Arm arm) {
+        return sealedLevel > 0 && (arm == Arm.GATEWAY || arm == Arm.GATEWAY_SEALED);
+    }
 
     /**
      * Also runs the gateway process on each other Netty transport that loads here (arms {@code gateway_epoll},
@@ -350,6 +395,13 @@ public final class RpchBench {
                         settings.timeout());
                 clients.put(Arm.UPSTREAM, leanClient(topology.gatewayAddress(), topology.httpPort(), null));
                 clients.put(Arm.GATEWAY, leanClient(gateway.address(), topology.httpPort(), null));
+                if (sealedLevel > 0) {
+                    // the same gateway process and endpoints; only the client's bind and calls are protected
+                    clients.put(Arm.GATEWAY_SEALED, leanClient(gateway.address(), topology.httpPort(), null, new RpcAuth(sealedLevel,
+                            NtlmCredentials.parse(Topology.USER, Topology.PASSWORD))));
+                } else {
+                    unavailable.put(Arm.GATEWAY_SEALED, "disabled (--rpc-auth none)");
+                }
                 for (Arm a : Arm.values()) {
                     if (a.transport() == null) {
                         continue;
@@ -401,8 +453,9 @@ public final class RpchBench {
                     boolean warmup = round == 0;
                     double seconds = warmup ? Math.max(0.5, settings.phaseSeconds() / 2) : settings.phaseSeconds();
                     for (Arm arm : arms) {
-                        progress.accept(String.format(Locale.ROOT, "%s %s: %.1f s bulk + %.1f s latency at %d calls/s",
-                                warmup ? "warm-up" : "round " + round, arm.id(), seconds, seconds, rate));
+                        progress.accept(String.format(Locale.ROOT, "%s %s: %.1f s bulk%s + %.1f s latency at %d calls/s",
+                                warmup ? "warm-up" : "round " + round, arm.id(), seconds, warmup || sealedPair(arm)
+                                        ? String.format(Locale.ROOT, " + %.1f s 1 KiB closed loop", seconds / 2) : "", seconds, rate));
                         Sample s = runArm(arm, topology, relays, directGroup, seconds, rate, warmup);
                         if (warmup) {
                             warmupSamples.put(arm, s);
@@ -467,6 +520,9 @@ public final class RpchBench {
         if (profile != null) {
             report.set("profile", profile);
         }
+        set.put("rpc_auth", sealedLevelName()).put("rpc_auth_arm", "gateway_sealed: the gateway arm's process and endpoints, the client"
+                + " binding with NTLM at this level and protecting every fragment ([MS-RPCE] 2.2.2.11); bulk, then 1 KiB calls closed loop"
+                + " (as the gateway arm in the same round), then the latency phase");
         set.put("rate_basis", settings.ratePerSecond() != AUTO_RATE ? "fixed (--rate)"
                 : "50 % load: half the slowest relay arm's 1 KiB closed-loop maximum in the warm-up round");
         for (Map.Entry<Arm, Sample> w : warmupSamples.entrySet()) {
@@ -496,7 +552,9 @@ public final class RpchBench {
 
     /** Half the lowest 1 KiB maximum of the relay arms (the direct arm has no relay to load), at least 20 calls/s. */
     static int halfLoad(Map<Arm, Sample> warmup) {
-        double min = warmup.entrySet().stream().filter(e -> e.getKey() != Arm.DIRECT).mapToDouble(e -> e.getValue().maxCallsPerSecond())
+        // the sealed arm is no relay of its own: its client's protection must not lower every arm's latency load
+        double min = warmup.entrySet().stream().filter(e -> e.getKey() != Arm.DIRECT && e.getKey() != Arm.GATEWAY_SEALED)
+                .mapToDouble(e -> e.getValue().maxCallsPerSecond())
                 .filter(d -> !Double.isNaN(d) && d > 0).min().orElse(2 * WARMUP_RATE);
         return (int) Math.max(20, Math.min(1_000_000, Math.round(min / 2)));
     }
@@ -516,7 +574,7 @@ public final class RpchBench {
                     Topology.ECHO_IFACE, settings.timeout());
             case HAPROXY -> DirectConnection.open(directGroup, relays.haproxy().address(), IdleProbe.sourceAddress(i),
                     Topology.ECHO_IFACE, settings.timeout());
-            case UPSTREAM, NGINX, GATEWAY, NGINX_TLS, GATEWAY_TLS, GATEWAY_EPOLL, GATEWAY_IO_URING, GATEWAY_NIO -> RotatingConnection.open(relays.clients().get(arm), IdleProbe.sourceAddress(i),
+            case UPSTREAM, NGINX, GATEWAY, GATEWAY_SEALED, NGINX_TLS, GATEWAY_TLS, GATEWAY_EPOLL, GATEWAY_IO_URING, GATEWAY_NIO -> RotatingConnection.open(relays.clients().get(arm), IdleProbe.sourceAddress(i),
                     settings.timeout());
         };
     }
@@ -613,8 +671,9 @@ public final class RpchBench {
 
     static final int HANDSHAKE_CONCURRENCY = 16;
 
-    Sample runArm(Arm arm, Topology topology, Relays relays, EventLoopGroup directGroup, double seconds, int rate, boolean measureMaxRate)
+    Sample runArm(Arm arm, Topology topology, Relays relays, EventLoopGroup directGroup, double seconds, int rate, boolean warmup)
             throws Exception {
+        boolean measureMaxRate = warmup || sealedPair(arm);
         List<LoadConnection> conns = new ArrayList<>();
         Histogram setup = new Histogram(3);
         AtomicLong errors = new AtomicLong();
@@ -653,7 +712,7 @@ public final class RpchBench {
             double backCpu = CpuMeter.groupSeconds(Topology.BACKEND_THREADS) - back0;
             double gib = bytes / (double) (1L << 30);
             MachineLoad.Phase load = MachineLoad.since(bulkMark, ownCpu(relays));
-            // the 1 KiB closed-loop maximum that "50 % load" is half of (warm-up only)
+            // the 1 KiB closed-loop maximum that "50 % load" is half of (warm-up), and sealed against unsealed (every round)
             double maxRate = Double.NaN;
             if (measureMaxRate) {
                 long m0 = System.nanoTime();
@@ -664,7 +723,7 @@ public final class RpchBench {
             MachineLoad.Mark latencyMark = MachineLoad.mark(ownCpu(relays));
             Histogram lat = openLoop(conns, seconds, rate, onError);
             load = load.worst(MachineLoad.since(latencyMark, ownCpu(relays)));
-            if (histogramDir != null && !measureMaxRate) {
+            if (histogramDir != null && !warmup) {
                 writeHistogram(arm, lat);
             }
             return new Sample(arm, maxRate, bytes / elapsed, relayCpu, relayCpu > 0 ? relayUser / relayCpu : Double.NaN, gib > 0 && arm != Arm.DIRECT ? relayCpu / gib : Double.NaN,
@@ -948,6 +1007,9 @@ public final class RpchBench {
             n.set("steal_percent", stats(m, s.stream().map(x -> 100 * x.load().stealShare()).toList()));
             n.put("disturbed_rounds", s.stream().filter(x -> x.load().disturbed()).count());
             n.set("setup_ms_max", stats(m, s.stream().map(Sample::setupMillisMax).toList()));
+            if (s.stream().anyMatch(x -> !Double.isNaN(x.maxCallsPerSecond()))) {
+                n.set("calls_per_s_1k", stats(m, s.stream().map(Sample::maxCallsPerSecond).toList()));
+            }
             n.put("latency_calls", s.stream().mapToLong(Sample::latencyCalls).sum());
             long errors = s.stream().mapToLong(Sample::errors).sum();
             n.put("errors", errors);
@@ -957,6 +1019,7 @@ public final class RpchBench {
                 case HAPROXY -> "haproxy's process (/proc/PID/stat)";
                 case UPSTREAM -> "the in-process gateway's event loop threads (ThreadMXBean)";
                 case GATEWAY, GATEWAY_TLS, GATEWAY_EPOLL, GATEWAY_IO_URING, GATEWAY_NIO -> "the gateway's whole process (/proc/PID/stat)";
+                case GATEWAY_SEALED -> "the gateway arm's process (/proc/PID/stat), relaying signed or sealed PDUs";
                 case NGINX, NGINX_TLS -> "nginx master + worker (/proc/PID/stat)";
             });
         }
@@ -1004,6 +1067,12 @@ public final class RpchBench {
                 noNginx != null ? noNginx : noGateway != null ? noGateway
                         : !(med(x, Sample::relayCpuPerGib) > 0) ? "nginx CPU below /proc's 10 ms resolution; run longer" : null);
         tls(m, root, reasons, ratios, rounds, samples, unavailable, handshakes);
+        // the same gateway process and path, the client's DCE/RPC protection the only difference; back to back per round
+        String noSealed = samples.get(Arm.GATEWAY_SEALED) == null
+                ? "gateway_sealed arm did not run: " + unavailable.getOrDefault(Arm.GATEWAY_SEALED, "no samples") : noGateway;
+        ratio(root, reasons, ratios, "sealed_vs_unsealed", rounds.divide(Arm.GATEWAY_SEALED, Arm.GATEWAY, Sample::bytesPerSecond), noSealed);
+        ratio(root, reasons, ratios, "sealed_vs_unsealed_1k", rounds.divide(Arm.GATEWAY_SEALED, Arm.GATEWAY, Sample::maxCallsPerSecond),
+                noSealed);
         ObjectNode transports = root.putObject("transports");
         for (Arm a : Arm.values()) {
             if (a.transport() != null && samples.containsKey(a)) {
@@ -1073,7 +1142,7 @@ public final class RpchBench {
                 .put("cpu_per_gib_vs_nginx_max", 1.0).put("p50_added_vs_nginx_max", 1.2)
                 .put("p99_added_vs_nginx_max", 1.5).put("idle_vc_bytes_max", 16 * 1024).put("idle_vcs_held_min", 20_000)
                 .put("idle_cpu_percent_max", 5.0).put("recycling_lossless", true).put("tls_bulk_vs_nginx_min", 0.8)
-                .put("handshakes_vs_nginx_min", 0.6);
+                .put("handshakes_vs_nginx_min", 0.6).put("sealed_vs_unsealed_min", 0.6).put("sealed_vs_unsealed_1k_min", 0.6);
         ObjectNode met = root.putObject("met");
         met(met, root, "throughput_vs_direct", v -> v >= 0.8);
         met(met, root, "throughput_vs_haproxy", v -> v >= 1.0);
@@ -1086,12 +1155,14 @@ public final class RpchBench {
         met(met, root, "idle_cpu_percent", v -> v <= 5.0);
         met(met, root, "tls_bulk_vs_nginx", v -> v >= 0.8);
         met(met, root, "handshakes_vs_nginx", v -> v >= 0.6);
+        met(met, root, "sealed_vs_unsealed", v -> v >= 0.6);
+        met(met, root, "sealed_vs_unsealed_1k", v -> v >= 0.6);
         // per-round ratios: how the rounds stand against the goal (met in every round, missed in every one, or straddling)
         ObjectNode verdicts = root.putObject("verdicts");
         for (Map.Entry<String, java.util.function.DoublePredicate> goal : Map.<String, java.util.function.DoublePredicate>of(
                 "throughput_vs_direct", v -> v >= 0.8, "throughput_vs_haproxy", v -> v >= 1.0, "cpu_per_gib_vs_haproxy", v -> v <= 1.0,
                 "cpu_per_gib_vs_nginx", v -> v <= 1.0, "p50_added_vs_nginx", v -> v <= 1.2, "p99_added_vs_nginx", v -> v <= 1.5,
-                "tls_bulk_vs_nginx", v -> v >= 0.8).entrySet()) {
+                "tls_bulk_vs_nginx", v -> v >= 0.8, "sealed_vs_unsealed", v -> v >= 0.6, "sealed_vs_unsealed_1k", v -> v >= 0.6).entrySet()) {
             var n = root.get("ratios").get(goal.getKey());
             if (n != null) {
                 RoundRatios r = fromNode(n);
@@ -1189,7 +1260,7 @@ public final class RpchBench {
         for (String k : List.of("throughput_vs_direct", "haproxy_throughput_vs_direct", "throughput_vs_haproxy", "throughput_vs_direct_shared_cpu",
                 "cpu_per_gib_vs_haproxy", "cpu_per_gib_vs_nginx", "p50_added_vs_nginx", "p99_added_vs_nginx", "tls_bulk_vs_nginx",
                 "tls_throughput_vs_nginx", "handshakes_vs_nginx", "handshakes_per_s_vs_nginx", "idle_vc_bytes", "idle_vcs_held",
-                "idle_cpu_percent", "recycling_lossless")) {
+                "idle_cpu_percent", "recycling_lossless", "sealed_vs_unsealed", "sealed_vs_unsealed_1k")) {
             var v = r.get(k);
             var met = r.get("met").get(k);
             var rr = r.path("ratios").path(k);
@@ -1218,7 +1289,7 @@ public final class RpchBench {
     public static final List<String> KEYS = List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx",
             "cpu_per_gib_vs_nginx", "idle_vc_bytes", "idle_vcs_held", "idle_cpu_percent", "recycling_lossless", "throughput_vs_direct_shared_cpu",
             "tls_bulk_vs_nginx", "handshakes_vs_nginx", "throughput_vs_haproxy", "cpu_per_gib_vs_haproxy",
-            "autodiscover_vs_static", "arms", "machine", "settings", "idle", "recycling", "reasons", "met", "ratios", "verdicts", "rounds",
+            "sealed_vs_unsealed", "sealed_vs_unsealed_1k", "autodiscover_vs_static", "arms", "machine", "settings", "idle", "recycling", "reasons", "met", "ratios", "verdicts", "rounds",
             "transports");
 
 }

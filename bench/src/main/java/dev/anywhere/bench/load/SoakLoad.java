@@ -211,7 +211,7 @@ final class SoakLoad implements AutoCloseable {
         }
     }
 
-    private static void pause(long nanos) {
+    static void pause(long nanos) {
         if (nanos > 0) {
             try {
                 TimeUnit.NANOSECONDS.sleep(nanos);

@@ -365,7 +365,8 @@ public final class SoakRun {
         return m.valueToTree(counts);
     }
 
-    private static String loadAverage() {
+    /** The 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown". */
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return f[0] + " " + f[1] + " " + f[2];
@@ -374,7 +375,7 @@ public final class SoakRun {
         }
     }
 
-    private static void sleepUntil(long nanos) throws InterruptedException {
+    static void sleepUntil(long nanos) throws InterruptedException {
         long left = nanos - System.nanoTime();
         if (left > 0) {
             TimeUnit.NANOSECONDS.sleep(left);

@@ -7,6 +7,7 @@ import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
 import dev.anywhere.server.config.RpcVdirConfig;
 import dev.anywhere.server.config.ValidPorts;
+import dev.anywhere.server.endpoints.DceAuthentication;
 import dev.anywhere.server.endpoints.InterfaceRegistry;
 import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.endpoints.RpcInterface;
@@ -29,14 +30,15 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the arms share in this JVM, all on loopback: the RPC endpoints (one ncacn_http port for the gateways, one
- * ncacn_ip_tcp port for the direct arm) with an echo interface, and a gateway in plain HTTP with Basic authentication
+ * ncacn_ip_tcp port for the direct arm) with an echo interface that also accepts NTLM-authenticated binds of the bench
+ * user (signed or sealed calls, the {@code gateway_sealed} arm), and a gateway in plain HTTP with Basic authentication
  * that nginx relays to. The gateway under test runs in a process of its own ({@link GatewayProcess}). The endpoints and
  * the in-process gateway are started from threads of their own {@link ThreadGroup}s, so their Netty event loop threads
  * land in those groups and {@link CpuMeter} can charge CPU time to each of them.
  */
 public final class Topology implements AutoCloseable {
 
-    /** The test interface: opnum 0 echoes the request stub. */
+    /** The test interface: opnum 0 echoes the request stub; opnum 1 answers the call's DCE/RPC auth_level (one byte; 1 = none, 5 = PKT_INTEGRITY, 6 = PKT_PRIVACY). */
     public static final SyntaxId ECHO_IFACE = new SyntaxId(UUID.fromString("0b3e7f1c-5a9d-4c21-8e6f-2d4b6a8c0e1f"), 1, 0);
     public static final String USER = "BENCH\\load";
     public static final String PASSWORD = "Bench-Pass-1";
@@ -86,7 +88,13 @@ public final class Topology implements AutoCloseable {
         }
     }
 
-    /** The RPC endpoints with the echo interface: one ncacn_http port, and an ncacn_ip_tcp port when {@code tcp}. */
+    /** The bench user's domain, as NTLM names it (HTTP NTLM at the gateway, DCE/RPC NTLM at the endpoints). */
+    static final SiteInfo SITE = new SiteInfo("bench.local", "BENCH", "Bench Organization", "bench.local");
+
+    /**
+     * The RPC endpoints with the echo interface: one ncacn_http port, and an ncacn_ip_tcp port when {@code tcp}. NTLM
+     * binds are verified with the bench user's NT hash from {@link #CREDENTIALS} (no directory).
+     */
     public static RpcEndpoints startEndpoints(boolean tcp) throws Exception {
         return startEndpoints(tcp, RpcEndpoints.Limits.DEFAULT.receiveWindow());
     }
@@ -98,9 +106,11 @@ public final class Topology implements AutoCloseable {
 
     /** As above with the ncacn_http port {@code httpPort} (0: any free port; a restarted process takes its old one). */
     public static RpcEndpoints startEndpoints(boolean tcp, int receiveWindow, int httpPort) throws Exception {
-        InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "bench echo", 1, call -> call.stub()));
+        InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "bench echo", 2,
+                call -> call.opnum() == 0 ? call.stub() : dev.anywhere.rpc.dce.Octets.of((byte) call.security().level().wire())));
         RpcEndpoints.Options o = RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(httpPort)).withExtra(extra)
-                .withLimits(RpcEndpoints.Limits.DEFAULT.withReceiveWindow(receiveWindow));
+                .withLimits(RpcEndpoints.Limits.DEFAULT.withReceiveWindow(receiveWindow))
+                .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity(SERVER, SITE), CREDENTIALS::ntHash));
         return RpcEndpoints.start(tcp ? o.withTcpPort(0) : o);
     }
 
@@ -117,7 +127,7 @@ public final class Topology implements AutoCloseable {
     public static Gateway startGateway(Path dataDir, ProxySettings proxy, Optional<SslContext> tls, int port) throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         return Gateway.start(new Gateway.Options(dataDir, SERVER, new InetSocketAddress(lo, port), tls, CREDENTIALS, PROXY_HOST,
-                Gateway.ntlmIdentity(SERVER, new SiteInfo("bench.local", "BENCH", "Bench Organization", "bench.local")))
+                Gateway.ntlmIdentity(SERVER, SITE))
                 .withBackendResolver(BackendResolver.system().withOverride(lo, "ex1", "ex1.bench.local"))
                 .withProxySettings(proxy), new SimpleMeterRegistry());
     }

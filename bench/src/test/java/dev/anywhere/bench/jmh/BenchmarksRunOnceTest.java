@@ -40,6 +40,18 @@ class BenchmarksRunOnceTest {
     }
 
     @Test
+    void pduSecurityBenchmarkRunsOnceAtEveryLevel() {
+        for (int level : new int[] {2, 5, 6}) {
+            PduSecurityBenchmarks b = new PduSecurityBenchmarks();
+            b.level = level;
+            b.setup();
+            assertThat(b.protectAndUnprotect()).as("auth level " + level).isEqualTo(PduSecurityBenchmarks.STUB);
+            assertThat(b.protectAndUnprotect()).as("the next fragment, auth level " + level)
+                    .isEqualTo(PduSecurityBenchmarks.STUB);
+        }
+    }
+
+    @Test
     void benchmarkListIsGenerated() {
         assertThat(getClass().getClassLoader().getResource("META-INF/BenchmarkList")).isNotNull();
     }

@@ -60,6 +60,23 @@ class RpchBenchSmokeTest {
         assertArm(r.get("arms").get("upstream"));
         assertArm(r.get("arms").get("gateway"));
         assertThat(r.get("arms").get("gateway").get("relay_cpu_measures").asText()).contains("whole process");
+        // sealed against unsealed: the same gateway process, back to back, bulk and 1 KiB calls in every round
+        assertArm(r.get("arms").get("gateway_sealed"));
+        assertThat(r.get("settings").get("rpc_auth").asText()).isEqualTo("privacy");
+        for (String arm : List.of("gateway", "gateway_sealed")) {
+            assertThat(r.get("arms").get(arm).get("calls_per_s_1k").get("median").asDouble()).as(arm).isPositive();
+        }
+        assertThat(r.get("arms").get("direct").has("calls_per_s_1k")).isFalse(); // measured in the warm-up only
+        for (String k : List.of("sealed_vs_unsealed", "sealed_vs_unsealed_1k")) {
+            assertThat(r.get(k).asDouble()).as(k).isPositive();
+            JsonNode ratio = r.get("ratios").get(k);
+            assertThat(ratio.get("per_round")).as(k).hasSize(1);
+            assertThat(ratio.get("judgeable").asBoolean()).as(k).isFalse(); // one round never judges a goal
+            assertThat(r.get("verdicts").get(k).get("rounds").asText()).isIn("met", "missed", "undecided");
+            assertThat(r.get("targets").get(k + "_min").asDouble()).isEqualTo(0.6);
+        }
+        assertThat(progress).anyMatch(l -> l.startsWith("round 1 gateway_sealed") && l.contains("1 KiB closed loop"));
+        assertThat(RpchBench.table(r)).contains("gateway_sealed", "sealed_vs_unsealed_1k");
         assertThat(r.get("arms").get("nginx").get("available").asBoolean()).isFalse();
         assertThat(r.get("arms").get("gateway_tls").get("reason").asText()).contains("--no-tls");
         assertThat(r.get("throughput_vs_direct_shared_cpu").asDouble()).isPositive();
@@ -158,6 +175,29 @@ class RpchBenchSmokeTest {
     }
 
     @Test
+    @Timeout(90)
+    void rpcAuthNoneLeavesTheSealedArmOutWithAReason() throws Exception {
+        ObjectNode r = new RpchBench(tiny(false).withIdleVcs(0).withRecycleLifetime(0), line -> { }).rpcAuth("none").run(dir);
+        assertThat(r.get("arms").get("gateway_sealed").get("reason").asText()).isEqualTo("disabled (--rpc-auth none)");
+        assertThat(r.get("sealed_vs_unsealed").isNull()).isTrue();
+        assertThat(r.get("reasons").get("sealed_vs_unsealed").asText())
+                .isEqualTo("gateway_sealed arm did not run: disabled (--rpc-auth none)");
+        assertThat(r.get("arms").get("gateway").has("calls_per_s_1k")).isFalse(); // no pair: the gateway arm as before
+        assertThat(r.get("settings").get("rpc_auth").asText()).isEqualTo("none");
+    }
+
+    @Test
+    void rpcAuthWordsAreChecked() {
+        assertThat(RpchBench.sealedLevel("privacy")).isEqualTo(6);
+        assertThat(RpchBench.sealedLevel("integrity")).isEqualTo(5);
+        assertThat(RpchBench.sealedLevel("none")).isEqualTo(-1);
+        for (String bad : List.of("connect", "Privacy", "")) {
+            assertThatThrownBy(() -> RpchBench.checkRpcAuth(bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("--rpc-auth: " + bad + " (expected: none, integrity or privacy)");
+        }
+    }
+
+    @Test
     void settingsAreChecked() {
         assertThatThrownBy(() -> RpchBench.Settings.full(0, 4))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seconds");
@@ -185,6 +225,8 @@ class RpchBenchSmokeTest {
         w.put(RpchBench.Arm.NGINX, sample(RpchBench.Arm.NGINX, 20_000));
         assertThat(RpchBench.halfLoad(w)).isEqualTo(10_000);
         w.put(RpchBench.Arm.NGINX, sample(RpchBench.Arm.NGINX, Double.NaN)); // nginx did not run
+        assertThat(RpchBench.halfLoad(w)).isEqualTo(15_000);
+        w.put(RpchBench.Arm.GATEWAY_SEALED, sample(RpchBench.Arm.GATEWAY_SEALED, 8_000)); // the client's cost, not a relay's
         assertThat(RpchBench.halfLoad(w)).isEqualTo(15_000);
     }
 

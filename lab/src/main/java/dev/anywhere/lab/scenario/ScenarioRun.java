@@ -15,6 +15,12 @@ import dev.anywhere.analyzer.profile.RohFlags;
 import dev.anywhere.analyzer.report.Report;
 import dev.anywhere.analyzer.report.Vantage;
 import dev.anywhere.analyzer.text.Messages;
+import dev.anywhere.autodiscover.discovery.AutodiscoverClient;
+import dev.anywhere.autodiscover.discovery.BasicCredentials;
+import dev.anywhere.autodiscover.discovery.DiscoveryMethod;
+import dev.anywhere.autodiscover.discovery.DiscoveryOptions;
+import dev.anywhere.autodiscover.discovery.DiscoveryResult;
+import dev.anywhere.autodiscover.pox.ProtocolType;
 import dev.anywhere.directory.model.AuthenticationMethod;
 import dev.anywhere.directory.model.ClientAuthenticationMethod;
 import dev.anywhere.directory.model.OutlookProvider;
@@ -75,19 +81,40 @@ public final class ScenarioRun {
             t = new Topology(t.name(), t.portPolicy(), t.hosts(), zones, t.router(), t.certificates(), t.users(), t.middlebox(),
                     t.faults(), t.array());
         }
+        if (!s.members().isEmpty()) {
+            List<String> hosts = t.memberHosts();
+            s.members().keySet().stream().filter(h -> !hosts.contains(h)).findFirst().ifPresent(h -> {
+                throw new IllegalArgumentException("scenario " + s.name() + ": member " + h + " (expected: one of " + hosts + ")");
+            });
+            // An old certificate: issued by the same CA for fewer names.
+            List<Topology.Certificate> certificates = t.certificates().stream().map(c -> Optional.ofNullable(s.members().get(c.host()))
+                    .map(Scenario.Member::certificateNames).map(names -> new Topology.Certificate(c.name(), c.host(), c.subject(), names,
+                            c.days(), c.key())).orElse(c)).toList();
+            t = new Topology(t.name(), t.portPolicy(), t.hosts(), t.zones(), t.router(), certificates, t.users(), t.middlebox(),
+                    t.faults(), t.array());
+        }
         return t.withFaultsApplied();
+    }
+
+    /** What must be in place before the site starts: a member's Autodiscover settings file (its cache time). */
+    public static void beforeStart(Path dataDir, Scenario s) throws IOException {
+        for (Map.Entry<String, Scenario.Member> m : s.members().entrySet()) {
+            if (m.getValue().autodiscoverCacheSeconds() != null) {
+                Path dir = Files.createDirectories(dataDir.resolve(m.getKey()));
+                Files.writeString(dir.resolve(dev.anywhere.server.autodiscover.AutodiscoverSettings.FILE),
+                        "# scenario " + s.name() + ": directory answers kept this long\ncacheSeconds = "
+                                + m.getValue().autodiscoverCacheSeconds() + "\n");
+            }
+        }
     }
 
     /** Sets up the site's state for the scenario; each step is reported to {@code progress} as the command it stands for. */
     public static void prepare(LabSite site, Scenario s, Consumer<String> progress) throws Exception {
         Scenario.Site state = s.site();
         if (state.oa().equals("pending")) {
-            ServiceHost host = site.serviceHost().orElseThrow(() -> new IllegalStateException("scenario " + s.name()
+            site.serviceHost().orElseThrow(() -> new IllegalStateException("scenario " + s.name()
                     + ": no service host (expected: a whole-site lab)"));
-            new ServiceHostSettings(ServiceHostSettings.DEFAULT_POLL_INTERVAL, false).write(site.ex1DataDir());
-            host.requestPass();
-            await("service host: change notifications off", () -> status(site.ex1DataDir()).map(n -> !n.path("followChanges")
-                    .asBoolean(true) && n.path("changeMechanism").asText().equals("none")).orElse(false));
+            stopFollowing(site.members().get(0));
             progress.accept("servicehost.json: {\"pollInterval\": \"15m\", \"followChanges\": false} (Exchange's default: "
                     + "poll every 15 minutes, no change notifications); next pass "
                     + status(site.ex1DataDir()).map(n -> n.path("nextPass").asText("?")).orElse("?"));
@@ -99,21 +126,22 @@ public final class ScenarioRun {
             progress.accept("anywhere provider set EXPR --cert-principal-name " + state.certPrincipalName());
         }
         if (!state.oa().equals("disabled")) {
-            EnumSet<AuthenticationMethod> iis = EnumSet.noneOf(AuthenticationMethod.class);
-            state.iisAuth().forEach(a -> iis.add(AuthenticationMethod.parse(a).orElseThrow(() -> new IllegalArgumentException(
-                    "scenario " + s.name() + ": iisAuth " + a + " (expected: basic, ntlm, negotiate)"))));
-            ClientAuthenticationMethod client = ClientAuthenticationMethod.parse(state.clientAuth()).orElseThrow(() ->
-                    new IllegalArgumentException("scenario " + s.name() + ": clientAuth " + state.clientAuth() + " (expected: basic, ntlm, negotiate)"));
-            site.directory().putRpcVirtualDirectory(new RpcHttpVirtualDirectory("EX1", 0, Optional.empty(), Optional.empty(), 0, 0)
-                    .withExternalHostname(CertificateRequest.OA_NAME).withExternalClientAuthenticationMethod(client)
-                    .withIisAuthenticationMethods(iis));
-            progress.accept("anywhere oa enable --server EX1 --external-hostname " + CertificateRequest.OA_NAME + " --client-auth "
-                    + state.clientAuth() + " --iis-auth " + String.join(",", state.iisAuth()));
+            List<String> servers = site.members().stream().map(LabSite.Member::server).toList();
+            outlookAnywhere(site, s, servers, state.iisAuth(), state.clientAuth(), progress);
             if (state.oa().equals("enabled")) {
-                Set<HttpAuthScheme> wanted = HttpAuthScheme.fromIisMethods(iis);
-                await("gateway: /rpc applied", () -> site.gateway().config().current().enabled()
-                        && site.gateway().config().current().authentication().equals(wanted));
+                awaitApplied(site.members(), iisMethods(s, state.iisAuth()));
             }
+        }
+        for (LabSite.Member m : site.members()) {
+            if (!Optional.ofNullable(s.members().get(m.host())).map(Scenario.Member::follows).orElse(true)) {
+                stopFollowing(m);
+                progress.accept(m.server() + ": servicehost.json {\"pollInterval\": \"15m\", \"followChanges\": false} (Exchange's default: "
+                        + "poll every 15 minutes, no change notifications); next pass "
+                        + status(m.dataDir()).map(n -> n.path("nextPass").asText("?")).orElse("?"));
+            }
+        }
+        if (state.change() != null) {
+            change(site, s, state, progress);
         }
         if (state.endpointsDown()) {
             site.endpoints().orElseThrow().close();
@@ -134,6 +162,80 @@ public final class ScenarioRun {
             await("gateway: hand edit followed", () -> site.gateway().config().current().equals(edited));
             progress.accept("hand edit of " + AppliedConfigFile.FILE_NAME + " (as in IIS Manager or the RpcProxy registry key): "
                     + changes(before, edited));
+        }
+    }
+
+    /** {@code anywhere oa enable} (or {@code oa set}) on each of {@code servers} with these authentication settings. */
+    private static void outlookAnywhere(LabSite site, Scenario s, List<String> servers, List<String> iisAuth, String clientAuth,
+            Consumer<String> progress) throws Exception {
+        EnumSet<AuthenticationMethod> iis = iisMethods(s, iisAuth);
+        ClientAuthenticationMethod client = ClientAuthenticationMethod.parse(clientAuth).orElseThrow(() ->
+                new IllegalArgumentException("scenario " + s.name() + ": clientAuth " + clientAuth + " (expected: basic, ntlm, negotiate)"));
+        for (String server : servers) {
+            site.directory().putRpcVirtualDirectory(new RpcHttpVirtualDirectory(server, 0, Optional.empty(), Optional.empty(), 0, 0)
+                    .withExternalHostname(CertificateRequest.OA_NAME).withExternalClientAuthenticationMethod(client)
+                    .withIisAuthenticationMethods(iis));
+            progress.accept("anywhere oa enable --server " + server + " --external-hostname " + CertificateRequest.OA_NAME + " --client-auth "
+                    + clientAuth + " --iis-auth " + String.join(",", iisAuth));
+        }
+    }
+
+    private static EnumSet<AuthenticationMethod> iisMethods(Scenario s, List<String> iisAuth) {
+        EnumSet<AuthenticationMethod> iis = EnumSet.noneOf(AuthenticationMethod.class);
+        iisAuth.forEach(a -> iis.add(AuthenticationMethod.parse(a).orElseThrow(() -> new IllegalArgumentException(
+                "scenario " + s.name() + ": iisAuth " + a + " (expected: basic, ntlm, negotiate)"))));
+        return iis;
+    }
+
+    /** Waits until every one of {@code members}' gateways follows an enabled /rpc offering {@code iis}. */
+    private static void awaitApplied(List<LabSite.Member> members, Set<AuthenticationMethod> iis) throws InterruptedException {
+        Set<HttpAuthScheme> wanted = HttpAuthScheme.fromIisMethods(iis);
+        for (LabSite.Member m : members) {
+            await(m.server() + " gateway: /rpc applied", () -> m.gateway().config().current().enabled()
+                    && m.gateway().config().current().authentication().equals(wanted));
+        }
+    }
+
+    /** Exchange's default for the member's service host: poll every 15 minutes, no change notifications. */
+    private static void stopFollowing(LabSite.Member m) throws Exception {
+        new ServiceHostSettings(ServiceHostSettings.DEFAULT_POLL_INTERVAL, false).write(m.dataDir());
+        m.serviceHost().requestPass();
+        await(m.server() + " service host: change notifications off", () -> status(m.dataDir()).map(n -> !n.path("followChanges")
+                .asBoolean(true) && n.path("changeMechanism").asText().equals("none")).orElse(false));
+    }
+
+    /**
+     * The scenario's change on every server. Members with an Autodiscover cache are asked once before it (as
+     * Outlook clients did all along), so that they hold the old answer; the members that follow changes apply it.
+     */
+    private static void change(LabSite site, Scenario s, Scenario.Site state, Consumer<String> progress) throws Exception {
+        for (LabSite.Member m : site.members()) {
+            Scenario.Member fault = s.members().get(m.host());
+            if (fault != null && fault.autodiscoverCacheSeconds() != null) {
+                progress.accept(m.server() + ": Autodiscover asked for " + MAILBOX + " before the change: " + autodiscover(site, m));
+            }
+        }
+        Scenario.Change c = state.change();
+        List<String> iisAuth = c.iisAuth().isEmpty() ? state.iisAuth() : c.iisAuth();
+        String clientAuth = c.clientAuth() == null ? state.clientAuth() : c.clientAuth();
+        outlookAnywhere(site, s, site.members().stream().map(LabSite.Member::server).toList(), iisAuth, clientAuth,
+                line -> progress.accept(line.replace("anywhere oa enable", "anywhere oa set")));
+        awaitApplied(site.members().stream().filter(m -> Optional.ofNullable(s.members().get(m.host())).map(Scenario.Member::follows)
+                .orElse(true)).toList(), iisMethods(s, iisAuth));
+    }
+
+    /** One Autodiscover request for the mailbox to {@code m} directly: its EXPR AuthPackage, or why there was none. */
+    private static String autodiscover(LabSite site, LabSite.Member m) {
+        String password = site.plan().orElseThrow().passwords().of("franky");
+        int port = m.gateway().address().getPort();
+        String url = "https://" + CertificateRequest.AUTODISCOVER_NAME + ":" + port + "/autodiscover/autodiscover.xml";
+        DiscoveryOptions o = DiscoveryOptions.builder(MAILBOX).credentials(new BasicCredentials(LOGON, password))
+                .trustAnchorsPem(site.trustBundle()).stepTimeout(APPLY_TIMEOUT)
+                .resolve(CertificateRequest.AUTODISCOVER_NAME, port, m.gateway().address().getAddress()).build();
+        try (AutodiscoverClient client = new AutodiscoverClient()) {
+            DiscoveryResult r = client.post(o, DiscoveryMethod.HTTPS_AUTODISCOVER_DOMAIN, url);
+            return r.response().flatMap(x -> x.account()).flatMap(a -> a.protocol(ProtocolType.EXPR)).flatMap(p -> p.authPackage())
+                    .map(p -> "EXPR AuthPackage " + p.wireName()).orElse(r.failure().orElse("no EXPR"));
         }
     }
 
@@ -198,13 +300,30 @@ public final class ScenarioRun {
                 .findFirst();
     }
 
-    /** The analyzer's options for the scenario's client: outside via the provider's DNS, inside via DC1's. */
+    /**
+     * The analyzer's options for the scenario's client: outside via the provider's DNS, inside via DC1's; on an array
+     * the members compared through the balancer ({@code --array}) or by address ({@code --member}, the single-connection
+     * steps pinned to the first member with {@code --resolve}); the idle probe when the client asks for one.
+     */
     public static AnalyzeOptions options(LabSite site, Scenario s, String password, int httpsPort, int httpPort, Duration stepTimeout) {
         boolean inside = s.client().vantage().equals("inside");
         InetSocketAddress dns = inside ? site.internalDns().orElseThrow().address() : site.providerDns().orElseThrow().address();
-        return new AnalyzeOptions(MAILBOX, Optional.of(LOGON), Optional.of(password), List.of(), Optional.of(dns),
+        List<String> resolve = new ArrayList<>();
+        Optional<AnalyzeOptions.MemberSurvey> survey = Optional.empty();
+        if ("balancer".equals(s.client().array())) {
+            survey = Optional.of(new AnalyzeOptions.MemberSurvey(AnalyzeOptions.MemberSurvey.DEFAULT_CONNECTIONS, List.of()));
+        } else if ("members".equals(s.client().array())) {
+            InetSocketAddress first = site.members().get(0).gateway().address();
+            for (String name : List.of(CertificateRequest.OA_NAME, CertificateRequest.AUTODISCOVER_NAME)) {
+                resolve.add(name + ":" + first.getPort() + ":" + first.getAddress().getHostAddress());
+            }
+            survey = Optional.of(new AnalyzeOptions.MemberSurvey(1, site.members().stream()
+                    .map(m -> m.gateway().address().getAddress().getHostAddress() + ":" + m.gateway().address().getPort()).toList()));
+        }
+        return new AnalyzeOptions(MAILBOX, Optional.of(LOGON), Optional.of(password), resolve, Optional.of(dns),
                 List.of(site.trustBundle()), inside ? Vantage.INSIDE : Vantage.OUTSIDE, stepTimeout, "en", Optional.empty(), httpsPort,
-                httpPort, List.of(), false, Optional.ofNullable(s.client().profile()).map(p -> profile(p, Instant.now())));
+                httpPort, List.of(), false, Optional.ofNullable(s.client().profile()).map(p -> profile(p, Instant.now())))
+                .withIdleProbe(s.client().idle()).withMembers(survey);
     }
 
     /** The analyzer command the options stand for (without the password), for the story to print. */
@@ -214,7 +333,11 @@ public final class ScenarioRun {
                 + dns.getAddress().getHostAddress() + ":" + dns.getPort()
                 + o.trust().stream().map(t -> " --trust " + t).collect(java.util.stream.Collectors.joining())
                 + (o.httpsPort() == 443 ? "" : " --https-port " + o.httpsPort() + " --http-port " + o.httpPort())
-                + (o.vantage() == Vantage.INSIDE ? " --inside" : "") + (o.profile().isPresent() ? " --profile-dir PROFILES" : "");
+                + (o.vantage() == Vantage.INSIDE ? " --inside" : "") + (o.profile().isPresent() ? " --profile-dir PROFILES" : "")
+                + o.resolve().stream().map(r -> " --resolve " + r).collect(java.util.stream.Collectors.joining())
+                + o.members().map(m -> m.addresses().isEmpty() ? " --array --array-connections " + m.connections()
+                        : m.addresses().stream().map(a -> " --member " + a).collect(java.util.stream.Collectors.joining())).orElse("")
+                + o.idleProbe().map(d -> " --idle-probe " + d.toSeconds() + "s").orElse("");
     }
 
     static OutlookProfile profile(Scenario.StoredProfile p, Instant now) {

@@ -72,8 +72,9 @@ class ScenariosTest {
         return Topology.frankysweb().withPortPolicy(POLICY).withHostAddress("ex1", EX1_ADDRESS);
     }
 
+    /** The single site's scenarios; the array's run in {@link ArrayScenariosTest}. */
     static Stream<String> scenarios() {
-        return Scenarios.names().stream();
+        return Scenarios.all().stream().filter(s -> !s.onArray()).map(Scenario::name);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -131,12 +132,57 @@ class ScenariosTest {
                 "cert-internal-names-only", "cert-missing-autodiscover-name", "cert-expired", "msstd-mismatch", "oa-disabled",
                 "oa-pending", "iis-drift", "auth-mismatch", "validports-deny", "endpoint-down", "stale-profile",
                 "internal-client-takes-external-path");
+        // The array's, in one block at the end.
+        assertThat(Scenarios.all().stream().filter(Scenario::onArray).map(Scenario::name)).containsExactly("array-member-old-certificate",
+                "array-member-missed-change", "array-member-stale-autodiscover", "array-balancer-idle-timeout");
+        assertThat(Scenarios.names()).endsWith("array-balancer-idle-timeout");
         for (Scenario s : Scenarios.all()) {
             assertThat(s.healthy()).as(s.name()).isEqualTo(s.name().equals("healthy") || s.name().equals("reverse-proxy-fixed"));
-            ScenarioRun.topology(Topology.frankysweb(), s).validate(); // faults validate against the default site
+            // faults validate against the site they run on
+            ScenarioRun.topology(s.onArray() ? Topology.casArray() : Topology.frankysweb(), s).validate();
         }
+        assertThat(Scenarios.byName("array-balancer-idle-timeout").orElseThrow().balancerIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(Scenarios.byName("array-member-missed-change").orElseThrow().balancerIdleTimeout()).isEqualTo(Duration.ofHours(3));
         assertThatThrownBy(() -> new Scenario("x", "y", "a.b", List.of("c.d"), null, null, null))
                 .hasMessage("scenario x: expected a.b, findings [c.d] (expected: the primary finding listed among the findings, both empty when healthy)");
+    }
+
+    @Test
+    void arrayDataThatCannotWorkIsRefusedSayingWhy() {
+        Scenario.Member old = new Scenario.Member(List.of("oa.frankysweb.org"), null, null);
+        Scenario.Client members = new Scenario.Client("inside", null, "members", null);
+        assertThatThrownBy(() -> new Scenario("x", "y", null, null, null, null, Map.of("ex2", old), null, null, members))
+                .hasMessage("scenario x: members, balancer and client.array need \"topology\": \"cas-array\" (expected: an array to break)");
+        assertThatThrownBy(() -> new Scenario("x", "y", null, null, "frankysweb-xl", null, null, null, null, null))
+                .hasMessage("scenario x: topology frankysweb-xl (expected: cas-array or none)");
+        assertThatThrownBy(() -> new Scenario("x", "y", null, null, "cas-array", null, null, null, null, null))
+                .hasMessage("scenario x: client.array missing (expected: balancer or members)");
+        assertThatThrownBy(() -> new Scenario.Client("outside", null, "members", null))
+                .hasMessage("client array: members needs vantage inside (expected: the members' own addresses are reached from inside)");
+        assertThatThrownBy(() -> new Scenario.Client("outside", null, "round-robin", null))
+                .hasMessage("client array: round-robin (expected: balancer or members)");
+        assertThatThrownBy(() -> new Scenario.Client("outside", null, "balancer", "a minute"))
+                .hasMessage("duration: 'a minute' (expected: a number with ms, s, m, h or d, e.g. 15m)");
+        assertThatThrownBy(() -> new Scenario.Balancer("60"))
+                .hasMessage("duration: '60' has no unit (expected: e.g. 30s or 15m; only 0 may stand alone)");
+        assertThatThrownBy(() -> new Scenario.Member(null, null, 7200))
+                .hasMessage("member autodiscoverCacheSeconds: 7200 (expected: 0..3600)");
+        Scenario ex3 = new Scenario("x", "y", null, null, "cas-array", null, Map.of("ex3", old), null, null, members);
+        assertThatThrownBy(() -> ScenarioRun.topology(Topology.casArray(), ex3))
+                .hasMessage("scenario x: member ex3 (expected: one of [ex1, ex2])");
+        // The old certificate: EX2's alone, with only the names given.
+        Topology t = ScenarioRun.topology(Topology.casArray(), Scenarios.byName("array-member-old-certificate").orElseThrow());
+        assertThat(t.certificateOf("ex2").dnsNames()).containsExactly("oa.frankysweb.org");
+        assertThat(t.certificateOf("ex1").dnsNames()).containsExactly("oa.frankysweb.org", "autodiscover.frankysweb.org");
+    }
+
+    @Test
+    void aMembersAutodiscoverCacheIsWrittenBeforeItStarts() throws IOException {
+        Path dir = shared.resolve("before-start");
+        ScenarioRun.beforeStart(dir, Scenarios.byName("array-member-stale-autodiscover").orElseThrow());
+        assertThat(dev.anywhere.server.autodiscover.AutodiscoverSettings.load(dir.resolve("ex2"), "EX2").cacheTtl())
+                .isEqualTo(Duration.ofHours(1));
+        assertThat(dir.resolve("ex1")).doesNotExist();
     }
 
     @Test

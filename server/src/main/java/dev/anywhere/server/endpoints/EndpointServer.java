@@ -26,6 +26,8 @@ final class EndpointServer {
         final AtomicLong pktsOut = new AtomicLong();
         /** Calls to an interface refusing anonymous callers from an anonymous association (FAULT 5). */
         final AtomicLong anonymousRefused = new AtomicLong();
+        /** Legs moved to the event loop of their virtual connection's other leg (LegHandler). */
+        final AtomicLong legMoves = new AtomicLong();
     }
 
     /** EPM and MGMT first, then the caller's interfaces, looked up live. */
@@ -53,6 +55,11 @@ final class EndpointServer {
     private final Supplier<List<Integer>> httpPorts;
     private final Supplier<OptionalInt> tcpPort;
     private final Optional<DceAuthenticator> authenticator;
+    /**
+     * Whether a virtual connection's second leg moves to its first leg's event loop (LegHandler); on by default,
+     * {@code -Danywhere.endpoints.legAffinity=false} keeps every leg where it was accepted.
+     */
+    private final boolean legAffinity = !"false".equalsIgnoreCase(System.getProperty("anywhere.endpoints.legAffinity"));
 
     EndpointServer(RpcEndpoints.Options options, Supplier<List<Integer>> httpPorts, Supplier<OptionalInt> tcpPort) {
         this.options = options;
@@ -68,6 +75,10 @@ final class EndpointServer {
         connections.add(ch);
         ch.pipeline().addLast("rpch-frames", new RpchFrameDecoder());
         ch.pipeline().addLast("rpc-leg", new LegHandler(this, http));
+    }
+
+    boolean legAffinity() {
+        return legAffinity;
     }
 
     RpcEndpoints.Options options() {

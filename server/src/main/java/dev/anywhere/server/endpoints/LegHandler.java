@@ -6,13 +6,17 @@ import dev.anywhere.rpc.rpch.RpchPdu;
 import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPduKind;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -51,6 +55,8 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
         IN_LEG,
         /** The OUT leg of a virtual connection. */
         OUT_LEG,
+        /** Moving to the event loop of its virtual connection's other leg; PDUs that arrive meanwhile wait. */
+        MOVING,
         /** Closed for a protocol error (or closed): input is discarded. */
         FAILED
     }
@@ -63,6 +69,8 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
     private boolean flushPending;
     private VirtualConnection vc;
     private ScheduledFuture<?> firstPduTimer;
+    /** PDUs read while {@link State#MOVING} (retained), handled in order once the leg is on its new loop. */
+    private ArrayDeque<RpchPdu> parked;
 
     LegHandler(EndpointServer server, boolean http) {
         this.server = server;
@@ -89,6 +97,7 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
                 case DIRECT -> direct(ctx, pdu);
                 case IN_LEG -> vc.onIn(ctx.channel(), pdu);
                 case OUT_LEG -> vc.onOut(ctx.channel(), pdu);
+                case MOVING -> parked.add(ReferenceCountUtil.retain(pdu));
                 case FAILED -> { }
             }
         } catch (DecoderException e) {
@@ -117,6 +126,105 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
         }
         // Per [MS-RPCH] 3.2.5.4, only the proxies' leg-opening PDUs may start a v2 connection.
         RtsPduKind.expect(rts, RtsPduKind.CONN_B2, RtsPduKind.CONN_A2, RtsPduKind.IN_R1_A2, RtsPduKind.OUT_R1_A4);
+        EventLoop home = server.legAffinity() ? server.table().homeLoop(virtualConnectionCookie(rts)).orElse(null) : null;
+        if (home != null && home != ctx.channel().eventLoop()) {
+            moveTo(ctx, home, rts);
+            return;
+        }
+        openLeg(ctx, rts);
+    }
+
+    /**
+     * Moves this leg to the event loop its virtual connection's other leg runs on, then opens it there. Both legs on
+     * one loop: a response computed where the request arrived (IN leg) is written to the OUT leg without handing it
+     * to another thread, and so is every flow-control ack that frees the OUT window — per PDU, that hand-off (a task,
+     * a wake-up, on a busy machine a context switch) cost more CPU than the relay's own work (docs/performance.md).
+     * Reading stops until the move is done; whatever the decoder still emits meanwhile is parked and handled in order.
+     */
+    private void moveTo(ChannelHandlerContext ctx, EventLoop home, RtsMessage first) {
+        state = State.MOVING;
+        parked = new ArrayDeque<>(4);
+        Channel ch = ctx.channel();
+        ch.config().setAutoRead(false);
+        ch.deregister().addListener(d -> {
+            if (!d.isSuccess()) {
+                moveFailed(ctx, d.cause());
+                return;
+            }
+            home.register(ch).addListener(r -> {
+                if (!r.isSuccess()) {
+                    moveFailed(ctx, r.cause());
+                    return;
+                }
+                server.stats().legMoves.incrementAndGet();
+                moved(ctx, first); // on the new loop: the listener runs on the channel's event loop
+            });
+        });
+    }
+
+    private void moved(ChannelHandlerContext ctx, RtsMessage first) {
+        if (state != State.MOVING) {
+            releaseParked();
+            return;
+        }
+        state = State.NEW;
+        try {
+            openLeg(ctx, first);
+            for (RpchPdu pdu; state != State.FAILED && (pdu = parked.poll()) != null; ) {
+                try {
+                    if (state == State.IN_LEG) {
+                        vc.onIn(ctx.channel(), pdu);
+                    } else {
+                        vc.onOut(ctx.channel(), pdu);
+                    }
+                } finally {
+                    ReferenceCountUtil.release(pdu);
+                }
+            }
+        } catch (DecoderException e) {
+            fail(ctx, e.getMessage());
+        } catch (RuntimeException e) {
+            log.debug("endpoints: {} failed", ctx.channel(), e);
+            fail(ctx, "internal: " + e);
+        } finally {
+            releaseParked();
+        }
+        if (state != State.FAILED) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void moveFailed(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("endpoints: {} could not move to its virtual connection's event loop", ctx.channel(), cause);
+        releaseParked();
+        state = State.FAILED;
+        ctx.channel().close();
+    }
+
+    private void releaseParked() {
+        if (parked != null) {
+            for (RpchPdu pdu; (pdu = parked.poll()) != null; ) {
+                ReferenceCountUtil.release(pdu);
+            }
+            parked = null;
+        }
+    }
+
+    private static UUID virtualConnectionCookie(RtsMessage rts) {
+        if (rts instanceof RtsMessage.InR1A2 a2) {
+            return a2.virtualConnectionCookie();
+        }
+        if (rts instanceof RtsMessage.OutR1A4 a4) {
+            return a4.virtualConnectionCookie();
+        }
+        if (rts instanceof RtsMessage.ConnB2 b2) {
+            return b2.virtualConnectionCookie();
+        }
+        return ((RtsMessage.ConnA2) rts).virtualConnectionCookie();
+    }
+
+    /** Opens the IN or OUT leg {@code rts} starts: pairs it with, or recycles a leg of, its virtual connection. */
+    private void openLeg(ChannelHandlerContext ctx, RtsMessage rts) {
         Leg leg;
         if (rts instanceof RtsMessage.InR1A2 a2) {
             leg = new Leg(ctx.channel(), true, a2.virtualConnectionCookie(), a2.successorChannelCookie(),
@@ -219,6 +327,7 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
             server.table().legGone(vc, ctx.channel() + " closed");
         }
         state = State.FAILED;
+        releaseParked();
         ctx.fireChannelInactive();
     }
 

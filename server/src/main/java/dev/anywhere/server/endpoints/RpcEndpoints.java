@@ -263,6 +263,16 @@ public final class RpcEndpoints implements AutoCloseable {
         return server.table().size();
     }
 
+    /** Whether the legs of virtual connection {@code cookie} run on one event loop (tests of the leg affinity). */
+    boolean legsShareALoop(java.util.UUID cookie) {
+        return server.table().find(cookie).map(VirtualConnection::legsShareALoop).orElse(false);
+    }
+
+    /** Legs moved to their virtual connection's event loop so far (tests). */
+    long legMoves() {
+        return server.stats().legMoves.get();
+    }
+
     /** Open TCP connections (legs, v1 and ncacn_ip_tcp); for tests and metrics. */
     public int connections() {
         return server.connections().size();

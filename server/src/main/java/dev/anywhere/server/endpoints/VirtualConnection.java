@@ -10,9 +10,11 @@ import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPduKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 
@@ -118,6 +120,23 @@ final class VirtualConnection {
 
     synchronized boolean hasLeg(boolean inLeg) {
         return inLeg ? in != null : out != null;
+    }
+
+    /** The event loop of the current IN leg (else the OUT leg), while the virtual connection is not closed. */
+    synchronized Optional<EventLoop> homeLoop() {
+        Leg l = in != null ? in : out;
+        return state == State.CLOSED || l == null ? Optional.empty() : Optional.of(l.channel().eventLoop());
+    }
+
+    /** Whether every present leg (successors included) runs on one event loop. */
+    synchronized boolean legsShareALoop() {
+        if (in == null || out == null) {
+            return false;
+        }
+        EventLoop home = in.channel().eventLoop();
+        return out.channel().eventLoop() == home
+                && (successor == null || successor.channel().eventLoop() == home)
+                && (outSuccessor == null || outSuccessor.channel().eventLoop() == home);
     }
 
     synchronized String presentLeg() {

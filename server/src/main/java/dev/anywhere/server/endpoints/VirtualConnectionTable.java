@@ -1,8 +1,10 @@
 package dev.anywhere.server.endpoints;
 
 import dev.anywhere.rpc.rpch.RpchProtocolException;
+import io.netty.channel.EventLoop;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -64,6 +66,16 @@ final class VirtualConnectionTable {
             halfOpen--;
         }
         return vc;
+    }
+
+    /** The event loop the legs of {@code cookie}'s virtual connection run on, if it has one open. */
+    synchronized Optional<EventLoop> homeLoop(UUID cookie) {
+        VirtualConnection vc = byCookie.get(cookie);
+        return vc == null ? Optional.empty() : vc.homeLoop();
+    }
+
+    synchronized Optional<VirtualConnection> find(UUID cookie) {
+        return Optional.ofNullable(byCookie.get(cookie));
     }
 
     /** IN_R1/A2: a successor IN leg for the open virtual connection of its cookie. */

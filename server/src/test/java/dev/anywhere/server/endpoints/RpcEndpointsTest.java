@@ -279,6 +279,65 @@ class RpcEndpointsTest {
         assertThat(errors).isEmpty();
     }
 
+    /**
+     * Legs are accepted on the workers round robin, so the two legs of a virtual connection usually land on different
+     * event loops; the second one moves to the first one's loop. PDUs sent right behind the opening PDU (a bind and a
+     * call in the same write) wait for the move and are handled in order.
+     */
+    @Test
+    void theLegsOfAVirtualConnectionMoveToOneEventLoop() throws Exception {
+        List<Pair> pairs = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                UUID vc = UUID.randomUUID();
+                UUID inCookie = UUID.randomUUID();
+                UUID outCookie = UUID.randomUUID();
+                Peer out = new Peer(http, true);
+                Peer in = new Peer(http, true);
+                Pair p = new Pair(in, out, vc, inCookie, outCookie);
+                pairs.add(p);
+                out.send(a2(vc, outCookie, WINDOW));
+                assertThat(out.silentFor(50)).isTrue();
+                in.send(concat(Peer.bytes(b2(vc, inCookie)), Peer.bytes(bind(1, PresentationContext.ndr(0, ECHO))),
+                        Peer.bytes(new DcePdu.Request(2, 0, 0, u32(2)))));
+                assertThat(out.readRts()).isEqualTo(RtsPdus.connC1(1, WINDOW, TIMEOUT));
+                assertThat(in.readRts()).isEqualTo(RtsPdus.connB3(65536, 1));
+                assertThat(out.readDce()).isInstanceOf(DcePdu.BindAck.class);
+                assertThat(((DcePdu.Response) out.readDce()).stub()).isEqualTo(u32(2));
+            }
+            for (Pair p : pairs) {
+                assertThat(endpoints.legsShareALoop(p.vc())).as("legs of %s on one loop", p.vc()).isTrue();
+                echoOver(p, 3);
+            }
+            assertThat(endpoints.legMoves()).as("legs moved (6 pairs accepted round robin)").isPositive();
+            // A successor IN leg (IN channel recycling) joins the same loop.
+            Pair p = pairs.get(0);
+            try (Peer successor = new Peer(http, true)) {
+                UUID next = UUID.randomUUID();
+                successor.send(RtsPdus.inR1A2(1, p.vc(), p.inCookie(), next, 32768, 240_000));
+                assertThat(p.out().readRts()).isEqualTo(RtsPdus.inR1A3(1, 32768, 240_000));
+                assertThat(endpoints.legsShareALoop(p.vc())).isTrue();
+                p.in().send(RtsPdus.inR1A6(next));
+                assertThat(p.in().readRts()).isEqualTo(RtsPdus.inR1B1());
+                assertThat(successor.readRts()).isEqualTo(RtsPdus.inR1B2(65536));
+                echoOver(new Pair(successor, p.out(), p.vc(), next, p.outCookie()), 4);
+            }
+        } finally {
+            for (Pair p : pairs) {
+                p.close();
+            }
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            b.writeBytes(part);
+        }
+        return b.toByteArray();
+    }
+
     @Test
     void v2LegsPairOnlyByCookieWhenInterleaved() throws Exception {
         UUID vc1 = UUID.randomUUID();

@@ -1,5 +1,6 @@
 package dev.anywhere.bench.load.vc;
 
+import dev.anywhere.analyzer.rpch.RpcAuth;
 import dev.anywhere.bench.load.Topology;
 import dev.anywhere.rpc.dce.Fragmenter;
 import dev.anywhere.rpc.dce.SyntaxId;
@@ -80,11 +81,13 @@ public final class LeanClient implements AutoCloseable {
      * @param openTimeout from the start of the TCP connects to the bind_ack
      * @param callTimeout the oldest outstanding call may wait this long before the virtual connection is failed
      * @param allocator buffers for reads and writes (default: Netty's default, as the gateway uses; tests pass a counting one)
+     * @param rpcAuth DCE/RPC security of the bind and every call (NTLM at PKT_INTEGRITY or PKT_PRIVACY), or null for an
+     *     unauthenticated bind (the zero-copy path)
      */
     public record Settings(InetSocketAddress proxy, String proxyHost, String hostHeader, String server, int endpointPort,
             String authorization, SslContext ssl, String sniHost, long receiveWindow, long channelLifetime,
             long clientKeepalive, int maxFrag, SyntaxId iface, int echoOpnum, int ioThreads, Duration connectTimeout,
-            Duration openTimeout, Duration callTimeout, ByteBufAllocator allocator) {
+            Duration openTimeout, Duration callTimeout, ByteBufAllocator allocator, RpcAuth rpcAuth) {
 
         public Settings {
             Objects.requireNonNull(proxy, "proxy");
@@ -142,6 +145,7 @@ public final class LeanClient implements AutoCloseable {
         private Duration openTimeout = Duration.ofSeconds(10);
         private Duration callTimeout = Duration.ofSeconds(30);
         private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+        private RpcAuth rpcAuth;
 
         private Builder(InetSocketAddress proxy, int endpointPort) {
             this.proxy = proxy;
@@ -170,6 +174,8 @@ public final class LeanClient implements AutoCloseable {
         public Builder openTimeout(Duration v) { openTimeout = v; return this; }
         public Builder callTimeout(Duration v) { callTimeout = v; return this; }
         public Builder allocator(ByteBufAllocator v) { allocator = v; return this; }
+        /** Binds with NTLM at {@code v}'s level and protects every call; null (the default) binds unauthenticated. */
+        public Builder rpcAuth(RpcAuth v) { rpcAuth = v; return this; }
         /** Connect, open and call timeouts at once. */
         public Builder timeouts(Duration v) { connectTimeout = openTimeout = callTimeout = v; return this; }
 
@@ -179,7 +185,7 @@ public final class LeanClient implements AutoCloseable {
                     : proxyHost + (proxy.getPort() == defaultPort ? "" : ":" + proxy.getPort());
             return new Settings(proxy, proxyHost, host, server, endpointPort, authorization, ssl,
                     sniHost != null ? sniHost : proxyHost, receiveWindow, channelLifetime, clientKeepalive, maxFrag, iface,
-                    echoOpnum, ioThreads, connectTimeout, openTimeout, callTimeout, allocator);
+                    echoOpnum, ioThreads, connectTimeout, openTimeout, callTimeout, allocator, rpcAuth);
         }
     }
 

@@ -1,11 +1,17 @@
 package dev.anywhere.bench.load.vc;
 
+import dev.anywhere.analyzer.rpch.RpcAuth;
 import dev.anywhere.bench.load.LoadConnection;
 import dev.anywhere.bench.load.RequestFragment;
+import dev.anywhere.rpc.dce.AuthVerifier;
 import dev.anywhere.rpc.dce.CoHeader;
 import dev.anywhere.rpc.dce.ContextResult;
 import dev.anywhere.rpc.dce.DceCodec;
 import dev.anywhere.rpc.dce.DcePdu;
+import dev.anywhere.rpc.dce.DceProtocolException;
+import dev.anywhere.rpc.dce.NtlmBindHandshake;
+import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.dce.PduSecurity;
 import dev.anywhere.rpc.dce.PduType;
 import dev.anywhere.rpc.dce.PfcFlag;
 import dev.anywhere.rpc.dce.PresentationContext;
@@ -30,6 +36,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -59,10 +66,17 @@ import java.util.concurrent.TimeUnit;
  * channelReadComplete; other calls flush once per call. Futures complete on the event loop: callbacks must not
  * block (a {@code get()} there would stall every connection of that loop).
  *
+ * <p>DCE/RPC security ({@link LeanClient.Settings#rpcAuth()}): the bind carries NTLM's NEGOTIATE, the bind_ack's
+ * CHALLENGE is answered with rpc_auth_3 ({@link NtlmBindHandshake}), and from then on every request fragment is signed
+ * or sealed and every response fragment verified (and unsealed) by the rpc module's {@link PduSecurity}, the same
+ * code the analyzer's client and the endpoints run. That path copies each fragment into arrays (RC4 and the MAC work
+ * on them); the unauthenticated path above stays zero-copy. Fragments are protected when the call is queued, in queue
+ * order, which is the order they are sent in: NTLM's sequence numbers and RC4 stream must follow the wire.
+ *
  * <p>Not supported (fails cleanly with a one-line {@link LeanFailure}): IN or OUT channel recycling (the engine runs
  * with {@code recycles = false}: the IN channel fails when its lifetime is nearly used up; the OUT channel when the
- * server asks for a replacement after about 7/8 of the gateway's 1 GiB channel lifetime), NTLM, Expect: 100-continue, chunked OUT responses, authenticated calls,
- * more than one presentation context. No keep-alive Pings are sent (Pings received are ignored), so idle periods must
+ * server asks for a replacement after about 7/8 of the gateway's 1 GiB channel lifetime), HTTP NTLM, Expect: 100-continue,
+ * chunked OUT responses, more than one presentation context. No keep-alive Pings are sent (Pings received are ignored), so idle periods must
  * stay below the proxy's idle timeout (15 min in Anywhere). A call that times out fails the whole virtual connection.
  */
 public final class LeanVirtualConnection implements LoadConnection {
@@ -74,6 +88,8 @@ public final class LeanVirtualConnection implements LoadConnection {
     private static final int BIND_CALL_ID = 1;
     private static final int FIRST_CALL_ID = 2;
     private static final int CONTEXT_ID = 0;
+    /** The auth_context_id of the one security context; any value works ([MS-RPCE] 2.2.2.11). */
+    private static final int AUTH_CONTEXT_ID = 1;
     private static final int BATCH_BYTES = 64 * 1024;
     private static final int MAX_HEAD = 16 * 1024;
 
@@ -108,6 +124,10 @@ public final class LeanVirtualConnection implements LoadConnection {
     private int oldest = FIRST_CALL_ID;
     private int nextCallId = FIRST_CALL_ID;
     private int outstanding;
+    /** The authenticated bind in progress (null without {@link LeanClient.Settings#rpcAuth()}). */
+    private NtlmBindHandshake ntlm;
+    /** Per-fragment protection once rpc_auth_3 is sent; null on an unauthenticated binding. */
+    private PduSecurity security;
 
     /** One call: its stub is read on the event loop while it is sent, so callers must not change it until completion. */
     private static final class Call {
@@ -241,8 +261,10 @@ public final class LeanVirtualConnection implements LoadConnection {
     }
 
     private void sendBind() {
-        DcePdu.Bind bind = new DcePdu.Bind(BIND_CALL_ID, s.maxFrag(), s.maxFrag(), 0,
-                List.of(PresentationContext.ndr(CONTEXT_ID, s.iface())));
+        RpcAuth auth = s.rpcAuth();
+        ntlm = auth == null ? null : new NtlmBindHandshake(auth.credentials(), auth.level(), AUTH_CONTEXT_ID);
+        DcePdu.Bind bind = new DcePdu.Bind(PfcFlag.SINGLE_FRAGMENT, BIND_CALL_ID, s.maxFrag(), s.maxFrag(), 0,
+                List.of(PresentationContext.ndr(CONTEXT_ID, s.iface())), Optional.ofNullable(ntlm).map(NtlmBindHandshake::bindVerifier));
         sendQueue.add(DceCodec.encode(bind, alloc));
         drain();
     }
@@ -302,7 +324,13 @@ public final class LeanVirtualConnection implements LoadConnection {
         if (callTimer == null) {
             armCallTimer(s.callTimeout().toNanos());
         }
-        sendQueue.add(c);
+        if (security != null) {
+            // protected now, in queue order = wire order (sequence numbers, RC4 stream); sent as whole PDUs
+            DcePdu.Request whole = new DcePdu.Request(c.callId, CONTEXT_ID, c.opnum, Octets.of(c.stub));
+            sendQueue.addAll(security.protectFragments(whole, maxXmitFrag, alloc));
+        } else {
+            sendQueue.add(c);
+        }
         drain();
     }
 
@@ -458,8 +486,11 @@ public final class LeanVirtualConnection implements LoadConnection {
         if (!engine.onRpc(ptype, fragLength)) { // counted against the receive window, acknowledged when due
             return;
         }
-        if (ptype == PduType.RESPONSE.value() && buf.getUnsignedShortLE(off + 10) == 0 && bound) {
-            onResponse(buf, off, fragLength);
+        boolean response = ptype == PduType.RESPONSE.value() && bound;
+        if (response && buf.getUnsignedShortLE(off + 10) == 0 && (security == null || !security.signs())) {
+            onResponse(buf, off, fragLength, buf, off + CALL_HEADER, fragLength - CALL_HEADER);
+        } else if (response && security != null) {
+            onProtectedResponse(buf, off, fragLength);
         } else {
             DcePdu pdu;
             try {
@@ -472,11 +503,23 @@ public final class LeanVirtualConnection implements LoadConnection {
         }
     }
 
-    private void onResponse(ByteBuf buf, int off, int fragLength) {
+    /** A signed or sealed response fragment: verified (and unsealed) by {@link PduSecurity}, then delivered as any other. */
+    private void onProtectedResponse(ByteBuf buf, int off, int fragLength) {
+        byte[] stub;
+        try {
+            stub = security.unprotect(buf.slice(off, fragLength)).stub().toByteArray();
+        } catch (DceProtocolException e) { // a bad signature, sequence number, padding or verifier
+            fail("OUT channel: response of call_id " + Integer.toUnsignedString(buf.getIntLE(off + 12)) + ": " + e.getMessage());
+            return;
+        }
+        onResponse(buf, off, fragLength, Unpooled.wrappedBuffer(stub), 0, stub.length);
+    }
+
+    /** A response fragment whose header is at {@code buf[off]} and whose stub is {@code stubLength} bytes of {@code src} at {@code stubOff}. */
+    private void onResponse(ByteBuf buf, int off, int fragLength, ByteBuf src, int stubOff, int stubLength) {
         int flags = buf.getUnsignedByte(off + 3);
         int callId = buf.getIntLE(off + 12);
-        int stubLength = fragLength - CALL_HEADER;
-        if (stubLength < 0) {
+        if (fragLength < CALL_HEADER) {
             fail("OUT channel: response of " + fragLength + " bytes (expected: >= 24)");
             return;
         }
@@ -498,7 +541,7 @@ public final class LeanVirtualConnection implements LoadConnection {
             } else if (c.response.length < c.received + stubLength) {
                 c.response = Arrays.copyOf(c.response, Math.max(c.received + stubLength, c.response.length * 2));
             }
-            buf.getBytes(off + CALL_HEADER, c.response, c.received, stubLength);
+            src.getBytes(stubOff, c.response, c.received, stubLength);
         }
         c.received += stubLength;
         if ((flags & PfcFlag.LAST_FRAG.bit()) != 0) {
@@ -568,11 +611,40 @@ public final class LeanVirtualConnection implements LoadConnection {
             fail("bind: bind_ack max_recv_frag " + ack.maxRecvFrag() + " (expected: >= 1432)");
             return;
         }
+        if (ntlm != null && !sendAuth3(ack)) {
+            return;
+        }
         bound = true;
         cancel(openTimer);
         openTimer = null;
         opened.complete(this);
         drain();
+    }
+
+    /**
+     * Answers the bind_ack's CHALLENGE with rpc_auth_3 (AUTHENTICATE), queued before any request; false after failing
+     * the connection.
+     *
+     * @see [MS-RPCE] 3.3.1.5.2 Building and Using a Security Context
+     */
+    private boolean sendAuth3(DcePdu.BindAck ack) {
+        Optional<AuthVerifier> challenge = ack.auth();
+        if (challenge.isEmpty()) {
+            fail("bind: bind_ack without an auth verifier (expected: NTLM's CHALLENGE for the authenticated bind)");
+            return false;
+        }
+        AuthVerifier authenticate;
+        try {
+            authenticate = ntlm.auth3Verifier(challenge.get());
+        } catch (RuntimeException e) { // a malformed CHALLENGE, another level or context id
+            fail("bind: " + e.getMessage());
+            return false;
+        }
+        sendQueue.add(DceCodec.encode(new DcePdu.Auth3(PfcFlag.SINGLE_FRAGMENT, ack.callId(), Octets.zeros(4),
+                Optional.of(authenticate)), alloc));
+        security = ntlm.security();
+        ntlm = null;
+        return true;
     }
 
     /** The engine's decisions on the two channels; this client never recycles, so there are no successors. */
