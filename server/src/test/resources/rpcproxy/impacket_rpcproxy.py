@@ -10,6 +10,8 @@ usage: impacket_rpcproxy.py SCENARIO IN_URL OUT_URL SERVER PORT [SECONDS]
     ntlm    NTLM (impacket's AUTO mode): the same
     big     Basic: opnum 0 of the big-response test interface (over 256 KiB: impacket must ack the OUT channel)
     idle    Basic: inq_if_ids, SECONDS of silence (the proxy pings), inq_if_ids again
+    nspi    Basic on HTTP, NTLM at PKT_PRIVACY for DCE/RPC (as Outlook): NspiBind, the address book hierarchy
+            (NspiGetSpecialTable), NspiUnbind; prints the tables' display names
     refused Basic: connect must fail (a port outside ValidPorts); prints the error
     hijack  Basic: franky's virtual connection answers inq_if_ids; hanna connects with franky's virtual connection
             cookie (must fail; the error is printed); franky's answers again; franky reconnects without disconnect()
@@ -105,6 +107,21 @@ def main():
             first = next(i for i in range(len(answer)) if answer[i] != expected[i])
             out['big_first_difference'] = first
             out['big_around'] = answer[first - 4:first + 12].hex()
+        dce.disconnect()
+        print(json.dumps(out, sort_keys=True))
+        return
+
+    if scenario == 'nspi':
+        from impacket.dcerpc.v5 import nspi
+        from impacket.dcerpc.v5.rpcrt import RPC_C_AUTHN_LEVEL_PKT_PRIVACY
+        dce.set_credentials('franky', 'Secret-1', 'FRANKYSWEB')
+        dce.set_auth_level(RPC_C_AUTHN_LEVEL_PKT_PRIVACY)
+        dce.bind(nspi.MSRPC_UUID_NSPI)
+        handle = nspi.hNspiBind(dce)['contextHandle']
+        rows = nspi.simplifyPropertyRowSet(nspi.hNspiGetSpecialTable(dce, handle)['ppRows'])
+        out['tables'] = sorted(v.decode('latin-1') if isinstance(v, bytes) else v
+                               for row in rows for k, v in row.items() if k >> 16 == 0x3001)
+        out['unbind'] = nspi.hNspiUnbind(dce, handle)['ErrorCode']
         dce.disconnect()
         print(json.dumps(out, sort_keys=True))
         return

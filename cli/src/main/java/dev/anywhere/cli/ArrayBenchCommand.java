@@ -16,56 +16,49 @@ import picocli.CommandLine.Spec;
  * with SIGKILL in the middle of a load run (lost calls, recovery). Exit 1 when a call not in flight at the kill failed,
  * one was answered wrongly, or a client cut off by the kill did not recover.
  */
-@Command(name = "array", mixinStandardHelpOptions = true, description = "Client access array on loopback: the load client through "
-        + "HAProxy (TCP mode, round robin, /health checks, redispatch) to two gateway processes. Throughput and CPU per GiB of two "
-        + "members against one and against the gateway alone, per round; then one member killed (SIGKILL) in the middle of a "
-        + "load run: calls lost, in flight, recovery per client (exit 1 when a call not in flight at the kill failed or a client "
-        + "did not recover). Needs haproxy. Loopback, free ports only.")
+@Command(name = "array", mixinStandardHelpOptions = true)
 final class ArrayBenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--smoke", description = "The bounded version (about 30 s): one round of 0.6 s per arm, 4 failover clients for 5 s.")
+    @Option(names = "--smoke")
     boolean smoke;
 
-    @Option(names = "--seconds", paramLabel = "S", description = "Bulk phase per arm and round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", paramLabel = "S")
     double seconds = 5;
 
-    @Option(names = "--rounds", paramLabel = "N", description = "Measured rounds after one warm-up round (1..20; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N")
     int rounds = 5;
 
-    @Option(names = "--connections", paramLabel = "N", description = "Virtual connections per throughput arm (1..64; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--connections", paramLabel = "N")
     int connections = 8;
 
-    @Option(names = "--failover-clients", paramLabel = "N", description = "Clients of the failover run, one virtual connection each "
-            + "(1..256; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--failover-clients", paramLabel = "N")
     int failoverClients = 16;
 
-    @Option(names = "--failover-rate", paramLabel = "CALLS/S", description = "Calls per second of each failover client (1..1000; "
-            + "default: ${DEFAULT-VALUE}).")
+    @Option(names = "--failover-rate", paramLabel = "CALLS/S")
     int failoverRate = 25;
 
-    @Option(names = "--only", paramLabel = "throughput|failover", description = "Run one part only.")
+    @Option(names = "--only", paramLabel = "throughput|failover")
     String only;
 
-    @Option(names = "--no-pin", description = "Let the scheduler place every process (default: members and HAProxy on CPU 0, client "
-            + "and endpoints on the others).")
+    @Option(names = "--no-pin")
     boolean noPin;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "text|json")
     String format = "text";
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
+    @Option(names = "--out", paramLabel = "FILE")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage("--format: " + format + " (expected: text or json)");
+            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
         }
         if (only != null && !only.equals("throughput") && !only.equals("failover")) {
-            throw UserError.usage("--only: " + only + " (expected: throughput or failover)");
+            throw UserError.usage(CliText.local("bench.array.only-bad", "only", only));
         }
         boolean throughput = only == null || only.equals("throughput");
         boolean failover = only == null || only.equals("failover");

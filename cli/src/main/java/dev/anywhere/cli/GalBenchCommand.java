@@ -16,48 +16,42 @@ import picocli.CommandLine.Spec;
 /**
  * {@code anywhere bench gal}: the lab (as {@code lab up} starts it, in this process) with its directory grown to a
  * GAL of {@code --entries} rows; the GAL dumped through EX1's gateway as Outlook's address book reads it (NSPI, sealed)
- * against a paged LDAP search of the same entries straight from DC1's slapd. Binds the lab's fixed loopback addresses.
+ * against a paged LDAP search of the same entries straight from DC1. Binds the lab's fixed loopback addresses.
  */
-@Command(name = "gal", mixinStandardHelpOptions = true, description = "Dump a GAL of --entries rows through the lab (RPC over "
-        + "HTTP with TLS and NTLM through EX1's gateway, NSPI sealed at PKT_PRIVACY) against reading the same entries "
-        + "from DC1 with a paged LDAP search: wall time and CPU per 1,000 rows for each, per round. Starts the lab in this "
-        + "process (its fixed loopback addresses must be free) and grows its directory. DC1 is the embedded directory on "
-        + "the default site, OpenLDAP slapd with --topology cas-array.")
+@Command(name = "gal", mixinStandardHelpOptions = true)
 final class GalBenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--entries", paramLabel = "N", description = "GAL rows (306..100000; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--entries", paramLabel = "N")
     int entries = 10_000;
 
-    @Option(names = "--rounds", paramLabel = "N", description = "Reported rounds after a warm-up (1..50; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N")
     int rounds = 3;
 
-    @Option(names = "--page", paramLabel = "N", description = "Rows per NspiQueryRows and per LDAP page (1..1000; default: "
-            + "${DEFAULT-VALUE}, what 'anywhere addressbook' reads).")
+    @Option(names = "--page", paramLabel = "N")
     int page = 500;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "text|json")
     String format = "text";
 
-    @Option(names = "--topology", paramLabel = "FILE|NAME", description = "The lab's topology, as for 'lab up' (default: "
-            + "the single site).")
+    @Option(names = "--topology", paramLabel = "FILE|NAME")
     Path topology;
 
     @Override
     public Integer call() throws Exception {
         if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage("--format: " + format + " (expected: text or json)");
+            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
         }
         if (entries < 306 || entries > 100_000) {
-            throw UserError.usage("--entries: " + entries + " (expected: 306..100000)");
+            throw UserError.usage(CliText.local("bench.gal.entries-bad", "entries", entries));
         }
         if (rounds < 1 || rounds > 50) {
-            throw UserError.usage("--rounds: " + rounds + " (expected: 1..50)");
+            throw UserError.usage(CliText.local("bench.gal.rounds-bad", "rounds", rounds));
         }
         if (page < 1 || page > 1000) {
-            throw UserError.usage("--page: " + page + " (expected: 1..1000)");
+            throw UserError.usage(CliText.local("bench.gal.page-bad", "page", page));
         }
         PrintWriter err = spec.commandLine().getErr();
         Path dir = Files.createTempDirectory("anywhere-bench-gal");
@@ -66,7 +60,7 @@ final class GalBenchCommand implements Callable<Integer> {
         try (LabSite site = LabSite.start(plan, s -> { })) {
             LabCommand.enableOutlookAnywhere(site);
             if (!LabCommand.awaitEnabled(site)) {
-                throw UserError.unavailable("bench gal: the lab's gateway did not enable /rpc within 10 s");
+                throw UserError.unavailable(CliText.local("bench.gal.not-enabled"));
             }
             report = new GalDumpBench(new GalDumpBench.Settings(entries, rounds, page), site,
                     plan.passwords().of("franky"), err).run();

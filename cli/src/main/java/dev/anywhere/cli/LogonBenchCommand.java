@@ -17,33 +17,28 @@ import picocli.CommandLine.Spec;
  * bind, EcDoConnectEx, RopLogon, EcDoDisconnect, close) with the CPU each party spends per logon. Loopback, free ports
  * only. Keys: docs/performance.md.
  */
-@Command(name = "logon", mixinStandardHelpOptions = true, description = "Mailbox logons per second through the gateway: each a "
-        + "fresh virtual connection, an EMSMDB bind sealed with NTLM, EcDoConnectEx, RopLogon, EcDoDisconnect and the close, "
-        + "against the lab's directory and mailboxes; with the CPU per logon of the client, the gateway, the endpoints and the "
-        + "directory. Loopback, free ports only.")
+@Command(name = "logon", mixinStandardHelpOptions = true)
 final class LogonBenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--seconds", paramLabel = "S", description = "Length of each round (0.5..600; default: ${DEFAULT-VALUE}); a "
-            + "warm-up of half that (at least 1 s) comes first and is not counted.")
+    @Option(names = "--seconds", paramLabel = "S")
     double seconds = 5;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Concurrent clients, each logging on again as soon as its last "
-            + "logon closed (1..64; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", paramLabel = "N")
     int workers = 4;
 
-    @Option(names = "--rounds", paramLabel = "R", description = "Measured rounds (1..20; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "R")
     int rounds = 3;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "text|json")
     String format = "text";
 
     @Override
     public Integer call() throws Exception {
         if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage("--format: " + format + " (expected: text or json)");
+            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
         }
         LogonBench.Settings s;
         try {

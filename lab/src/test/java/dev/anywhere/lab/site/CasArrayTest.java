@@ -88,6 +88,9 @@ class CasArrayTest {
             String url = "https://127.0.0.20:" + site.plan().orElseThrow().ports().port(443) + "/rpc/rpcproxy.dll";
             String output = impacket(url, tmp.resolve("impacket.out"));
             assertThat(output).contains(MGMT, EPM);
+            // The address book on EX2's 6004, sealed with NTLM (as Outlook binds it), through the same split channels.
+            String nspi = impacket("nspi", url, "6004", tmp.resolve("nspi.out"));
+            assertThat(nspi).contains("\"All Users\"", "\"Sales\"", "\"unbind\": 1");
             // Round robin: the IN channels (client to server only) on one member, the OUT channels on the other.
             LabSite.Member in = bytes(site.members().get(0), "server_to_client") == 0 ? site.members().get(0) : site.members().get(1);
             LabSite.Member outMember = in == site.members().get(0) ? site.members().get(1) : site.members().get(0);
@@ -203,7 +206,12 @@ class CasArrayTest {
 
     /** Runs impacket's Basic scenario (MGMT, then EPM on a second virtual connection) to EX2's store; its output. */
     static String impacket(String url, Path out) throws Exception {
-        Process p = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), "basic", url, url, "ex2.frankysweb.local", "6001")
+        return impacket("basic", url, "6001", out);
+    }
+
+    /** Runs one scenario of impacket_rpcproxy.py against EX2's {@code port} through {@code url}; its output. */
+    static String impacket(String scenario, String url, String port, Path out) throws Exception {
+        Process p = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), scenario, url, url, "ex2.frankysweb.local", port)
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         boolean done = p.waitFor(60, TimeUnit.SECONDS);
         if (!done) {
