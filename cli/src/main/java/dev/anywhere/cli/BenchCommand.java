@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.bench",
         subcommands = {BenchCommand.OaApply.class, AnalyzerBenchCommand.class, AutodiscoverBenchCommand.class,
-                RpchBenchCommand.class, SoakBenchCommand.class, LogonBenchCommand.class, ArrayBenchCommand.class})
+                RpchBenchCommand.class, SoakBenchCommand.class, LogonBenchCommand.class, ArrayBenchCommand.class,
+                GalBenchCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec

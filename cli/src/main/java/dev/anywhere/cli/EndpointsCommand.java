@@ -1,25 +1,32 @@
 package dev.anywhere.cli;
 
 import dev.anywhere.directory.SiteDirectory;
+import dev.anywhere.directory.addressbook.AddressBookService;
+import dev.anywhere.directory.addressbook.LdapAddressBookLoader;
 import dev.anywhere.directory.ldap.SiteSeed;
 import dev.anywhere.server.configurator.LocalRoles;
+import dev.anywhere.server.emsmdb.AddressBookMailboxes;
+import dev.anywhere.server.emsmdb.EmsmdbService;
 import dev.anywhere.server.endpoints.DceAuthentication;
 import dev.anywhere.server.endpoints.InterfaceRegistry;
 import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.gateway.CredentialVerifier;
 import dev.anywhere.server.gateway.DirectoryCredentials;
 import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.nspi.NspiService;
 import dev.anywhere.server.rfr.Rfr;
 import dev.anywhere.server.rfr.ServerNames;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,19 +91,16 @@ final class EndpointsCommand implements Callable<Integer> {
             }
         }
         CredentialVerifier credentials = CredentialVerifier.NONE;
-        ServerNames serverNames = ServerNames.of(List.of());
+        InterfaceRegistry exchange = new InterfaceRegistry();
+        List<AutoCloseable> started = new ArrayList<>();
         try {
             directory.password();
             SiteDirectory dir = directory.open();
             credentials = new DirectoryCredentials(dir);
-            serverNames = ServerNames.refreshing(dir::servers, Duration.ofMinutes(5));
+            started.addAll(registerExchange(exchange, dir));
         } catch (UserError e) {
             spec.commandLine().getErr().println(CliText.local("endpoints.no-directory", "detail", e.getMessage()));
         }
-        ServerNames names = serverNames;
-        String ownFqdn = server.toLowerCase(Locale.ROOT) + "." + SiteSeed.FRANKYSWEB.dnsDomain();
-        InterfaceRegistry exchange = new InterfaceRegistry()
-                .register(Rfr.iface(() -> names.fqdn(server).orElse(ownFqdn), names));
         DceAuthentication authentication = DceAuthentication.of(Gateway.ntlmIdentity(server, SiteSeed.FRANKYSWEB),
                 credentials::ntHash);
         List<Integer> all = new ArrayList<>(httpPorts);
@@ -107,10 +111,30 @@ final class EndpointsCommand implements Callable<Integer> {
                 .withAuthentication(authentication)));
         var out = spec.commandLine().getOut();
         out.println(CliText.local("endpoints.started", "address", address.getHostAddress(), "ports", endpoints.ports(), "tcp",
-                endpoints.tcpPort().isPresent() ? ", ncacn_ip_tcp " + endpoints.tcpPort().getAsInt() : ""));
+                endpoints.tcpPort().isPresent() ? ", ncacn_ip_tcp " + endpoints.tcpPort().getAsInt() : "", "services",
+                started.isEmpty() ? "EPM, MGMT" : "EPM, MGMT, RFR, NSPI, EMSMDB"));
         out.flush();
-        Roles.runUntilInterrupted(endpoints);
+        started.add(0, endpoints);
+        Roles.runUntilInterrupted(started.toArray(AutoCloseable[]::new));
         return Anywhere.OK;
+    }
+
+    /**
+     * RFR (server names from the directory, refreshed off the event loops), NSPI and EMSMDB (both from one address-book
+     * snapshot, read on its own thread every minute with a 10-second deadline), as the lab's EX1 serves them.
+     *
+     * @return what to close when the endpoints stop
+     */
+    private List<AutoCloseable> registerExchange(InterfaceRegistry exchange, SiteDirectory dir) {
+        ServerNames names = ServerNames.refreshing(dir::servers, Duration.ofMinutes(5));
+        String ownFqdn = server.toLowerCase(Locale.ROOT) + "." + SiteSeed.FRANKYSWEB.dnsDomain();
+        AddressBookService book = AddressBookService.start(LdapAddressBookLoader.of(dir), Duration.ofSeconds(10),
+                Duration.ofMinutes(1));
+        exchange.register(Rfr.iface(() -> names.fqdn(server).orElse(ownFqdn), names))
+                .register(new NspiService(book::current, UUID.randomUUID()).asInterface())
+                .register(new EmsmdbService(EmsmdbService.Options.exchange2010(server, ""),
+                        new AddressBookMailboxes(book::current), Clock.systemUTC()).asInterface());
+        return List.of(book, names);
     }
 
     private static int port(String option, String value) {

@@ -38,10 +38,11 @@ class EndpointsCommandTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int code = run("endpoints", "--listen", "127.0.0.1", "--ports", Integer.toString(taken.getLocalPort()));
             assertThat(code).isEqualTo(Anywhere.INTERNAL); // 3: a peer (here: the port) is not available
-            // Without a directory password the endpoints still start, accepting anonymous NTLM binds only.
+            // Without a directory password the endpoints still start: EPM and MGMT, anonymous NTLM binds only.
             assertThat(err).isEqualTo("anywhere: warning: no directory password: set ANYWHERE_BIND_PASSWORD or use "
-                    + "--bind-password-file (the embedded directory writes it to <data-dir>/svc-anywhere.password); only "
-                    + "anonymous NTLM binds will be accepted." + System.lineSeparator()
+                    + "--bind-password-file (the embedded directory writes it to <data-dir>/svc-anywhere.password); "
+                    + "serving the endpoint mapper and management only (RFR, NSPI and EMSMDB need the directory), and "
+                    + "only anonymous NTLM binds will be accepted." + System.lineSeparator()
                     + "anywhere: endpoints: cannot listen on 127.0.0.1 [" + taken.getLocalPort()
                     + "]: the address is already in use by another process" + System.lineSeparator());
         }

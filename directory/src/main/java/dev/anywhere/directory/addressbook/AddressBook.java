@@ -18,7 +18,8 @@ import java.util.UUID;
  * {@link AddressBookService} builds a new one off the event loop and swaps it in whole.
  *
  * <p>Lookups by legacyExchangeDN and SMTP address are case-insensitive, as Exchange's are. Hidden recipients are found
- * by legacyExchangeDN, GUID and MId (a user must still reach his own mailbox) but are in no {@link AddressList}.
+ * by legacyExchangeDN, GUID and MId (a user must still reach his own mailbox) but are in no {@link AddressList} and in
+ * no distribution list's {@link Recipient#members()}.
  */
 public final class AddressBook {
 
@@ -38,6 +39,7 @@ public final class AddressBook {
     private final Map<String, Recipient> bySmtp = new HashMap<>();
     private final Map<UUID, Recipient> byGuid = new HashMap<>();
     private final Map<Integer, AddressList> listsByMid = new HashMap<>();
+    private final Map<Integer, List<Integer>> memberOf = new HashMap<>();
 
     /**
      * @param recipients every recipient, hidden ones included
@@ -64,6 +66,15 @@ public final class AddressBook {
         for (AddressList l : this.addressLists) {
             listsByMid.put(l.mid(), l);
         }
+        // The back-link of members (AD's memberOf), for visible distribution lists only, in display-name order.
+        for (Recipient r : this.recipients) {
+            if (r.distributionList() && !r.hidden()) {
+                for (int member : r.members()) {
+                    memberOf.computeIfAbsent(member, m -> new ArrayList<>()).add(r.mid());
+                }
+            }
+        }
+        memberOf.replaceAll((m, lists) -> List.copyOf(lists));
     }
 
     /** The snapshot before the directory was first read: no recipients, no lists. */
@@ -114,6 +125,15 @@ public final class AddressBook {
 
     public Optional<Recipient> byObjectGuid(UUID guid) {
         return Optional.ofNullable(byGuid.get(guid));
+    }
+
+    /**
+     * The visible distribution lists {@code mid} is a direct member of, as MIds in display-name order.
+     *
+     * @see Recipient#members()
+     */
+    public List<Integer> memberOf(int mid) {
+        return memberOf.getOrDefault(mid, List.of());
     }
 
     /** When the directory was read for this snapshot. */

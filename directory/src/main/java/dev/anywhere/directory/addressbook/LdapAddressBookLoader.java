@@ -8,22 +8,28 @@ import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.schema.Schema;
 import com.unboundid.util.StaticUtils;
 import dev.anywhere.directory.DirectoryException;
+import dev.anywhere.directory.SiteDirectory;
 import dev.anywhere.directory.ldap.AdNames;
 import dev.anywhere.directory.ldap.DirectorySchema;
 import dev.anywhere.directory.ldap.LdapSiteDirectory;
+import dev.anywhere.directory.ldap.ReplicatedSiteDirectory;
 import dev.anywhere.directory.ldap.SiteLayout;
 import dev.anywhere.rpc.dce.Guids;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the address book from the directory in three searches: every mail-enabled user, every
+ * Reads the address book from the directory in three searches: every mail-enabled user and group (a group with
+ * {@code mail} is a distribution list, its {@code member} DNs resolved to the recipients read in the same search), every
  * {@code addressBookContainer} under the organisation's {@code CN=Address Lists Container}, and the servers. Address
  * list membership is each container's {@code purportedSearch} evaluated against the loaded recipients (Exchange keeps
  * the result in {@code showInAddressBook}; evaluating the filter here needs no back-links in the directory). Filters
@@ -39,39 +45,66 @@ public final class LdapAddressBookLoader implements AddressBookService.Loader {
         AdNames.DISPLAY_NAME, AdNames.MAIL, AdNames.PROXY_ADDRESSES, AdNames.LEGACY_EXCHANGE_DN, AdNames.HOME_SERVER_NAME,
         AdNames.HOME_MDB, AdNames.OBJECT_GUID, AdNames.OBJECT_SID, AdNames.MAILBOX_GUID, AdNames.HIDE_FROM_ADDRESS_LISTS,
         AdNames.MAIL_NICKNAME, AdNames.TARGET_ADDRESS, AdNames.OU, AdNames.TITLE, AdNames.ENTRY_UUID,
-        AdNames.CREATE_TIMESTAMP, AdNames.MODIFY_TIMESTAMP};
+        AdNames.CREATE_TIMESTAMP, AdNames.MODIFY_TIMESTAMP, AdNames.MEMBER};
     private static final String[] LIST_ATTRIBUTES = {AdNames.OBJECT_CLASS, AdNames.CN, AdNames.DISPLAY_NAME,
         AdNames.PURPORTED_SEARCH, AdNames.OBJECT_GUID, AdNames.ENTRY_UUID};
 
-    private final LdapSiteDirectory directory;
+    private final Supplier<LdapSiteDirectory> replica;
     private final Schema schema = DirectorySchema.unboundIdSchema();
 
     public LdapAddressBookLoader(LdapSiteDirectory directory) {
-        this.directory = directory;
+        this.replica = () -> directory;
+    }
+
+    /** A loader for any directory: a replicated one is read through the replica in use at each load. */
+    public static LdapAddressBookLoader of(SiteDirectory directory) {
+        if (directory instanceof ReplicatedSiteDirectory replicated) {
+            return new LdapAddressBookLoader(replicated::current);
+        }
+        if (directory instanceof LdapSiteDirectory ldap) {
+            return new LdapAddressBookLoader(ldap);
+        }
+        throw new IllegalArgumentException("directory: " + directory.getClass().getSimpleName()
+                + " (expected: an LDAP directory, one or replicated)");
+    }
+
+    private LdapAddressBookLoader(Supplier<LdapSiteDirectory> replica) {
+        this.replica = replica;
     }
 
     @Override
     public AddressBook load(MidAllocator mids) {
+        LdapSiteDirectory directory = replica.get();
         SiteLayout layout = directory.layout();
         Instant now = Instant.now();
-        List<SearchResultEntry> users = search(layout.domainDn(), Filter.createANDFilter(
+        List<SearchResultEntry> entries = search(directory, layout.domainDn(), Filter.createANDFilter(Filter.createORFilter(
                 Filter.createEqualityFilter(AdNames.OBJECT_CLASS, AdNames.USER),
+                Filter.createEqualityFilter(AdNames.OBJECT_CLASS, AdNames.GROUP)),
                 Filter.createPresenceFilter(AdNames.MAIL)), RECIPIENT_ATTRIBUTES);
-        List<Recipient> recipients = new ArrayList<>(users.size());
-        List<Entry> visibleEntries = new ArrayList<>();
-        List<Recipient> visible = new ArrayList<>();
-        for (SearchResultEntry e : users) {
+        List<Recipient> recipients = new ArrayList<>(entries.size());
+        Map<String, Recipient> byDn = new HashMap<>();
+        for (SearchResultEntry e : entries) {
             Recipient r = toRecipient(e, layout, mids);
             recipients.add(r);
+            byDn.put(normalized(e.getDN()), r);
+        }
+        List<Entry> visibleEntries = new ArrayList<>();
+        List<Recipient> visible = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Recipient r = recipients.get(i);
+            if (r.distributionList()) {
+                r = r.withMembers(members(entries.get(i), byDn));
+                recipients.set(i, r);
+            }
             if (!r.hidden()) {
                 visible.add(r);
-                visibleEntries.add(e);
+                visibleEntries.add(entries.get(i));
             }
         }
         recipients.sort(AddressBook.DISPLAY_ORDER);
 
         List<AddressList> lists = new ArrayList<>();
-        List<SearchResultEntry> containers = search(layout.addressListsContainerDn(),
+        List<SearchResultEntry> containers = search(directory, layout.addressListsContainerDn(),
                 Filter.createEqualityFilter(AdNames.OBJECT_CLASS, AdNames.ADDRESS_BOOK_CONTAINER), LIST_ATTRIBUTES);
         String globalParent = normalized(layout.globalAddressListsDn());
         boolean haveGal = false;
@@ -115,6 +148,18 @@ public final class LdapAddressBookLoader implements AddressBookService.Loader {
         }
     }
 
+    /** A distribution list's members that are visible recipients, in display-name order; other DNs are skipped. */
+    private static List<Integer> members(Entry group, Map<String, Recipient> byDn) {
+        List<Recipient> out = new ArrayList<>();
+        for (String dn : values(group, AdNames.MEMBER)) {
+            Recipient member = byDn.get(normalized(dn));
+            if (member != null && !member.hidden() && !out.contains(member)) {
+                out.add(member);
+            }
+        }
+        return out.stream().sorted(AddressBook.DISPLAY_ORDER).map(Recipient::mid).toList();
+    }
+
     private static Recipient toRecipient(Entry e, SiteLayout layout, MidAllocator mids) {
         UUID guid = guid(e, AdNames.OBJECT_GUID);
         String mail = e.getAttributeValue(AdNames.MAIL);
@@ -140,7 +185,8 @@ public final class LdapAddressBookLoader implements AddressBookService.Loader {
                 "TRUE".equalsIgnoreCase(e.getAttributeValue(AdNames.HIDE_FROM_ADDRESS_LISTS)),
                 Optional.ofNullable(e.getAttributeValue(AdNames.TITLE)),
                 Optional.ofNullable(e.getAttributeValue(AdNames.OU)),
-                time(e, AdNames.CREATE_TIMESTAMP), time(e, AdNames.MODIFY_TIMESTAMP));
+                time(e, AdNames.CREATE_TIMESTAMP), time(e, AdNames.MODIFY_TIMESTAMP),
+                e.hasObjectClass(AdNames.GROUP), List.of());
     }
 
     /** objectGUID (16 bytes, Microsoft order), else the RFC 4530 entryUUID every LDAP server generates. */
@@ -212,7 +258,8 @@ public final class LdapAddressBookLoader implements AddressBookService.Loader {
         }
     }
 
-    private List<SearchResultEntry> search(String base, Filter filter, String... attributes) {
+    private static List<SearchResultEntry> search(LdapSiteDirectory directory, String base, Filter filter,
+            String... attributes) {
         try {
             return directory.ldap().search(base, SearchScope.SUB, filter, attributes).getSearchEntries();
         } catch (LDAPException e) {

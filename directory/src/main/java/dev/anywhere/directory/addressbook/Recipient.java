@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One mail-enabled object of the address book, with what NSPI serves and EMSMDB needs to log on.
+ * One mail-enabled object of the address book, with what NSPI serves and EMSMDB needs to log on: a mailbox, a mail
+ * user, or a distribution list (a mail-enabled {@code group}) with its members.
  *
  * @param mid the minimal entry ID: small, {@code >= 0x10}, stable for the life of the process ([MS-OXNSPI] 2.2.9.1)
  * @param dn the directory DN
@@ -29,13 +30,16 @@ import java.util.UUID;
  * @param department {@code ou}
  * @param created {@code createTimestamp}
  * @param changed {@code modifyTimestamp}
+ * @param distributionList a mail-enabled group (DT_DISTLIST) rather than a user
+ * @param members a distribution list's {@code member} values that are recipients visible in the address book, as MIds
+ *     in display-name order (hidden members and members that are no recipients are left out); empty for users
  */
 public record Recipient(int mid, String dn, UUID objectGuid, String displayName, String alias,
         String primarySmtpAddress, List<String> proxyAddresses, String legacyExchangeDn, Optional<Sid> objectSid,
         Optional<UUID> mailboxGuid, Optional<String> homeServer, Optional<String> homeServerLegacyDn,
         Optional<String> homeDatabaseDn, Optional<String> homeDatabaseLegacyDn, Optional<String> targetAddress,
         boolean hidden, Optional<String> title, Optional<String> department, Optional<Instant> created,
-        Optional<Instant> changed) {
+        Optional<Instant> changed, boolean distributionList, List<Integer> members) {
 
     public Recipient {
         Objects.requireNonNull(dn, "dn");
@@ -56,6 +60,18 @@ public record Recipient(int mid, String dn, UUID objectGuid, String displayName,
         Objects.requireNonNull(department, "department");
         Objects.requireNonNull(created, "created");
         Objects.requireNonNull(changed, "changed");
+        members = List.copyOf(members);
+        if (!distributionList && !members.isEmpty()) {
+            throw new IllegalArgumentException("members of " + dn + ": " + members.size() + " (expected: none, not a"
+                    + " distribution list)");
+        }
+    }
+
+    /** This distribution list with {@code mids} as its members (MIds in display-name order). */
+    public Recipient withMembers(List<Integer> mids) {
+        return new Recipient(mid, dn, objectGuid, displayName, alias, primarySmtpAddress, proxyAddresses, legacyExchangeDn,
+                objectSid, mailboxGuid, homeServer, homeServerLegacyDn, homeDatabaseDn, homeDatabaseLegacyDn, targetAddress,
+                hidden, title, department, created, changed, distributionList, mids);
     }
 
     /** True for a mailbox on one of our servers; false for a mail user that points elsewhere. */

@@ -11,6 +11,8 @@ public final class AdNames {
     // object classes
     public static final String CONTAINER = "container";
     public static final String USER = "user";
+    /** A security or distribution group; mail-enabled (with {@code mail}) it is a distribution list. */
+    public static final String GROUP = "group";
     public static final String SERVER = "server";
     public static final String SERVICE_CONNECTION_POINT = "serviceConnectionPoint";
     public static final String EXCHANGE_ORGANIZATION = "msExchOrganizationContainer";
@@ -63,6 +65,8 @@ public final class AdNames {
     /** organizationalPerson's organizational unit; the lab's address lists select on it. */
     public static final String OU = "ou";
     public static final String TITLE = "title";
+    /** A group's members, by DN (X.500 member, 2.5.4.31). */
+    public static final String MEMBER = "member";
     /** The server-generated GUID of OpenLDAP and UnboundID (RFC 4530): objectGUID's stand-in where that is absent. */
     public static final String ENTRY_UUID = "entryUUID";
     public static final String CREATE_TIMESTAMP = "createTimestamp";

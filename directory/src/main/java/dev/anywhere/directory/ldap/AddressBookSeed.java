@@ -21,8 +21,9 @@ import java.util.UUID;
 /**
  * The address book part of the seeded site: the address-list containers (the Default Global Address List, "All
  * Users", "Sales"), the identifiers AD and Exchange give every recipient (objectGUID, objectSid, msExchMailboxGuid,
- * homeMDB, mailNickname), a hidden discovery mailbox, and generated colleagues so that address-book paging and
- * positioning have hundreds of rows to work on. Everything is derived from the DN and the index, so two seeds of the
+ * homeMDB, mailNickname), a hidden discovery mailbox, generated colleagues so that address-book paging and
+ * positioning have hundreds of rows to work on, and a distribution list ({@value #DISTRIBUTION_LIST}) whose members
+ * include the hidden mailbox. Everything is derived from the DN and the index, so two seeds of the
  * same site are identical.
  */
 public final class AddressBookSeed {
@@ -33,6 +34,12 @@ public final class AddressBookSeed {
     public static final String DATABASE = "Mailbox Database 01";
     /** The Exchange 2010 discovery mailbox: a real mailbox that is hidden from every address list. */
     public static final String HIDDEN_ALIAS = "DiscoverySearchMailbox";
+    /** The seeded distribution list's display name. */
+    public static final String DISTRIBUTION_LIST = "Sales Team";
+    /** Its alias: the story's franky, hanna and max, the first generated Sales colleagues, and the hidden mailbox. */
+    public static final String DISTRIBUTION_LIST_ALIAS = "sales-team";
+    /** Generated Sales colleagues (indices 0, 6, 12, …) in the distribution list. */
+    static final int DISTRIBUTION_LIST_GENERATED = 3;
 
     private static final String[] FIRST = {"Anna", "Ben", "Clara", "David", "Emma", "Felix", "Greta", "Hannes", "Ida",
         "Jonas", "Katrin", "Lukas", "Marie", "Niklas", "Olga", "Paul", "Ronja", "Stefan", "Tanja", "Uwe", "Vera",
@@ -68,10 +75,21 @@ public final class AddressBookSeed {
                 }
                 ldap.modify(dn, mods);
             }
-            addIfAbsent(ldap, hiddenMailbox(layout));
-            for (Entry e : generatedRecipients(layout, 0, generated)) {
+            Entry hidden = hiddenMailbox(layout);
+            addIfAbsent(ldap, hidden);
+            List<Entry> colleagues = generatedRecipients(layout, 0, generated);
+            for (Entry e : colleagues) {
                 addIfAbsent(ldap, e);
             }
+            List<String> members = new ArrayList<>();
+            for (String sam : List.of("franky", "hanna", "max")) {
+                directory.userDn(sam).ifPresent(members::add);
+            }
+            for (int i = 0; i < Math.min(generated, DISTRIBUTION_LIST_GENERATED * DEPARTMENTS.length); i += DEPARTMENTS.length) {
+                members.add(colleagues.get(i).getDN()); // DEPARTMENTS[0] is Sales
+            }
+            members.add(hidden.getDN());
+            addIfAbsent(ldap, distributionList(layout, members));
         } catch (LDAPException e) {
             throw LdapErrors.wrap("seed the address book", e);
         }
@@ -87,7 +105,7 @@ public final class AddressBookSeed {
             out.add(c);
         }
         out.add(list("CN=Default Global Address List," + layout.globalAddressListsDn(), "Default Global Address List",
-                "(&(objectClass=user)(mail=*))"));
+                "(&(mail=*)(|(objectClass=user)(objectClass=group)))"));
         out.add(list("CN=All Users," + layout.allAddressListsDn(), "All Users", "(&(objectClass=user)(homeMDB=*))"));
         out.add(list("CN=Sales," + layout.allAddressListsDn(), "Sales", "(&(objectClass=user)(ou=Sales))"));
         return out;
@@ -114,6 +132,25 @@ public final class AddressBookSeed {
             out.add(e);
         }
         return out;
+    }
+
+    /**
+     * The mail-enabled group {@value #DISTRIBUTION_LIST}: a distribution list as Exchange 2010 makes one (mail,
+     * proxyAddresses, legacyExchangeDN, mailNickname, objectGUID, objectSid) with {@code members} as its {@code member}.
+     */
+    static Entry distributionList(SiteLayout layout, List<String> members) {
+        String smtp = DISTRIBUTION_LIST_ALIAS + "@" + layout.site().smtpDomain();
+        Entry e = new Entry(layout.userDn(DISTRIBUTION_LIST));
+        e.addAttribute(AdNames.OBJECT_CLASS, "top", AdNames.GROUP);
+        e.addAttribute(AdNames.CN, DISTRIBUTION_LIST);
+        e.addAttribute(AdNames.SAM_ACCOUNT_NAME, DISTRIBUTION_LIST_ALIAS);
+        e.addAttribute(AdNames.DISPLAY_NAME, DISTRIBUTION_LIST);
+        e.addAttribute(AdNames.MAIL, smtp);
+        e.addAttribute(AdNames.PROXY_ADDRESSES, "SMTP:" + smtp);
+        e.addAttribute(AdNames.LEGACY_EXCHANGE_DN, layout.legacyRecipientDn(DISTRIBUTION_LIST_ALIAS));
+        e.addAttribute(AdNames.MEMBER, members);
+        identity(layout, e.getDN(), DISTRIBUTION_LIST_ALIAS, 1300, false).forEach(e::addAttribute);
+        return e;
     }
 
     static Entry hiddenMailbox(SiteLayout layout) {

@@ -112,13 +112,19 @@ public final class Slapd implements AutoCloseable {
                 .append("olcDatabase: {1}mdb\n")
                 .append("olcSuffix: ").append(layout.domainDn()).append('\n')
                 .append("olcDbDirectory: ").append(data).append('\n')
+                // back_mdb's map is 10 MiB by default, too small for 10,000 of the lab's mailboxes (adds fail with
+                // "entry store failed"); 1 GiB, a sparse file
+                .append("olcDbMaxSize: 1073741824\n")
                 .append("olcRootDN: ").append(rootDn(layout)).append('\n')
                 .append("olcRootPW: ").append(SshaPassword.encode(rootPassword)).append('\n')
                 .append("olcDbIndex: objectClass eq\nolcDbIndex: entryCSN,entryUUID eq\n")
                 .append("olcDbIndex: sAMAccountName,userPrincipalName,proxyAddresses,legacyExchangeDN,mail eq\n")
                 .append("olcAccess: {0}to attrs=userPassword,sambaNTPassword").append(privileged)
                 .append(" by anonymous auth by * none\n")
-                .append("olcAccess: {1}to *").append(privileged).append(" by users read by * none\n");
+                .append("olcAccess: {1}to *").append(privileged).append(" by users read by * none\n")
+                // slapd answers at most 500 entries (olcSizeLimit's default) to anyone but the rootdn; the service
+                // account reads every recipient for the address book in one search.
+                .append("olcLimits: {0}dn.exact=\"").append(seed.serviceBindDn()).append("\" size=unlimited\n");
         replication.ifPresent(r -> ldif.append("olcSyncrepl: {0}rid=").append(String.format("%03d", r.serverId()))
                 .append(" provider=").append(r.peer()).append(" binddn=\"").append(rootDn(layout))
                 .append("\" bindmethod=simple credentials=\"").append(rootPassword).append("\" searchbase=\"")

@@ -47,9 +47,9 @@ class LdapAddressBookLoaderTest {
         assertThat(gal.mid()).isEqualTo(AddressBook.GAL_MID);
         assertThat(gal.displayName()).isEqualTo("Default Global Address List");
         List<Recipient> members = book.members(gal);
-        assertThat(members).hasSize(4 + AddressBookSeed.GENERATED_RECIPIENTS);
-        assertThat(members).extracting(Recipient::displayName).contains("Franky Weber", "Hanna Heim", "Max Extern")
-                .doesNotContain("Discovery Search Mailbox");
+        assertThat(members).hasSize(4 + AddressBookSeed.GENERATED_RECIPIENTS + 1); // + the distribution list
+        assertThat(members).extracting(Recipient::displayName).contains("Franky Weber", "Hanna Heim", "Max Extern",
+                AddressBookSeed.DISTRIBUTION_LIST).doesNotContain("Discovery Search Mailbox");
         assertThat(members).isSortedAccordingTo(AddressBook.DISPLAY_ORDER);
     }
 
@@ -62,6 +62,27 @@ class LdapAddressBookLoaderTest {
         assertThat(book.members(sales)).isNotEmpty().allSatisfy(r -> assertThat(r.department()).contains("Sales"));
         AddressList allUsers = book.addressLists().get(1);
         assertThat(book.members(allUsers)).extracting(Recipient::displayName).doesNotContain("Max Extern"); // no homeMDB
+    }
+
+    @Test
+    void theDistributionListHoldsItsVisibleMembersInDisplayNameOrder() throws Exception {
+        Recipient list = book.bySmtpAddress(AddressBookSeed.DISTRIBUTION_LIST_ALIAS + "@frankysweb.org").orElseThrow();
+        assertThat(list.distributionList()).isTrue();
+        assertThat(list.displayName()).isEqualTo(AddressBookSeed.DISTRIBUTION_LIST);
+        assertThat(list.hasMailbox()).isFalse();
+        assertThat(list.objectSid()).isPresent();
+        List<Recipient> members = list.members().stream().map(m -> book.byMid(m).orElseThrow()).toList();
+        assertThat(members).extracting(Recipient::alias).contains("franky", "hanna", "max").hasSize(6)
+                .doesNotContain(AddressBookSeed.HIDDEN_ALIAS);
+        Recipient hidden = book.recipients().stream().filter(Recipient::hidden).findFirst().orElseThrow();
+        assertThat(directory.ldap().getEntry(list.dn(), "member").getAttributeValues("member"))
+                .hasSize(7).contains(hidden.dn()); // in the directory the hidden mailbox is a member too
+        assertThat(members).isSortedAccordingTo(AddressBook.DISPLAY_ORDER).noneMatch(Recipient::hidden);
+        Recipient franky = book.bySmtpAddress("franky@frankysweb.org").orElseThrow();
+        assertThat(book.memberOf(franky.mid())).containsExactly(list.mid());
+        assertThat(franky.distributionList()).isFalse();
+        assertThat(franky.members()).isEmpty();
+        assertThat(book.members(book.addressLists().get(1))).doesNotContain(list); // All Users: mailboxes only
     }
 
     @Test

@@ -12,7 +12,7 @@ class DirectorySchemaTest {
 
     /** Names that the standard schemas (UnboundID default; OpenLDAP core, cosine, inetorgperson) already define. */
     private static final Set<String> STANDARD = Set.of("cn", "objectClass", "displayName", "mail", "sn", "userPassword",
-            "ou", "title", "entryUUID", "createTimestamp", "modifyTimestamp");
+            "ou", "title", "entryUUID", "createTimestamp", "modifyTimestamp", "member");
 
     @Test
     void everyNameAnywhereUsesIsDefined() throws Exception {

@@ -27,6 +27,10 @@ public final class Nspi {
     public static final int NOT_ENOUGH_RESOURCES = 0x8004_010E;
     public static final int NOT_FOUND = 0x8004_010F;
     public static final int LOGON_FAILED = 0x8004_0111;
+    /** TooComplex: a restriction the server does not evaluate ([MS-OXCDATA] 2.4.2). */
+    public static final int TOO_COMPLEX = 0x8004_0117;
+    public static final int INVALID_CODEPAGE = 0x8004_011E;
+    public static final int INVALID_LOCALE = 0x8004_011F;
     public static final int TABLE_TOO_BIG = 0x8004_0403;
     public static final int INVALID_BOOKMARK = 0x8004_0405;
     public static final int ACCESS_DENIED = 0x8007_0005;
@@ -38,6 +42,14 @@ public final class Nspi {
     public static final int CP_TELETEX = 20261;
     /** CP_WINUNICODE: refused as a STAT code page (NotSupported). */
     public static final int CP_WINUNICODE = 1200;
+
+    // ---- sort orders ([MS-OXNSPI] 2.2.1.10) ----
+    public static final int SORT_TYPE_DISPLAY_NAME = 0;
+    public static final int SORT_TYPE_PHONETIC_DISPLAY_NAME = 3;
+    /** SortTypeDisplayName_RO: a link property opened for reading (NspiGetMatches without a filter). */
+    public static final int SORT_TYPE_DISPLAY_NAME_RO = 0x3E8;
+    /** SortTypeDisplayName_W: a link property opened for changing it. */
+    public static final int SORT_TYPE_DISPLAY_NAME_W = 0x3E9;
 
     // ---- ambiguous name resolution ([MS-OXNSPI] 2.2.1.9) ----
     public static final int MID_UNRESOLVED = 0;

@@ -257,7 +257,7 @@ public final class NspiCalls {
                 Optional<PropertyTagArray> reserved = r.topLevelUnique("pReserved", PropertyTagArray::read);
                 int reserved2 = r.i32("Reserved2");
                 Optional<Supplier<Restriction>> filter = r.topLevelUnique("Filter", rr -> Restriction.read(rr, 0));
-                Optional<PropertyName> name = r.topLevelUnique("lpPropName", PropertyName::read);
+                Optional<PropertyName> name = r.topLevelUnique("lpPropName", PropertyName::read).map(Supplier::get);
                 int requested = r.i32("ulRequested");
                 return new GetMatches(h, reserved1, stat, reserved, reserved2, filter.map(Supplier::get), name, requested,
                         r.topLevelUnique("pPropTags", PropertyTagArray::read));
@@ -428,6 +428,55 @@ public final class NspiCalls {
         }
     }
 
+    /**
+     * NspiGetTemplateInfo (opnum 13): an addressing or display template, by display type and locale or by the
+     * template's DN.
+     *
+     * @see [MS-OXNSPI] 3.1.4.1.18
+     */
+    public record GetTemplateInfo(ContextHandle handle, int flags, int type, Optional<String> dn, int codePage,
+            int localeId) {
+        public static final int OPNUM = 13;
+        /** TI_TEMPLATE: the template's user interface data ([MS-OXNSPI] 2.2.1.14). */
+        public static final int TI_TEMPLATE = 0x1;
+        /** TI_SCRIPT: the template's script data. */
+        public static final int TI_SCRIPT = 0x4;
+
+        public GetTemplateInfo {
+            Objects.requireNonNull(dn, "dn");
+        }
+
+        public Octets encode() {
+            return NspiCalls.encode(w -> {
+                w.contextHandle(handle).u32(flags).u32(type);
+                w.topLevelUnique(dn.map(NspiCalls::latin1).orElse(null), PropertyValue::writeString8);
+                w.u32(codePage).u32(localeId);
+            });
+        }
+
+        /** The DN ({@code [string] char*}) is read as ISO-8859-1, as DNToMId's names are. */
+        public static GetTemplateInfo decode(Octets stub) {
+            return NspiCalls.decode(stub, r -> new GetTemplateInfo(r.contextHandle("hRpc"), r.i32("dwFlags"),
+                    r.i32("ulType"), r.topLevelUnique("pDN", rr -> latin1(PropertyValue.readString8(rr, "pDN"))),
+                    r.i32("dwCodePage"), r.i32("dwLocaleID")));
+        }
+    }
+
+    /** The template's row ({@code ppData}), NULL unless Success. */
+    public record TemplateInfoResult(Optional<PropertyRow> data, int returnCode) {
+        public Octets encode() {
+            return NspiCalls.encode(w -> {
+                w.topLevelUnique(data.orElse(null), (ww, p) -> p.write(ww));
+                w.u32(returnCode);
+            });
+        }
+
+        public static TemplateInfoResult decode(Octets stub) {
+            return NspiCalls.decode(stub, r -> new TemplateInfoResult(
+                    r.topLevelUnique("ppData", PropertyRow::read).map(Supplier::get), r.i32("return value")));
+        }
+    }
+
     /** NspiQueryColumns (opnum 16): every property tag the server knows. */
     public record QueryColumns(ContextHandle handle, int reserved, int flags) {
         public static final int OPNUM = 16;
@@ -507,20 +556,34 @@ public final class NspiCalls {
         }
     }
 
-    /** A named property ({@code PropertyName_r}): the property set GUID and the LID. */
+    /**
+     * A named property ({@code PropertyName_r}): the property set GUID (16 bytes, wire order; empty for NULL) and the
+     * LID. The GUID is an embedded pointer: its bytes follow the structure, or the array of structures it is part of.
+     *
+     * @see [MS-NSPI] 2.3.5.1 PropertyName_r
+     */
     public record PropertyName(Optional<Octets> guid, int reserved, int id) {
+        public PropertyName {
+            Objects.requireNonNull(guid, "guid");
+            guid.ifPresent(g -> {
+                if (g.length() != 16) {
+                    throw new IllegalArgumentException("PropertyName_r lpguid: " + g.length() + " bytes (expected: 16)");
+                }
+            });
+        }
+
+        /** The structure; the GUID's bytes are deferred (the caller flushes). */
         void write(NdrWriter w) {
             w.uniquePointer(guid.orElse(null), NdrWriter::bytes);
             w.u32(reserved).u32(id);
-            w.flushDeferred();
         }
 
-        static PropertyName read(NdrReader r) {
+        /** Complete once the caller has run {@link NdrReader#readDeferred()}. */
+        static Supplier<PropertyName> read(NdrReader r) {
             NdrReader.Deferred<Octets> g = r.uniquePointer("PropertyName_r lpguid", rr -> rr.bytes(16, "FlatUID_r"));
             int reserved = r.i32("PropertyName_r ulReserved");
             int id = r.i32("PropertyName_r lID");
-            r.readDeferred();
-            return new PropertyName(g.toOptional(), reserved, id);
+            return () -> new PropertyName(g.toOptional(), reserved, id);
         }
     }
 
@@ -580,7 +643,7 @@ public final class NspiCalls {
         return v == 0 || v == 3 || v == 1000 || v == 1001;
     }
 
-    private static long u32At(Octets b, int offset) {
+    static long u32At(Octets b, int offset) {
         return (b.get(offset) & 0xFFL) | (b.get(offset + 1) & 0xFFL) << 8 | (b.get(offset + 2) & 0xFFL) << 16
                 | (b.get(offset + 3) & 0xFFL) << 24;
     }

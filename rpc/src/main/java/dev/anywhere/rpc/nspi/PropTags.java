@@ -35,6 +35,14 @@ public final class PropTags {
     public static final int EMS_AB_PROXY_ADDRESSES = 0x800F101F;
     public static final int EMS_AB_TARGET_ADDRESS = 0x8011001F;
     public static final int EMS_AB_OBJECT_SID = 0x80270102;
+    /** PidTagAddressBookIsMemberOfDistributionList: the lists an object belongs to (a link, PtypEmbeddedTable). */
+    public static final int EMS_AB_IS_MEMBER_OF_DL = 0x8008000D;
+    /** PidTagAddressBookMember: a distribution list's members (a link, PtypEmbeddedTable). */
+    public static final int EMS_AB_MEMBER = 0x8009000D;
+    /** PidTagAddressBookPublicDelegates: a mail user's delegates (a link, PtypEmbeddedTable). */
+    public static final int EMS_AB_PUBLIC_DELEGATES = 0x8015000D;
+    /** PidTagAddressBookDistributionListMemberCount. */
+    public static final int EMS_AB_DL_MEMBER_COUNT = 0x8CE20003;
     public static final int EMS_AB_OBJECT_GUID = 0x8C6D0102;
     public static final int EMS_AB_MAILBOX_GUID = 0x8C730102;
     public static final int EMS_AB_IS_MASTER = 0xFFFB000B;

@@ -154,6 +154,38 @@ public record PropertyValue(int tag, Object value) {
         w.conformantVaryingBytes(Octets.of(withNul));
     }
 
+    /**
+     * A {@code BinaryArray_r}: cValues, then a pointer to the Binary_r elements (each cb and a pointer to its bytes),
+     * the same shape as the PtypMultipleBinary arm.
+     *
+     * @see [MS-OXNSPI] 2.2.2.7 BinaryArray_r
+     */
+    static void writeBinaryArray(NdrWriter w, List<Octets> values) {
+        w.u32(values.size());
+        w.uniquePointer(values, (ww, l) -> ww.conformantArray(l, PropertyValue::writeBinary));
+    }
+
+    /** Reads a {@code BinaryArray_r}; complete once the caller has run {@link NdrReader#readDeferred()}. */
+    static Supplier<List<Octets>> readBinaryArray(NdrReader r, String field) {
+        long count = r.u32(field + " cValues");
+        NdrReader.Deferred<List<Supplier<Object>>> values = r.uniquePointer(field + " lpbin", rr -> {
+            int n = rr.conformance(field + " lpbin", MAX_VALUES);
+            if (n != count) {
+                throw new DceProtocolException(field + " lpbin max_count: " + n + " (expected: cValues " + count + ")");
+            }
+            if (rr.remaining() < 8L * n) {
+                throw new DceProtocolException(field + " lpbin: " + n + " values, " + rr.remaining()
+                        + " bytes left (expected: 8 per Binary_r)");
+            }
+            List<Supplier<Object>> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(readPointed(rr, PT_BINARY));
+            }
+            return out;
+        });
+        return () -> values.toOptional().map(l -> l.stream().map(s -> (Octets) s.get()).toList()).orElse(List.of());
+    }
+
     private static void writeBinary(NdrWriter w, Octets b) {
         w.u32(b.length()); // cb
         w.uniquePointer(b, NdrWriter::conformantBytes); // lpb

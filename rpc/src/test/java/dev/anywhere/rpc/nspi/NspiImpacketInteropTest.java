@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NspiImpacketInteropTest {
 
-    private static final Pattern LINE = Pattern.compile("\\{\"name\": \"(\\w+)\", \"(hex|parsed|error)\": (.*)\\}");
+    private static final Pattern LINE = Pattern.compile("\\{\"name\": \"([\\w:]+)\", \"(hex|parsed|error)\": (.*)\\}");
     private static final ContextHandle HANDLE = new ContextHandle(0, dev.anywhere.rpc.dce.Guids.fromBytes(
             new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}));
 
@@ -74,7 +74,7 @@ class NspiImpacketInteropTest {
     @Test
     void requestsImpacketMarshalsDecodeToWhatItPutIn() throws Exception {
         Map<String, String> hex = oracle("requests", "");
-        assertThat(hex).hasSize(12);
+        assertThat(hex).hasSize(18);
 
         NspiCalls.Bind bind = NspiCalls.Bind.decode(Octets.ofHex(hex.get("bind")));
         assertThat(bind.stat().codePage()).isEqualTo(Nspi.CP_TELETEX);
@@ -132,6 +132,31 @@ class NspiImpacketInteropTest {
 
         assertThat(NspiCalls.GetPropList.decode(Octets.ofHex(hex.get("getPropList"))))
                 .isEqualTo(new NspiCalls.GetPropList(HANDLE, 1, 0x10, Nspi.CP_TELETEX));
+
+        NspiSortCalls.CompareMids compare = new NspiSortCalls.CompareMids(HANDLE, 0,
+                new Stat(0, 0x11, 0, 0, 0, 0, Nspi.CP_TELETEX, 0, 0), 0x12, 0x34);
+        assertThat(NspiSortCalls.CompareMids.decode(Octets.ofHex(hex.get("compareMIds")))).isEqualTo(compare);
+        assertThat(compare.encode()).isEqualTo(Octets.ofHex(hex.get("compareMIds")));
+
+        NspiCalls.GetTemplateInfo template = new NspiCalls.GetTemplateInfo(HANDLE, NspiCalls.GetTemplateInfo.TI_TEMPLATE,
+                Nspi.DT_MAILUSER, Optional.empty(), 1252, 0x409);
+        assertThat(NspiCalls.GetTemplateInfo.decode(Octets.ofHex(hex.get("getTemplateInfo")))).isEqualTo(template);
+        assertThat(template.encode()).isEqualTo(Octets.ofHex(hex.get("getTemplateInfo")));
+        assertThat(NspiCalls.GetTemplateInfo.decode(Octets.ofHex(hex.get("getTemplateInfoDn")))).isEqualTo(
+                new NspiCalls.GetTemplateInfo(HANDLE, 5, 0, Optional.of("/o=First Organization/cn=Templates"),
+                        Nspi.CP_TELETEX, 0x407));
+
+        assertThat(NspiModifyCalls.ModLinkAtt.decode(Octets.ofHex(hex.get("modLinkAtt")))).isEqualTo(
+                new NspiModifyCalls.ModLinkAtt(HANDLE, NspiModifyCalls.ModLinkAtt.F_DELETE, PropTags.EMS_AB_MEMBER, 0x20,
+                        List.of(Octets.ofHex("00000000616263"), Octets.EMPTY)));
+
+        Octets psMapi = Octets.ofHex("2803020000000000c000000000000046");
+        assertThat(NspiNameCalls.GetNamesFromIds.decode(Octets.ofHex(hex.get("getNamesFromIDs")))).isEqualTo(
+                new NspiNameCalls.GetNamesFromIds(HANDLE, 0, Optional.of(psMapi),
+                        Optional.of(PropertyTagArray.of(0x3001001f, 0x8009000d))));
+        NspiNameCalls.GetNamesFromIds all = new NspiNameCalls.GetNamesFromIds(HANDLE, 0, Optional.empty(), Optional.empty());
+        assertThat(NspiNameCalls.GetNamesFromIds.decode(Octets.ofHex(hex.get("getNamesFromIDsAll")))).isEqualTo(all);
+        assertThat(all.encode()).isEqualTo(Octets.ofHex(hex.get("getNamesFromIDsAll")));
     }
 
     @Test
@@ -156,6 +181,16 @@ class NspiImpacketInteropTest {
         ours.put("getProps", new NspiCalls.GetPropsResult(Optional.of(NspiCodecTest.sampleRows().rows().get(0)),
                 Nspi.ERRORS_RETURNED).encode());
         ours.put("getPropList", new NspiCalls.TagsResult(Optional.of(PropertyTagArray.of(0x3001001e)), Nspi.SUCCESS).encode());
+        ours.put("compareMIds", new NspiSortCalls.CompareMidsResult(-1, Nspi.SUCCESS).encode());
+        ours.put("getTemplateInfo", new NspiCalls.TemplateInfoResult(Optional.empty(), Nspi.INVALID_LOCALE).encode());
+        ours.put("getTemplateInfo:row", new NspiCalls.TemplateInfoResult(Optional.of(new PropertyRow(List.of(
+                PropertyValue.binary(0x00010102, Octets.ofHex("0102"))))), Nspi.SUCCESS).encode());
+        ours.put("modLinkAtt", new NspiModifyCalls.StatusResult(Nspi.ACCESS_DENIED).encode());
+        ours.put("getNamesFromIDs", new NspiNameCalls.NamesResult(Optional.of(PropertyTagArray.of(0x30010000)),
+                Optional.of(List.of(new NspiCalls.PropertyName(Optional.of(Octets.ofHex("2803020000000000c000000000000046")),
+                        0, 0x3001), new NspiCalls.PropertyName(Optional.empty(), 0, 0))), Nspi.SUCCESS).encode());
+        ours.put("getIDsFromNames", new NspiCalls.TagsResult(Optional.of(PropertyTagArray.of(0x30010000, 0x0000000a)),
+                Nspi.ERRORS_RETURNED).encode());
         StringBuilder in = new StringBuilder();
         ours.forEach((name, stub) -> in.append("{\"name\": \"").append(name).append("\", \"hex\": \"")
                 .append(stub.hex()).append("\"}\n"));
@@ -186,5 +221,12 @@ class NspiImpacketInteropTest {
         assertThat(parsed.get("dnToMid")).contains("\"tags\": [16, 0]");
         assertThat(parsed.get("getProps")).contains("\"ErrorCode\": 263040", "\"0x3a00001f\": \"franky\"");
         assertThat(parsed.get("getPropList")).contains("\"tags\": [805371934]");
+        assertThat(parsed.get("compareMIds")).contains("\"result\": -1", "\"ErrorCode\": 0");
+        assertThat(parsed.get("getTemplateInfo")).contains("\"ErrorCode\": 2147746079", "\"row\": null");
+        assertThat(parsed.get("getTemplateInfo:row")).contains("\"0x00010102\": \"0102\"");
+        assertThat(parsed.get("modLinkAtt")).contains("\"ErrorCode\": 2147942405");
+        assertThat(parsed.get("getNamesFromIDs")).contains("\"tags\": [805371904]",
+                "{\"guid\": \"2803020000000000c000000000000046\", \"lID\": 12289}", "{\"guid\": null, \"lID\": 0}");
+        assertThat(parsed.get("getIDsFromNames")).contains("\"tags\": [805371904, 10]", "\"ErrorCode\": 263040");
     }
 }

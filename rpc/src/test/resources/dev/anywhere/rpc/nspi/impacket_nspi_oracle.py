@@ -16,6 +16,10 @@ from impacket.dcerpc.v5.dtypes import DWORD, LPWSTR, LPSTR, NULL
 from impacket.dcerpc.v5.ndr import NDR
 
 
+# PS_MAPI, 00020328-0000-0000-C000-000000000046, as FlatUID_r bytes
+PS_MAPI = bytes.fromhex('2803020000000000c000000000000046')
+
+
 def handle():
     h = nspi.handle_t()
     h['context_handle_attributes'] = 0
@@ -140,6 +144,57 @@ def requests():
     r['CodePage'] = nspi.CP_TELETEX
     out.append(('getPropList', r))
 
+    r = nspi.NspiCompareMIds()
+    r['hRpc'] = handle()
+    r['pStat']['ContainerID'] = 0x11
+    r['pStat']['CodePage'] = nspi.CP_TELETEX
+    r['MId1'] = 0x12
+    r['MId2'] = 0x34
+    out.append(('compareMIds', r))
+
+    r = nspi.NspiGetTemplateInfo()
+    r['hRpc'] = handle()
+    r['dwFlags'] = nspi.TI_TEMPLATE
+    r['ulType'] = nspi.DT_MAILUSER
+    r['pDN'] = NULL
+    r['dwCodePage'] = 1252
+    r['dwLocaleID'] = 0x409
+    out.append(('getTemplateInfo', r))
+
+    r = nspi.NspiGetTemplateInfo()
+    r['hRpc'] = handle()
+    r['dwFlags'] = nspi.TI_TEMPLATE | nspi.TI_SCRIPT
+    r['ulType'] = 0
+    r['pDN'] = '/o=First Organization/cn=Templates\x00'
+    r['dwCodePage'] = nspi.CP_TELETEX
+    r['dwLocaleID'] = 0x407
+    out.append(('getTemplateInfoDn', r))
+
+    r = nspi.NspiModLinkAtt()
+    r['hRpc'] = handle()
+    r['dwFlags'] = nspi.fDelete
+    r['ulPropTag'] = 0x8009000d
+    r['dwMId'] = 0x20
+    for value in (b'\x00\x00\x00\x00abc', b''):
+        b = nspi.Binary_r()
+        b['cValues'] = len(value)
+        b['lpb'] = value
+        r['lpEntryIds']['lpbin'].append(b)
+    r['lpEntryIds']['cValues'] = 2
+    out.append(('modLinkAtt', r))
+
+    r = nspi.NspiGetNamesFromIDs()
+    r['hRpc'] = handle()
+    r['lpguid'] = PS_MAPI
+    r['pPropTags'] = tags([0x3001001f, 0x8009000d])
+    out.append(('getNamesFromIDs', r))
+
+    r = nspi.NspiGetNamesFromIDs()
+    r['hRpc'] = handle()
+    r['lpguid'] = NULL
+    r['pPropTags'] = NULL
+    out.append(('getNamesFromIDsAll', r))
+
     for name, req in out:
         print(json.dumps({'name': name, 'hex': binascii.hexlify(req.getData()).decode()}))
 
@@ -156,6 +211,11 @@ RESPONSES = {
     'dnToMid': nspi.NspiDNToMIdResponse,
     'getProps': nspi.NspiGetPropsResponse,
     'getPropList': nspi.NspiGetPropListResponse,
+    'compareMIds': nspi.NspiCompareMIdsResponse,
+    'getTemplateInfo': nspi.NspiGetTemplateInfoResponse,
+    'modLinkAtt': nspi.NspiModLinkAttResponse,
+    'getNamesFromIDs': nspi.NspiGetNamesFromIDsResponse,
+    'getIDsFromNames': nspi.NspiGetIDsFromNamesResponse,
 }
 
 
@@ -183,6 +243,11 @@ def tag_list(arr):
     return [x['Data'] for x in arr['aulPropTag']]
 
 
+def null(v):
+    """impacket reads a NULL pointer as b''."""
+    return isinstance(v, bytes) and v == b''
+
+
 def parse(name, data):
     resp = RESPONSES[name.split(':')[0]](data)
     p = {'ErrorCode': resp['ErrorCode']}
@@ -205,6 +270,19 @@ def parse(name, data):
         p['rows'] = rows(resp['ppRows'])
     elif name.startswith('getProps'):
         p['row'] = {('0x%08x' % k): plain(v) for k, v in nspi.simplifyPropertyRow(resp['ppRows']).items()}
+    elif name.startswith('compareMIds'):
+        p['result'] = resp['plResult']
+    elif name.startswith('getTemplateInfo'):
+        p['row'] = None if null(resp['ppData']) \
+            else {('0x%08x' % k): plain(v) for k, v in nspi.simplifyPropertyRow(resp['ppData']).items()}
+    elif name.startswith('modLinkAtt'):
+        pass
+    elif name.startswith('getNamesFromIDs'):
+        p['tags'] = None if null(resp['ppReturnedPropTags']) else tag_list(resp['ppReturnedPropTags'])
+        p['names'] = [{'guid': None if null(n['lpguid']) else plain(n['lpguid']), 'lID': n['lID']}
+                      for n in resp['ppNames']['aulPropTag']]
+    elif name.startswith('getIDsFromNames'):
+        p['tags'] = tag_list(resp['ppPropTags'])
     else:
         key = 'ppColumns' if name.startswith('queryColumns') else 'ppOutMIds'
         p['tags'] = tag_list(resp[key])

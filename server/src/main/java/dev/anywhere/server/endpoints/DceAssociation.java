@@ -133,6 +133,11 @@ final class DceAssociation {
     private int authContextId;
     private PduSecurity protection;
     private String refusal;
+    /**
+     * True once a refused handshake has been counted in the failures metric: the request that then fails (a
+     * bad_verifier on an association whose authentication failed) is the same failure and is not counted again.
+     */
+    private boolean refusalCounted;
     /** PDUs that arrived while the handshake was verified, as copies, in order. */
     private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
 
@@ -180,7 +185,9 @@ final class DceAssociation {
             handle(pdu, out);
         } catch (DceSecurityException e) {
             state = State.FAILED;
-            server.authenticator().ifPresent(a -> a.failure(e.kind().name().toLowerCase(java.util.Locale.ROOT)));
+            if (!refusalCounted) {
+                server.authenticator().ifPresent(a -> a.failure(e.kind().name().toLowerCase(java.util.Locale.ROOT)));
+            }
             // Samba's server answers a request failing its verifier with ERROR_ACCESS_DENIED and disconnects.
             send(new DcePdu.Fault(callId, 0, DceStatus.ACCESS_DENIED), out);
             throw e;
@@ -291,7 +298,7 @@ final class DceAssociation {
                     : negotiate.accept(dev.anywhere.rpc.ntlm.Octets.of(v.authValue().toByteArray())).toByteArray();
         } catch (NtlmAuthenticationException | SpnegoException e) {
             log.debug("endpoints: NTLM NEGOTIATE refused from {}: {}", remote, e.getMessage());
-            server.authenticator().orElseThrow().failure("bad_negotiate");
+            countRefusal("bad_negotiate");
             return Optional.empty();
         }
         handshake = ntlm;
@@ -344,6 +351,12 @@ final class DceAssociation {
         }
     }
 
+    /** Counts a refused handshake (once: see {@link #refusalCounted}). */
+    private void countRefusal(String reason) {
+        refusalCounted = true;
+        server.authenticator().orElseThrow().failure(reason);
+    }
+
     /** Verifies the AUTHENTICATE in {@code v} (for SPNEGO: unwrapped) off the loop; later PDUs wait. */
     private void verify(AuthVerifier v) {
         byte[] authenticate;
@@ -374,7 +387,7 @@ final class DceAssociation {
             refusal = cause instanceof NtlmAuthenticationException n ? n.failure().name().toLowerCase(java.util.Locale.ROOT)
                     : cause instanceof DceAuthenticator.Unanswered ? "no answer: " + cause.getMessage()
                     : "the NT hash look-up failed";
-            authenticator.failure(cause instanceof NtlmAuthenticationException n
+            countRefusal(cause instanceof NtlmAuthenticationException n
                     ? n.failure().name().toLowerCase(java.util.Locale.ROOT)
                     : cause instanceof DceAuthenticator.Unanswered ? "unanswered" : "lookup_failed");
             if (cause instanceof NtlmAuthenticationException || cause instanceof DceAuthenticator.Unanswered) {
@@ -391,16 +404,17 @@ final class DceAssociation {
                 protection = new PduSecurity(authType, authLevel, authContextId, session);
                 security = new CallSecurity(level, result.user(), result.domain());
                 auth = Auth.ESTABLISHED;
+                refusalCounted = false; // a later failure is a new one
                 authenticator.bound(level);
                 answerAuthenticatingAlter(last, out);
             } catch (IllegalArgumentException noEss) {
                 auth = Auth.REFUSED;
                 refusal = noEss.getMessage();
-                authenticator.failure("no_session_security");
+                countRefusal("no_session_security");
             } catch (NtlmSignatureException badMic) {
                 auth = Auth.REFUSED;
                 refusal = "SPNEGO mechListMIC: " + badMic.getMessage();
-                authenticator.failure("bad_mech_list_mic");
+                countRefusal("bad_mech_list_mic");
             }
         }
         if (auth == Auth.REFUSED && authenticatingAlter != null) {
@@ -463,7 +477,7 @@ final class DceAssociation {
             try {
                 challenge = spnego.acceptNegotiate(dev.anywhere.rpc.ntlm.Octets.of(v.authValue().toByteArray())).toByteArray();
             } catch (NtlmAuthenticationException | SpnegoException e) {
-                server.authenticator().orElseThrow().failure("bad_negotiate");
+                countRefusal("bad_negotiate");
                 throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER, "alter_context: NTLM NEGOTIATE refused ("
                         + e.getMessage() + ")");
             }

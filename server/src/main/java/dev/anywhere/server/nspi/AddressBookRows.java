@@ -29,8 +29,9 @@ import java.util.UUID;
  */
 final class AddressBookRows {
 
-    /** PidTagObjectType of a mail user and of a container ([MS-OXCDATA] 2.2.4). */
+    /** PidTagObjectType of a mail user, a distribution list and a container ([MS-OXCDATA] 2.2.4). */
     static final int MAPI_MAILUSER = 6;
+    static final int MAPI_DISTLIST = 8;
     static final int MAPI_ABCONT = 4;
     /** AB_RECIPIENTS | AB_UNMODIFIABLE ([MS-OXOABK] 2.2.2.1). */
     static final int CONTAINER_FLAGS = 0x1 | 0x8;
@@ -43,7 +44,7 @@ final class AddressBookRows {
             PropTags.EMAIL_ADDRESS, PropTags.SMTP_ADDRESS, PropTags.EMS_AB_PROXY_ADDRESSES, PropTags.EMS_AB_TARGET_ADDRESS,
             PropTags.TITLE, PropTags.DEPARTMENT_NAME, PropTags.EMS_AB_HOME_MDB, PropTags.EMS_AB_OBJECT_GUID,
             PropTags.EMS_AB_OBJECT_SID, PropTags.EMS_AB_MAILBOX_GUID, PropTags.CREATION_TIME,
-            PropTags.LAST_MODIFICATION_TIME);
+            PropTags.LAST_MODIFICATION_TIME, PropTags.EMS_AB_DL_MEMBER_COUNT);
 
     private final UUID serverGuid;
 
@@ -113,10 +114,10 @@ final class AddressBookRows {
     private Optional<Object> recipientValue(Recipient r, int id, boolean ephemeral) {
         Object v = switch (id) {
             case 0xFFFD -> r.mid(); // PidTagAddressBookContainerId: Exchange sends the object's DNT, our MId
-            case 0x0FFE -> MAPI_MAILUSER;
-            case 0x3900, 0x3905 -> r.targetAddress().isPresent() ? Nspi.DT_REMOTE_MAILUSER : Nspi.DT_MAILUSER;
-            case 0x0FFF -> ephemeral ? ephemeralEntryId(r) : permanentEntryId(r.legacyExchangeDn(), Nspi.DT_MAILUSER);
-            case 0x0FF9 -> permanentEntryId(r.legacyExchangeDn(), Nspi.DT_MAILUSER);
+            case 0x0FFE -> r.distributionList() ? MAPI_DISTLIST : MAPI_MAILUSER;
+            case 0x3900, 0x3905 -> displayType(r);
+            case 0x0FFF -> ephemeral ? ephemeralEntryId(r) : permanentEntryId(r.legacyExchangeDn(), displayType(r));
+            case 0x0FF9 -> permanentEntryId(r.legacyExchangeDn(), displayType(r));
             case 0x0FF6 -> Octets.of(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(r.mid()).array());
             case 0x0FF8 -> Octets.of(Nspi.GUID_NSPI);
             case 0x300B -> searchKey(r.legacyExchangeDn());
@@ -135,9 +136,18 @@ final class AddressBookRows {
             case 0x8C73 -> r.mailboxGuid().map(g -> Octets.of(Guids.toBytes(g))).orElse(null);
             case 0x3007 -> r.created().orElse(null);
             case 0x3008 -> r.changed().orElse(null);
+            case 0x8CE2 -> r.distributionList() ? r.members().size() : null; // the visible members
             default -> null;
         };
         return Optional.ofNullable(v);
+    }
+
+    /** DT_DISTLIST, DT_REMOTE_MAILUSER (a mail user with a target address) or DT_MAILUSER ([MS-OXNSPI] 2.2.1.3). */
+    static int displayType(Recipient r) {
+        if (r.distributionList()) {
+            return Nspi.DT_DISTLIST;
+        }
+        return r.targetAddress().isPresent() ? Nspi.DT_REMOTE_MAILUSER : Nspi.DT_MAILUSER;
     }
 
     private Optional<Object> containerValue(AddressList l, int id) {
@@ -159,72 +169,35 @@ final class AddressBookRows {
 
     // ---- conversion to the requested type ----
 
-    @SuppressWarnings("unchecked")
+    /**
+     * {@code raw} as the type {@code tag} asks for: PtypUnspecified (0) means the value's own type; PtypString8 values
+     * are encoded with {@code charset} (null: served as PtypString instead); a value that does not fit the type is
+     * PT_ERROR NotFound.
+     */
     static PropertyValue convert(int tag, Optional<Object> raw, Charset charset) {
         if (raw.isEmpty()) {
             return PropertyValue.error(tag, Nspi.NOT_FOUND);
         }
         Object v = raw.get();
         int type = tag & 0xFFFF;
-        if (type == 0) { // PtypUnspecified: the value's own type
+        if (type == 0) {
             type = naturalType(v);
-            tag = PropTags.withType(tag, type);
         }
-        if (type == PropertyValue.PT_STRING8 && charset == null) {
-            type = PropertyValue.PT_UNICODE;
-            tag = PropTags.withType(tag, type);
+        if (charset == null && (type & ~PropertyValue.PT_MV_FLAG) == PropertyValue.PT_STRING8) {
+            type = (type & PropertyValue.PT_MV_FLAG) | PropertyValue.PT_UNICODE;
         }
-        if (type == (PropertyValue.PT_STRING8 | PropertyValue.PT_MV_FLAG) && charset == null) {
-            type = PropertyValue.PT_UNICODE | PropertyValue.PT_MV_FLAG;
-            tag = PropTags.withType(tag, type);
-        }
-        switch (type) {
-            case PropertyValue.PT_UNICODE:
-                if (v instanceof String s) {
-                    return new PropertyValue(tag, s);
-                }
-                break;
-            case PropertyValue.PT_STRING8:
-                if (v instanceof String s) {
-                    return new PropertyValue(tag, Octets.of(s.getBytes(charset)));
-                }
-                break;
-            case PropertyValue.PT_UNICODE | PropertyValue.PT_MV_FLAG:
-                if (v instanceof List<?> l) {
-                    return new PropertyValue(tag, List.copyOf((List<Object>) l));
-                }
-                break;
-            case PropertyValue.PT_STRING8 | PropertyValue.PT_MV_FLAG:
-                if (v instanceof List<?> l) {
-                    return new PropertyValue(tag, l.stream().map(s -> Octets.of(((String) s).getBytes(charset))).toList());
-                }
-                break;
-            case PropertyValue.PT_LONG:
-                if (v instanceof Integer i) {
-                    return new PropertyValue(tag, i);
-                }
-                break;
-            case PropertyValue.PT_BOOLEAN:
-                if (v instanceof Boolean b) {
-                    return new PropertyValue(tag, b);
-                }
-                break;
-            case PropertyValue.PT_BINARY:
-                if (v instanceof Octets o) {
-                    return new PropertyValue(tag, o);
-                }
-                break;
-            case PropertyValue.PT_SYSTIME:
-                if (v instanceof Instant t) {
-                    return new PropertyValue(tag, fileTime(t));
-                }
-                break;
-            default:
-                break;
-        }
-        return PropertyValue.error(tag, Nspi.NOT_FOUND);
+        Object value = switch (type) {
+            case PropertyValue.PT_STRING8 -> v instanceof String s ? Octets.of(s.getBytes(charset)) : null;
+            case PropertyValue.PT_STRING8 | PropertyValue.PT_MV_FLAG -> v instanceof List<?> l
+                    ? l.stream().map(s -> Octets.of(((String) s).getBytes(charset))).toList() : null;
+            case PropertyValue.PT_SYSTIME -> v instanceof Instant t ? fileTime(t) : null;
+            default -> naturalType(v) == type ? v : null; // the value's own type: passed as it is
+        };
+        return value == null ? PropertyValue.error(tag, Nspi.NOT_FOUND)
+                : new PropertyValue(PropTags.withType(tag, type), value);
     }
 
+    /** The property type a value of the model has: strings, lists of strings, integers, booleans, times, bytes. */
     private static int naturalType(Object v) {
         if (v instanceof String) {
             return PropertyValue.PT_UNICODE;
@@ -236,8 +209,11 @@ final class AddressBookRows {
             return PropertyValue.PT_BOOLEAN;
         } else if (v instanceof Instant) {
             return PropertyValue.PT_SYSTIME;
+        } else if (v instanceof Octets) {
+            return PropertyValue.PT_BINARY;
         }
-        return PropertyValue.PT_BINARY;
+        throw new IllegalStateException("address book value: " + v.getClass().getSimpleName()
+                + " (expected: String, List, Integer, Boolean, Instant or Octets)");
     }
 
     /** 100-ns intervals since 1601-01-01. */
@@ -267,7 +243,7 @@ final class AddressBookRows {
     private Octets ephemeralEntryId(Recipient r) {
         ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 0x87).put((byte) 0).put((byte) 0).put((byte) 0).put(Guids.toBytes(serverGuid)).putInt(1)
-                .putInt(Nspi.DT_MAILUSER).putInt(r.mid());
+                .putInt(displayType(r)).putInt(r.mid());
         return Octets.of(b.array());
     }
 

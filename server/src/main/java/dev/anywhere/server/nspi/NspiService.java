@@ -9,6 +9,9 @@ import dev.anywhere.rpc.dce.Guids;
 import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.nspi.Nspi;
 import dev.anywhere.rpc.nspi.NspiCalls;
+import dev.anywhere.rpc.nspi.NspiModifyCalls;
+import dev.anywhere.rpc.nspi.NspiNameCalls;
+import dev.anywhere.rpc.nspi.NspiSortCalls;
 import dev.anywhere.rpc.nspi.PropTags;
 import dev.anywhere.rpc.nspi.PropertyRow;
 import dev.anywhere.rpc.nspi.PropertyRowSet;
@@ -36,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * The address book endpoint (NSPI on port 6004), answered from the in-memory {@link AddressBook} snapshot: it runs on
  * the event loop and never waits on the directory. Sessions live in the association's scope.
  *
- * <p>Served: NspiBind, NspiUnbind, NspiUpdateStat, NspiQueryRows, NspiSeekEntries, NspiGetMatches, NspiDNToMId,
- * NspiGetPropList, NspiGetProps, NspiGetSpecialTable, NspiQueryColumns, NspiResolveNames, NspiResolveNamesW. The other
- * opnums (ResortRestriction, CompareMIds, ModProps, GetTemplateInfo, ModLinkAtt, the undocumented 15,
- * GetNamesFromIDs, GetIDsFromNames) fault with {@code nca_s_op_rng_error}.
+ * <p>Served: every method of [MS-OXNSPI] and [MS-NSPI]'s NspiGetNamesFromIDs and NspiGetIDsFromNames; only the
+ * undocumented opnum 15 faults with {@code nca_s_op_rng_error}. The address book is read-only: NspiModProps and
+ * NspiModLinkAtt answer AccessDenied for every object they find (the caller's own entry too), and there are no
+ * address templates (NspiGetTemplateInfo: InvalidLocale).
  *
  * <p>Decisions where the specification leaves room are listed in docs/address-book.md: MIds are stable for the
  * process; hidden recipients are in no table and never resolved by name, but DNToMId and GetProps find them (a user
@@ -66,11 +69,15 @@ public final class NspiService implements RpcHandler {
     private static final int FL_SUBSTRING = 1;
     private static final int FL_PREFIX = 2;
     /** TooComplex: a restriction this server does not evaluate ([MS-OXCDATA] 2.4.2). */
-    static final int TOO_COMPLEX = 0x8004_0117;
+    static final int TOO_COMPLEX = Nspi.TOO_COMPLEX;
+
+    /** Every tag the server knows (NspiModLinkAtt's "recognizes", the PS_MAPI names). */
+    private static final List<Integer> KNOWN_TAGS = knownTags();
 
     private final Supplier<AddressBook> book;
     private final UUID serverGuid;
     private final AddressBookRows rows;
+    private final NamedProperties names;
 
     /**
      * @param book the current snapshot (e.g. {@code addressBookService::current}); called once per call
@@ -80,6 +87,7 @@ public final class NspiService implements RpcHandler {
         this.book = Objects.requireNonNull(book, "book");
         this.serverGuid = Objects.requireNonNull(serverGuid, "serverGuid");
         this.rows = new AddressBookRows(serverGuid);
+        this.names = new NamedProperties(KNOWN_TAGS);
     }
 
     /** This service as the interface the endpoints register: on 6004, refusing anonymous callers (FAULT 5). */
@@ -116,6 +124,20 @@ public final class NspiService implements RpcHandler {
             case NspiCalls.ResolveNames.OPNUM, NspiCalls.ResolveNames.OPNUM_W -> inSession(sessions,
                     NspiCalls.ResolveNames.decode(stub, call.opnum() == NspiCalls.ResolveNames.OPNUM_W),
                     NspiCalls.ResolveNames::handle, q -> resolveNames(q).encode());
+            case NspiSortCalls.ResortRestriction.OPNUM -> inSession(sessions, NspiSortCalls.ResortRestriction.decode(stub),
+                    NspiSortCalls.ResortRestriction::handle, q -> resortRestriction(q).encode());
+            case NspiSortCalls.CompareMids.OPNUM -> inSession(sessions, NspiSortCalls.CompareMids.decode(stub),
+                    NspiSortCalls.CompareMids::handle, q -> compareMids(q).encode());
+            case NspiModifyCalls.ModProps.OPNUM -> inSession(sessions, NspiModifyCalls.ModProps.decode(stub),
+                    NspiModifyCalls.ModProps::handle, q -> modProps(q).encode());
+            case NspiCalls.GetTemplateInfo.OPNUM -> inSession(sessions, NspiCalls.GetTemplateInfo.decode(stub),
+                    NspiCalls.GetTemplateInfo::handle, q -> getTemplateInfo(q).encode());
+            case NspiModifyCalls.ModLinkAtt.OPNUM -> inSession(sessions, NspiModifyCalls.ModLinkAtt.decode(stub),
+                    NspiModifyCalls.ModLinkAtt::handle, q -> modLinkAtt(q).encode());
+            case NspiNameCalls.GetNamesFromIds.OPNUM -> inSession(sessions, NspiNameCalls.GetNamesFromIds.decode(stub),
+                    NspiNameCalls.GetNamesFromIds::handle, q -> getNamesFromIds(q).encode());
+            case NspiNameCalls.GetIdsFromNames.OPNUM -> inSession(sessions, NspiNameCalls.GetIdsFromNames.decode(stub),
+                    NspiNameCalls.GetIdsFromNames::handle, q -> getIdsFromNames(q).encode());
             default -> throw new RpcFaultException(DceStatus.NCA_S_OP_RNG_ERROR,
                     "NSPI opnum " + call.opnum() + " is not served");
         };
@@ -290,35 +312,179 @@ public final class NspiService implements RpcHandler {
     private NspiCalls.GetMatchesResult getMatches(NspiCalls.GetMatches q) {
         Stat stat = q.stat();
         if (stat.codePage() == Nspi.CP_WINUNICODE) {
-            return new NspiCalls.GetMatchesResult(stat, Optional.empty(), Optional.empty(), Nspi.NOT_SUPPORTED);
+            return noMatches(stat, Nspi.NOT_SUPPORTED);
         }
-        if (q.propName().isPresent() || q.filter().isEmpty()) {
-            // Link-attribute tables (members, manager…) are not modelled.
-            return new NspiCalls.GetMatchesResult(stat, Optional.empty(), Optional.empty(), Nspi.NOT_SUPPORTED);
+        if (q.reserved().isPresent()) {
+            return noMatches(stat, TOO_COMPLEX); // pReserved must be NULL ([MS-NSPI] 3.1.4.10)
+        }
+        int sort = stat.sortType();
+        boolean byName = sort == Nspi.SORT_TYPE_DISPLAY_NAME || sort == Nspi.SORT_TYPE_PHONETIC_DISPLAY_NAME;
+        if (q.filter().isPresent() && !byName) {
+            return noMatches(stat, Nspi.NOT_SUPPORTED); // constraint 2: any return value
+        }
+        if (sort == Nspi.SORT_TYPE_PHONETIC_DISPLAY_NAME) {
+            return noMatches(stat, Nspi.GENERAL_FAILURE); // no phonetic names are kept
         }
         AddressBook b = book.get();
         List<Integer> table = table(b, stat.containerId());
-        if (table == null) {
-            return new NspiCalls.GetMatchesResult(stat, Optional.empty(), Optional.empty(), Nspi.INVALID_BOOKMARK);
+        if (byName && table == null) {
+            return noMatches(stat, Nspi.INVALID_BOOKMARK);
         }
         Charset charset = charset(stat.codePage());
-        List<Integer> matches = new ArrayList<>();
-        for (int mid : table) {
-            Recipient r = b.byMid(mid).orElseThrow();
-            Optional<Boolean> m = RestrictionMatcher.matches(q.filter().get(), r, charset);
-            if (m.isEmpty()) {
-                return new NspiCalls.GetMatchesResult(stat, Optional.empty(), Optional.empty(), TOO_COMPLEX);
+        List<Integer> matches;
+        Stat out = stat;
+        if (q.filter().isPresent()) {
+            matches = new ArrayList<>();
+            for (int mid : table) {
+                Optional<Boolean> m = RestrictionMatcher.matches(q.filter().get(), b.byMid(mid).orElseThrow(), charset);
+                if (m.isEmpty()) {
+                    return noMatches(stat, TOO_COMPLEX);
+                }
+                if (m.get()) {
+                    matches.add(mid);
+                }
             }
-            if (m.get()) {
-                matches.add(mid);
+        } else {
+            // A link property of the object at CurrentRec opened as a table: the property is lpPropName's, else the
+            // proptag in ContainerID (constraint 9); Outlook's members of a distribution list.
+            Optional<Recipient> object = b.byMid(stat.currentRec());
+            if (object.isEmpty()) {
+                return noMatches(stat, Nspi.GENERAL_FAILURE);
             }
+            if (sort == Nspi.SORT_TYPE_DISPLAY_NAME_W) {
+                return noMatches(stat, Nspi.NOT_SUPPORTED); // constraint 11: nothing is modified here
+            }
+            int tag = q.propName().map(names::tagFor).orElse(stat.containerId());
+            Optional<List<Integer>> links = LinkTables.values(b, object.get(), tag);
+            if (links.isEmpty()) {
+                return noMatches(stat, Nspi.NOT_SUPPORTED); // constraint 12: not a property that links objects
+            }
+            matches = links.get();
+            out = stat.withContainer(stat.currentRec()); // constraint 15
         }
         if (Integer.toUnsignedLong(q.requested()) < matches.size()) {
-            return new NspiCalls.GetMatchesResult(stat, Optional.empty(), Optional.empty(), Nspi.TABLE_TOO_BIG);
+            return noMatches(stat, Nspi.TABLE_TOO_BIG);
         }
-        Optional<PropertyRowSet> out = q.propTags().map(t -> new PropertyRowSet(matches.stream()
-                .map(mid -> rows.recipient(b.byMid(mid).orElseThrow(), t.values(), charset, false)).toList()));
-        return new NspiCalls.GetMatchesResult(stat, Optional.of(new PropertyTagArray(matches)), out, Nspi.SUCCESS);
+        // The rows are QueryRows' for the explicit table with fEphID (constraint 18).
+        Optional<PropertyRowSet> found = q.propTags().map(t -> new PropertyRowSet(matches.stream()
+                .map(mid -> visibleRow(b, mid, t.values(), charset, true)).toList()));
+        return new NspiCalls.GetMatchesResult(out, Optional.of(new PropertyTagArray(matches)), found, Nspi.SUCCESS);
+    }
+
+    /** A failed GetMatches: pStat unchanged, ppOutMIds and ppRows NULL (constraint 4). */
+    private static NspiCalls.GetMatchesResult noMatches(Stat stat, int returnCode) {
+        return new NspiCalls.GetMatchesResult(stat, Optional.empty(), Optional.empty(), returnCode);
+    }
+
+    // ---- NspiResortRestriction, NspiCompareMIds ([MS-OXNSPI] 3.1.4.1.11, 3.1.4.1.12) ----
+
+    private NspiSortCalls.ResortRestrictionResult resortRestriction(NspiSortCalls.ResortRestriction q) {
+        Stat stat = q.stat();
+        if (stat.codePage() == Nspi.CP_WINUNICODE) {
+            return new NspiSortCalls.ResortRestrictionResult(stat, Optional.empty(), Nspi.NOT_SUPPORTED);
+        }
+        if (stat.sortType() != Nspi.SORT_TYPE_DISPLAY_NAME) {
+            return new NspiSortCalls.ResortRestrictionResult(stat, Optional.empty(), Nspi.GENERAL_FAILURE); // constraint 5
+        }
+        AddressBook b = book.get();
+        List<Recipient> found = new ArrayList<>();
+        for (int mid : q.inMids().values()) {
+            b.byMid(mid).filter(r -> !r.hidden()).ifPresent(found::add); // MIds naming nothing visible are ignored
+        }
+        found.sort(AddressBook.DISPLAY_ORDER);
+        List<Integer> sorted = found.stream().map(Recipient::mid).toList();
+        int pos = sorted.indexOf(stat.currentRec());
+        // Constraint 8: TotalRecs, and NumPos (or CurrentRec and NumPos when CurrentRec is not in the table) only.
+        Stat out = new Stat(stat.sortType(), stat.containerId(), pos < 0 ? Stat.MID_BEGINNING_OF_TABLE : stat.currentRec(),
+                stat.delta(), Math.max(pos, 0), sorted.size(), stat.codePage(), stat.templateLocale(), stat.sortLocale());
+        return new NspiSortCalls.ResortRestrictionResult(out, Optional.of(new PropertyTagArray(sorted)), Nspi.SUCCESS);
+    }
+
+    private NspiSortCalls.CompareMidsResult compareMids(NspiSortCalls.CompareMids q) {
+        if (q.stat().codePage() == Nspi.CP_WINUNICODE) {
+            return new NspiSortCalls.CompareMidsResult(0, Nspi.NOT_SUPPORTED);
+        }
+        List<Integer> table = table(book.get(), q.stat().containerId());
+        if (table == null) {
+            return new NspiSortCalls.CompareMidsResult(0, Nspi.INVALID_BOOKMARK);
+        }
+        int first = table.indexOf(q.mid1());
+        int second = table.indexOf(q.mid2());
+        if (first < 0 || second < 0) {
+            return new NspiSortCalls.CompareMidsResult(0, Nspi.GENERAL_FAILURE);
+        }
+        return new NspiSortCalls.CompareMidsResult(Integer.compare(first, second), Nspi.SUCCESS);
+    }
+
+    // ---- NspiModProps, NspiModLinkAtt ([MS-OXNSPI] 3.1.4.1.14, 3.1.4.1.15): a read-only address book ----
+
+    /**
+     * Nothing is changed, for anyone: the address book is a snapshot of the directory and the endpoints do not write
+     * to it. The caller's own entry (Outlook publishing a certificate) gets AccessDenied as well; section 5 leaves
+     * who may modify what to local policy, and constraint 11 names AccessDenied for modifications not applied.
+     */
+    private NspiModifyCalls.StatusResult modProps(NspiModifyCalls.ModProps q) {
+        if (q.stat().codePage() == Nspi.CP_WINUNICODE) {
+            return new NspiModifyCalls.StatusResult(Nspi.NOT_SUPPORTED); // constraint 1: any return value
+        }
+        if (q.propTags().isEmpty()) {
+            return new NspiModifyCalls.StatusResult(Nspi.INVALID_PARAMETER); // constraint 5
+        }
+        AddressBook b = book.get();
+        int mid = q.stat().currentRec();
+        if (b.byMid(mid).isPresent()) {
+            return new NspiModifyCalls.StatusResult(Nspi.ACCESS_DENIED);
+        }
+        // Address lists are never modified through NSPI ([MS-NSPI] 5.1): refused by their display type (constraint 7).
+        boolean container = b.addressList(mid).filter(l -> !l.global()).isPresent();
+        return new NspiModifyCalls.StatusResult(container ? Nspi.INVALID_OBJECT : Nspi.INVALID_PARAMETER);
+    }
+
+    private NspiModifyCalls.StatusResult modLinkAtt(NspiModifyCalls.ModLinkAtt q) {
+        if (!LinkTables.known(q.propTag(), KNOWN_TAGS)) {
+            return new NspiModifyCalls.StatusResult(Nspi.NOT_FOUND); // constraint 3
+        }
+        AddressBook b = book.get();
+        boolean located = b.byMid(q.mid()).isPresent() || b.addressList(q.mid()).filter(l -> !l.global()).isPresent();
+        // Constraint 4; then every located object, whatever its display type, is left as it is: AccessDenied
+        // (constraints 5 and 8).
+        return new NspiModifyCalls.StatusResult(located ? Nspi.ACCESS_DENIED : Nspi.INVALID_PARAMETER);
+    }
+
+    // ---- NspiGetTemplateInfo ([MS-OXNSPI] 3.1.4.1.18) ----
+
+    /**
+     * No address templates are kept: a code page the server knows gets InvalidLocale, the answer for a template it
+     * cannot locate (constraint 5), with or without pDN; CP_WINUNICODE and unknown code pages InvalidCodepage.
+     */
+    private NspiCalls.TemplateInfoResult getTemplateInfo(NspiCalls.GetTemplateInfo q) {
+        int cp = q.codePage();
+        boolean known = cp == Nspi.CP_TELETEX || cp == 65001 || (cp >= 1250 && cp <= 1258);
+        return new NspiCalls.TemplateInfoResult(Optional.empty(), known ? Nspi.INVALID_LOCALE : Nspi.INVALID_CODEPAGE);
+    }
+
+    // ---- NspiGetNamesFromIDs, NspiGetIDsFromNames ([MS-NSPI] 3.1.4.16, 3.1.4.17) ----
+
+    private NspiNameCalls.NamesResult getNamesFromIds(NspiNameCalls.GetNamesFromIds q) {
+        boolean psMapi = q.guid().filter(NamedProperties.PS_MAPI::equals).isPresent();
+        if (q.propTags().isEmpty()) {
+            if (psMapi) {
+                return new NspiNameCalls.NamesResult(Optional.empty(), Optional.empty(), Nspi.NOT_SUPPORTED);
+            }
+            // All names of the sets asked for: none outside PS_MAPI, and PS_MAPI's are not listed without a GUID.
+            return new NspiNameCalls.NamesResult(Optional.of(new PropertyTagArray(List.of())), Optional.of(List.of()),
+                    Nspi.SUCCESS);
+        }
+        boolean asked = q.guid().isEmpty() || psMapi; // no GUID: every set the server supports, i.e. PS_MAPI
+        List<NspiCalls.PropertyName> found = q.propTags().get().values().stream().map(t -> names.nameOf(t, asked)).toList();
+        return new NspiNameCalls.NamesResult(Optional.empty(), Optional.of(found), Nspi.SUCCESS);
+    }
+
+    private NspiCalls.TagsResult getIdsFromNames(NspiNameCalls.GetIdsFromNames q) {
+        List<Integer> tags = q.names().stream().map(names::tagFor).toList();
+        int status = NamedProperties.status(tags, (q.flags() & NspiNameCalls.GetIdsFromNames.VERIFY_NAMES) != 0);
+        return new NspiCalls.TagsResult(status == Nspi.ACCESS_DENIED ? Optional.empty()
+                : Optional.of(new PropertyTagArray(tags)), status);
     }
 
     // ---- lookups ----
@@ -460,6 +626,14 @@ public final class NspiService implements RpcHandler {
     }
 
     // ---- helpers ----
+
+    /** Every tag the server knows: the recipients' columns, the hierarchy's and the link properties. */
+    private static List<Integer> knownTags() {
+        List<Integer> out = new ArrayList<>(AddressBookRows.RECIPIENT_COLUMNS);
+        out.addAll(AddressBookRows.hierarchyColumns(true));
+        out.addAll(LinkTables.LINK_TAGS);
+        return List.copyOf(out);
+    }
 
     /** QueryRows' and GetProps' columns when pPropTags is NULL ([MS-OXNSPI] 3.1.4.1.8). */
     private static List<Integer> defaultColumns() {

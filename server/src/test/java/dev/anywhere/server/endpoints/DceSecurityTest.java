@@ -231,6 +231,13 @@ class DceSecurityTest {
         assertThat(c.ack.flags()).doesNotContain(PfcFlag.SUPPORT_HEADER_SIGN);
         expectRefused(c, c.request(2, 0, 0, Octets.ofHex("01")), "wrong_password");
         assertThat(seen).isEmpty();
+        // One refused handshake, one failure: the request it refuses is not counted again as bad_verifier.
+        assertThat(failures()).isEqualTo(1);
+    }
+
+    private double failures() {
+        return metrics.find("anywhere.endpoints.security.failures").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     @Test
@@ -257,6 +264,7 @@ class DceSecurityTest {
         try (Peer p = bystander.peer) {
             assertThat(((DcePdu.Response) bystander.call(2, 0, 0, Octets.ofHex("01"))).stub()).isEqualTo(Octets.ofHex("01"));
         }
+        assertThat(failures()).isEqualTo(3); // after good handshakes, each bad request is a failure of its own
     }
 
     private void expectRefused(Client c, byte[] pdu, String metric) throws Exception {
@@ -295,6 +303,7 @@ class DceSecurityTest {
         gate = new CountDownLatch(1);
         Client c = new Client(AuthVerifier.LEVEL_PKT_PRIVACY, alice("Passw0rd!"), false);
         expectRefused(c, c.request(2, 0, 0, Octets.ofHex("01")), "unanswered");
+        assertThat(failures()).isEqualTo(1);
     }
 
     @Test

@@ -54,7 +54,7 @@ class NspiServiceTest {
                 Optional.of("EX1"), Optional.of(ORG + "/cn=Configuration/cn=Servers/cn=EX1"), Optional.of("CN=DB"),
                 Optional.of(ORG + "/cn=Configuration/cn=Servers/cn=EX1/cn=Microsoft Private MDB"), Optional.empty(), hidden,
                 title, Optional.of(mid % 2 == 0 ? "Sales" : "IT"), Optional.of(Instant.parse("2026-01-02T03:04:05Z")),
-                Optional.empty());
+                Optional.empty(), false, List.of());
     }
 
     /** Seven visible recipients (out of display-name order on purpose) and a hidden one. */
@@ -273,7 +273,7 @@ class NspiServiceTest {
 
     @Test
     void opnumsNotServedAndBadStubData() {
-        assertThatThrownBy(() -> call(13, Octets.EMPTY)).isInstanceOf(RpcFaultException.class)
+        assertThatThrownBy(() -> call(15, Octets.EMPTY)).isInstanceOf(RpcFaultException.class)
                 .extracting(x -> ((RpcFaultException) x).status()).isEqualTo(DceStatus.NCA_S_OP_RNG_ERROR);
         assertThatThrownBy(() -> call(0, Octets.ofHex("00000000"))).isInstanceOf(DceProtocolException.class);
     }

@@ -1,0 +1,99 @@
+package dev.anywhere.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anywhere.bench.load.GalDumpBench;
+import dev.anywhere.lab.site.LabSite;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code anywhere bench gal}: the lab (as {@code lab up} starts it, in this process) with its directory grown to a
+ * GAL of {@code --entries} rows; the GAL dumped through EX1's gateway as Outlook's address book reads it (NSPI, sealed)
+ * against a paged LDAP search of the same entries straight from DC1. Binds the lab's fixed loopback addresses.
+ */
+@Command(name = "gal", mixinStandardHelpOptions = true)
+final class GalBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--entries", paramLabel = "N")
+    int entries = 10_000;
+
+    @Option(names = "--rounds", paramLabel = "N")
+    int rounds = 3;
+
+    @Option(names = "--page", paramLabel = "N")
+    int page = 500;
+
+    @Option(names = "--format", paramLabel = "text|json")
+    String format = "text";
+
+    @Option(names = "--topology", paramLabel = "FILE|NAME")
+    Path topology;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
+        }
+        if (entries < 306 || entries > 100_000) {
+            throw UserError.usage(CliText.local("bench.gal.entries-bad", "entries", entries));
+        }
+        if (rounds < 1 || rounds > 50) {
+            throw UserError.usage(CliText.local("bench.gal.rounds-bad", "rounds", rounds));
+        }
+        if (page < 1 || page > 1000) {
+            throw UserError.usage(CliText.local("bench.gal.page-bad", "page", page));
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        Path dir = Files.createTempDirectory("anywhere-bench-gal");
+        ObjectNode report;
+        LabSite.Plan plan = LabCommand.plan(topology, dir);
+        try (LabSite site = LabSite.start(plan, s -> { })) {
+            LabCommand.enableOutlookAnywhere(site);
+            if (!LabCommand.awaitEnabled(site)) {
+                throw UserError.unavailable(CliText.local("bench.gal.not-enabled"));
+            }
+            report = new GalDumpBench(new GalDumpBench.Settings(entries, rounds, page), site,
+                    plan.passwords().of("franky"), err).run();
+        } finally {
+            deleteTree(dir);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (format.equals("json")) {
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        } else {
+            out.printf("GAL of %d rows, %d rounds, %d rows per page, DC1 %s, load average %.2f on %d CPUs%n", entries, rounds,
+                    page, report.get("directory").asText(), report.get("load_average_1min").asDouble(),
+                    report.get("cpus").asInt());
+            out.printf("%-6s %12s %16s %16s %18s %10s%n", "arm", "wall ms", "wall ms/1000", "JVM CPU ms/1000",
+                    "slapd CPU ms/1000", "disturbed");
+            for (var r : report.get("rounds_detail")) {
+                for (String arm : new String[] {"nspi", "ldap"}) {
+                    var a = r.get(arm);
+                    out.printf("%-6s %12.0f %16.2f %16.2f %18.2f %10s%n", arm, a.get("wall_ms").asDouble(),
+                            a.get("wall_ms_per_1000_rows").asDouble(), a.get("jvm_cpu_ms_per_1000_rows").asDouble(),
+                            a.get("slapd_cpu_ms_per_1000_rows").asDouble(), a.get("disturbed").asBoolean());
+                }
+            }
+        }
+        out.flush();
+        return Anywhere.OK;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a temporary directory: best effort
+        }
+    }
+}
