@@ -4,6 +4,7 @@ import dev.anywhere.autodiscover.pox.Account;
 import dev.anywhere.autodiscover.pox.AutodiscoverResponse;
 import dev.anywhere.autodiscover.pox.Protocol;
 import dev.anywhere.autodiscover.pox.ProtocolType;
+import dev.anywhere.autodiscover.pox.User;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -29,14 +30,33 @@ import java.util.Set;
  * @param lastRefresh when Autodiscover last ran for it
  * @param lastRefreshSucceeded whether that run succeeded
  * @param nextRefresh when it runs next; empty = never
+ * @param userDn the mailbox's legacyExchangeDN from Autodiscover's User/LegacyDN (PR_PROFILE_USER): what Outlook asks
+ *     the referral service and the store for
+ * @param encryptRpc "Encrypt data between Microsoft Outlook and Microsoft Exchange" (on by default since Outlook 2007):
+ *     binds seal at PKT_PRIVACY; off, they are only signed (PKT_INTEGRITY)
  */
 public record OutlookProfile(String email, Optional<String> exchServer, Optional<String> proxyServer, Optional<String> principal,
         Optional<String> authScheme, Set<RohFlags> flags, int ttlHours, RefreshPolicy policy, Instant created, Instant lastRefresh,
-        boolean lastRefreshSucceeded, Optional<Instant> nextRefresh) {
+        boolean lastRefreshSucceeded, Optional<Instant> nextRefresh, Optional<String> userDn, boolean encryptRpc) {
 
     public OutlookProfile {
         Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(userDn, "userDn");
         flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
+    }
+
+    /** A profile without the user's DN that encrypts, as Outlook's default. */
+    public OutlookProfile(String email, Optional<String> exchServer, Optional<String> proxyServer, Optional<String> principal,
+            Optional<String> authScheme, Set<RohFlags> flags, int ttlHours, RefreshPolicy policy, Instant created, Instant lastRefresh,
+            boolean lastRefreshSucceeded, Optional<Instant> nextRefresh) {
+        this(email, exchServer, proxyServer, principal, authScheme, flags, ttlHours, policy, created, lastRefresh, lastRefreshSucceeded,
+                nextRefresh, Optional.empty(), true);
+    }
+
+    /** This profile with RPC encryption on or off. */
+    public OutlookProfile withEncryptRpc(boolean on) {
+        return new OutlookProfile(email, exchServer, proxyServer, principal, authScheme, flags, ttlHours, policy, created, lastRefresh,
+                lastRefreshSucceeded, nextRefresh, userDn, on);
     }
 
     /** The settings part as Outlook derives it from an Autodiscover answer. */
@@ -102,7 +122,7 @@ public record OutlookProfile(String email, Optional<String> exchServer, Optional
             java.util.function.DoubleSupplier random) {
         Settings s = Settings.from(response);
         return new OutlookProfile(email, s.exchServer(), s.proxyServer(), s.principal(), s.authScheme(), s.flags(), s.ttlHours(), policy,
-                now, now, true, policy.next(now, true, s.ttlHours(), random));
+                now, now, true, policy.next(now, true, s.ttlHours(), random), response.user().flatMap(User::legacyDn), true);
     }
 
     /**
@@ -112,12 +132,15 @@ public record OutlookProfile(String email, Optional<String> exchServer, Optional
     public OutlookProfile refreshed(Optional<AutodiscoverResponse> answer, Instant now, java.util.function.DoubleSupplier random) {
         if (answer.isEmpty()) {
             return new OutlookProfile(email, exchServer, proxyServer, principal, authScheme, flags, ttlHours, policy, created, now, false,
-                    policy.next(now, false, ttlHours, random));
+                    policy.next(now, false, ttlHours, random), userDn, encryptRpc);
         }
         Settings s = Settings.from(answer.get());
         Settings keep = policy.updatesExistingProfiles() ? s : settings();
+        // A profile that never learnt its DN (stored before it was kept) takes it from any answer.
+        Optional<String> dn = policy.updatesExistingProfiles() || userDn.isEmpty()
+                ? answer.get().user().flatMap(User::legacyDn).or(() -> userDn) : userDn;
         return new OutlookProfile(email, keep.exchServer(), keep.proxyServer(), keep.principal(), keep.authScheme(), keep.flags(),
-                s.ttlHours(), policy, created, now, true, policy.next(now, true, s.ttlHours(), random));
+                s.ttlHours(), policy, created, now, true, policy.next(now, true, s.ttlHours(), random), dn, encryptRpc);
     }
 
     /** Whether a refresh is due at {@code now}. */

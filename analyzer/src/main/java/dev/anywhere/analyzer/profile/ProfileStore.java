@@ -41,6 +41,8 @@ public final class ProfileStore {
         n.put("lastRefresh", p.lastRefresh().toString());
         n.put("lastRefreshSucceeded", p.lastRefreshSucceeded());
         p.nextRefresh().ifPresent(v -> n.put("nextRefresh", v.toString()));
+        p.userDn().ifPresent(v -> n.put("userDn", v));
+        n.put("encryptRpc", p.encryptRpc());
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".profile", ".tmp");
         Files.write(tmp, JSON.writeValueAsBytes(n));
@@ -57,7 +59,7 @@ public final class ProfileStore {
                 text(n, "authScheme"), RohFlags.fromBits(n.path("rohFlags").asInt()), n.path("ttlHours").asInt(1),
                 RefreshPolicy.valueOf(n.path("policy").asText("OUTLOOK_2016")), Instant.parse(n.path("created").asText()),
                 Instant.parse(n.path("lastRefresh").asText()), n.path("lastRefreshSucceeded").asBoolean(),
-                text(n, "nextRefresh").map(Instant::parse)));
+                text(n, "nextRefresh").map(Instant::parse), text(n, "userDn"), n.path("encryptRpc").asBoolean(true)));
     }
 
     private static Optional<String> text(JsonNode n, String field) {

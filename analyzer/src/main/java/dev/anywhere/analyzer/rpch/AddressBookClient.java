@@ -12,8 +12,6 @@ import dev.anywhere.rpc.nspi.PropertyRowSet;
 import dev.anywhere.rpc.nspi.PropertyTagArray;
 import dev.anywhere.rpc.nspi.PropertyValue;
 import dev.anywhere.rpc.nspi.Stat;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,17 +62,41 @@ public final class AddressBookClient implements AutoCloseable {
         public enum Status { RESOLVED, AMBIGUOUS, UNRESOLVED }
     }
 
-    private final VirtualConnection vc;
-    private final RpchClientOptions options;
-    private final int contextId;
+    /**
+     * The user's own entry as Outlook reads it after NspiBind: the entry and the legacy DN of its home database
+     * (PR_EMS_AB_HOME_MDB), from which the home server's DN follows.
+     */
+    public record Mailbox(int mid, Entry entry, Optional<String> homeDatabaseDn) {
+        /**
+         * The home server's DN: the database DN up to {@code /cn=Servers/cn=NAME}, e.g.
+         * {@code /o=First Organization/ou=…/cn=Configuration/cn=Servers/cn=EX1}; empty without a home database or when
+         * its DN names no server.
+         */
+        public Optional<String> homeServerDn() {
+            return homeDatabaseDn.flatMap(dn -> {
+                String lower = dn.toLowerCase(Locale.ROOT);
+                String marker = "/cn=servers/cn=";
+                int at = lower.indexOf(marker);
+                if (at < 0 || at + marker.length() == dn.length()) {
+                    return Optional.empty();
+                }
+                int end = dn.indexOf('/', at + marker.length());
+                return Optional.of(end < 0 ? dn : dn.substring(0, end));
+            });
+        }
+    }
+
+    /** The columns of {@link #mailbox}: an entry's and the home database. */
+    static final PropertyTagArray MAILBOX_COLUMNS = PropertyTagArray.of(PropTags.DISPLAY_NAME, PropTags.SMTP_ADDRESS,
+            PropTags.ACCOUNT, PropTags.EMAIL_ADDRESS, PropTags.EMS_AB_HOME_MDB);
+
+    private final Binding binding;
     private final ContextHandle handle;
     private final Stat start = Stat.start(Nspi.CP_TELETEX, LOCALE);
     private boolean unbound;
 
-    private AddressBookClient(VirtualConnection vc, RpchClientOptions options, int contextId, ContextHandle handle) {
-        this.vc = vc;
-        this.options = options;
-        this.contextId = contextId;
+    private AddressBookClient(Binding binding, ContextHandle handle) {
+        this.binding = binding;
         this.handle = handle;
     }
 
@@ -83,16 +105,15 @@ public final class AddressBookClient implements AutoCloseable {
      * NspiBind. Every failure is an {@link RpchFailure} naming the hop; the connection is closed then.
      */
     public static AddressBookClient open(RpchClientOptions options, RpcAuth auth, Transcript transcript) throws RpchFailure {
-        VirtualConnection vc = VirtualConnection.open(options, transcript);
+        Binding binding = Binding.open(options, Nspi.INTERFACE, auth, transcript);
         try {
-            int ctx = RpcPing.await(vc.bind(Nspi.INTERFACE, auth), options, Hop.BIND).contextId();
-            NspiCalls.BindResult r = call(vc, options, ctx, NspiCalls.Bind.OPNUM,
+            NspiCalls.BindResult r = binding.call(NspiCalls.Bind.OPNUM,
                     new NspiCalls.Bind(0, Stat.start(Nspi.CP_TELETEX, LOCALE), Optional.empty()).encode(),
                     NspiCalls.BindResult::decode);
             check("NspiBind", r.returnCode());
-            return new AddressBookClient(vc, options, ctx, r.handle());
+            return new AddressBookClient(binding, r.handle());
         } catch (RpchFailure | RuntimeException e) {
-            vc.close();
+            binding.vc.close();
             throw e;
         }
     }
@@ -180,6 +201,35 @@ public final class AddressBookClient implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The entry whose legacyExchangeDN is {@code legacyDn}, as Outlook finds its own mailbox: NspiDNToMId, then
+     * NspiGetProps of the entry's columns and PR_EMS_AB_HOME_MDB. Empty when the address book has no such DN.
+     *
+     * @see [MS-OXNSPI] 3.1.4.1.13 NspiDNToMId, 3.1.4.1.7 NspiGetProps
+     */
+    public Optional<Mailbox> mailbox(String legacyDn) throws RpchFailure {
+        NspiCalls.TagsResult ids = call(NspiCalls.DnToMid.OPNUM, new NspiCalls.DnToMid(handle, 0, List.of(legacyDn)).encode(),
+                NspiCalls.TagsResult::decode);
+        check("NspiDNToMId", ids.returnCode());
+        List<Integer> mids = ids.tags().map(PropertyTagArray::values).orElse(List.of());
+        if (mids.size() != 1) {
+            throw new RpchFailure(Hop.CALL, Kind.PROTOCOL, "NspiDNToMId: " + mids.size() + " MIds for 1 DN (expected: one)");
+        }
+        int mid = mids.get(0);
+        if (mid == 0) {
+            return Optional.empty(); // [MS-OXNSPI] 3.1.4.1.13: an unresolved DN gets MId 0
+        }
+        NspiCalls.GetPropsResult r = call(NspiCalls.GetProps.OPNUM, new NspiCalls.GetProps(handle, 0, start.withCurrentRec(mid),
+                Optional.of(MAILBOX_COLUMNS)).encode(), NspiCalls.GetPropsResult::decode);
+        if (r.returnCode() != Nspi.ERRORS_RETURNED) { // some columns missing (PT_ERROR) is still an answer
+            check("NspiGetProps", r.returnCode());
+        }
+        PropertyRow row = r.row().orElseThrow(() -> new RpchFailure(Hop.CALL, Kind.PROTOCOL,
+                "NspiGetProps: no row for MId " + mid + " (expected: the entry's properties)"));
+        String home = string(row, PropTags.EMS_AB_HOME_MDB);
+        return Optional.of(new Mailbox(mid, entry(row), home.isEmpty() ? Optional.empty() : Optional.of(home)));
+    }
+
     /** NspiUnbind, then the virtual connection closes; an unbind that fails still closes. */
     @Override
     public void close() {
@@ -191,7 +241,7 @@ public final class AddressBookClient implements AutoCloseable {
         } catch (RpchFailure | RuntimeException e) {
             // the server drops the session with the association anyway
         } finally {
-            vc.close();
+            binding.vc.close();
         }
     }
 
@@ -232,18 +282,6 @@ public final class AddressBookClient implements AutoCloseable {
     }
 
     private <T> T call(int opnum, Octets stub, Function<Octets, T> decode) throws RpchFailure {
-        return call(vc, options, contextId, opnum, stub, decode);
-    }
-
-    private static <T> T call(VirtualConnection vc, RpchClientOptions options, int ctx, int opnum, Octets stub,
-            Function<Octets, T> decode) throws RpchFailure {
-        ByteBuf response = RpcPing.await(vc.call(ctx, opnum, Unpooled.wrappedBuffer(stub.toByteArray())), options, Hop.CALL);
-        try {
-            return decode.apply(Octets.copyOf(response));
-        } catch (RuntimeException e) {
-            throw new RpchFailure(Hop.CALL, Kind.PROTOCOL, "opnum " + opnum + " response: " + e.getMessage(), e);
-        } finally {
-            response.release();
-        }
+        return binding.call(opnum, stub, decode);
     }
 }

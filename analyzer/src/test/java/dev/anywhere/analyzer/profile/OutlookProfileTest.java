@@ -116,4 +116,35 @@ class OutlookProfileTest {
         assertThat(store.load("nobody@frankysweb.org")).isEmpty();
         assertThat(RohFlags.fromBits(0x2f)).isEqualTo(Set.copyOf(EnumSet.allOf(RohFlags.class)));
     }
+
+    static final String FRANKY_DN = "/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=franky";
+
+    static AutodiscoverResponse withLegacyDn(String expr) throws Exception {
+        String xml = new String(PoxCodec.writeResponse(answer(expr)), StandardCharsets.UTF_8);
+        return PoxCodec.readResponse(xml.replace("</DisplayName>", "</DisplayName><LegacyDN>" + FRANKY_DN + "</LegacyDN>")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theUsersLegacyDnAndTheEncryptionChoiceAreKept(@TempDir Path dir) throws Exception {
+        OutlookProfile p = OutlookProfile.create("franky@frankysweb.org", withLegacyDn(expr("oa.frankysweb.org", "Ntlm", "")),
+                RefreshPolicy.OUTLOOK_2016, T0, () -> 0.5);
+        assertThat(p.userDn()).hasValue(FRANKY_DN);
+        assertThat(p.encryptRpc()).as("Outlook encrypts by default").isTrue();
+        ProfileStore store = new ProfileStore(dir);
+        store.save(p.withEncryptRpc(false));
+        assertThat(store.load("franky@frankysweb.org")).hasValue(p.withEncryptRpc(false));
+        // A profile stored before the DN was kept learns it at its next refresh, even under the legacy policy.
+        OutlookProfile old = OutlookProfile.create("franky@frankysweb.org", answer(expr("oa.frankysweb.org", "Ntlm", "")),
+                RefreshPolicy.LEGACY, T0, () -> 0.5);
+        assertThat(old.userDn()).isEmpty();
+        OutlookProfile refreshed = old.refreshed(Optional.of(withLegacyDn(expr("oa.frankysweb.org", "Ntlm", ""))), T0, () -> 0.5);
+        assertThat(refreshed.userDn()).hasValue(FRANKY_DN);
+        assertThat(refreshed.refreshed(Optional.empty(), T0, () -> 0.5).userDn()).hasValue(FRANKY_DN);
+        java.nio.file.Files.writeString(store.file("old@frankysweb.org"), "{\"email\":\"old@frankysweb.org\",\"rohFlags\":1,"
+                + "\"policy\":\"LEGACY\",\"created\":\"2026-11-26T10:00:00Z\",\"lastRefresh\":\"2026-11-26T10:00:00Z\"}");
+        OutlookProfile loaded = store.load("old@frankysweb.org").orElseThrow();
+        assertThat(loaded.userDn()).isEmpty();
+        assertThat(loaded.encryptRpc()).isTrue();
+    }
 }

@@ -8,13 +8,11 @@ import dev.anywhere.rpc.dce.DcePdu;
 import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.testing.Pcap;
 import dev.anywhere.rpc.testing.Peers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Wireshark's DCE/RPC and EMSMDB ("MAPI") dissectors, written by nobody here, read the golden bytes of
  * {@link EmsmdbGoldenTest} as a bind to EMSMDB v0.81 followed by EcDoConnectEx, EcDoRpcExt2 and EcDoDisconnect
  * calls on ncacn_ip_tcp port 6001, with every stub exactly as long as ours and no malformed-packet or error-level
- * expert item. The capture is written here (pcap, raw IPv4, one PDU per TCP segment). Skipped without tshark
+ * expert item. The capture is written here ({@link Pcap}: raw IPv4, one PDU per TCP segment). Skipped without tshark
  * unless {@code CI=true}.
  */
 class EmsmdbTsharkInteropTest {
@@ -53,7 +51,7 @@ class EmsmdbTsharkInteropTest {
                 new DcePdu.Request(4, 0, EcDoDisconnect.OPNUM, Octets.ofHex(EmsmdbGoldenTest.CXH_HEX)),
                 new DcePdu.Response(4, 0, new EcDoDisconnect.Response(dev.anywhere.rpc.dce.ContextHandle.NULL, 0).encode()));
         Path pcap = dir.resolve("emsmdb.pcap");
-        Files.write(pcap, Pcap.of(pdus));
+        Files.write(pcap, pcap(pdus));
 
         List<String> decode = List.of(TSHARK.toString(), "-r", pcap.toString(), "-d", "tcp.port==" + SERVER_PORT + ",dcerpc");
         String bind = exec(concat(decode, "-Y", "dcerpc.pkt_type == 11", "-T", "fields", "-e", "dcerpc.cn_bind_to_uuid",
@@ -96,45 +94,15 @@ class EmsmdbTsharkInteropTest {
         return out;
     }
 
-    /** A classic pcap of raw IPv4 packets: client → server for requests and binds, server → client otherwise. */
-    static final class Pcap {
-        static byte[] of(List<DcePdu> pdus) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-            header.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(101);
-            out.writeBytes(header.array());
-            long clientSeq = 1000;
-            long serverSeq = 5000;
-            int second = 1;
-            for (DcePdu pdu : pdus) {
-                ByteBuf b = Unpooled.buffer();
-                DceCodec.encode(pdu, b);
-                byte[] payload = Octets.copyOf(b).toByteArray();
-                boolean fromClient = pdu instanceof DcePdu.Bind || pdu instanceof DcePdu.Request;
-                byte[] packet = ipv4(fromClient, fromClient ? clientSeq : serverSeq, fromClient ? serverSeq : clientSeq, payload);
-                if (fromClient) {
-                    clientSeq += payload.length;
-                } else {
-                    serverSeq += payload.length;
-                }
-                ByteBuffer record = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-                record.putInt(second++).putInt(0).putInt(packet.length).putInt(packet.length);
-                out.writeBytes(record.array());
-                out.writeBytes(packet);
-            }
-            return out.toByteArray();
+    /** Client → server for requests and binds, server → client otherwise, one PDU per segment. */
+    static byte[] pcap(List<DcePdu> pdus) {
+        List<Pcap.Segment> segments = new ArrayList<>();
+        for (DcePdu pdu : pdus) {
+            ByteBuf b = Unpooled.buffer();
+            DceCodec.encode(pdu, b);
+            boolean fromClient = pdu instanceof DcePdu.Bind || pdu instanceof DcePdu.Request;
+            segments.add(new Pcap.Segment(fromClient, CLIENT_PORT, SERVER_PORT, Octets.copyOf(b).toByteArray()));
         }
-
-        private static byte[] ipv4(boolean fromClient, long seq, long ack, byte[] payload) {
-            ByteBuffer p = ByteBuffer.allocate(20 + 20 + payload.length); // network byte order
-            p.put((byte) 0x45).put((byte) 0).putShort((short) (40 + payload.length)).putShort((short) 1).putShort((short) 0x4000);
-            p.put((byte) 64).put((byte) 6).putShort((short) 0); // TTL, TCP, checksum (not checked)
-            p.put(new byte[] {127, 0, 0, 1}).put(new byte[] {127, 0, 0, 1});
-            p.putShort((short) (fromClient ? CLIENT_PORT : SERVER_PORT)).putShort((short) (fromClient ? SERVER_PORT : CLIENT_PORT));
-            p.putInt((int) seq).putInt((int) ack);
-            p.put((byte) 0x50).put((byte) 0x18).putShort((short) 65535).putShort((short) 0).putShort((short) 0); // PSH|ACK
-            p.put(payload);
-            return p.array();
-        }
+        return Pcap.of(segments);
     }
 }
