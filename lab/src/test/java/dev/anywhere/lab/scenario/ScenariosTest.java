@@ -122,6 +122,9 @@ class ScenariosTest {
         assertThat(listening(new InetSocketAddress("127.0.0.20", ports.port(443)))).as("router").isFalse();
         assertThat(listening(new InetSocketAddress("127.0.100.252", ports.port(443)))).as("nginx").isFalse();
         assertThat(listening(new InetSocketAddress(EX1_ADDRESS, 6001))).as("EX1 store endpoint").isFalse();
+        if (s.site().mailboxServer() != null) {
+            assertThat(listening(new InetSocketAddress(t.address(s.site().mailboxServer()), 6001))).as("mailbox server's store").isFalse();
+        }
     }
 
     @Test
@@ -130,7 +133,8 @@ class ScenariosTest {
                 "no-port-forward", "router-answers-443", "reverse-proxy-stock-nginx", "reverse-proxy-fixed", "cert-self-signed",
                 "cert-internal-names-only", "cert-missing-autodiscover-name", "cert-expired", "msstd-mismatch", "oa-disabled",
                 "oa-pending", "iis-drift", "auth-mismatch", "validports-deny", "endpoint-down", "stale-profile",
-                "internal-client-takes-external-path");
+                "internal-client-takes-external-path", "mailbox-on-unlisted-server", "rpc-encryption-required",
+                "user-hidden-from-address-book", "rpc-refuses-credentials");
         for (Scenario s : Scenarios.all()) {
             assertThat(s.healthy()).as(s.name()).isEqualTo(s.name().equals("healthy") || s.name().equals("reverse-proxy-fixed"));
             ScenarioRun.topology(Topology.frankysweb(), s).validate(); // faults validate against the default site
