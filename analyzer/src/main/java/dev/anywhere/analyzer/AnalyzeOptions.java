@@ -31,12 +31,14 @@ import java.util.Optional;
  * @param scp where to look up Autodiscover service connection points (a domain-joined client's first method)
  * @param idleProbe how long to keep a virtual connection idle to find a hop that cuts idle connections
  * @param members the per-member comparison of an array behind the proxy's name; empty = not run
+ * @param rpcEncryption Outlook's "Encrypt data between Microsoft Outlook and Microsoft Exchange": the RPC bindings
+ *        after the tunnel are sealed (PKT_PRIVACY, the default) or, when off, only signed (PKT_INTEGRITY)
  */
 public record AnalyzeOptions(String target, Optional<String> user, Optional<String> password, List<String> resolve,
         Optional<InetSocketAddress> dnsServer, List<Path> trust, Vantage vantage, Duration stepTimeout, String language,
         Optional<ManualSettings> manual, int httpsPort, int httpPort, List<String> allowRedirect, boolean insecure,
         Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile, Optional<dev.anywhere.autodiscover.discovery.ScpSettings> scp,
-        Optional<Duration> idleProbe, Optional<MemberSurvey> members) {
+        Optional<Duration> idleProbe, Optional<MemberSurvey> members, boolean rpcEncryption) {
 
     /**
      * The comparison of an array's members: {@code connections} connections to the public name (a round-robin
@@ -108,6 +110,16 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
         allowRedirect = List.copyOf(allowRedirect);
     }
 
+    /** The options with RPC encryption on, as Outlook's profiles have it by default. */
+    public AnalyzeOptions(String target, Optional<String> user, Optional<String> password, List<String> resolve,
+            Optional<InetSocketAddress> dnsServer, List<Path> trust, Vantage vantage, Duration stepTimeout, String language,
+            Optional<ManualSettings> manual, int httpsPort, int httpPort, List<String> allowRedirect, boolean insecure,
+            Optional<dev.anywhere.analyzer.profile.OutlookProfile> profile, Optional<dev.anywhere.autodiscover.discovery.ScpSettings> scp,
+            Optional<Duration> idleProbe, Optional<MemberSurvey> members) {
+        this(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort, httpPort,
+                allowRedirect, insecure, profile, scp, idleProbe, members, true);
+    }
+
     /** The options without the member comparison. */
     public AnalyzeOptions(String target, Optional<String> user, Optional<String> password, List<String> resolve,
             Optional<InetSocketAddress> dnsServer, List<Path> trust, Vantage vantage, Duration stepTimeout, String language,
@@ -138,31 +150,37 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
     /** The same options with a stored profile to compare. */
     public AnalyzeOptions withProfile(Optional<dev.anywhere.analyzer.profile.OutlookProfile> p) {
         return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort,
-                httpPort, allowRedirect, insecure, p, scp, idleProbe, members);
+                httpPort, allowRedirect, insecure, p, scp, idleProbe, members, rpcEncryption);
     }
 
     /** The same options with SCP lookup in this directory. */
     public AnalyzeOptions withScp(Optional<dev.anywhere.autodiscover.discovery.ScpSettings> s) {
         return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort,
-                httpPort, allowRedirect, insecure, profile, s, idleProbe, members);
+                httpPort, allowRedirect, insecure, profile, s, idleProbe, members, rpcEncryption);
     }
 
     /** The same options with the idle cut-off probe. */
     public AnalyzeOptions withIdleProbe(Optional<Duration> d) {
         return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort,
-                httpPort, allowRedirect, insecure, profile, scp, d, members);
+                httpPort, allowRedirect, insecure, profile, scp, d, members, rpcEncryption);
     }
 
     /** The same options with the comparison of an array's members. */
     public AnalyzeOptions withMembers(Optional<MemberSurvey> m) {
         return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort,
-                httpPort, allowRedirect, insecure, profile, scp, idleProbe, m);
+                httpPort, allowRedirect, insecure, profile, scp, idleProbe, m, rpcEncryption);
     }
 
     /** The same options in another report language (en or de). */
     public AnalyzeOptions withLanguage(String lang) {
         return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, lang, manual, httpsPort,
-                httpPort, allowRedirect, insecure, profile, scp, idleProbe, members);
+                httpPort, allowRedirect, insecure, profile, scp, idleProbe, members, rpcEncryption);
+    }
+
+    /** The same options with Outlook's RPC encryption on (PKT_PRIVACY) or off (PKT_INTEGRITY). */
+    public AnalyzeOptions withRpcEncryption(boolean on) {
+        return new AnalyzeOptions(target, user, password, resolve, dnsServer, trust, vantage, stepTimeout, language, manual, httpsPort,
+                httpPort, allowRedirect, insecure, profile, scp, idleProbe, members, on);
     }
 
     /** The mail domain: the part after @, or the target itself. */

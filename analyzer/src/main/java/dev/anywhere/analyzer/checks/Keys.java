@@ -17,6 +17,13 @@ final class Keys {
     /** The scheme the echo passed with: the credentials are good, so a later 401 is a hop's doing. */
     static final String ECHO_SCHEME = "rpc-proxy.echo-scheme";
 
+    /** The address book server the referral service named (RfrGetNewDSA). */
+    static final String NSPI_SERVER = "mapi.nspi-server";
+    /** The DN of the mailbox's home server, from the address book entry (PR_EMS_AB_HOME_MDB). */
+    static final String HOME_SERVER_DN = "mapi.home-server-dn";
+    /** The home server's FQDN, from the referral service (RfrGetFQDNFromServerDN). */
+    static final String HOME_SERVER = "mapi.home-server";
+
     private Keys() {
     }
 }

@@ -7,10 +7,13 @@ import dev.anywhere.analyzer.check.Evidence;
 import dev.anywhere.analyzer.check.Outcome;
 import dev.anywhere.analyzer.finding.Finding;
 import dev.anywhere.analyzer.finding.FindingCatalogue;
+import dev.anywhere.analyzer.rpch.AddressBookClient;
 import dev.anywhere.analyzer.rpch.Epm;
 import dev.anywhere.analyzer.rpch.MailboxLogon;
 import dev.anywhere.analyzer.rpch.ProxyAuth;
+import dev.anywhere.analyzer.rpch.Referral;
 import dev.anywhere.analyzer.rpch.RpcAuth;
+import dev.anywhere.analyzer.rpch.RpcFaultException;
 import dev.anywhere.analyzer.rpch.RpcPing;
 import dev.anywhere.analyzer.rpch.RpchClientOptions;
 import dev.anywhere.analyzer.rpch.RpchFailure;
@@ -18,6 +21,7 @@ import dev.anywhere.analyzer.rpch.Transcript;
 import dev.anywhere.analyzer.rpch.VirtualConnection;
 import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.rpc.dce.ContextHandle;
+import dev.anywhere.rpc.dce.DceStatus;
 import dev.anywhere.rpc.emsmdb.Emsmdb;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import java.net.InetSocketAddress;
@@ -30,9 +34,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The steps that need a virtual connection through the proxy, as RCA's "ping the endpoint" steps: RPC pings to the
- * store (6001), referral (6002) and address book (6004) endpoints and an endpoint-mapper lookup (593). A failure
- * is classified by where the tunnel broke: a hop that refuses the methods, buffers or limits the 1 GiB IN body,
- * ValidPorts, an endpoint that does not answer.
+ * store (6001), referral (6002) and address book (6004) endpoints and an endpoint-mapper lookup (593), then Outlook's
+ * sequence after the tunnel ({@link MapiSteps}: referral, check name, home server, mailbox logon). A failure is
+ * classified by where the tunnel broke: a hop that refuses the methods, buffers or limits the 1 GiB IN body,
+ * ValidPorts, an endpoint that does not answer, an RPC server that refuses the credentials the proxy accepted.
  */
 final class TunnelChecks {
 
@@ -50,8 +55,8 @@ final class TunnelChecks {
         List<Check> checks = new java.util.ArrayList<>(List.of(ping(6001, text.get("check.rpc-proxy.ping-6001.title")),
                 ping(6002, text.get("check.rpc-proxy.ping-6002.title")),
                 ping(6004, text.get("check.rpc-proxy.ping-6004.title")),
-                mailboxLogon(),
-                Check.of("rpc-proxy.epm", text.get("check.rpc-proxy.epm.title"), this::epm)));
+                Check.of("rpc-proxy.epm", text.get("check.rpc-proxy.epm.title"), this::epm),
+                mapi()));
         options.idleProbe().ifPresent(d -> checks.add(Check.of("rpc-proxy.idle", text.get("check.rpc-proxy.idle.title",
                 Map.of("seconds", d.toSeconds())), ctx -> idle(ctx, d)).withTimeout(d.plus(options.stepTimeout().multipliedBy(3)))));
         return checks;
@@ -105,47 +110,72 @@ final class TunnelChecks {
     }
 
     /**
-     * RCA's "Attempting to log on to the Mailbox": a virtual connection to the store (6001) bound to EMSMDB with
-     * NTLM at PKT_PRIVACY, as Outlook binds, with the account of the HTTP leg; a broken tunnel is classified as the
-     * pings classify it.
+     * Outlook's sequence after the tunnel ({@link MapiSteps}): each call on a virtual connection of its own through the
+     * proxy, bound with NTLM at the level the profile asks for (PKT_PRIVACY when it encrypts, as Outlook by default;
+     * PKT_INTEGRITY when "Encrypt data between Outlook and Exchange" is off), with the account of the HTTP leg.
      */
-    private Check mailboxLogon() {
-        MailboxLogonCheck logon = new MailboxLogonCheck(options, catalogue, (ctx, dn) -> {
-            Transcript t = new Transcript();
-            long timeout = options.stepTimeout().toMillis();
-            NtlmCredentials account = NtlmCredentials.parse(options.user().orElseThrow(), options.password().orElseThrow());
-            try (VirtualConnection vc = VirtualConnection.open(clientOptions(ctx, 6001), t)) {
-                int contextId = vc.bind(Emsmdb.INTERFACE, RpcAuth.privacy(account))
-                        .get(timeout, TimeUnit.MILLISECONDS).contextId();
-                return MailboxLogon.run(MailboxLogon.on(vc, contextId), dn).get(3 * timeout, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof RpchFailure f) {
-                    throw new TunnelBroken(failed(ctx, 6001, f, t));
-                }
-                throw e;
-            } catch (RpchFailure f) {
-                throw new TunnelBroken(failed(ctx, 6001, f, t));
-            }
-        });
-        Check check = logon.check();
-        return Check.of(check.id(), check.title(), ctx -> {
-            try {
-                return logon.run(ctx);
-            } catch (TunnelBroken b) {
-                return b.outcome;
-            }
-        }).withTimeout(options.stepTimeout().multipliedBy(5)); // open, bind, three calls
+    private Check mapi() {
+        return new MapiSteps(options, catalogue, new ThroughProxy(), this::failed).check();
     }
 
-    /** Carries the classified outcome of a tunnel that broke under the logon out of the runner. */
-    private static final class TunnelBroken extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final transient Outcome outcome;
+    /** The binding's DCE/RPC authentication, as the profile's encryption setting makes Outlook bind. */
+    private RpcAuth rpcAuth() {
+        NtlmCredentials account = NtlmCredentials.parse(options.user().orElseThrow(), options.password().orElseThrow());
+        return options.rpcEncryption() ? RpcAuth.privacy(account)
+                : new RpcAuth(dev.anywhere.rpc.dce.AuthVerifier.LEVEL_PKT_INTEGRITY, account);
+    }
 
-        TunnelBroken(Outcome outcome) {
-            super(null, null, false, false);
-            this.outcome = outcome;
+    /** The calls of {@link MapiSteps} through the proxy, on the servers the steps name. */
+    private final class ThroughProxy implements MapiSteps.Transport {
+        @Override
+        public Referral.Answer newDsa(CheckContext ctx, String server, String userDn, Transcript t) throws RpchFailure {
+            try (Referral rfr = Referral.open(clientOptions(ctx, server, 6002), rpcAuth(), t)) {
+                return rfr.newDsa(userDn);
+            }
         }
+
+        @Override
+        public Referral.Answer fqdn(CheckContext ctx, String server, String serverDn, Transcript t) throws RpchFailure {
+            try (Referral rfr = Referral.open(clientOptions(ctx, server, 6002), rpcAuth(), t)) {
+                return rfr.fqdn(serverDn);
+            }
+        }
+
+        @Override
+        public MapiSteps.CheckName checkName(CheckContext ctx, String server, String address, String userDn, Transcript t)
+                throws RpchFailure {
+            try (AddressBookClient nspi = AddressBookClient.open(clientOptions(ctx, server, 6004), rpcAuth(), t)) {
+                AddressBookClient.Resolution.Status byName = nspi.resolve(List.of(address)).get(0).status();
+                return new MapiSteps.CheckName(byName, nspi.mailbox(userDn));
+            }
+        }
+
+        @Override
+        public MailboxLogon.Result logOn(CheckContext ctx, String server, String userDn, Transcript t) throws RpchFailure {
+            long timeout = options.stepTimeout().toMillis();
+            try (VirtualConnection vc = VirtualConnection.open(clientOptions(ctx, server, 6001), t)) {
+                int contextId = vc.bind(Emsmdb.INTERFACE, rpcAuth()).get(timeout, TimeUnit.MILLISECONDS).contextId();
+                return MailboxLogon.run(MailboxLogon.on(vc, contextId), userDn).get(3 * timeout, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw asFailure(e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, "no answer within " + 3 * timeout + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, "interrupted");
+            }
+        }
+    }
+
+    /** What a bind or call future failed with, as the hop's {@link RpchFailure} (a fault keeps its status as the cause). */
+    private static RpchFailure asFailure(Throwable c) {
+        if (c instanceof RpchFailure f) {
+            return f;
+        }
+        if (c instanceof RpcFaultException fault) {
+            return new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.RPC_FAULT, fault.getMessage(), fault);
+        }
+        return new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.PROTOCOL, String.valueOf(c), c);
     }
 
     private Outcome epm(CheckContext ctx) throws Exception {
@@ -171,6 +201,11 @@ final class TunnelChecks {
     }
 
     private RpchClientOptions clientOptions(CheckContext ctx, int port) {
+        return clientOptions(ctx, ctx.require(Keys.PROXY, ProxySettings.class).rpcServer(), port);
+    }
+
+    /** The virtual connection's options for {@code server:port} through the proxy of the settings. */
+    private RpchClientOptions clientOptions(CheckContext ctx, String server, int port) {
         ProxySettings p = ctx.require(Keys.PROXY, ProxySettings.class);
         InetSocketAddress address = ctx.require(Keys.PROXY_ADDRESS, InetSocketAddress.class);
         String user = options.user().orElseThrow();
@@ -178,7 +213,7 @@ final class TunnelChecks {
         boolean basic = p.requiredScheme().map(s -> s.equals("Basic")).orElse(false);
         ProxyAuth auth = basic ? new ProxyAuth.Basic(user, password) : new ProxyAuth.Ntlm(NtlmCredentials.parse(user, password), "ANYWHERE");
         // The system's trust store plus every --trust file; only the user's --insecure turns validation off.
-        return RpchClientOptions.builder(p.host(), p.port(), p.rpcServer(), port).tls(p.ssl()).addressOverride(address.getAddress())
+        return RpchClientOptions.builder(p.host(), p.port(), server, port).tls(p.ssl()).addressOverride(address.getAddress())
                 .auth(auth).timeouts(options.stepTimeout()).trust(options.trust()).insecure(options.insecure()).build();
     }
 
@@ -186,17 +221,26 @@ final class TunnelChecks {
         return ctx.require(Keys.PROXY, ProxySettings.class).rpcServer() + ":" + port;
     }
 
-    /** Turns where the client's attempt broke into the finding that explains it. */
     private Outcome failed(CheckContext ctx, int port, RpchFailure f, Transcript t) {
+        return failed(ctx, ctx.require(Keys.PROXY, ProxySettings.class).rpcServer(), port, f, t);
+    }
+
+    /** Turns where the client's attempt to reach {@code server:port} broke into the finding that explains it. */
+    Outcome failed(CheckContext ctx, String server, int port, RpchFailure f, Transcript t) {
         ProxySettings p = ctx.require(Keys.PROXY, ProxySettings.class);
         Map<String, Object> v = new HashMap<>();
-        v.put("target", target(ctx, port));
-        v.put("server", p.rpcServer().split("\\.")[0].toUpperCase(Locale.ROOT));
+        v.put("target", server + ":" + port);
+        v.put("server", server.split("\\.")[0].toUpperCase(Locale.ROOT));
         v.put("host", p.host());
         v.put("detail", sentence(f));
         v.put("user", options.user().orElse(""));
         v.put("scheme", p.requiredScheme().orElse("NTLM"));
         String detail = f.detail().toLowerCase(Locale.ROOT);
+        if (dceAuthRefused(f)) {
+            // The HTTP leg passed with these credentials (or there would be no bind): the RPC server checks them elsewhere.
+            v.put("scheme", ctx.get(Keys.ECHO_SCHEME, String.class).orElse(v.get("scheme").toString()));
+            return Outcome.failed(sentence(f), catalogue.finding("rpc.dce-auth-refused", v)).with(transcript(t));
+        }
         Finding finding = switch (f.kind()) {
             case RPC_PROXY_ERROR -> catalogue.finding("rpc.port-not-allowed", v);
             case NOT_RPC_PROXY, CLOSED -> catalogue.finding(f.hop() == RpchFailure.Hop.HTTP ? "proxy.http10-or-close" : "rpc.endpoint-unreachable", v);
@@ -218,6 +262,24 @@ final class TunnelChecks {
             default -> catalogue.finding("rpc.virtual-connection-failed", v);
         };
         return Outcome.failed(sentence(f), finding).with(transcript(t));
+    }
+
+    /**
+     * Whether an authenticated binding failed on its credentials: the server sends no answer to rpc_auth_3, so a refused
+     * AUTHENTICATE shows as the fault ERROR_ACCESS_DENIED on the first call; a bind_nak or a bind_ack without a
+     * challenge refuses the authentication itself.
+     *
+     * @see [MS-RPCE] 3.3.1.5.2.2 (rpc_auth_3 has no response)
+     */
+    static boolean dceAuthRefused(RpchFailure f) {
+        if (f.kind() == RpchFailure.Kind.RPC_AUTH) {
+            return true;
+        }
+        if (f.kind() == RpchFailure.Kind.BIND_REJECTED && f.detail().startsWith("bind_nak")) {
+            return true;
+        }
+        return f.kind() == RpchFailure.Kind.RPC_FAULT && f.getCause() instanceof RpcFaultException fault
+                && fault.status().code() == DceStatus.ACCESS_DENIED.code();
     }
 
     /**

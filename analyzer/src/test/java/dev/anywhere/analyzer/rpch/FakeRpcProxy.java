@@ -76,6 +76,8 @@ final class FakeRpcProxy implements AutoCloseable {
     volatile Mode mode = Mode.NORMAL;
     volatile boolean requireAuth = true;
     volatile boolean sendAcks = true;
+    /** Faults (ERROR_ACCESS_DENIED) arrive on the OUT channel 50 ms after the IN channel closed, then OUT closes. */
+    volatile boolean closeInBeforeFault;
     volatile long inWindow = 65536;
     /** Body bytes of the NTLM CHALLENGE 401 (an error page), sent before the client's AUTHENTICATE on that connection. */
     volatile int challengeBodyBytes;
@@ -358,6 +360,15 @@ final class FakeRpcProxy implements AutoCloseable {
                 out = Epm.encodeMapResponse(List.of(t), ContextHandle.NULL, 4, DceStatus.SUCCESS);
             } else if (TEST_IFACE.equals(iface) && call.opnum() == 0) {
                 out = Unpooled.wrappedBuffer(call.stub().toByteArray());
+            } else if (closeInBeforeFault) {
+                // a server ending the association after its answer: the IN channel's close arrives before the fault
+                DcePdu fault = new DcePdu.Fault(call.callId(), call.contextId(), DceStatus.ACCESS_DENIED);
+                v.in.close();
+                v.out.eventLoop().schedule(() -> {
+                    sendDce(v, fault);
+                    v.out.close();
+                }, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                return;
             } else {
                 sendDce(v, new DcePdu.Fault(call.callId(), call.contextId(), DceStatus.NCA_S_OP_RNG_ERROR));
                 return;

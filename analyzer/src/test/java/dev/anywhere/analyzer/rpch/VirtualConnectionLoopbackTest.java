@@ -130,6 +130,20 @@ class VirtualConnectionLoopbackTest {
         }
     }
 
+    /** The proxy closes IN first when the server ends the association after a fault; the fault still answers the call. */
+    @Test
+    void aFaultArrivingAfterTheInChannelClosedStillAnswersTheCall() throws Exception {
+        proxy.closeInBeforeFault = true;
+        try (VirtualConnection vc = VirtualConnection.open(options().build(), transcript)) {
+            int ctx = vc.bind(FakeRpcProxy.TEST_IFACE).get(3, TimeUnit.SECONDS).contextId();
+            assertThatThrownBy(() -> vc.call(ctx, 1, Unpooled.EMPTY_BUFFER).get(3, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(RpcFaultException.class)
+                    .hasMessage("fault ERROR_ACCESS_DENIED(0x5) for call_id 2 (opnum 1)");
+        } finally {
+            proxy.closeInBeforeFault = false;
+        }
+    }
+
     @Test
     void unknownInterfaceIsRejectedAtBind() throws Exception {
         try (VirtualConnection vc = VirtualConnection.open(options().build(), transcript)) {

@@ -107,12 +107,19 @@ public record Scenario(String name, String broken, String expected, List<String>
      *     configurator applied it; the configurator reverts it at its next pass; null = none
      * @param change an Outlook Anywhere change made on every server once the site runs (after a member stopped
      *     following changes, see {@link Member#followsChanges}); null = none
+     * @param mailboxServer the host ({@code ex2}) of a second Exchange server, a mailbox server without the Client
+     *     Access role (RPC endpoints only, on EX1's address with .253), that the user's mailbox is moved to; null = none
+     * @param hiddenFromAddressLists whether the user's mailbox is hidden from the address lists
+     * @param staleRpcPassword whether the RPC servers check the user's NTLM binds against an old password while the
+     *     gateway accepts the current one (their account store lags behind)
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    @JsonPropertyOrder({"oa", "iisAuth", "clientAuth", "certPrincipalName", "splitBrain", "endpointsDown", "manualEdit", "change"})
+    @JsonPropertyOrder({"oa", "iisAuth", "clientAuth", "certPrincipalName", "splitBrain", "endpointsDown", "manualEdit", "change",
+            "mailboxServer", "hiddenFromAddressLists", "staleRpcPassword"})
     public record Site(String oa, List<String> iisAuth, String clientAuth, String certPrincipalName,
-            Boolean splitBrain, boolean endpointsDown, ManualEdit manualEdit, Change change) {
-        public static final Site DEFAULT = new Site(null, null, null, null, null, false, null, null);
+            Boolean splitBrain, boolean endpointsDown, ManualEdit manualEdit, Change change, String mailboxServer,
+            boolean hiddenFromAddressLists, boolean staleRpcPassword) {
+        public static final Site DEFAULT = new Site(null, null, null, null, null, false, null, null, null, false, false);
 
         public Site {
             oa = oa == null ? "enabled" : oa;
@@ -122,6 +129,9 @@ public record Scenario(String name, String broken, String expected, List<String>
             iisAuth = iisAuth == null || iisAuth.isEmpty() ? List.of("basic", "ntlm") : List.copyOf(iisAuth);
             clientAuth = clientAuth == null ? "ntlm" : clientAuth;
             splitBrain = splitBrain == null || splitBrain;
+            if (mailboxServer != null && (!mailboxServer.matches("ex[0-9]{1,2}") || mailboxServer.equals("ex1"))) {
+                throw new IllegalArgumentException("site mailboxServer: " + mailboxServer + " (expected: a host name ex2..ex99)");
+            }
         }
     }
 
@@ -203,16 +213,19 @@ public record Scenario(String name, String broken, String expected, List<String>
      *     single-connection steps pinned to EX1 with {@code --resolve}, so that they do not depend on the member
      *     round robin picks); null = no comparison
      * @param idleProbe {@code --idle-probe}: keep a virtual connection idle this long ({@code 65s}); null = none
+     * @param encryptRpc Outlook's "Encrypt data between Microsoft Outlook and Microsoft Exchange" (default on): off,
+     *     the RPC bindings after the tunnel are signed only (PKT_INTEGRITY)
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record Client(String vantage, StoredProfile profile, String array, String idleProbe) {
-        public static final Client DEFAULT = new Client(null, null, null, null);
+    public record Client(String vantage, StoredProfile profile, String array, String idleProbe, Boolean encryptRpc) {
+        public static final Client DEFAULT = new Client(null, null, null, null, null);
 
         public Client {
             vantage = vantage == null ? "outside" : vantage;
             if (!vantage.equals("outside") && !vantage.equals("inside")) {
                 throw new IllegalArgumentException("client vantage: " + vantage + " (expected: outside or inside)");
             }
+            encryptRpc = encryptRpc == null || encryptRpc;
             if (array != null && !array.equals("balancer") && !array.equals("members")) {
                 throw new IllegalArgumentException("client array: " + array + " (expected: balancer or members)");
             }

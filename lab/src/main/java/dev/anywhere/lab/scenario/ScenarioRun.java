@@ -67,6 +67,8 @@ public final class ScenarioRun {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(10);
+    /** The password the RPC servers still know in {@code staleRpcPassword}: the user's before a change. */
+    static final String STALE_PASSWORD = "Before-The-Change-1";
 
     private ScenarioRun() {
     }
@@ -93,6 +95,9 @@ public final class ScenarioRun {
             t = new Topology(t.name(), t.portPolicy(), t.hosts(), t.zones(), t.router(), certificates, t.users(), t.middlebox(),
                     t.faults(), t.array());
         }
+        if (s.site().mailboxServer() != null) {
+            t = withMailboxServer(t, s.site().mailboxServer());
+        }
         return t.withFaultsApplied();
     }
 
@@ -106,6 +111,27 @@ public final class ScenarioRun {
                                 + m.getValue().autodiscoverCacheSeconds() + "\n");
             }
         }
+    }
+
+    /**
+     * {@code t} with a mailbox server {@code host} (ex2): RPC endpoints only, on EX1's address with the last byte 253,
+     * named in DC1's zone; the lab starts it and puts it in the directory ({@link LabSite}).
+     */
+    static Topology withMailboxServer(Topology t, String host) {
+        Topology.Host ex1 = t.host("ex1").orElseThrow();
+        String address = ex1.address().substring(0, ex1.address().lastIndexOf('.') + 1) + "253";
+        java.util.Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        for (String service : List.of("store", "referral", "nspi")) {
+            ex1.port(service).ifPresent(p -> ports.put(service, p));
+        }
+        List<Topology.Host> hosts = new ArrayList<>(t.hosts());
+        hosts.add(new Topology.Host(host, address, ports));
+        List<Topology.Zone> zones = t.zones().stream().map(z -> z.server().equals("dc1") && z.origin().equalsIgnoreCase("frankysweb.local")
+                ? new Topology.Zone(z.origin(), z.server(), java.util.stream.Stream.concat(z.records().stream(),
+                        java.util.stream.Stream.of(new Topology.DnsRecord(host, dev.anywhere.lab.topology.RecordType.A, host))).toList())
+                : z).toList();
+        return new Topology(t.name(), t.portPolicy(), hosts, zones, t.router(), t.certificates(), t.users(), t.middlebox(), t.faults(),
+                t.array());
     }
 
     /** Sets up the site's state for the scenario; each step is reported to {@code progress} as the command it stands for. */
@@ -142,6 +168,29 @@ public final class ScenarioRun {
         }
         if (state.change() != null) {
             change(site, s, state, progress);
+        }
+        String account = LOGON.substring(LOGON.indexOf('\\') + 1);
+        if (state.mailboxServer() != null) {
+            String server = state.mailboxServer().toUpperCase(Locale.ROOT);
+            dev.anywhere.directory.model.Mailbox m = site.directory().mailboxByLogonName(account).orElseThrow();
+            site.directory().putMailbox(new dev.anywhere.directory.model.Mailbox(m.samAccountName(), m.userPrincipalName(), m.displayName(),
+                    m.primarySmtpAddress(), m.proxyAddresses(), m.legacyExchangeDn(), server, m.mapiEnabled(), m.blockRpcHttp(),
+                    m.targetAddress()));
+            refreshAddressBook(site);
+            progress.accept("New-MoveRequest " + account + " -TargetDatabase \"" + server + " Mailbox Database\" (homeMDB on "
+                    + server + ", a mailbox server without the Client Access role)");
+        }
+        if (state.hiddenFromAddressLists()) {
+            String dn = site.directory().userDn(account).orElseThrow();
+            site.directory().ldap().modify(dn, new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.REPLACE,
+                    dev.anywhere.directory.ldap.AdNames.HIDE_FROM_ADDRESS_LISTS, "TRUE"));
+            refreshAddressBook(site);
+            progress.accept("Set-Mailbox " + account + " -HiddenFromAddressListsEnabled $true");
+        }
+        if (state.staleRpcPassword()) {
+            site.rpcServerChecksPassword(account, STALE_PASSWORD);
+            progress.accept("the RPC servers check " + account + "'s NTLM binds against an old password (their domain controller has "
+                    + "not replicated the password change); the gateway accepts the current one");
         }
         if (state.endpointsDown()) {
             site.endpoints().orElseThrow().close();
@@ -239,6 +288,12 @@ public final class ScenarioRun {
         }
     }
 
+    /** Reads the address book snapshot again now (the endpoints refresh it each minute). */
+    private static void refreshAddressBook(LabSite site) throws Exception {
+        site.addressBook().orElseThrow(() -> new IllegalStateException("no address book (expected: a site with RPC endpoints)"))
+                .refresh().get(APPLY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** The applied configuration in one line, as the story prints it. */
     public static String describe(RpcVdirConfig c) {
         return "enabled=" + c.enabled() + " authentication=" + c.authenticationInOrder().stream().map(HttpAuthScheme::token).toList()
@@ -323,7 +378,8 @@ public final class ScenarioRun {
         return new AnalyzeOptions(MAILBOX, Optional.of(LOGON), Optional.of(password), resolve, Optional.of(dns),
                 List.of(site.trustBundle()), inside ? Vantage.INSIDE : Vantage.OUTSIDE, stepTimeout, "en", Optional.empty(), httpsPort,
                 httpPort, List.of(), false, Optional.ofNullable(s.client().profile()).map(p -> profile(p, Instant.now())))
-                .withIdleProbe(s.client().idle()).withMembers(survey);
+                .withIdleProbe(s.client().idle()).withMembers(survey)
+                .withRpcEncryption(s.client().encryptRpc());
     }
 
     /** The analyzer command the options stand for (without the password), for the story to print. */
@@ -337,7 +393,9 @@ public final class ScenarioRun {
                 + o.resolve().stream().map(r -> " --resolve " + r).collect(java.util.stream.Collectors.joining())
                 + o.members().map(m -> m.addresses().isEmpty() ? " --array --array-connections " + m.connections()
                         : m.addresses().stream().map(a -> " --member " + a).collect(java.util.stream.Collectors.joining())).orElse("")
-                + o.idleProbe().map(d -> " --idle-probe " + d.toSeconds() + "s").orElse("");
+                + o.idleProbe().map(d -> " --idle-probe " + d.toSeconds() + "s").orElse("")
+                + (o.rpcEncryption() ? "" : "   # as an Outlook profile without \"Encrypt data between Microsoft Outlook and Microsoft"
+                        + " Exchange\" (RPC bound at PKT_INTEGRITY)");
     }
 
     static OutlookProfile profile(Scenario.StoredProfile p, Instant now) {

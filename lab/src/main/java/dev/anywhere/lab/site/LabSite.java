@@ -102,6 +102,8 @@ public final class LabSite implements AutoCloseable {
     }
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    /** NT hashes the RPC servers use instead of the directory's, by user (lower case): {@link #rpcServerChecksPassword}. */
+    private final java.util.Map<String, byte[]> rpcServerHashes = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Member> members = new ArrayList<>();
     private final java.util.Map<String, Slapd> replicas = new java.util.LinkedHashMap<>();
     private HaproxyBalancer balancer;
@@ -200,6 +202,12 @@ public final class LabSite implements AutoCloseable {
                 + " serving " + internalDns.zones());
         directory = LdapSiteDirectory.connect(serviceSettings(plan, dc1Url));
         started.add(directory);
+        for (String host : mailboxServers(t)) {
+            // before the members start: their configurator lists it in ValidPorts and RFR knows its FQDN from the first pass
+            directory.putServer(new dev.anywhere.directory.model.ExchangeServer(serverName(host), host + "."
+                    + SiteSeed.FRANKYSWEB.dnsDomain(), true));
+            progress.accept("DC1: server " + serverName(host) + " (mailbox server: RPC endpoints, no Client Access role)");
+        }
         if (t.array() != null) {
             spreadMailboxes(t);
             for (String member : t.memberHosts()) {
@@ -229,6 +237,9 @@ public final class LabSite implements AutoCloseable {
                         + ", nearest first)");
             }
             members.add(startMember(plan, member, pems.get(member), nearest, progress));
+        }
+        for (String host : mailboxServers(t)) {
+            startEndpoints(plan, host, directory, progress);
         }
         Member first = members.get(0);
         endpoints = first.endpoints();
@@ -430,36 +441,9 @@ public final class LabSite implements AutoCloseable {
         Path dir = plan.dataDir().resolve(hostName);
         InetAddress address = t.address(hostName);
         Topology.Host host = t.host(hostName).orElseThrow();
-        RpcEndpoints memberEndpoints = null;
-        List<Integer> rpcPorts = new ArrayList<>();
-        for (String service : RPC_SERVICES) {
-            host.port(service).ifPresent(p -> rpcPorts.add(ports.port(p)));
-        }
-        if (!rpcPorts.isEmpty()) {
-            if (addressBook == null) {
-                // The address book (NSPI on 6004) answers from a snapshot read off the event loop, refreshed each
-                // minute; one snapshot serves every member.
-                addressBook = AddressBookService.start(new LdapAddressBookLoader(this.directory), Duration.ofSeconds(10),
-                        Duration.ofMinutes(1));
-                started.add(addressBook);
-            }
-            // The store (EMSMDB on 6001) logs mailboxes on from the same snapshot, as Exchange 2010 would.
-            InterfaceRegistry interfaces = new InterfaceRegistry()
-                    .register(new NspiService(addressBook::current, UUID.randomUUID()).asInterface())
-                    .register(new EmsmdbService(EmsmdbService.Options.exchange2010(server, ""),
-                            new AddressBookMailboxes(addressBook::current), Clock.systemUTC()).asInterface());
-            // RFR answers from the directory's server objects, held in memory and refreshed off the event loops.
-            ServerNames serverNames = ServerNames.refreshing(directory::servers, java.time.Duration.ofMinutes(5));
-            started.add(serverNames);
-            String fqdn = hostName + "." + SiteSeed.FRANKYSWEB.dnsDomain();
-            interfaces.register(Rfr.iface(() -> serverNames.fqdn(server).orElse(fqdn), serverNames));
-            // The endpoints verify NTLM binds with the users' NT hashes, read through the service bind as the gateway does.
-            memberEndpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(address).withPorts(rpcPorts).withExtra(interfaces)
-                    .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity(server, SiteSeed.FRANKYSWEB),
-                            new DirectoryCredentials(directory)::ntHash).withMetrics(metrics)));
-            started.add(memberEndpoints);
+        RpcEndpoints memberEndpoints = startEndpoints(plan, hostName, directory, progress);
+        if (memberEndpoints != null) {
             LocalRoles.register(dir, false, true);
-            progress.accept(server + ": RPC endpoints (ncacn_http) on " + address.getHostAddress() + " " + memberEndpoints.ports());
         }
         LocalRoles.register(dir, true, false);
         new ServiceHostSettings(plan.pollInterval(), true).write(dir);
@@ -476,7 +460,7 @@ public final class LabSite implements AutoCloseable {
             host.port(service).filter(p -> ports.port(p) != p).ifPresent(p -> translation.put(p, ports.port(p)));
         }
         BackendResolver backends = BackendResolver.of(java.util.Map.of()).withOverride(address, "localhost");
-        for (String other : t.memberHosts()) {
+        for (String other : java.util.stream.Stream.concat(t.memberHosts().stream(), mailboxServers(t).stream()).toList()) {
             backends = backends.withOverride(t.address(other), other, other + "." + SiteSeed.FRANKYSWEB.dnsDomain());
         }
         backends = backends.withoutSystemDns().withPortTranslation(translation);
@@ -504,6 +488,73 @@ public final class LabSite implements AutoCloseable {
     }
 
     private static final List<String> RPC_SERVICES = List.of("store", "referral", "nspi", "epm-http");
+
+    /**
+     * The RPC endpoints of the Exchange server on {@code hostName} (store, referral, address book, EPM over HTTP, as
+     * many as the topology gives it ports), or null when it has none: NSPI and EMSMDB answer from the site's address
+     * book snapshot, RFR from the directory's server objects, and NTLM binds are verified with the users' NT hashes
+     * (as the RPC server's own account store sees them: {@link #rpcServerChecksPassword}).
+     */
+    private RpcEndpoints startEndpoints(Plan plan, String hostName, SiteDirectory directory, Consumer<String> progress) throws Exception {
+        Topology t = plan.topology();
+        PortMap ports = plan.ports();
+        String server = serverName(hostName);
+        InetAddress address = t.address(hostName);
+        Topology.Host host = t.host(hostName).orElseThrow();
+        List<Integer> rpcPorts = new ArrayList<>();
+        for (String service : RPC_SERVICES) {
+            host.port(service).ifPresent(p -> rpcPorts.add(ports.port(p)));
+        }
+        if (rpcPorts.isEmpty()) {
+            return null;
+        }
+        if (addressBook == null) {
+            // The address book (NSPI on 6004) answers from a snapshot read off the event loop, refreshed each
+            // minute; one snapshot serves every server.
+            addressBook = AddressBookService.start(new LdapAddressBookLoader(this.directory), Duration.ofSeconds(10),
+                    Duration.ofMinutes(1));
+            started.add(addressBook);
+        }
+        // The store (EMSMDB on 6001) logs mailboxes on from the same snapshot, as Exchange 2010 would.
+        InterfaceRegistry interfaces = new InterfaceRegistry()
+                .register(new NspiService(addressBook::current, UUID.randomUUID()).asInterface())
+                .register(new EmsmdbService(EmsmdbService.Options.exchange2010(server, ""),
+                        new AddressBookMailboxes(addressBook::current), Clock.systemUTC()).asInterface());
+        // RFR answers from the directory's server objects, held in memory and refreshed off the event loops.
+        ServerNames serverNames = ServerNames.refreshing(directory::servers, java.time.Duration.ofMinutes(5));
+        started.add(serverNames);
+        String fqdn = hostName + "." + SiteSeed.FRANKYSWEB.dnsDomain();
+        interfaces.register(Rfr.iface(() -> serverNames.fqdn(server).orElse(fqdn), serverNames));
+        DirectoryCredentials credentials = new DirectoryCredentials(directory);
+        // The endpoints verify NTLM binds with the users' NT hashes, read through the service bind as the gateway does,
+        // unless the lab made the RPC servers' account store differ from the gateway's.
+        RpcEndpoints e = RpcEndpoints.start(RpcEndpoints.Options.defaults(address).withPorts(rpcPorts).withExtra(interfaces)
+                .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity(server, SiteSeed.FRANKYSWEB),
+                        (domain, user) -> Optional.ofNullable(rpcServerHashes.get(user.toLowerCase(java.util.Locale.ROOT)))
+                                .or(() -> credentials.ntHash(domain, user))).withMetrics(metrics)));
+        started.add(e);
+        progress.accept(server + ": RPC endpoints (ncacn_http) on " + address.getHostAddress() + " " + e.ports());
+        return e;
+    }
+
+    /**
+     * The site's Exchange servers that are no member: hosts named {@code ex<number>} besides the members, each a mailbox
+     * server with RPC endpoints only (no gateway, no RPC virtual directory).
+     */
+    static List<String> mailboxServers(Topology t) {
+        return t.hosts().stream().map(Topology.Host::name).filter(n -> n.matches("ex[0-9]{1,2}") && !t.memberHosts().contains(n))
+                .toList();
+    }
+
+    /**
+     * From now on the RPC servers verify {@code user}'s NTLM binds against {@code password} (an account store that
+     * differs from the one the gateway checks HTTP logons against: a domain controller that has not replicated a
+     * password change); the gateway keeps accepting the current password.
+     */
+    public void rpcServerChecksPassword(String user, String password) {
+        rpcServerHashes.put(user.toLowerCase(java.util.Locale.ROOT), dev.anywhere.rpc.ntlm.NtHash.of(password));
+    }
+
 
     private void startAll(Options options, Consumer<String> progress) throws Exception {
         Path pki = options.dataDir().resolve("pki");

@@ -123,6 +123,9 @@ class ScenariosTest {
         assertThat(listening(new InetSocketAddress("127.0.0.20", ports.port(443)))).as("router").isFalse();
         assertThat(listening(new InetSocketAddress("127.0.100.252", ports.port(443)))).as("nginx").isFalse();
         assertThat(listening(new InetSocketAddress(EX1_ADDRESS, 6001))).as("EX1 store endpoint").isFalse();
+        if (s.site().mailboxServer() != null) {
+            assertThat(listening(new InetSocketAddress(t.address(s.site().mailboxServer()), 6001))).as("mailbox server's store").isFalse();
+        }
     }
 
     @Test
@@ -131,7 +134,8 @@ class ScenariosTest {
                 "no-port-forward", "router-answers-443", "reverse-proxy-stock-nginx", "reverse-proxy-fixed", "cert-self-signed",
                 "cert-internal-names-only", "cert-missing-autodiscover-name", "cert-expired", "msstd-mismatch", "oa-disabled",
                 "oa-pending", "iis-drift", "auth-mismatch", "validports-deny", "endpoint-down", "stale-profile",
-                "internal-client-takes-external-path");
+                "internal-client-takes-external-path", "mailbox-on-unlisted-server", "rpc-encryption-required",
+                "user-hidden-from-address-book", "rpc-refuses-credentials");
         // The array's, in one block at the end.
         assertThat(Scenarios.all().stream().filter(Scenario::onArray).map(Scenario::name)).containsExactly("array-member-old-certificate",
                 "array-member-missed-change", "array-member-stale-autodiscover", "array-balancer-idle-timeout");
@@ -150,18 +154,18 @@ class ScenariosTest {
     @Test
     void arrayDataThatCannotWorkIsRefusedSayingWhy() {
         Scenario.Member old = new Scenario.Member(List.of("oa.frankysweb.org"), null, null);
-        Scenario.Client members = new Scenario.Client("inside", null, "members", null);
+        Scenario.Client members = new Scenario.Client("inside", null, "members", null, null);
         assertThatThrownBy(() -> new Scenario("x", "y", null, null, null, null, Map.of("ex2", old), null, null, members))
                 .hasMessage("scenario x: members, balancer and client.array need \"topology\": \"cas-array\" (expected: an array to break)");
         assertThatThrownBy(() -> new Scenario("x", "y", null, null, "frankysweb-xl", null, null, null, null, null))
                 .hasMessage("scenario x: topology frankysweb-xl (expected: cas-array or none)");
         assertThatThrownBy(() -> new Scenario("x", "y", null, null, "cas-array", null, null, null, null, null))
                 .hasMessage("scenario x: client.array missing (expected: balancer or members)");
-        assertThatThrownBy(() -> new Scenario.Client("outside", null, "members", null))
+        assertThatThrownBy(() -> new Scenario.Client("outside", null, "members", null, null))
                 .hasMessage("client array: members needs vantage inside (expected: the members' own addresses are reached from inside)");
-        assertThatThrownBy(() -> new Scenario.Client("outside", null, "round-robin", null))
+        assertThatThrownBy(() -> new Scenario.Client("outside", null, "round-robin", null, null))
                 .hasMessage("client array: round-robin (expected: balancer or members)");
-        assertThatThrownBy(() -> new Scenario.Client("outside", null, "balancer", "a minute"))
+        assertThatThrownBy(() -> new Scenario.Client("outside", null, "balancer", "a minute", null))
                 .hasMessage("duration: 'a minute' (expected: a number with ms, s, m, h or d, e.g. 15m)");
         assertThatThrownBy(() -> new Scenario.Balancer("60"))
                 .hasMessage("duration: '60' has no unit (expected: e.g. 30s or 15m; only 0 may stand alone)");

@@ -68,9 +68,18 @@ class AnalyzerOnLabTest {
                 assertThat(step(report.root(), id).status()).as(id).isEqualTo(CheckStatus.PASSED);
             }
             assertThat(step(report.root(), "rpc-proxy.dns").summary()).startsWith("IP addresses returned: 127.0.0.20");
-            // RCA's mailbox logon: EMSMDB bound at PKT_PRIVACY through the proxy, every response's signature verified.
-            assertThat(step(report.root(), "rpc-proxy.mailbox-logon").status()).isEqualTo(CheckStatus.PASSED);
-            assertThat(step(report.root(), "rpc-proxy.mailbox-logon").summary()).startsWith("logged on to ");
+            // Outlook's sequence after the tunnel, each binding sealed (PKT_PRIVACY) through the proxy, every response's
+            // signature verified: referral, check name, the home server's FQDN, the mailbox logon on it.
+            for (String id : List.of("rpc-proxy.referral", "rpc-proxy.check-name", "rpc-proxy.home-server", "rpc-proxy.mailbox-logon")) {
+                assertThat(step(report.root(), id).status()).as(id).isEqualTo(CheckStatus.PASSED);
+            }
+            assertThat(step(report.root(), "rpc-proxy.referral").summary())
+                    .isEqualTo("The server returned by the Referral service: ex1.frankysweb.local");
+            assertThat(step(report.root(), "rpc-proxy.check-name").summary()).startsWith("DisplayName: ")
+                    .endsWith(", home server: EX1");
+            assertThat(step(report.root(), "rpc-proxy.home-server").summary()).isEqualTo("EX1 is ex1.frankysweb.local");
+            assertThat(step(report.root(), "rpc-proxy.mailbox-logon").summary()).startsWith("logged on to ")
+                    .contains(" on ex1.frankysweb.local (");
 
             // /rpc offering Basic only while EXPR tells Outlook to use Ntlm: the analyzer names the mismatch.
             site.directory().putRpcVirtualDirectory(site.directory().rpcVirtualDirectory("EX1").orElseThrow()

@@ -185,7 +185,7 @@ public final class AutodiscoverService {
         if (redirect.isPresent()) {
             return AutodiscoverResponse.redirect(Account.redirectUrl(redirect.get().toString()));
         }
-        Optional<ExchangeServer> server = directory.server(m.homeServer());
+        Optional<ExchangeServer> server = directory.server(m.homeServer()).map(this::clientAccess);
         if (server.isEmpty()) {
             return error(ErrorCode.MAILBOX_SERVER_NOT_FOUND);
         }
@@ -199,6 +199,19 @@ public final class AutodiscoverService {
         protocols.add(Protocol.builder(ProtocolType.WEB).build());
         User user = User.of(m.displayName(), m.legacyExchangeDn(), m.primarySmtpAddress());
         return AutodiscoverResponse.settings(user, Account.settings(protocols));
+    }
+
+    /**
+     * The server clients connect to for a mailbox on {@code home}: {@code home} itself when it has the Client Access
+     * role (an RPC virtual directory), else the first Exchange server of the site that has one, as Exchange 2010 sets a
+     * database's RpcClientAccessServer to a Client Access server of its site; {@code home} when none has.
+     */
+    private ExchangeServer clientAccess(ExchangeServer home) {
+        if (directory.rpcVirtualDirectory(home.name()).isPresent()) {
+            return home;
+        }
+        return directory.servers().stream().filter(ExchangeServer::exchange)
+                .filter(s -> directory.rpcVirtualDirectory(s.name()).isPresent()).findFirst().orElse(home);
     }
 
     /** EXCH: the RPC client access server of the mailbox, as Exchange 2010 writes it without a CAS array. */

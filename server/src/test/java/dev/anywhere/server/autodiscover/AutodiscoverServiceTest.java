@@ -266,6 +266,22 @@ class AutodiscoverServiceTest {
         assertThat(expr.authPackage()).isEmpty();
     }
 
+    /** A mailbox on a mailbox server without the Client Access role gets the settings of a Client Access server. */
+    @Test
+    void aMailboxServerWithoutClientAccessIsReachedThroughOne() {
+        Mailbox franky = directory.mailboxByLogonName("FRANKYSWEB\\franky").orElseThrow();
+        directory.putServer(new dev.anywhere.directory.model.ExchangeServer("EX2", "ex2.frankysweb.local", true));
+        try {
+            directory.putMailbox(new Mailbox(franky.samAccountName(), franky.userPrincipalName(), franky.displayName(),
+                    franky.primarySmtpAddress(), franky.proxyAddresses(), franky.legacyExchangeDn(), "EX2", true, false,
+                    franky.targetAddress()));
+            // EX2 has no RPC virtual directory: EXCH and EXPR name EX1, the database's RpcClientAccessServer
+            assertThat(ask("franky@frankysweb.org")).isEqualTo(settings(FRANKY, exch(), expr(true, AuthPackage.NTLM).build(), WEB));
+        } finally {
+            directory.putMailbox(franky);
+        }
+    }
+
     @Test
     void sslOffloadingWithHttpUrlGivesSslOffAndCertPrincipalNameNone() {
         directory.putProvider(new OutlookProvider("EXPR", Optional.of("msstd:oa.frankysweb.org"), Optional.empty(), 1, 0));
