@@ -188,21 +188,24 @@ class RpcPingCommandTest extends CommandTestBase {
                 + System.lineSeparator());
     }
 
-    @Test
-    void theHelpIsEnglishOrGermanByLocale() {
+    /** rpcping's --help as the JVM's locale chooses its language. */
+    private String help(java.util.Locale locale) {
         java.util.Locale before = java.util.Locale.getDefault();
         try {
-            java.util.Locale.setDefault(java.util.Locale.ENGLISH);
+            java.util.Locale.setDefault(locale);
             assertThat(run("--help")).isZero();
-            assertThat(out).contains("Ping an RPC server through an RPC over HTTP proxy")
-                    .contains("DCE/RPC authentication of the bind (rpcping /a)").contains(SERVER_EN);
-            java.util.Locale.setDefault(java.util.Locale.GERMAN);
-            assertThat(run("--help")).isZero();
-            assertThat(out).contains("Pingt einen RPC-Server").contains("DCE/RPC-Authentifizierung der Bindung (rpcping /a)")
-                    .contains(SERVER_DE);
+            return out;
         } finally {
             java.util.Locale.setDefault(before);
         }
+    }
+
+    @Test
+    void theHelpIsEnglishOrGermanByLocale() {
+        assertThat(help(java.util.Locale.ENGLISH)).contains("Ping an RPC server through an RPC over HTTP proxy")
+                .contains("DCE/RPC authentication of the bind (rpcping /a)").contains(SERVER_EN);
+        assertThat(help(java.util.Locale.GERMAN)).contains("Pingt einen RPC-Server")
+                .contains("DCE/RPC-Authentifizierung der Bindung (rpcping /a)").contains(SERVER_DE);
     }
 
     /** The connection options described once (rpch.properties), for rpcping and addressbook alike. */
@@ -216,15 +219,9 @@ class RpcPingCommandTest extends CommandTestBase {
      */
     @Test
     void theHelpListsTheConnectionOptionsAfterTheProxy() {
-        java.util.Locale before = java.util.Locale.getDefault();
-        try {
-            java.util.Locale.setDefault(java.util.Locale.ENGLISH);
-            assertThat(run("--help")).isZero();
-        } finally {
-            java.util.Locale.setDefault(before);
-        }
-        List<String> options = out.lines().map(l -> java.util.regex.Pattern.compile("^ {2,6}(?:-\\w, )?(--[\\w\\[\\]-]+)").matcher(l))
-                .filter(java.util.regex.Matcher::find).map(m -> m.group(1)).toList();
+        java.util.regex.Pattern option = java.util.regex.Pattern.compile("^ {2,6}(?:-\\w, )?(--[\\w\\[\\]-]+)");
+        List<String> options = help(java.util.Locale.ENGLISH).lines().map(option::matcher).filter(java.util.regex.Matcher::find)
+                .map(m -> m.group(1)).toList();
         assertThat(options).containsExactly("--rpc-proxy", "--server", "--proxy-auth", "--user", "--password-env", "--[no-]tls",
                 "--trust", "--insecure", "--timeout", "--verbose", "--endpoint", "--rpc-auth", "--echo-only", "--iterations",
                 "--call", "--resolve", "--help", "--version");
