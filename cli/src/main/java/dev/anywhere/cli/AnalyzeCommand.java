@@ -29,22 +29,19 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** The Remote Connectivity Analyzer's Outlook Anywhere test, from wherever this runs. */
-@Command(name = "analyze", mixinStandardHelpOptions = true, description = "Test Outlook Anywhere as Outlook and the Remote "
-        + "Connectivity Analyzer do - Autodiscover, then RPC over HTTP through the proxy - and explain each failure with its "
-        + "cause and fix. Without a password it runs everything that needs none.")
+@Command(name = "analyze", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.analyze")
 final class AnalyzeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "EMAIL|DOMAIN", description = "The mailbox (user@domain) or domain to test.")
+    @Parameters(arity = "0..1", paramLabel = "EMAIL|DOMAIN", descriptionKey = "email-domain")
     String target;
 
     @Mixin
     ClientOptions client;
 
-    @Option(names = "--profile-dir", paramLabel = "DIR", description = "Compare the Outlook profile stored here (anywhere profile create) "
-            + "with the current Autodiscover answer.")
+    @Option(names = "--profile-dir", paramLabel = "DIR")
     Path profileDir;
 
 
@@ -54,68 +51,62 @@ final class AnalyzeCommand implements Callable<Integer> {
 
 
 
-    @Option(names = "--directory", paramLabel = "ldap://HOST:PORT", description = "Look up Autodiscover service connection points "
-            + "here first, as a domain-joined Outlook does (use with --inside).")
+    @Option(names = "--directory", paramLabel = "ldap://HOST:PORT")
     String directory;
 
-    @Option(names = "--directory-bind-dn", paramLabel = "DN", description = "Bind to --directory as this DN with the password of --user "
-            + "(default: anonymous).")
+    @Option(names = "--directory-bind-dn", paramLabel = "DN")
     String directoryBindDn;
 
-    @Option(names = "--site", paramLabel = "NAME", description = "The client's Active Directory site, for SCP priority (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--site", paramLabel = "NAME")
     String site = "Default-First-Site-Name";
 
-    @Option(names = "--idle-probe", paramLabel = "DURATION", description = "Also keep a virtual connection idle this long (e.g. 5m) to find "
-            + "a hop that cuts idle connections.")
+    @Option(names = "--idle-probe", paramLabel = "DURATION")
     String idleProbe;
 
-    @Option(names = "--array", description = "Compare the members of an array behind the proxy's name: certificate, offered "
-            + "authentication and Server header over several connections (the load balancer spreads them).")
+    @Option(names = "--array")
     boolean array;
 
-    @Option(names = "--array-connections", paramLabel = "N", description = "How many connections --array makes to the proxy's name, "
-            + "1..64 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--array-connections", paramLabel = "N")
     int arrayConnections = AnalyzeOptions.MemberSurvey.DEFAULT_CONNECTIONS;
 
-    @Option(names = "--member", paramLabel = "ADDRESS[:PORT]", description = "Also compare this member directly, by its own address "
-            + "(inside; repeatable; implies --array).")
+    @Option(names = "--member", paramLabel = "ADDRESS[:PORT]")
     List<String> members = new java.util.ArrayList<>();
 
-    @Option(names = "--inside", description = "Record that this run comes from inside the site's network.")
+    @Option(names = "--inside")
     boolean inside;
 
-    @Option(names = "--outside", description = "Record that this run comes from outside (the internet).")
+    @Option(names = "--outside")
     boolean outside;
 
 
-    @Option(names = "--format", paramLabel = "text|json|html|junit", description = "Report format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "text|json|html|junit")
     String format = "text";
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the report here instead of to the console.")
+    @Option(names = "--out", paramLabel = "FILE")
     Path out;
 
-    @Option(names = "--lang", paramLabel = "en|de", description = "Language of the report (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lang", paramLabel = "en|de")
     String lang = "en";
 
-    @Option(names = "--rpc-proxy", paramLabel = "HOST[:PORT]", description = "Manual mode: skip Autodiscover and test this RPC proxy.")
+    @Option(names = "--rpc-proxy", paramLabel = "HOST[:PORT]")
     String rpcProxy;
 
-    @Option(names = "--server", paramLabel = "NAME", description = "Manual mode: the RPC server behind the proxy (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "NAME")
     String server = "EX1";
 
-    @Option(names = "--principal", paramLabel = "msstd:NAME", description = "Manual mode: the expected certificate principal.")
+    @Option(names = "--principal", paramLabel = "msstd:NAME")
     String principal;
 
-    @Option(names = "--proxy-auth", paramLabel = "basic|ntlm", description = "Manual mode: proxy authentication (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--proxy-auth", paramLabel = "basic|ntlm")
     String proxyAuth = "ntlm";
 
-    @Option(names = "--no-tls", description = "Manual mode: talk to the proxy over plain HTTP (SSL offloading in front).")
+    @Option(names = "--no-tls")
     boolean noTls;
 
 
 
 
-    @Option(names = "--diff", arity = "2", paramLabel = "REPORT.json", description = "Compare two JSON reports (e.g. --inside and --outside).")
+    @Option(names = "--diff", arity = "2", paramLabel = "REPORT.json")
     List<Path> diff;
 
     /** This run's texts, in the language of --lang. */

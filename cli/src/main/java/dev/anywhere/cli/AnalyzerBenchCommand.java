@@ -23,23 +23,22 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** How long a healthy analyzer run takes against the whole lab site. */
-@Command(name = "analyzer", mixinStandardHelpOptions = true, description = "Time full analyzer runs (Autodiscover, proxy, four virtual "
-        + "connections) against a healthy lab site, as an external client (goal: median <= 2 s).")
+@Command(name = "analyzer", mixinStandardHelpOptions = true)
 final class AnalyzerBenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--iterations", paramLabel = "N", description = "Runs to time after one warm-up run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iterations", paramLabel = "N")
     int iterations = 10;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "text|json")
     String format = "text";
 
     @Override
     public Integer call() throws Exception {
         if (iterations < 1 || iterations > 200) {
-            throw UserError.usage("--iterations: " + iterations + " (expected: 1..200)");
+            throw UserError.usage(CliText.local("bench.iterations-bad", "iterations", iterations, "max", 200));
         }
         PrintWriter out = spec.commandLine().getOut();
         Path dir = Files.createTempDirectory("anywhere-bench-analyzer");

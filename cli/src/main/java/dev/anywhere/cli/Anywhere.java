@@ -8,9 +8,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code anywhere} command. */
 @Command(name = "anywhere", mixinStandardHelpOptions = true, versionProvider = Anywhere.Version.class,
-        description = "Outlook Anywhere (RPC over HTTP) rebuilt, with the analyzer that tells you why it does not work.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:healthy / done", "1:findings (warnings or failures)", "2:usage error", "3:internal error"})
+        resourceBundle = "dev.anywhere.cli.help")
 public final class Anywhere {
 
     public static final int OK = 0;
@@ -65,20 +63,23 @@ public final class Anywhere {
     /** A usage error: one line saying what is wrong, one saying where to read more. */
     private static int onParameterException(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println("anywhere: " + e.getMessage());
-        err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+        CliText text = CliText.ofLocale();
+        // picocli's own sentence (Missing required option, Unmatched argument) is English: it is the library's.
+        err.println(text.get("error", java.util.Map.of("message", e.getMessage())));
+        err.println(text.get("error.try-help", java.util.Map.of("command", e.getCommandLine().getCommandSpec().qualifiedName())));
         err.flush();
         return USAGE;
     }
 
     private static int onException(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         PrintWriter err = cl.getErr();
+        CliText text = CliText.ofLocale();
         if (e instanceof UserError u) {
-            err.println("anywhere: " + u.getMessage());
+            err.println(text.get("error", java.util.Map.of("message", u.getMessage())));
             err.flush();
             return u.exitCode();
         }
-        err.println("anywhere: internal error: " + describe(e) + " (details: -Danywhere.debug=true in ANYWHERE_JAVA_OPTS)");
+        err.println(text.get("error.internal", java.util.Map.of("detail", describe(e))));
         if (Boolean.getBoolean("anywhere.debug")) {
             e.printStackTrace(err);
         }
@@ -103,7 +104,7 @@ public final class Anywhere {
                 text.append(text.length() == 0 ? "" : ": ").append(m);
             }
         }
-        return text.length() == 0 ? "an unexpected failure without a message" : text.toString();
+        return text.length() == 0 ? CliText.ofLocale().get("error.no-message") : text.toString();
     }
 
     /** Prints the version from the jar manifest. */

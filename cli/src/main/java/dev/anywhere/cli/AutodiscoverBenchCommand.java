@@ -59,8 +59,7 @@ import picocli.CommandLine.Spec;
  * bytes, in the same run; then the p99 latency of each at a fixed rate. Plain HTTP on loopback for both arms, so the
  * ratio measures the route (authentication, parsing, directory reads, writing), not TLS.
  */
-@Command(name = "autodiscover", mixinStandardHelpOptions = true, description = "POX requests/s with Basic auth: gateway vs. a "
-        + "static Netty handler (goal >= 0.5x), and p99 at a fixed rate (goal <= 5 ms at 1,000/s). Loopback only.")
+@Command(name = "autodiscover", mixinStandardHelpOptions = true)
 final class AutodiscoverBenchCommand implements Callable<Integer> {
 
     private static final String PASSWORD = "Bench-Ads-1";
@@ -68,25 +67,25 @@ final class AutodiscoverBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--seconds", paramLabel = "S", description = "Length of each measured arm (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", paramLabel = "S")
     int seconds = 10;
 
-    @Option(names = "--connections", paramLabel = "N", description = "Client connections of the throughput arms (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--connections", paramLabel = "N")
     int connections = 4;
 
-    @Option(names = "--rate", paramLabel = "R", description = "Requests/s of the latency arms (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", paramLabel = "R")
     int rate = 1000;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "text|json")
     String format = "text";
 
     @Override
     public Integer call() throws Exception {
         if (seconds < 1 || seconds > 60 || connections < 1 || connections > 64 || rate < 1 || rate > 20_000) {
-            throw UserError.usage("--seconds 1..60, --connections 1..64, --rate 1..20000");
+            throw UserError.usage(CliText.local("bench.autodiscover.limits"));
         }
         if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage("--format: " + format + " (expected: text or json)");
+            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
         }
         Path tmp = Files.createTempDirectory("anywhere-bench-ads");
         byte[] body = PoxCodec.writeRequest(AutodiscoverRequest.forEmail("franky@frankysweb.org"));
@@ -102,7 +101,7 @@ final class AutodiscoverBenchCommand implements Callable<Integer> {
                 InetSocketAddress ads = gateway.address();
                 byte[] fixed = once(ads, request);
                 if (!new String(fixed, StandardCharsets.UTF_8).contains("<Type>EXPR</Type>")) {
-                    throw UserError.unavailable("bench: the gateway did not answer with settings: " + new String(fixed, StandardCharsets.UTF_8));
+                    throw UserError.unavailable(CliText.local("bench.autodiscover.no-settings", "answer", new String(fixed, StandardCharsets.UTF_8)));
                 }
                 try (StaticServer stat = new StaticServer(fixed)) {
                     Duration d = new Duration(seconds);

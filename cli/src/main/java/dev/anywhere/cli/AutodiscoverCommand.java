@@ -32,61 +32,55 @@ import picocli.CommandLine.Spec;
  * Output shapes are documented in docs/autodiscover.md.
  */
 @Command(name = "autodiscover", mixinStandardHelpOptions = true,
-        description = "Discover Outlook settings for an address as Outlook does (SCP is not tried; https root domain, "
-                + "https autodiscover.<domain>, the HTTP redirect method with consent, DNS SRV) and print what was chosen "
-                + "and every attempt.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:settings found", "1:not found (each attempt's reason is shown)", "2:usage error"})
+        resourceBundle = "dev.anywhere.cli.autodiscover")
 final class AutodiscoverCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "EMAIL", description = "The address to discover settings for.")
+    @Parameters(index = "0", paramLabel = "EMAIL", descriptionKey = "email")
     String email;
 
-    @Option(names = "--user", paramLabel = "DOMAIN\\USER", description = "Logon name for Basic (default: the address).")
+    @Option(names = "--user", paramLabel = "DOMAIN\\USER")
     String user;
 
-    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password; "
-            + "without it no credentials are sent.")
+    @Option(names = "--password-env", paramLabel = "VAR")
     String passwordEnv;
 
-    @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDR", description = "Connect HOST:PORT to ADDR instead of asking DNS (like curl).")
+    @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDR")
     List<String> resolve = new ArrayList<>();
 
-    @Option(names = "--trust", paramLabel = "CA.pem", description = "Also trust the CA certificates in this PEM file, besides the "
-            + "system's trust store (repeatable).")
+    @Option(names = "--trust", paramLabel = "CA.pem")
     List<Path> trust = new ArrayList<>();
 
-    @Option(names = "--insecure", description = "Accept any server certificate (still recorded). Labs only.")
+    @Option(names = "--insecure")
     boolean insecure;
 
-    @Option(names = "--dns-server", paramLabel = "ADDR:PORT", description = "DNS server for A/AAAA/SRV (default: the system's).")
+    @Option(names = "--dns-server", paramLabel = "ADDR:PORT")
     String dnsServer;
 
-    @Option(names = "--allow-redirect", paramLabel = "HOST", description = "Consent to redirects to HOST (Outlook asks the user).")
+    @Option(names = "--allow-redirect", paramLabel = "HOST")
     List<String> allowRedirect = new ArrayList<>();
 
-    @Option(names = "--https-port", paramLabel = "PORT", description = "Port of the https candidates (default: ${DEFAULT-VALUE}; the lab shifts it).")
+    @Option(names = "--https-port", paramLabel = "PORT")
     int httpsPort = 443;
 
-    @Option(names = "--http-port", paramLabel = "PORT", description = "Port of the HTTP redirect GET (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", paramLabel = "PORT")
     int httpPort = 80;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Limit per DNS query, connect, handshake and response (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "SECONDS")
     int timeoutSeconds = 10;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "text|json")
     String format = "text";
 
     @Override
     public Integer call() throws Exception {
         if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage("--format: " + format + " (expected: text or json)");
+            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
         }
         if (timeoutSeconds < 1 || timeoutSeconds > 120) {
-            throw UserError.usage("--timeout: " + timeoutSeconds + " (expected: 1..120)");
+            throw UserError.usage(CliText.local("autodiscover.timeout-bad", "timeout", timeoutSeconds));
         }
         DiscoveryOptions options = options();
         ClientOptions.warnInsecure(insecure, spec.commandLine().getErr());
@@ -113,11 +107,11 @@ final class AutodiscoverCommand implements Callable<Integer> {
             if (passwordEnv != null) {
                 String password = System.getenv(passwordEnv);
                 if (password == null || password.isEmpty()) {
-                    throw UserError.usage("--password-env: variable " + passwordEnv + " is not set");
+                    throw UserError.usage(CliText.local("autodiscover.password-env-unset", "variable", passwordEnv));
                 }
                 b.credentials(new BasicCredentials(user != null ? user : email, password));
             } else if (user != null) {
-                throw UserError.usage("--user needs --password-env");
+                throw UserError.usage(CliText.local("autodiscover.user-needs-password"));
             }
             for (String r : resolve) {
                 b.resolve(r);
@@ -139,9 +133,9 @@ final class AutodiscoverCommand implements Callable<Integer> {
     private static void printText(PrintWriter out, DiscoveryResult r) {
         if (r.succeeded()) {
             AutodiscoverResponse resp = r.response().orElseThrow();
-            out.printf("Settings for %s from %s (redirects: %d)%n", r.emailAddress(), r.acceptedUrl().orElse("?"), r.redirects());
-            resp.user().ifPresent(u -> out.printf("User: %s <%s>%n      %s%n", u.displayName().orElse("-"),
-                    u.autoDiscoverSmtpAddress().orElse("-"), u.legacyDn().orElse("-")));
+            out.println(CliText.local("autodiscover.settings", "email", r.emailAddress(), "url", r.acceptedUrl().orElse("?"), "redirects", r.redirects()));
+            resp.user().ifPresent(u -> out.println(CliText.local("autodiscover.user", "name", u.displayName().orElse("-"),
+                    "address", u.autoDiscoverSmtpAddress().orElse("-"), "dn", u.legacyDn().orElse("-"))));
             out.println();
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"TYPE", "SERVER", "SSL", "AUTHPACKAGE", "CERTPRINCIPALNAME", "TTL", "EXCLUSIVE"});
@@ -152,10 +146,10 @@ final class AutodiscoverCommand implements Callable<Integer> {
             }
             table(out, rows);
         } else {
-            out.printf("No settings for %s: %s%n", r.emailAddress(), r.failure().orElse("unknown"));
+            out.println(CliText.local("autodiscover.no-settings", "email", r.emailAddress(), "failure", r.failure().orElse(CliText.local("autodiscover.unknown"))));
         }
         out.println();
-        out.println("Attempts:");
+        out.println(CliText.local("autodiscover.attempts"));
         int i = 1;
         for (Attempt a : r.attempts()) {
             out.printf("%2d. %-8s %-25s %s (%d ms)%n    %s%n", i++, a.outcome(), a.method(), a.url(), a.elapsedMillis(), a.reason());

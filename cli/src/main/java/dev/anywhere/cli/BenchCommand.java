@@ -26,8 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * Benchmarks run from the command line, each against a peer or a goal measured in the same run. {@code bench --smoke}
  * runs the short versions of {@code rpch} and {@code autodiscover} and prints the ratios of both in one report.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures go to docs/performance.md). "
-        + "Without a subcommand: --smoke runs short versions of 'rpch' and 'autodiscover' (under a minute) and prints their ratios.",
+@Command(name = "bench", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.bench",
         subcommands = {BenchCommand.OaApply.class, AnalyzerBenchCommand.class, AutodiscoverBenchCommand.class,
                 RpchBenchCommand.class, SoakBenchCommand.class})
 final class BenchCommand implements Callable<Integer> {
@@ -35,23 +34,23 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--smoke", description = "Short runs of 'bench rpch --smoke' and 'bench autodiscover --seconds 1'.")
+    @Option(names = "--smoke")
     boolean smoke;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "text|json")
     String format = "text";
 
     @Override
     public Integer call() throws Exception {
         if (!smoke) {
-            throw UserError.usage("bench: name a benchmark (oa-apply, analyzer, autodiscover, rpch, soak) or use --smoke");
+            throw UserError.usage(CliText.local("bench.name-one"));
         }
         if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage("--format: " + format + " (expected: text or json)");
+            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
         }
         PrintWriter err = spec.commandLine().getErr();
         ObjectNode report = RpchBenchCommand.run(dev.anywhere.bench.load.RpchBench.Settings.smoke(), err, b -> b);
-        err.println("bench: autodiscover, 1 s per arm");
+        err.println(CliText.local("bench.smoke-autodiscover"));
         err.flush();
         java.io.StringWriter adsOut = new java.io.StringWriter();
         int status = new picocli.CommandLine(new AutodiscoverBenchCommand()).setOut(new PrintWriter(adsOut)).setErr(err)
@@ -74,22 +73,21 @@ final class BenchCommand implements Callable<Integer> {
         return Anywhere.OK;
     }
 
-    @Command(name = "oa-apply", mixinStandardHelpOptions = true, description = "Time from an 'oa set' in the directory to the "
-            + "gateway offering the new authentication schemes to a client (goal: median <= 1 s; Exchange: up to 15 min).")
+    @Command(name = "oa-apply", mixinStandardHelpOptions = true)
     static final class OaApply implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--iterations", paramLabel = "N", description = "Changes to time (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--iterations", paramLabel = "N")
         int iterations = 20;
 
-        @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--format", paramLabel = "text|json")
         String format = "text";
 
         @Override
         public Integer call() throws Exception {
             if (iterations < 1 || iterations > 1000) {
-                throw UserError.usage("--iterations: " + iterations + " (expected: 1..1000)");
+                throw UserError.usage(CliText.local("bench.iterations-bad", "iterations", iterations, "max", 1000));
             }
             PrintWriter out = spec.commandLine().getOut();
             Path dir = Files.createTempDirectory("anywhere-bench");
@@ -140,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 Thread.sleep(5);
             }
-            throw UserError.unavailable("the gateway did not offer " + expected + " within " + timeoutMs + " ms");
+            throw UserError.unavailable(CliText.local("bench.not-offered", "expected", expected, "ms", timeoutMs));
         }
     }
 }

@@ -26,27 +26,25 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The lab's certificate authority from the command line, like New-ExchangeCertificate with an enterprise CA. */
-@Command(name = "cert", mixinStandardHelpOptions = true, description = "The lab certificate authority: create a CA, issue "
-        + "server certificates (PEM, PKCS#12, trust bundle), show a certificate file or what a TLS server presents.",
+@Command(name = "cert", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.cert",
         subcommands = {CertCommand.Ca.class, CertCommand.New.class, CertCommand.Show.class})
 final class CertCommand {
 
     static final String DEFAULT_CA_DIR = "data/pki/ca";
 
     /** {@code cert ca}: creates the CA in DIR, or loads it if there. */
-    @Command(name = "ca", mixinStandardHelpOptions = true, description = "Create the lab CA in DIR (ca.crt, ca.key 0600), or "
-            + "show the one already there.")
+    @Command(name = "ca", mixinStandardHelpOptions = true)
     static final class Ca implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--dir", paramLabel = "DIR", defaultValue = DEFAULT_CA_DIR, description = "CA directory (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = DEFAULT_CA_DIR)
         Path dir;
 
-        @Option(names = "--subject", paramLabel = "DN", defaultValue = CertificateAuthority.LAB_ROOT_SUBJECT, description = "Root subject (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--subject", paramLabel = "DN", defaultValue = CertificateAuthority.LAB_ROOT_SUBJECT)
         String subject;
 
-        @Option(names = "--key", paramLabel = "TYPE", defaultValue = "rsa2048", description = "rsa2048 or ec256 (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--key", paramLabel = "TYPE", defaultValue = "rsa2048")
         String key;
 
         @Override
@@ -55,63 +53,60 @@ final class CertCommand {
             CertificateAuthority ca;
             if (Files.exists(dir.resolve("ca.crt"))) {
                 ca = load(dir);
-                out.printf("Loaded %s from %s%n", ca, dir);
+                out.println(CliText.local("cert.loaded", "ca", ca, "dir", dir));
             } else {
                 try {
                     ca = CertificateAuthority.create(subject, Validity.days(CertificateAuthority.LAB_ROOT_DAYS), keyType(key));
                 } catch (IllegalArgumentException e) {
-                    throw UserError.usage("--subject/--key: " + e.getMessage());
+                    throw UserError.usage(CliText.local("cert.subject-or-key-bad", "detail", e.getMessage()));
                 }
                 ca.save(dir);
-                out.printf("Created %s in %s%n", ca, dir);
+                out.println(CliText.local("cert.created", "ca", ca, "dir", dir));
             }
             Path bundle = ca.writeTrustBundle(dir.resolve("ca-bundle.pem"));
-            out.printf("  certificate:  %s%n  key:          %s (owner only)%n  trust bundle: %s%n", dir.resolve("ca.crt"),
-                    dir.resolve("ca.key"), bundle);
+            out.println(CliText.local("cert.ca-files", "certificate", dir.resolve("ca.crt"), "key", dir.resolve("ca.key"), "bundle", bundle));
             return Anywhere.OK;
         }
     }
 
     /** {@code cert new}: a server certificate from the CA. */
-    @Command(name = "new", mixinStandardHelpOptions = true, description = "Issue a server certificate (like New-ExchangeCertificate "
-            + "-SubjectName -DomainName): NAME.crt (chain), NAME.key (0600), NAME.pfx (PKCS#12) and ca-bundle.pem in --out.")
+    @Command(name = "new", mixinStandardHelpOptions = true)
     static final class New implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--ca-dir", paramLabel = "DIR", defaultValue = DEFAULT_CA_DIR, description = "CA directory (default: ${DEFAULT-VALUE}; created if missing).")
+        @Option(names = "--ca-dir", paramLabel = "DIR", defaultValue = DEFAULT_CA_DIR)
         Path caDir;
 
-        @Option(names = "--subject", paramLabel = "CN=NAME", required = true, description = "Subject, e.g. CN=oa.frankysweb.org.")
+        @Option(names = "--subject", paramLabel = "CN=NAME", required = true)
         String subject;
 
-        @Option(names = "--domains", paramLabel = "NAMES", split = ",", description = "Subject alternative names (default: the CN).")
+        @Option(names = "--domains", paramLabel = "NAMES", split = ",")
         List<String> domains = new ArrayList<>();
 
-        @Option(names = "--days", paramLabel = "N", defaultValue = "365", description = "Validity in days (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--days", paramLabel = "N", defaultValue = "365")
         int days;
 
-        @Option(names = "--key", paramLabel = "TYPE", defaultValue = "rsa2048", description = "rsa2048 or ec256 (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--key", paramLabel = "TYPE", defaultValue = "rsa2048")
         String key;
 
-        @Option(names = "--fault", paramLabel = "FAULT", split = ",", description = "Build in a defect: cert-self-signed, cert-expired, cert-not-yet-valid, cert-no-autodiscover, cert-internal-names, cert-weak-key, cert-weak-signature, cert-missing-intermediate.")
+        @Option(names = "--fault", paramLabel = "FAULT", split = ",")
         List<String> faults = new ArrayList<>();
 
-        @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Output directory (default: current).")
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = ".")
         Path out;
 
-        @Option(names = "--name", paramLabel = "NAME", description = "File name stem (default: the CN).")
+        @Option(names = "--name", paramLabel = "NAME")
         String name;
 
-        @Option(names = "--pfx-password-env", paramLabel = "VAR", description = "Environment variable holding the PKCS#12 password "
-                + "(default: no .pfx file).")
+        @Option(names = "--pfx-password-env", paramLabel = "VAR")
         String pfxPasswordEnv;
 
         @Override
         public Integer call() {
             PrintWriter w = spec.commandLine().getOut();
             if (!subject.startsWith("CN=") || subject.length() < 4) {
-                throw UserError.usage("--subject: " + subject + " (expected: CN=<host name>, e.g. CN=oa.frankysweb.org)");
+                throw UserError.usage(CliText.local("cert.subject-bad", "subject", subject));
             }
             String cn = subject.substring(3);
             List<CertificateFault> chosen = new ArrayList<>();
@@ -124,7 +119,7 @@ final class CertCommand {
             } else {
                 ca = CertificateAuthority.createLab();
                 ca.save(caDir);
-                w.printf("Created %s in %s%n", ca, caDir);
+                w.println(CliText.local("cert.created", "ca", ca, "dir", caDir));
             }
             IssuedCertificate cert;
             try {
@@ -137,36 +132,36 @@ final class CertCommand {
             String stem = name != null ? name : cn.replace('*', '_');
             IssuedCertificate.PemFiles files = cert.writePem(out, stem);
             Path bundle = ca.writeTrustBundle(out.resolve("ca-bundle.pem"));
-            w.printf("Issued %s %s, %d days, %s%s%n", subject, cert.certificate().getSubjectX500Principal().getName().isEmpty() ? domains : (domains.isEmpty() ? List.of(cn) : domains), days, key,
-                    chosen.isEmpty() ? "" : ", faults " + faults);
-            w.printf("  chain:        %s%n  key:          %s (owner only)%n", files.certificateChain(), files.privateKey());
+            w.println(CliText.local("cert.issued", "subject", subject, "names", cert.certificate().getSubjectX500Principal().getName().isEmpty()
+                    ? domains : (domains.isEmpty() ? List.of(cn) : domains), "days", days, "key", key, "faults",
+                    chosen.isEmpty() ? "" : CliText.local("cert.issued.faults", "faults", faults)));
+            w.println(CliText.local("cert.server-files", "chain", files.certificateChain(), "key", files.privateKey()));
             if (pfxPasswordEnv != null) {
                 String password = System.getenv(pfxPasswordEnv);
                 if (password == null) {
-                    throw UserError.usage("--pfx-password-env: " + pfxPasswordEnv + " is not set (expected: the PKCS#12 password)");
+                    throw UserError.usage(CliText.local("cert.pfx-password-unset", "variable", pfxPasswordEnv));
                 }
-                w.printf("  pkcs12:       %s (alias %s)%n", cert.writePkcs12(out.resolve(stem + ".pfx"), password.toCharArray()),
-                        IssuedCertificate.ALIAS);
+                w.println(CliText.local("cert.pkcs12", "file", cert.writePkcs12(out.resolve(stem + ".pfx"), password.toCharArray()),
+                        "alias", IssuedCertificate.ALIAS));
             }
-            w.printf("  trust bundle: %s%n", bundle);
+            w.println(CliText.local("cert.trust-bundle", "bundle", bundle));
             return Anywhere.OK;
         }
     }
 
     /** {@code cert show}: a certificate file or a TLS server's chain. */
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Describe a certificate (PEM or DER file) or the chain "
-            + "a TLS server presents (HOST:PORT): names, validity, key, chain, and whether the lab CA trusts it.")
+    @Command(name = "show", mixinStandardHelpOptions = true)
     static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "FILE|HOST:PORT", description = "A certificate file, or a TLS server.")
+        @Parameters(paramLabel = "FILE|HOST:PORT", descriptionKey = "file-host-port")
         String target;
 
-        @Option(names = "--trust", paramLabel = "CA.pem", description = "Trust anchors (default: " + DEFAULT_CA_DIR + "/ca.crt when present).")
+        @Option(names = "--trust", paramLabel = "CA.pem")
         Path trust;
 
-        @Option(names = "--sni", paramLabel = "NAME", description = "Server name to send (default: the host).")
+        @Option(names = "--sni", paramLabel = "NAME")
         String sni;
 
         @Override
@@ -176,7 +171,7 @@ final class CertCommand {
             if (Files.exists(anchorFile)) {
                 anchors = Pem.readCertificates(anchorFile);
             } else if (trust != null) {
-                throw UserError.usage("--trust: " + trust + " does not exist (expected: a PEM file)");
+                throw UserError.usage(CliText.local("cert.trust-missing", "file", trust));
             }
             CertificateInfo info;
             Path file = Path.of(target);
@@ -189,10 +184,10 @@ final class CertCommand {
                     try {
                         info = CertificateInfo.describe(address, name, Duration.ofSeconds(5), anchors);
                     } catch (java.io.IOException e) {
-                        throw UserError.unavailable("cert show " + target + ": " + e.getMessage());
+                        throw UserError.unavailable(CliText.local("cert.show-failed", "target", target, "detail", e.getMessage()));
                     }
                 } else {
-                    throw UserError.usage("cert show: " + target + " (expected: an existing file or HOST:PORT)");
+                    throw UserError.usage(CliText.local("cert.show-target-bad", "target", target));
                 }
             } catch (PkiException | java.io.UncheckedIOException e) {
                 throw UserError.usage(e.getMessage());
@@ -206,7 +201,7 @@ final class CertCommand {
         try {
             return CertificateAuthority.load(dir);
         } catch (RuntimeException e) {
-            throw UserError.usage("--ca-dir " + dir + ": " + e.getMessage());
+            throw UserError.usage(CliText.local("cert.ca-dir-bad", "dir", dir, "detail", e.getMessage()));
         }
     }
 
@@ -214,7 +209,7 @@ final class CertCommand {
         try {
             return KeyType.of(id);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage("--key: " + e.getMessage());
+            throw UserError.usage(CliText.local("cert.key-bad", "detail", e.getMessage()));
         }
     }
 
@@ -228,6 +223,6 @@ final class CertCommand {
         for (CertificateFault f : CertificateFault.values()) {
             names.add(f.scenario());
         }
-        throw UserError.usage("--fault: " + id.toLowerCase(Locale.ROOT) + " (expected: one of " + String.join(", ", names) + ")");
+        throw UserError.usage(CliText.local("cert.fault-bad", "fault", id.toLowerCase(Locale.ROOT), "names", String.join(", ", names)));
     }
 }

@@ -40,6 +40,23 @@ final class CliText {
         return of(Locale.getDefault().getLanguage());
     }
 
+    /** The text for {@code key} with its placeholders filled from name, value pairs (a value may be null). */
+    String get(String key, Object... namesAndValues) {
+        Map<String, Object> values = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            values.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return get(key, values);
+    }
+
+    /**
+     * The text for {@code key} in the JVM's language, its placeholders filled from name, value pairs: the short form
+     * for the commands without {@code --lang} ({@code CliText.local("roles.unknown-address", "option", o, "host", h)}).
+     */
+    static String local(String key, Object... namesAndValues) {
+        return ofLocale().get(key, namesAndValues);
+    }
+
     /** en or de: the language to hand on, e.g. to the analyzer's report. */
     String language() {
         return language;

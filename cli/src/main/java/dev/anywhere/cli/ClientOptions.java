@@ -16,44 +16,42 @@ import picocli.CommandLine.Option;
 /** How a command reaches the site as a client would: credentials, name resolution, trust, ports. */
 final class ClientOptions {
 
-    @Option(names = "--user", paramLabel = "DOMAIN\\USER", description = "Logon name for Autodiscover and the proxy.")
+    @Option(names = "--user", paramLabel = "DOMAIN\\USER")
     String user;
 
-    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password.")
+    @Option(names = "--password-env", paramLabel = "VAR")
     String passwordEnv;
 
-    @Option(names = "--password-file", paramLabel = "FILE", description = "File whose first line is the password.")
+    @Option(names = "--password-file", paramLabel = "FILE")
     Path passwordFile;
 
-    @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDR", description = "Use ADDR for HOST:PORT, as curl does (repeatable).")
+    @Option(names = "--resolve", paramLabel = "HOST:PORT:ADDR")
     List<String> resolve = new ArrayList<>();
 
-    @Option(names = "--dns-server", paramLabel = "ADDR[:PORT]", description = "Ask this DNS server instead of the system's.")
+    @Option(names = "--dns-server", paramLabel = "ADDR[:PORT]")
     String dnsServer;
 
-    @Option(names = "--trust", paramLabel = "CA.pem", description = "Also trust the CA certificates in this PEM file, besides the "
-            + "system's trust store (repeatable; every file is used).")
+    @Option(names = "--trust", paramLabel = "CA.pem")
     List<Path> trust = new ArrayList<>();
 
-    @Option(names = "--insecure", description = "Do not require a valid certificate: validation problems become warnings, the "
-            + "steps with credentials run anyway, and the report says so in a banner. Labs only.")
+    @Option(names = "--insecure")
     boolean insecure;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", description = "Time each step may take (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "DURATION")
     String timeout = "10s";
 
-    @Option(names = "--https-port", paramLabel = "PORT", description = "Port for https (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--https-port", paramLabel = "PORT")
     int httpsPort = 443;
 
-    @Option(names = "--http-port", paramLabel = "PORT", description = "Port for the HTTP redirect method (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", paramLabel = "PORT")
     int httpPort = 80;
 
-    @Option(names = "--allow-redirect", paramLabel = "HOST", description = "Consent to Autodiscover redirects to HOST (repeatable).")
+    @Option(names = "--allow-redirect", paramLabel = "HOST")
     List<String> allowRedirect = new ArrayList<>();
 
     Optional<String> password() throws IOException {
         if (passwordEnv != null && passwordFile != null) {
-            throw UserError.usage("--password-env and --password-file exclude each other");
+            throw UserError.usage(CliText.local("client.password-env-and-file"));
         }
         Optional<String> p = Optional.empty();
         if (passwordFile != null) {
@@ -61,12 +59,12 @@ final class ClientOptions {
         } else if (passwordEnv != null) {
             String v = System.getenv(passwordEnv);
             if (v == null) {
-                throw UserError.usage("--password-env: " + passwordEnv + " is not set");
+                throw UserError.usage(CliText.local("client.password-env-unset", "variable", passwordEnv));
             }
             p = Optional.of(v);
         }
         if (p.isPresent() && user == null) {
-            throw UserError.usage("a password needs --user DOMAIN\\user");
+            throw UserError.usage(CliText.local("client.password-needs-user"));
         }
         return p;
     }
@@ -75,7 +73,7 @@ final class ClientOptions {
         try {
             return Durations.parse(timeout);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage("--timeout: " + e.getMessage());
+            throw UserError.usage(CliText.local("client.timeout-bad", "detail", e.getMessage()));
         }
     }
 
@@ -91,7 +89,7 @@ final class ClientOptions {
     static List<Path> trust(List<Path> files) {
         for (Path f : files) {
             if (!Files.isReadable(f) || Files.isDirectory(f)) {
-                throw UserError.usage("--trust: " + f + " is not a readable file (expected: PEM CA certificates)");
+                throw UserError.usage(CliText.local("client.trust-unreadable", "file", f));
             }
         }
         return files;
@@ -107,8 +105,7 @@ final class ClientOptions {
     /** What every client command says before it connects with {@code --insecure}: the report may say it too late. */
     static void warnInsecure(boolean insecure, java.io.PrintWriter err) {
         if (insecure) {
-            err.println("anywhere: warning: --insecure: server certificates are not required to be valid; credentials may "
-                    + "reach a server that is not the one you named");
+            err.println(CliText.local("client.insecure-warning"));
             err.flush();
         }
     }

@@ -16,23 +16,22 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** DC1's directory. */
-@Command(name = "directory", mixinStandardHelpOptions = true, description = "The site directory (DC1).",
+@Command(name = "directory", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.directory",
         subcommands = DirectoryCommand.Serve.class)
 final class DirectoryCommand {
 
     static final String SERVICE_PASSWORD_FILE = "svc-anywhere.password";
     static final String USER_PASSWORD_FILE = "users.password";
 
-    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the embedded directory, seeded with the "
-            + "frankysweb site on first start; every change is kept in DIR and survives a restart.")
+    @Command(name = "serve", mixinStandardHelpOptions = true)
     static final class Serve implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Where the directory keeps its data.")
+        @Option(names = "--data-dir", required = true, paramLabel = "DIR")
         Path dataDir;
 
-        @Option(names = "--listen", paramLabel = "ADDR:PORT", description = "Where to listen (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--listen", paramLabel = "ADDR:PORT")
         String listen = LabAddresses.DC1 + ":" + LabAddresses.port(389);
 
         @Override
@@ -49,11 +48,12 @@ final class DirectoryCommand {
             // Seeded as a fresh organisation: Outlook Anywhere is off until 'anywhere oa enable'.
             DirectoryServer.Info info = server.info();
             var out = spec.commandLine().getOut();
-            out.printf("Directory %s serving %s%s.%n", info.url(), info.baseDn(), info.seededNow() ? " (seeded the frankysweb site)" : "");
-            out.printf("  service bind: %s, password in %s%n", info.serviceBindDn(), dataDir.resolve(SERVICE_PASSWORD_FILE));
-            out.printf("  mailbox users %s, password in %s%n", SiteSeed.USERS.subList(1, SiteSeed.USERS.size()),
-                    dataDir.resolve(USER_PASSWORD_FILE));
-            out.printf("  data: %s. Ctrl-C stops it.%n", info.dataFile());
+            out.println(CliText.local("directory.started", "url", info.url(), "base", info.baseDn(), "seeded",
+                    info.seededNow() ? CliText.local("directory.seeded") : ""));
+            out.println(CliText.local("directory.service-bind", "dn", info.serviceBindDn(), "file", dataDir.resolve(SERVICE_PASSWORD_FILE)));
+            out.println(CliText.local("directory.users", "users", SiteSeed.USERS.subList(1, SiteSeed.USERS.size()), "file",
+                    dataDir.resolve(USER_PASSWORD_FILE)));
+            out.println(CliText.local("directory.data", "file", info.dataFile()));
             out.flush();
             Roles.runUntilInterrupted(server);
             return Anywhere.OK;

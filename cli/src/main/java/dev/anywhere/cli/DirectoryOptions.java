@@ -18,21 +18,16 @@ final class DirectoryOptions {
 
     static final String DEFAULT_PASSWORD_ENV = "ANYWHERE_BIND_PASSWORD";
 
-    @Option(names = "--directory", paramLabel = "ldap[s]://HOST:PORT[,...]",
-            description = "The directory to use (default: ${DEFAULT-VALUE}, DC1 of the lab); replicas of one directory "
-                    + "separated by commas, nearest first: the next is used while the one in use cannot be reached, the "
-                    + "nearest again once it is back and has caught up.")
+    @Option(names = "--directory", paramLabel = "ldap[s]://HOST:PORT[,...]")
     String url = LabAddresses.defaultDirectoryUrl();
 
-    @Option(names = "--bind-dn", paramLabel = "DN", description = "Who to bind as (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bind-dn", paramLabel = "DN")
     String bindDn = SiteSeed.frankysweb("unused").serviceBindDn();
 
-    @Option(names = "--bind-password-file", paramLabel = "FILE",
-            description = "A file holding the bind password (its first line).")
+    @Option(names = "--bind-password-file", paramLabel = "FILE")
     Path passwordFile;
 
-    @Option(names = "--bind-password-env", paramLabel = "VAR",
-            description = "An environment variable holding the bind password (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bind-password-env", paramLabel = "VAR")
     String passwordEnv = DEFAULT_PASSWORD_ENV;
 
     /** The bind password; never printed. */
@@ -41,13 +36,12 @@ final class DirectoryOptions {
             try {
                 return Files.readAllLines(passwordFile).stream().findFirst().orElse("");
             } catch (IOException e) {
-                throw UserError.usage("--bind-password-file: cannot read " + passwordFile + " (" + e.getMessage() + ")");
+                throw UserError.usage(CliText.local("directory.password-file-unreadable", "file", passwordFile, "detail", e.getMessage()));
             }
         }
         String value = System.getenv(passwordEnv);
         if (value == null || value.isEmpty()) {
-            throw UserError.usage("no directory password: set " + passwordEnv + " or use --bind-password-file "
-                    + "(the embedded directory writes it to <data-dir>/" + DirectoryCommand.SERVICE_PASSWORD_FILE + ")");
+            throw UserError.usage(CliText.local("directory.no-password", "variable", passwordEnv, "file", DirectoryCommand.SERVICE_PASSWORD_FILE));
         }
         return value;
     }
@@ -58,7 +52,7 @@ final class DirectoryOptions {
         for (String one : url.split(",", -1)) {
             URI u = uri(one.trim());
             if (out.contains(u)) {
-                throw UserError.usage("--directory: '" + one.trim() + "' given twice (expected: each replica once)");
+                throw UserError.usage(CliText.local("directory.url-twice", "url", one.trim()));
             }
             out.add(u);
         }
@@ -70,10 +64,10 @@ final class DirectoryOptions {
         try {
             u = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage("--directory: '" + url + "' (expected: ldap://host:port or ldaps://host:port)");
+            throw UserError.usage(CliText.local("directory.url-bad", "url", url));
         }
         if (u.getScheme() == null || !(u.getScheme().equals("ldap") || u.getScheme().equals("ldaps")) || u.getHost() == null) {
-            throw UserError.usage("--directory: '" + url + "' (expected: ldap://host:port or ldaps://host:port)");
+            throw UserError.usage(CliText.local("directory.url-bad", "url", url));
         }
         return u;
     }

@@ -28,10 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** EX1's RPC endpoints behind the RPC over HTTP proxy. */
-@Command(name = "endpoints", mixinStandardHelpOptions = true, description = "Run the RPC endpoints: ncacn_http "
-        + "listeners (RPC over HTTP v1 and v2 legs from the proxy) serving the endpoint mapper and management "
-        + "interfaces, and optionally plain ncacn_ip_tcp. NTLM-authenticated binds (connect, integrity, privacy) "
-        + "are verified with the users' NT hashes from the directory.")
+@Command(name = "endpoints", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.endpoints")
 final class EndpointsCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     TransportOption transport;
@@ -40,25 +37,22 @@ final class EndpointsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--listen", paramLabel = "ADDR", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--listen", paramLabel = "ADDR")
     String listen = LabAddresses.EX1;
 
-    @Option(names = "--ports", paramLabel = "PORT[,PORT…]", split = ",",
-            description = "ncacn_http ports (default: 6001,6002,6004,593, shifted by the lab's offset without root).")
+    @Option(names = "--ports", paramLabel = "PORT[,PORT…]", split = ",")
     List<String> ports;
 
-    @Option(names = "--tcp-port", paramLabel = "N", description = "Also serve plain ncacn_ip_tcp on this port.")
+    @Option(names = "--tcp-port", paramLabel = "N")
     Integer tcpPort;
 
     @Mixin
     DirectoryOptions directory;
 
-    @Option(names = "--server", paramLabel = "NAME", description = "The server's NetBIOS name in NTLM challenges "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "NAME")
     String server = "EX1";
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "The server's data directory: registers the "
-            + "endpoints role so the configurator sees it.")
+    @Option(names = "--data-dir", paramLabel = "DIR")
     Path dataDir;
 
     @Override
@@ -67,7 +61,7 @@ final class EndpointsCommand implements Callable<Integer> {
         try {
             address = InetAddress.getByName(listen);
         } catch (UnknownHostException e) {
-            throw UserError.usage("--listen: unknown address '" + listen + "'");
+            throw UserError.usage(CliText.local("roles.unknown-address", "option", "--listen", "host", listen));
         }
         List<Integer> httpPorts = new ArrayList<>();
         if (ports == null) {
@@ -86,7 +80,7 @@ final class EndpointsCommand implements Callable<Integer> {
             try {
                 LocalRoles.register(dataDir, false, true);
             } catch (IOException e) {
-                throw UserError.unavailable("cannot register the endpoints role in " + dataDir + ": " + e.getMessage());
+                throw UserError.unavailable(CliText.local("endpoints.register-failed", "dir", dataDir, "detail", e.getMessage()));
             }
         }
         CredentialVerifier credentials = CredentialVerifier.NONE;
@@ -97,8 +91,7 @@ final class EndpointsCommand implements Callable<Integer> {
             credentials = new DirectoryCredentials(dir);
             serverNames = ServerNames.refreshing(dir::servers, Duration.ofMinutes(5));
         } catch (UserError e) {
-            spec.commandLine().getErr().println("anywhere: warning: " + e.getMessage()
-                    + "; only anonymous NTLM binds will be accepted.");
+            spec.commandLine().getErr().println(CliText.local("endpoints.no-directory", "detail", e.getMessage()));
         }
         ServerNames names = serverNames;
         String ownFqdn = server.toLowerCase(Locale.ROOT) + "." + SiteSeed.FRANKYSWEB.dnsDomain();
@@ -113,8 +106,8 @@ final class EndpointsCommand implements Callable<Integer> {
                 httpPorts, Optional.ofNullable(tcpPort), exchange).withPrincipalName("")
                 .withAuthentication(authentication)));
         var out = spec.commandLine().getOut();
-        out.printf("RPC endpoints on %s: ncacn_http %s%s (EPM, MGMT, RFR). Ctrl-C stops them.%n", address.getHostAddress(),
-                endpoints.ports(), endpoints.tcpPort().isPresent() ? ", ncacn_ip_tcp " + endpoints.tcpPort().getAsInt() : "");
+        out.println(CliText.local("endpoints.started", "address", address.getHostAddress(), "ports", endpoints.ports(), "tcp",
+                endpoints.tcpPort().isPresent() ? ", ncacn_ip_tcp " + endpoints.tcpPort().getAsInt() : ""));
         out.flush();
         Roles.runUntilInterrupted(endpoints);
         return Anywhere.OK;
@@ -124,11 +117,11 @@ final class EndpointsCommand implements Callable<Integer> {
         try {
             int p = Integer.parseInt(value);
             if (p < 0 || p > 65535) {
-                throw UserError.usage(option + ": port " + p + " (expected: 0..65535)");
+                throw UserError.usage(CliText.local("roles.port-bad", "option", option, "port", p));
             }
             return p;
         } catch (NumberFormatException e) {
-            throw UserError.usage(option + ": '" + value + "' (expected: a port number, e.g. 6001)");
+            throw UserError.usage(CliText.local("endpoints.port-bad", "option", option, "value", value));
         }
     }
 }

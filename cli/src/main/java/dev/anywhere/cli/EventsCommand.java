@@ -17,29 +17,28 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** The configurator's application log. */
-@Command(name = "events", mixinStandardHelpOptions = true, description = "Show the configurator's events (source "
-        + "'MSExchange RPC Over HTTP Autoconfig'), oldest first. docs/events.md explains every ID.")
+@Command(name = "events", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.events")
 final class EventsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data directory.")
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR")
     Path dataDir;
 
-    @Option(names = "--id", paramLabel = "N", description = "Only this event ID.")
+    @Option(names = "--id", paramLabel = "N")
     Integer id;
 
-    @Option(names = "--since", paramLabel = "DURATION|TIME", description = "Only events newer than e.g. 1h or 2026-11-26T10:00:00Z.")
+    @Option(names = "--since", paramLabel = "DURATION|TIME")
     String since;
 
-    @Option(names = "--format", paramLabel = "table|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "table|json")
     String format = "table";
 
     @Override
     public Integer call() throws Exception {
         if (!format.equals("table") && !format.equals("json")) {
-            throw UserError.usage("--format: '" + format + "' (expected: table or json)");
+            throw UserError.usage(CliText.local("format-bad", "format", format, "expected", CliText.local("format.table-or-json")));
         }
         Instant from = since == null ? Instant.MIN : since(since);
         List<Event> events = new EventLog(dataDir).read(e -> (id == null || e.id().id() == id) && e.time().isAfter(from));
@@ -59,7 +58,7 @@ final class EventsCommand implements Callable<Integer> {
                 out.printf("%s  %-11s %4d %-30s %s%n", e.time(), e.level(), e.id().id(), e.id().symbolicName(), e.message());
             }
             if (events.isEmpty()) {
-                out.println("No events" + (id != null || since != null ? " match." : " yet."));
+                out.println(CliText.local(id != null || since != null ? "events.none-match" : "events.none-yet"));
             }
         }
         return Anywhere.OK;
@@ -72,7 +71,7 @@ final class EventsCommand implements Callable<Integer> {
             try {
                 return Instant.parse(value);
             } catch (DateTimeParseException e) {
-                throw UserError.usage("--since: '" + value + "' (expected: a duration such as 1h or a time such as 2026-11-26T10:00:00Z)");
+                throw UserError.usage(CliText.local("events.since-bad", "value", value));
             }
         }
     }

@@ -23,8 +23,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** EX1's HTTPS front end. */
-@Command(name = "gateway", mixinStandardHelpOptions = true, description = "Run the gateway: /rpc/rpcproxy.dll on HTTPS (and plain "
-        + "HTTP when the applied configuration says SSL offloading), following the configurator's /rpc configuration without restarts.")
+@Command(name = "gateway", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.gateway")
 final class GatewayCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     TransportOption transport;
@@ -36,63 +35,52 @@ final class GatewayCommand implements Callable<Integer> {
     @Mixin
     DirectoryOptions directory;
 
-    @Option(names = "--server", paramLabel = "NAME", description = "This server's name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "NAME")
     String server = "EX1";
 
-    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data directory (shared with the service host).")
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR")
     Path dataDir;
 
-    @Option(names = "--listen", paramLabel = "ADDR:PORT", description = "Where to listen (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--listen", paramLabel = "ADDR:PORT")
     String listen = LabAddresses.EX1 + ":" + LabAddresses.port(443);
 
-    @Option(names = "--cert", paramLabel = "PEM", description = "Certificate chain (PEM). Without it the gateway speaks plain HTTP only.")
+    @Option(names = "--cert", paramLabel = "PEM")
     Path cert;
 
-    @Option(names = "--key", paramLabel = "PEM", description = "Private key of --cert (PKCS#8 PEM).")
+    @Option(names = "--key", paramLabel = "PEM")
     Path key;
 
-    @Option(names = "--admin-listen", paramLabel = "ADDR:PORT", description = "Where /health and /metrics are served (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--admin-listen", paramLabel = "ADDR:PORT")
     String adminListen = "127.0.0.1:0";
 
-    @Option(names = "--endpoints", paramLabel = "ADDR", description = "Where this server's RPC endpoints listen: the server's short name, "
-            + "FQDN and localhost lead there, as EX1's hosts file would (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--endpoints", paramLabel = "ADDR")
     String endpoints = LabAddresses.EX1;
 
-    @Option(names = "--realm", paramLabel = "NAME", description = "The Basic realm (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--realm", paramLabel = "NAME")
     String realm = "oa.frankysweb.org";
 
-    @Option(names = "--http-listen", paramLabel = "ADDR:PORT", description = "Also answer the Autodiscover HTTP redirect method "
-            + "here (port 80): GET /autodiscover/autodiscover.xml -> 302 to https://autodiscover.<domain>/autodiscover/autodiscover.xml.")
+    @Option(names = "--http-listen", paramLabel = "ADDR:PORT")
     String httpListen;
 
-    @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
-            description = "Close a connection whose TLS handshake has not ended this long after accept (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", defaultValue = "10s")
     String tlsHandshakeTimeout;
 
-    @Option(names = "--request-header-timeout", paramLabel = "DURATION", defaultValue = "30s",
-            description = "Close a connection whose request head has not fully arrived this long after its first byte; "
-                    + "RPC channels are exempt once their head is in (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--request-header-timeout", paramLabel = "DURATION", defaultValue = "30s")
     String requestHeaderTimeout;
 
-    @Option(names = "--keep-alive-timeout", paramLabel = "DURATION", defaultValue = "2m",
-            description = "Close a connection idle this long between requests (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--keep-alive-timeout", paramLabel = "DURATION", defaultValue = "2m")
     String keepAliveTimeout;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "50000",
-            description = "Close new connections at accept while this many are open (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "50000")
     int maxConnections;
 
-    @Option(names = "--tls-protocols", paramLabel = "LIST", description = "TLS versions offered, comma-separated "
-            + "(default: TLSv1.3,TLSv1.2).")
+    @Option(names = "--tls-protocols", paramLabel = "LIST")
     String tlsProtocols;
 
-    @Option(names = "--tls-ciphers", paramLabel = "LIST", description = "Cipher suites offered, IANA names, comma-separated "
-            + "(default: TLS 1.3's three; TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305, see docs/rpc-proxy.md).")
+    @Option(names = "--tls-ciphers", paramLabel = "LIST")
     String tlsCiphers;
 
-    @Option(names = "--tls-session-tickets", negatable = true, defaultValue = "false",
-            description = "Issue TLS session tickets (default: off: Samba's RPC over HTTP client stalls on a TLS 1.3 "
-                    + "ticket, and Outlook's long-lived channels gain little from resumption; docs/rpc-proxy.md).")
+    @Option(names = "--tls-session-tickets", negatable = true, defaultValue = "false")
     boolean tlsSessionTickets;
 
     /** The listener limits from the flags. */
@@ -127,13 +115,13 @@ final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         dev.anywhere.server.gateway.ListenerLimits limits = limits();
         if ((cert == null) != (key == null)) {
-            throw UserError.usage("--cert and --key go together");
+            throw UserError.usage(CliText.local("gateway.cert-and-key"));
         }
         Optional<SslContext> tls = Optional.empty();
         if (cert != null) {
             for (Path p : new Path[] {cert, key}) {
                 if (!Files.isReadable(p)) {
-                    throw UserError.usage("cannot read " + p);
+                    throw UserError.usage(CliText.local("gateway.unreadable", "file", p));
                 }
             }
             try {
@@ -151,7 +139,7 @@ final class GatewayCommand implements Callable<Integer> {
             dir.onReplicaSwitch(change -> gatewayEvents.write(Event.replicaSwitched(java.time.Instant.now(), change)));
             credentials = new DirectoryCredentials(dir);
         } catch (UserError e) {
-            spec.commandLine().getErr().println("anywhere: warning: " + e.getMessage() + "; every logon will be refused.");
+            spec.commandLine().getErr().println(CliText.local("gateway.no-directory", "detail", e.getMessage()));
         }
         LocalRoles.register(dataDir, true, false);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -181,13 +169,12 @@ final class GatewayCommand implements Callable<Integer> {
                     .AutodiscoverRedirectServer.Options(Roles.address("--http-listen", httpListen), domain, gateway.address().getPort()));
         }
         var out = spec.commandLine().getOut();
-        out.printf("Gateway for %s on %s (%s); /health and /metrics on http://%s:%d. Ctrl-C stops it.%n", server, gateway.address(),
-                tls.isPresent() ? "HTTPS with " + dev.anywhere.server.gateway.TlsEngine.describe() + ", and HTTP when SSL offloading"
-                        : "plain HTTP only", admin.address().getHostString(),
-                admin.address().getPort());
+        out.println(CliText.local("gateway.started", "server", server, "address", gateway.address(), "protocols", tls.isPresent()
+                ? CliText.local("gateway.https", "engine", dev.anywhere.server.gateway.TlsEngine.describe()) : CliText.local("gateway.plain"),
+                "admin", admin.address().getHostString() + ":" + admin.address().getPort()));
         out.flush();
         if (redirect != null) {
-            out.printf("Autodiscover HTTP redirect method on http://%s:%d.%n", redirect.address().getHostString(), redirect.address().getPort());
+            out.println(CliText.local("gateway.redirect", "address", redirect.address().getHostString() + ":" + redirect.address().getPort()));
             out.flush();
         }
         SiteDirectory opened = dir;

@@ -25,7 +25,7 @@ final class Inputs {
             }
         }
         if (!ok) {
-            throw UserError.usage(option + ": '" + value + "' is not a host name (expected: a DNS name such as oa.frankysweb.org)");
+            throw UserError.usage(CliText.local("input.host-bad", "option", option, "value", value));
         }
         return h;
     }
@@ -33,7 +33,7 @@ final class Inputs {
     static ClientAuthenticationMethod clientAuth(String option, String value) {
         return ClientAuthenticationMethod.parse(value)
                 .filter(c -> c != ClientAuthenticationMethod.NEGO_EX)
-                .orElseThrow(() -> UserError.usage(option + ": unknown method '" + value + "' (expected: basic, ntlm or negotiate)"));
+                .orElseThrow(() -> UserError.usage(CliText.local("input.client-auth-bad", "option", option, "value", value)));
     }
 
     static Set<AuthenticationMethod> iisAuth(String option, String value) {
@@ -42,7 +42,7 @@ final class Inputs {
             String p = part.trim();
             AuthenticationMethod m = AuthenticationMethod.parse(p)
                     .filter(a -> a == AuthenticationMethod.BASIC || a == AuthenticationMethod.NTLM || a == AuthenticationMethod.NEGOTIATE)
-                    .orElseThrow(() -> UserError.usage(option + ": unknown method '" + p + "' (expected: a list of basic, ntlm, negotiate)"));
+                    .orElseThrow(() -> UserError.usage(CliText.local("input.iis-auth-bad", "option", option, "value", p)));
             set.add(m);
         }
         return set;
@@ -52,7 +52,7 @@ final class Inputs {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "$true" -> true;
             case "false", "no", "off", "$false" -> false;
-            default -> throw UserError.usage(option + ": '" + value + "' (expected: true or false)");
+            default -> throw UserError.usage(CliText.local("input.bool-bad", "option", option, "value", value));
         };
     }
 }

@@ -61,10 +61,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@link LabDnsCommand}, {@link LabScenariosCommand}, {@link LabServeCommand}); the helpers they and the bench
  * commands share (the plan, enabling Outlook Anywhere, probing listeners and DNS, removing a data directory) are here.
  */
-@Command(name = "lab", mixinStandardHelpOptions = true, description = "Bring the frankysweb site up on loopback (provider DNS, "
-        + "router, DC1 directory and DNS, EX1 RPC endpoints, service host and gateway with a lab certificate), enable Outlook "
-        + "Anywhere, show what the configurator applied and logged, run the analyzer as a client on the internet would, and "
-        + "stop. --scenario breaks one thing on purpose (anywhere lab scenarios lists them).",
+@Command(name = "lab", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.lab",
         subcommands = {LabUpCommand.class, LabDownCommand.class, LabStatusCommand.class, LabDnsCommand.class,
                 LabScenariosCommand.class, LabServeCommand.class})
 final class LabCommand implements Callable<Integer> {
@@ -81,20 +78,19 @@ final class LabCommand implements Callable<Integer> {
     /** This run's texts, in the JVM's language (lab has no --lang); the analyzer's report follows them. */
     private CliText text;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the site's data here (default: a temporary directory, removed afterwards).")
+    @Option(names = "--data-dir", paramLabel = "DIR")
     Path dataDir;
 
-    @Option(names = "--topology", paramLabel = "FILE|NAME", description = "The site as a topology file (JSON, see docs/lab.md) or a named topology: frankysweb (the default, the site of docs/architecture.md §1) or cas-array (a client access array: HAProxy in front of EX1 and EX2).")
+    @Option(names = "--topology", paramLabel = "FILE|NAME")
     Path topologyFile;
 
-    @Option(names = "--keep-running", description = "Leave the site running until Ctrl-C.")
+    @Option(names = "--keep-running")
     boolean keepRunning;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Also write the analyzer's report as HTML to FILE.")
+    @Option(names = "--report", paramLabel = "FILE")
     Path reportFile;
 
-    @Option(names = "--scenario", paramLabel = "NAME", description = "Break the site as scenario NAME first (anywhere lab "
-            + "scenarios lists them); exit 1 when the analyzer finds the problem, 0 only for the healthy ones.")
+    @Option(names = "--scenario", paramLabel = "NAME")
     String scenarioName;
 
     @Override
@@ -176,8 +172,8 @@ final class LabCommand implements Callable<Integer> {
         try {
             return named.orElseGet(() -> Topology.read(topologyFile));
         } catch (TopologyException e) {
-            throw UserError.usage(e.getMessage() + (Files.exists(topologyFile) ? "" : " (expected: a topology file or one of "
-                    + String.join(", ", Topology.NAMES) + ")"));
+            throw UserError.usage(e.getMessage() + (Files.exists(topologyFile) ? "" : CliText.local("lab.topology-expected", "names",
+                    String.join(", ", Topology.NAMES))));
         }
     }
 

@@ -14,19 +14,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code lab dns}: the lab's DNS server alone, serving one zone file. */
-@Command(name = "dns", mixinStandardHelpOptions = true, description = "Run the lab's authoritative DNS server alone (UDP and "
-        + "TCP) with one zone file (RFC 1035 master file) until Ctrl-C.")
+@Command(name = "dns", mixinStandardHelpOptions = true)
 final class LabDnsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--zone-file", paramLabel = "FILE", required = true, description = "The zone (master file).")
+    @Option(names = "--zone-file", paramLabel = "FILE", required = true)
     Path zoneFile;
 
-    @Option(names = "--origin", paramLabel = "NAME", description = "The zone's origin when the file has no $ORIGIN (default: the file name without .zone).")
+    @Option(names = "--origin", paramLabel = "NAME")
     String origin;
 
-    @Option(names = "--listen", paramLabel = "ADDR:PORT", required = true, description = "Where to listen, e.g. 127.0.0.10:53 (10053 without root).")
+    @Option(names = "--listen", paramLabel = "ADDR:PORT", required = true)
     String listen;
 
     @Override
@@ -34,7 +33,7 @@ final class LabDnsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         InetSocketAddress address = Roles.address("--listen", listen);
         if (!Files.isReadable(zoneFile)) {
-            throw UserError.usage("--zone-file: " + zoneFile + " cannot be read (expected: a zone file)");
+            throw UserError.usage(CliText.local("lab.dns.unreadable", "file", zoneFile));
         }
         String name = origin != null ? origin : zoneFile.getFileName().toString().replaceFirst("\\.zone$", "");
         ZoneModel zone;
@@ -44,8 +43,8 @@ final class LabDnsCommand implements Callable<Integer> {
             throw UserError.usage(e.getMessage());
         }
         try (DnsServer dns = DnsServer.start(address, ZoneSet.of(zone))) {
-            out.printf("DNS server on %s (udp+tcp) serving %s (%d records). Ctrl-C stops it.%n",
-                    dns.address().getAddress().getHostAddress() + ":" + dns.port(), zone.origin(), zone.records().size());
+            out.println(CliText.local("lab.dns.started", "address", dns.address().getAddress().getHostAddress() + ":" + dns.port(),
+                    "origin", zone.origin(), "count", zone.records().size()));
             out.flush();
             Roles.runUntilInterrupted(dns);
         } catch (java.io.UncheckedIOException e) {

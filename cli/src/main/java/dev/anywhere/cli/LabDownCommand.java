@@ -14,13 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code lab down}: stops the background site and checks that nothing listens any more. */
-@Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the site started by lab up; checks that no "
-        + "process or listener is left behind.")
+@Command(name = "down", mixinStandardHelpOptions = true)
 final class LabDownCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = LabCommand.DEFAULT_DATA_DIR, description = "Data directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = LabCommand.DEFAULT_DATA_DIR)
     Path dataDir;
 
     @Override

@@ -9,8 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code lab scenarios}: every scenario, what it breaks and what the analyzer should say. */
-@Command(name = "scenarios", mixinStandardHelpOptions = true, description = "List the scenarios anywhere lab --scenario "
-        + "takes: name, what is broken, and the finding the analyzer should report first.")
+@Command(name = "scenarios", mixinStandardHelpOptions = true)
 final class LabScenariosCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

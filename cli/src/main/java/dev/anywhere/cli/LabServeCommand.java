@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code lab serve}: what {@code lab up} runs in the background JVM. */
-@Command(name = "serve", hidden = true, description = "Run the site in this process until SIGTERM (used by lab up).")
+@Command(name = "serve", hidden = true)
 final class LabServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = LabCommand.DEFAULT_DATA_DIR)
     Path dataDir;

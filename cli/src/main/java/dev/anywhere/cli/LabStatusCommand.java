@@ -18,16 +18,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code lab status}: what runs and whether it answers. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show what runs (lab.json) and whether each "
-        + "listener answers; exit 0 all up, 1 something down, 3 not running.")
+@Command(name = "status", mixinStandardHelpOptions = true)
 final class LabStatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = LabCommand.DEFAULT_DATA_DIR, description = "Data directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = LabCommand.DEFAULT_DATA_DIR)
     Path dataDir;
 
-    @Option(names = "--show-passwords", description = "Also print the users' passwords.")
+    @Option(names = "--show-passwords")
     boolean showPasswords;
 
     @Override
@@ -39,39 +38,50 @@ final class LabStatusCommand implements Callable<Integer> {
             return Anywhere.INTERNAL;
         }
         LabState s = state.get();
+        CliText text = CliText.ofLocale();
         boolean alive = ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false);
-        out.printf("Site %s: pid %d %s, started %s%n", s.site(), s.pid(), alive ? "running" : "NOT RUNNING", s.startedAt());
+        out.println(text.get("lab.status.site", "site", s.site(), "pid", s.pid(), "state",
+                text.get(alive ? "lab.status.running" : "lab.status.not-running"), "started", s.startedAt()));
+        String up = text.get("lab.status.up");
+        String down = text.get("lab.status.down");
+        String ok = text.get("lab.status.ok");
+        String fail = text.get("lab.status.fail");
+        // The status column is as wide as its longest word in this language (4 in English, as before).
+        String column = "  %-" + java.util.stream.Stream.of(up, down, ok, fail).mapToInt(String::length).max().orElse(4) + "s ";
         boolean allUp = alive;
         for (Map.Entry<String, String> e : s.services().entrySet()) {
-            boolean up = LabCommand.listening(LabCommand.socket(e.getValue()));
+            boolean listening = LabCommand.listening(LabCommand.socket(e.getValue()));
             String port = e.getValue().substring(e.getValue().lastIndexOf(':') + 1);
             boolean expectedDown = e.getKey().startsWith("router/")
                     && s.router().stream().anyMatch(r -> r.startsWith("tcp/" + port + " (no rule"));
-            allUp &= up || expectedDown;
-            out.printf("  %-4s %-20s %s%s%n", up ? "up" : expectedDown ? "-" : "DOWN", e.getKey(), e.getValue(),
-                    expectedDown && !up ? " (no router rule: absent by fault)" : "");
+            allUp &= listening || expectedDown;
+            out.printf(column + "%-20s %s%s%n", listening ? up : expectedDown ? "-" : down, e.getKey(), e.getValue(),
+                    expectedDown && !listening ? text.get("lab.status.absent-by-fault") : "");
         }
         Optional<InetAddress> oa = LabCommand.resolve(CertificateRequest.OA_NAME, LabCommand.socket(s.dnsServer()));
-        out.printf("  %-4s %s via %s -> %s%n", oa.isPresent() ? "ok" : "FAIL", CertificateRequest.OA_NAME, s.dnsServer(),
-                oa.map(InetAddress::getHostAddress).orElse("no answer"));
+        out.printf(column + "%s%n", oa.isPresent() ? ok : fail, text.get("lab.status.dns", "name", CertificateRequest.OA_NAME,
+                "dns", s.dnsServer(), "address", oa.map(InetAddress::getHostAddress).orElse(text.get("lab.status.no-answer"))));
         for (Map.Entry<String, String> m : s.members().entrySet()) {
-            String health = health(m.getValue());
+            String health = health(m.getValue(), text);
             allUp &= health.startsWith("UP");
-            out.printf("  %-4s member %s health %s/health: %s%n", health.startsWith("UP") ? "ok" : "FAIL", m.getKey(), m.getValue(), health);
+            out.printf(column + "%s%n", health.startsWith("UP") ? ok : fail, text.get("lab.status.member", "member", m.getKey(),
+                    "url", m.getValue(), "health", health));
         }
         if (s.members().isEmpty() && !s.admin().isEmpty()) {
-            String health = health(s.admin());
+            String health = health(s.admin(), text);
             allUp &= health.startsWith("UP");
-            out.printf("  %-4s gateway health %s/health: %s%n", health.startsWith("UP") ? "ok" : "FAIL", s.admin(), health);
+            out.printf(column + "%s%n", health.startsWith("UP") ? ok : fail, text.get("lab.status.gateway", "url", s.admin(),
+                    "health", health));
         }
         if (showPasswords) {
-            Passwords.load(Topology.frankysweb(), dir).byUser().forEach((u, p) -> out.printf("  password %-14s %s%n", u, p));
+            String password = text.get("lab.status.password");
+            Passwords.load(Topology.frankysweb(), dir).byUser().forEach((u, p) -> out.printf("  %s %-14s %s%n", password, u, p));
         }
         return alive ? allUp ? Anywhere.OK : Anywhere.FINDINGS : Anywhere.INTERNAL;
     }
 
     /** What EX1's {@code /health} says: its status and, when not UP, why (the JSON as served). */
-    private static String health(String adminUrl) {
+    private static String health(String adminUrl, CliText text) {
         try {
             java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2))
                     .build().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(adminUrl + "/health"))
@@ -80,10 +90,10 @@ final class LabStatusCommand implements Callable<Integer> {
             String word = status.find() ? status.group(1) : "HTTP " + r.statusCode();
             return word.equals("UP") ? "UP" : word + " " + r.body();
         } catch (IOException e) {
-            return "no answer (" + e.getMessage() + ")";
+            return text.get("lab.status.no-answer-because", "detail", Anywhere.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "no answer (interrupted)";
+            return text.get("lab.status.no-answer-because", "detail", text.get("lab.status.interrupted"));
         }
     }
 }

@@ -15,8 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code lab up}: the site in a background JVM (this jar and classpath), {@code lab.json} for clients. */
-@Command(name = "up", mixinStandardHelpOptions = true, description = "Start the site in the background (a separate JVM "
-        + "from this classpath); writes DIR/lab.json (addresses, port map, CA bundle, users) once everything answers.")
+@Command(name = "up", mixinStandardHelpOptions = true)
 final class LabUpCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     TransportOption transport;
@@ -24,13 +23,13 @@ final class LabUpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = LabCommand.DEFAULT_DATA_DIR, description = "Data directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = LabCommand.DEFAULT_DATA_DIR)
     Path dataDir;
 
-    @Option(names = "--topology", paramLabel = "FILE|NAME", description = "The site as a topology file (JSON, see docs/lab.md) or a named topology: frankysweb (the default, the site of docs/architecture.md §1) or cas-array (a client access array: HAProxy in front of EX1 and EX2).")
+    @Option(names = "--topology", paramLabel = "FILE|NAME")
     Path topologyFile;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for the site (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60")
     int timeoutSeconds;
 
     @Override
@@ -59,20 +58,21 @@ final class LabUpCommand implements Callable<Integer> {
         Path log = dir.resolve("lab.log");
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        out.printf("Starting the site in the background (pid %d, log %s)", child.pid(), log);
+        out.print(CliText.local("lab.up.starting", "pid", child.pid(), "log", log));
         out.flush();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (System.nanoTime() < deadline) {
             if (!child.isAlive()) {
                 out.println();
                 out.println(tail(log, 15));
-                throw UserError.unavailable("lab up: the site exited with status " + child.exitValue() + " (log " + log + ")");
+                throw UserError.unavailable(CliText.local("lab.up.exited", "status", child.exitValue(), "log", log));
             }
             Optional<LabState> state = LabState.read(dir);
             if (state.isPresent() && state.get().pid() == child.pid()) {
                 out.println();
                 printState(state.get(), out);
-                out.printf("%nClient settings: %s%nStop it with: anywhere lab down --data-dir %s%n", dir.resolve(LabState.FILE_NAME), dir);
+                out.printf("%n%s%n%s%n", CliText.local("lab.up.client-settings", "file", dir.resolve(LabState.FILE_NAME)),
+                        CliText.local("lab.up.stop-with", "dir", dir));
                 return Anywhere.OK;
             }
             out.print('.');
@@ -82,7 +82,7 @@ final class LabUpCommand implements Callable<Integer> {
         child.destroy();
         child.waitFor(10, TimeUnit.SECONDS);
         child.destroyForcibly();
-        throw UserError.unavailable("lab up: not up after " + timeoutSeconds + " s (expected: lab.json; log " + log + ")");
+        throw UserError.unavailable(CliText.local("lab.up.timeout", "seconds", timeoutSeconds, "log", log));
     }
 
     private static String tail(Path log, int lines) {
@@ -90,29 +90,35 @@ final class LabUpCommand implements Callable<Integer> {
             List<String> all = Files.readAllLines(log);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
-            return "(no log)";
+            return CliText.local("lab.up.no-log");
         }
     }
 
     private static void printState(LabState s, PrintWriter out) {
-        out.printf("Site %s, pid %d, data %s%n", s.site(), s.pid(), s.dataDir());
+        CliText text = CliText.ofLocale();
+        out.println(text.get("lab.up.site", "site", s.site(), "pid", s.pid(), "dir", s.dataDir()));
         if (s.portsShifted()) {
-            out.printf("Ports below 1024 shifted by %d: %s%n", s.portOffset(), s.portMap());
+            out.println(text.get("lab.up.ports-shifted", "offset", s.portOffset(), "ports", s.portMap()));
         }
         s.services().forEach((k, v) -> out.printf("  %-20s %s%n", k, v));
-        out.printf("Router rules: %s%n", s.router());
-        out.printf("Middlebox:    %s%n", s.middlebox());
+        // The values start in one column: 14 in English ("Router rules: "), wider when a label in this language is longer.
+        List<String> keys = List.of("router", "middlebox", "balancer", "ca-bundle", "dns-server", "resolve", "users", "admin");
+        int width = Math.max(14, keys.stream().mapToInt(k -> text.get("lab.up.label." + k).length() + 2).max().orElse(0));
+        java.util.function.BiConsumer<String, Object> line = (k, v) -> out.printf("%-" + width + "s%s%n", text.get("lab.up.label." + k) + ":", v);
+        line.accept("router", s.router());
+        line.accept("middlebox", s.middlebox());
         if (!s.balancer().isEmpty()) {
-            out.printf("Balancer:     haproxy on %s (TCP, round robin, no affinity) over %s%n", s.balancer(), s.members().keySet());
+            line.accept("balancer", text.get("lab.up.balancer", "address", s.balancer(), "members", s.members().keySet()));
         }
-        out.printf("CA bundle:    %s%n", s.caBundle());
-        out.printf("DNS server:   %s%n", s.dnsServer());
-        out.printf("Resolve:      %s%n", s.resolve());
-        out.printf("Users:        %s (passwords in %s; anywhere lab status --show-passwords)%n", s.users(), s.passwordsFile());
+        line.accept("ca-bundle", s.caBundle());
+        line.accept("dns-server", s.dnsServer());
+        line.accept("resolve", s.resolve());
+        line.accept("users", text.get("lab.up.users", "users", s.users(), "file", s.passwordsFile()));
         if (!s.members().isEmpty()) {
-            s.members().forEach((m, url) -> out.printf("Admin %-6s  %s/health and %s/metrics%n", m + ":", url, url));
+            s.members().forEach((m, url) -> out.printf("%s %-6s  %s%n", text.get("lab.up.label.admin"), m + ":",
+                    text.get("lab.up.admin", "url", url)));
         } else if (!s.admin().isEmpty()) {
-            out.printf("Admin:        %s/health and %s/metrics (EX1's gateway)%n", s.admin(), s.admin());
+            line.accept("admin", text.get("lab.up.admin-ex1", "url", s.admin()));
         }
     }
 }

@@ -28,23 +28,19 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Outlook Anywhere administration, with the Exchange 2010 cmdlets' parameters, against the directory. */
-@Command(name = "oa", mixinStandardHelpOptions = true, description = "Enable, change, show or disable Outlook Anywhere "
-        + "(Enable-/Set-/Get-/Disable-OutlookAnywhere). Changes go to the directory; the service host applies them.",
+@Command(name = "oa", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.oa",
         subcommands = {OaCommand.Enable.class, OaCommand.Change.class, OaCommand.Get.class, OaCommand.Disable.class})
 final class OaCommand {
 
     /** -ClientAuthenticationMethod and -IISAuthenticationMethods, or -DefaultAuthenticationMethod, never both. */
     static final class AuthOptions {
-        @Option(names = "--client-auth", paramLabel = "METHOD",
-                description = "What Autodiscover tells Outlook to use: basic, ntlm or negotiate.")
+        @Option(names = "--client-auth", paramLabel = "METHOD")
         String clientAuth;
 
-        @Option(names = "--iis-auth", paramLabel = "LIST",
-                description = "What /rpc offers, e.g. basic,ntlm (default with --client-auth on enable: basic,ntlm).")
+        @Option(names = "--iis-auth", paramLabel = "LIST")
         String iisAuth;
 
-        @Option(names = "--default-auth", paramLabel = "METHOD",
-                description = "Sets the client method and IISAuthenticationMethods to this one method.")
+        @Option(names = "--default-auth", paramLabel = "METHOD")
         String defaultAuth;
 
         boolean any() {
@@ -101,18 +97,18 @@ final class OaCommand {
         }
     }
 
-    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable Outlook Anywhere for a server (Enable-OutlookAnywhere).")
+    @Command(name = "enable", mixinStandardHelpOptions = true)
     static final class Enable extends DirectoryCommandBase {
-        @Option(names = "--server", required = true, paramLabel = "NAME", description = "The Exchange server, e.g. EX1.")
+        @Option(names = "--server", required = true, paramLabel = "NAME")
         String server;
 
-        @Option(names = "--external-hostname", required = true, paramLabel = "HOST", description = "The public name, e.g. oa.frankysweb.org.")
+        @Option(names = "--external-hostname", required = true, paramLabel = "HOST")
         String externalHostname;
 
         @Mixin
         AuthOptions auth;
 
-        @Option(names = "--ssl-offloading", description = "TLS ends in front of the server; /rpc does not require SSL.")
+        @Option(names = "--ssl-offloading")
         boolean sslOffloading;
 
         @Override
@@ -143,18 +139,18 @@ final class OaCommand {
         }
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true, description = "Change Outlook Anywhere settings (Set-OutlookAnywhere).")
+    @Command(name = "set", mixinStandardHelpOptions = true)
     static final class Change extends DirectoryCommandBase {
-        @Option(names = "--server", required = true, paramLabel = "NAME", description = "The Exchange server, e.g. EX1.")
+        @Option(names = "--server", required = true, paramLabel = "NAME")
         String server;
 
-        @Option(names = "--external-hostname", paramLabel = "HOST", description = "The public name.")
+        @Option(names = "--external-hostname", paramLabel = "HOST")
         String externalHostname;
 
         @Mixin
         AuthOptions auth;
 
-        @Option(names = "--ssl-offloading", arity = "1", paramLabel = "true|false", description = "TLS ends in front of the server.")
+        @Option(names = "--ssl-offloading", arity = "1", paramLabel = "true|false")
         String sslOffloading;
 
         @Override
@@ -188,9 +184,9 @@ final class OaCommand {
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable Outlook Anywhere for a server (Disable-OutlookAnywhere).")
+    @Command(name = "disable", mixinStandardHelpOptions = true)
     static final class Disable extends DirectoryCommandBase {
-        @Option(names = "--server", required = true, paramLabel = "NAME", description = "The Exchange server, e.g. EX1.")
+        @Option(names = "--server", required = true, paramLabel = "NAME")
         String server;
 
         @Override
@@ -205,16 +201,15 @@ final class OaCommand {
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show Outlook Anywhere settings: the directory's values "
-            + "beside what the gateway has applied (Get-OutlookAnywhere).")
+    @Command(name = "get", mixinStandardHelpOptions = true)
     static final class Get extends DirectoryCommandBase {
-        @Option(names = "--server", paramLabel = "NAME", description = "Only this server (default: every Exchange server).")
+        @Option(names = "--server", paramLabel = "NAME")
         String server;
 
-        @Option(names = "--data-dir", paramLabel = "DIR", description = "The server's data directory, to show the applied /rpc configuration.")
+        @Option(names = "--data-dir", paramLabel = "DIR")
         Path dataDir;
 
-        @Option(names = "--format", paramLabel = "table|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--format", paramLabel = "table|json")
         String format = "table";
 
         private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -222,7 +217,7 @@ final class OaCommand {
         @Override
         int run(SiteDirectory dir) throws IOException {
             if (!format.equals("table") && !format.equals("json")) {
-                throw UserError.usage("--format: '" + format + "' (expected: table or json)");
+                throw UserError.usage(CliText.local("format-bad", "format", format, "expected", CliText.local("format.table-or-json")));
             }
             List<ExchangeServer> servers = server == null
                     ? dir.servers().stream().filter(ExchangeServer::exchange).toList() : List.of(server(dir, server));
@@ -264,7 +259,7 @@ final class OaCommand {
             try {
                 return new AppliedConfigFile(dataDir).read();
             } catch (AppliedConfigFile.InvalidConfigException e) {
-                throw UserError.unavailable("applied configuration: " + e.getMessage());
+                throw UserError.unavailable(CliText.local("oa.applied-invalid", "detail", e.getMessage()));
             }
         }
 

@@ -30,8 +30,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** An Outlook-like profile: what Autodiscover gave it, when it refreshes, and which way it connects. */
-@Command(name = "profile", mixinStandardHelpOptions = true, description = "Keep an Outlook-like profile: create it from Autodiscover, "
-        + "show it, refresh it as Outlook 2016 (or an old client that never updates) would, and connect with it.",
+@Command(name = "profile", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.profile",
         subcommands = {ProfileCommand.Create.class, ProfileCommand.Show.class, ProfileCommand.Refresh.class, ProfileCommand.Connect.class})
 final class ProfileCommand {
 
@@ -39,10 +38,10 @@ final class ProfileCommand {
 
     /** Where profiles live; the address they are for. */
     static class Common {
-        @Parameters(index = "0", paramLabel = "EMAIL", description = "The account, user@domain.")
+        @Parameters(index = "0", paramLabel = "EMAIL", descriptionKey = "email")
         String email;
 
-        @Option(names = "--profile-dir", paramLabel = "DIR", description = "Where profiles are kept (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--profile-dir", paramLabel = "DIR")
         Path dir = Path.of(System.getProperty("user.home"), ".anywhere", "profiles");
 
         @Spec
@@ -88,12 +87,12 @@ final class ProfileCommand {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Run Autodiscover and store a new profile.")
+    @Command(name = "create", mixinStandardHelpOptions = true)
     static final class Create extends Common implements Callable<Integer> {
         @Mixin
         ClientOptions client;
 
-        @Option(names = "--policy", paramLabel = "outlook2016|legacy", description = "Refresh policy (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--policy", paramLabel = "outlook2016|legacy")
         String policy = "outlook2016";
 
         @Override
@@ -121,7 +120,7 @@ final class ProfileCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a stored profile.")
+    @Command(name = "show", mixinStandardHelpOptions = true)
     static final class Show extends Common implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
@@ -130,13 +129,12 @@ final class ProfileCommand {
         }
     }
 
-    @Command(name = "refresh", mixinStandardHelpOptions = true, description = "Run Autodiscover for the profile if a refresh is due "
-            + "(or with --force), and apply the answer as the profile's policy does.")
+    @Command(name = "refresh", mixinStandardHelpOptions = true)
     static final class Refresh extends Common implements Callable<Integer> {
         @Mixin
         ClientOptions client;
 
-        @Option(names = "--force", description = "Refresh now even if not due (Outlook's 'Repair').")
+        @Option(names = "--force")
         boolean force;
 
         @Override
@@ -170,13 +168,12 @@ final class ProfileCommand {
         }
     }
 
-    @Command(name = "connect", mixinStandardHelpOptions = true, description = "Choose EXCH (RPC over TCP) or EXPR (RPC over HTTP) as "
-            + "Outlook would, say why, and try to reach the chosen server.")
+    @Command(name = "connect", mixinStandardHelpOptions = true)
     static final class Connect extends Common implements Callable<Integer> {
         @Mixin
         ClientOptions client;
 
-        @Option(names = "--network", paramLabel = "fast|slow", description = "How Outlook rates the link (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--network", paramLabel = "fast|slow")
         String network = "fast";
 
         @Override

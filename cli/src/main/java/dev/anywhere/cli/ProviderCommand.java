@@ -10,8 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The Outlook providers Autodiscover reads (Get-/Set-OutlookProvider). */
-@Command(name = "provider", mixinStandardHelpOptions = true, description = "Show or change the Outlook providers EXCH, EXPR and WEB "
-        + "(Get-/Set-OutlookProvider).", subcommands = {ProviderCommand.Get.class, ProviderCommand.Change.class})
+@Command(name = "provider", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.provider", subcommands = {ProviderCommand.Get.class, ProviderCommand.Change.class})
 final class ProviderCommand {
 
     static final List<String> NAMES = List.of("EXCH", "EXPR", "WEB");
@@ -19,14 +18,14 @@ final class ProviderCommand {
     static String name(String value) {
         String n = value.toUpperCase(Locale.ROOT);
         if (!NAMES.contains(n)) {
-            throw UserError.usage("unknown provider '" + value + "' (expected: EXCH, EXPR or WEB)");
+            throw UserError.usage(CliText.local("provider.unknown", "value", value));
         }
         return n;
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one provider or all.")
+    @Command(name = "get", mixinStandardHelpOptions = true)
     static final class Get extends OaCommand.DirectoryCommandBase {
-        @Parameters(arity = "0..1", paramLabel = "NAME", description = "EXCH, EXPR or WEB (default: all).")
+        @Parameters(arity = "0..1", paramLabel = "NAME", descriptionKey = "name")
         String name;
 
         @Override
@@ -34,50 +33,49 @@ final class ProviderCommand {
             for (String n : name == null ? NAMES : List.of(name(name))) {
                 Optional<OutlookProvider> p = dir.provider(n);
                 if (p.isEmpty()) {
-                    out().printf("%-5s (missing from the directory)%n", n);
+                    out().printf("%-5s %s%n", n, CliText.local("provider.missing"));
                     continue;
                 }
                 OutlookProvider v = p.get();
                 out().printf("%-5s CertPrincipalName=%s Server=%s TTL=%d OutlookProviderFlags=%s%n", n,
-                        v.certPrincipalName().orElse("(none)"), v.server().orElse("(none)"), v.ttlHours(),
+                        v.certPrincipalName().orElse(CliText.local("profile.value.none")), v.server().orElse(CliText.local("profile.value.none")), v.ttlHours(),
                         v.serverExclusiveConnect() ? "ServerExclusiveConnect" : "None");
             }
             return Anywhere.OK;
         }
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true, description = "Change a provider.")
+    @Command(name = "set", mixinStandardHelpOptions = true)
     static final class Change extends OaCommand.DirectoryCommandBase {
-        @Parameters(index = "0", paramLabel = "NAME", description = "EXCH, EXPR or WEB.")
+        @Parameters(index = "0", paramLabel = "NAME", descriptionKey = "name")
         String name;
 
-        @Option(names = "--cert-principal-name", paramLabel = "msstd:HOST",
-                description = "The name Outlook expects in the proxy's certificate (msstd:oa.frankysweb.org); empty to clear.")
+        @Option(names = "--cert-principal-name", paramLabel = "msstd:HOST")
         String certPrincipalName;
 
-        @Option(names = "--ttl", paramLabel = "HOURS", description = "Hours clients keep the answer (-1..65536).")
+        @Option(names = "--ttl", paramLabel = "HOURS")
         Integer ttl;
 
-        @Option(names = "--flags", paramLabel = "None|ServerExclusiveConnect", description = "OutlookProviderFlags.")
+        @Option(names = "--flags", paramLabel = "None|ServerExclusiveConnect")
         String flags;
 
-        @Option(names = "--server-name", paramLabel = "NAME", description = "msExchAutoDiscoverServer; empty to clear.")
+        @Option(names = "--server-name", paramLabel = "NAME")
         String serverName;
 
         @Override
         int run(SiteDirectory dir) {
             String n = name(name);
             if (certPrincipalName == null && ttl == null && flags == null && serverName == null) {
-                throw UserError.usage("nothing to set (expected: --cert-principal-name, --ttl, --flags or --server-name)");
+                throw UserError.usage(CliText.local("provider.nothing-to-set"));
             }
             Optional<String> principal = certPrincipalName == null ? null : principal(certPrincipalName);
             if (ttl != null && (ttl < -1 || ttl > 65536)) {
-                throw UserError.usage("--ttl: " + ttl + " (expected: -1..65536 hours)");
+                throw UserError.usage(CliText.local("provider.ttl-bad", "ttl", ttl));
             }
             Integer flagBits = flags == null ? null : switch (flags.trim().toLowerCase(Locale.ROOT)) {
                 case "none" -> 0;
                 case "serverexclusiveconnect" -> OutlookProvider.FLAG_SERVER_EXCLUSIVE_CONNECT;
-                default -> throw UserError.usage("--flags: '" + flags + "' (expected: None or ServerExclusiveConnect)");
+                default -> throw UserError.usage(CliText.local("provider.flags-bad", "flags", flags));
             };
             OutlookProvider p = dir.provider(n).orElse(OutlookProvider.defaults(n));
             OutlookProvider changed = new OutlookProvider(n,
@@ -86,8 +84,7 @@ final class ProviderCommand {
                     ttl == null ? p.ttlHours() : ttl,
                     flagBits == null ? p.rawFlags() : flagBits);
             dir.putProvider(changed);
-            out().printf("Provider %s changed. Autodiscover answers with it at once; existing Outlook profiles pick it up "
-                    + "at their next refresh.%n", n);
+            out().println(CliText.local("provider.changed", "name", n));
             return Anywhere.OK;
         }
 
@@ -97,8 +94,7 @@ final class ProviderCommand {
                 return Optional.empty();
             }
             if (!v.regionMatches(true, 0, "msstd:", 0, 6) || v.length() == 6 || v.contains(" ")) {
-                throw UserError.usage("--cert-principal-name: '" + value + "' (expected: msstd:<name in the certificate>, "
-                        + "e.g. msstd:oa.frankysweb.org)");
+                throw UserError.usage(CliText.local("provider.principal-bad", "value", value));
             }
             return Optional.of("msstd:" + v.substring(6));
         }

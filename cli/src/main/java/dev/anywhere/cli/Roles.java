@@ -53,16 +53,16 @@ final class Roles {
         String cause;
         if (message.contains("permission denied") || message.contains("access denied") || message.contains("error(-13)")) {
             cause = lowestPort < 1024
-                    ? "permission denied: ports below 1024 need root or CAP_NET_BIND_SERVICE (or choose a port from 1024 up)"
-                    : "permission denied";
+                    ? CliText.local("roles.permission-denied-low-port")
+                    : CliText.local("roles.permission-denied");
         } else if (message.contains("in use") || message.contains("error(-98)")) {
-            cause = "the address is already in use by another process";
+            cause = CliText.local("roles.address-in-use");
         } else if (message.contains("assign requested address") || message.contains("error(-99)")) {
-            cause = "this machine has no such address";
+            cause = CliText.local("roles.no-such-address");
         } else {
             cause = String.valueOf(e.getMessage());
         }
-        return role + ": cannot listen on " + where + ": " + cause;
+        return CliText.local("roles.cannot-listen", "role", role, "where", where, "cause", cause);
     }
 
     /**
@@ -85,7 +85,7 @@ final class Roles {
     static InetSocketAddress address(String option, String value) {
         int colon = value.lastIndexOf(':');
         if (colon <= 0 || colon == value.length() - 1) {
-            throw UserError.usage(option + ": '" + value + "' (expected: ADDRESS:PORT, e.g. 127.0.100.251:443)");
+            throw UserError.usage(CliText.local("roles.address-bad", "option", option, "value", value));
         }
         String host = value.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -95,15 +95,15 @@ final class Roles {
         try {
             port = Integer.parseInt(value.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw UserError.usage(option + ": '" + value + "' has no port number (expected: ADDRESS:PORT)");
+            throw UserError.usage(CliText.local("roles.port-missing", "option", option, "value", value));
         }
         if (port < 0 || port > 65535) {
-            throw UserError.usage(option + ": port " + port + " (expected: 0..65535)");
+            throw UserError.usage(CliText.local("roles.port-bad", "option", option, "port", port));
         }
         try {
             return new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (UnknownHostException e) {
-            throw UserError.usage(option + ": unknown address '" + host + "'");
+            throw UserError.usage(CliText.local("roles.unknown-address", "option", option, "host", host));
         }
     }
 }

@@ -17,8 +17,7 @@ import picocli.CommandLine.Spec;
  * round after a discarded warm-up round; then recycling under load and idle capacity. Loopback only; nginx and the
  * gateway processes are started as children and stopped. Keys: docs/performance.md.
  */
-@Command(name = "rpch", mixinStandardHelpOptions = true, description = "RPC over HTTP: gateway vs. direct ncacn_ip_tcp vs. "
-        + "nginx relay, side by side (throughput, added p50/p99, CPU per GiB, heap per idle virtual connection). Loopback only.")
+@Command(name = "rpch", mixinStandardHelpOptions = true)
 final class RpchBenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     TransportOption transport;
@@ -27,66 +26,55 @@ final class RpchBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--smoke", description = "Tiny run (1 s phases, 2 connections, 2 rounds): well under a minute.")
+    @Option(names = "--smoke")
     boolean smoke;
 
-    @Option(names = "--seconds", paramLabel = "S", description = "Length of each phase (bulk, latency) per arm and round "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", paramLabel = "S")
     double seconds = 5;
 
-    @Option(names = "--connections", paramLabel = "N", description = "Connections per arm (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--connections", paramLabel = "N")
     int connections = 4;
 
-    @Option(names = "--rounds", paramLabel = "R", description = "Measured rounds after the warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "R")
     int rounds = 3;
 
-    @Option(names = "--rate", paramLabel = "CALLS/S", description = "Total rate of the open-loop latency phase; 0 (default) = 50 %% "
-            + "load: half the slowest relay arm's 1 KiB maximum, measured in the warm-up round.")
+    @Option(names = "--rate", paramLabel = "CALLS/S")
     int rate = RpchBench.AUTO_RATE;
 
-    @Option(names = "--idle", paramLabel = "N", description = "Idle virtual connections held through a gateway process "
-            + "(idle_vcs_held, idle_vc_bytes, idle_cpu_percent; default: ${DEFAULT-VALUE}; 0 skips). About 3 open files each in "
-            + "this process and in the gateway's: as root the bench raises the limit, otherwise raise 'ulimit -n'.")
+    @Option(names = "--idle", paramLabel = "N")
     int idle = 20_000;
 
-    @Option(names = "--recycle-lifetime", paramLabel = "BYTES", description = "ChannelLifetime of the recycling-under-load phase "
-            + "(default: ${DEFAULT-VALUE}; 131072..2147483648, 0 skips).")
+    @Option(names = "--recycle-lifetime", paramLabel = "BYTES")
     long recycleLifetime = 4 << 20;
 
-    @Option(names = "--window", paramLabel = "BYTES", description = "Receive window of every RPC over HTTP hop in the arms: load "
-            + "client, gateway, endpoints (default: ${DEFAULT-VALUE}, the bulk condition; 65536 is the Windows and "
-            + "product default; 8192..262144).")
+    @Option(names = "--window", paramLabel = "BYTES")
     int window = RpchBench.Settings.BULK_WINDOW;
 
-    @Option(names = "--histograms", paramLabel = "DIR", description = "Also write every measured latency phase's HdrHistogram log "
-            + "(microseconds) to DIR/ARM-roundN.hlog.")
+    @Option(names = "--histograms", paramLabel = "DIR")
     Path histograms;
 
-    @Option(names = "--compare-transports", description = "Also run the gateway process on each other Netty transport that loads "
-            + "here (arms gateway_epoll, gateway_io_uring, gateway_nio), in every round beside the gateway arm.")
+    @Option(names = "--compare-transports")
     boolean compareTransports;
 
-    @Option(names = "--profile", paramLabel = "DIR", description = "After the rounds, record the gateway process with JFR during one "
-            + "extra bulk phase: DIR/gateway-bulk.jfr and DIR/gateway-bulk-summary.txt (top frames and allocations, jfr summary).")
+    @Option(names = "--profile", paramLabel = "DIR")
     Path profile;
 
-    @Option(names = "--no-tls", description = "Skip the TLS 1.3 arms (nginx_tls, gateway_tls) and the handshake runs.")
+    @Option(names = "--no-tls")
     boolean noTls;
 
-    @Option(names = "--no-pin", description = "Do not pin: by default (with taskset and 2+ CPUs) nginx and the gateway under test "
-            + "run on CPU 0, the load client and the endpoints on the others.")
+    @Option(names = "--no-pin")
     boolean noPin;
 
-    @Option(names = "--no-nginx", description = "Skip the nginx arm.")
+    @Option(names = "--no-nginx")
     boolean noNginx;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "text|json")
     String format = "text";
 
     @Override
     public Integer call() throws Exception {
         if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage("--format: " + format + " (expected: text or json)");
+            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
         }
         RpchBench.Settings s;
         try {

@@ -87,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
         WebSettings settings = settings();
         Files.createDirectories(dataDir);
         WebServer server = Roles.listening("serve", listen, Roles.address("--listen", listen).getPort(), () -> WebServer.start(settings));
-        out.printf("The analyzer's page: %s (history: %s). Ctrl-C stops it.%n", server.url(), History.redactUrl(settings.databaseUrl()));
+        out.println(CliText.local("serve.started", "url", server.url(), "history", History.redactUrl(settings.databaseUrl())));
         out.flush();
         Roles.runUntilInterrupted(server);
         return Anywhere.OK;
@@ -96,15 +96,15 @@ final class ServeCommand implements Callable<Integer> {
     WebSettings settings() throws IOException {
         InetSocketAddress at = Roles.address("--listen", listen);
         if ((cert == null) != (key == null)) {
-            throw UserError.usage("--cert and --key go together");
+            throw UserError.usage(CliText.local("gateway.cert-and-key"));
         }
         if ((loginUser == null) != (loginPasswordFile == null)) {
-            throw UserError.usage("--login-user and --login-password-file go together");
+            throw UserError.usage(CliText.local("serve.login-pair"));
         }
         Optional<WebSettings.Login> login = Optional.empty();
         if (loginUser != null) {
             if (!Files.isReadable(loginPasswordFile)) {
-                throw UserError.usage("--login-password-file: " + loginPasswordFile + " is not readable");
+                throw UserError.usage(CliText.local("serve.password-file-unreadable", "file", loginPasswordFile));
             }
             String password = Files.readAllLines(loginPasswordFile).stream().findFirst().orElse("");
             try {
@@ -132,8 +132,7 @@ final class ServeCommand implements Callable<Integer> {
     private RunDefaults defaults() {
         RunDefaults base = RunDefaults.system();
         if (labDir != null) {
-            LabState lab = LabState.read(labDir).orElseThrow(() -> UserError.usage("--lab-dir: no lab.json in " + labDir
-                    + " (start one with: anywhere lab up --data-dir " + labDir + ")"));
+            LabState lab = LabState.read(labDir).orElseThrow(() -> UserError.usage(CliText.local("serve.no-lab", "dir", labDir)));
             base = RunDefaults.of(lab);
         }
         ClientOptions c = new ClientOptions();

@@ -16,10 +16,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** EX1's service host with the configurator. */
-@Command(name = "servicehost", mixinStandardHelpOptions = true, description = "Run the service host: the configurator copies "
-        + "the directory's Outlook Anywhere settings into the gateway's /rpc configuration at start, every poll interval "
-        + "and within about a second of a directory change, reverts hand edits of that configuration within about a second, "
-        + "and logs events 2001-3910.")
+@Command(name = "servicehost", mixinStandardHelpOptions = true, resourceBundle = "dev.anywhere.cli.servicehost")
 final class ServiceHostCommand implements Callable<Integer> {
 
     @Spec
@@ -28,22 +25,19 @@ final class ServiceHostCommand implements Callable<Integer> {
     @Mixin
     DirectoryOptions directory;
 
-    @Option(names = "--server", paramLabel = "NAME", description = "This server's name in the directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "NAME")
     String server = "EX1";
 
-    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data directory (shared with the gateway).")
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR")
     Path dataDir;
 
-    @Option(names = "--poll-interval", paramLabel = "DURATION",
-            description = "Time between passes, e.g. 15m or 30s; 0 turns the work off (default: what servicehost.json says, else 15m).")
+    @Option(names = "--poll-interval", paramLabel = "DURATION")
     String pollInterval;
 
-    @Option(names = "--no-follow-changes", negatable = true, description = "React to directory change notifications (default: on).")
+    @Option(names = "--no-follow-changes", negatable = true)
     boolean followChanges = true;
 
-    @Option(names = "--drift-correction", negatable = true, description = "Refuse and revert hand edits of rpc-vdir.json "
-            + "within about a second (default: what servicehost.json says, else on). Off, a hand edit takes effect until the "
-            + "next pass overwrites it, as in Exchange.")
+    @Option(names = "--drift-correction", negatable = true)
     Boolean driftCorrection;
 
     @Override
@@ -54,9 +48,9 @@ final class ServiceHostCommand implements Callable<Integer> {
         SiteDirectory dir = directory.open();
         ServiceHost host = new ServiceHost(dir, server, dataDir, new EventLog(dataDir), Clock.systemUTC(), ServiceHost.Timing.EXCHANGE);
         host.start();
-        spec.commandLine().getOut().printf("Service host for %s: poll interval %s, following changes %s, drift correction %s; "
-                + "events in %s. Ctrl-C stops it.%n", server, Durations.format(settings.pollInterval()), followChanges ? "on" : "off",
-                settings.correctsDrift() ? "on" : "off", new EventLog(dataDir).file());
+        spec.commandLine().getOut().println(CliText.local("servicehost.started", "server", server, "interval", Durations.format(settings.pollInterval()),
+                "follow", CliText.local(followChanges ? "oa.on" : "oa.off"), "drift", CliText.local(settings.correctsDrift() ? "oa.on" : "oa.off"),
+                "file", new EventLog(dataDir).file()));
         spec.commandLine().getOut().flush();
         Roles.runUntilInterrupted(host, dir);
         return Anywhere.OK;
@@ -68,7 +62,7 @@ final class ServiceHostCommand implements Callable<Integer> {
         try {
             interval = pollInterval == null ? current.pollInterval() : Durations.parse(pollInterval);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage("--poll-interval: " + e.getMessage());
+            throw UserError.usage(CliText.local("servicehost.interval-bad", "detail", e.getMessage()));
         }
         return new ServiceHostSettings(interval, followChanges, driftCorrection == null ? current.driftCorrection() : driftCorrection);
     }

@@ -19,60 +19,54 @@ import picocli.CommandLine.Spec;
  * heap before and after. Exit 1 when a call not in progress at a fault was lost, duplicated or mismatched, or a process
  * grew beyond the bounds. Loopback only, free ports only.
  */
-@Command(name = "soak", mixinStandardHelpOptions = true, description = "Soak with faults: calls, channel recycling, Basic and NTLM "
-        + "logons and Autodiscover through a router while, one a minute in turn, the RPC endpoints are restarted, the directory "
-        + "is stopped and started and the gateway process is killed (SIGKILL) and restarted. Reports lost, duplicated and "
-        + "mismatched calls, recovery and client errors per fault, configurator events, file descriptors and heap before and "
-        + "after (exit 1 when a call not in progress at a fault was lost or a bound was exceeded). Loopback, free ports only.")
+@Command(name = "soak", mixinStandardHelpOptions = true)
 final class SoakBenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
     static final class Length {
-        @Option(names = "--minutes", paramLabel = "N", description = "Length of the run in minutes (1..1440; default: 30).")
+        @Option(names = "--minutes", paramLabel = "N")
         Integer minutes;
 
-        @Option(names = "--seconds", paramLabel = "S", description = "Length in seconds instead (45..86400; 60 strikes each fault once).")
+        @Option(names = "--seconds", paramLabel = "S")
         Integer seconds;
     }
 
     @ArgGroup(exclusive = true)
     Length length;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "text|json")
     String format = "text";
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
+    @Option(names = "--out", paramLabel = "FILE")
     Path out;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", description = "Run in DIR and keep it: every process's log (gateway-N.log, "
-            + "endpoints-N.log), the directory's and EX1's data with events.jsonl. Default: a temporary directory, removed "
-            + "unless the run failed.")
+    @Option(names = "--work-dir", paramLabel = "DIR")
     Path workDir;
 
     @Override
     public Integer call() throws Exception {
         if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage("--format: " + format + " (expected: text or json)");
+            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
         }
         Duration d;
         if (length != null && length.seconds != null) {
             if (length.seconds < 45 || length.seconds > 86_400) {
-                throw UserError.usage("--seconds: " + length.seconds + " (expected: 45..86400)");
+                throw UserError.usage(CliText.local("bench.soak.seconds-bad", "seconds", length.seconds));
             }
             d = Duration.ofSeconds(length.seconds);
         } else {
             int minutes = length == null || length.minutes == null ? 30 : length.minutes;
             if (minutes < 1 || minutes > 1440) {
-                throw UserError.usage("--minutes: " + minutes + " (expected: 1..1440)");
+                throw UserError.usage(CliText.local("bench.soak.minutes-bad", "minutes", minutes));
             }
             d = Duration.ofMinutes(minutes);
         }
         if (workDir != null && Files.isDirectory(workDir)) {
             try (var entries = Files.list(workDir)) {
                 if (entries.findAny().isPresent()) {
-                    throw UserError.usage("--work-dir: " + workDir + " is not empty (expected: a new or empty directory)");
+                    throw UserError.usage(CliText.local("bench.soak.work-dir-not-empty", "dir", workDir));
                 }
             }
         }
@@ -91,7 +85,7 @@ final class SoakBenchCommand implements Callable<Integer> {
         if (report.ok() && workDir == null) {
             LabCommand.deleteTree(dir);
         } else {
-            err.println("bench soak: the processes' logs are in " + dir);
+            err.println(CliText.local("bench.soak.logs", "dir", dir));
         }
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(format.equals("json") ? report.json().toPrettyString() + "\n" : report.text());

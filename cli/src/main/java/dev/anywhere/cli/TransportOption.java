@@ -11,9 +11,7 @@ import picocli.CommandLine.Option;
  */
 final class TransportOption {
 
-    @Option(names = "--transport", paramLabel = "auto|epoll|io_uring|nio", converter = ChoiceConverter.class,
-            description = "Netty transport of the servers this command starts: auto (epoll, else io_uring, else NIO), epoll, "
-                    + "io_uring or nio; a native one that cannot load falls back to NIO and /health says why (default: auto).")
+    @Option(names = "--transport", paramLabel = "auto|epoll|io_uring|nio", converter = ChoiceConverter.class)
     void transport(NettyTransport.Choice choice) {
         System.setProperty(NettyTransport.PROPERTY, choice.id());
     }

@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.analyzer.text.Placeholders;
+import dev.anywhere.analyzer.text.TextAudit;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** The command line's bundle: complete in both languages, German really German, and chosen by --lang or the JVM's locale. */
 class CliTextTest {
@@ -19,7 +26,8 @@ class CliTextTest {
     private static final CliText DE = CliText.of("de");
 
     /** Texts that are only commands, options and tokens, the same in every language. */
-    private static final Set<String> SAME_IN_BOTH = Set.of("rpcping.start", "rpcping.route.call");
+    private static final Set<String> SAME_IN_BOTH = Set.of("rpcping.start", "rpcping.route.call", "error", "lab.status.ok",
+            "cert.subject-or-key-bad", "cert.show-failed", "cert.ca-dir-bad", "cert.key-bad");
 
     @Test
     void everyKeyHasATextInBothLanguagesAndGermanIsNotTheEnglish() {
@@ -92,6 +100,136 @@ class CliTextTest {
         } finally {
             Locale.setDefault(before);
         }
+    }
+
+    /** Commands without --lang follow a German locale: usage errors, picocli's pointer to --help, a role's listen error. */
+    @Test
+    void theCommandsSpeakGermanUnderAGermanLocale(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertThat(errors(Locale.GERMANY, "events", "--data-dir", dir.toString(), "--format", "xml"))
+                .isEqualTo("anywhere: --format: „xml“ (erwartet: table oder json)\n");
+        assertThat(errors(Locale.GERMANY, "cert", "show", dir.resolve("nothing").toString()))
+                .isEqualTo("anywhere: cert show: " + dir.resolve("nothing") + " (erwartet: eine vorhandene Datei oder HOST:PORT)\n");
+        assertThat(errors(Locale.GERMANY, "gateway", "--data-dir", dir.toString(), "--cert", "x.pem"))
+                .isEqualTo("anywhere: --cert und --key gehören zusammen\n");
+        assertThat(errors(Locale.GERMANY, "analyse")).endsWith("Hilfe: 'anywhere --help'.\n");
+        assertThat(errors(Locale.US, "events", "--data-dir", dir.toString(), "--format", "xml"))
+                .isEqualTo("anywhere: --format: 'xml' (expected: table or json)\n");
+        assertThat(in(Locale.GERMANY, () -> Roles.cannotListen("gateway", "127.0.0.1:8443", 8443,
+                new java.net.BindException("Address already in use"))))
+                .isEqualTo("gateway: kann nicht auf 127.0.0.1:8443 lauschen: die Adresse wird schon von einem anderen Prozess benutzt");
+    }
+
+    /** What {@code work} returns with {@code locale} as the JVM's (the command line chooses its bundles when built). */
+    private static <T> T in(Locale locale, java.util.function.Supplier<T> work) {
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(locale);
+            return work.get();
+        } finally {
+            Locale.setDefault(before);
+        }
+    }
+
+    /** Standard error of a command that fails, run under {@code locale}. */
+    private static String errors(Locale locale, String... args) {
+        return in(locale, () -> {
+            StringWriter err = new StringWriter();
+            CommandLine cl = Anywhere.commandLine(args);
+            cl.setOut(new PrintWriter(new StringWriter()));
+            cl.setErr(new PrintWriter(err));
+            assertThat(cl.execute(args)).isNotZero();
+            return err.toString();
+        });
+    }
+
+    /**
+     * Every command's --help, built in English and in German as the JVM's locale chooses: each visible command and
+     * option has a text in both (a key missing from a bundle leaves it blank), the German text is not the English one,
+     * has no English words and names no Java class, and picocli's own headings and standard options are German too.
+     */
+    @Test
+    void everyCommandsHelpIsCompleteInBothLanguages() {
+        Map<String, String> en = helpTexts(Locale.ENGLISH);
+        Map<String, String> de = helpTexts(Locale.GERMAN);
+        assertThat(de.keySet()).isEqualTo(en.keySet());
+        assertThat(en).hasSizeGreaterThan(200);
+        List<String> problems = new ArrayList<>();
+        en.forEach((where, english) -> {
+            String german = de.get(where);
+            if (english.isBlank() || german.isBlank()) {
+                problems.add(where + ": no text (en '" + english + "', de '" + german + "')");
+            } else if (german.equals(english)) {
+                problems.add(where + ": German equals English: " + english);
+            }
+            TextAudit.englishWords(german).forEach(w -> problems.add(where + ": English word '" + w + "': " + german));
+            if (Messages.CLASS_NAME.matcher(english + german).find()) {
+                problems.add(where + ": a Java class name: " + english);
+            }
+        });
+        assertThat(problems).isEmpty();
+        String germanHelp = usage(Locale.GERMAN, "lab", "up", "--help");
+        assertThat(germanHelp).startsWith("Aufruf: anywhere lab up").contains("Diese Hilfe zeigen und beenden.")
+                .doesNotContain("Usage", "Show this help");
+        assertThat(usage(Locale.GERMAN, "--help")).contains("Befehle:", "Exit-Codes:", "Bedienfehler");
+    }
+
+    /** The English help of a command with subcommands, as before its texts moved to the bundles (tests pin this). */
+    @Test
+    void englishHelpIsUnchanged() {
+        assertThat(usage(Locale.ENGLISH, "cert", "--help")).isEqualTo("""
+                Usage: anywhere cert [-hV] [COMMAND]
+                The lab certificate authority: create a CA, issue server certificates (PEM,
+                PKCS#12, trust bundle), show a certificate file or what a TLS server presents.
+                  -h, --help      Show this help message and exit.
+                  -V, --version   Print version information and exit.
+                Commands:
+                  ca    Create the lab CA in DIR (ca.crt, ca.key 0600), or show the one already
+                          there.
+                  new   Issue a server certificate (like New-ExchangeCertificate -SubjectName
+                          -DomainName): NAME.crt (chain), NAME.key (0600), NAME.pfx (PKCS#12)
+                          and ca-bundle.pem in --out.
+                  show  Describe a certificate (PEM or DER file) or the chain a TLS server
+                          presents (HOST:PORT): names, validity, key, chain, and whether the
+                          lab CA trusts it.
+                """);
+    }
+
+    /** Every text of every visible command's help, by where it appears ("anywhere lab up --data-dir"). */
+    private static Map<String, String> helpTexts(Locale locale) {
+        return in(locale, () -> {
+            Map<String, String> texts = new LinkedHashMap<>();
+            collect(Anywhere.commandLine(), texts);
+            return texts;
+        });
+    }
+
+    private static void collect(CommandLine cl, Map<String, String> texts) {
+        CommandSpec spec = cl.getCommandSpec();
+        if (spec.usageMessage().hidden()) {
+            return;
+        }
+        texts.put(spec.qualifiedName(), String.join(" ", spec.usageMessage().description()) + String.join(" ", spec.usageMessage().header()));
+        spec.usageMessage().exitCodeList().forEach((code, text) -> texts.put(spec.qualifiedName() + " exit " + code.strip(), text));
+        List<ArgSpec> args = new ArrayList<>(spec.options());
+        args.addAll(spec.positionalParameters());
+        for (ArgSpec a : args) {
+            if (!a.hidden()) {
+                String name = a instanceof CommandLine.Model.OptionSpec o ? o.longestName() : a.paramLabel();
+                texts.put(spec.qualifiedName() + " " + name, String.join(" ", a.renderedDescription()));
+            }
+        }
+        new java.util.LinkedHashSet<>(cl.getSubcommands().values()).forEach(sub -> collect(sub, texts));
+    }
+
+    /** Standard output of a command that succeeds (--help), run under {@code locale}. */
+    private static String usage(Locale locale, String... args) {
+        return in(locale, () -> {
+            StringWriter out = new StringWriter();
+            CommandLine cl = Anywhere.commandLine(args);
+            cl.setOut(new PrintWriter(out));
+            assertThat(cl.execute(args)).isZero();
+            return out.toString();
+        });
     }
 
     private static String scenarios() {

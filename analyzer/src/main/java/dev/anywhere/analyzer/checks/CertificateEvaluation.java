@@ -111,7 +111,7 @@ public final class CertificateEvaluation {
                 && !findings.stream().anyMatch(f -> f.id().equals("tls.name-mismatch") || f.id().equals("tls.internal-names-only"))) {
             findings.add(catalogue.finding("tls.autodiscover-name-missing", v));
         }
-        return new Verdict(findings, describe(chain, key), cn, names);
+        return new Verdict(findings, describe(chain, key, dev.anywhere.analyzer.text.Messages.of(catalogue.language())), cn, names);
     }
 
     private static Optional<Finding> trust(List<X509Certificate> chain, Collection<X509Certificate> roots, Instant now,
@@ -127,7 +127,7 @@ public final class CertificateEvaluation {
                 anchors.add(new TrustAnchor(r, null));
             }
             if (anchors.isEmpty()) {
-                v.put("reason", "no trust anchors");
+                v.put("reason", dev.anywhere.analyzer.text.Messages.of(catalogue.language()).get("cause.cert.no-anchors"));
                 return Optional.of(catalogue.finding("tls.untrusted", v));
             }
             // The chain without a root the server may have sent along.
@@ -154,10 +154,11 @@ public final class CertificateEvaluation {
                 return Optional.of(catalogue.finding("tls.missing-intermediate", v));
             }
             v.put("issuer", top.getIssuerX500Principal().getName());
-            v.put("reason", e.getReason() + ": " + e.getMessage());
+            v.put("reason", untrustedReason(e, catalogue.language()));
             return Optional.of(catalogue.finding("tls.untrusted", v));
         } catch (java.security.GeneralSecurityException e) {
-            v.put("reason", e.getMessage());
+            v.put("reason", catalogue.language().equals("en") ? e.getMessage()
+                    : dev.anywhere.analyzer.text.Messages.of(catalogue.language()).get("cause.cert.unverifiable"));
             return Optional.of(catalogue.finding("tls.untrusted", v));
         }
     }
@@ -273,23 +274,45 @@ public final class CertificateEvaluation {
         return c.getPublicKey().getAlgorithm();
     }
 
-    static String describe(List<X509Certificate> chain, String key) {
+    /**
+     * Why the PKIX validator refused the chain. English keeps the validator's own words (reason and message); other
+     * languages get the reason as a sentence of the bundle, since the JDK's message is English.
+     */
+    static String untrustedReason(CertPathValidatorException e, String language) {
+        if (language.equals("en")) {
+            return e.getReason() + ": " + e.getMessage();
+        }
+        dev.anywhere.analyzer.text.Messages text = dev.anywhere.analyzer.text.Messages.of(language);
+        String key = "cause.cert." + String.valueOf(e.getReason()).toLowerCase(Locale.ROOT).replace('_', '-');
+        return text.keys().contains(key) ? text.get(key) : text.get("cause.cert.unverifiable");
+    }
+
+    /**
+     * The chain as evidence, its labels in the report's language (the names, DNs and algorithms are the certificate's).
+     * The values start in one column: 13 wide, or wider when a label of this language needs it.
+     */
+    static String describe(List<X509Certificate> chain, String key, dev.anywhere.analyzer.text.Messages text) {
+        List<String> labels = List.of("names", "key", "valid", "sha-256", "issuer");
+        int width = Math.max(13, labels.stream().mapToInt(l -> text.get("evidence.cert." + l).length() + 3).max().orElse(0));
+        java.util.function.Function<String, String> label = l -> String.format(Locale.ROOT, "  %-" + width + "s", text.get("evidence.cert." + l) + ":");
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < chain.size(); i++) {
             X509Certificate c = chain.get(i);
-            b.append(i == 0 ? "certificate" : "chain[" + i + "]").append(": ").append(c.getSubjectX500Principal().getName()).append('\n');
+            b.append(i == 0 ? text.get("evidence.cert.leaf") : text.get("evidence.cert.chain", Map.of("index", i))).append(": ")
+                    .append(c.getSubjectX500Principal().getName()).append('\n');
             if (i == 0) {
-                b.append("  names:       ").append(String.join(", ", dnsNames(c))).append('\n');
-                b.append("  key:         ").append(key).append(", signature ").append(c.getSigAlgName()).append('\n');
-                b.append("  valid:       ").append(c.getNotBefore().toInstant()).append(" .. ").append(c.getNotAfter().toInstant()).append('\n');
+                b.append(label.apply("names")).append(String.join(", ", dnsNames(c))).append('\n');
+                b.append(label.apply("key")).append(text.get("evidence.cert.key-value", Map.of("key", key, "signature", c.getSigAlgName())))
+                        .append('\n');
+                b.append(label.apply("valid")).append(c.getNotBefore().toInstant()).append(" .. ").append(c.getNotAfter().toInstant()).append('\n');
                 try {
-                    b.append("  sha-256:     ").append(HexFormat.ofDelimiter(":").withUpperCase()
+                    b.append(label.apply("sha-256")).append(HexFormat.ofDelimiter(":").withUpperCase()
                             .formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()))).append('\n');
                 } catch (Exception e) {
-                    b.append("  sha-256:     unavailable\n");
+                    b.append(label.apply("sha-256")).append(text.get("evidence.cert.unavailable")).append('\n');
                 }
             }
-            b.append("  issuer:      ").append(c.getIssuerX500Principal().getName()).append('\n');
+            b.append(label.apply("issuer")).append(c.getIssuerX500Principal().getName()).append('\n');
         }
         return b.toString();
     }

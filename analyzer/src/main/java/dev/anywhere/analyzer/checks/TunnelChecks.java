@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -220,13 +221,16 @@ final class TunnelChecks {
     }
 
     /**
-     * Where the tunnel broke and why, in the report's language: the hop and the kind from the bundle; the client's
-     * own detail line (English, protocol terms) only where the English text has room for it.
+     * Where the tunnel broke and why, in the report's language: the hop and the kind from the bundle, then the
+     * client's detail line in this language when it comes from the bundle ({@link RpchFailure#detail(Messages)});
+     * a detail the client wrote in English only is shown only where the English text has room for it.
      */
     private String sentence(RpchFailure f) {
-        String detail = f.detail();
-        return text.get("summary.rpch.failed", Map.of("hop", text.get("hop." + f.hop().name()), "cause",
-                text.get("kind." + f.kind().name()), "detail", Messages.CLASS_NAME.matcher(detail).find() ? "-" : detail));
+        Optional<String> localized = f.detail(text);
+        String detail = localized.orElse(f.detail());
+        return text.get(localized.isPresent() ? "summary.rpch.failed.detailed" : "summary.rpch.failed", Map.of("hop",
+                text.get("hop." + f.hop().name()), "cause", text.get("kind." + f.kind().name()), "detail",
+                Messages.CLASS_NAME.matcher(detail).find() ? "-" : detail));
     }
 
     private Evidence transcript(Transcript t) {

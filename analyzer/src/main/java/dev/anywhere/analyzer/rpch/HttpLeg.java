@@ -185,16 +185,18 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
         ChannelFuture cf = b.connect(address);
         if (!cf.awaitUninterruptibly(o.connectTimeout().toMillis() + 500)) {
             cf.channel().close();
-            throw new RpchFailure(Hop.TCP, Kind.TIMEOUT, "connect to " + where + ": no answer within "
-                    + o.connectTimeout().toMillis() + " ms (expected: the proxy accepting TCP)");
+            throw new RpchFailure(Hop.TCP, Kind.TIMEOUT, RpchFailure.Text.of("tcp.timeout", "where", where, "ms", o.connectTimeout().toMillis()),
+                    null);
         }
         if (!cf.isSuccess()) {
             Throwable c = cf.cause();
             Kind kind = c instanceof io.netty.channel.ConnectTimeoutException ? Kind.TIMEOUT
                     : c instanceof ConnectException ? Kind.TCP_REFUSED : Kind.TCP_UNREACHABLE;
-            String why = kind == Kind.TCP_REFUSED ? "connection refused" : kind == Kind.TIMEOUT
-                    ? "no answer within " + o.connectTimeout().toMillis() + " ms" : String.valueOf(c.getMessage());
-            throw new RpchFailure(Hop.TCP, kind, "connect to " + where + ": " + why + " (expected: the proxy accepting TCP)", c);
+            if (kind != Kind.TCP_UNREACHABLE) {
+                throw new RpchFailure(Hop.TCP, kind, kind == Kind.TCP_REFUSED ? RpchFailure.Text.of("tcp.refused", "where", where)
+                        : RpchFailure.Text.of("tcp.timeout", "where", where, "ms", o.connectTimeout().toMillis()), c);
+            }
+            throw new RpchFailure(Hop.TCP, kind, "connect to " + where + ": " + c.getMessage() + " (expected: the proxy accepting TCP)", c);
         }
         leg.channel = cf.channel();
         transcript.note(name, "tcp connected to " + where);
@@ -233,8 +235,7 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
     static RpchFailure tlsFailure(RpchClientOptions o, Throwable cause) {
         String host = o.proxyHost();
         if (cause == null || cause instanceof SslHandshakeTimeoutException) {
-            return new RpchFailure(Hop.TLS, Kind.TIMEOUT, "handshake with " + host + ": no answer within "
-                    + o.tlsTimeout().toMillis() + " ms (expected: a TLS server)", cause);
+            return new RpchFailure(Hop.TLS, Kind.TIMEOUT, RpchFailure.Text.of("tls.timeout", "host", host, "ms", o.tlsTimeout().toMillis()), cause);
         }
         StringBuilder all = new StringBuilder();
         for (Throwable t = cause; t != null; t = t.getCause()) {
@@ -242,23 +243,20 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
         }
         String s = all.toString();
         if (s.contains("No subject alternative") || s.contains("No name matching") || s.contains("does not match")) {
-            return new RpchFailure(Hop.TLS, Kind.TLS_NAME_MISMATCH, host + ": certificate name mismatch ("
-                    + "expected: a certificate for " + host + ")", cause);
+            return new RpchFailure(Hop.TLS, Kind.TLS_NAME_MISMATCH, RpchFailure.Text.of("tls.name-mismatch", "host", host), cause);
         }
         if (s.contains("PKIX") || s.contains("certification path") || s.contains("CertPath")
                 || s.contains("Certificate") && s.contains("expired") || s.contains("validity check failed")) {
-            return new RpchFailure(Hop.TLS, Kind.TLS_UNTRUSTED, host + ": certificate not trusted" + (s.contains("expired")
-                    || s.contains("validity") ? ", outside its validity period" : "") + " (expected: a chain to "
-                    + (o.trust().isEmpty() ? "a trusted CA" : "a CA of the system's trust store or in " + o.trust().stream().map(Object::toString)
-                    .collect(java.util.stream.Collectors.joining(", "))) + "; --insecure skips the check)", cause);
+            return new RpchFailure(Hop.TLS, Kind.TLS_UNTRUSTED, RpchFailure.Text.of("tls.untrusted", "host", host, "validity",
+                    s.contains("expired") || s.contains("validity") ? RpchFailure.Text.of("tls.outside-validity") : "", "anchors",
+                    o.trust().isEmpty() ? RpchFailure.Text.of("tls.a-trusted-ca") : RpchFailure.Text.of("tls.system-or-files", "files",
+                            o.trust().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")))), cause);
         }
         if (s.contains("not an SSL/TLS record") || s.contains("Unsupported or unrecognized SSL message")) {
-            return new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, host + ":" + o.proxyPort() + " does not speak TLS "
-                    + "(expected: HTTPS; --no-tls for plain HTTP)", cause);
+            return new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, RpchFailure.Text.of("tls.not-tls", "host", host, "port", o.proxyPort()), cause);
         }
         // The cause as a sentence: Netty's and the JDK's messages may be a class name (StacklessClosedChannelException).
-        return new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, "handshake with " + host + ": " + dev.anywhere.analyzer.text.Messages.of("en")
-                .cause(cause) + " (expected: a successful TLS handshake)", cause);
+        return new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, RpchFailure.Text.of("tls.failed", "host", host, "cause", cause), cause);
     }
 
     // ------------------------------------------------------------------ requests
@@ -293,7 +291,7 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
     }
 
     /** Sends a request without body and waits for its complete answer. */
-    Answer exchange(HttpRequest request, Duration timeout, String what) throws RpchFailure {
+    Answer exchange(HttpRequest request, Duration timeout, RpchFailure.Text what) throws RpchFailure {
         CompletableFuture<Answer> f = new CompletableFuture<>();
         channel.eventLoop().execute(() -> {
             pending = f;
@@ -307,25 +305,23 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
         return await(f, timeout, what);
     }
 
-    private RpchFailure closed(String what) {
-        return new RpchFailure(Hop.HTTP, Kind.CLOSED, name + " " + what + ": the proxy closed the connection "
-                + "(expected: an HTTP answer)");
+    private RpchFailure closed(RpchFailure.Text what) {
+        return new RpchFailure(Hop.HTTP, Kind.CLOSED, RpchFailure.Text.of("http.closed", "leg", name, "what", what), null);
     }
 
-    private static <T> T await(CompletableFuture<T> f, Duration timeout, String what) throws RpchFailure {
+    private static <T> T await(CompletableFuture<T> f, Duration timeout, RpchFailure.Text what) throws RpchFailure {
         try {
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new RpchFailure(Hop.HTTP, Kind.TIMEOUT, what + ": no answer within " + timeout.toMillis()
-                    + " ms (expected: an HTTP response)");
+            throw new RpchFailure(Hop.HTTP, Kind.TIMEOUT, RpchFailure.Text.of("http.timeout", "what", what, "ms", timeout.toMillis()), null);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RpchFailure r) {
                 throw r;
             }
-            throw new RpchFailure(Hop.HTTP, Kind.PROTOCOL, what + ": " + e.getCause(), e.getCause());
+            throw new RpchFailure(Hop.HTTP, Kind.PROTOCOL, RpchFailure.Text.of("http.failed", "what", what, "cause", e.getCause()), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RpchFailure(Hop.HTTP, Kind.TIMEOUT, what + ": interrupted");
+            throw new RpchFailure(Hop.HTTP, Kind.TIMEOUT, RpchFailure.Text.of("http.interrupted", "what", what), null);
         }
     }
 
@@ -345,13 +341,13 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
         }
         NtlmClient ntlm = new NtlmClient(n.credentials(), n.workstation());
         String negotiate = NtlmHttpHeader.format(NtlmHttpHeader.Scheme.NTLM, ntlm.negotiate());
-        Answer a = exchange(request(method, 0, Optional.of(negotiate), true), options.httpTimeout(), "ntlm negotiate");
+        Answer a = exchange(request(method, 0, Optional.of(negotiate), true), options.httpTimeout(), RpchFailure.Text.of("what.ntlm-negotiate"));
         if (a.status() == 200) {
             transcript.note(name, "the proxy accepted the request without authentication");
             return Optional.empty();
         }
         if (a.status() != 401) {
-            throw failure(options, name + " ntlm negotiate", a);
+            throw failure(options, RpchFailure.Text.of("what.leg-ntlm-negotiate", "leg", name), a);
         }
         for (String c : a.challenges()) {
             if (c.regionMatches(true, 0, "NTLM ", 0, 5)) {
@@ -363,8 +359,7 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
                 }
             }
         }
-        throw new RpchFailure(Hop.HTTP, Kind.HTTP_UNAUTHORIZED, name + " request: 401, the proxy does not offer NTLM "
-                + "(offers: " + offered(a) + ")");
+        throw new RpchFailure(Hop.HTTP, Kind.HTTP_UNAUTHORIZED, RpchFailure.Text.of("http.no-ntlm", "leg", name, "offers", offers(a)), null);
     }
 
     /**
@@ -502,7 +497,7 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
                 // A proxy that failed after sending 200 may write an HTTP error line into the body (impacket checks).
                 String text = cumulation.toString(StandardCharsets.ISO_8859_1).strip();
                 int nl = text.indexOf('\r');
-                fail(rpcErrorFailure(text.substring(0, nl < 0 ? Math.min(text.length(), 200) : nl), "OUT channel body"));
+                fail(rpcErrorFailure(text.substring(0, nl < 0 ? Math.min(text.length(), 200) : nl), RpchFailure.Text.of("what.out-channel-body")));
                 return;
             }
             int vers = cumulation.getUnsignedByte(i); // rpc_vers (1 byte)
@@ -560,10 +555,10 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
         CompletableFuture<Answer> p = pending;
         pending = null;
         if (p != null) {
-            p.completeExceptionally(closed("request"));
+            p.completeExceptionally(closed(RpchFailure.Text.of("what.request")));
         }
         if (continued != null) {
-            continued.completeExceptionally(closed("request"));
+            continued.completeExceptionally(closed(RpchFailure.Text.of("what.request")));
         }
         listener.onClosed(this);
     }
@@ -619,38 +614,42 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
     }
 
     /** The failure an unexpected HTTP answer means, naming the request and the cause. */
-    static RpchFailure failure(RpchClientOptions o, String what, Answer a) {
+    static RpchFailure failure(RpchClientOptions o, RpchFailure.Text what, Answer a) {
         String status = a.status() + " " + a.reason();
         return switch (a.status()) {
-            case 401 -> new RpchFailure(Hop.HTTP, Kind.HTTP_UNAUTHORIZED, what + ": " + status + ", credentials for "
-                    + o.auth().account() + " refused (offers: " + offered(a) + ")");
-            case 403 -> new RpchFailure(Hop.HTTP, Kind.HTTP_FORBIDDEN, what + ": " + status
-                    + (a.bodyText().isEmpty() ? "" : " (" + a.bodyText() + ")") + (o.tls() ? "" : "; the proxy may require TLS"));
-            case 404 -> new RpchFailure(Hop.HTTP, Kind.HTTP_NOT_FOUND, what + ": " + status + ", no RPC proxy at "
-                    + RpchClientOptions.PATH + " (expected: Outlook Anywhere enabled on " + o.proxyHost() + ")");
-            case 405 -> new RpchFailure(Hop.HTTP, Kind.HTTP_METHOD_NOT_ALLOWED, what + ": " + status
-                    + ", RPC_IN_DATA/RPC_OUT_DATA refused (expected: an RPC proxy; an intermediary may filter the methods)");
+            case 401 -> new RpchFailure(Hop.HTTP, Kind.HTTP_UNAUTHORIZED, RpchFailure.Text.of("http.401", "what", what, "status", status,
+                    "account", o.auth().account(), "offers", offers(a)), null);
+            case 403 -> new RpchFailure(Hop.HTTP, Kind.HTTP_FORBIDDEN, RpchFailure.Text.of("http.403", "what", what, "status", status,
+                    "body", a.bodyText().isEmpty() ? "" : " (" + a.bodyText() + ")", "tls", o.tls() ? "" : RpchFailure.Text.of("http.may-need-tls")), null);
+            case 404 -> new RpchFailure(Hop.HTTP, Kind.HTTP_NOT_FOUND, RpchFailure.Text.of("http.404", "what", what, "status", status,
+                    "path", RpchClientOptions.PATH, "host", o.proxyHost()), null);
+            case 405 -> new RpchFailure(Hop.HTTP, Kind.HTTP_METHOD_NOT_ALLOWED, RpchFailure.Text.of("http.405", "what", what, "status", status), null);
             case 503 -> rpcErrorFailure("HTTP/1.x " + status, what, o);
-            default -> new RpchFailure(Hop.HTTP, Kind.HTTP_STATUS, what + ": " + status + " (expected: 200"
-                    + (a.bodyText().isEmpty() ? "" : "; body: " + abbreviate(a.bodyText())) + ")");
+            default -> new RpchFailure(Hop.HTTP, Kind.HTTP_STATUS, RpchFailure.Text.of("http.status", "what", what, "status", status,
+                    "body", a.bodyText().isEmpty() ? "" : RpchFailure.Text.of("http.body", "body", abbreviate(a.bodyText()))), null);
         };
     }
 
-    private RpchFailure rpcErrorFailure(String line, String what) {
+    private RpchFailure rpcErrorFailure(String line, RpchFailure.Text what) {
         return rpcErrorFailure(line, what, options);
     }
 
-    static RpchFailure rpcErrorFailure(String line, String what, RpchClientOptions o) {
+    static RpchFailure rpcErrorFailure(String line, RpchFailure.Text what, RpchClientOptions o) {
         Matcher m = RPC_ERROR.matcher(line);
         if (!m.find()) {
-            return new RpchFailure(Hop.HTTP, Kind.HTTP_STATUS, what + ": " + abbreviate(line) + " (expected: 200)");
+            return new RpchFailure(Hop.HTTP, Kind.HTTP_STATUS, RpchFailure.Text.of("http.status-line", "what", what, "line", abbreviate(line)), null);
         }
         DceStatus s = DceStatus.valueOf((int) Long.parseLong(m.group(1), 16));
-        String why = s.code() == 0x6ba
-                ? "the proxy refused " + o.query() + " (not in ValidPorts) or cannot reach it as an ncacn_http listener"
-                : s.code() == 0x5 ? "access denied by the proxy" : "the proxy failed";
-        return new RpchFailure(Hop.PROXY, Kind.RPC_PROXY_ERROR, what + ": 503 RPC Error: " + Integer.toHexString(s.code())
-                + " " + s + ", " + why);
+        RpchFailure.Text why = s.code() == 0x6ba ? RpchFailure.Text.of("rpc-error.not-allowed", "query", o.query())
+                : s.code() == 0x5 ? RpchFailure.Text.of("rpc-error.access-denied") : RpchFailure.Text.of("rpc-error.failed");
+        return new RpchFailure(Hop.PROXY, Kind.RPC_PROXY_ERROR, RpchFailure.Text.of("rpc-error", "what", what, "code",
+                Integer.toHexString(s.code()), "status", String.valueOf(s), "why", why), null);
+    }
+
+    /** The schemes a 401 offers, or "none" in the report's language. */
+    private static Object offers(Answer a) {
+        String offered = offered(a);
+        return offered.equals("none") ? RpchFailure.Text.of("http.offers-none") : offered;
     }
 
     private static String abbreviate(String s) {

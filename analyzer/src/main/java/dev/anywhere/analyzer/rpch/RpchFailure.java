@@ -1,10 +1,16 @@
 package dev.anywhere.analyzer.rpch;
 
+import dev.anywhere.analyzer.text.Messages;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Why a virtual connection, echo, bind or call failed: the hop where it happened, the kind of cause, and one line
- * that says both ({@code tls: oa.frankysweb.org: certificate not trusted (…)}).
+ * that says both ({@code tls: oa.frankysweb.org: certificate not trusted (…)}). The line is English ({@link #detail()},
+ * what {@code rpcping} prints); a failure built from a {@link Text} can also say it in the analyzer's other languages
+ * ({@link #detail(Messages)}).
  */
 public final class RpchFailure extends Exception {
 
@@ -75,19 +81,59 @@ public final class RpchFailure extends Exception {
         }
     }
 
+    /**
+     * A detail line as a message of the analyzer's bundle: key {@code rpch.<key>} and its values. A value that is a
+     * {@code Text} is rendered in the same language, a {@link Throwable} as the bundle's sentence for it
+     * ({@link Messages#cause}), anything else as it is (names, numbers, protocol tokens).
+     */
+    public record Text(String key, Map<String, ?> values) {
+
+        public Text {
+            Objects.requireNonNull(key, "key");
+            // A copy that keeps nulls: a value the client did not have reads "null", as string concatenation did.
+            values = java.util.Collections.unmodifiableMap(new HashMap<>(values));
+        }
+
+        public static Text of(String key, Object... namesAndValues) {
+            Map<String, Object> values = new HashMap<>();
+            for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+                values.put((String) namesAndValues[i], namesAndValues[i + 1]);
+            }
+            return new Text(key, values);
+        }
+
+        public String render(Messages text) {
+            Map<String, Object> filled = new HashMap<>();
+            values.forEach((k, v) -> filled.put(k, v instanceof Text t ? t.render(text) : v instanceof Throwable e ? text.cause(e)
+                    : String.valueOf(v)));
+            return text.get("rpch." + key, filled);
+        }
+    }
+
     private final Hop hop;
     private final Kind kind;
     private final String detail;
+    private final Text text;
 
     public RpchFailure(Hop hop, Kind kind, String detail) {
-        this(hop, kind, detail, null);
+        this(hop, kind, detail, (Throwable) null);
     }
 
     public RpchFailure(Hop hop, Kind kind, String detail, Throwable cause) {
+        this(hop, kind, detail, cause, null);
+    }
+
+    /** A failure whose detail comes from the bundle: English in the message, any language through {@link #detail(Messages)}. */
+    public RpchFailure(Hop hop, Kind kind, Text text, Throwable cause) {
+        this(hop, kind, text.render(Messages.of("en")), cause, text);
+    }
+
+    private RpchFailure(Hop hop, Kind kind, String detail, Throwable cause, Text text) {
         super(hop.label() + ": " + detail, cause);
         this.hop = Objects.requireNonNull(hop, "hop");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.detail = Objects.requireNonNull(detail, "detail");
+        this.text = text;
     }
 
     public Hop hop() {
@@ -98,8 +144,13 @@ public final class RpchFailure extends Exception {
         return kind;
     }
 
-    /** The message without the hop prefix. */
+    /** The message without the hop prefix, in English. */
     public String detail() {
         return detail;
+    }
+
+    /** The detail in the language of {@code messages}, when this failure's detail comes from the bundle. */
+    public Optional<String> detail(Messages messages) {
+        return Optional.ofNullable(text).map(t -> t.render(messages));
     }
 }

@@ -214,8 +214,7 @@ public final class VirtualConnection implements AutoCloseable {
             t.note("DNS", o.proxyHost() + " -> " + a.getHostAddress());
             return new InetSocketAddress(a, o.proxyPort());
         } catch (UnknownHostException e) {
-            throw new RpchFailure(Hop.DNS, Kind.DNS_NAME_NOT_FOUND, o.proxyHost() + " does not resolve (expected: an A or "
-                    + "AAAA record; --resolve HOST:PORT:ADDR overrides)", e);
+            throw new RpchFailure(Hop.DNS, Kind.DNS_NAME_NOT_FOUND, RpchFailure.Text.of("dns.not-found", "host", o.proxyHost()), e);
         }
     }
 
@@ -236,8 +235,8 @@ public final class VirtualConnection implements AutoCloseable {
             } catch (Exception x) {
                 w = "CONN/C2";
             }
-            RpchFailure f = new RpchFailure(Hop.PROXY, Kind.TIMEOUT, w + " not received within "
-                    + options.openTimeout().toMillis() + " ms");
+            RpchFailure f = new RpchFailure(Hop.PROXY, Kind.TIMEOUT, RpchFailure.Text.of("not-received", "what", w, "ms",
+                    options.openTimeout().toMillis(), "waiting", ""), null);
             loop.execute(() -> fail(f));
             throw f;
         } catch (ExecutionException e) {
@@ -277,14 +276,13 @@ public final class VirtualConnection implements AutoCloseable {
             leg = HttpLeg.connect("ECHO", options, address, group, transcript, HttpLeg.NO_LISTENER);
             Optional<String> auth = leg.authorize(RPC_IN_DATA);
             long rt = System.nanoTime();
-            HttpLeg.Answer a = leg.exchange(leg.request(RPC_IN_DATA, 0, auth, true), options.httpTimeout(), "echo request");
+            HttpLeg.Answer a = leg.exchange(leg.request(RPC_IN_DATA, 0, auth, true), options.httpTimeout(), RpchFailure.Text.of("what.echo"));
             Duration roundTrip = Duration.ofNanos(System.nanoTime() - rt);
             if (a.status() != 200) {
-                throw HttpLeg.failure(options, "echo request", a);
+                throw HttpLeg.failure(options, RpchFailure.Text.of("what.echo"), a);
             }
             if (!Arrays.equals(a.body(), ECHO_PDU)) {
-                throw new RpchFailure(Hop.HTTP, Kind.NOT_RPC_PROXY, "echo request: 200 with " + a.body().length
-                        + " body bytes that are not the Echo PDU (expected: 20 bytes 05 00 14 03 … 40 00 00 00 from an RPC proxy)");
+                throw new RpchFailure(Hop.HTTP, Kind.NOT_RPC_PROXY, RpchFailure.Text.of("http.not-echo", "bytes", a.body().length), null);
             }
             return new EchoResult(a.status(), a.reason(), Duration.ofNanos(System.nanoTime() - start), roundTrip);
         } finally {
@@ -419,8 +417,8 @@ public final class VirtualConnection implements AutoCloseable {
     private ScheduledFuture<?> scheduleTimeout(CompletableFuture<?> f, Hop hop, String what) {
         long ms = options.callTimeout().toMillis();
         ScheduledFuture<?> t = loop.schedule(() -> {
-            if (f.completeExceptionally(new RpchFailure(hop, Kind.TIMEOUT, what + " not received within " + ms + " ms"
-                    + (inQueue.isEmpty() ? "" : "; " + inQueue.size() + " PDUs wait for the inbound proxy's flow control window")))) {
+            if (f.completeExceptionally(new RpchFailure(hop, Kind.TIMEOUT, RpchFailure.Text.of("not-received", "what", what, "ms", ms, "waiting",
+                    inQueue.isEmpty() ? "" : RpchFailure.Text.of("pdus-waiting", "count", inQueue.size())), null))) {
                 transcript.note("VC", hop.label() + " timed out");
             }
         }, ms, TimeUnit.MILLISECONDS);
@@ -586,7 +584,7 @@ public final class VirtualConnection implements AutoCloseable {
         @Override
         public void onChannelError(HttpLeg leg, HttpLeg.Answer answer) {
             if (channelOf(leg) != null) {
-                failOpening(HttpLeg.failure(options, leg.name + " channel request", answer), leg == inLeg ? 0 : 1);
+                failOpening(HttpLeg.failure(options, RpchFailure.Text.of("what.channel-request", "leg", leg.name), answer), leg == inLeg ? 0 : 1);
             }
         }
 

@@ -46,8 +46,8 @@ public final class TextAudit {
 
     /**
      * Every problem of a result tree rendered in {@code language}: class names anywhere in titles, summaries, evidence
-     * labels and finding texts; in German also English words and fragments of the English bundle's sentences.
-     * Evidence content (transcripts, the certificate dump) is what was seen on the wire and is not looked at.
+     * and finding texts; in German also English words and fragments of the English bundle's sentences, in everything
+     * but the evidence that is a protocol transcript ({@link #rawEvidence}).
      */
     public static List<String> audit(dev.anywhere.analyzer.check.CheckResult node, String language) {
         List<String> problems = new java.util.ArrayList<>();
@@ -57,7 +57,17 @@ public final class TextAudit {
 
     private static void audit(dev.anywhere.analyzer.check.CheckResult node, String language, List<String> english, List<String> problems) {
         List<String> texts = new java.util.ArrayList<>(List.of(node.title(), node.summary()));
-        node.evidence().forEach(e -> texts.add(e.label()));
+        Set<String> raw = rawEvidence(language);
+        for (var e : node.evidence()) {
+            texts.add(e.label());
+            if (raw.contains(e.label())) {
+                if (Messages.CLASS_NAME.matcher(e.text()).find()) {
+                    problems.add(node.id() + ": a Java class name in " + e.label() + ": " + e.text());
+                }
+            } else {
+                texts.addAll(e.text().lines().toList());
+            }
+        }
         node.findings().forEach(f -> texts.addAll(List.of(f.title(), f.cause(), f.fix())));
         for (String t : texts) {
             if (Messages.CLASS_NAME.matcher(t).find()) {
@@ -69,6 +79,16 @@ public final class TextAudit {
             }
         }
         node.children().forEach(c -> audit(c, language, english, problems));
+    }
+
+    /**
+     * The evidence that is what was seen on the wire, by its label in {@code language}: HTTP and PDU transcripts, the
+     * endpoint mapper's towers and the EMSMDB calls. Only class names are looked for there; every other evidence (the
+     * certificate, the answers per connection, …) is the analyzer's own text and is audited line by line.
+     */
+    static Set<String> rawEvidence(String language) {
+        Messages text = Messages.of(language);
+        return Set.of(text.get("evidence.http-transcript"), text.get("evidence.pdu-transcript"), text.get("evidence.endpoint-mapper"), "EMSMDB");
     }
 
     /** The English bundle's and catalogue's sentences cut at their placeholders: the parts of three words or more. */

@@ -98,11 +98,15 @@ class FullAnalysisTest {
     }
 
     static Report analyze(ScriptedHttpsServer s, Optional<String> password) throws Exception {
+        return analyze(s, password, "en");
+    }
+
+    static Report analyze(ScriptedHttpsServer s, Optional<String> password, String language) throws Exception {
         int port = s.port();
         AnalyzeOptions o = new AnalyzeOptions("franky@frankysweb.org", password.map(p -> "FRANKYSWEB\\franky"), password,
                 List.of("frankysweb.org:" + port + ":127.0.0.1", "autodiscover.frankysweb.org:" + port + ":127.0.0.1",
                         "oa.frankysweb.org:" + port + ":127.0.0.1"),
-                Optional.empty(), List.of(root), Vantage.OUTSIDE, Duration.ofSeconds(3), "en", Optional.empty(), port, 1, List.of(), false);
+                Optional.empty(), List.of(root), Vantage.OUTSIDE, Duration.ofSeconds(3), language, Optional.empty(), port, 1, List.of(), false);
         return new Analyzer(o).run(CheckListener.NONE);
     }
 
@@ -128,6 +132,20 @@ class FullAnalysisTest {
             Report r = analyze(s, Optional.of("Secret-1"));
             assertThat(r.root().allFindings()).extracting(Finding::id).containsExactly("autodiscover.missing-expr");
             assertThat(RpcProxyPhaseTest.step(r.root(), "rpc-proxy").summary()).isEqualTo("skipped: Autodiscover gave no EXPR settings");
+        }
+    }
+
+    /** A German report says why the tunnel broke in German, the RPC client's detail line included (it was left out). */
+    @Test
+    void aRefusedTunnelIsExplainedInGermanWithTheClientsDetail() throws Exception {
+        try (ScriptedHttpsServer s = new ScriptedHttpsServer(pki.issue("oa.frankysweb.org", "oa.frankysweb.org",
+                "autodiscover.frankysweb.org", "frankysweb.org"), site(EXPR, false))) {
+            Report r = analyze(s, Optional.of("Secret-1"), "de");
+            String summary = RpcProxyPhaseTest.step(r.root(), "rpc-proxy.ping-6001").summary();
+            assertThat(summary).isEqualTo("RPC-Proxy zum RPC-Server: der Proxy lehnt das Ziel ab (RPC Error); IN-Kanal-Anfrage: "
+                    + "„503 RPC Error: 6ba RPC_S_SERVER_UNAVAILABLE(0x6ba)“, der Proxy lehnt ex1.frankysweb.local:6001 ab (nicht in "
+                    + "ValidPorts) oder erreicht es nicht als ncacn_http-Dienst");
+            assertThat(dev.anywhere.analyzer.text.TextAudit.audit(r.root(), "de")).isEmpty();
         }
     }
 
