@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  * the output.
  */
 @Command(name = "addressbook", mixinStandardHelpOptions = true, sortOptions = false,
-        resourceBundle = "dev.anywhere.cli.addressbook")
+        resourceBundle = "dev.anywhere.cli.rpch")
 final class AddressBookCommand implements Callable<Integer> {
 
     /** Progress lines go to stderr once a dump has run this long, then at most every half of it; tests shorten it. */

@@ -15,10 +15,11 @@ import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
- * How a command reaches an RPC server through an RPC proxy, as {@code anywhere rpcping} does: server name, proxy
- * authentication, account, TLS trust and timeout. The address override stays with each command: addressbook's
- * {@code --resolve} resolves names. Descriptions come from the bundle of the command
- * that mixes this in (its option names are the keys).
+ * How a command reaches an RPC server through an RPC proxy: server name, proxy authentication, account, TLS trust,
+ * timeout and transcript, declared once for {@code anywhere rpcping} and {@code anywhere addressbook}. The address
+ * override stays with each command (rpcping's {@code --resolve}; addressbook's {@code --resolve} resolves names). The
+ * descriptions are picocli's, looked up in the mixing command's bundle: both use {@code rpch.properties} (and
+ * {@code _de}), where these keys (the option names) are unqualified and so shared.
  */
 final class RpchConnectionOptions {
 

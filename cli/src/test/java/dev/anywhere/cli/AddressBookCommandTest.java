@@ -5,46 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anywhere.analyzer.rpch.AddressBookClient;
-import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.directory.addressbook.AddressBook;
 import dev.anywhere.directory.addressbook.AddressBookService;
-import dev.anywhere.directory.addressbook.LdapAddressBookLoader;
 import dev.anywhere.directory.addressbook.Recipient;
-import dev.anywhere.directory.embedded.EmbeddedDirectory;
-import dev.anywhere.directory.ldap.LdapSiteDirectory;
-import dev.anywhere.directory.ldap.SiteSeed;
-import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
-import dev.anywhere.server.config.RpcVdirConfig;
-import dev.anywhere.server.config.ValidPorts;
-import dev.anywhere.server.endpoints.DceAuthentication;
-import dev.anywhere.server.endpoints.InterfaceRegistry;
-import dev.anywhere.server.endpoints.RpcEndpoints;
-import dev.anywhere.server.gateway.BackendResolver;
-import dev.anywhere.server.gateway.DirectoryCredentials;
-import dev.anywhere.server.gateway.Gateway;
-import dev.anywhere.server.nspi.NspiService;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import dev.anywhere.server.testing.SecuredRpcSite;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code anywhere addressbook} through the real gateway (plain HTTP, NTLM) to real endpoints serving NSPI from the
@@ -52,7 +26,7 @@ import picocli.CommandLine;
  * PKT_PRIVACY. Binds loopback ports chosen by the system; run under {@code flock /tmp/anywhere-ports.lock} with the
  * other cli tests.
  */
-class AddressBookCommandTest {
+class AddressBookCommandTest extends CommandTestBase {
 
     static final String PASSWORD = "Secret-1";
     static final String USER = "FRANKYSWEB\\franky";
@@ -60,49 +34,22 @@ class AddressBookCommandTest {
     @TempDir
     static Path dir;
 
-    static EmbeddedDirectory embedded;
-    static LdapSiteDirectory directory;
+    static SecuredRpcSite site;
     static AddressBookService addressBook;
-    static RpcEndpoints endpoints;
-    static Gateway gateway;
 
-    private String out;
-    private String err;
     private String password = PASSWORD;
 
     @BeforeAll
     static void start() throws Exception {
-        embedded = EmbeddedDirectory.start(dir.resolve("dc1"), InetAddress.getLoopbackAddress(), 0,
-                SiteSeed.frankysweb(PASSWORD));
-        directory = embedded.connect(PASSWORD);
-        addressBook = AddressBookService.start(new LdapAddressBookLoader(directory), Duration.ofSeconds(30), Duration.ZERO);
-        addressBook.refresh().get(30, TimeUnit.SECONDS);
-        SiteInfo site = SiteSeed.FRANKYSWEB;
-        DirectoryCredentials credentials = new DirectoryCredentials(directory);
-        endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1"))
-                .withPorts(List.of(0))
-                .withExtra(new InterfaceRegistry().register(new NspiService(addressBook::current, UUID.randomUUID())
-                        .asInterface()))
-                .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity("EX1", site), credentials::ntHash)));
-        Path data = dir.resolve("ex1");
-        new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.NTLM), false,
-                ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(6004))), 1, Instant.now());
-        gateway = Gateway.start(new Gateway.Options(data, "EX1", new InetSocketAddress("127.0.0.1", 0),
-                Optional.empty(), credentials, "oa.frankysweb.org", Gateway.ntlmIdentity("EX1", site))
-                .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"), "ex1")
-                        .withPortTranslation(Map.of(6004, endpoints.ports().get(0)))), new SimpleMeterRegistry());
+        site = SecuredRpcSite.in(dir).withAddressBook(PASSWORD).schemes(HttpAuthScheme.NTLM)
+                .validPorts(port -> List.of(6004)).translating(6004).start();
+        addressBook = site.addressBook();
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {gateway, endpoints, addressBook, directory, embedded}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // best effort
-            }
+        if (site != null) {
+            site.close();
         }
     }
 
@@ -115,24 +62,12 @@ class AddressBookCommandTest {
 
     private int book(String... args) {
         RpchConnectionOptions.environment = Map.of("AB_PW", password)::get;
-        int port = gateway.address().getPort();
+        int port = site.gateway().address().getPort();
         List<String> all = new ArrayList<>(List.of("addressbook", "oa.frankysweb.org:" + port, "--no-tls",
                 "--resolve-proxy", "oa.frankysweb.org:" + port + ":127.0.0.1", "--server", "EX1", "--user", USER,
                 "--password-env", "AB_PW"));
         all.addAll(List.of(args));
         return run(all.toArray(String[]::new));
-    }
-
-    private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = Anywhere.commandLine(args);
-        cl.setOut(new PrintWriter(o));
-        cl.setErr(new PrintWriter(e));
-        int code = cl.execute(args);
-        out = o.toString();
-        err = e.toString();
-        return code;
     }
 
     @Test
@@ -144,7 +79,7 @@ class AddressBookCommandTest {
             assertThat(out).containsPattern("(?m)^" + java.util.regex.Pattern.quote(list.displayName()) + " +"
                     + (list.global() ? "0 \\(GAL\\)" : "\\d+") + " +" + list.members().size() + "$");
         }
-        assertThat(out).startsWith("addressbook: oa.frankysweb.org:" + gateway.address().getPort()
+        assertThat(out).startsWith("addressbook: oa.frankysweb.org:" + site.gateway().address().getPort()
                 + " (http) -> EX1:6004, ntlm, rpc auth privacy as FRANKYSWEB\\franky" + System.lineSeparator())
                 .contains(b.addressLists().size() + " tables").doesNotContain(PASSWORD);
         assertThat(err).isEmpty();
@@ -265,10 +200,12 @@ class AddressBookCommandTest {
         try {
             java.util.Locale.setDefault(java.util.Locale.ENGLISH);
             assertThat(run("addressbook", "--help")).isZero();
-            assertThat(out).contains("Show what Outlook's address book sees").contains("Resolve NAME as Outlook's Check Names");
+            assertThat(out).contains("Show what Outlook's address book sees").contains("Resolve NAME as Outlook's Check Names")
+                    .contains(RpcPingCommandTest.SERVER_EN);
             java.util.Locale.setDefault(java.util.Locale.GERMAN);
             assertThat(run("addressbook", "--help")).isZero();
-            assertThat(out).contains("Zeigt, was das Adressbuch von Outlook sieht").contains("NAME auflösen");
+            assertThat(out).contains("Zeigt, was das Adressbuch von Outlook sieht").contains("NAME auflösen")
+                    .contains(RpcPingCommandTest.SERVER_DE);
         } finally {
             java.util.Locale.setDefault(before);
         }

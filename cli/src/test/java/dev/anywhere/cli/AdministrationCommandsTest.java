@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The cmdlet-like commands against a real embedded directory, including every invalid-input path. */
-class AdministrationCommandsTest {
+class AdministrationCommandsTest extends CommandTestBase {
 
     private static final String PASSWORD = "Cli-Secret-1";
 
@@ -43,8 +43,6 @@ class AdministrationCommandsTest {
     private static LdapSiteDirectory directory;
     private static Path passwordFile;
 
-    private String out;
-    private String err;
 
     @BeforeAll
     static void startDirectory() throws Exception {
@@ -67,20 +65,13 @@ class AdministrationCommandsTest {
         directory.putProvider(OutlookProvider.defaults("EXPR"));
     }
 
-    private int run(String... args) {
+    @Override
+    protected int run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         if (!args[0].equals("events")) {
             all.addAll(List.of("--directory", server.info().url().toString(), "--bind-password-file", passwordFile.toString()));
         }
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = Anywhere.commandLine();
-        cl.setOut(new PrintWriter(o));
-        cl.setErr(new PrintWriter(e));
-        int code = cl.execute(all.toArray(String[]::new));
-        out = o.toString();
-        err = e.toString();
-        return code;
+        return super.run(all.toArray(String[]::new));
     }
 
     @Test

@@ -14,8 +14,6 @@ import dev.anywhere.server.gateway.DirectoryCredentials;
 import dev.anywhere.server.gateway.Gateway;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -26,13 +24,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code anywhere autodiscover} against the gateway on loopback (lab CA). The password comes from an environment
  * variable that every build has ({@code PATH}); the seeded users get that value as their password.
  */
-class AutodiscoverCommandTest {
+class AutodiscoverCommandTest extends CommandTestBase {
 
     private static final String PASSWORD_ENV = "PATH";
 
@@ -41,8 +38,6 @@ class AutodiscoverCommandTest {
     private static LdapSiteDirectory directory;
     private static Gateway gateway;
     private static Path trust;
-    private String out;
-    private String err;
 
     @BeforeAll
     static void startSite() throws Exception {
@@ -66,18 +61,6 @@ class AutodiscoverCommandTest {
         gateway.close();
         directory.close();
         dc1.close();
-    }
-
-    private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = Anywhere.commandLine();
-        cl.setOut(new PrintWriter(o));
-        cl.setErr(new PrintWriter(e));
-        int code = cl.execute(args);
-        out = o.toString();
-        err = e.toString();
-        return code;
     }
 
     private List<String> site(String... extra) {

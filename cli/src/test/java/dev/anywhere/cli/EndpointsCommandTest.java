@@ -2,28 +2,13 @@ package dev.anywhere.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 
 /** {@code anywhere endpoints}: usage errors and a port that is taken; the serving itself is tested in server. */
-class EndpointsCommandTest {
+class EndpointsCommandTest extends CommandTestBase {
 
-    private String err;
-
-    private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = Anywhere.commandLine();
-        cl.setOut(new PrintWriter(o));
-        cl.setErr(new PrintWriter(e));
-        int code = cl.execute(args);
-        err = e.toString();
-        return code;
-    }
 
     @Test
     void badPortIsAUsageError() {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anywhere.server.gateway.ListenerLimits;
 import dev.anywhere.server.gateway.TlsPolicy;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,22 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The listener and TLS flags of {@code anywhere gateway}: their defaults are the gateway's, bad values exact errors. */
-class GatewayCommandTest {
+class GatewayCommandTest extends CommandTestBase {
 
     @TempDir
     Path tmp;
 
-    private String err;
-
-    private int run(String... args) {
-        StringWriter e = new StringWriter();
-        CommandLine cl = Anywhere.commandLine();
-        cl.setOut(new PrintWriter(new StringWriter()));
-        cl.setErr(new PrintWriter(e));
-        int code = cl.execute(args);
-        err = e.toString();
-        return code;
-    }
 
     @Test
     void theFlagsDefaultsAreTheGatewaysDefaults() {

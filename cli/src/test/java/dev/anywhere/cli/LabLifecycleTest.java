@@ -22,25 +22,11 @@ import picocli.CommandLine;
  * "shifted" (what a user without root gets), each test with its own offset so that they never meet a lab on the
  * usual ports.
  */
-class LabLifecycleTest {
+class LabLifecycleTest extends CommandTestBase {
 
     @TempDir
     Path tmp;
 
-    private String out;
-    private String err;
-
-    private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = Anywhere.commandLine();
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(e, true));
-        int code = cl.execute(args);
-        out = o.toString();
-        err = e.toString();
-        return code;
-    }
 
     private Path topology(int offset) throws IOException {
         Path file = tmp.resolve("site-" + offset + ".json");

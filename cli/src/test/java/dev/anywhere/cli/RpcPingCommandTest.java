@@ -2,11 +2,11 @@ package dev.anywhere.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anywhere.server.config.HttpAuthScheme;
+import dev.anywhere.server.testing.SecuredRpcSite;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -18,26 +18,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code anywhere rpcping}: exit codes and the exact line for each failure kind, against canned HTTP answers. */
-class RpcPingCommandTest {
+class RpcPingCommandTest extends CommandTestBase {
 
     private static final String PASSWORD = "Ping-Secret-1";
     private static final byte[] ECHO = {5, 0, 20, 3, 16, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0};
 
-    private String out;
-    private String err;
     private Canned canned;
 
     @BeforeEach
     void environment() {
-        RpcPingCommand.environment = Map.of("PING_PW", PASSWORD)::get;
+        RpchConnectionOptions.environment = Map.of("PING_PW", PASSWORD)::get;
     }
 
     @AfterEach
     void stop() throws Exception {
-        RpcPingCommand.environment = System::getenv;
+        RpchConnectionOptions.environment = System::getenv;
         if (canned != null) {
             canned.close();
         }
@@ -112,18 +109,11 @@ class RpcPingCommandTest {
         return all;
     }
 
-    private int run(String... args) {
+    @Override
+    protected int run(String... args) {
         List<String> all = new ArrayList<>(List.of("rpcping"));
         all.addAll(List.of(args));
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = Anywhere.commandLine();
-        cl.setOut(new PrintWriter(o));
-        cl.setErr(new PrintWriter(e));
-        int code = cl.execute(all.toArray(String[]::new));
-        out = o.toString();
-        err = e.toString();
-        return code;
+        return super.run(all.toArray(String[]::new));
     }
 
     private String[] plain(String... more) {
@@ -163,39 +153,25 @@ class RpcPingCommandTest {
             }
         };
         // DCE/RPC authentication checks the same accounts as the gateway's NTLM (--rpc-auth below).
-        try (dev.anywhere.server.endpoints.RpcEndpoints endpoints = dev.anywhere.server.endpoints.RpcEndpoints.start(
-                dev.anywhere.server.endpoints.RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0))
-                        .withAuthentication(dev.anywhere.server.endpoints.DceAuthentication.of(new dev.anywhere.rpc.ntlm.ServerIdentity(
-                                "EX1", "FRANKYSWEB", "ex1.frankysweb.local", "frankysweb.local", "frankysweb.local"), credentials::ntHash)))) {
-            int port = endpoints.ports().get(0);
-            new dev.anywhere.server.config.AppliedConfigFile(data).write(new dev.anywhere.server.config.RpcVdirConfig("EX1", true,
-                    java.util.EnumSet.of(dev.anywhere.server.config.HttpAuthScheme.NTLM), false,
-                    dev.anywhere.server.config.ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(port))), 1, java.time.Instant.now());
-            try (dev.anywhere.server.gateway.Gateway gateway = dev.anywhere.server.gateway.Gateway.start(
-                    new dev.anywhere.server.gateway.Gateway.Options(data, "EX1", new java.net.InetSocketAddress("127.0.0.1", 0),
-                            java.util.Optional.empty(), credentials, "oa.frankysweb.org", dev.anywhere.server.gateway.Gateway.ntlmIdentity("EX1",
-                            new dev.anywhere.directory.SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
-                            .withBackendResolver(dev.anywhere.server.gateway.BackendResolver.system()
-                                    .withOverride(InetAddress.getByName("127.0.0.1"), "ex1")),
-                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
-                int gw = gateway.address().getPort();
-                assertThat(run("--rpc-proxy", "oa.frankysweb.org:" + gw, "--no-tls", "--resolve", "oa.frankysweb.org:" + gw + ":127.0.0.1",
-                        "--server", "EX1", "--endpoint", Integer.toString(port), "--user", "FRANKYSWEB\\franky", "--password-env", "PING_PW",
-                        "--iterations", "5", "--call", "inq_if_ids")).as(err).isZero();
-                assertThat(out).contains("-> EX1:" + port + ", ntlm as FRANKYSWEB\\franky", "Virtual connection opened in ",
-                        "Bound MGMT afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0 (context 0, max frag ",
-                        "e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0", "Completed 5 inq_if_ids calls: min ");
-                assertThat(run("--rpc-proxy", "oa.frankysweb.org:" + gw, "--no-tls", "--resolve", "oa.frankysweb.org:" + gw + ":127.0.0.1",
-                        "--server", "EX1", "--endpoint", Integer.toString(port), "--user", "FRANKYSWEB\\franky", "--password-env", "PING_PW",
-                        "--rpc-auth", "privacy", "--iterations", "3", "-v")).as(err).isZero();
-                assertThat(out).contains("ntlm as FRANKYSWEB\\franky, rpc auth privacy as FRANKYSWEB\\franky",
-                        "rpc_auth_3 call_id 1", "[AUTHENTICATE, redacted]", "Completed 3 is_server_listening calls: min ")
-                        .doesNotContain(PASSWORD);
-                assertThat(run("--rpc-proxy", "oa.frankysweb.org:" + gw, "--no-tls", "--resolve", "oa.frankysweb.org:" + gw + ":127.0.0.1",
-                        "--server", "EX1", "--endpoint", "6002", "--user", "FRANKYSWEB\\franky", "--password-env", "PING_PW")).isEqualTo(1);
-                assertThat(err).isEqualTo("rpcping: rpc proxy: IN channel request: 503 RPC Error: 6ba RPC_S_SERVER_UNAVAILABLE(0x6ba), "
-                        + "the proxy refused EX1:6002 (not in ValidPorts) or cannot reach it as an ncacn_http listener" + System.lineSeparator());
-            }
+        try (SecuredRpcSite site = SecuredRpcSite.in(data).credentials(credentials).schemes(HttpAuthScheme.NTLM).start()) {
+            int port = site.endpointPort();
+            int gw = site.gateway().address().getPort();
+            assertThat(run("--rpc-proxy", "oa.frankysweb.org:" + gw, "--no-tls", "--resolve", "oa.frankysweb.org:" + gw + ":127.0.0.1",
+                    "--server", "EX1", "--endpoint", Integer.toString(port), "--user", "FRANKYSWEB\\franky", "--password-env", "PING_PW",
+                    "--iterations", "5", "--call", "inq_if_ids")).as(err).isZero();
+            assertThat(out).contains("-> EX1:" + port + ", ntlm as FRANKYSWEB\\franky", "Virtual connection opened in ",
+                    "Bound MGMT afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0 (context 0, max frag ",
+                    "e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0", "Completed 5 inq_if_ids calls: min ");
+            assertThat(run("--rpc-proxy", "oa.frankysweb.org:" + gw, "--no-tls", "--resolve", "oa.frankysweb.org:" + gw + ":127.0.0.1",
+                    "--server", "EX1", "--endpoint", Integer.toString(port), "--user", "FRANKYSWEB\\franky", "--password-env", "PING_PW",
+                    "--rpc-auth", "privacy", "--iterations", "3", "-v")).as(err).isZero();
+            assertThat(out).contains("ntlm as FRANKYSWEB\\franky, rpc auth privacy as FRANKYSWEB\\franky",
+                    "rpc_auth_3 call_id 1", "[AUTHENTICATE, redacted]", "Completed 3 is_server_listening calls: min ")
+                    .doesNotContain(PASSWORD);
+            assertThat(run("--rpc-proxy", "oa.frankysweb.org:" + gw, "--no-tls", "--resolve", "oa.frankysweb.org:" + gw + ":127.0.0.1",
+                    "--server", "EX1", "--endpoint", "6002", "--user", "FRANKYSWEB\\franky", "--password-env", "PING_PW")).isEqualTo(1);
+            assertThat(err).isEqualTo("rpcping: rpc proxy: IN channel request: 503 RPC Error: 6ba RPC_S_SERVER_UNAVAILABLE(0x6ba), "
+                    + "the proxy refused EX1:6002 (not in ValidPorts) or cannot reach it as an ncacn_http listener" + System.lineSeparator());
         }
     }
 
@@ -212,20 +188,43 @@ class RpcPingCommandTest {
                 + System.lineSeparator());
     }
 
-    @Test
-    void theHelpIsEnglishOrGermanByLocale() {
+    /** rpcping's --help as the JVM's locale chooses its language. */
+    private String help(java.util.Locale locale) {
         java.util.Locale before = java.util.Locale.getDefault();
         try {
-            java.util.Locale.setDefault(java.util.Locale.ENGLISH);
+            java.util.Locale.setDefault(locale);
             assertThat(run("--help")).isZero();
-            assertThat(out).contains("Ping an RPC server through an RPC over HTTP proxy")
-                    .contains("DCE/RPC authentication of the bind (rpcping /a)");
-            java.util.Locale.setDefault(java.util.Locale.GERMAN);
-            assertThat(run("--help")).isZero();
-            assertThat(out).contains("Pingt einen RPC-Server").contains("DCE/RPC-Authentifizierung der Bindung (rpcping /a)");
+            return out;
         } finally {
             java.util.Locale.setDefault(before);
         }
+    }
+
+    @Test
+    void theHelpIsEnglishOrGermanByLocale() {
+        assertThat(help(java.util.Locale.ENGLISH)).contains("Ping an RPC server through an RPC over HTTP proxy")
+                .contains("DCE/RPC authentication of the bind (rpcping /a)").contains(SERVER_EN);
+        assertThat(help(java.util.Locale.GERMAN)).contains("Pingt einen RPC-Server")
+                .contains("DCE/RPC-Authentifizierung der Bindung (rpcping /a)").contains(SERVER_DE);
+    }
+
+    /** The connection options described once (rpch.properties), for rpcping and addressbook alike. */
+    static final String SERVER_EN = "The RPC server as the proxy's ValidPorts names it";
+    static final String SERVER_DE = "Der RPC-Server, wie ValidPorts des Proxys ihn nennt";
+
+    /**
+     * The options in --help's order: the connection options (RpchConnectionOptions, shared with addressbook) follow
+     * --rpc-proxy, then rpcping's own. Pinned on purpose: they were rpcping's own fields, in another order, until the
+     * mixin replaced them.
+     */
+    @Test
+    void theHelpListsTheConnectionOptionsAfterTheProxy() {
+        java.util.regex.Pattern option = java.util.regex.Pattern.compile("^ {2,6}(?:-\\w, )?(--[\\w\\[\\]-]+)");
+        List<String> options = help(java.util.Locale.ENGLISH).lines().map(option::matcher).filter(java.util.regex.Matcher::find)
+                .map(m -> m.group(1)).toList();
+        assertThat(options).containsExactly("--rpc-proxy", "--server", "--proxy-auth", "--user", "--password-env", "--[no-]tls",
+                "--trust", "--insecure", "--timeout", "--verbose", "--endpoint", "--rpc-auth", "--echo-only", "--iterations",
+                "--call", "--resolve", "--help", "--version");
     }
 
     @Test
@@ -303,7 +302,7 @@ class RpcPingCommandTest {
         assertThat(err).isEqualTo("anywhere: --endpoint: 70000 (expected: 6001, 6002, 6004, 593 or another port 1..65535)"
                 + System.lineSeparator());
         assertThat(run("--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--resolve", "other.example:443:127.0.0.1")).isEqualTo(2);
-        assertThat(err).isEqualTo("anywhere: --resolve: other.example:443 (expected: oa.frankysweb.org:443, the --rpc-proxy it "
+        assertThat(err).isEqualTo("anywhere: --resolve: other.example:443 (expected: oa.frankysweb.org:443, the proxy it "
                 + "overrides)" + System.lineSeparator());
         assertThat(run("--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--proxy-auth", "digest")).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: --proxy-auth: 'digest' (expected: basic, ntlm or none)" + System.lineSeparator());

@@ -2,35 +2,18 @@ package dev.anywhere.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code anywhere serve}'s input handling (the page itself is tested in module web) and its help in both languages. */
-class ServeCommandTest {
+class ServeCommandTest extends CommandTestBase {
 
     @TempDir
     Path tmp;
 
-    private String out;
-    private String err;
-
-    private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = Anywhere.commandLine();
-        cl.setOut(new PrintWriter(o));
-        cl.setErr(new PrintWriter(e));
-        int code = cl.execute(args);
-        out = o.toString();
-        err = e.toString();
-        return code;
-    }
 
     @Test
     void servingBeyondLoopbackWithoutTlsAndALoginIsAUsageError() throws Exception {

@@ -22,7 +22,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -36,8 +43,15 @@ import java.util.stream.Collectors;
  * redirections; redirect targets must be https and end in {@code /autodiscover/autodiscover.xml}; credentials go only
  * to hosts in the user's domain or consented hosts.
  *
- * <p>Blocking; call from any thread that is not one of this client's event-loop threads. One client may run several
- * discoveries one after another; {@link #close()} releases its event loop.
+ * <p>Side by side, decided in order: once SCP has found nothing, the first request of each later method (the two https
+ * POSTs, the redirect GET, the SRV query) starts at once, on at most {@value #PROBES} threads and each within the step
+ * timeout, so a slow candidate costs its own time, not the sum of the others'. Their answers are taken in the order
+ * above, as if each had been asked only now: a later one counts only when every earlier one failed, and what a
+ * step whose turn never came found is dropped (its request may have reached the server; the result and the attempts
+ * do not show it). Redirects, SRV targets and SCP's URLs are followed one after another, as before.
+ *
+ * <p>Blocking; call from any thread that is not one of this client's threads. One client may run several
+ * discoveries one after another; {@link #close()} releases its event loop and probe threads.
  *
  * @see [MS-OXDISCO] 3.1.5 Message Processing Events and Sequencing Rules
  * @see [MS-OXDSCLI] 3.1.5 Message Processing Events and Sequencing Rules
@@ -48,7 +62,20 @@ public final class AutodiscoverClient implements AutoCloseable {
     private static final String USER_AGENT = "Anywhere-Autodiscover/0.1";
     private static final int BODY_TEXT_LIMIT = 64 * 1024;
 
+    /** The methods after SCP whose first request runs ahead of its turn: root domain, autodiscover domain, GET, SRV. */
+    static final int PROBES = 4;
+
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final ExecutorService probes = Executors.newFixedThreadPool(PROBES, new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "autodiscover-probe-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
 
     /** Runs one discovery; never throws for network or protocol trouble (that is in the result). */
     public DiscoveryResult discover(DiscoveryOptions options) {
@@ -69,6 +96,7 @@ public final class AutodiscoverClient implements AutoCloseable {
 
     @Override
     public void close() {
+        probes.shutdownNow(); // a step still running ahead is no longer wanted: its wait ends, its connection closes
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
@@ -81,15 +109,30 @@ public final class AutodiscoverClient implements AutoCloseable {
         record Stop(String reason) implements Next { }
     }
 
+    /**
+     * What steps record, in the order they are reported: the attempts and the last Autodiscover error. A step run
+     * ahead of its turn records into a log of its own, appended to the run's when its turn comes.
+     */
+    private static final class Log {
+        final List<Attempt> attempts = new ArrayList<>();
+        Optional<String> lastError = Optional.empty();
+
+        void append(Log later) {
+            attempts.addAll(later.attempts);
+            if (later.lastError.isPresent()) {
+                lastError = later.lastError;
+            }
+        }
+    }
+
     /** The state of one discovery run. */
     private final class Run {
         private final DiscoveryOptions o;
         private final String userDomain;
         private final NameResolver names;
-        private final List<Attempt> attempts = new ArrayList<>();
+        private final Log log = new Log();
         private String email;
         private int redirects;
-        private Optional<String> lastError = Optional.empty();
 
         Run(DiscoveryOptions o) {
             this.o = o;
@@ -103,7 +146,7 @@ public final class AutodiscoverClient implements AutoCloseable {
                 Next n = forAddress();
                 if (n instanceof Next.Settings s) {
                     return new DiscoveryResult(email, Optional.of(s.response()), Optional.of(s.url()),
-                            Optional.empty(), redirects, attempts);
+                            Optional.empty(), redirects, log.attempts);
                 }
                 if (n instanceof Next.RedirectAddr r) {
                     if (!countRedirect()) {
@@ -114,7 +157,7 @@ public final class AutodiscoverClient implements AutoCloseable {
                 }
                 String why = n instanceof Next.Stop st ? st.reason()
                         : "no candidate answered with settings for " + email
-                                + lastError.map(e -> " (last Autodiscover error: " + e + ")").orElse("");
+                                + log.lastError.map(e -> " (last Autodiscover error: " + e + ")").orElse("");
                 return failed(why);
             }
         }
@@ -129,7 +172,7 @@ public final class AutodiscoverClient implements AutoCloseable {
 
         private DiscoveryResult failed(String why) {
             return new DiscoveryResult(email, Optional.empty(), Optional.empty(), Optional.of(why), redirects,
-                    attempts);
+                    log.attempts);
         }
 
         private String domain() {
@@ -149,48 +192,80 @@ public final class AutodiscoverClient implements AutoCloseable {
                     return n;
                 }
             }
-            // 2. https://<domain>/autodiscover/autodiscover.xml
             String root = "https://" + d + port(o.httpsPort(), 443) + PATH;
-            Next n = candidate(DiscoveryMethod.HTTPS_ROOT_DOMAIN, root, "ExcludeHttpsRootDomain", tried);
-            if (!(n instanceof Next.MoveOn)) {
-                return n;
-            }
-            // 3. https://autodiscover.<domain>/autodiscover/autodiscover.xml
             String ad = "https://autodiscover." + d + port(o.httpsPort(), 443) + PATH;
-            n = candidate(DiscoveryMethod.HTTPS_AUTODISCOVER_DOMAIN, ad, "ExcludeHttpsAutoDiscoverDomain", tried);
-            if (!(n instanceof Next.MoveOn)) {
-                return n;
-            }
-            // 4. HTTP GET redirect
             String http = "http://autodiscover." + d + port(o.httpPort(), 80) + PATH;
-            if (!o.runs(DiscoveryMethod.HTTP_REDIRECT)) {
-                skipped(DiscoveryMethod.HTTP_REDIRECT, http, "excluded (ExcludeHttpRedirect)");
-            } else {
-                Optional<String> target = httpRedirect(http);
-                if (target.isPresent()) {
-                    if (!countRedirect()) {
-                        return new Next.Stop(tooManyRedirects());
+            String srvName = "_autodiscover._tcp." + d;
+            // The first request of each method below runs now, side by side; each is taken when its turn comes.
+            String address = email;
+            List<Ahead<?>> started = new ArrayList<>();
+            Ahead<Next> rootAhead = ahead(started, willPost(DiscoveryMethod.HTTPS_ROOT_DOMAIN, root, tried),
+                    l -> post(l, DiscoveryMethod.HTTPS_ROOT_DOMAIN, root, address));
+            Ahead<Next> adAhead = ahead(started, willPost(DiscoveryMethod.HTTPS_AUTODISCOVER_DOMAIN, ad, tried),
+                    l -> post(l, DiscoveryMethod.HTTPS_AUTODISCOVER_DOMAIN, ad, address));
+            Ahead<Optional<String>> httpAhead = ahead(started, o.runs(DiscoveryMethod.HTTP_REDIRECT),
+                    l -> httpRedirect(l, http));
+            Ahead<List<NameResolver.SrvTarget>> srvAhead = ahead(started, o.runs(DiscoveryMethod.SRV_RECORD),
+                    l -> srvLookup(l, srvName));
+            try {
+                // 2. https://<domain>/autodiscover/autodiscover.xml
+                Next n = candidate(DiscoveryMethod.HTTPS_ROOT_DOMAIN, root, "ExcludeHttpsRootDomain", tried, rootAhead);
+                if (!(n instanceof Next.MoveOn)) {
+                    return n;
+                }
+                // 3. https://autodiscover.<domain>/autodiscover/autodiscover.xml
+                n = candidate(DiscoveryMethod.HTTPS_AUTODISCOVER_DOMAIN, ad, "ExcludeHttpsAutoDiscoverDomain", tried,
+                        adAhead);
+                if (!(n instanceof Next.MoveOn)) {
+                    return n;
+                }
+                // 4. HTTP GET redirect
+                if (httpAhead == null) {
+                    skipped(DiscoveryMethod.HTTP_REDIRECT, http, "excluded (ExcludeHttpRedirect)");
+                } else {
+                    Optional<String> target = httpAhead.take();
+                    if (target.isPresent()) {
+                        if (!countRedirect()) {
+                            return new Next.Stop(tooManyRedirects());
+                        }
+                        n = follow(post(log, DiscoveryMethod.HTTP_REDIRECT, target.get(), email));
+                        if (!(n instanceof Next.MoveOn)) {
+                            return n;
+                        }
                     }
-                    n = follow(DiscoveryMethod.HTTP_REDIRECT, target.get());
+                }
+                // 5. DNS SRV
+                if (srvAhead == null) {
+                    skipped(DiscoveryMethod.SRV_RECORD, srvName, "excluded (ExcludeSrvRecord)");
+                } else {
+                    n = srv(srvAhead.take(), tried);
                     if (!(n instanceof Next.MoveOn)) {
                         return n;
                     }
                 }
+                return new Next.MoveOn();
+            } finally {
+                started.forEach(Ahead::drop); // those whose turn did not come
             }
-            // 5. DNS SRV
-            String srvName = "_autodiscover._tcp." + d;
-            if (!o.runs(DiscoveryMethod.SRV_RECORD)) {
-                skipped(DiscoveryMethod.SRV_RECORD, srvName, "excluded (ExcludeSrvRecord)");
-            } else {
-                n = srv(srvName, tried);
-                if (!(n instanceof Next.MoveOn)) {
-                    return n;
-                }
-            }
-            return new Next.MoveOn();
         }
 
-        private Next candidate(DiscoveryMethod m, String url, String switchName, Set<String> tried) {
+        /** Whether {@link #candidate} will POST to {@code url}: its method runs and nothing earlier tried it. */
+        private boolean willPost(DiscoveryMethod m, String url, Set<String> tried) {
+            return o.runs(m) && !tried.contains(url.toLowerCase(Locale.ROOT));
+        }
+
+        /** {@code step} started now when {@code needed}, else null. */
+        private <T> Ahead<T> ahead(List<Ahead<?>> started, boolean needed, Function<Log, T> step) {
+            if (!needed) {
+                return null;
+            }
+            Ahead<T> a = new Ahead<>(step);
+            started.add(a);
+            return a;
+        }
+
+        /** POSTs to {@code url} unless excluded or tried; {@code ahead}, when given, is that POST started earlier. */
+        private Next candidate(DiscoveryMethod m, String url, String switchName, Set<String> tried, Ahead<Next> ahead) {
             if (!o.runs(m)) {
                 skipped(m, url, "excluded (" + switchName + ")");
                 return new Next.MoveOn();
@@ -199,7 +274,7 @@ public final class AutodiscoverClient implements AutoCloseable {
                 skipped(m, url, "already tried in this run");
                 return new Next.MoveOn();
             }
-            return follow(m, url);
+            return follow(ahead != null ? ahead.take() : post(log, m, url, email));
         }
 
         private Next scp(Set<String> tried) {
@@ -210,16 +285,16 @@ public final class AutodiscoverClient implements AutoCloseable {
             try {
                 found = ScpLookup.lookup(s, domain(), names::resolve, o.stepTimeout().toMillis());
             } catch (StepFailure e) {
-                attempts.add(new Attempt(DiscoveryMethod.SCP, ldap, Optional.empty(), Optional.empty(),
+                log.attempts.add(new Attempt(DiscoveryMethod.SCP, ldap, Optional.empty(), Optional.empty(),
                         Optional.empty(), Optional.empty(), List.of(), millisSince(start), Outcome.FAILED,
                         e.getMessage()));
                 return new Next.MoveOn();
             }
-            attempts.add(new Attempt(DiscoveryMethod.SCP, ldap, Optional.empty(), Optional.empty(), Optional.empty(),
+            log.attempts.add(new Attempt(DiscoveryMethod.SCP, ldap, Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.empty(), List.of(), millisSince(start),
                     found.urls().isEmpty() ? Outcome.SKIPPED : Outcome.ACCEPTED, found.summary()));
             for (String url : found.urls()) {
-                Next n = candidate(DiscoveryMethod.SCP, url, "ExcludeScpLookup", tried);
+                Next n = candidate(DiscoveryMethod.SCP, url, "ExcludeScpLookup", tried, null);
                 if (!(n instanceof Next.MoveOn)) {
                     return n;
                 }
@@ -227,25 +302,31 @@ public final class AutodiscoverClient implements AutoCloseable {
             return new Next.MoveOn();
         }
 
-        private Next srv(String name, Set<String> tried) {
+        /** The SRV query, recorded in {@code l}; its targets in the order discovery tries them, none when it failed. */
+        private List<NameResolver.SrvTarget> srvLookup(Log l, String name) {
             long start = System.nanoTime();
             List<NameResolver.SrvTarget> targets;
             try {
                 targets = names.srv(name);
             } catch (StepFailure e) {
-                attempts.add(new Attempt(DiscoveryMethod.SRV_RECORD, name, Optional.empty(), Optional.empty(),
+                l.attempts.add(new Attempt(DiscoveryMethod.SRV_RECORD, name, Optional.empty(), Optional.empty(),
                         Optional.empty(), Optional.empty(), List.of(), millisSince(start), Outcome.FAILED,
                         e.getMessage()));
-                return new Next.MoveOn();
+                return List.of();
             }
             String answer = targets.isEmpty() ? "no SRV record"
                     : targets.stream().map(t -> "SRV " + t.priority() + " " + t.weight() + " " + t.port() + " "
                             + t.host()).collect(Collectors.joining(", "));
-            attempts.add(new Attempt(DiscoveryMethod.SRV_RECORD, name, Optional.of(answer + " (from "
+            l.attempts.add(new Attempt(DiscoveryMethod.SRV_RECORD, name, Optional.of(answer + " (from "
                     + names.server() + ")"), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
                     millisSince(start), targets.isEmpty() ? Outcome.FAILED : Outcome.ACCEPTED,
                     targets.isEmpty() ? "dns: " + name + " has no SRV record (expected: at least one)"
                             : targets.size() + " SRV target(s), by priority then weight"));
+            return targets;
+        }
+
+        /** The SRV targets one after another, each only with the user's domain or consent. */
+        private Next srv(List<NameResolver.SrvTarget> targets, Set<String> tried) {
             for (NameResolver.SrvTarget t : targets) {
                 String url = "https://" + t.host() + port(t.port(), 443) + PATH;
                 if (!mayReceiveCredentials(t.host())) {
@@ -253,7 +334,7 @@ public final class AutodiscoverClient implements AutoCloseable {
                             + ": needs consent (--allow-redirect " + t.host() + "), as Outlook prompts");
                     continue;
                 }
-                Next n = candidate(DiscoveryMethod.SRV_RECORD, url, "ExcludeSrvRecord", tried);
+                Next n = candidate(DiscoveryMethod.SRV_RECORD, url, "ExcludeSrvRecord", tried, null);
                 if (!(n instanceof Next.MoveOn)) {
                     return n;
                 }
@@ -261,15 +342,10 @@ public final class AutodiscoverClient implements AutoCloseable {
             return new Next.MoveOn();
         }
 
-        /** POSTs to {@code url}, following RedirectUrl and 302 answers within the redirect budget. */
-        private Next follow(DiscoveryMethod method, String url) {
-            DiscoveryMethod m = method;
-            String current = url;
-            while (true) {
-                Next n = post(m, current);
-                if (!(n instanceof Next.RedirectUrl r)) {
-                    return n;
-                }
+        /** Follows RedirectUrl and 302 answers from {@code first} (a POST's answer) within the redirect budget. */
+        private Next follow(Next first) {
+            Next n = first;
+            while (n instanceof Next.RedirectUrl r) {
                 if (!countRedirect()) {
                     return new Next.Stop(tooManyRedirects());
                 }
@@ -284,14 +360,14 @@ public final class AutodiscoverClient implements AutoCloseable {
                             + ": needs consent (--allow-redirect " + host + ")");
                     return new Next.MoveOn();
                 }
-                m = DiscoveryMethod.REDIRECT;
-                current = r.url();
+                n = post(log, DiscoveryMethod.REDIRECT, r.url(), email);
             }
+            return n;
         }
 
         /** The unauthenticated GET of the HTTP redirect method; the validated, consented 302 target, if any. */
-        private Optional<String> httpRedirect(String url) {
-            AttemptBuilder a = new AttemptBuilder(DiscoveryMethod.HTTP_REDIRECT, url);
+        private Optional<String> httpRedirect(Log l, String url) {
+            AttemptBuilder a = new AttemptBuilder(l, DiscoveryMethod.HTTP_REDIRECT, url);
             try (HttpConnection c = connect(a, URI.create(url))) {
                 HttpConnection.Response r = a.exchange(c, HttpMethod.GET, URI.create(url), null, new byte[0]);
                 if (r.status() != 302) {
@@ -326,9 +402,12 @@ public final class AutodiscoverClient implements AutoCloseable {
             }
         }
 
-        /** One POST of the request, answering 401s with the credentials when the host may receive them. */
-        private Next post(DiscoveryMethod method, String url) {
-            AttemptBuilder a = new AttemptBuilder(method, url);
+        /**
+         * One POST of the request for {@code address}, recorded in {@code l}, answering 401s with the credentials when
+         * the host may receive them.
+         */
+        private Next post(Log l, DiscoveryMethod method, String url, String address) {
+            AttemptBuilder a = new AttemptBuilder(l, method, url);
             URI uri;
             try {
                 uri = new URI(url);
@@ -339,7 +418,7 @@ public final class AutodiscoverClient implements AutoCloseable {
                 a.done(Outcome.FAILED, "url: " + url + " is invalid (expected: an absolute https URL)");
                 return new Next.MoveOn();
             }
-            byte[] body = PoxCodec.writeRequest(AutodiscoverRequest.forEmail(email));
+            byte[] body = PoxCodec.writeRequest(AutodiscoverRequest.forEmail(address));
             HttpConnection c = null;
             try {
                 c = connect(a, uri);
@@ -363,7 +442,7 @@ public final class AutodiscoverClient implements AutoCloseable {
                     }
                     r = a.exchange(c, HttpMethod.POST, uri, auth.get(), body);
                 }
-                return evaluate(a, r);
+                return evaluate(l, a, r);
             } catch (StepFailure e) {
                 a.done(Outcome.FAILED, e.getMessage());
                 return new Next.MoveOn();
@@ -374,7 +453,7 @@ public final class AutodiscoverClient implements AutoCloseable {
             }
         }
 
-        private Next evaluate(AttemptBuilder a, HttpConnection.Response r) {
+        private Next evaluate(Log l, AttemptBuilder a, HttpConnection.Response r) {
             int status = r.status();
             if (status == 302 || status == 301) {
                 String location = r.first("Location");
@@ -405,7 +484,7 @@ public final class AutodiscoverClient implements AutoCloseable {
             if (resp.error().isPresent()) {
                 AutodiscoverError err = resp.error().get();
                 String text = "ErrorCode " + err.errorCode().value() + err.message().map(m -> " " + m).orElse("");
-                lastError = Optional.of(text);
+                l.lastError = Optional.of(text);
                 a.done(Outcome.FAILED, "autodiscover error: " + text + " (expected: settings)");
                 return new Next.MoveOn();
             }
@@ -464,7 +543,7 @@ public final class AutodiscoverClient implements AutoCloseable {
         }
 
         private void skipped(DiscoveryMethod m, String url, String reason) {
-            attempts.add(new Attempt(m, url, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            log.attempts.add(new Attempt(m, url, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                     List.of(), 0, Outcome.SKIPPED, reason));
         }
 
@@ -473,8 +552,58 @@ public final class AutodiscoverClient implements AutoCloseable {
                     + DiscoveryOptions.MAX_REDIRECTS + ")";
         }
 
-        /** Collects one attempt's facts; {@link #done} appends it to the run. */
+        /**
+         * A step started before its turn: it records into a log of its own, which joins the run's when its turn comes
+         * ({@link #take}); a step whose turn never comes is dropped, and nothing of it is reported.
+         */
+        private final class Ahead<T> {
+            private final Log own = new Log();
+            private final Future<T> result;
+
+            Ahead(Function<Log, T> step) {
+                result = probes.submit(() -> step.apply(own));
+            }
+
+            /**
+             * Waits for the step (bounded by its own step timeouts) and records what it found as if it ran now. An
+             * interrupt does not cut the wait short, as it does not cut short a step run in turn; it is kept.
+             */
+            T take() {
+                boolean interrupted = false;
+                try {
+                    while (true) {
+                        try {
+                            T value = result.get();
+                            log.append(own);
+                            return value;
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        } catch (ExecutionException e) {
+                            if (e.getCause() instanceof RuntimeException r) {
+                                throw r;
+                            }
+                            if (e.getCause() instanceof Error err) {
+                                throw err;
+                            }
+                            throw new IllegalStateException("autodiscover: a step failed: " + e.getCause(), e.getCause());
+                        }
+                    }
+                } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            /** Not wanted (an earlier step answered): a waiting exchange ends at once, its connection closes. */
+            void drop() {
+                result.cancel(true);
+            }
+        }
+
+        /** Collects one attempt's facts; {@link #done} appends it to its log. */
         private final class AttemptBuilder {
+            final Log log;
             final DiscoveryMethod method;
             final String url;
             final long start = System.nanoTime();
@@ -484,7 +613,8 @@ public final class AutodiscoverClient implements AutoCloseable {
             Long tcpConnectMillis;
             TlsInfo tls;
 
-            AttemptBuilder(DiscoveryMethod method, String url) {
+            AttemptBuilder(Log log, DiscoveryMethod method, String url) {
+                this.log = log;
                 this.method = method;
                 this.url = url;
             }
@@ -522,7 +652,7 @@ public final class AutodiscoverClient implements AutoCloseable {
             }
 
             void done(Outcome outcome, String reason) {
-                attempts.add(new Attempt(method, url, Optional.ofNullable(dnsAnswer), Optional.ofNullable(connectedTo),
+                log.attempts.add(new Attempt(method, url, Optional.ofNullable(dnsAnswer), Optional.ofNullable(connectedTo),
                         Optional.ofNullable(tcpConnectMillis), Optional.ofNullable(tls), http, millisSince(start),
                         outcome, reason));
             }

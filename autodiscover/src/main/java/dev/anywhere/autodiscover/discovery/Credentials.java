@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * How the client authenticates to Autodiscover. The client first sends no {@code Authorization}; on a 401 it offers
  * the server's {@code WWW-Authenticate} challenges to {@link #answer(List)} and retries on the same connection, up to
- * {@link #maxLegs()} times, so connection-bound schemes (NTLM) can plug in later.
+ * {@link #maxLegs()} times, so connection-bound schemes (NTLM) can plug in later. Several candidates are asked side by
+ * side ({@link AutodiscoverClient}), so {@link #answer} is called from several threads at once: an implementation keeps
+ * no state between legs here (an NTLM one would need a handshake per connection).
  */
 public interface Credentials {
 

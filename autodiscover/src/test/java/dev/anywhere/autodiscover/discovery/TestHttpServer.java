@@ -27,12 +27,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
-/** A loopback HTTP or HTTPS server whose answers a test scripts per request; it records every request. */
+/**
+ * A loopback HTTP or HTTPS server whose answers a test scripts per request; it records every request. Answers are made
+ * off the event loop, so a script may wait (for another request to arrive) without holding up the other connections.
+ */
 final class TestHttpServer implements AutoCloseable {
 
     /** A received request. */
@@ -62,6 +67,11 @@ final class TestHttpServer implements AutoCloseable {
 
     final List<Req> requests = new CopyOnWriteArrayList<>();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final ExecutorService answering = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-http-answer");
+        t.setDaemon(true);
+        return t;
+    });
     private final Channel server;
 
     TestHttpServer(SSLContext tls, Function<Req, Resp> handler) throws InterruptedException {
@@ -83,13 +93,21 @@ final class TestHttpServer implements AutoCloseable {
                                                 msg.headers().get(HttpHeaderNames.AUTHORIZATION),
                                                 msg.content().toString(StandardCharsets.UTF_8));
                                         requests.add(req);
-                                        Resp resp = handler.apply(req);
-                                        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                                                HttpResponseStatus.valueOf(resp.status()),
-                                                Unpooled.copiedBuffer(resp.body(), StandardCharsets.UTF_8));
-                                        resp.headers().forEach((k, v) -> out.headers().add(k, v));
-                                        out.headers().set(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
-                                        ctx.writeAndFlush(out);
+                                        answering.execute(() -> {
+                                            Resp resp;
+                                            try {
+                                                resp = handler.apply(req);
+                                            } catch (RuntimeException e) {
+                                                ctx.close(); // as an exception on the loop would
+                                                return;
+                                            }
+                                            FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                                                    HttpResponseStatus.valueOf(resp.status()),
+                                                    Unpooled.copiedBuffer(resp.body(), StandardCharsets.UTF_8));
+                                            resp.headers().forEach((k, v) -> out.headers().add(k, v));
+                                            out.headers().set(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
+                                            ctx.writeAndFlush(out);
+                                        });
                                     }
 
                                     @Override
@@ -113,6 +131,7 @@ final class TestHttpServer implements AutoCloseable {
     @Override
     public void close() {
         server.close().awaitUninterruptibly(2000);
+        answering.shutdownNow();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

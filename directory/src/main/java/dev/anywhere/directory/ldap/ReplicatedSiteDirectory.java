@@ -95,69 +95,69 @@ public final class ReplicatedSiteDirectory implements SiteDirectory {
 
     @Override
     public List<ExchangeServer> servers() {
-        return call(LdapSiteDirectory::servers);
+        return read(LdapSiteDirectory::servers);
     }
 
     @Override
     public Optional<ExchangeServer> server(String name) {
-        return call(d -> d.server(name));
+        return read(d -> d.server(name));
     }
 
     @Override
     public Optional<RpcHttpVirtualDirectory> rpcVirtualDirectory(String server) {
-        return call(d -> d.rpcVirtualDirectory(server));
+        return read(d -> d.rpcVirtualDirectory(server));
     }
 
     @Override
     public void putRpcVirtualDirectory(RpcHttpVirtualDirectory vdir) {
-        run(d -> d.putRpcVirtualDirectory(vdir));
+        write(d -> d.putRpcVirtualDirectory(vdir));
     }
 
     @Override
     public void removeRpcVirtualDirectory(String server) {
-        run(d -> d.removeRpcVirtualDirectory(server));
+        write(d -> d.removeRpcVirtualDirectory(server));
     }
 
     @Override
     public Optional<OutlookProvider> provider(String name) {
-        return call(d -> d.provider(name));
+        return read(d -> d.provider(name));
     }
 
     @Override
     public void putProvider(OutlookProvider provider) {
-        run(d -> d.putProvider(provider));
+        write(d -> d.putProvider(provider));
     }
 
     @Override
     public Optional<Mailbox> mailboxBySmtpAddress(String address) {
-        return call(d -> d.mailboxBySmtpAddress(address));
+        return read(d -> d.mailboxBySmtpAddress(address));
     }
 
     @Override
     public Optional<Mailbox> mailboxByLegacyDn(String legacyDn) {
-        return call(d -> d.mailboxByLegacyDn(legacyDn));
+        return read(d -> d.mailboxByLegacyDn(legacyDn));
     }
 
     @Override
     public Optional<Mailbox> mailboxByLogonName(String logonName) {
-        return call(d -> d.mailboxByLogonName(logonName));
+        return read(d -> d.mailboxByLogonName(logonName));
     }
 
     @Override
     public boolean verifyPassword(Mailbox mailbox, String password) {
-        return call(d -> d.verifyPassword(mailbox, password));
+        return read(d -> d.verifyPassword(mailbox, password));
     }
 
     @Override
     public Optional<byte[]> ntHash(Mailbox mailbox) {
-        return call(d -> d.ntHash(mailbox));
+        return read(d -> d.ntHash(mailbox));
     }
 
     /** Follows changes on the replica in use, and on the new one after each switch. */
     @Override
     public ChangeSubscription watch(Runnable listener) {
         Follower follower = new Follower(listener);
-        follower.subscription = call(d -> d.watch(listener));
+        follower.subscription = read(d -> d.watch(listener));
         followers.add(follower);
         return follower;
     }
@@ -169,36 +169,37 @@ public final class ReplicatedSiteDirectory implements SiteDirectory {
         replicas.forEach(LdapSiteDirectory::close);
     }
 
-    private void run(Consumer<LdapSiteDirectory> op) {
-        call(d -> {
+    /** A write on the replica in use, with failover as {@link #read}. */
+    private void write(Consumer<LdapSiteDirectory> op) {
+        read(d -> {
             op.accept(d);
             return null;
         });
     }
 
-    /** Runs {@code op} on the replica in use, then on the others in list order while the failure is transient. */
-    private <T> T call(Function<LdapSiteDirectory, T> op) {
+    /**
+     * Runs {@code op} on the replica in use and, while it fails transiently, on the others in list order; the first
+     * that answers becomes the one in use. A failure retrying cannot fix is thrown at once; when every replica failed
+     * transiently, the failure of the one in use.
+     */
+    private <T> T read(Function<LdapSiteDirectory, T> op) {
         int start = current;
-        DirectoryException first;
-        try {
-            return op.apply(replicas.get(start));
-        } catch (DirectoryException e) {
-            if (!e.transientFailure() || replicas.size() == 1) {
-                throw e;
-            }
-            first = e;
-        }
-        for (int i = 0; i < replicas.size(); i++) {
-            if (i == start) {
-                continue;
-            }
+        DirectoryException first = null;
+        for (int attempt = 0; attempt < replicas.size(); attempt++) {
+            // the one in use first, then every other in list order
+            int i = attempt == 0 ? start : attempt <= start ? attempt - 1 : attempt;
             try {
                 T result = op.apply(replicas.get(i));
-                switchTo(start, i, first.getMessage());
+                if (first != null) {
+                    switchTo(start, i, first.getMessage());
+                }
                 return result;
             } catch (DirectoryException e) {
                 if (!e.transientFailure()) {
                     throw e;
+                }
+                if (first == null) {
+                    first = e;
                 }
             }
         }

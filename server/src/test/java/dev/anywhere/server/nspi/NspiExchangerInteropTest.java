@@ -2,40 +2,18 @@ package dev.anywhere.server.nspi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.directory.addressbook.AddressBook;
-import dev.anywhere.directory.addressbook.AddressBookService;
-import dev.anywhere.directory.addressbook.LdapAddressBookLoader;
 import dev.anywhere.directory.addressbook.Recipient;
-import dev.anywhere.directory.embedded.EmbeddedDirectory;
-import dev.anywhere.directory.ldap.LdapSiteDirectory;
-import dev.anywhere.directory.ldap.SiteSeed;
 import dev.anywhere.rpc.testing.Peers;
-import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
-import dev.anywhere.server.config.RpcVdirConfig;
-import dev.anywhere.server.config.ValidPorts;
-import dev.anywhere.server.endpoints.DceAuthentication;
-import dev.anywhere.server.endpoints.InterfaceRegistry;
-import dev.anywhere.server.endpoints.RpcEndpoints;
-import dev.anywhere.server.gateway.BackendResolver;
-import dev.anywhere.server.gateway.Gateway;
-import dev.anywhere.server.gateway.DirectoryCredentials;
+import dev.anywhere.server.testing.SecuredRpcSite;
 import dev.anywhere.server.testing.TestCertificate;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,49 +39,22 @@ class NspiExchangerInteropTest {
     @TempDir
     static Path dir;
 
-    static EmbeddedDirectory embedded;
-    static LdapSiteDirectory directory;
-    static AddressBookService addressBook;
-    static RpcEndpoints endpoints;
-    static Gateway gateway;
+    static SecuredRpcSite site;
 
     @BeforeAll
     static void start() throws Exception {
         Peers.requireImpacket("impacket.dcerpc.v5.nspi");
         Peers.requireExecutable(Path.of(EXCHANGER), "python3-impacket examples");
         TestCertificate certificate = TestCertificate.create("oa.frankysweb.org", "127.0.0.1");
-        embedded = EmbeddedDirectory.start(dir.resolve("dc1"), InetAddress.getLoopbackAddress(), 0,
-                SiteSeed.frankysweb(PASSWORD));
-        directory = embedded.connect(PASSWORD);
-        addressBook = AddressBookService.start(new LdapAddressBookLoader(directory), Duration.ofSeconds(30), Duration.ZERO);
-        addressBook.refresh().get(30, TimeUnit.SECONDS);
-        SiteInfo site = SiteSeed.FRANKYSWEB;
-        DirectoryCredentials credentials = new DirectoryCredentials(directory);
-        endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1"))
-                .withPorts(List.of(0))
-                .withExtra(new InterfaceRegistry().register(new NspiService(addressBook::current, UUID.randomUUID())
-                        .asInterface()))
-                .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity("EX1", site), credentials::ntHash)));
-        Path data = dir.resolve("ex1");
-        new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.NTLM), false,
-                ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(6004))), 1, Instant.now());
-        gateway = Gateway.start(new Gateway.Options(data, "EX1", new InetSocketAddress(GATEWAY_ADDRESS, 443),
-                Optional.of(certificate.serverContext()), credentials, "oa.frankysweb.org", Gateway.ntlmIdentity("EX1", site))
-                .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"),
-                        "ex1", "ex1.frankysweb.local", "localhost")
-                        .withPortTranslation(Map.of(6004, endpoints.ports().get(0)))), new SimpleMeterRegistry());
+        site = SecuredRpcSite.in(dir).withAddressBook(PASSWORD).schemes(HttpAuthScheme.NTLM)
+                .validPorts(port -> List.of(6004)).translating(6004)
+                .listen(GATEWAY_ADDRESS, 443).tls(certificate.serverContext()).start();
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {gateway, endpoints, addressBook, directory, embedded}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // best effort
-            }
+        if (site != null) {
+            site.close();
         }
     }
 
@@ -143,7 +94,7 @@ class NspiExchangerInteropTest {
     }
 
     static AddressBook book() {
-        return addressBook.current();
+        return site.addressBook().current();
     }
 
     @Test

@@ -2,35 +2,21 @@ package dev.anywhere.server.gateway.rpch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.directory.model.ExchangeServer;
 import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.testing.Peers;
-import dev.anywhere.server.config.AppliedConfigFile;
-import dev.anywhere.server.config.HttpAuthScheme;
-import dev.anywhere.server.config.RpcVdirConfig;
-import dev.anywhere.server.config.ValidPorts;
-import dev.anywhere.server.endpoints.DceAuthentication;
-import dev.anywhere.server.endpoints.InterfaceRegistry;
-import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.endpoints.RpcInterface;
-import dev.anywhere.server.gateway.BackendResolver;
-import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.rfr.Rfr;
 import dev.anywhere.server.rfr.ServerNames;
+import dev.anywhere.server.testing.SecuredRpcSite;
 import dev.anywhere.server.testing.TestCertificate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -51,17 +37,16 @@ import org.junit.jupiter.api.io.TempDir;
 class DceSecurityImpacketInteropTest {
 
     static final String EXAMPLES = "/usr/share/doc/python3-impacket/examples/";
-    /** An interface that refuses anonymous callers, like Exchange's RFR, NSPI and EMSMDB. */
     /** This test's own loopback address, so that its port 443 meets no lab. */
     static final String GATEWAY_ADDRESS = "127.0.93.43";
+    /** An interface that refuses anonymous callers, like Exchange's RFR, NSPI and EMSMDB. */
     static final SyntaxId PRIVATE = new SyntaxId(UUID.fromString("7a3f5b20-4c1d-4e8f-9a0b-1c2d3e4f5a6b"), 1, 0);
 
     @TempDir
     Path dir;
 
     static TestCertificate certificate;
-    RpcEndpoints endpoints;
-    Gateway gateway;
+    SecuredRpcSite site;
     final SimpleMeterRegistry endpointMetrics = new SimpleMeterRegistry();
 
     @BeforeAll
@@ -73,39 +58,23 @@ class DceSecurityImpacketInteropTest {
 
     @BeforeEach
     void start() throws Exception {
-        SiteInfo site = new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org");
-        InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(PRIVATE, "private", 2,
-                call -> Octets.ofHex("00000000")).refusingAnonymous())
-                .register(Rfr.iface(() -> "ex1.frankysweb.local",
-                        ServerNames.of(List.of(new ExchangeServer("EX1", "ex1.frankysweb.local", true)))));
-        endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1"))
-                .withPorts(List.of(0)).withExtra(extra)
-                .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity("EX1", site),
-                        VirtualConnectionIdentityTest.CREDENTIALS::ntHash).withMetrics(endpointMetrics)));
-        Path data = dir.resolve("ex1");
-        new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true,
-                EnumSet.of(HttpAuthScheme.NTLM, HttpAuthScheme.BASIC), false,
-                ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(port(), 593))), 1, Instant.now());
-        gateway = Gateway.start(new Gateway.Options(data, "EX1", new InetSocketAddress(GATEWAY_ADDRESS, 443),
-                Optional.of(certificate.serverContext()), VirtualConnectionIdentityTest.CREDENTIALS, "oa.frankysweb.org",
-                Gateway.ntlmIdentity("EX1", site))
-                .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"),
-                        "ex1", "ex1.frankysweb.local", "localhost").withPortTranslation(java.util.Map.of(593, port()))),
-                new SimpleMeterRegistry());
+        site = SecuredRpcSite.in(dir).credentials(VirtualConnectionIdentityTest.CREDENTIALS).endpointMetrics(endpointMetrics)
+                .serving(new RpcInterface(PRIVATE, "private", 2, call -> Octets.ofHex("00000000")).refusingAnonymous())
+                .serving(Rfr.iface(() -> "ex1.frankysweb.local",
+                        ServerNames.of(List.of(new ExchangeServer("EX1", "ex1.frankysweb.local", true)))))
+                .validPorts(port -> List.of(port, 593)).translating(593)
+                .listen(GATEWAY_ADDRESS, 443).tls(certificate.serverContext()).start();
     }
 
     @AfterEach
     void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (endpoints != null) {
-            endpoints.close();
+        if (site != null) {
+            site.close();
         }
     }
 
     int port() {
-        return endpoints.ports().get(0);
+        return site.endpointPort();
     }
 
     String binding() {

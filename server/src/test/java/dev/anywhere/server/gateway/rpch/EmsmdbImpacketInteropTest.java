@@ -2,7 +2,6 @@ package dev.anywhere.server.gateway.rpch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.emsmdb.EcCode;
@@ -16,30 +15,17 @@ import dev.anywhere.rpc.emsmdb.RopLogon;
 import dev.anywhere.rpc.emsmdb.RpcHeaderExt;
 import dev.anywhere.rpc.emsmdb.SpecialFolders;
 import dev.anywhere.rpc.testing.Peers;
-import dev.anywhere.server.config.AppliedConfigFile;
-import dev.anywhere.server.config.HttpAuthScheme;
-import dev.anywhere.server.config.RpcVdirConfig;
-import dev.anywhere.server.config.ValidPorts;
 import dev.anywhere.server.emsmdb.EmsmdbService;
 import dev.anywhere.server.emsmdb.MailboxIdentity;
-import dev.anywhere.server.endpoints.DceAuthentication;
-import dev.anywhere.server.endpoints.InterfaceRegistry;
-import dev.anywhere.server.endpoints.RpcEndpoints;
-import dev.anywhere.server.gateway.BackendResolver;
-import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.testing.SecuredRpcSite;
 import dev.anywhere.server.testing.TestCertificate;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -68,8 +54,7 @@ class EmsmdbImpacketInteropTest {
     Path dir;
 
     static TestCertificate certificate;
-    RpcEndpoints endpoints;
-    Gateway gateway;
+    SecuredRpcSite site;
 
     @BeforeAll
     static void requireImpacket() throws Exception {
@@ -79,35 +64,21 @@ class EmsmdbImpacketInteropTest {
 
     @BeforeEach
     void start() throws Exception {
-        SiteInfo site = new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org");
         EmsmdbService store = new EmsmdbService(EmsmdbService.Options.exchange2010("EX1", ""),
                 dn -> dn.equalsIgnoreCase(DN) ? Optional.of(FRANKY) : Optional.empty(), Clock.systemUTC());
-        endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1"))
-                .withPorts(List.of(0)).withExtra(new InterfaceRegistry().register(store.asInterface()))
-                .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity("EX1", site),
-                        VirtualConnectionIdentityTest.CREDENTIALS::ntHash)));
-        Path data = dir.resolve("ex1");
-        new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.NTLM, HttpAuthScheme.BASIC),
-                false, ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(port()))), 1, Instant.now());
-        gateway = Gateway.start(new Gateway.Options(data, "EX1", new InetSocketAddress(GATEWAY_ADDRESS, 443),
-                Optional.of(certificate.serverContext()), VirtualConnectionIdentityTest.CREDENTIALS, "oa.frankysweb.org",
-                Gateway.ntlmIdentity("EX1", site))
-                .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"),
-                        "ex1", "ex1.frankysweb.local", "localhost")), new SimpleMeterRegistry());
+        site = SecuredRpcSite.in(dir).credentials(VirtualConnectionIdentityTest.CREDENTIALS).serving(store.asInterface())
+                .listen(GATEWAY_ADDRESS, 443).tls(certificate.serverContext()).start();
     }
 
     @AfterEach
     void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (endpoints != null) {
-            endpoints.close();
+        if (site != null) {
+            site.close();
         }
     }
 
     int port() {
-        return endpoints.ports().get(0);
+        return site.endpointPort();
     }
 
     /** Runs logon.py at {@code level}; one response stub per line. */

@@ -2,29 +2,15 @@ package dev.anywhere.server.gateway.rpch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.rpc.testing.Peers;
-import dev.anywhere.server.config.AppliedConfigFile;
-import dev.anywhere.server.config.HttpAuthScheme;
-import dev.anywhere.server.config.RpcVdirConfig;
-import dev.anywhere.server.config.ValidPorts;
-import dev.anywhere.server.endpoints.DceAuthentication;
-import dev.anywhere.server.endpoints.RpcEndpoints;
-import dev.anywhere.server.gateway.BackendResolver;
-import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.gateway.TlsEngine;
 import dev.anywhere.server.gateway.TlsPolicy;
+import dev.anywhere.server.testing.SecuredRpcSite;
 import dev.anywhere.server.testing.TestCertificate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,8 +36,7 @@ class SambaRpcOverHttpInteropTest {
     Path dir;
 
     static TestCertificate certificate;
-    RpcEndpoints endpoints;
-    Gateway gateway;
+    SecuredRpcSite site;
     final SimpleMeterRegistry endpointMetrics = new SimpleMeterRegistry();
 
     @BeforeAll
@@ -61,32 +46,21 @@ class SambaRpcOverHttpInteropTest {
     }
 
     void start() throws Exception {
-        SiteInfo site = new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org");
-        endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0))
-                .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity("EX1", site),
-                        VirtualConnectionIdentityTest.CREDENTIALS::ntHash).withMetrics(endpointMetrics)));
-        Path data = dir.resolve("ex1");
-        new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.NTLM, HttpAuthScheme.BASIC), false,
-                ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(port()))), 1, Instant.now());
-        gateway = Gateway.start(new Gateway.Options(data, "EX1", new InetSocketAddress(GATEWAY_ADDRESS, 443),
-                Optional.of(TlsEngine.server(TlsPolicy.intermediate(), certificate.keys().getPrivate(), certificate.certificate())),
-                VirtualConnectionIdentityTest.CREDENTIALS, "oa.frankysweb.org", Gateway.ntlmIdentity("EX1", site))
-                .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"), "ex1",
-                        "ex1.frankysweb.local", "localhost")), new SimpleMeterRegistry());
+        site = SecuredRpcSite.in(dir).credentials(VirtualConnectionIdentityTest.CREDENTIALS).endpointMetrics(endpointMetrics)
+                .listen(GATEWAY_ADDRESS, 443)
+                .tls(TlsEngine.server(TlsPolicy.intermediate(), certificate.keys().getPrivate(), certificate.certificate()))
+                .start();
     }
 
     @AfterEach
     void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (endpoints != null) {
-            endpoints.close();
+        if (site != null) {
+            site.close();
         }
     }
 
     int port() {
-        return endpoints.ports().get(0);
+        return site.endpointPort();
     }
 
     @ParameterizedTest(name = "HTTP {0}, DCE/RPC {1}")
