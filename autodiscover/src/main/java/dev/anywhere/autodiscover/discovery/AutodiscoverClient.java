@@ -163,11 +163,11 @@ public final class AutodiscoverClient implements AutoCloseable {
         }
 
         DiscoveryResult once(DiscoveryMethod method, String url) {
-            Next n = post(method, url);
+            Next n = post(log, method, url, email);
             if (n instanceof Next.Settings s) {
-                return new DiscoveryResult(email, Optional.of(s.response()), Optional.of(s.url()), Optional.empty(), 0, attempts);
+                return new DiscoveryResult(email, Optional.of(s.response()), Optional.of(s.url()), Optional.empty(), 0, log.attempts);
             }
-            return failed(attempts.get(attempts.size() - 1).reason());
+            return failed(log.attempts.get(log.attempts.size() - 1).reason());
         }
 
         private DiscoveryResult failed(String why) {
