@@ -42,12 +42,14 @@ class BenchmarksRunOnceTest {
     @Test
     void pduSecurityBenchmarkRunsOnceAtEveryLevel() {
         for (int level : new int[] {2, 5, 6}) {
-            PduSecurityBenchmarks b = new PduSecurityBenchmarks();
-            b.level = level;
-            b.setup();
-            assertThat(b.protectAndUnprotect()).as("auth level " + level).isEqualTo(PduSecurityBenchmarks.STUB);
-            assertThat(b.protectAndUnprotect()).as("the next fragment, auth level " + level)
-                    .isEqualTo(PduSecurityBenchmarks.STUB);
+            for (int stubBytes : new int[] {5792, 1024}) {
+                PduSecurityBenchmarks b = new PduSecurityBenchmarks();
+                b.level = level;
+                b.stubBytes = stubBytes;
+                b.setup();
+                assertThat(b.protectAndUnprotect()).as("auth level " + level).isEqualTo(stubBytes);
+                assertThat(b.protectAndUnprotect()).as("the next fragment, auth level " + level).isEqualTo(stubBytes);
+            }
         }
     }
 

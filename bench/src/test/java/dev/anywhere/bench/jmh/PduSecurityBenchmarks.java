@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One full request fragment (5,840 bytes, 5,792 of stub: what the sealed load arm sends) protected by the client's
- * {@link PduSecurity} and verified (and unsealed) by the server's, at CONNECT (no verifier: the plain encode and decode),
+ * One full request fragment (5,840 bytes, 5,792 of stub: what the sealed load arm sends), or a 1 KiB call's, protected
+ * by the client's {@link PduSecurity} and verified (and unsealed) by the server's, at CONNECT (no verifier: the plain encode and decode),
  * PKT_INTEGRITY and PKT_PRIVACY. Both ends advance their sequence numbers and RC4 streams together, so every invocation
  * is a valid next fragment. Divided by the fragment's stub bytes it is the protection's cost per byte, one direction.
  */
@@ -35,10 +35,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class PduSecurityBenchmarks {
 
-    static final int STUB = 5792;
-
     @Param({"2", "5", "6"})
     public int level;
+
+    /** Stub bytes: 5,792 fill a 5,840-byte fragment (the bulk arm's), 1,024 is the 1 KiB call's. */
+    @Param({"5792", "1024"})
+    public int stubBytes;
 
     PduSecurity client;
     PduSecurity server;
@@ -53,7 +55,7 @@ public class PduSecurityBenchmarks {
         dev.anywhere.rpc.ntlm.Octets key = dev.anywhere.rpc.ntlm.Octets.fromHex("00112233445566778899aabbccddeeff");
         client = new PduSecurity(level, 1, NtlmSession.of(NtlmSession.Role.CLIENT, key, flags));
         server = new PduSecurity(level, 1, NtlmSession.of(NtlmSession.Role.SERVER, key, flags));
-        byte[] stub = new byte[STUB];
+        byte[] stub = new byte[stubBytes];
         for (int i = 0; i < stub.length; i++) {
             stub[i] = (byte) (i * 31);
         }

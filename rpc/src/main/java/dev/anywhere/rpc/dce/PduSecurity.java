@@ -114,20 +114,37 @@ public final class PduSecurity {
                 ? new DcePdu.Request(q.flags(), q.callId(), q.allocHint(), q.contextId(), q.opnum(), q.object(),
                         q.stub(), Optional.of(verifier))
                 : withVerifier((DcePdu.Response) fragment, verifier);
-        ByteBuf plain = Unpooled.buffer();
-        DceCodec.encode(withVerifier, plain);
-        byte[] pdu = new byte[plain.readableBytes()];
-        plain.readBytes(pdu);
-        int signed = pdu.length - NtlmSession.SIGNATURE_LENGTH;
-        int bodyStart = bodyStart(fragment.flags().contains(PfcFlag.OBJECT_UUID));
-        int sealedEnd = signed - AuthVerifier.TRAILER_LENGTH;
-        byte[] signature = level == AuthVerifier.LEVEL_PKT_PRIVACY
-                ? session.seal(pdu, 0, signed, bodyStart, sealedEnd - bodyStart)
-                : session.sign(pdu, 0, signed);
-        System.arraycopy(signature, 0, pdu, signed, signature.length);
-        ByteBuf out = alloc.buffer(pdu.length);
-        out.writeBytes(pdu);
-        return out;
+        int length = bodyStart(fragment.flags().contains(PfcFlag.OBJECT_UUID)) + fragment.stub().length() + pad
+                + AuthVerifier.TRAILER_LENGTH + NtlmSession.SIGNATURE_LENGTH;
+        ByteBuf out = alloc.heapBuffer(length);
+        try {
+            DceCodec.encode(withVerifier, out);
+            protectInPlace(out, fragment.flags().contains(PfcFlag.OBJECT_UUID));
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Signs (and seals) the encoded PDU where it lies, its zero signature overwritten: no copy of the fragment. A heap
+     * buffer has its array, which is what the RC4 and HMAC-MD5 loops want.
+     */
+    private void protectInPlace(ByteBuf encoded, boolean objectUuid) {
+        if (!encoded.hasArray()) {
+            throw new IllegalStateException("heap buffer without array from the allocator: " + encoded);
+        }
+        byte[] pdu = encoded.array();
+        int base = encoded.arrayOffset() + encoded.readerIndex();
+        int signed = encoded.readableBytes() - NtlmSession.SIGNATURE_LENGTH;
+        int bodyStart = base + bodyStart(objectUuid);
+        int sealedEnd = base + signed - AuthVerifier.TRAILER_LENGTH;
+        if (level == AuthVerifier.LEVEL_PKT_PRIVACY) {
+            session.seal(pdu, base, signed, bodyStart, sealedEnd - bodyStart, pdu, base + signed);
+        } else {
+            session.sign(pdu, base, signed, pdu, base + signed);
+        }
     }
 
     /** {@code call} cut to fragments of at most {@code maxFrag} bytes, each protected on its own. */
@@ -154,6 +171,7 @@ public final class PduSecurity {
      * @throws DceProtocolException if the PDU is malformed otherwise
      */
     public DcePdu.CallFragment unprotect(ByteBuf frame) {
+        // One copy: unsealing works in place, and the frame is the caller's (a slice of its read buffer, not consumed).
         byte[] pdu = new byte[frame.readableBytes()];
         frame.getBytes(frame.readerIndex(), pdu);
         if (pdu.length < CoHeader.LENGTH) {
@@ -200,14 +218,12 @@ public final class PduSecurity {
                     + " (expected: <= " + Math.min(MAX_PAD, trailer - bodyStart) + " for " + (trailer - bodyStart)
                     + " stub and pad bytes)");
         }
-        byte[] signature = new byte[NtlmSession.SIGNATURE_LENGTH];
-        System.arraycopy(pdu, fragLength - NtlmSession.SIGNATURE_LENGTH, signature, 0, signature.length);
         int signed = fragLength - NtlmSession.SIGNATURE_LENGTH;
         try {
             if (level == AuthVerifier.LEVEL_PKT_PRIVACY) {
-                session.unseal(pdu, 0, signed, bodyStart, trailer - bodyStart, signature);
+                session.unseal(pdu, 0, signed, bodyStart, trailer - bodyStart, pdu, signed);
             } else {
-                session.verify(pdu, 0, signed, signature);
+                session.verify(pdu, 0, signed, pdu, signed);
             }
         } catch (NtlmSignatureException e) {
             DceSecurityException.Kind kind = e.problem() == NtlmSignatureException.Problem.OUT_OF_SEQUENCE

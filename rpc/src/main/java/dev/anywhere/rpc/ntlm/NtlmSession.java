@@ -46,26 +46,54 @@ public final class NtlmSession {
         CLIENT, SERVER
     }
 
-    private final byte[] outSignKey;
-    private final byte[] inSignKey;
-    private final byte[] outSealKey;
-    private final byte[] inSealKey;
-    private Rc4 outSeal;
-    private Rc4 inSeal;
+    private final Direction out;
+    private final Direction in;
     private final boolean keyExchange;
-    private int outSeq;
-    private int inSeq;
 
     private NtlmSession(byte[] exportedSessionKey, Set<NegotiateFlag> flags, Role role) {
-        String out = role == Role.CLIENT ? CLIENT_TO_SERVER : SERVER_TO_CLIENT;
-        String in = role == Role.CLIENT ? SERVER_TO_CLIENT : CLIENT_TO_SERVER;
-        this.outSignKey = signKey(exportedSessionKey, out);
-        this.inSignKey = signKey(exportedSessionKey, in);
-        this.outSealKey = sealKey(exportedSessionKey, flags, out);
-        this.inSealKey = sealKey(exportedSessionKey, flags, in);
-        this.outSeal = new Rc4(outSealKey);
-        this.inSeal = new Rc4(inSealKey);
+        String outName = role == Role.CLIENT ? CLIENT_TO_SERVER : SERVER_TO_CLIENT;
+        String inName = role == Role.CLIENT ? SERVER_TO_CLIENT : CLIENT_TO_SERVER;
+        this.out = new Direction(signKey(exportedSessionKey, outName), sealKey(exportedSessionKey, flags, outName));
+        this.in = new Direction(signKey(exportedSessionKey, inName), sealKey(exportedSessionKey, flags, inName));
         this.keyExchange = flags.contains(NTLMSSP_NEGOTIATE_KEY_EXCH);
+    }
+
+    /**
+     * One direction's long-lived state. The HMAC-MD5 is keyed once with SIGNKEY and reused (doFinal leaves it keyed
+     * and reset), and the scratch arrays are reused, so protecting a message allocates nothing: every DCE/RPC
+     * fragment passes through here. Only the bytes' HMAC-MD5 and RC4 are left ([MS-NLMP] 3.4.4.2).
+     */
+    private static final class Direction {
+        final Mac mac;
+        final byte[] sealKey;
+        Rc4 seal;
+        int seq;
+        final byte[] seqLe = new byte[4];
+        final byte[] digest = new byte[16];
+        final byte[] received = new byte[8];
+
+        Direction(byte[] signKey, byte[] sealKey) {
+            try {
+                this.mac = Mac.getInstance("HmacMD5");
+                mac.init(new SecretKeySpec(signKey, "HmacMD5"));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacMD5 unavailable in this JDK", e);
+            }
+            this.sealKey = sealKey;
+            this.seal = new Rc4(sealKey);
+        }
+
+        /** HMAC_MD5(SignKey, SeqNum_le32 ‖ Message) into {@link #digest}; its first 8 bytes are the checksum. */
+        void checksum(byte[] data, int offset, int length) {
+            putLe32(seqLe, 0, seq);
+            mac.update(seqLe);
+            mac.update(data, offset, length);
+            try {
+                mac.doFinal(digest, 0);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacMD5 output", e); // digest has its 16 bytes
+            }
+        }
     }
 
     /**
@@ -111,8 +139,8 @@ public final class NtlmSession {
      * @see [MS-SPNG] 3.3.5.1 NTLM RC4 Key State for MechListMIC and First Signed Message
      */
     public void restartSealStreams() {
-        outSeal = new Rc4(outSealKey);
-        inSeal = new Rc4(inSealKey);
+        out.seal = new Rc4(out.sealKey);
+        in.seal = new Rc4(in.sealKey);
     }
 
     /**
@@ -121,7 +149,15 @@ public final class NtlmSession {
      * @return the 16-byte signature
      */
     public byte[] sign(byte[] data, int offset, int length) {
-        return signature(outSignKey, outSeal, outSeq++, data, offset, length);
+        byte[] sig = new byte[SIGNATURE_LENGTH];
+        sign(data, offset, length, sig, 0);
+        return sig;
+    }
+
+    /** As {@link #sign(byte[], int, int)}, writing the signature to {@code sig[sigAt..sigAt+16)}. */
+    public void sign(byte[] data, int offset, int length, byte[] sig, int sigAt) {
+        out.checksum(data, offset, length);
+        finish(sig, sigAt);
     }
 
     /**
@@ -131,9 +167,22 @@ public final class NtlmSession {
      * @return the 16-byte signature
      */
     public byte[] seal(byte[] data, int signOffset, int signLength, int sealOffset, int sealLength) {
-        byte[] checksum = checksum(outSignKey, outSeq, data, signOffset, signLength);
-        outSeal.apply(data, sealOffset, sealLength);
-        return finish(checksum, outSeal, outSeq++);
+        byte[] sig = new byte[SIGNATURE_LENGTH];
+        seal(data, signOffset, signLength, sealOffset, sealLength, sig, 0);
+        return sig;
+    }
+
+    /**
+     * As {@link #seal(byte[], int, int, int, int)}, writing the signature to {@code sig[sigAt..sigAt+16)} (which may
+     * be {@code data}, outside both ranges). The checksum is taken over the plaintext before the message is
+     * encrypted, and the message takes the stream before the checksum does ([MS-NLMP] 3.4.4.2 SEAL: RC4 over the
+     * message, then MAC with the same handle).
+     */
+    public void seal(byte[] data, int signOffset, int signLength, int sealOffset, int sealLength, byte[] sig,
+            int sigAt) {
+        out.checksum(data, signOffset, signLength);
+        out.seal.apply(data, sealOffset, sealLength);
+        finish(sig, sigAt);
     }
 
     /**
@@ -142,7 +191,14 @@ public final class NtlmSession {
      * @throws NtlmSignatureException if the signature does not match or is out of sequence
      */
     public void verify(byte[] data, int offset, int length, byte[] signature) throws NtlmSignatureException {
-        check(signature, checksum(inSignKey, inSeq, data, offset, length));
+        requireLength(signature);
+        verify(data, offset, length, signature, 0);
+    }
+
+    /** As {@link #verify(byte[], int, int, byte[])} with the signature at {@code sig[sigAt..sigAt+16)}. */
+    public void verify(byte[] data, int offset, int length, byte[] sig, int sigAt) throws NtlmSignatureException {
+        in.checksum(data, offset, length);
+        check(sig, sigAt);
     }
 
     /**
@@ -153,59 +209,65 @@ public final class NtlmSession {
      */
     public void unseal(byte[] data, int signOffset, int signLength, int sealOffset, int sealLength,
             byte[] signature) throws NtlmSignatureException {
-        inSeal.apply(data, sealOffset, sealLength);
-        check(signature, checksum(inSignKey, inSeq, data, signOffset, signLength));
+        requireLength(signature);
+        unseal(data, signOffset, signLength, sealOffset, sealLength, signature, 0);
     }
 
-    private void check(byte[] signature, byte[] expected) throws NtlmSignatureException {
-        if (signature.length != SIGNATURE_LENGTH || le32(signature, 0) != 1) {
-            throw new NtlmSignatureException(Problem.MALFORMED_SIGNATURE, "signature: "
-                    + Octets.of(signature).hex() + " (expected: 16 bytes starting with version 01000000)");
+    /** As {@link #unseal(byte[], int, int, int, int, byte[])} with the signature at {@code sig[sigAt..sigAt+16)}. */
+    public void unseal(byte[] data, int signOffset, int signLength, int sealOffset, int sealLength, byte[] sig,
+            int sigAt) throws NtlmSignatureException {
+        in.seal.apply(data, sealOffset, sealLength);
+        in.checksum(data, signOffset, signLength);
+        check(sig, sigAt);
+    }
+
+    private static void requireLength(byte[] signature) throws NtlmSignatureException {
+        if (signature.length != SIGNATURE_LENGTH) {
+            throw malformed(signature, 0, signature.length);
         }
-        byte[] received = Arrays.copyOfRange(signature, 4, 12);
+    }
+
+    private static NtlmSignatureException malformed(byte[] sig, int at, int length) {
+        return new NtlmSignatureException(Problem.MALFORMED_SIGNATURE, "signature: "
+                + Octets.of(Arrays.copyOfRange(sig, at, at + length)).hex()
+                + " (expected: 16 bytes starting with version 01000000)");
+    }
+
+    /** Compares the received signature with {@code in.digest}'s checksum; the checksum RC4 runs first as before. */
+    private void check(byte[] sig, int at) throws NtlmSignatureException {
+        if (le32(sig, at) != 1) {
+            throw malformed(sig, at, SIGNATURE_LENGTH);
+        }
+        byte[] received = in.received;
+        System.arraycopy(sig, at + 4, received, 0, 8);
         if (keyExchange) {
-            inSeal.apply(received, 0, received.length);
+            in.seal.apply(received, 0, 8);
         }
-        int seq = le32(signature, 12);
-        if (seq != inSeq) {
+        int seq = le32(sig, at + 12);
+        if (seq != in.seq) {
             throw new NtlmSignatureException(Problem.OUT_OF_SEQUENCE, "signature sequence number: "
-                    + Integer.toUnsignedString(seq) + " (expected: " + Integer.toUnsignedString(inSeq)
+                    + Integer.toUnsignedString(seq) + " (expected: " + Integer.toUnsignedString(in.seq)
                     + ", one more than the last message's)");
         }
-        if (!MessageDigest.isEqual(received, expected)) {
+        int diff = 0; // constant time over the 8 checksum bytes, as MessageDigest.isEqual
+        for (int n = 0; n < 8; n++) {
+            diff |= received[n] ^ in.digest[n];
+        }
+        if (diff != 0) {
             throw new NtlmSignatureException(Problem.BAD_CHECKSUM, "signature checksum of message "
                     + Integer.toUnsignedString(seq) + ": no match (expected: hmac-md5 under the peer's signing key)");
         }
-        inSeq++;
+        in.seq++;
     }
 
-    private byte[] signature(byte[] signKey, Rc4 seal, int seq, byte[] data, int offset, int length) {
-        return finish(checksum(signKey, seq, data, offset, length), seal, seq);
-    }
-
-    private byte[] finish(byte[] checksum, Rc4 seal, int seq) {
+    /** Signature = Version 1 ‖ Checksum (RC4'd on the seal stream with KEY_EXCH) ‖ SeqNum; the sequence moves on. */
+    private void finish(byte[] sig, int at) {
+        putLe32(sig, at, 1); // Version (4 bytes): 1
+        System.arraycopy(out.digest, 0, sig, at + 4, 8); // Checksum (8 bytes)
         if (keyExchange) {
-            seal.apply(checksum, 0, checksum.length);
+            out.seal.apply(sig, at + 4, 8);
         }
-        byte[] sig = new byte[SIGNATURE_LENGTH];
-        sig[0] = 1; // Version (4 bytes): 1
-        System.arraycopy(checksum, 0, sig, 4, 8); // Checksum (8 bytes)
-        putLe32(sig, 12, seq); // SeqNum (4 bytes)
-        return sig;
-    }
-
-    private static byte[] checksum(byte[] signKey, int seq, byte[] data, int offset, int length) {
-        try {
-            Mac mac = Mac.getInstance("HmacMD5");
-            mac.init(new SecretKeySpec(signKey, "HmacMD5"));
-            byte[] s = new byte[4];
-            putLe32(s, 0, seq);
-            mac.update(s);
-            mac.update(data, offset, length);
-            return Arrays.copyOf(mac.doFinal(), 8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacMD5 unavailable in this JDK", e);
-        }
+        putLe32(sig, at + 12, out.seq++); // SeqNum (4 bytes)
     }
 
     private static byte[] md5(byte[] key, String magic) {
@@ -232,7 +294,7 @@ public final class NtlmSession {
 
     @Override
     public String toString() {
-        return "NtlmSession[out seq " + Integer.toUnsignedString(outSeq) + ", in seq " + Integer.toUnsignedString(inSeq)
+        return "NtlmSession[out seq " + Integer.toUnsignedString(out.seq) + ", in seq " + Integer.toUnsignedString(in.seq)
                 + ", keys=<redacted>]";
     }
 }

@@ -9,6 +9,7 @@ import dev.anywhere.rpc.ntlm.NtlmSession.Role;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.util.EnumSet;
 import java.util.List;
@@ -85,6 +86,24 @@ class PduSecurityTest {
         DcePdu.Response r = (DcePdu.Response) client.unprotect(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(RESPONSE)));
         assertThat(r.stub()).isEqualTo(UNBIND_RESULT); // the 8 pad bytes are not stub
         assertThat(r.auth().orElseThrow().padLength()).isEqualTo(8);
+    }
+
+    /**
+     * The fragment is encoded into a heap buffer, even from an allocator that prefers direct ones, and signed and
+     * sealed where it lies: a pooled buffer's array starts at an offset into its chunk, and the golden bytes must
+     * come out all the same.
+     */
+    @Test
+    void theResponseIsSealedInPlaceInAPooledHeapBufferAtAnArrayOffset() {
+        PooledByteBufAllocator pooled = new PooledByteBufAllocator(true);
+        ByteBuf before = pooled.heapBuffer(80);
+        PduSecurity server = security(Role.SERVER, AuthVerifier.LEVEL_PKT_PRIVACY);
+        server.unprotect(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(REQUEST)));
+        ByteBuf wire = server.protect(new DcePdu.Response(2, 0, UNBIND_RESULT), pooled);
+        before.release();
+        assertThat(wire.hasArray()).isTrue();
+        assertThat(wire.arrayOffset()).isPositive();
+        assertThat(hex(wire)).isEqualTo(RESPONSE);
     }
 
     @Test

@@ -46,6 +46,24 @@ class NtlmSessionTest {
         assertThat(Octets.wrap(signature)).isEqualTo(Octets.fromHex("010000007fb38ec5c55d497600000000"));
     }
 
+    /**
+     * The same vector with the message and its signature in one array, as a DCE/RPC fragment carries them: the
+     * signature is written after the message, and the server unseals and verifies it from there.
+     */
+    @Test
+    void sealWritesTheSpecSignatureIntoTheMessageArrayAndUnsealReadsItThere() throws Exception {
+        byte[] frame = new byte[3 + PLAINTEXT.length + NtlmSession.SIGNATURE_LENGTH];
+        System.arraycopy(PLAINTEXT, 0, frame, 3, PLAINTEXT.length);
+        int sigAt = 3 + PLAINTEXT.length;
+        NtlmSession.of(Role.CLIENT, KEY, FLAGS).seal(frame, 3, PLAINTEXT.length, 3, PLAINTEXT.length, frame, sigAt);
+        assertThat(Octets.wrap(Arrays.copyOfRange(frame, 3, sigAt))).isEqualTo(Octets.fromHex("54e50165bf1936dc996020c1811b0f06fb5f"));
+        assertThat(Octets.wrap(Arrays.copyOfRange(frame, sigAt, frame.length)))
+                .isEqualTo(Octets.fromHex("010000007fb38ec5c55d497600000000"));
+
+        NtlmSession.of(Role.SERVER, KEY, FLAGS).unseal(frame, 3, PLAINTEXT.length, 3, PLAINTEXT.length, frame, sigAt);
+        assertThat(Arrays.copyOfRange(frame, 3, sigAt)).isEqualTo(PLAINTEXT);
+    }
+
     @Test
     void serverUnsealsWhatTheClientSealedInBothDirectionsAcrossManyMessages() throws Exception {
         NtlmSession client = NtlmSession.of(Role.CLIENT, KEY, FLAGS);
@@ -90,6 +108,13 @@ class NtlmSessionTest {
         NtlmSignatureException malformed = org.junit.jupiter.api.Assertions.assertThrows(NtlmSignatureException.class,
                 () -> NtlmSession.of(Role.SERVER, KEY, FLAGS).verify(PLAINTEXT, 0, PLAINTEXT.length, v2));
         assertThat(malformed.problem()).isEqualTo(NtlmSignatureException.Problem.MALFORMED_SIGNATURE);
+        assertThat(malformed).hasMessage("signature: " + Octets.wrap(v2).hex()
+                + " (expected: 16 bytes starting with version 01000000)");
+        NtlmSignatureException shortSig = org.junit.jupiter.api.Assertions.assertThrows(NtlmSignatureException.class,
+                () -> NtlmSession.of(Role.SERVER, KEY, FLAGS).verify(PLAINTEXT, 0, PLAINTEXT.length,
+                        Arrays.copyOf(sig2, 15)));
+        assertThat(shortSig).hasMessage("signature: " + Octets.wrap(Arrays.copyOf(sig2, 15)).hex()
+                + " (expected: 16 bytes starting with version 01000000)");
     }
 
     @Test
