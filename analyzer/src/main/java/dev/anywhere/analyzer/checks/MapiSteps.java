@@ -32,9 +32,10 @@ import java.util.Optional;
  * ecWrongServer redirect once as Outlook does. Each step uses what the one before found and falls back to
  * Autodiscover's server when it found nothing.
  *
- * <p>How the calls reach the servers (a virtual connection through the proxy per step, bound with NTLM at the
- * profile's level) is the {@link Transport}; where a tunnel breaks is classified by the {@link Tunnel}, as for the
- * pings, so both can be replaced in tests.
+ * <p>How the calls reach the servers is the {@link Transport}: through the proxy, bound with NTLM at the profile's
+ * level, on the connections {@link dev.anywhere.analyzer.rpch.OutlookSequence} opens for {@code anywhere profile
+ * connect} too (the referral binding of the first step kept for the home server's). Where a tunnel breaks is classified
+ * by the {@link Tunnel}, as for the pings; both can be replaced in tests.
  *
  * @see [MS-OXABREF] 3.1.4.1, 3.1.4.2
  * @see [MS-OXNSPI] 3.1.4.1.17, 3.1.4.1.13
@@ -45,12 +46,12 @@ final class MapiSteps {
     /** The ports a mailbox server needs in ValidPorts: store and referral (a range, as Exchange writes it), address book. */
     static final String PORTS = "6001-6002";
 
-    /** The calls of each step, each on a virtual connection of its own; transport failures are {@link RpchFailure}s. */
+    /** The calls of each step; transport failures are {@link RpchFailure}s. */
     interface Transport {
-        /** RfrGetNewDSA on {@code server}:6002. */
+        /** RfrGetNewDSA on {@code server}:6002; the binding may stay open for {@link #fqdn}. */
         Referral.Answer newDsa(CheckContext ctx, String server, String userDn, Transcript t) throws RpchFailure;
 
-        /** RfrGetFQDNFromServerDN on {@code server}:6002. */
+        /** RfrGetFQDNFromServerDN on {@code server}:6002, on the referral binding still open when there is one. */
         Referral.Answer fqdn(CheckContext ctx, String server, String serverDn, Transcript t) throws RpchFailure;
 
         /** NspiBind on {@code server}:6004, NspiResolveNamesW of {@code address}, the entry of {@code userDn}, NspiUnbind. */
@@ -58,6 +59,10 @@ final class MapiSteps {
 
         /** {@link MailboxLogon} for {@code userDn} on {@code server}:6001. */
         MailboxLogon.Result logOn(CheckContext ctx, String server, String userDn, Transcript t) throws RpchFailure;
+
+        /** After the last step: closes what the steps kept open. */
+        default void finished(CheckContext ctx) {
+        }
     }
 
     /** Turns a broken tunnel into its outcome (the pings' classification). */
@@ -223,6 +228,15 @@ final class MapiSteps {
      * none); an ecWrongServer redirect is followed once, through the referral service, as Outlook does.
      */
     Outcome logon(CheckContext ctx) {
+        try {
+            return logonStep(ctx);
+        } finally {
+            // the last step: the referral binding was kept for the home server's FQDN and a redirect
+            transport.finished(ctx);
+        }
+    }
+
+    private Outcome logonStep(CheckContext ctx) {
         Optional<Outcome> no = cannotRun(ctx);
         if (no.isPresent()) {
             return no.get();

@@ -7,9 +7,9 @@ import dev.anywhere.analyzer.check.Evidence;
 import dev.anywhere.analyzer.check.Outcome;
 import dev.anywhere.analyzer.finding.Finding;
 import dev.anywhere.analyzer.finding.FindingCatalogue;
-import dev.anywhere.analyzer.rpch.AddressBookClient;
 import dev.anywhere.analyzer.rpch.Epm;
 import dev.anywhere.analyzer.rpch.MailboxLogon;
+import dev.anywhere.analyzer.rpch.OutlookSequence;
 import dev.anywhere.analyzer.rpch.ProxyAuth;
 import dev.anywhere.analyzer.rpch.Referral;
 import dev.anywhere.analyzer.rpch.RpcAuth;
@@ -22,7 +22,6 @@ import dev.anywhere.analyzer.rpch.VirtualConnection;
 import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.dce.DceStatus;
-import dev.anywhere.rpc.emsmdb.Emsmdb;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -110,9 +109,9 @@ final class TunnelChecks {
     }
 
     /**
-     * Outlook's sequence after the tunnel ({@link MapiSteps}): each call on a virtual connection of its own through the
-     * proxy, bound with NTLM at the level the profile asks for (PKT_PRIVACY when it encrypts, as Outlook by default;
-     * PKT_INTEGRITY when "Encrypt data between Outlook and Exchange" is off), with the account of the HTTP leg.
+     * Outlook's sequence after the tunnel ({@link MapiSteps}) through the proxy, each binding authenticated with NTLM at
+     * the level the profile asks for (PKT_PRIVACY when it encrypts, as Outlook by default; PKT_INTEGRITY when "Encrypt
+     * data between Outlook and Exchange" is off), with the account of the HTTP leg.
      */
     private Check mapi() {
         return new MapiSteps(options, catalogue, new ThroughProxy(), this::failed).check();
@@ -125,57 +124,48 @@ final class TunnelChecks {
                 : new RpcAuth(dev.anywhere.rpc.dce.AuthVerifier.LEVEL_PKT_INTEGRITY, account);
     }
 
-    /** The calls of {@link MapiSteps} through the proxy, on the servers the steps name. */
+    /**
+     * The calls of {@link MapiSteps} through the proxy, on the servers the steps name: Outlook's connections as
+     * {@link OutlookSequence} makes them (the referral binding kept from the first step to the home server's), one
+     * per run, kept in the run's context and closed after the last step.
+     */
     private final class ThroughProxy implements MapiSteps.Transport {
+        private OutlookSequence outlook(CheckContext ctx) {
+            Optional<OutlookSequence> kept = ctx.get(Keys.OUTLOOK, OutlookSequence.class);
+            if (kept.isPresent()) {
+                return kept.get();
+            }
+            OutlookSequence outlook = new OutlookSequence((server, port) -> clientOptions(ctx, server, port), rpcAuth());
+            ctx.put(Keys.OUTLOOK, outlook);
+            return outlook;
+        }
+
         @Override
         public Referral.Answer newDsa(CheckContext ctx, String server, String userDn, Transcript t) throws RpchFailure {
-            try (Referral rfr = Referral.open(clientOptions(ctx, server, 6002), rpcAuth(), t)) {
-                return rfr.newDsa(userDn);
-            }
+            return outlook(ctx).newDsa(server, userDn, t);
         }
 
         @Override
         public Referral.Answer fqdn(CheckContext ctx, String server, String serverDn, Transcript t) throws RpchFailure {
-            try (Referral rfr = Referral.open(clientOptions(ctx, server, 6002), rpcAuth(), t)) {
-                return rfr.fqdn(serverDn);
-            }
+            return outlook(ctx).fqdn(server, serverDn, t);
         }
 
         @Override
         public MapiSteps.CheckName checkName(CheckContext ctx, String server, String address, String userDn, Transcript t)
                 throws RpchFailure {
-            try (AddressBookClient nspi = AddressBookClient.open(clientOptions(ctx, server, 6004), rpcAuth(), t)) {
-                AddressBookClient.Resolution.Status byName = nspi.resolve(List.of(address)).get(0).status();
-                return new MapiSteps.CheckName(byName, nspi.mailbox(userDn));
-            }
+            OutlookSequence.AddressBookAnswer a = outlook(ctx).addressBook(server, Optional.of(address), userDn, t);
+            return new MapiSteps.CheckName(a.byName().orElseThrow(), a.byDn());
         }
 
         @Override
         public MailboxLogon.Result logOn(CheckContext ctx, String server, String userDn, Transcript t) throws RpchFailure {
-            long timeout = options.stepTimeout().toMillis();
-            try (VirtualConnection vc = VirtualConnection.open(clientOptions(ctx, server, 6001), t)) {
-                int contextId = vc.bind(Emsmdb.INTERFACE, rpcAuth()).get(timeout, TimeUnit.MILLISECONDS).contextId();
-                return MailboxLogon.run(MailboxLogon.on(vc, contextId), userDn).get(3 * timeout, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw asFailure(e.getCause());
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, "no answer within " + 3 * timeout + " ms");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, "interrupted");
-            }
+            return outlook(ctx).logOn(server, userDn, t);
         }
-    }
 
-    /** What a bind or call future failed with, as the hop's {@link RpchFailure} (a fault keeps its status as the cause). */
-    private static RpchFailure asFailure(Throwable c) {
-        if (c instanceof RpchFailure f) {
-            return f;
+        @Override
+        public void finished(CheckContext ctx) {
+            ctx.get(Keys.OUTLOOK, OutlookSequence.class).ifPresent(OutlookSequence::close);
         }
-        if (c instanceof RpcFaultException fault) {
-            return new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.RPC_FAULT, fault.getMessage(), fault);
-        }
-        return new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.PROTOCOL, String.valueOf(c), c);
     }
 
     private Outcome epm(CheckContext ctx) throws Exception {

@@ -1,6 +1,5 @@
 package dev.anywhere.analyzer.rpch;
 
-import dev.anywhere.analyzer.net.TrustAnchors;
 import dev.anywhere.analyzer.rpch.RpchFailure.Hop;
 import dev.anywhere.analyzer.rpch.RpchFailure.Kind;
 import dev.anywhere.rpc.dce.DceCodec;
@@ -35,10 +34,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -56,7 +53,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLException;
 
 /**
  * One HTTP/1.1 connection to the RPC proxy, plain or TLS: connect, authenticate (the NTLM 401 leg with
@@ -162,7 +158,7 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
     static HttpLeg connect(String name, RpchClientOptions o, InetSocketAddress address, EventLoopGroup loop,
             Transcript transcript, Listener listener) throws RpchFailure {
         HttpLeg leg = new HttpLeg(name, o, transcript, listener);
-        SslContext ssl = o.tls() ? sslContext(o) : null;
+        SslContext ssl = o.tls() ? ClientTlsContexts.of(o) : null;
         SslHandler[] sslHandler = new SslHandler[1];
         Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, o.connectTimeout().toMillis()))
@@ -210,26 +206,6 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
             transcript.note(name, "tls " + session.getProtocol() + " " + session.getCipherSuite() + ", sni " + o.proxyHost());
         }
         return leg;
-    }
-
-    private static SslContext sslContext(RpchClientOptions o) throws RpchFailure {
-        // the JDK's engine on purpose: the analyzer validates like a client, whatever else is on the class path
-        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(io.netty.handler.ssl.SslProvider.JDK);
-        if (o.insecure()) {
-            b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
-        } else {
-            try {
-                b.trustManager(TrustAnchors.systemPlus(o.trust()).trustManager());
-            } catch (IllegalArgumentException e) {
-                throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, e.getMessage(), e);
-            }
-            b.endpointIdentificationAlgorithm("HTTPS");
-        }
-        try {
-            return b.build();
-        } catch (SSLException e) {
-            throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, "tls client: " + e.getMessage(), e);
-        }
     }
 
     static RpchFailure tlsFailure(RpchClientOptions o, Throwable cause) {

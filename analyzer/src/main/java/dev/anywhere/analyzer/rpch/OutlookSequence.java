@@ -17,21 +17,27 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 
 /**
- * What Outlook does through the RPC proxy once it has chosen Outlook Anywhere, step by step, each on its own virtual
- * connection bound with NTLM at the profile's level (every response's signature verified):
+ * What Outlook does through the RPC proxy once it has chosen Outlook Anywhere, step by step, each binding authenticated
+ * with NTLM at the profile's level (every response's signature verified):
  * <ol>
  * <li>referral: RfrGetNewDSA on the mailbox server's port 6002 names the address book server;</li>
  * <li>address book: NSPI on that server's port 6004, NspiBind, the user's own entry by legacyExchangeDN (NspiDNToMId,
- * NspiGetProps) with its home database, NspiUnbind;</li>
- * <li>home server: RfrGetFQDNFromServerDN turns the home server's DN into its FQDN (on the referral binding);</li>
+ * NspiGetProps) with its home database, NspiUnbind, all on one virtual connection;</li>
+ * <li>home server: RfrGetFQDNFromServerDN turns the home server's DN into its FQDN, on the referral binding of step 1,
+ * which stays open for it as Outlook keeps it;</li>
  * <li>mailbox logon: EMSMDB on that server's port 6001, EcDoConnectEx, RopLogon, EcDoDisconnect.</li>
  * </ol>
- * The sequence stops at the first step that fails; each step says what it found or why it failed, with a stable
- * cause id for callers that word it themselves.
+ * An instance makes the calls of each step and holds the referral binding between them; both the analyzer's MAPI
+ * steps and {@code anywhere profile connect} ({@link #run}) use it, so they open the same connections. They differ in
+ * what they make of the answers: {@link #run} stops at the first step that fails, each step saying what it found or why
+ * it failed with a stable cause id; the analyzer's steps go on with Autodiscover's server as Outlook falls back, also
+ * resolve the SMTP address by name (RCA's "check name") and follow an ecWrongServer redirect once.
+ *
+ * <p>One step at a time (the steps depend on each other); close it after the last.
  *
  * @see [MS-OXABREF] 3.1.4, [MS-OXNSPI] 3.1.4, [MS-OXCRPC] 3.1.4
  */
-public final class OutlookSequence {
+public final class OutlookSequence implements AutoCloseable {
 
     /** Exchange 2010's fixed ports: the store, the referral service, the address book. */
     public static final int STORE_PORT = 6001;
@@ -94,7 +100,120 @@ public final class OutlookSequence {
         }
     }
 
-    private OutlookSequence() {
+    /**
+     * What the address book said about the user.
+     *
+     * @param byName NspiResolveNamesW's answer for the SMTP address, when one was asked
+     * @param byDn the entry found by legacyExchangeDN (NspiDNToMId, NspiGetProps); empty when the server knows no such DN
+     */
+    public record AddressBookAnswer(Optional<AddressBookClient.Resolution.Status> byName, Optional<AddressBookClient.Mailbox> byDn) {
+        public AddressBookAnswer {
+            Objects.requireNonNull(byName, "byName");
+            Objects.requireNonNull(byDn, "byDn");
+        }
+    }
+
+    private final BiFunction<String, Integer, RpchClientOptions> options;
+    private final RpcAuth auth;
+    /** The transcript of the step running now: the kept referral binding writes there. */
+    private volatile Transcript current = Transcript.off();
+    private Referral referral;
+    private String referralServer;
+
+    /**
+     * @param options the client options for {@code (server, port)} through the profile's proxy
+     * @param auth the DCE/RPC authentication of every bind
+     */
+    public OutlookSequence(BiFunction<String, Integer, RpchClientOptions> options, RpcAuth auth) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.auth = Objects.requireNonNull(auth, "auth");
+    }
+
+    /** Step 1: RfrGetNewDSA for {@code userDn} on {@code server}:6002; the binding stays open for step 3. */
+    public synchronized Referral.Answer newDsa(String server, String userDn, Transcript transcript) throws RpchFailure {
+        Referral r = referral(server, transcript);
+        try {
+            return r.newDsa(userDn);
+        } catch (RpchFailure f) {
+            closeReferral();
+            throw f;
+        }
+    }
+
+    /**
+     * Step 3 (and a redirect's look-up): RfrGetFQDNFromServerDN for {@code serverDn} on {@code server}:6002, on the
+     * binding step 1 left open when it is to that server and still carries calls, else on a new one, kept in turn.
+     */
+    public synchronized Referral.Answer fqdn(String server, String serverDn, Transcript transcript) throws RpchFailure {
+        Referral r = referral(server, transcript);
+        try {
+            return r.fqdn(serverDn);
+        } catch (RpchFailure f) {
+            closeReferral();
+            throw f;
+        }
+    }
+
+    private Referral referral(String server, Transcript transcript) throws RpchFailure {
+        current = transcript;
+        if (referral != null && (!referralServer.equalsIgnoreCase(server) || !referral.usable())) {
+            closeReferral();
+        }
+        if (referral == null) {
+            referral = Referral.open(options.apply(server, REFERRAL_PORT), auth, Transcript.following(() -> current));
+            referralServer = server;
+        }
+        return referral;
+    }
+
+    private void closeReferral() {
+        if (referral != null) {
+            referral.close();
+            referral = null;
+        }
+    }
+
+    /**
+     * Step 2 on {@code server}:6004, one virtual connection and one NSPI session: NspiBind, NspiResolveNamesW of
+     * {@code address} when given, the entry of {@code userDn}, NspiUnbind.
+     */
+    public AddressBookAnswer addressBook(String server, Optional<String> address, String userDn, Transcript transcript)
+            throws RpchFailure {
+        try (AddressBookClient book = AddressBookClient.open(options.apply(server, ADDRESS_BOOK_PORT), auth, transcript)) {
+            Optional<AddressBookClient.Resolution.Status> byName = address.isPresent()
+                    ? Optional.of(book.resolve(List.of(address.get())).get(0).status()) : Optional.empty();
+            return new AddressBookAnswer(byName, book.mailbox(userDn));
+        }
+    }
+
+    /**
+     * Step 4 on {@code server}:6001: EMSMDB bound, EcDoConnectEx, RopLogon, EcDoDisconnect ({@link MailboxLogon}); the
+     * store's refusals are in the result, transport, bind and protocol failures are {@link RpchFailure}s.
+     */
+    public MailboxLogon.Result logOn(String server, String userDn, Transcript transcript) throws RpchFailure {
+        RpchClientOptions o = options.apply(server, STORE_PORT);
+        long timeout = 3 * o.callTimeout().toMillis() + 1000;
+        try (VirtualConnection vc = VirtualConnection.open(o, transcript)) {
+            int ctx = RpcPing.await(vc.bind(Emsmdb.INTERFACE, auth), o, RpchFailure.Hop.BIND).contextId();
+            return MailboxLogon.run(MailboxLogon.on(vc, ctx), userDn).get(timeout, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RpchFailure r ? r : c instanceof RpcFaultException fault
+                    ? new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.RPC_FAULT, fault.getMessage(), fault)
+                    : new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.PROTOCOL, String.valueOf(c.getMessage()), c);
+        } catch (TimeoutException e) {
+            throw new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, "mailbox logon: no answer within " + timeout + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, "interrupted");
+        }
+    }
+
+    /** Closes the referral binding, if one is still open. */
+    @Override
+    public synchronized void close() {
+        closeReferral();
+        current = Transcript.off();
     }
 
     /** Runs the steps in order until one fails; the results of the steps that ran. */
@@ -102,102 +221,95 @@ public final class OutlookSequence {
         List<StepResult> results = new ArrayList<>();
         Clock clock = new Clock();
         String target = plan.mailboxServer() + ":" + REFERRAL_PORT;
-        try (Referral referral = Referral.open(plan.options().apply(plan.mailboxServer(), REFERRAL_PORT), plan.auth(), transcript)) {
-            Referral.Answer dsa = referral.newDsa(plan.userDn());
+        try (OutlookSequence outlook = new OutlookSequence(plan.options(), plan.auth())) {
+            Referral.Answer dsa;
+            try {
+                dsa = outlook.newDsa(plan.mailboxServer(), plan.userDn(), transcript);
+            } catch (RpchFailure f) {
+                results.add(failed(Step.REFERRAL, target, f, clock));
+                return results;
+            }
             results.add(answered(Step.REFERRAL, target, dsa, clock));
             if (!dsa.found()) {
                 return results;
             }
-            String nspiServer = dsa.server().orElseThrow();
-            Optional<String> homeServerDn = addressBook(plan, nspiServer, transcript, results, clock);
+            Optional<String> homeServerDn = addressBook(outlook, plan, dsa.server().orElseThrow(), transcript, results, clock);
             if (homeServerDn.isEmpty()) {
                 return results;
             }
-            Referral.Answer fqdn = referral.fqdn(homeServerDn.get());
+            Referral.Answer fqdn;
+            try {
+                fqdn = outlook.fqdn(plan.mailboxServer(), homeServerDn.get(), transcript);
+            } catch (RpchFailure f) {
+                results.add(failed(Step.HOME_SERVER, target, f, clock));
+                return results;
+            }
             results.add(answered(Step.HOME_SERVER, target, fqdn, clock));
             if (!fqdn.found()) {
                 return results;
             }
-        } catch (RpchFailure f) {
-            // the referral binding failed, before the first step's answer or at the home server's
-            results.add(failed(results.isEmpty() ? Step.REFERRAL : Step.HOME_SERVER, target, f, clock));
-            return results;
+            results.add(logon(outlook, plan, fqdn.server().orElseThrow(), transcript, clock));
         }
-        results.add(logon(plan, results.get(results.size() - 1).values().get("server"), transcript, clock));
         return results;
     }
 
     /** Step 2: the user's entry and its home server's DN; empty (with the step recorded) when it fails. */
-    private static Optional<String> addressBook(Plan plan, String server, Transcript transcript, List<StepResult> results,
-            Clock clock) {
+    private static Optional<String> addressBook(OutlookSequence outlook, Plan plan, String server, Transcript transcript,
+            List<StepResult> results, Clock clock) {
         String target = server + ":" + ADDRESS_BOOK_PORT;
-        try (AddressBookClient book = AddressBookClient.open(plan.options().apply(server, ADDRESS_BOOK_PORT), plan.auth(), transcript)) {
-            Optional<AddressBookClient.Mailbox> mailbox = book.mailbox(plan.userDn());
-            if (mailbox.isEmpty()) {
-                results.add(new StepResult(Step.ADDRESS_BOOK, target, Map.of(), Optional.of(new Cause("nspi.user-not-found",
-                        "NspiDNToMId: no entry has the legacyExchangeDN " + plan.userDn())), clock.lap()));
-                return Optional.empty();
-            }
-            AddressBookClient.Mailbox m = mailbox.get();
-            Map<String, String> values = new LinkedHashMap<>();
-            values.put("displayName", m.entry().displayName());
-            values.put("smtpAddress", m.entry().smtpAddress());
-            values.put("homeDatabase", m.homeDatabaseDn().orElse(""));
-            Optional<String> home = m.homeServerDn();
-            values.put("homeServerDn", home.orElse(""));
-            results.add(new StepResult(Step.ADDRESS_BOOK, target, values, home.isPresent() ? Optional.empty()
-                    : Optional.of(new Cause("nspi.no-home-server", "PR_EMS_AB_HOME_MDB: "
-                            + m.homeDatabaseDn().orElse("(none)") + " (expected: a database DN below /cn=Servers/cn=NAME)")),
-                    clock.lap()));
-            return home;
+        Optional<AddressBookClient.Mailbox> mailbox;
+        try {
+            mailbox = outlook.addressBook(server, Optional.empty(), plan.userDn(), transcript).byDn();
         } catch (RpchFailure f) {
             results.add(failed(Step.ADDRESS_BOOK, target, f, clock));
             return Optional.empty();
         }
+        if (mailbox.isEmpty()) {
+            results.add(new StepResult(Step.ADDRESS_BOOK, target, Map.of(), Optional.of(new Cause("nspi.user-not-found",
+                    "NspiDNToMId: no entry has the legacyExchangeDN " + plan.userDn())), clock.lap()));
+            return Optional.empty();
+        }
+        AddressBookClient.Mailbox m = mailbox.get();
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("displayName", m.entry().displayName());
+        values.put("smtpAddress", m.entry().smtpAddress());
+        values.put("homeDatabase", m.homeDatabaseDn().orElse(""));
+        Optional<String> home = m.homeServerDn();
+        values.put("homeServerDn", home.orElse(""));
+        results.add(new StepResult(Step.ADDRESS_BOOK, target, values, home.isPresent() ? Optional.empty()
+                : Optional.of(new Cause("nspi.no-home-server", "PR_EMS_AB_HOME_MDB: "
+                        + m.homeDatabaseDn().orElse("(none)") + " (expected: a database DN below /cn=Servers/cn=NAME)")),
+                clock.lap()));
+        return home;
     }
 
     /** Step 4: EcDoConnectEx, RopLogon, EcDoDisconnect on the home server. */
-    private static StepResult logon(Plan plan, String server, Transcript transcript, Clock clock) {
+    private static StepResult logon(OutlookSequence outlook, Plan plan, String server, Transcript transcript, Clock clock) {
         String target = server + ":" + STORE_PORT;
-        RpchClientOptions options = plan.options().apply(server, STORE_PORT);
-        try (VirtualConnection vc = VirtualConnection.open(options, transcript)) {
-            int ctx = RpcPing.await(vc.bind(Emsmdb.INTERFACE, plan.auth()), options, RpchFailure.Hop.BIND).contextId();
-            MailboxLogon.Result r = MailboxLogon.run(MailboxLogon.on(vc, ctx), plan.userDn())
-                    .get(3 * options.callTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-            Map<String, String> values = new LinkedHashMap<>();
-            values.put("server", server);
-            values.put("serverVersion", r.connect().serverVersion().toString());
-            Optional<MailboxLogon.Failure> failure = r.failure();
-            if (failure.isPresent()) {
-                String detail = failure.get().step().name().toLowerCase(Locale.ROOT) + ": " + EcCode.describe(failure.get().code());
-                if (r.logon().orElse(null) instanceof RopLogon.Redirect redirect) {
-                    values.put("redirect", redirect.serverName());
-                    detail += ", the mailbox is on " + redirect.serverName();
-                }
-                String name = EcCode.describe(failure.get().code());
-                String id = name.startsWith("ec") ? name.substring(0, name.indexOf(' ')) : "failed";
-                return new StepResult(Step.MAILBOX_LOGON, target, values, Optional.of(new Cause("emsmdb." + id, detail)), clock.lap());
-            }
-            RopLogon.Success ok = (RopLogon.Success) r.logon().orElseThrow();
-            values.put("mailboxGuid", ok.mailboxGuid().toString());
-            values.put("displayName", r.connect().displayName());
-            return new StepResult(Step.MAILBOX_LOGON, target, values, Optional.empty(), clock.lap());
+        MailboxLogon.Result r;
+        try {
+            r = outlook.logOn(server, plan.userDn(), transcript);
         } catch (RpchFailure f) {
             return failed(Step.MAILBOX_LOGON, target, f, clock);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            RpchFailure f = c instanceof RpchFailure r ? r : c instanceof RpcFaultException fault
-                    ? new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.RPC_FAULT, fault.getMessage(), fault)
-                    : new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.PROTOCOL, String.valueOf(c.getMessage()), c);
-            return failed(Step.MAILBOX_LOGON, target, f, clock);
-        } catch (TimeoutException e) {
-            return failed(Step.MAILBOX_LOGON, target, new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT,
-                    "mailbox logon: no answer within " + (3 * options.callTimeout().toMillis()) + " ms"), clock);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return failed(Step.MAILBOX_LOGON, target, new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, "interrupted"),
-                    clock);
         }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("server", server);
+        values.put("serverVersion", r.connect().serverVersion().toString());
+        Optional<MailboxLogon.Failure> failure = r.failure();
+        if (failure.isPresent()) {
+            String detail = failure.get().step().name().toLowerCase(Locale.ROOT) + ": " + EcCode.describe(failure.get().code());
+            if (r.logon().orElse(null) instanceof RopLogon.Redirect redirect) {
+                values.put("redirect", redirect.serverName());
+                detail += ", the mailbox is on " + redirect.serverName();
+            }
+            String name = EcCode.describe(failure.get().code());
+            String id = name.startsWith("ec") ? name.substring(0, name.indexOf(' ')) : "failed";
+            return new StepResult(Step.MAILBOX_LOGON, target, values, Optional.of(new Cause("emsmdb." + id, detail)), clock.lap());
+        }
+        RopLogon.Success ok = (RopLogon.Success) r.logon().orElseThrow();
+        values.put("mailboxGuid", ok.mailboxGuid().toString());
+        values.put("displayName", r.connect().displayName());
+        return new StepResult(Step.MAILBOX_LOGON, target, values, Optional.empty(), clock.lap());
     }
 
     private static StepResult answered(Step step, String target, Referral.Answer answer, Clock clock) {

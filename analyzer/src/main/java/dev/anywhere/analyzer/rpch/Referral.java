@@ -131,6 +131,11 @@ public final class Referral implements AutoCloseable {
         return new Answer(code == RfrCalls.SUCCESS ? server : Optional.empty(), code);
     }
 
+    /** Whether the virtual connection still carries calls (nothing ended it), so a later step may call again. */
+    public boolean usable() {
+        return binding.vc.failure().isEmpty();
+    }
+
     /** Closes the virtual connection if {@link #open} opened it. */
     @Override
     public void close() {

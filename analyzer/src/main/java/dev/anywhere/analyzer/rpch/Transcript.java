@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A PDU-level record of one virtual connection for {@code -v}: HTTP request and status lines with headers, and one
@@ -18,6 +19,8 @@ public final class Transcript {
     private final List<String> lines = new ArrayList<>();
     private final Consumer<String> live;
     private final boolean enabled;
+    /** Where lines go instead, when this transcript only follows others; {@code null} when it records itself. */
+    private final Supplier<Transcript> target;
 
     /** A transcript that only records. */
     public Transcript() {
@@ -26,26 +29,40 @@ public final class Transcript {
 
     /** A transcript that also hands every line to {@code live} as it is recorded. */
     public Transcript(Consumer<String> live) {
-        this(live, true);
+        this(live, true, null);
     }
 
-    private Transcript(Consumer<String> live, boolean enabled) {
+    private Transcript(Consumer<String> live, boolean enabled, Supplier<Transcript> target) {
         this.live = live;
         this.enabled = enabled;
+        this.target = target;
     }
 
     /** A transcript that records nothing, for load generation: describing every PDU costs more than sending it. */
     public static Transcript off() {
-        return new Transcript(line -> { }, false);
+        return new Transcript(line -> { }, false, null);
+    }
+
+    /**
+     * A transcript that records nothing itself and passes each line to the transcript {@code target} names at that
+     * moment: a connection kept open across steps (the referral binding of {@link OutlookSequence}) thus shows each
+     * step's PDUs in that step's own transcript, timed from its start.
+     */
+    public static Transcript following(Supplier<Transcript> target) {
+        return new Transcript(line -> { }, true, java.util.Objects.requireNonNull(target, "target"));
     }
 
     /** Whether lines are recorded; callers skip describing PDUs when not. */
     public boolean enabled() {
-        return enabled;
+        return target == null ? enabled : target.get().enabled();
     }
 
     /** Records {@code text} for {@code channel} ("IN", "OUT", "ECHO") in direction {@code out} (client → proxy). */
     public void add(String channel, boolean out, String text) {
+        if (target != null) {
+            target.get().add(channel, out, text);
+            return;
+        }
         if (!enabled) {
             return;
         }
@@ -59,6 +76,10 @@ public final class Transcript {
 
     /** Records a note that is not a message ("tcp connected to 127.0.0.1:443"). */
     public void note(String channel, String text) {
+        if (target != null) {
+            target.get().note(channel, text);
+            return;
+        }
         if (!enabled) {
             return;
         }

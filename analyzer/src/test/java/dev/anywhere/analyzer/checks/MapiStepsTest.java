@@ -89,6 +89,11 @@ class MapiStepsTest {
             calls.add("logOn " + server);
             return answer(logOn.remove(0));
         }
+
+        @Override
+        public void finished(CheckContext ctx) {
+            calls.add("finished");
+        }
     }
 
     static AddressBookClient.Mailbox mailbox(String serverDn) {
@@ -151,8 +156,9 @@ class MapiStepsTest {
         Script s = new Script();
         List<Outcome> o = run("en", s);
         assertThat(o).extracting(Outcome::status).containsOnly(CheckStatus.PASSED);
+        // the referral binding is kept until the last step, which closes it
         assertThat(s.calls).containsExactly("newDsa " + EX1, "checkName " + EX1 + " franky@frankysweb.org", "fqdn " + EX1 + " EX2",
-                "logOn " + EX2);
+                "logOn " + EX2, "finished");
         assertThat(o.get(0).summary()).isEqualTo("The server returned by the Referral service: " + EX1);
         assertThat(o.get(1).summary()).isEqualTo("DisplayName: Franky, LegDN: " + DN + ", home server: EX2");
         assertThat(o.get(2).summary()).isEqualTo("EX2 is " + EX2);
@@ -187,7 +193,7 @@ class MapiStepsTest {
         assertThat(f.cause()).contains("accepted FRANKYSWEB\\franky with HTTP NTLM", EX1 + ":6002");
         // nothing found: the later steps fall back or skip, and only the logon's own answer counts
         assertThat(o.get(2).status()).isEqualTo(CheckStatus.SKIPPED);
-        assertThat(s.calls).containsExactly("newDsa " + EX1, "checkName " + EX1 + " franky@frankysweb.org", "logOn " + EX1);
+        assertThat(s.calls).containsExactly("newDsa " + EX1, "checkName " + EX1 + " franky@frankysweb.org", "logOn " + EX1, "finished");
     }
 
     @Test
@@ -213,7 +219,7 @@ class MapiStepsTest {
         assertThat(ids(o.get(1))).containsExactly("addressbook.user-not-found");
         assertThat(o.get(1).findings().get(0).title()).isEqualTo("franky@frankysweb.org is not in the address book of " + EX1);
         assertThat(o.get(2).summary()).isEqualTo("skipped: the address book named no home server");
-        assertThat(s.calls).endsWith("logOn " + EX1);
+        assertThat(s.calls).endsWith("logOn " + EX1, "finished");
     }
 
     @Test
@@ -245,7 +251,7 @@ class MapiStepsTest {
         Outcome logon = run("en", s).get(3);
         assertThat(logon.status()).isEqualTo(CheckStatus.PASSED);
         assertThat(logon.summary()).startsWith("logged on to Franky on " + EX2);
-        assertThat(s.calls).endsWith("logOn " + EX1, "fqdn " + EX1 + " EX2", "logOn " + EX2);
+        assertThat(s.calls).endsWith("logOn " + EX1, "fqdn " + EX1 + " EX2", "logOn " + EX2, "finished");
         assertThat(logon.evidence().get(0).text()).contains("RopLogon: ecWrongServer", "-> " + EX2_DN);
     }
 

@@ -78,6 +78,25 @@ class TlsTest {
     }
 
     @Test
+    void legsTrustingTheSameShareOneClientContextAndAnEditedTrustFileGetsANewOne() throws Exception {
+        Path copy = dir.resolve("shared-ca.pem");
+        Files.copy(pem, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        RpchClientOptions o = options("oa.frankysweb.org").trustPem(copy).build();
+        io.netty.handler.ssl.SslContext first = ClientTlsContexts.of(o);
+        assertThat(ClientTlsContexts.of(options("oa.frankysweb.org").trustPem(copy).build())).isSameAs(first);
+        assertThat(ClientTlsContexts.of(options("oa.frankysweb.org").trustPem(copy).insecure(true).build())).isNotSameAs(first);
+        Files.writeString(copy, Files.readString(pem) + "\n");
+        io.netty.handler.ssl.SslContext edited = ClientTlsContexts.of(o);
+        assertThat(edited).isNotSameAs(first);
+        // shared, it still checks each proxy's chain and name
+        try (VirtualConnection vc = VirtualConnection.open(o, new Transcript())) {
+            assertThat(vc.bind(Mgmt.INTERFACE).get(3, TimeUnit.SECONDS).contextId()).isZero();
+        }
+        assertThat(fails(options("mail.frankysweb.org").trustPem(copy).build()).kind()).isEqualTo(Kind.TLS_NAME_MISMATCH);
+        assertThat(ClientTlsContexts.of(o)).isSameAs(edited);
+    }
+
+    @Test
     void untrustedWithoutTheAnchor() {
         RpchFailure f = fails(options("oa.frankysweb.org").build());
         assertThat(f.kind()).isEqualTo(Kind.TLS_UNTRUSTED);

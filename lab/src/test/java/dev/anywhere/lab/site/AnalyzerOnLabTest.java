@@ -78,6 +78,13 @@ class AnalyzerOnLabTest {
             assertThat(step(report.root(), "rpc-proxy.check-name").summary()).startsWith("DisplayName: ")
                     .endsWith(", home server: EX1");
             assertThat(step(report.root(), "rpc-proxy.home-server").summary()).isEqualTo("EX1 is ex1.frankysweb.local");
+            // The home server's FQDN is asked on the first step's referral binding, kept open as Outlook keeps it: three
+            // authenticated bindings (referral, address book, store) reach EX1, not four, and that step opens no channel
+            // while its transcript still shows its call.
+            assertThat(site.metrics().counter("anywhere.endpoints.security.binds", "level", "privacy").count()).isEqualTo(3.0);
+            String fqdnPdus = step(report.root(), "rpc-proxy.home-server").evidence().stream().map(e -> e.text())
+                    .reduce("", String::concat);
+            assertThat(fqdnPdus).contains("opnum 1").doesNotContain("tcp connected");
             assertThat(step(report.root(), "rpc-proxy.mailbox-logon").summary()).startsWith("logged on to ")
                     .contains(" on ex1.frankysweb.local (");
 
