@@ -131,13 +131,7 @@ public final class OutlookSequence implements AutoCloseable {
 
     /** Step 1: RfrGetNewDSA for {@code userDn} on {@code server}:6002; the binding stays open for step 3. */
     public synchronized Referral.Answer newDsa(String server, String userDn, Transcript transcript) throws RpchFailure {
-        Referral r = referral(server, transcript);
-        try {
-            return r.newDsa(userDn);
-        } catch (RpchFailure f) {
-            closeReferral();
-            throw f;
-        }
+        return onReferral(server, transcript, r -> r.newDsa(userDn));
     }
 
     /**
@@ -145,9 +139,18 @@ public final class OutlookSequence implements AutoCloseable {
      * binding step 1 left open when it is to that server and still carries calls, else on a new one, kept in turn.
      */
     public synchronized Referral.Answer fqdn(String server, String serverDn, Transcript transcript) throws RpchFailure {
+        return onReferral(server, transcript, r -> r.fqdn(serverDn));
+    }
+
+    private interface ReferralCall {
+        Referral.Answer on(Referral referral) throws RpchFailure;
+    }
+
+    /** {@code call} on the kept binding to {@code server} (opened when there is none); a broken binding is dropped. */
+    private Referral.Answer onReferral(String server, Transcript transcript, ReferralCall call) throws RpchFailure {
         Referral r = referral(server, transcript);
         try {
-            return r.fqdn(serverDn);
+            return call.on(r);
         } catch (RpchFailure f) {
             closeReferral();
             throw f;
@@ -222,35 +225,40 @@ public final class OutlookSequence implements AutoCloseable {
         Clock clock = new Clock();
         String target = plan.mailboxServer() + ":" + REFERRAL_PORT;
         try (OutlookSequence outlook = new OutlookSequence(plan.options(), plan.auth())) {
-            Referral.Answer dsa;
-            try {
-                dsa = outlook.newDsa(plan.mailboxServer(), plan.userDn(), transcript);
-            } catch (RpchFailure f) {
-                results.add(failed(Step.REFERRAL, target, f, clock));
+            Optional<String> nspiServer = referralStep(Step.REFERRAL, target, () -> outlook.newDsa(plan.mailboxServer(), plan.userDn(),
+                    transcript), results, clock);
+            if (nspiServer.isEmpty()) {
                 return results;
             }
-            results.add(answered(Step.REFERRAL, target, dsa, clock));
-            if (!dsa.found()) {
-                return results;
-            }
-            Optional<String> homeServerDn = addressBook(outlook, plan, dsa.server().orElseThrow(), transcript, results, clock);
+            Optional<String> homeServerDn = addressBook(outlook, plan, nspiServer.get(), transcript, results, clock);
             if (homeServerDn.isEmpty()) {
                 return results;
             }
-            Referral.Answer fqdn;
-            try {
-                fqdn = outlook.fqdn(plan.mailboxServer(), homeServerDn.get(), transcript);
-            } catch (RpchFailure f) {
-                results.add(failed(Step.HOME_SERVER, target, f, clock));
+            Optional<String> home = referralStep(Step.HOME_SERVER, target, () -> outlook.fqdn(plan.mailboxServer(), homeServerDn.get(),
+                    transcript), results, clock);
+            if (home.isEmpty()) {
                 return results;
             }
-            results.add(answered(Step.HOME_SERVER, target, fqdn, clock));
-            if (!fqdn.found()) {
-                return results;
-            }
-            results.add(logon(outlook, plan, fqdn.server().orElseThrow(), transcript, clock));
+            results.add(logon(outlook, plan, home.get(), transcript, clock));
         }
         return results;
+    }
+
+    private interface Answering {
+        Referral.Answer answer() throws RpchFailure;
+    }
+
+    /** Step 1 or 3, its result recorded: the server the referral service named, empty when the step failed. */
+    private static Optional<String> referralStep(Step step, String target, Answering call, List<StepResult> results, Clock clock) {
+        Referral.Answer a;
+        try {
+            a = call.answer();
+        } catch (RpchFailure f) {
+            results.add(failed(step, target, f, clock));
+            return Optional.empty();
+        }
+        results.add(answered(step, target, a, clock));
+        return a.found() ? a.server() : Optional.empty();
     }
 
     /** Step 2: the user's entry and its home server's DN; empty (with the step recorded) when it fails. */
