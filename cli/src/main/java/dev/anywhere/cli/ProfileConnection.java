@@ -73,7 +73,8 @@ final class ProfileConnection {
             case NONE -> "profile.connect.transport.none";
         });
         out.println(text.get("profile.connect.choice", Map.of("transport", transport, "host", choice.host())));
-        out.println("  " + text.get("profile.connect.because", Map.of("reason", choice.reason())));
+        out.println("  " + text.get("profile.connect.because", Map.of("reason",
+                choice.reason(dev.anywhere.analyzer.text.Messages.of(text.language())))));
         proxyReachable.ifPresent(ok -> out.println("  " + text.get(ok ? "profile.connect.proxy-reachable" : "profile.connect.proxy-unreachable",
                 Map.of("host", choice.host(), "email", profile.email()))));
         if (steps.isEmpty()) {

@@ -179,7 +179,7 @@ public final class AutodiscoverPhase {
         if (a.method() == DiscoveryMethod.HTTPS_ROOT_DOMAIN && a.outcome() != dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED
                 && a.lastStatus() > 0 && a.lastStatus() != 404 && a.lastStatus() != 401) {
             findings.add(catalogue.finding("autodiscover.junk-on-root-domain",
-                    Map.of("domain", options.domain(), "status", a.lastStatus(), "detail", a.reason())));
+                    Map.of("domain", options.domain(), "status", a.lastStatus(), "detail", text.reason(a.why()))));
         }
         if (a.method() == DiscoveryMethod.HTTP_REDIRECT && a.reason().toLowerCase(Locale.ROOT).contains("consent")) {
             findings.add(catalogue.finding("autodiscover.redirect-needs-consent", Map.of("domain", options.domain(), "target", a.url())));

@@ -185,17 +185,14 @@ public final class OutlookSequence {
         } catch (RpchFailure f) {
             return failed(Step.MAILBOX_LOGON, target, f, clock);
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            RpchFailure f = c instanceof RpchFailure r ? r : c instanceof RpcFaultException fault
-                    ? new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.RPC_FAULT, fault.getMessage(), fault)
-                    : new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.PROTOCOL, String.valueOf(c.getMessage()), c);
-            return failed(Step.MAILBOX_LOGON, target, f, clock);
+            return failed(Step.MAILBOX_LOGON, target, RpchFailure.of(RpchFailure.Hop.CALL, e.getCause()), clock);
         } catch (TimeoutException e) {
             return failed(Step.MAILBOX_LOGON, target, new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT,
-                    "mailbox logon: no answer within " + (3 * options.callTimeout().toMillis()) + " ms"), clock);
+                    RpchFailure.Text.of("call.logon-no-answer", "ms", 3 * options.callTimeout().toMillis())), clock);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(Step.MAILBOX_LOGON, target, new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, "interrupted"),
+            return failed(Step.MAILBOX_LOGON, target, new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT,
+                    RpchFailure.Text.of("call.interrupted")),
                     clock);
         }
     }

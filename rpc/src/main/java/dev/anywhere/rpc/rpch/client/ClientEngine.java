@@ -6,6 +6,7 @@ import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPduKind;
 import dev.anywhere.rpc.rpch.RpchProtocolException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -233,7 +234,7 @@ public final class ClientEngine {
                 }
             }
         } catch (RpchProtocolException e) {
-            fail(ClientFault.Kind.PROTOCOL, e.getMessage());
+            fail(ClientFault.Kind.PROTOCOL, ClientFault.Reason.PROTOCOL, Map.of("detail", String.valueOf(e.getMessage())));
         }
     }
 
@@ -275,8 +276,9 @@ public final class ClientEngine {
         if (phase != Phase.OPENED) {
             if (phase == Phase.WAIT_A3 || phase == Phase.WAIT_C2) {
                 PduType type = PduType.forValue(ptype);
-                fail(ClientFault.Kind.PROTOCOL, "OUT channel: " + (type == null ? "type " + ptype : type.wireName())
-                        + " PDU (expected: " + (phase == Phase.WAIT_A3 ? RtsPduKind.CONN_A3 : RtsPduKind.CONN_C2) + ")");
+                fail(ClientFault.Kind.PROTOCOL, ClientFault.Reason.UNEXPECTED_PDU, Map.of("type",
+                        type == null ? "type " + ptype : type.wireName(), "expected",
+                        String.valueOf(phase == Phase.WAIT_A3 ? RtsPduKind.CONN_A3 : RtsPduKind.CONN_C2)));
             }
             return false;
         }
@@ -373,8 +375,7 @@ public final class ClientEngine {
     }
 
     private void lifetimeUsedUp() {
-        fail(ClientFault.Kind.LIFETIME, "IN channel: its lifetime of " + settings.inChannelLifetime()
-                + " bytes is used up (this client does not recycle channels)");
+        fail(ClientFault.Kind.LIFETIME, ClientFault.Reason.LIFETIME, Map.of("bytes", String.valueOf(settings.inChannelLifetime())));
     }
 
     // ================================================================== pings and keep-alive
@@ -503,8 +504,8 @@ public final class ClientEngine {
      */
     private void startOutRecycle() {
         if (!settings.recycles()) {
-            fail(ClientFault.Kind.RECYCLING_UNSUPPORTED, "OUT channel: the server asked to recycle the OUT channel after "
-                    + rpcBytesReceived + " RPC bytes (OUT_R1/A2; this client does not recycle channels)");
+            fail(ClientFault.Kind.RECYCLING_UNSUPPORTED, ClientFault.Reason.RECYCLING_UNSUPPORTED,
+                    Map.of("bytes", String.valueOf(rpcBytesReceived)));
             return;
         }
         outRecycle = OutRecycle.CONNECTING;
@@ -536,19 +537,18 @@ public final class ClientEngine {
         if (channel == ClientChannel.OUT && (outRecycle == OutRecycle.WAIT_A10 || outRecycle == OutRecycle.WAIT_B3)) {
             return null;
         }
-        String when = switch (phase) {
-            case CONNECTING, WAIT_A3 -> channel == ClientChannel.OUT && outResponded ? "after 200, before CONN/A3"
-                    : "before answering the channel request";
-            case WAIT_C2 -> "after CONN/A3, before CONN/C2 (the RPC server did not complete the virtual connection; is "
-                    + settings.target() + " an ncacn_http listener?)";
-            default -> "while open";
+        ClientFault.Reason when = switch (phase) {
+            case CONNECTING, WAIT_A3 -> channel == ClientChannel.OUT && outResponded ? ClientFault.Reason.CLOSED_AFTER_200
+                    : ClientFault.Reason.CLOSED_BEFORE_ANSWER;
+            case WAIT_C2 -> ClientFault.Reason.CLOSED_BEFORE_C2;
+            default -> ClientFault.Reason.CLOSED_WHILE_OPEN;
         };
-        return new ClientFault(ClientFault.Kind.CLOSED, phase == Phase.OPENED,
-                "the proxy closed the " + channel.direction() + " channel " + when);
+        return new ClientFault(ClientFault.Kind.CLOSED, phase == Phase.OPENED, when,
+                Map.of("channel", channel.direction(), "target", settings.target()));
     }
 
-    private void fail(ClientFault.Kind kind, String message) {
-        fail(new ClientFault(kind, phase == Phase.OPENED, message));
+    private void fail(ClientFault.Kind kind, ClientFault.Reason reason, Map<String, String> values) {
+        fail(new ClientFault(kind, phase == Phase.OPENED, reason, values));
     }
 
     /** Ends the connection with {@code fault} (once; later calls and input are ignored) and tells the adapter. */
