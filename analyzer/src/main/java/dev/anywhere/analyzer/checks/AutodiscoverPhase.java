@@ -394,9 +394,11 @@ public final class AutodiscoverPhase {
         return m.find() && !m.group(1).equals("NOERROR") ? m.group(1) : text.get("detail.no-address");
     }
 
+    /** The host of {@code url}; an SRV attempt's "URL" is the name queried, which is its own host. */
     static String hostOf(String url) {
         try {
-            return java.net.URI.create(url).getHost();
+            String host = java.net.URI.create(url).getHost();
+            return host == null ? url : host;
         } catch (IllegalArgumentException e) {
             return url;
         }
