@@ -242,8 +242,12 @@ public final class AutodiscoverPhase {
         // A certificate naming nothing of the organisation (router.lan for frankysweb.org) is another server's.
         String label = options.domain().split("\\.")[0];
         if (names.stream().noneMatch(n -> n.toLowerCase(Locale.ROOT).contains(label))) {
+            // The answerer as it names itself (its Server header), as the RPC phase says it.
+            String answerer = a.http().isEmpty() ? text.get("detail.unnamed-server") : a.http().get(a.http().size() - 1).responseHeaders()
+                    .stream().filter(h -> h.getKey().equalsIgnoreCase("Server")).map(Map.Entry::getValue).findFirst()
+                    .orElse(text.get("detail.unnamed-server"));
             return List.of(catalogue.finding("tcp.other-server-answers", Map.of("address", address, "port",
-                    options.httpsPort(), "host", host, "subject", leaf.getSubjectX500Principal().getName())));
+                    options.httpsPort(), "host", host, "subject", leaf.getSubjectX500Principal().getName(), "answerer", answerer)));
         }
         CertificateEvaluation.Verdict v = CertificateEvaluation.evaluate(tls.peerCertificates(), host, Optional.of(options.domain()), roots,
                 Instant.now(), catalogue);
