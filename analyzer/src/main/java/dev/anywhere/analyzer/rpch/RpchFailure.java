@@ -10,7 +10,8 @@ import java.util.Optional;
  * Why a virtual connection, echo, bind or call failed: the hop where it happened, the kind of cause, and one line
  * that says both ({@code tls: oa.frankysweb.org: certificate not trusted (…)}). The line is English ({@link #detail()},
  * what {@code rpcping} prints); a failure built from a {@link Text} can also say it in the analyzer's other languages
- * ({@link #detail(Messages)}).
+ * ({@link #detail(Messages)}). Every failure the analyzer's client raises is built from a text; a plain English detail
+ * is for callers outside it (a command's own check, tests), and a report then gives only the hop and the kind.
  */
 public final class RpchFailure extends Exception {
 
