@@ -111,6 +111,8 @@ final class ProfileConnection {
         }
         OutlookSequence.Cause c = s.cause().get();
         String key = "profile.connect.cause." + c.id();
-        return text.keys().contains(key) ? text.get(key, values) + " (" + c.detail() + ")" : c.detail();
+        // The client's detail in this language when the analyzer's bundle has it; an English-only detail only in English.
+        Optional<String> detail = c.detail(dev.anywhere.analyzer.text.Messages.of(text.language()));
+        return text.keys().contains(key) ? text.get(key, values) + detail.map(d -> " (" + d + ")").orElse("") : detail.orElse(c.detail());
     }
 }

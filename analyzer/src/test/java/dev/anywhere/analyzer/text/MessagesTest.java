@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class MessagesTest {
 
     /** German texts that may equal the English ones: protocol tokens and names only, no words of either language. */
-    static final Set<String> SAME_IN_BOTH = Set.of("autodiscover.reason.address");
+    static final Set<String> SAME_IN_BOTH = Set.of("autodiscover.reason.address", "rpch.hop-line");
 
     static Properties bundle(String suffix) {
         String path = "/" + Messages.BUNDLE.replace('.', '/') + suffix + ".properties";
