@@ -164,7 +164,8 @@ public record AttemptReason(Key key, Map<String, Object> values) {
                 return of(Key.CAUSE_UNREACHABLE);
             }
             if (t instanceof ClosedChannelException || t instanceof EOFException || name.contains("Closed")
-                    || message.contains("closed") || message.contains("connection reset") || message.contains("terminated")) {
+                    || message.contains("closed") || message.contains("connection reset") || message.contains("terminated")
+                    || message.contains("eof")) {
                 return of(Key.CAUSE_CLOSED);
             }
             if (t.getCause() == null && t.getMessage() != null && !t.getMessage().isBlank() && !CLASS_NAME.matcher(t.getMessage()).find()) {
