@@ -177,8 +177,15 @@ class RpchBenchSmokeTest {
     @Test
     @Timeout(90)
     void rpcAuthNoneLeavesTheSealedArmOutWithAReason() throws Exception {
-        ObjectNode r = new RpchBench(tiny(false).withIdleVcs(0).withRecycleLifetime(0), line -> { }).rpcAuth("none").run(dir);
+        List<String> progress = new ArrayList<>();
+        ObjectNode r = new RpchBench(tiny(false).withIdleVcs(0).withRecycleLifetime(0).withRate(RpchBench.AUTO_RATE), progress::add)
+                .rpcAuth("none").run(dir);
         assertThat(r.get("arms").get("gateway_sealed").get("reason").asText()).isEqualTo("disabled (--rpc-auth none)");
+        // 50 % load is known once the warm-up's closed loops ran: its latency phase already runs at that rate
+        int rate = r.get("settings").get("rate_per_second").asInt();
+        assertThat(rate).isGreaterThanOrEqualTo(20);
+        assertThat(progress).anyMatch(l -> l.startsWith("warm-up latency:") && l.contains(" at " + rate + " calls/s"))
+                .anyMatch(l -> l.startsWith("round 1 latency:") && l.contains(" at " + rate + " calls/s"));
         assertThat(r.get("sealed_vs_unsealed").isNull()).isTrue();
         assertThat(r.get("reasons").get("sealed_vs_unsealed").asText())
                 .isEqualTo("gateway_sealed arm did not run: disabled (--rpc-auth none)");
@@ -228,6 +235,56 @@ class RpchBenchSmokeTest {
         assertThat(RpchBench.halfLoad(w)).isEqualTo(15_000);
         w.put(RpchBench.Arm.GATEWAY_SEALED, sample(RpchBench.Arm.GATEWAY_SEALED, 8_000)); // the client's cost, not a relay's
         assertThat(RpchBench.halfLoad(w)).isEqualTo(15_000);
+    }
+
+    @Test
+    void theLatencyPhaseCutsEachArmsTimeIntoTurns() {
+        assertThat(RpchBench.latencySlices(10)).isEqualTo(20);
+        assertThat(RpchBench.latencySlices(5)).isEqualTo(10);
+        assertThat(RpchBench.latencySlices(0.6)).isEqualTo(1);
+        assertThat(RpchBench.latencySlices(0.3)).isEqualTo(1);
+        assertThat(RpchBench.latencySlices(600)).isEqualTo(20);
+    }
+
+    @Test
+    @Timeout(30)
+    void theArmsTakeTurnsInTheLatencyPhase() throws Exception {
+        // two arms, 1 s each at 100 calls/s: two half-second turns of 50 calls per arm, in turn
+        List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<RpchBench.ArmRound> arms = List.of(armRecording(RpchBench.Arm.DIRECT, calls), armRecording(RpchBench.Arm.GATEWAY, calls));
+        new RpchBench(tiny(false), line -> { }).latencyPhase(arms, () -> 0, 1.0, 100);
+        List<String> turns = new ArrayList<>();
+        for (String c : calls) {
+            if (turns.isEmpty() || !turns.get(turns.size() - 1).equals(c)) {
+                turns.add(c);
+            }
+        }
+        assertThat(turns).containsExactly("direct", "gateway", "direct", "gateway");
+        assertThat(calls).hasSize(200);
+        for (RpchBench.ArmRound a : arms) {
+            RpchBench.Sample s = a.sample();
+            assertThat(s.latencyCalls()).isEqualTo(100);
+            assertThat(s.bytesPerSecond()).isEqualTo(7.0); // the bulk figures carried through
+            assertThat(s.errors()).isZero();
+        }
+    }
+
+    private static RpchBench.ArmRound armRecording(RpchBench.Arm arm, List<String> calls) {
+        RpchBench.ArmRound r = new RpchBench.ArmRound(arm);
+        r.bulk = new RpchBench.Sample(arm, Double.NaN, 7, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 1, 1, 0, null,
+                MachineLoad.Phase.UNKNOWN);
+        r.conns.add(new LoadConnection() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Integer> echo(byte[] stub) {
+                calls.add(arm.id());
+                return java.util.concurrent.CompletableFuture.completedFuture(stub.length);
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        return r;
     }
 
     private static RpchBench.Sample sample(RpchBench.Arm arm, double maxRate) {
