@@ -36,6 +36,11 @@ class RpchBenchSmokeTest {
         assertThat(arm.get("p50_us").get("median").asDouble()).isPositive();
         assertThat(arm.get("p99_us").get("median").asDouble()).isGreaterThanOrEqualTo(arm.get("p50_us").get("median").asDouble());
         assertThat(arm.get("latency_calls").asLong()).isPositive();
+        // one round: the pooled percentiles are that round's
+        assertThat(arm.get("p99_us_pooled").asDouble()).isEqualTo(arm.get("p99_us").get("median").asDouble());
+        assertThat(arm.get("p50_us_pooled").asDouble()).isEqualTo(arm.get("p50_us").get("median").asDouble());
+        // one turn per round in these tiny runs: its median turn is the round
+        assertThat(arm.get("p99_us_median_turn").get("median").asDouble()).isEqualTo(arm.get("p99_us").get("median").asDouble());
         assertThat(arm.get("setup_ms_median").get("median").asDouble()).isPositive();
     }
 
@@ -81,7 +86,8 @@ class RpchBenchSmokeTest {
         assertThat(r.get("arms").get("gateway_tls").get("reason").asText()).contains("--no-tls");
         assertThat(r.get("throughput_vs_direct_shared_cpu").asDouble()).isPositive();
         assertThat(r.get("throughput_vs_direct").asDouble()).isPositive();
-        for (String k : List.of("p50_added_vs_nginx", "p99_added_vs_nginx", "cpu_per_gib_vs_nginx")) {
+        for (String k : List.of("p50_added_vs_nginx", "p99_added_vs_nginx", "p50_added_vs_nginx_pooled", "p99_added_vs_nginx_pooled",
+                "p50_added_vs_nginx_median_turn", "p99_added_vs_nginx_median_turn", "cpu_per_gib_vs_nginx")) {
             assertThat(r.get(k).isNull()).as(k).isTrue();
             assertThat(r.get("reasons").get(k).asText()).contains("nginx arm did not run");
         }
@@ -142,7 +148,8 @@ class RpchBenchSmokeTest {
         assertThat(r.get("recycling").get("available").asBoolean()).isFalse();
         assertThat(r.get("settings").get("placement").asText()).isNotBlank();
         assertThat(r.get("arms").get("nginx").get("relay_cpu_measures").asText()).contains("/proc");
-        for (String k : List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx", "cpu_per_gib_vs_nginx",
+        for (String k : List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx", "p50_added_vs_nginx_pooled",
+                "p99_added_vs_nginx_pooled", "p50_added_vs_nginx_median_turn", "p99_added_vs_nginx_median_turn", "cpu_per_gib_vs_nginx",
                 "idle_vc_bytes")) {
             assertKeyOrReason(r, k);
         }
@@ -267,6 +274,30 @@ class RpchBenchSmokeTest {
             assertThat(s.bytesPerSecond()).isEqualTo(7.0); // the bulk figures carried through
             assertThat(s.errors()).isZero();
         }
+    }
+
+    @Test
+    void aRoundsP99CountsEveryCallAndItsMedianTurnIsTheTypicalHalfSecond() {
+        RpchBench.ArmRound r = new RpchBench.ArmRound(RpchBench.Arm.GATEWAY);
+        r.bulk = new RpchBench.Sample(RpchBench.Arm.GATEWAY, Double.NaN, 1, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 1,
+                1, 0, null, MachineLoad.Phase.UNKNOWN);
+        r.conns.add(null); // a live arm
+        // three turns of 1,000 calls: a stall put 30 calls at 2 ms into the first, the others have 5 each
+        r.addTurn(turn(970, 30));
+        r.addTurn(turn(995, 5));
+        r.addTurn(turn(995, 5));
+        RpchBench.Sample s = r.sample();
+        assertThat(s.latencyCalls()).isEqualTo(3000);
+        assertThat(s.p99Micros()).isEqualTo(2000.0); // 40 of 3,000 calls (1.3 %) took 2 ms
+        assertThat(s.p99MedianTurnMicros()).isEqualTo(100.0); // two of three turns had their p99 at 100 µs
+        assertThat(s.p50MedianTurnMicros()).isEqualTo(100.0);
+    }
+
+    private static org.HdrHistogram.Histogram turn(int fast, int slow) {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        h.recordValueWithCount(100, fast);
+        h.recordValueWithCount(2000, slow);
+        return h;
     }
 
     private static RpchBench.ArmRound armRecording(RpchBench.Arm arm, List<String> calls) {
