@@ -61,7 +61,7 @@ import org.HdrHistogram.Recorder;
  * endpoints share the other CPU. Per arm and round: N connections opened (setup time), a bulk phase (each connection
  * keeps {@code depth} echo calls of {@code bulkBytes} outstanding: bytes/s, CPU seconds per GiB), and an open-loop
  * latency phase (1 KiB echoes at a fixed total rate, latency measured from the intended send time, so coordinated
- * omission is accounted for). Then recycling under bulk load ({@link RecyclingRun}) and idle capacity
+ * omission is accounted for), in which the arms take turns ({@link #latencyPhase}). Then recycling under bulk load ({@link RecyclingRun}) and idle capacity
  * ({@link IdleProbe}), both against gateway processes. The JSON keys are documented in docs/performance.md.
  */
 public final class RpchBench {
