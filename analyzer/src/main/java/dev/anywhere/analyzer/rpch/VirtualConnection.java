@@ -642,11 +642,9 @@ public final class VirtualConnection implements AutoCloseable {
                 return;
             }
             RpchFailure closed = new RpchFailure(f.opened() ? Hop.VIRTUAL_CONNECTION : Hop.PROXY, Kind.CLOSED, text(f));
-            if (f.opened() && c == ClientChannel.IN && !calls.isEmpty()) {
-                // A server that ends the association after answering (the fault ERROR_ACCESS_DENIED after a refused
-                // rpc_auth_3) makes the proxy close both channels; the answer on the OUT channel may arrive after the IN
-                // channel's close. Let it complete the calls first; the OUT channel's own close ends the rest.
-                loop.schedule(() -> fail(closed), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+            long grace = engine.closeGraceMillis(c, !calls.isEmpty());
+            if (grace > 0) {
+                loop.schedule(() -> fail(closed), grace, TimeUnit.MILLISECONDS);
                 return;
             }
             failOpening(closed, 3);
@@ -771,9 +769,6 @@ public final class VirtualConnection implements AutoCloseable {
     }
 
     // ================================================================== failure and close
-
-    /** How long a close of the IN channel waits for answers still on the OUT channel while calls are outstanding. */
-    static final long CLOSE_GRACE_MS = 150;
 
     private RpchFailure openingCandidate;
     private int openingPriority = Integer.MAX_VALUE;

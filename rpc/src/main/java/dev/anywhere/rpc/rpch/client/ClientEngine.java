@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
-/**
+    /**
  * The client role of RPC over HTTP v2 as one I/O-free state machine: opening (CONN/A1, CONN/B1, then CONN/A3 and
  * CONN/C2), flow control as receiver on the OUT channel and sender on the IN channel, Pings on an idle IN channel, IN
  * and OUT channel recycling, and the faults of all of them. Both clients use it: the analyzer's
@@ -29,6 +29,8 @@ public final class ClientEngine {
 
     /** The RPC over HTTP v2 version every implementation sends. @see [MS-RPCH] 2.2.3.5.7 Version */
     public static final long VERSION = 1;
+    /** How long an IN channel's close waits for answers still on their way on OUT ({@link #closeGraceMillis}). */
+    public static final long CLOSE_GRACE_MILLIS = 150;
     /** IN channel body bytes kept free near the end of its lifetime, so flow control acks still fit. */
     static final int LIFETIME_RESERVE = 4096;
 
@@ -545,6 +547,21 @@ public final class ClientEngine {
         };
         return new ClientFault(ClientFault.Kind.CLOSED, phase == Phase.OPENED, when,
                 Map.of("channel", channel.direction(), "target", settings.target()));
+    }
+
+    /**
+     * How long the adapter waits, after the connection of {@code channel} ended with a fault from
+     * {@link #channelClosed}, before failing with it (0: at once); the OUT channel's own close ends the wait early.
+     * A server that ends the association after its answer (the fault ERROR_ACCESS_DENIED after a refused rpc_auth_3)
+     * makes the proxy close both channels, and on two TCP connections the IN channel's close can overtake the answer on
+     * OUT. Our gateway closes IN only after OUT's last writes; a proxy or middlebox in front of it relays the two
+     * connections independently, and other servers' order is unknown. So while answers are awaited an IN close waits
+     * {@link #CLOSE_GRACE_MILLIS}; with nothing awaited there is nothing to lose.
+     *
+     * @param answersAwaited whether calls are waiting for their answers
+     */
+    public long closeGraceMillis(ClientChannel channel, boolean answersAwaited) {
+        return channel == ClientChannel.IN && phase == Phase.OPENED && answersAwaited ? CLOSE_GRACE_MILLIS : 0;
     }
 
     private void fail(ClientFault.Kind kind, ClientFault.Reason reason, Map<String, String> values) {

@@ -199,6 +199,21 @@ class ClientEngineTest {
         assertThat(e.channelClosed(ClientChannel.IN)).isNull();
     }
 
+    /** Only an open IN channel's close with answers awaited waits; the OUT channel carries the answers themselves. */
+    @Test
+    void anInCloseWaitsForAnswersOnlyWhileOpenAndAwaitingThem() {
+        ClientEngine e = engine();
+        e.start();
+        assertThat(e.closeGraceMillis(ClientChannel.IN, true)).as("opening").isZero();
+        e.onRts(new RtsMessage.ConnA3(900_000));
+        e.onRts(new RtsMessage.ConnC1(1, WINDOW, 120_000));
+        assertThat(e.closeGraceMillis(ClientChannel.IN, true)).isEqualTo(ClientEngine.CLOSE_GRACE_MILLIS).isEqualTo(150);
+        assertThat(e.closeGraceMillis(ClientChannel.IN, false)).as("nothing awaited").isZero();
+        assertThat(e.closeGraceMillis(ClientChannel.OUT, true)).as("OUT").isZero();
+        e.close();
+        assertThat(e.closeGraceMillis(ClientChannel.IN, true)).as("closed").isZero();
+    }
+
     // ================================================================== flow control
 
     @Test
