@@ -286,6 +286,6 @@ final class TunnelChecks {
     }
 
     private Evidence transcript(Transcript t) {
-        return new Evidence(text.get("evidence.pdu-transcript"), String.join("\n", t.lines()));
+        return new Evidence(text.get("evidence.pdu-transcript"), String.join("\n", t.lines(text)));
     }
 }

@@ -75,14 +75,14 @@ final class ClientTlsContexts {
             try {
                 b.trustManager(TrustAnchors.systemPlus(o.trust()).trustManager());
             } catch (IllegalArgumentException e) {
-                throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, e.getMessage(), e);
+                throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, RpchFailure.Text.of("tls.trust-files", "detail", e.getMessage()), e);
             }
             b.endpointIdentificationAlgorithm("HTTPS");
         }
         try {
             return b.build();
         } catch (SSLException e) {
-            throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, "tls client: " + e.getMessage(), e);
+            throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, RpchFailure.Text.of("tls.client", "cause", e), e);
         }
     }
 

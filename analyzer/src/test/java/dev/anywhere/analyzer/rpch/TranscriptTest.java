@@ -15,7 +15,7 @@ class TranscriptTest {
         AtomicReference<Transcript> current = new AtomicReference<>(first);
         Transcript kept = Transcript.following(current::get);
 
-        kept.note("IN", "tcp connected to 127.0.0.20:443");
+        kept.note("IN", RpchFailure.Text.of("note.tcp-connected", "where", "127.0.0.20:443"));
         kept.add("IN", true, "request call_id 2 opnum 0 120 bytes");
         current.set(second);
         kept.add("OUT", false, "response call_id 3 88 bytes");
