@@ -24,7 +24,7 @@ final class Keys {
     /** The home server's FQDN, from the referral service (RfrGetFQDNFromServerDN). */
     static final String HOME_SERVER = "mapi.home-server";
 
-    /** Outlook's connections of the MAPI steps ({@link dev.anywhere.analyzer.rpch.OutlookSequence}): the referral binding between steps. */
+    /** The MAPI steps' connections ({@link dev.anywhere.analyzer.rpch.OutlookSequence}): the referral binding between steps. */
     static final String OUTLOOK = "mapi.outlook";
 
     private Keys() {
