@@ -53,7 +53,7 @@ final class CertCommand {
             CertificateAuthority ca;
             if (Files.exists(dir.resolve("ca.crt"))) {
                 ca = load(dir);
-                out.println(CliText.local("cert.loaded", "ca", ca, "dir", dir));
+                out.println(CliText.local("cert.loaded", "ca", ca.subjects(), "dir", dir));
             } else {
                 try {
                     ca = CertificateAuthority.create(subject, Validity.days(CertificateAuthority.LAB_ROOT_DAYS), keyType(key));
@@ -61,7 +61,7 @@ final class CertCommand {
                     throw UserError.usage(CliText.local("cert.subject-or-key-bad", "detail", e.getMessage()));
                 }
                 ca.save(dir);
-                out.println(CliText.local("cert.created", "ca", ca, "dir", dir));
+                out.println(CliText.local("cert.created", "ca", ca.subjects(), "dir", dir));
             }
             Path bundle = ca.writeTrustBundle(dir.resolve("ca-bundle.pem"));
             out.println(CliText.local("cert.ca-files", "certificate", dir.resolve("ca.crt"), "key", dir.resolve("ca.key"), "bundle", bundle));
@@ -119,7 +119,7 @@ final class CertCommand {
             } else {
                 ca = CertificateAuthority.createLab();
                 ca.save(caDir);
-                w.println(CliText.local("cert.created", "ca", ca, "dir", caDir));
+                w.println(CliText.local("cert.created", "ca", ca.subjects(), "dir", caDir));
             }
             IssuedCertificate cert;
             try {
@@ -192,7 +192,7 @@ final class CertCommand {
             } catch (PkiException | java.io.UncheckedIOException e) {
                 throw UserError.usage(e.getMessage());
             }
-            spec.commandLine().getOut().print(info.toText());
+            spec.commandLine().getOut().print(info.toText(CliText.ofLocale().language()));
             return info.trust().trusted() && info.warnings().isEmpty() ? Anywhere.OK : Anywhere.FINDINGS;
         }
     }

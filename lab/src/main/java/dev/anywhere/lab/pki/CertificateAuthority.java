@@ -232,6 +232,15 @@ public final class CertificateAuthority {
         return new CertificateAuthority(root, intermediate);
     }
 
+    /**
+     * The CA's subjects as a user reads them (no Java type around them): the root's DN, and {@code -> } the issuing
+     * intermediate's when there is one.
+     */
+    public String subjects() {
+        return root.certificate().getSubjectX500Principal().getName()
+                + (intermediate == null ? "" : " -> " + intermediate.certificate().getSubjectX500Principal().getName());
+    }
+
     @Override
     public String toString() {
         return "CertificateAuthority[" + root.certificate().getSubjectX500Principal().getName()
