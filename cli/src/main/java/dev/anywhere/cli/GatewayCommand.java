@@ -98,8 +98,8 @@ final class GatewayCommand implements Callable<Integer> {
     dev.anywhere.server.gateway.TlsPolicy tlsPolicy() {
         try {
             return dev.anywhere.server.gateway.TlsPolicy.parse(tlsProtocols, tlsCiphers).withSessionTickets(tlsSessionTickets);
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
+        } catch (dev.anywhere.server.gateway.TlsPolicy.Invalid e) {
+            throw UserError.usage(CliText.local("gateway.tls." + e.key(), "protocol", e.value()));
         }
     }
 

@@ -53,7 +53,25 @@ class GatewayCommandTest extends CommandTestBase {
         Path pem = Files.writeString(tmp.resolve("x.pem"), "not read: the policy is checked first");
         assertThat(run("gateway", "--data-dir", tmp.toString(), "--cert", pem.toString(), "--key", pem.toString(),
                 "--tls-protocols", "TLSv1.3,SSLv3")).isEqualTo(2);
-        assertThat(err).isEqualTo("anywhere: TLS protocol: SSLv3 (expected: TLSv1.3, TLSv1.2, TLSv1.1 or TLSv1)\n");
+        assertThat(err).isEqualTo("anywhere: --tls-protocols: SSLv3 (expected: TLSv1.3, TLSv1.2, TLSv1.1 or TLSv1)\n");
+        assertThat(run("gateway", "--data-dir", tmp.toString(), "--cert", pem.toString(), "--key", pem.toString(), "--tls-ciphers", ","))
+                .isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --tls-ciphers: none given\n");
+    }
+
+    /** The TLS policy's errors are keyed: a German locale gets them in German, the refused protocol as given. */
+    @Test
+    void tlsPolicyErrorsInGerman() throws Exception {
+        Path pem = Files.writeString(tmp.resolve("x.pem"), "not read: the policy is checked first");
+        java.util.Locale before = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.GERMANY);
+            assertThat(run("gateway", "--data-dir", tmp.toString(), "--cert", pem.toString(), "--key", pem.toString(),
+                    "--tls-protocols", "TLSv1.3,SSLv3")).isEqualTo(2);
+            assertThat(err).isEqualTo("anywhere: --tls-protocols: SSLv3 (erwartet: TLSv1.3, TLSv1.2, TLSv1.1 oder TLSv1)\n");
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
     }
 
     @Test
