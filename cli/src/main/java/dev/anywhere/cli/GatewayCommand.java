@@ -107,7 +107,7 @@ final class GatewayCommand implements Callable<Integer> {
         try {
             return dev.anywhere.server.configurator.Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(option + ": " + e.getMessage());
+            throw UserError.usage(option + ": " + Inputs.durationProblem(e, CliText.ofLocale()));
         }
     }
 

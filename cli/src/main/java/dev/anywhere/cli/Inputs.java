@@ -15,6 +15,15 @@ final class Inputs {
     private Inputs() {
     }
 
+    /**
+     * What is wrong with a duration, in {@code text}'s language: a {@link dev.anywhere.server.configurator.Durations}
+     * refusal from its key and the text given; any other failure's own message.
+     */
+    static String durationProblem(IllegalArgumentException e, CliText text) {
+        return e instanceof dev.anywhere.server.configurator.Durations.Invalid d
+                ? text.get(d.unitMissing() ? "duration.no-unit" : "duration.bad", "value", d.text()) : e.getMessage();
+    }
+
     /** A DNS host name as Exchange accepts it for ExternalHostname (RFC 1123 labels, at most 253 characters). */
     static String hostname(String option, String value) {
         String h = value.trim().toLowerCase(Locale.ROOT);

@@ -65,6 +65,7 @@ class CliInGermanTest extends CommandTestBase {
         audit(2, "profile", "show", "franky@frankysweb.org", "--profile-dir", tmp.toString());
         audit(2, "analyze", "frankysweb.org", "--lang", "de");
         audit(2, "gateway", "--data-dir", tmp.toString(), "--cert", "x.pem");
+        audit(2, "gateway", "--data-dir", tmp.toString(), "--request-header-timeout", "soon");
         audit(2, "oa", "enable", "--server", "EX1", "--client-auth", "ntlm");
         audit(2, "cert", "new", "--ca-dir", ca.toString(), "--subject", "oa.frankysweb.org");
         assertThat(problems).isEmpty();

@@ -59,9 +59,9 @@ class GatewayCommandTest extends CommandTestBase {
         assertThat(err).isEqualTo("anywhere: --tls-ciphers: none given\n");
     }
 
-    /** The TLS policy's errors are keyed: a German locale gets them in German, the refused protocol as given. */
+    /** The TLS policy's and durations' errors are keyed: a German locale gets them in German, the value as given. */
     @Test
-    void tlsPolicyErrorsInGerman() throws Exception {
+    void tlsPolicyAndDurationErrorsInGerman() throws Exception {
         Path pem = Files.writeString(tmp.resolve("x.pem"), "not read: the policy is checked first");
         java.util.Locale before = java.util.Locale.getDefault();
         try {
@@ -69,6 +69,10 @@ class GatewayCommandTest extends CommandTestBase {
             assertThat(run("gateway", "--data-dir", tmp.toString(), "--cert", pem.toString(), "--key", pem.toString(),
                     "--tls-protocols", "TLSv1.3,SSLv3")).isEqualTo(2);
             assertThat(err).isEqualTo("anywhere: --tls-protocols: SSLv3 (erwartet: TLSv1.3, TLSv1.2, TLSv1.1 oder TLSv1)\n");
+            assertThat(run("gateway", "--data-dir", tmp.toString(), "--request-header-timeout", "soon")).isEqualTo(2);
+            assertThat(err).isEqualTo("anywhere: --request-header-timeout: „soon“ (erwartet: eine Zahl mit ms, s, m, h oder d, z. B. 15m)\n");
+            assertThat(run("gateway", "--data-dir", tmp.toString(), "--keep-alive-timeout", "5")).isEqualTo(2);
+            assertThat(err).isEqualTo("anywhere: --keep-alive-timeout: „5“ hat keine Einheit (erwartet: z. B. 30s oder 15m; nur 0 darf allein stehen)\n");
         } finally {
             java.util.Locale.setDefault(before);
         }
