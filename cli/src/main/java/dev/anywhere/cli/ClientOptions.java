@@ -73,7 +73,7 @@ final class ClientOptions {
         try {
             return Durations.parse(timeout);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(CliText.local("client.timeout-bad", "detail", Inputs.durationProblem(e, CliText.ofLocale())));
+            throw UserError.usage(CliText.local("client.timeout-bad", "detail", Inputs.problem(e, CliText.ofLocale())));
         }
     }
 

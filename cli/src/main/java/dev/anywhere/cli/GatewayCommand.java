@@ -90,7 +90,7 @@ final class GatewayCommand implements Callable<Integer> {
                     duration("--request-header-timeout", requestHeaderTimeout), duration("--keep-alive-timeout", keepAliveTimeout),
                     maxConnections);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
     }
 
@@ -98,8 +98,8 @@ final class GatewayCommand implements Callable<Integer> {
     dev.anywhere.server.gateway.TlsPolicy tlsPolicy() {
         try {
             return dev.anywhere.server.gateway.TlsPolicy.parse(tlsProtocols, tlsCiphers).withSessionTickets(tlsSessionTickets);
-        } catch (dev.anywhere.server.gateway.TlsPolicy.Invalid e) {
-            throw UserError.usage(CliText.local("gateway.tls." + e.key(), "protocol", e.value()));
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
     }
 
@@ -107,7 +107,7 @@ final class GatewayCommand implements Callable<Integer> {
         try {
             return dev.anywhere.server.configurator.Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(option + ": " + Inputs.durationProblem(e, CliText.ofLocale()));
+            throw UserError.usage(option + ": " + Inputs.problem(e, CliText.ofLocale()));
         }
     }
 

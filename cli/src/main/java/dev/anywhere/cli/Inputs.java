@@ -2,6 +2,7 @@ package dev.anywhere.cli;
 
 import dev.anywhere.directory.model.AuthenticationMethod;
 import dev.anywhere.directory.model.ClientAuthenticationMethod;
+import dev.anywhere.server.config.InvalidValue;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -16,12 +17,11 @@ final class Inputs {
     }
 
     /**
-     * What is wrong with a duration, in {@code text}'s language: a {@link dev.anywhere.server.configurator.Durations}
-     * refusal from its key and the text given; any other failure's own message.
+     * What is wrong with a value, in {@code text}'s language: a keyed refusal ({@link InvalidValue}: a duration, the TLS
+     * policy) from the bundle's text for its key with the value as given; any other failure's own message.
      */
-    static String durationProblem(IllegalArgumentException e, CliText text) {
-        return e instanceof dev.anywhere.server.configurator.Durations.Invalid d
-                ? text.get(d.unitMissing() ? "duration.no-unit" : "duration.bad", "value", d.text()) : e.getMessage();
+    static String problem(IllegalArgumentException e, CliText text) {
+        return e instanceof InvalidValue v ? text.get(v.key(), "value", v.value()) : e.getMessage();
     }
 
     /** A DNS host name as Exchange accepts it for ExternalHostname (RFC 1123 labels, at most 253 characters). */

@@ -16,13 +16,13 @@ public final class Durations {
     public static Duration parse(String text) {
         Matcher m = FORM.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new Invalid(text, false, "duration: '" + text + "' (expected: a number with ms, s, m, h or d, e.g. 15m)");
+            throw new dev.anywhere.server.config.InvalidValue("duration.bad", text, "duration: '" + text + "' (expected: a number with ms, s, m, h or d, e.g. 15m)");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2);
         if (unit == null) {
             if (n != 0) {
-                throw new Invalid(text, true, "duration: '" + text + "' has no unit (expected: e.g. 30s or 15m; only 0 may stand alone)");
+                throw new dev.anywhere.server.config.InvalidValue("duration.no-unit", text, "duration: '" + text + "' has no unit (expected: e.g. 30s or 15m; only 0 may stand alone)");
             }
             return Duration.ZERO;
         }
@@ -33,31 +33,6 @@ public final class Durations {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
-    }
-
-    /** A text that is no duration: its English message, and what was given and why, for a translated one. */
-    public static final class Invalid extends IllegalArgumentException {
-
-        private static final long serialVersionUID = 1L;
-
-        private final String text;
-        private final boolean unitMissing;
-
-        Invalid(String text, boolean unitMissing, String message) {
-            super(message);
-            this.text = text;
-            this.unitMissing = unitMissing;
-        }
-
-        /** The text as given. */
-        public String text() {
-            return text;
-        }
-
-        /** Whether only the unit is missing (a number other than 0 alone). */
-        public boolean unitMissing() {
-            return unitMissing;
-        }
     }
 
     /** The shortest exact spelling: 15m, 30s, 1500ms, 0. */

@@ -28,43 +28,15 @@ public record TlsPolicy(List<String> protocols, List<String> cipherSuites, boole
         protocols = List.copyOf(protocols);
         cipherSuites = List.copyOf(cipherSuites);
         if (protocols.isEmpty()) {
-            throw new Invalid("no-protocols", "", "TLS protocols: none given (expected: TLSv1.3, TLSv1.2)");
+            throw new dev.anywhere.server.config.InvalidValue("tls.no-protocols", "", "TLS protocols: none given (expected: TLSv1.3, TLSv1.2)");
         }
         for (String p : protocols) {
             if (!PROTOCOLS.contains(p)) {
-                throw new Invalid("protocol", p, "TLS protocol: " + p + " (expected: TLSv1.3, TLSv1.2, TLSv1.1 or TLSv1)");
+                throw new dev.anywhere.server.config.InvalidValue("tls.protocol", p, "TLS protocol: " + p + " (expected: TLSv1.3, TLSv1.2, TLSv1.1 or TLSv1)");
             }
         }
         if (cipherSuites.isEmpty()) {
-            throw new Invalid("no-ciphers", "", "TLS cipher suites: none given");
-        }
-    }
-
-    /**
-     * A policy that cannot be: its English message, and a key with the value it names so the command line can say it
-     * in the user's language ({@code gateway.tls.<key>} in its bundle).
-     */
-    public static final class Invalid extends IllegalArgumentException {
-
-        private static final long serialVersionUID = 1L;
-
-        private final String key;
-        private final String value;
-
-        Invalid(String key, String value, String message) {
-            super(message);
-            this.key = key;
-            this.value = value;
-        }
-
-        /** {@code no-protocols}, {@code protocol} or {@code no-ciphers}. */
-        public String key() {
-            return key;
-        }
-
-        /** The protocol refused; empty for the other keys. */
-        public String value() {
-            return value;
+            throw new dev.anywhere.server.config.InvalidValue("tls.no-ciphers", "", "TLS cipher suites: none given");
         }
     }
 
