@@ -58,7 +58,7 @@ final class CertCommand {
                 try {
                     ca = CertificateAuthority.create(subject, Validity.days(CertificateAuthority.LAB_ROOT_DAYS), keyType(key));
                 } catch (IllegalArgumentException e) {
-                    throw UserError.usage(CliText.local("cert.subject-or-key-bad", "detail", e.getMessage()));
+                    throw UserError.usage(CliText.local("cert.subject-or-key-bad", "detail", Inputs.problem(e, CliText.ofLocale())));
                 }
                 ca.save(dir);
                 out.println(CliText.local("cert.created", "ca", ca.subjects(), "dir", dir));
@@ -127,7 +127,7 @@ final class CertCommand {
                         .dnsNames(domains.isEmpty() ? List.of(cn) : domains).validity(Validity.days(days))
                         .keyType(keyType(key)).faults(chosen.toArray(CertificateFault[]::new)).build());
             } catch (IllegalArgumentException e) {
-                throw UserError.usage(e.getMessage());
+                throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
             }
             String stem = name != null ? name : cn.replace('*', '_');
             IssuedCertificate.PemFiles files = cert.writePem(out, stem);
@@ -209,7 +209,7 @@ final class CertCommand {
         try {
             return KeyType.of(id);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(CliText.local("cert.key-bad", "detail", e.getMessage()));
+            throw UserError.usage(CliText.local("cert.key-bad", "detail", Inputs.problem(e, CliText.ofLocale())));
         }
     }
 

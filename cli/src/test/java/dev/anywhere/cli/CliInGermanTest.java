@@ -68,6 +68,10 @@ class CliInGermanTest extends CommandTestBase {
         audit(2, "gateway", "--data-dir", tmp.toString(), "--request-header-timeout", "soon");
         audit(2, "oa", "enable", "--server", "EX1", "--client-auth", "ntlm");
         audit(2, "cert", "new", "--ca-dir", ca.toString(), "--subject", "oa.frankysweb.org");
+        audit(2, "cert", "new", "--ca-dir", ca.toString(), "--subject", "CN=oa.frankysweb.org", "--days", "0", "--out", certs.toString());
+        assertThat(err).isEqualTo("anywhere: Gültigkeit in Tagen: 0 (erwartet: mindestens 1)\n");
+        audit(2, "cert", "new", "--ca-dir", ca.toString(), "--subject", "CN=oa.frankysweb.org", "--key", "dsa", "--out", certs.toString());
+        assertThat(err).isEqualTo("anywhere: --key: Schlüsseltyp: dsa (erwartet: rsa2048, rsa1024 oder ec256)\n");
         assertThat(problems).isEmpty();
     }
 
