@@ -60,7 +60,7 @@ final class UsageErrorText {
             return text.get("usage.twice", "option", name(o.getOverwritten()), "label", o.getOverwritten().paramLabel());
         }
         if (message.startsWith("Invalid value for ") && e.getArgSpec() != null && e.getValue() != null) {
-            return invalidValue(e.getArgSpec(), e.getValue());
+            return invalidValue(e.getArgSpec(), e.getValue(), e.getCause());
         }
         return text.get("usage.other", "detail", message);
     }
@@ -96,7 +96,11 @@ final class UsageErrorText {
         return text.get(args.size() == 1 ? "usage.unmatched" : "usage.unmatched-many", "index", at, "arguments", quoted(args));
     }
 
-    private String invalidValue(ArgSpec arg, String value) {
+    /**
+     * A value picocli could not convert: for its own converters (numbers, booleans) from the type; for the command
+     * line's converters their reason, which they word in the user's language.
+     */
+    private String invalidValue(ArgSpec arg, String value, Throwable cause) {
         Class<?> type = arg.type();
         String expected = type == int.class || type == Integer.class ? "int"
                 : type == long.class || type == Long.class ? "long"
@@ -104,8 +108,12 @@ final class UsageErrorText {
                 : type == boolean.class || type == Boolean.class ? "boolean" : null;
         String where = arg.isOption() ? text.get("usage.where.option", "option", name(arg))
                 : text.get("usage.where.parameter", "parameter", arg.paramLabel());
-        return expected == null ? text.get("usage.invalid-value", "where", where, "value", value)
-                : text.get("usage.invalid-value." + expected, "where", where, "value", value);
+        if (expected != null) {
+            return text.get("usage.invalid-value." + expected, "where", where, "value", value);
+        }
+        boolean ours = arg.converters().length > 0 && cause instanceof CommandLine.TypeConversionException && cause.getMessage() != null;
+        return ours ? text.get("usage.invalid-value.reason", "where", where, "reason", cause.getMessage())
+                : text.get("usage.invalid-value", "where", where, "value", value);
     }
 
     /** picocli's suggestions for an unknown command or option, as one line; empty when it has none. */

@@ -58,6 +58,7 @@ class CliInGermanTest extends CommandTestBase {
         audit(2, "events", "--data-dir", "d", "--id", "x");
         audit(2, "events", "--data-dir", "a", "--data-dir", "b");
         audit(2, "events", "--data-dir", "d", "extra");
+        audit(2, "gateway", "--transport", "kqueue");
         audit(2, "analyse", "franky@frankysweb.org");
         audit(2, "rpcping");
         audit(2, "bench", "soak", "--minutes", "1", "--seconds", "60");

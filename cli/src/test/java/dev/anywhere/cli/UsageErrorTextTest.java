@@ -80,6 +80,17 @@ class UsageErrorTextTest {
                 "anywhere: Ungültiger Wert für Option „--id“: „x“ ist keine ganze Zahl\nHilfe: 'anywhere events --help'.\n");
     }
 
+    /** A value the command line's own converter refuses: its reason, in the user's language. */
+    @Test
+    void aValueOurConverterRefuses() {
+        String[] args = {"gateway", "--transport", "kqueue"};
+        assertUsageError(args, picocli(CommandLine.ParameterException.class, args),
+                "anywhere: Invalid value for option '--transport': transport: 'kqueue' (expected: auto, epoll, io_uring or nio)\n"
+                        + "Try 'anywhere gateway --help'.\n",
+                "anywhere: Ungültiger Wert für Option „--transport“: Transport: „kqueue“ (erwartet: auto, epoll, io_uring oder nio)\n"
+                        + "Hilfe: 'anywhere gateway --help'.\n");
+    }
+
     @Test
     void mutuallyExclusiveOptions() {
         String[] args = {"bench", "soak", "--minutes", "1", "--seconds", "60"};
