@@ -29,6 +29,7 @@ import dev.anywhere.rpc.emsmdb.RpcHeaderExt;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.testing.Pcap;
 import dev.anywhere.rpc.testing.Tshark;
+import dev.anywhere.rpc.wire.Octets;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.anywhere.directory.SiteInfo;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.wire.Octets;
 import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
 import dev.anywhere.server.config.RpcVdirConfig;
