@@ -144,13 +144,16 @@ final class AutodiscoverCommand implements Callable<Integer> {
             }
             table(out, rows);
         } else {
-            out.println(CliText.local("autodiscover.no-settings", "email", r.emailAddress(), "failure", r.failure().orElse(CliText.local("autodiscover.unknown"))));
+            out.println(CliText.local("autodiscover.no-settings", "email", r.emailAddress(), "failure", r.why()
+                    .map(dev.anywhere.analyzer.text.Messages.of(CliText.ofLocale().language())::reason).orElse(CliText.local("autodiscover.unknown"))));
         }
         out.println();
         out.println(CliText.local("autodiscover.attempts"));
         int i = 1;
+        // Each reason in the JVM's language, as the command's other lines (the JSON form keeps the English line).
+        dev.anywhere.analyzer.text.Messages reasons = dev.anywhere.analyzer.text.Messages.of(CliText.ofLocale().language());
         for (Attempt a : r.attempts()) {
-            out.printf("%2d. %-8s %-25s %s (%d ms)%n    %s%n", i++, a.outcome(), a.method(), a.url(), a.elapsedMillis(), a.reason());
+            out.printf("%2d. %-8s %-25s %s (%d ms)%n    %s%n", i++, a.outcome(), a.method(), a.url(), a.elapsedMillis(), reasons.reason(a.why()));
         }
     }
 

@@ -122,7 +122,8 @@ final class ProfileCommand {
             DiscoveryResult r = discover(client.toAnalyzeOptions(email, Vantage.UNSPECIFIED, "en", Optional.empty(), Optional.empty()));
             if (r.response().isEmpty()) {
                 out().println(text.get("profile.create.no-settings", java.util.Map.of("email", email,
-                        "failure", r.failure().orElse(text.get("profile.no-method")))));
+                        "failure", r.why().map(dev.anywhere.analyzer.text.Messages.of(text.language())::reason)
+                                .orElse(text.get("profile.no-method")))));
                 return Anywhere.FINDINGS;
             }
             OutlookProfile profile = OutlookProfile.create(email, r.response().get(), p, Instant.now(), RANDOM::nextDouble)
@@ -165,7 +166,8 @@ final class ProfileCommand {
             OutlookProfile after = p.refreshed(answer, now, RANDOM::nextDouble);
             store().save(after);
             if (answer.isEmpty()) {
-                out().println(text.get("profile.refresh.failed", java.util.Map.of("failure", r.failure().orElse("?"),
+                out().println(text.get("profile.refresh.failed", java.util.Map.of("failure", r.why()
+                        .map(dev.anywhere.analyzer.text.Messages.of(text.language())::reason).orElse("?"),
                         "next", after.nextRefresh().map(Object::toString).orElse(text.get("profile.value.never")))));
                 return Anywhere.FINDINGS;
             }

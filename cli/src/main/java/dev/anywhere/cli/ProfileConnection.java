@@ -73,7 +73,8 @@ final class ProfileConnection {
             case NONE -> "profile.connect.transport.none";
         });
         out.println(text.get("profile.connect.choice", Map.of("transport", transport, "host", choice.host())));
-        out.println("  " + text.get("profile.connect.because", Map.of("reason", choice.reason())));
+        out.println("  " + text.get("profile.connect.because", Map.of("reason",
+                choice.reason(dev.anywhere.analyzer.text.Messages.of(text.language())))));
         proxyReachable.ifPresent(ok -> out.println("  " + text.get(ok ? "profile.connect.proxy-reachable" : "profile.connect.proxy-unreachable",
                 Map.of("host", choice.host(), "email", profile.email()))));
         if (steps.isEmpty()) {
@@ -110,6 +111,8 @@ final class ProfileConnection {
         }
         OutlookSequence.Cause c = s.cause().get();
         String key = "profile.connect.cause." + c.id();
-        return text.keys().contains(key) ? text.get(key, values) + " (" + c.detail() + ")" : c.detail();
+        // The client's detail in this language when the analyzer's bundle has it; an English-only detail only in English.
+        Optional<String> detail = c.detail(dev.anywhere.analyzer.text.Messages.of(text.language()));
+        return text.keys().contains(key) ? text.get(key, values) + detail.map(d -> " (" + d + ")").orElse("") : detail.orElse(c.detail());
     }
 }

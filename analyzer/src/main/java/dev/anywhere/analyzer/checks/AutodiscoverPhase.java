@@ -182,7 +182,7 @@ public final class AutodiscoverPhase {
         if (a.method() == DiscoveryMethod.HTTPS_ROOT_DOMAIN && a.outcome() != dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED
                 && a.lastStatus() > 0 && a.lastStatus() != 404 && a.lastStatus() != 401) {
             findings.add(catalogue.finding("autodiscover.junk-on-root-domain",
-                    Map.of("domain", options.domain(), "status", a.lastStatus(), "detail", a.reason())));
+                    Map.of("domain", options.domain(), "status", a.lastStatus(), "detail", text.reason(a.why()))));
         }
         if (a.method() == DiscoveryMethod.HTTP_REDIRECT && a.reason().toLowerCase(Locale.ROOT).contains("consent")) {
             findings.add(catalogue.finding("autodiscover.redirect-needs-consent", Map.of("domain", options.domain(), "target", a.url())));
@@ -245,8 +245,12 @@ public final class AutodiscoverPhase {
         // A certificate naming nothing of the organisation (router.lan for frankysweb.org) is another server's.
         String label = options.domain().split("\\.")[0];
         if (names.stream().noneMatch(n -> n.toLowerCase(Locale.ROOT).contains(label))) {
+            // The answerer as it names itself (its Server header), as the RPC phase says it.
+            String answerer = a.http().isEmpty() ? text.get("detail.unnamed-server") : a.http().get(a.http().size() - 1).responseHeaders()
+                    .stream().filter(h -> h.getKey().equalsIgnoreCase("Server")).map(Map.Entry::getValue).findFirst()
+                    .orElse(text.get("detail.unnamed-server"));
             return List.of(catalogue.finding("tcp.other-server-answers", Map.of("address", address, "port",
-                    options.httpsPort(), "host", host, "subject", leaf.getSubjectX500Principal().getName())));
+                    options.httpsPort(), "host", host, "subject", leaf.getSubjectX500Principal().getName(), "answerer", answerer)));
         }
         CertificateEvaluation.Verdict v = CertificateEvaluation.evaluate(tls.peerCertificates(), host, Optional.of(options.domain()), roots,
                 Instant.now(), catalogue);
@@ -397,9 +401,9 @@ public final class AutodiscoverPhase {
         return m.find() && !m.group(1).equals("NOERROR") ? m.group(1) : text.get("detail.no-address");
     }
 
+    /** The host of {@code url}; an SRV attempt's "URL" is the name queried, which is its own host. */
     static String hostOf(String url) {
         try {
-            // The SRV method's "URL" is the record's name (_autodiscover._tcp.domain), which has no host part.
             String host = java.net.URI.create(url).getHost();
             return host == null ? url : host;
         } catch (IllegalArgumentException e) {

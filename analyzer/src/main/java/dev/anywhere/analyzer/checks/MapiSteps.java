@@ -341,6 +341,6 @@ final class MapiSteps {
     }
 
     private Evidence transcript(Transcript t) {
-        return new Evidence(text.get("evidence.pdu-transcript"), String.join("\n", t.lines()));
+        return new Evidence(text.get("evidence.pdu-transcript"), String.join("\n", t.lines(text)));
     }
 }

@@ -157,25 +157,15 @@ final class TunnelChecks {
                 int contextId = vc.bind(Emsmdb.INTERFACE, rpcAuth()).get(timeout, TimeUnit.MILLISECONDS).contextId();
                 return MailboxLogon.run(MailboxLogon.on(vc, contextId), userDn).get(3 * timeout, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
-                throw asFailure(e.getCause());
+                throw RpchFailure.of(RpchFailure.Hop.CALL, e.getCause());
             } catch (java.util.concurrent.TimeoutException e) {
-                throw new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, "no answer within " + 3 * timeout + " ms");
+                throw new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, RpchFailure.Text.of("call.no-answer", "ms",
+                        3 * timeout));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, "interrupted");
+                throw new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, RpchFailure.Text.of("call.interrupted"));
             }
         }
-    }
-
-    /** What a bind or call future failed with, as the hop's {@link RpchFailure} (a fault keeps its status as the cause). */
-    private static RpchFailure asFailure(Throwable c) {
-        if (c instanceof RpchFailure f) {
-            return f;
-        }
-        if (c instanceof RpcFaultException fault) {
-            return new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.RPC_FAULT, fault.getMessage(), fault);
-        }
-        return new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.PROTOCOL, String.valueOf(c), c);
     }
 
     private Outcome epm(CheckContext ctx) throws Exception {
@@ -296,6 +286,6 @@ final class TunnelChecks {
     }
 
     private Evidence transcript(Transcript t) {
-        return new Evidence(text.get("evidence.pdu-transcript"), String.join("\n", t.lines()));
+        return new Evidence(text.get("evidence.pdu-transcript"), String.join("\n", t.lines(text)));
     }
 }

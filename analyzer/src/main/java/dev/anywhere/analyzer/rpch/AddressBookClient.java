@@ -182,8 +182,8 @@ public final class AddressBookClient implements AutoCloseable {
         List<Integer> mids = r.mids().map(PropertyTagArray::values).orElse(List.of());
         List<PropertyRow> rows = rows(r.rows());
         if (mids.size() != names.size()) {
-            throw new RpchFailure(Hop.CALL, Kind.PROTOCOL, "NspiResolveNamesW: " + mids.size() + " MIds for "
-                    + names.size() + " names (expected: one per name)");
+            throw new RpchFailure(Hop.CALL, Kind.PROTOCOL, RpchFailure.Text.of("nspi.mids-per-name", "mids", mids.size(), "names",
+                    names.size()));
         }
         List<Resolution> out = new ArrayList<>();
         int next = 0;
@@ -213,7 +213,7 @@ public final class AddressBookClient implements AutoCloseable {
         check("NspiDNToMId", ids.returnCode());
         List<Integer> mids = ids.tags().map(PropertyTagArray::values).orElse(List.of());
         if (mids.size() != 1) {
-            throw new RpchFailure(Hop.CALL, Kind.PROTOCOL, "NspiDNToMId: " + mids.size() + " MIds for 1 DN (expected: one)");
+            throw new RpchFailure(Hop.CALL, Kind.PROTOCOL, RpchFailure.Text.of("nspi.mids-per-dn", "mids", mids.size()));
         }
         int mid = mids.get(0);
         if (mid == 0) {
@@ -225,7 +225,7 @@ public final class AddressBookClient implements AutoCloseable {
             check("NspiGetProps", r.returnCode());
         }
         PropertyRow row = r.row().orElseThrow(() -> new RpchFailure(Hop.CALL, Kind.PROTOCOL,
-                "NspiGetProps: no row for MId " + mid + " (expected: the entry's properties)"));
+                RpchFailure.Text.of("nspi.no-row", "mid", mid)));
         String home = string(row, PropTags.EMS_AB_HOME_MDB);
         return Optional.of(new Mailbox(mid, entry(row), home.isEmpty() ? Optional.empty() : Optional.of(home)));
     }
@@ -273,7 +273,8 @@ public final class AddressBookClient implements AutoCloseable {
 
     private static void check(String call, int returnCode) throws RpchFailure {
         if (returnCode != Nspi.SUCCESS) {
-            throw new RpchFailure(Hop.CALL, Kind.RPC_FAULT, call + ": " + returnValue(returnCode) + " (expected: Success(0x0))");
+            throw new RpchFailure(Hop.CALL, Kind.RPC_FAULT, RpchFailure.Text.of("nspi.returned", "call", call, "code",
+                    returnValue(returnCode)));
         }
     }
 

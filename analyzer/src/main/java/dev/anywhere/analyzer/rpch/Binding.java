@@ -41,7 +41,8 @@ final class Binding {
         try {
             return decode.apply(Octets.copyOf(response));
         } catch (RuntimeException e) {
-            throw new RpchFailure(Hop.CALL, Kind.PROTOCOL, "opnum " + opnum + " response: " + e.getMessage(), e);
+            throw new RpchFailure(Hop.CALL, Kind.PROTOCOL, RpchFailure.Text.of("call.bad-response", "opnum", opnum, "detail",
+                    String.valueOf(e.getMessage())), e);
         } finally {
             response.release();
         }

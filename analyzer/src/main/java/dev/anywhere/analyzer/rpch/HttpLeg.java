@@ -196,10 +196,10 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
                 throw new RpchFailure(Hop.TCP, kind, kind == Kind.TCP_REFUSED ? RpchFailure.Text.of("tcp.refused", "where", where)
                         : RpchFailure.Text.of("tcp.timeout", "where", where, "ms", o.connectTimeout().toMillis()), c);
             }
-            throw new RpchFailure(Hop.TCP, kind, "connect to " + where + ": " + c.getMessage() + " (expected: the proxy accepting TCP)", c);
+            throw new RpchFailure(Hop.TCP, kind, RpchFailure.Text.of("tcp.failed", "where", where, "cause", c), c);
         }
         leg.channel = cf.channel();
-        transcript.note(name, "tcp connected to " + where);
+        transcript.note(name, RpchFailure.Text.of("note.tcp-connected", "where", where));
         if (ssl != null) {
             var hs = sslHandler[0].handshakeFuture();
             if (!hs.awaitUninterruptibly(o.tlsTimeout().toMillis() + 500) || !hs.isSuccess()) {
@@ -207,7 +207,8 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
                 throw tlsFailure(o, hs.cause());
             }
             var session = sslHandler[0].engine().getSession();
-            transcript.note(name, "tls " + session.getProtocol() + " " + session.getCipherSuite() + ", sni " + o.proxyHost());
+            transcript.note(name, RpchFailure.Text.of("note.tls", "protocol", session.getProtocol(), "suite", session.getCipherSuite(),
+                    "host", o.proxyHost()));
         }
         return leg;
     }
@@ -221,14 +222,14 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
             try {
                 b.trustManager(TrustAnchors.systemPlus(o.trust()).trustManager());
             } catch (IllegalArgumentException e) {
-                throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, e.getMessage(), e);
+                throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, RpchFailure.Text.of("tls.trust-files", "detail", e.getMessage()), e);
             }
             b.endpointIdentificationAlgorithm("HTTPS");
         }
         try {
             return b.build();
         } catch (SSLException e) {
-            throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, "tls client: " + e.getMessage(), e);
+            throw new RpchFailure(Hop.TLS, Kind.TLS_HANDSHAKE, RpchFailure.Text.of("tls.client", "cause", e), e);
         }
     }
 
@@ -343,7 +344,7 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
         String negotiate = NtlmHttpHeader.format(NtlmHttpHeader.Scheme.NTLM, ntlm.negotiate());
         Answer a = exchange(request(method, 0, Optional.of(negotiate), true), options.httpTimeout(), RpchFailure.Text.of("what.ntlm-negotiate"));
         if (a.status() == 200) {
-            transcript.note(name, "the proxy accepted the request without authentication");
+            transcript.note(name, RpchFailure.Text.of("note.no-auth-needed"));
             return Optional.empty();
         }
         if (a.status() != 401) {
@@ -355,7 +356,8 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
                     byte[] challenge = NtlmHttpHeader.parse(c).message().toByteArray();
                     return Optional.of(NtlmHttpHeader.format(NtlmHttpHeader.Scheme.NTLM, ntlm.authenticate(challenge)));
                 } catch (RuntimeException e) {
-                    throw new RpchFailure(Hop.HTTP, Kind.PROTOCOL, name + " ntlm challenge: " + e.getMessage(), e);
+                    throw new RpchFailure(Hop.HTTP, Kind.PROTOCOL, RpchFailure.Text.of("http.bad-challenge", "leg", name, "detail",
+                            String.valueOf(e.getMessage())), e);
                 }
             }
         }
@@ -380,7 +382,7 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
             try {
                 cont.get(Math.min(options.httpTimeout().toMillis(), 3000), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                transcript.note(name, "no 100 Continue; sending the body anyway");
+                transcript.note(name, RpchFailure.Text.of("note.no-continue"));
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RpchFailure f) {
                     throw f;
@@ -503,8 +505,8 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
             int vers = cumulation.getUnsignedByte(i); // rpc_vers (1 byte)
             int fragLength = cumulation.getUnsignedShortLE(i + 8); // frag_length (2 bytes)
             if (vers != 5 || fragLength < 16) {
-                fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.NOT_RPC_PROXY, name + " channel body: rpc_vers " + vers
-                        + ", frag_length " + fragLength + " (expected: RPC PDUs, rpc_vers 5)"));
+                fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.NOT_RPC_PROXY, RpchFailure.Text.of("vc.not-rpc", "leg", name, "vers",
+                        vers, "length", fragLength)));
                 return;
             }
             if (cumulation.readableBytes() < fragLength) {
@@ -525,7 +527,8 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
                     }
                 }
             } catch (RuntimeException e) {
-                fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.PROTOCOL, name + " channel: " + e.getMessage(), e));
+                fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.PROTOCOL, RpchFailure.Text.of("vc.bad-pdu", "leg", name, "detail",
+                        String.valueOf(e.getMessage())), e));
                 return;
             }
             if (transcript.enabled()) {
@@ -547,7 +550,7 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        transcript.note(name, "connection closed");
+        transcript.note(name, RpchFailure.Text.of("note.closed"));
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;
@@ -565,8 +568,8 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        transcript.note(name, "error: " + cause.getMessage());
-        RpchFailure f = new RpchFailure(Hop.HTTP, Kind.PROTOCOL, name + " connection: " + cause.getMessage(), cause);
+        transcript.note(name, RpchFailure.Text.of("note.error", "cause", cause));
+        RpchFailure f = new RpchFailure(Hop.HTTP, Kind.PROTOCOL, RpchFailure.Text.of("http.connection", "leg", name, "cause", cause), cause);
         CompletableFuture<Answer> p = pending;
         pending = null;
         if (p != null) {

@@ -50,12 +50,24 @@ public final class OutlookSequence {
 
     /**
      * Why a step failed: a stable id ({@code rpch.rpc-auth} for the client's failure kinds, {@code rfr.not-found},
-     * {@code nspi.user-not-found}, {@code nspi.no-home-server}, {@code emsmdb.ecNotEncrypted}, …) and one English line.
+     * {@code nspi.user-not-found}, {@code nspi.no-home-server}, {@code emsmdb.ecNotEncrypted}, …), one English line, and
+     * for the client's failures the line as the bundle's text.
      */
-    public record Cause(String id, String detail) {
+    public record Cause(String id, String detail, Optional<RpchFailure.Text> text) {
         public Cause {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(detail, "detail");
+            Objects.requireNonNull(text, "text");
+        }
+
+        /** A cause said in English only (an answer's own description, a property's value). */
+        public Cause(String id, String detail) {
+            this(id, detail, Optional.empty());
+        }
+
+        /** The detail in the language of {@code messages}: always in English, else only when it is a text of the bundle. */
+        public Optional<String> detail(dev.anywhere.analyzer.text.Messages messages) {
+            return text.map(t -> t.render(messages)).or(() -> messages.language().equals("en") ? Optional.of(detail) : Optional.empty());
         }
     }
 
@@ -185,17 +197,14 @@ public final class OutlookSequence {
         } catch (RpchFailure f) {
             return failed(Step.MAILBOX_LOGON, target, f, clock);
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            RpchFailure f = c instanceof RpchFailure r ? r : c instanceof RpcFaultException fault
-                    ? new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.RPC_FAULT, fault.getMessage(), fault)
-                    : new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.PROTOCOL, String.valueOf(c.getMessage()), c);
-            return failed(Step.MAILBOX_LOGON, target, f, clock);
+            return failed(Step.MAILBOX_LOGON, target, RpchFailure.of(RpchFailure.Hop.CALL, e.getCause()), clock);
         } catch (TimeoutException e) {
             return failed(Step.MAILBOX_LOGON, target, new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT,
-                    "mailbox logon: no answer within " + (3 * options.callTimeout().toMillis()) + " ms"), clock);
+                    RpchFailure.Text.of("call.logon-no-answer", "ms", 3 * options.callTimeout().toMillis())), clock);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(Step.MAILBOX_LOGON, target, new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT, "interrupted"),
+            return failed(Step.MAILBOX_LOGON, target, new RpchFailure(RpchFailure.Hop.CALL, RpchFailure.Kind.TIMEOUT,
+                    RpchFailure.Text.of("call.interrupted")),
                     clock);
         }
     }
@@ -215,7 +224,8 @@ public final class OutlookSequence {
     private static StepResult failed(Step step, String target, RpchFailure f, Clock clock) {
         boolean refused = f.getCause() instanceof RpcFaultException fault && fault.status().code() == DceStatus.ACCESS_DENIED.code();
         return new StepResult(step, target, Map.of(), Optional.of(new Cause(refused ? "rpc.dce-auth-refused" : f.kind().id(),
-                f.getMessage())), clock.lap());
+                f.getMessage(), f.text().map(t -> RpchFailure.Text.of("hop-line", "hop", RpchFailure.Text.of("label." + f.hop().name()),
+                        "detail", t)))), clock.lap());
     }
 
     /** Milliseconds since the previous lap. */

@@ -126,7 +126,7 @@ public final class Referral implements AutoCloseable {
 
     private static Answer answer(String call, Optional<String> server, int code) throws RpchFailure {
         if (code == RfrCalls.SUCCESS && server.filter(s -> !s.isEmpty()).isEmpty()) {
-            throw new RpchFailure(Hop.CALL, Kind.PROTOCOL, call + ": success without a server name (expected: an FQDN)");
+            throw new RpchFailure(Hop.CALL, Kind.PROTOCOL, RpchFailure.Text.of("rfr.no-name", "call", call));
         }
         return new Answer(code == RfrCalls.SUCCESS ? server : Optional.empty(), code);
     }

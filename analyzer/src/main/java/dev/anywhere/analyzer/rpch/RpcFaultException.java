@@ -13,11 +13,17 @@ public final class RpcFaultException extends Exception {
 
     private final transient DceStatus status;
     private final int callId;
+    private final int opnum;
 
     public RpcFaultException(DceStatus status, int callId, int opnum) {
         super("fault " + status + " for call_id " + Integer.toUnsignedString(callId) + " (opnum " + opnum + ")");
         this.status = status;
         this.callId = callId;
+        this.opnum = opnum;
+    }
+
+    public int opnum() {
+        return opnum;
     }
 
     public DceStatus status() {

@@ -99,8 +99,8 @@ public final class RpcPing {
                     Mgmt.Listening l = await(Mgmt.isServerListening(vc, bind.contextId()), options, Hop.CALL);
                     check(l.status(), "is_server_listening");
                     if (!l.listening()) {
-                        throw new RpchFailure(Hop.CALL, Kind.RPC_FAULT, "is_server_listening: false (expected: the RPC server "
-                                + options.query() + " listening)");
+                        throw new RpchFailure(Hop.CALL, Kind.RPC_FAULT, RpchFailure.Text.of("call.not-listening", "query",
+                                options.query()));
                     }
                 }
                 nanos[i] = System.nanoTime() - t0;
@@ -112,7 +112,7 @@ public final class RpcPing {
 
     private static void check(DceStatus status, String call) throws RpchFailure {
         if (status.code() != 0) {
-            throw new RpchFailure(Hop.CALL, Kind.RPC_FAULT, call + ": status " + status + " (expected: ERROR_SUCCESS(0x0))");
+            throw new RpchFailure(Hop.CALL, Kind.RPC_FAULT, RpchFailure.Text.of("call.status", "call", call, "status", status));
         }
     }
 
@@ -121,19 +121,12 @@ public final class RpcPing {
         try {
             return f.get(o.callTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RpchFailure r) {
-                throw r;
-            }
-            if (c instanceof RpcFaultException fault) {
-                throw new RpchFailure(hop, Kind.RPC_FAULT, fault.getMessage(), fault);
-            }
-            throw new RpchFailure(hop, Kind.PROTOCOL, String.valueOf(c), c);
+            throw RpchFailure.of(hop, e.getCause());
         } catch (TimeoutException e) {
-            throw new RpchFailure(hop, Kind.TIMEOUT, "no answer within " + o.callTimeout().toMillis() + " ms");
+            throw new RpchFailure(hop, Kind.TIMEOUT, RpchFailure.Text.of("call.no-answer", "ms", o.callTimeout().toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RpchFailure(hop, Kind.TIMEOUT, "interrupted");
+            throw new RpchFailure(hop, Kind.TIMEOUT, RpchFailure.Text.of("call.interrupted"));
         }
     }
 

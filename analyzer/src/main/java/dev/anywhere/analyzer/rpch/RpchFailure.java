@@ -10,7 +10,8 @@ import java.util.Optional;
  * Why a virtual connection, echo, bind or call failed: the hop where it happened, the kind of cause, and one line
  * that says both ({@code tls: oa.frankysweb.org: certificate not trusted (…)}). The line is English ({@link #detail()},
  * what {@code rpcping} prints); a failure built from a {@link Text} can also say it in the analyzer's other languages
- * ({@link #detail(Messages)}).
+ * ({@link #detail(Messages)}). Every failure the analyzer's client raises is built from a text; a plain English detail
+ * is for callers outside it (a command's own check, tests), and a report then gives only the hop and the kind.
  */
 public final class RpchFailure extends Exception {
 
@@ -90,7 +91,7 @@ public final class RpchFailure extends Exception {
 
         public Text {
             Objects.requireNonNull(key, "key");
-            // A copy that keeps nulls: a value the client did not have reads "null", as string concatenation did.
+            // A copy that keeps nulls: a value the client did not have reads as the bundle's "(none)", never "null".
             values = java.util.Collections.unmodifiableMap(new HashMap<>(values));
         }
 
@@ -104,10 +105,25 @@ public final class RpchFailure extends Exception {
 
         public String render(Messages text) {
             Map<String, Object> filled = new HashMap<>();
-            values.forEach((k, v) -> filled.put(k, v instanceof Text t ? t.render(text) : v instanceof Throwable e ? text.cause(e)
-                    : String.valueOf(v)));
+            values.forEach((k, v) -> filled.put(k, v == null ? text.get("detail.none") : v instanceof Text t ? t.render(text)
+                    : v instanceof Throwable e ? text.cause(e) : String.valueOf(v)));
             return text.get("rpch." + key, filled);
         }
+    }
+
+    /**
+     * What a bind or call future failed with, as a failure at {@code hop}: a failure stays as it is, a fault keeps its
+     * status (and is the cause, for callers that look at it), anything else is said as the bundle's cause.
+     */
+    public static RpchFailure of(Hop hop, Throwable failure) {
+        if (failure instanceof RpchFailure f) {
+            return f;
+        }
+        if (failure instanceof RpcFaultException fault) {
+            return new RpchFailure(hop, Kind.RPC_FAULT, Text.of("call.fault", "status", fault.status(), "callId",
+                    Integer.toUnsignedString(fault.callId()), "opnum", fault.opnum()), fault);
+        }
+        return new RpchFailure(hop, Kind.PROTOCOL, Text.of("call.failed", "cause", failure), failure);
     }
 
     private final Hop hop;
@@ -121,6 +137,11 @@ public final class RpchFailure extends Exception {
 
     public RpchFailure(Hop hop, Kind kind, String detail, Throwable cause) {
         this(hop, kind, detail, cause, null);
+    }
+
+    /** A failure whose detail comes from the bundle, without a cause. */
+    public RpchFailure(Hop hop, Kind kind, Text text) {
+        this(hop, kind, text, null);
     }
 
     /** A failure whose detail comes from the bundle: English in the message, any language through {@link #detail(Messages)}. */
@@ -147,6 +168,11 @@ public final class RpchFailure extends Exception {
     /** The message without the hop prefix, in English. */
     public String detail() {
         return detail;
+    }
+
+    /** The detail as the bundle's text, when it comes from the bundle. */
+    public Optional<Text> text() {
+        return Optional.ofNullable(text);
     }
 
     /** The detail in the language of {@code messages}, when this failure's detail comes from the bundle. */

@@ -5,17 +5,21 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import dev.anywhere.analyzer.text.Messages;
 
 /**
  * A PDU-level record of one virtual connection for {@code -v}: HTTP request and status lines with headers, and one
  * line per PDU, each with milliseconds since the start, the channel and an arrow. Secrets never enter it:
  * {@code Authorization} values keep only the scheme and the NTLM message type, challenges only their size.
+ * What was on the wire stays as it was; the client's own notes between the PDUs are texts of the analyzer's bundle,
+ * English in {@link #lines()} (and {@code -v}), in a report's language through {@link #lines(Messages)}.
  * Thread-safe.
  */
 public final class Transcript {
 
     private final long start = System.nanoTime();
-    private final List<String> lines = new ArrayList<>();
+    /** Each line's prefix (time, channel, arrow) and what follows it: wire content as a string, a note as a text. */
+    private final List<Line> lines = new ArrayList<>();
     private final Consumer<String> live;
     private final boolean enabled;
 
@@ -49,29 +53,42 @@ public final class Transcript {
         if (!enabled) {
             return;
         }
-        String line = String.format(Locale.ROOT, "%7.1f ms %-4s %s %s", (System.nanoTime() - start) / 1e6, channel,
-                out ? "→" : "←", text);
-        synchronized (lines) {
-            lines.add(line);
-        }
-        live.accept(line);
+        record(new Line(String.format(Locale.ROOT, "%7.1f ms %-4s %s ", (System.nanoTime() - start) / 1e6, channel,
+                out ? "→" : "←"), text));
     }
 
-    /** Records a note that is not a message ("tcp connected to 127.0.0.1:443"). */
-    public void note(String channel, String text) {
+    /** Records the client's note that is not a message ("tcp connected to 127.0.0.1:443"), a text of the bundle. */
+    public void note(String channel, RpchFailure.Text text) {
         if (!enabled) {
             return;
         }
-        String line = String.format(Locale.ROOT, "%7.1f ms %-4s   %s", (System.nanoTime() - start) / 1e6, channel, text);
+        record(new Line(String.format(Locale.ROOT, "%7.1f ms %-4s   ", (System.nanoTime() - start) / 1e6, channel), text));
+    }
+
+    private void record(Line line) {
         synchronized (lines) {
             lines.add(line);
         }
-        live.accept(line);
+        live.accept(line.render(ENGLISH));
     }
 
+    /** The lines with the notes in English, as {@code -v} shows them. */
     public List<String> lines() {
+        return lines(ENGLISH);
+    }
+
+    /** The lines with the notes in the language of {@code text}; wire content as it was. */
+    public List<String> lines(Messages text) {
         synchronized (lines) {
-            return List.copyOf(lines);
+            return lines.stream().map(l -> l.render(text)).toList();
+        }
+    }
+
+    private static final Messages ENGLISH = Messages.of("en");
+
+    private record Line(String prefix, Object content) {
+        String render(Messages text) {
+            return prefix + (content instanceof RpchFailure.Text t ? t.render(text) : content);
         }
     }
 

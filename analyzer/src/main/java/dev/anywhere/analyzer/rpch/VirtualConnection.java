@@ -206,12 +206,12 @@ public final class VirtualConnection implements AutoCloseable {
 
     static InetSocketAddress resolve(RpchClientOptions o, Transcript t) throws RpchFailure {
         if (o.addressOverride().isPresent()) {
-            t.note("DNS", o.proxyHost() + " -> " + o.addressOverride().get().getHostAddress() + " (--resolve)");
+            t.note("DNS", RpchFailure.Text.of("note.dns-override", "host", o.proxyHost(), "address", o.addressOverride().get().getHostAddress()));
             return new InetSocketAddress(o.addressOverride().get(), o.proxyPort());
         }
         try {
             InetAddress a = InetAddress.getByName(o.proxyHost());
-            t.note("DNS", o.proxyHost() + " -> " + a.getHostAddress());
+            t.note("DNS", RpchFailure.Text.of("note.dns", "host", o.proxyHost(), "address", a.getHostAddress()));
             return new InetSocketAddress(a, o.proxyPort());
         } catch (UnknownHostException e) {
             throw new RpchFailure(Hop.DNS, Kind.DNS_NAME_NOT_FOUND, RpchFailure.Text.of("dns.not-found", "host", o.proxyHost()), e);
@@ -227,9 +227,9 @@ public final class VirtualConnection implements AutoCloseable {
         try {
             opened.get(options.openTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            CompletableFuture<String> where = new CompletableFuture<>();
+            CompletableFuture<Object> where = new CompletableFuture<>();
             loop.execute(() -> where.complete(waitingFor()));
-            String w;
+            Object w;
             try {
                 w = where.get(1, TimeUnit.SECONDS);
             } catch (Exception x) {
@@ -243,18 +243,19 @@ public final class VirtualConnection implements AutoCloseable {
             if (e.getCause() instanceof RpchFailure f) {
                 throw f;
             }
-            throw new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.PROTOCOL, String.valueOf(e.getCause()), e.getCause());
+            throw new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.PROTOCOL, RpchFailure.Text.of("vc.opening-failed", "cause",
+                    e.getCause()), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.TIMEOUT, "interrupted while opening");
+            throw new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.TIMEOUT, RpchFailure.Text.of("vc.opening-interrupted"));
         }
     }
 
-    private String waitingFor() {
+    /** What the opening waits for: a text of the bundle, or the PDU's name. */
+    private Object waitingFor() {
         return switch (engine.phase()) {
-            case WAIT_A3 -> engine.outHasResponded() ? "OUT channel: 200 but CONN/A3" : "OUT channel: the response to RPC_OUT_DATA";
-            case WAIT_C2 -> "OUT channel: CONN/A3 but CONN/C2 (the RPC server did not complete the virtual connection; "
-                    + "is " + options.query() + " an ncacn_http listener?)";
+            case WAIT_A3 -> RpchFailure.Text.of(engine.outHasResponded() ? "what.a3-after-200" : "what.out-response");
+            case WAIT_C2 -> RpchFailure.Text.of("what.c2-after-a3", "query", options.query());
             default -> "CONN/C2";
         };
     }
@@ -332,8 +333,7 @@ public final class VirtualConnection implements AutoCloseable {
                 return;
             }
             if (auth != null && bound) {
-                f.completeExceptionally(new RpchFailure(Hop.BIND, Kind.UNSUPPORTED, "authenticated bind after the first"
-                        + " bind (expected: the first bind of a virtual connection authenticates)"));
+                f.completeExceptionally(new RpchFailure(Hop.BIND, Kind.UNSUPPORTED, RpchFailure.Text.of("bind.second-auth")));
                 return;
             }
             int callId = nextCallId++;
@@ -351,7 +351,7 @@ public final class VirtualConnection implements AutoCloseable {
                     : new DcePdu.Bind(PfcFlag.SINGLE_FRAGMENT, callId, options.maxFrag(), options.maxFrag(), 0, pcs,
                             Optional.ofNullable(ntlm).map(NtlmBindHandshake::bindVerifier));
             binds.put(callId, new PendingBind(ctx, iface, negotiateFeatures, f, auth, ntlm));
-            scheduleTimeout(f, Hop.BIND, "bind_ack for " + iface);
+            scheduleTimeout(f, Hop.BIND, RpchFailure.Text.of("what.bind-ack", "iface", iface));
             ByteBuf encoded = DceCodec.encode(pdu, alloc);
             sendRpc(encoded, transcript.enabled() ? HttpLeg.describe(pdu, encoded.readableBytes()) : "");
         });
@@ -376,7 +376,7 @@ public final class VirtualConnection implements AutoCloseable {
             int callId = nextCallId++;
             RpcCall c = new RpcCall(callId, contextId, opnum, f);
             calls.put(callId, c);
-            c.timeout = scheduleTimeout(f, Hop.CALL, "response to call_id " + callId + " (opnum " + opnum + ")");
+            c.timeout = scheduleTimeout(f, Hop.CALL, RpchFailure.Text.of("what.response-opnum", "callId", callId, "opnum", opnum));
             DcePdu.Request whole = new DcePdu.Request(callId, contextId, opnum, s);
             int frag = Math.max(Fragmenter.MIN_FRAG, maxXmitFrag);
             if (security != null) {
@@ -400,7 +400,7 @@ public final class VirtualConnection implements AutoCloseable {
             loop.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             f.completeExceptionally(failure != null ? failure : new RpchFailure(hop, Kind.CLOSED,
-                    "virtual connection closed (expected: open)"));
+                    RpchFailure.Text.of("vc.not-open", "state", RpchFailure.Text.of("vc.state.closed"))));
         }
     }
 
@@ -408,18 +408,18 @@ public final class VirtualConnection implements AutoCloseable {
         if (engine.isOpened() && !ended) {
             return true;
         }
+        String state = ended && !engine.terminal() ? "closed" : engine.phase().name().toLowerCase(java.util.Locale.ROOT);
         f.completeExceptionally(failure != null ? failure : new RpchFailure(hop, Kind.CLOSED,
-                "virtual connection " + (ended && !engine.terminal() ? "closed" : engine.phase().name().toLowerCase())
-                        + " (expected: open)"));
+                RpchFailure.Text.of("vc.not-open", "state", RpchFailure.Text.of("vc.state." + state.replace('_', '-')))));
         return false;
     }
 
-    private ScheduledFuture<?> scheduleTimeout(CompletableFuture<?> f, Hop hop, String what) {
+    private ScheduledFuture<?> scheduleTimeout(CompletableFuture<?> f, Hop hop, RpchFailure.Text what) {
         long ms = options.callTimeout().toMillis();
         ScheduledFuture<?> t = loop.schedule(() -> {
             if (f.completeExceptionally(new RpchFailure(hop, Kind.TIMEOUT, RpchFailure.Text.of("not-received", "what", what, "ms", ms, "waiting",
                     inQueue.isEmpty() ? "" : RpchFailure.Text.of("pdus-waiting", "count", inQueue.size())), null))) {
-                transcript.note("VC", hop.label() + " timed out");
+                transcript.note("VC", RpchFailure.Text.of("note.timed-out", "hop", RpchFailure.Text.of("label." + hop.name())));
             }
         }, ms, TimeUnit.MILLISECONDS);
         f.whenComplete((v, e) -> t.cancel(false));
@@ -498,8 +498,7 @@ public final class VirtualConnection implements AutoCloseable {
 
         @Override
         public void opened() {
-            transcript.note("VC", "opened: inbound proxy window " + engine.peerWindow() + ", connection timeout "
-                    + engine.connectionTimeout() + " ms");
+            transcript.note("VC", RpchFailure.Text.of("note.opened", "window", engine.peerWindow(), "ms", engine.connectionTimeout()));
             long interval = engine.pingIntervalMillis();
             pingTask = loop.scheduleAtFixedRate(engine::onPingTimer, interval, interval, TimeUnit.MILLISECONDS);
             VirtualConnection.this.opened.complete(null);
@@ -511,8 +510,8 @@ public final class VirtualConnection implements AutoCloseable {
         public void openSuccessor(ClientChannel next) {
             boolean in = next == ClientChannel.IN_SUCCESSOR;
             String name = in ? "IN" + (engine.inRecycles() + 2) : "OUT" + (engine.outRecycles() + 2);
-            transcript.note("VC", in ? "recycling the IN channel after " + inLeg.bodyBytesSent + " bytes"
-                    : "the server asked to recycle the OUT channel");
+            transcript.note("VC", in ? RpchFailure.Text.of("note.recycling-in", "bytes", inLeg.bodyBytesSent)
+                    : RpchFailure.Text.of("note.recycling-out"));
             Thread t = new Thread(() -> {
                 try {
                     OpenedLeg n = opener.open(name, in ? RPC_IN_DATA : RPC_OUT_DATA, listener);
@@ -546,14 +545,14 @@ public final class VirtualConnection implements AutoCloseable {
                 lastRtsWrite.addListener(w -> old.close()); // after IN_R1/A5, its last PDU
                 inLeg = successor;
                 successor = null;
-                transcript.note("VC", "IN channel recycled");
+                transcript.note("VC", RpchFailure.Text.of("note.in-recycled"));
                 return;
             }
             HttpLeg old = outLeg;
             outLeg = outSuccessor;
             outSuccessor = null;
             old.close();
-            transcript.note("VC", "OUT channel recycled");
+            transcript.note("VC", RpchFailure.Text.of("note.out-recycled"));
             List<Runnable> early = new ArrayList<>(successorPdus);
             successorPdus.clear();
             early.forEach(Runnable::run);
@@ -567,8 +566,13 @@ public final class VirtualConnection implements AutoCloseable {
         @Override
         public void failed(ClientFault fault) {
             fail(new RpchFailure(fault.kind() == ClientFault.Kind.CLOSED && !fault.opened() ? Hop.PROXY : Hop.VIRTUAL_CONNECTION,
-                    fault.kind() == ClientFault.Kind.CLOSED ? Kind.CLOSED : Kind.PROTOCOL, fault.message()));
+                    fault.kind() == ClientFault.Kind.CLOSED ? Kind.CLOSED : Kind.PROTOCOL, text(fault)));
         }
+    }
+
+    /** The engine's fault as the bundle's sentence {@code rpch.fault.<key>}, English the same as {@link ClientFault#message()}. */
+    static RpchFailure.Text text(ClientFault fault) {
+        return new RpchFailure.Text("fault." + fault.reason().key(), fault.values());
     }
 
     // ================================================================== receiving
@@ -613,7 +617,8 @@ public final class VirtualConnection implements AutoCloseable {
                     try {
                         receive.run();
                     } catch (RuntimeException e) {
-                        fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.PROTOCOL, e.getMessage(), e));
+                        fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.PROTOCOL, RpchFailure.Text.of("vc.bad-input", "detail",
+                                String.valueOf(e.getMessage())), e));
                     }
                 }
                 case DROP -> {
@@ -636,12 +641,10 @@ public final class VirtualConnection implements AutoCloseable {
             if (f == null) {
                 return;
             }
-            RpchFailure closed = new RpchFailure(f.opened() ? Hop.VIRTUAL_CONNECTION : Hop.PROXY, Kind.CLOSED, f.message());
-            if (f.opened() && c == ClientChannel.IN && !calls.isEmpty()) {
-                // A server that ends the association after answering (the fault ERROR_ACCESS_DENIED after a refused
-                // rpc_auth_3) makes the proxy close both channels; the answer on the OUT channel may arrive after the IN
-                // channel's close. Let it complete the calls first; the OUT channel's own close ends the rest.
-                loop.schedule(() -> fail(closed), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+            RpchFailure closed = new RpchFailure(f.opened() ? Hop.VIRTUAL_CONNECTION : Hop.PROXY, Kind.CLOSED, text(f));
+            long grace = engine.closeGraceMillis(c, !calls.isEmpty());
+            if (grace > 0) {
+                loop.schedule(() -> fail(closed), grace, TimeUnit.MILLISECONDS);
                 return;
             }
             failOpening(closed, 3);
@@ -664,8 +667,8 @@ public final class VirtualConnection implements AutoCloseable {
         } else if (pdu instanceof DcePdu.BindNak nak) {
             PendingBind b = binds.remove(pdu.callId());
             if (b != null) {
-                b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.BIND_REJECTED, "bind_nak for " + b.iface()
-                        + ": provider_reject_reason " + nak.rejectReason()));
+                b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.BIND_REJECTED, RpchFailure.Text.of("bind.nak", "iface",
+                        b.iface(), "reason", nak.rejectReason())));
             }
         } else if (pdu instanceof DcePdu.Response resp) {
             Optional<DcePdu.CallFragment> whole = assembler.add(resp);
@@ -682,11 +685,11 @@ public final class VirtualConnection implements AutoCloseable {
             if (c != null) {
                 c.result.completeExceptionally(new RpcFaultException(fault.status(), c.callId, c.opnum));
             } else if (b != null) {
-                b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.BIND_REJECTED, "fault " + fault.status()
-                        + " for the bind of " + b.iface()));
+                b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.BIND_REJECTED, RpchFailure.Text.of("bind.fault",
+                        "status", fault.status(), "iface", b.iface())));
             }
         } else if (pdu instanceof DcePdu.Shutdown) {
-            fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.CLOSED, "the RPC server sent shutdown"));
+            fail(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.CLOSED, RpchFailure.Text.of("vc.shutdown")));
         }
     }
 
@@ -698,16 +701,18 @@ public final class VirtualConnection implements AutoCloseable {
      */
     private DcePdu.Response verified(DcePdu.Response resp, byte[] signed) {
         RpcCall c = calls.get(resp.callId());
-        String what = "response to call_id " + resp.callId() + (c == null ? "" : " (opnum " + c.opnum + ")");
+        RpchFailure.Text what = c == null ? RpchFailure.Text.of("what.response", "callId", resp.callId())
+                : RpchFailure.Text.of("what.response-opnum", "callId", resp.callId(), "opnum", c.opnum);
         if (signed == null) {
-            fail(new RpchFailure(Hop.CALL, Kind.BAD_SIGNATURE, what + ": no auth verifier (expected: a signature at"
-                    + " auth level " + security.level() + ")"));
+            fail(new RpchFailure(Hop.CALL, Kind.BAD_SIGNATURE, RpchFailure.Text.of("call.no-verifier", "what", what, "level",
+                    security.level())));
             return null;
         }
         try {
             return (DcePdu.Response) security.unprotect(Unpooled.wrappedBuffer(signed));
         } catch (DceProtocolException e) {
-            fail(new RpchFailure(Hop.CALL, Kind.BAD_SIGNATURE, what + ": " + e.getMessage(), e));
+            fail(new RpchFailure(Hop.CALL, Kind.BAD_SIGNATURE, RpchFailure.Text.of("call.bad-signature", "what", what, "detail",
+                    String.valueOf(e.getMessage())), e));
             return null;
         }
     }
@@ -716,17 +721,16 @@ public final class VirtualConnection implements AutoCloseable {
     private boolean authenticate(PendingBind b, DcePdu.BindAckFamily ack) {
         Optional<AuthVerifier> challenge = ack.auth();
         if (challenge.isEmpty() || challenge.get().authType() != AuthVerifier.AUTHN_WINNT) {
-            b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.RPC_AUTH, "bind_ack for " + b.iface()
-                    + " without an NTLM challenge (expected: the server accepting RPC_C_AUTHN_WINNT at "
-                    + b.auth().levelName() + ")"));
+            b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.RPC_AUTH, RpchFailure.Text.of("bind.no-challenge",
+                    "iface", b.iface(), "level", b.auth().levelName())));
             return false;
         }
         AuthVerifier authenticate;
         try {
             authenticate = b.ntlm().auth3Verifier(challenge.get());
         } catch (RuntimeException e) { // a malformed CHALLENGE, another level or context id
-            b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.RPC_AUTH, "bind_ack for " + b.iface()
-                    + ": " + e.getMessage(), e));
+            b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.RPC_AUTH, RpchFailure.Text.of("bind.bad-challenge",
+                    "iface", b.iface(), "detail", String.valueOf(e.getMessage())), e));
             return false;
         }
         DcePdu.Auth3 auth3 = new DcePdu.Auth3(PfcFlag.SINGLE_FRAGMENT, ack.callId(), Octets.zeros(4),
@@ -741,10 +745,13 @@ public final class VirtualConnection implements AutoCloseable {
     private void onBindAck(PendingBind b, DcePdu.BindAckFamily ack) {
         List<ContextResult> results = ack.results();
         if (results.isEmpty() || results.get(0).result() != ContextResult.Result.ACCEPTANCE) {
-            String why = results.isEmpty() ? "no result" : results.get(0).result() + " reason " + results.get(0).reason()
-                    + (results.get(0).reason() == ContextResult.REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED ? " (abstract syntax not supported)"
-                    : results.get(0).reason() == ContextResult.REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED ? " (transfer syntaxes not supported)" : "");
-            b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.BIND_REJECTED, b.iface() + " refused: " + why));
+            RpchFailure.Text why = results.isEmpty() ? RpchFailure.Text.of("bind.no-result")
+                    : RpchFailure.Text.of("bind.result", "result", results.get(0).result(), "reason", results.get(0).reason(), "note",
+                            results.get(0).reason() == ContextResult.REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED ? RpchFailure.Text.of("bind.abstract-syntax")
+                            : results.get(0).reason() == ContextResult.REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED
+                                    ? RpchFailure.Text.of("bind.transfer-syntaxes") : "");
+            b.result().completeExceptionally(new RpchFailure(Hop.BIND, Kind.BIND_REJECTED, RpchFailure.Text.of("bind.refused", "iface",
+                    b.iface(), "why", why)));
             return;
         }
         OptionalInt features = OptionalInt.empty();
@@ -762,9 +769,6 @@ public final class VirtualConnection implements AutoCloseable {
     }
 
     // ================================================================== failure and close
-
-    /** How long a close of the IN channel waits for answers still on the OUT channel while calls are outstanding. */
-    static final long CLOSE_GRACE_MS = 150;
 
     private RpchFailure openingCandidate;
     private int openingPriority = Integer.MAX_VALUE;
@@ -794,7 +798,8 @@ public final class VirtualConnection implements AutoCloseable {
         ended = true;
         failure = f;
         engine.abort();
-        transcript.note("VC", "failed: " + f.getMessage());
+        transcript.note("VC", RpchFailure.Text.of("note.failed", "hop", RpchFailure.Text.of("label." + f.hop().name()), "detail",
+                f.text().<Object>map(t -> t).orElse(f.detail())));
         terminate(f);
     }
 
@@ -872,7 +877,7 @@ public final class VirtualConnection implements AutoCloseable {
             if (!ended) {
                 ended = true;
                 engine.close();
-                terminate(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.CLOSED, "closed by the client"));
+                terminate(new RpchFailure(Hop.VIRTUAL_CONNECTION, Kind.CLOSED, RpchFailure.Text.of("vc.closed-by-client")));
             } else if (failure != null) {
                 terminate(failure);
             }

@@ -102,6 +102,16 @@ public final class Messages {
         return get("cause.unexpected");
     }
 
+    /**
+     * An Autodiscover attempt's reason in this language ({@code autodiscover.reason.<id>}); nested reasons (causes,
+     * optional parts) in the same language, every other value as it is (host names, URLs, status codes).
+     */
+    public String reason(dev.anywhere.autodiscover.discovery.AttemptReason reason) {
+        Map<String, Object> filled = new java.util.HashMap<>();
+        reason.values().forEach((k, v) -> filled.put(k, v instanceof dev.anywhere.autodiscover.discovery.AttemptReason r ? reason(r) : v));
+        return get("autodiscover.reason." + reason.key().id(), filled);
+    }
+
     /** Whether the failure is the peer closing the connection without an answer (at any depth of its causes). */
     public static boolean closedWithoutAnswer(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -122,6 +122,7 @@ class FullAnalysisTest {
                     .isEqualTo("EXCH ex1.frankysweb.local, EXPR oa.frankysweb.org SSL On AuthPackage Ntlm CertPrincipalName msstd:oa.frankysweb.org");
             assertThat(RpcProxyPhaseTest.step(r.root(), "rpc-proxy.echo").summary()).startsWith("HTTP/1.1 200 Success, 20-byte echo PDU (NTLM)");
             assertThat(RpcProxyPhaseTest.step(r.root(), "autodiscover.https-root-domain")).isNotNull();
+            assertThat(dev.anywhere.analyzer.text.TextAudit.audit(r.root(), "en")).isEmpty();
         }
     }
 
@@ -132,6 +133,7 @@ class FullAnalysisTest {
             Report r = analyze(s, Optional.of("Secret-1"));
             assertThat(r.root().allFindings()).extracting(Finding::id).containsExactly("autodiscover.missing-expr");
             assertThat(RpcProxyPhaseTest.step(r.root(), "rpc-proxy").summary()).isEqualTo("skipped: Autodiscover gave no EXPR settings");
+            assertThat(dev.anywhere.analyzer.text.TextAudit.audit(r.root(), "en")).isEmpty();
         }
     }
 

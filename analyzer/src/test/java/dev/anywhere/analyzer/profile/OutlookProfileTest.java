@@ -101,9 +101,13 @@ class OutlookProfileTest {
         ConnectionChoice.Choice outside = ConnectionChoice.choose(classic, true, h -> false);
         assertThat(outside.transport()).isEqualTo(ConnectionChoice.Transport.EXPR_RPC_HTTP);
         assertThat(outside.reason()).isEqualTo("the mailbox server ex1.frankysweb.local cannot be reached from here: falling back to Outlook Anywhere");
+        assertThat(outside.reason(dev.anywhere.analyzer.text.Messages.of("de")))
+                .isEqualTo("der Postfachserver ex1.frankysweb.local ist von hier aus nicht erreichbar: Outlook Anywhere als Ausweg");
         assertThat(ConnectionChoice.choose(classic, false, h -> true).transport()).isEqualTo(ConnectionChoice.Transport.EXPR_RPC_HTTP);
         OutlookProfile noOa = OutlookProfile.create("franky@frankysweb.org", answer(""), RefreshPolicy.OUTLOOK_2016, T0, () -> 0.5);
         assertThat(ConnectionChoice.choose(noOa, true, h -> false).transport()).isEqualTo(ConnectionChoice.Transport.NONE);
+        assertThat(ConnectionChoice.choose(noOa, true, h -> false).reason(dev.anywhere.analyzer.text.Messages.of("de")))
+                .isEqualTo("das Profil hat keine Outlook-Anywhere-Einstellungen, und der Postfachserver ex1.frankysweb.local ist von hier aus nicht erreichbar");
     }
 
     @Test

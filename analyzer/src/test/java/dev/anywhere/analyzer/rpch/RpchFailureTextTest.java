@@ -54,4 +54,17 @@ class RpchFailureTextTest {
     void aLineWrittenInEnglishOnlyHasNoGermanDetail() {
         assertThat(new RpchFailure(Hop.CALL, Kind.RPC_FAULT, "is_server_listening: false").detail(DE)).isEmpty();
     }
+
+    /** profile connect's cause: the client's line in the report's language; an English-only line only in English. */
+    @Test
+    void aStepsCauseIsSaidInTheLanguageWhenItIsATextOfTheBundle() {
+        Text closed = Text.of("label.VIRTUAL_CONNECTION");
+        OutlookSequence.Cause c = new OutlookSequence.Cause("rpch.closed", "virtual connection: the proxy closed the IN channel while open",
+                java.util.Optional.of(Text.of("hop-line", "hop", closed, "detail", Text.of("fault.closed-while-open", "channel", "IN"))));
+        assertThat(c.detail(Messages.of("en"))).hasValue(c.detail());
+        assertThat(c.detail(DE)).hasValue("virtuelle Verbindung: der Proxy hat den offenen IN-Kanal geschlossen");
+        OutlookSequence.Cause englishOnly = new OutlookSequence.Cause("rfr.not-found", "NotFound(0x8004010f): no Exchange server has that DN");
+        assertThat(englishOnly.detail(Messages.of("en"))).hasValue(englishOnly.detail());
+        assertThat(englishOnly.detail(DE)).isEmpty();
+    }
 }

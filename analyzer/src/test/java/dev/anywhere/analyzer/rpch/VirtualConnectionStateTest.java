@@ -339,4 +339,117 @@ class VirtualConnectionStateTest {
         RtsPdu ping = RpchCodec.decode(Unpooled.wrappedBuffer(drain(in)));
         assertThat(ping.is(RtsPduKind.PING)).isTrue();
     }
+
+    // ================================================================== failures said in German (issue 17 item 4)
+
+    private static final dev.anywhere.analyzer.text.Messages DE = dev.anywhere.analyzer.text.Messages.of("de");
+
+    /** The failure's German line: there, with no English word, no Java class name and no "null". */
+    private static String german(Throwable failure) {
+        RpchFailure f = (RpchFailure) (failure instanceof ExecutionException e ? e.getCause() : failure);
+        String line = f.detail(DE).orElseThrow(() -> new AssertionError("no German line for: " + f.getMessage()));
+        assertThat(dev.anywhere.analyzer.text.TextAudit.englishWords(line)).as(line).isEmpty();
+        assertThat(dev.anywhere.analyzer.text.Messages.CLASS_NAME.matcher(line).find()).as(line).isFalse();
+        assertThat(line).doesNotContain("null");
+        return line;
+    }
+
+    private static Throwable failureOf(CompletableFuture<?> f) {
+        assertThat(f).isCompletedExceptionally();
+        try {
+            f.get();
+            throw new AssertionError("completed normally");
+        } catch (InterruptedException | ExecutionException e) {
+            return e.getCause();
+        }
+    }
+
+    @Test
+    void aRefusedBindIsSaidInGerman() {
+        open();
+        CompletableFuture<BindResult> bind = vc.bind(Mgmt.INTERFACE);
+        DcePdu.Bind b = (DcePdu.Bind) DceCodec.decode(Unpooled.wrappedBuffer(drain(in)));
+        feedOut(new DcePdu.BindAck(b.callId(), 4280, 4280, 0x55, "6001", List.of(ContextResult.rejected(
+                ContextResult.REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED))));
+        RpchFailure f = (RpchFailure) failureOf(bind);
+        assertThat(f.kind()).isEqualTo(Kind.BIND_REJECTED);
+        assertThat(f).hasMessage("bind: " + Mgmt.INTERFACE + " refused: PROVIDER_REJECTION reason 1 (abstract syntax not supported)");
+        assertThat(german(f)).isEqualTo(Mgmt.INTERFACE + " abgelehnt: PROVIDER_REJECTION, Grund 1 (abstrakte Syntax nicht unterstützt)");
+    }
+
+    @Test
+    void aBindNakIsSaidInGermanAndStillReadAsARefusedAuthentication() {
+        open();
+        CompletableFuture<BindResult> bind = vc.bind(Mgmt.INTERFACE);
+        DcePdu.Bind b = (DcePdu.Bind) DceCodec.decode(Unpooled.wrappedBuffer(drain(in)));
+        feedOut(new DcePdu.BindNak(java.util.EnumSet.of(dev.anywhere.rpc.dce.PfcFlag.FIRST_FRAG, dev.anywhere.rpc.dce.PfcFlag.LAST_FRAG),
+                b.callId(), 8, List.of(), Octets.EMPTY));
+        RpchFailure f = (RpchFailure) failureOf(bind);
+        assertThat(f.detail()).isEqualTo("bind_nak for " + Mgmt.INTERFACE + ": provider_reject_reason 8");
+        assertThat(german(f)).isEqualTo("bind_nak für " + Mgmt.INTERFACE + ": provider_reject_reason 8");
+    }
+
+    @Test
+    void aResponseWhoseSignatureDoesNotVerifyIsSaidInGerman() throws Exception {
+        open();
+        dev.anywhere.rpc.ntlm.NtlmServer server = new dev.anywhere.rpc.ntlm.NtlmServer(new dev.anywhere.rpc.ntlm.ServerIdentity("EX1",
+                "FRANKYSWEB", "ex1.frankysweb.local", "frankysweb.local", "frankysweb.local"),
+                (d, u) -> java.util.Optional.of(dev.anywhere.rpc.ntlm.NtHash.of("Passw0rd!")));
+        CompletableFuture<BindResult> bind = vc.bind(Mgmt.INTERFACE, RpcAuth.privacy(
+                dev.anywhere.rpc.ntlm.NtlmCredentials.ofPassword("FRANKYSWEB", "franky", "Passw0rd!")));
+        DcePdu.Bind b = (DcePdu.Bind) DceCodec.decode(Unpooled.wrappedBuffer(drain(in)));
+        dev.anywhere.rpc.dce.AuthVerifier negotiate = b.auth().orElseThrow();
+        byte[] challenge = server.challenge(negotiate.authValue().toByteArray());
+        feedOut(new DcePdu.BindAck(dev.anywhere.rpc.dce.PfcFlag.SINGLE_FRAGMENT, b.callId(), 4280, 4280, 0x55, "6001",
+                List.of(ContextResult.accepted(dev.anywhere.rpc.dce.SyntaxId.NDR)), java.util.Optional.of(new dev.anywhere.rpc.dce.AuthVerifier(
+                        dev.anywhere.rpc.dce.AuthVerifier.AUTHN_WINNT, negotiate.authLevel(), 0, negotiate.contextId(), Octets.of(challenge)))));
+        int contextId = bind.get(1, TimeUnit.SECONDS).contextId();
+        DcePdu.Auth3 auth3 = (DcePdu.Auth3) DceCodec.decode(Unpooled.wrappedBuffer(drain(in)));
+        dev.anywhere.rpc.dce.PduSecurity serverSide = new dev.anywhere.rpc.dce.PduSecurity(negotiate.authLevel(), negotiate.contextId(),
+                dev.anywhere.rpc.ntlm.NtlmSession.server(server.authenticate(auth3.auth().orElseThrow().authValue().toByteArray())));
+        CompletableFuture<ByteBuf> call = vc.call(contextId, 1, Unpooled.wrappedBuffer(new byte[8]));
+        drain(in);
+        ByteBuf response = serverSide.protect(new DcePdu.Response(auth3.callId() + 1, contextId, Octets.ofHex("0102030405060708")),
+                out.alloc());
+        int last = response.writerIndex() - 1;
+        response.setByte(last, response.getByte(last) ^ 0x01); // the signature's checksum, altered on the way
+        out.writeInbound(response);
+        in.runPendingTasks();
+        RpchFailure f = (RpchFailure) failureOf(call);
+        assertThat(f.kind()).isEqualTo(Kind.BAD_SIGNATURE);
+        assertThat(f.detail()).startsWith("response to call_id " + (auth3.callId() + 1) + " (opnum 1): ");
+        assertThat(german(f)).isEqualTo("Antwort auf call_id " + (auth3.callId() + 1) + " (opnum 1): die Signatur stimmt nicht");
+    }
+
+    @Test
+    void aVirtualConnectionClosedMidCallIsSaidInGermanAndSoAreTheTranscriptsNotes() {
+        open();
+        CompletableFuture<ByteBuf> call = vc.call(0, 9, Unpooled.EMPTY_BUFFER);
+        drain(in);
+        out.close();
+        in.runPendingTasks();
+        RpchFailure f = (RpchFailure) failureOf(call);
+        assertThat(f.kind()).isEqualTo(Kind.CLOSED);
+        assertThat(f).hasMessage("virtual connection: the proxy closed the OUT channel while open");
+        assertThat(german(f)).isEqualTo("der Proxy hat den offenen OUT-Kanal geschlossen");
+        assertThat(transcript.lines()).anyMatch(l -> l.endsWith("VC     failed: virtual connection: the proxy closed the OUT channel while open"));
+        List<String> german = transcript.lines(DE);
+        assertThat(german).anyMatch(l -> l.endsWith("VC     gescheitert: virtuelle Verbindung: der Proxy hat den offenen OUT-Kanal geschlossen"))
+                .anyMatch(l -> l.endsWith("OUT    Verbindung geschlossen"));
+        // What was on the wire stays as it was; only the client's notes are German.
+        assertThat(german.stream().filter(l -> l.contains(" → ") || l.contains(" ← ")).toList())
+                .isEqualTo(transcript.lines().stream().filter(l -> l.contains(" → ") || l.contains(" ← ")).toList());
+    }
+
+    @Test
+    void aTimedOutCallNamesWhatItAwaitedInGerman() {
+        open();
+        CompletableFuture<ByteBuf> call = vc.call(0, 9, Unpooled.EMPTY_BUFFER);
+        drain(in);
+        in.advanceTimeBy(options.callTimeout().toMillis() + 1, TimeUnit.MILLISECONDS);
+        in.runScheduledPendingTasks();
+        RpchFailure f = (RpchFailure) failureOf(call);
+        assertThat(f.detail()).isEqualTo("response to call_id 1 (opnum 9) not received within " + options.callTimeout().toMillis() + " ms");
+        assertThat(german(f)).isEqualTo("Antwort auf call_id 1 (opnum 9) nicht binnen " + options.callTimeout().toMillis() + " ms empfangen");
+    }
 }

@@ -16,11 +16,12 @@ import java.util.Optional;
  * @param http the HTTP exchanges of this attempt (an unauthenticated request, then any authenticated retries)
  * @param elapsedMillis total time of the attempt
  * @param outcome accepted, skipped or failed
- * @param reason why, in one line ({@code what: actual (expected: …)} for failures)
+ * @param why why, as a keyed sentence ({@link #reason()} is its English line, {@code what: actual (expected: …)} for
+ *        failures; a caller with a message bundle says it in its own language)
  */
 public record Attempt(DiscoveryMethod method, String url, Optional<String> dnsAnswer, Optional<String> connectedTo,
         Optional<Long> tcpConnectMillis, Optional<TlsInfo> tls, List<HttpTranscript> http, long elapsedMillis,
-        Outcome outcome, String reason) {
+        Outcome outcome, AttemptReason why) {
 
     public Attempt {
         Objects.requireNonNull(method, "method");
@@ -31,7 +32,12 @@ public record Attempt(DiscoveryMethod method, String url, Optional<String> dnsAn
         Objects.requireNonNull(tls, "tls");
         http = List.copyOf(http);
         Objects.requireNonNull(outcome, "outcome");
-        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(why, "why");
+    }
+
+    /** Why, in one English line. */
+    public String reason() {
+        return why.line();
     }
 
     /** The last HTTP status seen, 0 if none. */

@@ -106,7 +106,7 @@ public final class AutodiscoverClient implements AutoCloseable {
         record RedirectAddr(String address) implements Next { }
         record RedirectUrl(String url, String via) implements Next { }
         record MoveOn() implements Next { }
-        record Stop(String reason) implements Next { }
+        record Stop(AttemptReason reason) implements Next { }
     }
 
     /**
@@ -155,9 +155,9 @@ public final class AutodiscoverClient implements AutoCloseable {
                     email = r.address();
                     continue;
                 }
-                String why = n instanceof Next.Stop st ? st.reason()
-                        : "no candidate answered with settings for " + email
-                                + log.lastError.map(e -> " (last Autodiscover error: " + e + ")").orElse("");
+                AttemptReason why = n instanceof Next.Stop st ? st.reason()
+                        : AttemptReason.of(AttemptReason.Key.NO_CANDIDATE, "email", email, "lastError", log.lastError.<Object>map(e ->
+                                AttemptReason.of(AttemptReason.Key.LAST_ERROR, "error", e)).orElse(""));
                 return failed(why);
             }
         }
@@ -167,10 +167,10 @@ public final class AutodiscoverClient implements AutoCloseable {
             if (n instanceof Next.Settings s) {
                 return new DiscoveryResult(email, Optional.of(s.response()), Optional.of(s.url()), Optional.empty(), 0, log.attempts);
             }
-            return failed(log.attempts.get(log.attempts.size() - 1).reason());
+            return failed(log.attempts.get(log.attempts.size() - 1).why());
         }
 
-        private DiscoveryResult failed(String why) {
+        private DiscoveryResult failed(AttemptReason why) {
             return new DiscoveryResult(email, Optional.empty(), Optional.empty(), Optional.of(why), redirects,
                     log.attempts);
         }
@@ -185,7 +185,7 @@ public final class AutodiscoverClient implements AutoCloseable {
             String d = domain();
             // 1. SCP
             if (!o.runs(DiscoveryMethod.SCP)) {
-                skipped(DiscoveryMethod.SCP, "ldap", "excluded (ExcludeScpLookup)");
+                skipped(DiscoveryMethod.SCP, "ldap", AttemptReason.of(AttemptReason.Key.EXCLUDED, "switch", "ExcludeScpLookup"));
             } else if (o.scp().isPresent()) {
                 Next n = scp(tried);
                 if (!(n instanceof Next.MoveOn)) {
@@ -221,7 +221,7 @@ public final class AutodiscoverClient implements AutoCloseable {
                 }
                 // 4. HTTP GET redirect
                 if (httpAhead == null) {
-                    skipped(DiscoveryMethod.HTTP_REDIRECT, http, "excluded (ExcludeHttpRedirect)");
+                    skipped(DiscoveryMethod.HTTP_REDIRECT, http, AttemptReason.of(AttemptReason.Key.EXCLUDED, "switch", "ExcludeHttpRedirect"));
                 } else {
                     Optional<String> target = httpAhead.take();
                     if (target.isPresent()) {
@@ -236,7 +236,7 @@ public final class AutodiscoverClient implements AutoCloseable {
                 }
                 // 5. DNS SRV
                 if (srvAhead == null) {
-                    skipped(DiscoveryMethod.SRV_RECORD, srvName, "excluded (ExcludeSrvRecord)");
+                    skipped(DiscoveryMethod.SRV_RECORD, srvName, AttemptReason.of(AttemptReason.Key.EXCLUDED, "switch", "ExcludeSrvRecord"));
                 } else {
                     n = srv(srvAhead.take(), tried);
                     if (!(n instanceof Next.MoveOn)) {
@@ -267,11 +267,11 @@ public final class AutodiscoverClient implements AutoCloseable {
         /** POSTs to {@code url} unless excluded or tried; {@code ahead}, when given, is that POST started earlier. */
         private Next candidate(DiscoveryMethod m, String url, String switchName, Set<String> tried, Ahead<Next> ahead) {
             if (!o.runs(m)) {
-                skipped(m, url, "excluded (" + switchName + ")");
+                skipped(m, url, AttemptReason.of(AttemptReason.Key.EXCLUDED, "switch", switchName));
                 return new Next.MoveOn();
             }
             if (!tried.add(url.toLowerCase(Locale.ROOT))) {
-                skipped(m, url, "already tried in this run");
+                skipped(m, url, AttemptReason.of(AttemptReason.Key.ALREADY_TRIED));
                 return new Next.MoveOn();
             }
             return follow(ahead != null ? ahead.take() : post(log, m, url, email));
@@ -287,7 +287,7 @@ public final class AutodiscoverClient implements AutoCloseable {
             } catch (StepFailure e) {
                 log.attempts.add(new Attempt(DiscoveryMethod.SCP, ldap, Optional.empty(), Optional.empty(),
                         Optional.empty(), Optional.empty(), List.of(), millisSince(start), Outcome.FAILED,
-                        e.getMessage()));
+                        e.reason()));
                 return new Next.MoveOn();
             }
             log.attempts.add(new Attempt(DiscoveryMethod.SCP, ldap, Optional.empty(), Optional.empty(), Optional.empty(),
@@ -311,7 +311,7 @@ public final class AutodiscoverClient implements AutoCloseable {
             } catch (StepFailure e) {
                 l.attempts.add(new Attempt(DiscoveryMethod.SRV_RECORD, name, Optional.empty(), Optional.empty(),
                         Optional.empty(), Optional.empty(), List.of(), millisSince(start), Outcome.FAILED,
-                        e.getMessage()));
+                        e.reason()));
                 return List.of();
             }
             String answer = targets.isEmpty() ? "no SRV record"
@@ -320,8 +320,8 @@ public final class AutodiscoverClient implements AutoCloseable {
             l.attempts.add(new Attempt(DiscoveryMethod.SRV_RECORD, name, Optional.of(answer + " (from "
                     + names.server() + ")"), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
                     millisSince(start), targets.isEmpty() ? Outcome.FAILED : Outcome.ACCEPTED,
-                    targets.isEmpty() ? "dns: " + name + " has no SRV record (expected: at least one)"
-                            : targets.size() + " SRV target(s), by priority then weight"));
+                    targets.isEmpty() ? AttemptReason.of(AttemptReason.Key.SRV_NONE, "name", name)
+                            : AttemptReason.of(AttemptReason.Key.SRV_TARGETS, "count", targets.size())));
             return targets;
         }
 
@@ -330,8 +330,7 @@ public final class AutodiscoverClient implements AutoCloseable {
             for (NameResolver.SrvTarget t : targets) {
                 String url = "https://" + t.host() + port(t.port(), 443) + PATH;
                 if (!mayReceiveCredentials(t.host())) {
-                    skipped(DiscoveryMethod.SRV_RECORD, url, "SRV target " + t.host() + " is outside " + userDomain
-                            + ": needs consent (--allow-redirect " + t.host() + "), as Outlook prompts");
+                    skipped(DiscoveryMethod.SRV_RECORD, url, AttemptReason.of(AttemptReason.Key.SRV_OUTSIDE, "host", t.host(), "domain", userDomain));
                     continue;
                 }
                 Next n = candidate(DiscoveryMethod.SRV_RECORD, url, "ExcludeSrvRecord", tried, null);
@@ -349,15 +348,15 @@ public final class AutodiscoverClient implements AutoCloseable {
                 if (!countRedirect()) {
                     return new Next.Stop(tooManyRedirects());
                 }
-                Optional<String> invalid = invalidTarget(r.url());
+                Optional<AttemptReason> invalid = invalidTarget(r.url());
                 if (invalid.isPresent()) {
                     skipped(DiscoveryMethod.REDIRECT, r.url(), invalid.get());
                     return new Next.MoveOn();
                 }
                 String host = URI.create(r.url()).getHost().toLowerCase(Locale.ROOT);
                 if (!mayReceiveCredentials(host)) {
-                    skipped(DiscoveryMethod.REDIRECT, r.url(), r.via() + " to " + host + " outside " + userDomain
-                            + ": needs consent (--allow-redirect " + host + ")");
+                    skipped(DiscoveryMethod.REDIRECT, r.url(), AttemptReason.of(AttemptReason.Key.REDIRECT_OUTSIDE, "via", r.via(), "host", host, "domain",
+                            userDomain));
                     return new Next.MoveOn();
                 }
                 n = post(log, DiscoveryMethod.REDIRECT, r.url(), email);
@@ -371,33 +370,29 @@ public final class AutodiscoverClient implements AutoCloseable {
             try (HttpConnection c = connect(a, URI.create(url))) {
                 HttpConnection.Response r = a.exchange(c, HttpMethod.GET, URI.create(url), null, new byte[0]);
                 if (r.status() != 302) {
-                    if (r.status() >= 300 && r.status() < 400) {
-                        a.done(Outcome.SKIPPED, "http redirect status: " + r.status() + " (expected: 302)");
-                    } else {
-                        a.done(Outcome.FAILED, "http redirect status: " + r.status() + " (expected: 302)");
-                    }
+                    a.done(r.status() >= 300 && r.status() < 400 ? Outcome.SKIPPED : Outcome.FAILED,
+                            AttemptReason.of(AttemptReason.Key.HTTP_REDIRECT_STATUS, "status", r.status()));
                     return Optional.empty();
                 }
                 String location = r.first("Location");
                 if (location == null) {
-                    a.done(Outcome.FAILED, "http redirect Location: absent (expected: an https URL)");
+                    a.done(Outcome.FAILED, AttemptReason.of(AttemptReason.Key.HTTP_REDIRECT_NO_LOCATION));
                     return Optional.empty();
                 }
-                Optional<String> invalid = invalidTarget(location);
+                Optional<AttemptReason> invalid = invalidTarget(location);
                 if (invalid.isPresent()) {
                     a.done(Outcome.SKIPPED, invalid.get());
                     return Optional.empty();
                 }
                 String host = URI.create(location).getHost().toLowerCase(Locale.ROOT);
                 if (!o.allowedRedirectHosts().contains(host)) {
-                    a.done(Outcome.SKIPPED, "302 to " + location + " refused: redirect to host " + host
-                            + " needs consent (--allow-redirect " + host + "), as Outlook prompts");
+                    a.done(Outcome.SKIPPED, AttemptReason.of(AttemptReason.Key.HTTP_REDIRECT_REFUSED, "location", location, "host", host));
                     return Optional.empty();
                 }
-                a.done(Outcome.ACCEPTED, "302 to " + location + " (consented: --allow-redirect " + host + ")");
+                a.done(Outcome.ACCEPTED, AttemptReason.of(AttemptReason.Key.HTTP_REDIRECT_CONSENTED, "location", location, "host", host));
                 return Optional.of(location);
             } catch (StepFailure e) {
-                a.done(Outcome.FAILED, e.getMessage());
+                a.done(Outcome.FAILED, e.reason());
                 return Optional.empty();
             }
         }
@@ -415,7 +410,7 @@ public final class AutodiscoverClient implements AutoCloseable {
                     throw new URISyntaxException(url, "no host");
                 }
             } catch (URISyntaxException e) {
-                a.done(Outcome.FAILED, "url: " + url + " is invalid (expected: an absolute https URL)");
+                a.done(Outcome.FAILED, AttemptReason.of(AttemptReason.Key.URL_INVALID, "url", url));
                 return new Next.MoveOn();
             }
             byte[] body = PoxCodec.writeRequest(AutodiscoverRequest.forEmail(address));
@@ -427,8 +422,7 @@ public final class AutodiscoverClient implements AutoCloseable {
                 String host = uri.getHost().toLowerCase(Locale.ROOT);
                 while (r.status() == 401 && o.credentials().isPresent() && legs < o.credentials().get().maxLegs()) {
                     if (!mayReceiveCredentials(host)) {
-                        a.done(Outcome.FAILED, "http status: 401; credentials withheld from " + host + " outside "
-                                + userDomain + " (consent: --allow-redirect " + host + ")");
+                        a.done(Outcome.FAILED, AttemptReason.of(AttemptReason.Key.CREDENTIALS_WITHHELD, "host", host, "domain", userDomain));
                         return new Next.MoveOn();
                     }
                     Optional<String> auth = o.credentials().get().answer(r.all("WWW-Authenticate"));
@@ -444,7 +438,7 @@ public final class AutodiscoverClient implements AutoCloseable {
                 }
                 return evaluate(l, a, r);
             } catch (StepFailure e) {
-                a.done(Outcome.FAILED, e.getMessage());
+                a.done(Outcome.FAILED, e.reason());
                 return new Next.MoveOn();
             } finally {
                 if (c != null) {
@@ -458,53 +452,53 @@ public final class AutodiscoverClient implements AutoCloseable {
             if (status == 302 || status == 301) {
                 String location = r.first("Location");
                 if (location == null) {
-                    a.done(Outcome.FAILED, "http status: " + status + " without Location (expected: 200)");
+                    a.done(Outcome.FAILED, AttemptReason.of(AttemptReason.Key.REDIRECT_WITHOUT_LOCATION, "status", status));
                     return new Next.MoveOn();
                 }
-                a.done(Outcome.ACCEPTED, "http " + status + " redirect to " + location);
+                a.done(Outcome.ACCEPTED, AttemptReason.of(AttemptReason.Key.HTTP_REDIRECTED, "status", status, "location", location));
                 return new Next.RedirectUrl(location, "HTTP " + status);
             }
             if (status == 401) {
-                a.done(Outcome.FAILED, o.credentials().isPresent()
-                        ? "http status: 401 Unauthorized; credentials rejected (expected: 200)"
-                        : "http status: 401 Unauthorized; no credentials configured (expected: 200)");
+                a.done(Outcome.FAILED, AttemptReason.of(o.credentials().isPresent() ? AttemptReason.Key.CREDENTIALS_REJECTED
+                        : AttemptReason.Key.NO_CREDENTIALS));
                 return new Next.MoveOn();
             }
             if (status != 200) {
-                a.done(Outcome.FAILED, "http status: " + status + " (expected: 200)");
+                a.done(Outcome.FAILED, AttemptReason.of(AttemptReason.Key.HTTP_STATUS, "status", status));
                 return new Next.MoveOn();
             }
             AutodiscoverResponse resp;
             try {
                 resp = PoxCodec.readResponse(r.body());
             } catch (PoxParseException e) {
-                a.done(Outcome.SKIPPED, "junk answer: " + e.getMessage());
+                a.done(Outcome.SKIPPED, AttemptReason.of(AttemptReason.Key.JUNK, "detail", e.getMessage()));
                 return new Next.MoveOn();
             }
             if (resp.error().isPresent()) {
                 AutodiscoverError err = resp.error().get();
                 String text = "ErrorCode " + err.errorCode().value() + err.message().map(m -> " " + m).orElse("");
                 l.lastError = Optional.of(text);
-                a.done(Outcome.FAILED, "autodiscover error: " + text + " (expected: settings)");
+                a.done(Outcome.FAILED, AttemptReason.of(AttemptReason.Key.AUTODISCOVER_ERROR, "code", err.errorCode().value(), "message",
+                        err.message().<Object>map(m -> AttemptReason.of(AttemptReason.Key.AUTODISCOVER_MESSAGE, "text", m)).orElse("")));
                 return new Next.MoveOn();
             }
             Account acc = resp.account().orElseThrow();
             if (acc.action() == Action.REDIRECT_ADDR) {
                 String to = acc.redirectAddr().orElseThrow();
                 if (to.lastIndexOf('@') < 1) {
-                    a.done(Outcome.FAILED, "RedirectAddr: " + to + " (expected: an SMTP address)");
+                    a.done(Outcome.FAILED, AttemptReason.of(AttemptReason.Key.REDIRECT_ADDR_INVALID, "to", to));
                     return new Next.MoveOn();
                 }
-                a.done(Outcome.ACCEPTED, "redirectAddr to " + to);
+                a.done(Outcome.ACCEPTED, AttemptReason.of(AttemptReason.Key.REDIRECT_ADDR, "to", to));
                 return new Next.RedirectAddr(to);
             }
             if (acc.action() == Action.REDIRECT_URL) {
                 String to = acc.redirectUrl().orElseThrow();
-                a.done(Outcome.ACCEPTED, "redirectUrl to " + to);
+                a.done(Outcome.ACCEPTED, AttemptReason.of(AttemptReason.Key.REDIRECT_URL, "to", to));
                 return new Next.RedirectUrl(to, "RedirectUrl");
             }
-            a.done(Outcome.ACCEPTED, "settings: " + acc.protocols().stream().map(Protocol::type)
-                    .map(t -> t.wireName()).collect(Collectors.joining(", ")));
+            a.done(Outcome.ACCEPTED, AttemptReason.of(AttemptReason.Key.SETTINGS, "protocols", acc.protocols().stream().map(Protocol::type)
+                    .map(t -> t.wireName()).collect(Collectors.joining(", "))));
             return new Next.Settings(resp, a.url);
         }
 
@@ -542,14 +536,13 @@ public final class AutodiscoverClient implements AutoCloseable {
             return h.equals(userDomain) || h.endsWith("." + userDomain) || o.allowedRedirectHosts().contains(h);
         }
 
-        private void skipped(DiscoveryMethod m, String url, String reason) {
+        private void skipped(DiscoveryMethod m, String url, AttemptReason reason) {
             log.attempts.add(new Attempt(m, url, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                     List.of(), 0, Outcome.SKIPPED, reason));
         }
 
-        private String tooManyRedirects() {
-            return "redirections: more than " + DiscoveryOptions.MAX_REDIRECTS + " (expected: <= "
-                    + DiscoveryOptions.MAX_REDIRECTS + ")";
+        private AttemptReason tooManyRedirects() {
+            return AttemptReason.of(AttemptReason.Key.TOO_MANY_REDIRECTS, "max", DiscoveryOptions.MAX_REDIRECTS);
         }
 
         /**
@@ -651,7 +644,7 @@ public final class AutodiscoverClient implements AutoCloseable {
                 }
             }
 
-            void done(Outcome outcome, String reason) {
+            void done(Outcome outcome, AttemptReason reason) {
                 log.attempts.add(new Attempt(method, url, Optional.ofNullable(dnsAnswer), Optional.ofNullable(connectedTo),
                         Optional.ofNullable(tcpConnectMillis), Optional.ofNullable(tls), http, millisSince(start),
                         outcome, reason));
@@ -686,20 +679,19 @@ public final class AutodiscoverClient implements AutoCloseable {
     }
 
     /** Why a redirect target is refused, or empty when it is an https URL ending in the Autodiscover path. */
-    static Optional<String> invalidTarget(String url) {
-        String expected = " (expected: an https URL ending in " + PATH + ")";
+    static Optional<AttemptReason> invalidTarget(String url) {
         URI u;
         try {
             u = new URI(url);
         } catch (URISyntaxException e) {
-            return Optional.of("redirect target: " + url + " is not a URL" + expected);
+            return Optional.of(AttemptReason.of(AttemptReason.Key.TARGET_NOT_URL, "url", url, "path", PATH));
         }
         if (!"https".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
-            return Optional.of("redirect target: " + url + expected);
+            return Optional.of(AttemptReason.of(AttemptReason.Key.TARGET_INVALID, "url", url, "path", PATH));
         }
         String path = u.getPath() == null ? "" : u.getPath().toLowerCase(Locale.ROOT);
         if (!path.endsWith(PATH)) {
-            return Optional.of("redirect target: " + url + expected);
+            return Optional.of(AttemptReason.of(AttemptReason.Key.TARGET_INVALID, "url", url, "path", PATH));
         }
         return Optional.empty();
     }

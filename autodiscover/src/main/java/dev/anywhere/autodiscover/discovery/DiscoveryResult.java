@@ -11,19 +11,24 @@ import java.util.Optional;
  * @param emailAddress the address settings were found for (differs from the input after {@code RedirectAddr})
  * @param response the accepted settings response
  * @param acceptedUrl the URL that answered with it
- * @param failure why discovery failed, when it did
+ * @param why why discovery failed, when it did ({@link #failure()} in English)
  * @param redirects how many redirections were followed
  * @param attempts every step in order
  */
 public record DiscoveryResult(String emailAddress, Optional<AutodiscoverResponse> response,
-        Optional<String> acceptedUrl, Optional<String> failure, int redirects, List<Attempt> attempts) {
+        Optional<String> acceptedUrl, Optional<AttemptReason> why, int redirects, List<Attempt> attempts) {
 
     public DiscoveryResult {
         Objects.requireNonNull(emailAddress, "emailAddress");
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(acceptedUrl, "acceptedUrl");
-        Objects.requireNonNull(failure, "failure");
+        Objects.requireNonNull(why, "why");
         attempts = List.copyOf(attempts);
+    }
+
+    /** Why discovery failed, in one English line. */
+    public Optional<String> failure() {
+        return why.map(AttemptReason::line);
     }
 
     public boolean succeeded() {

@@ -118,9 +118,8 @@ final class HttpConnection implements AutoCloseable {
         if (!cf.awaitUninterruptibly(timeout.toMillis() + 1000) || !cf.isSuccess()) {
             cf.channel().close();
             Throwable cause = cf.cause();
-            throw new StepFailure("tcp connect: " + address.getAddress().getHostAddress() + ":" + port + " "
-                    + (cause == null ? "timed out" : describe(cause)) + " (expected: connection within "
-                    + timeout.toMillis() + " ms)", cause);
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.TCP_CONNECT, "address", address.getAddress().getHostAddress(), "port", port,
+                    "cause", AttemptReason.cause(cause), "ms", timeout.toMillis()), cause);
         }
         long connectMillis = elapsed(start);
         partial.connectMillis = connectMillis;
@@ -134,11 +133,11 @@ final class HttpConnection implements AutoCloseable {
         long hsMillis = elapsed(hsStart);
         if (!done || !hs.isSuccess()) {
             ch.close();
-            String why = !done ? "timed out" : describe(hs.cause());
+            // Netty's handshake timeout is a class name with no sentence: the cause is said from its type.
+            AttemptReason why = AttemptReason.cause(done ? hs.cause() : null);
             partial.tls = new TlsInfo(Optional.empty(), Optional.empty(), trust.get().chain(), hsMillis,
-                    Optional.of(why));
-            throw new StepFailure("tls handshake with " + host + ": " + why + " (expected: a trusted certificate for "
-                    + host + ")", hs.cause());
+                    Optional.of(why.line()));
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.TLS_HANDSHAKE, "host", host, "cause", why), hs.cause());
         }
         SSLSession s = ssl.engine().getSession();
         List<X509Certificate> chain = new ArrayList<>();
@@ -174,7 +173,7 @@ final class HttpConnection implements AutoCloseable {
             h.setHandshakeTimeoutMillis(timeout.toMillis());
             return h;
         } catch (java.security.GeneralSecurityException e) {
-            throw new StepFailure("tls: " + e.getMessage() + " (expected: a TLS implementation)", e);
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.TLS_UNAVAILABLE, "detail", AttemptReason.cause(e)), e);
         }
     }
 
@@ -201,17 +200,16 @@ final class HttpConnection implements AutoCloseable {
             got = inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StepFailure("http: interrupted (expected: a response)", e);
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.HTTP_INTERRUPTED), e);
         }
         if (got == null) {
-            throw new StepFailure("http response: none within " + timeout.toMillis() + " ms (expected: a response)");
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.HTTP_NO_RESPONSE, "ms", timeout.toMillis()));
         }
         if (got == CLOSED) {
-            throw new StepFailure("http response: connection closed before a response (expected: a response)");
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.HTTP_CLOSED));
         }
         if (got instanceof Throwable t) {
-            throw new StepFailure("http response: " + describe(t) + " (expected: a response of at most "
-                    + MAX_RESPONSE_BYTES + " bytes)", t);
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.HTTP_BAD_RESPONSE, "cause", AttemptReason.cause(t), "max", MAX_RESPONSE_BYTES), t);
         }
         return (Response) got;
     }
@@ -219,15 +217,6 @@ final class HttpConnection implements AutoCloseable {
     @Override
     public void close() {
         channel.close().awaitUninterruptibly(1000);
-    }
-
-    static String describe(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String msg = root.getMessage();
-        return root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg.replace('\n', ' '));
     }
 
     private static long elapsed(long startNanos) {

@@ -62,7 +62,7 @@ final class NameResolver {
                 InetAddress a = InetAddress.getByName(host); // literal: no lookup happens
                 return new Resolved(new InetSocketAddress(a, port), "literal " + a.getHostAddress());
             } catch (UnknownHostException e) {
-                throw new StepFailure("dns: " + host + " is not a valid literal (expected: an address)", e);
+                throw new StepFailure(AttemptReason.of(AttemptReason.Key.DNS_BAD_LITERAL, "host", host), e);
             }
         }
         if (dns.isEmpty()) {
@@ -71,7 +71,7 @@ final class NameResolver {
                 return new Resolved(new InetSocketAddress(all[0], port), "system resolver: " + host + " -> "
                         + String.join(", ", java.util.Arrays.stream(all).map(InetAddress::getHostAddress).toList()));
             } catch (UnknownHostException e) {
-                throw new StepFailure("dns: " + host + " does not resolve (expected: an A or AAAA record)", e);
+                throw new StepFailure(AttemptReason.of(AttemptReason.Key.DNS_NOT_FOUND, "host", host), e);
             }
         }
         List<InetAddress> addresses = new ArrayList<>();
@@ -91,8 +91,7 @@ final class NameResolver {
             }
         }
         if (addresses.isEmpty()) {
-            throw new StepFailure("dns: " + host + " has no A or AAAA record at " + server()
-                    + " (expected: an address)");
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.DNS_NO_ADDRESS, "host", host, "server", serverName()));
         }
         return new Resolved(new InetSocketAddress(addresses.get(0), port),
                 host + " -> " + String.join(", ", lines) + " (from " + server() + ")");
@@ -120,8 +119,13 @@ final class NameResolver {
     }
 
     String server() {
-        return dns.isPresent() ? options.dnsServer().get().getAddress().getHostAddress() + ":"
-                + options.dnsServer().get().getPort() : "system resolver";
+        return serverName().line();
+    }
+
+    /** The DNS server asked, {@code 127.0.0.10:53}, or the system's resolver. */
+    AttemptReason serverName() {
+        return dns.isPresent() ? AttemptReason.of(AttemptReason.Key.ADDRESS, "address", options.dnsServer().get().getAddress()
+                .getHostAddress() + ":" + options.dnsServer().get().getPort()) : AttemptReason.of(AttemptReason.Key.SYSTEM_RESOLVER);
     }
 
     private List<Record> query(String host, int type) throws StepFailure {
@@ -129,19 +133,19 @@ final class NameResolver {
         try {
             name = Name.fromString(host.endsWith(".") ? host : host + ".");
         } catch (TextParseException e) {
-            throw new StepFailure("dns: name " + host + " is invalid (expected: a DNS name)", e);
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.DNS_BAD_NAME, "host", host), e);
         }
         Message response;
         try {
             response = dns.orElseThrow().send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
         } catch (IOException e) {
-            throw new StepFailure("dns: " + Type.string(type) + " " + host + " at " + server() + ": " + e.getMessage()
-                    + " (expected: an answer within " + options.stepTimeout().toMillis() + " ms)", e);
+            // dnsjava's timeout has no message: the cause is said from its type, never "null"
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.DNS_NO_ANSWER, "type", Type.string(type), "host", host, "server", serverName(),
+                    "cause", AttemptReason.cause(e), "ms", options.stepTimeout().toMillis()), e);
         }
         int rcode = response.getRcode();
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-            throw new StepFailure("dns: " + Type.string(type) + " " + host + " answered " + Rcode.string(rcode)
-                    + " (expected: NOERROR or NXDOMAIN)");
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.DNS_RCODE, "type", Type.string(type), "host", host, "rcode", Rcode.string(rcode)));
         }
         List<Record> out = new ArrayList<>();
         for (Record r : response.getSection(Section.ANSWER)) {
@@ -158,7 +162,7 @@ final class NameResolver {
             Record[] r = l.run();
             return r == null ? List.of() : List.of(r);
         } catch (TextParseException e) {
-            throw new StepFailure("dns: name " + name + " is invalid (expected: a DNS name)", e);
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.DNS_BAD_NAME, "host", name), e);
         }
     }
 

@@ -54,9 +54,9 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
                     return x;
                 }
             }
-            throw new StepFailure("trust anchors: no X.509 trust manager (expected: one)");
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.TRUST_NO_MANAGER));
         } catch (IOException | GeneralSecurityException e) {
-            throw new StepFailure("trust anchors: " + e.getMessage() + " (expected: a readable PEM CA file)", e);
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.TRUST_UNREADABLE, "detail", AttemptReason.cause(e)), e);
         }
     }
 
@@ -81,7 +81,7 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
                 }
             }
             if (i == before) {
-                throw new StepFailure("trust anchors: no certificate in " + pem + " (expected: PEM)");
+                throw new StepFailure(AttemptReason.of(AttemptReason.Key.TRUST_NO_CERTIFICATE, "file", pem));
             }
         }
         return ks;

@@ -40,7 +40,7 @@ final class ScpLookup {
     private static final Pattern LDAP_URL = Pattern.compile("(?i)ldaps?://([^/:]+)(?::(\\d+))?(?:/.*)?");
 
     /** The URLs found, in the order to try them, and a one-line summary for the attempt. */
-    record Found(List<String> urls, String summary) {
+    record Found(List<String> urls, AttemptReason summary) {
     }
 
     private ScpLookup() {
@@ -78,8 +78,7 @@ final class ScpLookup {
             RootDSE root = c.getRootDSE();
             configNc = root == null ? null : root.getAttributeValue("configurationNamingContext");
             if (configNc == null) {
-                throw new StepFailure("scp: " + where + " root DSE has no configurationNamingContext (expected: an "
-                        + "Active Directory-style directory)");
+                throw new StepFailure(AttemptReason.of(AttemptReason.Key.SCP_NO_CONFIG, "where", where));
             }
             SearchRequest req = new SearchRequest(configNc, SearchScope.SUB,
                     Filter.createEqualityFilter("objectClass", "serviceConnectionPoint"), "keywords",
@@ -128,13 +127,13 @@ final class ScpLookup {
                 }
             }
         } catch (LDAPException e) {
-            throw new StepFailure("scp: " + where + " " + e.getResultCode() + ": " + e.getMessage()
-                    + " (expected: a reachable directory)", e);
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.SCP_LDAP, "where", where, "code", e.getResultCode(), "detail",
+                    AttemptReason.cause(e)), e);
         }
         // A pointer for the user's domain wins over local URL SCPs: the mailbox lives in that other forest.
         if (!domainPointers.isEmpty()) {
             Optional<Found> via = follow(scp, domainPointers.get(0), userDomain, resolver, timeoutMillis, hop,
-                    "pointer SCP for " + userDomain);
+                    AttemptReason.of(AttemptReason.Key.SCP_POINTER_FOR, "domain", userDomain));
             if (via.isPresent()) {
                 return via.get();
             }
@@ -144,32 +143,31 @@ final class ScpLookup {
         ordered.addAll(otherSite);
         if (ordered.isEmpty() && !unscopedPointers.isEmpty()) {
             Optional<Found> via = follow(scp, unscopedPointers.get(0), userDomain, resolver, timeoutMillis, hop,
-                    "unscoped pointer SCP");
+                    AttemptReason.of(AttemptReason.Key.SCP_UNSCOPED_POINTER));
             if (via.isPresent()) {
                 return via.get();
             }
         }
         int ignored = otherPointers + Math.max(0, domainPointers.size() - 1)
                 + (ordered.isEmpty() ? Math.max(0, unscopedPointers.size() - 1) : unscopedPointers.size());
-        String summary = ordered.size() + " URL SCP(s) under " + configNc + " at " + where + ": " + inSite.size()
-                + " in site " + scp.clientSite().orElse("(none)") + ", " + unscoped.size() + " unscoped, "
-                + otherSite.size() + " other site(s)" + (ignored > 0 ? "; " + ignored + " pointer SCP(s) not used" : "");
+        AttemptReason summary = AttemptReason.of(AttemptReason.Key.SCP_FOUND, "count", ordered.size(), "configNc", configNc, "where", where, "inSite",
+                inSite.size(), "site", scp.clientSite().orElse(null), "unscoped", unscoped.size(), "otherSites", otherSite.size(),
+                "ignored", ignored > 0 ? AttemptReason.of(AttemptReason.Key.SCP_IGNORED, "count", ignored) : "");
         return new Found(ordered, summary);
     }
 
     /** Restarts the search in the directory a pointer names; empty when the hop budget is spent. */
     private static Optional<Found> follow(ScpSettings scp, String binding, String userDomain, Resolver resolver,
-            long timeoutMillis, int hop, String what) throws StepFailure {
+            long timeoutMillis, int hop, AttemptReason what) throws StepFailure {
         if (hop >= MAX_POINTER_HOPS) {
             return Optional.empty();
         }
         Matcher m = LDAP_URL.matcher(binding);
         if (!m.matches()) {
-            throw new StepFailure("scp: " + what + " serviceBindingInformation: " + binding
-                    + " (expected: LDAP://host[:port]/...)");
+            throw new StepFailure(AttemptReason.of(AttemptReason.Key.SCP_BAD_BINDING, "what", what, "binding", binding));
         }
         int port = m.group(2) == null ? 389 : Integer.parseInt(m.group(2));
         Found inner = search(scp, m.group(1), port, userDomain, resolver, timeoutMillis, hop + 1);
-        return Optional.of(new Found(inner.urls(), what + " -> " + inner.summary()));
+        return Optional.of(new Found(inner.urls(), AttemptReason.of(AttemptReason.Key.SCP_VIA, "what", what, "inner", inner.summary())));
     }
 }

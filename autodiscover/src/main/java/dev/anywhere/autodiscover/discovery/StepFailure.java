@@ -1,15 +1,25 @@
 package dev.anywhere.autodiscover.discovery;
 
-/** A discovery step failed; the message is the attempt's reason. Internal: never escapes {@link AutodiscoverClient}. */
+/**
+ * A discovery step failed; its {@link #reason()} is the attempt's reason. Internal: never escapes
+ * {@link AutodiscoverClient}.
+ */
 final class StepFailure extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    StepFailure(String message) {
-        super(message, null, false, false);
+    private final transient AttemptReason reason;
+
+    StepFailure(AttemptReason reason) {
+        this(reason, null);
     }
 
-    StepFailure(String message, Throwable cause) {
-        super(message, cause, false, false);
+    StepFailure(AttemptReason reason, Throwable cause) {
+        super(reason.line(), cause, false, false);
+        this.reason = reason;
+    }
+
+    AttemptReason reason() {
+        return reason;
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.DoublePredicate;
+import org.HdrHistogram.Histogram;
 
 /**
  * A ratio computed in each round from arms measured back to back in that round, and its spread across rounds. A ratio
@@ -118,6 +119,52 @@ public record RoundRatios(List<Double> perRound, List<Boolean> disturbed) {
             }
         }
         return meet == n ? Verdict.MET : meet == 0 ? Verdict.MISSED : Verdict.UNDECIDED;
+    }
+
+    /** The rounds a headline counts: the undisturbed ones when there are any, else every round. */
+    public static List<Boolean> headlineRounds(List<Boolean> disturbed) {
+        boolean anyQuiet = disturbed.contains(Boolean.FALSE);
+        return disturbed.stream().map(d -> !anyQuiet || !d).toList();
+    }
+
+    /**
+     * Added latency against a reference's: {@code (arm − floor) ÷ (reference − referenceFloor)}, e.g. the gateway over
+     * the direct arm against nginx over its upstream. An arm below its floor (noise) adds 0; NaN when a value is missing
+     * or the reference added nothing.
+     */
+    public static double addedRatio(double arm, double floor, double reference, double referenceFloor) {
+        double added = arm - floor;
+        double referenceAdded = reference - referenceFloor;
+        return Double.isNaN(added) || Double.isNaN(referenceAdded) || referenceAdded <= 0 ? Double.NaN : Math.max(0, added) / referenceAdded;
+    }
+
+    /** {@link #addedRatio} round by round. */
+    public static List<Double> addedRatios(List<Double> arm, List<Double> floor, List<Double> reference, List<Double> referenceFloor) {
+        List<Double> out = new ArrayList<>(arm.size());
+        for (int i = 0; i < arm.size(); i++) {
+            out.add(addedRatio(arm.get(i), at(floor, i), at(reference, i), at(referenceFloor, i)));
+        }
+        return out;
+    }
+
+    private static double at(List<Double> v, int i) {
+        return i < v.size() ? v.get(i) : Double.NaN;
+    }
+
+    /**
+     * The {@code percentile} of every call of the rounds {@code use} marks, each call counted once: the rounds'
+     * histograms added, not a median of the rounds' percentiles. A p99 rests on the slowest 1 % of the calls, a few
+     * thousand per round; pooled, on five times as many, so one round's tail event weighs by its share of the calls.
+     * NaN without calls.
+     */
+    public static double pooledPercentile(List<Histogram> rounds, List<Boolean> use, double percentile) {
+        Histogram all = new Histogram(3);
+        for (int i = 0; i < rounds.size(); i++) {
+            if (i < use.size() && use.get(i)) {
+                all.add(rounds.get(i));
+            }
+        }
+        return all.getTotalCount() == 0 ? Double.NaN : all.getValueAtPercentile(percentile);
     }
 
     /** Two runs' headline values agree when they differ by at most {@code tolerance} of the smaller. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 /** The per-round ratio arithmetic: no timing, only numbers. */
@@ -92,6 +93,48 @@ class RoundRatiosTest {
         assertThat(RoundRatios.agree(0.80, 0.92, 0.15)).isTrue(); // 0.12 <= 0.12
         assertThat(RoundRatios.agree(0.51, 0.73, 0.15)).isFalse(); // runs A and B of issue 19
         assertThat(RoundRatios.agree(0.0, 0.0, 0.15)).isFalse();
+    }
+
+    @Test
+    void addedLatencyIsTheArmsDeltaOverTheReferencesDelta() {
+        // gateway 292 over direct 215 against nginx 713 over upstream 558 (run R's p50 medians)
+        assertThat(RoundRatios.addedRatio(292, 215, 713, 558)).isCloseTo(77.0 / 155, within(1e-12));
+        assertThat(RoundRatios.addedRatio(200, 215, 713, 558)).isZero(); // below its floor: noise, adds nothing
+        assertThat(RoundRatios.addedRatio(292, 215, 558, 558)).isNaN(); // the reference added nothing
+        assertThat(RoundRatios.addedRatio(292, 215, 500, 558)).isNaN();
+        assertThat(RoundRatios.addedRatio(NAN, 215, 713, 558)).isNaN();
+        assertThat(RoundRatios.addedRatios(List.of(300.0, 200.0, 300.0), List.of(200.0, 250.0, 200.0), List.of(500.0, 500.0, 500.0),
+                List.of(300.0, 300.0))).containsExactly(0.5, 0.0, NAN);
+    }
+
+    @Test
+    void aPooledPercentileCountsEveryCallOnceNotTheMedianOfTheRoundsPercentiles() {
+        // 1,000 calls a round; 20 slow ones (2 ms) in the first round, 9 in each of the others
+        List<Histogram> rounds = List.of(round(980, 20), round(991, 9), round(991, 9));
+        List<Double> perRoundP99 = rounds.stream().map(h -> (double) h.getValueAtPercentile(99)).toList();
+        assertThat(perRoundP99).containsExactly(2000.0, 100.0, 100.0);
+        assertThat(RoundRatios.Stats.of(perRoundP99).median()).isEqualTo(100.0); // the median of rounds: two rounds hide the tail
+        // 38 of 3,000 calls (1.3 %) took 2 ms: the p99 of the calls is 2 ms
+        List<Boolean> all = List.of(true, true, true);
+        assertThat(RoundRatios.pooledPercentile(rounds, all, 99)).isEqualTo(2000.0);
+        assertThat(RoundRatios.pooledPercentile(rounds, all, 50)).isEqualTo(100.0);
+        // only the rounds marked count; none marked: no value
+        assertThat(RoundRatios.pooledPercentile(rounds, List.of(false, true, true), 99)).isEqualTo(100.0);
+        assertThat(RoundRatios.pooledPercentile(rounds, List.of(false, false, false), 99)).isNaN();
+    }
+
+    private static Histogram round(int fast, int slow) {
+        Histogram h = new Histogram(3);
+        h.recordValueWithCount(100, fast);
+        h.recordValueWithCount(2000, slow);
+        return h;
+    }
+
+    @Test
+    void theHeadlineRoundsAreTheUndisturbedOnesUnlessNoneIs() {
+        assertThat(RoundRatios.headlineRounds(List.of(false, true, false))).containsExactly(true, false, true);
+        assertThat(RoundRatios.headlineRounds(List.of(true, true))).containsExactly(true, true);
+        assertThat(RoundRatios.headlineRounds(List.of())).isEmpty();
     }
 
     @Test

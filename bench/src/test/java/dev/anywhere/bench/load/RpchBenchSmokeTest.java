@@ -36,6 +36,11 @@ class RpchBenchSmokeTest {
         assertThat(arm.get("p50_us").get("median").asDouble()).isPositive();
         assertThat(arm.get("p99_us").get("median").asDouble()).isGreaterThanOrEqualTo(arm.get("p50_us").get("median").asDouble());
         assertThat(arm.get("latency_calls").asLong()).isPositive();
+        // one round: the pooled percentiles are that round's
+        assertThat(arm.get("p99_us_pooled").asDouble()).isEqualTo(arm.get("p99_us").get("median").asDouble());
+        assertThat(arm.get("p50_us_pooled").asDouble()).isEqualTo(arm.get("p50_us").get("median").asDouble());
+        // one turn per round in these tiny runs: its median turn is the round
+        assertThat(arm.get("p99_us_median_turn").get("median").asDouble()).isEqualTo(arm.get("p99_us").get("median").asDouble());
         assertThat(arm.get("setup_ms_median").get("median").asDouble()).isPositive();
     }
 
@@ -81,7 +86,8 @@ class RpchBenchSmokeTest {
         assertThat(r.get("arms").get("gateway_tls").get("reason").asText()).contains("--no-tls");
         assertThat(r.get("throughput_vs_direct_shared_cpu").asDouble()).isPositive();
         assertThat(r.get("throughput_vs_direct").asDouble()).isPositive();
-        for (String k : List.of("p50_added_vs_nginx", "p99_added_vs_nginx", "cpu_per_gib_vs_nginx")) {
+        for (String k : List.of("p50_added_vs_nginx", "p99_added_vs_nginx", "p50_added_vs_nginx_pooled", "p99_added_vs_nginx_pooled",
+                "p50_added_vs_nginx_median_turn", "p99_added_vs_nginx_median_turn", "cpu_per_gib_vs_nginx")) {
             assertThat(r.get(k).isNull()).as(k).isTrue();
             assertThat(r.get("reasons").get(k).asText()).contains("nginx arm did not run");
         }
@@ -142,7 +148,8 @@ class RpchBenchSmokeTest {
         assertThat(r.get("recycling").get("available").asBoolean()).isFalse();
         assertThat(r.get("settings").get("placement").asText()).isNotBlank();
         assertThat(r.get("arms").get("nginx").get("relay_cpu_measures").asText()).contains("/proc");
-        for (String k : List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx", "cpu_per_gib_vs_nginx",
+        for (String k : List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx", "p50_added_vs_nginx_pooled",
+                "p99_added_vs_nginx_pooled", "p50_added_vs_nginx_median_turn", "p99_added_vs_nginx_median_turn", "cpu_per_gib_vs_nginx",
                 "idle_vc_bytes")) {
             assertKeyOrReason(r, k);
         }
@@ -177,8 +184,15 @@ class RpchBenchSmokeTest {
     @Test
     @Timeout(90)
     void rpcAuthNoneLeavesTheSealedArmOutWithAReason() throws Exception {
-        ObjectNode r = new RpchBench(tiny(false).withIdleVcs(0).withRecycleLifetime(0), line -> { }).rpcAuth("none").run(dir);
+        List<String> progress = new ArrayList<>();
+        ObjectNode r = new RpchBench(tiny(false).withIdleVcs(0).withRecycleLifetime(0).withRate(RpchBench.AUTO_RATE), progress::add)
+                .rpcAuth("none").run(dir);
         assertThat(r.get("arms").get("gateway_sealed").get("reason").asText()).isEqualTo("disabled (--rpc-auth none)");
+        // 50 % load is known once the warm-up's closed loops ran: its latency phase already runs at that rate
+        int rate = r.get("settings").get("rate_per_second").asInt();
+        assertThat(rate).isGreaterThanOrEqualTo(20);
+        assertThat(progress).anyMatch(l -> l.startsWith("warm-up latency:") && l.contains(" at " + rate + " calls/s"))
+                .anyMatch(l -> l.startsWith("round 1 latency:") && l.contains(" at " + rate + " calls/s"));
         assertThat(r.get("sealed_vs_unsealed").isNull()).isTrue();
         assertThat(r.get("reasons").get("sealed_vs_unsealed").asText())
                 .isEqualTo("gateway_sealed arm did not run: disabled (--rpc-auth none)");
@@ -228,6 +242,80 @@ class RpchBenchSmokeTest {
         assertThat(RpchBench.halfLoad(w)).isEqualTo(15_000);
         w.put(RpchBench.Arm.GATEWAY_SEALED, sample(RpchBench.Arm.GATEWAY_SEALED, 8_000)); // the client's cost, not a relay's
         assertThat(RpchBench.halfLoad(w)).isEqualTo(15_000);
+    }
+
+    @Test
+    void theLatencyPhaseCutsEachArmsTimeIntoTurns() {
+        assertThat(RpchBench.latencySlices(10)).isEqualTo(20);
+        assertThat(RpchBench.latencySlices(5)).isEqualTo(10);
+        assertThat(RpchBench.latencySlices(0.6)).isEqualTo(1);
+        assertThat(RpchBench.latencySlices(0.3)).isEqualTo(1);
+        assertThat(RpchBench.latencySlices(600)).isEqualTo(20);
+    }
+
+    @Test
+    @Timeout(30)
+    void theArmsTakeTurnsInTheLatencyPhase() throws Exception {
+        // two arms, 1 s each at 100 calls/s: two half-second turns of 50 calls per arm, in turn
+        List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<RpchBench.ArmRound> arms = List.of(armRecording(RpchBench.Arm.DIRECT, calls), armRecording(RpchBench.Arm.GATEWAY, calls));
+        new RpchBench(tiny(false), line -> { }).latencyPhase(arms, () -> 0, 1.0, 100);
+        List<String> turns = new ArrayList<>();
+        for (String c : calls) {
+            if (turns.isEmpty() || !turns.get(turns.size() - 1).equals(c)) {
+                turns.add(c);
+            }
+        }
+        assertThat(turns).containsExactly("direct", "gateway", "direct", "gateway");
+        assertThat(calls).hasSize(200);
+        for (RpchBench.ArmRound a : arms) {
+            RpchBench.Sample s = a.sample();
+            assertThat(s.latencyCalls()).isEqualTo(100);
+            assertThat(s.bytesPerSecond()).isEqualTo(7.0); // the bulk figures carried through
+            assertThat(s.errors()).isZero();
+        }
+    }
+
+    @Test
+    void aRoundsP99CountsEveryCallAndItsMedianTurnIsTheTypicalHalfSecond() {
+        RpchBench.ArmRound r = new RpchBench.ArmRound(RpchBench.Arm.GATEWAY);
+        r.bulk = new RpchBench.Sample(RpchBench.Arm.GATEWAY, Double.NaN, 1, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 1,
+                1, 0, null, MachineLoad.Phase.UNKNOWN);
+        r.conns.add(null); // a live arm
+        // three turns of 1,000 calls: a stall put 30 calls at 2 ms into the first, the others have 5 each
+        r.addTurn(turn(970, 30));
+        r.addTurn(turn(995, 5));
+        r.addTurn(turn(995, 5));
+        RpchBench.Sample s = r.sample();
+        assertThat(s.latencyCalls()).isEqualTo(3000);
+        assertThat(s.p99Micros()).isEqualTo(2000.0); // 40 of 3,000 calls (1.3 %) took 2 ms
+        assertThat(s.p99MedianTurnMicros()).isEqualTo(100.0); // two of three turns had their p99 at 100 µs
+        assertThat(s.p50MedianTurnMicros()).isEqualTo(100.0);
+    }
+
+    private static org.HdrHistogram.Histogram turn(int fast, int slow) {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        h.recordValueWithCount(100, fast);
+        h.recordValueWithCount(2000, slow);
+        return h;
+    }
+
+    private static RpchBench.ArmRound armRecording(RpchBench.Arm arm, List<String> calls) {
+        RpchBench.ArmRound r = new RpchBench.ArmRound(arm);
+        r.bulk = new RpchBench.Sample(arm, Double.NaN, 7, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 1, 1, 0, null,
+                MachineLoad.Phase.UNKNOWN);
+        r.conns.add(new LoadConnection() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Integer> echo(byte[] stub) {
+                calls.add(arm.id());
+                return java.util.concurrent.CompletableFuture.completedFuture(stub.length);
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        return r;
     }
 
     private static RpchBench.Sample sample(RpchBench.Arm arm, double maxRate) {

@@ -14,21 +14,14 @@ import dev.anywhere.analyzer.rpch.RpchFailure;
 import dev.anywhere.analyzer.rpch.RpchFailure.Kind;
 import dev.anywhere.analyzer.rpch.Transcript;
 import dev.anywhere.analyzer.rpch.VirtualConnection;
-import dev.anywhere.lab.pki.CertificateAuthority;
-import dev.anywhere.lab.pki.CertificateRequest;
-import dev.anywhere.lab.pki.IssuedCertificate;
 import dev.anywhere.rpc.dce.DceStatus;
 import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.dce.Tower;
-import dev.anywhere.rpc.ntlm.NtHash;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
-import dev.anywhere.server.config.ValidPorts;
-import dev.anywhere.server.endpoints.InterfaceRegistry;
-import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.endpoints.RpcInterface;
-import dev.anywhere.server.gateway.CredentialVerifier;
-import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.testing.SecuredRpcSite;
+import dev.anywhere.server.testing.TestAccounts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -38,89 +31,55 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The analyzer's RPC over HTTP client against the real gateway (/rpc/rpcproxy.dll relaying IN and OUT channels) and
- * the real RPC endpoints (EPM, MGMT and a test interface), over HTTPS with a lab CA certificate.
+ * the real RPC endpoints (EPM, MGMT and a test interface) of {@link SecuredRpcSite}, over HTTPS with a lab CA
+ * certificate.
  */
 class ClientEndToEndTest {
 
-    private static final String USER = "FRANKYSWEB\\franky";
-    private static final String PASSWORD = "Secret-1";
+    private static final String USER = TestAccounts.FRANKY;
+    private static final String PASSWORD = TestAccounts.FRANKY_PASSWORD;
     private static final SyntaxId ECHO_IFACE = new SyntaxId(UUID.fromString("6f5c0a2e-55b1-4a5f-9d1e-3a2b1c0d9e8f"), 1, 0);
 
-    private static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
-        @Override
-        public Optional<String> verifyPassword(String logonName, String password) {
-            return logonName.equalsIgnoreCase(USER) && password.equals(PASSWORD) ? Optional.of(USER) : Optional.empty();
-        }
-
-        @Override
-        public Optional<byte[]> ntHash(String domain, String user) {
-            return domain.equalsIgnoreCase("FRANKYSWEB") && user.equalsIgnoreCase("franky")
-                    ? Optional.of(NtHash.of(PASSWORD)) : Optional.empty();
-        }
-    };
+    private static final LabTls TLS = LabTls.shared();
 
     @TempDir
-    static Path dir;
-    static Path trust;
-    static IssuedCertificate certificate;
+    Path dir;
 
-    private RpcEndpoints endpoints;
-    private Gateway gateway;
+    @AutoClose
+    private SecuredRpcSite site;
+    @AutoClose
     private ServerSocket notNcacnHttp;
     private int closedPort;
     private final Transcript transcript = new Transcript();
 
-    @BeforeAll
-    static void pki() {
-        CertificateAuthority ca = CertificateAuthority.createLab();
-        certificate = ca.issueServerCertificate(CertificateRequest.labDefault());
-        trust = ca.writeTrustBundle(dir.resolve("lab-ca.pem"));
-    }
-
     @BeforeEach
     void start() throws Exception {
-        InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "echo test", 1, call -> call.stub()));
-        endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0))
-                .withExtra(extra));
         notNcacnHttp = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1")); // accepts, never sends ncacn_http/1.0
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             closedPort = s.getLocalPort();
         }
-        Path data = dir.resolve("ex1-" + System.nanoTime());
-        gateway = TestGateway.start(data, certificate, CREDENTIALS, List.of(port(), notNcacnHttp.getLocalPort(), closedPort));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (endpoints != null) {
-            endpoints.close();
-        }
-        notNcacnHttp.close();
+        site = SecuredRpcSite.in(dir).credentials(TestAccounts.CREDENTIALS)
+                .serving(new RpcInterface(ECHO_IFACE, "echo test", 1, call -> call.stub()))
+                .validPorts(port -> List.of(port, notNcacnHttp.getLocalPort(), closedPort))
+                .tls(TLS.serverContext()).requireSsl().start();
     }
 
     private int port() {
-        return endpoints.ports().get(0);
+        return site.endpointPort();
     }
 
     private RpchClientOptions.Builder options(int endpointPort) {
-        return RpchClientOptions.builder("oa.frankysweb.org", gateway.address().getPort(), "EX1", endpointPort)
-                .addressOverride(InetAddress.getLoopbackAddress()).trustPem(trust).timeouts(Duration.ofSeconds(5))
-                .auth(new ProxyAuth.Basic(USER, PASSWORD));
+        return TLS.client(site, endpointPort).timeouts(Duration.ofSeconds(5)).auth(new ProxyAuth.Basic(USER, PASSWORD));
     }
 
     private static ProxyAuth ntlm(String password) {
@@ -235,9 +194,7 @@ class ClientEndToEndTest {
         f = fails(options(port()).trustPem(null).build()); // JDK anchors do not know the lab CA
         assertThat(f.kind()).isEqualTo(Kind.TLS_UNTRUSTED);
 
-        f = fails(RpchClientOptions.builder("oa.frankysweb.org", gateway.address().getPort(), "EX1", port()).tls(false)
-                .addressOverride(InetAddress.getLoopbackAddress()).timeouts(Duration.ofSeconds(5))
-                .auth(new ProxyAuth.Basic(USER, PASSWORD)).build()); // requireSsl: plain HTTP refused with 403.4
+        f = fails(options(port()).tls(false).build()); // requireSsl: plain HTTP refused with 403.4
         assertThat(f.kind()).isEqualTo(Kind.HTTP_FORBIDDEN);
     }
 }

@@ -6,45 +6,26 @@ import dev.anywhere.analyzer.rpch.ProxyAuth;
 import dev.anywhere.analyzer.rpch.RpchClientOptions;
 import dev.anywhere.analyzer.rpch.Transcript;
 import dev.anywhere.analyzer.rpch.VirtualConnection;
-import dev.anywhere.directory.SiteInfo;
-import dev.anywhere.lab.pki.CertificateAuthority;
-import dev.anywhere.lab.pki.CertificateRequest;
-import dev.anywhere.lab.pki.IssuedCertificate;
 import dev.anywhere.rpc.dce.SyntaxId;
-import dev.anywhere.rpc.ntlm.NtHash;
-import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
-import dev.anywhere.server.config.RpcVdirConfig;
-import dev.anywhere.server.config.ValidPorts;
-import dev.anywhere.server.endpoints.InterfaceRegistry;
-import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.endpoints.RpcInterface;
-import dev.anywhere.server.gateway.BackendResolver;
-import dev.anywhere.server.gateway.CredentialVerifier;
-import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.gateway.rpch.ProxySettings;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.anywhere.server.testing.SecuredRpcSite;
+import dev.anywhere.server.testing.TestAccounts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,75 +38,32 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutChannelRecyclingEndToEndTest {
 
-    private static final String USER = "FRANKYSWEB\\franky";
-    private static final String PASSWORD = "Secret-1";
     private static final SyntaxId ECHO_IFACE = new SyntaxId(UUID.fromString("0b3b3c1e-8d55-4c43-9a4e-5a0c6f1f7e21"), 1, 0);
     /** [MS-RPCH] 2.2.3.5.5: the smallest ChannelLifetime allowed. */
     private static final long LIFETIME = 0x20000;
 
-    private static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
-        @Override
-        public Optional<String> verifyPassword(String logonName, String password) {
-            return logonName.equalsIgnoreCase(USER) && password.equals(PASSWORD) ? Optional.of(USER) : Optional.empty();
-        }
-
-        @Override
-        public Optional<byte[]> ntHash(String domain, String user) {
-            return Optional.of(NtHash.of(PASSWORD));
-        }
-    };
+    private static final LabTls TLS = LabTls.shared();
 
     @TempDir
-    static Path dir;
-    static Path trust;
-    static IssuedCertificate certificate;
+    Path dir;
 
-    private RpcEndpoints endpoints;
-    private Gateway gateway;
+    @AutoClose
+    private SecuredRpcSite site;
     private final List<String> errors = new CopyOnWriteArrayList<>();
     private final Transcript transcript = new Transcript();
 
-    @BeforeAll
-    static void pki() {
-        CertificateAuthority ca = CertificateAuthority.createLab();
-        certificate = ca.issueServerCertificate(CertificateRequest.labDefault());
-        trust = ca.writeTrustBundle(dir.resolve("lab-ca.pem"));
-    }
-
     @BeforeEach
     void start() throws Exception {
-        InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "echo", 1, call -> call.stub()));
-        endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(0))
-                .withExtra(extra).withErrors((remote, message) -> errors.add(message)));
-        Path data = dir.resolve("ex1-" + System.nanoTime());
-        new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.BASIC), true,
-                ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(endpoints.ports().get(0)))), 1, Instant.now());
-        ProxySettings d = ProxySettings.defaults();
-        ProxySettings small = new ProxySettings(d.receiveWindow(), d.connectionTimeout(), d.keepAlive(), LIFETIME,
-                d.connectTimeout(), d.handshakeTimeout(), d.idleTimeout(), d.maxFragLength());
-        X509Certificate[] chain = certificate.chain().toArray(X509Certificate[]::new);
-        gateway = Gateway.start(new Gateway.Options(data, "EX1", new InetSocketAddress("127.0.0.1", 0),
-                Optional.of(dev.anywhere.server.gateway.TlsEngine.server(certificate.privateKey(), chain)), CREDENTIALS, "oa.frankysweb.org",
-                Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
-                .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"), "ex1",
-                        "ex1.frankysweb.local"))
-                .withProxySettings(small), new SimpleMeterRegistry());
-    }
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (endpoints != null) {
-            endpoints.close();
-        }
+        site = SecuredRpcSite.in(dir).credentials(TestAccounts.CREDENTIALS)
+                .serving(new RpcInterface(ECHO_IFACE, "echo", 1, call -> call.stub()))
+                .endpointErrors((remote, message) -> errors.add(message)).schemes(HttpAuthScheme.BASIC)
+                .tls(TLS.serverContext()).requireSsl()
+                .proxySettings(ProxySettings.defaults().withChannelLifetime(LIFETIME)).start();
     }
 
     private RpchClientOptions.Builder options() {
-        return RpchClientOptions.builder("oa.frankysweb.org", gateway.address().getPort(), "EX1", endpoints.ports().get(0))
-                .addressOverride(InetAddress.getLoopbackAddress()).trustPem(trust).timeouts(Duration.ofSeconds(10))
-                .auth(new ProxyAuth.Basic(USER, PASSWORD));
+        return TLS.client(site, site.endpointPort()).timeouts(Duration.ofSeconds(10))
+                .auth(new ProxyAuth.Basic(TestAccounts.FRANKY, TestAccounts.FRANKY_PASSWORD));
     }
 
     /** Call {@code i}'s request (and expected response): 300..3299 bytes, every 10th up to 15 KiB (3 fragments). */

@@ -103,6 +103,8 @@ class ScenariosTest {
             assertThat(ids).as(() -> name + " findings" + unexpected(report, s.findings())).containsExactlyInAnyOrderElementsOf(s.findings());
             assertThat(ScenarioRun.primary(report).map(Finding::id)).as(name + " primary").isEqualTo(s.primary());
             assertThat(report.status() == CheckStatus.PASSED).as(name + " all green").isEqualTo(s.healthy());
+            // FaultSpaceTest audits the German output of every fault; here every scenario's English (no German, no "{x}").
+            assertThat(dev.anywhere.analyzer.text.TextAudit.audit(report.root(), "en")).as(name + " English output").isEmpty();
             if (s.site().manualEdit() != null && s.site().manualEdit().revert()) {
                 RpcVdirConfig drifted = site.gateway().config().current();
                 Event reverted = ScenarioRun.revert(site);

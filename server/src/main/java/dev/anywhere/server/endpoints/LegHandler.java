@@ -344,7 +344,9 @@ final class LegHandler extends ChannelInboundHandlerAdapter {
         log.debug("endpoints: {}: {}", ctx.channel(), message);
         server.protocolError(inet(ctx.channel().remoteAddress()), message);
         if (vc != null && vc.legClosed(ctx.channel())) {
+            // Closes this leg too, once the OUT leg's last PDUs (a fault answering what failed here) are out.
             server.table().legGone(vc, message);
+            return;
         }
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }

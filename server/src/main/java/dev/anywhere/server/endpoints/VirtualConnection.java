@@ -14,6 +14,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
@@ -489,7 +491,7 @@ final class VirtualConnection {
         Leg old = out;
         sendRecyclingPdu(old, new RtsMessage.OutR1A9());
         if (retiredOut != null) {
-            closeAfterWrites(retiredOut.channel()); // bounded: at most one predecessor drains at a time
+            closeAfterWrites(retiredOut.channel(), null); // bounded: at most one predecessor drains at a time
         }
         retiredOut = old;
         out = outSuccessor;
@@ -685,32 +687,49 @@ final class VirtualConnection {
             ReferenceCountUtil.release(outQueue.poll().buf());
         }
         outQueued = 0;
+        // The IN legs close after the OUT leg's last PDUs are out: an association ended after an answer (the fault
+        // ERROR_ACCESS_DENIED after a refused rpc_auth_3, queued on OUT) fails its IN leg at once, and a proxy closes
+        // the client's IN channel when its IN leg closes. Closed first, the IN leg made the client take the virtual
+        // connection for lost before the fault arrived.
+        List<Channel> inLegs = new ArrayList<>(2);
         if (in != null) {
-            in.channel().close();
+            inLegs.add(in.channel());
         }
         if (successor != null) {
-            successor.channel().close();
+            inLegs.add(successor.channel());
         }
+        Runnable closeIn = () -> inLegs.forEach(ch -> closeAfterWrites(ch, null));
         if (outSuccessor != null) {
             outSuccessor.channel().close();
         }
         if (retiredOut != null) {
-            closeAfterWrites(retiredOut.channel());
+            closeAfterWrites(retiredOut.channel(), null);
         }
         if (out != null) {
-            closeAfterWrites(out.channel()); // the last PDUs still go out
+            closeAfterWrites(out.channel(), closeIn); // the last PDUs still go out
+        } else {
+            closeIn.run();
         }
     }
 
-    /** Closes {@code ch} after the writes already queued on its event loop. */
-    private static void closeAfterWrites(Channel ch) {
+    /**
+     * Closes {@code ch} after the writes already queued on its event loop (its {@link LegWriter} batches run first),
+     * then runs {@code then} (may be null).
+     */
+    private static void closeAfterWrites(Channel ch, Runnable then) {
         try {
             ch.eventLoop().execute(() -> {
                 ch.flush();
                 ch.close();
+                if (then != null) {
+                    then.run();
+                }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             ch.close();
+            if (then != null) {
+                then.run();
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.gateway.CredentialVerifier;
 import dev.anywhere.server.gateway.DirectoryCredentials;
 import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.gateway.rpch.ProxySettings;
 import dev.anywhere.server.nspi.NspiService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -38,24 +39,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
- * EX1 as the interop tests with real clients (Samba, impacket, exchanger) and the address book command meet it: the
- * gateway in front of RPC endpoints that verify DCE/RPC NTLM against the same accounts the gateway checks HTTP logons
- * with, optionally with the seeded directory and its address book served over NSPI. The endpoints listen on an
- * ephemeral port of 127.0.0.1, which the gateway reaches as ex1, ex1.frankysweb.local or localhost; its applied
- * configuration lets that port (or the ports {@link Builder#validPorts} names) through for EX1.
+ * EX1 as every end-to-end test meets it (the analyzer's client, Samba, impacket, exchanger, the rpcping and address
+ * book commands): the gateway in front of RPC endpoints that verify DCE/RPC NTLM against the same accounts the gateway
+ * checks HTTP logons with, optionally with the seeded directory and its address book served over NSPI. The endpoints
+ * listen on an ephemeral port of 127.0.0.1, which the gateway reaches as ex1, ex1.frankysweb.local or localhost; its
+ * applied configuration lets that port (or the ports {@link Builder#validPorts} names) through for EX1. What a test
+ * needs differently (TLS or plain, SSL required, schemes, proxy settings, more interfaces) its {@link Builder} says.
  */
 public final class SecuredRpcSite implements AutoCloseable {
 
     private final List<AutoCloseable> started;
     private final RpcEndpoints endpoints;
+    private final Gateway.Options gatewayOptions;
     private final Gateway gateway;
+    private final SimpleMeterRegistry gatewayMetrics;
     private final AddressBookService addressBook;
 
-    private SecuredRpcSite(List<AutoCloseable> started, RpcEndpoints endpoints, Gateway gateway,
-            AddressBookService addressBook) {
+    private SecuredRpcSite(List<AutoCloseable> started, RpcEndpoints endpoints, Gateway.Options gatewayOptions,
+            Gateway gateway, SimpleMeterRegistry gatewayMetrics, AddressBookService addressBook) {
         this.started = started;
         this.endpoints = endpoints;
+        this.gatewayOptions = gatewayOptions;
         this.gateway = gateway;
+        this.gatewayMetrics = gatewayMetrics;
         this.addressBook = addressBook;
     }
 
@@ -66,6 +72,24 @@ public final class SecuredRpcSite implements AutoCloseable {
 
     public Gateway gateway() {
         return gateway;
+    }
+
+    /** The gateway's meters (requests, proxy bytes, flow control acks, pings, failures). */
+    public SimpleMeterRegistry gatewayMetrics() {
+        return gatewayMetrics;
+    }
+
+    /**
+     * A second gateway in front of the same endpoints, as configured as the first (a CAS array's other member), on
+     * an ephemeral port of 127.0.0.1, counting into {@code metrics}; stopped with the site.
+     */
+    public Gateway anotherGateway(MeterRegistry metrics) throws InterruptedException {
+        Gateway.Options o = gatewayOptions;
+        Gateway another = Gateway.start(new Gateway.Options(o.dataDir(), o.server(), new InetSocketAddress("127.0.0.1", 0),
+                o.tls(), o.credentials(), o.realm(), o.ntlmIdentity(), o.backends(), o.proxy(), o.logons(), o.limits()),
+                metrics);
+        started.add(another);
+        return another;
     }
 
     public RpcEndpoints endpoints() {
@@ -85,7 +109,7 @@ public final class SecuredRpcSite implements AutoCloseable {
         return addressBook;
     }
 
-    /** Stops the gateway, the endpoints and the directory, in that order; best effort, as after a failed test. */
+    /** Stops the gateways, the endpoints and the directory, in that order; best effort, as after a failed test. */
     @Override
     public void close() {
         for (int i = started.size() - 1; i >= 0; i--) {
@@ -110,6 +134,9 @@ public final class SecuredRpcSite implements AutoCloseable {
         private MeterRegistry endpointMetrics;
         private IntFunction<List<Integer>> validPorts = List::of;
         private final List<Integer> translated = new ArrayList<>();
+        private boolean requireSsl;
+        private ProxySettings proxySettings = ProxySettings.defaults();
+        private RpcEndpoints.ProtocolErrorListener endpointErrors = RpcEndpoints.ProtocolErrorListener.NONE;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -139,6 +166,24 @@ public final class SecuredRpcSite implements AutoCloseable {
         /** HTTPS with this context (default: plain HTTP, as with SSL offloading). */
         public Builder tls(SslContext context) {
             this.tls = Optional.of(context);
+            return this;
+        }
+
+        /** The virtual directory requires SSL: plain HTTP is refused with {@code 403.4} (default: accepted). */
+        public Builder requireSsl() {
+            this.requireSsl = true;
+            return this;
+        }
+
+        /** The RPC proxy's windows, timeouts and channel lifetime (default: RpcProxy's, {@link ProxySettings#defaults}). */
+        public Builder proxySettings(ProxySettings settings) {
+            this.proxySettings = settings;
+            return this;
+        }
+
+        /** Where the endpoints report protocol errors (default: nowhere). */
+        public Builder endpointErrors(RpcEndpoints.ProtocolErrorListener listener) {
+            this.endpointErrors = listener;
             return this;
         }
 
@@ -196,24 +241,26 @@ public final class SecuredRpcSite implements AutoCloseable {
                 DceAuthentication dce = DceAuthentication.of(Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB),
                         verifier::ntHash);
                 RpcEndpoints endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1"))
-                        .withPorts(List.of(0)).withExtra(extra)
+                        .withPorts(List.of(0)).withExtra(extra).withErrors(endpointErrors)
                         .withAuthentication(endpointMetrics == null ? dce : dce.withMetrics(endpointMetrics)));
                 started.add(endpoints);
                 int port = endpoints.ports().get(0);
                 Path data = dir.resolve("ex1");
-                new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true, EnumSet.copyOf(schemes), false,
+                new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true, EnumSet.copyOf(schemes), requireSsl,
                         ValidPorts.forServer("EX1", "ex1.frankysweb.local", validPorts.apply(port))), 1, Instant.now());
                 Map<Integer, Integer> translation = new LinkedHashMap<>();
                 translated.forEach(p -> translation.put(p, port));
-                Gateway gateway = Gateway.start(new Gateway.Options(data, "EX1", listen, tls, verifier, "oa.frankysweb.org",
+                Gateway.Options options = new Gateway.Options(data, "EX1", listen, tls, verifier, "oa.frankysweb.org",
                         Gateway.ntlmIdentity("EX1", SiteSeed.FRANKYSWEB))
                         .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"),
-                                "ex1", "ex1.frankysweb.local", "localhost").withPortTranslation(translation)),
-                        new SimpleMeterRegistry());
+                                "ex1", "ex1.frankysweb.local", "localhost").withPortTranslation(translation))
+                        .withProxySettings(proxySettings);
+                SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+                Gateway gateway = Gateway.start(options, metrics);
                 started.add(gateway);
-                return new SecuredRpcSite(started, endpoints, gateway, addressBook);
+                return new SecuredRpcSite(started, endpoints, options, gateway, metrics, addressBook);
             } catch (Exception | Error e) {
-                new SecuredRpcSite(started, null, null, null).close();
+                new SecuredRpcSite(started, null, null, null, null, null).close();
                 throw e;
             }
         }

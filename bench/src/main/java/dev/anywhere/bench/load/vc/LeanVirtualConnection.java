@@ -773,9 +773,6 @@ public final class LeanVirtualConnection implements LoadConnection {
         }
     }
 
-    /** How long a close of the IN channel waits for answers still on the OUT channel (as the analyzer's client). */
-    static final long CLOSE_GRACE_MS = 150;
-
     /** The failure that ended this connection, if any (null while open or after a plain close); racy off the loop. */
     public LeanFailure failure() {
         return failure;
@@ -1100,17 +1097,17 @@ public final class LeanVirtualConnection implements LoadConnection {
                     failHttp();
                 } else if (engine.isOpened() && !bound) {
                     fail("the proxy closed the " + name + " channel before bind_ack");
-                } else if (in && engine.isOpened()) {
-                    // A server that ends the association after its answer (the fault after a refused rpc_auth_3) makes
-                    // the proxy close both channels, and the answer on OUT may come after the IN channel's close: give
-                    // it a moment, as the analyzer's client does; the OUT channel's own close ends the rest.
-                    ctx.executor().schedule(() -> {
-                        if (!terminal()) {
-                            channelClosed(true);
-                        }
-                    }, CLOSE_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
                 } else {
-                    channelClosed(in);
+                    long grace = engine.closeGraceMillis(in ? ClientChannel.IN : ClientChannel.OUT, outstanding > 0);
+                    if (grace > 0) {
+                        ctx.executor().schedule(() -> {
+                            if (!terminal()) {
+                                channelClosed(in);
+                            }
+                        }, grace, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } else {
+                        channelClosed(in);
+                    }
                 }
             }
             releaseBuffers();

@@ -6,11 +6,12 @@ import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.rpc.rpch.RtsPduKind;
 import dev.anywhere.rpc.rpch.RpchProtocolException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
-/**
+    /**
  * The client role of RPC over HTTP v2 as one I/O-free state machine: opening (CONN/A1, CONN/B1, then CONN/A3 and
  * CONN/C2), flow control as receiver on the OUT channel and sender on the IN channel, Pings on an idle IN channel, IN
  * and OUT channel recycling, and the faults of all of them. Both clients use it: the analyzer's
@@ -28,6 +29,8 @@ public final class ClientEngine {
 
     /** The RPC over HTTP v2 version every implementation sends. @see [MS-RPCH] 2.2.3.5.7 Version */
     public static final long VERSION = 1;
+    /** How long an IN channel's close waits for answers still on their way on OUT ({@link #closeGraceMillis}). */
+    public static final long CLOSE_GRACE_MILLIS = 150;
     /** IN channel body bytes kept free near the end of its lifetime, so flow control acks still fit. */
     static final int LIFETIME_RESERVE = 4096;
 
@@ -233,7 +236,7 @@ public final class ClientEngine {
                 }
             }
         } catch (RpchProtocolException e) {
-            fail(ClientFault.Kind.PROTOCOL, e.getMessage());
+            fail(ClientFault.Kind.PROTOCOL, ClientFault.Reason.PROTOCOL, Map.of("detail", String.valueOf(e.getMessage())));
         }
     }
 
@@ -275,8 +278,9 @@ public final class ClientEngine {
         if (phase != Phase.OPENED) {
             if (phase == Phase.WAIT_A3 || phase == Phase.WAIT_C2) {
                 PduType type = PduType.forValue(ptype);
-                fail(ClientFault.Kind.PROTOCOL, "OUT channel: " + (type == null ? "type " + ptype : type.wireName())
-                        + " PDU (expected: " + (phase == Phase.WAIT_A3 ? RtsPduKind.CONN_A3 : RtsPduKind.CONN_C2) + ")");
+                fail(ClientFault.Kind.PROTOCOL, ClientFault.Reason.UNEXPECTED_PDU, Map.of("type",
+                        type == null ? "type " + ptype : type.wireName(), "expected",
+                        String.valueOf(phase == Phase.WAIT_A3 ? RtsPduKind.CONN_A3 : RtsPduKind.CONN_C2)));
             }
             return false;
         }
@@ -373,8 +377,7 @@ public final class ClientEngine {
     }
 
     private void lifetimeUsedUp() {
-        fail(ClientFault.Kind.LIFETIME, "IN channel: its lifetime of " + settings.inChannelLifetime()
-                + " bytes is used up (this client does not recycle channels)");
+        fail(ClientFault.Kind.LIFETIME, ClientFault.Reason.LIFETIME, Map.of("bytes", String.valueOf(settings.inChannelLifetime())));
     }
 
     // ================================================================== pings and keep-alive
@@ -503,8 +506,8 @@ public final class ClientEngine {
      */
     private void startOutRecycle() {
         if (!settings.recycles()) {
-            fail(ClientFault.Kind.RECYCLING_UNSUPPORTED, "OUT channel: the server asked to recycle the OUT channel after "
-                    + rpcBytesReceived + " RPC bytes (OUT_R1/A2; this client does not recycle channels)");
+            fail(ClientFault.Kind.RECYCLING_UNSUPPORTED, ClientFault.Reason.RECYCLING_UNSUPPORTED,
+                    Map.of("bytes", String.valueOf(rpcBytesReceived)));
             return;
         }
         outRecycle = OutRecycle.CONNECTING;
@@ -536,19 +539,33 @@ public final class ClientEngine {
         if (channel == ClientChannel.OUT && (outRecycle == OutRecycle.WAIT_A10 || outRecycle == OutRecycle.WAIT_B3)) {
             return null;
         }
-        String when = switch (phase) {
-            case CONNECTING, WAIT_A3 -> channel == ClientChannel.OUT && outResponded ? "after 200, before CONN/A3"
-                    : "before answering the channel request";
-            case WAIT_C2 -> "after CONN/A3, before CONN/C2 (the RPC server did not complete the virtual connection; is "
-                    + settings.target() + " an ncacn_http listener?)";
-            default -> "while open";
+        ClientFault.Reason when = switch (phase) {
+            case CONNECTING, WAIT_A3 -> channel == ClientChannel.OUT && outResponded ? ClientFault.Reason.CLOSED_AFTER_200
+                    : ClientFault.Reason.CLOSED_BEFORE_ANSWER;
+            case WAIT_C2 -> ClientFault.Reason.CLOSED_BEFORE_C2;
+            default -> ClientFault.Reason.CLOSED_WHILE_OPEN;
         };
-        return new ClientFault(ClientFault.Kind.CLOSED, phase == Phase.OPENED,
-                "the proxy closed the " + channel.direction() + " channel " + when);
+        return new ClientFault(ClientFault.Kind.CLOSED, phase == Phase.OPENED, when,
+                Map.of("channel", channel.direction(), "target", settings.target()));
     }
 
-    private void fail(ClientFault.Kind kind, String message) {
-        fail(new ClientFault(kind, phase == Phase.OPENED, message));
+    /**
+     * How long the adapter waits, after the connection of {@code channel} ended with a fault from
+     * {@link #channelClosed}, before failing with it (0: at once); the OUT channel's own close ends the wait early.
+     * A server that ends the association after its answer (the fault ERROR_ACCESS_DENIED after a refused rpc_auth_3)
+     * makes the proxy close both channels, and on two TCP connections the IN channel's close can overtake the answer on
+     * OUT. Our gateway closes IN only after OUT's last writes; a proxy or middlebox in front of it relays the two
+     * connections independently, and other servers' order is unknown. So while answers are awaited an IN close waits
+     * {@link #CLOSE_GRACE_MILLIS}; with nothing awaited there is nothing to lose.
+     *
+     * @param answersAwaited whether calls are waiting for their answers
+     */
+    public long closeGraceMillis(ClientChannel channel, boolean answersAwaited) {
+        return channel == ClientChannel.IN && phase == Phase.OPENED && answersAwaited ? CLOSE_GRACE_MILLIS : 0;
+    }
+
+    private void fail(ClientFault.Kind kind, ClientFault.Reason reason, Map<String, String> values) {
+        fail(new ClientFault(kind, phase == Phase.OPENED, reason, values));
     }
 
     /** Ends the connection with {@code fault} (once; later calls and input are ignored) and tells the adapter. */

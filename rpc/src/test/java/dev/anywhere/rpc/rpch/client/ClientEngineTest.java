@@ -56,7 +56,7 @@ class ClientEngineTest {
 
         @Override
         public void failed(ClientFault fault) {
-            actions.add(fault);
+            actions.add(new Fault(fault.kind(), fault.opened(), fault.message()));
         }
     };
 
@@ -67,6 +67,14 @@ class ClientEngineTest {
 
     private ClientEngine engine() {
         return engine(Long.MAX_VALUE, true);
+    }
+
+    /** A fault as the tests compare it: kind, when, and the English line. */
+    private record Fault(ClientFault.Kind kind, boolean opened, String message) {
+    }
+
+    private static Fault fault(ClientFault f) {
+        return new Fault(f.kind(), f.opened(), f.message());
     }
 
     private List<Object> take() {
@@ -141,7 +149,7 @@ class ClientEngineTest {
         e.start();
         actions.clear();
         e.onRts(new RtsMessage.ConnC1(1, WINDOW, 120_000));
-        assertThat(take()).containsExactly(new ClientFault(ClientFault.Kind.PROTOCOL, false,
+        assertThat(take()).containsExactly(new Fault(ClientFault.Kind.PROTOCOL, false,
                 "RTS PDU: CONN/C1|CONN/C2 (expected: CONN/A3)"));
         assertThat(e.phase()).isEqualTo(ClientEngine.Phase.FAILED);
         e.onRts(new RtsMessage.ConnA3(900_000)); // input after a failure is discarded
@@ -161,7 +169,7 @@ class ClientEngineTest {
     void pingInsteadOfConnC2Fails() {
         ClientEngine e = waitingForC2();
         e.onRts(new RtsMessage.Ping());
-        assertThat(take()).containsExactly(new ClientFault(ClientFault.Kind.PROTOCOL, false,
+        assertThat(take()).containsExactly(new Fault(ClientFault.Kind.PROTOCOL, false,
                 "RTS PDU: Ping (expected: CONN/C2)"));
     }
 
@@ -169,7 +177,7 @@ class ClientEngineTest {
     void anRpcPduBeforeConnC2FailsAndIsNotDelivered() {
         ClientEngine e = waitingForC2();
         assertThat(e.onRpc(PduType.BIND_ACK.value(), 60)).isFalse();
-        assertThat(take()).containsExactly(new ClientFault(ClientFault.Kind.PROTOCOL, false,
+        assertThat(take()).containsExactly(new Fault(ClientFault.Kind.PROTOCOL, false,
                 "OUT channel: bind_ack PDU (expected: CONN/C2)"));
     }
 
@@ -181,14 +189,29 @@ class ClientEngineTest {
         e.outResponded();
         assertThat(e.channelClosed(ClientChannel.OUT).message()).isEqualTo("the proxy closed the OUT channel after 200, before CONN/A3");
         e.onRts(new RtsMessage.ConnA3(900_000));
-        assertThat(e.channelClosed(ClientChannel.IN)).isEqualTo(new ClientFault(ClientFault.Kind.CLOSED, false,
+        assertThat(fault(e.channelClosed(ClientChannel.IN))).isEqualTo(new Fault(ClientFault.Kind.CLOSED, false,
                 "the proxy closed the IN channel after CONN/A3, before CONN/C2 (the RPC server did not complete the virtual "
                         + "connection; is EX1:6001 an ncacn_http listener?)"));
         e.onRts(new RtsMessage.ConnC1(1, WINDOW, 120_000));
-        assertThat(e.channelClosed(ClientChannel.IN)).isEqualTo(new ClientFault(ClientFault.Kind.CLOSED, true,
+        assertThat(fault(e.channelClosed(ClientChannel.IN))).isEqualTo(new Fault(ClientFault.Kind.CLOSED, true,
                 "the proxy closed the IN channel while open"));
         e.close();
         assertThat(e.channelClosed(ClientChannel.IN)).isNull();
+    }
+
+    /** Only an open IN channel's close with answers awaited waits; the OUT channel carries the answers themselves. */
+    @Test
+    void anInCloseWaitsForAnswersOnlyWhileOpenAndAwaitingThem() {
+        ClientEngine e = engine();
+        e.start();
+        assertThat(e.closeGraceMillis(ClientChannel.IN, true)).as("opening").isZero();
+        e.onRts(new RtsMessage.ConnA3(900_000));
+        e.onRts(new RtsMessage.ConnC1(1, WINDOW, 120_000));
+        assertThat(e.closeGraceMillis(ClientChannel.IN, true)).isEqualTo(ClientEngine.CLOSE_GRACE_MILLIS).isEqualTo(150);
+        assertThat(e.closeGraceMillis(ClientChannel.IN, false)).as("nothing awaited").isZero();
+        assertThat(e.closeGraceMillis(ClientChannel.OUT, true)).as("OUT").isZero();
+        e.close();
+        assertThat(e.closeGraceMillis(ClientChannel.IN, true)).as("closed").isZero();
     }
 
     // ================================================================== flow control
@@ -390,7 +413,7 @@ class ClientEngineTest {
         e.onRpc(PduType.RESPONSE.value(), 100);
         actions.clear();
         e.onRts(new RtsMessage.OutR1A1(ForwardDestination.CLIENT));
-        assertThat(take()).containsExactly(new ClientFault(ClientFault.Kind.RECYCLING_UNSUPPORTED, true,
+        assertThat(take()).containsExactly(new Fault(ClientFault.Kind.RECYCLING_UNSUPPORTED, true,
                 "OUT channel: the server asked to recycle the OUT channel after 100 RPC bytes (OUT_R1/A2; this client "
                         + "does not recycle channels)"));
         assertThat(e.recycleIn()).isFalse();
@@ -411,7 +434,7 @@ class ClientEngineTest {
         e.wrote(fits);
         assertThat(take()).isEmpty();
         assertThat(e.mayWrite(1)).isFalse();
-        assertThat(take()).containsExactly(new ClientFault(ClientFault.Kind.LIFETIME, true,
+        assertThat(take()).containsExactly(new Fault(ClientFault.Kind.LIFETIME, true,
                 "IN channel: its lifetime of 200000 bytes is used up (this client does not recycle channels)"));
     }
 

@@ -267,6 +267,41 @@ public final class InboundProxy extends ProxyChannel {
         return clientKeepalive;
     }
 
+    /**
+     * When the server closed this channel's leg, the client's IN connection closes only after the OUT channels of the
+     * virtual connection on this gateway have closed, each once its last writes were out: a server ends a virtual
+     * connection by closing both legs, and its last answer (the fault ERROR_ACCESS_DENIED after a refused rpc_auth_3)
+     * travels on OUT. Closed first, the IN channel told the client its virtual connection was gone before that answer
+     * arrived. The proxy's close of both channels is what [MS-RPCH] 3.2.3.5.10 and 3.2.4.5.14 ask for; their order is
+     * ours to choose. Bounded by {@link #CLOSE_LINGER_MILLIS}; an OUT channel on another gateway (an array without
+     * affinity) cannot be waited for.
+     */
+    @Override
+    void closeClient() {
+        java.util.List<OutboundProxy> outs = serverEnded ? outChannels() : java.util.List.of();
+        if (outs.isEmpty()) {
+            clientChannel.close();
+            return;
+        }
+        io.netty.util.concurrent.ScheduledFuture<?> deadline = clientChannel.eventLoop().schedule(
+                () -> clientChannel.close(), CLOSE_LINGER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        int[] open = {outs.size()};
+        for (OutboundProxy out : outs) {
+            out.clientChannel.closeFuture().addListener(f -> {
+                try {
+                    clientChannel.eventLoop().execute(() -> {
+                        if (--open[0] == 0) {
+                            deadline.cancel(false);
+                            clientChannel.close();
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    clientChannel.close(); // the gateway is shutting down
+                }
+            });
+        }
+    }
+
     @Override
     void released() {
         state = State.CLOSED;

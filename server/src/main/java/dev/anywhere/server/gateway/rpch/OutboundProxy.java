@@ -314,6 +314,12 @@ public final class OutboundProxy extends ProxyChannel {
     void serverWritabilityChanged() {
     }
 
+    /** The last PDUs relayed (the server's final answer before it ended the virtual connection) go out first. */
+    @Override
+    void closeClient() {
+        closeClientAfterWrites();
+    }
+
     @Override
     void released() {
         state = State.CLOSED;

@@ -8,6 +8,7 @@ import dev.anywhere.rpc.rpch.RpchPdu;
 import dev.anywhere.rpc.rpch.RtsMessage;
 import dev.anywhere.server.gateway.BackendResolver;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -49,6 +50,12 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
      */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 512 * 1024);
 
+    /**
+     * The longest a closing channel waits for what must reach its client first: an OUT channel for its last writes, an
+     * IN channel whose server leg closed for the OUT channel's close (InboundProxy#closeClient).
+     */
+    static final long CLOSE_LINGER_MILLIS = 2000;
+
     final ClientLeg client;
     final Owner owner;
     final Channel clientChannel;
@@ -68,6 +75,8 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
     private UUID claimed;
     /** The client connection is closed by the write of an error response. */
     private boolean clientClosing;
+    /** The server closed its leg (the virtual connection ended there), rather than this side closing. */
+    boolean serverEnded;
     long lastClientTraffic = System.nanoTime();
     long lastServerTraffic = System.nanoTime();
     private ScheduledFuture<?> handshakeTimer;
@@ -250,6 +259,15 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
         return false;
     }
 
+    /** The OUT channels of this channel's virtual connection on this gateway, those still closing included. */
+    final java.util.List<OutboundProxy> outChannels() {
+        if (claimed == null) {
+            return java.util.List.of();
+        }
+        return owner.table().channels(claimed).stream().filter(OutboundProxy.class::isInstance)
+                .map(OutboundProxy.class::cast).toList();
+    }
+
     /** Resolves the target and opens the server leg. */
     final void connectBackend() {
         firstPduAccepted = true;
@@ -276,7 +294,12 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
                     return;
                 }
                 backend = (Channel) c.getNow();
-                backend.closeFuture().addListener(f -> close("server leg closed"));
+                backend.closeFuture().addListener(f -> {
+                    if (!closed) {
+                        serverEnded = true;
+                        close("server leg closed");
+                    }
+                });
                 connected();
             });
         });
@@ -365,14 +388,35 @@ public abstract class ProxyChannel implements TickSweeper.Tickable {
         framer.release();
         released();
         if (claimed != null) {
-            owner.table().release(claimed, this);
+            // Held until the client's connection is closed: an IN channel closing looks up its OUT channel here, and
+            // one that is still writing its last PDUs must be found (InboundProxy#closeClient).
+            UUID vc = claimed;
+            clientChannel.closeFuture().addListener(f -> owner.table().release(vc, this));
         }
         if (backend != null) {
             backend.close();
         }
         if (!clientClosing) {
-            clientChannel.close();
+            closeClient();
         }
+    }
+
+    /** Closes the client's connection once what was written to it is out (the proxies decide when that is). */
+    abstract void closeClient();
+
+    /**
+     * Closes the client's connection after the writes queued on it: an empty write completes once every write before
+     * it has reached the socket, while a plain close would drop what the socket did not take yet. A client that reads
+     * nothing does not hold the connection open: it is closed after {@link #CLOSE_LINGER_MILLIS} regardless.
+     */
+    final void closeClientAfterWrites() {
+        ScheduledFuture<?> deadline = clientChannel.eventLoop().schedule(() -> {
+            clientChannel.close();
+        }, CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        clientChannel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            deadline.cancel(false);
+            clientChannel.close();
+        });
     }
 
     /** Releases what subclasses hold. */

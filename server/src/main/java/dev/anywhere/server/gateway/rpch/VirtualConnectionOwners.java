@@ -145,6 +145,12 @@ final class VirtualConnectionOwners {
         }
     }
 
+    /** The channels using {@code vc} now (none when it is not bound), in no particular order. */
+    synchronized java.util.List<Object> channels(UUID vc) {
+        Entry e = byCookie.get(vc);
+        return e == null ? java.util.List.of() : java.util.List.copyOf(e.channels);
+    }
+
     /** Cookies bound (with live channels or in their grace); for tests. */
     synchronized int size() {
         return byCookie.size();

@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +46,7 @@ class DceSecurityImpacketInteropTest {
     Path dir;
 
     static TestCertificate certificate;
+    @AutoClose
     SecuredRpcSite site;
     final SimpleMeterRegistry endpointMetrics = new SimpleMeterRegistry();
 
@@ -64,13 +65,6 @@ class DceSecurityImpacketInteropTest {
                         ServerNames.of(List.of(new ExchangeServer("EX1", "ex1.frankysweb.local", true)))))
                 .validPorts(port -> List.of(port, 593)).translating(593)
                 .listen(GATEWAY_ADDRESS, 443).tls(certificate.serverContext()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        if (site != null) {
-            site.close();
-        }
     }
 
     int port() {

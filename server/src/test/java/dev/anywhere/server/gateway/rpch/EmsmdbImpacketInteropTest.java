@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +54,7 @@ class EmsmdbImpacketInteropTest {
     Path dir;
 
     static TestCertificate certificate;
+    @AutoClose
     SecuredRpcSite site;
 
     @BeforeAll
@@ -68,13 +69,6 @@ class EmsmdbImpacketInteropTest {
                 dn -> dn.equalsIgnoreCase(DN) ? Optional.of(FRANKY) : Optional.empty(), Clock.systemUTC());
         site = SecuredRpcSite.in(dir).credentials(VirtualConnectionIdentityTest.CREDENTIALS).serving(store.asInterface())
                 .listen(GATEWAY_ADDRESS, 443).tls(certificate.serverContext()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        if (site != null) {
-            site.close();
-        }
     }
 
     int port() {

@@ -3,35 +3,23 @@ package dev.anywhere.server.gateway.rpch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.SyntaxId;
-import dev.anywhere.server.config.AppliedConfigFile;
-import dev.anywhere.server.config.HttpAuthScheme;
-import dev.anywhere.server.config.RpcVdirConfig;
-import dev.anywhere.server.config.ValidPorts;
-import dev.anywhere.server.endpoints.InterfaceRegistry;
-import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.endpoints.RpcInterface;
-import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.testing.SecuredRpcSite;
 import dev.anywhere.server.testing.TestCertificate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,8 +41,9 @@ class RpcProxyImpacketInteropTest {
     @TempDir
     Path dir;
 
-    RpcEndpoints endpoints;
-    final List<Gateway> gateways = new ArrayList<>();
+    @AutoClose
+    SecuredRpcSite site;
+    /** Each gateway's meters, in the order they started. */
     final List<SimpleMeterRegistry> meters = new ArrayList<>();
     Path script;
     static TestCertificate certificate;
@@ -71,46 +60,34 @@ class RpcProxyImpacketInteropTest {
         try (InputStream in = getClass().getResourceAsStream("/rpcproxy/impacket_rpcproxy.py")) {
             Files.copy(in, script);
         }
+    }
+
+    int endpointPort() {
+        return site.endpointPort();
+    }
+
+    /** The site with {@code settings} (its endpoints serve {@link #BIG} beside EPM and MGMT), and its gateway. */
+    Gateway gateway(ProxySettings settings) throws Exception {
         byte[] big = new byte[BIG_LENGTH];
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) i;
         }
-        InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(BIG, "big response test", 1, call -> Octets.of(big)));
-        endpoints = RpcEndpoints.start(RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1"))
-                .withPorts(List.of(0)).withExtra(extra));
-        Path data = dir.resolve("ex1");
-        new AppliedConfigFile(data).write(new RpcVdirConfig("EX1", true,
-                EnumSet.of(HttpAuthScheme.NTLM, HttpAuthScheme.BASIC), false,
-                ValidPorts.forServer("EX1", "ex1.frankysweb.local", List.of(endpointPort()))), 1, Instant.now());
+        site = SecuredRpcSite.in(dir).credentials(VirtualConnectionIdentityTest.CREDENTIALS)
+                .serving(new RpcInterface(BIG, "big response test", 1, call -> Octets.of(big)))
+                .tls(certificate.serverContext()).proxySettings(settings).start();
+        meters.add(site.gatewayMetrics());
+        return site.gateway();
     }
 
-    int endpointPort() {
-        return endpoints.ports().get(0);
-    }
-
-    Gateway gateway(ProxySettings settings) throws Exception {
+    /** Another gateway of the site, in front of the same endpoints. */
+    Gateway secondGateway() throws Exception {
         SimpleMeterRegistry m = new SimpleMeterRegistry();
-        Gateway g = Gateway.start(new Gateway.Options(dir.resolve("ex1"), "EX1", new InetSocketAddress("127.0.0.1", 0),
-                Optional.of(certificate.serverContext()), VirtualConnectionIdentityTest.CREDENTIALS, "oa.frankysweb.org",
-                Gateway.ntlmIdentity("EX1", new SiteInfo("frankysweb.local", "FRANKYSWEB", "First Organization", "frankysweb.org")))
-                .withBackendResolver(BackendResolver.system().withOverride(InetAddress.getByName("127.0.0.1"),
-                        "ex1", "ex1.frankysweb.local", "localhost"))
-                .withProxySettings(settings), m);
-        gateways.add(g);
         meters.add(m);
-        return g;
+        return site.anotherGateway(m);
     }
 
     static String url(String scheme, Gateway g) {
         return scheme + "://127.0.0.1:" + g.address().getPort() + "/rpc/rpcproxy.dll";
-    }
-
-    @AfterEach
-    void stop() {
-        gateways.forEach(Gateway::close);
-        if (endpoints != null) {
-            endpoints.close();
-        }
     }
 
     String run(String... args) throws Exception {
@@ -149,7 +126,7 @@ class RpcProxyImpacketInteropTest {
     @Test
     void inAndOutChannelsThroughTwoGateways() throws Exception {
         Gateway a = gateway(ProxySettings.defaults());
-        Gateway b = gateway(ProxySettings.defaults());
+        Gateway b = secondGateway();
         String out = run("basic", url("http", a), url("http", b), "ex1.frankysweb.local", Integer.toString(endpointPort()));
         assertThat(out).contains(MGMT, EPM);
         assertThat(meters.get(0).get("anywhere.rpcproxy.bytes").tag("direction", "client_to_server").counter().count()).isPositive();

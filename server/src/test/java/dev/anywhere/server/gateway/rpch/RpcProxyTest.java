@@ -359,6 +359,25 @@ class RpcProxyTest {
         assertThat(metrics.get("anywhere.rpcproxy.failures").tag("reason", "protocol_error").counter().count()).isEqualTo(1);
     }
 
+    /**
+     * A server that ends the virtual connection after answering closes both legs; here the IN leg closes first and
+     * the fault follows on OUT 200 ms later. The client's IN channel still closes only after that fault is on its OUT
+     * channel: a client that sees the IN channel close first takes the virtual connection for lost.
+     */
+    @Test
+    void theInChannelClosesOnlyAfterTheServersLastAnswerReachedTheOutChannel() throws Exception {
+        backend.mode = ScriptedRpchServer.Mode.FAULT_AFTER_IN_CLOSE;
+        RpchTestClient c = opened(65536);
+        c.sendIn(ScriptedRpchServer.rpcPdu(0, 100, 7));
+        assertThat(c.in.getInputStream().read()).as("the IN channel's end").isEqualTo(-1);
+        assertThat(c.out.getInputStream().available()).as("fault bytes on OUT when the IN channel closed")
+                .isGreaterThanOrEqualTo(32);
+        byte[] fault = c.readPdu();
+        assertThat(fault[2]).as("PTYPE").isEqualTo((byte) 3);
+        assertThat(fault[12]).as("call_id").isEqualTo((byte) 7);
+        assertThat(closedByPeer(c.out)).isTrue();
+    }
+
     @Test
     void anIdleOutChannelGetsPingsAndTheServerHearsOfThem() throws Exception {
         startGateway(testSettings().withKeepAlive(Duration.ofMillis(200)));

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +36,7 @@ class SambaRpcOverHttpInteropTest {
     Path dir;
 
     static TestCertificate certificate;
+    @AutoClose
     SecuredRpcSite site;
     final SimpleMeterRegistry endpointMetrics = new SimpleMeterRegistry();
 
@@ -50,13 +51,6 @@ class SambaRpcOverHttpInteropTest {
                 .listen(GATEWAY_ADDRESS, 443)
                 .tls(TlsEngine.server(TlsPolicy.intermediate(), certificate.keys().getPrivate(), certificate.certificate()))
                 .start();
-    }
-
-    @AfterEach
-    void stop() {
-        if (site != null) {
-            site.close();
-        }
     }
 
     int port() {

@@ -40,8 +40,16 @@ final class ScriptedRpchServer implements AutoCloseable {
         /** After CONN/C1 and CONN/B3: half a response PDU on the OUT leg, then both legs closed. */
         TRUNCATE,
         /** After CONN/C1 and CONN/B3: a PDU with rpc_vers 4 on the OUT leg. */
-        GARBAGE
+        GARBAGE,
+        /**
+         * The first RPC request ends the virtual connection as a server ending the association after its answer, in
+         * the worst order: the IN leg closed at once, the fault on the OUT leg {@link #FAULT_DELAY_MS} later, then
+         * the OUT leg closed.
+         */
+        FAULT_AFTER_IN_CLOSE
     }
+
+    static final long FAULT_DELAY_MS = 200;
 
     /** Everything the server saw, in order, e.g. {@code OUT CONN/A2}, {@code IN rpc 72}, {@code OUT FlowControlAck}. */
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
@@ -191,6 +199,10 @@ final class ScriptedRpchServer implements AutoCloseable {
                         consumedAtAck = rpcBytes;
                         events.add("IN sent FlowControlAck");
                     }
+                    if (mode == Mode.FAULT_AFTER_IN_CLOSE && pdu[2] == 0) {
+                        faultAfterInClose(outLegs.remove(vcCookieOf(leg.open)), pdu[12]);
+                        return; // closes this (IN) leg; the OUT leg is no longer torn down with it
+                    }
                     Leg out = outLegs.get(vcCookieOf(leg.open));
                     if (out != null && pdu[2] == 0) {
                         int callId = pdu[12];
@@ -275,6 +287,22 @@ final class ScriptedRpchServer implements AutoCloseable {
                 });
             }
         }
+    }
+
+    /** On another thread: waits, sends a 32-byte fault for {@code callId} on {@code out}, closes it. */
+    private void faultAfterInClose(Leg out, int callId) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(FAULT_DELAY_MS);
+                out.sendRpc(rpcPdu(3, 32, callId));
+                events.add("OUT fault sent");
+                out.s.close();
+            } catch (IOException | InterruptedException e) {
+                events.add("OUT fault failed: " + e.getMessage());
+            }
+        }, "scripted-rpch-fault");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void closeVc(UUID vc) {

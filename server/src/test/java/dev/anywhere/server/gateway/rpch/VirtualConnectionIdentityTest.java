@@ -8,7 +8,6 @@ import dev.anywhere.rpc.dce.DcePdu;
 import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
-import dev.anywhere.rpc.ntlm.NtHash;
 import dev.anywhere.rpc.rpch.RtsPduKind;
 import dev.anywhere.rpc.rpch.RtsPdus;
 import dev.anywhere.server.config.AppliedConfigFile;
@@ -18,6 +17,7 @@ import dev.anywhere.server.config.ValidPorts;
 import dev.anywhere.server.endpoints.RpcEndpoints;
 import dev.anywhere.server.gateway.CredentialVerifier;
 import dev.anywhere.server.gateway.Gateway;
+import dev.anywhere.server.testing.TestAccounts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -31,8 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -57,22 +55,9 @@ class VirtualConnectionIdentityTest {
     static final String HANNA = RpchTestClient.basic("FRANKYSWEB\\hanna", "Secret-2");
     /** franky again, spelled as another client might: accounts compare case-insensitively. */
     static final String FRANKY_UPPER = RpchTestClient.basic("frankysweb\\FRANKY", "Secret-1");
-    static final Map<String, String> PASSWORDS = Map.of("franky", "Secret-1", "hanna", "Secret-2");
     static final SyntaxId MGMT = RpcEndpoints.mgmtInterface();
 
-    static final CredentialVerifier CREDENTIALS = new CredentialVerifier() {
-        @Override
-        public Optional<String> verifyPassword(String logonName, String password) {
-            String user = logonName.substring(logonName.indexOf('\\') + 1).toLowerCase(java.util.Locale.ROOT);
-            // Like the directory: the logon name as the client typed it, the canonical account name back.
-            return password.equals(PASSWORDS.get(user)) ? Optional.of("FRANKYSWEB\\" + user) : Optional.empty();
-        }
-
-        @Override
-        public Optional<byte[]> ntHash(String domain, String user) {
-            return Optional.ofNullable(PASSWORDS.get(user.toLowerCase(java.util.Locale.ROOT))).map(NtHash::of);
-        }
-    };
+    static final CredentialVerifier CREDENTIALS = TestAccounts.CREDENTIALS;
 
     @TempDir
     Path dataDir;
