@@ -8,6 +8,7 @@ import dev.anywhere.analyzer.finding.FindingCatalogue;
 import dev.anywhere.analyzer.report.Vantage;
 import dev.anywhere.analyzer.testing.TestPki;
 import dev.anywhere.autodiscover.discovery.Attempt;
+import dev.anywhere.autodiscover.discovery.AttemptReason;
 import dev.anywhere.autodiscover.discovery.DiscoveryMethod;
 import dev.anywhere.autodiscover.discovery.Outcome;
 import dev.anywhere.autodiscover.discovery.TlsInfo;
@@ -32,7 +33,7 @@ class AutodiscoverAttemptTest {
     void aMissingSrvRecordIsNamedByTheRecordsName() throws Exception {
         Attempt srv = new Attempt(DiscoveryMethod.SRV_RECORD, "_autodiscover._tcp.frankysweb.org", Optional.of("no record"),
                 Optional.empty(), Optional.empty(), Optional.empty(), List.of(), 28, Outcome.FAILED,
-                "dns: _autodiscover._tcp.frankysweb.org has no SRV record (expected: at least one)");
+                AttemptReason.of(AttemptReason.Key.SRV_NONE, "name", "_autodiscover._tcp.frankysweb.org"));
         assertThat(phase("en").attempt(srv, false).summary()).isEqualTo("no SRV record _autodiscover._tcp.frankysweb.org");
         assertThat(phase("de").attempt(srv, false).summary()).isEqualTo("kein SRV-Eintrag _autodiscover._tcp.frankysweb.org");
     }
@@ -48,7 +49,8 @@ class AutodiscoverAttemptTest {
         Attempt https = new Attempt(DiscoveryMethod.HTTPS_AUTODISCOVER_DOMAIN,
                 "https://autodiscover.frankysweb.org/autodiscover/autodiscover.xml", Optional.of("A 127.0.0.20"),
                 Optional.of("127.0.0.20:443"), Optional.of(7L), Optional.of(refused), List.of(), 227, Outcome.FAILED,
-                "tls: certificate refused");
+                AttemptReason.of(AttemptReason.Key.TLS_HANDSHAKE, "host", "autodiscover.frankysweb.org",
+                        "cause", "validity check failed"));
         CheckResult certificate = phase("en").attempt(https, false).children().stream()
                 .filter(c -> c.id().endsWith(".certificate")).findFirst().orElseThrow();
         assertThat(certificate.summary()).isEqualTo("TLS handshake failed");
