@@ -206,7 +206,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         try {
             return Optional.of(dev.anywhere.server.configurator.Durations.parse(idleProbe));
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(text.get("analyze.idle-probe-bad", Map.of("detail", e.getMessage())));
+            throw UserError.usage(text.get("analyze.idle-probe-bad", Map.of("detail", Inputs.problem(e, text))));
         }
     }
 

@@ -76,9 +76,9 @@ final class AnalyzerBenchCommand implements Callable<Integer> {
                     .put("all_checks_passed", healthy).put("goal_median_ms", 2000).put("goal_met", healthy && median <= 2000);
             out.println(n.toPrettyString());
         } else {
-            out.printf("healthy analyzer run on the lab, %d runs: min %d ms, median %d ms, max %d ms (goal: median <= 2000 ms) %s%s%n",
-                    iterations, sorted[0], median, sorted[sorted.length - 1], median <= 2000 ? "MET" : "MISSED",
-                    healthy ? "" : " - but not every check passed");
+            out.println(CliText.local("bench.analyzer.result", "runs", iterations, "min", sorted[0], "median", median,
+                    "max", sorted[sorted.length - 1], "goal", CliText.local(median <= 2000 ? "bench.goal.met" : "bench.goal.missed"),
+                    "checks", healthy ? "" : CliText.local("bench.analyzer.not-all-passed")));
         }
         return healthy && median <= 2000 ? Anywhere.OK : Anywhere.FINDINGS;
     }

@@ -60,13 +60,13 @@ public final class Anywhere {
         return names;
     }
 
-    /** A usage error: one line saying what is wrong, one saying where to read more. */
+    /**
+     * A usage error: one line saying what is wrong (picocli's error in the command line's words and language), picocli's
+     * suggestions for a mistyped command or option, one line saying where to read more.
+     */
     private static int onParameterException(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        CliText text = CliText.ofLocale();
-        // picocli's own sentence (Missing required option, Unmatched argument) is English: it is the library's.
-        err.println(text.get("error", java.util.Map.of("message", e.getMessage())));
-        err.println(text.get("error.try-help", java.util.Map.of("command", e.getCommandLine().getCommandSpec().qualifiedName())));
+        new UsageErrorText(CliText.ofLocale()).lines(e).forEach(err::println);
         err.flush();
         return USAGE;
     }

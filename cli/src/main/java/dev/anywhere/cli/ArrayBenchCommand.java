@@ -79,7 +79,7 @@ final class ArrayBenchCommand implements Callable<Integer> {
         if (report.ok()) {
             LabCommand.deleteTree(dir);
         } else {
-            err.println("bench array: the processes' logs are in " + dir);
+            err.println(CliText.local("bench.array.logs", "dir", dir));
         }
         SoakBenchCommand.printReport(spec, format, report.json(), report.text());
         return report.ok() ? Anywhere.OK : Anywhere.FINDINGS;

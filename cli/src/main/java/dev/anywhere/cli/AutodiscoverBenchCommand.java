@@ -131,13 +131,16 @@ final class AutodiscoverBenchCommand implements Callable<Integer> {
         if (format.equals("json")) {
             out.println(json.toPrettyString());
         } else {
-            out.printf("Autodiscover POX, Basic auth, loopback HTTP, %d connections, %d s per arm (%d cores)%n", connections, seconds,
-                    json.get("cores").asInt());
-            out.printf("  gateway   %8d req/s%n  static    %8d req/s%n  ratio     %8.3f x (goal >= 0.5)%n",
-                    json.get("autodiscover_rps").asLong(), json.get("static_rps").asLong(), json.get("autodiscover_vs_static").asDouble());
-            out.printf("At %d req/s: gateway p50 %.2f ms, p99 %.2f ms (goal <= 5); static p50 %.2f ms, p99 %.2f ms%n", rate,
-                    json.get("autodiscover_p50_ms").asDouble(), json.get("autodiscover_p99_ms").asDouble(),
-                    json.get("static_p50_ms").asDouble(), json.get("static_p99_ms").asDouble());
+            CliText text = CliText.ofLocale();
+            out.println(text.get("bench.autodiscover.heading", "connections", connections, "seconds", seconds, "cores", json.get("cores").asInt()));
+            out.printf("  %-9s %8d req/s%n  %-9s %8d req/s%n  %-9s %8.3f x %s%n", text.get("bench.autodiscover.gateway"),
+                    json.get("autodiscover_rps").asLong(), text.get("bench.autodiscover.static"), json.get("static_rps").asLong(),
+                    text.get("bench.autodiscover.ratio"), json.get("autodiscover_vs_static").asDouble(), text.get("bench.autodiscover.ratio-goal"));
+            out.println(text.get("bench.autodiscover.latency", "rate", rate,
+                    "gatewayP50", String.format("%.2f", json.get("autodiscover_p50_ms").asDouble()),
+                    "gatewayP99", String.format("%.2f", json.get("autodiscover_p99_ms").asDouble()),
+                    "staticP50", String.format("%.2f", json.get("static_p50_ms").asDouble()),
+                    "staticP99", String.format("%.2f", json.get("static_p99_ms").asDouble())));
         }
         out.flush();
         boolean met = json.get("autodiscover_vs_static").asDouble() >= 0.5 && json.get("autodiscover_p99_ms").asDouble() <= 5.0;

@@ -14,7 +14,6 @@ import dev.anywhere.autodiscover.pox.Account;
 import dev.anywhere.autodiscover.pox.AutodiscoverResponse;
 import dev.anywhere.autodiscover.pox.Protocol;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +55,7 @@ final class AutodiscoverCommand implements Callable<Integer> {
     @Option(names = "--insecure")
     boolean insecure;
 
-    @Option(names = "--dns-server", paramLabel = "ADDR:PORT")
+    @Option(names = "--dns-server", paramLabel = "ADDR[:PORT]")
     String dnsServer;
 
     @Option(names = "--allow-redirect", paramLabel = "HOST")
@@ -118,8 +117,7 @@ final class AutodiscoverCommand implements Callable<Integer> {
             }
             b.trustAnchorsPem(ClientOptions.trust(trust));
             if (dnsServer != null) {
-                InetSocketAddress a = Roles.address("--dns-server", dnsServer);
-                b.dnsServer(a);
+                b.dnsServer(ClientOptions.dnsServer(dnsServer));
             }
             allowRedirect.forEach(b::allowRedirect);
             return b.build();

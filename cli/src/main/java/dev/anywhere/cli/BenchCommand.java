@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             reasons.put("autodiscover_vs_static", "bench autodiscover failed with exit status " + status);
         }
-        err.println("bench: logon, 1 s");
+        err.println(CliText.local("bench.smoke-logon"));
         err.flush();
         ObjectNode logon = LogonBenchCommand.run(dev.anywhere.bench.load.LogonBench.Settings.smoke(), err);
         report.set("logon", logon);
@@ -131,9 +131,8 @@ final class BenchCommand implements Callable<Integer> {
                         .put("max_ms", sorted[sorted.length - 1]).put("goal_median_ms", 1000).put("goal_met", median <= 1000);
                 out.println(n.toPrettyString());
             } else {
-                out.printf("oa set -> gateway offers the new schemes, %d changes: min %d ms, median %d ms, p90 %d ms, max %d ms "
-                        + "(goal: median <= 1000 ms) %s%n", iterations, sorted[0], median, p90, sorted[sorted.length - 1],
-                        median <= 1000 ? "MET" : "MISSED");
+                out.println(CliText.local("bench.oa-apply.result", "changes", iterations, "min", sorted[0], "median", median, "p90", p90,
+                        "max", sorted[sorted.length - 1], "goal", CliText.local(median <= 1000 ? "bench.goal.met" : "bench.goal.missed")));
             }
             return median <= 1000 ? Anywhere.OK : Anywhere.FINDINGS;
         }

@@ -53,15 +53,15 @@ final class CertCommand {
             CertificateAuthority ca;
             if (Files.exists(dir.resolve("ca.crt"))) {
                 ca = load(dir);
-                out.println(CliText.local("cert.loaded", "ca", ca, "dir", dir));
+                out.println(CliText.local("cert.loaded", "ca", ca.subjects(), "dir", dir));
             } else {
                 try {
                     ca = CertificateAuthority.create(subject, Validity.days(CertificateAuthority.LAB_ROOT_DAYS), keyType(key));
                 } catch (IllegalArgumentException e) {
-                    throw UserError.usage(CliText.local("cert.subject-or-key-bad", "detail", e.getMessage()));
+                    throw UserError.usage(CliText.local("cert.subject-or-key-bad", "detail", Inputs.problem(e, CliText.ofLocale())));
                 }
                 ca.save(dir);
-                out.println(CliText.local("cert.created", "ca", ca, "dir", dir));
+                out.println(CliText.local("cert.created", "ca", ca.subjects(), "dir", dir));
             }
             Path bundle = ca.writeTrustBundle(dir.resolve("ca-bundle.pem"));
             out.println(CliText.local("cert.ca-files", "certificate", dir.resolve("ca.crt"), "key", dir.resolve("ca.key"), "bundle", bundle));
@@ -119,7 +119,7 @@ final class CertCommand {
             } else {
                 ca = CertificateAuthority.createLab();
                 ca.save(caDir);
-                w.println(CliText.local("cert.created", "ca", ca, "dir", caDir));
+                w.println(CliText.local("cert.created", "ca", ca.subjects(), "dir", caDir));
             }
             IssuedCertificate cert;
             try {
@@ -127,7 +127,7 @@ final class CertCommand {
                         .dnsNames(domains.isEmpty() ? List.of(cn) : domains).validity(Validity.days(days))
                         .keyType(keyType(key)).faults(chosen.toArray(CertificateFault[]::new)).build());
             } catch (IllegalArgumentException e) {
-                throw UserError.usage(e.getMessage());
+                throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
             }
             String stem = name != null ? name : cn.replace('*', '_');
             IssuedCertificate.PemFiles files = cert.writePem(out, stem);
@@ -192,7 +192,7 @@ final class CertCommand {
             } catch (PkiException | java.io.UncheckedIOException e) {
                 throw UserError.usage(e.getMessage());
             }
-            spec.commandLine().getOut().print(info.toText());
+            spec.commandLine().getOut().print(info.toText(CliText.ofLocale().language()));
             return info.trust().trusted() && info.warnings().isEmpty() ? Anywhere.OK : Anywhere.FINDINGS;
         }
     }
@@ -209,7 +209,7 @@ final class CertCommand {
         try {
             return KeyType.of(id);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(CliText.local("cert.key-bad", "detail", e.getMessage()));
+            throw UserError.usage(CliText.local("cert.key-bad", "detail", Inputs.problem(e, CliText.ofLocale())));
         }
     }
 

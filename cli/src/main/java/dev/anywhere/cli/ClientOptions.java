@@ -73,16 +73,18 @@ final class ClientOptions {
         try {
             return Durations.parse(timeout);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(CliText.local("client.timeout-bad", "detail", e.getMessage()));
+            throw UserError.usage(CliText.local("client.timeout-bad", "detail", Inputs.problem(e, CliText.ofLocale())));
         }
     }
 
     Optional<InetSocketAddress> dns() {
-        if (dnsServer == null) {
-            return Optional.empty();
-        }
-        String s = dnsServer.contains(":") && dnsServer.indexOf(':') == dnsServer.lastIndexOf(':') ? dnsServer : dnsServer + ":53";
-        return Optional.of(Roles.address("--dns-server", s));
+        return dnsServer == null ? Optional.empty() : Optional.of(dnsServer(dnsServer));
+    }
+
+    /** {@code --dns-server ADDR[:PORT]} of every client command: port 53 unless given (an IPv6 address needs {@code [..]:PORT}). */
+    static InetSocketAddress dnsServer(String value) {
+        String s = value.contains(":") && value.indexOf(':') == value.lastIndexOf(':') ? value : value + ":53";
+        return Roles.address("--dns-server", s);
     }
 
     /** The {@code --trust} files, each checked to be readable: a typo must not silently fall back to fewer anchors. */

@@ -54,8 +54,9 @@ final class EventsCommand implements Callable<Integer> {
             }
             out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(arr));
         } else {
+            EventText texts = new EventText(CliText.ofLocale());
             for (Event e : events) {
-                out.printf("%s  %-11s %4d %-30s %s%n", e.time(), e.level(), e.id().id(), e.id().symbolicName(), e.message());
+                out.printf("%s  %-11s %4d %-30s %s%n", e.time(), e.level(), e.id().id(), e.id().symbolicName(), texts.message(e));
             }
             if (events.isEmpty()) {
                 out.println(CliText.local(id != null || since != null ? "events.none-match" : "events.none-yet"));

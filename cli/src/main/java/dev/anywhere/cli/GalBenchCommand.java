@@ -71,17 +71,20 @@ final class GalBenchCommand implements Callable<Integer> {
         if (format.equals("json")) {
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
         } else {
-            out.printf("GAL of %d rows, %d rounds, %d rows per page, DC1 %s, load average %.2f on %d CPUs%n", entries, rounds,
-                    page, report.get("directory").asText(), report.get("load_average_1min").asDouble(),
-                    report.get("cpus").asInt());
-            out.printf("%-6s %12s %16s %16s %18s %10s%n", "arm", "wall ms", "wall ms/1000", "JVM CPU ms/1000",
-                    "slapd CPU ms/1000", "disturbed");
+            CliText text = CliText.ofLocale();
+            out.println(text.get("bench.gal.heading", "entries", entries, "rounds", rounds, "page", page, "directory",
+                    report.get("directory").asText(), "load", String.format("%.2f", report.get("load_average_1min").asDouble()),
+                    "cpus", report.get("cpus").asInt()));
+            out.printf("%-6s %12s %16s %16s %18s %10s%n", text.get("bench.gal.column.arm"), text.get("bench.gal.column.wall"),
+                    text.get("bench.gal.column.wall-per-1000"), text.get("bench.gal.column.jvm-cpu"), text.get("bench.gal.column.slapd-cpu"),
+                    text.get("bench.gal.column.disturbed"));
             for (var r : report.get("rounds_detail")) {
                 for (String arm : new String[] {"nspi", "ldap"}) {
                     var a = r.get(arm);
                     out.printf("%-6s %12.0f %16.2f %16.2f %18.2f %10s%n", arm, a.get("wall_ms").asDouble(),
                             a.get("wall_ms_per_1000_rows").asDouble(), a.get("jvm_cpu_ms_per_1000_rows").asDouble(),
-                            a.get("slapd_cpu_ms_per_1000_rows").asDouble(), a.get("disturbed").asBoolean());
+                            a.get("slapd_cpu_ms_per_1000_rows").asDouble(),
+                            text.get(a.get("disturbed").asBoolean() ? "bench.gal.disturbed.yes" : "bench.gal.disturbed.no"));
                 }
             }
         }

@@ -90,7 +90,7 @@ final class GatewayCommand implements Callable<Integer> {
                     duration("--request-header-timeout", requestHeaderTimeout), duration("--keep-alive-timeout", keepAliveTimeout),
                     maxConnections);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
     }
 
@@ -99,7 +99,7 @@ final class GatewayCommand implements Callable<Integer> {
         try {
             return dev.anywhere.server.gateway.TlsPolicy.parse(tlsProtocols, tlsCiphers).withSessionTickets(tlsSessionTickets);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
     }
 
@@ -107,7 +107,7 @@ final class GatewayCommand implements Callable<Integer> {
         try {
             return dev.anywhere.server.configurator.Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(option + ": " + e.getMessage());
+            throw UserError.usage(option + ": " + Inputs.problem(e, CliText.ofLocale()));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.anywhere.cli;
 
 import dev.anywhere.directory.model.AuthenticationMethod;
 import dev.anywhere.directory.model.ClientAuthenticationMethod;
+import dev.anywhere.server.config.InvalidValue;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -13,6 +14,14 @@ final class Inputs {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private Inputs() {
+    }
+
+    /**
+     * What is wrong with a value, in {@code text}'s language: a keyed refusal ({@link InvalidValue}: a duration, the TLS
+     * policy) from the bundle's text for its key with the value as given; any other failure's own message.
+     */
+    static String problem(IllegalArgumentException e, CliText text) {
+        return e instanceof InvalidValue v ? text.get(v.key(), "value", v.value()) : e.getMessage();
     }
 
     /** A DNS host name as Exchange accepts it for ExternalHostname (RFC 1123 labels, at most 253 characters). */

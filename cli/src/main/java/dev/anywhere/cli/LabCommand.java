@@ -109,7 +109,7 @@ final class LabCommand implements Callable<Integer> {
             if (s.onArray() && dev.anywhere.lab.router.HaproxyBalancer.find().isEmpty()) {
                 throw UserError.unavailable(text.get("lab.scenario.haproxy-missing", java.util.Map.of("name", s.name())));
             }
-            out.println(text.get("lab.scenario.intro", java.util.Map.of("name", s.name(), "broken", s.broken())));
+            out.println(text.get("lab.scenario.intro", java.util.Map.of("name", s.name(), "broken", s.broken(text.language()))));
             out.println(text.get("lab.scenario.should-say", java.util.Map.of("finding", s.primary().orElse(text.get("lab.scenario.should-say-nothing")))));
             out.println();
         }

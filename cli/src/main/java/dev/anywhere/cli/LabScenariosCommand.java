@@ -21,7 +21,7 @@ final class LabScenariosCommand implements Callable<Integer> {
         out.printf("%-36s %-30s %s%n", text.get("lab.scenarios.heading.scenario"), text.get("lab.scenarios.heading.finding"),
                 text.get("lab.scenarios.heading.broken"));
         for (Scenario s : dev.anywhere.lab.scenario.Scenarios.all()) {
-            out.printf("%-36s %-30s %s%n", s.name(), s.primary().orElse(text.get("lab.scenarios.no-finding")), s.broken());
+            out.printf("%-36s %-30s %s%n", s.name(), s.primary().orElse(text.get("lab.scenarios.no-finding")), s.broken(text.language()));
         }
         out.println();
         out.println(text.get("lab.scenarios.run-one"));

@@ -62,7 +62,7 @@ final class ServiceHostCommand implements Callable<Integer> {
         try {
             interval = pollInterval == null ? current.pollInterval() : Durations.parse(pollInterval);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(CliText.local("servicehost.interval-bad", "detail", e.getMessage()));
+            throw UserError.usage(CliText.local("servicehost.interval-bad", "detail", Inputs.problem(e, CliText.ofLocale())));
         }
         return new ServiceHostSettings(interval, followChanges, driftCorrection == null ? current.driftCorrection() : driftCorrection);
     }

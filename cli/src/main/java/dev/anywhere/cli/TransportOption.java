@@ -28,7 +28,8 @@ final class TransportOption {
             try {
                 return NettyTransport.Choice.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
+                // picocli puts this reason after its "Invalid value for option": in the user's language.
+                throw new CommandLine.TypeConversionException(Inputs.problem(e, CliText.ofLocale()));
             }
         }
     }

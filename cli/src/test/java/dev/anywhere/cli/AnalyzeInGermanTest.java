@@ -45,7 +45,7 @@ class AnalyzeInGermanTest {
 
     private String analyze(Topology.Faults faults) throws Exception {
         Scenario s = new Scenario("german", "German console", null, List.of(), faults, null, null);
-        Topology t = ScenarioRun.topology(Topology.frankysweb().withPortPolicy(new PortPolicy("shifted", 38000))
+        Topology t = ScenarioRun.topology(Topology.frankysweb().withPortPolicy(PortPolicy.shifted(38000))
                 .withHostAddress("ex1", "127.0.138.251"), s);
         PortMap ports = PortMap.of(t.portPolicy());
         Path password = tmp.resolve("password");

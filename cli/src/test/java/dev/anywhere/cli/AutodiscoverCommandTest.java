@@ -66,7 +66,7 @@ class AutodiscoverCommandTest extends CommandTestBase {
     private List<String> site(String... extra) {
         int port = gateway.address().getPort();
         List<String> a = new ArrayList<>(List.of("autodiscover", "franky@frankysweb.org", "--https-port", String.valueOf(port),
-                "--http-port", "9", "--timeout", "2", "--dns-server", "127.0.0.2:53",
+                "--http-port", "9", "--timeout", "2", "--dns-server", "127.0.0.2", // port 53, as analyze takes it
                 "--resolve", "frankysweb.org:" + port + ":127.0.0.2",
                 "--resolve", "autodiscover.frankysweb.org:" + port + ":127.0.0.1",
                 "--resolve", "autodiscover.frankysweb.org:9:127.0.0.2"));

@@ -45,15 +45,39 @@ class GatewayCommandTest extends CommandTestBase {
     @Test
     void badValuesAreClearUsageErrors() throws Exception {
         assertThat(run("gateway", "--data-dir", tmp.toString(), "--keep-alive-timeout", "0")).isEqualTo(2);
-        assertThat(err).isEqualTo("anywhere: keep-alive timeout: 0 (expected: more than 0 s)\n");
+        assertThat(err).isEqualTo("anywhere: --keep-alive-timeout: 0 (expected: more than 0 s)\n");
         assertThat(run("gateway", "--data-dir", tmp.toString(), "--request-header-timeout", "soon")).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: --request-header-timeout: duration: 'soon' (expected: a number with ms, s, m, h or d, e.g. 15m)\n");
         assertThat(run("gateway", "--data-dir", tmp.toString(), "--max-connections", "0")).isEqualTo(2);
-        assertThat(err).isEqualTo("anywhere: maximum connections: 0 (expected: 1 or more)\n");
+        assertThat(err).isEqualTo("anywhere: --max-connections: 0 (expected: 1 or more)\n");
         Path pem = Files.writeString(tmp.resolve("x.pem"), "not read: the policy is checked first");
         assertThat(run("gateway", "--data-dir", tmp.toString(), "--cert", pem.toString(), "--key", pem.toString(),
                 "--tls-protocols", "TLSv1.3,SSLv3")).isEqualTo(2);
-        assertThat(err).isEqualTo("anywhere: TLS protocol: SSLv3 (expected: TLSv1.3, TLSv1.2, TLSv1.1 or TLSv1)\n");
+        assertThat(err).isEqualTo("anywhere: --tls-protocols: SSLv3 (expected: TLSv1.3, TLSv1.2, TLSv1.1 or TLSv1)\n");
+        assertThat(run("gateway", "--data-dir", tmp.toString(), "--cert", pem.toString(), "--key", pem.toString(), "--tls-ciphers", ","))
+                .isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --tls-ciphers: none given\n");
+    }
+
+    /** The TLS policy's and durations' errors are keyed: a German locale gets them in German, the value as given. */
+    @Test
+    void tlsPolicyAndDurationErrorsInGerman() throws Exception {
+        Path pem = Files.writeString(tmp.resolve("x.pem"), "not read: the policy is checked first");
+        java.util.Locale before = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.GERMANY);
+            assertThat(run("gateway", "--data-dir", tmp.toString(), "--cert", pem.toString(), "--key", pem.toString(),
+                    "--tls-protocols", "TLSv1.3,SSLv3")).isEqualTo(2);
+            assertThat(err).isEqualTo("anywhere: --tls-protocols: SSLv3 (erwartet: TLSv1.3, TLSv1.2, TLSv1.1 oder TLSv1)\n");
+            assertThat(run("gateway", "--data-dir", tmp.toString(), "--request-header-timeout", "soon")).isEqualTo(2);
+            assertThat(err).isEqualTo("anywhere: --request-header-timeout: „soon“ (erwartet: eine Zahl mit ms, s, m, h oder d, z. B. 15m)\n");
+            assertThat(run("gateway", "--data-dir", tmp.toString(), "--keep-alive-timeout", "5")).isEqualTo(2);
+            assertThat(err).isEqualTo("anywhere: --keep-alive-timeout: „5“ hat keine Einheit (erwartet: z. B. 30s oder 15m; nur 0 darf allein stehen)\n");
+            assertThat(run("gateway", "--data-dir", tmp.toString(), "--max-connections", "0")).isEqualTo(2);
+            assertThat(err).isEqualTo("anywhere: --max-connections: 0 (erwartet: 1 oder mehr)\n");
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
     }
 
     @Test

@@ -30,7 +30,7 @@ class LabLifecycleTest extends CommandTestBase {
 
     private Path topology(int offset) throws IOException {
         Path file = tmp.resolve("site-" + offset + ".json");
-        Topology.frankysweb().withPortPolicy(new PortPolicy("shifted", offset)).write(file);
+        Topology.frankysweb().withPortPolicy(PortPolicy.shifted(offset)).write(file);
         return file;
     }
 
@@ -115,7 +115,7 @@ class LabLifecycleTest extends CommandTestBase {
     void theArrayUpStatusAndDown() throws Exception {
         requireHaproxy();
         Path file = tmp.resolve("array.json");
-        Topology.casArray().withPortPolicy(new PortPolicy("shifted", 35000)).write(file);
+        Topology.casArray().withPortPolicy(PortPolicy.shifted(35000)).write(file);
         Path dir = tmp.resolve("array");
         assertThat(run("lab", "up", "--data-dir", dir.toString(), "--topology", file.toString())).as(out + err).isZero();
         LabState state = LabState.read(dir).orElseThrow();
@@ -139,7 +139,7 @@ class LabLifecycleTest extends CommandTestBase {
     void theArrayStoryThroughHaproxy() throws Exception {
         requireHaproxy();
         Path file = tmp.resolve("array.json");
-        Topology.casArray().withPortPolicy(new PortPolicy("shifted", 35500)).write(file);
+        Topology.casArray().withPortPolicy(PortPolicy.shifted(35500)).write(file);
         int code = run("lab", "--topology", file.toString());
         assertThat(code).as(out + err).isZero();
         assertThat(out).contains("load balancer: haproxy (TCP, round robin, /health checks) on 127.0.100.254:35943 -> "

@@ -34,7 +34,7 @@ class LabScenarioCommandTest {
     private Path topology() throws Exception {
         Path file = tmp.resolve("site.json");
         // EX1 on an address of its own: its RPC endpoint ports are never shifted, and other labs may run meanwhile
-        java.nio.file.Files.writeString(file, Topology.frankysweb().withPortPolicy(new PortPolicy("shifted", 35500)).toJson()
+        java.nio.file.Files.writeString(file, Topology.frankysweb().withPortPolicy(PortPolicy.shifted(35500)).toJson()
                 .replace("127.0.100.251", "127.0.136.251"));
         return file;
     }

@@ -34,6 +34,8 @@ class LazySubcommandsTest {
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err));
         assertEquals(Anywhere.USAGE, cl.execute(args));
-        assertEquals("anywhere: Unmatched arguments from index 0: 'analyse', 'franky@frankysweb.org'\nTry 'anywhere --help'.\n", err.toString());
+        assertEquals("anywhere: Unmatched arguments from index 0: 'analyse', 'franky@frankysweb.org'\n"
+                + "Did you mean: anywhere analyze or anywhere serve or anywhere servicehost?\n"
+                + "Try 'anywhere --help'.\n", err.toString());
     }
 }

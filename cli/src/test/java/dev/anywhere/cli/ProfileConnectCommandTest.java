@@ -38,7 +38,7 @@ import picocli.CommandLine;
  */
 class ProfileConnectCommandTest {
 
-    static final PortPolicy POLICY = new PortPolicy("shifted", 41000);
+    static final PortPolicy POLICY = PortPolicy.shifted(41000);
     static final String PASSWORD = "Profile-Lab-Pass-1";
 
     @TempDir

@@ -30,7 +30,7 @@ final class ScenarioWork implements Runs.Work {
 
     @Override
     public Report run(LiveRun live, CheckListener listener) throws Exception {
-        step(live, "Scenario " + scenario.name() + ": " + scenario.broken());
+        step(live, Texts.of(language, "scenario.step", scenario.name(), scenario.broken(language)));
         return lab.scenario(scenario, language, listener, s -> step(live, s));
     }
 

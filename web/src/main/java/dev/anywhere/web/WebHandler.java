@@ -163,7 +163,7 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             ArrayNode list = JSON.createArrayNode();
             for (Scenario s : scenarios) {
-                list.addObject().put("name", s.name()).put("broken", s.broken()).put("expected", s.primary().orElse(""));
+                list.addObject().put("name", s.name()).put("broken", s.broken(language)).put("expected", s.primary().orElse(""));
             }
             send(ctx, request, json(HttpResponseStatus.OK, list));
         } else if (path.equals("/api/diff")) {

@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 class AnalyzerPageInBrowserTest {
 
-    private static final PortPolicy POLICY = new PortPolicy("shifted", 34000);
+    private static final PortPolicy POLICY = PortPolicy.shifted(34000);
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");

@@ -34,7 +34,7 @@ class LabModeTest {
         Path labDir = tmp.resolve("lab");
         WebSettings settings = new WebSettings(new InetSocketAddress("127.0.0.1", 0), Optional.empty(), Optional.empty(),
                 "jdbc:sqlite:" + tmp.resolve("history.db"), RunDefaults.system(), 4, 2)
-                .withLab(new WebSettings.LabMode(labDir, new PortPolicy("shifted", 35000)));
+                .withLab(new WebSettings.LabMode(labDir, PortPolicy.shifted(35000)));
         try (WebServer server = WebServer.start(settings)) {
             WebServerTest.Page page = new WebServerTest.Page(server).session();
             assertThat(JSON.readTree(page.get("api/session").body()).path("lab").asBoolean()).isTrue();

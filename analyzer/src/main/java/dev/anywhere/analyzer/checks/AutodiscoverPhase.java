@@ -129,7 +129,7 @@ public final class AutodiscoverPhase {
         return b;
     }
 
-    private CheckResult attempt(Attempt a, boolean someoneSucceeded) {
+    CheckResult attempt(Attempt a, boolean someoneSucceeded) {
         String id = "autodiscover." + a.method().name().toLowerCase(Locale.ROOT).replace('_', '-');
         List<CheckResult> steps = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
@@ -143,8 +143,11 @@ public final class AutodiscoverPhase {
                         roots, Instant.now(), catalogue);
                 List<Finding> found = CertificateEvaluation.waived(v.findings(), options.insecure());
                 CheckStatus s = worst(found);
+                // A certificate the client refused ends the handshake: no protocol or suite to show, so say that.
+                String summary = tls.protocol().isPresent() ? tls.protocol().get() + " " + tls.cipherSuite().orElse("")
+                        : text.get("summary.tls.failed");
                 steps.add(new CheckResult(id + ".certificate", text.get("check.certificate.title"), s,
-                        tls.protocol().orElse("") + " " + tls.cipherSuite().orElse(""), tls.handshakeMillis(),
+                        summary, tls.handshakeMillis(),
                         List.of(new Evidence(text.get("evidence.certificate"), v.description())),
                         a.outcome() == dev.anywhere.autodiscover.discovery.Outcome.ACCEPTED ? found : List.of(), List.of()));
             } else {

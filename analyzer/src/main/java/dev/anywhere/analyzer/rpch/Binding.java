@@ -2,8 +2,8 @@ package dev.anywhere.analyzer.rpch;
 
 import dev.anywhere.analyzer.rpch.RpchFailure.Hop;
 import dev.anywhere.analyzer.rpch.RpchFailure.Kind;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.wire.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.function.Function;

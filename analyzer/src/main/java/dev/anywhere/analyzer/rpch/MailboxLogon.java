@@ -2,7 +2,6 @@ package dev.anywhere.analyzer.rpch;
 
 import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.dce.DceProtocolException;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.emsmdb.EcCode;
 import dev.anywhere.rpc.emsmdb.EcDoConnectEx;
 import dev.anywhere.rpc.emsmdb.EcDoDisconnect;
@@ -12,6 +11,7 @@ import dev.anywhere.rpc.emsmdb.ProtocolVersion;
 import dev.anywhere.rpc.emsmdb.RopBuffer;
 import dev.anywhere.rpc.emsmdb.RopLogon;
 import dev.anywhere.rpc.emsmdb.RpcHeaderExt;
+import dev.anywhere.rpc.wire.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;

@@ -1,37 +1,29 @@
 package dev.anywhere.analyzer.rpch;
 
 import dev.anywhere.rpc.dce.DceStatus;
+import dev.anywhere.rpc.dce.MgmtStubs;
 import dev.anywhere.rpc.dce.NdrReader;
 import dev.anywhere.rpc.dce.NdrWriter;
 import dev.anywhere.rpc.dce.SyntaxId;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The DCE management interface ({@code mgmt}, afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0) that every Windows RPC
  * server exposes: {@code rpc__mgmt_inq_if_ids} (opnum 0) lists the interfaces the server registered and
- * {@code rpc__mgmt_is_server_listening} (opnum 2) is the cheapest round trip there is — rpcping's default call.
- *
- * <pre>
- * void rpc__mgmt_inq_if_ids([in] handle_t h, [out] rpc_if_id_vector_p_t *if_id_vector, [out] error_status_t *status);
- * boolean32 rpc__mgmt_is_server_listening([in] handle_t h, [out] error_status_t *status);
- * typedef struct { unsigned32 count; [size_is(count)] rpc_if_id_p_t if_id[]; } rpc_if_id_vector_t;
- * typedef struct { uuid_t uuid; unsigned16 vers_major; unsigned16 vers_minor; } rpc_if_id_t;
- * </pre>
+ * {@code rpc__mgmt_is_server_listening} (opnum 2) is the cheapest round trip there is — rpcping's default call. The
+ * wire layouts are {@link MgmtStubs}', shared with the endpoints.
  *
  * @see [C706] Appendix Q Remote Management Interface
  */
 public final class Mgmt {
 
     /** afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0. */
-    public static final SyntaxId INTERFACE = new SyntaxId(UUID.fromString("afa8bd80-7d8a-11c9-bef4-08002b102989"), 1, 0);
+    public static final SyntaxId INTERFACE = MgmtStubs.INTERFACE;
     public static final int OPNUM_INQ_IF_IDS = 0;
     public static final int OPNUM_IS_SERVER_LISTENING = 2;
-    /** Cap on interfaces accepted from the wire. */
-    static final int MAX_IF_IDS = 1024;
 
     /** The answer of inq_if_ids. */
     public record IfIds(List<SyntaxId> interfaces, DceStatus status) {
@@ -72,21 +64,7 @@ public final class Mgmt {
     /** Decodes the inq_if_ids response stub. */
     public static IfIds decodeInqIfIds(ByteBuf stub) {
         NdrReader r = new NdrReader(stub);
-        List<SyntaxId> ids = r.topLevelUnique("if_id_vector", v -> {
-            int max = r.conformance("if_id", MAX_IF_IDS); // max_count of if_id[], hoisted (4 bytes)
-            long count = r.u32("count"); // count (4 bytes)
-            if (count != max) {
-                throw new dev.anywhere.rpc.dce.DceProtocolException("rpc_if_id_vector_t count: " + count
-                        + " (expected: max_count " + max + ")");
-            }
-            List<NdrReader.Deferred<SyntaxId>> ptrs = new java.util.ArrayList<>();
-            for (int i = 0; i < max; i++) {
-                ptrs.add(r.uniquePointer("if_id[" + i + "]", x -> new SyntaxId(x.uuid("uuid"), x.u16("vers_major"),
-                        x.u16("vers_minor"))));
-            }
-            r.readDeferred();
-            return ptrs.stream().filter(NdrReader.Deferred::isPresent).map(NdrReader.Deferred::get).toList();
-        }).orElse(List.of());
+        List<SyntaxId> ids = MgmtStubs.readIfIdVector(r);
         DceStatus status = DceStatus.valueOf(r.i32("status")); // error_status_t (4 bytes)
         r.expectEnd("inq_if_ids response");
         return new IfIds(ids, status);
@@ -96,13 +74,7 @@ public final class Mgmt {
     public static ByteBuf encodeInqIfIds(List<SyntaxId> ids, DceStatus status) {
         ByteBuf out = Unpooled.buffer();
         NdrWriter w = new NdrWriter(out);
-        w.topLevelUnique(ids, (x, list) -> {
-            x.u32(list.size()); // max_count (4 bytes)
-            x.u32(list.size()); // count (4 bytes)
-            for (SyntaxId s : list) {
-                x.uniquePointer(s, (y, id) -> y.uuid(id.uuid()).u16(id.major()).u16(id.minor()));
-            }
-        });
+        MgmtStubs.writeIfIdVector(w, ids);
         w.align(4).u32(status.code() & 0xffffffffL); // error_status_t (4 bytes)
         return out;
     }
@@ -119,7 +91,7 @@ public final class Mgmt {
     /** Encodes an is_server_listening response stub. */
     public static ByteBuf encodeIsServerListening(boolean listening, DceStatus status) {
         ByteBuf out = Unpooled.buffer(8);
-        new NdrWriter(out).u32(status.code() & 0xffffffffL).u32(listening ? 1 : 0);
+        MgmtStubs.writeIsServerListening(new NdrWriter(out), listening, status);
         return out;
     }
 }

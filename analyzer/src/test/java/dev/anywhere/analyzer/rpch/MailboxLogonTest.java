@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.dce.DceProtocolException;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.emsmdb.EcCode;
 import dev.anywhere.rpc.emsmdb.EcDoConnectEx;
 import dev.anywhere.rpc.emsmdb.EcDoDisconnect;
@@ -16,6 +15,7 @@ import dev.anywhere.rpc.emsmdb.RopLogon;
 import dev.anywhere.rpc.emsmdb.RopRequest;
 import dev.anywhere.rpc.emsmdb.RpcHeaderExt;
 import dev.anywhere.rpc.emsmdb.SpecialFolders;
+import dev.anywhere.rpc.wire.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.LocalDateTime;

@@ -15,8 +15,8 @@ import dev.anywhere.server.gateway.BackendResolver;
 import dev.anywhere.server.gateway.CredentialVerifier;
 import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.gateway.rpch.ProxySettings;
-import io.netty.handler.ssl.SslContext;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -107,7 +107,7 @@ public final class Topology implements AutoCloseable {
     /** As above with the ncacn_http port {@code httpPort} (0: any free port; a restarted process takes its old one). */
     public static RpcEndpoints startEndpoints(boolean tcp, int receiveWindow, int httpPort) throws Exception {
         InterfaceRegistry extra = new InterfaceRegistry().register(new RpcInterface(ECHO_IFACE, "bench echo", 2,
-                call -> call.opnum() == 0 ? call.stub() : dev.anywhere.rpc.dce.Octets.of((byte) call.security().level().wire())));
+                call -> call.opnum() == 0 ? call.stub() : dev.anywhere.rpc.wire.Octets.of((byte) call.security().level().wire())));
         RpcEndpoints.Options o = RpcEndpoints.Options.defaults(InetAddress.getByName("127.0.0.1")).withPorts(List.of(httpPort)).withExtra(extra)
                 .withLimits(RpcEndpoints.Limits.DEFAULT.withReceiveWindow(receiveWindow))
                 .withAuthentication(DceAuthentication.of(Gateway.ntlmIdentity(SERVER, SITE), CREDENTIALS::ntHash));

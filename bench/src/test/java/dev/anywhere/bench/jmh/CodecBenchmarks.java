@@ -2,12 +2,12 @@ package dev.anywhere.bench.jmh;
 
 import dev.anywhere.rpc.dce.DceCodec;
 import dev.anywhere.rpc.dce.DcePdu;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.rpch.ForwardDestination;
 import dev.anywhere.rpc.rpch.RpcPduFrame;
 import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RpchFrameDecoder;
 import dev.anywhere.rpc.rpch.RtsMessage;
+import dev.anywhere.rpc.wire.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -1,10 +1,10 @@
 package dev.anywhere.bench.jmh;
 
 import dev.anywhere.rpc.dce.DcePdu;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.PduSecurity;
 import dev.anywhere.rpc.ntlm.NegotiateFlag;
 import dev.anywhere.rpc.ntlm.NtlmSession;
+import dev.anywhere.rpc.wire.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.EnumSet;
@@ -52,7 +52,7 @@ public class PduSecurityBenchmarks {
         EnumSet<NegotiateFlag> flags = EnumSet.of(NegotiateFlag.NTLMSSP_NEGOTIATE_SIGN, NegotiateFlag.NTLMSSP_NEGOTIATE_SEAL,
                 NegotiateFlag.NTLMSSP_NEGOTIATE_ALWAYS_SIGN, NegotiateFlag.NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY,
                 NegotiateFlag.NTLMSSP_NEGOTIATE_128);
-        dev.anywhere.rpc.ntlm.Octets key = dev.anywhere.rpc.ntlm.Octets.fromHex("00112233445566778899aabbccddeeff");
+        Octets key = Octets.ofHex("00112233445566778899aabbccddeeff");
         client = new PduSecurity(level, 1, NtlmSession.of(NtlmSession.Role.CLIENT, key, flags));
         server = new PduSecurity(level, 1, NtlmSession.of(NtlmSession.Role.SERVER, key, flags));
         byte[] stub = new byte[stubBytes];

@@ -14,7 +14,7 @@ import dev.anywhere.directory.ldap.DirectorySchema;
 import dev.anywhere.directory.ldap.LdapSiteDirectory;
 import dev.anywhere.directory.ldap.ReplicatedSiteDirectory;
 import dev.anywhere.directory.ldap.SiteLayout;
-import dev.anywhere.rpc.dce.Guids;
+import dev.anywhere.rpc.wire.Guids;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

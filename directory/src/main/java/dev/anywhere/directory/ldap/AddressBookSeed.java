@@ -8,7 +8,7 @@ import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.ResultCode;
 import dev.anywhere.directory.addressbook.Sid;
-import dev.anywhere.rpc.dce.Guids;
+import dev.anywhere.rpc.wire.Guids;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;

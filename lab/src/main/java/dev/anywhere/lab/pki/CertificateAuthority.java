@@ -139,8 +139,7 @@ public final class CertificateAuthority {
 
         Validity validity = request.validity();
         if (faults.contains(CertificateFault.EXPIRED) && faults.contains(CertificateFault.NOT_YET_VALID)) {
-            throw new IllegalArgumentException(
-                    "faults: EXPIRED and NOT_YET_VALID (expected: at most one validity fault)");
+            throw new dev.anywhere.server.config.InvalidValue("pki.validity-faults", "", "faults: EXPIRED and NOT_YET_VALID (expected: at most one validity fault)");
         }
         if (faults.contains(CertificateFault.EXPIRED)) {
             validity = validity.expired(now);
@@ -232,6 +231,15 @@ public final class CertificateAuthority {
         return new CertificateAuthority(root, intermediate);
     }
 
+    /**
+     * The CA's subjects as a user reads them (no Java type around them): the root's DN, and {@code -> } the issuing
+     * intermediate's when there is one.
+     */
+    public String subjects() {
+        return root.certificate().getSubjectX500Principal().getName()
+                + (intermediate == null ? "" : " -> " + intermediate.certificate().getSubjectX500Principal().getName());
+    }
+
     @Override
     public String toString() {
         return "CertificateAuthority[" + root.certificate().getSubjectX500Principal().getName()
@@ -298,8 +306,7 @@ public final class CertificateAuthority {
             // it; Bouncy Castle's X500Name(String) would keep the written order instead
             return X500Name.getInstance(new X500Principal(subject).getEncoded());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "subject: " + subject + " (expected: an X.500 name like CN=…,O=…)", e);
+            throw new dev.anywhere.server.config.InvalidValue("pki.subject", subject, "subject: " + subject + " (expected: an X.500 name like CN=…,O=…)");
         }
     }
 

@@ -47,21 +47,31 @@ import javax.security.auth.x500.X500Principal;
  * @param signatureAlgorithm the JCA name of the leaf's signature algorithm, e.g. {@code SHA256withRSA}
  * @param sha256Fingerprint SHA-256 of the leaf's DER, upper-case hex pairs joined by colons (as OpenSSL prints it)
  * @param trust the trust verdict
- * @param warnings weaknesses that do not by themselves break the chain (weak key, SHA-1, no serverAuth, no SAN)
+ * @param notes weaknesses that do not by themselves break the chain (weak key, SHA-1, no serverAuth, no SAN), as keyed
+ *     texts ({@link #warnings()} in English)
  */
 public record CertificateInfo(String subject, List<String> dnsNames, String issuer, List<String> issuerChain,
         Instant notBefore, Instant notAfter, List<String> extendedKeyUsages, String keyAlgorithm, int keyBits,
-        String signatureAlgorithm, String sha256Fingerprint, Trust trust, List<String> warnings) {
+        String signatureAlgorithm, String sha256Fingerprint, Trust trust, List<PkiText> notes) {
 
     /**
      * Whether a chain is trusted, and why or why not, in the error grammar {@code what: actual (expected: …)}.
      *
      * @param trusted whether a valid certification path (RFC 5280 6.1) leads from the leaf to a trust anchor
-     * @param reason one line: the path when trusted, the first problem when not
+     * @param why one line: the path when trusted, the first problem when not
      */
-    public record Trust(boolean trusted, String reason) {
+    public record Trust(boolean trusted, PkiText why) {
         public Trust {
-            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(why, "why");
+        }
+
+        Trust(boolean trusted, String key, Object... namesAndValues) {
+            this(trusted, PkiText.of(key, namesAndValues));
+        }
+
+        /** The reason in English. */
+        public String reason() {
+            return why.text("en");
         }
     }
 
@@ -78,8 +88,13 @@ public record CertificateInfo(String subject, List<String> dnsNames, String issu
         dnsNames = List.copyOf(dnsNames);
         issuerChain = List.copyOf(issuerChain);
         extendedKeyUsages = List.copyOf(extendedKeyUsages);
-        warnings = List.copyOf(warnings);
+        notes = List.copyOf(notes);
         Objects.requireNonNull(trust, "trust");
+    }
+
+    /** The warnings in English. */
+    public List<String> warnings() {
+        return notes.stream().map(n -> n.text("en")).toList();
     }
 
     /**
@@ -97,19 +112,18 @@ public record CertificateInfo(String subject, List<String> dnsNames, String issu
         List<String> ekus = extendedKeyUsages(leaf);
         List<String> names = dnsNames(leaf);
 
-        List<String> warnings = new ArrayList<>();
+        List<PkiText> warnings = new ArrayList<>();
         if (key.getAlgorithm().equals("RSA") && bits < 2048) {
-            warnings.add("weak key: RSA " + bits + " bits (expected: at least 2048)");
+            warnings.add(PkiText.of("warning.weak-key", "bits", bits));
         }
         if (leaf.getSigAlgName().toUpperCase(Locale.ROOT).startsWith("SHA1")) {
-            warnings.add("weak signature: " + leaf.getSigAlgName() + " (expected: SHA-256 or stronger)");
+            warnings.add(PkiText.of("warning.weak-signature", "algorithm", leaf.getSigAlgName()));
         }
         if (!ekus.isEmpty() && !ekus.contains("serverAuth") && !ekus.contains("anyExtendedKeyUsage")) {
-            warnings.add("extended key usage: " + ekus + " (expected: serverAuth, RFC 5280 4.2.1.12)");
+            warnings.add(PkiText.of("warning.eku", "usages", ekus.toString()));
         }
         if (names.isEmpty()) {
-            warnings.add("subjectAltName: no DNS names (expected: the host names; clients ignore the CN, RFC 6125"
-                    + " 6.4.4)");
+            warnings.add(PkiText.of("warning.no-san"));
         }
 
         List<String> presented = chain.stream().skip(1).map(c -> name(c.getSubjectX500Principal())).toList();
@@ -166,25 +180,36 @@ public record CertificateInfo(String subject, List<String> dnsNames, String issu
         return !at.isBefore(notBefore) && !at.isAfter(notAfter);
     }
 
-    /** A multi-line human-readable description, one {@code label: value} per line. */
+    /** A multi-line human-readable description in English, one {@code label: value} per line. */
     public String toText() {
+        return toText("en");
+    }
+
+    /**
+     * The description in {@code language} (de: German, else English): labels and the words between the values
+     * translated, names, DNs, dates, algorithms and fingerprints as in the certificate.
+     */
+    public String toText(String language) {
+        java.util.function.Function<String, String> w = k -> PkiText.word(k, language);
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {w.apply("label.subject"), subject});
+        lines.add(new String[] {w.apply("label.dns-names"), dnsNames.isEmpty() ? w.apply("value.none") : String.join(", ", dnsNames)});
+        lines.add(new String[] {w.apply("label.issuer"), issuer});
+        lines.add(new String[] {w.apply("label.chain"), issuerChain.isEmpty() ? w.apply("value.leaf-only") : String.join(" <- ", issuerChain)});
+        lines.add(new String[] {w.apply("label.valid"), notBefore + " .. " + notAfter});
+        lines.add(new String[] {w.apply("label.eku"), extendedKeyUsages.isEmpty() ? w.apply("value.any") : String.join(", ", extendedKeyUsages)});
+        lines.add(new String[] {w.apply("label.key"), keyAlgorithm + " " + keyBits + " " + w.apply("value.bits")});
+        lines.add(new String[] {w.apply("label.signature"), signatureAlgorithm});
+        lines.add(new String[] {w.apply("label.fingerprint"), sha256Fingerprint});
+        lines.add(new String[] {w.apply("label.trusted"), w.apply(trust.trusted() ? "value.yes" : "value.no") + " - " + trust.why().text(language)});
+        for (PkiText note : notes) {
+            lines.add(new String[] {w.apply("label.warning"), note.text(language)});
+        }
+        // Values start in one column: after the longest label and its colon, at least 21 characters as before.
+        int width = Math.max(20, lines.stream().mapToInt(l -> l[0].length() + 1).max().orElse(0));
         StringBuilder out = new StringBuilder();
-        out.append("subject:             ").append(subject).append('\n');
-        out.append("DNS names:           ").append(dnsNames.isEmpty() ? "(none)" : String.join(", ", dnsNames))
-                .append('\n');
-        out.append("issuer:              ").append(issuer).append('\n');
-        out.append("chain presented:     ")
-                .append(issuerChain.isEmpty() ? "(leaf only)" : String.join(" <- ", issuerChain)).append('\n');
-        out.append("valid:               ").append(notBefore).append(" .. ").append(notAfter).append('\n');
-        out.append("extended key usage:  ")
-                .append(extendedKeyUsages.isEmpty() ? "(any)" : String.join(", ", extendedKeyUsages)).append('\n');
-        out.append("key:                 ").append(keyAlgorithm).append(' ').append(keyBits).append(" bits\n");
-        out.append("signature algorithm: ").append(signatureAlgorithm).append('\n');
-        out.append("SHA-256 fingerprint: ").append(sha256Fingerprint).append('\n');
-        out.append("trusted:             ").append(trust.trusted() ? "yes" : "no").append(" - ").append(trust.reason())
-                .append('\n');
-        for (String warning : warnings) {
-            out.append("warning:             ").append(warning).append('\n');
+        for (String[] l : lines) {
+            out.append(String.format(Locale.ROOT, "%-" + width + "s ", l[0] + ":")).append(l[1]).append('\n');
         }
         return out.toString();
     }
@@ -197,11 +222,11 @@ public record CertificateInfo(String subject, List<String> dnsNames, String issu
     static Trust trust(List<X509Certificate> chain, Collection<X509Certificate> anchors, Instant at) {
         X509Certificate leaf = chain.get(0);
         if (anchors.isEmpty()) {
-            return new Trust(false, "trust anchors: none given (expected: the lab CA certificate)");
+            return new Trust(false, "trust.no-anchors");
         }
         for (X509Certificate anchor : anchors) {
             if (anchor.equals(leaf)) {
-                return new Trust(true, "the certificate is itself a trust anchor");
+                return new Trust(true, "trust.is-anchor");
             }
         }
         List<X509Certificate> path = new ArrayList<>();
@@ -227,17 +252,13 @@ public record CertificateInfo(String subject, List<String> dnsNames, String issu
         }
         if (anchorFound == null) {
             if (path.size() == 1 && selfSigned(leaf)) {
-                return new Trust(false, "issuer: self-signed " + name(leaf.getSubjectX500Principal())
-                        + " (expected: issued by a trusted CA such as " + anchorNames(anchors) + ")");
+                return new Trust(false, "trust.self-signed", "subject", name(leaf.getSubjectX500Principal()), "anchors", anchorNames(anchors));
             }
             X509Certificate last = path.get(path.size() - 1);
             if (selfSigned(last)) {
-                return new Trust(false, "root: " + name(last.getSubjectX500Principal())
-                        + " is not trusted (expected: " + anchorNames(anchors) + ")");
+                return new Trust(false, "trust.root-untrusted", "root", name(last.getSubjectX500Principal()), "anchors", anchorNames(anchors));
             }
-            return new Trust(false, "issuer: " + name(last.getIssuerX500Principal())
-                    + " is neither in the chain nor trusted (expected: the server to send this intermediate"
-                    + " certificate, or a chain to " + anchorNames(anchors) + ")");
+            return new Trust(false, "trust.issuer-missing", "issuer", name(last.getIssuerX500Principal()), "anchors", anchorNames(anchors));
         }
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
@@ -251,28 +272,24 @@ public record CertificateInfo(String subject, List<String> dnsNames, String issu
             X509Certificate culprit = index >= 0 && index < path.size() ? path.get(index) : leaf;
             String who = name(culprit.getSubjectX500Principal());
             if (e.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
-                return new Trust(false, "validity: " + who + " expired at " + culprit.getNotAfter().toInstant()
-                        + " (expected: valid at " + at + ")");
+                return new Trust(false, "trust.expired", "subject", who, "notAfter", culprit.getNotAfter().toInstant(), "at", at);
             }
             if (e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
-                return new Trust(false, "validity: " + who + " not valid before " + culprit.getNotBefore().toInstant()
-                        + " (expected: valid at " + at + ")");
+                return new Trust(false, "trust.not-yet-valid", "subject", who, "notBefore", culprit.getNotBefore().toInstant(), "at", at);
             }
             if (e.getReason() == PKIXReason.NOT_CA_CERT || e.getReason() == PKIXReason.PATH_TOO_LONG) {
-                return new Trust(false, "basic constraints: " + who + " may not issue here: " + e.getMessage()
-                        + " (expected: a CA certificate, RFC 5280 4.2.1.9)");
+                return new Trust(false, "trust.not-a-ca", "subject", who, "detail", String.valueOf(e.getMessage()));
             }
-            return new Trust(false, "path validation: " + who + ": " + e.getMessage() + " (expected: a valid path to "
-                    + anchorNames(anchors) + ")");
+            return new Trust(false, "trust.path-invalid", "subject", who, "detail", String.valueOf(e.getMessage()), "anchors", anchorNames(anchors));
         } catch (GeneralSecurityException e) {
-            return new Trust(false, "path validation: " + e.getMessage());
+            return new Trust(false, "trust.path-error", "detail", String.valueOf(e.getMessage()));
         }
         List<String> steps = new ArrayList<>();
         for (int i = 1; i < path.size(); i++) {
             steps.add(name(path.get(i).getSubjectX500Principal()));
         }
         steps.add(name(anchorFound.getSubjectX500Principal()));
-        return new Trust(true, "chains to " + String.join(" -> ", steps));
+        return new Trust(true, "trust.chains-to", "path", String.join(" -> ", steps));
     }
 
     private static boolean selfSigned(X509Certificate certificate) {
@@ -287,8 +304,9 @@ public record CertificateInfo(String subject, List<String> dnsNames, String issu
         }
     }
 
-    private static String anchorNames(Collection<X509Certificate> anchors) {
-        return String.join(" or ", anchors.stream().map(a -> name(a.getSubjectX500Principal())).toList());
+    /** The anchors' subjects, a choice: joined with the reader's "or" when the text is rendered. */
+    private static List<String> anchorNames(Collection<X509Certificate> anchors) {
+        return anchors.stream().map(a -> name(a.getSubjectX500Principal())).toList();
     }
 
     private static String name(X500Principal principal) {

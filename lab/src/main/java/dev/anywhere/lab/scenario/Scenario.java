@@ -1,6 +1,7 @@
 package dev.anywhere.lab.scenario;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.anywhere.lab.topology.Middlebox;
 import dev.anywhere.lab.topology.Topology;
@@ -19,7 +20,9 @@ import java.util.TreeMap;
  * {@code scenarios.json} by {@link Scenarios}; nothing in the analyzer knows scenarios exist.
  *
  * @param name the name {@code anywhere lab --scenario} takes ({@code dns-missing-oa})
- * @param broken what is broken, in one sentence
+ * @param broken what is broken, in one sentence (English)
+ * @param brokenDe the same sentence in German ({@code broken_de} in the catalogue, beside the English one, as the
+ *     finding catalogue keeps both languages); null in a scenario built by a test, which then has only English
  * @param expected the expected primary finding id (first error in tree order, else first warning); null = healthy
  * @param findings every finding id the analyzer should report, no more and no fewer
  * @param topology the named topology the scenario runs on ({@code cas-array}); null = the single site, or the
@@ -30,9 +33,9 @@ import java.util.TreeMap;
  * @param site the state of the running site before the analyzer looks
  * @param client where and with what the client looks
  */
-@JsonPropertyOrder({"name", "broken", "expected", "findings", "topology", "faults", "members", "balancer", "site", "client"})
-public record Scenario(String name, String broken, String expected, List<String> findings, String topology, Topology.Faults faults,
-        Map<String, Member> members, Balancer balancer, Site site, Client client) {
+@JsonPropertyOrder({"name", "broken", "broken_de", "expected", "findings", "topology", "faults", "members", "balancer", "site", "client"})
+public record Scenario(String name, String broken, @JsonProperty("broken_de") String brokenDe, String expected, List<String> findings,
+        String topology, Topology.Faults faults, Map<String, Member> members, Balancer balancer, Site site, Client client) {
 
     /** The array topology's name. */
     public static final String CAS_ARRAY = "cas-array";
@@ -63,9 +66,20 @@ public record Scenario(String name, String broken, String expected, List<String>
         }
     }
 
+    /** A scenario described in English only (tests build such), on the topology given. */
+    public Scenario(String name, String broken, String expected, List<String> findings, String topology, Topology.Faults faults,
+            Map<String, Member> members, Balancer balancer, Site site, Client client) {
+        this(name, broken, null, expected, findings, topology, faults, members, balancer, site, client);
+    }
+
     /** A scenario without an array: the single site, its faults, state and client. */
     public Scenario(String name, String broken, String expected, List<String> findings, Topology.Faults faults, Site site, Client client) {
         this(name, broken, expected, findings, null, faults, null, null, site, client);
+    }
+
+    /** What is broken in {@code language} (de: German, else English); English when the German text is missing. */
+    public String broken(String language) {
+        return "de".equals(language) && brokenDe != null ? brokenDe : broken;
     }
 
     /** Whether the scenario runs on the client access array ({@code cas-array}). */

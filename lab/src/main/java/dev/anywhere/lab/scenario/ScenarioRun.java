@@ -27,7 +27,9 @@ import dev.anywhere.directory.model.OutlookProvider;
 import dev.anywhere.directory.model.RpcHttpVirtualDirectory;
 import dev.anywhere.lab.pki.CertificateRequest;
 import dev.anywhere.lab.site.LabSite;
+import dev.anywhere.lab.topology.Service;
 import dev.anywhere.lab.topology.Topology;
+import dev.anywhere.lab.topology.ZoneServer;
 import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
 import dev.anywhere.server.config.RpcVdirConfig;
@@ -78,8 +80,8 @@ public final class ScenarioRun {
         Topology t = base.withFaults(s.faults());
         if (!s.site().splitBrain()) {
             List<Topology.Zone> all = t.zones();
-            List<Topology.Zone> zones = all.stream().filter(z -> !(z.server().equals("dc1") && all.stream()
-                    .anyMatch(o -> o.server().equals("provider-dns") && o.origin().equalsIgnoreCase(z.origin())))).toList();
+            List<Topology.Zone> zones = all.stream().filter(z -> !(z.server() == ZoneServer.DC1 && all.stream()
+                    .anyMatch(o -> o.server() == ZoneServer.PROVIDER_DNS && o.origin().equalsIgnoreCase(z.origin())))).toList();
             t = new Topology(t.name(), t.portPolicy(), t.hosts(), zones, t.router(), t.certificates(), t.users(), t.middlebox(),
                     t.faults(), t.array());
         }
@@ -120,13 +122,13 @@ public final class ScenarioRun {
     static Topology withMailboxServer(Topology t, String host) {
         Topology.Host ex1 = t.host("ex1").orElseThrow();
         String address = ex1.address().substring(0, ex1.address().lastIndexOf('.') + 1) + "253";
-        java.util.Map<String, Integer> ports = new java.util.LinkedHashMap<>();
-        for (String service : List.of("store", "referral", "nspi")) {
+        java.util.Map<Service, Integer> ports = new java.util.LinkedHashMap<>();
+        for (Service service : List.of(Service.STORE, Service.REFERRAL, Service.NSPI)) {
             ex1.port(service).ifPresent(p -> ports.put(service, p));
         }
         List<Topology.Host> hosts = new ArrayList<>(t.hosts());
         hosts.add(new Topology.Host(host, address, ports));
-        List<Topology.Zone> zones = t.zones().stream().map(z -> z.server().equals("dc1") && z.origin().equalsIgnoreCase("frankysweb.local")
+        List<Topology.Zone> zones = t.zones().stream().map(z -> z.server() == ZoneServer.DC1 && z.origin().equalsIgnoreCase("frankysweb.local")
                 ? new Topology.Zone(z.origin(), z.server(), java.util.stream.Stream.concat(z.records().stream(),
                         java.util.stream.Stream.of(new Topology.DnsRecord(host, dev.anywhere.lab.topology.RecordType.A, host))).toList())
                 : z).toList();

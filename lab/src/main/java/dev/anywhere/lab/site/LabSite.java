@@ -21,7 +21,9 @@ import dev.anywhere.lab.topology.Passwords;
 import dev.anywhere.lab.topology.Middlebox;
 import dev.anywhere.lab.topology.PortMap;
 import dev.anywhere.lab.topology.RuleVariant;
+import dev.anywhere.lab.topology.Service;
 import dev.anywhere.lab.topology.Topology;
+import dev.anywhere.lab.topology.ZoneServer;
 import dev.anywhere.lab.pki.CertificateRequest;
 import dev.anywhere.lab.pki.IssuedCertificate;
 import dev.anywhere.server.autodiscover.AutodiscoverRedirectServer;
@@ -181,12 +183,12 @@ public final class LabSite implements AutoCloseable {
         }
         IssuedCertificate.PemFiles pem = pems.get("ex1");
 
-        providerDns = DnsServer.start(ports.socket(t, "provider-dns", "dns"), zones(t, "provider-dns", ports));
+        providerDns = DnsServer.start(ports.socket(t, "provider-dns", Service.DNS), zones(t, ZoneServer.PROVIDER_DNS, ports));
         started.add(providerDns);
         progress.accept("provider DNS: " + address(providerDns.address()) + " serving " + providerDns.zones());
 
         SiteSeed seed = new SiteSeed(SiteSeed.FRANKYSWEB, plan.passwords().byUser(), false);
-        InetSocketAddress ldap = ports.socket(t, "dc1", "ldap");
+        InetSocketAddress ldap = ports.socket(t, "dc1", Service.LDAP);
         java.net.URI dc1Url;
         if (t.array() != null && !t.array().directories().isEmpty()) {
             startReplicas(plan, seed, progress);
@@ -196,7 +198,7 @@ public final class LabSite implements AutoCloseable {
             started.add(directoryServer);
             dc1Url = directoryServer.info().url();
         }
-        internalDns = DnsServer.start(ports.socket(t, "dc1", "dns"), zones(t, "dc1", ports));
+        internalDns = DnsServer.start(ports.socket(t, "dc1", Service.DNS), zones(t, ZoneServer.DC1, ports));
         started.add(internalDns);
         progress.accept("DC1: directory on " + dc1Url + ", DNS " + address(internalDns.address())
                 + " serving " + internalDns.zones());
@@ -251,16 +253,16 @@ public final class LabSite implements AutoCloseable {
             for (Member m : members) {
                 backends.add(new HaproxyBalancer.Member(m.host(), m.gateway().address(), m.admin().orElseThrow().address().getPort()));
             }
-            InetSocketAddress listen = ports.socket(t, t.array().balancer(), "https");
+            InetSocketAddress listen = ports.socket(t, t.array().balancer(), Service.HTTPS);
             balancer = HaproxyBalancer.start(plan.dataDir().resolve("haproxy"), listen, backends, plan.balancerIdleTimeout());
             started.add(balancer);
             progress.accept("load balancer: haproxy (TCP, round robin, /health checks) on " + address(listen) + " -> "
                     + backends.stream().map(b -> b.name() + " " + address(b.gateway())).toList() + ", pid " + balancer.pid());
         }
 
-        InetSocketAddress httpsInside = ports.socket(t, "ex1", "https");
+        InetSocketAddress httpsInside = ports.socket(t, "ex1", Service.HTTPS);
         if (t.middlebox() != Middlebox.NONE) {
-            InetSocketAddress listen = ports.socket(t, "middlebox", "https");
+            InetSocketAddress listen = ports.socket(t, "middlebox", Service.HTTPS);
             middlebox = NginxMiddlebox.start(NginxConfig.Profile.of(t.middlebox().id()), plan.dataDir().resolve("nginx"), listen,
                     pem.certificateChain(), pem.privateKey(), httpsInside, CertificateRequest.OA_NAME);
             started.add(middlebox);
@@ -269,7 +271,7 @@ public final class LabSite implements AutoCloseable {
         }
 
         List<RouterRule> rules = new ArrayList<>();
-        int ex1Https = t.host("ex1").flatMap(h -> h.port("https")).orElse(443);
+        int ex1Https = t.host("ex1").flatMap(h -> h.port(Service.HTTPS)).orElse(443);
         for (Topology.RuleChange rule : t.ruleVariants().values()) {
             int publicPort = ports.port(rule.port());
             rules.add(switch (rule.variant()) {
@@ -290,11 +292,11 @@ public final class LabSite implements AutoCloseable {
     }
 
     /** The zones {@code server} serves, SOA and NS generated, A values resolved to addresses, SRV ports mapped. */
-    static ZoneSet zones(Topology t, String server, PortMap ports) {
+    static ZoneSet zones(Topology t, ZoneServer server, PortMap ports) {
         List<ZoneModel> models = new ArrayList<>();
-        String serverAddress = t.host(server).orElseThrow().address();
+        String serverAddress = t.host(server.host()).orElseThrow().address();
         for (Topology.Zone z : t.zones()) {
-            if (!z.server().equals(server)) {
+            if (z.server() != server) {
                 continue;
             }
             boolean hasNs1 = z.records().stream().anyMatch(r -> r.name().equalsIgnoreCase("ns1"));
@@ -343,14 +345,14 @@ public final class LabSite implements AutoCloseable {
         String rootPassword = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            InetSocketAddress peer = plan.ports().socket(t, names.get((i + 1) % names.size()), "ldap");
+            InetSocketAddress peer = plan.ports().socket(t, names.get((i + 1) % names.size()), Service.LDAP);
             Path dir = plan.dataDir().resolve(name);
             deleteTree(dir);
             Slapd.configure(dir, seed, rootPassword, Optional.of(new Slapd.Replication(i + 1,
                     java.net.URI.create("ldap://" + address(peer)))));
         }
         for (String name : names) {
-            InetSocketAddress listen = plan.ports().socket(t, name, "ldap");
+            InetSocketAddress listen = plan.ports().socket(t, name, Service.LDAP);
             Slapd slapd = Slapd.start(plan.dataDir().resolve(name), listen.getAddress().getHostAddress(), listen.getPort());
             started.add(slapd);
             replicas.put(name, slapd);
@@ -456,7 +458,7 @@ public final class LabSite implements AutoCloseable {
         // its own, and no name leaves loopback; with shifted ports, the port clients ask for (593) reaches where the
         // endpoint listens (10593).
         java.util.Map<Integer, Integer> translation = new java.util.HashMap<>();
-        for (String service : RPC_SERVICES) {
+        for (Service service : Service.RPC) {
             host.port(service).filter(p -> ports.port(p) != p).ifPresent(p -> translation.put(p, ports.port(p)));
         }
         BackendResolver backends = BackendResolver.of(java.util.Map.of()).withOverride(address, "localhost");
@@ -465,21 +467,21 @@ public final class LabSite implements AutoCloseable {
         }
         backends = backends.withoutSystemDns().withPortTranslation(translation);
         PrometheusMeterRegistry meters = hostName.equals("ex1") ? metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Gateway memberGateway = Gateway.start(new Gateway.Options(dir, server, ports.socket(t, hostName, "https"),
+        Gateway memberGateway = Gateway.start(new Gateway.Options(dir, server, ports.socket(t, hostName, Service.HTTPS),
                 Optional.of(TlsEngine.server(pem.certificateChain().toFile(), pem.privateKey().toFile())),
                 new DirectoryCredentials(directory), CertificateRequest.OA_NAME, Gateway.ntlmIdentity(server, SiteSeed.FRANKYSWEB))
                 .withBackendResolver(backends), meters);
         started.add(memberGateway);
         progress.accept(server + ": gateway on https://" + address(memberGateway.address()) + " (/rpc/rpcproxy.dll, /autodiscover)");
         Optional<AdminServer> admin = Optional.empty();
-        if (host.port("admin").isPresent()) {
-            AdminServer a = AdminServer.start(ports.socket(t, hostName, "admin"), meters, memberGateway::health);
+        if (host.port(Service.ADMIN).isPresent()) {
+            AdminServer a = AdminServer.start(ports.socket(t, hostName, Service.ADMIN), meters, memberGateway::health);
             started.add(a);
             admin = Optional.of(a);
             progress.accept(server + ": admin listener on http://" + address(a.address()) + " (/health, /metrics)");
         }
-        if (host.port("http").isPresent()) {
-            redirect = AutodiscoverRedirectServer.start(new AutodiscoverRedirectServer.Options(ports.socket(t, hostName, "http"),
+        if (host.port(Service.HTTP).isPresent()) {
+            redirect = AutodiscoverRedirectServer.start(new AutodiscoverRedirectServer.Options(ports.socket(t, hostName, Service.HTTP),
                     Optional.of(SiteSeed.FRANKYSWEB.smtpDomain()), memberGateway.address().getPort()));
             started.add(redirect);
             progress.accept(server + ": Autodiscover HTTP redirect on http://" + address(redirect.address()));
@@ -487,7 +489,6 @@ public final class LabSite implements AutoCloseable {
         return new Member(hostName, server, dir, memberEndpoints, configurator, memberGateway, admin, meters);
     }
 
-    private static final List<String> RPC_SERVICES = List.of("store", "referral", "nspi", "epm-http");
 
     /**
      * The RPC endpoints of the Exchange server on {@code hostName} (store, referral, address book, EPM over HTTP, as
@@ -502,7 +503,7 @@ public final class LabSite implements AutoCloseable {
         InetAddress address = t.address(hostName);
         Topology.Host host = t.host(hostName).orElseThrow();
         List<Integer> rpcPorts = new ArrayList<>();
-        for (String service : RPC_SERVICES) {
+        for (Service service : Service.RPC) {
             host.port(service).ifPresent(p -> rpcPorts.add(ports.port(p)));
         }
         if (rpcPorts.isEmpty()) {

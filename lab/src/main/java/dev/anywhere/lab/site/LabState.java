@@ -8,6 +8,7 @@ import dev.anywhere.lab.topology.PortMap;
 import dev.anywhere.lab.topology.Middlebox;
 import dev.anywhere.lab.topology.RecordType;
 import dev.anywhere.lab.topology.Topology;
+import dev.anywhere.lab.topology.ZoneServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ public record LabState(String site, long pid, String startedAt, String dataDir, 
                 continue;
             }
             h.ports().forEach((service, wellKnown) -> {
-                services.put(h.name() + "/" + service, h.address() + ":" + ports.port(wellKnown));
+                services.put(h.name() + "/" + service.id(), h.address() + ":" + ports.port(wellKnown));
                 if (ports.port(wellKnown) != wellKnown) {
                     portMap.put(String.valueOf(wellKnown), ports.port(wellKnown));
                 }
@@ -85,7 +86,7 @@ public record LabState(String site, long pid, String startedAt, String dataDir, 
         }
         List<String> resolve = new ArrayList<>();
         for (Topology.Zone z : t.zones()) {
-            if (!z.server().equals("provider-dns")) {
+            if (z.server() != ZoneServer.PROVIDER_DNS) {
                 continue;
             }
             for (Topology.DnsRecord r : z.records()) {

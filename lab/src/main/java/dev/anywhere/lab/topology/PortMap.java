@@ -26,9 +26,9 @@ public record PortMap(boolean shifted, int offset) {
     }
 
     /** The socket address of {@code service} on {@code host}, e.g. ({@code ex1}, {@code https}) → 127.0.100.251:443. */
-    public InetSocketAddress socket(Topology topology, String host, String service) {
+    public InetSocketAddress socket(Topology topology, String host, Service service) {
         int wellKnown = topology.host(host).flatMap(h -> h.port(service)).orElseThrow(
-                () -> new TopologyException("host " + host + ": no '" + service + "' port"));
+                () -> new TopologyException("host " + host + ": no '" + service.id() + "' port"));
         return new InetSocketAddress(topology.address(host), port(wellKnown));
     }
 

@@ -89,16 +89,16 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
      *
      * @param name unique, lower-case ({@code ex1})
      * @param address an IPv4 loopback address (127.0.0.0/8)
-     * @param ports service name to well-known port ({@code "https": 443}); the port policy maps them
+     * @param ports service to well-known port ({@code "https": 443}); the port policy maps them
      */
     @JsonPropertyOrder({"name", "address", "ports"})
-    public record Host(String name, String address, Map<String, Integer> ports) {
+    public record Host(String name, String address, Map<Service, Integer> ports) {
         public Host {
             ports = ports == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ports));
         }
 
         /** The well-known port of {@code service}. */
-        public Optional<Integer> port(String service) {
+        public Optional<Integer> port(Service service) {
             return Optional.ofNullable(ports.get(service));
         }
     }
@@ -136,7 +136,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
      * @param server the host whose DNS serves it ({@code provider-dns} or {@code dc1})
      * @param records the records besides SOA and NS (which are generated for {@code server})
      */
-    public record Zone(String origin, String server, List<DnsRecord> records) {
+    public record Zone(String origin, ZoneServer server, List<DnsRecord> records) {
         public Zone {
             records = records == null ? List.of() : List.copyOf(records);
         }
@@ -236,24 +236,24 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
     // ---------------------------------------------------------------- the default site
 
     // what every named topology shares: the internet side and DC1
-    private static final Host PROVIDER_DNS = new Host("provider-dns", "127.0.0.10", ordered("dns", 53));
+    private static final Host PROVIDER_DNS = new Host("provider-dns", "127.0.0.10", ordered(Service.DNS, 53));
     private static final Host ROUTER = new Host("router", "127.0.0.20", Map.of());
-    private static final Host DC1 = new Host("dc1", "127.0.100.250", ordered("ldap", 389, "dns", 53));
-    private static final Zone PUBLIC_ZONE = new Zone("frankysweb.org", "provider-dns", List.of(
+    private static final Host DC1 = new Host("dc1", "127.0.100.250", ordered(Service.LDAP, 389, Service.DNS, 53));
+    private static final Zone PUBLIC_ZONE = new Zone("frankysweb.org", ZoneServer.PROVIDER_DNS, List.of(
             new DnsRecord("oa", RecordType.A, "router"), new DnsRecord("autodiscover", RecordType.A, "router")));
 
     /** The site of docs/architecture.md §1: provider DNS, router, DC1, EX1 (and a middlebox host for nginx) on loopback. */
     public static Topology frankysweb() {
         List<Host> hosts = List.of(PROVIDER_DNS, ROUTER, DC1,
-                new Host("ex1", "127.0.100.251", ordered("https", 443, "http", 80, "store", 6001, "referral", 6002,
-                        "nspi", 6004, "epm-http", 593)),
-                new Host("middlebox", "127.0.100.252", ordered("https", 443)));
+                new Host("ex1", "127.0.100.251", ordered(Service.HTTPS, 443, Service.HTTP, 80, Service.STORE, 6001,
+                        Service.REFERRAL, 6002, Service.NSPI, 6004, Service.EPM_HTTP, 593)),
+                new Host("middlebox", "127.0.100.252", ordered(Service.HTTPS, 443)));
         List<Zone> zones = List.of(PUBLIC_ZONE,
-                new Zone("frankysweb.local", "dc1", List.of(
+                new Zone("frankysweb.local", ZoneServer.DC1, List.of(
                         new DnsRecord("dc1", RecordType.A, "dc1"),
                         new DnsRecord("ex1", RecordType.A, "ex1"),
                         new DnsRecord("_ldap._tcp", RecordType.SRV, "0 100 389 dc1"))),
-                new Zone("frankysweb.org", "dc1", List.of(
+                new Zone("frankysweb.org", ZoneServer.DC1, List.of(
                         new DnsRecord("oa", RecordType.A, "ex1"),
                         new DnsRecord("autodiscover", RecordType.A, "ex1"))));
         List<Forward> router = List.of(new Forward(443, "ex1:443"), new Forward(80, "ex1:80"));
@@ -271,24 +271,24 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
      * every server in the internal zone; inside clients reach the balancer too.
      */
     public static Topology casArray() {
-        Map<String, Integer> member = ordered("https", 443, "admin", 8081, "store", 6001, "referral", 6002, "nspi", 6004,
-                "epm-http", 593);
-        Map<String, Integer> ex1 = new LinkedHashMap<>(member);
-        ex1.put("http", 80);
+        Map<Service, Integer> member = ordered(Service.HTTPS, 443, Service.ADMIN, 8081, Service.STORE, 6001,
+                Service.REFERRAL, 6002, Service.NSPI, 6004, Service.EPM_HTTP, 593);
+        Map<Service, Integer> ex1 = new LinkedHashMap<>(member);
+        ex1.put(Service.HTTP, 80);
         List<Host> hosts = List.of(PROVIDER_DNS, ROUTER, DC1,
-                new Host("dc2", "127.0.100.249", ordered("ldap", 389)),
+                new Host("dc2", "127.0.100.249", ordered(Service.LDAP, 389)),
                 new Host("ex1", "127.0.100.251", ex1),
                 new Host("ex2", "127.0.100.253", member),
-                new Host("lb", "127.0.100.254", ordered("https", 443)));
+                new Host("lb", "127.0.100.254", ordered(Service.HTTPS, 443)));
         List<Zone> zones = List.of(PUBLIC_ZONE,
-                new Zone("frankysweb.local", "dc1", List.of(
+                new Zone("frankysweb.local", ZoneServer.DC1, List.of(
                         new DnsRecord("dc1", RecordType.A, "dc1"),
                         new DnsRecord("dc2", RecordType.A, "dc2"),
                         new DnsRecord("ex1", RecordType.A, "ex1"),
                         new DnsRecord("ex2", RecordType.A, "ex2"),
                         new DnsRecord("_ldap._tcp", RecordType.SRV, "0 100 389 dc1"),
                         new DnsRecord("_ldap._tcp", RecordType.SRV, "0 100 389 dc2"))),
-                new Zone("frankysweb.org", "dc1", List.of(
+                new Zone("frankysweb.org", ZoneServer.DC1, List.of(
                         new DnsRecord("oa", RecordType.A, "lb"),
                         new DnsRecord("autodiscover", RecordType.A, "lb"))));
         List<Forward> router = List.of(new Forward(443, "lb:443"), new Forward(80, "ex1:80"));
@@ -309,10 +309,10 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         };
     }
 
-    private static Map<String, Integer> ordered(Object... kv) {
-        Map<String, Integer> m = new LinkedHashMap<>();
+    private static Map<Service, Integer> ordered(Object... kv) {
+        Map<Service, Integer> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], (Integer) kv[i + 1]);
+            m.put((Service) kv[i], (Integer) kv[i + 1]);
         }
         return m;
     }
@@ -422,7 +422,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
                 throw new TopologyException("host " + h.name() + ": address " + h.address()
                         + " already used by another host (expected: one address per host)");
             }
-            h.ports().forEach((service, port) -> checkPort("host " + h.name() + " port " + service, port));
+            h.ports().forEach((service, port) -> checkPort("host " + h.name() + " port " + service.id(), port));
         }
         for (String required : REQUIRED_HOSTS) {
             if (!names.contains(required)) {
@@ -430,20 +430,20 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
                         + ")");
             }
         }
-        requirePort("provider-dns", "dns");
-        requirePort("dc1", "dns");
-        requirePort("dc1", "ldap");
-        requirePort("ex1", "https");
+        requirePort("provider-dns", Service.DNS);
+        requirePort("dc1", Service.DNS);
+        requirePort("dc1", Service.LDAP);
+        requirePort("ex1", Service.HTTPS);
         Set<String> servedBy = new HashSet<>();
         for (Zone z : zones) {
             if (z.origin() == null || z.origin().isBlank()) {
                 throw new TopologyException("zone: no origin (expected: a domain name such as frankysweb.org)");
             }
-            String where = "zone " + z.origin() + " on " + z.server();
-            if (!"provider-dns".equals(z.server()) && !"dc1".equals(z.server())) {
-                throw new TopologyException("zone " + z.origin() + ": server " + z.server()
-                        + " (expected: provider-dns or dc1)");
+            if (z.server() == null) {
+                throw new TopologyException("zone " + z.origin() + ": no server (expected: one of "
+                        + String.join(", ", jsonNames(ZoneServer.class)) + ")");
             }
+            String where = "zone " + z.origin() + " on " + z.server().host();
             if (!servedBy.add(z.server() + "/" + z.origin())) {
                 throw new TopologyException(where + ": defined twice (expected: one zone per origin and server)");
             }
@@ -508,7 +508,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         if (array.balancer() == null || host(array.balancer()).isEmpty()) {
             throw new TopologyException("array: balancer " + array.balancer() + " (expected: a host of the topology)");
         }
-        requirePort(array.balancer(), "https");
+        requirePort(array.balancer(), Service.HTTPS);
         if (array.members().isEmpty()) {
             throw new TopologyException("array: no members (expected: the hosts of its Exchange servers, e.g. [ex1, ex2])");
         }
@@ -523,8 +523,8 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
             if (!seen.add(m)) {
                 throw new TopologyException("array: member " + m + " listed twice (expected: each member once)");
             }
-            requirePort(m, "https");
-            requirePort(m, "admin");
+            requirePort(m, Service.HTTPS);
+            requirePort(m, Service.ADMIN);
             if (certificates.stream().noneMatch(c -> c.host().equals(m))) {
                 throw new TopologyException("array: member " + m + " has no certificate (expected: one with host " + m + ")");
             }
@@ -537,7 +537,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
             if (host(d).isEmpty()) {
                 throw new TopologyException("array: directory " + d + " (expected: a host of the topology with an ldap port)");
             }
-            requirePort(d, "ldap");
+            requirePort(d, Service.LDAP);
         }
         if (middlebox != Middlebox.NONE || faults.middlebox() != null && faults.middlebox() != Middlebox.NONE) {
             throw new TopologyException("array: middlebox " + (faults.middlebox() != null ? faults.middlebox() : middlebox).id()
@@ -565,7 +565,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
                 throw new TopologyException(what + ": " + value.id() + " without a host 'middlebox' (expected: a host "
                         + "named middlebox with an https port)");
             }
-            requirePort("middlebox", "https");
+            requirePort("middlebox", Service.HTTPS);
         }
     }
 
@@ -635,15 +635,10 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         }
     }
 
-    private void requirePort(String host, String service) {
+    private void requirePort(String host, Service service) {
         if (host(host).orElseThrow().port(service).isEmpty()) {
-            throw new TopologyException("host " + host + ": no '" + service + "' port (expected: e.g. \"" + service
-                    + "\": " + switch (service) {
-                        case "dns" -> 53;
-                        case "ldap" -> 389;
-                        case "admin" -> 8081;
-                        default -> 443;
-                    } + ")");
+            throw new TopologyException("host " + host + ": no '" + service.id() + "' port (expected: e.g. \"" + service.id()
+                    + "\": " + service.wellKnownPort() + ")");
         }
     }
 
@@ -731,8 +726,8 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
             for (DnsChange c : faults.dns()) {
                 // faults break what the internet sees: the provider's copy of the zone, not DC1's split-brain one
                 boolean publicCopy = zones.stream().anyMatch(o -> o.origin().equalsIgnoreCase(c.zone())
-                        && o.server().equals("provider-dns"));
-                if (!c.zone().equalsIgnoreCase(z.origin()) || publicCopy && !z.server().equals("provider-dns")) {
+                        && o.server() == ZoneServer.PROVIDER_DNS);
+                if (!c.zone().equalsIgnoreCase(z.origin()) || publicCopy && z.server() != ZoneServer.PROVIDER_DNS) {
                     continue;
                 }
                 records.removeIf(r -> r.name().equalsIgnoreCase(c.name()));

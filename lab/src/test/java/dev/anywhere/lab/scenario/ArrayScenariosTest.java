@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ArrayScenariosTest {
 
-    static final PortPolicy POLICY = new PortPolicy("shifted", 38000);
+    static final PortPolicy POLICY = PortPolicy.shifted(38000);
     static final String PASSWORD = "Array-Scenario-Pass-1";
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(5);
 

@@ -19,6 +19,7 @@ import dev.anywhere.lab.topology.PortMap;
 import dev.anywhere.lab.topology.PortPolicy;
 import dev.anywhere.lab.topology.RuleVariant;
 import dev.anywhere.lab.topology.Topology;
+import dev.anywhere.lab.topology.ZoneServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FaultSpaceTest {
 
-    static final PortPolicy POLICY = new PortPolicy("shifted", 37000);
+    static final PortPolicy POLICY = PortPolicy.shifted(37000);
     static final String PASSWORD = "Fault-Space-Pass-1";
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(3);
     static final String EX1_ADDRESS = "127.0.137.251";
@@ -79,7 +80,7 @@ class FaultSpaceTest {
         Topology t = Topology.frankysweb();
         List<Topology.Faults> all = new ArrayList<>();
         for (Topology.Zone z : t.zones()) {
-            if (!z.server().equals("provider-dns")) {
+            if (z.server() != ZoneServer.PROVIDER_DNS) {
                 continue; // seen from outside: the provider's zone
             }
             for (Topology.DnsRecord r : z.records()) {

@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ScenariosTest {
 
-    static final PortPolicy POLICY = new PortPolicy("shifted", 35000);
+    static final PortPolicy POLICY = PortPolicy.shifted(35000);
     static final String PASSWORD = "Scenario-Test-Pass-1";
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(3);
     static final String EX1_ADDRESS = "127.0.135.251";

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AnalyzerOnLabTest {
 
-    static final PortPolicy POLICY = new PortPolicy("shifted", 33000);
+    static final PortPolicy POLICY = PortPolicy.shifted(33000);
     static final String PASSWORD = "Analyzer-Lab-Pass-1";
 
     @TempDir

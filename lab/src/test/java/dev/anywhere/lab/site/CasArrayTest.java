@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CasArrayTest {
 
     /** Shifted by this much: 443 → 37443, 53 → 37053 (a lab on the usual ports may run beside it). */
-    static final PortPolicy POLICY = new PortPolicy("shifted", 37000);
+    static final PortPolicy POLICY = PortPolicy.shifted(37000);
     /** The password impacket_rpcproxy.py logs on with. */
     static final String PASSWORD = "Secret-1";
     static final Path SCRIPT = Path.of("..", "server", "src", "test", "resources", "rpcproxy", "impacket_rpcproxy.py");

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImpacketThroughNginxTest {
 
-    static final PortPolicy POLICY = new PortPolicy("shifted", 36000);
+    static final PortPolicy POLICY = PortPolicy.shifted(36000);
     static final String PASSWORD = "Secret-1";
     static final Path SCRIPT = Path.of("..", "server", "src", "test", "resources", "rpcproxy", "impacket_rpcproxy.py");
 

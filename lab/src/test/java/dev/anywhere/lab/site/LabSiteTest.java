@@ -51,7 +51,7 @@ import org.xbill.DNS.Type;
 class LabSiteTest {
 
     /** Shifted by this much: 53 → 31053, 389 → 31389, 443 → 31443, 80 → 31080. */
-    static final PortPolicy TEST_POLICY = new PortPolicy("shifted", 31000);
+    static final PortPolicy TEST_POLICY = PortPolicy.shifted(31000);
     static final String PASSWORD = "Site-Test-Pass-1";
 
     @TempDir

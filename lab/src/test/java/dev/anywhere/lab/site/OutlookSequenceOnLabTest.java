@@ -20,7 +20,6 @@ import dev.anywhere.lab.topology.Passwords;
 import dev.anywhere.lab.topology.PortMap;
 import dev.anywhere.lab.topology.PortPolicy;
 import dev.anywhere.lab.topology.Topology;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.emsmdb.EcDoConnectEx;
 import dev.anywhere.rpc.emsmdb.EcDoRpcExt2;
 import dev.anywhere.rpc.emsmdb.RopBuffer;
@@ -29,6 +28,7 @@ import dev.anywhere.rpc.emsmdb.RpcHeaderExt;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.testing.Pcap;
 import dev.anywhere.rpc.testing.Tshark;
+import dev.anywhere.rpc.wire.Octets;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutlookSequenceOnLabTest {
 
-    static final PortPolicy POLICY = new PortPolicy("shifted", 39000);
+    static final PortPolicy POLICY = PortPolicy.shifted(39000);
     static final String EX1_ADDRESS = "127.0.139.251";
     static final String PASSWORD = "Outlook-Lab-Pass-1";
     static final String USER = "FRANKYSWEB\\franky";

@@ -25,9 +25,9 @@ class TopologyTest {
         Topology t = Topology.frankysweb().validate();
         assertThat(t.host("provider-dns").orElseThrow().address()).isEqualTo("127.0.0.10");
         assertThat(t.host("router").orElseThrow().address()).isEqualTo("127.0.0.20");
-        assertThat(t.host("dc1").orElseThrow().ports()).containsEntry("ldap", 389).containsEntry("dns", 53);
-        assertThat(t.host("ex1").orElseThrow().ports()).containsEntry("https", 443).containsEntry("store", 6001)
-                .containsEntry("referral", 6002).containsEntry("nspi", 6004).containsEntry("epm-http", 593);
+        assertThat(t.host("dc1").orElseThrow().ports()).containsEntry(Service.LDAP, 389).containsEntry(Service.DNS, 53);
+        assertThat(t.host("ex1").orElseThrow().ports()).containsEntry(Service.HTTPS, 443).containsEntry(Service.STORE, 6001)
+                .containsEntry(Service.REFERRAL, 6002).containsEntry(Service.NSPI, 6004).containsEntry(Service.EPM_HTTP, 593);
         assertThat(t.router()).containsExactly(new Topology.Forward(443, "ex1:443"), new Topology.Forward(80, "ex1:80"));
     }
 
@@ -82,7 +82,7 @@ class TopologyTest {
     void anArrayMemberNeedsAnAdminPortAndACertificate() {
         Topology t = Topology.casArray();
         List<Topology.Host> noAdmin = t.hosts().stream().map(h -> h.name().equals("ex2")
-                ? new Topology.Host("ex2", h.address(), Map.of("https", 443)) : h).toList();
+                ? new Topology.Host("ex2", h.address(), Map.of(Service.HTTPS, 443)) : h).toList();
         assertThatThrownBy(() -> new Topology(t.name(), t.portPolicy(), noAdmin, t.zones(), t.router(), t.certificates(), t.users(),
                 t.middlebox(), t.faults(), t.array()).validate()).hasMessage("host ex2: no 'admin' port (expected: e.g. \"admin\": 8081)");
         assertThatThrownBy(() -> new Topology(t.name(), t.portPolicy(), t.hosts(), t.zones(), t.router(), t.certificates().subList(0, 1),
@@ -105,7 +105,7 @@ class TopologyTest {
                 Middlebox.NGINX_RPC)).toJson();
         assertThat(json).contains("\"middlebox\" : \"none\"", "\"key\" : \"rsa2048\"", "\"type\" : \"A\"", "\"type\" : \"SRV\"",
                 "\"action\" : \"address\"", "\"variant\" : \"wrong-host\"", "\"certificate\" : [ \"cert-no-autodiscover\" ]",
-                "\"middlebox\" : \"nginx-rpc\"");
+                "\"middlebox\" : \"nginx-rpc\"", "\"mode\" : \"auto\"", "\"server\" : \"provider-dns\"", "\"epm-http\" : 593");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -114,7 +114,8 @@ class TopologyTest {
         "unique hosts|{\"hosts\":[{\"name\":\"dc1\",\"address\":\"127.0.0.1\"},{\"name\":\"dc1\",\"address\":\"127.0.0.2\"}]}|host dc1: defined twice (expected: unique host names)",
         "required hosts|{\"hosts\":[{\"name\":\"dc1\",\"address\":\"127.0.0.1\"}]}|hosts: no 'provider-dns' (expected: provider-dns, router, dc1, ex1)",
         "unknown field|{\"hostz\":[]}|topology test: unknown field 'hostz' at hostz (expected: one of [array, certificates, faults, hosts, middlebox, name, portPolicy, router, users, zones])",
-        "bad mode|{\"portPolicy\":{\"mode\":\"sometimes\",\"offset\":10000}}|topology test: port policy mode: sometimes (expected: auto, real or shifted)",
+        "bad mode|{\"portPolicy\":{\"mode\":\"sometimes\",\"offset\":10000}}|topology test: portPolicy.mode: sometimes (expected: one of auto, real, shifted)",
+        "numbered mode|{\"portPolicy\":{\"mode\":2,\"offset\":10000}}|topology test: portPolicy.mode: 2 (expected: one of auto, real, shifted)",
     })
     void invalidFilesAreRefusedWithExactMessages(String what, String json, String message) {
         assertThatThrownBy(() -> Topology.parse(json, "test")).isInstanceOf(TopologyException.class).hasMessage(message);
@@ -144,6 +145,27 @@ class TopologyTest {
                 .hasMessage("topology edited: zones[1].records[2].type: MX (expected: one of A, CNAME, SRV)");
         assertThatThrownBy(() -> edit("\"value\" : \"0 100 389 dc1\"", "\"value\" : \"389 dc1\""))
                 .hasMessage("zone frankysweb.local on dc1 record _ldap._tcp: SRV value 389 dc1 (expected: \"priority weight port target\")");
+    }
+
+    @Test
+    void servicesAndZoneServersAreClosedSets() {
+        // a misspelt service was a port nobody started; a zone on another host was refused only after parsing
+        assertThatThrownBy(() -> edit("\"epm-http\" : 593", "\"epm-htp\" : 593"))
+                .hasMessage("topology edited: hosts[3].ports: epm-htp (expected: one of dns, ldap, https, http, admin, store, "
+                        + "referral, nspi, epm-http)");
+        assertThatThrownBy(() -> edit("\"server\" : \"provider-dns\"", "\"server\" : \"dc2\""))
+                .hasMessage("topology edited: zones[0].server: dc2 (expected: one of provider-dns, dc1)");
+        Topology t = Topology.frankysweb();
+        assertThatThrownBy(() -> new Topology(t.name(), t.portPolicy(), t.hosts(), List.of(new Topology.Zone("frankysweb.org", null,
+                List.of())), t.router(), t.certificates(), t.users(), t.middlebox(), t.faults()).validate())
+                .hasMessage("zone frankysweb.org: no server (expected: one of provider-dns, dc1)");
+    }
+
+    @Test
+    void aPortPolicyModeMayBeWrittenInAnyCase() {
+        // files written before the mode was an enum said "AUTO" or "Shifted" and stay valid
+        assertThat(edit("\"mode\" : \"auto\"", "\"mode\" : \"Shifted\"").portPolicy()).isEqualTo(PortPolicy.SHIFTED);
+        assertThat(edit("\"mode\" : \"auto\"", "\"mode\" : \"REAL\"").portPolicy()).isEqualTo(PortPolicy.REAL);
     }
 
     @Test
@@ -203,9 +225,9 @@ class TopologyTest {
         assertThat(PortMap.of(PortPolicy.AUTO, false).port(6001)).as("ports above 1023 stay").isEqualTo(6001);
         assertThat(PortMap.of(PortPolicy.SHIFTED, true).port(389)).isEqualTo(10389);
         assertThat(PortMap.of(PortPolicy.REAL, false).port(389)).isEqualTo(389);
-        assertThat(PortMap.of(new PortPolicy("shifted", 20000), true).socket(Topology.frankysweb(), "ex1", "https"))
+        assertThat(PortMap.of(PortPolicy.shifted(20000), true).socket(Topology.frankysweb(), "ex1", Service.HTTPS))
                 .hasToString("/127.0.100.251:20443");
-        assertThatThrownBy(() -> new PortPolicy("shifted", 80)).hasMessage("port policy offset: 80 (expected: 1024..64000)");
+        assertThatThrownBy(() -> PortPolicy.shifted(80)).hasMessage("port policy offset: 80 (expected: 1024..64000)");
     }
 
     @Test

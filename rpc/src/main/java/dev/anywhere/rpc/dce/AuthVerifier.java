@@ -1,5 +1,7 @@
 package dev.anywhere.rpc.dce;
 
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
 import java.util.Objects;
 
 /**

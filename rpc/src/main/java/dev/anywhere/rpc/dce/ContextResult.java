@@ -1,5 +1,6 @@
 package dev.anywhere.rpc.dce;
 
+import dev.anywhere.rpc.wire.WireReader;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,8 @@
 package dev.anywhere.rpc.dce;
 
+import dev.anywhere.rpc.wire.Guids;
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +29,7 @@ public final class DceCodec {
 
     /** Decodes one PDU from {@code in}, which must hold at least its frag_length bytes. */
     public static DcePdu decode(ByteBuf in) {
-        WireReader r = WireReader.dce(in);
+        WireReader r = DceCodec.reader(in);
         r.require(CoHeader.LENGTH, "header");
         CoHeader h = CoHeader.read(r);
         if (h.type() == PduType.RTS) {
@@ -46,7 +49,7 @@ public final class DceCodec {
             if (!mayCarryAuth(h.type())) {
                 throw r.error("auth_length: " + h.authLength() + " (expected: 0 for " + h.type().wireName() + ")");
             }
-            WireReader t = WireReader.dce(in.slice(bodyStart + bodyLength, AuthVerifier.TRAILER_LENGTH + h.authLength()));
+            WireReader t = DceCodec.reader(in.slice(bodyStart + bodyLength, AuthVerifier.TRAILER_LENGTH + h.authLength()));
             int authType = t.u8("auth_type"); // auth_type (1 byte)
             int authLevel = t.u8("auth_level"); // auth_level (1 byte)
             int padLength = t.u8("auth_pad_length"); // auth_pad_length (1 byte)
@@ -59,10 +62,15 @@ public final class DceCodec {
             bodyLength -= padLength;
             auth = Optional.of(new AuthVerifier(authType, authLevel, padLength, contextId, value));
         }
-        WireReader b = WireReader.dce(in.slice(bodyStart, bodyLength));
+        WireReader b = DceCodec.reader(in.slice(bodyStart, bodyLength));
         in.skipBytes(bodyAndAuth);
         DcePdu pdu = decodeBody(h, b, auth);
         return pdu;
+    }
+
+    /** A reader whose bad input raises {@link DceProtocolException} ({@code truncated FIELD: N bytes (expected: M)}). */
+    static WireReader reader(ByteBuf in) {
+        return new WireReader(in, DceProtocolException::new);
     }
 
     private static boolean mayCarryAuth(PduType t) {

@@ -1,5 +1,6 @@
 package dev.anywhere.rpc.dce;
 
+import dev.anywhere.rpc.wire.Octets;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.anywhere.rpc.dce;
 
+import dev.anywhere.rpc.wire.Octets;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -109,7 +110,7 @@ public final class FragmentAssembler {
         if (!isLast) {
             return Optional.empty();
         }
-        Octets whole = Octets.wrap(size == stub.length ? stub : Arrays.copyOf(stub, size));
+        Octets whole = Octets.of(stub, 0, size);
         DcePdu.CallFragment result;
         if (first instanceof DcePdu.Request q) {
             result = new DcePdu.Request(PfcFlag.SINGLE_FRAGMENT, q.callId(), whole.length(), q.contextId(), q.opnum(),

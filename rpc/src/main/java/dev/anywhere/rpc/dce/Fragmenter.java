@@ -1,5 +1,7 @@
 package dev.anywhere.rpc.dce;
 
+import dev.anywhere.rpc.wire.Guids;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.anywhere.rpc.dce;
 
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -71,7 +73,7 @@ public final class NdrReader {
 
     /** A reader over the readable bytes of {@code stub}. */
     public NdrReader(ByteBuf stub) {
-        this.r = WireReader.dce(stub);
+        this.r = DceCodec.reader(stub);
     }
 
     /** A reader over {@code stub}. */

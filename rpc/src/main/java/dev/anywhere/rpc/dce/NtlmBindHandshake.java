@@ -3,6 +3,7 @@ package dev.anywhere.rpc.dce;
 import dev.anywhere.rpc.ntlm.NtlmClient;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.ntlm.NtlmSession;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.Objects;
 
 /**

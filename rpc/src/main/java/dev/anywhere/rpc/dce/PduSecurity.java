@@ -2,6 +2,9 @@ package dev.anywhere.rpc.dce;
 
 import dev.anywhere.rpc.ntlm.NtlmSession;
 import dev.anywhere.rpc.ntlm.NtlmSignatureException;
+import dev.anywhere.rpc.wire.Guids;
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;

@@ -1,5 +1,7 @@
 package dev.anywhere.rpc.dce;
 
+import dev.anywhere.rpc.wire.Guids;
+import dev.anywhere.rpc.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import java.util.Objects;
 import java.util.UUID;

@@ -1,5 +1,8 @@
 package dev.anywhere.rpc.dce;
 
+import dev.anywhere.rpc.wire.Guids;
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.Inet4Address;

@@ -1,5 +1,7 @@
 package dev.anywhere.rpc.dce;
 
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -69,7 +71,7 @@ public record VerificationTrailer(int dataLength, List<Command> commands) {
         ByteBuf buf = Unpooled.wrappedBuffer(b, from, b.length - from);
         List<Command> commands = new ArrayList<>();
         try {
-            WireReader r = WireReader.dce(buf);
+            WireReader r = DceCodec.reader(buf);
             while (r.remaining() > 0) {
                 int command = r.u16("command");
                 int length = r.u16("length");

@@ -2,7 +2,7 @@ package dev.anywhere.rpc.emsmdb;
 
 import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.dce.NdrReader;
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.Objects;
 
 /**

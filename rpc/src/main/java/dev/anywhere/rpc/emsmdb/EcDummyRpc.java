@@ -1,7 +1,7 @@
 package dev.anywhere.rpc.emsmdb;
 
 import dev.anywhere.rpc.dce.NdrReader;
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Octets;
 
 /**
  * EcDummyRpc (opnum 6): no parameters but the binding handle; the server returns 0. Clients use it to keep a

@@ -24,7 +24,7 @@ public record FolderId(int replicaId, long globalCounter) {
         }
     }
 
-    static FolderId read(dev.anywhere.rpc.wire.LittleEndianReader r, String field) {
+    static FolderId read(dev.anywhere.rpc.wire.WireReader r, String field) {
         int replica = r.u16(field + " ReplicaId");
         long counter = 0;
         for (int i = 0; i < 6; i++) {

@@ -1,7 +1,7 @@
 package dev.anywhere.rpc.emsmdb;
 
-import dev.anywhere.rpc.dce.Octets;
-import dev.anywhere.rpc.wire.LittleEndianReader;
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ public record RopBuffer(Octets rops, List<Integer> handles) {
     /** @throws EmsmdbFormatException if RopSize is out of range or the handle table is not whole handles */
     public static RopBuffer decode(Octets payload) {
         ByteBuf in = Unpooled.wrappedBuffer(payload.toByteArray());
-        LittleEndianReader r = reader(in);
+        WireReader r = reader(in);
         int ropSize = r.u16("RopSize");
         if (ropSize < 2 || ropSize > payload.length()) {
             throw r.error("RopSize: " + ropSize + " (expected: 2.." + payload.length() + ", the payload's length)");
@@ -58,7 +58,7 @@ public record RopBuffer(Octets rops, List<Integer> handles) {
     }
 
     /** The reader ROP codecs use: short reads and bad values throw {@link EmsmdbFormatException}. */
-    static LittleEndianReader reader(ByteBuf in) {
-        return new LittleEndianReader(in, EmsmdbFormatException::new, LittleEndianReader.ShortRead.TRUNCATED);
+    static WireReader reader(ByteBuf in) {
+        return new WireReader(in, EmsmdbFormatException::new);
     }
 }

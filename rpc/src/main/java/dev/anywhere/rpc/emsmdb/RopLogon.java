@@ -1,11 +1,11 @@
 package dev.anywhere.rpc.emsmdb;
 
-import dev.anywhere.rpc.dce.Guids;
-import dev.anywhere.rpc.wire.LittleEndianReader;
+import dev.anywhere.rpc.wire.Guids;
+import dev.anywhere.rpc.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDateTime;
 import java.time.DateTimeException;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -75,7 +75,7 @@ public final class RopLogon {
         }
 
         /** The fields after RopId. */
-        static Request readBody(LittleEndianReader r) {
+        static Request readBody(WireReader r) {
             int logonId = r.u8("RopLogon LogonId");
             int out = r.u8("RopLogon OutputHandleIndex");
             int flags = r.u8("RopLogon LogonFlags");
@@ -197,7 +197,7 @@ public final class RopLogon {
     }
 
     /** Reads the RopLogon response at the start of {@code rops} (a response's ROP bytes). */
-    public static Response readResponse(dev.anywhere.rpc.dce.Octets rops) {
+    public static Response readResponse(dev.anywhere.rpc.wire.Octets rops) {
         return readResponse(RopBuffer.reader(io.netty.buffer.Unpooled.wrappedBuffer(rops.toByteArray())));
     }
 
@@ -206,7 +206,7 @@ public final class RopLogon {
      *
      * @throws EmsmdbFormatException if it is not one, or is truncated
      */
-    public static Response readResponse(LittleEndianReader r) {
+    public static Response readResponse(WireReader r) {
         int rop = r.u8("RopId");
         if (rop != ROP_ID) {
             throw r.error(String.format("RopId: 0x%02X (expected: 0xFE, RopLogon)", rop));

@@ -1,9 +1,9 @@
 package dev.anywhere.rpc.emsmdb;
 
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import dev.anywhere.rpc.dce.Octets;
-import dev.anywhere.rpc.wire.LittleEndianReader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,7 +52,7 @@ public sealed interface RopRequest permits RopLogon.Request, RopRequest.Release,
      * @throws EmsmdbFormatException on a truncated ROP or the reserved RopId 0x00
      */
     static List<RopRequest> parse(Octets rops) {
-        LittleEndianReader r = RopBuffer.reader(Unpooled.wrappedBuffer(rops.toByteArray()));
+        WireReader r = RopBuffer.reader(Unpooled.wrappedBuffer(rops.toByteArray()));
         List<RopRequest> list = new ArrayList<>();
         while (r.remaining() > 0) {
             int ropId = r.u8("RopId");

@@ -1,7 +1,7 @@
 package dev.anywhere.rpc.emsmdb;
 
-import dev.anywhere.rpc.dce.Octets;
-import dev.anywhere.rpc.wire.LittleEndianReader;
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -38,7 +38,7 @@ public final class RpcHeaderExt {
      */
     public static Octets unwrap(Octets buffer) {
         ByteBuf in = Unpooled.wrappedBuffer(buffer.toByteArray());
-        LittleEndianReader r = new LittleEndianReader(in, EmsmdbFormatException::new, LittleEndianReader.ShortRead.TRUNCATED);
+        WireReader r = new WireReader(in, EmsmdbFormatException::new);
         ByteBuf out = Unpooled.buffer();
         while (true) {
             int version = r.u16("RPC_HEADER_EXT Version");

@@ -1,6 +1,6 @@
 package dev.anywhere.rpc.emsmdb;
 
-import dev.anywhere.rpc.dce.Guids;
+import dev.anywhere.rpc.wire.Guids;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

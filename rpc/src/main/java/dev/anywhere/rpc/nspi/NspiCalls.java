@@ -2,10 +2,10 @@ package dev.anywhere.rpc.nspi;
 
 import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.dce.DceProtocolException;
-import dev.anywhere.rpc.dce.Guids;
 import dev.anywhere.rpc.dce.NdrReader;
 import dev.anywhere.rpc.dce.NdrWriter;
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Guids;
+import dev.anywhere.rpc.wire.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;

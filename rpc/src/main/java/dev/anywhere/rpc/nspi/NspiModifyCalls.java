@@ -1,7 +1,7 @@
 package dev.anywhere.rpc.nspi;
 
 import dev.anywhere.rpc.dce.ContextHandle;
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

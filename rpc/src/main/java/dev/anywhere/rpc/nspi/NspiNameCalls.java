@@ -4,7 +4,7 @@ import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.dce.DceProtocolException;
 import dev.anywhere.rpc.dce.NdrReader;
 import dev.anywhere.rpc.dce.NdrWriter;
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

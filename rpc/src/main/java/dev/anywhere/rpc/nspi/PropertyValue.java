@@ -3,12 +3,11 @@ package dev.anywhere.rpc.nspi;
 import dev.anywhere.rpc.dce.DceProtocolException;
 import dev.anywhere.rpc.dce.NdrReader;
 import dev.anywhere.rpc.dce.NdrWriter;
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**

@@ -3,6 +3,9 @@ package dev.anywhere.rpc.ntlm;
 import static dev.anywhere.rpc.ntlm.NegotiateFlag.NTLMSSP_NEGOTIATE_UNICODE;
 import static dev.anywhere.rpc.ntlm.NegotiateFlag.NTLMSSP_NEGOTIATE_VERSION;
 
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
+import dev.anywhere.rpc.wire.WireWriter;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -61,31 +64,31 @@ public record AuthenticateMessage(Set<NegotiateFlag> flags, Octets lmChallengeRe
 
     /** Decodes and validates an AUTHENTICATE_MESSAGE; the responses are not interpreted here. */
     public static AuthenticateMessage decode(byte[] message) {
-        WireReader in = WireReader.message(message);
-        in.header(MessageType.AUTHENTICATE_MESSAGE); // Signature (8 bytes), MessageType (4 bytes)
-        WireReader.PayloadField lm = in.payloadField("lm challenge response"); // LmChallengeResponseFields (8 bytes)
-        WireReader.PayloadField nt = in.payloadField("nt challenge response"); // NtChallengeResponseFields (8 bytes)
-        WireReader.PayloadField domain = in.payloadField("domain name"); // DomainNameFields (8 bytes)
-        WireReader.PayloadField user = in.payloadField("user name"); // UserNameFields (8 bytes)
-        WireReader.PayloadField host = in.payloadField("workstation"); // WorkstationFields (8 bytes)
-        WireReader.PayloadField key = in.payloadField("encrypted random session key"); // EncryptedRandomSessionKeyFields (8 bytes)
+        WireReader in = NtlmLayout.message(message);
+        NtlmLayout.header(in, MessageType.AUTHENTICATE_MESSAGE); // Signature (8 bytes), MessageType (4 bytes)
+        NtlmLayout.PayloadField lm = NtlmLayout.payloadField(in, "lm challenge response"); // LmChallengeResponseFields (8 bytes)
+        NtlmLayout.PayloadField nt = NtlmLayout.payloadField(in, "nt challenge response"); // NtChallengeResponseFields (8 bytes)
+        NtlmLayout.PayloadField domain = NtlmLayout.payloadField(in, "domain name"); // DomainNameFields (8 bytes)
+        NtlmLayout.PayloadField user = NtlmLayout.payloadField(in, "user name"); // UserNameFields (8 bytes)
+        NtlmLayout.PayloadField host = NtlmLayout.payloadField(in, "workstation"); // WorkstationFields (8 bytes)
+        NtlmLayout.PayloadField key = NtlmLayout.payloadField(in, "encrypted random session key"); // EncryptedRandomSessionKeyFields (8 bytes)
         Set<NegotiateFlag> flags = NegotiateFlag.fromBits(in.i32("negotiate flags")); // NegotiateFlags (4 bytes)
-        long payloadStart = WireReader.payloadStart(lm, nt, domain, user, host, key);
+        long payloadStart = NtlmLayout.payloadStart(lm, nt, domain, user, host, key);
         boolean versionRoom = payloadStart < 0 ? flags.contains(NTLMSSP_NEGOTIATE_VERSION) && in.remaining() >= 8
                 : payloadStart >= MIC_OFFSET;
         Optional<NtlmVersion> version = versionRoom ? Optional.of(NtlmVersion.read(in)) : Optional.empty(); // Version (8 bytes)
         Optional<Octets> mic = payloadStart >= MIC_OFFSET + MIC_SIZE
-                ? Optional.of(Octets.wrap(in.byteArray(MIC_SIZE, "mic"))) // MIC (16 bytes)
+                ? Optional.of(in.bytes(MIC_SIZE, "mic")) // MIC (16 bytes)
                 : Optional.empty();
         int headerEnd = in.position();
         boolean unicode = flags.contains(NTLMSSP_NEGOTIATE_UNICODE);
         return new AuthenticateMessage(flags,
-                Octets.wrap(in.payload(lm, headerEnd)),
-                Octets.wrap(in.payload(nt, headerEnd)),
-                WireReader.string(in.payload(domain, headerEnd), unicode, "domain name"),
-                WireReader.string(in.payload(user, headerEnd), unicode, "user name"),
-                WireReader.string(in.payload(host, headerEnd), unicode, "workstation"),
-                Octets.wrap(in.payload(key, headerEnd)),
+                Octets.of(NtlmLayout.payload(message, lm, headerEnd)),
+                Octets.of(NtlmLayout.payload(message, nt, headerEnd)),
+                NtlmLayout.string(NtlmLayout.payload(message, domain, headerEnd), unicode, "domain name"),
+                NtlmLayout.string(NtlmLayout.payload(message, user, headerEnd), unicode, "user name"),
+                NtlmLayout.string(NtlmLayout.payload(message, host, headerEnd), unicode, "workstation"),
+                Octets.of(NtlmLayout.payload(message, key, headerEnd)),
                 version, mic);
     }
 
@@ -95,9 +98,9 @@ public record AuthenticateMessage(Set<NegotiateFlag> flags, Octets lmChallengeRe
      */
     public byte[] encode() {
         boolean unicode = flags.contains(NTLMSSP_NEGOTIATE_UNICODE);
-        byte[] domain = domainName.getBytes(WireReader.charset(unicode));
-        byte[] user = userName.getBytes(WireReader.charset(unicode));
-        byte[] host = workstation.getBytes(WireReader.charset(unicode));
+        byte[] domain = domainName.getBytes(NtlmLayout.charset(unicode));
+        byte[] user = userName.getBytes(NtlmLayout.charset(unicode));
+        byte[] host = workstation.getBytes(NtlmLayout.charset(unicode));
         int domainAt = HEADER_SIZE + (version.isPresent() ? NtlmVersion.SIZE : 0) + (mic.isPresent() ? MIC_SIZE : 0);
         int userAt = domainAt + domain.length;
         int hostAt = userAt + user.length;
@@ -105,20 +108,20 @@ public record AuthenticateMessage(Set<NegotiateFlag> flags, Octets lmChallengeRe
         int ntAt = lmAt + lmChallengeResponse.length();
         int keyAt = ntAt + ntChallengeResponse.length();
         WireWriter out = new WireWriter();
-        out.bytes(WireReader.SIGNATURE); // Signature (8 bytes)
+        out.bytes(NtlmLayout.SIGNATURE); // Signature (8 bytes)
         out.i32(MessageType.AUTHENTICATE_MESSAGE.code()); // MessageType (4 bytes)
-        out.payloadField(lmChallengeResponse.length(), lmAt); // LmChallengeResponseFields (8 bytes)
-        out.payloadField(ntChallengeResponse.length(), ntAt); // NtChallengeResponseFields (8 bytes)
-        out.payloadField(domain.length, domainAt); // DomainNameFields (8 bytes)
-        out.payloadField(user.length, userAt); // UserNameFields (8 bytes)
-        out.payloadField(host.length, hostAt); // WorkstationFields (8 bytes)
-        out.payloadField(encryptedRandomSessionKey.length(), keyAt); // EncryptedRandomSessionKeyFields (8 bytes)
+        NtlmLayout.payloadField(out, lmChallengeResponse.length(), lmAt); // LmChallengeResponseFields (8 bytes)
+        NtlmLayout.payloadField(out, ntChallengeResponse.length(), ntAt); // NtChallengeResponseFields (8 bytes)
+        NtlmLayout.payloadField(out, domain.length, domainAt); // DomainNameFields (8 bytes)
+        NtlmLayout.payloadField(out, user.length, userAt); // UserNameFields (8 bytes)
+        NtlmLayout.payloadField(out, host.length, hostAt); // WorkstationFields (8 bytes)
+        NtlmLayout.payloadField(out, encryptedRandomSessionKey.length(), keyAt); // EncryptedRandomSessionKeyFields (8 bytes)
         out.i32(NegotiateFlag.toBits(flags)); // NegotiateFlags (4 bytes)
         version.ifPresent(v -> v.write(out)); // Version (8 bytes)
-        mic.ifPresent(m -> out.bytes(m.unsafeArray())); // MIC (16 bytes)
+        mic.ifPresent(m -> out.bytes(m)); // MIC (16 bytes)
         out.bytes(domain).bytes(user).bytes(host); // Payload
-        out.bytes(lmChallengeResponse.unsafeArray()).bytes(ntChallengeResponse.unsafeArray());
-        out.bytes(encryptedRandomSessionKey.unsafeArray());
+        out.bytes(lmChallengeResponse).bytes(ntChallengeResponse);
+        out.bytes(encryptedRandomSessionKey);
         return out.toByteArray();
     }
 

@@ -1,5 +1,8 @@
 package dev.anywhere.rpc.ntlm;
 
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
+import dev.anywhere.rpc.wire.WireWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -45,17 +48,17 @@ public record AvPair(int id, Octets value) {
 
     /** A pair holding a UTF-16LE string. */
     public static AvPair ofString(AvId id, String value) {
-        return new AvPair(id.code(), Octets.wrap(value.getBytes(StandardCharsets.UTF_16LE)));
+        return new AvPair(id.code(), Octets.of(value.getBytes(StandardCharsets.UTF_16LE)));
     }
 
     /** A pair holding a 32-bit little-endian value. */
     public static AvPair ofInt(AvId id, int value) {
-        return new AvPair(id.code(), Octets.wrap(new WireWriter().i32(value).toByteArray()));
+        return new AvPair(id.code(), Octets.of(new WireWriter().i32(value).toByteArray()));
     }
 
     /** A pair holding a 64-bit little-endian value. */
     public static AvPair ofLong(AvId id, long value) {
-        return new AvPair(id.code(), Octets.wrap(new WireWriter().u64(value).toByteArray()));
+        return new AvPair(id.code(), Octets.of(new WireWriter().u64(value).toByteArray()));
     }
 
     /** The id as an enum constant, when this spec revision defines it. */
@@ -65,12 +68,12 @@ public record AvPair(int id, Octets value) {
 
     /** The value as a UTF-16LE string. */
     public String stringValue() {
-        return new String(value.unsafeArray(), StandardCharsets.UTF_16LE);
+        return new String(value.toByteArray(), StandardCharsets.UTF_16LE);
     }
 
     /** The value as a little-endian number (4 or 8 bytes). */
     public long longValue() {
-        WireReader in = new WireReader(value.unsafeArray());
+        WireReader in = NtlmLayout.reader(value.toByteArray());
         return value.length() == 4 ? in.u32("av value") : in.u64("av value");
     }
 

@@ -3,6 +3,9 @@ package dev.anywhere.rpc.ntlm;
 import static dev.anywhere.rpc.ntlm.NegotiateFlag.NTLMSSP_NEGOTIATE_UNICODE;
 import static dev.anywhere.rpc.ntlm.NegotiateFlag.NTLMSSP_NEGOTIATE_VERSION;
 
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
+import dev.anywhere.rpc.wire.WireWriter;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,42 +47,42 @@ public record ChallengeMessage(Set<NegotiateFlag> flags, String targetName, Octe
 
     /** Decodes and validates a CHALLENGE_MESSAGE, including its AV pair list. */
     public static ChallengeMessage decode(byte[] message) {
-        WireReader in = WireReader.message(message);
-        in.header(MessageType.CHALLENGE_MESSAGE); // Signature (8 bytes), MessageType (4 bytes)
-        WireReader.PayloadField name = in.payloadField("target name"); // TargetNameFields (8 bytes)
+        WireReader in = NtlmLayout.message(message);
+        NtlmLayout.header(in, MessageType.CHALLENGE_MESSAGE); // Signature (8 bytes), MessageType (4 bytes)
+        NtlmLayout.PayloadField name = NtlmLayout.payloadField(in, "target name"); // TargetNameFields (8 bytes)
         Set<NegotiateFlag> flags = NegotiateFlag.fromBits(in.i32("negotiate flags")); // NegotiateFlags (4 bytes)
         byte[] challenge = in.byteArray(8, "server challenge"); // ServerChallenge (8 bytes)
         in.byteArray(8, "reserved"); // Reserved (8 bytes), ignored
-        WireReader.PayloadField info = in.payloadField("target info"); // TargetInfoFields (8 bytes)
+        NtlmLayout.PayloadField info = NtlmLayout.payloadField(in, "target info"); // TargetInfoFields (8 bytes)
         Optional<NtlmVersion> version = Optional.empty();
-        long payloadStart = WireReader.payloadStart(name, info);
+        long payloadStart = NtlmLayout.payloadStart(name, info);
         boolean versionRoom = payloadStart < 0 ? flags.contains(NTLMSSP_NEGOTIATE_VERSION) && in.remaining() >= 8
                 : payloadStart >= HEADER_SIZE + NtlmVersion.SIZE;
         if (versionRoom) {
             version = Optional.of(NtlmVersion.read(in)); // Version (8 bytes)
         }
         int headerEnd = in.position();
-        String targetName = WireReader.string(in.payload(name, headerEnd), flags.contains(NTLMSSP_NEGOTIATE_UNICODE),
+        String targetName = NtlmLayout.string(NtlmLayout.payload(message, name, headerEnd), flags.contains(NTLMSSP_NEGOTIATE_UNICODE),
                 "target name");
-        byte[] infoBytes = in.payload(info, headerEnd);
+        byte[] infoBytes = NtlmLayout.payload(message, info, headerEnd);
         Optional<TargetInfo> targetInfo = infoBytes.length == 0 ? Optional.empty()
                 : Optional.of(TargetInfo.decode(infoBytes, true));
-        return new ChallengeMessage(flags, targetName, Octets.wrap(challenge), targetInfo, version);
+        return new ChallengeMessage(flags, targetName, Octets.of(challenge), targetInfo, version);
     }
 
     /** Encodes with the payload in order TargetName, TargetInfo, as Windows does. */
     public byte[] encode() {
-        byte[] name = targetName.getBytes(WireReader.charset(flags.contains(NTLMSSP_NEGOTIATE_UNICODE)));
+        byte[] name = targetName.getBytes(NtlmLayout.charset(flags.contains(NTLMSSP_NEGOTIATE_UNICODE)));
         byte[] info = targetInfo.map(TargetInfo::encode).orElse(new byte[0]);
         int offset = HEADER_SIZE + (version.isPresent() ? NtlmVersion.SIZE : 0);
         WireWriter out = new WireWriter();
-        out.bytes(WireReader.SIGNATURE); // Signature (8 bytes)
+        out.bytes(NtlmLayout.SIGNATURE); // Signature (8 bytes)
         out.i32(MessageType.CHALLENGE_MESSAGE.code()); // MessageType (4 bytes)
-        out.payloadField(name.length, offset); // TargetNameFields (8 bytes)
+        NtlmLayout.payloadField(out, name.length, offset); // TargetNameFields (8 bytes)
         out.i32(NegotiateFlag.toBits(flags)); // NegotiateFlags (4 bytes)
-        out.bytes(serverChallenge.unsafeArray()); // ServerChallenge (8 bytes)
+        out.bytes(serverChallenge); // ServerChallenge (8 bytes)
         out.zeros(8); // Reserved (8 bytes)
-        out.payloadField(info.length, offset + name.length); // TargetInfoFields (8 bytes)
+        NtlmLayout.payloadField(out, info.length, offset + name.length); // TargetInfoFields (8 bytes)
         version.ifPresent(v -> v.write(out)); // Version (8 bytes)
         out.bytes(name).bytes(info); // Payload
         return out.toByteArray();

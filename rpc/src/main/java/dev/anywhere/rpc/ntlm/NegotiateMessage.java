@@ -2,6 +2,8 @@ package dev.anywhere.rpc.ntlm;
 
 import static dev.anywhere.rpc.ntlm.NegotiateFlag.NTLMSSP_NEGOTIATE_VERSION;
 
+import dev.anywhere.rpc.wire.WireReader;
+import dev.anywhere.rpc.wire.WireWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
@@ -38,21 +40,21 @@ public record NegotiateMessage(Set<NegotiateFlag> flags, String domainName, Stri
 
     /** Decodes and validates a NEGOTIATE_MESSAGE. */
     public static NegotiateMessage decode(byte[] message) {
-        WireReader in = WireReader.message(message);
-        in.header(MessageType.NEGOTIATE_MESSAGE); // Signature (8 bytes), MessageType (4 bytes)
+        WireReader in = NtlmLayout.message(message);
+        NtlmLayout.header(in, MessageType.NEGOTIATE_MESSAGE); // Signature (8 bytes), MessageType (4 bytes)
         Set<NegotiateFlag> flags = NegotiateFlag.fromBits(in.i32("negotiate flags")); // NegotiateFlags (4 bytes)
-        WireReader.PayloadField domain = in.payloadField("domain name"); // DomainNameFields (8 bytes)
-        WireReader.PayloadField workstation = in.payloadField("workstation"); // WorkstationFields (8 bytes)
+        NtlmLayout.PayloadField domain = NtlmLayout.payloadField(in, "domain name"); // DomainNameFields (8 bytes)
+        NtlmLayout.PayloadField workstation = NtlmLayout.payloadField(in, "workstation"); // WorkstationFields (8 bytes)
         Optional<NtlmVersion> version = Optional.empty();
-        long payloadStart = WireReader.payloadStart(domain, workstation);
+        long payloadStart = NtlmLayout.payloadStart(domain, workstation);
         boolean versionRoom = payloadStart < 0 ? flags.contains(NTLMSSP_NEGOTIATE_VERSION) && in.remaining() >= 8
                 : payloadStart >= HEADER_SIZE + NtlmVersion.SIZE;
         if (versionRoom) {
             version = Optional.of(NtlmVersion.read(in)); // Version (8 bytes)
         }
         int headerEnd = in.position();
-        String domainName = new String(in.payload(domain, headerEnd), StandardCharsets.ISO_8859_1);
-        String workstationName = new String(in.payload(workstation, headerEnd), StandardCharsets.ISO_8859_1);
+        String domainName = new String(NtlmLayout.payload(message, domain, headerEnd), StandardCharsets.ISO_8859_1);
+        String workstationName = new String(NtlmLayout.payload(message, workstation, headerEnd), StandardCharsets.ISO_8859_1);
         return new NegotiateMessage(flags, domainName, workstationName, version);
     }
 
@@ -62,11 +64,11 @@ public record NegotiateMessage(Set<NegotiateFlag> flags, String domainName, Stri
         byte[] host = workstation.getBytes(StandardCharsets.ISO_8859_1);
         int offset = HEADER_SIZE + (version.isPresent() ? NtlmVersion.SIZE : 0);
         WireWriter out = new WireWriter();
-        out.bytes(WireReader.SIGNATURE); // Signature (8 bytes)
+        out.bytes(NtlmLayout.SIGNATURE); // Signature (8 bytes)
         out.i32(MessageType.NEGOTIATE_MESSAGE.code()); // MessageType (4 bytes)
         out.i32(NegotiateFlag.toBits(flags)); // NegotiateFlags (4 bytes)
-        out.payloadField(domain.length, offset); // DomainNameFields (8 bytes)
-        out.payloadField(host.length, offset + domain.length); // WorkstationFields (8 bytes)
+        NtlmLayout.payloadField(out, domain.length, offset); // DomainNameFields (8 bytes)
+        NtlmLayout.payloadField(out, host.length, offset + domain.length); // WorkstationFields (8 bytes)
         version.ifPresent(v -> v.write(out)); // Version (8 bytes)
         out.bytes(domain).bytes(host); // Payload
         return out.toByteArray();

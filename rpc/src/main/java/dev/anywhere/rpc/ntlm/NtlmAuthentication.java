@@ -1,5 +1,6 @@
 package dev.anywhere.rpc.ntlm;
 
+import dev.anywhere.rpc.wire.Octets;
 import java.util.Set;
 
 /**

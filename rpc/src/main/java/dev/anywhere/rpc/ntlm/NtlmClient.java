@@ -4,6 +4,7 @@ import static dev.anywhere.rpc.ntlm.NegotiateFlag.NTLMSSP_NEGOTIATE_KEY_EXCH;
 import static dev.anywhere.rpc.ntlm.NegotiateFlag.NTLMSSP_NEGOTIATE_UNICODE;
 import static dev.anywhere.rpc.ntlm.NegotiateFlag.NTLMSSP_NEGOTIATE_VERSION;
 
+import dev.anywhere.rpc.wire.Octets;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -133,16 +134,16 @@ public final class NtlmClient {
 
         Optional<NtlmVersion> version = flags.contains(NTLMSSP_NEGOTIATE_VERSION)
                 ? Optional.of(NtlmVersion.ZERO) : Optional.empty();
-        AuthenticateMessage message = new AuthenticateMessage(flags, Octets.wrap(lm), Octets.wrap(nt),
-                credentials.domain(), credentials.user(), workstation, Octets.wrap(encrypted), version,
-                serverTime.isPresent() ? Optional.of(Octets.wrap(new byte[AuthenticateMessage.MIC_SIZE]))
+        AuthenticateMessage message = new AuthenticateMessage(flags, Octets.of(lm), Octets.of(nt),
+                credentials.domain(), credentials.user(), workstation, Octets.of(encrypted), version,
+                serverTime.isPresent() ? Optional.of(Octets.of(new byte[AuthenticateMessage.MIC_SIZE]))
                         : Optional.empty());
         byte[] encoded = message.encode();
         if (message.mic().isPresent()) {
             byte[] mic = Ntlmv2.mic(exported, negotiateBytes, challengeMessage, encoded);
-            encoded = message.withMic(Octets.wrap(mic)).encode();
+            encoded = message.withMic(Octets.of(mic)).encode();
         }
-        exportedSessionKey = Octets.wrap(exported);
+        exportedSessionKey = Octets.of(exported);
         negotiated = NegotiateFlag.copyOf(flags);
         state = State.DONE;
         return encoded;

@@ -1,5 +1,6 @@
 package dev.anywhere.rpc.ntlm;
 
+import dev.anywhere.rpc.wire.Octets;
 import java.util.Objects;
 
 /**
@@ -24,7 +25,7 @@ public record NtlmCredentials(String domain, String user, Octets ntHash) {
 
     /** Credentials from a password. */
     public static NtlmCredentials ofPassword(String domain, String user, String password) {
-        return new NtlmCredentials(domain, user, Octets.wrap(NtHash.of(password)));
+        return new NtlmCredentials(domain, user, Octets.of(NtHash.of(password)));
     }
 
     /** Parses {@code DOMAIN\\user} or {@code user@domain}; without either, the domain is empty. */

@@ -1,6 +1,6 @@
 package dev.anywhere.rpc.ntlm;
 
-import java.util.Arrays;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.Base64;
 import java.util.Locale;
 
@@ -15,8 +15,8 @@ import java.util.Locale;
  */
 public final class NtlmHttpHeader {
 
-    /** Longest token accepted, in base64 characters: {@link WireReader#MAX_MESSAGE_SIZE} bytes encoded. */
-    static final int MAX_TOKEN_CHARS = (WireReader.MAX_MESSAGE_SIZE + 2) / 3 * 4;
+    /** Longest token accepted, in base64 characters: {@link NtlmLayout#MAX_MESSAGE_SIZE} bytes encoded. */
+    static final int MAX_TOKEN_CHARS = (NtlmLayout.MAX_MESSAGE_SIZE + 2) / 3 * 4;
 
     /** The HTTP authentication scheme carrying the message. */
     public enum Scheme {
@@ -90,18 +90,12 @@ public final class NtlmHttpHeader {
             throw new NtlmProtocolException(scheme.token() + " token: spnego-wrapped (first byte 0x"
                     + Integer.toHexString(message[0] & 0xff) + ") (expected: a raw NTLMSSP message, spnego is not supported)");
         }
-        return new Token(scheme, Octets.wrap(message), typeOf(message));
+        return new Token(scheme, Octets.of(message), typeOf(message));
     }
 
     /** The MessageType of an NTLM message, after checking its signature. */
     public static MessageType typeOf(byte[] message) {
-        WireReader in = new WireReader(message);
-        byte[] signature = in.byteArray(8, "signature"); // Signature (8 bytes)
-        if (!Arrays.equals(signature, WireReader.SIGNATURE)) {
-            throw new NtlmProtocolException("signature: " + Octets.wrap(signature).hex()
-                    + " (expected: 4e544c4d53535000, NTLMSSP\\0)");
-        }
-        return MessageType.of(in.u32("message type")); // MessageType (4 bytes)
+        return NtlmLayout.signatureAndType(NtlmLayout.reader(message));
     }
 
     private static String abbreviate(String s) {

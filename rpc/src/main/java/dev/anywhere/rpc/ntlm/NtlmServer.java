@@ -5,6 +5,7 @@ import static dev.anywhere.rpc.ntlm.NegotiateFlag.NTLMSSP_NEGOTIATE_UNICODE;
 import static dev.anywhere.rpc.ntlm.NegotiateFlag.NTLM_NEGOTIATE_OEM;
 
 import dev.anywhere.rpc.ntlm.NtlmAuthenticationException.Failure;
+import dev.anywhere.rpc.wire.Octets;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
@@ -129,7 +130,7 @@ public final class NtlmServer {
                 .with(AvPair.ofLong(AvId.MSV_AV_TIMESTAMP, FileTime.of(clock.instant())));
         Optional<NtlmVersion> version = flags.contains(NegotiateFlag.NTLMSSP_NEGOTIATE_VERSION)
                 ? Optional.of(NtlmVersion.WINDOWS_SERVER_2019) : Optional.empty();
-        challenge = new ChallengeMessage(flags, targetName, Octets.wrap(nonces.next(8)), Optional.of(info), version);
+        challenge = new ChallengeMessage(flags, targetName, Octets.of(nonces.next(8)), Optional.of(info), version);
         negotiateBytes = negotiateMessage.clone();
         challengeBytes = challenge.encode();
         state = State.CHALLENGE_SENT;
@@ -161,7 +162,7 @@ public final class NtlmServer {
         AuthenticateMessage msg = AuthenticateMessage.decode(raw);
         if (anonymousAllowed && isAnonymous(msg)) {
             return new NtlmAuthentication("", "", msg.workstation(), msg.flags(),
-                    Octets.wrap(exportedSessionKey(msg, new byte[16])));
+                    Octets.of(exportedSessionKey(msg, new byte[16])));
         }
         Ntlmv2Response response = ntlmv2Response(msg);
         String domain = msg.domainName();
@@ -179,12 +180,12 @@ public final class NtlmServer {
         byte[] temp = response.temp().toByteArray();
         byte[] key = Ntlmv2.ntowfv2(ntHash, user, domain);
         byte[] proof = Ntlmv2.ntProofStr(key, serverChallenge, temp);
-        boolean match = response.ntProofStr().constantTimeEquals(Octets.wrap(proof));
+        boolean match = response.ntProofStr().constantTimeEquals(Octets.of(proof));
         if (!match && !domain.isEmpty()) {
             // Per spec, the server retries with an empty (NIL) domain name.
             key = Ntlmv2.ntowfv2(ntHash, user, "");
             proof = Ntlmv2.ntProofStr(key, serverChallenge, temp);
-            match = response.ntProofStr().constantTimeEquals(Octets.wrap(proof));
+            match = response.ntProofStr().constantTimeEquals(Octets.of(proof));
         }
         if (hash.isEmpty()) {
             throw new NtlmAuthenticationException(Failure.UNKNOWN_USER, "user: " + account + " (expected: a known account)");
@@ -202,12 +203,12 @@ public final class NtlmServer {
                         "mic: absent (expected: 16 bytes, as MsvAvFlags announces)");
             }
             byte[] expected = Ntlmv2.mic(exported, negotiateBytes, challengeBytes, AuthenticateMessage.zeroMic(raw));
-            if (!msg.mic().get().constantTimeEquals(Octets.wrap(expected))) {
+            if (!msg.mic().get().constantTimeEquals(Octets.of(expected))) {
                 throw new NtlmAuthenticationException(Failure.MIC_MISMATCH, "mic: no match for " + account
                         + " (expected: hmac-md5 of the three messages under the exported session key)");
             }
         }
-        return new NtlmAuthentication(domain, user, msg.workstation(), msg.flags(), Octets.wrap(exported));
+        return new NtlmAuthentication(domain, user, msg.workstation(), msg.flags(), Octets.of(exported));
     }
 
     /** ExportedSessionKey: the KeyExchangeKey, or with KEY_EXCH the random key the client encrypted under it. */

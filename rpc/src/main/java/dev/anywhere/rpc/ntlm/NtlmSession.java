@@ -6,6 +6,7 @@ import static dev.anywhere.rpc.ntlm.NegotiateFlag.NTLMSSP_NEGOTIATE_EXTENDED_SES
 import static dev.anywhere.rpc.ntlm.NegotiateFlag.NTLMSSP_NEGOTIATE_KEY_EXCH;
 
 import dev.anywhere.rpc.ntlm.NtlmSignatureException.Problem;
+import dev.anywhere.rpc.wire.Octets;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

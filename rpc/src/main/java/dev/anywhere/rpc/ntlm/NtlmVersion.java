@@ -1,5 +1,8 @@
 package dev.anywhere.rpc.ntlm;
 
+import dev.anywhere.rpc.wire.WireReader;
+import dev.anywhere.rpc.wire.WireWriter;
+
 /**
  * The VERSION structure: the sender's operating system version, for debugging only; receivers ignore it.
  * The Reserved field (3 bytes) is always written as zeros.

@@ -1,5 +1,6 @@
 package dev.anywhere.rpc.ntlm;
 
+import dev.anywhere.rpc.wire.WireWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Locale;

@@ -1,5 +1,7 @@
 package dev.anywhere.rpc.ntlm;
 
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
 import java.util.Arrays;
 
 /**
@@ -35,12 +37,12 @@ public record Ntlmv2Response(Octets ntProofStr, Octets temp, long timeStamp, Oct
 
     /** Decodes an NtChallengeResponse that the caller has already judged to be NTLMv2 by its length. */
     public static Ntlmv2Response decode(Octets ntChallengeResponse) {
-        byte[] raw = ntChallengeResponse.unsafeArray();
+        byte[] raw = ntChallengeResponse.toByteArray();
         if (raw.length < MIN_SIZE) {
             throw new NtlmProtocolException(
                     "nt challenge response: " + raw.length + " bytes (expected: at least " + MIN_SIZE + " for ntlmv2)");
         }
-        WireReader in = new WireReader(raw);
+        WireReader in = NtlmLayout.reader(raw);
         byte[] proof = in.byteArray(16, "nt proof str"); // Response (16 bytes)
         int respType = in.u8("resp type"); // RespType (1 byte)
         if (respType != 1) {
@@ -56,7 +58,7 @@ public record Ntlmv2Response(Octets ntProofStr, Octets temp, long timeStamp, Oct
         byte[] clientChallenge = in.byteArray(8, "challenge from client"); // ChallengeFromClient (8 bytes)
         in.byteArray(4, "reserved3"); // Reserved3 (4 bytes), ignored
         TargetInfo pairs = TargetInfo.decode(Arrays.copyOfRange(raw, in.position(), raw.length), false); // AvPairs
-        return new Ntlmv2Response(Octets.wrap(proof), ntChallengeResponse.slice(16, raw.length), timeStamp,
-                Octets.wrap(clientChallenge), pairs);
+        return new Ntlmv2Response(Octets.of(proof), ntChallengeResponse.slice(16, raw.length), timeStamp,
+                Octets.of(clientChallenge), pairs);
     }
 }

@@ -1,5 +1,8 @@
 package dev.anywhere.rpc.ntlm;
 
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
+import dev.anywhere.rpc.wire.WireWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +43,7 @@ public final class TargetInfo {
      * challenge, where Z(4) follows).
      */
     public static TargetInfo decode(byte[] bytes, boolean exact) {
-        WireReader in = new WireReader(bytes);
+        WireReader in = NtlmLayout.reader(bytes);
         List<AvPair> pairs = new ArrayList<>();
         while (true) {
             if (in.remaining() == 0) {
@@ -58,7 +61,7 @@ public final class TargetInfo {
                 break;
             }
             byte[] value = in.byteArray(len, name + " value"); // Value (AvLen bytes)
-            pairs.add(new AvPair(id, Octets.wrap(value)));
+            pairs.add(new AvPair(id, Octets.of(value)));
         }
         if (exact && in.remaining() != 0) {
             throw new NtlmProtocolException(
@@ -71,7 +74,7 @@ public final class TargetInfo {
     public byte[] encode() {
         WireWriter out = new WireWriter();
         for (AvPair p : pairs) {
-            out.u16(p.id()).u16(p.value().length()).bytes(p.value().unsafeArray());
+            out.u16(p.id()).u16(p.value().length()).bytes(p.value());
         }
         out.u16(AvId.MSV_AV_EOL.code()).u16(0);
         return out.toByteArray();

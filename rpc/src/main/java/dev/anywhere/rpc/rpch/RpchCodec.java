@@ -1,11 +1,11 @@
 package dev.anywhere.rpc.rpch;
 
 import dev.anywhere.rpc.dce.CoHeader;
-import dev.anywhere.rpc.dce.Guids;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.PduType;
 import dev.anywhere.rpc.dce.PfcFlag;
-import dev.anywhere.rpc.dce.WireReader;
+import dev.anywhere.rpc.wire.Guids;
+import dev.anywhere.rpc.wire.Octets;
+import dev.anywhere.rpc.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.Inet6Address;

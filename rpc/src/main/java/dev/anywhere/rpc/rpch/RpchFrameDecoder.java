@@ -45,46 +45,60 @@ public final class RpchFrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        try {
+            int fragLength = completePdu(in, maxFragLength);
+            if (fragLength > 0) {
+                out.add(readPdu(in, fragLength));
+            }
+        } catch (RpchProtocolException e) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    /**
+     * The frag_length of the PDU at {@code in}'s reader index once all of it is readable, else 0 (nothing read).
+     * The one place of the framing checks on the common header, for this decoder and for every hop that frames a
+     * byte stream it does not own as a channel (the proxy's request bodies).
+     *
+     * @throws RpchProtocolException when the header cannot start a PDU: rpc_vers other than 5, a data representation
+     *         other than little-endian / ASCII / IEEE, frag_length below 16 or above {@code maxFragLength}
+     */
+    public static int completePdu(ByteBuf in, int maxFragLength) {
         if (in.readableBytes() < CoHeader.LENGTH) {
-            return;
+            return 0;
         }
         int i = in.readerIndex();
         int vers = in.getUnsignedByte(i); // rpc_vers (1 byte)
         if (vers != CoHeader.RPC_VERS) {
-            throw fail(in, "rpc_vers: " + vers + " (expected: 5)");
+            throw new RpchProtocolException("rpc_vers: " + vers + " (expected: 5)");
         }
         String drepProblem = CoHeader.dataRepresentationProblem(in.getUnsignedByte(i + 4), in.getUnsignedByte(i + 5));
         if (drepProblem != null) {
-            throw fail(in, "packed_drep: " + String.format("%08x", in.getInt(i + 4)) + " " + drepProblem
+            throw new RpchProtocolException("packed_drep: " + String.format("%08x", in.getInt(i + 4)) + " " + drepProblem
                     + " (expected: 10000000 little-endian, ASCII, IEEE; big-endian peers are not supported)");
         }
         int fragLength = in.getUnsignedShortLE(i + CoHeader.FRAG_LENGTH_OFFSET); // frag_length (2 bytes)
         if (fragLength < CoHeader.LENGTH) {
-            throw fail(in, "frag_length: " + fragLength + " (expected: >= 16)");
+            throw new RpchProtocolException("frag_length: " + fragLength + " (expected: >= 16)");
         }
         if (fragLength > maxFragLength) {
-            throw fail(in, "frag_length: " + fragLength + " (expected: <= " + maxFragLength + ")");
+            throw new RpchProtocolException("frag_length: " + fragLength + " (expected: <= " + maxFragLength + ")");
         }
-        if (in.readableBytes() < fragLength) {
-            return;
-        }
-        if (in.getUnsignedByte(i + 2) == PduType.RTS.value()) {
-            ByteBuf pdu = in.readSlice(fragLength);
-            try {
-                out.add(RpchCodec.decodeMessage(pdu));
-            } catch (RpchProtocolException e) {
-                failed = true;
-                in.skipBytes(in.readableBytes());
-                throw e;
-            }
-        } else {
-            out.add(new RpcPduFrame(in.readRetainedSlice(fragLength)));
-        }
+        return in.readableBytes() < fragLength ? 0 : fragLength;
     }
 
-    private RpchProtocolException fail(ByteBuf in, String message) {
-        failed = true;
-        in.skipBytes(in.readableBytes());
-        return new RpchProtocolException(message);
+    /**
+     * Reads the {@code fragLength}-byte PDU {@link #completePdu} found: an RTS PDU decoded, any other as a retained
+     * slice the caller releases.
+     *
+     * @throws RpchProtocolException when an RTS PDU does not decode
+     */
+    public static RpchPdu readPdu(ByteBuf in, int fragLength) {
+        if (in.getUnsignedByte(in.readerIndex() + 2) == PduType.RTS.value()) {
+            return RpchCodec.decodeMessage(in.readSlice(fragLength));
+        }
+        return new RpcPduFrame(in.readRetainedSlice(fragLength));
     }
 }

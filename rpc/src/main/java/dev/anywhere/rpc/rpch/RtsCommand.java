@@ -1,6 +1,6 @@
 package dev.anywhere.rpc.rpch;
 
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

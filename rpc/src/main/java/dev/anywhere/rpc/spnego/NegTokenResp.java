@@ -1,6 +1,6 @@
 package dev.anywhere.rpc.spnego;
 
-import dev.anywhere.rpc.ntlm.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

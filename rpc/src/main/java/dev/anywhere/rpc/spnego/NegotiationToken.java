@@ -1,6 +1,6 @@
 package dev.anywhere.rpc.spnego;
 
-import dev.anywhere.rpc.ntlm.Octets;
+import dev.anywhere.rpc.wire.Octets;
 
 /**
  * A SPNEGO token ([RFC 4178] 4.2, [MS-SPNG] 2.2), as DCE/RPC carries it in the auth_value of binds, alter_contexts

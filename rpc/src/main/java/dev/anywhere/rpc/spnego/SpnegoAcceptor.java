@@ -4,7 +4,7 @@ import dev.anywhere.rpc.ntlm.NtlmAuthenticationException;
 import dev.anywhere.rpc.ntlm.NtlmServer;
 import dev.anywhere.rpc.ntlm.NtlmSession;
 import dev.anywhere.rpc.ntlm.NtlmSignatureException;
-import dev.anywhere.rpc.ntlm.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.Objects;
 import java.util.Optional;
 

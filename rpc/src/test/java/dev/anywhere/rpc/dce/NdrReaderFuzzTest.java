@@ -1,6 +1,7 @@
 package dev.anywhere.rpc.dce;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Timeout;

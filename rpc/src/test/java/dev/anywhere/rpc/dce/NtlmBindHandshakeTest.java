@@ -8,6 +8,7 @@ import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.ntlm.NtlmServer;
 import dev.anywhere.rpc.ntlm.NtlmSession;
 import dev.anywhere.rpc.ntlm.ServerIdentity;
+import dev.anywhere.rpc.wire.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.Optional;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.anywhere.rpc.ntlm.NegotiateFlag;
 import dev.anywhere.rpc.ntlm.NtlmSession;
 import dev.anywhere.rpc.ntlm.NtlmSession.Role;
+import dev.anywhere.rpc.wire.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -28,7 +29,7 @@ class PduSecurityTest {
             NegotiateFlag.NTLMSSP_NEGOTIATE_128, NegotiateFlag.NTLMSSP_NEGOTIATE_56,
             NegotiateFlag.NTLMSSP_NEGOTIATE_KEY_EXCH, NegotiateFlag.NTLMSSP_NEGOTIATE_SEAL,
             NegotiateFlag.NTLMSSP_NEGOTIATE_SIGN);
-    static final dev.anywhere.rpc.ntlm.Octets KEY = dev.anywhere.rpc.ntlm.Octets.fromHex("55555555555555555555555555555555");
+    static final Octets KEY = Octets.ofHex("55555555555555555555555555555555");
     static final int CONTEXT = 79231;
 
     static final String REQUEST = "05000003100000004800100002000000180000000000010004e56d65cf084ecde67145d0f50a6617"

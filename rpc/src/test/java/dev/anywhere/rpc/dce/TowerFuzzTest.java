@@ -3,6 +3,7 @@ package dev.anywhere.rpc.dce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.anywhere.rpc.wire.Octets;
 import org.junit.jupiter.api.Timeout;
 
 /**

@@ -2,6 +2,7 @@ package dev.anywhere.rpc.dce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anywhere.rpc.wire.Octets;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.anywhere.rpc.emsmdb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anywhere.rpc.dce.ContextHandle;
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.LocalDateTime;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.dce.DceProtocolException;
-import dev.anywhere.rpc.dce.Guids;
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Guids;
+import dev.anywhere.rpc.wire.Octets;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;

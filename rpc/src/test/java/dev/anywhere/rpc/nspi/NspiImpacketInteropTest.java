@@ -3,8 +3,8 @@ package dev.anywhere.rpc.nspi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anywhere.rpc.dce.ContextHandle;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.testing.Peers;
+import dev.anywhere.rpc.wire.Octets;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NspiImpacketInteropTest {
 
     private static final Pattern LINE = Pattern.compile("\\{\"name\": \"([\\w:]+)\", \"(hex|parsed|error)\": (.*)\\}");
-    private static final ContextHandle HANDLE = new ContextHandle(0, dev.anywhere.rpc.dce.Guids.fromBytes(
+    private static final ContextHandle HANDLE = new ContextHandle(0, dev.anywhere.rpc.wire.Guids.fromBytes(
             new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}));
 
     @TempDir

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.anywhere.rpc.dce.DceProtocolException;
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.Arrays;
 import java.util.function.Function;
 import org.junit.jupiter.api.Timeout;

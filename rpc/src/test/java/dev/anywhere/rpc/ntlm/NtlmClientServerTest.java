@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anywhere.rpc.ntlm.NtlmAuthenticationException.Failure;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.EnumSet;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.anywhere.rpc.ntlm.NtlmAuthenticationException.Failure;
+import dev.anywhere.rpc.wire.Octets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ class NtlmImpacketInteropTest {
         Path answerFile = dir.resolve("authenticate.txt");
         python("authenticate", mode, challengeFile.toString(), answerFile.toString(), domain, user, password);
         List<String> lines = Files.readAllLines(answerFile, StandardCharsets.UTF_8);
-        return new ImpacketAnswer(Base64.getDecoder().decode(lines.get(0)), Octets.fromHex(lines.get(1)), lines.get(2));
+        return new ImpacketAnswer(Base64.getDecoder().decode(lines.get(0)), Octets.ofHex(lines.get(1)), lines.get(2));
     }
 
     private void python(String... args) throws Exception {

@@ -5,6 +5,7 @@ import static dev.anywhere.rpc.ntlm.SpecVectors.CHALLENGE_MESSAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.anywhere.rpc.wire.Octets;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -30,13 +31,13 @@ class NtlmMessageCodecTest {
                         NegotiateFlag.NTLMSSP_NEGOTIATE_OEM_WORKSTATION_SUPPLIED, NegotiateFlag.NTLMSSP_NEGOTIATE_VERSION),
                         "FRANKYSWEB", "NOTEBOOK", Optional.of(NtlmVersion.WINDOWS_SERVER_2019)),
                 new ChallengeMessage(EnumSet.of(NegotiateFlag.NTLMSSP_NEGOTIATE_UNICODE), "FRANKYSWEB",
-                        Octets.fromHex("0102030405060708"), Optional.of(EX1_INFO), Optional.empty()),
+                        Octets.ofHex("0102030405060708"), Optional.of(EX1_INFO), Optional.empty()),
                 new ChallengeMessage(EnumSet.of(NegotiateFlag.NTLM_NEGOTIATE_OEM, NegotiateFlag.NTLMSSP_NEGOTIATE_VERSION),
-                        "", Octets.fromHex("0102030405060708"), Optional.empty(),
+                        "", Octets.ofHex("0102030405060708"), Optional.empty(),
                         Optional.of(NtlmVersion.WINDOWS_SERVER_2019)),
                 new AuthenticateMessage(EnumSet.of(NegotiateFlag.NTLMSSP_NEGOTIATE_UNICODE), Octets.of(new byte[24]),
-                        Octets.fromHex("00112233"), "FRANKYSWEB", "alice", "NOTEBOOK", Octets.EMPTY,
-                        Optional.empty(), Optional.of(Octets.fromHex("000102030405060708090a0b0c0d0e0f"))),
+                        Octets.ofHex("00112233"), "FRANKYSWEB", "alice", "NOTEBOOK", Octets.EMPTY,
+                        Optional.empty(), Optional.of(Octets.ofHex("000102030405060708090a0b0c0d0e0f"))),
                 new AuthenticateMessage(EnumSet.of(NegotiateFlag.NTLM_NEGOTIATE_OEM), Octets.EMPTY, Octets.EMPTY, "",
                         "", "", Octets.EMPTY, Optional.empty(), Optional.empty()));
     }
@@ -56,7 +57,7 @@ class NtlmMessageCodecTest {
     @Test
     void negotiateLayout() {
         byte[] b = new NegotiateMessage(NtlmClient.NEGOTIATE_FLAGS, "", "", Optional.empty()).encode();
-        assertThat(Octets.wrap(b)).isEqualTo(Octets.fromHex(
+        assertThat(Octets.of(b)).isEqualTo(Octets.ofHex(
                 "4e544c4d53535000" // Signature
                 + "01000000" // MessageType
                 + "358288e0" // NegotiateFlags 0xe0888235
@@ -77,8 +78,8 @@ class NtlmMessageCodecTest {
         AuthenticateMessage m = (AuthenticateMessage) messages().skip(4).findFirst().orElseThrow();
         byte[] b = m.encode();
         assertThat(m.version()).contains(NtlmVersion.ZERO);
-        assertThat(Octets.wrap(b).slice(72, 88)).isEqualTo(m.mic().orElseThrow());
-        assertThat(Octets.wrap(AuthenticateMessage.zeroMic(b)).slice(72, 88)).isEqualTo(Octets.of(new byte[16]));
+        assertThat(Octets.of(b).slice(72, 88)).isEqualTo(m.mic().orElseThrow());
+        assertThat(Octets.of(AuthenticateMessage.zeroMic(b)).slice(72, 88)).isEqualTo(Octets.of(new byte[16]));
         assertThat(b[28 + 4]).isEqualTo((byte) 88); // DomainNameFields.BufferOffset
     }
 
@@ -126,21 +127,21 @@ class NtlmMessageCodecTest {
 
     @Test
     void targetInfoErrors() {
-        assertThatThrownBy(() -> TargetInfo.decode(Octets.fromHex("0700040000000000 00000000").toByteArray(), true))
+        assertThatThrownBy(() -> TargetInfo.decode(Octets.ofHex("0700040000000000 00000000").toByteArray(), true))
                 .isInstanceOf(NtlmProtocolException.class).hasMessage("MsvAvTimestamp length: 4 (expected: 8)");
-        assertThatThrownBy(() -> TargetInfo.decode(Octets.fromHex("00000000 00000000").toByteArray(), true))
+        assertThatThrownBy(() -> TargetInfo.decode(Octets.ofHex("00000000 00000000").toByteArray(), true))
                 .isInstanceOf(NtlmProtocolException.class).hasMessage("target info: 4 bytes after MsvAvEOL (expected: 0)");
-        assertThatThrownBy(() -> TargetInfo.decode(Octets.fromHex("000001000000").toByteArray(), true))
+        assertThatThrownBy(() -> TargetInfo.decode(Octets.ofHex("000001000000").toByteArray(), true))
                 .isInstanceOf(NtlmProtocolException.class).hasMessage("MsvAvEOL length: 1 (expected: 0)");
-        assertThatThrownBy(() -> TargetInfo.decode(Octets.fromHex("0100").toByteArray(), true))
+        assertThatThrownBy(() -> TargetInfo.decode(Octets.ofHex("0100").toByteArray(), true))
                 .isInstanceOf(NtlmProtocolException.class).hasMessage("av len: 0 bytes left at offset 2 (expected: 2)");
         // Without 'exact', bytes may follow the terminator (the Z(4) inside an NTLMv2 response).
-        assertThat(TargetInfo.decode(Octets.fromHex("00000000 00000000").toByteArray(), false)).isEqualTo(TargetInfo.EMPTY);
+        assertThat(TargetInfo.decode(Octets.ofHex("00000000 00000000").toByteArray(), false)).isEqualTo(TargetInfo.EMPTY);
     }
 
     @Test
     void targetInfoKeepsUnknownPairsAndOrder() {
-        byte[] raw = Octets.fromHex("0b00020041420100060045005800310000000000").toByteArray();
+        byte[] raw = Octets.ofHex("0b00020041420100060045005800310000000000").toByteArray();
         TargetInfo info = TargetInfo.decode(raw, true);
         assertThat(info.pairs()).extracting(AvPair::id).containsExactly(11, 1);
         assertThat(info.nbComputerName()).contains("EX1");
@@ -173,7 +174,7 @@ class NtlmMessageCodecTest {
                 .hasMessage("nt challenge response: 30 bytes (expected: at least 48 for ntlmv2)");
         byte[] nt = AUTHENTICATE_MESSAGE.slice(0x84, 0x84 + 84).toByteArray();
         nt[16] = 2;
-        assertThatThrownBy(() -> Ntlmv2Response.decode(Octets.wrap(nt)))
+        assertThatThrownBy(() -> Ntlmv2Response.decode(Octets.of(nt)))
                 .isInstanceOf(NtlmProtocolException.class).hasMessage("resp type: 2 (expected: 1)");
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anywhere.rpc.ntlm.NtlmSession.Role;
+import dev.anywhere.rpc.wire.Octets;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -27,14 +28,14 @@ class NtlmSessionTest {
     @Test
     void keysMatchTheSpecExample() {
         byte[] k = KEY.toByteArray();
-        assertThat(Octets.wrap(NtlmSession.sealKey(k, FLAGS, "client-to-server")))
-                .isEqualTo(Octets.fromHex("59f600973cc4960a25480a7c196e4c58"));
-        assertThat(Octets.wrap(NtlmSession.signKey(k, "client-to-server")))
-                .isEqualTo(Octets.fromHex("4788dc861b4782f35d43fd98fe1a2d39"));
-        assertThat(Octets.wrap(NtlmSession.signKey(k, "server-to-client")))
-                .isEqualTo(Octets.fromHex("d04d6f10741041d1d246d64188d7a8ad"));
-        assertThat(Octets.wrap(NtlmSession.sealKey(k, FLAGS, "server-to-client")))
-                .isEqualTo(Octets.fromHex("9355f3a957c1583d25c4c2f11e40390e"));
+        assertThat(Octets.of(NtlmSession.sealKey(k, FLAGS, "client-to-server")))
+                .isEqualTo(Octets.ofHex("59f600973cc4960a25480a7c196e4c58"));
+        assertThat(Octets.of(NtlmSession.signKey(k, "client-to-server")))
+                .isEqualTo(Octets.ofHex("4788dc861b4782f35d43fd98fe1a2d39"));
+        assertThat(Octets.of(NtlmSession.signKey(k, "server-to-client")))
+                .isEqualTo(Octets.ofHex("d04d6f10741041d1d246d64188d7a8ad"));
+        assertThat(Octets.of(NtlmSession.sealKey(k, FLAGS, "server-to-client")))
+                .isEqualTo(Octets.ofHex("9355f3a957c1583d25c4c2f11e40390e"));
     }
 
     /** [MS-NLMP] 4.2.4.4 GSS_WrapEx: "Plaintext" sealed by the client with sequence number 0. */
@@ -42,8 +43,8 @@ class NtlmSessionTest {
     void sealMatchesTheSpecExample() {
         byte[] data = PLAINTEXT.clone();
         byte[] signature = NtlmSession.of(Role.CLIENT, KEY, FLAGS).seal(data, 0, data.length, 0, data.length);
-        assertThat(Octets.wrap(data)).isEqualTo(Octets.fromHex("54e50165bf1936dc996020c1811b0f06fb5f"));
-        assertThat(Octets.wrap(signature)).isEqualTo(Octets.fromHex("010000007fb38ec5c55d497600000000"));
+        assertThat(Octets.of(data)).isEqualTo(Octets.ofHex("54e50165bf1936dc996020c1811b0f06fb5f"));
+        assertThat(Octets.of(signature)).isEqualTo(Octets.ofHex("010000007fb38ec5c55d497600000000"));
     }
 
     /**
@@ -56,9 +57,9 @@ class NtlmSessionTest {
         System.arraycopy(PLAINTEXT, 0, frame, 3, PLAINTEXT.length);
         int sigAt = 3 + PLAINTEXT.length;
         NtlmSession.of(Role.CLIENT, KEY, FLAGS).seal(frame, 3, PLAINTEXT.length, 3, PLAINTEXT.length, frame, sigAt);
-        assertThat(Octets.wrap(Arrays.copyOfRange(frame, 3, sigAt))).isEqualTo(Octets.fromHex("54e50165bf1936dc996020c1811b0f06fb5f"));
-        assertThat(Octets.wrap(Arrays.copyOfRange(frame, sigAt, frame.length)))
-                .isEqualTo(Octets.fromHex("010000007fb38ec5c55d497600000000"));
+        assertThat(Octets.of(Arrays.copyOfRange(frame, 3, sigAt))).isEqualTo(Octets.ofHex("54e50165bf1936dc996020c1811b0f06fb5f"));
+        assertThat(Octets.of(Arrays.copyOfRange(frame, sigAt, frame.length)))
+                .isEqualTo(Octets.ofHex("010000007fb38ec5c55d497600000000"));
 
         NtlmSession.of(Role.SERVER, KEY, FLAGS).unseal(frame, 3, PLAINTEXT.length, 3, PLAINTEXT.length, frame, sigAt);
         assertThat(Arrays.copyOfRange(frame, 3, sigAt)).isEqualTo(PLAINTEXT);
@@ -108,12 +109,12 @@ class NtlmSessionTest {
         NtlmSignatureException malformed = org.junit.jupiter.api.Assertions.assertThrows(NtlmSignatureException.class,
                 () -> NtlmSession.of(Role.SERVER, KEY, FLAGS).verify(PLAINTEXT, 0, PLAINTEXT.length, v2));
         assertThat(malformed.problem()).isEqualTo(NtlmSignatureException.Problem.MALFORMED_SIGNATURE);
-        assertThat(malformed).hasMessage("signature: " + Octets.wrap(v2).hex()
+        assertThat(malformed).hasMessage("signature: " + Octets.of(v2).hex()
                 + " (expected: 16 bytes starting with version 01000000)");
         NtlmSignatureException shortSig = org.junit.jupiter.api.Assertions.assertThrows(NtlmSignatureException.class,
                 () -> NtlmSession.of(Role.SERVER, KEY, FLAGS).verify(PLAINTEXT, 0, PLAINTEXT.length,
                         Arrays.copyOf(sig2, 15)));
-        assertThat(shortSig).hasMessage("signature: " + Octets.wrap(Arrays.copyOf(sig2, 15)).hex()
+        assertThat(shortSig).hasMessage("signature: " + Octets.of(Arrays.copyOf(sig2, 15)).hex()
                 + " (expected: 16 bytes starting with version 01000000)");
     }
 
@@ -123,7 +124,7 @@ class NtlmSessionTest {
         noEss.remove(NegotiateFlag.NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY);
         assertThatThrownBy(() -> NtlmSession.of(Role.SERVER, KEY, noEss)).hasMessage("negotiate flags: no "
                 + "NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY (expected: extended session security; NTLMv1 signing is not supported)");
-        assertThatThrownBy(() -> NtlmSession.of(Role.SERVER, Octets.fromHex("0011"), FLAGS))
+        assertThatThrownBy(() -> NtlmSession.of(Role.SERVER, Octets.ofHex("0011"), FLAGS))
                 .hasMessage("exported session key: 2 bytes (expected: 16)");
     }
 
@@ -160,13 +161,13 @@ class NtlmSessionTest {
         Arrays.fill(random, (byte) 0x42);
         EnumSet<NegotiateFlag> flags = EnumSet.copyOf(FLAGS);
         byte[] anonymous = new AuthenticateMessage(flags, Octets.EMPTY, Octets.EMPTY, "", "", "",
-                Octets.wrap(Ntlmv2.rc4k(new byte[16], random)), Optional.empty(), Optional.empty()).encode();
+                Octets.of(Ntlmv2.rc4k(new byte[16], random)), Optional.empty(), Optional.empty()).encode();
         NtlmAuthentication auth = server.authenticate(anonymous);
         assertThat(auth.user()).isEmpty();
-        assertThat(auth.exportedSessionKey()).isEqualTo(Octets.wrap(random));
+        assertThat(auth.exportedSessionKey()).isEqualTo(Octets.of(random));
 
         byte[] m = PLAINTEXT.clone();
-        byte[] sig = NtlmSession.of(Role.CLIENT, Octets.wrap(random), flags).sign(m, 0, m.length);
+        byte[] sig = NtlmSession.of(Role.CLIENT, Octets.of(random), flags).sign(m, 0, m.length);
         NtlmSession.server(auth).verify(m, 0, m.length, sig);
     }
 

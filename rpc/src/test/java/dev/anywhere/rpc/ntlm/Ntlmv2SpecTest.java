@@ -3,6 +3,7 @@ package dev.anywhere.rpc.ntlm;
 import static dev.anywhere.rpc.ntlm.SpecVectors.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anywhere.rpc.wire.Octets;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -22,31 +23,31 @@ class Ntlmv2SpecTest {
     /** [MS-NLMP] 4.2.4.1.1 NTOWFv2() and LMOWFv2(). */
     @Test
     void ntowfv2Matches() {
-        assertThat(Octets.wrap(Ntlmv2.ntowfv2(PASSWORD, USER, DOMAIN))).isEqualTo(RESPONSE_KEY_NT);
+        assertThat(Octets.of(Ntlmv2.ntowfv2(PASSWORD, USER, DOMAIN))).isEqualTo(RESPONSE_KEY_NT);
         // Only the user name is upper-cased.
-        assertThat(Octets.wrap(Ntlmv2.ntowfv2(PASSWORD, "user", DOMAIN))).isEqualTo(RESPONSE_KEY_NT);
-        assertThat(Octets.wrap(Ntlmv2.ntowfv2(PASSWORD, USER, "domain"))).isNotEqualTo(RESPONSE_KEY_NT);
+        assertThat(Octets.of(Ntlmv2.ntowfv2(PASSWORD, "user", DOMAIN))).isEqualTo(RESPONSE_KEY_NT);
+        assertThat(Octets.of(Ntlmv2.ntowfv2(PASSWORD, USER, "domain"))).isNotEqualTo(RESPONSE_KEY_NT);
     }
 
     /** [MS-NLMP] 4.2.4.1.3 temp. */
     @Test
     void tempMatches() {
-        assertThat(Octets.wrap(temp())).isEqualTo(TEMP);
+        assertThat(Octets.of(temp())).isEqualTo(TEMP);
     }
 
     /** [MS-NLMP] 4.2.4.2.2 NTLMv2 Response. */
     @Test
     void ntProofStr() {
         byte[] proof = Ntlmv2.ntProofStr(RESPONSE_KEY_NT.toByteArray(), SERVER_CHALLENGE.toByteArray(), temp());
-        assertThat(Octets.wrap(proof)).isEqualTo(NT_PROOF_STR);
+        assertThat(Octets.of(proof)).isEqualTo(NT_PROOF_STR);
     }
 
     /** [MS-NLMP] 4.2.4.1.2 Session Base Key, and KXKEY for NTLMv2 (3.4.5.1). */
     @Test
     void sessionBaseKey() {
         byte[] key = Ntlmv2.sessionBaseKey(RESPONSE_KEY_NT.toByteArray(), NT_PROOF_STR.toByteArray());
-        assertThat(Octets.wrap(key)).isEqualTo(SESSION_BASE_KEY);
-        assertThat(Octets.wrap(Ntlmv2.keyExchangeKey(key))).isEqualTo(SESSION_BASE_KEY);
+        assertThat(Octets.of(key)).isEqualTo(SESSION_BASE_KEY);
+        assertThat(Octets.of(Ntlmv2.keyExchangeKey(key))).isEqualTo(SESSION_BASE_KEY);
     }
 
     /** [MS-NLMP] 4.2.4.2.1 LMv2 Response. */
@@ -54,15 +55,15 @@ class Ntlmv2SpecTest {
     void lmv2Response() {
         byte[] lm = Ntlmv2.lmv2Response(RESPONSE_KEY_NT.toByteArray(), SERVER_CHALLENGE.toByteArray(),
                 CLIENT_CHALLENGE.toByteArray());
-        assertThat(Octets.wrap(lm)).isEqualTo(LMV2_RESPONSE);
+        assertThat(Octets.of(lm)).isEqualTo(LMV2_RESPONSE);
     }
 
     /** [MS-NLMP] 4.2.4.2.3 Encrypted Session Key; RC4K also decrypts it back. */
     @Test
     void encryptedSessionKey() {
         byte[] encrypted = Ntlmv2.rc4k(SESSION_BASE_KEY.toByteArray(), RANDOM_SESSION_KEY.toByteArray());
-        assertThat(Octets.wrap(encrypted)).isEqualTo(ENCRYPTED_SESSION_KEY);
-        assertThat(Octets.wrap(Ntlmv2.rc4k(SESSION_BASE_KEY.toByteArray(), encrypted))).isEqualTo(RANDOM_SESSION_KEY);
+        assertThat(Octets.of(encrypted)).isEqualTo(ENCRYPTED_SESSION_KEY);
+        assertThat(Octets.of(Ntlmv2.rc4k(SESSION_BASE_KEY.toByteArray(), encrypted))).isEqualTo(RANDOM_SESSION_KEY);
     }
 
     /** [MS-NLMP] 4.2.4.3 CHALLENGE_MESSAGE: decode, check every field, re-encode to the same bytes. */
@@ -78,7 +79,7 @@ class Ntlmv2SpecTest {
         assertThat(info.nbComputerName()).contains(SERVER_NAME);
         assertThat(info.timestamp()).isEmpty();
         assertThat(info.encode()).isEqualTo(TARGET_INFO);
-        assertThat(Octets.wrap(m.encode())).isEqualTo(CHALLENGE_MESSAGE);
+        assertThat(Octets.of(m.encode())).isEqualTo(CHALLENGE_MESSAGE);
     }
 
     /** [MS-NLMP] 4.2.4.3 AUTHENTICATE_MESSAGE: decode, check every field, re-encode to the same bytes. */
@@ -94,7 +95,7 @@ class Ntlmv2SpecTest {
         assertThat(m.encryptedRandomSessionKey()).isEqualTo(ENCRYPTED_SESSION_KEY);
         assertThat(m.version()).contains(new NtlmVersion(5, 1, 2600, 15));
         assertThat(m.mic()).isEmpty();
-        assertThat(Octets.wrap(m.encode())).isEqualTo(AUTHENTICATE_MESSAGE);
+        assertThat(Octets.of(m.encode())).isEqualTo(AUTHENTICATE_MESSAGE);
 
         Ntlmv2Response r = Ntlmv2Response.decode(m.ntChallengeResponse());
         assertThat(r.ntProofStr()).isEqualTo(NT_PROOF_STR);
@@ -111,11 +112,11 @@ class Ntlmv2SpecTest {
         byte[] proof = Ntlmv2.ntProofStr(key, SERVER_CHALLENGE.toByteArray(), temp());
         byte[] kx = Ntlmv2.keyExchangeKey(Ntlmv2.sessionBaseKey(key, proof));
         AuthenticateMessage m = new AuthenticateMessage(NegotiateFlag.fromBits(0xe2888235),
-                Octets.wrap(Ntlmv2.lmv2Response(key, SERVER_CHALLENGE.toByteArray(), CLIENT_CHALLENGE.toByteArray())),
-                Octets.wrap(Ntlmv2.concat(proof, temp())), DOMAIN, USER, WORKSTATION,
-                Octets.wrap(Ntlmv2.rc4k(kx, RANDOM_SESSION_KEY.toByteArray())),
+                Octets.of(Ntlmv2.lmv2Response(key, SERVER_CHALLENGE.toByteArray(), CLIENT_CHALLENGE.toByteArray())),
+                Octets.of(Ntlmv2.concat(proof, temp())), DOMAIN, USER, WORKSTATION,
+                Octets.of(Ntlmv2.rc4k(kx, RANDOM_SESSION_KEY.toByteArray())),
                 Optional.of(new NtlmVersion(5, 1, 2600, 15)), Optional.empty());
-        assertThat(Octets.wrap(m.encode())).isEqualTo(AUTHENTICATE_MESSAGE);
+        assertThat(Octets.of(m.encode())).isEqualTo(AUTHENTICATE_MESSAGE);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.anywhere.rpc.ntlm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Timeout;
 

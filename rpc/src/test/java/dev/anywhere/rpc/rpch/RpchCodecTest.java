@@ -3,8 +3,8 @@ package dev.anywhere.rpc.rpch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.rpch.RtsCommand.ClientAddress;
+import dev.anywhere.rpc.wire.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.InetAddress;

@@ -3,7 +3,7 @@ package dev.anywhere.rpc.spnego;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.anywhere.rpc.ntlm.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import org.junit.jupiter.api.Timeout;
 
 /**

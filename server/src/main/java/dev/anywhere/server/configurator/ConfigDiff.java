@@ -29,7 +29,7 @@ final class ConfigDiff {
             events.add(Event.change(now, EventId.UPDATED_RPC_VIRTUAL_DIRECTORY, "VirtualDirectory",
                     state(applied.enabled()), state(desired.enabled()),
                     (desired.enabled() ? "Created" : "Removed") + " the virtual directory " + vdir
-                            + " (Outlook Anywhere " + (desired.enabled() ? "enabled" : "disabled") + " in the directory)."));
+                            + " (Outlook Anywhere " + (desired.enabled() ? "enabled" : "disabled") + " in the directory).").with("server", desired.server()));
         }
         String oldPorts = applied.validPorts().toString();
         String newPorts = desired.validPorts().toString();
@@ -45,14 +45,14 @@ final class ConfigDiff {
                 events.add(Event.change(now, EventId.UPDATED_AUTHENTICATION_SETTINGS, "Authentication",
                         schemes(applied), schemes(desired),
                         "Updated the authentication methods of " + vdir + " from '" + schemes(applied) + "' to '"
-                                + schemes(desired) + "' (IISAuthenticationMethods)."));
+                                + schemes(desired) + "' (IISAuthenticationMethods).").with("server", desired.server()));
             }
             if (applied.requireSsl() != desired.requireSsl()) {
                 events.add(Event.change(now, EventId.UPDATED_SSL_REQUIREMENT, "RequireSsl",
                         sslFlags(applied.requireSsl()), sslFlags(desired.requireSsl()),
                         "Updated the TLS requirement of " + vdir + " from sslFlags '" + sslFlags(applied.requireSsl())
                                 + "' to '" + sslFlags(desired.requireSsl()) + "' (SSLOffloading is "
-                                + (desired.requireSsl() ? "off" : "on") + ")."));
+                                + (desired.requireSsl() ? "off" : "on") + ").").with("server", desired.server()));
             }
         }
         return events;

@@ -220,7 +220,7 @@ public final class RpcHttpConfigurator {
     private Event reverted(Instant now, String server, String items, String what, String action) {
         return new Event(now, EventId.REVERTED_MANUAL_CHANGE, "The applied /rpc configuration of " + server + " " + what
                 + "; " + action + ". Use 'anywhere oa set' to change Outlook Anywhere.",
-                Map.of("file", applied.path().toString(), "items", items));
+                Map.of("file", applied.path().toString(), "items", items, "server", server));
     }
 
     private void checkLocalRoles(Instant now, List<Event> batch) {
@@ -231,12 +231,13 @@ public final class RpcHttpConfigurator {
             throttled(now, batch, EventId.PROXY_NOT_INSTALLED.name(), new Event(now, EventId.PROXY_NOT_INSTALLED,
                     "Outlook Anywhere is enabled for " + serverName + " but " + missing + " not installed on this server; "
                             + "clients will fail. Start 'anywhere gateway' and 'anywhere endpoints' with this data directory, or disable Outlook Anywhere.",
-                    Map.of("missing", missing)));
+                    Map.of("missing", missing, "server", serverName, "roles", !roles.rpcProxyInstalled() && !roles.rpcEndpointsInstalled()
+                            ? "gateway,endpoints" : !roles.rpcProxyInstalled() ? "gateway" : "endpoints")));
         } else if (!roles.rpcProxyEnabled()) {
             throttled(now, batch, EventId.PROXY_NOT_ENABLED.name(), new Event(now, EventId.PROXY_NOT_ENABLED,
                     "Outlook Anywhere is enabled for " + serverName + " but the RPC proxy is switched off (rpcProxy.enabled "
                             + "is false in " + LocalRoles.FILE_NAME + "). Set it to true or disable Outlook Anywhere.",
-                    Map.of()));
+                    Map.of("server", serverName)));
         }
     }
 

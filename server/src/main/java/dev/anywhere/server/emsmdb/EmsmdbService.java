@@ -2,7 +2,6 @@ package dev.anywhere.server.emsmdb;
 
 import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.dce.DceStatus;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.emsmdb.EcCode;
 import dev.anywhere.rpc.emsmdb.EcDoConnectEx;
 import dev.anywhere.rpc.emsmdb.EcDoDisconnect;
@@ -16,6 +15,7 @@ import dev.anywhere.rpc.emsmdb.RopLogon;
 import dev.anywhere.rpc.emsmdb.RopRequest;
 import dev.anywhere.rpc.emsmdb.RpcHeaderExt;
 import dev.anywhere.rpc.emsmdb.SpecialFolders;
+import dev.anywhere.rpc.wire.Octets;
 import dev.anywhere.server.endpoints.CallSecurity;
 import dev.anywhere.server.endpoints.RpcCall;
 import dev.anywhere.server.endpoints.RpcFaultException;

@@ -9,14 +9,12 @@ import dev.anywhere.rpc.dce.DceSecurityException;
 import dev.anywhere.rpc.dce.DceStatus;
 import dev.anywhere.rpc.dce.FragmentAssembler;
 import dev.anywhere.rpc.dce.Fragmenter;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.PduSecurity;
 import dev.anywhere.rpc.dce.PduType;
 import dev.anywhere.rpc.dce.PfcFlag;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.dce.VerificationTrailer;
-import io.netty.buffer.ByteBuf;
 import dev.anywhere.rpc.ntlm.NtlmAuthentication;
 import dev.anywhere.rpc.ntlm.NtlmAuthenticationException;
 import dev.anywhere.rpc.ntlm.NtlmServer;
@@ -24,10 +22,12 @@ import dev.anywhere.rpc.ntlm.NtlmSession;
 import dev.anywhere.rpc.ntlm.NtlmSignatureException;
 import dev.anywhere.rpc.spnego.SpnegoAcceptor;
 import dev.anywhere.rpc.spnego.SpnegoException;
+import dev.anywhere.rpc.wire.Octets;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import java.util.ArrayDeque;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -295,7 +295,7 @@ final class DceAssociation {
         SpnegoAcceptor negotiate = v.authType() == AuthVerifier.AUTHN_GSS_NEGOTIATE ? new SpnegoAcceptor(ntlm) : null;
         try {
             answer = negotiate == null ? ntlm.challenge(v.authValue().toByteArray())
-                    : negotiate.accept(dev.anywhere.rpc.ntlm.Octets.of(v.authValue().toByteArray())).toByteArray();
+                    : negotiate.accept(v.authValue()).toByteArray();
         } catch (NtlmAuthenticationException | SpnegoException e) {
             log.debug("endpoints: NTLM NEGOTIATE refused from {}: {}", remote, e.getMessage());
             countRefusal("bad_negotiate");
@@ -362,7 +362,7 @@ final class DceAssociation {
         byte[] authenticate;
         try {
             authenticate = spnego == null ? v.authValue().toByteArray()
-                    : spnego.authenticateMessage(dev.anywhere.rpc.ntlm.Octets.of(v.authValue().toByteArray()));
+                    : spnego.authenticateMessage(v.authValue());
         } catch (SpnegoException e) {
             throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER, "SPNEGO: " + e.getMessage());
         }
@@ -400,7 +400,7 @@ final class DceAssociation {
             try {
                 NtlmSession session = NtlmSession.server(result);
                 Optional<Octets> last = spnego == null ? Optional.empty()
-                        : Optional.of(Octets.of(spnego.complete(session).toByteArray()));
+                        : Optional.of(spnego.complete(session));
                 protection = new PduSecurity(authType, authLevel, authContextId, session);
                 security = new CallSecurity(level, result.user(), result.domain());
                 auth = Auth.ESTABLISHED;
@@ -475,7 +475,7 @@ final class DceAssociation {
         if (auth == Auth.MECHANISM_CHOSEN) {
             byte[] challenge;
             try {
-                challenge = spnego.acceptNegotiate(dev.anywhere.rpc.ntlm.Octets.of(v.authValue().toByteArray())).toByteArray();
+                challenge = spnego.acceptNegotiate(v.authValue()).toByteArray();
             } catch (NtlmAuthenticationException | SpnegoException e) {
                 countRefusal("bad_negotiate");
                 throw new DceSecurityException(DceSecurityException.Kind.BAD_VERIFIER, "alter_context: NTLM NEGOTIATE refused ("

@@ -1,5 +1,6 @@
 package dev.anywhere.server.endpoints;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -19,7 +20,7 @@ final class LegWriter implements Runnable {
 
     private final Channel channel;
     /** What the next task writes; null while nothing waits, so an idle leg holds no queue. Guarded by this. */
-    private ArrayDeque<Object> pending;
+    private ArrayDeque<ByteBuf> pending;
     /** A task to write {@link #pending} is queued on the event loop; guarded by this. */
     private boolean scheduled;
 
@@ -40,8 +41,8 @@ final class LegWriter implements Runnable {
         return w;
     }
 
-    /** Queues {@code msg} (ownership passes) to be written and flushed on the channel's event loop. */
-    void write(Object msg) {
+    /** Queues {@code msg}, an encoded PDU (ownership passes), to be written and flushed on the channel's event loop. */
+    void write(ByteBuf msg) {
         boolean schedule;
         synchronized (this) {
             if (pending == null) {
@@ -74,7 +75,7 @@ final class LegWriter implements Runnable {
      */
     @Override
     public void run() {
-        ArrayDeque<Object> batch;
+        ArrayDeque<ByteBuf> batch;
         synchronized (this) {
             batch = pending;
             pending = null;
@@ -83,7 +84,7 @@ final class LegWriter implements Runnable {
         if (batch == null) {
             return;
         }
-        for (Object msg; (msg = batch.poll()) != null; ) {
+        for (ByteBuf msg; (msg = batch.poll()) != null; ) {
             // Not the void promise: a write to a closed leg fails quietly, as before, instead of firing exceptionCaught.
             channel.write(msg);
         }

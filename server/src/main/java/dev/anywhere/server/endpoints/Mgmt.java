@@ -1,15 +1,14 @@
 package dev.anywhere.server.endpoints;
 
 import dev.anywhere.rpc.dce.DceStatus;
+import dev.anywhere.rpc.dce.MgmtStubs;
 import dev.anywhere.rpc.dce.NdrReader;
 import dev.anywhere.rpc.dce.NdrWriter;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.wire.Octets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.UUID;
 
 /**
  * The remote management interface (MGMT, {@code afa8bd80-7d8a-11c9-bef4-08002b102989} v1.0) every DCE/RPC server
@@ -21,7 +20,7 @@ import java.util.UUID;
  */
 final class Mgmt implements RpcHandler {
 
-    static final SyntaxId ID = new SyntaxId(UUID.fromString("afa8bd80-7d8a-11c9-bef4-08002b102989"), 1, 0);
+    static final SyntaxId ID = MgmtStubs.INTERFACE;
 
     /** rpc_s_unknown_authn_service (1747): no principal name registered for the service asked about. */
     static final long RPC_S_UNKNOWN_AUTHN_SERVICE = 0x6d3;
@@ -42,7 +41,8 @@ final class Mgmt implements RpcHandler {
         switch (call.opnum()) {
             case 0 -> {
                 r.expectEnd("inq_if_ids request");
-                inqIfIds(w, server.interfaces().all().stream().map(RpcInterface::id).toList());
+                MgmtStubs.writeIfIdVector(w, server.interfaces().all().stream().map(RpcInterface::id).toList());
+                w.u32(0); // status (4 bytes)
             }
             case 1 -> {
                 long max = r.u32("count"); // count (4 bytes)
@@ -59,8 +59,7 @@ final class Mgmt implements RpcHandler {
             }
             case 2 -> {
                 r.expectEnd("is_server_listening request");
-                w.u32(0); // status (4 bytes)
-                w.u32(1); // return value: boolean32 true (4 bytes)
+                MgmtStubs.writeIsServerListening(w, true, DceStatus.SUCCESS);
             }
             case 3 -> {
                 r.expectEnd("stop_server_listening request");
@@ -92,25 +91,5 @@ final class Mgmt implements RpcHandler {
             default -> throw new RpcFaultException(DceStatus.NCA_S_OP_RNG_ERROR);
         }
         return Octets.copyOf(out);
-    }
-
-    /**
-     * {@code [out] rpc_if_id_vector_p_t *if_id_vector, [out] status}: a unique pointer to a conformant structure
-     * {@code {count; [size_is(count)] rpc_if_id_p_t if_id[]}} (max_count hoisted before count), whose elements are
-     * unique pointers to {@code {uuid; vers_major; vers_minor}}.
-     */
-    static void inqIfIds(NdrWriter w, List<SyntaxId> ids) {
-        w.topLevelUnique(ids, (x, list) -> {
-            x.u32(list.size()); // if_id max_count (4 bytes, hoisted)
-            x.u32(list.size()); // count (4 bytes)
-            for (SyntaxId id : list) {
-                x.uniquePointer(id, (y, v) -> { // if_id[i] (rpc_if_id_p_t)
-                    y.uuid(v.uuid()); // uuid (16 bytes)
-                    y.u16(v.major()); // vers_major (2 bytes)
-                    y.u16(v.minor()); // vers_minor (2 bytes)
-                });
-            }
-        });
-        w.u32(0); // status (4 bytes)
     }
 }

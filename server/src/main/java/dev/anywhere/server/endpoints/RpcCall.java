@@ -1,7 +1,7 @@
 package dev.anywhere.server.endpoints;
 
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.wire.Octets;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.anywhere.server.endpoints;
 
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Octets;
 
 /**
  * The server stub of one RPC interface: turns the NDR 2.0 stub data of a request into the stub data of the

@@ -744,7 +744,7 @@ final class VirtualConnection {
      * Writes on the leg's event loop in the order of the calls, flushed with the batch it joins (see
      * {@link LegWriter}): calls come from both legs' threads under this object's lock.
      */
-    private static void send(Channel ch, Object msg) {
+    private static void send(Channel ch, ByteBuf msg) {
         LegWriter.of(ch).write(msg);
     }
 

@@ -35,12 +35,23 @@ public record Event(Instant time, EventId id, String message, Map<String, String
         return new Event(time, id, message, data);
     }
 
+    /**
+     * This event with one more insertion string: values a reader's language needs to say the message again (the server
+     * a change concerns), kept beside the message so {@code anywhere events} can render it from its bundle.
+     */
+    public Event with(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(data);
+        more.put(name, value);
+        return new Event(time, id, message, more);
+    }
+
     /** 3905: the directory client moved to another replica; says from where to where and why. */
     public static Event replicaSwitched(Instant time, dev.anywhere.directory.ReplicaSwitch change) {
         Map<String, String> data = new LinkedHashMap<>();
         data.put("from", change.from().toString());
         data.put("to", change.to().toString());
         data.put("reason", change.reason());
+        data.put("nearest", Boolean.toString(change.nearest()));
         String message = change.nearest()
                 ? "The directory replica " + change.to() + " answers again and has caught up; it is used again instead of "
                         + change.from() + "."

@@ -19,11 +19,12 @@ public record ListenerLimits(Duration tlsHandshakeTimeout, Duration requestHeade
         int maxConnections) {
 
     public ListenerLimits {
-        positive("TLS handshake timeout", tlsHandshakeTimeout);
-        positive("request header timeout", requestHeaderTimeout);
-        positive("keep-alive timeout", keepAliveTimeout);
+        positive("tls-handshake-timeout", "TLS handshake timeout", tlsHandshakeTimeout);
+        positive("request-header-timeout", "request header timeout", requestHeaderTimeout);
+        positive("keep-alive-timeout", "keep-alive timeout", keepAliveTimeout);
         if (maxConnections < 1) {
-            throw new IllegalArgumentException("maximum connections: " + maxConnections + " (expected: 1 or more)");
+            throw new dev.anywhere.server.config.InvalidValue("limits.max-connections", Integer.toString(maxConnections),
+                    "maximum connections: " + maxConnections + " (expected: 1 or more)");
         }
     }
 
@@ -51,10 +52,11 @@ public record ListenerLimits(Duration tlsHandshakeTimeout, Duration requestHeade
         return new ListenerLimits(tlsHandshakeTimeout, requestHeaderTimeout, keepAliveTimeout, max);
     }
 
-    private static void positive(String what, Duration d) {
+    /** A timeout must be more than 0; {@code key} names it for a translated message ({@code limits.keep-alive-timeout}). */
+    private static void positive(String key, String what, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(what + ": " + (d == null ? "none" : dev.anywhere.server.configurator.Durations.format(d))
-                    + " (expected: more than 0 s)");
+            String value = d == null ? "none" : dev.anywhere.server.configurator.Durations.format(d);
+            throw new dev.anywhere.server.config.InvalidValue("limits." + key, value, what + ": " + value + " (expected: more than 0 s)");
         }
     }
 }

@@ -2,12 +2,12 @@ package dev.anywhere.server.nspi;
 
 import dev.anywhere.directory.addressbook.AddressList;
 import dev.anywhere.directory.addressbook.Recipient;
-import dev.anywhere.rpc.dce.Guids;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.nspi.Nspi;
 import dev.anywhere.rpc.nspi.PropTags;
 import dev.anywhere.rpc.nspi.PropertyRow;
 import dev.anywhere.rpc.nspi.PropertyValue;
+import dev.anywhere.rpc.wire.Guids;
+import dev.anywhere.rpc.wire.Octets;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.Charset;

@@ -1,9 +1,9 @@
 package dev.anywhere.server.nspi;
 
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.nspi.Nspi;
 import dev.anywhere.rpc.nspi.NspiCalls.PropertyName;
 import dev.anywhere.rpc.nspi.PropTags;
+import dev.anywhere.rpc.wire.Octets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

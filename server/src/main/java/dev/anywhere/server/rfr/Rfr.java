@@ -1,8 +1,8 @@
 package dev.anywhere.server.rfr;
 
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.rfr.RfrCalls;
+import dev.anywhere.rpc.wire.Octets;
 import dev.anywhere.server.endpoints.RpcCall;
 import dev.anywhere.server.endpoints.RpcHandler;
 import dev.anywhere.server.endpoints.RpcInterface;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anywhere.rpc.dce.DcePdu;
 import dev.anywhere.rpc.dce.DceStatus;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.wire.Octets;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.UUID;

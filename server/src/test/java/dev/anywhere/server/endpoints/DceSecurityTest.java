@@ -7,7 +7,6 @@ import dev.anywhere.rpc.dce.ContextResult;
 import dev.anywhere.rpc.dce.DceCodec;
 import dev.anywhere.rpc.dce.DcePdu;
 import dev.anywhere.rpc.dce.DceStatus;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.PduSecurity;
 import dev.anywhere.rpc.dce.PfcFlag;
 import dev.anywhere.rpc.dce.PresentationContext;
@@ -21,6 +20,7 @@ import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.ntlm.NtlmSession;
 import dev.anywhere.rpc.ntlm.ServerIdentity;
 import dev.anywhere.rpc.testing.Tshark;
+import dev.anywhere.rpc.wire.Octets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -124,7 +124,7 @@ class DceSecurityTest {
             ack = (DcePdu.BindAck) peer.readDce();
             sendAuth3(level, anonymousAuthenticate);
             security = new PduSecurity(level, CTX, NtlmSession.of(NtlmSession.Role.CLIENT,
-                    dev.anywhere.rpc.ntlm.Octets.of(exportedKey), EnumSet.allOf(NegotiateFlag.class)));
+                    Octets.of(exportedKey), EnumSet.allOf(NegotiateFlag.class)));
         }
 
         private void sendAuth3(int level, byte[] authenticate) throws java.io.IOException {
@@ -208,9 +208,9 @@ class DceSecurityTest {
                 NegotiateFlag.NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY, NegotiateFlag.NTLMSSP_NEGOTIATE_128,
                 NegotiateFlag.NTLMSSP_NEGOTIATE_KEY_EXCH, NegotiateFlag.NTLMSSP_NEGOTIATE_SEAL,
                 NegotiateFlag.NTLMSSP_NEGOTIATE_SIGN, NegotiateFlag.NTLMSSP_NEGOTIATE_NTLM);
-        byte[] anonymous = new AuthenticateMessage(flags, dev.anywhere.rpc.ntlm.Octets.EMPTY,
-                dev.anywhere.rpc.ntlm.Octets.EMPTY, "", "", "",
-                dev.anywhere.rpc.ntlm.Octets.of(dev.anywhere.rpc.ntlm.Ntlmv2.rc4k(new byte[16], random)),
+        byte[] anonymous = new AuthenticateMessage(flags, Octets.EMPTY,
+                Octets.EMPTY, "", "", "",
+                Octets.of(dev.anywhere.rpc.ntlm.Ntlmv2.rc4k(new byte[16], random)),
                 Optional.empty(), Optional.empty()).encode();
         Client c = new Client(AuthVerifier.LEVEL_PKT_PRIVACY, anonymous, random);
         try (Peer p = c.peer) {

@@ -2,7 +2,7 @@ package dev.anywhere.server.endpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import dev.anywhere.server.emsmdb.EmsmdbService;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -3,7 +3,7 @@ package dev.anywhere.server.endpoints;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.anywhere.directory.model.ExchangeServer;
 import dev.anywhere.rpc.dce.DceProtocolException;
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import dev.anywhere.server.rfr.Rfr;
 import dev.anywhere.server.rfr.ServerNames;
 import java.net.InetAddress;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anywhere.rpc.dce.DceStatus;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.wire.Octets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;

@@ -75,7 +75,7 @@ class LegHandlerTest {
         });
         // a bind and an MGMT inq_if_ids call, in one read
         ByteBuf batch = Unpooled.wrappedBuffer(bind(), Unpooled.wrappedBuffer(Peer.bytes(new DcePdu.Request(2, 0, 0,
-                dev.anywhere.rpc.dce.Octets.EMPTY))));
+                dev.anywhere.rpc.wire.Octets.EMPTY))));
         ch.pipeline().fireChannelRead(batch);
         assertThat((Object) ch.readOutbound()).as("nothing flushed before the read batch ends").isNull();
         ch.pipeline().fireChannelReadComplete();

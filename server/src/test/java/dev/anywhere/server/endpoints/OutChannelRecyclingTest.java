@@ -188,10 +188,10 @@ class OutChannelRecyclingTest {
 
     /** Stubs of 4000 bytes that name their call. */
     static final class Octets4k {
-        static dev.anywhere.rpc.dce.Octets of(int call) {
+        static dev.anywhere.rpc.wire.Octets of(int call) {
             byte[] b = new byte[4000];
             java.util.Arrays.fill(b, (byte) call);
-            return dev.anywhere.rpc.dce.Octets.of(b);
+            return dev.anywhere.rpc.wire.Octets.of(b);
         }
     }
 

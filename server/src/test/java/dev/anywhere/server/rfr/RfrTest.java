@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anywhere.directory.model.ExchangeServer;
 import dev.anywhere.rpc.dce.DceProtocolException;
-import dev.anywhere.rpc.dce.Octets;
+import dev.anywhere.rpc.wire.Octets;
 import dev.anywhere.server.endpoints.CallSecurity;
 import dev.anywhere.server.endpoints.RpcCall;
 import dev.anywhere.server.endpoints.RpcInterface;

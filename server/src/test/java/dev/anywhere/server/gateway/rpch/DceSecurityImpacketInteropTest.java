@@ -3,9 +3,9 @@ package dev.anywhere.server.gateway.rpch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anywhere.directory.model.ExchangeServer;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.testing.Peers;
+import dev.anywhere.rpc.wire.Octets;
 import dev.anywhere.server.endpoints.RpcInterface;
 import dev.anywhere.server.rfr.Rfr;
 import dev.anywhere.server.rfr.ServerNames;

@@ -3,7 +3,6 @@ package dev.anywhere.server.gateway.rpch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anywhere.rpc.dce.ContextHandle;
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.emsmdb.EcCode;
 import dev.anywhere.rpc.emsmdb.EcDoConnectEx;
 import dev.anywhere.rpc.emsmdb.EcDoDisconnect;
@@ -15,6 +14,7 @@ import dev.anywhere.rpc.emsmdb.RopLogon;
 import dev.anywhere.rpc.emsmdb.RpcHeaderExt;
 import dev.anywhere.rpc.emsmdb.SpecialFolders;
 import dev.anywhere.rpc.testing.Peers;
+import dev.anywhere.rpc.wire.Octets;
 import dev.anywhere.server.emsmdb.EmsmdbService;
 import dev.anywhere.server.emsmdb.MailboxIdentity;
 import dev.anywhere.server.testing.SecuredRpcSite;

@@ -77,6 +77,17 @@ class PduFramerTest {
     }
 
     @Test
+    void aBigEndianPeerIsRefusedInTheWordsOfTheChannelDecoder() {
+        // The proxy's request bodies are framed by RpchFrameDecoder's checks, so both hops name a bad header alike.
+        byte[] pdu = ScriptedRpchServer.rpcPdu(0, 64, 1);
+        pdu[4] = 0x00;
+        assertThatThrownBy(() -> feed(pdu)).isInstanceOf(RpchProtocolException.class)
+                .hasMessage("packed_drep: 00000000 big-endian (expected: 10000000 little-endian, ASCII, IEEE; "
+                        + "big-endian peers are not supported)");
+        assertThat(framer.pending()).isZero();
+    }
+
+    @Test
     void aConsumerThatReleasesTheFramerEndsTheFeed() {
         // A refused first PDU closes the channel, which releases the framer while it is still handing out PDUs.
         UUID u = UUID.randomUUID();

@@ -3,8 +3,8 @@ package dev.anywhere.server.gateway.rpch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.anywhere.rpc.dce.Octets;
 import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.wire.Octets;
 import dev.anywhere.server.endpoints.RpcInterface;
 import dev.anywhere.server.gateway.Gateway;
 import dev.anywhere.server.testing.SecuredRpcSite;

@@ -1,4 +1,4 @@
-package dev.anywhere.rpc.dce;
+package dev.anywhere.rpc.wire;
 
 import io.netty.buffer.ByteBuf;
 import java.util.UUID;

@@ -1,0 +1,112 @@
+package dev.anywhere.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anywhere.analyzer.text.Messages;
+import dev.anywhere.analyzer.text.TextAudit;
+import dev.anywhere.server.events.EventLog;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line's typical outputs and failures under a German locale, audited: no English word outside quotes and
+ * names ({@link TextAudit#englishWords}), no sentence of the English bundle, no Java class name. Loopback-free: nothing
+ * here listens.
+ */
+class CliInGermanTest extends CommandTestBase {
+
+    @TempDir
+    Path tmp;
+
+    private Locale before;
+    private final List<String> problems = new ArrayList<>();
+
+    @BeforeEach
+    void german() {
+        before = Locale.getDefault();
+        Locale.setDefault(Locale.GERMANY);
+    }
+
+    @AfterEach
+    void back() {
+        Locale.setDefault(before);
+    }
+
+    @Test
+    void typicalOutputsAndFailuresAreGerman() {
+        Path ca = tmp.resolve("ca");
+        Path certs = tmp.resolve("certs");
+        audit(0, "lab", "scenarios");
+        audit(0, "cert", "ca", "--dir", ca.toString());
+        audit(0, "cert", "new", "--ca-dir", ca.toString(), "--subject", "CN=oa.frankysweb.org", "--fault", "cert-expired,weak-signature",
+                "--out", certs.toString());
+        audit(1, "cert", "show", certs.resolve("oa.frankysweb.org.crt").toString(), "--trust", ca.resolve("ca.crt").toString());
+        assertThat(out).contains("vertrauenswürdig:").contains("Warnung:");
+        new EventLog(tmp.resolve("ex1")).write(EventTextTest.samples());
+        audit(0, "events", "--data-dir", tmp.resolve("ex1").toString());
+        assertThat(out.lines()).hasSize(EventTextTest.samples().size());
+        audit(2, "events");
+        audit(2, "events", "--data-dir");
+        audit(2, "events", "--data-dir", "--format", "json");
+        audit(2, "lab", "--data-dri", "d");
+        audit(2, "events", "--data-dir", "d", "--id", "x");
+        audit(2, "events", "--data-dir", "a", "--data-dir", "b");
+        audit(2, "events", "--data-dir", "d", "extra");
+        audit(2, "gateway", "--transport", "kqueue");
+        audit(2, "analyse", "franky@frankysweb.org");
+        audit(2, "rpcping");
+        audit(2, "bench", "soak", "--minutes", "1", "--seconds", "60");
+        audit(2, "bench");
+        audit(2, "profile", "show", "franky@frankysweb.org", "--profile-dir", tmp.toString());
+        audit(2, "analyze", "frankysweb.org", "--lang", "de");
+        audit(2, "gateway", "--data-dir", tmp.toString(), "--cert", "x.pem");
+        audit(2, "gateway", "--data-dir", tmp.toString(), "--request-header-timeout", "soon");
+        audit(2, "oa", "enable", "--server", "EX1", "--client-auth", "ntlm");
+        audit(2, "cert", "new", "--ca-dir", ca.toString(), "--subject", "oa.frankysweb.org");
+        audit(2, "cert", "new", "--ca-dir", ca.toString(), "--subject", "CN=oa.frankysweb.org", "--days", "0", "--out", certs.toString());
+        assertThat(err).isEqualTo("anywhere: Gültigkeit in Tagen: 0 (erwartet: mindestens 1)\n");
+        audit(2, "cert", "new", "--ca-dir", ca.toString(), "--subject", "CN=oa.frankysweb.org", "--key", "dsa", "--out", certs.toString());
+        assertThat(err).isEqualTo("anywhere: --key: Schlüsseltyp: dsa (erwartet: rsa2048, rsa1024 oder ec256)\n");
+        assertThat(problems).isEmpty();
+    }
+
+    /** Runs {@code args}, checks the exit code and audits both outputs line by line. */
+    private void audit(int exit, String... args) {
+        String command = String.join(" ", args);
+        assertThat(run(args)).as(command + ": " + err).isEqualTo(exit);
+        List<String> english = englishFragments();
+        for (String line : (out + err).lines().toList()) {
+            TextAudit.englishWords(line).forEach(w -> problems.add(command + ": English word '" + w + "': " + line));
+            english.stream().filter(line::contains).forEach(f -> problems.add(command + ": English text '" + f + "': " + line));
+            // Exchange's symbolic event names (TransientException, PermanentException) are its, not Java classes.
+            String withoutEventNames = line;
+            for (var id : dev.anywhere.server.events.EventId.values()) {
+                withoutEventNames = withoutEventNames.replace(" " + id.symbolicName() + " ", " ");
+            }
+            if (Messages.CLASS_NAME.matcher(withoutEventNames).find()) {
+                problems.add(command + ": a class name: " + line);
+            }
+        }
+    }
+
+    /** The English bundle's sentences cut at their placeholders: the parts of three words or more with an English word. */
+    private static List<String> englishFragments() {
+        CliText en = CliText.of("en");
+        List<String> fragments = new ArrayList<>();
+        for (String key : en.keys()) {
+            for (String part : en.get(key).split("\\{[a-zA-Z0-9]+}")) {
+                String p = part.strip();
+                if (p.split("\\s+").length >= 3 && !TextAudit.englishWords(p).isEmpty()) {
+                    fragments.add(p);
+                }
+            }
+        }
+        return fragments;
+    }
+}
