@@ -124,8 +124,7 @@ public final class EpmStubs {
             x.fullPointer(e.tower().orElse(null), NdrWriter::tower); // tower (twr_p_t, deferred)
             x.varyingAsciiString(e.annotation()); // annotation ([string] char[64])
         });
-        w.flushDeferred();
-        w.u32(result.status().code() & 0xffffffffL); // status (4 bytes)
+        writeDeferredThenStatus(w, result.status());
         return out;
     }
 
@@ -142,14 +141,26 @@ public final class EpmStubs {
         if (parts.size() != num) {
             throw new DceProtocolException("ept_lookup entries actual_count: " + parts.size() + " (expected: num_ents " + num + ")");
         }
-        r.readDeferred();
-        DceStatus status = DceStatus.valueOf(r.i32("status")); // error_status_t (4 bytes)
-        r.expectEnd("ept_lookup response");
+        DceStatus status = deferredThenStatus(r, "ept_lookup response");
         List<Entry> entries = new ArrayList<>();
         for (EntryParts p : parts) {
             entries.add(new Entry(p.object, p.tower.toOptional(), p.annotation));
         }
         return new LookupResult(entries, handle, status);
+    }
+
+    /** The array's deferred referents (towers), then {@code error_status_t}, the last out parameter. */
+    private static void writeDeferredThenStatus(NdrWriter w, DceStatus status) {
+        w.flushDeferred();
+        w.u32(status.code() & 0xffffffffL); // status (4 bytes)
+    }
+
+    /** Reads what {@link #writeDeferredThenStatus} writes; nothing may follow. */
+    private static DceStatus deferredThenStatus(NdrReader r, String what) {
+        r.readDeferred();
+        DceStatus status = DceStatus.valueOf(r.i32("status")); // error_status_t (4 bytes)
+        r.expectEnd(what);
+        return status;
     }
 
     private record EntryParts(UUID object, NdrReader.Deferred<Tower> tower, String annotation) {
@@ -184,8 +195,7 @@ public final class EpmStubs {
         w.u32(result.towers().size()); // num_towers (4 bytes)
         w.conformantVaryingArray(Math.max(maxTowers, result.towers().size()), result.towers(), // towers[]
                 (x, t) -> x.fullPointer(t, NdrWriter::tower)); // twr_p_t, deferred
-        w.flushDeferred();
-        w.u32(result.status().code() & 0xffffffffL); // status (4 bytes)
+        writeDeferredThenStatus(w, result.status());
         return out;
     }
 
@@ -198,9 +208,7 @@ public final class EpmStubs {
         if (ptrs.size() != num) {
             throw new DceProtocolException("ept_map towers actual_count: " + ptrs.size() + " (expected: num_towers " + num + ")");
         }
-        r.readDeferred();
-        DceStatus status = DceStatus.valueOf(r.i32("status")); // error_status_t (4 bytes)
-        r.expectEnd("ept_map response");
+        DceStatus status = deferredThenStatus(r, "ept_map response");
         List<Tower> towers = ptrs.stream().filter(NdrReader.Deferred::isPresent).map(NdrReader.Deferred::get).toList();
         return new MapResult(towers, handle, status);
     }
