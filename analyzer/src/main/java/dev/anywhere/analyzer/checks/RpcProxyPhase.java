@@ -16,6 +16,7 @@ import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.rpc.ntlm.NtlmClient;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.ntlm.NtlmHttpHeader;
+import dev.anywhere.rpc.ntlm.NtlmProtocolException;
 import dev.anywhere.autodiscover.discovery.Attempt;
 import dev.anywhere.autodiscover.discovery.AutodiscoverClient;
 import dev.anywhere.autodiscover.discovery.DiscoveryMethod;
@@ -368,7 +369,15 @@ public final class RpcProxyPhase {
                         + NtlmHttpHeader.format(NtlmHttpHeader.Scheme.NTLM, client.negotiate())), new byte[0]);
                 String challenge = r.headers("WWW-Authenticate").stream().filter(h -> h.startsWith("NTLM ")).findFirst().orElse(null);
                 if (r.status() == 401 && challenge != null) {
-                    byte[] type3 = client.authenticate(Base64.getDecoder().decode(challenge.substring(5)));
+                    byte[] type3;
+                    try {
+                        type3 = client.authenticate(NtlmHttpHeader.parse(challenge).message().toByteArray());
+                    } catch (NtlmProtocolException unusable) {
+                        // Not base64, not NTLMSSP or not a CHALLENGE: the proxy's answer, not this check, is broken.
+                        v.put("detail", text.get("summary.echo.bad-challenge", Map.of("detail", unusable.getMessage())));
+                        return Outcome.failed((String) v.get("detail"), catalogue.finding("proxy.echo-failed", v))
+                                .with(new Evidence(text.get("evidence.http-transcript"), http.transcript()));
+                    }
                     try {
                         r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of("Authorization: "
                                 + NtlmHttpHeader.format(NtlmHttpHeader.Scheme.NTLM, type3)), new byte[0]);

@@ -22,6 +22,7 @@ import dev.anywhere.analyzer.rpch.VirtualConnection;
 import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.dce.DceStatus;
+import dev.anywhere.rpc.dce.EpmStubs;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -175,7 +176,7 @@ final class TunnelChecks {
         Transcript t = new Transcript();
         try (VirtualConnection vc = VirtualConnection.open(clientOptions(ctx, 593), t)) {
             int contextId = vc.bind(Epm.INTERFACE).get(options.stepTimeout().toMillis(), TimeUnit.MILLISECONDS).contextId();
-            Epm.LookupResult r = Epm.lookup(vc, contextId, ContextHandle.NULL, 50).get(options.stepTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            EpmStubs.LookupResult r = Epm.lookup(vc, contextId, ContextHandle.NULL, 50).get(options.stepTimeout().toMillis(), TimeUnit.MILLISECONDS);
             StringBuilder list = new StringBuilder();
             r.entries().forEach(e -> list.append(e.annotation()).append(' ').append(e.tower().map(Object::toString).orElse("")).append('\n'));
             return Outcome.passed(text.get("summary.epm.passed", Map.of("count", r.entries().size())))

@@ -9,6 +9,7 @@ import dev.anywhere.rpc.ntlm.NtlmClient;
 import dev.anywhere.rpc.ntlm.NtlmHttpHeader;
 import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RtsMessage;
+import dev.anywhere.rpc.rpch.StrayHttpAnswer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -471,11 +472,8 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
         cumulation.writeBytes(in);
         while (cumulation.readableBytes() >= 16) {
             int i = cumulation.readerIndex();
-            if (cumulation.getByte(i) == 'H' && cumulation.getByte(i + 1) == 'T') {
-                // A proxy that failed after sending 200 may write an HTTP error line into the body (impacket checks).
-                String text = cumulation.toString(StandardCharsets.ISO_8859_1).strip();
-                int nl = text.indexOf('\r');
-                fail(rpcErrorFailure(text.substring(0, nl < 0 ? Math.min(text.length(), 200) : nl), RpchFailure.Text.of("what.out-channel-body")));
+            if (StrayHttpAnswer.startsAt(cumulation, i)) {
+                fail(rpcErrorFailure(StrayHttpAnswer.line(cumulation, i), RpchFailure.Text.of("what.out-channel-body")));
                 return;
             }
             int vers = cumulation.getUnsignedByte(i); // rpc_vers (1 byte)

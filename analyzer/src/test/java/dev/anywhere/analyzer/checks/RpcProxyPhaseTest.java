@@ -187,6 +187,19 @@ class RpcProxyPhaseTest {
         }
     }
 
+    /** A CHALLENGE that is not base64 gets the NTLM header parser's error as the echo's finding, nothing sent after it. */
+    @Test
+    void aMalformedNtlmChallengeFailsTheEchoWithTheParsersError() throws Exception {
+        try (ScriptedHttpsServer s = new ScriptedHttpsServer(pki.issue(HOST, HOST, "autodiscover.frankysweb.org"), proxy("Anywhere", "NTLM T*not-base64*"))) {
+            Report r = analyze(s, null, "ntlm", Optional.of("Secret-1"));
+            String expected = "the NTLM challenge of the 401 is unusable: NTLM token: not base64 (expected: base64 of an NTLMSSP message)";
+            assertThat(step(r.root(), "rpc-proxy.echo").status()).isEqualTo(CheckStatus.FAILED);
+            assertThat(step(r.root(), "rpc-proxy.echo").summary()).isEqualTo(expected);
+            assertThat(step(r.root(), "rpc-proxy.echo").findings()).extracting(Finding::id).containsExactly("proxy.echo-failed");
+            assertThat(step(r.root(), "rpc-proxy.echo").findings().get(0).title()).isEqualTo("The RPC proxy echo failed (" + expected + ")");
+        }
+    }
+
     @Test
     void mutualAuthenticationAgainstCnAndSans() throws Exception {
         try (ScriptedHttpsServer s = new ScriptedHttpsServer(pki.issue("mail.frankysweb.org", "mail.frankysweb.org", HOST,

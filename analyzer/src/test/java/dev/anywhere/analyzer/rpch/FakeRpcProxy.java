@@ -5,6 +5,7 @@ import dev.anywhere.rpc.dce.ContextResult;
 import dev.anywhere.rpc.dce.DceCodec;
 import dev.anywhere.rpc.dce.DcePdu;
 import dev.anywhere.rpc.dce.DceStatus;
+import dev.anywhere.rpc.dce.EpmStubs;
 import dev.anywhere.rpc.dce.FragmentAssembler;
 import dev.anywhere.rpc.dce.Fragmenter;
 import dev.anywhere.rpc.dce.PfcFlag;
@@ -355,9 +356,9 @@ final class FakeRpcProxy implements AutoCloseable {
                 out = Mgmt.encodeIsServerListening(true, DceStatus.SUCCESS);
             } else if (Mgmt.INTERFACE.equals(iface) && call.opnum() == Mgmt.OPNUM_INQ_IF_IDS) {
                 out = Mgmt.encodeInqIfIds(List.of(Mgmt.INTERFACE, Epm.INTERFACE), DceStatus.SUCCESS);
-            } else if (Epm.INTERFACE.equals(iface) && call.opnum() == Epm.OPNUM_EPT_MAP) {
+            } else if (Epm.INTERFACE.equals(iface) && call.opnum() == EpmStubs.OPNUM_EPT_MAP) {
                 Tower t = Tower.ncacnHttp(TEST_IFACE, (Inet4Address) InetAddress.getLoopbackAddress(), 6001);
-                out = Epm.encodeMapResponse(List.of(t), ContextHandle.NULL, 4, DceStatus.SUCCESS);
+                out = EpmStubs.encodeMapResponse(new EpmStubs.MapResult(List.of(t), ContextHandle.NULL, DceStatus.SUCCESS), 4);
             } else if (TEST_IFACE.equals(iface) && call.opnum() == 0) {
                 out = Unpooled.wrappedBuffer(call.stub().toByteArray());
             } else if (closeInBeforeFault) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.anywhere.analyzer.rpch.RpchFailure.Hop;
 import dev.anywhere.analyzer.rpch.RpchFailure.Kind;
 import dev.anywhere.rpc.dce.DceStatus;
+import dev.anywhere.rpc.dce.EpmStubs;
 import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.dce.Tower;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
@@ -160,7 +161,7 @@ class VirtualConnectionLoopbackTest {
         try (VirtualConnection vc = VirtualConnection.open(options().build(), transcript)) {
             int ctx = vc.bind(Epm.INTERFACE).get(3, TimeUnit.SECONDS).contextId();
             Tower query = Tower.ncacnHttp(FakeRpcProxy.TEST_IFACE, (Inet4Address) InetAddress.getByName("0.0.0.0"), 0);
-            Epm.MapResult r = Epm.map(vc, ctx, query, 4).get(3, TimeUnit.SECONDS);
+            EpmStubs.MapResult r = Epm.map(vc, ctx, query, 4).get(3, TimeUnit.SECONDS);
             assertThat(r.status()).isEqualTo(DceStatus.SUCCESS);
             assertThat(r.towers()).hasSize(1);
             assertThat(r.towers().get(0).port()).hasValue(6001);

@@ -170,6 +170,18 @@ class VirtualConnectionStateTest {
         assertThat(vc.failure().orElseThrow()).hasMessageStartingWith("rpc proxy: OUT channel request: 503 RPC Error: 6ba");
     }
 
+    /** A proxy failing after its 200 writes the error line into the body: that line is the failure, not a bad rpc_vers. */
+    @Test
+    void anHttpErrorLineInsideTheOutChannelBodyIsTheProxysError() {
+        drain(out);
+        drain(in);
+        feedOut(OUT_200, RtsPdus.connA3(120_000));
+        feedOut("HTTP/1.0 503 RPC Error: 6ba\r\nContent-Length: 0\r\n\r\n");
+        assertThat(vc.failure().orElseThrow().kind()).isEqualTo(Kind.RPC_PROXY_ERROR);
+        assertThat(vc.failure().orElseThrow()).hasMessage("rpc proxy: OUT channel body: 503 RPC Error: 6ba RPC_S_SERVER_UNAVAILABLE(0x6ba), the proxy refused "
+                + "EX1:6001 (not in ValidPorts) or cannot reach it as an ncacn_http listener");
+    }
+
     @Test
     void bindThenCallWithAFragmentedResponse() throws Exception {
         open();

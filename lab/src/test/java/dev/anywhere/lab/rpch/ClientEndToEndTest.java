@@ -15,6 +15,7 @@ import dev.anywhere.analyzer.rpch.RpchFailure.Kind;
 import dev.anywhere.analyzer.rpch.Transcript;
 import dev.anywhere.analyzer.rpch.VirtualConnection;
 import dev.anywhere.rpc.dce.DceStatus;
+import dev.anywhere.rpc.dce.EpmStubs;
 import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.dce.Tower;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
@@ -111,7 +112,7 @@ class ClientEndToEndTest {
         try (VirtualConnection vc = VirtualConnection.open(options(port()).auth(ntlm(PASSWORD)).build(), transcript)) {
             int ctx = vc.bind(Epm.INTERFACE).get(5, TimeUnit.SECONDS).contextId();
             Tower query = Tower.ncacnHttp(ECHO_IFACE, (Inet4Address) InetAddress.getByName("0.0.0.0"), 0);
-            Epm.MapResult r = Epm.map(vc, ctx, query, 4).get(5, TimeUnit.SECONDS);
+            EpmStubs.MapResult r = Epm.map(vc, ctx, query, 4).get(5, TimeUnit.SECONDS);
             assertThat(r.status()).isEqualTo(DceStatus.SUCCESS);
             assertThat(r.towers()).isNotEmpty();
             assertThat(r.towers().get(0).interfaceId()).hasValue(ECHO_IFACE);

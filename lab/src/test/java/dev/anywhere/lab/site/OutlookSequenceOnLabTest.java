@@ -221,8 +221,11 @@ class OutlookSequenceOnLabTest {
 
         static byte[] merge(Path capture, java.util.Set<Integer> serverPorts) throws Exception {
             String fields = Tshark.run(List.of("-r", capture.toString(), "-Y", "tcp.len > 0", "-T", "fields", "-E", "separator=,",
-                    "-e", "tcp.stream", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tcp.payload"));
+                    "-e", "tcp.stream", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tcp.seq", "-e", "tcp.payload"));
             java.util.Map<String, java.io.ByteArrayOutputStream> pending = new java.util.HashMap<>();
+            // A loaded machine's loopback can drop a segment and TCP send it again: the capture then holds those bytes
+            // twice. Each direction's bytes count once, by their (relative) sequence number.
+            java.util.Map<String, Long> nextSeq = new java.util.HashMap<>();
             java.util.Set<String> bannerChecked = new java.util.HashSet<>();
             List<Pcap.Segment> segments = new java.util.ArrayList<>();
             for (String line : fields.lines().filter(l -> !l.isBlank()).toList()) {
@@ -233,7 +236,15 @@ class OutlookSequenceOnLabTest {
                 int serverPort = fromClient ? dst : src;
                 String key = f[0] + (fromClient ? ">" : "<");
                 java.io.ByteArrayOutputStream buffer = pending.computeIfAbsent(key, k -> new java.io.ByteArrayOutputStream());
-                buffer.writeBytes(java.util.HexFormat.of().parseHex(f[3].replace(":", "")));
+                byte[] payload = java.util.HexFormat.of().parseHex(f[4].replace(":", ""));
+                long seq = Long.parseLong(f[3]);
+                long expected = nextSeq.getOrDefault(key, seq);
+                if (seq + payload.length <= expected) {
+                    continue; // a retransmission of bytes already taken
+                }
+                int skip = (int) Math.max(0, expected - seq);
+                buffer.write(payload, skip, payload.length - skip);
+                nextSeq.put(key, seq + payload.length);
                 byte[] bytes = buffer.toByteArray();
                 int at = 0;
                 if (!fromClient && !bannerChecked.contains(key)) {

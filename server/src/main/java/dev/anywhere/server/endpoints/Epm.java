@@ -2,6 +2,12 @@ package dev.anywhere.server.endpoints;
 
 import dev.anywhere.rpc.dce.ContextHandle;
 import dev.anywhere.rpc.dce.DceStatus;
+import dev.anywhere.rpc.dce.EpmStubs;
+import dev.anywhere.rpc.dce.EpmStubs.Entry;
+import dev.anywhere.rpc.dce.EpmStubs.LookupRequest;
+import dev.anywhere.rpc.dce.EpmStubs.LookupResult;
+import dev.anywhere.rpc.dce.EpmStubs.MapRequest;
+import dev.anywhere.rpc.dce.EpmStubs.MapResult;
 import dev.anywhere.rpc.dce.NdrReader;
 import dev.anywhere.rpc.dce.NdrWriter;
 import dev.anywhere.rpc.dce.SyntaxId;
@@ -27,35 +33,23 @@ import java.util.UUID;
  * Opnums 0, 1, 4, 5, 6 (insert, delete, lookup_handle_free, inq_object, mgmt_delete) answer
  * {@code ERROR_ACCESS_DENIED} as status, as a read-only mapper.
  *
- * <p>Lookup handles are stateless: the context handle's UUID carries a fixed tag and the index to continue at.
+ * <p>Lookup handles are stateless: the context handle's UUID carries a fixed tag and the index to continue at. The
+ * stubs' layouts are {@link EpmStubs}', shared with the analyzer's client.
  *
  * @see [C706] Appendix O Endpoint Mapper Interface Definition
  * @see [MS-RPCE] 2.2.1.2.5 ept_lookup, 2.2.1.2.6 ept_map (protocol identifier 0x1F for ncacn_http: [MS-RPCH] 2.1)
  */
 final class Epm implements RpcHandler {
 
-    static final SyntaxId ID = new SyntaxId(UUID.fromString("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0);
+    static final SyntaxId ID = EpmStubs.INTERFACE;
 
-    /** ept_s_not_registered: no (more) entries. */
-    static final long EPT_S_NOT_REGISTERED = 0x16c9a0d6L;
+    /** ept_s_not_registered: no (more) entries (the DCE code, not Win32's EPT_S_NOT_REGISTERED 0x6d9). */
+    static final DceStatus EPT_S_NOT_REGISTERED = DceStatus.valueOf(0x16c9a0d6);
     /** The IDL's range(0, 500) on max_ents / max_towers. */
     static final int MAX_ENTRIES = 500;
 
-    static final int RPC_C_EP_ALL_ELTS = 0;
-    static final int RPC_C_EP_MATCH_BY_IF = 1;
-    static final int RPC_C_EP_MATCH_BY_OBJ = 2;
-    static final int RPC_C_EP_MATCH_BY_BOTH = 3;
-    static final int RPC_C_VERS_ALL = 1;
-    static final int RPC_C_VERS_COMPATIBLE = 2;
-    static final int RPC_C_VERS_EXACT = 3;
-    static final int RPC_C_VERS_MAJOR_ONLY = 4;
-    static final int RPC_C_VERS_UPTO = 5;
-
     private static final long HANDLE_TAG = 0x616e7977_6865_7265L; // "anywhere"
     private static final UUID NIL = new UUID(0, 0);
-
-    /** One ept_entry_t. */
-    record Entry(UUID object, Tower tower, String annotation) {}
 
     private final EndpointServer server;
 
@@ -82,7 +76,7 @@ final class Epm implements RpcHandler {
                 continue;
             }
             for (Tower t : towers(i, host)) {
-                out.add(new Entry(NIL, t, i.annotation()));
+                out.add(new Entry(NIL, Optional.of(t), i.annotation()));
             }
         }
         return out;
@@ -111,19 +105,9 @@ final class Epm implements RpcHandler {
      * [in, out] entry_handle, [in] max_ents, [out] num_ents, [out] entries[], [out] status}.
      */
     private Octets lookup(RpcCall call) {
-        NdrReader r = new NdrReader(call.stub());
-        long inquiryType = r.u32("inquiry_type"); // inquiry_type (4 bytes)
-        Optional<UUID> object = r.topLevelUnique("object", x -> x.uuid("object")); // [ptr] uuid_p_t
-        Optional<SyntaxId> ifId = r.topLevelUnique("interface_id", x -> { // [ptr] rpc_if_id_p_t
-            UUID uuid = x.uuid("if_id uuid"); // uuid (16 bytes)
-            int major = x.u16("vers_major"); // vers_major (2 bytes)
-            int minor = x.u16("vers_minor"); // vers_minor (2 bytes)
-            return new SyntaxId(uuid, major, minor);
-        });
-        long versOption = r.u32("vers_option"); // vers_option (4 bytes)
-        ContextHandle handle = r.contextHandle("entry_handle"); // entry_handle (20 bytes)
-        long maxEnts = r.u32("max_ents"); // max_ents (4 bytes)
-        r.expectEnd("ept_lookup request");
+        LookupRequest q = EpmStubs.decodeLookupRequest(new NdrReader(call.stub()));
+        long maxEnts = q.maxEntries();
+        ContextHandle handle = q.handle();
         if (maxEnts > MAX_ENTRIES) {
             throw new RpcFaultException(DceStatus.RPC_X_BAD_STUB_DATA, "max_ents: " + maxEnts + " (expected: <= 500)");
         }
@@ -136,7 +120,7 @@ final class Epm implements RpcHandler {
         }
         List<Entry> matching = new ArrayList<>();
         for (Entry e : entries(ipFloor(call.local()))) {
-            if (matches(e, (int) inquiryType, object, ifId, (int) versOption)) {
+            if (matches(e, q.inquiryType(), q.object(), q.interfaceId(), q.versOption())) {
                 matching.add(e);
             }
         }
@@ -145,13 +129,13 @@ final class Epm implements RpcHandler {
         }
         int end = (int) Math.min(matching.size(), start + maxEnts);
         ContextHandle next = end < matching.size() ? new ContextHandle(0, new UUID(HANDLE_TAG, end)) : ContextHandle.NULL;
-        return lookupReply(next, (int) maxEnts, matching.subList(start, end), 0);
+        return lookupReply(next, (int) maxEnts, matching.subList(start, end), DceStatus.SUCCESS);
     }
 
     static boolean matches(Entry e, int inquiryType, Optional<UUID> object, Optional<SyntaxId> ifId, int versOption) {
-        boolean byIf = inquiryType == RPC_C_EP_MATCH_BY_IF || inquiryType == RPC_C_EP_MATCH_BY_BOTH;
-        boolean byObj = inquiryType == RPC_C_EP_MATCH_BY_OBJ || inquiryType == RPC_C_EP_MATCH_BY_BOTH;
-        if (inquiryType < RPC_C_EP_ALL_ELTS || inquiryType > RPC_C_EP_MATCH_BY_BOTH) {
+        boolean byIf = inquiryType == EpmStubs.RPC_C_EP_MATCH_BY_IF || inquiryType == EpmStubs.RPC_C_EP_MATCH_BY_BOTH;
+        boolean byObj = inquiryType == EpmStubs.RPC_C_EP_MATCH_BY_OBJ || inquiryType == EpmStubs.RPC_C_EP_MATCH_BY_BOTH;
+        if (inquiryType < EpmStubs.RPC_C_EP_ALL_ELTS || inquiryType > EpmStubs.RPC_C_EP_MATCH_BY_BOTH) {
             return false;
         }
         if (byObj && !e.object().equals(object.orElse(NIL))) {
@@ -162,16 +146,16 @@ final class Epm implements RpcHandler {
                 return false;
             }
             SyntaxId want = ifId.get();
-            SyntaxId have = e.tower().interfaceId().orElse(SyntaxId.NONE);
+            SyntaxId have = e.tower().flatMap(Tower::interfaceId).orElse(SyntaxId.NONE);
             if (!have.uuid().equals(want.uuid())) {
                 return false;
             }
             return switch (versOption) {
-                case RPC_C_VERS_ALL -> true;
-                case RPC_C_VERS_COMPATIBLE -> have.major() == want.major() && have.minor() >= want.minor();
-                case RPC_C_VERS_EXACT -> have.major() == want.major() && have.minor() == want.minor();
-                case RPC_C_VERS_MAJOR_ONLY -> have.major() == want.major();
-                case RPC_C_VERS_UPTO -> have.major() < want.major()
+                case EpmStubs.RPC_C_VERS_ALL -> true;
+                case EpmStubs.RPC_C_VERS_COMPATIBLE -> have.major() == want.major() && have.minor() >= want.minor();
+                case EpmStubs.RPC_C_VERS_EXACT -> have.major() == want.major() && have.minor() == want.minor();
+                case EpmStubs.RPC_C_VERS_MAJOR_ONLY -> have.major() == want.major();
+                case EpmStubs.RPC_C_VERS_UPTO -> have.major() < want.major()
                         || (have.major() == want.major() && have.minor() <= want.minor());
                 default -> false;
             };
@@ -179,19 +163,8 @@ final class Epm implements RpcHandler {
         return true;
     }
 
-    static Octets lookupReply(ContextHandle handle, int maxEnts, List<Entry> entries, long status) {
-        ByteBuf out = Unpooled.buffer();
-        NdrWriter w = new NdrWriter(out, 1, 1); // Windows' EPM numbers referents 1, 2, …
-        w.contextHandle(handle); // entry_handle (20 bytes)
-        w.u32(entries.size()); // num_ents (4 bytes)
-        w.conformantVaryingArray(Math.max(maxEnts, entries.size()), entries, (x, e) -> { // entries[]
-            x.uuid(e.object()); // object (16 bytes)
-            x.fullPointer(e.tower(), NdrWriter::tower); // tower (twr_p_t, deferred)
-            x.varyingAsciiString(e.annotation()); // annotation ([string] char[64])
-        });
-        w.flushDeferred();
-        w.u32(status); // status (4 bytes)
-        return Octets.copyOf(out);
+    static Octets lookupReply(ContextHandle handle, int maxEnts, List<Entry> entries, DceStatus status) {
+        return Octets.copyOf(EpmStubs.encodeLookupResponse(new LookupResult(entries, handle, status), maxEnts));
     }
 
     /**
@@ -200,17 +173,14 @@ final class Epm implements RpcHandler {
      * protocol sequence of the map tower (ncacn_http or ncacn_ip_tcp).
      */
     private Octets map(RpcCall call) {
-        NdrReader r = new NdrReader(call.stub());
-        r.topLevelUnique("object", x -> x.uuid("object")); // [ptr] uuid_p_t object
-        Optional<Tower> mapTower = r.topLevelUnique("map_tower", x -> x.tower("map_tower", 4096)); // [ptr] twr_p_t
-        ContextHandle handle = r.contextHandle("entry_handle"); // entry_handle (20 bytes)
-        long maxTowers = r.u32("max_towers"); // max_towers (4 bytes)
-        r.expectEnd("ept_map request");
+        MapRequest q = EpmStubs.decodeMapRequest(new NdrReader(call.stub()));
+        Optional<Tower> mapTower = q.mapTower();
+        long maxTowers = q.maxTowers();
         if (maxTowers > MAX_ENTRIES) {
             throw new RpcFaultException(DceStatus.RPC_X_BAD_STUB_DATA, "max_towers: " + maxTowers + " (expected: <= 500)");
         }
         List<Tower> found = new ArrayList<>();
-        if (mapTower.isPresent() && handle.isNull()) {
+        if (mapTower.isPresent() && q.handle().isNull()) {
             Tower t = mapTower.get();
             Optional<SyntaxId> iface = t.interfaceId();
             Optional<String> protseq = t.protocolSequence();
@@ -223,18 +193,11 @@ final class Epm implements RpcHandler {
                 }
             }
         }
-        return mapReply((int) maxTowers, found, found.isEmpty() ? EPT_S_NOT_REGISTERED : 0);
+        return mapReply((int) maxTowers, found, found.isEmpty() ? EPT_S_NOT_REGISTERED : DceStatus.SUCCESS);
     }
 
-    static Octets mapReply(int maxTowers, List<Tower> towers, long status) {
-        ByteBuf out = Unpooled.buffer();
-        NdrWriter w = new NdrWriter(out, 1, 1);
-        w.contextHandle(ContextHandle.NULL); // entry_handle (20 bytes)
-        w.u32(towers.size()); // num_towers (4 bytes)
-        w.conformantVaryingArray(Math.max(maxTowers, towers.size()), towers, (x, t) -> x.fullPointer(t, NdrWriter::tower));
-        w.flushDeferred();
-        w.u32(status); // status (4 bytes)
-        return Octets.copyOf(out);
+    static Octets mapReply(int maxTowers, List<Tower> towers, DceStatus status) {
+        return Octets.copyOf(EpmStubs.encodeMapResponse(new MapResult(towers, ContextHandle.NULL, status), maxTowers));
     }
 
     private static Octets status(ContextHandle handle, long status) {

@@ -16,6 +16,7 @@ import dev.anywhere.rpc.dce.PfcFlag;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RtsMessage;
+import dev.anywhere.rpc.rpch.StrayHttpAnswer;
 import dev.anywhere.rpc.rpch.client.ClientChannel;
 import dev.anywhere.rpc.rpch.client.ClientEngine;
 import dev.anywhere.rpc.rpch.client.ClientFault;
@@ -1073,10 +1074,8 @@ public final class LeanVirtualConnection implements LoadConnection {
 
         /** frag_length of the PDU at {@code i} (10 bytes readable), or -1 after failing the connection. */
         private int checkHeader(ByteBuf b, int i) {
-            if (b.getByte(i) == 'H' && b.getByte(i + 1) == 'T') {
-                String text = b.toString(i, Math.min(b.writerIndex() - i, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
-                int cr = text.indexOf('\r');
-                fail("OUT channel: an HTTP answer inside the PDU stream: " + abbreviate(cr < 0 ? text : text.substring(0, cr)));
+            if (StrayHttpAnswer.startsAt(b, i)) {
+                fail("OUT channel: an HTTP answer inside the PDU stream: " + abbreviate(StrayHttpAnswer.line(b, i)));
                 return -1;
             }
             int vers = b.getUnsignedByte(i);

@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** NDR of the MGMT and EPM calls: golden bytes (hand-assembled from C706 Appendix O/Q and MIDL's layout), round trips, errors. */
-class MgmtEpmCodecTest {
+/** NDR of the MGMT calls: golden bytes (hand-assembled from C706 Appendix Q and MIDL's layout), round trips, errors (EPM's: {@code EpmStubsTest}). */
+class MgmtCodecTest {
 
     private static String hex(ByteBuf b) {
         String h = ByteBufUtil.hexDump(b);
@@ -57,43 +57,5 @@ class MgmtEpmCodecTest {
         String huge = "00000200" + "ffffff7f";
         assertThatThrownBy(() -> Mgmt.decodeInqIfIds(Unpooled.wrappedBuffer(Octets.ofHex(huge).toByteArray())))
                 .isInstanceOf(DceProtocolException.class).hasMessageContaining("if_id max_count: 2147483647 (expected: <= 1024)");
-    }
-
-    @Test
-    void eptMapRequestGolden() throws Exception {
-        Tower t = Tower.ncacnHttp(Mgmt.INTERFACE, (Inet4Address) InetAddress.getByName("0.0.0.0"), 0);
-        String towerHex = t.encode().hex();
-        int len = t.encode().length();
-        String lenHex = String.format("%02x000000", len);
-        String expected = "00000000" // object: null
-                + "00000200" // map_tower referent id
-                + lenHex + lenHex + towerHex // twr_t: max_count, tower_length, octets
-                + "00".repeat((4 - len % 4) % 4) // align 4
-                + "00".repeat(20) // entry_handle (null context handle)
-                + "04000000"; // max_towers
-        assertThat(hex(Epm.encodeMapRequest(null, t, ContextHandle.NULL, 4))).isEqualTo(expected);
-    }
-
-    @Test
-    void eptMapAndLookupResponsesRoundTrip() throws Exception {
-        Tower t = Tower.ncacnHttp(Mgmt.INTERFACE, (Inet4Address) InetAddress.getByName("127.0.0.1"), 6001);
-        Epm.MapResult m = Epm.decodeMapResponse(Epm.encodeMapResponse(List.of(t, t), ContextHandle.NULL, 4, DceStatus.SUCCESS));
-        assertThat(m.towers()).containsExactly(t, t);
-        assertThat(m.status()).isEqualTo(DceStatus.SUCCESS);
-        Epm.Entry e = new Epm.Entry(new UUID(0, 0), Optional.of(t), "Exchange store");
-        Epm.Entry e2 = new Epm.Entry(UUID.randomUUID(), Optional.empty(), "");
-        ContextHandle h = new ContextHandle(0, UUID.randomUUID());
-        Epm.LookupResult l = Epm.decodeLookupResponse(Epm.encodeLookupResponse(List.of(e, e2), h, 10, DceStatus.SUCCESS));
-        assertThat(l.entries()).containsExactly(e, e2);
-        assertThat(l.handle()).isEqualTo(h);
-    }
-
-    @Test
-    void eptLookupRequestLayout() {
-        ByteBuf b = Epm.encodeLookupRequest(Epm.RPC_C_EP_ALL_ELTS, null, Mgmt.INTERFACE, Epm.RPC_C_VERS_ALL, ContextHandle.NULL, 500);
-        assertThat(hex(b)).isEqualTo("00000000" + "00000000" + "00000200" + "80bda8af8a7dc911bef408002b102989" + "01000000"
-                + "01000000" + "00".repeat(20) + "f4010000");
-        SyntaxId s = Epm.INTERFACE;
-        assertThat(s.toString()).isEqualTo("e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0");
     }
 }
