@@ -99,6 +99,18 @@ class CliInGermanTest extends CommandTestBase {
         assertThat(problems).isEmpty();
     }
 
+    /** A directory that refuses the connection: our sentence in German, the LDAP result code quoted as the SDK names it. */
+    @Test
+    void aRefusedDirectoryIsSaidInGerman() throws Exception {
+        Path password = tmp.resolve("bind.txt");
+        java.nio.file.Files.writeString(password, "not-the-password\n");
+        audit(Anywhere.INTERNAL, "oa", "disable", "--server", "EX1", "--directory", "ldap://127.0.0.1:1", "--bind-password-file",
+                password.toString());
+        assertThat(err).startsWith("anywhere: Verzeichnis ldap://127.0.0.1:1: Verbindung zu ldap://127.0.0.1:1 als ")
+                .endsWith(": „connect error(91)“ (erwartet: Erfolg)\n");
+        assertThat(problems).isEmpty();
+    }
+
     /** Runs {@code args}, checks the exit code and audits both outputs line by line. */
     private void audit(int exit, String... args) {
         String command = String.join(" ", args);

@@ -1,0 +1,96 @@
+package dev.anywhere.directory;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What went wrong with the directory as a key and named values, so a user interface says it in its reader's language
+ * (the command line's bundle, {@code directory.problem.<id>}); {@link #english()} is the sentence this module always
+ * wrote. A value is a string as the directory or the caller had it (a DN, a URL, an LDAP result code such as
+ * {@code noSuchObject(32)}: the protocol's and the server's words, quoted rather than translated) or a nested text
+ * (the operation that failed).
+ *
+ * @param key what, and the English sentence with {@code {name}} placeholders
+ * @param values the placeholders' values by name: a {@link DirectoryText} or a string
+ */
+public record DirectoryText(Key key, Map<String, Object> values) {
+
+    /** The sentences; the id is the bundle key's last part. */
+    public enum Key {
+        LDAP_FAILED("ldap-failed", "{what}: {code} (expected: success)"),
+        CONNECT("op.connect", "connect to {url} as {dn}"),
+        BIND("op.bind", "bind as {user}"),
+        READ("op.read", "read {dn}"),
+        READ_ROOT_DSE("op.root-dse", "read root DSE"),
+        SEARCH("op.search", "search {base} for {filter}"),
+        ADD("op.add", "add {dn}"),
+        ADD_CONTAINER("op.add-container", "add container {dn}"),
+        MODIFY("op.modify", "modify {dn}"),
+        DELETE("op.delete", "delete {dn}"),
+        DN("op.dn", "dn {dn}"),
+        SEED("op.seed", "seed the address book"),
+        CLOSED("closed", "directory: closed (expected: open)"),
+        NO_SERVER_OBJECT("no-server-object", "server {server}: no object at {dn} (expected: an {objectClass})"),
+        USER_NOT_FOUND("user-not-found", "user {user}: not found under {dn} (expected: a user object)"),
+        USER_AMBIGUOUS("user-ambiguous", "user for {what}: {count} entries (expected: exactly one)"),
+        NT_PASSWORD("nt-password", "{attribute} of {user}: malformed (expected: 32 hex digits)"),
+        NOT_AN_INTEGER("not-an-integer", "{attribute} of {dn}: {value} (expected: a 32-bit integer)"),
+        NOT_A_URL("not-a-url", "{attribute} of {dn}: {value} (expected: an absolute URL)"),
+        DN_TOO_SHORT("dn-too-short", "dn: {dn} (expected: at least {count} RDNs)");
+
+        private final String id;
+        private final String english;
+
+        Key(String id, String english) {
+            this.id = id;
+            this.english = english;
+        }
+
+        /** The bundle key's last part ({@code op.connect}). */
+        public String id() {
+            return id;
+        }
+
+        /** The English sentence with its placeholders. */
+        public String english() {
+            return english;
+        }
+    }
+
+    public DirectoryText {
+        Objects.requireNonNull(key, "key");
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** The text for {@code key} with its values as name, value pairs; a value that is not a text is kept as a string. */
+    public static DirectoryText of(Key key, Object... namesAndValues) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            Object v = namesAndValues[i + 1];
+            values.put((String) namesAndValues[i], v instanceof DirectoryText ? v : String.valueOf(v));
+        }
+        return new DirectoryText(key, values);
+    }
+
+    /** The English sentence, nested texts included. */
+    public String english() {
+        // One pass, so a value that itself holds braces (an LDAP filter) is never filled again.
+        String t = key.english();
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < t.length()) {
+            int open = t.indexOf('{', i);
+            int close = open < 0 ? -1 : t.indexOf('}', open);
+            if (close < 0) {
+                b.append(t, i, t.length());
+                break;
+            }
+            Object v = values.get(t.substring(open + 1, close));
+            b.append(t, i, open).append(v == null ? t.substring(open, close + 1) : v instanceof DirectoryText d ? d.english() : v);
+            i = close + 1;
+        }
+        return b.toString();
+    }
+}
