@@ -74,6 +74,56 @@ public record DirectoryText(Key key, Map<String, Object> values) {
         return new DirectoryText(key, values);
     }
 
+    /**
+     * The text as flat insertion strings for an event's data, each name under {@code prefix}: {@code error.key =
+     * ldap-failed}, {@code error.code = connect error(91)}, {@code error.what.key = op.connect}, {@code error.what.url =
+     * ldap://…}; {@link #fromData} reads them back.
+     */
+    public Map<String, String> data(String prefix) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(prefix + "key", key.id());
+        values.forEach((name, value) -> {
+            if (value instanceof DirectoryText t) {
+                data.putAll(t.data(prefix + name + "."));
+            } else {
+                data.put(prefix + name, (String) value);
+            }
+        });
+        return data;
+    }
+
+    /** The text {@link #data} wrote under {@code prefix}; empty when there is none or its key is not known here. */
+    public static java.util.Optional<DirectoryText> fromData(Map<String, String> data, String prefix) {
+        String id = data.get(prefix + "key");
+        java.util.Optional<Key> key = java.util.Arrays.stream(Key.values()).filter(k -> k.id().equals(id)).findFirst();
+        if (key.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (String name : names(key.get().english())) {
+            java.util.Optional<DirectoryText> nested = fromData(data, prefix + name + ".");
+            if (nested.isPresent()) {
+                values.put(name, nested.get());
+            } else if (data.containsKey(prefix + name)) {
+                values.put(name, data.get(prefix + name));
+            } else {
+                return java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.of(new DirectoryText(key.get(), values));
+    }
+
+    private static java.util.List<String> names(String template) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        int open = template.indexOf('{');
+        while (open >= 0) {
+            int close = template.indexOf('}', open);
+            names.add(template.substring(open + 1, close));
+            open = template.indexOf('{', close);
+        }
+        return names;
+    }
+
     /** The English sentence, nested texts included. */
     public String english() {
         // One pass, so a value that itself holds braces (an LDAP filter) is never filled again.
