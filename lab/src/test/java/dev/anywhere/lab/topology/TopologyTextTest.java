@@ -3,13 +3,8 @@ package dev.anywhere.lab.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.anywhere.analyzer.text.Messages;
-import dev.anywhere.analyzer.text.Placeholders;
 import dev.anywhere.analyzer.text.TextAudit;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.ResourceBundle;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,26 +19,7 @@ class TopologyTextTest {
 
     @Test
     void everyKeyHasAGermanTextWithoutEnglishWords() {
-        ResourceBundle en = TopologyText.bundle("en");
-        ResourceBundle de = TopologyText.bundle("de");
-        assertThat(de.keySet()).isEqualTo(en.keySet());
-        List<String> problems = new ArrayList<>();
-        for (String key : en.keySet()) {
-            String e = en.getString(key);
-            String d = de.getString(key); // a key missing in German falls back to the English text, caught here
-            if (d.isBlank() || d.equals(e)) {
-                problems.add(key + ": no German text of its own: " + d);
-            }
-            if (!new HashSet<>(Placeholders.names(e)).containsAll(Placeholders.names(d))) {
-                problems.add(key + ": German adds a placeholder");
-            }
-            TextAudit.englishWords(d).forEach(w -> problems.add(key + ": English word '" + w + "': " + d));
-            TextAudit.germanWords(e).forEach(w -> problems.add(key + ": German word '" + w + "': " + e));
-            if (Messages.CLASS_NAME.matcher(e + d).find()) {
-                problems.add(key + ": a class name");
-            }
-        }
-        assertThat(problems).isEmpty();
+        assertThat(TextAudit.bundleProblems(TopologyText.bundle("en"), TopologyText.bundle("de"))).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
