@@ -32,6 +32,7 @@ public record DirectoryText(Key key, Map<String, Object> values) {
         DN("op.dn", "dn {dn}"),
         SEED("op.seed", "seed the address book"),
         CLOSED("closed", "directory: closed (expected: open)"),
+        LOCAL_SERVER_MISSING("local-server-missing", "local server not found: {server} (expected: a server object of that name in the directory)"),
         NO_SERVER_OBJECT("no-server-object", "server {server}: no object at {dn} (expected: an {objectClass})"),
         USER_NOT_FOUND("user-not-found", "user {user}: not found under {dn} (expected: a user object)"),
         USER_AMBIGUOUS("user-ambiguous", "user for {what}: {count} entries (expected: exactly one)"),
