@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  * event's insertion strings ({@link Event#data()}), in the command line's language, as a German Exchange shows its
  * event log in German. events.jsonl keeps the English message the service wrote (and {@code --format json} shows it);
  * an event whose data lacks a value its text needs (written before the value was recorded) is shown with that message.
+ * A directory failure quoted by 2001, 2002 and 3921 is said in this language when the data holds it as a key with
+ * values ({@code error.key}, {@code reason.key}, …: {@link dev.anywhere.directory.DirectoryText#data}), else in the
+ * service's English.
  */
 final class EventText {
 
@@ -28,6 +31,11 @@ final class EventText {
     String message(Event e) {
         Map<String, String> values = new HashMap<>(e.data());
         String key = key(e, values);
+        // The directory's failure said in this language where the service recorded it as a key with values.
+        for (String name : java.util.List.of("error", "reason")) {
+            dev.anywhere.directory.DirectoryText.fromData(e.data(), name + ".")
+                    .ifPresent(t -> values.put(name, DirectoryProblemText.say(t, text)));
+        }
         if (!text.keys().contains(key)) {
             return e.message(); // a variant this version does not know (a newer writer's)
         }

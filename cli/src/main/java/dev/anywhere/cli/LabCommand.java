@@ -168,7 +168,12 @@ final class LabCommand implements Callable<Integer> {
     static LabSite.Plan plan(Path topologyFile, Path dir, Optional<Scenario> scenario) {
         Optional<Scenario> onArray = scenario.filter(Scenario::onArray);
         Topology topology = onArray.isPresent() ? Topology.named(onArray.get().topology()).orElseThrow() : topology(topologyFile);
-        Topology effective = scenario.isPresent() ? ScenarioRun.topology(topology, scenario.get()) : topology.withFaultsApplied();
+        Topology effective;
+        try {
+            effective = scenario.isPresent() ? ScenarioRun.topology(topology, scenario.get()) : topology.withFaultsApplied();
+        } catch (TopologyException e) {
+            throw UserError.usage(e.text(CliText.ofLocale().language()));
+        }
         return new LabSite.Plan(effective, PortMap.of(effective.portPolicy()), dir, Passwords.load(topology, dir),
                 ServiceHostSettings.DEFAULT_POLL_INTERVAL, scenario.map(Scenario::balancerIdleTimeout).orElse(Duration.ofHours(3)));
     }
@@ -185,7 +190,8 @@ final class LabCommand implements Callable<Integer> {
         try {
             return named.orElseGet(() -> Topology.read(topologyFile));
         } catch (TopologyException e) {
-            throw UserError.usage(e.getMessage() + (Files.exists(topologyFile) ? "" : CliText.local("lab.topology-expected", "names",
+            CliText text = CliText.ofLocale();
+            throw UserError.usage(e.text(text.language()) + (Files.exists(topologyFile) ? "" : text.get("lab.topology-expected", "names",
                     String.join(", ", Topology.NAMES))));
         }
     }

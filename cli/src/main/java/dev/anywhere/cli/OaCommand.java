@@ -84,7 +84,7 @@ final class OaCommand {
             try (SiteDirectory dir = directory.open()) {
                 return run(dir);
             } catch (DirectoryException e) {
-                throw UserError.unavailable(text.get("oa.directory-failed", java.util.Map.of("url", directory.url, "detail", e.getMessage())));
+                throw UserError.unavailable(text.get("oa.directory-failed", java.util.Map.of("url", directory.url, "detail", DirectoryProblemText.say(e, text))));
             }
         }
 

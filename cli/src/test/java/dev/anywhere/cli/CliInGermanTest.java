@@ -76,6 +76,41 @@ class CliInGermanTest extends CommandTestBase {
         assertThat(problems).isEmpty();
     }
 
+    /** A topology the lab refuses is said in German: what and where, the file's names and values as written. */
+    @Test
+    void badTopologiesAreRefusedInGerman() throws Exception {
+        Path loopback = tmp.resolve("loopback.json");
+        java.nio.file.Files.writeString(loopback, "{\"hosts\":[{\"name\":\"ex1\",\"address\":\"192.168.100.251\"}]}");
+        audit(2, "lab", "up", "--data-dir", tmp.resolve("x").toString(), "--topology", loopback.toString());
+        assertThat(err).isEqualTo("anywhere: Host ex1: Adresse 192.168.100.251 (erwartet: eine IPv4-Loopback-Adresse in 127.0.0.0/8)\n");
+        audit(2, "lab", "up", "--data-dir", tmp.resolve("x").toString(), "--topology", "cas-arrays");
+        assertThat(err).isEqualTo("anywhere: Topologie cas-arrays: nicht lesbar: „cas-arrays“ (erwartet: eine Topologiedatei oder eines "
+                + "von frankysweb, cas-array)\n");
+        Path srv = tmp.resolve("srv.json");
+        java.nio.file.Files.writeString(srv, dev.anywhere.lab.topology.Topology.frankysweb().toJson()
+                .replace("\"value\" : \"0 100 389 dc1\"", "\"value\" : \"389 dc1\""));
+        audit(2, "lab", "--data-dir", tmp.resolve("y").toString(), "--topology", srv.toString());
+        assertThat(err).isEqualTo("anywhere: Zone frankysweb.local auf dc1 Eintrag _ldap._tcp: SRV-Wert 389 dc1 (erwartet: "
+                + "„Priorität Gewichtung Port Ziel“)\n");
+        Path broken = tmp.resolve("broken.json");
+        java.nio.file.Files.writeString(broken, "{\"hosts\": [ }");
+        audit(2, "lab", "up", "--data-dir", tmp.resolve("x").toString(), "--topology", broken.toString());
+        assertThat(err).startsWith("anywhere: Topologie " + broken + ": kein gültiges JSON in Zeile 1: „");
+        assertThat(problems).isEmpty();
+    }
+
+    /** A directory that refuses the connection: our sentence in German, the LDAP result code quoted as the SDK names it. */
+    @Test
+    void aRefusedDirectoryIsSaidInGerman() throws Exception {
+        Path password = tmp.resolve("bind.txt");
+        java.nio.file.Files.writeString(password, "not-the-password\n");
+        audit(Anywhere.INTERNAL, "oa", "disable", "--server", "EX1", "--directory", "ldap://127.0.0.1:1", "--bind-password-file",
+                password.toString());
+        assertThat(err).startsWith("anywhere: Verzeichnis ldap://127.0.0.1:1: Verbindung zu ldap://127.0.0.1:1 als ")
+                .endsWith(": „connect error(91)“ (erwartet: Erfolg)\n");
+        assertThat(problems).isEmpty();
+    }
+
     /** Runs {@code args}, checks the exit code and audits both outputs line by line. */
     private void audit(int exit, String... args) {
         String command = String.join(" ", args);

@@ -106,6 +106,26 @@ class EventTextTest extends CommandTestBase {
                 .startsWith("Anmeldungen erreichen das Verzeichnis nicht (keine Antwort innerhalb von 5000 ms).");
     }
 
+    /** A directory failure the service recorded with its key: German around the DN, URL and result code, English as stored. */
+    @Test
+    void aKeyedDirectoryFailureIsSaidInTheReadersLanguage() {
+        dev.anywhere.directory.DirectoryText failure = dev.anywhere.directory.DirectoryText.of(dev.anywhere.directory.DirectoryText.Key.LDAP_FAILED,
+                "what", dev.anywhere.directory.DirectoryText.of(dev.anywhere.directory.DirectoryText.Key.CONNECT, "url", "ldap://127.0.100.250:389",
+                        "dn", "CN=svc-anywhere,CN=Users,DC=frankysweb,DC=local"), "code", "connect error(91)");
+        Map<String, String> data = new LinkedHashMap<>(Map.of("retrySeconds", "15", "error", failure.english()));
+        data.putAll(failure.data("error."));
+        Event transientFailure = new Event(T, EventId.TRANSIENT_EXCEPTION, "stored", data);
+        assertThat(DE.message(transientFailure)).isEqualTo("Der Konfigurator konnte das Verzeichnis nicht lesen und versucht es in 15 "
+                + "Sekunden erneut; die zuletzt angewandte Konfiguration bleibt in Kraft. Fehler: „Verbindung zu ldap://127.0.100.250:389 als "
+                + "CN=svc-anywhere,CN=Users,DC=frankysweb,DC=local: „connect error(91)“ (erwartet: Erfolg)“");
+        assertThat(EN.message(transientFailure)).endsWith("Error: connect to ldap://127.0.100.250:389 as "
+                + "CN=svc-anywhere,CN=Users,DC=frankysweb,DC=local: connect error(91) (expected: success)");
+        Map<String, String> reason = new LinkedHashMap<>(Map.of("reason", failure.english()));
+        reason.putAll(failure.data("reason."));
+        assertThat(DE.message(new Event(T, EventId.LOGON_DIRECTORY_UNREACHABLE, "stored", reason)))
+                .startsWith("Anmeldungen erreichen das Verzeichnis nicht („Verbindung zu ldap://127.0.100.250:389 als ");
+    }
+
     /** An event written before its data held what the text needs is shown with the message it was written with. */
     @Test
     void anOlderEventWithoutTheValuesKeepsItsMessage() {

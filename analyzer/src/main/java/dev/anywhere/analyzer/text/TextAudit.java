@@ -54,6 +54,34 @@ public final class TextAudit {
     }
 
     /**
+     * The problems of a bundle's two languages, for the tests of every bundle: a key only in one, a German text that is
+     * blank or the English one (a key missing in German falls back to the English text), a placeholder German adds, an
+     * English word in German, a German word in English, a class name in either.
+     */
+    public static List<String> bundleProblems(java.util.ResourceBundle en, java.util.ResourceBundle de) {
+        List<String> problems = new java.util.ArrayList<>();
+        if (!de.keySet().equals(en.keySet())) {
+            problems.add("keys differ: " + en.keySet() + " / " + de.keySet());
+        }
+        for (String key : en.keySet()) {
+            String e = en.getString(key);
+            String d = de.getString(key);
+            if (d.isBlank() || d.equals(e)) {
+                problems.add(key + ": no German text of its own: " + d);
+            }
+            if (!new java.util.HashSet<>(Placeholders.names(e)).containsAll(Placeholders.names(d))) {
+                problems.add(key + ": German adds a placeholder");
+            }
+            englishWords(d).forEach(w -> problems.add(key + ": English word '" + w + "': " + d));
+            germanWords(e).forEach(w -> problems.add(key + ": German word '" + w + "': " + e));
+            if (Messages.CLASS_NAME.matcher(e + d).find()) {
+                problems.add(key + ": a class name");
+            }
+        }
+        return problems;
+    }
+
+    /**
      * The German words in {@code english}, outside quotes and placeholders, by the same rules as {@link #englishWords}:
      * German function words and any word with an umlaut or ß.
      */

@@ -7,6 +7,7 @@ import com.unboundid.ldap.sdk.LDAPInterface;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.ResultCode;
+import dev.anywhere.directory.DirectoryText;
 import dev.anywhere.directory.addressbook.Sid;
 import dev.anywhere.rpc.wire.Guids;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,7 @@ public final class AddressBookSeed {
             members.add(hidden.getDN());
             addIfAbsent(ldap, distributionList(layout, members));
         } catch (LDAPException e) {
-            throw LdapErrors.wrap("seed the address book", e);
+            throw LdapErrors.wrap(e, DirectoryText.Key.SEED);
         }
     }
 

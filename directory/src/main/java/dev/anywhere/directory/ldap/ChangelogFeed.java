@@ -9,6 +9,7 @@ import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import dev.anywhere.directory.ChangeMechanism;
 import dev.anywhere.directory.DirectoryException;
+import dev.anywhere.directory.DirectoryText;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -39,7 +40,7 @@ final class ChangelogFeed extends ChangeFeed {
         try {
             this.configurationDn = new DN(configurationDn);
         } catch (LDAPException e) {
-            throw LdapErrors.wrap("dn " + configurationDn, e);
+            throw LdapErrors.wrap(e, DirectoryText.Key.DN, "dn", configurationDn);
         }
         this.pool = pool;
         this.interval = interval;

@@ -3,6 +3,7 @@ package dev.anywhere.directory.ldap;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.ResultCode;
 import dev.anywhere.directory.DirectoryException;
+import dev.anywhere.directory.DirectoryText;
 import java.util.Set;
 
 /**
@@ -23,14 +24,19 @@ final class LdapErrors {
         return !code.isConnectionUsable() || TRANSIENT.contains(code);
     }
 
-    /** {@code what: noSuchObject(32) (expected: success)}. */
-    static DirectoryException wrap(String what, LDAPException e) {
+    /** {@code what: noSuchObject(32) (expected: success)}; the result code is the protocol's name, kept as it is. */
+    static DirectoryException wrap(DirectoryText what, LDAPException e) {
         ResultCode code = e.getResultCode();
-        return new DirectoryException(what + ": " + code.getName() + "(" + code.intValue() + ") (expected: success)",
-                isTransient(code), e);
+        return new DirectoryException(DirectoryText.of(DirectoryText.Key.LDAP_FAILED, "what", what, "code",
+                code.getName() + "(" + code.intValue() + ")"), isTransient(code), e);
     }
 
-    static DirectoryException permanent(String message) {
-        return new DirectoryException(message, false, null);
+    /** The operation {@code key} with its values, failed with {@code e}. */
+    static DirectoryException wrap(LDAPException e, DirectoryText.Key key, Object... namesAndValues) {
+        return wrap(DirectoryText.of(key, namesAndValues), e);
+    }
+
+    static DirectoryException permanent(DirectoryText.Key key, Object... namesAndValues) {
+        return new DirectoryException(DirectoryText.of(key, namesAndValues), false, null);
     }
 }

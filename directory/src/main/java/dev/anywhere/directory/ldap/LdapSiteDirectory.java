@@ -18,6 +18,7 @@ import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import dev.anywhere.directory.ChangeMechanism;
 import dev.anywhere.directory.ChangeSubscription;
 import dev.anywhere.directory.DirectoryException;
+import dev.anywhere.directory.DirectoryText;
 import dev.anywhere.directory.SiteDirectory;
 import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.directory.model.AutodiscoverScp;
@@ -136,8 +137,8 @@ public final class LdapSiteDirectory implements SiteDirectory {
     public void putRpcVirtualDirectory(RpcHttpVirtualDirectory vdir) {
         String serverDn = layout.exchangeServerDn(vdir.server());
         if (entry(serverDn, AdNames.CN).isEmpty()) {
-            throw LdapErrors.permanent("server " + vdir.server() + ": no object at " + serverDn
-                    + " (expected: an " + AdNames.EXCHANGE_SERVER + ")");
+            throw LdapErrors.permanent(DirectoryText.Key.NO_SERVER_OBJECT, "server", vdir.server(), "dn", serverDn, "objectClass",
+                    AdNames.EXCHANGE_SERVER);
         }
         ensureContainer(layout.protocolsDn(vdir.server()));
         ensureContainer(layout.httpProtocolDn(vdir.server()));
@@ -152,7 +153,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
             pool().delete(dn);
         } catch (LDAPException e) {
             if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
-                throw LdapErrors.wrap("delete " + dn, e);
+                throw LdapErrors.wrap(e, DirectoryText.Key.DELETE, "dn", dn);
             }
         }
     }
@@ -248,7 +249,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
      */
     public void setPassword(String samAccountName, String password) {
         SearchResultEntry user = userBySam(samAccountName).orElseThrow(() -> LdapErrors.permanent(
-                "user " + samAccountName + ": not found under " + layout.domainDn() + " (expected: a user object)"));
+                DirectoryText.Key.USER_NOT_FOUND, "user", samAccountName, "dn", layout.domainDn()));
         modifyReplace(user.getDN(), List.of(new Attribute(AdNames.USER_PASSWORD, SshaPassword.encode(password)),
                 new Attribute(AdNames.NT_PASSWORD, NtHash.hexOf(password))));
     }
@@ -274,7 +275,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
             if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS || !LdapErrors.isTransient(e.getResultCode())) {
                 return false;
             }
-            throw LdapErrors.wrap("bind as " + mailbox.samAccountName(), e);
+            throw LdapErrors.wrap(e, DirectoryText.Key.BIND, "user", mailbox.samAccountName());
         }
     }
 
@@ -291,8 +292,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
                     } catch (IllegalArgumentException ignored) {
                         // reported below without echoing the value
                     }
-                    throw LdapErrors.permanent(AdNames.NT_PASSWORD + " of " + mailbox.samAccountName()
-                            + ": malformed (expected: 32 hex digits)");
+                    throw LdapErrors.permanent(DirectoryText.Key.NT_PASSWORD, "attribute", AdNames.NT_PASSWORD, "user", mailbox.samAccountName());
                 });
     }
 
@@ -322,7 +322,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
         try {
             root = pool().getRootDSE();
         } catch (LDAPException e) {
-            throw LdapErrors.wrap("read root DSE", e);
+            throw LdapErrors.wrap(e, DirectoryText.Key.READ_ROOT_DSE);
         }
         if (root == null) {
             return ChangeMechanism.POLLING;
@@ -377,7 +377,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
 
     synchronized LDAPConnectionPool pool() {
         if (closed) {
-            throw LdapErrors.permanent("directory: closed (expected: open)");
+            throw LdapErrors.permanent(DirectoryText.Key.CLOSED);
         }
         if (pool == null) {
             try {
@@ -386,7 +386,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
                 pool.setRetryFailedOperationsDueToInvalidConnections(true);
                 pool.setConnectionPoolName("anywhere-directory");
             } catch (LDAPException e) {
-                throw LdapErrors.wrap("connect to " + settings.url() + " as " + settings.bindDn(), e);
+                throw LdapErrors.wrap(e, DirectoryText.Key.CONNECT, "url", settings.url(), "dn", settings.bindDn());
             }
         }
         return pool;
@@ -423,7 +423,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
             if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
                 return Optional.empty();
             }
-            throw LdapErrors.wrap("read " + dn, e);
+            throw LdapErrors.wrap(e, DirectoryText.Key.READ, "dn", dn);
         }
     }
 
@@ -435,7 +435,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
             if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
                 return List.of();
             }
-            throw LdapErrors.wrap("search " + base + " for " + filter, e);
+            throw LdapErrors.wrap(e, DirectoryText.Key.SEARCH, "base", base, "filter", filter);
         }
     }
 
@@ -444,7 +444,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
         String[] wanted = attributes.length == 0 ? SiteEntries.USER_ATTRIBUTES : attributes;
         List<SearchResultEntry> found = search(layout.domainDn(), SearchScope.SUB, userFilter, wanted);
         if (found.size() > 1) {
-            throw LdapErrors.permanent("user for " + what + ": " + found.size() + " entries (expected: exactly one)");
+            throw LdapErrors.permanent(DirectoryText.Key.USER_AMBIGUOUS, "what", what, "count", found.size());
         }
         return found.stream().findFirst();
     }
@@ -485,7 +485,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
             pool().add(entry);
         } catch (LDAPException e) {
             if (e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
-                throw LdapErrors.wrap("add " + dn, e);
+                throw LdapErrors.wrap(e, DirectoryText.Key.ADD, "dn", dn);
             }
             modifyReplace(dn, attributes);
         }
@@ -501,7 +501,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
         try {
             pool().add(entry);
         } catch (LDAPException e) {
-            throw LdapErrors.wrap("add " + dn, e);
+            throw LdapErrors.wrap(e, DirectoryText.Key.ADD, "dn", dn);
         }
     }
 
@@ -513,7 +513,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
         try {
             pool().modify(dn, mods);
         } catch (LDAPException e) {
-            throw LdapErrors.wrap("modify " + dn, e);
+            throw LdapErrors.wrap(e, DirectoryText.Key.MODIFY, "dn", dn);
         }
     }
 
@@ -526,7 +526,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
             pool().add(entry);
         } catch (LDAPException e) {
             if (e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
-                throw LdapErrors.wrap("add container " + dn, e);
+                throw LdapErrors.wrap(e, DirectoryText.Key.ADD_CONTAINER, "dn", dn);
             }
         }
     }
@@ -535,7 +535,7 @@ public final class LdapSiteDirectory implements SiteDirectory {
         try {
             return new com.unboundid.ldap.sdk.DN(dn).getRDN().getAttributeValues()[0];
         } catch (LDAPException e) {
-            throw LdapErrors.wrap("dn " + dn, e);
+            throw LdapErrors.wrap(e, DirectoryText.Key.DN, "dn", dn);
         }
     }
 

@@ -6,6 +6,7 @@ import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.RDN;
 import dev.anywhere.directory.DirectoryException;
+import dev.anywhere.directory.DirectoryText;
 import dev.anywhere.directory.model.AutodiscoverScp;
 import dev.anywhere.directory.model.ExchangeServer;
 import dev.anywhere.directory.model.Mailbox;
@@ -209,7 +210,7 @@ final class SiteEntries {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException ex) {
-            throw new DirectoryException(name + " of " + e.getDN() + ": " + v + " (expected: a 32-bit integer)", false, ex);
+            throw new DirectoryException(DirectoryText.of(DirectoryText.Key.NOT_AN_INTEGER, "attribute", name, "dn", e.getDN(), "value", v), false, ex);
         }
     }
 
@@ -221,7 +222,7 @@ final class SiteEntries {
         try {
             return Optional.of(new URI(v.trim()));
         } catch (URISyntaxException ex) {
-            throw new DirectoryException(name + " of " + e.getDN() + ": " + v + " (expected: an absolute URL)", false, ex);
+            throw new DirectoryException(DirectoryText.of(DirectoryText.Key.NOT_A_URL, "attribute", name, "dn", e.getDN(), "value", v), false, ex);
         }
     }
 
@@ -234,11 +235,11 @@ final class SiteEntries {
             }
             RDN rdn = dn == null ? null : dn.getRDN();
             if (rdn == null) {
-                throw new DirectoryException("dn: " + e.getDN() + " (expected: at least " + (levels + 1) + " RDNs)", false, null);
+                throw new DirectoryException(DirectoryText.of(DirectoryText.Key.DN_TOO_SHORT, "dn", e.getDN(), "count", levels + 1), false, null);
             }
             return rdn.getAttributeValues()[0];
         } catch (LDAPException ex) {
-            throw LdapErrors.wrap("dn " + e.getDN(), ex);
+            throw LdapErrors.wrap(ex, DirectoryText.Key.DN, "dn", e.getDN());
         }
     }
 

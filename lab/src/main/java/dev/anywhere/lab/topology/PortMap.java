@@ -28,7 +28,7 @@ public record PortMap(boolean shifted, int offset) {
     /** The socket address of {@code service} on {@code host}, e.g. ({@code ex1}, {@code https}) → 127.0.100.251:443. */
     public InetSocketAddress socket(Topology topology, String host, Service service) {
         int wellKnown = topology.host(host).flatMap(h -> h.port(service)).orElseThrow(
-                () -> new TopologyException("host " + host + ": no '" + service.id() + "' port"));
+                () -> new TopologyException(TopologyText.of("host.no-port-short", "host", host, "service", service.id())));
         return new InetSocketAddress(topology.address(host), port(wellKnown));
     }
 

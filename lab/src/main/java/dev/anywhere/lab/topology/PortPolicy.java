@@ -48,7 +48,7 @@ public record PortPolicy(@JsonFormat(with = JsonFormat.Feature.ACCEPT_CASE_INSEN
     public PortPolicy {
         mode = mode == null ? Mode.AUTO : mode;
         if (offset < 1024 || offset > 64000) {
-            throw new IllegalArgumentException("port policy offset: " + offset + " (expected: 1024..64000)");
+            throw new TopologyException(TopologyText.of("port-policy.offset", "offset", offset));
         }
     }
 

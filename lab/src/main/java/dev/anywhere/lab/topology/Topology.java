@@ -325,7 +325,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new TopologyException("topology " + file + ": cannot read: " + e.getMessage(), e);
+            throw new TopologyException(TopologyText.of("read.failed", "source", file, "detail", e.getMessage()), e);
         }
         return parse(new String(bytes, StandardCharsets.UTF_8), file.toString());
     }
@@ -336,30 +336,33 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         try {
             t = JSON.readValue(json, Topology.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new TopologyException("topology " + source + ": unknown field '" + e.getPropertyName() + "' at "
-                    + path(e) + " (expected: one of " + new java.util.TreeSet<>(e.getKnownPropertyIds().stream().map(String::valueOf).toList()) + ")", e);
+            throw new TopologyException(TopologyText.of("json.unknown-field", "source", source, "field", e.getPropertyName(), "path", path(e),
+                    "known", new java.util.TreeSet<>(e.getKnownPropertyIds().stream().map(String::valueOf).toList())), e);
         } catch (InvalidFormatException e) {
             if (e.getTargetType() == null || !e.getTargetType().isEnum()) {
                 throw malformed(source, e);
             }
-            throw new TopologyException("topology " + source + ": " + path(e) + ": " + e.getValue() + " (expected: one of "
-                    + String.join(", ", jsonNames(e.getTargetType())) + ")", e);
+            throw new TopologyException(TopologyText.of("json.bad-choice", "source", source, "path", path(e), "value", e.getValue(),
+                    "choices", String.join(", ", jsonNames(e.getTargetType()))), e);
         } catch (ValueInstantiationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new TopologyException("topology " + source + ": " + cause.getMessage(), e);
+            // A value the model's own constructor refuses (the port policy's offset) says what itself.
+            Object detail = e.getCause() instanceof TopologyException refused ? refused.text()
+                    : (e.getCause() == null ? e : e.getCause()).getMessage();
+            throw new TopologyException(TopologyText.of("json.invalid", "source", source, "detail", detail), e);
         } catch (JsonProcessingException e) {
             throw malformed(source, e);
         }
         if (t == null) {
-            throw new TopologyException("topology " + source + ": empty (expected: a JSON object)");
+            throw new TopologyException(TopologyText.of("json.empty", "source", source));
         }
         t.validate();
         return t;
     }
 
     private static TopologyException malformed(String source, JsonProcessingException e) {
-        return new TopologyException("topology " + source + ": " + e.getOriginalMessage().split("\n")[0] + " at line "
-                + (e.getLocation() == null ? 0 : e.getLocation().getLineNr()), e);
+        // The parser's own sentence is its words, quoted as it is; the sentence around it is the reader's.
+        return new TopologyException(TopologyText.of("json.malformed", "source", source, "detail", e.getOriginalMessage().split("\n")[0],
+                "line", e.getLocation() == null ? 0 : e.getLocation().getLineNr()), e);
     }
 
     /** The JSON forms of an enum's constants, in declaration order: what a topology file may say. */
@@ -367,7 +370,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         return java.util.Arrays.stream(enumType.getEnumConstants()).map(c -> JSON.convertValue(c, String.class)).toList();
     }
 
-    private static String path(JsonProcessingException e) {
+    private static Object path(JsonProcessingException e) {
         if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
             StringBuilder b = new StringBuilder();
             for (var ref : m.getPath()) {
@@ -379,7 +382,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
             }
             return b.toString();
         }
-        return "(top level)";
+        return TopologyText.of("where.top-level");
     }
 
     /** The topology as JSON (what {@link #parse} reads back to an equal topology). */
@@ -409,25 +412,22 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         Set<String> addresses = new HashSet<>();
         for (Host h : hosts) {
             if (h.name() == null || !NAME.matcher(h.name()).matches()) {
-                throw new TopologyException("host name: " + h.name() + " (expected: lower-case letters, digits, '-')");
+                throw new TopologyException(TopologyText.of("host.name", "name", h.name()));
             }
             if (!names.add(h.name())) {
-                throw new TopologyException("host " + h.name() + ": defined twice (expected: unique host names)");
+                throw new TopologyException(TopologyText.of("host.twice", "host", h.name()));
             }
             if (h.address() == null || !loopback(h.address())) {
-                throw new TopologyException("host " + h.name() + ": address " + h.address()
-                        + " (expected: an IPv4 loopback address in 127.0.0.0/8)");
+                throw new TopologyException(TopologyText.of("host.address", "host", h.name(), "address", h.address()));
             }
             if (!addresses.add(h.address())) {
-                throw new TopologyException("host " + h.name() + ": address " + h.address()
-                        + " already used by another host (expected: one address per host)");
+                throw new TopologyException(TopologyText.of("host.address-used", "host", h.name(), "address", h.address()));
             }
-            h.ports().forEach((service, port) -> checkPort("host " + h.name() + " port " + service.id(), port));
+            h.ports().forEach((service, port) -> checkPort(TopologyText.of("where.host-port", "host", h.name(), "service", service.id()), port));
         }
         for (String required : REQUIRED_HOSTS) {
             if (!names.contains(required)) {
-                throw new TopologyException("hosts: no '" + required + "' (expected: " + String.join(", ", REQUIRED_HOSTS)
-                        + ")");
+                throw new TopologyException(TopologyText.of("hosts.missing", "host", required, "required", String.join(", ", REQUIRED_HOSTS)));
             }
         }
         requirePort("provider-dns", Service.DNS);
@@ -437,15 +437,15 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         Set<String> servedBy = new HashSet<>();
         for (Zone z : zones) {
             if (z.origin() == null || z.origin().isBlank()) {
-                throw new TopologyException("zone: no origin (expected: a domain name such as frankysweb.org)");
+                throw new TopologyException(TopologyText.of("zone.no-origin"));
             }
             if (z.server() == null) {
-                throw new TopologyException("zone " + z.origin() + ": no server (expected: one of "
-                        + String.join(", ", jsonNames(ZoneServer.class)) + ")");
+                throw new TopologyException(TopologyText.of("zone.no-server", "zone", z.origin(), "servers",
+                        String.join(", ", jsonNames(ZoneServer.class))));
             }
-            String where = "zone " + z.origin() + " on " + z.server().host();
+            TopologyText where = TopologyText.of("where.zone", "zone", z.origin(), "server", z.server().host());
             if (!servedBy.add(z.server() + "/" + z.origin())) {
-                throw new TopologyException(where + ": defined twice (expected: one zone per origin and server)");
+                throw new TopologyException(TopologyText.of("zone.twice", "where", where));
             }
             for (DnsRecord r : z.records()) {
                 checkRecord(where, r);
@@ -453,49 +453,45 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
         }
         Set<Integer> ports = new HashSet<>();
         for (Forward f : router) {
-            checkPort("router rule " + f.port(), f.port());
+            TopologyText rule = TopologyText.of("where.router-rule", "port", f.port());
+            checkPort(rule, f.port());
             if (!ports.add(f.port())) {
-                throw new TopologyException("router rule " + f.port() + ": defined twice (expected: one rule per port)");
+                throw new TopologyException(TopologyText.of("rule.twice", "where", rule));
             }
-            target("router rule " + f.port(), f.to());
+            target(rule, f.to());
         }
         Set<String> certNames = new HashSet<>();
         for (Certificate c : certificates) {
             if (c.name() == null || !NAME.matcher(c.name()).matches() || !certNames.add(c.name())) {
-                throw new TopologyException("certificate name: " + c.name()
-                        + " (expected: unique, lower-case letters, digits, '-')");
+                throw new TopologyException(TopologyText.of("certificate.name", "name", c.name()));
             }
             if (!names.contains(c.host())) {
-                throw new TopologyException("certificate " + c.name() + ": host " + c.host()
-                        + " (expected: a host of the topology)");
+                throw new TopologyException(TopologyText.of("certificate.host", "certificate", c.name(), "host", c.host()));
             }
             if (c.subject() == null || !c.subject().startsWith("CN=")) {
-                throw new TopologyException("certificate " + c.name() + ": subject " + c.subject()
-                        + " (expected: CN=<host name>)");
+                throw new TopologyException(TopologyText.of("certificate.subject", "certificate", c.name(), "subject", c.subject()));
             }
             if (c.days() < 1) {
-                throw new TopologyException("certificate " + c.name() + ": days " + c.days() + " (expected: at least 1)");
+                throw new TopologyException(TopologyText.of("certificate.days", "certificate", c.name(), "days", c.days()));
             }
         }
         if (certificates.stream().noneMatch(c -> c.host().equals("ex1"))) {
-            throw new TopologyException("certificates: none for ex1 (expected: the certificate EX1's gateway presents)");
+            throw new TopologyException(TopologyText.of("certificates.none-for-ex1"));
         }
         Set<String> userNames = new HashSet<>();
         for (User u : users) {
             String lower = u.name() == null ? null : u.name().toLowerCase(java.util.Locale.ROOT);
             if (lower == null || SEEDED_USERS.stream().noneMatch(s -> s.equalsIgnoreCase(u.name()))) {
-                throw new TopologyException("user " + u.name() + ": not in the lab directory (expected: one of "
-                        + String.join(", ", SEEDED_USERS) + ")");
+                throw new TopologyException(TopologyText.of("user.unknown", "user", u.name(), "users", String.join(", ", SEEDED_USERS)));
             }
             if (!userNames.add(lower)) {
-                throw new TopologyException("user " + u.name() + ": listed twice (expected: each user once)");
+                throw new TopologyException(TopologyText.of("user.twice", "user", u.name()));
             }
             if (u.password() != null && u.password().length() < 8) {
-                throw new TopologyException("user " + u.name() + ": password of " + u.password().length()
-                        + " characters (expected: at least 8, or none to generate one)");
+                throw new TopologyException(TopologyText.of("user.password", "user", u.name(), "length", u.password().length()));
             }
         }
-        checkMiddlebox("middlebox", middlebox);
+        checkMiddlebox(TopologyText.of("where.middlebox"), middlebox);
         checkFaults();
         checkArray();
         return this;
@@ -506,42 +502,41 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
             return;
         }
         if (array.balancer() == null || host(array.balancer()).isEmpty()) {
-            throw new TopologyException("array: balancer " + array.balancer() + " (expected: a host of the topology)");
+            throw new TopologyException(TopologyText.of("array.balancer", "host", array.balancer()));
         }
         requirePort(array.balancer(), Service.HTTPS);
         if (array.members().isEmpty()) {
-            throw new TopologyException("array: no members (expected: the hosts of its Exchange servers, e.g. [ex1, ex2])");
+            throw new TopologyException(TopologyText.of("array.no-members"));
         }
         if (!array.members().contains("ex1")) {
-            throw new TopologyException("array: members " + array.members() + " (expected: ex1 among them)");
+            throw new TopologyException(TopologyText.of("array.no-ex1", "members", array.members()));
         }
         Set<String> seen = new HashSet<>();
         for (String m : array.members()) {
             if (m == null || !m.matches("ex[0-9]{1,2}") || host(m).isEmpty()) {
-                throw new TopologyException("array: member " + m + " (expected: a host of the topology named ex<number>)");
+                throw new TopologyException(TopologyText.of("array.member", "member", m));
             }
             if (!seen.add(m)) {
-                throw new TopologyException("array: member " + m + " listed twice (expected: each member once)");
+                throw new TopologyException(TopologyText.of("array.member-twice", "member", m));
             }
             requirePort(m, Service.HTTPS);
             requirePort(m, Service.ADMIN);
             if (certificates.stream().noneMatch(c -> c.host().equals(m))) {
-                throw new TopologyException("array: member " + m + " has no certificate (expected: one with host " + m + ")");
+                throw new TopologyException(TopologyText.of("array.member-no-certificate", "member", m));
             }
         }
         if (!array.directories().isEmpty() && !array.directories().equals(List.of("dc1", "dc2"))) {
-            throw new TopologyException("array: directories " + array.directories() + " (expected: none for DC1's embedded "
-                    + "directory, or [dc1, dc2] for two replicating slapd providers)");
+            throw new TopologyException(TopologyText.of("array.directories", "directories", array.directories()));
         }
         for (String d : array.directories()) {
             if (host(d).isEmpty()) {
-                throw new TopologyException("array: directory " + d + " (expected: a host of the topology with an ldap port)");
+                throw new TopologyException(TopologyText.of("array.directory", "host", d));
             }
             requirePort(d, Service.LDAP);
         }
         if (middlebox != Middlebox.NONE || faults.middlebox() != null && faults.middlebox() != Middlebox.NONE) {
-            throw new TopologyException("array: middlebox " + (faults.middlebox() != null ? faults.middlebox() : middlebox).id()
-                    + " (expected: none; HAProxy is the array's only middlebox)");
+            throw new TopologyException(TopologyText.of("array.middlebox", "middlebox",
+                    (faults.middlebox() != null ? faults.middlebox() : middlebox).id()));
         }
     }
 
@@ -553,17 +548,16 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
     /** The certificate {@code hostName} presents. */
     public Certificate certificateOf(String hostName) {
         return certificates.stream().filter(c -> c.host().equals(hostName)).findFirst().orElseThrow(
-                () -> new TopologyException("host " + hostName + ": no certificate (expected: one with host " + hostName + ")"));
+                () -> new TopologyException(TopologyText.of("host.no-certificate", "host", hostName)));
     }
 
     /** The users the lab directory is seeded with (SiteSeed.USERS). */
     public static final List<String> SEEDED_USERS = List.of("svc-anywhere", "Administrator", "franky", "hanna", "max");
 
-    private void checkMiddlebox(String what, Middlebox value) {
+    private void checkMiddlebox(TopologyText where, Middlebox value) {
         if (value != Middlebox.NONE) {
             if (host("middlebox").isEmpty()) {
-                throw new TopologyException(what + ": " + value.id() + " without a host 'middlebox' (expected: a host "
-                        + "named middlebox with an https port)");
+                throw new TopologyException(TopologyText.of("middlebox.no-host", "where", where, "middlebox", value.id()));
             }
             requirePort("middlebox", Service.HTTPS);
         }
@@ -571,95 +565,91 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
 
     private void checkFaults() {
         for (DnsChange c : faults.dns()) {
-            String where = "fault dns " + c.zone() + " " + c.name();
+            TopologyText where = TopologyText.of("where.fault-dns", "zone", c.zone(), "name", c.name());
             if (zones.stream().noneMatch(z -> z.origin().equalsIgnoreCase(String.valueOf(c.zone())))) {
-                throw new TopologyException(where + ": no such zone (expected: the origin of a zone of the topology)");
+                throw new TopologyException(TopologyText.of("fault.no-zone", "where", where));
             }
             if (c.action() == null) {
-                throw new TopologyException(where + ": no action (expected: one of "
-                        + String.join(", ", jsonNames(DnsAction.class)) + ")");
+                throw new TopologyException(TopologyText.of("fault.no-action", "where", where, "actions",
+                        String.join(", ", jsonNames(DnsAction.class))));
             }
             if (c.action() == DnsAction.ADDRESS) {
                 checkAddressValue(where, c.value());
             }
         }
         for (RuleChange c : faults.router()) {
-            String where = "fault router " + c.port();
+            TopologyText where = TopologyText.of("where.fault-router", "port", c.port());
             if (router.stream().noneMatch(f -> f.port() == c.port())) {
-                throw new TopologyException(where + ": no rule for this port (expected: one of "
-                        + router.stream().map(f -> String.valueOf(f.port())).toList() + ")");
+                throw new TopologyException(TopologyText.of("fault.no-rule", "where", where, "ports",
+                        router.stream().map(f -> String.valueOf(f.port())).toList()));
             }
             if (c.variant() == null) {
-                throw new TopologyException(where + ": no variant (expected: one of "
-                        + String.join(", ", jsonNames(RuleVariant.class)) + ")");
+                throw new TopologyException(TopologyText.of("fault.no-variant", "where", where, "variants",
+                        String.join(", ", jsonNames(RuleVariant.class))));
             }
             if (c.to() != null) {
                 target(where, c.to());
             }
         }
         if (faults.middlebox() != null) {
-            checkMiddlebox("fault middlebox", faults.middlebox());
+            checkMiddlebox(TopologyText.of("where.fault-middlebox"), faults.middlebox());
         }
     }
 
-    private void checkRecord(String where, DnsRecord r) {
-        String at = where + " record " + r.name();
+    private void checkRecord(TopologyText where, DnsRecord r) {
+        TopologyText at = TopologyText.of("where.record", "where", where, "name", r.name());
         if (r.name() == null || r.name().isBlank()) {
-            throw new TopologyException(where + ": record without a name (expected: a name relative to the origin or @)");
+            throw new TopologyException(TopologyText.of("record.no-name", "where", where));
         }
         if (r.type() == null) {
-            throw new TopologyException(at + ": no type (expected: one of "
-                    + String.join(", ", jsonNames(RecordType.class)) + ")");
+            throw new TopologyException(TopologyText.of("record.no-type", "where", at, "types", String.join(", ", jsonNames(RecordType.class))));
         }
         switch (r.type()) {
             case A -> checkAddressValue(at, r.value());
             case CNAME -> {
                 if (r.value() == null || r.value().isBlank()) {
-                    throw new TopologyException(at + ": CNAME without a target (expected: a domain name)");
+                    throw new TopologyException(TopologyText.of("record.cname", "where", at));
                 }
             }
             case SRV -> {
                 String[] p = r.value() == null ? new String[0] : r.value().trim().split("\\s+");
                 if (p.length != 4 || !p[0].matches("\\d+") || !p[1].matches("\\d+") || !p[2].matches("\\d+")) {
-                    throw new TopologyException(at + ": SRV value " + r.value()
-                            + " (expected: \"priority weight port target\")");
+                    throw new TopologyException(TopologyText.of("record.srv", "where", at, "value", r.value()));
                 }
             }
         }
     }
 
-    private void checkAddressValue(String where, String value) {
+    private void checkAddressValue(TopologyText where, String value) {
         if (value == null || (host(value).isEmpty() && !loopback(value))) {
-            throw new TopologyException(where + ": address " + value
-                    + " (expected: a host name of the topology or an address in 127.0.0.0/8)");
+            throw new TopologyException(TopologyText.of("address", "where", where, "address", value));
         }
     }
 
     private void requirePort(String host, Service service) {
         if (host(host).orElseThrow().port(service).isEmpty()) {
-            throw new TopologyException("host " + host + ": no '" + service.id() + "' port (expected: e.g. \"" + service.id()
-                    + "\": " + service.wellKnownPort() + ")");
+            throw new TopologyException(TopologyText.of("host.no-port", "host", host, "service", service.id(),
+                    "port", service.wellKnownPort()));
         }
     }
 
-    private static void checkPort(String what, Integer port) {
+    private static void checkPort(TopologyText where, Integer port) {
         if (port == null || port < 1 || port > 65535) {
-            throw new TopologyException(what + ": " + port + " (expected: 1..65535)");
+            throw new TopologyException(TopologyText.of("port", "where", where, "port", port));
         }
     }
 
     /** Resolves {@code host:port} of a rule; the host must exist. */
-    private Target target(String where, String to) {
+    private Target target(TopologyText where, String to) {
         int colon = to == null ? -1 : to.lastIndexOf(':');
         if (colon <= 0 || !to.substring(colon + 1).matches("\\d{1,5}")) {
-            throw new TopologyException(where + ": target " + to + " (expected: host:port, e.g. ex1:443)");
+            throw new TopologyException(TopologyText.of("target", "where", where, "target", to));
         }
         String h = to.substring(0, colon);
         int port = Integer.parseInt(to.substring(colon + 1));
-        checkPort(where + " target port", port);
+        checkPort(TopologyText.of("where.target-port", "where", where), port);
         if (host(h).isEmpty()) {
-            throw new TopologyException(where + ": target host " + h + " (expected: one of "
-                    + hosts.stream().map(Host::name).toList() + ")");
+            throw new TopologyException(TopologyText.of("target.host", "where", where, "host", h, "hosts", hosts.stream().map(Host::name).toList()));
         }
         return new Target(h, port);
     }
@@ -670,7 +660,7 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
 
     /** The target of a {@code host:port} string, after validation. */
     public Target parseTarget(String to) {
-        return target("target", to);
+        return target(TopologyText.of("where.target"), to);
     }
 
     static boolean loopback(String address) {
@@ -693,11 +683,11 @@ public record Topology(String name, PortPolicy portPolicy, List<Host> hosts, Lis
 
     /** The host's address; the host must exist. */
     public InetAddress address(String hostName) {
-        Host h = host(hostName).orElseThrow(() -> new TopologyException("host " + hostName + ": not in the topology"));
+        Host h = host(hostName).orElseThrow(() -> new TopologyException(TopologyText.of("host.unknown", "host", hostName)));
         try {
             return InetAddress.getByName(h.address());
         } catch (java.net.UnknownHostException e) {
-            throw new TopologyException("host " + hostName + ": address " + h.address(), e);
+            throw new TopologyException(TopologyText.of("host.address-unusable", "host", hostName, "address", h.address()), e);
         }
     }
 

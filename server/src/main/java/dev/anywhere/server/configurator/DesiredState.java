@@ -25,7 +25,7 @@ final class DesiredState {
 
     static RpcVdirConfig of(SiteDirectory directory, String serverName) {
         ExchangeServer server = directory.server(serverName).orElseThrow(() -> new DirectoryException(
-                "local server not found: " + serverName + " (expected: a server object of that name in the directory)",
+                dev.anywhere.directory.DirectoryText.of(dev.anywhere.directory.DirectoryText.Key.LOCAL_SERVER_MISSING, "server", serverName),
                 false, null));
         Optional<RpcHttpVirtualDirectory> vdir = directory.rpcVirtualDirectory(server.name());
         if (vdir.isEmpty()) {

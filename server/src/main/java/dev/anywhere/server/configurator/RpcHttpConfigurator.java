@@ -97,15 +97,15 @@ public final class RpcHttpConfigurator {
                 Event ev = new Event(now, EventId.TRANSIENT_EXCEPTION, "The configurator could not read the directory and "
                         + "will retry in " + ServiceHost.TRANSIENT_RETRY.toSeconds() + " seconds; the last applied "
                         + "configuration stays in force. Error: " + e.getMessage(),
-                        Map.of("retrySeconds", Long.toString(ServiceHost.TRANSIENT_RETRY.toSeconds()), "error", e.getMessage()));
+                        errorData(e, Map.of("retrySeconds", Long.toString(ServiceHost.TRANSIENT_RETRY.toSeconds()))));
                 batch.add(ev);
                 events.write(batch);
                 return new PassOutcome(PassOutcome.Kind.TRANSIENT_FAILURE, batch, false);
             }
-            return permanent(now, batch, e.getMessage());
+            return permanent(now, batch, e.getMessage(), errorData(e, Map.of()));
         } catch (IOException | RuntimeException e) {
             log.debug("configurator pass failed", e);
-            return permanent(now, batch, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return permanent(now, batch, e.getClass().getSimpleName() + ": " + e.getMessage(), Map.of());
         }
     }
 
@@ -241,10 +241,22 @@ public final class RpcHttpConfigurator {
         }
     }
 
-    private PassOutcome permanent(Instant now, List<Event> batch, String message) {
+    /**
+     * An event's data with the directory's failure: {@code error}, its English sentence, and the same as a key with
+     * values ({@code error.key}, …) from which {@code anywhere events} says it in its reader's language.
+     */
+    private static Map<String, String> errorData(DirectoryException e, Map<String, String> more) {
+        Map<String, String> data = new java.util.LinkedHashMap<>(more);
+        data.put("error", e.getMessage());
+        e.text().ifPresent(t -> data.putAll(t.data("error.")));
+        return data;
+    }
+
+    private PassOutcome permanent(Instant now, List<Event> batch, String message, Map<String, String> data) {
+        Map<String, String> withMessage = new java.util.LinkedHashMap<>(data);
+        withMessage.putIfAbsent("error", message);
         throttled(now, batch, "permanent:" + message, new Event(now, EventId.PERMANENT_EXCEPTION,
-                "The configurator pass failed and will run again at the next interval. Error: " + message,
-                Map.of("error", message)));
+                "The configurator pass failed and will run again at the next interval. Error: " + message, withMessage));
         events.write(batch);
         return new PassOutcome(PassOutcome.Kind.PERMANENT_FAILURE, batch, false);
     }

@@ -42,6 +42,13 @@ final class DirectoryHealth {
         return current.state() == State.REACHABLE;
     }
 
+    private static Map<String, String> reasonData(String reason, Map<String, String> more) {
+        Map<String, String> data = new java.util.LinkedHashMap<>();
+        data.put("reason", reason);
+        data.putAll(more);
+        return data;
+    }
+
     /** The directory answered within the deadline (whatever it answered). */
     synchronized void answered() {
         if (current.state() == State.REACHABLE) {
@@ -54,8 +61,11 @@ final class DirectoryHealth {
                 + down.toSeconds() + " s; logons that need it are served again.", Map.of("downSeconds", Long.toString(down.toSeconds()))));
     }
 
-    /** The directory did not answer in time, or could not be reached; {@code reason} never holds credentials. */
-    synchronized void unreachable(String reason) {
+    /**
+     * The directory did not answer in time, or could not be reached; {@code reason} never holds credentials.
+     * {@code reasonData} is the directory's failure as a key with values ({@code reason.key}, …), for the event's data.
+     */
+    synchronized void unreachable(String reason, Map<String, String> reasonData) {
         if (current.state() == State.UNREACHABLE) {
             log.debug("gateway: directory still unreachable: {}", reason);
             return;
@@ -64,6 +74,6 @@ final class DirectoryHealth {
         current = new Snapshot(State.UNREACHABLE, now, reason);
         events.write(new Event(now, EventId.LOGON_DIRECTORY_UNREACHABLE, "Logons cannot reach the directory (" + reason
                 + "). Logons that need it get 503 with Retry-After; cached logons and open connections go on.",
-                Map.of("reason", reason)));
+                reasonData(reason, reasonData)));
     }
 }

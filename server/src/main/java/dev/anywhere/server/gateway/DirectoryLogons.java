@@ -1,6 +1,7 @@
 package dev.anywhere.server.gateway;
 
 import dev.anywhere.directory.DirectoryException;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -106,8 +107,8 @@ final class DirectoryLogons implements AutoCloseable {
         return !health.reachable();
     }
 
-    private void unreachable(String why) {
-        health.unreachable(why);
+    private void unreachable(String why, Map<String, String> data) {
+        health.unreachable(why, data);
         startProbing();
     }
 
@@ -142,7 +143,7 @@ final class DirectoryLogons implements AutoCloseable {
                     if (e.transientFailure()) {
                         // Health first: whoever sees the 503 must find /health already saying why.
                         if (!result.isDone()) {
-                            unreachable(e.getMessage());
+                            unreachable(e.getMessage(), e.text().map(t -> t.data("reason.")).orElse(Map.of()));
                         }
                         result.completeExceptionally(new NoAnswer(Unanswered.UNREACHABLE, e.getMessage()));
                     } else if (result.completeExceptionally(e) && provesReachable) {
@@ -166,7 +167,7 @@ final class DirectoryLogons implements AutoCloseable {
             ScheduledFuture<?> deadline = timer.schedule(() -> {
                 String why = "no answer within " + settings.deadline().toMillis() + " ms";
                 if (!result.isDone()) {
-                    unreachable(why);
+                    unreachable(why, Map.of());
                 }
                 if (result.completeExceptionally(new NoAnswer(Unanswered.SLOW, why))) {
                     task.cancel(true);

@@ -96,6 +96,11 @@ class ConfiguratorEndToEndTest {
             server.close();
             host.requestPass();
             await().atMost(Duration.ofSeconds(10)).until(() -> !events.read(e -> e.id() == EventId.TRANSIENT_EXCEPTION).isEmpty());
+            // The failure also as a key with values, so anywhere events can say it in its reader's language.
+            java.util.Map<String, String> failure = events.read(e -> e.id() == EventId.TRANSIENT_EXCEPTION).get(0).data();
+            assertThat(failure).containsEntry("error.key", "ldap-failed").containsKey("error.code").containsKey("error.what.key");
+            assertThat(dev.anywhere.directory.DirectoryText.fromData(failure, "error.")).hasValueSatisfying(
+                    t -> assertThat(t.english()).isEqualTo(failure.get("error")));
             assertThat(Files.readString(applied.path())).isEqualTo(before);
             server = DirectoryServer.start(dc1, InetAddress.getLoopbackAddress(), port, seed());
             assertThat(server.info().seededNow()).isFalse();
