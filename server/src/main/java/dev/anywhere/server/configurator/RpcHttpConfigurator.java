@@ -105,8 +105,26 @@ public final class RpcHttpConfigurator {
             return permanent(now, batch, e.getMessage(), errorData(e, Map.of()));
         } catch (IOException | RuntimeException e) {
             log.debug("configurator pass failed", e);
-            return permanent(now, batch, e.getClass().getSimpleName() + ": " + e.getMessage(), Map.of());
+            return permanent(now, batch, failureText(e), Map.of());
         }
+    }
+
+    /**
+     * A failure that is not the directory's, in words for the event log: a file the configurator could not read or write
+     * names the file and what happened, never the exception's class (administrators read events, not stack traces).
+     */
+    static String failureText(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException f) {
+            return "no such file or directory: " + f.getFile();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException f) {
+            return "access denied: " + f.getFile();
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return "file system error on " + f.getFile() + (f.getReason() == null ? "" : ": " + f.getReason());
+        }
+        String message = e.getMessage() == null ? "" : ": " + e.getMessage();
+        return (e instanceof IOException ? "input/output error" : "internal error") + message;
     }
 
     private boolean reconcile(RpcVdirConfig desired, Instant now, List<Event> batch) throws IOException {

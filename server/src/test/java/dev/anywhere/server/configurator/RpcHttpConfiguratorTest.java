@@ -259,6 +259,29 @@ class RpcHttpConfiguratorTest {
     }
 
     @Test
+    void aFileTheConfiguratorCannotUseIsNamedInTheEventWithoutAClassName() throws Exception {
+        directory.putRpcVirtualDirectory(enabledNtlm());
+        java.nio.file.Files.createDirectories(dataDir.resolve(AppliedConfigFile.FILE_NAME).resolve("in-the-way"));
+        PassOutcome o = configurator.pass();
+        assertThat(o.kind()).isEqualTo(PassOutcome.Kind.PERMANENT_FAILURE);
+        assertThat(o.events().get(0).id().id()).isEqualTo(2002);
+        assertThat(o.events().get(0).message()).doesNotContain("Exception").doesNotContain("java.");
+    }
+
+    @Test
+    void failuresOutsideTheDirectoryAreSaidInWords() {
+        assertThat(RpcHttpConfigurator.failureText(new java.nio.file.NoSuchFileException("/srv/ex1/rpc.json")))
+                .isEqualTo("no such file or directory: /srv/ex1/rpc.json");
+        assertThat(RpcHttpConfigurator.failureText(new java.nio.file.AccessDeniedException("/srv/ex1/rpc.json")))
+                .isEqualTo("access denied: /srv/ex1/rpc.json");
+        assertThat(RpcHttpConfigurator.failureText(new java.nio.file.FileSystemException("/srv/ex1/rpc.json", null, "Read-only file system")))
+                .isEqualTo("file system error on /srv/ex1/rpc.json: Read-only file system");
+        assertThat(RpcHttpConfigurator.failureText(new java.io.IOException("No space left on device")))
+                .isEqualTo("input/output error: No space left on device");
+        assertThat(RpcHttpConfigurator.failureText(new IllegalStateException("broken"))).isEqualTo("internal error: broken");
+    }
+
+    @Test
     void unknownServerIsAPermanentError() {
         RpcHttpConfigurator other = new RpcHttpConfigurator(directory, "EX9", dataDir, events, clock);
         PassOutcome o = other.pass();
