@@ -113,8 +113,11 @@ public final class Pem {
                 }
             }
             throw new PkiException("pki.key-file.none", "", "private key: none found (expected: an unencrypted PRIVATE KEY block)", null);
-        } catch (IOException e) {
-            // Bouncy Castle's message names its exception classes; the cause keeps it for logs
+        } catch (PkiException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Bouncy Castle's message names its exception classes (also its unchecked DecoderException for broken
+            // base64); the cause keeps it for logs
             throw new PkiException("pki.key-file.bad", "", "private key: not readable (expected: an unencrypted PRIVATE KEY block)", e);
         }
     }
