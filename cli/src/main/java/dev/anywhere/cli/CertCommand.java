@@ -169,7 +169,11 @@ final class CertCommand {
             List<X509Certificate> anchors = List.of();
             Path anchorFile = trust != null ? trust : Path.of(DEFAULT_CA_DIR, "ca.crt");
             if (Files.exists(anchorFile)) {
-                anchors = Pem.readCertificates(anchorFile);
+                try {
+                    anchors = Pem.readCertificates(anchorFile);
+                } catch (PkiException e) {
+                    throw UserError.usage("--trust: " + Inputs.problem(e, CliText.ofLocale()));
+                }
             } else if (trust != null) {
                 throw UserError.usage(CliText.local("cert.trust-missing", "file", trust));
             }
@@ -189,7 +193,9 @@ final class CertCommand {
                 } else {
                     throw UserError.usage(CliText.local("cert.show-target-bad", "target", target));
                 }
-            } catch (PkiException | java.io.UncheckedIOException e) {
+            } catch (PkiException e) {
+                throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
+            } catch (java.io.UncheckedIOException e) {
                 throw UserError.usage(e.getMessage());
             }
             spec.commandLine().getOut().print(info.toText(CliText.ofLocale().language()));
@@ -201,7 +207,7 @@ final class CertCommand {
         try {
             return CertificateAuthority.load(dir);
         } catch (RuntimeException e) {
-            throw UserError.usage(CliText.local("cert.ca-dir-bad", "dir", dir, "detail", e.getMessage()));
+            throw UserError.usage(CliText.local("cert.ca-dir-bad", "dir", dir, "detail", Inputs.problem(e, CliText.ofLocale())));
         }
     }
 

@@ -93,6 +93,13 @@ final class ClientOptions {
             if (!Files.isReadable(f) || Files.isDirectory(f)) {
                 throw UserError.usage(CliText.local("client.trust-unreadable", "file", f));
             }
+            // read here once so that a file without certificates is said in the reader's language (the analyzer's
+            // trust store would refuse it later, in English)
+            try {
+                dev.anywhere.lab.pki.Pem.readCertificates(f);
+            } catch (dev.anywhere.lab.pki.PkiException e) {
+                throw UserError.usage(CliText.local("client.trust-no-certificate", "file", f));
+            }
         }
         return files;
     }

@@ -128,6 +128,9 @@ final class GatewayCommand implements Callable<Integer> {
                 tls = Optional.of(dev.anywhere.server.gateway.TlsEngine.server(cert.toFile(), key.toFile(), tlsPolicy()));
             } catch (javax.net.ssl.SSLException e) {
                 throw UserError.usage(e.getMessage());
+            } catch (IllegalArgumentException e) {
+                // a certificate or key file the gateway cannot use (keyed: tls.cert-file, tls.key-*)
+                throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
             }
         }
         SiteDirectory dir = null;

@@ -2,6 +2,7 @@ package dev.anywhere.cli;
 
 import dev.anywhere.directory.model.AuthenticationMethod;
 import dev.anywhere.directory.model.ClientAuthenticationMethod;
+import dev.anywhere.lab.pki.PkiException;
 import dev.anywhere.server.config.InvalidValue;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -18,10 +19,17 @@ final class Inputs {
 
     /**
      * What is wrong with a value, in {@code text}'s language: a keyed refusal ({@link InvalidValue}: a duration, the TLS
-     * policy) from the bundle's text for its key with the value as given; any other failure's own message.
+     * policy, the gateway's certificate and key files; a {@link PkiException} with a key: a certificate or key file the
+     * lab's PKI reads) from the bundle's text for its key with the value as given; any other failure's own message.
      */
-    static String problem(IllegalArgumentException e, CliText text) {
-        return e instanceof InvalidValue v ? text.get(v.key(), "value", v.value()) : e.getMessage();
+    static String problem(RuntimeException e, CliText text) {
+        if (e instanceof InvalidValue v) {
+            return text.get(v.key(), "value", v.value());
+        }
+        if (e instanceof PkiException p && p.key().isPresent()) {
+            return text.get(p.key().get(), "value", p.value());
+        }
+        return e.getMessage();
     }
 
     /** A DNS host name as Exchange accepts it for ExternalHostname (RFC 1123 labels, at most 253 characters). */

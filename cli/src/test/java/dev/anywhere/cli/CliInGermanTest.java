@@ -111,6 +111,53 @@ class CliInGermanTest extends CommandTestBase {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * Certificate and key files that cannot be used, as the gateway ({@code --cert}, {@code --key}), {@code cert show},
+     * {@code --trust} and {@code --ca-dir} read them: real bad files (not PEM, an encrypted key, an Ed25519 key, another
+     * certificate's key), each said in German and naming the file, never a reader's class name.
+     */
+    @Test
+    void certificateAndKeyFileErrorsAreGerman() throws Exception {
+        dev.anywhere.lab.pki.CertificateAuthority labCa = dev.anywhere.lab.pki.CertificateAuthority.createLab();
+        var a = labCa.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "a");
+        var b = labCa.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "b");
+        Path junk = java.nio.file.Files.writeString(tmp.resolve("junk.pem"), "kein PEM\n");
+        Path encrypted = java.nio.file.Files.writeString(tmp.resolve("encrypted.key"), dev.anywhere.lab.pki.Pem.encode(
+                "ENCRYPTED PRIVATE KEY", dev.anywhere.server.testing.TestCertificate.encrypted(
+                        dev.anywhere.server.testing.TestCertificate.create("oa.frankysweb.org").keys().getPrivate())));
+        Path ed25519 = java.nio.file.Files.writeString(tmp.resolve("ed25519.key"), dev.anywhere.lab.pki.Pem.encode("PRIVATE KEY",
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded()));
+        String data = tmp.resolve("data").toString();
+
+        audit(2, "gateway", "--data-dir", data, "--cert", junk.toString(), "--key", a.privateKey().toString());
+        assertThat(err).isEqualTo("anywhere: Zertifikatsdatei " + junk + ": kein Zertifikat (erwartet: PEM-Blöcke CERTIFICATE)\n");
+        audit(2, "gateway", "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", junk.toString());
+        assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + junk
+                + ": kein privater Schlüssel, den das Gateway lesen kann (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
+        audit(2, "gateway", "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", encrypted.toString());
+        assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + encrypted + ": verschlüsselt (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
+        audit(2, "gateway", "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", ed25519.toString());
+        assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + ed25519 + ": weder ein RSA- noch ein EC-Schlüssel (erwartet: RSA oder EC)\n");
+        audit(2, "gateway", "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", b.privateKey().toString());
+        assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + b.privateKey()
+                + ": nicht der Schlüssel des Zertifikats (erwartet: der private Schlüssel des ersten Zertifikats der Kette)\n");
+
+        audit(2, "cert", "show", junk.toString(), "--trust", a.certificateChain().toString());
+        assertThat(err).isEqualTo("anywhere: Zertifikatsdatei " + junk + ": kein Zertifikat (erwartet: PEM-Blöcke CERTIFICATE oder DER)\n");
+        audit(2, "cert", "show", a.certificateChain().toString(), "--trust", junk.toString());
+        assertThat(err).isEqualTo("anywhere: --trust: Zertifikatsdatei " + junk + ": kein Zertifikat (erwartet: PEM-Blöcke CERTIFICATE oder DER)\n");
+        audit(2, "analyze", "franky@frankysweb.org", "--lang", "de", "--trust", junk.toString());
+        assertThat(err).isEqualTo("anywhere: --trust: " + junk + " enthält kein Zertifikat (erwartet: CA-Zertifikate im PEM-Format)\n");
+
+        Path ca = tmp.resolve("ca");
+        audit(0, "cert", "ca", "--dir", ca.toString());
+        java.nio.file.Files.copy(encrypted, ca.resolve("ca.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        audit(2, "cert", "new", "--ca-dir", ca.toString(), "--subject", "CN=oa.frankysweb.org", "--out", tmp.resolve("certs").toString());
+        assertThat(err).isEqualTo("anywhere: --ca-dir " + ca + ": Schlüsseldatei " + ca.resolve("ca.key")
+                + ": der private Schlüssel ist verschlüsselt (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
+        assertThat(problems).isEmpty();
+    }
+
     /** Runs {@code args}, checks the exit code and audits both outputs line by line. */
     private void audit(int exit, String... args) {
         String command = String.join(" ", args);

@@ -80,6 +80,30 @@ class GatewayCommandTest extends CommandTestBase {
         }
     }
 
+    /**
+     * Certificate and key files the gateway cannot use: one line naming the file (keyed, so German has its own), no
+     * reader's class name, before anything listens.
+     */
+    @Test
+    void unusableCertificateAndKeyFilesAreNamed() throws Exception {
+        dev.anywhere.lab.pki.CertificateAuthority ca = dev.anywhere.lab.pki.CertificateAuthority.createLab();
+        var a = ca.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "a");
+        var b = ca.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "b");
+        Path junk = Files.writeString(tmp.resolve("junk.pem"), "not PEM at all\n");
+        assertThat(gateway(junk, a.privateKey())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: certificate file " + junk + ": no certificate (expected: PEM CERTIFICATE blocks)\n");
+        assertThat(gateway(a.certificateChain(), junk)).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + junk
+                + ": no private key the gateway can read (expected: an unencrypted PRIVATE KEY block)\n");
+        assertThat(gateway(a.certificateChain(), b.privateKey())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + b.privateKey()
+                + ": not the key of the certificate (expected: the private key of the chain's first certificate)\n");
+    }
+
+    private int gateway(Path certificate, Path key) {
+        return run("gateway", "--data-dir", tmp.resolve("data").toString(), "--cert", certificate.toString(), "--key", key.toString());
+    }
+
     @Test
     void aTakenPortIsNamedInOneLine() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

@@ -148,7 +148,7 @@ final class MapiSteps {
         } catch (RpchFailure f) {
             return tunnel.failed(ctx, server, 6002, f, t);
         }
-        Evidence rfr = new Evidence("RFR", "RfrGetNewDSA pUserDN " + dn + ": " + a.describe() + "\n");
+        Evidence rfr = new Evidence("RFR", "RfrGetNewDSA pUserDN " + dn + ": " + a.describe(text) + "\n");
         if (!a.found()) {
             return refused(server, "RfrGetNewDSA", dn, a).with(rfr).with(transcript(t));
         }
@@ -214,7 +214,7 @@ final class MapiSteps {
         } catch (RpchFailure f) {
             return tunnel.failed(ctx, server, 6002, f, t);
         }
-        Evidence rfr = new Evidence("RFR", "RfrGetFQDNFromServerDN " + serverDn.get() + ": " + a.describe() + "\n");
+        Evidence rfr = new Evidence("RFR", "RfrGetFQDNFromServerDN " + serverDn.get() + ": " + a.describe(text) + "\n");
         if (!a.found()) {
             return refused(server, "RfrGetFQDNFromServerDN", serverDn.get(), a).with(rfr).with(transcript(t));
         }

@@ -2,6 +2,7 @@ package dev.anywhere.analyzer.rpch;
 
 import dev.anywhere.analyzer.rpch.RpchFailure.Hop;
 import dev.anywhere.analyzer.rpch.RpchFailure.Kind;
+import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.rpc.rfr.RfrCalls;
 import java.util.Locale;
 import java.util.Objects;
@@ -17,27 +18,27 @@ import java.util.Optional;
  */
 public final class Referral implements AutoCloseable {
 
-    /** What an answer means, from its return code. */
+    /** What an answer means, from its return code; in words as {@code rfr.<key>} of the analyzer's bundle. */
     public enum Outcome {
         /** Success with a server name. */
-        FOUND("Success", "the server's name"),
+        FOUND("Success", "found"),
         /** MAPI_E_NOT_FOUND: no Exchange server by that DN. */
-        NOT_FOUND("NotFound", "no Exchange server has that DN"),
+        NOT_FOUND("NotFound", "not-found"),
         /** MAPI_E_INVALID_PARAMETER: the DN is not a server or database DN. */
-        NOT_A_SERVER_DN("InvalidParameter", "not a server DN (/o=…/ou=…/cn=Configuration/cn=Servers/cn=NAME)"),
+        NOT_A_SERVER_DN("InvalidParameter", "not-a-server-dn"),
         /** MAPI_E_LOGON_FAILED. */
-        LOGON_FAILED("LogonFailed", "the referral service refused the logon"),
+        LOGON_FAILED("LogonFailed", "logon-failed"),
         /** MAPI_E_NO_ACCESS. */
-        ACCESS_DENIED("AccessDenied", "the referral service denied access"),
+        ACCESS_DENIED("AccessDenied", "access-denied"),
         /** Any other code. */
-        FAILED("Failed", "the referral service failed");
+        FAILED("Failed", "failed");
 
         private final String codeName;
-        private final String meaning;
+        private final String key;
 
-        Outcome(String codeName, String meaning) {
+        Outcome(String codeName, String key) {
             this.codeName = codeName;
-            this.meaning = meaning;
+            this.key = key;
         }
 
         static Outcome of(int code) {
@@ -71,11 +72,19 @@ public final class Referral implements AutoCloseable {
             return code == RfrCalls.SUCCESS && server.isPresent();
         }
 
-        /** {@code ex1.frankysweb.local}, or the code in words: {@code NotFound(0x8004010f): no Exchange server has that DN}. */
+        /** {@code ex1.frankysweb.local}, or the code in English words: {@code NotFound(0x8004010f): no Exchange server has that DN}. */
         public String describe() {
+            return describe(Messages.of("en"));
+        }
+
+        /**
+         * {@link #describe()} in {@code text}'s language: the status name and the code stay as the protocol names them
+         * ({@code NotFound(0x8004010f)}), their meaning is the bundle's ({@code rfr.not-found}).
+         */
+        public String describe(Messages text) {
             Outcome o = outcome();
             return found() ? server.get()
-                    : o.codeName + String.format(Locale.ROOT, "(0x%x): ", code) + o.meaning;
+                    : o.codeName + String.format(Locale.ROOT, "(0x%x): ", code) + text.get("rfr." + o.key);
         }
     }
 

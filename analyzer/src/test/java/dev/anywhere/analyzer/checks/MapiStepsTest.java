@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anywhere.analyzer.AnalyzeOptions;
 import dev.anywhere.analyzer.check.CheckContext;
+import dev.anywhere.analyzer.check.CheckResult;
 import dev.anywhere.analyzer.check.CheckStatus;
 import dev.anywhere.analyzer.check.Outcome;
 import dev.anywhere.analyzer.finding.Finding;
@@ -15,6 +16,7 @@ import dev.anywhere.analyzer.rpch.Referral;
 import dev.anywhere.analyzer.rpch.RpcFaultException;
 import dev.anywhere.analyzer.rpch.RpchFailure;
 import dev.anywhere.analyzer.rpch.Transcript;
+import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.analyzer.text.TextAudit;
 import dev.anywhere.autodiscover.pox.AutodiscoverResponse;
 import dev.anywhere.autodiscover.pox.User;
@@ -24,6 +26,7 @@ import dev.anywhere.rpc.emsmdb.EcCode;
 import dev.anywhere.rpc.emsmdb.EcDoConnectEx;
 import dev.anywhere.rpc.emsmdb.RopLogon;
 import dev.anywhere.rpc.emsmdb.SpecialFolders;
+import dev.anywhere.rpc.rfr.RfrCalls;
 import dev.anywhere.rpc.wire.Octets;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -308,6 +311,31 @@ class MapiStepsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aRefusedReferralSaysItsAnswerInTheReportsLanguage() {
+        Script s = new Script();
+        s.newDsa = new Referral.Answer(Optional.empty(), RfrCalls.NOT_FOUND);
+        s.fqdn = new ArrayList<>(List.of(new Referral.Answer(Optional.empty(), RfrCalls.INVALID_PARAMETER)));
+        List<Outcome> de = run("de", s);
+        assertThat(de.get(0).evidence().get(0).text())
+                .isEqualTo("RfrGetNewDSA pUserDN " + DN + ": NotFound(0x8004010f): kein Exchange-Server hat diesen DN\n");
+        assertThat(de.get(2).evidence().get(0).text()).isEqualTo("RfrGetFQDNFromServerDN " + EX2_DN
+                + ": InvalidParameter(0x80070057): kein Server-DN (/o=…/ou=…/cn=Configuration/cn=Servers/cn=NAME)\n");
+        List<CheckResult> steps = new ArrayList<>();
+        for (Outcome x : de) {
+            steps.add(new CheckResult("step-" + steps.size(), "Schritt " + steps.size(), x.status(), x.summary(), 0, x.evidence(),
+                    x.findings(), List.of()));
+        }
+        CheckResult tree = new CheckResult("rpc-proxy.mapi", Messages.of("de").get("check.rpc-proxy.mapi.title"), CheckStatus.PASSED, "",
+                0, List.of(), List.of(), steps);
+        assertThat(TextAudit.audit(tree, "de")).isEmpty();
+
+        Script en = new Script();
+        en.newDsa = new Referral.Answer(Optional.empty(), RfrCalls.NOT_FOUND);
+        assertThat(run("en", en).get(0).evidence().get(0).text())
+                .isEqualTo("RfrGetNewDSA pUserDN " + DN + ": NotFound(0x8004010f): no Exchange server has that DN\n");
     }
 
     @Test

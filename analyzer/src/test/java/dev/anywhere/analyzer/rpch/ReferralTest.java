@@ -2,6 +2,7 @@ package dev.anywhere.analyzer.rpch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anywhere.analyzer.text.Messages;
 import dev.anywhere.rpc.rfr.RfrCalls;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,10 @@ class ReferralTest {
         Referral.Answer other = new Referral.Answer(Optional.empty(), 0x80040115);
         assertThat(other.found()).isFalse();
         assertThat(other.describe()).isEqualTo("Failed(0x80040115): the referral service failed");
+        // the meaning in the report's language; the status name and the code as the protocol names them
+        assertThat(new Referral.Answer(Optional.empty(), RfrCalls.NO_ACCESS).describe(Messages.of("de")))
+                .isEqualTo("AccessDenied(0x80070005): der Verweisdienst hat den Zugriff verweigert");
+        assertThat(found.describe(Messages.of("de"))).isEqualTo("ex1.frankysweb.local");
     }
 
     @Test

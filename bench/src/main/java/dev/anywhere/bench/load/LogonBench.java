@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anywhere.analyzer.rpch.MailboxLogon;
 import dev.anywhere.analyzer.rpch.RpcAuth;
+import dev.anywhere.bench.BenchText;
 import dev.anywhere.bench.load.vc.LeanClient;
 import dev.anywhere.bench.load.vc.LeanVirtualConnection;
 import dev.anywhere.directory.embedded.DirectoryServer;
@@ -146,11 +147,13 @@ public final class LogonBench {
                             .basic(ACCOUNT, PASSWORD).rpcAuth(RpcAuth.privacy(NtlmCredentials.parse(ACCOUNT, PASSWORD)))
                             .timeouts(settings.timeout()).build())) {
                 double warmup = Math.max(1, settings.seconds() / 2);
-                progress.accept(String.format(Locale.ROOT, "warm-up: %d workers, %.1f s", settings.workers(), warmup));
+                BenchText text = BenchText.local();
+                progress.accept(text.get("logon.warm-up", "workers", settings.workers(), "seconds", String.format(Locale.ROOT, "%.1f", warmup)));
                 round(client, userDn, warmup, gateway.pid(), endpoints.pid());
                 List<Round> rounds = new ArrayList<>();
                 for (int i = 1; i <= settings.rounds(); i++) {
-                    progress.accept(String.format(Locale.ROOT, "round %d: %d workers, %.1f s", i, settings.workers(), settings.seconds()));
+                    progress.accept(text.get("logon.round", "round", i, "workers", settings.workers(), "seconds",
+                            String.format(Locale.ROOT, "%.1f", settings.seconds())));
                     rounds.add(round(client, userDn, settings.seconds(), gateway.pid(), endpoints.pid()));
                 }
                 return report(rounds);
@@ -320,29 +323,39 @@ public final class LogonBench {
         }
     }
 
-    /** The text form: logons per second and CPU per logon with their spread, one line per round. */
+    /** The text form in the JVM's language: logons per second and CPU per logon with their spread, one line per round. */
     public static String text(ObjectNode r) {
+        return text(r, BenchText.local());
+    }
+
+    /** The text form in {@code text}'s language; figures, process names and the client's failure as they are. */
+    public static String text(ObjectNode r, BenchText text) {
         StringBuilder b = new StringBuilder();
         var s = r.get("stats");
-        b.append(String.format(Locale.ROOT, "mailbox logons through the gateway: %s/s [%s-%s] over %d rounds (%s), %d logons, %d failed%n",
-                s.get("logons_per_s").get("median").asText(), s.get("logons_per_s").get("min").asText(),
-                s.get("logons_per_s").get("max").asText(), s.get("logons_per_s").get("rounds").asInt(),
-                s.get("logons_per_s").get("basis").asText(), r.get("logons").asLong(), r.get("failures").asLong()));
+        var rate = s.get("logons_per_s");
+        b.append(text.get("logon.summary", "median", rate.get("median").asText(), "min", rate.get("min").asText(), "max",
+                rate.get("max").asText(), "rounds", rate.get("rounds").asInt(), "basis", basis(rate.get("basis").asText(), text), "logons",
+                r.get("logons").asLong(), "failed", r.get("failures").asLong())).append('\n');
         for (String p : List.of("client", "gateway", "endpoints", "directory")) {
             var c = s.get("cpu_ms_per_logon_" + p);
-            b.append(String.format(Locale.ROOT, "CPU ms per logon, %-9s %s [%s-%s]%n", p, c.get("median").asText(), c.get("min").asText(),
-                    c.get("max").asText()));
+            b.append(text.get("logon.cpu", "process", String.format(Locale.ROOT, "%-9s", p), "median", c.get("median").asText(), "min",
+                    c.get("min").asText(), "max", c.get("max").asText())).append('\n');
         }
-        b.append(String.format(Locale.ROOT, "logon time p50 %s ms, p99 %s ms%n", s.get("logon_ms_p50").get("median").asText(),
-                s.get("logon_ms_p99").get("median").asText()));
+        b.append(text.get("logon.time", "p50", s.get("logon_ms_p50").get("median").asText(), "p99",
+                s.get("logon_ms_p99").get("median").asText())).append('\n');
         for (var round : r.get("rounds")) {
-            b.append(String.format(Locale.ROOT, "round %d: %s logons/s, %s (other processes %s CPUs)%n", round.get("round").asInt(),
-                    round.get("logons_per_s").asText(), round.get("disturbed").asBoolean() ? "DISTURBED" : "undisturbed",
-                    round.get("other_cpus").asText()));
+            b.append(text.get("logon.round-result", "round", round.get("round").asInt(), "rate", round.get("logons_per_s").asText(),
+                    "disturbed", text.get(round.get("disturbed").asBoolean() ? "round.disturbed" : "round.undisturbed"), "cpus",
+                    round.get("other_cpus").asText())).append('\n');
         }
         if (r.has("first_failure")) {
-            b.append("first failure: ").append(r.get("first_failure").asText()).append('\n');
+            b.append(text.get("logon.first-failure", "detail", r.get("first_failure").asText())).append('\n');
         }
         return b.toString();
+    }
+
+    /** The JSON's English basis of a headline figure ({@code undisturbed rounds}) in {@code text}'s language. */
+    static String basis(String json, BenchText text) {
+        return text.get(json.equals("undisturbed rounds") ? "basis.undisturbed" : "basis.all");
     }
 }

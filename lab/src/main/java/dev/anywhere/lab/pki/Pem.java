@@ -16,15 +16,20 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * PEM text for certificates and keys (RFC 7468): {@code CERTIFICATE} blocks and unencrypted PKCS#8
  * {@code PRIVATE KEY} blocks, the forms Netty's {@code SslContextBuilder.forServer(File, File)} and OpenSSL read.
  */
 public final class Pem {
+
+    /** The refusal of content without a certificate (its key, for the command line's bundle). */
+    private static final String CERTIFICATES_NONE = "pki.cert-file.none";
 
     private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
 
@@ -59,33 +64,39 @@ public final class Pem {
 
     /** Every certificate in {@code pemOrDer}: concatenated PEM blocks or one DER certificate. */
     public static List<X509Certificate> readCertificates(byte[] pemOrDer) {
+        List<X509Certificate> certificates = new ArrayList<>();
         try {
-            CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            List<X509Certificate> certificates = new ArrayList<>();
-            factory.generateCertificates(new ByteArrayInputStream(pemOrDer))
+            CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pemOrDer))
                     .forEach(c -> certificates.add((X509Certificate) c));
-            if (certificates.isEmpty()) {
-                throw new PkiException("certificates: none found (expected: PEM CERTIFICATE blocks or DER)");
-            }
-            return List.copyOf(certificates);
         } catch (CertificateException e) {
-            throw new PkiException("certificates: " + e.getMessage() + " (expected: PEM CERTIFICATE blocks or DER)",
-                    e);
+            // the JDK's message names its exception classes ("java.io.IOException: ..."): the cause keeps it for logs
+            throw new PkiException(CERTIFICATES_NONE, "", "no certificate (expected: PEM CERTIFICATE blocks or DER)", e);
         }
+        if (certificates.isEmpty()) {
+            throw new PkiException(CERTIFICATES_NONE, "", "no certificate (expected: PEM CERTIFICATE blocks or DER)", null);
+        }
+        return List.copyOf(certificates);
     }
 
-    /** Every certificate in {@code file} (PEM or DER). */
+    /** Every certificate in {@code file} (PEM or DER); a file that is unreadable or holds none is a keyed refusal naming it. */
     public static List<X509Certificate> readCertificates(Path file) {
+        byte[] content;
         try {
-            return readCertificates(Files.readAllBytes(file));
+            content = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new PkiException("certificate file " + file + ": " + e.getMessage(), e);
+            throw new PkiException("pki.cert-file.unreadable", file.toString(), "certificate file " + file + ": not readable", e);
+        }
+        try {
+            return readCertificates(content);
         } catch (PkiException e) {
-            throw new PkiException("certificate file " + file + ": " + e.getMessage(), e);
+            throw inFile("certificate file ", file, e);
         }
     }
 
-    /** The first private key in {@code pem}: PKCS#8 {@code PRIVATE KEY}, or {@code RSA/EC PRIVATE KEY}. */
+    /**
+     * The first private key in {@code pem}: PKCS#8 {@code PRIVATE KEY}, or {@code RSA/EC PRIVATE KEY}. An encrypted key
+     * is refused as such: the lab and the gateway read keys without a password.
+     */
     public static PrivateKey readPrivateKey(String pem) {
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -96,23 +107,39 @@ public final class Pem {
                 if (o instanceof PEMKeyPair pair) {
                     return converter.getKeyPair(pair).getPrivate();
                 }
+                if (o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair) {
+                    throw new PkiException("pki.key-file.encrypted", "", "private key: encrypted (expected: an unencrypted PRIVATE KEY block)",
+                            null);
+                }
             }
-            throw new PkiException("private key: none found (expected: an unencrypted PRIVATE KEY block)");
-        } catch (IOException e) {
-            throw new PkiException("private key: " + e.getMessage() + " (expected: an unencrypted PRIVATE KEY block)",
-                    e);
+            throw new PkiException("pki.key-file.none", "", "private key: none found (expected: an unencrypted PRIVATE KEY block)", null);
+        } catch (PkiException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Bouncy Castle's message names its exception classes (also its unchecked DecoderException for broken
+            // base64); the cause keeps it for logs
+            throw new PkiException("pki.key-file.bad", "", "private key: not readable (expected: an unencrypted PRIVATE KEY block)", e);
         }
     }
 
-    /** The private key in {@code file}. */
+    /** The private key in {@code file}; a file that is unreadable or holds no usable key is a keyed refusal naming it. */
     public static PrivateKey readPrivateKey(Path file) {
+        String pem;
         try {
-            return readPrivateKey(Files.readString(file, StandardCharsets.US_ASCII));
+            pem = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new PkiException("key file " + file + ": " + e.getMessage(), e);
-        } catch (PkiException e) {
-            throw new PkiException("key file " + file + ": " + e.getMessage(), e);
+            throw new PkiException("pki.key-file.unreadable", file.toString(), "key file " + file + ": not readable", e);
         }
+        try {
+            return readPrivateKey(pem);
+        } catch (PkiException e) {
+            throw inFile("key file ", file, e);
+        }
+    }
+
+    /** {@code e} (a refusal of the content) as the refusal of {@code file}: same key, the file as its value. */
+    private static PkiException inFile(String what, Path file, PkiException e) {
+        return new PkiException(e.key().orElse(null), file.toString(), what + file + ": " + e.getMessage(), e.getCause());
     }
 
     /**

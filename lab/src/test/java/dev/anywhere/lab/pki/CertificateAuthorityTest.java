@@ -290,13 +290,39 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void unreadableFilesNameTheFile() throws IOException {
+    void unreadableFilesNameTheFile() throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate\n");
         assertThatThrownBy(() -> Pem.readCertificates(junk)).isInstanceOf(PkiException.class)
-                .hasMessageStartingWith("certificate file " + junk + ": ");
+                .hasMessage("certificate file " + junk + ": no certificate (expected: PEM CERTIFICATE blocks or DER)");
         assertThatThrownBy(() -> Pem.readPrivateKey(junk)).isInstanceOf(PkiException.class)
                 .hasMessage("key file " + junk + ": private key: none found (expected: an unencrypted PRIVATE KEY"
                         + " block)");
+        // each refusal carries its key and the file, for the command line's bundle
+        assertKeyed(() -> Pem.readCertificates(junk), "pki.cert-file.none", junk);
+        assertKeyed(() -> Pem.readPrivateKey(junk), "pki.key-file.none", junk);
+        Path missing = dir.resolve("missing.pem");
+        assertKeyed(() -> Pem.readCertificates(missing), "pki.cert-file.unreadable", missing);
+        assertKeyed(() -> Pem.readPrivateKey(missing), "pki.key-file.unreadable", missing);
+        assertThatThrownBy(() -> Pem.readCertificates(missing)).hasMessage("certificate file " + missing + ": not readable");
+        // a certificate that is not one: the JDK's message names java.io.IOException; the refusal does not
+        Path broken = Files.writeString(dir.resolve("broken.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        assertKeyed(() -> Pem.readCertificates(broken), "pki.cert-file.none", broken);
+        assertThatThrownBy(() -> Pem.readCertificates(broken))
+                .hasMessage("certificate file " + broken + ": no certificate (expected: PEM CERTIFICATE blocks or DER)");
+        byte[] encryptedDer = dev.anywhere.server.testing.TestCertificate.encrypted(
+                dev.anywhere.server.testing.TestCertificate.create("oa.example.org").keys().getPrivate());
+        Path encrypted = Files.writeString(dir.resolve("encrypted.key"), Pem.encode("ENCRYPTED PRIVATE KEY", encryptedDer));
+        assertKeyed(() -> Pem.readPrivateKey(encrypted), "pki.key-file.encrypted", encrypted);
+        assertThatThrownBy(() -> Pem.readPrivateKey(encrypted))
+                .hasMessage("key file " + encrypted + ": private key: encrypted (expected: an unencrypted PRIVATE KEY block)");
+    }
+
+    private static void assertKeyed(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String key, Path file) {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
+        assertThat(t).isInstanceOf(PkiException.class);
+        assertThat(((PkiException) t).key()).contains(key);
+        assertThat(((PkiException) t).value()).isEqualTo(file.toString());
+        assertThat(t.getMessage()).doesNotContainPattern("[A-Z][a-z]+(Exception|Error)\\b|java\\.");
     }
 
     private Openssl.Result verifyAgainstLabCa(IssuedCertificate cert) {

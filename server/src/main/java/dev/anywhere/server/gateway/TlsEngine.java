@@ -1,5 +1,6 @@
 package dev.anywhere.server.gateway;
 
+import dev.anywhere.server.config.InvalidValue;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslContextOption;
@@ -21,9 +22,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
@@ -59,16 +60,104 @@ public final class TlsEngine {
         return server(certificateChain, privateKey, TlsPolicy.intermediate());
     }
 
-    /** A server context from PEM files (certificate chain; unencrypted PKCS#8 key, else whatever Netty reads). */
+    /**
+     * A server context from PEM files (certificate chain; unencrypted PKCS#8 key, else whatever Netty reads). A file
+     * the gateway cannot use is an {@link InvalidValue} naming it, before anything listens: no certificate
+     * ({@code tls.cert-file}), no key it can read ({@code tls.key-file}), an encrypted key ({@code tls.key-encrypted}),
+     * a key neither RSA nor EC ({@code tls.key-algorithm}), a PKCS#8 key that is not the first certificate's
+     * ({@code tls.key-mismatch}; else every handshake would fail). The readers' own messages name their exception
+     * classes, so they stay in the cause.
+     */
     public static SslContext server(File certificateChain, File privateKey, TlsPolicy policy) throws SSLException {
-        if (serverProvider() == SslProvider.OPENSSL) {
-            try {
-                return server(policy, readPkcs8(privateKey.toPath()), readChain(certificateChain.toPath()));
-            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-                // not an unencrypted PKCS#8 key: Netty's own reader, without the key cache
+        X509Certificate[] chain = certificates(certificateChain.toPath());
+        Optional<PrivateKey> pkcs8 = pkcs8(privateKey.toPath());
+        if (pkcs8.isPresent()) {
+            requireMatch(pkcs8.get(), chain[0], privateKey.toPath());
+            if (serverProvider() == SslProvider.OPENSSL) {
+                return server(policy, pkcs8.get(), chain);
             }
         }
-        return checked(apply(SslContextBuilder.forServer(certificateChain, privateKey).sslProvider(serverProvider()), policy), policy);
+        SslContextBuilder builder;
+        try {
+            builder = SslContextBuilder.forServer(certificateChain, privateKey);
+        } catch (IllegalArgumentException e) {
+            // the chain was read above: what Netty's reader refused is the key
+            throw keyFile(privateKey.toPath(), e);
+        }
+        return checked(apply(builder.sslProvider(serverProvider()), policy), policy);
+    }
+
+    private static X509Certificate[] certificates(Path file) {
+        try {
+            return readChain(file);
+        } catch (IOException | GeneralSecurityException e) {
+            throw refused("tls.cert-file", file, "certificate file " + file + ": no certificate (expected: PEM CERTIFICATE blocks)", e);
+        }
+    }
+
+    /** The unencrypted PKCS#8 key in {@code file}; empty when it holds another form, which Netty's reader may know. */
+    private static Optional<PrivateKey> pkcs8(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw keyFile(file, e);
+        }
+        if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || text.contains("Proc-Type: 4,ENCRYPTED")) {
+            throw refused("tls.key-encrypted", file, "key file " + file + ": encrypted (expected: an unencrypted PRIVATE KEY block)", null);
+        }
+        if (!text.contains(PKCS8_BEGIN)) {
+            return Optional.empty();
+        }
+        PKCS8EncodedKeySpec spec;
+        try {
+            spec = pkcs8Spec(text, file);
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            throw keyFile(file, e);
+        }
+        Optional<PrivateKey> key = firstOf(SERVED, spec);
+        if (key.isEmpty() && firstOf(OTHERS, spec).isPresent()) {
+            throw refused("tls.key-algorithm", file, "key file " + file + ": neither an RSA nor an EC key (expected: RSA or EC)", null);
+        }
+        return Optional.of(key.orElseThrow(() -> keyFile(file, null)));
+    }
+
+    /**
+     * Refuses a key that is not the first certificate's: a signature by the key must verify with the certificate's
+     * public key (RSA or ECDSA, as the handshake's CertificateVerify would).
+     */
+    private static void requireMatch(PrivateKey key, X509Certificate leaf, Path keyFile) {
+        String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+        byte[] probe = "anywhere gateway key check".getBytes(StandardCharsets.US_ASCII);
+        try {
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(leaf.getPublicKey());
+            verifier.update(probe);
+            if (verifier.verify(signature)) {
+                return;
+            }
+        } catch (GeneralSecurityException e) {
+            // a certificate for another algorithm: not this key's either
+        }
+        throw refused("tls.key-mismatch", keyFile, "key file " + keyFile + ": not the key of the certificate (expected: the private key of "
+                + "the chain's first certificate)", null);
+    }
+
+    private static InvalidValue keyFile(Path file, Exception cause) {
+        return refused("tls.key-file", file, "key file " + file + ": no private key the gateway can read (expected: an unencrypted "
+                + "PRIVATE KEY block)", cause);
+    }
+
+    private static InvalidValue refused(String key, Path file, String message, Exception cause) {
+        InvalidValue refusal = new InvalidValue(key, file.toString(), message);
+        if (cause != null) {
+            refusal.initCause(cause);
+        }
+        return refusal;
     }
 
     /**
@@ -173,22 +262,36 @@ public final class TlsEngine {
     }
 
     static PrivateKey readPkcs8(Path pem) throws IOException, GeneralSecurityException {
-        String text = Files.readString(pem, StandardCharsets.US_ASCII);
-        int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
+        return firstOf(SERVED, pkcs8Spec(Files.readString(pem, StandardCharsets.US_ASCII), pem))
+                .orElseThrow(() -> new GeneralSecurityException("neither an RSA nor an EC key: " + pem));
+    }
+
+    private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
+    /** The key algorithms the gateway serves with. */
+    private static final String[] SERVED = {"RSA", "EC"};
+    /** Algorithms the JDK reads that the gateway does not serve with: a key of one is refused as such. */
+    private static final String[] OTHERS = {"Ed25519", "Ed448", "DSA", "X25519", "X448"};
+
+    /** The first unencrypted PKCS#8 block of {@code text}; IllegalArgumentException when its base64 is broken. */
+    private static PKCS8EncodedKeySpec pkcs8Spec(String text, Path pem) throws GeneralSecurityException {
+        int begin = text.indexOf(PKCS8_BEGIN);
         int end = text.indexOf("-----END PRIVATE KEY-----");
         if (begin < 0 || end < begin) {
             throw new GeneralSecurityException("no unencrypted PKCS#8 key in " + pem);
         }
-        byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end));
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
-        for (String algorithm : new String[] {"RSA", "EC"}) {
+        return new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(text.substring(begin + PKCS8_BEGIN.length(), end)));
+    }
+
+    /** The key in {@code spec} by the first of {@code algorithms} that reads it. */
+    private static Optional<PrivateKey> firstOf(String[] algorithms, PKCS8EncodedKeySpec spec) {
+        for (String algorithm : algorithms) {
             try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (InvalidKeySpecException e) {
+                return Optional.of(KeyFactory.getInstance(algorithm).generatePrivate(spec));
+            } catch (GeneralSecurityException e) {
                 // try the next
             }
         }
-        throw new GeneralSecurityException("neither an RSA nor an EC key: " + pem);
+        return Optional.empty();
     }
 
     /**

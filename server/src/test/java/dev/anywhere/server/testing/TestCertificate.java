@@ -66,4 +66,18 @@ public record TestCertificate(X509Certificate certificate, KeyPair keys) {
         ctx.init(null, tmf.getTrustManagers(), null);
         return ctx;
     }
+
+    /**
+     * {@code key} as an encrypted PKCS#8 structure (PKCS#12 PBE with 3DES, password {@code Secret-1}), the content of
+     * the {@code ENCRYPTED PRIVATE KEY} block {@code openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES} writes: a real key file the
+     * gateway and the lab refuse, since they read keys without a password.
+     */
+    public static byte[] encrypted(java.security.PrivateKey key) throws Exception {
+        String algorithm = "PBEWithSHA1AndDESede";
+        javax.crypto.SecretKey secret = javax.crypto.SecretKeyFactory.getInstance(algorithm)
+                .generateSecret(new javax.crypto.spec.PBEKeySpec("Secret-1".toCharArray()));
+        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance(algorithm);
+        cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, secret, new javax.crypto.spec.PBEParameterSpec(new byte[8], 2048));
+        return new javax.crypto.EncryptedPrivateKeyInfo(cipher.getParameters(), cipher.doFinal(key.getEncoded())).getEncoded();
+    }
 }
