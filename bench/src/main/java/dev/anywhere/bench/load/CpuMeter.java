@@ -10,7 +10,8 @@ import java.util.Collection;
 /**
  * CPU seconds consumed so far by this JVM, by the threads of one {@link ThreadGroup} (the gateway's or the endpoints'
  * event loops, see {@link Topology}), and by peer processes (nginx master and workers) read from
- * {@code /proc/PID/stat} (utime + stime, in clock ticks of 1/100 s: Linux' USER_HZ).
+ * {@code /proc/PID/stat} (utime + stime, in clock ticks of 1/100 s: Linux' USER_HZ); and those processes' context
+ * switches, which say how often a relay's threads wait and wake, whatever the neighbours' load.
  */
 public final class CpuMeter {
 
@@ -67,6 +68,40 @@ public final class CpuMeter {
             s += proc(pid, true);
         }
         return s;
+    }
+
+    /**
+     * Processes {@code pids}: context switches so far, voluntary (the thread waited: epoll_wait, a futex) and
+     * involuntary (the scheduler took the CPU), summed over every thread ({@code /proc/PID/task/TID/status}; the
+     * process's own status counts its main thread only). Threads that ended between two readings take their counts
+     * with them, so a difference is a slight undercount; a relay's threads live as long as it does.
+     */
+    public static long contextSwitches(Collection<Long> pids) {
+        long n = 0;
+        for (long pid : pids) {
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    n += threadContextSwitches(task.resolve("status"));
+                }
+            } catch (IOException | RuntimeException e) {
+                // the process is gone: it counts 0
+            }
+        }
+        return n;
+    }
+
+    private static long threadContextSwitches(Path status) {
+        long n = 0;
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                    n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the thread ended while being read
+        }
+        return n;
     }
 
     static double procSeconds(long pid) {

@@ -280,6 +280,16 @@ public final class RpchBench {
     private boolean compareTransports;
     private Path profileDir;
     private int sealedLevel = AuthVerifier.LEVEL_PKT_PRIVACY;
+    /** Per arm, each measured round's bulk phase by mechanism (the warm-up's are not kept). */
+    private final Map<Arm, List<RelayCost>> relayCosts = new EnumMap<>(Arm.class);
+
+    /**
+     * What one bulk phase cost the relay process per GiB relayed, by mechanism: user and system CPU seconds, context
+     * switches (every thread's, voluntary and involuntary), and system calls when counted ({@link SyscallCount}; NaN
+     * otherwise). NaN where the arm has no relay process of its own (direct, upstream).
+     */
+    record RelayCost(double userPerGib, double systemPerGib, double contextSwitchesPerGib, double syscallsPerGib) {
+    }
 
     /**
      * The DCE/RPC protection of the {@code gateway_sealed} arm, as {@code --rpc-auth} names it: {@code privacy} (sealed,
@@ -780,6 +790,9 @@ public final class RpchBench {
             return r;
         }
         MachineLoad.Mark bulkMark = MachineLoad.mark(ownCpu(relays));
+        List<Long> relayPids = relays.pids(arm);
+        Optional<SyscallCount> syscalls = SyscallCount.wanted() && !warmup && !relayPids.isEmpty() ? SyscallCount.start(relayPids) : Optional.empty();
+        long switches0 = CpuMeter.contextSwitches(relayPids);
         double relay0 = relayCpu(arm, relays);
         double user0 = relayUserCpu(arm, relays);
         double proc0 = CpuMeter.processSeconds();
@@ -789,9 +802,15 @@ public final class RpchBench {
         double elapsed = (System.nanoTime() - t0) / 1e9;
         double relayCpu = relayCpu(arm, relays) - relay0;
         double relayUser = relayUserCpu(arm, relays) - user0;
+        long switches = CpuMeter.contextSwitches(relayPids) - switches0;
+        long syscallCount = syscalls.map(SyscallCount::stop).orElse(-1L);
         double procCpu = CpuMeter.processSeconds() - proc0;
         double backCpu = CpuMeter.groupSeconds(Topology.BACKEND_THREADS) - back0;
         double gib = bytes / (double) (1L << 30);
+        if (!warmup && gib > 0 && !relayPids.isEmpty()) {
+            relayCosts.computeIfAbsent(arm, k -> new ArrayList<>()).add(new RelayCost(relayUser / gib, (relayCpu - relayUser) / gib,
+                    switches / gib, syscallCount >= 0 ? syscallCount / gib : Double.NaN));
+        }
         MachineLoad.Phase load = MachineLoad.since(bulkMark, ownCpu(relays));
         // the 1 KiB closed-loop maximum that "50 % load" is half of (warm-up), and sealed against unsealed (every round)
         double maxRate = Double.NaN;
@@ -1105,6 +1124,13 @@ public final class RpchBench {
             n.set("p99_us_median_turn", stats(m, s.stream().map(Sample::p99MedianTurnMicros).toList()));
             n.set("relay_cpu_s_per_gib", stats(m, s.stream().map(Sample::relayCpuPerGib).toList()));
             n.set("relay_cpu_user_share", stats(m, s.stream().map(Sample::relayUserShare).toList()));
+            List<RelayCost> costs = relayCosts.getOrDefault(a, List.of());
+            n.set("relay_cpu_user_s_per_gib", stats(m, costs.stream().map(RelayCost::userPerGib).toList()));
+            n.set("relay_cpu_system_s_per_gib", stats(m, costs.stream().map(RelayCost::systemPerGib).toList()));
+            n.set("relay_context_switches_per_gib", stats(m, costs.stream().map(RelayCost::contextSwitchesPerGib).toList()));
+            if (costs.stream().anyMatch(c -> !Double.isNaN(c.syscallsPerGib()))) {
+                n.set("relay_syscalls_per_gib", stats(m, costs.stream().map(RelayCost::syscallsPerGib).toList()));
+            }
             n.set("process_cpu_s_per_gib", stats(m, s.stream().map(Sample::processCpuPerGib).toList()));
             n.set("backend_cpu_s_per_gib", stats(m, s.stream().map(Sample::backendCpuPerGib).toList()));
             n.set("setup_ms_median", stats(m, s.stream().map(Sample::setupMillisMedian).toList()));
