@@ -74,6 +74,9 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "50000")
     int maxConnections;
 
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0")
+    int ioThreads;
+
     @Option(names = "--tls-protocols", paramLabel = "LIST")
     String tlsProtocols;
 
@@ -88,7 +91,7 @@ final class GatewayCommand implements Callable<Integer> {
         try {
             return new dev.anywhere.server.gateway.ListenerLimits(duration("--tls-handshake-timeout", tlsHandshakeTimeout),
                     duration("--request-header-timeout", requestHeaderTimeout), duration("--keep-alive-timeout", keepAliveTimeout),
-                    maxConnections);
+                    maxConnections, ioThreads);
         } catch (IllegalArgumentException e) {
             throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }

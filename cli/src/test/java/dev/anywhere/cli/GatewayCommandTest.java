@@ -29,10 +29,10 @@ class GatewayCommandTest extends CommandTestBase {
     void flagsSetTheLimitsAndThePolicy() {
         GatewayCommand command = new GatewayCommand();
         new CommandLine(command).parseArgs("--data-dir", tmp.toString(), "--tls-handshake-timeout", "5s", "--request-header-timeout",
-                "1m", "--keep-alive-timeout", "250ms", "--max-connections", "7", "--tls-protocols", "TLSv1.3", "--tls-ciphers",
+                "1m", "--keep-alive-timeout", "250ms", "--max-connections", "7", "--io-threads", "3", "--tls-protocols", "TLSv1.3", "--tls-ciphers",
                 "TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256");
         assertThat(command.limits()).isEqualTo(new ListenerLimits(java.time.Duration.ofSeconds(5), java.time.Duration.ofMinutes(1),
-                java.time.Duration.ofMillis(250), 7));
+                java.time.Duration.ofMillis(250), 7, 3));
         assertThat(command.tlsPolicy()).isEqualTo(new TlsPolicy(java.util.List.of("TLSv1.3"),
                 java.util.List.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256")));
         assertThat(command.tlsPolicy().sessionTickets()).isFalse();
@@ -50,6 +50,10 @@ class GatewayCommandTest extends CommandTestBase {
         assertThat(err).isEqualTo("anywhere: --request-header-timeout: duration: 'soon' (expected: a number with ms, s, m, h or d, e.g. 15m)\n");
         assertThat(run("gateway", "--data-dir", tmp.toString(), "--max-connections", "0")).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: --max-connections: 0 (expected: 1 or more)\n");
+        assertThat(run("gateway", "--data-dir", tmp.toString(), "--io-threads=-1")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --io-threads: -1 (expected: 0 for one per CPU, or 1 to 256)\n");
+        assertThat(run("gateway", "--data-dir", tmp.toString(), "--io-threads", "257")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --io-threads: 257 (expected: 0 for one per CPU, or 1 to 256)\n");
         Path pem = Files.writeString(tmp.resolve("x.pem"), "not read: the policy is checked first");
         assertThat(run("gateway", "--data-dir", tmp.toString(), "--cert", pem.toString(), "--key", pem.toString(),
                 "--tls-protocols", "TLSv1.3,SSLv3")).isEqualTo(2);
@@ -75,6 +79,8 @@ class GatewayCommandTest extends CommandTestBase {
             assertThat(err).isEqualTo("anywhere: --keep-alive-timeout: „5“ hat keine Einheit (erwartet: z. B. 30s oder 15m; nur 0 darf allein stehen)\n");
             assertThat(run("gateway", "--data-dir", tmp.toString(), "--max-connections", "0")).isEqualTo(2);
             assertThat(err).isEqualTo("anywhere: --max-connections: 0 (erwartet: 1 oder mehr)\n");
+            assertThat(run("gateway", "--data-dir", tmp.toString(), "--io-threads", "257")).isEqualTo(2);
+            assertThat(err).isEqualTo("anywhere: --io-threads: 257 (erwartet: 0 für eine je CPU, oder 1 bis 256)\n");
         } finally {
             java.util.Locale.setDefault(before);
         }

@@ -110,7 +110,7 @@ public final class Gateway implements AutoCloseable {
         this.listener = new ConnectionDeadlines.Listener(options.limits(), options.tls().isPresent(), metrics);
         this.transport = NettyTransport.configured();
         this.boss = transport.newGroup(1);
-        this.workers = transport.newGroup(0);
+        this.workers = transport.newGroup(options.limits().eventLoops());
         try {
             this.channel = new ServerBootstrap()
                     .group(boss, workers)
@@ -126,8 +126,8 @@ public final class Gateway implements AutoCloseable {
             close();
             throw e;
         }
-        log.info("gateway: listening on {} ({}; transport {})", channel.localAddress(), options.tls().isPresent() ? "HTTPS and HTTP" : "HTTP only",
-                transport.describe());
+        log.info("gateway: listening on {} ({}; transport {}, {} I/O threads)", channel.localAddress(),
+                options.tls().isPresent() ? "HTTPS and HTTP" : "HTTP only", transport.describe(), ioThreads());
     }
 
     /**
@@ -172,6 +172,11 @@ public final class Gateway implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** The event loops serving the connections ({@link ListenerLimits#eventLoops()}), counted in the running group. */
+    public int ioThreads() {
+        return ((io.netty.util.concurrent.MultithreadEventExecutorGroup) workers).executorCount();
+    }
+
     public AppliedConfigWatcher config() {
         return config;
     }
@@ -188,6 +193,7 @@ public final class Gateway implements AutoCloseable {
         root.put("status", up ? "UP" : "DEGRADED");
         root.put("rpcEnabled", config.current().enabled());
         root.put("transport", transport.name());
+        root.put("ioThreads", ioThreads());
         if (transport.fallbackReason() != null) {
             root.put("transportFallback", transport.fallbackReason());
         }

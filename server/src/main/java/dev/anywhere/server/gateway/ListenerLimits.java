@@ -14,9 +14,14 @@ import java.time.Duration;
  *        refused requests it drains) must end within it too
  * @param keepAliveTimeout how long a connection may sit idle between a response and the next request's first byte
  * @param maxConnections open connections above which a new one is closed at accept, before any byte is exchanged
+ * @param ioThreads the connections' event loops (threads): 0 for one per available CPU ({@link #eventLoops()}), as
+ *        nginx's {@code worker_processes auto} and HAProxy's {@code nbthread} default
  */
 public record ListenerLimits(Duration tlsHandshakeTimeout, Duration requestHeaderTimeout, Duration keepAliveTimeout,
-        int maxConnections) {
+        int maxConnections, int ioThreads) {
+
+    /** The most event loops {@code ioThreads} may ask for: far beyond any CPU count a gateway runs on. */
+    public static final int MAX_IO_THREADS = 256;
 
     public ListenerLimits {
         positive("tls-handshake-timeout", "TLS handshake timeout", tlsHandshakeTimeout);
@@ -26,30 +31,49 @@ public record ListenerLimits(Duration tlsHandshakeTimeout, Duration requestHeade
             throw new dev.anywhere.server.config.InvalidValue("limits.max-connections", Integer.toString(maxConnections),
                     "maximum connections: " + maxConnections + " (expected: 1 or more)");
         }
+        if (ioThreads < 0 || ioThreads > MAX_IO_THREADS) {
+            throw new dev.anywhere.server.config.InvalidValue("limits.io-threads", Integer.toString(ioThreads),
+                    "I/O threads: " + ioThreads + " (expected: 0 for one per CPU, or 1 to " + MAX_IO_THREADS + ")");
+        }
+    }
+
+    /**
+     * How many event loops serve the connections: {@code ioThreads}, or for 0 one per CPU this JVM may use (which
+     * {@code taskset} and {@code -XX:ActiveProcessorCount} lower). A relay that never blocks gains nothing from a second
+     * loop per CPU: the two only take turns on it, and a virtual connection's IN and OUT channels (two connections,
+     * handed to the loops in turn) would each wake its own thread for every call. Netty's own default is twice the CPUs.
+     */
+    public int eventLoops() {
+        return ioThreads > 0 ? ioThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     /**
      * 10 s handshake, 30 s request head, 120 s keep-alive (IIS's connectionTimeout), 50,000 connections: room for the
-     * 20,000 idle virtual connections (two connections each) the gateway is sized for (docs/performance.md).
+     * 20,000 idle virtual connections (two connections each) the gateway is sized for (docs/performance.md); one
+     * event loop per CPU.
      */
     public static ListenerLimits defaults() {
-        return new ListenerLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120), 50_000);
+        return new ListenerLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120), 50_000, 0);
     }
 
     public ListenerLimits withTlsHandshakeTimeout(Duration timeout) {
-        return new ListenerLimits(timeout, requestHeaderTimeout, keepAliveTimeout, maxConnections);
+        return new ListenerLimits(timeout, requestHeaderTimeout, keepAliveTimeout, maxConnections, ioThreads);
     }
 
     public ListenerLimits withRequestHeaderTimeout(Duration timeout) {
-        return new ListenerLimits(tlsHandshakeTimeout, timeout, keepAliveTimeout, maxConnections);
+        return new ListenerLimits(tlsHandshakeTimeout, timeout, keepAliveTimeout, maxConnections, ioThreads);
     }
 
     public ListenerLimits withKeepAliveTimeout(Duration timeout) {
-        return new ListenerLimits(tlsHandshakeTimeout, requestHeaderTimeout, timeout, maxConnections);
+        return new ListenerLimits(tlsHandshakeTimeout, requestHeaderTimeout, timeout, maxConnections, ioThreads);
     }
 
     public ListenerLimits withMaxConnections(int max) {
-        return new ListenerLimits(tlsHandshakeTimeout, requestHeaderTimeout, keepAliveTimeout, max);
+        return new ListenerLimits(tlsHandshakeTimeout, requestHeaderTimeout, keepAliveTimeout, max, ioThreads);
+    }
+
+    public ListenerLimits withIoThreads(int threads) {
+        return new ListenerLimits(tlsHandshakeTimeout, requestHeaderTimeout, keepAliveTimeout, maxConnections, threads);
     }
 
     /** A timeout must be more than 0; {@code key} names it for a translated message ({@code limits.keep-alive-timeout}). */

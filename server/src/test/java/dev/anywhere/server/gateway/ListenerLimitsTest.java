@@ -294,5 +294,32 @@ class ListenerLimitsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("keep-alive timeout: 0 (expected: more than 0 s)");
         assertThatThrownBy(() -> ListenerLimits.defaults().withMaxConnections(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("maximum connections: 0 (expected: 1 or more)");
+        assertThatThrownBy(() -> ListenerLimits.defaults().withIoThreads(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("I/O threads: -1 (expected: 0 for one per CPU, or 1 to 256)");
+        assertThatThrownBy(() -> ListenerLimits.defaults().withIoThreads(257))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("I/O threads: 257 (expected: 0 for one per CPU, or 1 to 256)");
+    }
+
+    /**
+     * One event loop per CPU by default, not Netty's two: pinned to one CPU, two loops only take turns on it, and a
+     * virtual connection's IN and OUT channels would wake two threads for every call (docs/performance.md).
+     */
+    @Test
+    void oneEventLoopPerCpuByDefault() throws Exception {
+        start(ListenerLimits.defaults());
+        int cpus = Runtime.getRuntime().availableProcessors();
+        assertThat(gateway.ioThreads()).isEqualTo(cpus);
+        assertThat(gateway.health().json()).contains("\"ioThreads\":" + cpus + ",");
+    }
+
+    @Test
+    void ioThreadsSetTheEventLoops() throws Exception {
+        start(LIMITS.withIoThreads(3));
+        assertThat(gateway.ioThreads()).isEqualTo(3);
+        assertThat(gateway.health().json()).contains("\"ioThreads\":3,");
+        try (Socket s = tcp()) {
+            RawHttp.Response r = new RawHttp(s).send(ECHO).read();
+            assertThat(r.statusLine()).isEqualTo("HTTP/1.1 200 Success");
+        }
     }
 }
