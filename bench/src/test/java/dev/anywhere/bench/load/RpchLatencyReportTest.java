@@ -30,15 +30,21 @@ class RpchLatencyReportTest {
                 new double[] {2400, 2400, 2400, 2400, 2400}));
         samples.put(Arm.UPSTREAM, rounds(Arm.UPSTREAM, 500, new double[] {1000, 1000, 1000, 1000, 1000},
                 new double[] {900, 900, 900, 900, 900}));
-        Map<Arm, List<Histogram>> latencies = new EnumMap<>(Arm.class);
+        return report(samples);
+    }
+
+    /** The report of these arms' rounds (no latency histograms, no idle, recycling or handshake phase). */
+    private static ObjectNode report(Map<Arm, List<Sample>> samples) {
         Map<Arm, String> unavailable = new EnumMap<>(Arm.class);
         for (Arm a : Arm.values()) {
             if (!samples.containsKey(a)) {
                 unavailable.put(a, "not in this test");
             }
         }
-        RpchBench.Settings settings = new RpchBench.Settings(1, 1, 1, 1024, 1024, 100, 5, 0, true, Duration.ofSeconds(1), false, 0, false,
-                0x10000);
+        int rounds = samples.values().iterator().next().size();
+        RpchBench.Settings settings = new RpchBench.Settings(1, 1, 1, 1024, 1024, 100, rounds, 0, true, Duration.ofSeconds(1), false, 0,
+                false, 0x10000);
+        Map<Arm, List<Histogram>> latencies = new EnumMap<>(Arm.class);
         return new RpchBench(settings, line -> { }).report(samples, latencies, unavailable, IdleProbe.Result.skipped(0, "disabled"), null,
                 List.of());
     }
@@ -99,16 +105,7 @@ class RpchLatencyReportTest {
         samples.put(Arm.GATEWAY, rounds(Arm.GATEWAY, 260, same, same));
         samples.put(Arm.NGINX, rounds(Arm.NGINX, 650, new double[] {3000, 3000, 3000}, same));
         samples.put(Arm.UPSTREAM, rounds(Arm.UPSTREAM, 500, same, same));
-        Map<Arm, String> unavailable = new EnumMap<>(Arm.class);
-        for (Arm a : Arm.values()) {
-            if (!samples.containsKey(a)) {
-                unavailable.put(a, "not in this test");
-            }
-        }
-        RpchBench.Settings settings = new RpchBench.Settings(1, 1, 1, 1024, 1024, 100, 3, 0, true, Duration.ofSeconds(1), false, 0, false,
-                0x10000);
-        ObjectNode r = new RpchBench(settings, line -> { }).report(samples, new EnumMap<>(Arm.class), unavailable,
-                IdleProbe.Result.skipped(0, "disabled"), null, List.of());
+        ObjectNode r = report(samples);
         assertThat(r.get("p99_added_vs_nginx").isNull()).isTrue();
         assertThat(r.get("reasons").get("p99_added_vs_nginx").asText()).isEqualTo("nginx added no p99 latency in any round's median turn");
         assertThat(r.get("p99_added_vs_nginx_round_p99").asDouble()).isZero(); // the gateway added nothing over its floor
