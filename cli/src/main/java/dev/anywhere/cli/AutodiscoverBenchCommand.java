@@ -84,9 +84,7 @@ final class AutodiscoverBenchCommand implements Callable<Integer> {
         if (seconds < 1 || seconds > 60 || connections < 1 || connections > 64 || rate < 1 || rate > 20_000) {
             throw UserError.usage(CliText.local("bench.autodiscover.limits"));
         }
-        if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
-        }
+        Inputs.textOrJson(format);
         Path tmp = Files.createTempDirectory("anywhere-bench-ads");
         byte[] body = PoxCodec.writeRequest(AutodiscoverRequest.forEmail("franky@frankysweb.org"));
         String auth = new HttpBasic("FRANKYSWEB\\franky", PASSWORD).authorization();
