@@ -133,7 +133,7 @@ class CliInGermanTest extends CommandTestBase {
         assertThat(err).isEqualTo("anywhere: Zertifikatsdatei " + junk + ": kein Zertifikat (erwartet: PEM-Blöcke CERTIFICATE)\n");
         audit(2, "gateway", "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", junk.toString());
         assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + junk
-                + ": kein privater Schlüssel, den das Gateway lesen kann (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
+                + ": kein lesbarer privater Schlüssel (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
         audit(2, "gateway", "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", encrypted.toString());
         assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + encrypted + ": verschlüsselt (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
         audit(2, "gateway", "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", ed25519.toString());
@@ -155,6 +155,81 @@ class CliInGermanTest extends CommandTestBase {
         audit(2, "cert", "new", "--ca-dir", ca.toString(), "--subject", "CN=oa.frankysweb.org", "--out", tmp.resolve("certs").toString());
         assertThat(err).isEqualTo("anywhere: --ca-dir " + ca + ": Schlüsseldatei " + ca.resolve("ca.key")
                 + ": der private Schlüssel ist verschlüsselt (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
+
+        // serve --cert/--key: the same checks and texts as the gateway's, before anything listens
+        String web = tmp.resolve("web").toString();
+        audit(2, "serve", "--data-dir", web, "--cert", junk.toString(), "--key", a.privateKey().toString());
+        assertThat(err).isEqualTo("anywhere: Zertifikatsdatei " + junk + ": kein Zertifikat (erwartet: PEM-Blöcke CERTIFICATE)\n");
+        audit(2, "serve", "--data-dir", web, "--cert", a.certificateChain().toString(), "--key", junk.toString());
+        assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + junk
+                + ": kein lesbarer privater Schlüssel (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
+        audit(2, "serve", "--data-dir", web, "--cert", a.certificateChain().toString(), "--key", encrypted.toString());
+        assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + encrypted + ": verschlüsselt (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
+        audit(2, "serve", "--data-dir", web, "--cert", a.certificateChain().toString(), "--key", ed25519.toString());
+        assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + ed25519 + ": weder ein RSA- noch ein EC-Schlüssel (erwartet: RSA oder EC)\n");
+        audit(2, "serve", "--data-dir", web, "--cert", a.certificateChain().toString(), "--key", b.privateKey().toString());
+        assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + b.privateKey()
+                + ": nicht der Schlüssel des Zertifikats (erwartet: der private Schlüssel des ersten Zertifikats der Kette)\n");
+        audit(2, "serve", "--data-dir", web, "--cert", tmp.resolve("missing.pem").toString(), "--key", a.privateKey().toString());
+        assertThat(err).isEqualTo("anywhere: " + tmp.resolve("missing.pem") + " ist nicht lesbar\n");
+        assertThat(problems).isEmpty();
+    }
+
+    /**
+     * The usage errors of rpcping and addressbook (their connection options), of serve (what the web module refuses) and
+     * of {@code lab up} on a running lab: German, the values as given.
+     */
+    @Test
+    void rpchServeAndLabUpUsageErrorsAreGerman() throws Exception {
+        audit(2, "rpcping", "--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--iterations", "0");
+        assertThat(err).isEqualTo("anywhere: --iterations: 0 (erwartet: 1..1000000)\n");
+        audit(2, "rpcping", "--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--call", "ping");
+        assertThat(err).isEqualTo("anywhere: --call: „ping“ (erwartet: is_server_listening oder inq_if_ids)\n");
+        audit(2, "rpcping", "--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--rpc-auth", "kerberos");
+        assertThat(err).isEqualTo("anywhere: --rpc-auth: kerberos (erwartet: „none“, „connect“, „integrity“ oder „privacy“)\n");
+        audit(2, "rpcping", "--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--rpc-auth", "privacy");
+        assertThat(err).isEqualTo("anywhere: --rpc-auth privacy braucht --user DOMAIN\\user\n");
+        audit(2, "rpcping", "--rpc-proxy", "oa.frankysweb.org:x", "--server", "EX1");
+        assertThat(err).isEqualTo("anywhere: --rpc-proxy: Port „x“ (erwartet: 1..65535)\n");
+        audit(2, "rpcping", "--rpc-proxy", "", "--server", "EX1");
+        assertThat(err).isEqualTo("anywhere: --rpc-proxy: „“ (erwartet: HOST[:PORT])\n");
+        audit(2, "rpcping", "--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--endpoint", "0");
+        assertThat(err).isEqualTo("anywhere: --endpoint: 0 (erwartet: 6001, 6002, 6004, 593 oder ein anderer Port 1..65535)\n");
+        audit(2, "rpcping", "--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--timeout", "0");
+        assertThat(err).isEqualTo("anywhere: --timeout: 0 (erwartet: 1..3600 Sekunden)\n");
+        audit(2, "rpcping", "--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--proxy-auth", "digest");
+        assertThat(err).isEqualTo("anywhere: --proxy-auth: „digest“ (erwartet: „basic“, „ntlm“ oder „none“)\n");
+        audit(2, "rpcping", "--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--resolve", "oa.frankysweb.org");
+        assertThat(err).isEqualTo("anywhere: --resolve: „oa.frankysweb.org“ (erwartet: HOST:PORT:ADDR)\n");
+        audit(2, "rpcping", "--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--resolve", "mail.frankysweb.org:443:127.0.0.1");
+        assertThat(err).isEqualTo("anywhere: --resolve: mail.frankysweb.org:443 (erwartet: oa.frankysweb.org:443, der Proxy, den es ersetzt)\n");
+        audit(2, "rpcping", "--rpc-proxy", "oa.frankysweb.org", "--server", "EX1", "--resolve", "oa.frankysweb.org:443:localhost");
+        assertThat(err).isEqualTo("anywhere: --resolve: „localhost“ (erwartet: eine IPv4- oder IPv6-Adresse)\n");
+        audit(2, "addressbook", "oa.frankysweb.org", "--server", "EX1");
+        assertThat(err).isEqualTo("anywhere: erwartet: genau eine der Optionen --list-tables, --dump NAME, --resolve NAME\n");
+        audit(2, "addressbook", "oa.frankysweb.org", "--server", "EX1", "--list-tables", "--format", "xml");
+        assertThat(err).isEqualTo("anywhere: --format: „xml“ (erwartet: text oder json)\n");
+        audit(2, "addressbook", "oa.frankysweb.org", "--server", "EX1", "--list-tables", "--rpc-auth", "none");
+        assertThat(err).isEqualTo("anywhere: --rpc-auth „none“ (erwartet: „connect“, „integrity“ oder „privacy“; das Adressbuch weist anonyme "
+                + "Aufrufer ab)\n");
+
+        String web = tmp.resolve("web").toString();
+        audit(2, "serve", "--listen", "0.0.0.0:8088", "--data-dir", web);
+        assertThat(err).isEqualTo("anywhere: --listen: 0.0.0.0 ist keine Loopback-Adresse; außerhalb dieses Rechners braucht die Seite "
+                + "--cert/--key (TLS) und --login-user/--login-password-file\n");
+        audit(2, "serve", "--max-runs", "1", "--max-runs-per-client", "2", "--data-dir", web);
+        assertThat(err).isEqualTo("anywhere: --max-runs/--max-runs-per-client: 1 Läufe, 2 je Client (erwartet: mindestens 1, und je Client "
+                + "nicht mehr als insgesamt)\n");
+        Path empty = java.nio.file.Files.writeString(tmp.resolve("pw"), "");
+        audit(2, "serve", "--login-user", "admin", "--login-password-file", empty.toString(), "--data-dir", web);
+        assertThat(err).isEqualTo("anywhere: --login-user/--login-password-file: nötig sind ein Benutzer ohne „:“ und ein nicht leeres "
+                + "Kennwort\n");
+
+        Path running = java.nio.file.Files.createDirectories(tmp.resolve("running")).toAbsolutePath();
+        java.nio.file.Files.writeString(running.resolve("lab.json"), "{\"site\":\"frankysweb\",\"pid\":" + ProcessHandle.current().pid() + "}");
+        audit(2, "lab", "up", "--data-dir", running.toString());
+        assertThat(err).isEqualTo("anywhere: lab: läuft bereits (Prozess " + ProcessHandle.current().pid() + ", Datenverzeichnis " + running
+                + "; erwartet: zuerst anywhere lab down)\n");
         assertThat(problems).isEmpty();
     }
 

@@ -94,7 +94,7 @@ class GatewayCommandTest extends CommandTestBase {
         assertThat(err).isEqualTo("anywhere: certificate file " + junk + ": no certificate (expected: PEM CERTIFICATE blocks)\n");
         assertThat(gateway(a.certificateChain(), junk)).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: key file " + junk
-                + ": no private key the gateway can read (expected: an unencrypted PRIVATE KEY block)\n");
+                + ": no private key that can be read (expected: an unencrypted PRIVATE KEY block)\n");
         assertThat(gateway(a.certificateChain(), b.privateKey())).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: key file " + b.privateKey()
                 + ": not the key of the certificate (expected: the private key of the chain's first certificate)\n");

@@ -34,6 +34,41 @@ class ServeCommandTest extends CommandTestBase {
         assertThat(err).isEqualTo("anywhere: --lab-dir: no lab.json in " + tmp + " (start one with: anywhere lab up --data-dir " + tmp + ")\n");
     }
 
+    /**
+     * Certificate and key files the page cannot use are checked as the gateway's are (TlsEngine), before anything
+     * listens: one line naming the file, no reader's class name (before, Netty's refusal was quoted).
+     */
+    @Test
+    void unusableCertificateAndKeyFilesAreNamedAsForTheGateway() throws Exception {
+        dev.anywhere.lab.pki.CertificateAuthority ca = dev.anywhere.lab.pki.CertificateAuthority.createLab();
+        var a = ca.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "a");
+        var b = ca.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "b");
+        Path junk = Files.writeString(tmp.resolve("junk.pem"), "not PEM at all\n");
+        Path encrypted = Files.writeString(tmp.resolve("encrypted.key"), dev.anywhere.lab.pki.Pem.encode("ENCRYPTED PRIVATE KEY",
+                dev.anywhere.server.testing.TestCertificate.encrypted(
+                        dev.anywhere.server.testing.TestCertificate.create("oa.frankysweb.org").keys().getPrivate())));
+        Path ed25519 = Files.writeString(tmp.resolve("ed25519.key"), dev.anywhere.lab.pki.Pem.encode("PRIVATE KEY",
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded()));
+        assertThat(serve(junk, a.privateKey())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: certificate file " + junk + ": no certificate (expected: PEM CERTIFICATE blocks)\n");
+        assertThat(serve(a.certificateChain(), junk)).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + junk + ": no private key that can be read (expected: an unencrypted PRIVATE KEY block)\n");
+        assertThat(serve(a.certificateChain(), encrypted)).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + encrypted + ": encrypted (expected: an unencrypted PRIVATE KEY block)\n");
+        assertThat(serve(a.certificateChain(), ed25519)).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + ed25519 + ": neither an RSA nor an EC key (expected: RSA or EC)\n");
+        assertThat(serve(a.certificateChain(), b.privateKey())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + b.privateKey()
+                + ": not the key of the certificate (expected: the private key of the chain's first certificate)\n");
+        Path missing = tmp.resolve("missing.pem");
+        assertThat(serve(missing, a.privateKey())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: cannot read " + missing + "\n");
+    }
+
+    private int serve(Path certificate, Path key) {
+        return run("serve", "--data-dir", tmp.resolve("data").toString(), "--cert", certificate.toString(), "--key", key.toString());
+    }
+
     @Test
     void theHelpIsEnglishOrGermanByLocale() {
         Locale before = Locale.getDefault();
