@@ -86,10 +86,10 @@ class GatewayCommandTest extends CommandTestBase {
      */
     @Test
     void unusableCertificateAndKeyFilesAreNamed() throws Exception {
-        dev.anywhere.lab.pki.CertificateAuthority ca = dev.anywhere.lab.pki.CertificateAuthority.createLab();
-        var a = ca.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "a");
-        var b = ca.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "b");
-        Path junk = Files.writeString(tmp.resolve("junk.pem"), "not PEM at all\n");
+        BadTlsFiles files = BadTlsFiles.in(tmp);
+        var a = files.a();
+        var b = files.b();
+        Path junk = files.junk();
         assertThat(gateway(junk, a.privateKey())).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: certificate file " + junk + ": no certificate (expected: PEM CERTIFICATE blocks)\n");
         assertThat(gateway(a.certificateChain(), junk)).isEqualTo(2);

@@ -40,28 +40,22 @@ class ServeCommandTest extends CommandTestBase {
      */
     @Test
     void unusableCertificateAndKeyFilesAreNamedAsForTheGateway() throws Exception {
-        dev.anywhere.lab.pki.CertificateAuthority ca = dev.anywhere.lab.pki.CertificateAuthority.createLab();
-        var a = ca.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "a");
-        var b = ca.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "b");
-        Path junk = Files.writeString(tmp.resolve("junk.pem"), "not PEM at all\n");
-        Path encrypted = Files.writeString(tmp.resolve("encrypted.key"), dev.anywhere.lab.pki.Pem.encode("ENCRYPTED PRIVATE KEY",
-                dev.anywhere.server.testing.TestCertificate.encrypted(
-                        dev.anywhere.server.testing.TestCertificate.create("oa.frankysweb.org").keys().getPrivate())));
-        Path ed25519 = Files.writeString(tmp.resolve("ed25519.key"), dev.anywhere.lab.pki.Pem.encode("PRIVATE KEY",
-                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded()));
-        assertThat(serve(junk, a.privateKey())).isEqualTo(2);
-        assertThat(err).isEqualTo("anywhere: certificate file " + junk + ": no certificate (expected: PEM CERTIFICATE blocks)\n");
-        assertThat(serve(a.certificateChain(), junk)).isEqualTo(2);
-        assertThat(err).isEqualTo("anywhere: key file " + junk + ": no private key that can be read (expected: an unencrypted PRIVATE KEY block)\n");
-        assertThat(serve(a.certificateChain(), encrypted)).isEqualTo(2);
-        assertThat(err).isEqualTo("anywhere: key file " + encrypted + ": encrypted (expected: an unencrypted PRIVATE KEY block)\n");
-        assertThat(serve(a.certificateChain(), ed25519)).isEqualTo(2);
-        assertThat(err).isEqualTo("anywhere: key file " + ed25519 + ": neither an RSA nor an EC key (expected: RSA or EC)\n");
-        assertThat(serve(a.certificateChain(), b.privateKey())).isEqualTo(2);
-        assertThat(err).isEqualTo("anywhere: key file " + b.privateKey()
+        BadTlsFiles f = BadTlsFiles.in(tmp);
+        Path chain = f.a().certificateChain();
+        assertThat(serve(f.junk(), f.a().privateKey())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: certificate file " + f.junk() + ": no certificate (expected: PEM CERTIFICATE blocks)\n");
+        assertThat(serve(chain, f.junk())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + f.junk() + ": no private key that can be read (expected: an unencrypted PRIVATE KEY "
+                + "block)\n");
+        assertThat(serve(chain, f.encrypted())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + f.encrypted() + ": encrypted (expected: an unencrypted PRIVATE KEY block)\n");
+        assertThat(serve(chain, f.ed25519())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + f.ed25519() + ": neither an RSA nor an EC key (expected: RSA or EC)\n");
+        assertThat(serve(chain, f.b().privateKey())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + f.b().privateKey()
                 + ": not the key of the certificate (expected: the private key of the chain's first certificate)\n");
         Path missing = tmp.resolve("missing.pem");
-        assertThat(serve(missing, a.privateKey())).isEqualTo(2);
+        assertThat(serve(missing, f.a().privateKey())).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: cannot read " + missing + "\n");
     }
 
