@@ -42,6 +42,18 @@ final class Inputs {
         }
     }
 
+    /**
+     * Each file readable, else a usage error naming it: a missing {@code --cert} or {@code --key} is said as such before
+     * a reader would call it "no certificate".
+     */
+    static void readable(java.nio.file.Path... files) {
+        for (java.nio.file.Path p : files) {
+            if (!java.nio.file.Files.isReadable(p)) {
+                throw UserError.usage(CliText.local("gateway.unreadable", "file", p));
+            }
+        }
+    }
+
     /** A DNS host name as Exchange accepts it for ExternalHostname (RFC 1123 labels, at most 253 characters). */
     static String hostname(String option, String value) {
         String h = value.trim().toLowerCase(Locale.ROOT);

@@ -367,7 +367,9 @@ public final class RpcProxyPhase {
                 NtlmClient client = new NtlmClient(NtlmCredentials.parse(user, options.password().get()));
                 r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of("Authorization: "
                         + NtlmHttpHeader.format(NtlmHttpHeader.Scheme.NTLM, client.negotiate())), new byte[0]);
-                String challenge = r.headers("WWW-Authenticate").stream().filter(h -> h.startsWith("NTLM ")).findFirst().orElse(null);
+                // The auth-scheme is case-insensitive (RFC 9110 §11.1), as HttpLeg reads it: "ntlm <token>" is NTLM too.
+                String challenge = r.headers("WWW-Authenticate").stream().filter(h -> h.regionMatches(true, 0, "NTLM ", 0, 5))
+                        .findFirst().orElse(null);
                 if (r.status() == 401 && challenge != null) {
                     byte[] type3;
                     try {
