@@ -126,7 +126,8 @@ public final class LogonBench {
         // what the configurator applies after 'oa enable' with Basic: EX1's store port reachable through the gateway
         new AppliedConfigFile(ex1).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.BASIC), false,
                 ValidPorts.forServer("EX1", "ex1." + SiteSeed.FRANKYSWEB.dnsDomain(), List.of(SoakGatewayMain.STORE_PORT))), 1, Instant.now());
-        progress.accept("starting DC1's directory, EX1's store endpoint and EX1's gateway (free loopback ports)");
+        BenchText text = BenchText.local();
+        progress.accept(text.get("logon.start"));
         try (DirectoryServer directory = Topology.inGroup(DIRECTORY_THREADS, () -> DirectoryServer.start(workDir.resolve("dc1"), lo,
                 ldapPort, seed))) {
             String url = "ldap://127.0.0.1:" + ldapPort;
@@ -147,7 +148,6 @@ public final class LogonBench {
                             .basic(ACCOUNT, PASSWORD).rpcAuth(RpcAuth.privacy(NtlmCredentials.parse(ACCOUNT, PASSWORD)))
                             .timeouts(settings.timeout()).build())) {
                 double warmup = Math.max(1, settings.seconds() / 2);
-                BenchText text = BenchText.local();
                 progress.accept(text.get("logon.warm-up", "workers", settings.workers(), "seconds", String.format(Locale.ROOT, "%.1f", warmup)));
                 round(client, userDn, warmup, gateway.pid(), endpoints.pid());
                 List<Round> rounds = new ArrayList<>();
