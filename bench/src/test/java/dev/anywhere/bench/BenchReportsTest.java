@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anywhere.bench.load.ArrayBench;
+import dev.anywhere.bench.load.Placement;
 import dev.anywhere.bench.load.RpchBench;
 import dev.anywhere.bench.load.SoakRun;
 import java.io.IOException;
@@ -124,6 +125,16 @@ class BenchReportsTest {
         assertThat(EN.get("gal.round", "round", 1, "rounds", 3, "nspi", "812", "ldap", "640"))
                 .isEqualTo("bench gal: round 1 of 3: NSPI 812 ms, LDAP 640 ms");
         assertThat(EN.get("logon.start")).isEqualTo("starting DC1's directory, EX1's store endpoint and EX1's gateway (free loopback ports)");
+    }
+
+    /** The JSON's placement is English in every language, word for word as before the bundle; a reader's is translated. */
+    @Test
+    void thePlacementInTheJsonStaysEnglish() {
+        Placement pinned = new Placement(true, "0", "1", "0-1");
+        Placement unpinned = new Placement(false, "", "", "");
+        assertThat(pinned.describe()).isEqualTo("relay under test (gateway process, nginx) on CPU 0; load client and endpoints on CPU 1");
+        assertThat(unpinned.describe()).isEqualTo("unpinned (every process on every CPU)");
+        assertThat(pinned.describe(DE)).isEqualTo("gemessenes Relay (Gateway-Prozess, nginx) auf CPU 0; Lastclient und Endpunkte auf CPU 1");
     }
 
     /** The progress lines in German, filled as the code fills them: no English word, no English sentence. */

@@ -598,7 +598,8 @@ public final class RpchBench {
         }
         Duration window = Duration.ofMillis((long) (Math.max(1.0, settings.phaseSeconds()) * 1000));
         progress.accept(text.get("rpch.idle", "vcs", settings.idleVcs()));
-        return IdleProbe.measure(settings.idleVcs(), placement, fileLimit, workDir.resolve("idle"), window, settings.timeout(), progress, text);
+        return IdleProbe.measure(settings.idleVcs(), placement, fileLimit, workDir.resolve("idle"), window, settings.timeout(),
+                progress, text);
     }
 
     private LoadConnection open(Arm arm, int i, Topology topology, Relays relays, EventLoopGroup directGroup) throws Exception {
