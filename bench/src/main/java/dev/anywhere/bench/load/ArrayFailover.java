@@ -8,6 +8,7 @@ import dev.anywhere.bench.load.FailoverLedger.Broken;
 import dev.anywhere.bench.load.FailoverLedger.Call;
 import dev.anywhere.bench.load.vc.LeanClient;
 import dev.anywhere.bench.load.vc.LeanVirtualConnection;
+import dev.anywhere.server.config.InvalidValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +50,11 @@ final class ArrayFailover {
 
         Settings {
             if (clients < 1 || clients > 256) {
-                throw new IllegalArgumentException("failover clients: " + clients + " (expected: 1..256)");
+                throw new InvalidValue("bench.failover-clients", String.valueOf(clients), "failover clients: " + clients + " (expected: 1..256)");
             }
             if (callsPerSecond < 1 || callsPerSecond > 1000) {
-                throw new IllegalArgumentException("failover rate: " + callsPerSecond + " calls/s per client (expected: 1..1000)");
+                throw new InvalidValue("bench.failover-rate", String.valueOf(callsPerSecond), "failover rate: " + callsPerSecond
+                        + " calls/s per client (expected: 1..1000)");
             }
             if (stubBytes < 8 || stubBytes > 1 << 20) {
                 throw new IllegalArgumentException("failover stub: " + stubBytes + " bytes (expected: 8..1048576)");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anywhere.bench.load.vc.LeanClient;
+import dev.anywhere.server.config.InvalidValue;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,13 +52,13 @@ final class ArrayThroughput {
 
         Settings {
             if (phaseSeconds <= 0 || phaseSeconds > 600) {
-                throw new IllegalArgumentException("seconds: " + phaseSeconds + " (expected: >0..600)");
+                throw new InvalidValue("bench.seconds", String.valueOf(phaseSeconds), "seconds: " + phaseSeconds + " (expected: >0..600)");
             }
             if (rounds < 1 || rounds > 20) {
-                throw new IllegalArgumentException("rounds: " + rounds + " (expected: 1..20)");
+                throw new InvalidValue("bench.rounds", String.valueOf(rounds), "rounds: " + rounds + " (expected: 1..20)");
             }
             if (connections < 1 || connections > 64) {
-                throw new IllegalArgumentException("connections: " + connections + " (expected: 1..64)");
+                throw new InvalidValue("bench.connections", String.valueOf(connections), "connections: " + connections + " (expected: 1..64)");
             }
         }
     }

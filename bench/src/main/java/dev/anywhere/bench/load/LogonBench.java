@@ -18,6 +18,7 @@ import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.wire.Octets;
 import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
+import dev.anywhere.server.config.InvalidValue;
 import dev.anywhere.server.config.RpcVdirConfig;
 import dev.anywhere.server.config.ValidPorts;
 import dev.anywhere.server.gateway.rpch.ProxySettings;
@@ -72,13 +73,13 @@ public final class LogonBench {
     public record Settings(double seconds, int workers, int rounds, Duration timeout) {
         public Settings {
             if (!(seconds >= 0.5 && seconds <= 600)) {
-                throw new IllegalArgumentException("seconds: " + seconds + " (expected: 0.5..600)");
+                throw new InvalidValue("bench.logon.seconds", String.valueOf(seconds), "seconds: " + seconds + " (expected: 0.5..600)");
             }
             if (workers < 1 || workers > 64) {
-                throw new IllegalArgumentException("workers: " + workers + " (expected: 1..64)");
+                throw new InvalidValue("bench.logon.workers", String.valueOf(workers), "workers: " + workers + " (expected: 1..64)");
             }
             if (rounds < 1 || rounds > 20) {
-                throw new IllegalArgumentException("rounds: " + rounds + " (expected: 1..20)");
+                throw new InvalidValue("bench.logon.rounds", String.valueOf(rounds), "rounds: " + rounds + " (expected: 1..20)");
             }
             Objects.requireNonNull(timeout, "timeout");
         }

@@ -9,6 +9,7 @@ import dev.anywhere.bench.tls.HandshakeRate;
 import dev.anywhere.bench.tls.TlsMaterial;
 import dev.anywhere.rpc.dce.AuthVerifier;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
+import dev.anywhere.server.config.InvalidValue;
 import dev.anywhere.server.gateway.TlsEngine;
 import io.netty.handler.ssl.SslProvider;
 import java.util.Optional;
@@ -111,30 +112,32 @@ public final class RpchBench {
 
         public Settings {
             if (phaseSeconds <= 0 || phaseSeconds > 600) {
-                throw new IllegalArgumentException("seconds: " + phaseSeconds + " (expected: >0..600)");
+                throw new InvalidValue("bench.seconds", String.valueOf(phaseSeconds), "seconds: " + phaseSeconds + " (expected: >0..600)");
             }
             if (connections < 1 || connections > 64) {
-                throw new IllegalArgumentException("connections: " + connections + " (expected: 1..64)");
+                throw new InvalidValue("bench.connections", String.valueOf(connections), "connections: " + connections + " (expected: 1..64)");
             }
             if (rounds < 1 || rounds > 20) {
-                throw new IllegalArgumentException("rounds: " + rounds + " (expected: 1..20)");
+                throw new InvalidValue("bench.rounds", String.valueOf(rounds), "rounds: " + rounds + " (expected: 1..20)");
             }
             if (idleVcs < 0 || idleVcs > 50_000) {
-                throw new IllegalArgumentException("idle: " + idleVcs + " (expected: 0..50000)");
+                throw new InvalidValue("bench.idle", String.valueOf(idleVcs), "idle: " + idleVcs + " (expected: 0..50000)");
             }
             if (ratePerSecond < 0 || ratePerSecond > 1_000_000) {
-                throw new IllegalArgumentException("rate: " + ratePerSecond + " (expected: 0 = auto, or 1..1000000)");
+                throw new InvalidValue("bench.rate", String.valueOf(ratePerSecond),
+                        "rate: " + ratePerSecond + " (expected: 0 = auto, or 1..1000000)");
             }
             if (depth < 1 || depth > 64 || bulkBytes < 1 || bulkBytes > 1 << 20 || latencyBytes < 1 || latencyBytes > 1 << 20) {
                 throw new IllegalArgumentException("depth 1..64, bulk and latency bytes 1..1 MiB");
             }
             // [MS-RPCH] 2.2.3.5.5: ChannelLifetime 128 KiB..2 GiB; 0 = no recycling phase
             if (recycleLifetime != 0 && (recycleLifetime < 0x20000 || recycleLifetime > 0x8000_0000L)) {
-                throw new IllegalArgumentException("recycle lifetime: " + recycleLifetime + " (expected: 0, or 131072..2147483648 bytes)");
+                throw new InvalidValue("bench.recycle-lifetime", String.valueOf(recycleLifetime), "recycle lifetime: " + recycleLifetime
+                        + " (expected: 0, or 131072..2147483648 bytes)");
             }
             // [MS-RPCH] 2.2.3.5.1 ReceiveWindowSize: 8 KiB..256 KiB; at least the endpoints' fragment size
             if (receiveWindow < 0x2000 || receiveWindow > 0x40000 || receiveWindow < RpcEndpoints.Limits.DEFAULT.maxFrag()) {
-                throw new IllegalArgumentException("window: " + receiveWindow + " (expected: 8192..262144 bytes)");
+                throw new InvalidValue("bench.window", String.valueOf(receiveWindow), "window: " + receiveWindow + " (expected: 8192..262144 bytes)");
             }
         }
 
@@ -306,7 +309,7 @@ public final class RpchBench {
             case "none" -> -1;
             case "integrity" -> AuthVerifier.LEVEL_PKT_INTEGRITY;
             case "privacy" -> AuthVerifier.LEVEL_PKT_PRIVACY;
-            default -> throw new IllegalArgumentException("--rpc-auth: " + word + " (expected: none, integrity or privacy)");
+            default -> throw new InvalidValue("bench.rpc-auth", word, "--rpc-auth: " + word + " (expected: none, integrity or privacy)");
         };
     }
 
