@@ -151,13 +151,21 @@ class BenchReportsTest {
                 + "nginx) auf CPU 0; Lastclient und Endpunkte auf CPU 1)");
     }
 
+    /** Run U with the ratio a later version added (p99_added_vs_nginx_round_p99), as a report has it now. */
     static ObjectNode rpchReport() {
-        return json("rpch-run-u.json");
+        ObjectNode r = json("rpch-run-u.json");
+        r.put("p99_added_vs_nginx_round_p99", 0.702);
+        ((ObjectNode) r.get("met")).put("p99_added_vs_nginx_round_p99", true);
+        return r;
     }
 
-    /** Run U with an arm not run, a disturbed round, a null ratio, a missed target, no spread, a cell without CPU, a transport. */
+    /**
+     * Run U with the sealed arm's own latency rate, an arm not run, a disturbed round, a null ratio, a missed target, no
+     * spread, a cell without CPU, a transport.
+     */
     static ObjectNode rpchReportWithEveryBranch() {
         ObjectNode r = rpchReport();
+        ((ObjectNode) r.get("settings")).put("latency_rate_sealed", 610);
         ObjectNode round = (ObjectNode) r.get("rounds").get(0);
         round.put("disturbed", true).putArray("disturbed_arms").add("nginx").add("gateway");
         r.putNull("throughput_vs_haproxy");

@@ -54,9 +54,7 @@ final class ArrayBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
-        }
+        Inputs.textOrJson(format);
         if (only != null && !only.equals("throughput") && !only.equals("failover")) {
             throw UserError.usage(CliText.local("bench.array.only-bad", "only", only));
         }

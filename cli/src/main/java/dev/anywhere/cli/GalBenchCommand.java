@@ -42,9 +42,7 @@ final class GalBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
-        }
+        Inputs.textOrJson(format);
         if (entries < 306 || entries > 100_000) {
             throw UserError.usage(CliText.local("bench.gal.entries-bad", "entries", entries));
         }

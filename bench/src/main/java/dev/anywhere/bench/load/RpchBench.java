@@ -284,6 +284,10 @@ public final class RpchBench {
     private final BenchText text = BenchText.local();
     private Path histogramDir;
     private boolean compareTransports;
+    /** Each measured round's turn p99s per arm, in the order of the turns: kept in the report for offline statistics. */
+    private final Map<Arm, List<List<Double>>> turnP99s = new EnumMap<>(Arm.class);
+    /** The sealed arm's latency rate as run; -1 while it has not run. */
+    private int sealedRate = -1;
     private Path profileDir;
     private int sealedLevel = AuthVerifier.LEVEL_PKT_PRIVACY;
 
@@ -466,6 +470,7 @@ public final class RpchBench {
                 List<Arm> arms = Stream.of(Arm.values()).filter(a -> !unavailable.containsKey(a)).toList();
                 boolean auto = settings.ratePerSecond() == AUTO_RATE;
                 int rate = auto ? WARMUP_RATE : settings.ratePerSecond(); // auto: set from the warm-up's maxima before its latency phase
+                int ownRate = rate; // the sealed arm's (below)
                 for (int round = 0; round <= settings.rounds(); round++) {
                     boolean warmup = round == 0;
                     String label = warmup ? text.get("phase.warm-up") : text.get("phase.round", "round", round);
@@ -483,11 +488,14 @@ public final class RpchBench {
                             Map<Arm, Sample> maxima = new EnumMap<>(Arm.class);
                             open.forEach(r -> maxima.put(r.arm, r.bulk));
                             rate = halfLoad(maxima);
+                            ownRate = sealedHalfLoad(maxima, rate);
                         }
                         int slices = latencySlices(seconds);
                         progress.accept(text.get("rpch.latency", "phase", label, "seconds", oneDecimal(seconds), "rate", rate, "slices", slices,
                                 "slice", String.format(Locale.ROOT, "%.2f", seconds / slices)));
-                        latencyPhase(open, () -> ownCpu(relays), seconds, rate);
+                        int relayRate = rate;
+                        int sealedArmRate = ownRate;
+                        latencyPhase(open, () -> ownCpu(relays), seconds, a -> a == Arm.GATEWAY_SEALED ? sealedArmRate : relayRate);
                         for (ArmRound r : open) {
                             Sample s = r.sample();
                             if (warmup) {
@@ -495,6 +503,7 @@ public final class RpchBench {
                             } else {
                                 samples.computeIfAbsent(r.arm, k -> new ArrayList<>()).add(s);
                                 latencies.computeIfAbsent(r.arm, k -> new ArrayList<>()).add(r.latency);
+                                turnP99s.computeIfAbsent(r.arm, k -> new ArrayList<>()).add(List.copyOf(r.turnP99));
                                 if (histogramDir != null) {
                                     writeHistogram(r.arm, r.latency);
                                 }
@@ -505,6 +514,7 @@ public final class RpchBench {
                     }
                 }
                 effectiveRate = rate;
+                sealedRate = arms.contains(Arm.GATEWAY_SEALED) ? ownRate : -1;
                 gatewayTransport = gateway.transport();
                 if (profileDir != null) {
                     profile = profile(topology, relays, directGroup);
@@ -561,6 +571,13 @@ public final class RpchBench {
                 + " (as the gateway arm in the same round), then the latency phase");
         set.put("rate_basis", settings.ratePerSecond() != AUTO_RATE ? "fixed (--rate)"
                 : "50 % load: half the slowest relay arm's 1 KiB closed-loop maximum in the warm-up round");
+        if (sealedRate > 0) {
+            set.put("latency_rate_sealed", sealedRate).put("latency_rate_sealed_basis", settings.ratePerSecond() != AUTO_RATE
+                    ? "fixed (--rate), as every arm" : "50 % load of its own: half the gateway_sealed arm's 1 KiB closed-loop maximum in the"
+                    + " warm-up round (its client's protection, not a relay, bounds it); it judges no goal");
+        } else {
+            set.putNull("latency_rate_sealed");
+        }
         for (Map.Entry<Arm, Sample> w : warmupSamples.entrySet()) {
             ObjectNode arm = (ObjectNode) report.get("arms").get(w.getKey().id());
             if (arm.get("available").asBoolean() && !Double.isNaN(w.getValue().maxCallsPerSecond())) {
@@ -593,6 +610,17 @@ public final class RpchBench {
                 .mapToDouble(e -> e.getValue().maxCallsPerSecond())
                 .filter(d -> !Double.isNaN(d) && d > 0).min().orElse(2 * WARMUP_RATE);
         return (int) Math.max(20, Math.min(1_000_000, Math.round(min / 2)));
+    }
+
+    /**
+     * The sealed arm's own "50 % load": half its 1 KiB closed-loop maximum in the warm-up, at least 20 calls/s. At the
+     * relay arms' rate it ran above half its own maximum (22,770 calls/s against 32,750 in run T), so its latency measured
+     * a client falling behind rather than the path. Without a measured maximum: {@code relayRate}.
+     */
+    static int sealedHalfLoad(Map<Arm, Sample> warmup, int relayRate) {
+        Sample s = warmup.get(Arm.GATEWAY_SEALED);
+        double max = s == null ? Double.NaN : s.maxCallsPerSecond();
+        return Double.isNaN(max) || max <= 0 ? relayRate : (int) Math.max(20, Math.min(1_000_000, Math.round(max / 2)));
     }
 
     private IdleProbe.Result idle(Placement placement, long fileLimit, Path workDir) throws Exception {
@@ -828,12 +856,18 @@ public final class RpchBench {
      * differences of four arms' tails; in turns, every arm samples nearly the same stretch of time.
      */
     void latencyPhase(List<ArmRound> arms, java.util.function.DoubleSupplier ownCpu, double seconds, int rate) throws InterruptedException {
+        latencyPhase(arms, ownCpu, seconds, a -> rate);
+    }
+
+    /** As above, each arm at its own rate (the sealed arm at half its own maximum). */
+    void latencyPhase(List<ArmRound> arms, java.util.function.DoubleSupplier ownCpu, double seconds, java.util.function.ToIntFunction<Arm> rate)
+            throws InterruptedException {
         List<ArmRound> live = arms.stream().filter(a -> !a.conns.isEmpty()).toList();
         int slices = latencySlices(seconds);
         MachineLoad.Mark mark = MachineLoad.mark(ownCpu.getAsDouble());
         for (int i = 0; i < slices; i++) {
             for (ArmRound a : live) {
-                a.addTurn(openLoop(a.conns, seconds / slices, rate, a.onError));
+                a.addTurn(openLoop(a.conns, seconds / slices, rate.applyAsInt(a.arm), a.onError));
             }
         }
         MachineLoad.Phase load = MachineLoad.since(mark, ownCpu.getAsDouble());
@@ -962,7 +996,8 @@ public final class RpchBench {
     static void ratioNode(ObjectMapper m, ObjectNode into, String key, RoundRatios r) {
         ObjectNode n = into.putObject(key);
         RoundRatios.Stats h = r.headline();
-        n.put("median", finite(h.median())).put("min", finite(h.min())).put("max", finite(h.max())).put("spread", finite(h.spread()))
+        n.put("median", finite(h.median())).put("trimmed_mean", finite(h.trimmedMean())).put("min", finite(h.min())).put("max", finite(h.max()))
+                .put("spread", finite(h.spread()))
                 .put("rounds", h.rounds()).put("basis", r.headlineUndisturbed() ? "undisturbed rounds" : "all rounds (none undisturbed)")
                 .put("judgeable", r.judgeable());
         RoundRatios.Stats all = r.all();
@@ -994,6 +1029,11 @@ public final class RpchBench {
 
     private static boolean positive(List<Double> v) {
         return v.stream().anyMatch(d -> d > 0);
+    }
+
+    /** The statistics of per-round values over the headline rounds (the undisturbed ones when there are any). */
+    private static RoundRatios.Stats headlineStats(List<Double> perRound, Rounds rounds) {
+        return rounds.ratios(perRound).headline();
     }
 
     /** The measured rounds: each arm's sample of each round, and which rounds a neighbour or steal disturbed. */
@@ -1109,6 +1149,14 @@ public final class RpchBench {
             n.put("p50_us_pooled", finite(p[0])).put("p99_us_pooled", finite(p[1])).put("p999_us_pooled", finite(p[2]));
             n.set("p50_us_median_turn", stats(m, s.stream().map(Sample::p50MedianTurnMicros).toList()));
             n.set("p99_us_median_turn", stats(m, s.stream().map(Sample::p99MedianTurnMicros).toList()));
+            // compact raw material for statistics other than this run's: each round's p99 and each of its turns' p99
+            var perRound = n.putArray("p99_us_rounds");
+            s.forEach(x -> perRound.add(finite(x.p99Micros())));
+            var turns = n.putArray("p99_us_turns");
+            turnP99s.getOrDefault(a, List.of()).forEach(round -> {
+                var t = turns.addArray();
+                round.forEach(v -> t.add(Math.round(v)));
+            });
             n.set("relay_cpu_s_per_gib", stats(m, s.stream().map(Sample::relayCpuPerGib).toList()));
             n.set("relay_cpu_user_share", stats(m, s.stream().map(Sample::relayUserShare).toList()));
             n.set("process_cpu_s_per_gib", stats(m, s.stream().map(Sample::processCpuPerGib).toList()));
@@ -1163,17 +1211,30 @@ public final class RpchBench {
         List<Double> ng50 = rounds.difference(Arm.NGINX, Arm.UPSTREAM, Sample::p50Micros);
         List<Double> gw99 = rounds.difference(Arm.GATEWAY, Arm.DIRECT, Sample::p99Micros);
         List<Double> ng99 = rounds.difference(Arm.NGINX, Arm.UPSTREAM, Sample::p99Micros);
+        List<Double> gw99Turn = rounds.difference(Arm.GATEWAY, Arm.DIRECT, Sample::p99MedianTurnMicros);
+        List<Double> ng99Turn = rounds.difference(Arm.NGINX, Arm.UPSTREAM, Sample::p99MedianTurnMicros);
         ratio(root, reasons, ratios, "p50_added_vs_nginx", rounds.added(Sample::p50Micros), lat != null ? lat
                 : positive(ng50) ? null : "nginx added no p50 latency in any round");
-        ratio(root, reasons, ratios, "p99_added_vs_nginx", rounds.added(Sample::p99Micros), lat != null ? lat
+        // the p99 goal's headline: each round's typical half-second p99 (its turns' median), the rounds' trimmed mean.
+        // The p99 of every call of a round rests on a few stalls of this VM's CPU 0 that every arm through it shares and
+        // moved the ratio by 38 % between two quiet runs of one tree (docs/performance.md, "A p99 that reproduces")
+        RoundRatios p99Turn = rounds.added(Sample::p99MedianTurnMicros);
+        String noP99 = lat != null ? lat : positive(ng99Turn) ? null : "nginx added no p99 latency in any round's median turn";
+        ratio(root, reasons, "p99_added_vs_nginx", p99Turn.headline().trimmedMean(), noP99);
+        if (noP99 == null) {
+            ratioNode(m, ratios, "p99_added_vs_nginx", p99Turn);
+        }
+        ratio(root, reasons, ratios, "p99_added_vs_nginx_round_p99", rounds.added(Sample::p99Micros), lat != null ? lat
                 : positive(ng99) ? null : "nginx added no p99 latency in any round");
         root.put("p50_added_us_gateway", finite(RoundRatios.Stats.of(gw50).median()));
         root.put("p50_added_us_nginx", finite(RoundRatios.Stats.of(ng50).median()));
-        root.put("p99_added_us_gateway", finite(RoundRatios.Stats.of(gw99).median()));
-        root.put("p99_added_us_nginx", finite(RoundRatios.Stats.of(ng99).median()));
+        root.put("p99_added_us_gateway", finite(headlineStats(gw99Turn, rounds).trimmedMean()));
+        root.put("p99_added_us_nginx", finite(headlineStats(ng99Turn, rounds).trimmedMean()));
+        root.put("p99_added_us_gateway_round_p99", finite(RoundRatios.Stats.of(gw99).median()));
+        root.put("p99_added_us_nginx_round_p99", finite(RoundRatios.Stats.of(ng99).median()));
         // the same from each arm's typical half-second turn of the round: the median of its turns' percentiles
         ratio(root, reasons, ratios, "p50_added_vs_nginx_median_turn", rounds.added(Sample::p50MedianTurnMicros), lat);
-        ratio(root, reasons, ratios, "p99_added_vs_nginx_median_turn", rounds.added(Sample::p99MedianTurnMicros), lat);
+        ratio(root, reasons, ratios, "p99_added_vs_nginx_median_turn", p99Turn, lat);
         // the same from every headline call of each arm at once
         for (int q = 0; q < 2; q++) {
             String key = (q == 0 ? "p50" : "p99") + "_added_vs_nginx_pooled";
@@ -1277,6 +1338,7 @@ public final class RpchBench {
         met(met, root, "cpu_per_gib_vs_nginx", v -> v <= 1.0);
         met(met, root, "p50_added_vs_nginx", v -> v <= 1.2);
         met(met, root, "p99_added_vs_nginx", v -> v <= 1.5);
+        met(met, root, "p99_added_vs_nginx_round_p99", v -> v <= 1.5);
         met(met, root, "p50_added_vs_nginx_pooled", v -> v <= 1.2);
         met(met, root, "p99_added_vs_nginx_pooled", v -> v <= 1.5);
         met(met, root, "p50_added_vs_nginx_median_turn", v -> v <= 1.2);
@@ -1297,6 +1359,7 @@ public final class RpchBench {
         goals.put("cpu_per_gib_vs_nginx", v -> v <= 1.0);
         goals.put("p50_added_vs_nginx", v -> v <= 1.2);
         goals.put("p99_added_vs_nginx", v -> v <= 1.5);
+        goals.put("p99_added_vs_nginx_round_p99", v -> v <= 1.5);
         goals.put("p50_added_vs_nginx_median_turn", v -> v <= 1.2);
         goals.put("p99_added_vs_nginx_median_turn", v -> v <= 1.5);
         goals.put("tls_bulk_vs_nginx", v -> v >= 0.8);
@@ -1407,8 +1470,12 @@ public final class RpchBench {
         }
         b.append(text.get("rpch.transport", "gateway", r.get("settings").path("transport_gateway").asText(), "endpoints",
                 r.get("settings").path("transport_bench_jvm").asText())).append('\n');
+        String rate = r.get("settings").path("rate_per_second").asText();
+        b.append(r.get("settings").hasNonNull("latency_rate_sealed") ? text.get("rpch.latency-rate-sealed", "rate", rate, "sealed",
+                r.get("settings").get("latency_rate_sealed").asText()) : text.get("rpch.latency-rate", "rate", rate)).append('\n');
         for (String k : List.of("throughput_vs_direct", "haproxy_throughput_vs_direct", "throughput_vs_haproxy", "throughput_vs_direct_shared_cpu",
-                "cpu_per_gib_vs_haproxy", "cpu_per_gib_vs_nginx", "p50_added_vs_nginx", "p99_added_vs_nginx", "p50_added_vs_nginx_pooled",
+                "cpu_per_gib_vs_haproxy", "cpu_per_gib_vs_nginx", "p50_added_vs_nginx", "p99_added_vs_nginx", "p99_added_vs_nginx_round_p99",
+                "p50_added_vs_nginx_pooled",
                 "p99_added_vs_nginx_pooled", "p50_added_vs_nginx_median_turn", "p99_added_vs_nginx_median_turn", "tls_bulk_vs_nginx",
                 "tls_throughput_vs_nginx", "handshakes_vs_nginx", "handshakes_per_s_vs_nginx", "idle_vc_bytes", "idle_vcs_held",
                 "idle_cpu_percent", "recycling_lossless", "sealed_vs_unsealed", "sealed_vs_unsealed_1k")) {
@@ -1450,7 +1517,7 @@ public final class RpchBench {
     }
 
     /** For tests: the JSON keys every report carries. */
-    public static final List<String> KEYS = List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx",
+    public static final List<String> KEYS = List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx", "p99_added_vs_nginx_round_p99",
             "p50_added_vs_nginx_pooled", "p99_added_vs_nginx_pooled", "p50_added_vs_nginx_median_turn", "p99_added_vs_nginx_median_turn",
             "cpu_per_gib_vs_nginx", "idle_vc_bytes", "idle_vcs_held", "idle_cpu_percent", "recycling_lossless", "throughput_vs_direct_shared_cpu",
             "tls_bulk_vs_nginx", "handshakes_vs_nginx", "throughput_vs_haproxy", "cpu_per_gib_vs_haproxy",
