@@ -65,7 +65,7 @@ final class ArrayBenchCommand implements Callable<Integer> {
             s = smoke ? ArrayBench.Settings.smokeRun().only(throughput, failover).withPin(!noPin)
                     : new ArrayBench.Settings(seconds, rounds, connections, failoverClients, failoverRate, throughput, failover, !noPin, false);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
         PrintWriter err = spec.commandLine().getErr();
         Path dir = Files.createTempDirectory("anywhere-bench-array");

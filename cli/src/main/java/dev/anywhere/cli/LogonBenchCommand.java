@@ -42,7 +42,7 @@ final class LogonBenchCommand implements Callable<Integer> {
         try {
             s = new LogonBench.Settings(seconds, workers, rounds, Duration.ofSeconds(10));
         } catch (IllegalArgumentException e) {
-            throw UserError.usage("--" + e.getMessage());
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
         ObjectNode report = run(s, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();

@@ -92,12 +92,12 @@ final class RpchBenchCommand implements Callable<Integer> {
                 s = s.withTls(false);
             }
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
         try {
             RpchBench.checkRpcAuth(rpcAuth);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
         PrintWriter out = spec.commandLine().getOut();
         ObjectNode report = run(s, spec.commandLine().getErr(), bench -> {

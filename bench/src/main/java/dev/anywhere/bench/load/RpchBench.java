@@ -3,11 +3,13 @@ package dev.anywhere.bench.load;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anywhere.analyzer.rpch.RpcAuth;
+import dev.anywhere.bench.BenchText;
 import dev.anywhere.bench.load.vc.LeanClient;
 import dev.anywhere.bench.tls.HandshakeRate;
 import dev.anywhere.bench.tls.TlsMaterial;
 import dev.anywhere.rpc.dce.AuthVerifier;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
+import dev.anywhere.server.config.InvalidValue;
 import dev.anywhere.server.gateway.TlsEngine;
 import io.netty.handler.ssl.SslProvider;
 import java.util.Optional;
@@ -110,30 +112,32 @@ public final class RpchBench {
 
         public Settings {
             if (phaseSeconds <= 0 || phaseSeconds > 600) {
-                throw new IllegalArgumentException("seconds: " + phaseSeconds + " (expected: >0..600)");
+                throw new InvalidValue("bench.seconds", String.valueOf(phaseSeconds), "seconds: " + phaseSeconds + " (expected: >0..600)");
             }
             if (connections < 1 || connections > 64) {
-                throw new IllegalArgumentException("connections: " + connections + " (expected: 1..64)");
+                throw new InvalidValue("bench.connections", String.valueOf(connections), "connections: " + connections + " (expected: 1..64)");
             }
             if (rounds < 1 || rounds > 20) {
-                throw new IllegalArgumentException("rounds: " + rounds + " (expected: 1..20)");
+                throw new InvalidValue("bench.rounds", String.valueOf(rounds), "rounds: " + rounds + " (expected: 1..20)");
             }
             if (idleVcs < 0 || idleVcs > 50_000) {
-                throw new IllegalArgumentException("idle: " + idleVcs + " (expected: 0..50000)");
+                throw new InvalidValue("bench.idle", String.valueOf(idleVcs), "idle: " + idleVcs + " (expected: 0..50000)");
             }
             if (ratePerSecond < 0 || ratePerSecond > 1_000_000) {
-                throw new IllegalArgumentException("rate: " + ratePerSecond + " (expected: 0 = auto, or 1..1000000)");
+                throw new InvalidValue("bench.rate", String.valueOf(ratePerSecond),
+                        "rate: " + ratePerSecond + " (expected: 0 = auto, or 1..1000000)");
             }
             if (depth < 1 || depth > 64 || bulkBytes < 1 || bulkBytes > 1 << 20 || latencyBytes < 1 || latencyBytes > 1 << 20) {
                 throw new IllegalArgumentException("depth 1..64, bulk and latency bytes 1..1 MiB");
             }
             // [MS-RPCH] 2.2.3.5.5: ChannelLifetime 128 KiB..2 GiB; 0 = no recycling phase
             if (recycleLifetime != 0 && (recycleLifetime < 0x20000 || recycleLifetime > 0x8000_0000L)) {
-                throw new IllegalArgumentException("recycle lifetime: " + recycleLifetime + " (expected: 0, or 131072..2147483648 bytes)");
+                throw new InvalidValue("bench.recycle-lifetime", String.valueOf(recycleLifetime), "recycle lifetime: " + recycleLifetime
+                        + " (expected: 0, or 131072..2147483648 bytes)");
             }
             // [MS-RPCH] 2.2.3.5.1 ReceiveWindowSize: 8 KiB..256 KiB; at least the endpoints' fragment size
             if (receiveWindow < 0x2000 || receiveWindow > 0x40000 || receiveWindow < RpcEndpoints.Limits.DEFAULT.maxFrag()) {
-                throw new IllegalArgumentException("window: " + receiveWindow + " (expected: 8192..262144 bytes)");
+                throw new InvalidValue("bench.window", String.valueOf(receiveWindow), "window: " + receiveWindow + " (expected: 8192..262144 bytes)");
             }
         }
 
@@ -276,6 +280,8 @@ public final class RpchBench {
 
     private final Settings settings;
     private final Consumer<String> progress;
+    /** The progress lines' language: the JVM's, as the command line's. */
+    private final BenchText text = BenchText.local();
     private Path histogramDir;
     private boolean compareTransports;
     /** Each measured round's turn p99s per arm, in the order of the turns: kept in the report for offline statistics. */
@@ -307,7 +313,7 @@ public final class RpchBench {
             case "none" -> -1;
             case "integrity" -> AuthVerifier.LEVEL_PKT_INTEGRITY;
             case "privacy" -> AuthVerifier.LEVEL_PKT_PRIVACY;
-            default -> throw new IllegalArgumentException("--rpc-auth: " + word + " (expected: none, integrity or privacy)");
+            default -> throw new InvalidValue("bench.rpc-auth", word, "--rpc-auth: " + word + " (expected: none, integrity or privacy)");
         };
     }
 
@@ -405,7 +411,7 @@ public final class RpchBench {
             Map<Arm, LeanClient> clients = new EnumMap<>(Arm.class);
             Map<Arm, GatewayProcess> transportGateways = new EnumMap<>(Arm.class);
             try {
-                progress.accept("starting the gateway under test in its own JVM (" + placement.describe() + ")");
+                progress.accept(text.get("rpch.start-gateway", "placement", placement.describe(text)));
                 gateway = GatewayProcess.start(workDir.resolve("gateway"), topology.httpPort(), settings.proxySettings(), placement,
                         settings.timeout());
                 clients.put(Arm.UPSTREAM, leanClient(topology.gatewayAddress(), topology.httpPort(), null));
@@ -467,13 +473,13 @@ public final class RpchBench {
                 int ownRate = rate; // the sealed arm's (below)
                 for (int round = 0; round <= settings.rounds(); round++) {
                     boolean warmup = round == 0;
-                    String label = warmup ? "warm-up" : "round " + round;
+                    String label = warmup ? text.get("phase.warm-up") : text.get("phase.round", "round", round);
                     double seconds = warmup ? Math.max(0.5, settings.phaseSeconds() / 2) : settings.phaseSeconds();
                     List<ArmRound> open = new ArrayList<>();
                     try {
                         for (Arm arm : arms) {
-                            progress.accept(String.format(Locale.ROOT, "%s %s: %.1f s bulk%s", label, arm.id(), seconds, warmup || sealedPair(arm)
-                                    ? String.format(Locale.ROOT, " + %.1f s 1 KiB closed loop", seconds / 2) : ""));
+                            progress.accept(text.get(warmup || sealedPair(arm) ? "rpch.bulk-closed-loop" : "rpch.bulk", "phase", label, "arm",
+                                    arm.id(), "seconds", oneDecimal(seconds), "loop", oneDecimal(seconds / 2)));
                             open.add(bulkPhase(arm, topology, relays, directGroup, seconds, warmup));
                         }
                         if (warmup && auto) {
@@ -485,8 +491,8 @@ public final class RpchBench {
                             ownRate = sealedHalfLoad(maxima, rate);
                         }
                         int slices = latencySlices(seconds);
-                        progress.accept(String.format(Locale.ROOT, "%s latency: %.1f s per arm at %d calls/s, the arms taking turns in %d slices of %.2f s",
-                                label, seconds, rate, slices, seconds / slices));
+                        progress.accept(text.get("rpch.latency", "phase", label, "seconds", oneDecimal(seconds), "rate", rate, "slices", slices,
+                                "slice", String.format(Locale.ROOT, "%.2f", seconds / slices)));
                         int relayRate = rate;
                         int sealedArmRate = ownRate;
                         latencyPhase(open, () -> ownCpu(relays), seconds, a -> a == Arm.GATEWAY_SEALED ? sealedArmRate : relayRate);
@@ -539,8 +545,7 @@ public final class RpchBench {
                 transportGateways.values().forEach(GatewayProcess::close);
             }
             if (settings.recycleLifetime() > 0) {
-                progress.accept(String.format(Locale.ROOT, "recycling under bulk load: ChannelLifetime %d KiB, %.1f s", settings.recycleLifetime() >> 10,
-                        settings.phaseSeconds()));
+                progress.accept(text.get("rpch.recycling", "kib", settings.recycleLifetime() >> 10, "seconds", oneDecimal(settings.phaseSeconds())));
                 try (GatewayProcess small = GatewayProcess.start(workDir.resolve("gateway-recycling"), topology.httpPort(),
                         settings.proxySettings().withChannelLifetime(settings.recycleLifetime()), placement, settings.timeout())) {
                     recycling = RecyclingRun.run(small.address(), topology.httpPort(), settings.recycleLifetime(), settings.connections(),
@@ -623,8 +628,9 @@ public final class RpchBench {
             return IdleProbe.Result.skipped(0, "disabled (--idle 0)");
         }
         Duration window = Duration.ofMillis((long) (Math.max(1.0, settings.phaseSeconds()) * 1000));
-        progress.accept("idle capacity: " + settings.idleVcs() + " idle virtual connections through the gateway");
-        return IdleProbe.measure(settings.idleVcs(), placement, fileLimit, workDir.resolve("idle"), window, settings.timeout(), progress);
+        progress.accept(text.get("rpch.idle", "vcs", settings.idleVcs()));
+        return IdleProbe.measure(settings.idleVcs(), placement, fileLimit, workDir.resolve("idle"), window, settings.timeout(),
+                progress, text);
     }
 
     private LoadConnection open(Arm arm, int i, Topology topology, Relays relays, EventLoopGroup directGroup) throws Exception {
@@ -645,7 +651,7 @@ public final class RpchBench {
 
     /** One extra bulk phase of the gateway arm under JFR; its summary for the report. */
     private ObjectNode profile(Topology topology, Relays relays, EventLoopGroup directGroup) throws Exception {
-        progress.accept(String.format(Locale.ROOT, "profile: gateway bulk phase under JFR, %.1f s (%s)", settings.phaseSeconds(), profileDir));
+        progress.accept(text.get("rpch.profile", "seconds", oneDecimal(settings.phaseSeconds()), "dir", profileDir));
         GatewayProfile jfr = new GatewayProfile(profileDir, relays.gateway().pid());
         List<LoadConnection> conns = new ArrayList<>();
         try {
@@ -680,8 +686,8 @@ public final class RpchBench {
         Duration d = Duration.ofMillis((long) (settings.phaseSeconds() * 1000));
         List<Handshakes> out = new ArrayList<>();
         for (Arm a : targets) {
-            progress.accept(String.format(Locale.ROOT, "TLS handshakes: %s, %.1f s warm-up + %.1f s", a.id(), settings.phaseSeconds() / 2,
-                    settings.phaseSeconds()));
+            progress.accept(text.get("rpch.handshakes", "arm", a.id(), "warmup", oneDecimal(settings.phaseSeconds() / 2), "seconds",
+                    oneDecimal(settings.phaseSeconds())));
             InetSocketAddress target = a == Arm.NGINX_TLS ? relays.nginxTls().address() : relays.gatewayTls().address();
             rate.run(a.id(), target, d.dividedBy(2), HANDSHAKE_CONCURRENCY);
             double cpu0 = relayCpu(a, relays);
@@ -711,8 +717,8 @@ public final class RpchBench {
                         1024, Optional.of(new NginxRelay.Tls(ec.certificateChainFile(), ec.privateKeyFile(), false)), placement.relayPrefix());
             }
             for (Arm a : withNginx ? List.of(Arm.NGINX_TLS, Arm.GATEWAY_TLS) : List.of(Arm.GATEWAY_TLS)) {
-                progress.accept(String.format(Locale.ROOT, "TLS handshakes, ECDSA P-256: %s, %.1f s warm-up + %.1f s", a.id(),
-                        settings.phaseSeconds() / 2, settings.phaseSeconds()));
+                progress.accept(text.get("rpch.handshakes-ecdsa", "arm", a.id(), "warmup", oneDecimal(settings.phaseSeconds() / 2), "seconds",
+                        oneDecimal(settings.phaseSeconds())));
                 InetSocketAddress target = a == Arm.NGINX_TLS ? nginx.address() : gw.address();
                 List<Long> pids = a == Arm.NGINX_TLS ? nginx.pids() : List.of(gw.pid());
                 rate.run(a.id(), target, d.dividedBy(2), HANDSHAKE_CONCURRENCY);
@@ -1431,15 +1437,25 @@ public final class RpchBench {
         }
     }
 
-    /** The table for {@code --format text}. */
+    /** The table for {@code --format text}, in the JVM's language. */
     public static String table(ObjectNode r) {
+        return table(r, BenchText.local());
+    }
+
+    /**
+     * The table in {@code text}'s language; figures, arm ids and JSON keys as they are, the reasons and arm lists the
+     * JSON gives as they came (quoted in German).
+     */
+    public static String table(ObjectNode r, BenchText text) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-16s %-24s %-24s %-24s %-20s %-10s %s%n", "arm", "MiB/s median [min-max]",
-                "p50 us median [min-max]", "p99 us median [min-max]", "relay CPU s/GiB", "disturbed", "errors"));
+        b.append(String.format(Locale.ROOT, "%-16s %-24s %-24s %-24s %-20s %-10s %s%n", text.get("column.arm"), text.get("column.throughput"),
+                text.get("column.p50"), text.get("column.p99"), text.get("column.relay-cpu"), text.get("column.disturbed"),
+                text.get("column.errors")));
         for (Arm a : Arm.values()) {
             var n = r.get("arms").get(a.id());
             if (!n.get("available").asBoolean()) {
-                b.append(String.format(Locale.ROOT, "%-16s not run: %s%n", a.id(), n.get("reason").asText()));
+                b.append(text.get("rpch.not-run", "arm", String.format(Locale.ROOT, "%-16s", a.id()), "reason", n.get("reason").asText()))
+                        .append('\n');
                 continue;
             }
             b.append(String.format(Locale.ROOT, "%-16s %-24s %-24s %-24s %-20s %-10s %d%n", a.id(), cell(n.get("throughput_mib_per_s")),
@@ -1448,17 +1464,15 @@ public final class RpchBench {
                     n.get("errors").asLong()));
         }
         for (var round : r.get("rounds")) {
-            b.append(String.format(Locale.ROOT, "round %d: %s (max other processes %s CPUs, max steal %s %%)%n", round.get("round").asInt(),
-                    round.get("disturbed").asBoolean() ? "DISTURBED by " + round.get("disturbed_arms") : "undisturbed",
-                    round.get("max_other_cpus").asText(), round.get("max_steal_percent").asText()));
+            b.append(text.get("rpch.round", "round", round.get("round").asInt(), "state", round.get("disturbed").asBoolean()
+                    ? text.get("rpch.round-disturbed-by", "arms", round.get("disturbed_arms")) : text.get("round.undisturbed"),
+                    "cpus", round.get("max_other_cpus").asText(), "steal", round.get("max_steal_percent").asText())).append('\n');
         }
-        b.append("transport: gateway ").append(r.get("settings").path("transport_gateway").asText()).append(", endpoints ")
-                .append(r.get("settings").path("transport_bench_jvm").asText()).append('\n');
-        b.append("latency rate: ").append(r.get("settings").path("rate_per_second").asText()).append(" calls/s");
-        if (r.get("settings").hasNonNull("latency_rate_sealed")) {
-            b.append(", gateway_sealed ").append(r.get("settings").get("latency_rate_sealed").asText()).append(" calls/s (its own 50 % load)");
-        }
-        b.append('\n');
+        b.append(text.get("rpch.transport", "gateway", r.get("settings").path("transport_gateway").asText(), "endpoints",
+                r.get("settings").path("transport_bench_jvm").asText())).append('\n');
+        String rate = r.get("settings").path("rate_per_second").asText();
+        b.append(r.get("settings").hasNonNull("latency_rate_sealed") ? text.get("rpch.latency-rate-sealed", "rate", rate, "sealed",
+                r.get("settings").get("latency_rate_sealed").asText()) : text.get("rpch.latency-rate", "rate", rate)).append('\n');
         for (String k : List.of("throughput_vs_direct", "haproxy_throughput_vs_direct", "throughput_vs_haproxy", "throughput_vs_direct_shared_cpu",
                 "cpu_per_gib_vs_haproxy", "cpu_per_gib_vs_nginx", "p50_added_vs_nginx", "p99_added_vs_nginx", "p99_added_vs_nginx_round_p99",
                 "p50_added_vs_nginx_pooled",
@@ -1468,18 +1482,31 @@ public final class RpchBench {
             var v = r.get(k);
             var met = r.get("met").get(k);
             var rr = r.path("ratios").path(k);
-            String spread = rr.isMissingNode() ? "" : String.format(Locale.ROOT, " [%s-%s] spread %s over %d %s%s", rr.get("min").asText(),
-                    rr.get("max").asText(), rr.get("spread").isNull() ? "-" : Math.round(100 * rr.get("spread").asDouble()) + " %",
-                    rr.get("rounds").asInt(), rr.get("basis").asText(), rr.get("judgeable").asBoolean() ? "" : ", NOT judgeable");
+            String spread = rr.isMissingNode() ? "" : " " + text.get(rr.get("judgeable").asBoolean() ? "rpch.ratio-spread"
+                    : "rpch.ratio-spread-not-judgeable", "min", rr.get("min").asText(), "max", rr.get("max").asText(), "spread",
+                    rr.get("spread").isNull() ? "-" : Math.round(100 * rr.get("spread").asDouble()) + " %", "rounds", rr.get("rounds").asInt(),
+                    "basis", LogonBench.basis(rr.get("basis").asText(), text));
             var verdict = r.path("verdicts").path(k).path("rounds");
-            b.append(String.format(Locale.ROOT, "%-32s %s%s%s%s%n", k, v.isNull() ? "null (" + r.get("reasons").path(k).asText() + ")"
-                    : v.asText(), spread, met == null || met.isNull() ? "" : met.asBoolean() ? "  (target met)" : "  (target missed)",
-                    verdict.isMissingNode() ? "" : " (rounds: " + verdict.asText() + ")"));
+            b.append(String.format(Locale.ROOT, "%-32s %s%s%s%s%n", k, v.isNull() ? text.get("rpch.ratio-null", "reason",
+                    r.get("reasons").path(k).asText()) : v.asText(), spread, met == null || met.isNull() ? ""
+                    : "  " + text.get(met.asBoolean() ? "rpch.target-met" : "rpch.target-missed"), verdict.isMissingNode() ? ""
+                    : " " + text.get("rpch.verdict", "verdict", verdictWord(verdict.asText(), text))));
         }
         r.path("transports").fields().forEachRemaining(t -> t.getValue().get("ratios").fields().forEachRemaining(e -> b.append(
-                String.format(Locale.ROOT, "gateway on %-8s %-24s %s [%s-%s]%n", t.getKey(), e.getKey(), e.getValue().get("median").asText(),
-                        e.getValue().get("min").asText(), e.getValue().get("max").asText()))));
+                text.get("rpch.transport-ratio", "transport", String.format(Locale.ROOT, "%-8s", t.getKey()), "ratio",
+                        String.format(Locale.ROOT, "%-24s", e.getKey()), "median", e.getValue().get("median").asText(), "min",
+                        e.getValue().get("min").asText(), "max", e.getValue().get("max").asText())).append('\n')));
         return b.toString();
+    }
+
+    /** {@code v} with one decimal, as the progress lines show seconds. */
+    static String oneDecimal(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /** A verdict of the JSON ({@code met}, {@code not_measured}) in {@code text}'s language; an unknown one as it is. */
+    private static String verdictWord(String json, BenchText text) {
+        return text.keys().contains("verdict." + json) ? text.get("verdict." + json) : json;
     }
 
     private static String cell(com.fasterxml.jackson.databind.JsonNode s) {
