@@ -38,6 +38,14 @@ class BenchTextTest {
     }
 
     @Test
+    void theBundleHasNoProblemTheProjectsAuditKnows() {
+        java.util.ResourceBundle.Control control = java.util.ResourceBundle.Control.getNoFallbackControl(
+                java.util.ResourceBundle.Control.FORMAT_PROPERTIES);
+        assertThat(TextAudit.bundleProblems(java.util.ResourceBundle.getBundle(BenchText.BUNDLE, java.util.Locale.ROOT, control),
+                java.util.ResourceBundle.getBundle(BenchText.BUNDLE, java.util.Locale.GERMAN, control))).isEmpty();
+    }
+
+    @Test
     void theLogonReportInEnglishIsAsDocumented() {
         assertThat(LogonBench.text(logonReport(), EN)).isEqualTo("""
                 mailbox logons through the gateway: 63.4/s [52.3-102.9] over 3 rounds (all rounds (none undisturbed)), 1200 logons, 1 failed
@@ -75,7 +83,12 @@ class BenchTextTest {
         for (String line : text.lines().toList()) {
             TextAudit.englishWords(line).forEach(w -> problems.add("English word '" + w + "': " + line));
             fragments.stream().filter(line::contains).forEach(f -> problems.add("English text '" + f + "': " + line));
-            if (Messages.CLASS_NAME.matcher(line).find()) {
+            // Exchange's symbolic event names (2001 TransientException) in the soak's event counts are its, not Java classes.
+            String withoutEventNames = line;
+            for (var id : dev.anywhere.server.events.EventId.values()) {
+                withoutEventNames = withoutEventNames.replace(id.id() + " " + id.symbolicName(), String.valueOf(id.id()));
+            }
+            if (Messages.CLASS_NAME.matcher(withoutEventNames).find()) {
                 problems.add("a class name: " + line);
             }
         }

@@ -75,22 +75,16 @@ final class AddressBookCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int modes = (listTables ? 1 : 0) + (dump != null ? 1 : 0) + (resolve.isEmpty() ? 0 : 1);
         if (modes != 1) {
-            throw UserError.usage("expected exactly one of --list-tables, --dump NAME, --resolve NAME");
+            throw UserError.usage(CliText.local("addressbook.mode-one"));
         }
         boolean json = switch (format.toLowerCase(Locale.ROOT)) {
             case "text" -> false;
             case "json" -> true;
-            default -> throw UserError.usage("--format: '" + format + "' (expected: text or json)");
+            default -> throw UserError.usage(CliText.local("format-bad", "format", format, "expected", CliText.local("format.text-or-json")));
         };
-        int level;
-        try {
-            level = RpcAuth.levelOf(rpcAuth);
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
-        }
+        int level = RpchConnectionOptions.rpcAuthLevel(rpcAuth);
         if (level < 0) {
-            throw UserError.usage("--rpc-auth none (expected: connect, integrity or privacy; the address book refuses"
-                    + " anonymous callers)");
+            throw UserError.usage(CliText.local("addressbook.rpc-auth-none"));
         }
         RpchConnectionOptions.Proxy proxy = connection.proxy("ADDRESS", address);
         RpcAuth auth = new RpcAuth(level, connection.credentials("addressbook"));

@@ -89,13 +89,18 @@ public final class Anywhere {
 
     /**
      * The messages of an exception and its causes, joined, without class names (users read causes, not stack
-     * traces); a message-less exception is named by what it is about, never by its Java type.
+     * traces); a message-less exception is named by what it is about, never by its Java type. A cause that carries a
+     * key (a directory's {@code DirectoryText}, a keyed file or value refusal) is said from the bundle, in the JVM's
+     * language, instead of its English message.
      */
     static String describe(Throwable e) {
+        CliText bundle = CliText.ofLocale();
         StringBuilder text = new StringBuilder();
         for (Throwable t = e; t != null && text.length() < 1000; t = t.getCause()) {
-            String m = t.getMessage();
-            if (m == null || m.isBlank() || text.indexOf(m) >= 0) {
+            String m = said(t, bundle);
+            // A wrapper made with new X(cause) repeats the cause's English message: the cause says itself below.
+            boolean repeatsCause = t.getCause() != null && String.valueOf(t.getCause()).equals(t.getMessage());
+            if (m == null || m.isBlank() || repeatsCause || text.indexOf(m) >= 0) {
                 continue;
             }
             // Some libraries put "SomeException: message" into the message of the wrapper.
@@ -104,7 +109,18 @@ public final class Anywhere {
                 text.append(text.length() == 0 ? "" : ": ").append(m);
             }
         }
-        return text.length() == 0 ? CliText.ofLocale().get("error.no-message") : text.toString();
+        return text.length() == 0 ? bundle.get("error.no-message") : text.toString();
+    }
+
+    /** {@code t}'s message, or its key's text in {@code text} where it has one the bundle knows. */
+    private static String said(Throwable t, CliText text) {
+        try {
+            return t instanceof dev.anywhere.directory.DirectoryException d ? DirectoryProblemText.say(d, text)
+                    : t instanceof RuntimeException r ? Inputs.problem(r, text) : t.getMessage();
+        } catch (IllegalArgumentException unknownKey) {
+            // the last-resort line never fails itself: a key this bundle lacks leaves the English message
+            return t.getMessage();
+        }
     }
 
     /** Prints the version from the jar manifest. */

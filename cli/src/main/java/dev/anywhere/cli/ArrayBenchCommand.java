@@ -54,9 +54,7 @@ final class ArrayBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
-        }
+        Inputs.textOrJson(format);
         if (only != null && !only.equals("throughput") && !only.equals("failover")) {
             throw UserError.usage(CliText.local("bench.array.only-bad", "only", only));
         }
@@ -67,7 +65,7 @@ final class ArrayBenchCommand implements Callable<Integer> {
             s = smoke ? ArrayBench.Settings.smokeRun().only(throughput, failover).withPin(!noPin)
                     : new ArrayBench.Settings(seconds, rounds, connections, failoverClients, failoverRate, throughput, failover, !noPin, false);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
         PrintWriter err = spec.commandLine().getErr();
         Path dir = Files.createTempDirectory("anywhere-bench-array");

@@ -7,6 +7,7 @@ import dev.anywhere.autodiscover.pox.PoxCodec;
 import dev.anywhere.directory.embedded.DirectoryServer;
 import dev.anywhere.directory.ldap.LdapSiteDirectory;
 import dev.anywhere.directory.ldap.SiteSeed;
+import dev.anywhere.rpc.httpauth.HttpBasic;
 import dev.anywhere.server.gateway.DirectoryCredentials;
 import dev.anywhere.server.gateway.Gateway;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -42,7 +43,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -84,12 +84,10 @@ final class AutodiscoverBenchCommand implements Callable<Integer> {
         if (seconds < 1 || seconds > 60 || connections < 1 || connections > 64 || rate < 1 || rate > 20_000) {
             throw UserError.usage(CliText.local("bench.autodiscover.limits"));
         }
-        if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
-        }
+        Inputs.textOrJson(format);
         Path tmp = Files.createTempDirectory("anywhere-bench-ads");
         byte[] body = PoxCodec.writeRequest(AutodiscoverRequest.forEmail("franky@frankysweb.org"));
-        String auth = "Basic " + Base64.getEncoder().encodeToString(("FRANKYSWEB\\franky:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String auth = new HttpBasic("FRANKYSWEB\\franky", PASSWORD).authorization();
         byte[] request = request(body, auth);
         ObjectNode json = new ObjectMapper().createObjectNode();
         try (DirectoryServer dc1 = DirectoryServer.start(tmp.resolve("dc1"), InetAddress.getLoopbackAddress(), 0, SiteSeed.frankysweb(PASSWORD));

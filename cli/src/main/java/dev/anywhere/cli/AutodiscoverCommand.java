@@ -75,9 +75,7 @@ final class AutodiscoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
-        }
+        Inputs.textOrJson(format);
         if (timeoutSeconds < 1 || timeoutSeconds > 120) {
             throw UserError.usage(CliText.local("autodiscover.timeout-bad", "timeout", timeoutSeconds));
         }

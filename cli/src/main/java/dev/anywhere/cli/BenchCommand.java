@@ -46,9 +46,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!smoke) {
             throw UserError.usage(CliText.local("bench.name-one"));
         }
-        if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
-        }
+        Inputs.textOrJson(format);
         PrintWriter err = spec.commandLine().getErr();
         ObjectNode report = RpchBenchCommand.run(dev.anywhere.bench.load.RpchBench.Settings.smoke(), err, b -> b);
         err.println(CliText.local("bench.smoke-autodiscover"));

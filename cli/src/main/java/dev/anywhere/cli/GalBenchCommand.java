@@ -7,6 +7,7 @@ import dev.anywhere.lab.site.LabSite;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,9 +42,7 @@ final class GalBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
-        }
+        Inputs.textOrJson(format);
         if (entries < 306 || entries > 100_000) {
             throw UserError.usage(CliText.local("bench.gal.entries-bad", "entries", entries));
         }
@@ -71,26 +70,45 @@ final class GalBenchCommand implements Callable<Integer> {
         if (format.equals("json")) {
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
         } else {
-            CliText text = CliText.ofLocale();
-            out.println(text.get("bench.gal.heading", "entries", entries, "rounds", rounds, "page", page, "directory",
-                    report.get("directory").asText(), "load", String.format("%.2f", report.get("load_average_1min").asDouble()),
-                    "cpus", report.get("cpus").asInt()));
-            out.printf("%-6s %12s %16s %16s %18s %10s%n", text.get("bench.gal.column.arm"), text.get("bench.gal.column.wall"),
-                    text.get("bench.gal.column.wall-per-1000"), text.get("bench.gal.column.jvm-cpu"), text.get("bench.gal.column.slapd-cpu"),
-                    text.get("bench.gal.column.disturbed"));
-            for (var r : report.get("rounds_detail")) {
-                for (String arm : new String[] {"nspi", "ldap"}) {
-                    var a = r.get(arm);
-                    out.printf("%-6s %12.0f %16.2f %16.2f %18.2f %10s%n", arm, a.get("wall_ms").asDouble(),
-                            a.get("wall_ms_per_1000_rows").asDouble(), a.get("jvm_cpu_ms_per_1000_rows").asDouble(),
-                            a.get("slapd_cpu_ms_per_1000_rows").asDouble(),
-                            text.get(a.get("disturbed").asBoolean() ? "bench.gal.disturbed.yes" : "bench.gal.disturbed.no"));
-                }
-            }
+            out.print(table(report, CliText.ofLocale()));
         }
         out.flush();
         return Anywhere.OK;
     }
+
+    /**
+     * The text report in {@code text}'s language: the heading and one row per arm and round, figures with the decimal
+     * point in every language (the JSON is unchanged; its English "directory" said in {@code text}'s words).
+     */
+    static String table(ObjectNode report, CliText text) {
+        StringBuilder b = new StringBuilder();
+        b.append(text.get("bench.gal.heading", "entries", report.get("entries").asInt(), "rounds", report.get("rounds").asInt(), "page",
+                report.get("page").asInt(), "directory", directory(report.get("directory").asText(), text), "load",
+                String.format(Locale.ROOT, "%.2f", report.get("load_average_1min").asDouble()), "cpus", report.get("cpus").asInt())).append('\n');
+        b.append(String.format(Locale.ROOT, "%-6s %12s %16s %16s %18s %10s%n", text.get("bench.gal.column.arm"), text.get("bench.gal.column.wall"),
+                text.get("bench.gal.column.wall-per-1000"), text.get("bench.gal.column.jvm-cpu"), text.get("bench.gal.column.slapd-cpu"),
+                text.get("bench.gal.column.disturbed")));
+        for (var r : report.get("rounds_detail")) {
+            for (String arm : new String[] {"nspi", "ldap"}) {
+                var a = r.get(arm);
+                b.append(String.format(Locale.ROOT, "%-6s %12.0f %16.2f %16.2f %18.2f %10s%n", arm, a.get("wall_ms").asDouble(),
+                        a.get("wall_ms_per_1000_rows").asDouble(), a.get("jvm_cpu_ms_per_1000_rows").asDouble(),
+                        a.get("slapd_cpu_ms_per_1000_rows").asDouble(),
+                        text.get(a.get("disturbed").asBoolean() ? "bench.gal.disturbed.yes" : "bench.gal.disturbed.no")));
+            }
+        }
+        return b.toString();
+    }
+
+    /** GalDumpBench's English DC1 ("embedded UnboundID in this JVM", "OpenLDAP slapd, pid N") in {@code text}'s words. */
+    private static String directory(String json, CliText text) {
+        if (json.equals("embedded UnboundID in this JVM")) {
+            return text.get("bench.gal.directory-embedded");
+        }
+        return json.startsWith(SLAPD) ? text.get("bench.gal.directory-slapd", "pid", json.substring(SLAPD.length())) : json;
+    }
+
+    private static final String SLAPD = "OpenLDAP slapd, pid ";
 
     private static void deleteTree(Path dir) {
         try (var paths = Files.walk(dir)) {

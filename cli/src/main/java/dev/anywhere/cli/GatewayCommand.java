@@ -12,7 +12,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -122,11 +121,7 @@ final class GatewayCommand implements Callable<Integer> {
         }
         Optional<SslContext> tls = Optional.empty();
         if (cert != null) {
-            for (Path p : new Path[] {cert, key}) {
-                if (!Files.isReadable(p)) {
-                    throw UserError.usage(CliText.local("gateway.unreadable", "file", p));
-                }
-            }
+            Inputs.readable(cert, key);
             try {
                 tls = Optional.of(dev.anywhere.server.gateway.TlsEngine.server(cert.toFile(), key.toFile(), tlsPolicy()));
             } catch (javax.net.ssl.SSLException e) {

@@ -9,7 +9,10 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Parsing of administrator input into directory values, each failure one clear usage error. */
+/**
+ * Parsing of administrator input into directory values, and the checks of options several commands share, each
+ * failure one clear usage error.
+ */
 final class Inputs {
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -30,6 +33,25 @@ final class Inputs {
             return text.get(p.key().get(), "value", p.value());
         }
         return e.getMessage();
+    }
+
+    /** The {@code --format} of the commands that write text or JSON: refuses anything else. */
+    static void textOrJson(String format) {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
+        }
+    }
+
+    /**
+     * Each file readable, else a usage error naming it: a missing {@code --cert} or {@code --key} is said as such before
+     * a reader would call it "no certificate".
+     */
+    static void readable(java.nio.file.Path... files) {
+        for (java.nio.file.Path p : files) {
+            if (!java.nio.file.Files.isReadable(p)) {
+                throw UserError.usage(CliText.local("gateway.unreadable", "file", p));
+            }
+        }
     }
 
     /** A DNS host name as Exchange accepts it for ExternalHostname (RFC 1123 labels, at most 253 characters). */

@@ -258,6 +258,13 @@ final class LabCommand implements Callable<Integer> {
                 Optional.of(plan.passwords().of("franky")), List.of(), Optional.of(dns), List.of(site.trustBundle()), Vantage.OUTSIDE,
                 Duration.ofSeconds(10), text.language(), Optional.empty(), httpsPort, httpPort, List.of(), false);
         Report report = new Analyzer(options).run(new ConsoleProgress(out));
+        printReport(report, out);
+        out.flush();
+        return report.status() == CheckStatus.PASSED ? Anywhere.OK : Anywhere.FINDINGS;
+    }
+
+    /** The report as text on the console and, with --report, as HTML in that file: the same for both stories. */
+    private void printReport(Report report, PrintWriter out) throws IOException {
         StringWriter rendered = new StringWriter();
         new TextReportWriter().write(report, rendered);
         out.println();
@@ -268,8 +275,6 @@ final class LabCommand implements Callable<Integer> {
             }
             out.println(text.get("lab.html-report", java.util.Map.of("file", reportFile.toAbsolutePath())));
         }
-        out.flush();
-        return report.status() == CheckStatus.PASSED ? Anywhere.OK : Anywhere.FINDINGS;
     }
 
     /** The story with a scenario: the site set up as the scenario says, analyzed, the server side checked, the verdict. */
@@ -291,16 +296,7 @@ final class LabCommand implements Callable<Integer> {
                 java.util.Map.of("command", ScenarioRun.command(options))));
         out.flush();
         Report report = ScenarioRun.withServerSide(new Analyzer(options).run(new ConsoleProgress(out)), site);
-        StringWriter rendered = new StringWriter();
-        new TextReportWriter().write(report, rendered);
-        out.println();
-        out.print(rendered);
-        if (reportFile != null) {
-            try (Writer w = Files.newBufferedWriter(reportFile, StandardCharsets.UTF_8)) {
-                new HtmlReportWriter().write(report, w);
-            }
-            out.println(text.get("lab.html-report", java.util.Map.of("file", reportFile.toAbsolutePath())));
-        }
+        printReport(report, out);
         Optional<String> primary = ScenarioRun.primary(report).map(dev.anywhere.analyzer.finding.Finding::id);
         out.println();
         out.println(text.get(primary.equals(s.primary()) ? "lab.scenario.verdict.as-expected" : "lab.scenario.verdict.not-as-expected",

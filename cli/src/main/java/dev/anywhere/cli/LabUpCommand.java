@@ -38,8 +38,7 @@ final class LabUpCommand implements Callable<Integer> {
         Path dir = dataDir.toAbsolutePath();
         Optional<LabState> running = LabState.read(dir);
         if (running.isPresent() && ProcessHandle.of(running.get().pid()).map(ProcessHandle::isAlive).orElse(false)) {
-            throw UserError.usage("lab: already running (pid " + running.get().pid() + ", data dir " + dir
-                    + "; expected: anywhere lab down first)");
+            throw UserError.usage(CliText.local("lab.up.running", "pid", running.get().pid(), "dir", dir));
         }
         if (topologyFile != null) {
             LabCommand.topology(topologyFile);

@@ -37,14 +37,12 @@ final class LogonBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
-        }
+        Inputs.textOrJson(format);
         LogonBench.Settings s;
         try {
             s = new LogonBench.Settings(seconds, workers, rounds, Duration.ofSeconds(10));
         } catch (IllegalArgumentException e) {
-            throw UserError.usage("--" + e.getMessage());
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
         ObjectNode report = run(s, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();

@@ -62,21 +62,16 @@ final class RpcPingCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         RpchConnectionOptions.Proxy proxy = connection.proxy("--rpc-proxy", rpcProxy);
         if (iterations < 1 || iterations > 1_000_000) {
-            throw UserError.usage("--iterations: " + iterations + " (expected: 1..1000000)");
+            throw UserError.usage(CliText.local("rpch.iterations-bad", "iterations", iterations));
         }
         RpcPing.Probe probe = switch (call.toLowerCase(Locale.ROOT)) {
             case "is_server_listening" -> RpcPing.Probe.IS_SERVER_LISTENING;
             case "inq_if_ids" -> RpcPing.Probe.INQ_IF_IDS;
-            default -> throw UserError.usage("--call: '" + call + "' (expected: is_server_listening or inq_if_ids)");
+            default -> throw UserError.usage(CliText.local("rpch.call-bad", "call", call));
         };
-        int rpcLevel;
-        try {
-            rpcLevel = RpcAuth.levelOf(rpcAuth);
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
-        }
+        int rpcLevel = RpchConnectionOptions.rpcAuthLevel(rpcAuth);
         if (rpcLevel > 0 && echoOnly) {
-            throw UserError.usage("--rpc-auth " + rpcAuth + " with --echo-only (expected: none; an echo binds nothing)");
+            throw UserError.usage(CliText.local("rpch.rpc-auth-echo", "level", rpcAuth));
         }
         Optional<RpcAuth> rpc = rpcLevel < 0 ? Optional.empty()
                 : Optional.of(new RpcAuth(rpcLevel, connection.credentials("--rpc-auth " + rpcAuth)));

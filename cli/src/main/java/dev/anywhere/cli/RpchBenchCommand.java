@@ -76,9 +76,7 @@ final class RpchBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
-        }
+        Inputs.textOrJson(format);
         RpchBench.Settings s;
         try {
             s = smoke ? RpchBench.Settings.smoke() : RpchBench.Settings.full(seconds, connections).withRounds(rounds).withRate(rate)
@@ -94,12 +92,12 @@ final class RpchBenchCommand implements Callable<Integer> {
                 s = s.withTls(false);
             }
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
         try {
             RpchBench.checkRpcAuth(rpcAuth);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
         PrintWriter out = spec.commandLine().getOut();
         ObjectNode report = run(s, spec.commandLine().getErr(), bench -> {

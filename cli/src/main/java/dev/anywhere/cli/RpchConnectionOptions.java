@@ -1,6 +1,7 @@
 package dev.anywhere.cli;
 
 import dev.anywhere.analyzer.rpch.ProxyAuth;
+import dev.anywhere.analyzer.rpch.RpcAuth;
 import dev.anywhere.analyzer.rpch.RpchClientOptions;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import java.io.PrintWriter;
@@ -69,7 +70,7 @@ final class RpchConnectionOptions {
             port = port(option, address.substring(colon + 1));
         }
         if (host.isEmpty()) {
-            throw UserError.usage(option + ": '" + address + "' (expected: HOST[:PORT])");
+            throw UserError.usage(CliText.local("rpch.proxy-bad", "option", option, "value", address));
         }
         return new Proxy(host, port);
     }
@@ -80,10 +81,10 @@ final class RpchConnectionOptions {
      */
     RpchClientOptions client(Proxy proxy, int endpoint, ProxyAuth auth, PrintWriter err, String option, String override) {
         if (endpoint < 1 || endpoint > 65535) {
-            throw UserError.usage("--endpoint: " + endpoint + " (expected: 6001, 6002, 6004, 593 or another port 1..65535)");
+            throw UserError.usage(CliText.local("rpch.endpoint-bad", "endpoint", endpoint));
         }
         if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
-            throw UserError.usage("--timeout: " + timeoutSeconds + " (expected: 1..3600 seconds)");
+            throw UserError.usage(CliText.local("rpch.timeout-bad", "timeout", timeoutSeconds));
         }
         ClientOptions.warnInsecure(insecure, err);
         RpchClientOptions.Builder b = RpchClientOptions.builder(proxy.host(), proxy.port(), server, endpoint).tls(tls)
@@ -98,7 +99,7 @@ final class RpchConnectionOptions {
     ProxyAuth auth() {
         String scheme = proxyAuth == null ? (user == null ? "none" : "ntlm") : proxyAuth.toLowerCase(Locale.ROOT);
         if (!scheme.equals("none") && !scheme.equals("basic") && !scheme.equals("ntlm")) {
-            throw UserError.usage("--proxy-auth: '" + proxyAuth + "' (expected: basic, ntlm or none)");
+            throw UserError.usage(CliText.local("rpch.proxy-auth-bad", "value", proxyAuth));
         }
         if (scheme.equals("none")) {
             return new ProxyAuth.None();
@@ -113,18 +114,26 @@ final class RpchConnectionOptions {
         return NtlmCredentials.parse(user, password(needs));
     }
 
+    /** The DCE/RPC authentication level {@code --rpc-auth} names; a word it does not know is a usage error. */
+    static int rpcAuthLevel(String word) {
+        try {
+            return RpcAuth.levelOf(word);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(CliText.local("rpch.rpc-auth-bad", "value", word));
+        }
+    }
+
     static String authName(ProxyAuth a) {
         return a instanceof ProxyAuth.Basic ? "basic" : a instanceof ProxyAuth.Ntlm ? "ntlm" : "no authentication";
     }
 
     private String password(String needs) {
         if (user == null || user.isBlank()) {
-            throw UserError.usage(needs + " needs --user DOMAIN\\user");
+            throw UserError.usage(CliText.local("rpch.needs-user", "needs", needs));
         }
         String password = environment.apply(passwordEnv);
         if (password == null) {
-            throw UserError.usage("no password: set the environment variable " + passwordEnv
-                    + " (passwords are never taken on the command line)");
+            throw UserError.usage(CliText.local("rpch.no-password", "variable", passwordEnv));
         }
         return password;
     }
@@ -132,20 +141,20 @@ final class RpchConnectionOptions {
     private static InetAddress address(String option, String override, String host, int port) {
         String[] parts = override.split(":", 3);
         if (parts.length != 3) {
-            throw UserError.usage(option + ": '" + override + "' (expected: HOST:PORT:ADDR)");
+            throw UserError.usage(CliText.local("rpch.resolve-bad", "option", option, "value", override));
         }
         if (!parts[0].equalsIgnoreCase(host) || port(option, parts[1]) != port) {
-            throw UserError.usage(option + ": " + parts[0] + ":" + parts[1] + " (expected: " + host + ":" + port
-                    + ", the proxy it overrides)");
+            throw UserError.usage(CliText.local("rpch.resolve-other", "option", option, "given", parts[0] + ":" + parts[1],
+                    "proxy", host + ":" + port));
         }
         String addr = parts[2].startsWith("[") && parts[2].endsWith("]") ? parts[2].substring(1, parts[2].length() - 1) : parts[2];
         if (!addr.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            throw UserError.usage(option + ": '" + parts[2] + "' (expected: an IPv4 or IPv6 address)");
+            throw UserError.usage(CliText.local("rpch.resolve-address-bad", "option", option, "value", parts[2]));
         }
         try {
             return InetAddress.getByName(addr); // a literal: no lookup
         } catch (UnknownHostException e) {
-            throw UserError.usage(option + ": '" + parts[2] + "' (expected: an IPv4 or IPv6 address)");
+            throw UserError.usage(CliText.local("rpch.resolve-address-bad", "option", option, "value", parts[2]));
         }
     }
 
@@ -158,6 +167,6 @@ final class RpchConnectionOptions {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw UserError.usage(option + ": port '" + text + "' (expected: 1..65535)");
+        throw UserError.usage(CliText.local("rpch.port-bad", "option", option, "value", text));
     }
 }

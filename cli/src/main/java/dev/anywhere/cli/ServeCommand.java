@@ -2,6 +2,7 @@ package dev.anywhere.cli;
 
 import dev.anywhere.lab.site.LabState;
 import dev.anywhere.lab.topology.PortPolicy;
+import dev.anywhere.server.config.InvalidValue;
 import dev.anywhere.web.History;
 import dev.anywhere.web.RunDefaults;
 import dev.anywhere.web.WebServer;
@@ -86,7 +87,13 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         WebSettings settings = settings();
         Files.createDirectories(dataDir);
-        WebServer server = Roles.listening("serve", listen, Roles.address("--listen", listen).getPort(), () -> WebServer.start(settings));
+        WebServer server;
+        try {
+            server = Roles.listening("serve", listen, Roles.address("--listen", listen).getPort(), () -> WebServer.start(settings));
+        } catch (InvalidValue e) {
+            // --cert/--key the page cannot use, checked as the gateway's are (TlsEngine) before anything listens
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
+        }
         out.println(CliText.local("serve.started", "url", server.url(), "history", History.redactUrl(settings.databaseUrl())));
         out.flush();
         Roles.runUntilInterrupted(server);
@@ -97,6 +104,9 @@ final class ServeCommand implements Callable<Integer> {
         InetSocketAddress at = Roles.address("--listen", listen);
         if ((cert == null) != (key == null)) {
             throw UserError.usage(CliText.local("gateway.cert-and-key"));
+        }
+        if (cert != null) {
+            Inputs.readable(cert, key);
         }
         if ((loginUser == null) != (loginPasswordFile == null)) {
             throw UserError.usage(CliText.local("serve.login-pair"));
@@ -109,8 +119,8 @@ final class ServeCommand implements Callable<Integer> {
             String password = Files.readAllLines(loginPasswordFile).stream().findFirst().orElse("");
             try {
                 login = Optional.of(new WebSettings.Login(loginUser, password));
-            } catch (IllegalArgumentException e) {
-                throw UserError.usage("--login-user/--login-password-file: " + e.getMessage().substring("login: ".length()));
+            } catch (InvalidValue e) {
+                throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
             }
         }
         // With --lab the server starts the lab itself, so there is no lab.json to read yet.
@@ -122,9 +132,9 @@ final class ServeCommand implements Callable<Integer> {
         try {
             return new WebSettings(at, cert == null ? Optional.empty() : Optional.of(new WebSettings.Tls(cert, key)), login, url, defaults,
                     maxRuns, maxRunsPerClient, lab);
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage().startsWith("listen: ") ? "--listen: " + e.getMessage().substring("listen: ".length())
-                    : "--max-runs/--max-runs-per-client: " + e.getMessage().substring("limits: ".length()));
+        } catch (InvalidValue e) {
+            throw UserError.usage(e.key().equals("web.limits") ? CliText.local("web.limits", "runs", maxRuns, "perClient", maxRunsPerClient)
+                    : Inputs.problem(e, CliText.ofLocale()));
         }
     }
 

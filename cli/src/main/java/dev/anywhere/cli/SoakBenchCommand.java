@@ -47,9 +47,7 @@ final class SoakBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw UserError.usage(CliText.local("format-bad.text-or-json", "format", format));
-        }
+        Inputs.textOrJson(format);
         Duration d;
         if (length != null && length.seconds != null) {
             if (length.seconds < 45 || length.seconds > 86_400) {

@@ -35,7 +35,7 @@ class AnalyzeCommandTest extends CommandTestBase {
         assertThat(run("analyze", "franky@frankysweb.org", "--timeout", "soon")).isEqualTo(2);
         assertThat(err).startsWith("anywhere: --timeout: duration: 'soon'");
         assertThat(run("analyze", "franky@frankysweb.org", "--resolve", "oa.frankysweb.org:443")).isEqualTo(2);
-        assertThat(err).isEqualTo("anywhere: --resolve: 'oa.frankysweb.org:443' (expected: HOST:PORT:ADDRESS)\n");
+        assertThat(err).isEqualTo("anywhere: --resolve: oa.frankysweb.org:443 (expected: HOST:PORT:ADDR)\n");
         Path ca = tmp.resolve("ca.pem");
         assertThat(run("analyze", "franky@frankysweb.org", "--trust", ca.toString())).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: --trust: " + ca + " is not a readable file (expected: PEM CA certificates)\n");

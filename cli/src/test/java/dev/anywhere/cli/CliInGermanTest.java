@@ -112,35 +112,37 @@ class CliInGermanTest extends CommandTestBase {
     }
 
     /**
-     * Certificate and key files that cannot be used, as the gateway ({@code --cert}, {@code --key}), {@code cert show},
+     * Certificate and key files that cannot be used, as the gateway and serve ({@code --cert}, {@code --key}), {@code cert show},
      * {@code --trust} and {@code --ca-dir} read them: real bad files (not PEM, an encrypted key, an Ed25519 key, another
      * certificate's key), each said in German and naming the file, never a reader's class name.
      */
     @Test
     void certificateAndKeyFileErrorsAreGerman() throws Exception {
-        dev.anywhere.lab.pki.CertificateAuthority labCa = dev.anywhere.lab.pki.CertificateAuthority.createLab();
-        var a = labCa.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "a");
-        var b = labCa.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "b");
-        Path junk = java.nio.file.Files.writeString(tmp.resolve("junk.pem"), "kein PEM\n");
-        Path encrypted = java.nio.file.Files.writeString(tmp.resolve("encrypted.key"), dev.anywhere.lab.pki.Pem.encode(
-                "ENCRYPTED PRIVATE KEY", dev.anywhere.server.testing.TestCertificate.encrypted(
-                        dev.anywhere.server.testing.TestCertificate.create("oa.frankysweb.org").keys().getPrivate())));
-        Path ed25519 = java.nio.file.Files.writeString(tmp.resolve("ed25519.key"), dev.anywhere.lab.pki.Pem.encode("PRIVATE KEY",
-                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded()));
+        BadTlsFiles files = BadTlsFiles.in(tmp);
+        var a = files.a();
+        var b = files.b();
+        Path junk = files.junk();
+        Path encrypted = files.encrypted();
+        Path ed25519 = files.ed25519();
         String data = tmp.resolve("data").toString();
 
-        audit(2, "gateway", "--data-dir", data, "--cert", junk.toString(), "--key", a.privateKey().toString());
-        assertThat(err).isEqualTo("anywhere: Zertifikatsdatei " + junk + ": kein Zertifikat (erwartet: PEM-Blöcke CERTIFICATE)\n");
-        audit(2, "gateway", "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", junk.toString());
-        assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + junk
-                + ": kein privater Schlüssel, den das Gateway lesen kann (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
-        audit(2, "gateway", "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", encrypted.toString());
-        assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + encrypted + ": verschlüsselt (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
-        audit(2, "gateway", "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", ed25519.toString());
-        assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + ed25519 + ": weder ein RSA- noch ein EC-Schlüssel (erwartet: RSA oder EC)\n");
-        audit(2, "gateway", "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", b.privateKey().toString());
-        assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + b.privateKey()
-                + ": nicht der Schlüssel des Zertifikats (erwartet: der private Schlüssel des ersten Zertifikats der Kette)\n");
+        // the gateway and serve (whose page's TLS context TlsEngine builds too): the same checks and texts
+        for (String command : new String[] {"gateway", "serve"}) {
+            audit(2, command, "--data-dir", data, "--cert", junk.toString(), "--key", a.privateKey().toString());
+            assertThat(err).isEqualTo("anywhere: Zertifikatsdatei " + junk + ": kein Zertifikat (erwartet: PEM-Blöcke CERTIFICATE)\n");
+            audit(2, command, "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", junk.toString());
+            assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + junk
+                    + ": kein lesbarer privater Schlüssel (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
+            audit(2, command, "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", encrypted.toString());
+            assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + encrypted + ": verschlüsselt (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
+            audit(2, command, "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", ed25519.toString());
+            assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + ed25519 + ": weder ein RSA- noch ein EC-Schlüssel (erwartet: RSA oder EC)\n");
+            audit(2, command, "--data-dir", data, "--cert", a.certificateChain().toString(), "--key", b.privateKey().toString());
+            assertThat(err).isEqualTo("anywhere: Schlüsseldatei " + b.privateKey()
+                    + ": nicht der Schlüssel des Zertifikats (erwartet: der private Schlüssel des ersten Zertifikats der Kette)\n");
+            audit(2, command, "--data-dir", data, "--cert", tmp.resolve("missing.pem").toString(), "--key", a.privateKey().toString());
+            assertThat(err).isEqualTo("anywhere: " + tmp.resolve("missing.pem") + " ist nicht lesbar\n");
+        }
 
         audit(2, "cert", "show", junk.toString(), "--trust", a.certificateChain().toString());
         assertThat(err).isEqualTo("anywhere: Zertifikatsdatei " + junk + ": kein Zertifikat (erwartet: PEM-Blöcke CERTIFICATE oder DER)\n");
@@ -155,6 +157,64 @@ class CliInGermanTest extends CommandTestBase {
         audit(2, "cert", "new", "--ca-dir", ca.toString(), "--subject", "CN=oa.frankysweb.org", "--out", tmp.resolve("certs").toString());
         assertThat(err).isEqualTo("anywhere: --ca-dir " + ca + ": Schlüsseldatei " + ca.resolve("ca.key")
                 + ": der private Schlüssel ist verschlüsselt (erwartet: ein unverschlüsselter PRIVATE-KEY-Block)\n");
+
+        assertThat(problems).isEmpty();
+    }
+
+    /**
+     * The usage errors of rpcping and addressbook (their connection options), of serve (what the web module refuses) and
+     * of {@code lab up} on a running lab: German, the values as given.
+     */
+    @Test
+    void rpchServeAndLabUpUsageErrorsAreGerman() throws Exception {
+        // rpcping ARGS after --rpc-proxy, and the line it must print
+        String[][] rpcping = {
+                {"oa.frankysweb.org", "--iterations", "0", "--iterations: 0 (erwartet: 1..1000000)"},
+                {"oa.frankysweb.org", "--call", "ping", "--call: „ping“ (erwartet: is_server_listening oder inq_if_ids)"},
+                {"oa.frankysweb.org", "--rpc-auth", "kerberos", "--rpc-auth: kerberos (erwartet: „none“, „connect“, „integrity“ oder „privacy“)"},
+                {"oa.frankysweb.org", "--rpc-auth", "privacy", "--rpc-auth privacy braucht --user DOMAIN\\user"},
+                {"oa.frankysweb.org:x", "--rpc-proxy: Port „x“ (erwartet: 1..65535)"},
+                {"", "--rpc-proxy: „“ (erwartet: HOST[:PORT])"},
+                {"oa.frankysweb.org", "--endpoint", "0", "--endpoint: 0 (erwartet: 6001, 6002, 6004, 593 oder ein anderer Port 1..65535)"},
+                {"oa.frankysweb.org", "--timeout", "0", "--timeout: 0 (erwartet: 1..3600 Sekunden)"},
+                {"oa.frankysweb.org", "--proxy-auth", "digest", "--proxy-auth: „digest“ (erwartet: „basic“, „ntlm“ oder „none“)"},
+                {"oa.frankysweb.org", "--resolve", "oa.frankysweb.org", "--resolve: „oa.frankysweb.org“ (erwartet: HOST:PORT:ADDR)"},
+                {"oa.frankysweb.org", "--resolve", "mail.frankysweb.org:443:127.0.0.1",
+                        "--resolve: mail.frankysweb.org:443 (erwartet: oa.frankysweb.org:443, der Proxy, den es ersetzt)"},
+                {"oa.frankysweb.org", "--resolve", "oa.frankysweb.org:443:localhost",
+                        "--resolve: „localhost“ (erwartet: eine IPv4- oder IPv6-Adresse)"}
+        };
+        for (String[] c : rpcping) {
+            List<String> args = new ArrayList<>(List.of("rpcping", "--rpc-proxy", c[0], "--server", "EX1"));
+            args.addAll(List.of(c).subList(1, c.length - 1));
+            audit(2, args.toArray(String[]::new));
+            assertThat(err).as(String.join(" ", args)).isEqualTo("anywhere: " + c[c.length - 1] + "\n");
+        }
+        audit(2, "addressbook", "oa.frankysweb.org", "--server", "EX1");
+        assertThat(err).isEqualTo("anywhere: erwartet: genau eine der Optionen --list-tables, --dump NAME, --resolve NAME\n");
+        audit(2, "addressbook", "oa.frankysweb.org", "--server", "EX1", "--list-tables", "--format", "xml");
+        assertThat(err).isEqualTo("anywhere: --format: „xml“ (erwartet: text oder json)\n");
+        audit(2, "addressbook", "oa.frankysweb.org", "--server", "EX1", "--list-tables", "--rpc-auth", "none");
+        assertThat(err).isEqualTo("anywhere: --rpc-auth „none“ (erwartet: „connect“, „integrity“ oder „privacy“; das Adressbuch weist anonyme "
+                + "Aufrufer ab)\n");
+
+        String web = tmp.resolve("web").toString();
+        audit(2, "serve", "--listen", "0.0.0.0:8088", "--data-dir", web);
+        assertThat(err).isEqualTo("anywhere: --listen: 0.0.0.0 ist keine Loopback-Adresse; außerhalb dieses Rechners braucht die Seite "
+                + "--cert/--key (TLS) und --login-user/--login-password-file\n");
+        audit(2, "serve", "--max-runs", "1", "--max-runs-per-client", "2", "--data-dir", web);
+        assertThat(err).isEqualTo("anywhere: --max-runs/--max-runs-per-client: 1 Läufe, 2 je Client (erwartet: mindestens 1, und je Client "
+                + "nicht mehr als insgesamt)\n");
+        Path empty = java.nio.file.Files.writeString(tmp.resolve("pw"), "");
+        audit(2, "serve", "--login-user", "admin", "--login-password-file", empty.toString(), "--data-dir", web);
+        assertThat(err).isEqualTo("anywhere: --login-user/--login-password-file: nötig sind ein Benutzer ohne „:“ und ein nicht leeres "
+                + "Kennwort\n");
+
+        Path running = java.nio.file.Files.createDirectories(tmp.resolve("running")).toAbsolutePath();
+        java.nio.file.Files.writeString(running.resolve("lab.json"), "{\"site\":\"frankysweb\",\"pid\":" + ProcessHandle.current().pid() + "}");
+        audit(2, "lab", "up", "--data-dir", running.toString());
+        assertThat(err).isEqualTo("anywhere: lab: läuft bereits (Prozess " + ProcessHandle.current().pid() + ", Datenverzeichnis " + running
+                + "; erwartet: zuerst anywhere lab down)\n");
         assertThat(problems).isEmpty();
     }
 

@@ -40,6 +40,27 @@ class DirectoryProblemTextTest {
         assertThat(DirectoryProblemText.say(search, CliText.of("de"))).isEqualTo("Suche in dc=frankysweb,dc=local nach (cn={dn})");
     }
 
+    /**
+     * A directory failure that reaches the last-resort error line (e.g. slapd missing under {@code lab --scenario}) is
+     * said in the JVM's language, also when a wrapper repeats its English message.
+     */
+    @Test
+    void theInternalErrorLineSaysAKeyedCauseInTheJvmsLanguage() {
+        DirectoryException missing = new DirectoryException(DirectoryText.of(DirectoryText.Key.SLAPD_MISSING, "binary", "/usr/sbin/slapd"),
+                false, null);
+        java.util.Locale before = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.GERMAN);
+            assertThat(Anywhere.describe(new IllegalStateException(missing))).isEqualTo("slapd ist nicht installiert (erwartet: "
+                    + "/usr/sbin/slapd; Debian: apt-get install slapd ldap-utils, danach seinen Dienst angehalten lassen)");
+            java.util.Locale.setDefault(java.util.Locale.ENGLISH);
+            assertThat(Anywhere.describe(new IllegalStateException("lab site", missing))).isEqualTo("lab site: slapd: not installed "
+                    + "(expected: /usr/sbin/slapd; Debian: apt-get install slapd ldap-utils, then keep its service stopped)");
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
     @Test
     void aFailureWithoutATextIsItsMessage() {
         DirectoryException e = new DirectoryException("local server not found: EX9", false, null);

@@ -92,15 +92,15 @@ class GatewayCommandTest extends CommandTestBase {
      */
     @Test
     void unusableCertificateAndKeyFilesAreNamed() throws Exception {
-        dev.anywhere.lab.pki.CertificateAuthority ca = dev.anywhere.lab.pki.CertificateAuthority.createLab();
-        var a = ca.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "a");
-        var b = ca.issueServerCertificate(dev.anywhere.lab.pki.CertificateRequest.labDefault()).writePem(tmp, "b");
-        Path junk = Files.writeString(tmp.resolve("junk.pem"), "not PEM at all\n");
+        BadTlsFiles files = BadTlsFiles.in(tmp);
+        var a = files.a();
+        var b = files.b();
+        Path junk = files.junk();
         assertThat(gateway(junk, a.privateKey())).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: certificate file " + junk + ": no certificate (expected: PEM CERTIFICATE blocks)\n");
         assertThat(gateway(a.certificateChain(), junk)).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: key file " + junk
-                + ": no private key the gateway can read (expected: an unencrypted PRIVATE KEY block)\n");
+                + ": no private key that can be read (expected: an unencrypted PRIVATE KEY block)\n");
         assertThat(gateway(a.certificateChain(), b.privateKey())).isEqualTo(2);
         assertThat(err).isEqualTo("anywhere: key file " + b.privateKey()
                 + ": not the key of the certificate (expected: the private key of the chain's first certificate)\n");

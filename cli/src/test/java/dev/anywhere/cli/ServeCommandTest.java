@@ -34,6 +34,35 @@ class ServeCommandTest extends CommandTestBase {
         assertThat(err).isEqualTo("anywhere: --lab-dir: no lab.json in " + tmp + " (start one with: anywhere lab up --data-dir " + tmp + ")\n");
     }
 
+    /**
+     * Certificate and key files the page cannot use are checked as the gateway's are (TlsEngine), before anything
+     * listens: one line naming the file, no reader's class name (before, Netty's refusal was quoted).
+     */
+    @Test
+    void unusableCertificateAndKeyFilesAreNamedAsForTheGateway() throws Exception {
+        BadTlsFiles f = BadTlsFiles.in(tmp);
+        Path chain = f.a().certificateChain();
+        assertThat(serve(f.junk(), f.a().privateKey())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: certificate file " + f.junk() + ": no certificate (expected: PEM CERTIFICATE blocks)\n");
+        assertThat(serve(chain, f.junk())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + f.junk() + ": no private key that can be read (expected: an unencrypted PRIVATE KEY "
+                + "block)\n");
+        assertThat(serve(chain, f.encrypted())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + f.encrypted() + ": encrypted (expected: an unencrypted PRIVATE KEY block)\n");
+        assertThat(serve(chain, f.ed25519())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + f.ed25519() + ": neither an RSA nor an EC key (expected: RSA or EC)\n");
+        assertThat(serve(chain, f.b().privateKey())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: key file " + f.b().privateKey()
+                + ": not the key of the certificate (expected: the private key of the chain's first certificate)\n");
+        Path missing = tmp.resolve("missing.pem");
+        assertThat(serve(missing, f.a().privateKey())).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: cannot read " + missing + "\n");
+    }
+
+    private int serve(Path certificate, Path key) {
+        return run("serve", "--data-dir", tmp.resolve("data").toString(), "--cert", certificate.toString(), "--key", key.toString());
+    }
+
     @Test
     void theHelpIsEnglishOrGermanByLocale() {
         Locale before = Locale.getDefault();

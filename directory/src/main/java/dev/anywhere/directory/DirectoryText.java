@@ -39,7 +39,14 @@ public record DirectoryText(Key key, Map<String, Object> values) {
         NT_PASSWORD("nt-password", "{attribute} of {user}: malformed (expected: 32 hex digits)"),
         NOT_AN_INTEGER("not-an-integer", "{attribute} of {dn}: {value} (expected: a 32-bit integer)"),
         NOT_A_URL("not-a-url", "{attribute} of {dn}: {value} (expected: an absolute URL)"),
-        DN_TOO_SHORT("dn-too-short", "dn: {dn} (expected: at least {count} RDNs)");
+        DN_TOO_SHORT("dn-too-short", "dn: {dn} (expected: at least {count} RDNs)"),
+        ADDRESS_BOOK_SEARCH("address-book-search", "address book: search {base}: {code}"),
+        EMBEDDED_LISTEN("embedded-listen", "embedded directory on {address}: {cause}"),
+        EMBEDDED_START("embedded-start", "embedded directory on {address}: {code} (expected: started)"),
+        SLAPD_MISSING("slapd-missing", "slapd: not installed (expected: {binary}; Debian: apt-get install slapd ldap-utils, then keep its "
+                + "service stopped)"),
+        SLAPD_EXITED("slapd-exited", "slapd on {url}: exited with {status} (expected: running); log: {log}"),
+        SLAPD_NO_ANSWER("slapd-no-answer", "slapd: no answer on {url} after {seconds} s (expected: root DSE); log: {log}");
 
         private final String id;
         private final String english;

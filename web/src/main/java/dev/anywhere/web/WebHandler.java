@@ -9,6 +9,7 @@ import dev.anywhere.analyzer.report.ReportDiff;
 import dev.anywhere.analyzer.report.ReportWriter;
 import dev.anywhere.lab.scenario.Scenario;
 import dev.anywhere.lab.scenario.Scenarios;
+import dev.anywhere.rpc.httpauth.HttpBasic;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -32,11 +33,9 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -313,18 +312,17 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private boolean loggedOn(FullHttpRequest request) {
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+        if (header == null) {
             return false;
         }
-        byte[] sent;
+        HttpBasic sent;
         try {
-            sent = Base64.getDecoder().decode(header.substring(6).trim());
+            sent = HttpBasic.parse(header);
         } catch (IllegalArgumentException e) {
             return false;
         }
         WebSettings.Login login = settings.login().orElseThrow();
-        byte[] expected = (login.user() + ":" + login.password()).getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(sent, expected);
+        return new HttpBasic(login.user(), login.password()).matches(sent);
     }
 
     private static Optional<String> param(QueryStringDecoder query, String name) {

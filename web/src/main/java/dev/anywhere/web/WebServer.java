@@ -1,5 +1,6 @@
 package dev.anywhere.web;
 
+import dev.anywhere.server.gateway.TlsEngine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -12,7 +13,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -94,16 +94,18 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The page's TLS context, built as the gateway builds its own ({@link TlsEngine}: the same checks of the files
+     * before anything listens, the same policy): a file it cannot use is an {@link dev.anywhere.server.config.InvalidValue}
+     * with a key ({@code tls.cert-file}, {@code tls.key-encrypted} …) naming the file, which the command line says in
+     * its language.
+     */
     private static Optional<SslContext> sslContext(WebSettings settings) throws SSLException {
         if (settings.tls().isEmpty()) {
             return Optional.empty();
         }
         WebSettings.Tls t = settings.tls().get();
-        try {
-            return Optional.of(SslContextBuilder.forServer(t.certificate().toFile(), t.key().toFile()).build());
-        } catch (IllegalArgumentException e) {
-            throw new SSLException("--cert/--key: " + e.getMessage());
-        }
+        return Optional.of(TlsEngine.server(t.certificate().toFile(), t.key().toFile()));
     }
 
     public InetSocketAddress address() {

@@ -1,5 +1,6 @@
 package dev.anywhere.web;
 
+import dev.anywhere.server.config.InvalidValue;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -52,7 +53,7 @@ public record WebSettings(InetSocketAddress listen, Optional<Tls> tls, Optional<
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(password, "password");
             if (user.isEmpty() || user.contains(":") || password.isEmpty()) {
-                throw new IllegalArgumentException("login: a user without ':' and a non-empty password are required");
+                throw new InvalidValue("web.login", "", "login: a user without ':' and a non-empty password are required");
             }
         }
 
@@ -70,16 +71,18 @@ public record WebSettings(InetSocketAddress listen, Optional<Tls> tls, Optional<
         Objects.requireNonNull(defaults, "defaults");
         Objects.requireNonNull(lab, "lab");
         if (listen.isUnresolved()) {
-            throw new IllegalArgumentException("listen: " + listen.getHostString() + " does not resolve");
+            throw new InvalidValue("web.listen-unresolved", listen.getHostString(), "listen: " + listen.getHostString() + " does not resolve");
         }
         // Off loopback the page carries mailbox passwords across a network: it must be encrypted and it must not be
         // open to whoever reaches the port.
         if (!listen.getAddress().isLoopbackAddress() && (tls.isEmpty() || login.isEmpty())) {
-            throw new IllegalArgumentException("listen: " + listen.getAddress().getHostAddress() + " is not a loopback address; "
+            throw new InvalidValue("web.listen-not-loopback", listen.getAddress().getHostAddress(), "listen: "
+                    + listen.getAddress().getHostAddress() + " is not a loopback address; "
                     + "serving beyond this machine needs --cert/--key (TLS) and --login-user/--login-password-file");
         }
         if (maxRuns < 1 || maxRunsPerClient < 1 || maxRunsPerClient > maxRuns) {
-            throw new IllegalArgumentException("limits: " + maxRuns + " runs, " + maxRunsPerClient + " per client (expected: at least 1, "
+            // the value is both numbers; the command line names each from its own options
+            throw new InvalidValue("web.limits", maxRuns + "/" + maxRunsPerClient, "limits: " + maxRuns + " runs, " + maxRunsPerClient + " per client (expected: at least 1, "
                     + "and no more per client than in all)");
         }
     }

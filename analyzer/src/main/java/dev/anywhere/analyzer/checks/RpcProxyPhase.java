@@ -13,6 +13,7 @@ import dev.anywhere.analyzer.net.ServerTrust;
 import dev.anywhere.analyzer.net.TlsProbe;
 import dev.anywhere.analyzer.net.TrustAnchors;
 import dev.anywhere.analyzer.text.Messages;
+import dev.anywhere.rpc.httpauth.HttpBasic;
 import dev.anywhere.rpc.ntlm.NtlmClient;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.ntlm.NtlmHttpHeader;
@@ -30,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -367,7 +367,9 @@ public final class RpcProxyPhase {
                 NtlmClient client = new NtlmClient(NtlmCredentials.parse(user, options.password().get()));
                 r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of("Authorization: "
                         + NtlmHttpHeader.format(NtlmHttpHeader.Scheme.NTLM, client.negotiate())), new byte[0]);
-                String challenge = r.headers("WWW-Authenticate").stream().filter(h -> h.startsWith("NTLM ")).findFirst().orElse(null);
+                // The auth-scheme is case-insensitive (RFC 9110 §11.1), as HttpLeg reads it: "ntlm <token>" is NTLM too.
+                String challenge = r.headers("WWW-Authenticate").stream().filter(h -> h.regionMatches(true, 0, "NTLM ", 0, 5))
+                        .findFirst().orElse(null);
                 if (r.status() == 401 && challenge != null) {
                     byte[] type3;
                     try {
@@ -394,8 +396,7 @@ public final class RpcProxyPhase {
                     }
                 }
             } else {
-                String token = Base64.getEncoder().encodeToString((user + ":" + options.password().get()).getBytes(StandardCharsets.UTF_8));
-                r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of("Authorization: Basic " + token), new byte[0]);
+                r = http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of(basicAuthorization(user)), new byte[0]);
             }
             Evidence transcript = new Evidence(text.get("evidence.http-transcript"), http.transcript());
             if (r.status() == 200 && java.util.Arrays.equals(r.body(), ECHO_PDU)) {
@@ -526,11 +527,15 @@ public final class RpcProxyPhase {
                 Integer.parseInt(addressPort.substring(colon + 1)));
     }
 
+    /** The {@code Authorization} header line with Basic for {@code user} and the analysis' password. */
+    private String basicAuthorization(String user) {
+        return "Authorization: " + new HttpBasic(user, options.password().get()).authorization();
+    }
+
     /** A second opinion with Basic, to tell broken NTLM from a wrong password. */
     private boolean basicWorks(InetSocketAddress address, ProxySettings p, String user) {
         try (HttpProbe http = HttpProbe.open(address, p.host(), p.ssl(), timeoutMillis(), credentialTrust())) {
-            String token = Base64.getEncoder().encodeToString((user + ":" + options.password().get()).getBytes(StandardCharsets.UTF_8));
-            return http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of("Authorization: Basic " + token), new byte[0]).status() == 200;
+            return http.send("RPC_IN_DATA", ECHO_PATH, 0, List.of(basicAuthorization(user)), new byte[0]).status() == 200;
         } catch (IOException e) {
             return false;
         }

@@ -1,5 +1,6 @@
 package dev.anywhere.analyzer.net;
 
+import dev.anywhere.autodiscover.discovery.ResolveOverride;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -43,28 +44,12 @@ public final class NameResolver {
 
     public NameResolver(List<String> resolveOverrides, Optional<InetSocketAddress> dnsServer, Duration timeout) {
         for (String o : resolveOverrides) {
-            String[] parts = splitOverride(o);
-            try {
-                overrides.put(key(parts[0], Integer.parseInt(parts[1])), InetAddress.getByName(parts[2]));
-            } catch (UnknownHostException | NumberFormatException e) {
-                throw new IllegalArgumentException("--resolve: '" + o + "' (expected: HOST:PORT:ADDRESS with a literal address)");
-            }
+            // the Autodiscover client's parser: an override means the same in every phase of a run
+            ResolveOverride r = ResolveOverride.parse(o);
+            overrides.put(r.key(), r.address());
         }
         this.dnsServer = dnsServer;
         this.timeout = timeout;
-    }
-
-    private static String[] splitOverride(String o) {
-        int first = o.indexOf(':');
-        int second = first < 0 ? -1 : o.indexOf(':', first + 1);
-        if (first <= 0 || second < 0 || second == o.length() - 1) {
-            throw new IllegalArgumentException("--resolve: '" + o + "' (expected: HOST:PORT:ADDRESS)");
-        }
-        String addr = o.substring(second + 1);
-        if (addr.startsWith("[") && addr.endsWith("]")) {
-            addr = addr.substring(1, addr.length() - 1);
-        }
-        return new String[] {o.substring(0, first), o.substring(first + 1, second), addr};
     }
 
     private static String key(String host, int port) {

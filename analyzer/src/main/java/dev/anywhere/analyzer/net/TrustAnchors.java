@@ -43,6 +43,11 @@ public final class TrustAnchors {
         return new TrustAnchors(systemRoots(), added);
     }
 
+    /** Only {@code roots}, without the system's: a client of the lab, which trusts its own CA and nothing else. */
+    public static TrustAnchors only(List<X509Certificate> roots) {
+        return new TrustAnchors(List.of(), roots);
+    }
+
     /** The JDK's default anchors (cacerts, or what javax.net.ssl.trustStore points to), read once per process. */
     static List<X509Certificate> systemRoots() {
         return SystemRoots.ROOTS;

@@ -43,7 +43,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -311,8 +310,7 @@ final class HttpLeg extends ChannelInboundHandlerAdapter {
     Optional<String> authorize(HttpMethod method) throws RpchFailure {
         ProxyAuth auth = options.auth();
         if (auth instanceof ProxyAuth.Basic b) {
-            String token = Base64.getEncoder().encodeToString((b.user() + ":" + b.password()).getBytes(StandardCharsets.UTF_8));
-            return Optional.of("Basic " + token);
+            return Optional.of(b.authorization());
         }
         if (!(auth instanceof ProxyAuth.Ntlm n)) {
             return Optional.empty();

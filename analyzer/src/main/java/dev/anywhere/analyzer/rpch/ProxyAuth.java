@@ -1,5 +1,6 @@
 package dev.anywhere.analyzer.rpch;
 
+import dev.anywhere.rpc.httpauth.HttpBasic;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import java.util.Objects;
 
@@ -21,11 +22,15 @@ public sealed interface ProxyAuth {
         }
     }
 
-    /** RFC 7617 Basic with {@code DOMAIN&#92;user:password}, as Outlook sends it. */
+    /** RFC 7617 Basic with {@code DOMAIN&#92;user:password}, as Outlook sends it; a user with ':' is refused here. */
     record Basic(String user, String password) implements ProxyAuth {
         public Basic {
-            Objects.requireNonNull(user, "user");
-            Objects.requireNonNull(password, "password");
+            new HttpBasic(user, password); // its null checks and RFC 7617's colon rule, before any request
+        }
+
+        /** The {@code Authorization} value. */
+        public String authorization() {
+            return new HttpBasic(user, password).authorization();
         }
 
         @Override

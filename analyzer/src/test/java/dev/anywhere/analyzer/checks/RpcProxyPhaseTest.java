@@ -187,6 +187,21 @@ class RpcProxyPhaseTest {
         }
     }
 
+    /**
+     * A proxy that writes its scheme in lower case ({@code WWW-Authenticate: ntlm <challenge>}) still gets NTLM's
+     * AUTHENTICATE: the auth-scheme is case-insensitive (RFC 9110 §11.1), as the channels' HttpLeg reads it.
+     */
+    @Test
+    void theEchoReadsAnNtlmChallengeWhateverTheSchemesCase() throws Exception {
+        Function<ScriptedHttpsServer.Request, String> site = FullAnalysisTest.site(FullAnalysisTest.EXPR, false);
+        Function<ScriptedHttpsServer.Request, String> lowerCase = r -> site.apply(r).replace("WWW-Authenticate: NTLM", "WWW-Authenticate: ntlm");
+        try (ScriptedHttpsServer s = new ScriptedHttpsServer(pki.issue(HOST, HOST, "autodiscover.frankysweb.org"), lowerCase)) {
+            Report r = analyze(s, null, "ntlm", Optional.of("Secret-1"));
+            assertThat(step(r.root(), "rpc-proxy.echo").summary()).isEqualTo("HTTP/1.1 200 Success, 20-byte echo PDU (NTLM)");
+            assertThat(step(r.root(), "rpc-proxy.echo").evidence().get(0).text()).contains("WWW-Authenticate: ntlm [redacted]");
+        }
+    }
+
     /** A CHALLENGE that is not base64 gets the NTLM header parser's error as the echo's finding, nothing sent after it. */
     @Test
     void aMalformedNtlmChallengeFailsTheEchoWithTheParsersError() throws Exception {

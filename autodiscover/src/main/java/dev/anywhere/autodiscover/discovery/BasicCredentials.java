@@ -1,14 +1,13 @@
 package dev.anywhere.autodiscover.discovery;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import dev.anywhere.rpc.httpauth.HttpBasic;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
- * HTTP Basic (RFC 7617), sent only in answer to a {@code Basic} challenge.
+ * HTTP Basic (RFC 7617), sent only in answer to a {@code Basic} challenge; the encoding is the project's one,
+ * {@link HttpBasic}.
  *
  * @param user the user name ({@code user@domain} or {@code DOMAIN\\user})
  * @param password the password; never printed
@@ -16,8 +15,7 @@ import java.util.Optional;
 public record BasicCredentials(String user, String password) implements Credentials {
 
     public BasicCredentials {
-        Objects.requireNonNull(user, "user");
-        Objects.requireNonNull(password, "password");
+        new HttpBasic(user, password); // its null checks and RFC 7617's colon rule, before any request
     }
 
     @Override
@@ -27,13 +25,12 @@ public record BasicCredentials(String user, String password) implements Credenti
         if (!basicOffered) {
             return Optional.empty();
         }
-        String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return Optional.of("Basic " + token);
+        return Optional.of(new HttpBasic(user, password).authorization());
     }
 
     @Override
     public List<String> secrets() {
-        String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        String token = new HttpBasic(user, password).token();
         return password.isEmpty() ? List.of(token) : List.of(password, token);
     }
 

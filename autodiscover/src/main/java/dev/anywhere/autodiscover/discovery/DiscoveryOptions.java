@@ -2,7 +2,6 @@ package dev.anywhere.autodiscover.discovery;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,35 +139,10 @@ public record DiscoveryOptions(String emailAddress, Optional<Credentials> creden
             return this;
         }
 
-        /**
-         * Parses curl's {@code --resolve HOST:PORT:ADDR} ({@code ADDR} may be an IPv6 literal, bracketed or not).
-         * No name resolution happens: ADDR must be a literal.
-         */
+        /** Parses curl's {@code --resolve HOST:PORT:ADDR}: see {@link ResolveOverride#parse}. */
         public Builder resolve(String spec) {
-            int first = spec.indexOf(':');
-            int second = first < 0 ? -1 : spec.indexOf(':', first + 1);
-            if (first < 1 || second < 0) {
-                throw new IllegalArgumentException("--resolve: " + spec + " (expected: HOST:PORT:ADDR)");
-            }
-            String host = spec.substring(0, first);
-            int port;
-            try {
-                port = Integer.parseInt(spec.substring(first + 1, second));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--resolve port: " + spec + " (expected: HOST:PORT:ADDR)");
-            }
-            String addr = spec.substring(second + 1);
-            if (addr.startsWith("[") && addr.endsWith("]")) {
-                addr = addr.substring(1, addr.length() - 1);
-            }
-            if (!addr.matches("[0-9a-fA-F:.]+")) {
-                throw new IllegalArgumentException("--resolve address: " + addr + " (expected: an IP literal)");
-            }
-            try {
-                return resolve(host, port, InetAddress.getByName(addr)); // a literal: no lookup happens
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("--resolve address: " + addr + " (expected: an IP literal)", e);
-            }
+            ResolveOverride o = ResolveOverride.parse(spec);
+            return resolve(o.host(), o.port(), o.address());
         }
 
         public DiscoveryOptions build() {

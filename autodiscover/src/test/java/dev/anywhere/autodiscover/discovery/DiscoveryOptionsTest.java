@@ -51,4 +51,10 @@ class DiscoveryOptionsTest {
         assertThat(c.toString()).doesNotContain("pw\"").isEqualTo("BasicCredentials[user=franky, password=[redacted]]");
         assertThat(c.secrets()).containsExactly("pw", "ZnJhbmt5OnB3");
     }
+
+    @Test
+    void basicCredentialsRefuseAUserWithAColonBeforeAnyRequest() {
+        assertThatThrownBy(() -> new BasicCredentials("FRANKYSWEB:franky", "pw")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Basic user-id: contains ':' (expected: no colon, RFC 7617 §2)");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.anywhere.bench.load;
 
+import dev.anywhere.bench.BenchText;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
@@ -70,8 +71,9 @@ public final class ArrayBench {
 
     /** The outcome: the JSON report and whether the failover run (when it ran) passed. */
     public record Report(ObjectNode json, boolean ok) {
+        /** The text report in the JVM's language. */
         public String text() {
-            return ArrayBench.text(json);
+            return ArrayBench.text(json, BenchText.local());
         }
     }
 
@@ -107,22 +109,38 @@ public final class ArrayBench {
         return new Report(r, ok);
     }
 
-    /** Where the array's processes run. */
+    /** Where the array's processes run, for the report (the JSON, English). */
     static String describe(Placement p) {
-        return p.pinned() ? "members and HAProxy on CPU " + p.relayCpus() + ", load client and endpoints on CPU " + p.loadCpus()
-                : "unpinned (every process on every CPU)";
+        return describe(p, BenchText.of("en"));
     }
 
-    static String text(ObjectNode r) {
+    /** Where the array's processes run, in {@code text}'s language. */
+    static String describe(Placement p, BenchText text) {
+        return p.pinned() ? text.get("placement.array-pinned", "relay", p.relayCpus(), "load", p.loadCpus()) : text.get("placement.unpinned");
+    }
+
+    /** The JSON's English placement ({@link #describe(Placement)}) in {@code text}'s language; one it does not know as it is. */
+    static String placement(String json, BenchText text) {
+        java.util.regex.Matcher m = PINNED.matcher(json);
+        return m.matches() ? text.get("placement.array-pinned", "relay", m.group(1), "load", m.group(2))
+                : json.equals(BenchText.of("en").get("placement.unpinned")) ? text.get("placement.unpinned") : json;
+    }
+
+    /** The English pinned placement with its two CPU lists as groups. */
+    private static final java.util.regex.Pattern PINNED = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(
+            BenchText.of("en").get("placement.array-pinned")).replace("{relay}", "\\E([0-9,-]+)\\Q").replace("{load}", "\\E([0-9,-]+)\\Q"));
+
+    /** The text report in {@code text}'s language: figures, arm ids and the JSON's details as they are. */
+    public static String text(ObjectNode r, BenchText text) {
         StringBuilder b = new StringBuilder();
         var machine = r.get("machine");
-        b.append(String.format("client access array on loopback: %d CPUs, %s; load average %s -> %s%n", machine.get("cpus").asInt(),
-                machine.get("placement").asText(), machine.get("load_average_before").asText(), machine.get("load_average_after").asText()));
+        b.append(text.get("array.heading", "cpus", machine.get("cpus").asInt(), "placement", placement(machine.get("placement").asText(), text),
+                "before", machine.get("load_average_before").asText(), "after", machine.get("load_average_after").asText())).append('\n');
         if (r.has("throughput")) {
-            b.append(ArrayThroughput.text((ObjectNode) r.get("throughput")));
+            b.append(ArrayThroughput.text((ObjectNode) r.get("throughput"), text));
         }
         if (r.has("failover")) {
-            b.append(ArrayFailover.text((ObjectNode) r.get("failover")));
+            b.append(ArrayFailover.text((ObjectNode) r.get("failover"), text));
         }
         return b.toString();
     }

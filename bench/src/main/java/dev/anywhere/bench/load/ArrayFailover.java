@@ -1,5 +1,6 @@
 package dev.anywhere.bench.load;
 
+import dev.anywhere.bench.BenchText;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +8,7 @@ import dev.anywhere.bench.load.FailoverLedger.Broken;
 import dev.anywhere.bench.load.FailoverLedger.Call;
 import dev.anywhere.bench.load.vc.LeanClient;
 import dev.anywhere.bench.load.vc.LeanVirtualConnection;
+import dev.anywhere.server.config.InvalidValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,10 +50,11 @@ final class ArrayFailover {
 
         Settings {
             if (clients < 1 || clients > 256) {
-                throw new IllegalArgumentException("failover clients: " + clients + " (expected: 1..256)");
+                throw new InvalidValue("bench.failover-clients", String.valueOf(clients), "failover clients: " + clients + " (expected: 1..256)");
             }
             if (callsPerSecond < 1 || callsPerSecond > 1000) {
-                throw new IllegalArgumentException("failover rate: " + callsPerSecond + " calls/s per client (expected: 1..1000)");
+                throw new InvalidValue("bench.failover-rate", String.valueOf(callsPerSecond), "failover rate: " + callsPerSecond
+                        + " calls/s per client (expected: 1..1000)");
             }
             if (stubBytes < 8 || stubBytes > 1 << 20) {
                 throw new IllegalArgumentException("failover stub: " + stubBytes + " bytes (expected: 8..1048576)");
@@ -82,7 +85,8 @@ final class ArrayFailover {
         long killedPid;
         String killedName;
         String marked;
-        progress.accept("failover: endpoints, gw1, gw2 and HAProxy; " + s.clients() + " clients at " + s.callsPerSecond() + " calls/s each");
+        BenchText text = BenchText.local();
+        progress.accept(text.get("array.failover-start", "clients", s.clients(), "rate", s.callsPerSecond()));
         try (ArrayTopology array = ArrayTopology.start(dir, window, placement, s.timeout(), false);
                 LeanClient client = new LeanClient(LeanClient.Settings.builder(array.balancer().address(), array.endpointPort())
                         .basic(Topology.USER, Topology.PASSWORD).timeouts(s.timeout()).receiveWindow(window).build())) {
@@ -101,7 +105,7 @@ final class ArrayFailover {
             ArrayMember victim = array.member(0);
             killedPid = victim.pid();
             killedName = victim.name();
-            progress.accept("failover: kill -9 " + victim.name() + " (pid " + killedPid + ")");
+            progress.accept(text.get("array.failover-kill", "member", victim.name(), "pid", killedPid));
             killedAt = Instant.now();
             kill = System.nanoTime();
             victim.kill();
@@ -193,38 +197,43 @@ final class ArrayFailover {
         }
     }
 
+    /** What the report says while HAProxy has not yet taken the killed member out (JSON, English). */
+    static final String NOT_YET = "not yet";
+
     /** HAProxy's own line saying it took the killed member out of the rotation, or "not yet". */
     private static String markedDown(ArrayTopology array, ArrayMember victim) {
         try {
             return Files.readAllLines(array.balancer().logFile()).stream().filter(l -> l.contains("/" + victim.name() + " is DOWN"))
-                    .findFirst().map(l -> l.replaceAll("^.*?(Server )", "$1")).orElse("not yet");
+                    .findFirst().map(l -> l.replaceAll("^.*?(Server )", "$1")).orElse(NOT_YET);
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
         }
     }
 
-    /** The report as a few lines of text. */
-    static String text(ObjectNode r) {
+    /** The report as a few lines of text in {@code text}'s language; HAProxy's line and the reasons as they came (quoted in German). */
+    static String text(ObjectNode r, BenchText text) {
         StringBuilder b = new StringBuilder();
         var c = r.get("calls");
         var cl = r.get("clients");
         var set = r.get("settings");
-        b.append(String.format(Locale.ROOT, "failover: %d clients at %d calls/s each through HAProxy; kill -9 gw1 after %.1f s, %.1f s more; "
-                + "load average %s -> %s%n", set.get("clients").asInt(), set.get("calls_per_second_per_client").asInt(),
-                set.get("before_kill_s").asDouble(), set.get("after_kill_s").asDouble(), r.get("machine").get("load_average_before").asText(),
-                r.get("machine").get("load_average_after").asText()));
-        b.append(String.format(Locale.ROOT, "calls: %d sent, %d answered (%d after the kill), %d in flight at the kill, %d sent before the "
-                + "loss was noticed, %d lost, %d mismatched%n", c.get("sent").asLong(), c.get("answered").asLong(),
-                c.get("answered_after_kill").asLong(), c.get("in_flight_at_kill").asLong(), c.get("sent_before_noticed").asLong(),
-                c.get("lost").asLong(), c.get("mismatched").asLong()));
-        b.append(String.format(Locale.ROOT, "clients: %d cut off by the kill (%d recovered), %d unaffected; after the kill (median / max): "
-                + "noticed %s / %s ms, reopened %s / %s ms, answered again %s / %s ms; failed reopens %s%n", cl.get("broken_by_kill").asInt(),
-                cl.get("recovered").asInt(), cl.get("unaffected").asInt(), r.get("noticed_ms").get("median"), r.get("noticed_ms").get("max"),
-                r.get("reopened_ms").get("median"), r.get("reopened_ms").get("max"), r.get("recovery_ms").get("median"),
-                r.get("recovery_ms").get("max"), r.get("reconnect_failures")));
-        b.append("HAProxy: ").append(r.get("kill").get("haproxy_marked_down").asText()).append('\n');
+        b.append(text.get("array.failover-heading", "clients", set.get("clients").asInt(), "rate", set.get("calls_per_second_per_client").asInt(),
+                "before", RpchBench.oneDecimal(set.get("before_kill_s").asDouble()), "after", RpchBench.oneDecimal(set.get("after_kill_s")
+                        .asDouble()), "loadBefore", r.get("machine").get("load_average_before").asText(), "loadAfter",
+                r.get("machine").get("load_average_after").asText())).append('\n');
+        b.append(text.get("array.failover-calls", "sent", c.get("sent").asLong(), "answered", c.get("answered").asLong(), "afterKill",
+                c.get("answered_after_kill").asLong(), "inFlight", c.get("in_flight_at_kill").asLong(), "beforeNoticed",
+                c.get("sent_before_noticed").asLong(), "lost", c.get("lost").asLong(), "mismatched", c.get("mismatched").asLong())).append('\n');
+        b.append(text.get("array.failover-clients", "broken", cl.get("broken_by_kill").asInt(), "recovered", cl.get("recovered").asInt(),
+                "unaffected", cl.get("unaffected").asInt(), "noticedMedian", r.get("noticed_ms").get("median"), "noticedMax",
+                r.get("noticed_ms").get("max"), "reopenedMedian", r.get("reopened_ms").get("median"), "reopenedMax", r.get("reopened_ms").get("max"),
+                "recoveryMedian", r.get("recovery_ms").get("median"), "recoveryMax", r.get("recovery_ms").get("max"), "failedReopens",
+                r.get("reconnect_failures"))).append('\n');
+        String marked = r.get("kill").get("haproxy_marked_down").asText();
+        b.append(marked.equals(NOT_YET) ? text.get("array.failover-haproxy-not-yet") : text.get("array.failover-haproxy", "line", marked))
+                .append('\n');
         var v = r.get("verdict");
-        b.append(v.get("ok").asBoolean() ? "failover PASSED" : "failover FAILED: " + v.get("reasons")).append('\n');
+        b.append(v.get("ok").asBoolean() ? text.get("array.failover-passed") : text.get("array.failover-failed", "reasons", v.get("reasons")))
+                .append('\n');
         return b.toString();
     }
 }

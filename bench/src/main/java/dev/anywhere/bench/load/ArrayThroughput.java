@@ -1,9 +1,11 @@
 package dev.anywhere.bench.load;
 
+import dev.anywhere.bench.BenchText;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anywhere.bench.load.vc.LeanClient;
+import dev.anywhere.server.config.InvalidValue;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,13 +52,13 @@ final class ArrayThroughput {
 
         Settings {
             if (phaseSeconds <= 0 || phaseSeconds > 600) {
-                throw new IllegalArgumentException("seconds: " + phaseSeconds + " (expected: >0..600)");
+                throw new InvalidValue("bench.seconds", String.valueOf(phaseSeconds), "seconds: " + phaseSeconds + " (expected: >0..600)");
             }
             if (rounds < 1 || rounds > 20) {
-                throw new IllegalArgumentException("rounds: " + rounds + " (expected: 1..20)");
+                throw new InvalidValue("bench.rounds", String.valueOf(rounds), "rounds: " + rounds + " (expected: 1..20)");
             }
             if (connections < 1 || connections > 64) {
-                throw new IllegalArgumentException("connections: " + connections + " (expected: 1..64)");
+                throw new InvalidValue("bench.connections", String.valueOf(connections), "connections: " + connections + " (expected: 1..64)");
             }
         }
     }
@@ -72,7 +74,8 @@ final class ArrayThroughput {
     static ObjectNode run(Settings s, Path dir, Placement placement, int window, Consumer<String> progress) throws Exception {
         Map<Arm, List<Sample>> samples = new EnumMap<>(Arm.class);
         RpchBench bulk = new RpchBench(RpchBench.Settings.full(s.phaseSeconds(), s.connections()), progress);
-        progress.accept("throughput: endpoints, gw1, gw2, HAProxy over both and HAProxy over gw1 (" + ArrayBench.describe(placement) + ")");
+        BenchText text = BenchText.local();
+        progress.accept(text.get("array.throughput-start", "placement", ArrayBench.describe(placement, text)));
         try (ArrayTopology array = ArrayTopology.start(dir, window, placement, s.timeout(), true)) {
             Map<Arm, LeanClient> clients = new EnumMap<>(Arm.class);
             try {
@@ -82,8 +85,8 @@ final class ArrayThroughput {
                 for (int round = 0; round <= s.rounds(); round++) {
                     double seconds = round == 0 ? Math.max(0.5, s.phaseSeconds() / 2) : s.phaseSeconds();
                     for (Arm arm : Arm.values()) {
-                        progress.accept(String.format(Locale.ROOT, "throughput %s %s: %.1f s bulk", round == 0 ? "warm-up" : "round " + round,
-                                arm.id, seconds));
+                        progress.accept(text.get("array.throughput-bulk", "phase", round == 0 ? text.get("phase.warm-up")
+                                : text.get("phase.round", "round", round), "arm", arm.id, "seconds", RpchBench.oneDecimal(seconds)));
                         Sample sample = measure(arm, clients.get(arm), array, bulk, s, seconds);
                         if (round > 0) {
                             samples.computeIfAbsent(arm, k -> new ArrayList<>()).add(sample);
@@ -231,22 +234,23 @@ final class ArrayThroughput {
         return out;
     }
 
-    /** The report as a few lines of text. */
-    static String text(ObjectNode r) {
+    /** The report as a few lines of text in {@code text}'s language; the first error as it came (quoted in German). */
+    static String text(ObjectNode r, BenchText text) {
         StringBuilder b = new StringBuilder();
         var set = r.get("settings");
-        b.append(String.format(Locale.ROOT, "throughput: %d rounds of %.1f s bulk per arm, %d virtual connections x %d calls of %d bytes%n",
-                set.get("rounds").asInt(), set.get("phase_seconds").asDouble(), set.get("connections").asInt(), set.get("depth").asInt(),
-                set.get("bulk_bytes").asInt()));
-        b.append(String.format(Locale.ROOT, "%-12s %-26s %-26s %-26s%n", "arm", "MiB/s median [min-max]", "relay CPU s/GiB",
-                "members CPU s/GiB"));
+        b.append(text.get("array.throughput-heading", "rounds", set.get("rounds").asInt(), "seconds", RpchBench.oneDecimal(set.get("phase_seconds")
+                .asDouble()), "connections", set.get("connections").asInt(), "depth", set.get("depth").asInt(), "bytes",
+                set.get("bulk_bytes").asInt())).append('\n');
+        b.append(String.format(Locale.ROOT, "%-12s %-26s %-26s %-26s%n", text.get("column.arm"), text.get("column.throughput"),
+                text.get("column.relay-cpu"), text.get("column.members-cpu")));
         r.get("arms").fields().forEachRemaining(e -> b.append(String.format(Locale.ROOT, "%-12s %-26s %-26s %-26s%s%n", e.getKey(),
                 cell(e.getValue().get("throughput_mib_per_s")), cell(e.getValue().get("relay_cpu_s_per_gib")),
-                cell(e.getValue().get("members_cpu_s_per_gib")), e.getValue().get("errors").asLong() > 0
-                        ? "  errors " + e.getValue().get("errors").asLong() + ": " + e.getValue().path("first_error").asText() : "")));
-        r.get("ratios").fields().forEachRemaining(e -> b.append(String.format(Locale.ROOT, "%-34s %s [%s-%s] over %d rounds (%s)%s%n",
-                e.getKey(), e.getValue().get("median"), e.getValue().get("min"), e.getValue().get("max"), e.getValue().get("rounds").asInt(),
-                e.getValue().get("basis").asText(), e.getValue().get("judgeable").asBoolean() ? ", judgeable" : ", not judgeable")));
+                cell(e.getValue().get("members_cpu_s_per_gib")), e.getValue().get("errors").asLong() > 0 ? "  " + text.get("array.errors",
+                        "errors", e.getValue().get("errors").asLong(), "detail", e.getValue().path("first_error").asText()) : "")));
+        r.get("ratios").fields().forEachRemaining(e -> b.append(text.get("array.ratio", "ratio", String.format(Locale.ROOT, "%-34s", e.getKey()),
+                "median", e.getValue().get("median"), "min", e.getValue().get("min"), "max", e.getValue().get("max"), "rounds",
+                e.getValue().get("rounds").asInt(), "basis", LogonBench.basis(e.getValue().get("basis").asText(), text), "judgeable",
+                text.get(e.getValue().get("judgeable").asBoolean() ? "array.judgeable" : "array.not-judgeable"))).append('\n'));
         return b.toString();
     }
 

@@ -20,6 +20,7 @@ import dev.anywhere.analyzer.rpch.RpcAuth;
 import dev.anywhere.analyzer.rpch.RpchClientOptions;
 import dev.anywhere.analyzer.rpch.RpchFailure;
 import dev.anywhere.analyzer.rpch.Transcript;
+import dev.anywhere.bench.BenchText;
 import dev.anywhere.directory.addressbook.AddressBook;
 import dev.anywhere.directory.addressbook.AddressBookService;
 import dev.anywhere.directory.ldap.AddressBookSeed;
@@ -80,6 +81,8 @@ public final class GalDumpBench {
     private final LabSite site;
     private final String password;
     private final PrintWriter progress;
+    /** The progress lines' language: the JVM's, as the command line's. */
+    private final BenchText text = BenchText.local();
     /** DC1's slapd, or 0 when DC1 is the embedded directory in this JVM. */
     private final long slapdPid;
 
@@ -107,8 +110,8 @@ public final class GalDumpBench {
             for (int r = 1; r <= settings.rounds(); r++) {
                 nspi.add(nspi(client, gal));
                 ldap.add(ldap());
-                progress.printf("bench gal: round %d of %d: NSPI %.0f ms, LDAP %.0f ms%n", r, settings.rounds(),
-                        nspi.get(r - 1).wallSeconds() * 1000, ldap.get(r - 1).wallSeconds() * 1000);
+                progress.println(text.get("gal.round", "round", r, "rounds", settings.rounds(), "nspi", wholeMillis(nspi.get(r - 1)), "ldap",
+                        wholeMillis(ldap.get(r - 1))));
                 progress.flush();
             }
             return report(nspi, ldap);
@@ -120,7 +123,7 @@ public final class GalDumpBench {
         int have = book.current().globalAddressList().members().size();
         if (have < settings.entries()) {
             int generated = AddressBookSeed.GENERATED_RECIPIENTS + settings.entries() - have;
-            progress.printf("bench gal: adding %d mailboxes to DC1%n", settings.entries() - have);
+            progress.println(text.get("gal.adding", "mailboxes", settings.entries() - have));
             progress.flush();
             for (Entry e : AddressBookSeed.generatedRecipients(directory.layout(), 0, generated)) {
                 try {
@@ -139,10 +142,14 @@ public final class GalDumpBench {
                     return;
                 }
             } catch (java.util.concurrent.ExecutionException late) {
-                progress.println("bench gal: address book refresh: " + late.getCause().getMessage() + "; again");
+                progress.println(text.get("gal.refresh-again", "detail", late.getCause().getMessage()));
             }
         }
         throw new IllegalStateException("the address book did not reach " + settings.entries() + " GAL rows");
+    }
+
+    private static String wholeMillis(Arm arm) {
+        return String.format(java.util.Locale.ROOT, "%.0f", arm.wallSeconds() * 1000);
     }
 
     private NtlmCredentials credentials() {

@@ -1,5 +1,6 @@
 package dev.anywhere.bench.load;
 
+import dev.anywhere.bench.BenchText;
 import dev.anywhere.rpc.dce.DceCodec;
 import dev.anywhere.rpc.dce.DcePdu;
 import dev.anywhere.rpc.dce.PresentationContext;
@@ -103,8 +104,8 @@ public final class IdleProbe {
      * Opens {@code n} idle virtual connections through gateway shards placed by {@code placement} (as few as
      * {@code fileLimit} allows), keeps them idle for {@code idle}, measures, checks that each still answers, stops all.
      */
-    public static Result measure(int n, Placement placement, long fileLimit, Path dir, Duration idle, Duration timeout, Consumer<String> progress)
-            throws IOException, InterruptedException {
+    public static Result measure(int n, Placement placement, long fileLimit, Path dir, Duration idle, Duration timeout, Consumer<String> progress,
+            BenchText text) throws IOException, InterruptedException {
         int g = shards(n, GATEWAY_FDS, fileLimit);
         int e = shards(n, ENDPOINT_FDS, fileLimit);
         int c = shards(n, CLIENT_FDS, fileLimit);
@@ -114,8 +115,7 @@ public final class IdleProbe {
         String failure = null;
         try {
             if (g > 1) {
-                progress.accept("open-files limit " + fileLimit + ": " + g + " gateway shards, " + e + " endpoint and " + c
-                        + " client processes");
+                progress.accept(text.get("rpch.idle-shards", "limit", fileLimit, "gateways", g, "endpoints", e, "clients", c));
             }
             List<String> endpointPorts = new ArrayList<>();
             for (int k = 0; k < e; k++) {
@@ -171,8 +171,8 @@ public final class IdleProbe {
             }
             int measured = opened - warmed;
             double openMillis = measured <= 0 ? 0 : (System.nanoTime() - t0) / 1e6 / measured;
-            progress.accept("idle capacity: " + opened + " virtual connections open (" + String.format(java.util.Locale.ROOT, "%.2f", openMillis)
-                    + " ms each); idle for " + idle.toSeconds() + " s");
+            progress.accept(text.get("rpch.idle-open", "opened", opened, "millis", String.format(java.util.Locale.ROOT, "%.2f", openMillis),
+                    "seconds", idle.toSeconds()));
             Thread.sleep(1000); // let the gateways settle (deferred writes, JIT, concurrent GC after the opening burst)
             double cpu0 = gateways.stream().mapToDouble(GatewayProcess::cpuSeconds).sum();
             long i0 = System.nanoTime();

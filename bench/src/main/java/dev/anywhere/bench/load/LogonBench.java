@@ -18,6 +18,7 @@ import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import dev.anywhere.rpc.wire.Octets;
 import dev.anywhere.server.config.AppliedConfigFile;
 import dev.anywhere.server.config.HttpAuthScheme;
+import dev.anywhere.server.config.InvalidValue;
 import dev.anywhere.server.config.RpcVdirConfig;
 import dev.anywhere.server.config.ValidPorts;
 import dev.anywhere.server.gateway.rpch.ProxySettings;
@@ -72,13 +73,13 @@ public final class LogonBench {
     public record Settings(double seconds, int workers, int rounds, Duration timeout) {
         public Settings {
             if (!(seconds >= 0.5 && seconds <= 600)) {
-                throw new IllegalArgumentException("seconds: " + seconds + " (expected: 0.5..600)");
+                throw new InvalidValue("bench.logon.seconds", String.valueOf(seconds), "seconds: " + seconds + " (expected: 0.5..600)");
             }
             if (workers < 1 || workers > 64) {
-                throw new IllegalArgumentException("workers: " + workers + " (expected: 1..64)");
+                throw new InvalidValue("bench.logon.workers", String.valueOf(workers), "workers: " + workers + " (expected: 1..64)");
             }
             if (rounds < 1 || rounds > 20) {
-                throw new IllegalArgumentException("rounds: " + rounds + " (expected: 1..20)");
+                throw new InvalidValue("bench.logon.rounds", String.valueOf(rounds), "rounds: " + rounds + " (expected: 1..20)");
             }
             Objects.requireNonNull(timeout, "timeout");
         }
@@ -126,7 +127,8 @@ public final class LogonBench {
         // what the configurator applies after 'oa enable' with Basic: EX1's store port reachable through the gateway
         new AppliedConfigFile(ex1).write(new RpcVdirConfig("EX1", true, EnumSet.of(HttpAuthScheme.BASIC), false,
                 ValidPorts.forServer("EX1", "ex1." + SiteSeed.FRANKYSWEB.dnsDomain(), List.of(SoakGatewayMain.STORE_PORT))), 1, Instant.now());
-        progress.accept("starting DC1's directory, EX1's store endpoint and EX1's gateway (free loopback ports)");
+        BenchText text = BenchText.local();
+        progress.accept(text.get("logon.start"));
         try (DirectoryServer directory = Topology.inGroup(DIRECTORY_THREADS, () -> DirectoryServer.start(workDir.resolve("dc1"), lo,
                 ldapPort, seed))) {
             String url = "ldap://127.0.0.1:" + ldapPort;
@@ -147,7 +149,6 @@ public final class LogonBench {
                             .basic(ACCOUNT, PASSWORD).rpcAuth(RpcAuth.privacy(NtlmCredentials.parse(ACCOUNT, PASSWORD)))
                             .timeouts(settings.timeout()).build())) {
                 double warmup = Math.max(1, settings.seconds() / 2);
-                BenchText text = BenchText.local();
                 progress.accept(text.get("logon.warm-up", "workers", settings.workers(), "seconds", String.format(Locale.ROOT, "%.1f", warmup)));
                 round(client, userDn, warmup, gateway.pid(), endpoints.pid());
                 List<Round> rounds = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.anywhere.bench.load;
 
+import dev.anywhere.bench.BenchText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,10 +65,14 @@ public record Placement(boolean pinned, String relayCpus, String loadCpus, Strin
         }
     }
 
-    /** For the report. */
+    /** For the report (the JSON, English). */
     public String describe() {
-        return pinned ? "relay under test (gateway process, nginx) on CPU " + relayCpus + "; load client and endpoints on CPU " + loadCpus
-                : "unpinned (every process on every CPU)";
+        return describe(BenchText.of("en"));
+    }
+
+    /** For a reader, in {@code text}'s language. */
+    public String describe(BenchText text) {
+        return pinned ? text.get("placement.relay-pinned", "relay", relayCpus, "load", loadCpus) : text.get("placement.unpinned");
     }
 
     static String currentCpus(long pid) {

@@ -39,17 +39,38 @@ public record RoundRatios(List<Double> perRound, List<Boolean> disturbed) {
         return out;
     }
 
-    /** The statistics of some rounds' values (NaN values left out). */
-    public record Stats(int rounds, double median, double min, double max) {
+    /** The share of the rounds a {@link Stats#trimmedMean()} leaves out at either end. */
+    public static final double TRIM_SHARE = 0.2;
+
+    /**
+     * The statistics of some rounds' values (NaN values left out): median, extremes, and the trimmed mean, the mean of
+     * the values without the lowest and highest fifth (at least one at either end from three values on).
+     */
+    public record Stats(int rounds, double median, double min, double max, double trimmedMean) {
 
         static Stats of(List<Double> values) {
             List<Double> v = values.stream().filter(d -> !Double.isNaN(d) && !Double.isInfinite(d)).sorted(Comparator.naturalOrder()).toList();
             if (v.isEmpty()) {
-                return new Stats(0, Double.NaN, Double.NaN, Double.NaN);
+                return new Stats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             }
             int k = v.size();
             double median = k % 2 == 1 ? v.get(k / 2) : (v.get(k / 2 - 1) + v.get(k / 2)) / 2;
-            return new Stats(k, median, v.get(0), v.get(k - 1));
+            return new Stats(k, median, v.get(0), v.get(k - 1), trimmedMean(v));
+        }
+
+        /**
+         * Of sorted values. Five rounds: the mean of the middle three. The median keeps one round's value and a mean
+         * lets one round's stall move it; this keeps three rounds' information and still drops the extreme round at
+         * either end. Up to four values it equals the median.
+         */
+        private static double trimmedMean(List<Double> sorted) {
+            int k = sorted.size();
+            int trim = k < 3 ? 0 : Math.max(1, (int) Math.floor(TRIM_SHARE * k));
+            double sum = 0;
+            for (int i = trim; i < k - trim; i++) {
+                sum += sorted.get(i);
+            }
+            return sum / (k - 2 * trim);
         }
 
         /** (max − min) ÷ median: how far the rounds disagree, relative to the value; NaN without a positive median. */

@@ -3,11 +3,13 @@ package dev.anywhere.bench.load;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anywhere.analyzer.rpch.RpcAuth;
+import dev.anywhere.bench.BenchText;
 import dev.anywhere.bench.load.vc.LeanClient;
 import dev.anywhere.bench.tls.HandshakeRate;
 import dev.anywhere.bench.tls.TlsMaterial;
 import dev.anywhere.rpc.dce.AuthVerifier;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
+import dev.anywhere.server.config.InvalidValue;
 import dev.anywhere.server.gateway.TlsEngine;
 import io.netty.handler.ssl.SslProvider;
 import java.util.Optional;
@@ -110,30 +112,32 @@ public final class RpchBench {
 
         public Settings {
             if (phaseSeconds <= 0 || phaseSeconds > 600) {
-                throw new IllegalArgumentException("seconds: " + phaseSeconds + " (expected: >0..600)");
+                throw new InvalidValue("bench.seconds", String.valueOf(phaseSeconds), "seconds: " + phaseSeconds + " (expected: >0..600)");
             }
             if (connections < 1 || connections > 64) {
-                throw new IllegalArgumentException("connections: " + connections + " (expected: 1..64)");
+                throw new InvalidValue("bench.connections", String.valueOf(connections), "connections: " + connections + " (expected: 1..64)");
             }
             if (rounds < 1 || rounds > 20) {
-                throw new IllegalArgumentException("rounds: " + rounds + " (expected: 1..20)");
+                throw new InvalidValue("bench.rounds", String.valueOf(rounds), "rounds: " + rounds + " (expected: 1..20)");
             }
             if (idleVcs < 0 || idleVcs > 50_000) {
-                throw new IllegalArgumentException("idle: " + idleVcs + " (expected: 0..50000)");
+                throw new InvalidValue("bench.idle", String.valueOf(idleVcs), "idle: " + idleVcs + " (expected: 0..50000)");
             }
             if (ratePerSecond < 0 || ratePerSecond > 1_000_000) {
-                throw new IllegalArgumentException("rate: " + ratePerSecond + " (expected: 0 = auto, or 1..1000000)");
+                throw new InvalidValue("bench.rate", String.valueOf(ratePerSecond),
+                        "rate: " + ratePerSecond + " (expected: 0 = auto, or 1..1000000)");
             }
             if (depth < 1 || depth > 64 || bulkBytes < 1 || bulkBytes > 1 << 20 || latencyBytes < 1 || latencyBytes > 1 << 20) {
                 throw new IllegalArgumentException("depth 1..64, bulk and latency bytes 1..1 MiB");
             }
             // [MS-RPCH] 2.2.3.5.5: ChannelLifetime 128 KiB..2 GiB; 0 = no recycling phase
             if (recycleLifetime != 0 && (recycleLifetime < 0x20000 || recycleLifetime > 0x8000_0000L)) {
-                throw new IllegalArgumentException("recycle lifetime: " + recycleLifetime + " (expected: 0, or 131072..2147483648 bytes)");
+                throw new InvalidValue("bench.recycle-lifetime", String.valueOf(recycleLifetime), "recycle lifetime: " + recycleLifetime
+                        + " (expected: 0, or 131072..2147483648 bytes)");
             }
             // [MS-RPCH] 2.2.3.5.1 ReceiveWindowSize: 8 KiB..256 KiB; at least the endpoints' fragment size
             if (receiveWindow < 0x2000 || receiveWindow > 0x40000 || receiveWindow < RpcEndpoints.Limits.DEFAULT.maxFrag()) {
-                throw new IllegalArgumentException("window: " + receiveWindow + " (expected: 8192..262144 bytes)");
+                throw new InvalidValue("bench.window", String.valueOf(receiveWindow), "window: " + receiveWindow + " (expected: 8192..262144 bytes)");
             }
         }
 
@@ -276,8 +280,14 @@ public final class RpchBench {
 
     private final Settings settings;
     private final Consumer<String> progress;
+    /** The progress lines' language: the JVM's, as the command line's. */
+    private final BenchText text = BenchText.local();
     private Path histogramDir;
     private boolean compareTransports;
+    /** Each measured round's turn p99s per arm, in the order of the turns: kept in the report for offline statistics. */
+    private final Map<Arm, List<List<Double>>> turnP99s = new EnumMap<>(Arm.class);
+    /** The sealed arm's latency rate as run; -1 while it has not run. */
+    private int sealedRate = -1;
     private Path profileDir;
     private int sealedLevel = AuthVerifier.LEVEL_PKT_PRIVACY;
     /** Per arm, each measured round's bulk phase by mechanism (the warm-up's are not kept). */
@@ -313,7 +323,7 @@ public final class RpchBench {
             case "none" -> -1;
             case "integrity" -> AuthVerifier.LEVEL_PKT_INTEGRITY;
             case "privacy" -> AuthVerifier.LEVEL_PKT_PRIVACY;
-            default -> throw new IllegalArgumentException("--rpc-auth: " + word + " (expected: none, integrity or privacy)");
+            default -> throw new InvalidValue("bench.rpc-auth", word, "--rpc-auth: " + word + " (expected: none, integrity or privacy)");
         };
     }
 
@@ -411,7 +421,7 @@ public final class RpchBench {
             Map<Arm, LeanClient> clients = new EnumMap<>(Arm.class);
             Map<Arm, GatewayProcess> transportGateways = new EnumMap<>(Arm.class);
             try {
-                progress.accept("starting the gateway under test in its own JVM (" + placement.describe() + ")");
+                progress.accept(text.get("rpch.start-gateway", "placement", placement.describe(text)));
                 gateway = GatewayProcess.start(workDir.resolve("gateway"), topology.httpPort(), settings.proxySettings(), placement,
                         settings.timeout());
                 clients.put(Arm.UPSTREAM, leanClient(topology.gatewayAddress(), topology.httpPort(), null));
@@ -470,15 +480,16 @@ public final class RpchBench {
                 List<Arm> arms = Stream.of(Arm.values()).filter(a -> !unavailable.containsKey(a)).toList();
                 boolean auto = settings.ratePerSecond() == AUTO_RATE;
                 int rate = auto ? WARMUP_RATE : settings.ratePerSecond(); // auto: set from the warm-up's maxima before its latency phase
+                int ownRate = rate; // the sealed arm's (below)
                 for (int round = 0; round <= settings.rounds(); round++) {
                     boolean warmup = round == 0;
-                    String label = warmup ? "warm-up" : "round " + round;
+                    String label = warmup ? text.get("phase.warm-up") : text.get("phase.round", "round", round);
                     double seconds = warmup ? Math.max(0.5, settings.phaseSeconds() / 2) : settings.phaseSeconds();
                     List<ArmRound> open = new ArrayList<>();
                     try {
                         for (Arm arm : arms) {
-                            progress.accept(String.format(Locale.ROOT, "%s %s: %.1f s bulk%s", label, arm.id(), seconds, warmup || sealedPair(arm)
-                                    ? String.format(Locale.ROOT, " + %.1f s 1 KiB closed loop", seconds / 2) : ""));
+                            progress.accept(text.get(warmup || sealedPair(arm) ? "rpch.bulk-closed-loop" : "rpch.bulk", "phase", label, "arm",
+                                    arm.id(), "seconds", oneDecimal(seconds), "loop", oneDecimal(seconds / 2)));
                             open.add(bulkPhase(arm, topology, relays, directGroup, seconds, warmup));
                         }
                         if (warmup && auto) {
@@ -487,11 +498,14 @@ public final class RpchBench {
                             Map<Arm, Sample> maxima = new EnumMap<>(Arm.class);
                             open.forEach(r -> maxima.put(r.arm, r.bulk));
                             rate = halfLoad(maxima);
+                            ownRate = sealedHalfLoad(maxima, rate);
                         }
                         int slices = latencySlices(seconds);
-                        progress.accept(String.format(Locale.ROOT, "%s latency: %.1f s per arm at %d calls/s, the arms taking turns in %d slices of %.2f s",
-                                label, seconds, rate, slices, seconds / slices));
-                        latencyPhase(open, () -> ownCpu(relays), seconds, rate);
+                        progress.accept(text.get("rpch.latency", "phase", label, "seconds", oneDecimal(seconds), "rate", rate, "slices", slices,
+                                "slice", String.format(Locale.ROOT, "%.2f", seconds / slices)));
+                        int relayRate = rate;
+                        int sealedArmRate = ownRate;
+                        latencyPhase(open, () -> ownCpu(relays), seconds, a -> a == Arm.GATEWAY_SEALED ? sealedArmRate : relayRate);
                         for (ArmRound r : open) {
                             Sample s = r.sample();
                             if (warmup) {
@@ -499,6 +513,7 @@ public final class RpchBench {
                             } else {
                                 samples.computeIfAbsent(r.arm, k -> new ArrayList<>()).add(s);
                                 latencies.computeIfAbsent(r.arm, k -> new ArrayList<>()).add(r.latency);
+                                turnP99s.computeIfAbsent(r.arm, k -> new ArrayList<>()).add(List.copyOf(r.turnP99));
                                 if (histogramDir != null) {
                                     writeHistogram(r.arm, r.latency);
                                 }
@@ -509,6 +524,7 @@ public final class RpchBench {
                     }
                 }
                 effectiveRate = rate;
+                sealedRate = arms.contains(Arm.GATEWAY_SEALED) ? ownRate : -1;
                 gatewayTransport = gateway.transport();
                 if (profileDir != null) {
                     profile = profile(topology, relays, directGroup);
@@ -539,8 +555,7 @@ public final class RpchBench {
                 transportGateways.values().forEach(GatewayProcess::close);
             }
             if (settings.recycleLifetime() > 0) {
-                progress.accept(String.format(Locale.ROOT, "recycling under bulk load: ChannelLifetime %d KiB, %.1f s", settings.recycleLifetime() >> 10,
-                        settings.phaseSeconds()));
+                progress.accept(text.get("rpch.recycling", "kib", settings.recycleLifetime() >> 10, "seconds", oneDecimal(settings.phaseSeconds())));
                 try (GatewayProcess small = GatewayProcess.start(workDir.resolve("gateway-recycling"), topology.httpPort(),
                         settings.proxySettings().withChannelLifetime(settings.recycleLifetime()), placement, settings.timeout())) {
                     recycling = RecyclingRun.run(small.address(), topology.httpPort(), settings.recycleLifetime(), settings.connections(),
@@ -566,6 +581,13 @@ public final class RpchBench {
                 + " (as the gateway arm in the same round), then the latency phase");
         set.put("rate_basis", settings.ratePerSecond() != AUTO_RATE ? "fixed (--rate)"
                 : "50 % load: half the slowest relay arm's 1 KiB closed-loop maximum in the warm-up round");
+        if (sealedRate > 0) {
+            set.put("latency_rate_sealed", sealedRate).put("latency_rate_sealed_basis", settings.ratePerSecond() != AUTO_RATE
+                    ? "fixed (--rate), as every arm" : "50 % load of its own: half the gateway_sealed arm's 1 KiB closed-loop maximum in the"
+                    + " warm-up round (its client's protection, not a relay, bounds it); it judges no goal");
+        } else {
+            set.putNull("latency_rate_sealed");
+        }
         for (Map.Entry<Arm, Sample> w : warmupSamples.entrySet()) {
             ObjectNode arm = (ObjectNode) report.get("arms").get(w.getKey().id());
             if (arm.get("available").asBoolean() && !Double.isNaN(w.getValue().maxCallsPerSecond())) {
@@ -600,13 +622,25 @@ public final class RpchBench {
         return (int) Math.max(20, Math.min(1_000_000, Math.round(min / 2)));
     }
 
+    /**
+     * The sealed arm's own "50 % load": half its 1 KiB closed-loop maximum in the warm-up, at least 20 calls/s. At the
+     * relay arms' rate it ran above half its own maximum (22,770 calls/s against 32,750 in run T), so its latency measured
+     * a client falling behind rather than the path. Without a measured maximum: {@code relayRate}.
+     */
+    static int sealedHalfLoad(Map<Arm, Sample> warmup, int relayRate) {
+        Sample s = warmup.get(Arm.GATEWAY_SEALED);
+        double max = s == null ? Double.NaN : s.maxCallsPerSecond();
+        return Double.isNaN(max) || max <= 0 ? relayRate : (int) Math.max(20, Math.min(1_000_000, Math.round(max / 2)));
+    }
+
     private IdleProbe.Result idle(Placement placement, long fileLimit, Path workDir) throws Exception {
         if (settings.idleVcs() == 0) {
             return IdleProbe.Result.skipped(0, "disabled (--idle 0)");
         }
         Duration window = Duration.ofMillis((long) (Math.max(1.0, settings.phaseSeconds()) * 1000));
-        progress.accept("idle capacity: " + settings.idleVcs() + " idle virtual connections through the gateway");
-        return IdleProbe.measure(settings.idleVcs(), placement, fileLimit, workDir.resolve("idle"), window, settings.timeout(), progress);
+        progress.accept(text.get("rpch.idle", "vcs", settings.idleVcs()));
+        return IdleProbe.measure(settings.idleVcs(), placement, fileLimit, workDir.resolve("idle"), window, settings.timeout(),
+                progress, text);
     }
 
     private LoadConnection open(Arm arm, int i, Topology topology, Relays relays, EventLoopGroup directGroup) throws Exception {
@@ -627,7 +661,7 @@ public final class RpchBench {
 
     /** One extra bulk phase of the gateway arm under JFR; its summary for the report. */
     private ObjectNode profile(Topology topology, Relays relays, EventLoopGroup directGroup) throws Exception {
-        progress.accept(String.format(Locale.ROOT, "profile: gateway bulk phase under JFR, %.1f s (%s)", settings.phaseSeconds(), profileDir));
+        progress.accept(text.get("rpch.profile", "seconds", oneDecimal(settings.phaseSeconds()), "dir", profileDir));
         GatewayProfile jfr = new GatewayProfile(profileDir, relays.gateway().pid());
         List<LoadConnection> conns = new ArrayList<>();
         try {
@@ -662,8 +696,8 @@ public final class RpchBench {
         Duration d = Duration.ofMillis((long) (settings.phaseSeconds() * 1000));
         List<Handshakes> out = new ArrayList<>();
         for (Arm a : targets) {
-            progress.accept(String.format(Locale.ROOT, "TLS handshakes: %s, %.1f s warm-up + %.1f s", a.id(), settings.phaseSeconds() / 2,
-                    settings.phaseSeconds()));
+            progress.accept(text.get("rpch.handshakes", "arm", a.id(), "warmup", oneDecimal(settings.phaseSeconds() / 2), "seconds",
+                    oneDecimal(settings.phaseSeconds())));
             InetSocketAddress target = a == Arm.NGINX_TLS ? relays.nginxTls().address() : relays.gatewayTls().address();
             rate.run(a.id(), target, d.dividedBy(2), HANDSHAKE_CONCURRENCY);
             double cpu0 = relayCpu(a, relays);
@@ -693,8 +727,8 @@ public final class RpchBench {
                         1024, Optional.of(new NginxRelay.Tls(ec.certificateChainFile(), ec.privateKeyFile(), false)), placement.relayPrefix());
             }
             for (Arm a : withNginx ? List.of(Arm.NGINX_TLS, Arm.GATEWAY_TLS) : List.of(Arm.GATEWAY_TLS)) {
-                progress.accept(String.format(Locale.ROOT, "TLS handshakes, ECDSA P-256: %s, %.1f s warm-up + %.1f s", a.id(),
-                        settings.phaseSeconds() / 2, settings.phaseSeconds()));
+                progress.accept(text.get("rpch.handshakes-ecdsa", "arm", a.id(), "warmup", oneDecimal(settings.phaseSeconds() / 2), "seconds",
+                        oneDecimal(settings.phaseSeconds())));
                 InetSocketAddress target = a == Arm.NGINX_TLS ? nginx.address() : gw.address();
                 List<Long> pids = a == Arm.NGINX_TLS ? nginx.pids() : List.of(gw.pid());
                 rate.run(a.id(), target, d.dividedBy(2), HANDSHAKE_CONCURRENCY);
@@ -841,12 +875,18 @@ public final class RpchBench {
      * differences of four arms' tails; in turns, every arm samples nearly the same stretch of time.
      */
     void latencyPhase(List<ArmRound> arms, java.util.function.DoubleSupplier ownCpu, double seconds, int rate) throws InterruptedException {
+        latencyPhase(arms, ownCpu, seconds, a -> rate);
+    }
+
+    /** As above, each arm at its own rate (the sealed arm at half its own maximum). */
+    void latencyPhase(List<ArmRound> arms, java.util.function.DoubleSupplier ownCpu, double seconds, java.util.function.ToIntFunction<Arm> rate)
+            throws InterruptedException {
         List<ArmRound> live = arms.stream().filter(a -> !a.conns.isEmpty()).toList();
         int slices = latencySlices(seconds);
         MachineLoad.Mark mark = MachineLoad.mark(ownCpu.getAsDouble());
         for (int i = 0; i < slices; i++) {
             for (ArmRound a : live) {
-                a.addTurn(openLoop(a.conns, seconds / slices, rate, a.onError));
+                a.addTurn(openLoop(a.conns, seconds / slices, rate.applyAsInt(a.arm), a.onError));
             }
         }
         MachineLoad.Phase load = MachineLoad.since(mark, ownCpu.getAsDouble());
@@ -975,7 +1015,8 @@ public final class RpchBench {
     static void ratioNode(ObjectMapper m, ObjectNode into, String key, RoundRatios r) {
         ObjectNode n = into.putObject(key);
         RoundRatios.Stats h = r.headline();
-        n.put("median", finite(h.median())).put("min", finite(h.min())).put("max", finite(h.max())).put("spread", finite(h.spread()))
+        n.put("median", finite(h.median())).put("trimmed_mean", finite(h.trimmedMean())).put("min", finite(h.min())).put("max", finite(h.max()))
+                .put("spread", finite(h.spread()))
                 .put("rounds", h.rounds()).put("basis", r.headlineUndisturbed() ? "undisturbed rounds" : "all rounds (none undisturbed)")
                 .put("judgeable", r.judgeable());
         RoundRatios.Stats all = r.all();
@@ -1007,6 +1048,11 @@ public final class RpchBench {
 
     private static boolean positive(List<Double> v) {
         return v.stream().anyMatch(d -> d > 0);
+    }
+
+    /** The statistics of per-round values over the headline rounds (the undisturbed ones when there are any). */
+    private static RoundRatios.Stats headlineStats(List<Double> perRound, Rounds rounds) {
+        return rounds.ratios(perRound).headline();
     }
 
     /** The measured rounds: each arm's sample of each round, and which rounds a neighbour or steal disturbed. */
@@ -1122,6 +1168,14 @@ public final class RpchBench {
             n.put("p50_us_pooled", finite(p[0])).put("p99_us_pooled", finite(p[1])).put("p999_us_pooled", finite(p[2]));
             n.set("p50_us_median_turn", stats(m, s.stream().map(Sample::p50MedianTurnMicros).toList()));
             n.set("p99_us_median_turn", stats(m, s.stream().map(Sample::p99MedianTurnMicros).toList()));
+            // compact raw material for statistics other than this run's: each round's p99 and each of its turns' p99
+            var perRound = n.putArray("p99_us_rounds");
+            s.forEach(x -> perRound.add(finite(x.p99Micros())));
+            var turns = n.putArray("p99_us_turns");
+            turnP99s.getOrDefault(a, List.of()).forEach(round -> {
+                var t = turns.addArray();
+                round.forEach(v -> t.add(Math.round(v)));
+            });
             n.set("relay_cpu_s_per_gib", stats(m, s.stream().map(Sample::relayCpuPerGib).toList()));
             n.set("relay_cpu_user_share", stats(m, s.stream().map(Sample::relayUserShare).toList()));
             List<RelayCost> costs = relayCosts.getOrDefault(a, List.of());
@@ -1183,17 +1237,30 @@ public final class RpchBench {
         List<Double> ng50 = rounds.difference(Arm.NGINX, Arm.UPSTREAM, Sample::p50Micros);
         List<Double> gw99 = rounds.difference(Arm.GATEWAY, Arm.DIRECT, Sample::p99Micros);
         List<Double> ng99 = rounds.difference(Arm.NGINX, Arm.UPSTREAM, Sample::p99Micros);
+        List<Double> gw99Turn = rounds.difference(Arm.GATEWAY, Arm.DIRECT, Sample::p99MedianTurnMicros);
+        List<Double> ng99Turn = rounds.difference(Arm.NGINX, Arm.UPSTREAM, Sample::p99MedianTurnMicros);
         ratio(root, reasons, ratios, "p50_added_vs_nginx", rounds.added(Sample::p50Micros), lat != null ? lat
                 : positive(ng50) ? null : "nginx added no p50 latency in any round");
-        ratio(root, reasons, ratios, "p99_added_vs_nginx", rounds.added(Sample::p99Micros), lat != null ? lat
+        // the p99 goal's headline: each round's typical half-second p99 (its turns' median), the rounds' trimmed mean.
+        // The p99 of every call of a round rests on a few stalls of this VM's CPU 0 that every arm through it shares and
+        // moved the ratio by 38 % between two quiet runs of one tree (docs/performance.md, "A p99 that reproduces")
+        RoundRatios p99Turn = rounds.added(Sample::p99MedianTurnMicros);
+        String noP99 = lat != null ? lat : positive(ng99Turn) ? null : "nginx added no p99 latency in any round's median turn";
+        ratio(root, reasons, "p99_added_vs_nginx", p99Turn.headline().trimmedMean(), noP99);
+        if (noP99 == null) {
+            ratioNode(m, ratios, "p99_added_vs_nginx", p99Turn);
+        }
+        ratio(root, reasons, ratios, "p99_added_vs_nginx_round_p99", rounds.added(Sample::p99Micros), lat != null ? lat
                 : positive(ng99) ? null : "nginx added no p99 latency in any round");
         root.put("p50_added_us_gateway", finite(RoundRatios.Stats.of(gw50).median()));
         root.put("p50_added_us_nginx", finite(RoundRatios.Stats.of(ng50).median()));
-        root.put("p99_added_us_gateway", finite(RoundRatios.Stats.of(gw99).median()));
-        root.put("p99_added_us_nginx", finite(RoundRatios.Stats.of(ng99).median()));
+        root.put("p99_added_us_gateway", finite(headlineStats(gw99Turn, rounds).trimmedMean()));
+        root.put("p99_added_us_nginx", finite(headlineStats(ng99Turn, rounds).trimmedMean()));
+        root.put("p99_added_us_gateway_round_p99", finite(RoundRatios.Stats.of(gw99).median()));
+        root.put("p99_added_us_nginx_round_p99", finite(RoundRatios.Stats.of(ng99).median()));
         // the same from each arm's typical half-second turn of the round: the median of its turns' percentiles
         ratio(root, reasons, ratios, "p50_added_vs_nginx_median_turn", rounds.added(Sample::p50MedianTurnMicros), lat);
-        ratio(root, reasons, ratios, "p99_added_vs_nginx_median_turn", rounds.added(Sample::p99MedianTurnMicros), lat);
+        ratio(root, reasons, ratios, "p99_added_vs_nginx_median_turn", p99Turn, lat);
         // the same from every headline call of each arm at once
         for (int q = 0; q < 2; q++) {
             String key = (q == 0 ? "p50" : "p99") + "_added_vs_nginx_pooled";
@@ -1297,6 +1364,7 @@ public final class RpchBench {
         met(met, root, "cpu_per_gib_vs_nginx", v -> v <= 1.0);
         met(met, root, "p50_added_vs_nginx", v -> v <= 1.2);
         met(met, root, "p99_added_vs_nginx", v -> v <= 1.5);
+        met(met, root, "p99_added_vs_nginx_round_p99", v -> v <= 1.5);
         met(met, root, "p50_added_vs_nginx_pooled", v -> v <= 1.2);
         met(met, root, "p99_added_vs_nginx_pooled", v -> v <= 1.5);
         met(met, root, "p50_added_vs_nginx_median_turn", v -> v <= 1.2);
@@ -1317,6 +1385,7 @@ public final class RpchBench {
         goals.put("cpu_per_gib_vs_nginx", v -> v <= 1.0);
         goals.put("p50_added_vs_nginx", v -> v <= 1.2);
         goals.put("p99_added_vs_nginx", v -> v <= 1.5);
+        goals.put("p99_added_vs_nginx_round_p99", v -> v <= 1.5);
         goals.put("p50_added_vs_nginx_median_turn", v -> v <= 1.2);
         goals.put("p99_added_vs_nginx_median_turn", v -> v <= 1.5);
         goals.put("tls_bulk_vs_nginx", v -> v >= 0.8);
@@ -1394,15 +1463,25 @@ public final class RpchBench {
         }
     }
 
-    /** The table for {@code --format text}. */
+    /** The table for {@code --format text}, in the JVM's language. */
     public static String table(ObjectNode r) {
+        return table(r, BenchText.local());
+    }
+
+    /**
+     * The table in {@code text}'s language; figures, arm ids and JSON keys as they are, the reasons and arm lists the
+     * JSON gives as they came (quoted in German).
+     */
+    public static String table(ObjectNode r, BenchText text) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-16s %-24s %-24s %-24s %-20s %-10s %s%n", "arm", "MiB/s median [min-max]",
-                "p50 us median [min-max]", "p99 us median [min-max]", "relay CPU s/GiB", "disturbed", "errors"));
+        b.append(String.format(Locale.ROOT, "%-16s %-24s %-24s %-24s %-20s %-10s %s%n", text.get("column.arm"), text.get("column.throughput"),
+                text.get("column.p50"), text.get("column.p99"), text.get("column.relay-cpu"), text.get("column.disturbed"),
+                text.get("column.errors")));
         for (Arm a : Arm.values()) {
             var n = r.get("arms").get(a.id());
             if (!n.get("available").asBoolean()) {
-                b.append(String.format(Locale.ROOT, "%-16s not run: %s%n", a.id(), n.get("reason").asText()));
+                b.append(text.get("rpch.not-run", "arm", String.format(Locale.ROOT, "%-16s", a.id()), "reason", n.get("reason").asText()))
+                        .append('\n');
                 continue;
             }
             b.append(String.format(Locale.ROOT, "%-16s %-24s %-24s %-24s %-20s %-10s %d%n", a.id(), cell(n.get("throughput_mib_per_s")),
@@ -1411,32 +1490,49 @@ public final class RpchBench {
                     n.get("errors").asLong()));
         }
         for (var round : r.get("rounds")) {
-            b.append(String.format(Locale.ROOT, "round %d: %s (max other processes %s CPUs, max steal %s %%)%n", round.get("round").asInt(),
-                    round.get("disturbed").asBoolean() ? "DISTURBED by " + round.get("disturbed_arms") : "undisturbed",
-                    round.get("max_other_cpus").asText(), round.get("max_steal_percent").asText()));
+            b.append(text.get("rpch.round", "round", round.get("round").asInt(), "state", round.get("disturbed").asBoolean()
+                    ? text.get("rpch.round-disturbed-by", "arms", round.get("disturbed_arms")) : text.get("round.undisturbed"),
+                    "cpus", round.get("max_other_cpus").asText(), "steal", round.get("max_steal_percent").asText())).append('\n');
         }
-        b.append("transport: gateway ").append(r.get("settings").path("transport_gateway").asText()).append(", endpoints ")
-                .append(r.get("settings").path("transport_bench_jvm").asText()).append('\n');
+        b.append(text.get("rpch.transport", "gateway", r.get("settings").path("transport_gateway").asText(), "endpoints",
+                r.get("settings").path("transport_bench_jvm").asText())).append('\n');
+        String rate = r.get("settings").path("rate_per_second").asText();
+        b.append(r.get("settings").hasNonNull("latency_rate_sealed") ? text.get("rpch.latency-rate-sealed", "rate", rate, "sealed",
+                r.get("settings").get("latency_rate_sealed").asText()) : text.get("rpch.latency-rate", "rate", rate)).append('\n');
         for (String k : List.of("throughput_vs_direct", "haproxy_throughput_vs_direct", "throughput_vs_haproxy", "throughput_vs_direct_shared_cpu",
-                "cpu_per_gib_vs_haproxy", "cpu_per_gib_vs_nginx", "p50_added_vs_nginx", "p99_added_vs_nginx", "p50_added_vs_nginx_pooled",
+                "cpu_per_gib_vs_haproxy", "cpu_per_gib_vs_nginx", "p50_added_vs_nginx", "p99_added_vs_nginx", "p99_added_vs_nginx_round_p99",
+                "p50_added_vs_nginx_pooled",
                 "p99_added_vs_nginx_pooled", "p50_added_vs_nginx_median_turn", "p99_added_vs_nginx_median_turn", "tls_bulk_vs_nginx",
                 "tls_throughput_vs_nginx", "handshakes_vs_nginx", "handshakes_per_s_vs_nginx", "idle_vc_bytes", "idle_vcs_held",
                 "idle_cpu_percent", "recycling_lossless", "sealed_vs_unsealed", "sealed_vs_unsealed_1k")) {
             var v = r.get(k);
             var met = r.get("met").get(k);
             var rr = r.path("ratios").path(k);
-            String spread = rr.isMissingNode() ? "" : String.format(Locale.ROOT, " [%s-%s] spread %s over %d %s%s", rr.get("min").asText(),
-                    rr.get("max").asText(), rr.get("spread").isNull() ? "-" : Math.round(100 * rr.get("spread").asDouble()) + " %",
-                    rr.get("rounds").asInt(), rr.get("basis").asText(), rr.get("judgeable").asBoolean() ? "" : ", NOT judgeable");
+            String spread = rr.isMissingNode() ? "" : " " + text.get(rr.get("judgeable").asBoolean() ? "rpch.ratio-spread"
+                    : "rpch.ratio-spread-not-judgeable", "min", rr.get("min").asText(), "max", rr.get("max").asText(), "spread",
+                    rr.get("spread").isNull() ? "-" : Math.round(100 * rr.get("spread").asDouble()) + " %", "rounds", rr.get("rounds").asInt(),
+                    "basis", LogonBench.basis(rr.get("basis").asText(), text));
             var verdict = r.path("verdicts").path(k).path("rounds");
-            b.append(String.format(Locale.ROOT, "%-32s %s%s%s%s%n", k, v.isNull() ? "null (" + r.get("reasons").path(k).asText() + ")"
-                    : v.asText(), spread, met == null || met.isNull() ? "" : met.asBoolean() ? "  (target met)" : "  (target missed)",
-                    verdict.isMissingNode() ? "" : " (rounds: " + verdict.asText() + ")"));
+            b.append(String.format(Locale.ROOT, "%-32s %s%s%s%s%n", k, v.isNull() ? text.get("rpch.ratio-null", "reason",
+                    r.get("reasons").path(k).asText()) : v.asText(), spread, met == null || met.isNull() ? ""
+                    : "  " + text.get(met.asBoolean() ? "rpch.target-met" : "rpch.target-missed"), verdict.isMissingNode() ? ""
+                    : " " + text.get("rpch.verdict", "verdict", verdictWord(verdict.asText(), text))));
         }
         r.path("transports").fields().forEachRemaining(t -> t.getValue().get("ratios").fields().forEachRemaining(e -> b.append(
-                String.format(Locale.ROOT, "gateway on %-8s %-24s %s [%s-%s]%n", t.getKey(), e.getKey(), e.getValue().get("median").asText(),
-                        e.getValue().get("min").asText(), e.getValue().get("max").asText()))));
+                text.get("rpch.transport-ratio", "transport", String.format(Locale.ROOT, "%-8s", t.getKey()), "ratio",
+                        String.format(Locale.ROOT, "%-24s", e.getKey()), "median", e.getValue().get("median").asText(), "min",
+                        e.getValue().get("min").asText(), "max", e.getValue().get("max").asText())).append('\n')));
         return b.toString();
+    }
+
+    /** {@code v} with one decimal, as the progress lines show seconds. */
+    static String oneDecimal(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /** A verdict of the JSON ({@code met}, {@code not_measured}) in {@code text}'s language; an unknown one as it is. */
+    private static String verdictWord(String json, BenchText text) {
+        return text.keys().contains("verdict." + json) ? text.get("verdict." + json) : json;
     }
 
     private static String cell(com.fasterxml.jackson.databind.JsonNode s) {
@@ -1447,7 +1543,7 @@ public final class RpchBench {
     }
 
     /** For tests: the JSON keys every report carries. */
-    public static final List<String> KEYS = List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx",
+    public static final List<String> KEYS = List.of("throughput_vs_direct", "p50_added_vs_nginx", "p99_added_vs_nginx", "p99_added_vs_nginx_round_p99",
             "p50_added_vs_nginx_pooled", "p99_added_vs_nginx_pooled", "p50_added_vs_nginx_median_turn", "p99_added_vs_nginx_median_turn",
             "cpu_per_gib_vs_nginx", "idle_vc_bytes", "idle_vcs_held", "idle_cpu_percent", "recycling_lossless", "throughput_vs_direct_shared_cpu",
             "tls_bulk_vs_nginx", "handshakes_vs_nginx", "throughput_vs_haproxy", "cpu_per_gib_vs_haproxy",

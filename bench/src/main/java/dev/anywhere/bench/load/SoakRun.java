@@ -1,5 +1,6 @@
 package dev.anywhere.bench.load;
 
+import dev.anywhere.bench.BenchText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -112,8 +113,9 @@ public final class SoakRun {
 
     /** The outcome: the JSON report and whether it passed. */
     public record Report(ObjectNode json, boolean ok) {
+        /** The text report in the JVM's language. */
         public String text() {
-            return SoakRun.text(json);
+            return SoakRun.text(json, BenchText.local());
         }
     }
 
@@ -133,7 +135,8 @@ public final class SoakRun {
         long recyclesOut;
         long t0;
         long end;
-        progress.accept("soak: starting directory, configurator, endpoints, gateway and router on loopback");
+        BenchText text = BenchText.local();
+        progress.accept(text.get("soak.start"));
         try (SoakTopology site = SoakTopology.start(dir, s.channelLifetime(), s.transientRetry(), s.pollInterval(), s.timeout())) {
             SoakLoad load = new SoakLoad(site.clientAddress(), new SoakLoad.Rates(s.callers(), s.callsPerSecond(), s.stubBytes(),
                     s.logonEvery(), s.autodiscoverEvery(), s.channelLifetime(), s.timeout()), ledger);
@@ -141,16 +144,16 @@ public final class SoakRun {
             end = t0 + s.length().toNanos();
             try {
                 load.start();
-                progress.accept("soak: load running through the router at " + site.clientAddress().getAddress().getHostAddress() + ":"
-                        + site.clientAddress().getPort() + "; warm-up " + s.warmUp().toSeconds() + " s");
+                progress.accept(text.get("soak.load", "address", site.clientAddress().getAddress().getHostAddress(), "port",
+                        site.clientAddress().getPort(), "seconds", s.warmUp().toSeconds()));
                 sleepUntil(t0 + s.warmUp().toNanos());
                 long first = t0 + s.warmUp().toNanos();
                 for (int k = 0; k < s.faults(); k++) {
                     sleepUntil(first + k * s.faultEvery().toNanos());
                     samples.add(site.sample());
                     Fault f = Fault.values()[k % Fault.values().length];
-                    progress.accept(String.format(Locale.ROOT, "soak: %4d s  %s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0),
-                            f.label()));
+                    progress.accept(text.get("soak.strike", "seconds", String.format(Locale.ROOT, "%4d",
+                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)), "fault", f.label()));
                     struck.add(strike(site, f, s));
                 }
                 sleepUntil(end);
@@ -382,46 +385,53 @@ public final class SoakRun {
         }
     }
 
-    /** The report as text: the totals, one block per fault, the processes, the verdict. */
-    static String text(ObjectNode r) {
+    /**
+     * The report as text in {@code text}'s language: the totals, one block per fault, the processes, the verdict; fault
+     * labels, process roles and the JSON's details (errors, events, reasons) as they are, a fault's error quoted in German.
+     */
+    public static String text(ObjectNode r, BenchText text) {
         StringBuilder b = new StringBuilder();
         ObjectNode c = (ObjectNode) r.get("calls");
-        b.append(String.format(Locale.ROOT, "soak with faults: %.0f s, %d cores, load average %s -> %s%n", r.get("seconds").asDouble(),
-                r.get("machine").get("cores").asInt(), r.get("machine").get("load_average_before").asText(),
-                r.get("machine").get("load_average_after").asText()));
-        b.append(String.format(Locale.ROOT, "calls: %d sent, %d answered, %d failed during faults, %d lost, %d duplicated, %d mismatched%n",
-                c.get("sent").asLong(), c.get("answered").asLong(), c.get("failed_during_faults").asLong(), c.get("lost").asLong(),
-                c.get("duplicated").asLong(), c.get("mismatched").asLong()));
+        b.append(text.get("soak.heading", "seconds", String.format(Locale.ROOT, "%.0f", r.get("seconds").asDouble()), "cores",
+                r.get("machine").get("cores").asInt(), "before", r.get("machine").get("load_average_before").asText(), "after",
+                r.get("machine").get("load_average_after").asText())).append('\n');
+        b.append(text.get("soak.calls", "sent", c.get("sent").asLong(), "answered", c.get("answered").asLong(), "failed",
+                c.get("failed_during_faults").asLong(), "lost", c.get("lost").asLong(), "duplicated", c.get("duplicated").asLong(), "mismatched",
+                c.get("mismatched").asLong())).append('\n');
         ObjectNode ok = (ObjectNode) r.get("successes");
-        b.append(String.format(Locale.ROOT, "channel recycles: %d IN, %d OUT; logons: %d Basic, %d NTLM, %d reconnects; Autodiscover: %d answered%n",
-                r.get("recycles").get("in_channel").asLong(), r.get("recycles").get("out_channel").asLong(), ok.get("logon_basic").asLong(),
-                ok.get("logon_ntlm").asLong(), ok.get("reconnect").asLong(), ok.get("autodiscover").asLong()));
+        b.append(text.get("soak.successes", "in", r.get("recycles").get("in_channel").asLong(), "out", r.get("recycles").get("out_channel")
+                .asLong(), "basic", ok.get("logon_basic").asLong(), "ntlm", ok.get("logon_ntlm").asLong(), "reconnects",
+                ok.get("reconnect").asLong(), "autodiscover", ok.get("autodiscover").asLong())).append('\n');
         if (!r.get("client_errors_before_faults").isEmpty()) {
-            b.append("errors before the first fault: ").append(r.get("client_errors_before_faults")).append('\n');
+            b.append(text.get("soak.errors-before", "errors", r.get("client_errors_before_faults"))).append('\n');
         }
-        b.append("events before the first fault: ").append(r.get("events_before_faults")).append('\n');
+        b.append(text.get("soak.events-before", "events", r.get("events_before_faults"))).append('\n');
         for (var f : r.get("faults")) {
-            b.append(String.format(Locale.ROOT, "%-21s %s  down %5d ms, clients back after %6d ms, %d calls failed%s%n",
-                    f.get("fault").asText(), f.get("at").asText(), f.get("part_down_ms").asLong(), f.get("clients_recovered_ms").asLong(),
-                    f.get("calls_failed").asLong(), f.has("error") ? "; " + f.get("error").asText() : ""));
+            b.append(text.get(f.has("error") ? "soak.fault-error" : "soak.fault", "fault", String.format(Locale.ROOT, "%-21s",
+                    f.get("fault").asText()), "at", f.get("at").asText(), "down", String.format(Locale.ROOT, "%5d", f.get("part_down_ms").asLong()),
+                    "back", String.format(Locale.ROOT, "%6d", f.get("clients_recovered_ms").asLong()), "failed", f.get("calls_failed").asLong(),
+                    "error", f.path("error").asText())).append('\n');
             if (!f.get("worker_outages_ms").isEmpty()) {
-                b.append("    failing from..until (ms after the fault): ").append(f.get("worker_outages_ms")).append('\n');
+                b.append("    ").append(text.get("soak.outages", "outages", f.get("worker_outages_ms"))).append('\n');
             }
             f.get("client_errors").fields().forEachRemaining(e -> b.append("    ").append(e.getKey()).append(": ").append(e.getValue()).append('\n'));
-            b.append("    events: ").append(f.get("events").isEmpty() ? "none" : f.get("events").toString()).append('\n');
+            b.append("    ").append(f.get("events").isEmpty() ? text.get("soak.no-events") : text.get("soak.events", "events", f.get("events")))
+                    .append('\n');
         }
-        r.get("summary_by_fault").fields().forEachRemaining(e -> b.append(String.format(Locale.ROOT,
-                "%-21s x%d: part down median %d ms, max %d ms; clients back median %d ms, max %d ms; %d calls failed%n", e.getKey(),
-                e.getValue().get("struck").asInt(), e.getValue().get("part_down_ms_median").asLong(), e.getValue().get("part_down_ms_max").asLong(),
-                e.getValue().get("clients_recovered_ms_median").asLong(), e.getValue().get("clients_recovered_ms_max").asLong(),
-                e.getValue().get("calls_failed").asLong())));
+        r.get("summary_by_fault").fields().forEachRemaining(e -> b.append(text.get("soak.summary", "fault", String.format(Locale.ROOT, "%-21s",
+                e.getKey()), "struck", e.getValue().get("struck").asInt(), "downMedian", e.getValue().get("part_down_ms_median").asLong(),
+                "downMax", e.getValue().get("part_down_ms_max").asLong(), "backMedian", e.getValue().get("clients_recovered_ms_median").asLong(),
+                "backMax", e.getValue().get("clients_recovered_ms_max").asLong(), "failed", e.getValue().get("calls_failed").asLong()))
+                .append('\n'));
         for (var p : r.get("processes")) {
-            b.append(String.format(Locale.ROOT, "%-30s pid %7d: fds %4d -> %4d, heap after GC %6.1f -> %6.1f MiB%n",
-                    p.get("role").asText(), p.get("pid").asLong(), p.get("fds_first").asLong(), p.get("fds_last").asLong(),
-                    p.get("heap_first_bytes").asLong() / 1048576.0, p.get("heap_last_bytes").asLong() / 1048576.0));
+            b.append(text.get("soak.process", "role", String.format(Locale.ROOT, "%-30s", p.get("role").asText()), "pid",
+                    String.format(Locale.ROOT, "%7d", p.get("pid").asLong()), "fdsFirst", String.format(Locale.ROOT, "%4d",
+                            p.get("fds_first").asLong()), "fdsLast", String.format(Locale.ROOT, "%4d", p.get("fds_last").asLong()), "heapFirst",
+                    String.format(Locale.ROOT, "%6.1f", p.get("heap_first_bytes").asLong() / 1048576.0), "heapLast",
+                    String.format(Locale.ROOT, "%6.1f", p.get("heap_last_bytes").asLong() / 1048576.0))).append('\n');
         }
         var v = r.get("verdict");
-        b.append(v.get("ok").asBoolean() ? "PASSED" : "FAILED: " + v.get("reasons")).append('\n');
+        b.append(v.get("ok").asBoolean() ? text.get("soak.passed") : text.get("soak.failed", "reasons", v.get("reasons"))).append('\n');
         return b.toString();
     }
 }

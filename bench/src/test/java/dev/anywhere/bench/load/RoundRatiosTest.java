@@ -53,6 +53,40 @@ class RoundRatiosTest {
     }
 
     @Test
+    void theTrimmedMeanDropsTheExtremeRoundsAndAveragesTheRest() {
+        // five rounds: the lowest and the highest left out, the middle three averaged
+        assertThat(RoundRatios.Stats.of(List.of(1.423, 0.358, 0.673, 0.600, 0.641)).trimmedMean()).isCloseTo(0.638, within(1e-12));
+        // ten rounds: two left out at either end
+        assertThat(RoundRatios.Stats.of(List.of(9.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 100.0)).trimmedMean()).isEqualTo(5.5);
+        // up to four rounds it is the median: nothing can be averaged without keeping an extreme
+        assertThat(RoundRatios.Stats.of(List.of(4.0, 1.0, 2.0, 30.0)).trimmedMean()).isEqualTo(3.0);
+        assertThat(RoundRatios.Stats.of(List.of(0.9, 0.1, 0.5)).trimmedMean()).isEqualTo(0.5);
+        assertThat(RoundRatios.Stats.of(List.of(0.4, 0.6)).trimmedMean()).isEqualTo(0.5);
+        assertThat(RoundRatios.Stats.of(List.of(0.7, NAN)).trimmedMean()).isEqualTo(0.7);
+        assertThat(RoundRatios.Stats.of(List.of(NAN)).trimmedMean()).isNaN();
+    }
+
+    @Test
+    void theP99HeadlineReproducesBetweenTheQuietRunsTAndUWhereTheRoundP99DidNot() {
+        // p99_added_vs_nginx per round in runs T and U (docs/bench-results/rpch-2026-12-06-run-t.json, -run-u.json),
+        // two quiet full runs of the same tree: from each round's p99 of every call ...
+        RoundRatios tRound = quiet(2.602, 0.451, 0.510, 0.666, 0.520);
+        RoundRatios uRound = quiet(1.544, 0.709, 0.664, 2.860, 0.716);
+        assertThat(RoundRatios.agree(tRound.headline().median(), uRound.headline().median(), 0.15)).isFalse(); // 0.520, 0.716: 38 %
+        // ... and from each round's typical half-second (the median of its turns' p99s)
+        RoundRatios tTurn = quiet(1.423, 0.358, 0.673, 0.600, 0.641);
+        RoundRatios uTurn = quiet(0.624, 0.467, 0.552, 0.622, 0.515);
+        assertThat(RoundRatios.agree(tTurn.headline().median(), uTurn.headline().median(), 0.15)).isFalse(); // 0.641, 0.552: 16 %
+        assertThat(tTurn.headline().trimmedMean()).isCloseTo(0.638, within(1e-12));
+        assertThat(uTurn.headline().trimmedMean()).isCloseTo(0.563, within(1e-12));
+        assertThat(RoundRatios.agree(tTurn.headline().trimmedMean(), uTurn.headline().trimmedMean(), 0.15)).isTrue(); // 13 %
+    }
+
+    private static RoundRatios quiet(Double... perRound) {
+        return new RoundRatios(List.of(perRound), java.util.Collections.nCopies(perRound.length, false));
+    }
+
+    @Test
     void theHeadlineLeavesDisturbedRoundsOutUnlessEveryRoundWasDisturbed() {
         RoundRatios r = new RoundRatios(List.of(0.80, 0.50, 0.82, 0.81), List.of(false, true, false, false));
         assertThat(r.all().median()).isCloseTo(0.805, within(1e-12));
@@ -151,6 +185,7 @@ class RoundRatiosTest {
         RpchBench.ratioNode(m, into, "throughput_vs_direct", r);
         var n = into.get("throughput_vs_direct");
         assertThat(n.get("median").asDouble()).isCloseTo(0.85, within(1e-9));
+        assertThat(n.get("trimmed_mean").asDouble()).isCloseTo(0.85, within(1e-9)); // two headline rounds: their mean
         assertThat(n.get("rounds").asInt()).isEqualTo(2);
         assertThat(n.get("basis").asText()).isEqualTo("undisturbed rounds");
         assertThat(n.get("judgeable").asBoolean()).isFalse();

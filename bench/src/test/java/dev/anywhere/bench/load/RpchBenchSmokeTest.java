@@ -108,6 +108,11 @@ class RpchBenchSmokeTest {
         assertThat(r.get("settings").get("rate_per_second").asInt()).isEqualTo(100);
         assertThat(r.get("settings").get("receive_window_bytes").asInt()).isEqualTo(0x10000);
         assertThat(r.get("settings").get("rate_basis").asText()).contains("fixed");
+        assertThat(r.get("settings").get("latency_rate_sealed").asInt()).isEqualTo(100); // --rate: every arm at it
+        assertThat(r.get("settings").get("latency_rate_sealed_basis").asText()).contains("fixed");
+        assertThat(r.get("arms").get("gateway").get("p99_us_turns")).hasSize(1); // one round of one turn
+        assertThat(r.get("arms").get("gateway").get("p99_us_turns").get(0).get(0).asDouble())
+                .isEqualTo(r.get("arms").get("gateway").get("p99_us").get("median").asDouble(), org.assertj.core.api.Assertions.within(1.0));
         assertThat(r.get("autodiscover_vs_static").isNull()).isTrue();
         assertThat(r.get("reasons").get("autodiscover_vs_static").asText()).isNotBlank();
         assertThat(progress).anyMatch(l -> l.startsWith("warm-up direct")).anyMatch(l -> l.startsWith("round 1 gateway"))
@@ -198,6 +203,7 @@ class RpchBenchSmokeTest {
                 .isEqualTo("gateway_sealed arm did not run: disabled (--rpc-auth none)");
         assertThat(r.get("arms").get("gateway").has("calls_per_s_1k")).isFalse(); // no pair: the gateway arm as before
         assertThat(r.get("settings").get("rpc_auth").asText()).isEqualTo("none");
+        assertThat(r.get("settings").get("latency_rate_sealed").isNull()).isTrue();
     }
 
     @Test
@@ -242,6 +248,34 @@ class RpchBenchSmokeTest {
         assertThat(RpchBench.halfLoad(w)).isEqualTo(15_000);
         w.put(RpchBench.Arm.GATEWAY_SEALED, sample(RpchBench.Arm.GATEWAY_SEALED, 8_000)); // the client's cost, not a relay's
         assertThat(RpchBench.halfLoad(w)).isEqualTo(15_000);
+    }
+
+    @Test
+    void theSealedArmRunsAtHalfItsOwnMaximum() {
+        java.util.Map<RpchBench.Arm, RpchBench.Sample> w = new java.util.EnumMap<>(RpchBench.Arm.class);
+        w.put(RpchBench.Arm.NGINX_TLS, sample(RpchBench.Arm.NGINX_TLS, 45_541));
+        w.put(RpchBench.Arm.GATEWAY_SEALED, sample(RpchBench.Arm.GATEWAY_SEALED, 32_750)); // run T's warm-up maxima
+        int relays = RpchBench.halfLoad(w);
+        assertThat(relays).isEqualTo(22_771);
+        assertThat(RpchBench.sealedHalfLoad(w, relays)).isEqualTo(16_375);
+        w.put(RpchBench.Arm.GATEWAY_SEALED, sample(RpchBench.Arm.GATEWAY_SEALED, 10));
+        assertThat(RpchBench.sealedHalfLoad(w, relays)).isEqualTo(20);
+        w.put(RpchBench.Arm.GATEWAY_SEALED, sample(RpchBench.Arm.GATEWAY_SEALED, Double.NaN)); // its closed loop failed
+        assertThat(RpchBench.sealedHalfLoad(w, relays)).isEqualTo(relays);
+        w.remove(RpchBench.Arm.GATEWAY_SEALED);
+        assertThat(RpchBench.sealedHalfLoad(w, relays)).isEqualTo(relays);
+    }
+
+    @Test
+    @Timeout(30)
+    void eachArmTakesItsTurnsAtItsOwnRate() throws Exception {
+        List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<RpchBench.ArmRound> arms = List.of(armRecording(RpchBench.Arm.GATEWAY, calls),
+                armRecording(RpchBench.Arm.GATEWAY_SEALED, calls));
+        new RpchBench(tiny(false), line -> { }).latencyPhase(arms, () -> 0, 1.0, a -> a == RpchBench.Arm.GATEWAY_SEALED ? 40 : 100);
+        assertThat(arms.get(0).sample().latencyCalls()).isEqualTo(100);
+        assertThat(arms.get(1).sample().latencyCalls()).isEqualTo(40); // two half-second turns of 20 calls
+        assertThat(calls).hasSize(140);
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.schema.Schema;
 import com.unboundid.util.StaticUtils;
 import dev.anywhere.directory.DirectoryException;
+import dev.anywhere.directory.DirectoryText;
 import dev.anywhere.directory.SiteDirectory;
 import dev.anywhere.directory.ldap.AdNames;
 import dev.anywhere.directory.ldap.DirectorySchema;
@@ -266,7 +267,7 @@ public final class LdapAddressBookLoader implements AddressBookService.Loader {
             if (e.getResultCode() == com.unboundid.ldap.sdk.ResultCode.NO_SUCH_OBJECT) {
                 return List.of();
             }
-            throw new DirectoryException("address book: search " + base + ": " + e.getResultCode(), true, e);
+            throw new DirectoryException(DirectoryText.of(DirectoryText.Key.ADDRESS_BOOK_SEARCH, "base", base, "code", e.getResultCode()), true, e);
         }
     }
 }

@@ -8,6 +8,7 @@ import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.OperationType;
 import dev.anywhere.directory.DirectoryException;
+import dev.anywhere.directory.DirectoryText;
 import dev.anywhere.directory.SiteInfo;
 import dev.anywhere.directory.ldap.DirectorySchema;
 import dev.anywhere.directory.ldap.LdapSettings;
@@ -120,8 +121,9 @@ public final class EmbeddedDirectory implements AutoCloseable {
             } catch (LDAPException e) {
                 Optional<java.net.BindException> cause = bindFailure(address, port);
                 if (cause.isPresent()) {
-                    throw new DirectoryException("embedded directory on " + address.getHostAddress() + ":" + port + ": "
-                            + cause.get().getMessage(), false, cause.get());
+                    // The operating system's words (address in use …), quoted as the server's are.
+                    throw new DirectoryException(DirectoryText.of(DirectoryText.Key.EMBEDDED_LISTEN, "address",
+                            address.getHostAddress() + ":" + port, "cause", cause.get().getMessage()), false, cause.get());
                 }
                 throw e;
             }
@@ -137,8 +139,8 @@ public final class EmbeddedDirectory implements AutoCloseable {
             }
             return directory;
         } catch (LDAPException e) {
-            throw new DirectoryException("embedded directory on " + address.getHostAddress() + ":" + port + ": "
-                    + e.getResultCode() + " (expected: started)", false, e);
+            throw new DirectoryException(DirectoryText.of(DirectoryText.Key.EMBEDDED_START, "address", address.getHostAddress() + ":" + port,
+                    "code", e.getResultCode()), false, e);
         } catch (IOException e) {
             throw new UncheckedIOException("embedded directory data dir " + dataDir, e);
         }

@@ -2,6 +2,8 @@ package dev.anywhere.directory.slapd;
 
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
+import dev.anywhere.directory.DirectoryException;
+import dev.anywhere.directory.DirectoryText;
 import dev.anywhere.directory.ldap.DirectorySchema;
 import dev.anywhere.directory.ldap.LdapSettings;
 import dev.anywhere.directory.ldap.LdapSiteDirectory;
@@ -222,13 +224,13 @@ public final class Slapd implements AutoCloseable {
                 // not yet
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("slapd on " + url() + ": exited with " + process.exitValue()
-                        + " (expected: running); log: " + Files.readString(log()));
+                throw new DirectoryException(DirectoryText.of(DirectoryText.Key.SLAPD_EXITED, "url", url(), "status", process.exitValue(),
+                        "log", Files.readString(log())), false, null);
             }
             if (System.nanoTime() > deadline) {
                 close();
-                throw new IllegalStateException("slapd: no answer on " + url() + " after " + START_TIMEOUT
-                        + " (expected: root DSE); log: " + Files.readString(log()));
+                throw new DirectoryException(DirectoryText.of(DirectoryText.Key.SLAPD_NO_ANSWER, "url", url(), "seconds", START_TIMEOUT.toSeconds(),
+                        "log", Files.readString(log())), false, null);
             }
             Thread.sleep(50);
         }

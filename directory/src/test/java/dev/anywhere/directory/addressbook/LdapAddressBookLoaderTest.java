@@ -122,4 +122,24 @@ class LdapAddressBookLoaderTest {
         }
         assertThat(again.byObjectGuid(UUID.randomUUID())).isEmpty();
     }
+
+    /** A directory that went away mid-service: the failed search is keyed (the LDAP SDK's result code as a value), transient. */
+    @Test
+    void aFailedSearchIsAKeyedTransientFailure(@TempDir Path other) {
+        EmbeddedDirectory gone = EmbeddedDirectory.start(other, InetAddress.getLoopbackAddress(), 0, SiteSeed.frankysweb("Pa55-word!"));
+        LdapSiteDirectory connected = gone.connect("Pa55-word!");
+        try {
+            gone.close();
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> new LdapAddressBookLoader(connected).load(new MidAllocator()));
+            assertThat(t).isInstanceOf(dev.anywhere.directory.DirectoryException.class);
+            dev.anywhere.directory.DirectoryException e = (dev.anywhere.directory.DirectoryException) t;
+            assertThat(e.transientFailure()).isTrue();
+            assertThat(e.text().orElseThrow().key()).isEqualTo(dev.anywhere.directory.DirectoryText.Key.ADDRESS_BOOK_SEARCH);
+            assertThat(e.text().orElseThrow().values()).containsEntry("base", connected.layout().domainDn());
+            assertThat(e).hasMessageStartingWith("address book: search " + connected.layout().domainDn() + ": ");
+        } finally {
+            connected.close();
+        }
+    }
 }
+

@@ -67,6 +67,21 @@ class EmbeddedDirectoryTest extends SiteDirectoryContract {
         directory = embedded.connect(PASSWORD); // for @AfterEach
     }
 
+    /** A port another socket holds: the failure is keyed (the operating system's reason as a value), nothing is left running. */
+    @Test
+    void aTakenPortIsAKeyedFailure(@TempDir Path other) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> EmbeddedDirectory.start(other, InetAddress.getLoopbackAddress(),
+                    taken.getLocalPort(), SiteSeed.frankysweb(PASSWORD)));
+            assertThat(t).isInstanceOf(dev.anywhere.directory.DirectoryException.class);
+            dev.anywhere.directory.DirectoryText text = ((dev.anywhere.directory.DirectoryException) t).text().orElseThrow();
+            assertThat(text.key()).isEqualTo(dev.anywhere.directory.DirectoryText.Key.EMBEDDED_LISTEN);
+            assertThat(text.values()).containsEntry("address", InetAddress.getLoopbackAddress().getHostAddress() + ":" + taken.getLocalPort());
+            assertThat(t.getMessage()).startsWith("embedded directory on " + InetAddress.getLoopbackAddress().getHostAddress() + ":"
+                    + taken.getLocalPort() + ": ");
+        }
+    }
+
     @Test
     void writesAreOnDiskBeforeTheResultReturns() throws Exception {
         try (LDAPConnection c = new LDAPConnection("127.0.0.1", embedded.port(), embedded.serviceBindDn(), PASSWORD)) {

@@ -115,11 +115,21 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey privateK
         return new IssuedCertificate(chain.get(0), key, chain, chain, Set.of());
     }
 
-    /** Reads a PKCS#12 file back: its first key entry. */
+    /**
+     * Reads a PKCS#12 file back: its first key entry. A file that cannot be used is a {@link PkiException} with a key
+     * ({@code pki.pkcs12-file.unreadable|password|bad|no-key}) and the file, as {@link Pem}'s readers say theirs; the
+     * JDK's own words (which may name its exception classes) stay in the cause.
+     */
     public static IssuedCertificate loadPkcs12(Path file, char[] password) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw pkcs12Refused("unreadable", file, "not readable", e);
+        }
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(new ByteArrayInputStream(Files.readAllBytes(file)), password);
+            store.load(new ByteArrayInputStream(bytes), password);
             for (String alias : Collections.list(store.aliases())) {
                 if (!store.isKeyEntry(alias)) {
                     continue;
@@ -131,10 +141,19 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey privateK
                 }
                 return new IssuedCertificate(chain.get(0), (PrivateKey) key, chain, chain, Set.of());
             }
-            throw new PkiException("pkcs12 " + file + ": no key entry (expected: one private key with its chain)");
+            throw pkcs12Refused("no-key", file, "no key entry (expected: one private key with its chain)", null);
         } catch (GeneralSecurityException | IOException e) {
-            throw new PkiException("pkcs12 " + file + ": " + e.getMessage(), e);
+            // The JDK says a wrong password (the MAC or a key does not decrypt) by an UnrecoverableKeyException.
+            boolean wrongPassword = e instanceof java.security.UnrecoverableKeyException
+                    || e.getCause() instanceof java.security.UnrecoverableKeyException;
+            throw wrongPassword
+                    ? pkcs12Refused("password", file, "wrong password (expected: the password the file was written with)", e)
+                    : pkcs12Refused("bad", file, "not a PKCS#12 file (expected: a private key with its chain, DER)", e);
         }
+    }
+
+    private static PkiException pkcs12Refused(String what, Path file, String english, Exception cause) {
+        return new PkiException("pki.pkcs12-file." + what, file.toString(), "PKCS#12 file " + file + ": " + english, cause);
     }
 
     private KeyStore keyStore(char[] password) throws GeneralSecurityException, IOException {

@@ -335,8 +335,8 @@ public final class LabSite implements AutoCloseable {
      */
     private void startReplicas(Plan plan, SiteSeed seed, Consumer<String> progress) throws Exception {
         if (!Slapd.available()) {
-            throw new IllegalStateException("slapd: not installed (expected: " + Slapd.SLAPD + "; Debian: apt-get install slapd "
-                    + "ldap-utils, then keep its service stopped)");
+            throw new dev.anywhere.directory.DirectoryException(dev.anywhere.directory.DirectoryText.of(
+                    dev.anywhere.directory.DirectoryText.Key.SLAPD_MISSING, "binary", Slapd.SLAPD), false, null);
         }
         Topology t = plan.topology();
         List<String> names = t.array().directories();

@@ -317,6 +317,34 @@ class CertificateAuthorityTest {
                 .hasMessage("key file " + encrypted + ": private key: encrypted (expected: an unencrypted PRIVATE KEY block)");
     }
 
+    /** A PKCS#12 file that cannot be used names the file and what is wrong, keyed, never the JDK's class names. */
+    @Test
+    void unusablePkcs12FilesNameTheFile() throws Exception {
+        Path p12 = caWithIntermediate.issueServerCertificate(CertificateRequest.labDefault()).writePkcs12(dir.resolve("ex1.p12"),
+                "lab-secret".toCharArray());
+        assertKeyed(() -> IssuedCertificate.loadPkcs12(p12, "wrong".toCharArray()), "pki.pkcs12-file.password", p12);
+        assertThatThrownBy(() -> IssuedCertificate.loadPkcs12(p12, "wrong".toCharArray()))
+                .hasMessage("PKCS#12 file " + p12 + ": wrong password (expected: the password the file was written with)");
+        Path junk = Files.writeString(dir.resolve("junk.p12"), "not a PKCS#12 file\n");
+        assertKeyed(() -> IssuedCertificate.loadPkcs12(junk, "lab-secret".toCharArray()), "pki.pkcs12-file.bad", junk);
+        assertThatThrownBy(() -> IssuedCertificate.loadPkcs12(junk, "lab-secret".toCharArray()))
+                .hasMessage("PKCS#12 file " + junk + ": not a PKCS#12 file (expected: a private key with its chain, DER)");
+        Path missing = dir.resolve("missing.p12");
+        assertKeyed(() -> IssuedCertificate.loadPkcs12(missing, "lab-secret".toCharArray()), "pki.pkcs12-file.unreadable", missing);
+        assertThatThrownBy(() -> IssuedCertificate.loadPkcs12(missing, "lab-secret".toCharArray()))
+                .hasMessage("PKCS#12 file " + missing + ": not readable");
+        KeyStore certificatesOnly = KeyStore.getInstance("PKCS12");
+        certificatesOnly.load(null, null);
+        certificatesOnly.setCertificateEntry("ca", caWithIntermediate.rootCertificate());
+        Path noKey = dir.resolve("ca-only.p12");
+        try (java.io.OutputStream out = Files.newOutputStream(noKey)) {
+            certificatesOnly.store(out, "lab-secret".toCharArray());
+        }
+        assertKeyed(() -> IssuedCertificate.loadPkcs12(noKey, "lab-secret".toCharArray()), "pki.pkcs12-file.no-key", noKey);
+        assertThatThrownBy(() -> IssuedCertificate.loadPkcs12(noKey, "lab-secret".toCharArray()))
+                .hasMessage("PKCS#12 file " + noKey + ": no key entry (expected: one private key with its chain)");
+    }
+
     private static void assertKeyed(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String key, Path file) {
         Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
         assertThat(t).isInstanceOf(PkiException.class);

@@ -22,6 +22,7 @@ import dev.anywhere.lab.topology.Passwords;
 import dev.anywhere.lab.topology.PortMap;
 import dev.anywhere.lab.topology.PortPolicy;
 import dev.anywhere.lab.topology.Topology;
+import dev.anywhere.rpc.httpauth.HttpBasic;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -113,7 +114,7 @@ class LabSiteTest {
             assertThat(challenge.status()).isEqualTo(401);
             assertThat(challenge.wwwAuthenticate()).contains("NTLM");
             EchoProbe.Answer echo = EchoProbe.send(viaRouter, CertificateRequest.OA_NAME, site.ca().trustAnchors(),
-                    Optional.of("FRANKYSWEB\\franky:" + PASSWORD));
+                    Optional.of(new HttpBasic("FRANKYSWEB\\franky", PASSWORD)));
             assertThat(echo.statusLine()).isEqualTo("HTTP/1.1 200 Success");
             assertThat(echo.bodyLength()).isEqualTo(20);
             assertThat(site.router().orElseThrow().relayedBytes()).isPositive();
@@ -178,7 +179,7 @@ class LabSiteTest {
             enable(site);
             // the echo (Content-Length 0) still passes: what breaks is the 1 GiB IN channel
             assertThat(EchoProbe.send(new InetSocketAddress("127.0.0.20", 31443), CertificateRequest.OA_NAME, site.ca().trustAnchors(),
-                    Optional.of("FRANKYSWEB\\franky:" + PASSWORD)).status()).isEqualTo(200);
+                    Optional.of(new HttpBasic("FRANKYSWEB\\franky", PASSWORD))).status()).isEqualTo(200);
             assertThatThrownBy(() -> RpcPing.run(tunnel(site), false, 1, RpcPing.Probe.IS_SERVER_LISTENING, new Transcript()))
                     .isInstanceOf(RpchFailure.class).hasMessageContaining("IN channel request: 413 Request Entity Too Large");
         }
@@ -194,7 +195,7 @@ class LabSiteTest {
             enable(site);
             assertThat(site.middlebox()).isPresent();
             EchoProbe.Answer echo = EchoProbe.send(new InetSocketAddress("127.0.0.20", 31443), CertificateRequest.OA_NAME,
-                    site.ca().trustAnchors(), Optional.of("FRANKYSWEB\\franky:" + PASSWORD));
+                    site.ca().trustAnchors(), Optional.of(new HttpBasic("FRANKYSWEB\\franky", PASSWORD)));
             assertThat(echo.statusLine()).isEqualTo("HTTP/1.1 200 Success");
             assertThat(echo.bodyLength()).isEqualTo(20);
             // the whole tunnel through router and nginx: virtual connection to EX1:6001, MGMT calls over it

@@ -52,6 +52,25 @@ public sealed interface DcePdu {
         }
     }
 
+    /**
+     * The fields the bind family and the bind_ack family share, one check for all four PDUs (their layouts are the
+     * same in [C706] 12.6.4.1 to 12.6.4.4).
+     */
+    private static void checkNegotiation(int maxXmitFrag, int maxRecvFrag, long assocGroupId) {
+        u16("max_xmit_frag", maxXmitFrag);
+        u16("max_recv_frag", maxRecvFrag);
+        u32("assoc_group_id", assocGroupId);
+    }
+
+    /** An immutable copy of a list whose count is one octet on the wire (n_context_elem, n_results). */
+    private static <T> List<T> upTo255(String countField, List<T> list) {
+        List<T> copy = List.copyOf(list);
+        if (copy.size() > 0xff) {
+            throw new IllegalArgumentException(countField + ": " + copy.size() + " (expected: 0..255)");
+        }
+        return copy;
+    }
+
     /** bind (11) and alter_context (14): propose presentation contexts. */
     sealed interface BindFamily extends DcePdu permits Bind, AlterContext {
         int maxXmitFrag();
@@ -94,13 +113,8 @@ public sealed interface DcePdu {
                 List<PresentationContext> contexts, Optional<AuthVerifier> auth) implements BindFamily {
         public Bind {
             flags = PfcFlag.copy(flags);
-            u16("max_xmit_frag", maxXmitFrag);
-            u16("max_recv_frag", maxRecvFrag);
-            u32("assoc_group_id", assocGroupId);
-            contexts = List.copyOf(contexts);
-            if (contexts.size() > 0xff) {
-                throw new IllegalArgumentException("n_context_elem: " + contexts.size() + " (expected: 0..255)");
-            }
+            checkNegotiation(maxXmitFrag, maxRecvFrag, assocGroupId);
+            contexts = upTo255("n_context_elem", contexts);
             Objects.requireNonNull(auth, "auth");
         }
 
@@ -123,13 +137,8 @@ public sealed interface DcePdu {
                         List<PresentationContext> contexts, Optional<AuthVerifier> auth) implements BindFamily {
         public AlterContext {
             flags = PfcFlag.copy(flags);
-            u16("max_xmit_frag", maxXmitFrag);
-            u16("max_recv_frag", maxRecvFrag);
-            u32("assoc_group_id", assocGroupId);
-            contexts = List.copyOf(contexts);
-            if (contexts.size() > 0xff) {
-                throw new IllegalArgumentException("n_context_elem: " + contexts.size() + " (expected: 0..255)");
-            }
+            checkNegotiation(maxXmitFrag, maxRecvFrag, assocGroupId);
+            contexts = upTo255("n_context_elem", contexts);
             Objects.requireNonNull(auth, "auth");
         }
 
@@ -151,14 +160,9 @@ public sealed interface DcePdu {
             implements BindAckFamily {
         public BindAck {
             flags = PfcFlag.copy(flags);
-            u16("max_xmit_frag", maxXmitFrag);
-            u16("max_recv_frag", maxRecvFrag);
-            u32("assoc_group_id", assocGroupId);
+            checkNegotiation(maxXmitFrag, maxRecvFrag, assocGroupId);
             checkSecondaryAddress(secondaryAddress);
-            results = List.copyOf(results);
-            if (results.size() > 0xff) {
-                throw new IllegalArgumentException("n_results: " + results.size() + " (expected: 0..255)");
-            }
+            results = upTo255("n_results", results);
             Objects.requireNonNull(auth, "auth");
         }
 
@@ -184,14 +188,9 @@ public sealed interface DcePdu {
             implements BindAckFamily {
         public AlterContextResp {
             flags = PfcFlag.copy(flags);
-            u16("max_xmit_frag", maxXmitFrag);
-            u16("max_recv_frag", maxRecvFrag);
-            u32("assoc_group_id", assocGroupId);
+            checkNegotiation(maxXmitFrag, maxRecvFrag, assocGroupId);
             checkSecondaryAddress(secondaryAddress);
-            results = List.copyOf(results);
-            if (results.size() > 0xff) {
-                throw new IllegalArgumentException("n_results: " + results.size() + " (expected: 0..255)");
-            }
+            results = upTo255("n_results", results);
             Objects.requireNonNull(auth, "auth");
         }
 

@@ -1,5 +1,6 @@
 package dev.anywhere.server.gateway;
 
+import dev.anywhere.rpc.httpauth.HttpBasic;
 import dev.anywhere.rpc.ntlm.AuthenticateMessage;
 import dev.anywhere.rpc.ntlm.MessageType;
 import dev.anywhere.rpc.ntlm.NtHashLookup;
@@ -13,10 +14,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -109,7 +108,7 @@ final class HttpAuthenticator {
         int space = header.indexOf(' ');
         String scheme = (space < 0 ? header : header.substring(0, space)).toLowerCase(Locale.ROOT);
         if (scheme.equals("basic") && offered.contains(HttpAuthScheme.BASIC)) {
-            return basic(ctx, space < 0 ? "" : header.substring(space + 1).trim(), offered);
+            return basic(ctx, header, offered);
         } else if ((scheme.equals("ntlm") && offered.contains(HttpAuthScheme.NTLM))
                 || (scheme.equals("negotiate") && offered.contains(HttpAuthScheme.NEGOTIATE))) {
             return ntlm(ctx, header, offered, connection);
@@ -117,19 +116,18 @@ final class HttpAuthenticator {
         return CompletableFuture.completedFuture(challenge(offered));
     }
 
-    private CompletableFuture<Result> basic(ChannelHandlerContext ctx, String token, Set<HttpAuthScheme> offered) {
-        String decoded;
+    private CompletableFuture<Result> basic(ChannelHandlerContext ctx, String header, Set<HttpAuthScheme> offered) {
+        HttpBasic sent;
         try {
-            decoded = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
+            sent = HttpBasic.parse(header);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(challenge(offered));
         }
-        int colon = decoded.indexOf(':');
-        if (colon <= 0) {
+        if (sent.userId().isEmpty()) {
             return CompletableFuture.completedFuture(challenge(offered));
         }
-        String logonName = decoded.substring(0, colon);
-        String password = decoded.substring(colon + 1);
+        String logonName = sent.userId();
+        String password = sent.password();
         Optional<String> cached = credentials.cachedAccount(logonName, password)
                 .or(() -> logons.directoryUnreachable() ? outage(credentials.outageAccount(logonName, password), logonName)
                         : Optional.empty());

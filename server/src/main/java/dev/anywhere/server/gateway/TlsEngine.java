@@ -148,7 +148,7 @@ public final class TlsEngine {
     }
 
     private static InvalidValue keyFile(Path file, Exception cause) {
-        return refused("tls.key-file", file, "key file " + file + ": no private key the gateway can read (expected: an unencrypted "
+        return refused("tls.key-file", file, "key file " + file + ": no private key that can be read (expected: an unencrypted "
                 + "PRIVATE KEY block)", cause);
     }
 

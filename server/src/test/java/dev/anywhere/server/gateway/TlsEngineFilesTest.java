@@ -34,10 +34,10 @@ class TlsEngineFilesTest {
         assertRefused(junk, key, "tls.cert-file", junk, "certificate file " + junk + ": no certificate (expected: PEM CERTIFICATE blocks)");
         // not PKCS#8: Netty's reader tries it and refuses
         assertRefused(crt, junk, "tls.key-file", junk,
-                "key file " + junk + ": no private key the gateway can read (expected: an unencrypted PRIVATE KEY block)");
+                "key file " + junk + ": no private key that can be read (expected: an unencrypted PRIVATE KEY block)");
         Path broken = write("broken.key", "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n");
         assertRefused(crt, broken, "tls.key-file", broken,
-                "key file " + broken + ": no private key the gateway can read (expected: an unencrypted PRIVATE KEY block)");
+                "key file " + broken + ": no private key that can be read (expected: an unencrypted PRIVATE KEY block)");
         Path encrypted = write("encrypted.key", pem("ENCRYPTED PRIVATE KEY", TestCertificate.encrypted(rsa.keys().getPrivate())));
         assertRefused(crt, encrypted, "tls.key-encrypted", encrypted,
                 "key file " + encrypted + ": encrypted (expected: an unencrypted PRIVATE KEY block)");

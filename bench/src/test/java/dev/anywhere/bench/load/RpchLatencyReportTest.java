@@ -1,0 +1,113 @@
+package dev.anywhere.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anywhere.bench.load.RpchBench.Arm;
+import dev.anywhere.bench.load.RpchBench.Sample;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/** The added-latency keys of the report, from fixed per-round figures: no network, no timing. */
+class RpchLatencyReportTest {
+
+    private static final double NAN = Double.NaN;
+
+    /** Five quiet rounds of direct, gateway, nginx and upstream with fixed p50s, p99s and median-turn p99s. */
+    private static ObjectNode report() {
+        Map<Arm, List<Sample>> samples = new EnumMap<>(Arm.class);
+        // round p99s: round 1 has a stall in the gateway's phase, round 4 one in nginx's
+        samples.put(Arm.DIRECT, rounds(Arm.DIRECT, 150, new double[] {500, 500, 500, 500, 500}, new double[] {400, 400, 400, 400, 400}));
+        samples.put(Arm.GATEWAY, rounds(Arm.GATEWAY, 260, new double[] {4500, 1100, 1400, 1300, 1500},
+                new double[] {1400, 1000, 1100, 1300, 900}));
+        samples.put(Arm.NGINX, rounds(Arm.NGINX, 650, new double[] {2500, 2500, 2500, 6500, 2500},
+                new double[] {2400, 2400, 2400, 2400, 2400}));
+        samples.put(Arm.UPSTREAM, rounds(Arm.UPSTREAM, 500, new double[] {1000, 1000, 1000, 1000, 1000},
+                new double[] {900, 900, 900, 900, 900}));
+        return report(samples);
+    }
+
+    /** The report of these arms' rounds (no latency histograms, no idle, recycling or handshake phase). */
+    private static ObjectNode report(Map<Arm, List<Sample>> samples) {
+        Map<Arm, String> unavailable = new EnumMap<>(Arm.class);
+        for (Arm a : Arm.values()) {
+            if (!samples.containsKey(a)) {
+                unavailable.put(a, "not in this test");
+            }
+        }
+        int rounds = samples.values().iterator().next().size();
+        RpchBench.Settings settings = new RpchBench.Settings(1, 1, 1, 1024, 1024, 100, rounds, 0, true, Duration.ofSeconds(1), false, 0,
+                false, 0x10000);
+        Map<Arm, List<Histogram>> latencies = new EnumMap<>(Arm.class);
+        return new RpchBench(settings, line -> { }).report(samples, latencies, unavailable, IdleProbe.Result.skipped(0, "disabled"), null,
+                List.of());
+    }
+
+    private static List<Sample> rounds(Arm arm, double p50, double[] p99, double[] p99MedianTurn) {
+        List<Sample> out = new ArrayList<>();
+        for (int i = 0; i < p99.length; i++) {
+            out.add(new Sample(arm, NAN, 1e9, 1, 0.2, 0.5, 0.9, 0.6, p50, p99[i], 2 * p99[i], 3 * p99[i], 10_000, 1, 2, 0, null,
+                    new MachineLoad.Phase(10, 0, 0), p50, p99MedianTurn[i]));
+        }
+        return out;
+    }
+
+    @Test
+    void theP99HeadlineIsTheTrimmedMeanOfTheRoundsTypicalHalfSeconds() {
+        ObjectNode r = report();
+        // per round (gateway - direct) / (nginx - upstream) of the median turns' p99s: 1000/1500, 600/1500, 700/1500, 900/1500, 500/1500
+        JsonNode headline = r.get("ratios").get("p99_added_vs_nginx");
+        assertThat(headline.get("per_round").toString()).isEqualTo("[0.667,0.4,0.467,0.6,0.333]");
+        // the middle three rounds' mean: (600 + 700 + 900) / 3 / 1500; the median would be 700 / 1500
+        assertThat(r.get("p99_added_vs_nginx").asDouble()).isEqualTo(0.489);
+        assertThat(headline.get("trimmed_mean").asDouble()).isEqualTo(0.489);
+        assertThat(headline.get("median").asDouble()).isEqualTo(0.467);
+        assertThat(r.get("p99_added_vs_nginx_median_turn").asDouble()).isEqualTo(0.467); // the same rounds' median
+        assertThat(r.get("met").get("p99_added_vs_nginx").asBoolean()).isTrue();
+        assertThat(r.get("verdicts").get("p99_added_vs_nginx").get("rounds").asText()).isEqualTo("met");
+        // its deltas, µs: the gateway's trimmed mean 733.3, nginx's 1500
+        assertThat(r.get("p99_added_us_gateway").asDouble()).isEqualTo(733.333);
+        assertThat(r.get("p99_added_us_nginx").asDouble()).isEqualTo(1500.0);
+    }
+
+    @Test
+    void theRoundP99RatioStaysBesideItWithItsStalls() {
+        ObjectNode r = report();
+        // per round from every call's p99: 4000/1500, 600/1500, 900/1500, 800/5500, 1000/1500; the median was the headline
+        JsonNode round = r.get("ratios").get("p99_added_vs_nginx_round_p99");
+        assertThat(round.get("per_round").toString()).isEqualTo("[2.667,0.4,0.6,0.145,0.667]");
+        assertThat(r.get("p99_added_vs_nginx_round_p99").asDouble()).isEqualTo(0.6);
+        assertThat(r.get("verdicts").get("p99_added_vs_nginx_round_p99").get("rounds").asText()).isEqualTo("undecided");
+        assertThat(r.get("met").get("p99_added_vs_nginx_round_p99").asBoolean()).isTrue();
+        assertThat(r.get("p99_added_us_gateway_round_p99").asDouble()).isEqualTo(900.0);
+        assertThat(r.get("p99_added_us_nginx_round_p99").asDouble()).isEqualTo(1500.0);
+        assertThat(RpchBench.table(r)).contains("p99_added_vs_nginx_round_p99", "latency rate: ");
+    }
+
+    @Test
+    void eachArmKeepsItsRoundsP99s() {
+        ObjectNode r = report();
+        assertThat(r.get("arms").get("gateway").get("p99_us_rounds").toString()).isEqualTo("[4500.0,1100.0,1400.0,1300.0,1500.0]");
+        assertThat(r.get("arms").get("gateway").get("p99_us_turns")).isEmpty(); // no latency phase ran here
+    }
+
+    @Test
+    void withoutNginxsAddedTailTheHeadlineIsNullWithAReason() {
+        Map<Arm, List<Sample>> samples = new EnumMap<>(Arm.class);
+        double[] same = {1000, 1000, 1000};
+        samples.put(Arm.DIRECT, rounds(Arm.DIRECT, 150, same, same));
+        samples.put(Arm.GATEWAY, rounds(Arm.GATEWAY, 260, same, same));
+        samples.put(Arm.NGINX, rounds(Arm.NGINX, 650, new double[] {3000, 3000, 3000}, same));
+        samples.put(Arm.UPSTREAM, rounds(Arm.UPSTREAM, 500, same, same));
+        ObjectNode r = report(samples);
+        assertThat(r.get("p99_added_vs_nginx").isNull()).isTrue();
+        assertThat(r.get("reasons").get("p99_added_vs_nginx").asText()).isEqualTo("nginx added no p99 latency in any round's median turn");
+        assertThat(r.get("p99_added_vs_nginx_round_p99").asDouble()).isZero(); // the gateway added nothing over its floor
+    }
+}
