@@ -65,6 +65,13 @@ class RpchBenchSmokeTest {
         assertArm(r.get("arms").get("upstream"));
         assertArm(r.get("arms").get("gateway"));
         assertThat(r.get("arms").get("gateway").get("relay_cpu_measures").asText()).contains("whole process");
+        // the relay's cost by mechanism: the gateway's process switches threads; the direct arm has no relay to count
+        assertThat(r.get("arms").get("gateway").get("relay_context_switches_per_gib").get("median").asDouble()).isPositive();
+        assertThat(r.get("arms").get("gateway").get("relay_cpu_system_s_per_gib").has("median")).isTrue();
+        assertThat(r.get("arms").get("direct").get("relay_context_switches_per_gib").get("median").isNull()).isTrue();
+        if (!SyscallCount.wanted()) {
+            assertThat(r.get("arms").get("gateway").has("relay_syscalls_per_gib")).isFalse(); // counted only when asked
+        }
         // sealed against unsealed: the same gateway process, back to back, bulk and 1 KiB calls in every round
         assertArm(r.get("arms").get("gateway_sealed"));
         assertThat(r.get("settings").get("rpc_auth").asText()).isEqualTo("privacy");
