@@ -104,17 +104,52 @@ public final class CpuMeter {
         return n;
     }
 
+    /**
+     * Processes {@code pids}: CPU seconds so far per kind of thread, the thread's name without its number
+     * ({@code C2 CompilerThread0} and {@code …1} are {@code C2 CompilerThread}, {@code epollEventLoopGroup-2-1} is
+     * {@code epollEventLoopGroup}; the kernel keeps 15 characters of a name), from /proc/PID/task/TID/stat. Says where
+     * a process's CPU went when its total surprises: the event loops, the JIT, the garbage collector.
+     */
+    public static java.util.Map<String, Double> secondsByThreadKind(Collection<Long> pids) {
+        java.util.Map<String, Double> byKind = new java.util.TreeMap<>();
+        for (long pid : pids) {
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        byKind.merge(threadKind(name), ticks(stat, false) / TICKS_PER_SECOND, Double::sum);
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended while being read
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the process is gone: it counts nothing
+            }
+        }
+        return byKind;
+    }
+
+    /** A thread's name without the numbers that tell threads of one kind apart. */
+    static String threadKind(String name) {
+        String kind = name.replaceAll("[-#]?[0-9]+(-[0-9]+)*$", "").trim();
+        return kind.isEmpty() ? name : kind;
+    }
+
+    private static long ticks(String stat, boolean userOnly) {
+        // the command name (field 2) is in parentheses and may hold spaces: split after the last ')'
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // f[0] is field 3 (state); utime is field 14, stime field 15
+        return Long.parseLong(f[11]) + (userOnly ? 0 : Long.parseLong(f[12]));
+    }
+
     static double procSeconds(long pid) {
         return proc(pid, false);
     }
 
     private static double proc(long pid, boolean userOnly) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // the command name (field 2) is in parentheses and may hold spaces: split after the last ')'
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // f[0] is field 3 (state); utime is field 14, stime field 15
-            return (Long.parseLong(f[11]) + (userOnly ? 0 : Long.parseLong(f[12]))) / TICKS_PER_SECOND;
+            return ticks(Files.readString(Path.of("/proc/" + pid + "/stat")), userOnly) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -1314,6 +1314,9 @@ public final class RpchBench {
                 .put("measures", "the gateway processes alone (shards when one process's open-files limit cannot hold them all; one heap"
                         + " budget of heap_max_mib shared by them): heap after full GCs plus resident memory beyond the pre-touched heap,"
                         + " growth per virtual connection (IN + OUT + the two server legs); their CPU while idle, % of one CPU");
+        idleNode.put("settle_seconds", round(idle.settleSeconds()));
+        ObjectNode byThread = idleNode.putObject("idle_cpu_percent_by_thread");
+        idle.idleCpuPercentByThread().forEach(byThread::put);
         if (idle.error() != null) {
             idleNode.put("error", idle.error());
         }

@@ -44,6 +44,59 @@ class RelayCostMeterTest {
         }
     }
 
+    /** Threads of one kind count together, whatever number tells them apart. */
+    @Test
+    void threadKindsDropTheNumbers() {
+        assertThat(CpuMeter.threadKind("C2 CompilerThre")).isEqualTo("C2 CompilerThre");
+        assertThat(CpuMeter.threadKind("G1 Conc#0")).isEqualTo("G1 Conc");
+        assertThat(CpuMeter.threadKind("epollEventLoopG")).isEqualTo("epollEventLoopG");
+        assertThat(CpuMeter.threadKind("bench-idle-12")).isEqualTo("bench-idle");
+        assertThat(CpuMeter.threadKind("pool-3-thread-1")).isEqualTo("pool-3-thread");
+        assertThat(CpuMeter.threadKind("GC Thread#3")).isEqualTo("GC Thread");
+        assertThat(CpuMeter.threadKind("42")).isEqualTo("42");
+    }
+
+    /** A busy thread's CPU lands under its own kind, not spread over the process. */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void cpuIsAttributedToTheKindOfThreadThatSpentIt() throws Exception {
+        List<Long> self = List.of(ProcessHandle.current().pid());
+        double before = CpuMeter.secondsByThreadKind(self).getOrDefault("busy-meter", 0.0);
+        Thread busy = new Thread(() -> {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            long x = 0;
+            while (System.nanoTime() < end) {
+                x += System.nanoTime() % 7;
+            }
+            if (x == 42) {
+                System.out.print("");
+            }
+            try {
+                Thread.sleep(5_000); // alive while the count is read
+            } catch (InterruptedException e) {
+                // ends the thread
+            }
+        }, "busy-meter-1");
+        busy.setDaemon(true);
+        busy.start();
+        try {
+            Thread.sleep(600);
+            assertThat(CpuMeter.secondsByThreadKind(self).getOrDefault("busy-meter", 0.0) - before).isGreaterThanOrEqualTo(0.1);
+        } finally {
+            busy.interrupt();
+        }
+    }
+
+    /** The idle window starts once two seconds in a row cost the gateways about the same, whatever the level. */
+    @Test
+    void theGatewaysAreSettledWhenTwoSecondsAgree() {
+        assertThat(IdleProbe.steady(-1, 2.0)).isFalse(); // one second says nothing
+        assertThat(IdleProbe.steady(40.0, 17.0)).isFalse(); // still falling after the burst
+        assertThat(IdleProbe.steady(17.5, 17.0)).isTrue(); // a cost that stays is steady too
+        assertThat(IdleProbe.steady(2.0, 3.5)).isTrue();
+        assertThat(IdleProbe.steady(2.0, 3.6)).isFalse();
+    }
+
     @Test
     void aProcessThatIsGoneCountsNothing() {
         assertThat(CpuMeter.contextSwitches(List.of(Long.MAX_VALUE))).isZero();

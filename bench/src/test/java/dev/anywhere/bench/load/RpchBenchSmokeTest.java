@@ -106,6 +106,7 @@ class RpchBenchSmokeTest {
         assertThat(r.get("idle_vc_bytes").asLong()).isNotNegative(); // heap deltas of 20 connections can drown in GC noise
         assertThat(idle.get("heap_max_mib").asInt()).isEqualTo(1024);
         assertThat(r.get("idle_cpu_percent").asDouble()).isNotNegative();
+        assertThat(idle.get("idle_cpu_percent_by_thread").isObject()).as(idle.toString()).isTrue();
         JsonNode rec = r.get("recycling");
         assertThat(rec.get("calls").asLong()).as(rec.toString()).isPositive();
         assertThat(rec.get("lost").asLong()).as(rec.toString()).isZero();
