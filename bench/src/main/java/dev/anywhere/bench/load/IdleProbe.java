@@ -5,6 +5,7 @@ import dev.anywhere.rpc.dce.DceCodec;
 import dev.anywhere.rpc.dce.DcePdu;
 import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.httpauth.HttpBasic;
 import dev.anywhere.rpc.rpch.RpchCodec;
 import dev.anywhere.rpc.rpch.RtsMessage;
 import io.netty.buffer.ByteBuf;
@@ -23,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Arrays;
 import java.util.UUID;
@@ -391,11 +391,10 @@ public final class IdleProbe {
     }
 
     static byte[] request(String method, long contentLength, InetSocketAddress gateway, int endpointPort, byte[] body) {
-        String auth = Base64.getEncoder().encodeToString((Topology.USER + ":" + Topology.PASSWORD).getBytes(StandardCharsets.UTF_8));
         String head = method + " /rpc/rpcproxy.dll?" + Topology.SERVER + ":" + endpointPort + " HTTP/1.1\r\n"
                 + "Accept: application/rpc\r\nUser-Agent: MSRPC\r\nHost: " + Topology.PROXY_HOST + ":" + gateway.getPort() + "\r\n"
                 + "Content-Length: " + contentLength + "\r\nConnection: Keep-Alive\r\nCache-Control: no-cache\r\n"
-                + "Pragma: No-cache\r\nAuthorization: Basic " + auth + "\r\n\r\n";
+                + "Pragma: No-cache\r\nAuthorization: " + new HttpBasic(Topology.USER, Topology.PASSWORD).authorization() + "\r\n\r\n";
         byte[] h = head.getBytes(StandardCharsets.US_ASCII);
         byte[] all = new byte[h.length + body.length];
         System.arraycopy(h, 0, all, 0, h.length);

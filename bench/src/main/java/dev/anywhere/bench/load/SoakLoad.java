@@ -7,6 +7,7 @@ import dev.anywhere.analyzer.rpch.VirtualConnection;
 import dev.anywhere.autodiscover.pox.AutodiscoverRequest;
 import dev.anywhere.autodiscover.pox.PoxCodec;
 import dev.anywhere.bench.load.SoakLedger.Source;
+import dev.anywhere.rpc.httpauth.HttpBasic;
 import dev.anywhere.rpc.ntlm.NtlmCredentials;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -19,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -182,8 +182,7 @@ final class SoakLoad implements AutoCloseable {
 
     private void autodiscover() {
         byte[] body = PoxCodec.writeRequest(AutodiscoverRequest.forEmail(SoakTopology.EMAIL));
-        String basic = "Basic " + Base64.getEncoder().encodeToString((SoakTopology.DOMAIN + "\\" + SoakTopology.USER + ":"
-                + SoakTopology.PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String basic = new HttpBasic(SoakTopology.DOMAIN + "\\" + SoakTopology.USER, SoakTopology.PASSWORD).authorization();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + target.getAddress().getHostAddress() + ":" + target.getPort()
                 + "/autodiscover/autodiscover.xml")).header("Authorization", basic).header("Content-Type", "text/xml; charset=utf-8")
                 .timeout(rates.timeout()).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();

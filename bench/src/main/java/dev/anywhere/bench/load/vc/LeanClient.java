@@ -4,6 +4,7 @@ import dev.anywhere.analyzer.rpch.RpcAuth;
 import dev.anywhere.bench.load.Topology;
 import dev.anywhere.rpc.dce.Fragmenter;
 import dev.anywhere.rpc.dce.SyntaxId;
+import dev.anywhere.rpc.httpauth.HttpBasic;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -21,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -158,7 +158,7 @@ public final class LeanClient implements AutoCloseable {
         public Builder server(String v) { server = v; return this; }
         public Builder endpointPort(int v) { endpointPort = v; return this; }
         public Builder basic(String user, String password) {
-            authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            authorization = new HttpBasic(user, password).authorization();
             return this;
         }
         public Builder noAuthorization() { authorization = null; return this; }
