@@ -3,7 +3,7 @@ package dev.anywhere.cli;
 import dev.anywhere.directory.model.AuthenticationMethod;
 import dev.anywhere.directory.model.ClientAuthenticationMethod;
 import dev.anywhere.lab.pki.PkiException;
-import dev.anywhere.server.config.InvalidValue;
+import dev.anywhere.rpc.input.InvalidValue;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;

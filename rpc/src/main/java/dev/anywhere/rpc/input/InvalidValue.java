@@ -1,4 +1,4 @@
-package dev.anywhere.server.config;
+package dev.anywhere.rpc.input;
 
 /**
  * A value an administrator gave that cannot be used: the English message for logs and the API, and a key with the value
