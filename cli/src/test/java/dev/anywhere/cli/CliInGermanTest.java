@@ -250,6 +250,9 @@ class CliInGermanTest extends CommandTestBase {
         assertThat(err).isEqualTo("anywhere: --array-connections: 0 (erwartet: 1..64)\n");
         audit(2, "profile", "create", "franky@frankysweb.org", "--profile-dir", tmp.toString(), "--resolve", "oa.frankysweb.org:443:cafe");
         assertThat(err).isEqualTo("anywhere: --resolve: Adresse „cafe“ (erwartet: eine IPv4- oder IPv6-Adresse, kein Name)\n");
+        storedProfile(tmp);
+        audit(2, "profile", "connect", "franky@frankysweb.org", "--profile-dir", tmp.toString(), "--resolve", "oa.frankysweb.org:x:127.0.0.1");
+        assertThat(err).isEqualTo("anywhere: --resolve: der Port in „oa.frankysweb.org:x:127.0.0.1“ ist keine Zahl (erwartet: HOST:PORT:ADDR)\n");
 
         // lab dns: zone files it cannot serve (nothing listens: each is refused before)
         Path parse = java.nio.file.Files.writeString(tmp.resolve("parse.zone"), "oa IN A not-an-address\n");
@@ -280,6 +283,14 @@ class CliInGermanTest extends CommandTestBase {
         assertThat(err).isEqualTo("anywhere: TLS-Cipher-Suites, die " + dev.anywhere.server.gateway.TlsEngine.describe()
                 + " nicht unterstützt: TLS_NO_SUCH_SUITE\n");
         assertThat(problems).isEmpty();
+    }
+
+    /** A stored profile of franky@frankysweb.org in {@code dir}, enough for {@code profile connect} to read its options. */
+    static void storedProfile(Path dir) throws java.io.IOException {
+        java.time.Instant now = java.time.Instant.now();
+        new dev.anywhere.analyzer.profile.ProfileStore(dir).save(new dev.anywhere.analyzer.profile.OutlookProfile("franky@frankysweb.org",
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Set.of(), 1, dev.anywhere.analyzer.profile.RefreshPolicy.OUTLOOK_2016, now, now, true, java.util.Optional.empty()));
     }
 
     /** {@code lab dns} serving {@code zone} as frankysweb.org on a loopback port it never reaches. */
