@@ -256,23 +256,23 @@ class CliInGermanTest extends CommandTestBase {
 
         // lab dns: zone files it cannot serve (nothing listens: each is refused before)
         Path parse = java.nio.file.Files.writeString(tmp.resolve("parse.zone"), "oa IN A not-an-address\n");
-        audit(2, labDns(parse));
+        audit(2, LabDnsCommandTest.labDns(parse));
         assertThat(err).startsWith("anywhere: Zonendatei " + parse + ": „").endsWith("“ (erwartet: eine Master-Datei nach RFC 1035)\n");
         Path outside = java.nio.file.Files.writeString(tmp.resolve("outside.zone"), "www.example.com. IN A 127.0.0.1\n");
-        audit(2, labDns(outside));
+        audit(2, LabDnsCommandTest.labDns(outside));
         assertThat(err).isEqualTo("anywhere: Zonendatei " + outside + ": Eintrag für www.example.com. (erwartet: ein Name in oder unter "
                 + "frankysweb.org.)\n");
         Path chaos = java.nio.file.Files.writeString(tmp.resolve("chaos.zone"), "oa CH TXT \"x\"\n");
-        audit(2, labDns(chaos));
+        audit(2, LabDnsCommandTest.labDns(chaos));
         assertThat(err).startsWith("anywhere: Zonendatei " + chaos + ": Klasse CH des Eintrags oa.frankysweb.org.").endsWith(" (erwartet: IN)\n");
         Path malformed = tmp.resolve("malformed.zone");
         java.nio.file.Files.writeString(malformed, "\u00b9CH TXT\n\"\"x a\u00b9CH TXT \"x\"\n", java.nio.charset.StandardCharsets.ISO_8859_1);
-        audit(2, labDns(malformed));
+        audit(2, LabDnsCommandTest.labDns(malformed));
         assertThat(err).isEqualTo("anywhere: Zonendatei " + malformed + ": fehlerhafter Eintrag (erwartet: die Syntax einer Master-Datei nach "
                 + "RFC 1035)\n");
         Path noNs = java.nio.file.Files.writeString(tmp.resolve("no-ns.zone"), "$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n"
                 + "ns1 IN A 127.0.0.10\n");
-        audit(2, labDns(noNs));
+        audit(2, LabDnsCommandTest.labDns(noNs));
         assertThat(err).startsWith("anywhere: Zone frankysweb.org.: „")
                 .endsWith("“ (erwartet: ein SOA- und mindestens ein NS-Eintrag am Ursprung der Zone)\n");
 
@@ -291,11 +291,6 @@ class CliInGermanTest extends CommandTestBase {
         new dev.anywhere.analyzer.profile.ProfileStore(dir).save(new dev.anywhere.analyzer.profile.OutlookProfile("franky@frankysweb.org",
                 java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
                 java.util.Set.of(), 1, dev.anywhere.analyzer.profile.RefreshPolicy.OUTLOOK_2016, now, now, true, java.util.Optional.empty()));
-    }
-
-    /** {@code lab dns} serving {@code zone} as frankysweb.org on a loopback port it never reaches. */
-    private static String[] labDns(Path zone) {
-        return new String[] {"lab", "dns", "--zone-file", zone.toString(), "--origin", "frankysweb.org", "--listen", "127.0.0.10:35059"};
     }
 
     /** Runs {@code args}, checks the exit code and audits both outputs line by line. */

@@ -42,7 +42,8 @@ class LabDnsCommandTest extends CommandTestBase {
         assertThat(err).startsWith("anywhere: zone frankysweb.org.: ").endsWith(" (expected: one SOA and at least one NS record at the apex)\n");
     }
 
-    private static String[] labDns(Path zone) {
+    /** {@code lab dns} serving {@code zone} as frankysweb.org on a loopback port it never reaches. */
+    static String[] labDns(Path zone) {
         return new String[] {"lab", "dns", "--zone-file", zone.toString(), "--origin", "frankysweb.org", "--listen", "127.0.0.10:35059"};
     }
 }
