@@ -1,6 +1,7 @@
 package dev.anywhere.analyzer;
 
 import dev.anywhere.analyzer.report.Vantage;
+import dev.anywhere.rpc.input.InvalidValue;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,9 +55,11 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
         /** Bounded: this is a diagnosis, not a load test. */
         public static final int MAX_CONNECTIONS = 64;
 
+        /** Refuses connections out of range ({@code members.connections}) and a bad address ({@code members.address}). */
         public MemberSurvey {
             if (connections < 1 || connections > MAX_CONNECTIONS) {
-                throw new IllegalArgumentException("connections must be between 1 and " + MAX_CONNECTIONS + ", not " + connections);
+                throw new InvalidValue("members.connections", Integer.toString(connections),
+                        "connections must be between 1 and " + MAX_CONNECTIONS + ", not " + connections);
             }
             addresses = List.copyOf(addresses);
             for (String a : addresses) {
@@ -67,7 +70,7 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
         /**
          * ADDRESS or ADDRESS:PORT ({@code [v6]:PORT} in brackets), with {@code defaultPort} when none is given.
          *
-         * @throws IllegalArgumentException for an empty address or a port that is not 1..65535
+         * @throws InvalidValue ({@code members.address}) for an empty address or a port that is not 1..65535
          */
         public static InetSocketAddress address(String member, int defaultPort) {
             String host = member;
@@ -81,7 +84,7 @@ public record AnalyzeOptions(String target, Optional<String> user, Optional<Stri
             }
             host = bracketed ? host.replaceAll("^\\[|\\]$", "") : host;
             if (host.isBlank() || port < 1 || port > 65535) {
-                throw new IllegalArgumentException("member " + member + ": expected ADDRESS or ADDRESS:PORT (port 1..65535)");
+                throw new InvalidValue("members.address", member, "member " + member + ": expected ADDRESS or ADDRESS:PORT (port 1..65535)");
             }
             return InetSocketAddress.createUnresolved(host, port);
         }

@@ -147,7 +147,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         try {
             report = new Analyzer(options).run(live ? new ConsoleProgress(console) : CheckListener.NONE);
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
+            // --resolve, parsed where the run builds its resolver: keyed, said in the language of --lang
+            throw UserError.usage(Inputs.problem(e, text));
         }
         if (out != null) {
             try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
@@ -195,7 +196,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         try {
             return Optional.of(new AnalyzeOptions.MemberSurvey(arrayConnections, members));
         } catch (IllegalArgumentException e) {
-            throw UserError.usage((e.getMessage().startsWith("member ") ? "--member: " : "--array-connections: ") + e.getMessage());
+            // members.address or members.connections: the texts name the option
+            throw UserError.usage(Inputs.problem(e, text));
         }
     }
 

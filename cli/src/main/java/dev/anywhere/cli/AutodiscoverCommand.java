@@ -120,7 +120,8 @@ final class AutodiscoverCommand implements Callable<Integer> {
             allowRedirect.forEach(b::allowRedirect);
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw UserError.usage(e.getMessage());
+            // the address, --resolve, a port: keyed refusals of the Autodiscover client, said in the JVM's language
+            throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
     }
 

@@ -125,7 +125,9 @@ final class GatewayCommand implements Callable<Integer> {
             try {
                 tls = Optional.of(dev.anywhere.server.gateway.TlsEngine.server(cert.toFile(), key.toFile(), tlsPolicy()));
             } catch (javax.net.ssl.SSLException e) {
-                throw UserError.usage(e.getMessage());
+                // cipher suites the provider lacks: the SSLException carries the keyed refusal as its cause
+                throw UserError.usage(e.getCause() instanceof dev.anywhere.rpc.input.InvalidValue keyed
+                        ? Inputs.problem(keyed, CliText.ofLocale()) : e.getMessage());
             } catch (IllegalArgumentException e) {
                 // a certificate or key file the gateway cannot use (keyed: tls.cert-file, tls.key-*)
                 throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));

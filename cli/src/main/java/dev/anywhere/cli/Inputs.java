@@ -3,7 +3,7 @@ package dev.anywhere.cli;
 import dev.anywhere.directory.model.AuthenticationMethod;
 import dev.anywhere.directory.model.ClientAuthenticationMethod;
 import dev.anywhere.lab.pki.PkiException;
-import dev.anywhere.server.config.InvalidValue;
+import dev.anywhere.rpc.input.InvalidValue;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -22,12 +22,13 @@ final class Inputs {
 
     /**
      * What is wrong with a value, in {@code text}'s language: a keyed refusal ({@link InvalidValue}: a duration, the TLS
-     * policy, the gateway's certificate and key files; a {@link PkiException} with a key: a certificate or key file the
-     * lab's PKI reads) from the bundle's text for its key with the value as given; any other failure's own message.
+     * policy, the gateway's certificate and key files, {@code --resolve}, an e-mail address discovery refuses, a zone
+     * file; a {@link PkiException} with a key: a certificate or key file the lab's PKI reads) from the bundle's text for
+     * its key with the value as given (and its other named values); any other failure's own message.
      */
     static String problem(RuntimeException e, CliText text) {
         if (e instanceof InvalidValue v) {
-            return text.get(v.key(), "value", v.value());
+            return text.get(v.key(), v.values());
         }
         if (e instanceof PkiException p && p.key().isPresent()) {
             return text.get(p.key().get(), "value", p.value());

@@ -71,8 +71,15 @@ final class ProfileCommand {
         }
 
         static DiscoveryResult discover(AnalyzeOptions options) {
+            dev.anywhere.autodiscover.discovery.DiscoveryOptions discovery;
+            try {
+                discovery = AutodiscoverPhase.discoveryOptions(options);
+            } catch (IllegalArgumentException e) {
+                // --resolve: a keyed refusal of the Autodiscover client, a usage error in the JVM's language
+                throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
+            }
             try (AutodiscoverClient client = new AutodiscoverClient()) {
-                return client.discover(AutodiscoverPhase.discoveryOptions(options));
+                return client.discover(discovery);
             }
         }
 
@@ -208,7 +215,12 @@ final class ProfileCommand {
             }
             OutlookProfile p = load();
             Optional<String> password = client.password();
-            NameResolver resolver = new NameResolver(client.resolve, client.dns(), client.stepTimeout());
+            NameResolver resolver;
+            try {
+                resolver = new NameResolver(client.resolve, client.dns(), client.stepTimeout());
+            } catch (IllegalArgumentException e) {
+                throw UserError.usage(Inputs.problem(e, text)); // --resolve, as profile create says it
+            }
             int timeout = (int) client.stepTimeout().toMillis();
             // The mailbox server counts as reachable when its RPC endpoint mapper (135) accepts a connection.
             ConnectionChoice.Choice c = ConnectionChoice.choose(p, network.equals("fast"), host -> reachable(resolver, host, 135, timeout));

@@ -2,7 +2,7 @@ package dev.anywhere.cli;
 
 import dev.anywhere.lab.site.LabState;
 import dev.anywhere.lab.topology.PortPolicy;
-import dev.anywhere.server.config.InvalidValue;
+import dev.anywhere.rpc.input.InvalidValue;
 import dev.anywhere.web.History;
 import dev.anywhere.web.RunDefaults;
 import dev.anywhere.web.WebServer;

@@ -41,6 +41,32 @@ class AnalyzeCommandTest extends CommandTestBase {
         assertThat(err).isEqualTo("anywhere: --trust: " + ca + " is not a readable file (expected: PEM CA certificates)\n");
     }
 
+    /**
+     * What the Autodiscover client refuses, as analyze, autodiscover and profile say it in English: the words they always
+     * printed, now from the bundle's keys.
+     */
+    @Test
+    void resolveAndAddressErrorsOfTheAutodiscoverClient() throws Exception {
+        assertThat(run("analyze", "franky@frankysweb.org", "--resolve", "oa.frankysweb.org:https:127.0.0.1")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --resolve port: oa.frankysweb.org:https:127.0.0.1 (expected: HOST:PORT:ADDR)\n");
+        assertThat(run("analyze", "franky@frankysweb.org", "--resolve", "oa.frankysweb.org:443:cafe")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --resolve address: cafe (expected: an IP literal)\n");
+        assertThat(run("autodiscover", "franky@frankysweb.org", "--resolve", "bad")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --resolve: bad (expected: HOST:PORT:ADDR)\n");
+        assertThat(run("autodiscover", "franky@")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: email address: franky@ (expected: local@domain)\n");
+        assertThat(run("autodiscover", "franky@frankysweb.org", "--https-port", "0")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: https port: 0 (expected: 1..65535)\n");
+        // profile create and connect: were internal errors (exit 3), now the same usage error
+        assertThat(run("profile", "create", "franky@frankysweb.org", "--profile-dir", tmp.toString(), "--resolve", "oa.frankysweb.org:443"))
+                .isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --resolve: oa.frankysweb.org:443 (expected: HOST:PORT:ADDR)\n");
+        CliInGermanTest.storedProfile(tmp);
+        assertThat(run("profile", "connect", "franky@frankysweb.org", "--profile-dir", tmp.toString(), "--resolve", "oa.frankysweb.org:443"))
+                .isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: --resolve: oa.frankysweb.org:443 (expected: HOST:PORT:ADDR)\n");
+    }
+
     @Test
     void diffShowsWhatDiffersBetweenInsideAndOutside() throws Exception {
         Path a = tmp.resolve("inside.json");

@@ -218,6 +218,81 @@ class CliInGermanTest extends CommandTestBase {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * The usage errors the Autodiscover client, the analyzer, the lab's DNS server and the gateway's TLS provider word
+     * themselves, as keyed refusals: {@code autodiscover}'s address, {@code --resolve} (its form, port, address) and
+     * ports; {@code analyze --lang de}'s {@code --resolve}, {@code --member} and {@code --array-connections};
+     * {@code profile create --resolve}; zone files {@code lab dns} cannot serve; cipher suites the provider lacks.
+     */
+    @Test
+    void autodiscoverAnalyzeLabDnsAndCipherSuiteErrorsAreGerman() throws Exception {
+        String[][] autodiscover = {
+                {"not-an-address", "E-Mail-Adresse: not-an-address (erwartet: Name@Domäne)"},
+                {"franky@frankysweb.org", "--resolve", "oa.frankysweb.org", "--resolve: „oa.frankysweb.org“ (erwartet: HOST:PORT:ADDR)"},
+                {"franky@frankysweb.org", "--resolve", "oa.frankysweb.org:https:127.0.0.1",
+                        "--resolve: der Port in „oa.frankysweb.org:https:127.0.0.1“ ist keine Zahl (erwartet: HOST:PORT:ADDR)"},
+                {"franky@frankysweb.org", "--resolve", "oa.frankysweb.org:443:mail.frankysweb.org",
+                        "--resolve: Adresse „mail.frankysweb.org“ (erwartet: eine IPv4- oder IPv6-Adresse, kein Name)"},
+                {"franky@frankysweb.org", "--https-port", "0", "--https-port: 0 (erwartet: 1..65535)"},
+                {"franky@frankysweb.org", "--http-port", "65536", "--http-port: 65536 (erwartet: 1..65535)"}
+        };
+        for (String[] c : autodiscover) {
+            List<String> args = new ArrayList<>(List.of("autodiscover"));
+            args.addAll(List.of(c).subList(0, c.length - 1));
+            audit(2, args.toArray(String[]::new));
+            assertThat(err).as(String.join(" ", args)).isEqualTo("anywhere: " + c[c.length - 1] + "\n");
+        }
+        audit(2, "analyze", "franky@frankysweb.org", "--lang", "de", "--resolve", "oa.frankysweb.org:443");
+        assertThat(err).isEqualTo("anywhere: --resolve: „oa.frankysweb.org:443“ (erwartet: HOST:PORT:ADDR)\n");
+        audit(2, "analyze", "franky@frankysweb.org", "--lang", "de", "--member", "10.0.0.5:http");
+        assertThat(err).isEqualTo("anywhere: --member: 10.0.0.5:http (erwartet: ADRESSE oder ADRESSE:PORT, Port 1..65535)\n");
+        audit(2, "analyze", "franky@frankysweb.org", "--lang", "de", "--array", "--array-connections", "0");
+        assertThat(err).isEqualTo("anywhere: --array-connections: 0 (erwartet: 1..64)\n");
+        audit(2, "profile", "create", "franky@frankysweb.org", "--profile-dir", tmp.toString(), "--resolve", "oa.frankysweb.org:443:cafe");
+        assertThat(err).isEqualTo("anywhere: --resolve: Adresse „cafe“ (erwartet: eine IPv4- oder IPv6-Adresse, kein Name)\n");
+        storedProfile(tmp);
+        audit(2, "profile", "connect", "franky@frankysweb.org", "--profile-dir", tmp.toString(), "--resolve", "oa.frankysweb.org:x:127.0.0.1");
+        assertThat(err).isEqualTo("anywhere: --resolve: der Port in „oa.frankysweb.org:x:127.0.0.1“ ist keine Zahl (erwartet: HOST:PORT:ADDR)\n");
+
+        // lab dns: zone files it cannot serve (nothing listens: each is refused before)
+        Path parse = java.nio.file.Files.writeString(tmp.resolve("parse.zone"), "oa IN A not-an-address\n");
+        audit(2, LabDnsCommandTest.labDns(parse));
+        assertThat(err).startsWith("anywhere: Zonendatei " + parse + ": „").endsWith("“ (erwartet: eine Master-Datei nach RFC 1035)\n");
+        Path outside = java.nio.file.Files.writeString(tmp.resolve("outside.zone"), "www.example.com. IN A 127.0.0.1\n");
+        audit(2, LabDnsCommandTest.labDns(outside));
+        assertThat(err).isEqualTo("anywhere: Zonendatei " + outside + ": Eintrag für www.example.com. (erwartet: ein Name in oder unter "
+                + "frankysweb.org.)\n");
+        Path chaos = java.nio.file.Files.writeString(tmp.resolve("chaos.zone"), "oa CH TXT \"x\"\n");
+        audit(2, LabDnsCommandTest.labDns(chaos));
+        assertThat(err).startsWith("anywhere: Zonendatei " + chaos + ": Klasse CH des Eintrags oa.frankysweb.org.").endsWith(" (erwartet: IN)\n");
+        Path malformed = tmp.resolve("malformed.zone");
+        java.nio.file.Files.writeString(malformed, "\u00b9CH TXT\n\"\"x a\u00b9CH TXT \"x\"\n", java.nio.charset.StandardCharsets.ISO_8859_1);
+        audit(2, LabDnsCommandTest.labDns(malformed));
+        assertThat(err).isEqualTo("anywhere: Zonendatei " + malformed + ": fehlerhafter Eintrag (erwartet: die Syntax einer Master-Datei nach "
+                + "RFC 1035)\n");
+        Path noNs = java.nio.file.Files.writeString(tmp.resolve("no-ns.zone"), "$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n"
+                + "ns1 IN A 127.0.0.10\n");
+        audit(2, LabDnsCommandTest.labDns(noNs));
+        assertThat(err).startsWith("anywhere: Zone frankysweb.org.: „")
+                .endsWith("“ (erwartet: ein SOA- und mindestens ein NS-Eintrag am Ursprung der Zone)\n");
+
+        // gateway: a cipher suite the TLS provider lacks, before anything listens
+        var a = BadTlsFiles.in(tmp).a();
+        audit(2, "gateway", "--data-dir", tmp.resolve("data").toString(), "--cert", a.certificateChain().toString(), "--key",
+                a.privateKey().toString(), "--tls-ciphers", "TLS_AES_128_GCM_SHA256,TLS_NO_SUCH_SUITE");
+        assertThat(err).isEqualTo("anywhere: TLS-Cipher-Suites, die " + dev.anywhere.server.gateway.TlsEngine.describe()
+                + " nicht unterstützt: TLS_NO_SUCH_SUITE\n");
+        assertThat(problems).isEmpty();
+    }
+
+    /** A stored profile of franky@frankysweb.org in {@code dir}, enough for {@code profile connect} to read its options. */
+    static void storedProfile(Path dir) throws java.io.IOException {
+        java.time.Instant now = java.time.Instant.now();
+        new dev.anywhere.analyzer.profile.ProfileStore(dir).save(new dev.anywhere.analyzer.profile.OutlookProfile("franky@frankysweb.org",
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Set.of(), 1, dev.anywhere.analyzer.profile.RefreshPolicy.OUTLOOK_2016, now, now, true, java.util.Optional.empty()));
+    }
+
     /** Runs {@code args}, checks the exit code and audits both outputs line by line. */
     private void audit(int exit, String... args) {
         String command = String.join(" ", args);

@@ -63,6 +63,16 @@ class GatewayCommandTest extends CommandTestBase {
         assertThat(err).isEqualTo("anywhere: --tls-ciphers: none given\n");
     }
 
+    /** A cipher suite the TLS provider lacks stops the start, before anything listens, naming the provider and the suite. */
+    @Test
+    void aCipherSuiteTheProviderLacksIsAUsageError() throws Exception {
+        var a = BadTlsFiles.in(tmp).a();
+        assertThat(run("gateway", "--data-dir", tmp.resolve("data").toString(), "--cert", a.certificateChain().toString(), "--key",
+                a.privateKey().toString(), "--tls-ciphers", "TLS_AES_128_GCM_SHA256,TLS_NO_SUCH_SUITE")).isEqualTo(2);
+        assertThat(err).isEqualTo("anywhere: TLS cipher suites not supported by " + dev.anywhere.server.gateway.TlsEngine.describe()
+                + ": TLS_NO_SUCH_SUITE\n");
+    }
+
     /** The TLS policy's and durations' errors are keyed: a German locale gets them in German, the value as given. */
     @Test
     void tlsPolicyAndDurationErrorsInGerman() throws Exception {

@@ -96,7 +96,7 @@ public final class WebServer implements AutoCloseable {
 
     /**
      * The page's TLS context, built as the gateway builds its own ({@link TlsEngine}: the same checks of the files
-     * before anything listens, the same policy): a file it cannot use is an {@link dev.anywhere.server.config.InvalidValue}
+     * before anything listens, the same policy): a file it cannot use is an {@link dev.anywhere.rpc.input.InvalidValue}
      * with a key ({@code tls.cert-file}, {@code tls.key-encrypted} …) naming the file, which the command line says in
      * its language.
      */

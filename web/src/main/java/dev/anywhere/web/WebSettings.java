@@ -1,6 +1,6 @@
 package dev.anywhere.web;
 
-import dev.anywhere.server.config.InvalidValue;
+import dev.anywhere.rpc.input.InvalidValue;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;

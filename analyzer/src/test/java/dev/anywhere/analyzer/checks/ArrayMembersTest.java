@@ -16,6 +16,7 @@ import dev.anywhere.analyzer.report.Vantage;
 import dev.anywhere.analyzer.testing.ScriptedHttpsServer;
 import dev.anywhere.analyzer.testing.TestPki;
 import dev.anywhere.analyzer.text.Messages;
+import dev.anywhere.rpc.input.InvalidValue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,5 +170,19 @@ class ArrayMembersTest {
         assertThat(AnalyzeOptions.MemberSurvey.address("[::1]:8443", 443).getPort()).isEqualTo(8443);
         assertThat(AnalyzeOptions.MemberSurvey.address("[::1]", 443).getHostString()).isEqualTo("::1");
         assertThat(AnalyzeOptions.MemberSurvey.address("192.0.2.7", 443).getPort()).isEqualTo(443);
+    }
+
+    /** Keyed, so that the command line says them in its reader's language (--member, --array-connections). */
+    @Test
+    void aBadMemberOrCountIsAKeyedRefusal() {
+        assertThatThrownBy(() -> new AnalyzeOptions.MemberSurvey(6, List.of("[::1]:0"))).isInstanceOfSatisfying(InvalidValue.class, e -> {
+            assertThat(e.key()).isEqualTo("members.address");
+            assertThat(e.value()).isEqualTo("[::1]:0");
+        });
+        assertThatThrownBy(() -> new AnalyzeOptions.MemberSurvey(65, List.of())).isInstanceOfSatisfying(InvalidValue.class, e -> {
+            assertThat(e.key()).isEqualTo("members.connections");
+            assertThat(e.value()).isEqualTo("65");
+            assertThat(e).hasMessage("connections must be between 1 and 64, not 65");
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.anywhere.autodiscover.discovery;
 
+import dev.anywhere.rpc.input.InvalidValue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -45,11 +46,16 @@ public record DiscoveryOptions(String emailAddress, Optional<Credentials> creden
 
     public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * Refuses what no run can use as a keyed {@link InvalidValue}, so the command line says it in its reader's language:
+     * an address without local part or domain ({@code discovery.email}), a step timeout not above zero
+     * ({@code discovery.step-timeout}), a port outside 1..65535 ({@code discovery.https-port}, {@code discovery.http-port}).
+     */
     public DiscoveryOptions {
         Objects.requireNonNull(emailAddress, "emailAddress");
         int at = emailAddress.lastIndexOf('@');
         if (at < 1 || at == emailAddress.length() - 1) {
-            throw new IllegalArgumentException("email address: " + emailAddress + " (expected: local@domain)");
+            throw new InvalidValue("discovery.email", emailAddress, "email address: " + emailAddress + " (expected: local@domain)");
         }
         Objects.requireNonNull(credentials, "credentials");
         resolveOverrides = Map.copyOf(resolveOverrides);
@@ -59,16 +65,17 @@ public record DiscoveryOptions(String emailAddress, Optional<Credentials> creden
         allowedRedirectHosts = Set.copyOf(allowedRedirectHosts);
         Objects.requireNonNull(stepTimeout, "stepTimeout");
         if (stepTimeout.isNegative() || stepTimeout.isZero()) {
-            throw new IllegalArgumentException("step timeout: " + stepTimeout + " (expected: > 0)");
+            throw new InvalidValue("discovery.step-timeout", stepTimeout.toString(), "step timeout: " + stepTimeout + " (expected: > 0)");
         }
-        checkPort("https port", httpsPort);
-        checkPort("http port", httpPort);
+        checkPort("https", httpsPort);
+        checkPort("http", httpPort);
         Objects.requireNonNull(scp, "scp");
     }
 
-    private static void checkPort(String what, int port) {
+    private static void checkPort(String scheme, int port) {
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException(what + ": " + port + " (expected: 1..65535)");
+            throw new InvalidValue("discovery." + scheme + "-port", Integer.toString(port),
+                    scheme + " port: " + port + " (expected: 1..65535)");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.anywhere.autodiscover.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.anywhere.rpc.input.InvalidValue;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,29 @@ class DiscoveryOptionsTest {
                 .hasMessage("--resolve address: evil.example (expected: an IP literal)");
         assertThatThrownBy(() -> DiscoveryOptions.builder("a@b.c").httpsPort(0).build())
                 .hasMessage("https port: 0 (expected: 1..65535)");
+    }
+
+    /** What a run cannot use is a keyed refusal (the command line says it from its bundle), English unchanged. */
+    @Test
+    void refusalsCarryAKeyAndTheValueAsGiven() {
+        assertThatThrownBy(() -> DiscoveryOptions.builder("franky@").build()).isInstanceOfSatisfying(InvalidValue.class, e -> {
+            assertThat(e.key()).isEqualTo("discovery.email");
+            assertThat(e.value()).isEqualTo("franky@");
+            assertThat(e).hasMessage("email address: franky@ (expected: local@domain)");
+        });
+        assertThatThrownBy(() -> DiscoveryOptions.builder("a@b.c").stepTimeout(java.time.Duration.ZERO).build())
+                .isInstanceOfSatisfying(InvalidValue.class, e -> {
+                    assertThat(e.key()).isEqualTo("discovery.step-timeout");
+                    assertThat(e.value()).isEqualTo("PT0S");
+                    assertThat(e).hasMessage("step timeout: PT0S (expected: > 0)");
+                });
+        assertThatThrownBy(() -> DiscoveryOptions.builder("a@b.c").httpPort(65536).build()).isInstanceOfSatisfying(InvalidValue.class, e -> {
+            assertThat(e.key()).isEqualTo("discovery.http-port");
+            assertThat(e.value()).isEqualTo("65536");
+            assertThat(e).hasMessage("http port: 65536 (expected: 1..65535)");
+        });
+        assertThatThrownBy(() -> DiscoveryOptions.builder("a@b.c").httpsPort(0).build())
+                .isInstanceOfSatisfying(InvalidValue.class, e -> assertThat(e.key()).isEqualTo("discovery.https-port"));
     }
 
     @Test

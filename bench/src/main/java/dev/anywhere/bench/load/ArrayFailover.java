@@ -8,7 +8,7 @@ import dev.anywhere.bench.load.FailoverLedger.Broken;
 import dev.anywhere.bench.load.FailoverLedger.Call;
 import dev.anywhere.bench.load.vc.LeanClient;
 import dev.anywhere.bench.load.vc.LeanVirtualConnection;
-import dev.anywhere.server.config.InvalidValue;
+import dev.anywhere.rpc.input.InvalidValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anywhere.bench.load.vc.LeanClient;
-import dev.anywhere.server.config.InvalidValue;
+import dev.anywhere.rpc.input.InvalidValue;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

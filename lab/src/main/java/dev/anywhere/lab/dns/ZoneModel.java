@@ -1,5 +1,6 @@
 package dev.anywhere.lab.dns;
 
+import dev.anywhere.rpc.input.InvalidValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
@@ -7,7 +8,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.xbill.DNS.AAAARecord;
@@ -49,11 +52,11 @@ public record ZoneModel(Name origin, List<Record> records) {
         records = List.copyOf(records);
         for (Record r : records) {
             if (!r.getName().subdomain(origin)) {
-                throw new IllegalArgumentException(
+                throw new InvalidValue("zone.owner", r.getName().toString(), Map.of("origin", origin.toString()),
                         "record owner: " + r.getName() + " (expected: at or below " + origin + ")");
             }
             if (r.getDClass() != DClass.IN) {
-                throw new IllegalArgumentException(
+                throw new InvalidValue("zone.class", DClass.string(r.getDClass()), Map.of("record", r.toString()),
                         "record class: " + DClass.string(r.getDClass()) + " of " + r + " (expected: IN)");
             }
         }
@@ -75,29 +78,47 @@ public record ZoneModel(Name origin, List<Record> records) {
      * @param file the zone file
      * @param origin the origin for relative names when the file has no {@code $ORIGIN}
      * @throws UncheckedIOException if the file cannot be read, does not parse or holds a record this zone cannot
-     *     serve (outside the origin, not class IN), with the file name in the message
+     *     serve (outside the origin, not class IN), with the file name in the message; its cause's cause is the keyed
+     *     refusal ({@link InvalidValue}: {@code zone-file.unreadable} with the parser's {@code detail},
+     *     {@code zone-file.malformed}, {@code zone-file.owner}, {@code zone-file.class}; the file as {@code file}) a
+     *     user interface says in its reader's language
      */
     public static ZoneModel fromZoneFile(Path file, String origin) {
         Name apex = absolute(origin);
         List<Record> records = new ArrayList<>();
-        try (Master master = new Master(file.toString(), apex, DEFAULT_TTL)) {
+        String where = file.toString();
+        try (Master master = new Master(where, apex, DEFAULT_TTL)) {
             master.disableIncludes(true); // strict: an $INCLUDE line is an error, not silently skipped
             for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
                 records.add(r);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("zone file " + file + ": " + e.getMessage(), e);
+            // the parser's own words (line number, what it expected) are the detail
+            throw unusable(new InvalidValue("zone-file.unreadable", where, Map.of("file", where, "detail", String.valueOf(e.getMessage())),
+                    "zone file " + file + ": " + e.getMessage()), e);
         } catch (RuntimeException e) {
             // the parser fails on some malformed lines with an unchecked exception (an empty quoted owner name: "")
-            throw new UncheckedIOException("zone file " + file + ": malformed record (expected: RFC 1035 master file syntax)",
-                    new IOException(e));
+            throw unusable(new InvalidValue("zone-file.malformed", where, Map.of("file", where),
+                    "zone file " + file + ": malformed record (expected: RFC 1035 master file syntax)"), e);
         }
         try {
             return new ZoneModel(apex, records);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidValue e) {
             // a record the file may legally hold but this zone cannot serve is a problem of the file, as a parse error is
-            throw new UncheckedIOException("zone file " + file + ": " + e.getMessage(), new IOException(e.getMessage(), e));
+            Map<String, String> details = new LinkedHashMap<>(e.details());
+            details.put("file", where);
+            throw unusable(new InvalidValue(e.key().replaceFirst("^zone\\.", "zone-file."), e.value(), details,
+                    "zone file " + file + ": " + e.getMessage()), e);
         }
+    }
+
+    /**
+     * A zone file's refusal as the reader's {@link UncheckedIOException} (which can only wrap an {@link IOException}):
+     * the keyed refusal one level down, the failure behind it below that, for logs.
+     */
+    private static UncheckedIOException unusable(InvalidValue refusal, Throwable cause) {
+        refusal.initCause(cause);
+        return new UncheckedIOException(refusal.getMessage(), new IOException(refusal.getMessage(), refusal));
     }
 
     /** Parses {@code name} relative to the origin ({@code "@"} is the origin; a trailing dot makes it absolute). */
@@ -150,13 +171,18 @@ public record ZoneModel(Name origin, List<Record> records) {
         return text.toString();
     }
 
-    /** The dnsjava zone for lookups; fails with the reason when the apex lacks its SOA or NS records. */
+    /**
+     * The dnsjava zone for lookups; fails with the reason when the apex lacks its SOA or NS records ({@link InvalidValue}
+     * {@code zone.apex}: the origin, dnsjava's words as {@code detail}).
+     */
     Zone toZone() {
         try {
             return new Zone(origin, records.toArray(Record[]::new));
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("zone " + origin + ": " + e.getMessage()
-                    + " (expected: one SOA and at least one NS record at the apex)", e);
+            InvalidValue refused = new InvalidValue("zone.apex", origin.toString(), Map.of("detail", String.valueOf(e.getMessage())),
+                    "zone " + origin + ": " + e.getMessage() + " (expected: one SOA and at least one NS record at the apex)");
+            refused.initCause(e);
+            throw refused;
         }
     }
 

@@ -139,7 +139,7 @@ public final class CertificateAuthority {
 
         Validity validity = request.validity();
         if (faults.contains(CertificateFault.EXPIRED) && faults.contains(CertificateFault.NOT_YET_VALID)) {
-            throw new dev.anywhere.server.config.InvalidValue("pki.validity-faults", "", "faults: EXPIRED and NOT_YET_VALID (expected: at most one validity fault)");
+            throw new dev.anywhere.rpc.input.InvalidValue("pki.validity-faults", "", "faults: EXPIRED and NOT_YET_VALID (expected: at most one validity fault)");
         }
         if (faults.contains(CertificateFault.EXPIRED)) {
             validity = validity.expired(now);
@@ -306,7 +306,7 @@ public final class CertificateAuthority {
             // it; Bouncy Castle's X500Name(String) would keep the written order instead
             return X500Name.getInstance(new X500Principal(subject).getEncoded());
         } catch (IllegalArgumentException e) {
-            throw new dev.anywhere.server.config.InvalidValue("pki.subject", subject, "subject: " + subject + " (expected: an X.500 name like CN=…,O=…)");
+            throw new dev.anywhere.rpc.input.InvalidValue("pki.subject", subject, "subject: " + subject + " (expected: an X.500 name like CN=…,O=…)");
         }
     }
 

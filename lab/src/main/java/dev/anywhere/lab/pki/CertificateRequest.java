@@ -45,7 +45,7 @@ public record CertificateRequest(String commonName, List<String> dnsNames, Valid
         dnsNames = dnsNames.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
         for (String name : dnsNames) {
             if (name.length() > 253 || !DNS_NAME.matcher(name).matches()) {
-                throw new dev.anywhere.server.config.InvalidValue("pki.dns-name", name, "SAN dNSName: " + name + " (expected: a host name, RFC 1034 3.5)");
+                throw new dev.anywhere.rpc.input.InvalidValue("pki.dns-name", name, "SAN dNSName: " + name + " (expected: a host name, RFC 1034 3.5)");
             }
         }
         faults = faults.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(faults));

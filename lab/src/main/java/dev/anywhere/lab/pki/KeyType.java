@@ -68,6 +68,6 @@ public enum KeyType {
                 return type;
             }
         }
-        throw new dev.anywhere.server.config.InvalidValue("pki.key-type", id, "key type: " + id + " (expected: rsa2048, rsa1024 or ec256)");
+        throw new dev.anywhere.rpc.input.InvalidValue("pki.key-type", id, "key type: " + id + " (expected: rsa2048, rsa1024 or ec256)");
     }
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
  * A certificate or key could not be built, encoded or read; the message says which and why, in English. A file the
  * administrator named that cannot be used also carries a key ({@code pki.cert-file.none}, {@code pki.key-file.encrypted}
  * …) and the file, so a user interface says it in the user's language (the command line from its bundle), as
- * {@link dev.anywhere.server.config.InvalidValue} does for a value.
+ * {@link dev.anywhere.rpc.input.InvalidValue} does for a value.
  */
 public final class PkiException extends RuntimeException {
 

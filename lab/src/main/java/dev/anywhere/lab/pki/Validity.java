@@ -30,7 +30,7 @@ public record Validity(Instant notBefore, Instant notAfter) {
     /** {@code days} days starting {@link #BACKDATE} before now. */
     public static Validity days(int days) {
         if (days < 1) {
-            throw new dev.anywhere.server.config.InvalidValue("pki.days", Integer.toString(days), "validity days: " + days + " (expected: at least 1)");
+            throw new dev.anywhere.rpc.input.InvalidValue("pki.days", Integer.toString(days), "validity days: " + days + " (expected: at least 1)");
         }
         Instant start = Instant.now().minus(BACKDATE);
         return new Validity(start, start.plus(Duration.ofDays(days)));

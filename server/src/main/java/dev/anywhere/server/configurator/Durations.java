@@ -16,13 +16,13 @@ public final class Durations {
     public static Duration parse(String text) {
         Matcher m = FORM.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new dev.anywhere.server.config.InvalidValue("duration.bad", text, "duration: '" + text + "' (expected: a number with ms, s, m, h or d, e.g. 15m)");
+            throw new dev.anywhere.rpc.input.InvalidValue("duration.bad", text, "duration: '" + text + "' (expected: a number with ms, s, m, h or d, e.g. 15m)");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2);
         if (unit == null) {
             if (n != 0) {
-                throw new dev.anywhere.server.config.InvalidValue("duration.no-unit", text, "duration: '" + text + "' has no unit (expected: e.g. 30s or 15m; only 0 may stand alone)");
+                throw new dev.anywhere.rpc.input.InvalidValue("duration.no-unit", text, "duration: '" + text + "' has no unit (expected: e.g. 30s or 15m; only 0 may stand alone)");
             }
             return Duration.ZERO;
         }

@@ -28,11 +28,11 @@ public record ListenerLimits(Duration tlsHandshakeTimeout, Duration requestHeade
         positive("request-header-timeout", "request header timeout", requestHeaderTimeout);
         positive("keep-alive-timeout", "keep-alive timeout", keepAliveTimeout);
         if (maxConnections < 1) {
-            throw new dev.anywhere.server.config.InvalidValue("limits.max-connections", Integer.toString(maxConnections),
+            throw new dev.anywhere.rpc.input.InvalidValue("limits.max-connections", Integer.toString(maxConnections),
                     "maximum connections: " + maxConnections + " (expected: 1 or more)");
         }
         if (ioThreads < 0 || ioThreads > MAX_IO_THREADS) {
-            throw new dev.anywhere.server.config.InvalidValue("limits.io-threads", Integer.toString(ioThreads),
+            throw new dev.anywhere.rpc.input.InvalidValue("limits.io-threads", Integer.toString(ioThreads),
                     "I/O threads: " + ioThreads + " (expected: 0 for one per CPU, or 1 to " + MAX_IO_THREADS + ")");
         }
     }
@@ -80,7 +80,7 @@ public record ListenerLimits(Duration tlsHandshakeTimeout, Duration requestHeade
     private static void positive(String key, String what, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
             String value = d == null ? "none" : dev.anywhere.server.configurator.Durations.format(d);
-            throw new dev.anywhere.server.config.InvalidValue("limits." + key, value, what + ": " + value + " (expected: more than 0 s)");
+            throw new dev.anywhere.rpc.input.InvalidValue("limits." + key, value, what + ": " + value + " (expected: more than 0 s)");
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.anywhere.server.gateway;
 
-import dev.anywhere.server.config.InvalidValue;
+import dev.anywhere.rpc.input.InvalidValue;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslContextOption;
@@ -29,6 +29,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
@@ -222,12 +223,18 @@ public final class TlsEngine {
         return builder.protocols(policy.protocols()).ciphers(policy.cipherSuites(), SupportedCipherSuiteFilter.INSTANCE);
     }
 
-    /** Builds, and refuses a policy whose cipher suites the provider does not all know. */
+    /**
+     * Builds, and refuses a policy whose cipher suites the provider does not all know: an {@link SSLException} as every
+     * other failure to build a context, its cause the keyed refusal ({@code tls.cipher-unsupported}: the suites, and the
+     * provider as {@code engine}) a user interface says in its reader's language.
+     */
     private static SslContext checked(SslContextBuilder builder, TlsPolicy policy) throws SSLException {
         SslContext context = builder.build();
         List<String> unknown = policy.cipherSuites().stream().filter(s -> !context.cipherSuites().contains(s)).toList();
         if (!unknown.isEmpty()) {
-            throw new SSLException("TLS cipher suites not supported by " + describe() + ": " + String.join(", ", unknown));
+            String suites = String.join(", ", unknown);
+            String message = "TLS cipher suites not supported by " + describe() + ": " + suites;
+            throw new SSLException(message, new InvalidValue("tls.cipher-unsupported", suites, Map.of("engine", describe()), message));
         }
         return policy.sessionTickets() || serverProvider() != SslProvider.OPENSSL ? context : new WithoutSessionTickets(context);
     }

@@ -28,15 +28,15 @@ public record TlsPolicy(List<String> protocols, List<String> cipherSuites, boole
         protocols = List.copyOf(protocols);
         cipherSuites = List.copyOf(cipherSuites);
         if (protocols.isEmpty()) {
-            throw new dev.anywhere.server.config.InvalidValue("tls.no-protocols", "", "TLS protocols: none given (expected: TLSv1.3, TLSv1.2)");
+            throw new dev.anywhere.rpc.input.InvalidValue("tls.no-protocols", "", "TLS protocols: none given (expected: TLSv1.3, TLSv1.2)");
         }
         for (String p : protocols) {
             if (!PROTOCOLS.contains(p)) {
-                throw new dev.anywhere.server.config.InvalidValue("tls.protocol", p, "TLS protocol: " + p + " (expected: TLSv1.3, TLSv1.2, TLSv1.1 or TLSv1)");
+                throw new dev.anywhere.rpc.input.InvalidValue("tls.protocol", p, "TLS protocol: " + p + " (expected: TLSv1.3, TLSv1.2, TLSv1.1 or TLSv1)");
             }
         }
         if (cipherSuites.isEmpty()) {
-            throw new dev.anywhere.server.config.InvalidValue("tls.no-ciphers", "", "TLS cipher suites: none given");
+            throw new dev.anywhere.rpc.input.InvalidValue("tls.no-ciphers", "", "TLS cipher suites: none given");
         }
     }
 

@@ -50,7 +50,7 @@ public final class NettyTransport {
                     return c;
                 }
             }
-            throw new dev.anywhere.server.config.InvalidValue("transport", text, "transport: '" + text + "' (expected: auto, epoll, io_uring or nio)");
+            throw new dev.anywhere.rpc.input.InvalidValue("transport", text, "transport: '" + text + "' (expected: auto, epoll, io_uring or nio)");
         }
     }
 

@@ -3,7 +3,7 @@ package dev.anywhere.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.anywhere.server.config.InvalidValue;
+import dev.anywhere.rpc.input.InvalidValue;
 import dev.anywhere.server.testing.TestCertificate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -77,4 +77,20 @@ class TlsEngineTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("TLS protocol: SSLv3 (expected: TLSv1.3, TLSv1.2, TLSv1.1 or TLSv1)");
         assertThat(TlsPolicy.parse(" ", null)).isEqualTo(TlsPolicy.intermediate());
     }
+
+    /** The suites the provider lacks are a keyed refusal under the SSLException, so the command line says it in German too. */
+    @Test
+    void aSuiteTheProviderDoesNotKnowIsAKeyedRefusalBelowTheSslException() throws Exception {
+        dev.anywhere.server.testing.TestCertificate c = dev.anywhere.server.testing.TestCertificate.rsa("oa.example.org");
+        TlsPolicy policy = new TlsPolicy(java.util.List.of("TLSv1.2"),
+                java.util.List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_NO_SUCH_SUITE", "TLS_NOR_THIS"));
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> TlsEngine.server(policy, c.keys().getPrivate(), c.certificate()));
+        assertThat(t).isInstanceOf(javax.net.ssl.SSLException.class);
+        assertThat(t.getCause()).isInstanceOfSatisfying(dev.anywhere.rpc.input.InvalidValue.class, v -> {
+            assertThat(v.key()).isEqualTo("tls.cipher-unsupported");
+            assertThat(v.value()).isEqualTo("TLS_NO_SUCH_SUITE, TLS_NOR_THIS");
+            assertThat(v.details()).containsEntry("engine", TlsEngine.describe()).hasSize(1);
+            assertThat(v).hasMessage(t.getMessage());
+        });
+    }
 }
