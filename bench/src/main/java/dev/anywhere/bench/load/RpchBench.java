@@ -96,6 +96,9 @@ public final class RpchBench {
     /** {@link Settings#ratePerSecond()} meaning "50 % load": half the slowest relay arm's 1 KiB maximum, from the warm-up. */
     public static final int AUTO_RATE = 0;
 
+    /** The transport of every load client, the direct one and the RPC over HTTP one alike. */
+    private static final ClientTransport CLIENT_TRANSPORT = ClientTransport.pick();
+
     /** Twice the latency rate when the rate is automatic and no relay arm measured a maximum. */
     static final int WARMUP_RATE = 500;
 
@@ -289,6 +292,8 @@ public final class RpchBench {
     /** The sealed arm's latency rate as run; -1 while it has not run. */
     private int sealedRate = -1;
     private Path profileDir;
+    /** The direct client's event loops (direct and HAProxy arms), on {@link #CLIENT_TRANSPORT}; set while a run lasts. */
+    private EventLoopGroup directClients;
     private int sealedLevel = AuthVerifier.LEVEL_PKT_PRIVACY;
     /** Per arm, each measured round's bulk phase by mechanism (the warm-up's are not kept). */
     private final Map<Arm, List<RelayCost>> relayCosts = new EnumMap<>(Arm.class);
@@ -418,6 +423,7 @@ public final class RpchBench {
                 }
             }
             EventLoopGroup directGroup = new MultiThreadIoEventLoopGroup(Math.min(settings.connections(), 4), NioIoHandler.newFactory());
+            directClients = CLIENT_TRANSPORT.newGroup(ClientTransport.defaultIoThreads(), "direct-client");
             Map<Arm, LeanClient> clients = new EnumMap<>(Arm.class);
             Map<Arm, GatewayProcess> transportGateways = new EnumMap<>(Arm.class);
             try {
@@ -537,6 +543,7 @@ public final class RpchBench {
             } finally {
                 clients.values().forEach(LeanClient::close);
                 directGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+                directClients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
                 if (nginx != null) {
                     nginx.close();
                 }
@@ -573,6 +580,8 @@ public final class RpchBench {
         set.put("receive_window_bytes", settings.receiveWindow());
         set.put("transport_gateway", gatewayTransport);
         set.put("transport_bench_jvm", NettyTransport.configured().describe()); // the endpoints and the upstream gateway
+        set.put("transport_clients", CLIENT_TRANSPORT.name() + ", " + ClientTransport.defaultIoThreads()
+                + " event loop(s) per client (the direct client and the RPC over HTTP load client alike)");
         if (profile != null) {
             report.set("profile", profile);
         }
@@ -645,10 +654,10 @@ public final class RpchBench {
 
     private LoadConnection open(Arm arm, int i, Topology topology, Relays relays, EventLoopGroup directGroup) throws Exception {
         return switch (arm) {
-            case DIRECT -> DirectConnection.open(directGroup, topology.tcpAddress(), IdleProbe.sourceAddress(i),
+            case DIRECT -> DirectConnection.open(directClients, CLIENT_TRANSPORT, topology.tcpAddress(), IdleProbe.sourceAddress(i),
                     Topology.ECHO_IFACE, settings.timeout());
-            case HAPROXY -> DirectConnection.open(directGroup, relays.haproxy().address(), IdleProbe.sourceAddress(i),
-                    Topology.ECHO_IFACE, settings.timeout());
+            case HAPROXY -> DirectConnection.open(directClients, CLIENT_TRANSPORT, relays.haproxy().address(),
+                    IdleProbe.sourceAddress(i), Topology.ECHO_IFACE, settings.timeout());
             case UPSTREAM, NGINX, GATEWAY, GATEWAY_SEALED, NGINX_TLS, GATEWAY_TLS, GATEWAY_EPOLL, GATEWAY_IO_URING, GATEWAY_NIO -> RotatingConnection.open(relays.clients().get(arm), IdleProbe.sourceAddress(i),
                     settings.timeout());
         };

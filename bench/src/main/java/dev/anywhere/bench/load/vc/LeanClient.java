@@ -1,6 +1,7 @@
 package dev.anywhere.bench.load.vc;
 
 import dev.anywhere.analyzer.rpch.RpcAuth;
+import dev.anywhere.bench.load.ClientTransport;
 import dev.anywhere.bench.load.Topology;
 import dev.anywhere.rpc.dce.Fragmenter;
 import dev.anywhere.rpc.dce.SyntaxId;
@@ -11,12 +12,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -140,7 +137,7 @@ public final class LeanClient implements AutoCloseable {
         private int maxFrag = 5840;
         private SyntaxId iface = Topology.ECHO_IFACE;
         private int echoOpnum;
-        private int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private int ioThreads = ClientTransport.defaultIoThreads();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration openTimeout = Duration.ofSeconds(10);
         private Duration callTimeout = Duration.ofSeconds(30);
@@ -201,9 +198,9 @@ public final class LeanClient implements AutoCloseable {
     /** Starts the event loop group ({@link Settings#ioThreads()} daemon threads named {@code lean-vc-*}). */
     public LeanClient(Settings settings) {
         this.settings = settings;
-        Transport t = Transport.pick();
-        this.group = new MultiThreadIoEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("lean-vc", true), t.factory);
-        this.channelClass = t.channelClass;
+        ClientTransport t = ClientTransport.pick();
+        this.group = t.newGroup(settings.ioThreads(), "lean-vc");
+        this.channelClass = t.channelClass();
         this.bootstrap = new Bootstrap().group(group).channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, settings.allocator())
@@ -416,26 +413,5 @@ public final class LeanClient implements AutoCloseable {
             // the group shutdown below closes whatever is left
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-    }
-
-    /** NIO, or native epoll when its native library is already on the class path (looked up reflectively). */
-    private record Transport(IoHandlerFactory factory, Class<? extends Channel> channelClass) {
-        @SuppressWarnings("unchecked")
-        static Transport pick() {
-            if (!Boolean.getBoolean("lean.vc.nio")) {
-                try {
-                    Class<?> epoll = Class.forName("io.netty.channel.epoll.Epoll");
-                    if ((Boolean) epoll.getMethod("isAvailable").invoke(null)) {
-                        IoHandlerFactory f = (IoHandlerFactory) Class.forName("io.netty.channel.epoll.EpollIoHandler")
-                                .getMethod("newFactory").invoke(null);
-                        Class<? extends Channel> c = (Class<? extends Channel>) Class.forName("io.netty.channel.epoll.EpollSocketChannel");
-                        return new Transport(f, c);
-                    }
-                } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-                    // not on the class path, or no native library: NIO
-                }
-            }
-            return new Transport(NioIoHandler.newFactory(), NioSocketChannel.class);
-        }
     }
 }
