@@ -1489,7 +1489,9 @@ public final class RpchBench {
         t.put("protocol", TlsMaterial.PROTOCOL).put("suite", TlsMaterial.SUITE).put("group", TlsMaterial.GROUP).put("key", "RSA 2048")
                 .put("gateway_engine", "the gateway's TlsEngine (BoringSSL where netty-tcnative loads, else the JDK's)")
                 .put("nginx_engine", "nginx with the system OpenSSL").put("client_engine", clientTlsProvider().toString())
-                .put("handshake_concurrency", HANDSHAKE_CONCURRENCY).put("resumption", false);
+                .put("handshake_concurrency", HANDSHAKE_CONCURRENCY).put("resumption", false)
+                .put("handshakes_when", "RSA: in every round after its latency phase, nginx_tls then gateway_tls, half a phase each (the"
+                        + " warm-up round's discarded); ECDSA: once after the rounds, after a warm-up of half a phase");
         ObjectNode hs = t.putObject("handshakes");
         for (Arm a : List.of(Arm.NGINX_TLS, Arm.GATEWAY_TLS)) {
             List<Handshakes> of = rsa.stream().filter(h -> h.arm() == a).toList();
