@@ -100,8 +100,8 @@ class BenchReportsTest {
         assertThat(EN.get("rpch.recycling", "kib", 4096, "seconds", "5.0")).isEqualTo("recycling under bulk load: ChannelLifetime 4096 KiB, 5.0 s");
         assertThat(EN.get("rpch.idle", "vcs", 20000)).isEqualTo("idle capacity: 20000 idle virtual connections through the gateway");
         assertThat(EN.get("rpch.profile", "seconds", "5.0", "dir", "/tmp/p")).isEqualTo("profile: gateway bulk phase under JFR, 5.0 s (/tmp/p)");
-        assertThat(EN.get("rpch.handshakes", "arm", "nginx_tls", "warmup", "2.5", "seconds", "5.0"))
-                .isEqualTo("TLS handshakes: nginx_tls, 2.5 s warm-up + 5.0 s");
+        assertThat(EN.get("rpch.handshakes", "phase", EN.get("phase.round", "round", 3), "arm", "nginx_tls", "seconds", "5.0"))
+                .isEqualTo("round 3 nginx_tls: 5.0 s TLS handshakes (RSA 2048)");
         assertThat(EN.get("rpch.handshakes-ecdsa", "arm", "gateway_tls", "warmup", "2.5", "seconds", "5.0"))
                 .isEqualTo("TLS handshakes, ECDSA P-256: gateway_tls, 2.5 s warm-up + 5.0 s");
         assertThat(EN.get("rpch.idle-shards", "limit", 1024, "gateways", 2, "endpoints", 1, "clients", 3))
@@ -143,6 +143,7 @@ class BenchReportsTest {
         List<String> lines = List.of(DE.get("rpch.start-gateway", "placement", DE.get("placement.relay-pinned", "relay", "0", "load", "1")),
                 DE.get("rpch.bulk-closed-loop", "phase", DE.get("phase.warm-up"), "arm", "gateway", "seconds", "2.5", "loop", "1.3"),
                 DE.get("rpch.latency", "phase", DE.get("phase.round", "round", 1), "seconds", "5.0", "rate", 1200, "slices", 10, "slice", "0.50"),
+                DE.get("rpch.handshakes", "phase", DE.get("phase.round", "round", 1), "arm", "gateway_tls", "seconds", "5.0"),
                 DE.get("rpch.idle-open", "opened", 20000, "millis", "0.42", "seconds", 5), DE.get("soak.strike", "seconds", "  60", "fault",
                         "gateway-kill-9"), DE.get("array.throughput-start", "placement", DE.get("placement.unpinned")),
                 DE.get("gal.refresh-again", "detail", "the address book is being read"), DE.get("logon.start"));

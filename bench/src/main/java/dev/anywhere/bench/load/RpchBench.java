@@ -214,6 +214,13 @@ public final class RpchBench {
                     p50Micros, p99Micros, p999Micros, maxMicros, latencyCalls, setupMillisMedian, setupMillisMax, errors, firstError, load,
                     Double.NaN, Double.NaN);
         }
+
+        /** This sample with the machine load {@code phase} had in its round's phases. */
+        Sample withLoad(MachineLoad.Phase phase) {
+            return new Sample(arm, maxCallsPerSecond, bytesPerSecond, relayCpuSeconds, relayUserShare, relayCpuPerGib, processCpuPerGib,
+                    backendCpuPerGib, p50Micros, p99Micros, p999Micros, maxMicros, latencyCalls, setupMillisMedian, setupMillisMax, errors,
+                    firstError, phase, p50MedianTurnMicros, p99MedianTurnMicros);
+        }
     }
 
     /** The relays under measurement in one run. */
@@ -253,11 +260,15 @@ public final class RpchBench {
         }
     }
 
-    /** Full TLS handshakes against one TLS arm's relay: the rate, and the relay's CPU per handshake. */
-    record Handshakes(Arm arm, String key, HandshakeRate.Result result, double relayCpuSeconds) {
+    /**
+     * Full TLS handshakes against one TLS arm's relay: the rate, and the relay's CPU per handshake. {@code round}: the
+     * measured round (1..), 0 for a measurement after the rounds (ECDSA); {@code load}: the machine during the phase.
+     */
+    record Handshakes(Arm arm, String key, int round, HandshakeRate.Result result, double relayCpuSeconds, MachineLoad.Phase load) {
 
+        /** NaN without handshakes, or with relay CPU below /proc's 10 ms ticks (0 ms would divide as "free"). */
         double cpuMillisPerHandshake() {
-            return result.handshakes() == 0 ? Double.NaN : 1000 * relayCpuSeconds / result.handshakes();
+            return result.handshakes() == 0 || !(relayCpuSeconds > 0) ? Double.NaN : 1000 * relayCpuSeconds / result.handshakes();
         }
     }
 
@@ -482,6 +493,9 @@ public final class RpchBench {
                     unavailable.put(Arm.NGINX_TLS, "disabled (--no-tls)");
                     unavailable.put(Arm.GATEWAY_TLS, "disabled (--no-tls)");
                 }
+                // the RSA handshakes of every round: one client for all of them, as for every target
+                HandshakeRate rsaRate = tlsMaterial == null ? null : new HandshakeRate(tlsMaterial, clientTlsProvider(), directGroup);
+                List<Handshakes> rsaRounds = new ArrayList<>();
                 Relays relays = new Relays(haproxy, nginx, gateway, nginxTls, gatewayTls, transportGateways, clients);
                 List<Arm> arms = Stream.of(Arm.values()).filter(a -> !unavailable.containsKey(a)).toList();
                 boolean auto = settings.ratePerSecond() == AUTO_RATE;
@@ -528,6 +542,9 @@ public final class RpchBench {
                     } finally {
                         open.forEach(ArmRound::close);
                     }
+                    if (rsaRate != null) {
+                        handshakeRound(rsaRate, relays, round, label, seconds / 2, samples, rsaRounds);
+                    }
                 }
                 effectiveRate = rate;
                 sealedRate = arms.contains(Arm.GATEWAY_SEALED) ? ownRate : -1;
@@ -536,7 +553,7 @@ public final class RpchBench {
                     profile = profile(topology, relays, directGroup);
                 }
                 if (tlsMaterial != null) {
-                    List<Handshakes> all = new ArrayList<>(handshakes(tlsMaterial, relays, directGroup));
+                    List<Handshakes> all = new ArrayList<>(rsaRounds);
                     all.addAll(ecdsaHandshakes(workDir, topology, placement, directGroup, nginx != null));
                     handshakes = all;
                 }
@@ -698,22 +715,43 @@ public final class RpchBench {
         return arm == Arm.UPSTREAM ? CpuMeter.groupSeconds(Topology.GATEWAY_THREADS) : CpuMeter.processesSeconds(relays.pids(arm));
     }
 
-    /** Handshakes against nginx_tls and gateway_tls, after a warm-up of each: same client, same concurrency. */
-    private List<Handshakes> handshakes(TlsMaterial material, Relays relays, EventLoopGroup group) throws Exception {
-        HandshakeRate rate = new HandshakeRate(material, clientTlsProvider(), group);
-        List<Arm> targets = Stream.of(Arm.NGINX_TLS, Arm.GATEWAY_TLS).filter(a -> relays.clients().containsKey(a)).toList();
-        Duration d = Duration.ofMillis((long) (settings.phaseSeconds() * 1000));
-        List<Handshakes> out = new ArrayList<>();
-        for (Arm a : targets) {
-            progress.accept(text.get("rpch.handshakes", "arm", a.id(), "warmup", oneDecimal(settings.phaseSeconds() / 2), "seconds",
-                    oneDecimal(settings.phaseSeconds())));
+    /**
+     * A round's RSA handshake phase, its last: nginx_tls, then gateway_tls, {@code seconds} each, with the same client and
+     * concurrency, once every arm's connections of the round are closed, so that it runs between no two arms another ratio
+     * divides. Relay CPU and the machine's load per phase, as a bulk phase; a disturbed phase marks its arm's sample of
+     * the round, and so the round. The warm-up round's ({@code round} 0) only warm up.
+     */
+    private void handshakeRound(HandshakeRate rate, Relays relays, int round, String label, double seconds, Map<Arm, List<Sample>> samples,
+            List<Handshakes> into) throws InterruptedException {
+        Duration d = Duration.ofMillis((long) (seconds * 1000));
+        for (Arm a : List.of(Arm.NGINX_TLS, Arm.GATEWAY_TLS)) {
+            if (!relays.clients().containsKey(a)) {
+                continue;
+            }
+            progress.accept(text.get("rpch.handshakes", "phase", label, "arm", a.id(), "seconds", oneDecimal(seconds)));
             InetSocketAddress target = a == Arm.NGINX_TLS ? relays.nginxTls().address() : relays.gatewayTls().address();
-            rate.run(a.id(), target, d.dividedBy(2), HANDSHAKE_CONCURRENCY);
+            MachineLoad.Mark mark = MachineLoad.mark(ownCpu(relays));
             double cpu0 = relayCpu(a, relays);
             HandshakeRate.Result r = rate.run(a.id(), target, d, HANDSHAKE_CONCURRENCY);
-            out.add(new Handshakes(a, "rsa2048", r, relayCpu(a, relays) - cpu0));
+            double cpu = relayCpu(a, relays) - cpu0;
+            if (round > 0) {
+                keep(new Handshakes(a, "rsa2048", round, r, cpu, MachineLoad.since(mark, ownCpu(relays))), samples, into);
+            }
         }
-        return out;
+    }
+
+    /**
+     * Keeps a measured round's handshake phase and marks its arm's sample of that round with the phase's machine load:
+     * the round's disturbance ({@link Rounds}) then covers the handshakes as it covers bulk and latency.
+     */
+    static void keep(Handshakes h, Map<Arm, List<Sample>> samples, List<Handshakes> into) {
+        List<Sample> s = samples.get(h.arm());
+        if (s == null || h.round() < 1 || h.round() > s.size()) {
+            return; // no sample of that round to pair with
+        }
+        into.add(h);
+        Sample x = s.get(h.round() - 1);
+        s.set(h.round() - 1, x.withLoad(x.load().worst(h.load())));
     }
 
     /**
@@ -743,7 +781,7 @@ public final class RpchBench {
                 rate.run(a.id(), target, d.dividedBy(2), HANDSHAKE_CONCURRENCY);
                 double cpu0 = CpuMeter.processesSeconds(pids);
                 HandshakeRate.Result r = rate.run(a.id(), target, d, HANDSHAKE_CONCURRENCY);
-                out.add(new Handshakes(a, "ecdsa-p256", r, CpuMeter.processesSeconds(pids) - cpu0));
+                out.add(new Handshakes(a, "ecdsa-p256", 0, r, CpuMeter.processesSeconds(pids) - cpu0, MachineLoad.Phase.UNKNOWN));
             }
         } finally {
             if (nginx != null) {
@@ -1091,6 +1129,17 @@ public final class RpchBench {
             return new RoundRatios(perRound, disturbed);
         }
 
+        /** Per round, {@code f} of {@code arm}'s handshake phase in that round; NaN where it has none. */
+        List<Double> handshakes(List<Handshakes> measured, Arm arm, java.util.function.ToDoubleFunction<Handshakes> f) {
+            List<Double> out = new ArrayList<>(java.util.Collections.nCopies(disturbed.size(), Double.NaN));
+            for (Handshakes h : measured) {
+                if (h.arm() == arm && h.round() >= 1 && h.round() <= out.size()) {
+                    out.set(h.round() - 1, f.applyAsDouble(h));
+                }
+            }
+            return out;
+        }
+
         RoundRatios divide(Arm numerator, Arm denominator, java.util.function.ToDoubleFunction<Sample> f) {
             return ratios(RoundRatios.divide(series(numerator, f), series(denominator, f)));
         }
@@ -1401,6 +1450,7 @@ public final class RpchBench {
         goals.put("p50_added_vs_nginx_median_turn", v -> v <= 1.2);
         goals.put("p99_added_vs_nginx_median_turn", v -> v <= 1.5);
         goals.put("tls_bulk_vs_nginx", v -> v >= 0.8);
+        goals.put("handshakes_vs_nginx", v -> v >= 0.6);
         goals.put("sealed_vs_unsealed", v -> v >= 0.6);
         goals.put("sealed_vs_unsealed_1k", v -> v >= 0.6);
         for (Map.Entry<String, java.util.function.DoublePredicate> goal : goals.entrySet()) {
@@ -1429,42 +1479,73 @@ public final class RpchBench {
                 : nt == null ? "nginx_tls arm did not run: " + unavailable.getOrDefault(Arm.NGINX_TLS, "no samples") : null;
         ratio(root, reasons, ratios, "tls_bulk_vs_nginx", rounds.divide(Arm.NGINX_TLS, Arm.GATEWAY_TLS, Sample::relayCpuPerGib), why);
         ratio(root, reasons, ratios, "tls_throughput_vs_nginx", rounds.divide(Arm.GATEWAY_TLS, Arm.NGINX_TLS, Sample::bytesPerSecond), why);
-        Handshakes hg = handshakes.stream().filter(h -> h.arm() == Arm.GATEWAY_TLS && h.key().equals("rsa2048")).findFirst().orElse(null);
-        Handshakes hn = handshakes.stream().filter(h -> h.arm() == Arm.NGINX_TLS && h.key().equals("rsa2048")).findFirst().orElse(null);
         Handshakes eg = handshakes.stream().filter(h -> h.arm() == Arm.GATEWAY_TLS && h.key().equals("ecdsa-p256")).findFirst().orElse(null);
         Handshakes en = handshakes.stream().filter(h -> h.arm() == Arm.NGINX_TLS && h.key().equals("ecdsa-p256")).findFirst().orElse(null);
         ratio(root, reasons, "handshakes_vs_nginx_ecdsa", en == null || eg == null ? Double.NaN
                 : en.cpuMillisPerHandshake() / eg.cpuMillisPerHandshake(), why != null ? why : en == null || eg == null
                         ? "ECDSA handshakes not measured" : tooShort(en, eg));
-        String whyHs = why != null ? why : hg == null || hn == null ? "handshakes not measured" : tooShort(hn, hg);
-        ratio(root, reasons, "handshakes_vs_nginx", hn == null || hg == null ? Double.NaN : hn.cpuMillisPerHandshake() / hg.cpuMillisPerHandshake(),
-                whyHs);
-        ratio(root, reasons, "handshakes_per_s_vs_nginx", hn == null || hg == null ? Double.NaN : hg.result().perSecond() / hn.result().perSecond(),
-                whyHs);
+        // RSA: per round, from the two relays' handshake phases back to back at the end of that round
+        List<Handshakes> rsa = handshakes.stream().filter(h -> h.key().equals("rsa2048") && h.round() > 0).toList();
+        RoundRatios perCpu = rounds.ratios(RoundRatios.divide(rounds.handshakes(rsa, Arm.NGINX_TLS, Handshakes::cpuMillisPerHandshake),
+                rounds.handshakes(rsa, Arm.GATEWAY_TLS, Handshakes::cpuMillisPerHandshake)));
+        String whyHs = why != null ? why : rsa.isEmpty() ? "handshakes not measured"
+                : perCpu.perRound().stream().allMatch(d -> d.isNaN()) ? TOO_SHORT + " in every round" : null;
+        ratio(root, reasons, ratios, "handshakes_vs_nginx", perCpu, whyHs);
+        ratio(root, reasons, ratios, "handshakes_per_s_vs_nginx", rounds.ratios(RoundRatios.divide(
+                rounds.handshakes(rsa, Arm.GATEWAY_TLS, h -> h.result().perSecond()),
+                rounds.handshakes(rsa, Arm.NGINX_TLS, h -> h.result().perSecond()))), whyHs);
         ObjectNode t = root.putObject("tls");
         t.put("protocol", TlsMaterial.PROTOCOL).put("suite", TlsMaterial.SUITE).put("group", TlsMaterial.GROUP).put("key", "RSA 2048")
                 .put("gateway_engine", "the gateway's TlsEngine (BoringSSL where netty-tcnative loads, else the JDK's)")
                 .put("nginx_engine", "nginx with the system OpenSSL").put("client_engine", clientTlsProvider().toString())
-                .put("handshake_concurrency", HANDSHAKE_CONCURRENCY).put("resumption", false);
+                .put("handshake_concurrency", HANDSHAKE_CONCURRENCY).put("resumption", false)
+                .put("handshakes_when", "RSA: in every round after its latency phase, nginx_tls then gateway_tls, half a phase each (the"
+                        + " warm-up round's discarded); ECDSA: once after the rounds, after a warm-up of half a phase");
         ObjectNode hs = t.putObject("handshakes");
+        for (Arm a : List.of(Arm.NGINX_TLS, Arm.GATEWAY_TLS)) {
+            List<Handshakes> of = rsa.stream().filter(h -> h.arm() == a).toList();
+            if (!of.isEmpty()) {
+                ObjectNode n = handshakesNode(hs.putObject(a.id()), of);
+                n.put("rounds", of.size()).put("seconds_per_round", round(of.get(0).result().seconds()));
+                var perS = n.putArray("per_s_rounds");
+                var ms = n.putArray("relay_cpu_ms_per_handshake_rounds");
+                for (Handshakes h : of) {
+                    perS.add(finite(h.result().perSecond()));
+                    ms.add(finite(h.cpuMillisPerHandshake()));
+                }
+            }
+        }
         for (Handshakes h : handshakes) {
-            ObjectNode n = hs.putObject(h.arm().id() + (h.key().equals("rsa2048") ? "" : "_" + h.key()));
-            n.put("key", h.key());
-            n.put("per_s", round(h.result().perSecond())).put("handshakes", h.result().handshakes()).put("failures", h.result().failures())
-                    .put("relay_cpu_ms_per_handshake", round(h.cpuMillisPerHandshake()))
-                    .put("per_core_second", round(1000 / h.cpuMillisPerHandshake())).put("p50_us", round(h.result().p50Micros()))
-                    .put("p99_us", round(h.result().p99Micros())).put("protocol", String.valueOf(h.result().protocol()))
-                    .put("cipher_suite", String.valueOf(h.result().cipherSuite()));
-            if (h.result().firstFailure() != null) {
-                n.put("first_failure", h.result().firstFailure());
+            if (h.round() == 0) {
+                handshakesNode(hs.putObject(h.arm().id() + "_" + h.key()), List.of(h)); // ECDSA: once, after the rounds
             }
         }
     }
 
+    /**
+     * One relay's handshake figures into {@code n}: rates, CPU per handshake and latency the median over {@code of}
+     * (the rounds, or a single measurement), counts summed; protocol and suite of the first.
+     */
+    private static ObjectNode handshakesNode(ObjectNode n, List<Handshakes> of) {
+        Handshakes first = of.get(0);
+        double ms = RoundRatios.Stats.of(of.stream().map(Handshakes::cpuMillisPerHandshake).toList()).median();
+        n.put("key", first.key());
+        n.put("per_s", finite(RoundRatios.Stats.of(of.stream().map(h -> h.result().perSecond()).toList()).median()))
+                .put("handshakes", of.stream().mapToLong(h -> h.result().handshakes()).sum())
+                .put("failures", of.stream().mapToLong(h -> h.result().failures()).sum())
+                .put("relay_cpu_ms_per_handshake", finite(ms)).put("per_core_second", finite(1000 / ms))
+                .put("p50_us", finite(RoundRatios.Stats.of(of.stream().map(h -> h.result().p50Micros()).toList()).median()))
+                .put("p99_us", finite(RoundRatios.Stats.of(of.stream().map(h -> h.result().p99Micros()).toList()).median()))
+                .put("protocol", String.valueOf(first.result().protocol())).put("cipher_suite", String.valueOf(first.result().cipherSuite()));
+        of.stream().map(h -> h.result().firstFailure()).filter(f -> f != null).findFirst().ifPresent(f -> n.put("first_failure", f));
+        return n;
+    }
+
+    private static final String TOO_SHORT = "relay CPU during the handshakes below /proc's 10 ms resolution; run longer";
+
     /** Null when both relays' CPU was measurable; else why not (/proc counts in 10 ms ticks). */
     private static String tooShort(Handshakes a, Handshakes b) {
-        return a.relayCpuSeconds() > 0 && b.relayCpuSeconds() > 0 ? null
-                : "relay CPU during the handshakes below /proc's 10 ms resolution; run longer";
+        return a.relayCpuSeconds() > 0 && b.relayCpuSeconds() > 0 ? null : TOO_SHORT;
     }
 
     private static void met(ObjectNode met, ObjectNode root, String key, java.util.function.DoublePredicate ok) {

@@ -137,7 +137,8 @@ class RpchBenchSmokeTest {
     void nginxArmRunsWhenNginxIsInstalled() throws Exception {
         Peers.require(NginxRelay.binary().isPresent(), "nginx (Debian package nginx)");
         Peers.require(HaproxyRelay.binary().isPresent(), "haproxy (Debian package haproxy)");
-        ObjectNode r = new RpchBench(tiny(true).withIdleVcs(0).withRecycleLifetime(0), line -> { }).run(dir);
+        List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ObjectNode r = new RpchBench(tiny(true).withIdleVcs(0).withRecycleLifetime(0), progress::add).run(dir);
         assertArm(r.get("arms").get("haproxy"));
         assertArm(r.get("arms").get("nginx_tls"));
         assertArm(r.get("arms").get("gateway_tls"));
@@ -153,6 +154,21 @@ class RpchBenchSmokeTest {
             assertThat(hs.get(arm).get("protocol").asText()).isEqualTo("TLSv1.3");
             assertThat(hs.get(arm).get("cipher_suite").asText()).isEqualTo("TLS_AES_128_GCM_SHA256");
         }
+        // the RSA handshakes in every round (the warm-up's discarded), after the round's latency phase
+        for (String arm : List.of("nginx_tls", "gateway_tls")) {
+            assertThat(hs.get(arm).get("rounds").asInt()).as(hs.toString()).isEqualTo(1);
+            assertThat(hs.get(arm).get("per_s_rounds")).hasSize(1);
+            assertThat(hs.get(arm).get("relay_cpu_ms_per_handshake_rounds")).hasSize(1);
+        }
+        assertThat(hs.get("gateway_tls_ecdsa-p256").has("rounds")).isFalse(); // once, after the rounds
+        if (!r.get("handshakes_vs_nginx").isNull()) {
+            assertThat(r.get("ratios").get("handshakes_vs_nginx").get("per_round")).hasSize(1);
+            assertThat(r.get("verdicts").get("handshakes_vs_nginx").get("rounds").asText()).isIn("met", "missed", "undecided");
+        }
+        int nginxHandshakes = line(progress, "round 1 nginx_tls", "TLS handshakes (RSA 2048)");
+        assertThat(line(progress, "round 1 latency", "")).isNotNegative().isLessThan(nginxHandshakes);
+        assertThat(nginxHandshakes).isLessThan(line(progress, "round 1 gateway_tls", "TLS handshakes (RSA 2048)"));
+        assertThat(line(progress, "warm-up gateway_tls", "TLS handshakes (RSA 2048)")).isNotNegative();
         assertThat(r.get("haproxy_throughput_vs_direct").asDouble()).isPositive();
         assertThat(r.get("machine").get("haproxy").asText()).startsWith("haproxy/2.");
         assertArm(r.get("arms").get("nginx"));
@@ -167,6 +183,16 @@ class RpchBenchSmokeTest {
             assertKeyOrReason(r, k);
         }
         assertThat(r.get("machine").get("nginx").asText()).startsWith("nginx/");
+    }
+
+    /** The index of the first progress line starting with {@code start} and ending with {@code end}; -1 without one. */
+    private static int line(List<String> progress, String start, String end) {
+        for (int i = 0; i < progress.size(); i++) {
+            if (progress.get(i).startsWith(start) && progress.get(i).endsWith(end)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
