@@ -109,6 +109,6 @@ class BenchSmokeCommandTest {
             System.setErr(original);
         }
         assertThat(stderr.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
-        assertThat(out.toString().replaceAll("\\s+", " ")).contains("0 (default) = 50 % load", "--window=BYTES");
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("with auto (or 0): 50 % load, half the slowest", "--window=BYTES");
     }
 }
