@@ -395,14 +395,9 @@ public final class RpchBench {
     }
 
     public RpchBench(Settings settings, Consumer<String> progress) {
-        this(settings, progress, MachineKind.detect());
-    }
-
-    /** With the machine's kind given (tests). */
-    RpchBench(Settings settings, Consumer<String> progress, Optional<MachineKind> kind) {
         this.settings = settings;
         this.progress = progress;
-        this.kind = kind;
+        this.kind = MachineKind.detect();
     }
 
     static int freePort() throws IOException {
