@@ -32,6 +32,10 @@ class BenchReportsTest {
     void theRpchTableInEnglishIsAsBefore() {
         assertThat(RpchBench.table(rpchReport())).isEqualTo(resource("rpch-run-u.txt"));
         assertThat(RpchBench.table(rpchReportWithEveryBranch())).isEqualTo(resource("rpch-every-branch.txt"));
+        // a report from before the machine kinds (no latency_load): its rate line as it was printed then
+        ObjectNode before = rpchReport();
+        ((ObjectNode) before.get("settings")).remove("latency_load");
+        assertThat(RpchBench.table(before)).contains("\nlatency rate: 25133 calls/s\nthroughput_vs_direct ");
     }
 
     @Test
@@ -55,7 +59,12 @@ class BenchReportsTest {
                 .contains("\nRunde 2: ungestört (")
                 .contains("\nthroughput_vs_haproxy            nicht ermittelt („haproxy arm did not run: haproxy not installed“)")
                 .contains("\nthroughput_vs_direct             0.818 [0.711-0.9] Streuung - über 5 alle Runden (keine ungestört)  (Ziel erreicht) (je Runde: uneinheitlich)\n")
-                .contains("\nGateway auf epoll    throughput_vs_nio        1.021 [0.98-1.1]\n");
+                .contains("\nGateway auf epoll    throughput_vs_nio        1.021 [0.98-1.1]\n")
+                .contains("\nLatenzmessung mit 25133 Aufrufen/s (Maschinenart amd-epyc-2), 0.762 des Höchstwerts der langsamsten"
+                        + " Relay-Strecke beim Aufwärmen; gateway_sealed mit 610 Aufrufen/s, 0.019 seines eigenen\nWARNUNG: die Latenzrate"
+                        + " beträgt 76 % des Höchstwerts der langsamsten Relay-Strecke beim Aufwärmen (über 70 %): diese Maschine ist"
+                        + " langsamer als ihre Art amd-epyc-2; die Latenzverhältnisse dieses Laufs sind mit den anderen Läufen dieser Art"
+                        + " nicht vergleichbar\n");
         assertThat(BenchTextTest.audit(german)).isEmpty();
         assertThat(BenchTextTest.audit(RpchBench.table(rpchReport(), DE))).isEmpty();
     }
@@ -152,21 +161,30 @@ class BenchReportsTest {
                 + "nginx) auf CPU 0; Lastclient und Endpunkte auf CPU 1)");
     }
 
-    /** Run U with the ratio a later version added (p99_added_vs_nginx_round_p99), as a report has it now. */
+    /**
+     * Run U with the keys later versions added (p99_added_vs_nginx_round_p99; the machine kind and the latency load, its
+     * rate half the slowest relay arm's warm-up maximum of 50,265), as a report has them now.
+     */
     static ObjectNode rpchReport() {
         ObjectNode r = json("rpch-run-u.json");
         r.put("p99_added_vs_nginx_round_p99", 0.702);
         ((ObjectNode) r.get("met")).put("p99_added_vs_nginx_round_p99", true);
+        ((ObjectNode) r.get("machine")).putNull("kind");
+        ((ObjectNode) r.get("settings")).put("latency_load", 0.5).putNull("latency_load_sealed").putNull("latency_load_warning");
         return r;
     }
 
     /**
-     * Run U with the sealed arm's own latency rate, an arm not run, a disturbed round, a null ratio, a missed target, no
+     * Run U at a machine kind's rate above 70 % of the warm-up maximum, with the sealed arm's own latency rate, an arm not run, a disturbed round, a null ratio, a missed target, no
      * spread, a cell without CPU, a transport.
      */
     static ObjectNode rpchReportWithEveryBranch() {
         ObjectNode r = rpchReport();
-        ((ObjectNode) r.get("settings")).put("latency_rate_sealed", 610);
+        ((ObjectNode) r.get("machine")).put("kind", "amd-epyc-2");
+        ((ObjectNode) r.get("settings")).put("latency_rate_sealed", 610).put("rate_basis", "machine kind amd-epyc-2")
+                .put("latency_load", 0.762).put("latency_load_sealed", 0.019).put("latency_load_warning", "the latency rate 25133 calls/s"
+                        + " is 76 % of the slowest relay arm's warm-up maximum (above 70 %): this machine is slower than its kind amd-epyc-2;"
+                        + " latency ratios from this run are not comparable with the kind's other runs");
         ObjectNode round = (ObjectNode) r.get("rounds").get(0);
         round.put("disturbed", true).putArray("disturbed_arms").add("nginx").add("gateway");
         r.putNull("throughput_vs_haproxy");

@@ -38,8 +38,9 @@ final class RpchBenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "R")
     int rounds = 3;
 
-    @Option(names = "--rate", paramLabel = "CALLS/S")
-    int rate = RpchBench.AUTO_RATE;
+    /** Absent: the machine kind's rates ({@code RpchBench.KIND_RATE}); {@code auto} or 0: 50 % load from the warm-up. */
+    @Option(names = "--rate", paramLabel = "CALLS/S|auto")
+    String rate;
 
     @Option(names = "--idle", paramLabel = "N")
     int idle = 20_000;
@@ -79,7 +80,7 @@ final class RpchBenchCommand implements Callable<Integer> {
         Inputs.textOrJson(format);
         RpchBench.Settings s;
         try {
-            s = smoke ? RpchBench.Settings.smoke() : RpchBench.Settings.full(seconds, connections).withRounds(rounds).withRate(rate)
+            s = smoke ? RpchBench.Settings.smoke() : RpchBench.Settings.full(seconds, connections).withRounds(rounds).withRate(RpchBench.parseRate(rate))
                     .withIdleVcs(idle).withRecycleLifetime(recycleLifetime);
             s = s.withReceiveWindow(window);
             if (noNginx) {

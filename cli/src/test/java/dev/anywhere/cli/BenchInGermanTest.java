@@ -22,7 +22,7 @@ class BenchInGermanTest extends CommandTestBase {
             refused("anywhere: --rpc-auth: connect (erwartet: 'none', 'integrity' oder 'privacy')\n", "bench", "rpch", "--rpc-auth", "connect");
             refused("anywhere: --seconds: 0.0 (erwartet: >0..600)\n", "bench", "rpch", "--seconds", "0");
             refused("anywhere: --idle: 50001 (erwartet: 0..50000)\n", "bench", "rpch", "--idle", "50001");
-            refused("anywhere: --rate: -1 (erwartet: 0 = automatisch oder 1..1000000)\n", "bench", "rpch", "--rate", "-1");
+            refused("anywhere: --rate: -1 (erwartet: auto (oder 0) oder 1..1000000)\n", "bench", "rpch", "--rate", "-1");
             refused("anywhere: --recycle-lifetime: 1 (erwartet: 0 oder 131072..2147483648 Bytes)\n", "bench", "rpch", "--recycle-lifetime", "1");
             refused("anywhere: --connections: 65 (erwartet: 1..64)\n", "bench", "array", "--connections", "65");
             refused("anywhere: --rounds: 0 (erwartet: 1..20)\n", "bench", "array", "--rounds", "0");

@@ -39,7 +39,9 @@ class BenchSmokeCommandTest {
         assertThat(r.get("autodiscover_vs_static").asDouble()).isPositive();
         assertThat(r.get("idle").get("answered_after_idle").asInt()).isEqualTo(r.get("idle").get("opened").asInt()).isPositive();
         assertThat(r.get("recycling").get("lost").asLong()).isZero();
-        assertThat(r.get("settings").get("rate_basis").asText()).contains("50 %");
+        assertThat(r.get("settings").get("rate_basis").asText()).contains("50 %"); // the smoke run keeps the warm-up's rate
+        assertThat(r.get("settings").get("latency_load").isNumber()).isTrue();
+        assertThat(r.get("machine").has("kind")).isTrue();
         assertThat(r.get("settings").get("rate_per_second").asInt()).isPositive();
         assertThat(r.get("sealed_vs_unsealed").asDouble()).isPositive();
         assertThat(r.get("logon").get("failures").asLong()).as(r.get("logon").path("first_failure").asText()).isZero();
@@ -107,6 +109,6 @@ class BenchSmokeCommandTest {
             System.setErr(original);
         }
         assertThat(stderr.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
-        assertThat(out.toString().replaceAll("\\s+", " ")).contains("0 (default) = 50 % load", "--window=BYTES");
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("with auto (or 0): 50 % load, half the slowest", "--window=BYTES");
     }
 }

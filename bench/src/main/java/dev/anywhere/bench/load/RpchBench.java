@@ -93,11 +93,20 @@ public final class RpchBench {
         }
     }
 
-    /** {@link Settings#ratePerSecond()} meaning "50 % load": half the slowest relay arm's 1 KiB maximum, from the warm-up. */
+    /**
+     * {@link Settings#ratePerSecond()} meaning "50 % load": half the slowest relay arm's 1 KiB maximum, from the warm-up
+     * ({@code --rate auto} or {@code 0}).
+     */
     public static final int AUTO_RATE = 0;
 
     /** The transport of every load client, the direct one and the RPC over HTTP one alike. */
     private static final ClientTransport CLIENT_TRANSPORT = ClientTransport.pick();
+
+    /**
+     * {@link Settings#ratePerSecond()} meaning the machine kind's fixed rates ({@link MachineKind}), "50 % load" where no
+     * kind matches: the full run's default, so that two runs on one kind measure latency at the same load.
+     */
+    public static final int KIND_RATE = -1;
 
     /** Twice the latency rate when the rate is automatic and no relay arm measured a maximum. */
     static final int WARMUP_RATE = 500;
@@ -126,9 +135,8 @@ public final class RpchBench {
             if (idleVcs < 0 || idleVcs > 50_000) {
                 throw new InvalidValue("bench.idle", String.valueOf(idleVcs), "idle: " + idleVcs + " (expected: 0..50000)");
             }
-            if (ratePerSecond < 0 || ratePerSecond > 1_000_000) {
-                throw new InvalidValue("bench.rate", String.valueOf(ratePerSecond),
-                        "rate: " + ratePerSecond + " (expected: 0 = auto, or 1..1000000)");
+            if (ratePerSecond < KIND_RATE || ratePerSecond > 1_000_000) {
+                throw badRate(String.valueOf(ratePerSecond));
             }
             if (depth < 1 || depth > 64 || bulkBytes < 1 || bulkBytes > 1 << 20 || latencyBytes < 1 || latencyBytes > 1 << 20) {
                 throw new IllegalArgumentException("depth 1..64, bulk and latency bytes 1..1 MiB");
@@ -149,9 +157,9 @@ public final class RpchBench {
             return new Settings(0.6, 2, 2, 16 * 1024, 1024, AUTO_RATE, 1, 1000, true, Duration.ofSeconds(10), true, 1 << 20, true, BULK_WINDOW);
         }
 
-        /** The full run: {@code seconds} per phase. */
+        /** The full run: {@code seconds} per phase, at the machine kind's latency rates. */
         public static Settings full(double seconds, int connections) {
-            return new Settings(seconds, connections, 4, 16 * 1024, 1024, AUTO_RATE, 3, 20_000, true, Duration.ofSeconds(10), true, 4 << 20, true, BULK_WINDOW);
+            return new Settings(seconds, connections, 4, 16 * 1024, 1024, KIND_RATE, 3, 20_000, true, Duration.ofSeconds(10), true, 4 << 20, true, BULK_WINDOW);
         }
 
         public Settings withIdleVcs(int n) {
@@ -198,6 +206,32 @@ public final class RpchBench {
             return new Settings(phaseSeconds, connections, depth, bulkBytes, latencyBytes, ratePerSecond, rounds, idleVcs, nginx, timeout, pin,
                     bytes, tls, receiveWindow);
         }
+    }
+
+    /**
+     * {@code --rate}'s value as {@link Settings#ratePerSecond()}: absent is the machine kind's rates, {@code auto} (or
+     * {@code 0}) the warm-up's "50 % load", a number a fixed rate for every arm.
+     */
+    public static int parseRate(String value) {
+        if (value == null) {
+            return KIND_RATE;
+        }
+        if (value.equals("auto")) {
+            return AUTO_RATE;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n; // above the maximum: refused by Settings in the same words
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw badRate(value);
+    }
+
+    private static InvalidValue badRate(String value) {
+        return new InvalidValue("bench.rate", value, "rate: " + value + " (expected: auto (or 0), or 1..1000000)");
     }
 
     /** One arm in one round. */
@@ -302,6 +336,8 @@ public final class RpchBench {
     private final Map<Arm, List<List<Double>>> turnP99s = new EnumMap<>(Arm.class);
     /** The sealed arm's latency rate as run; -1 while it has not run. */
     private int sealedRate = -1;
+    /** The machine's kind, read before the benchmark pins itself (pinned, the JVM sees fewer CPUs). */
+    private final Optional<MachineKind> kind;
     private Path profileDir;
     /** The direct client's event loops (direct and HAProxy arms), on {@link #CLIENT_TRANSPORT}; set while a run lasts. */
     private EventLoopGroup directClients;
@@ -377,6 +413,7 @@ public final class RpchBench {
     public RpchBench(Settings settings, Consumer<String> progress) {
         this.settings = settings;
         this.progress = progress;
+        this.kind = MachineKind.detect();
     }
 
     static int freePort() throws IOException {
@@ -393,7 +430,8 @@ public final class RpchBench {
         Map<Arm, Sample> warmupSamples = new EnumMap<>(Arm.class);
         Map<Arm, List<Histogram>> latencies = new EnumMap<>(Arm.class);
         List<Handshakes> handshakes = List.of();
-        int effectiveRate = settings.ratePerSecond();
+        LatencyRates rates = LatencyRates.choose(settings.ratePerSecond(), kind);
+        Map<Arm, Sample> maxima = new EnumMap<>(Arm.class); // the warm-up's 1 KiB maxima
         String gatewayTransport = null;
         ObjectNode profile = null;
         long fileLimit = OpenFiles.ensure(IdleProbe.GATEWAY_FDS * (long) settings.idleVcs() + 4096);
@@ -498,9 +536,6 @@ public final class RpchBench {
                 List<Handshakes> rsaRounds = new ArrayList<>();
                 Relays relays = new Relays(haproxy, nginx, gateway, nginxTls, gatewayTls, transportGateways, clients);
                 List<Arm> arms = Stream.of(Arm.values()).filter(a -> !unavailable.containsKey(a)).toList();
-                boolean auto = settings.ratePerSecond() == AUTO_RATE;
-                int rate = auto ? WARMUP_RATE : settings.ratePerSecond(); // auto: set from the warm-up's maxima before its latency phase
-                int ownRate = rate; // the sealed arm's (below)
                 for (int round = 0; round <= settings.rounds(); round++) {
                     boolean warmup = round == 0;
                     String label = warmup ? text.get("phase.warm-up") : text.get("phase.round", "round", round);
@@ -512,20 +547,17 @@ public final class RpchBench {
                                     arm.id(), "seconds", oneDecimal(seconds), "loop", oneDecimal(seconds / 2)));
                             open.add(bulkPhase(arm, topology, relays, directGroup, seconds, warmup));
                         }
-                        if (warmup && auto) {
+                        if (warmup) {
                             // every arm's maximum is known now: the warm-up's latency phase already runs at the rate
                             // the rounds use, so it warms the path and the rate that the rounds measure
-                            Map<Arm, Sample> maxima = new EnumMap<>(Arm.class);
                             open.forEach(r -> maxima.put(r.arm, r.bulk));
-                            rate = halfLoad(maxima);
-                            ownRate = sealedHalfLoad(maxima, rate);
+                            rates = rates.afterWarmUp(maxima);
                         }
                         int slices = latencySlices(seconds);
-                        progress.accept(text.get("rpch.latency", "phase", label, "seconds", oneDecimal(seconds), "rate", rate, "slices", slices,
+                        progress.accept(text.get("rpch.latency", "phase", label, "seconds", oneDecimal(seconds), "rate", rates.relay(), "slices", slices,
                                 "slice", String.format(Locale.ROOT, "%.2f", seconds / slices)));
-                        int relayRate = rate;
-                        int sealedArmRate = ownRate;
-                        latencyPhase(open, () -> ownCpu(relays), seconds, a -> a == Arm.GATEWAY_SEALED ? sealedArmRate : relayRate);
+                        LatencyRates these = rates;
+                        latencyPhase(open, () -> ownCpu(relays), seconds, a -> a == Arm.GATEWAY_SEALED ? these.sealed() : these.relay());
                         for (ArmRound r : open) {
                             Sample s = r.sample();
                             if (warmup) {
@@ -546,8 +578,7 @@ public final class RpchBench {
                         handshakeRound(rsaRate, relays, round, label, seconds / 2, samples, rsaRounds);
                     }
                 }
-                effectiveRate = rate;
-                sealedRate = arms.contains(Arm.GATEWAY_SEALED) ? ownRate : -1;
+                sealedRate = arms.contains(Arm.GATEWAY_SEALED) ? rates.sealed() : -1;
                 gatewayTransport = gateway.transport();
                 if (profileDir != null) {
                     profile = profile(topology, relays, directGroup);
@@ -593,7 +624,7 @@ public final class RpchBench {
         ObjectNode report = report(samples, latencies, unavailable, idle, recycling, handshakes);
         ObjectNode set = (ObjectNode) report.get("settings");
         set.put("placement", placement.describe()).put("pinned", placement.pinned()).put("open_files_limit", fileLimit);
-        set.put("rate_per_second", effectiveRate);
+        set.put("rate_per_second", rates.relay());
         set.put("receive_window_bytes", settings.receiveWindow());
         set.put("transport_gateway", gatewayTransport);
         set.put("transport_bench_jvm", NettyTransport.configured().describe()); // the endpoints and the upstream gateway
@@ -605,15 +636,7 @@ public final class RpchBench {
         set.put("rpc_auth", sealedLevelName()).put("rpc_auth_arm", "gateway_sealed: the gateway arm's process and endpoints, the client"
                 + " binding with NTLM at this level and protecting every fragment ([MS-RPCE] 2.2.2.11); bulk, then 1 KiB calls closed loop"
                 + " (as the gateway arm in the same round), then the latency phase");
-        set.put("rate_basis", settings.ratePerSecond() != AUTO_RATE ? "fixed (--rate)"
-                : "50 % load: half the slowest relay arm's 1 KiB closed-loop maximum in the warm-up round");
-        if (sealedRate > 0) {
-            set.put("latency_rate_sealed", sealedRate).put("latency_rate_sealed_basis", settings.ratePerSecond() != AUTO_RATE
-                    ? "fixed (--rate), as every arm" : "50 % load of its own: half the gateway_sealed arm's 1 KiB closed-loop maximum in the"
-                    + " warm-up round (its client's protection, not a relay, bounds it); it judges no goal");
-        } else {
-            set.putNull("latency_rate_sealed");
-        }
+        putRates(report, rates, kind, maxima, sealedRate);
         for (Map.Entry<Arm, Sample> w : warmupSamples.entrySet()) {
             ObjectNode arm = (ObjectNode) report.get("arms").get(w.getKey().id());
             if (arm.get("available").asBoolean() && !Double.isNaN(w.getValue().maxCallsPerSecond())) {
@@ -641,11 +664,49 @@ public final class RpchBench {
 
     /** Half the lowest 1 KiB maximum of the relay arms (the direct arm has no relay to load), at least 20 calls/s. */
     static int halfLoad(Map<Arm, Sample> warmup) {
+        double min = slowestRelayMax(warmup);
+        return (int) Math.max(20, Math.min(1_000_000, Math.round((Double.isNaN(min) ? 2 * WARMUP_RATE : min) / 2)));
+    }
+
+    /** The lowest 1 KiB maximum of the relay arms in the warm-up; NaN when none measured one. */
+    static double slowestRelayMax(Map<Arm, Sample> warmup) {
         // the sealed arm is no relay of its own: its client's protection must not lower every arm's latency load
-        double min = warmup.entrySet().stream().filter(e -> e.getKey() != Arm.DIRECT && e.getKey() != Arm.GATEWAY_SEALED)
+        return warmup.entrySet().stream().filter(e -> e.getKey() != Arm.DIRECT && e.getKey() != Arm.GATEWAY_SEALED)
                 .mapToDouble(e -> e.getValue().maxCallsPerSecond())
-                .filter(d -> !Double.isNaN(d) && d > 0).min().orElse(2 * WARMUP_RATE);
-        return (int) Math.max(20, Math.min(1_000_000, Math.round(min / 2)));
+                .filter(d -> !Double.isNaN(d) && d > 0).min().orElse(Double.NaN);
+    }
+
+    /**
+     * The latency rates' keys: {@code machine.kind}, {@code settings.rate_basis}, the sealed arm's rate, and each rate as a
+     * share of the warm-up maximum it was meant to be half of ({@code latency_load}, {@code latency_load_sealed}) with
+     * the warning of a fixed rate too close to the maximum.
+     */
+    static void putRates(ObjectNode report, LatencyRates rates, Optional<MachineKind> kind, Map<Arm, Sample> maxima, int sealedRate) {
+        ObjectNode set = (ObjectNode) report.get("settings");
+        ObjectNode machine = (ObjectNode) report.get("machine");
+        // the machine's kind whatever chose the rates: a run at --rate auto says which kind's table entry it can refine
+        kind.ifPresentOrElse(k -> machine.put("kind", k.id()), () -> machine.putNull("kind"));
+        machine.put("cpu_model", MachineKind.modelName(MachineKind.cpuinfo()));
+        set.put("rate_basis", rates.basisText());
+        double load = LatencyRates.load(rates.relay(), slowestRelayMax(maxima));
+        putNumber(set, "latency_load", load);
+        if (sealedRate > 0) {
+            set.put("latency_rate_sealed", sealedRate).put("latency_rate_sealed_basis", rates.sealedBasisText());
+            Sample sealed = maxima.get(Arm.GATEWAY_SEALED);
+            putNumber(set, "latency_load_sealed", LatencyRates.load(sealedRate, sealed == null ? Double.NaN : sealed.maxCallsPerSecond()));
+        } else {
+            set.putNull("latency_rate_sealed");
+            set.putNull("latency_load_sealed");
+        }
+        rates.warning(load).ifPresentOrElse(w -> set.put("latency_load_warning", w), () -> set.putNull("latency_load_warning"));
+    }
+
+    private static void putNumber(ObjectNode node, String key, double v) {
+        if (Double.isNaN(v)) {
+            node.putNull(key);
+        } else {
+            node.put(key, v);
+        }
     }
 
     /**
@@ -1589,9 +1650,7 @@ public final class RpchBench {
         }
         b.append(text.get("rpch.transport", "gateway", r.get("settings").path("transport_gateway").asText(), "endpoints",
                 r.get("settings").path("transport_bench_jvm").asText())).append('\n');
-        String rate = r.get("settings").path("rate_per_second").asText();
-        b.append(r.get("settings").hasNonNull("latency_rate_sealed") ? text.get("rpch.latency-rate-sealed", "rate", rate, "sealed",
-                r.get("settings").get("latency_rate_sealed").asText()) : text.get("rpch.latency-rate", "rate", rate)).append('\n');
+        latencyRateLines(r.get("settings"), text, b);
         for (String k : List.of("throughput_vs_direct", "haproxy_throughput_vs_direct", "throughput_vs_haproxy", "throughput_vs_direct_shared_cpu",
                 "cpu_per_gib_vs_haproxy", "cpu_per_gib_vs_nginx", "p50_added_vs_nginx", "p99_added_vs_nginx", "p99_added_vs_nginx_round_p99",
                 "p50_added_vs_nginx_pooled",
@@ -1616,6 +1675,34 @@ public final class RpchBench {
                         String.format(Locale.ROOT, "%-24s", e.getKey()), "median", e.getValue().get("median").asText(), "min",
                         e.getValue().get("min").asText(), "max", e.getValue().get("max").asText())).append('\n')));
         return b.toString();
+    }
+
+    /**
+     * The latency rate with its basis and load, and the warning of a fixed rate near the maximum; a report from before
+     * the machine kinds (no {@code latency_load}) as it was printed then.
+     */
+    private static void latencyRateLines(com.fasterxml.jackson.databind.JsonNode set, BenchText text, StringBuilder b) {
+        String rate = set.path("rate_per_second").asText();
+        boolean sealed = set.hasNonNull("latency_rate_sealed");
+        String sealedRate = set.path("latency_rate_sealed").asText();
+        if (!set.has("latency_load")) {
+            b.append(sealed ? text.get("rpch.latency-rate-sealed", "rate", rate, "sealed", sealedRate)
+                    : text.get("rpch.latency-rate", "rate", rate)).append('\n');
+            return;
+        }
+        String json = set.path("rate_basis").asText();
+        String kind = json.startsWith(LatencyRates.KIND_BASIS) ? json.substring(LatencyRates.KIND_BASIS.length()) : null;
+        String basis = kind != null ? text.get("rpch.rate-basis.kind", "kind", kind)
+                : text.get(json.equals(LatencyRates.FIXED_BASIS) ? "rpch.rate-basis.fixed" : "rpch.rate-basis.warm-up");
+        String load = set.get("latency_load").isNull() ? "-" : set.get("latency_load").asText();
+        String sealedLoad = set.path("latency_load_sealed").isNumber() ? set.get("latency_load_sealed").asText() : "-";
+        b.append(sealed ? text.get("rpch.latency-rate-load-sealed", "rate", rate, "basis", basis, "load", load, "sealed", sealedRate,
+                "sealedLoad", sealedLoad) : text.get("rpch.latency-rate-load", "rate", rate, "basis", basis, "load", load)).append('\n');
+        if (set.hasNonNull("latency_load_warning")) {
+            long percent = LatencyRates.percent(set.get("latency_load").asDouble());
+            b.append(kind != null ? text.get("rpch.load-warning.kind", "percent", percent, "kind", kind)
+                    : text.get("rpch.load-warning.fixed", "percent", percent)).append('\n');
+        }
     }
 
     /** {@code v} with one decimal, as the progress lines show seconds. */

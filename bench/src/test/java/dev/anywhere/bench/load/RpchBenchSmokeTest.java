@@ -118,6 +118,8 @@ class RpchBenchSmokeTest {
         assertThat(r.get("settings").get("rate_basis").asText()).contains("fixed");
         assertThat(r.get("settings").get("latency_rate_sealed").asInt()).isEqualTo(100); // --rate: every arm at it
         assertThat(r.get("settings").get("latency_rate_sealed_basis").asText()).contains("fixed");
+        assertThat(r.get("settings").get("latency_load").isNumber()).isTrue(); // 100 calls/s over the warm-up's maximum
+        assertThat(r.get("machine").has("kind")).isTrue();
         assertThat(r.get("arms").get("gateway").get("p99_us_turns")).hasSize(1); // one round of one turn
         assertThat(r.get("arms").get("gateway").get("p99_us_turns").get(0).get(0).asDouble())
                 .isEqualTo(r.get("arms").get("gateway").get("p99_us").get("median").asDouble(), org.assertj.core.api.Assertions.within(1.0));
@@ -238,6 +240,9 @@ class RpchBenchSmokeTest {
         assertThat(r.get("arms").get("gateway").has("calls_per_s_1k")).isFalse(); // no pair: the gateway arm as before
         assertThat(r.get("settings").get("rpc_auth").asText()).isEqualTo("none");
         assertThat(r.get("settings").get("latency_rate_sealed").isNull()).isTrue();
+        assertThat(r.get("settings").get("rate_basis").asText()).isEqualTo(LatencyRates.WARM_UP_BASIS);
+        assertThat(r.get("settings").get("latency_load").isNumber()).isTrue();
+        assertThat(r.get("settings").get("latency_load_warning").isNull()).isTrue();
     }
 
     @Test
@@ -255,8 +260,8 @@ class RpchBenchSmokeTest {
     void settingsAreChecked() {
         assertThatThrownBy(() -> RpchBench.Settings.full(0, 4))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seconds");
-        assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withRate(-1))
-                .hasMessageContaining("rate");
+        assertThatThrownBy(() -> RpchBench.Settings.full(1, 4).withRate(-2)) // -1 is the machine kind's rates (KIND_RATE)
+                .hasMessage("rate: -2 (expected: auto (or 0), or 1..1000000)");
         assertThatThrownBy(() -> RpchBench.Settings.full(1, 65))
                 .hasMessageContaining("connections");
         assertThat(RpchBench.Settings.smoke().idleVcs()).isEqualTo(1000);
