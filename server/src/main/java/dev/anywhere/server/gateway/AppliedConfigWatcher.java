@@ -156,11 +156,14 @@ public final class AppliedConfigWatcher implements AutoCloseable {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 WatchKey k = watch.poll(Math.max(0, nextSafetyCheck - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (k == null) {
+                boolean ours = k != null && concernsUs(k);
+                // Due even while other files' events keep arriving (events.jsonl, the service host's status file).
+                boolean due = System.nanoTime() - nextSafetyCheck >= 0;
+                if (due) {
                     nextSafetyCheck = System.nanoTime() + safetyCheck.toNanos();
                     rewatchIfReplaced();
-                    check();
-                } else if (concernsUs(k)) {
+                }
+                if (ours || due) {
                     check();
                 }
             }

@@ -14,6 +14,7 @@ import dev.anywhere.server.configurator.ServiceHostSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -101,6 +102,42 @@ class AppliedConfigWatcherTest {
         new ServiceHostSettings(ServiceHostSettings.DEFAULT_POLL_INTERVAL, true, true).write(dataDir);
         await().atMost(WAIT).until(() -> watcher.current().equals(config(HttpAuthScheme.NTLM)));
         assertThat(watcher.refusals()).isEqualTo(2);
+    }
+
+    /**
+     * A data directory replaced under the watcher sends no events for the new one, while the old one, still watched,
+     * keeps sending them for other files: only the safety check can find the new file, and those events must not
+     * keep postponing it.
+     */
+    @Test
+    void theSafetyCheckFindsAChangeInAReplacedDirectoryWhileTheOldOneKeepsSendingEvents() throws Exception {
+        Path site = Files.createDirectory(dataDir.resolve("ex1"));
+        AppliedConfigFile file = new AppliedConfigFile(site);
+        file.write(config(HttpAuthScheme.NTLM), 1, Instant.now());
+        watcher = new AppliedConfigWatcher(file, "EX1", Duration.ofMillis(300), AppliedConfigWatcher.NATIVE);
+        Path old = Files.move(site, dataDir.resolve("ex1-old"));
+        Files.createDirectory(site);
+        file.write(config(HttpAuthScheme.BASIC), 2, Instant.now());
+
+        Thread noise = new Thread(() -> {
+            long end = System.nanoTime() + WAIT.toNanos();
+            try {
+                while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+                    Files.writeString(old.resolve("events.jsonl"), "{}\n", StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
+                    Thread.sleep(10);
+                }
+            } catch (IOException | InterruptedException e) {
+                // The test is over.
+            }
+        });
+        noise.start();
+        try {
+            await().atMost(WAIT).until(() -> watcher.current().equals(config(HttpAuthScheme.BASIC)));
+        } finally {
+            noise.interrupt();
+            noise.join();
+        }
     }
 
     @Test
