@@ -341,6 +341,8 @@ public final class RpchBench {
     private Path profileDir;
     /** The direct client's event loops (direct and HAProxy arms), on {@link #CLIENT_TRANSPORT}; set while a run lasts. */
     private EventLoopGroup directClients;
+    /** Event loops per load client, as the clients were started. */
+    private int clientLoops;
     private int sealedLevel = AuthVerifier.LEVEL_PKT_PRIVACY;
     /** Per arm, each measured round's bulk phase by mechanism (the warm-up's are not kept). */
     private final Map<Arm, List<RelayCost>> relayCosts = new EnumMap<>(Arm.class);
@@ -472,7 +474,8 @@ public final class RpchBench {
                 }
             }
             EventLoopGroup directGroup = new MultiThreadIoEventLoopGroup(Math.min(settings.connections(), 4), NioIoHandler.newFactory());
-            directClients = CLIENT_TRANSPORT.newGroup(ClientTransport.defaultIoThreads(), "direct-client");
+            clientLoops = ClientTransport.defaultIoThreads(); // read here, pinned: the lean clients take the same count
+            directClients = CLIENT_TRANSPORT.newGroup(clientLoops, "direct-client");
             Map<Arm, LeanClient> clients = new EnumMap<>(Arm.class);
             Map<Arm, GatewayProcess> transportGateways = new EnumMap<>(Arm.class);
             try {
@@ -539,7 +542,10 @@ public final class RpchBench {
                 for (int round = 0; round <= settings.rounds(); round++) {
                     boolean warmup = round == 0;
                     String label = warmup ? text.get("phase.warm-up") : text.get("phase.round", "round", round);
-                    double seconds = warmup ? Math.max(0.5, settings.phaseSeconds() / 2) : settings.phaseSeconds();
+                    // The warm-up is as long as a round: the gateway process and the bench JVM compile their hot paths
+                    // in it (C2), not in round 1, whose gateway CPU per GiB read the highest of five in most runs
+                    // with a warm-up half as long (docs/performance.md, session 9).
+                    double seconds = settings.phaseSeconds();
                     List<ArmRound> open = new ArrayList<>();
                     try {
                         for (Arm arm : arms) {
@@ -628,7 +634,7 @@ public final class RpchBench {
         set.put("receive_window_bytes", settings.receiveWindow());
         set.put("transport_gateway", gatewayTransport);
         set.put("transport_bench_jvm", NettyTransport.configured().describe()); // the endpoints and the upstream gateway
-        set.put("transport_clients", CLIENT_TRANSPORT.name() + ", " + ClientTransport.defaultIoThreads()
+        set.put("transport_clients", CLIENT_TRANSPORT.name() + ", " + clientLoops
                 + " event loop(s) per client (the direct client and the RPC over HTTP load client alike)");
         if (profile != null) {
             report.set("profile", profile);
