@@ -95,6 +95,10 @@ class RelayCostMeterTest {
         assertThat(IdleProbe.steady(17.5, 17.0)).isTrue(); // a cost that stays is steady too
         assertThat(IdleProbe.steady(2.0, 3.5)).isTrue();
         assertThat(IdleProbe.steady(2.0, 3.6)).isFalse();
+        // A compiler at an even pace is steady but not done (run Z: 5.3 of 5.9 % idle CPU were C2).
+        assertThat(IdleProbe.settled(6.0, 6.2, 5.3)).isFalse();
+        assertThat(IdleProbe.settled(1.0, 1.2, 0.4)).isTrue();
+        assertThat(IdleProbe.settled(-1, 1.2, 0.0)).isFalse();
     }
 
     @Test
