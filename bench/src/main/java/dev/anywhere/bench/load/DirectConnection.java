@@ -9,6 +9,7 @@ import dev.anywhere.rpc.dce.PresentationContext;
 import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.rpch.RpcPduFrame;
 import dev.anywhere.rpc.rpch.RpchFrameDecoder;
+import dev.anywhere.server.net.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -69,10 +70,10 @@ public final class DirectConnection implements LoadConnection {
     }
 
     /** Connects from {@code local} (any port) to {@code backend}, binds {@code iface} as context 0. */
-    public static DirectConnection open(EventLoopGroup group, ClientTransport transport, InetSocketAddress backend,
+    public static DirectConnection open(EventLoopGroup group, NettyTransport transport, InetSocketAddress backend,
             InetAddress local, SyntaxId iface, Duration timeout) throws IOException {
         DirectConnection[] holder = new DirectConnection[1];
-        Bootstrap b = new Bootstrap().group(group).channel(transport.channelClass()).option(ChannelOption.TCP_NODELAY, true)
+        Bootstrap b = new Bootstrap().group(group).channel(transport.socketChannel()).option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -219,11 +220,6 @@ public final class DirectConnection implements LoadConnection {
     /** Flushes so far (read on the event loop, or after the calls completed): what the batching test counts. */
     long flushes() {
         return flushes;
-    }
-
-    /** The transport this connection's channel runs on. */
-    String transport() {
-        return channel instanceof io.netty.channel.socket.nio.NioSocketChannel ? "nio" : "epoll";
     }
 
     @Override

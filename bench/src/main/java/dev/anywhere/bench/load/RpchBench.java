@@ -100,7 +100,7 @@ public final class RpchBench {
     public static final int AUTO_RATE = 0;
 
     /** The transport of every load client, the direct one and the RPC over HTTP one alike. */
-    private static final ClientTransport CLIENT_TRANSPORT = ClientTransport.pick();
+    private static final NettyTransport CLIENT_TRANSPORT = ClientTransport.pick();
 
     /**
      * {@link Settings#ratePerSecond()} meaning the machine kind's fixed rates ({@link MachineKind}), "50 % load" where no
@@ -634,7 +634,7 @@ public final class RpchBench {
         set.put("receive_window_bytes", settings.receiveWindow());
         set.put("transport_gateway", gatewayTransport);
         set.put("transport_bench_jvm", NettyTransport.configured().describe()); // the endpoints and the upstream gateway
-        set.put("transport_clients", CLIENT_TRANSPORT.name() + ", " + clientLoops
+        set.put("transport_clients", CLIENT_TRANSPORT.describe() + ", " + clientLoops
                 + " event loop(s) per client (the direct client and the RPC over HTTP load client alike)");
         if (profile != null) {
             report.set("profile", profile);

@@ -17,6 +17,7 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -111,6 +112,11 @@ public final class NettyTransport {
     /** A group of {@code threads} event loops of this transport (0: Netty's default, twice the CPUs). */
     public EventLoopGroup newGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads, factory);
+    }
+
+    /** As {@link #newGroup(int)}, with daemon threads named {@code threadPrefix-*} (so a profile tells the groups apart). */
+    public EventLoopGroup newGroup(int threads, String threadPrefix) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), factory);
     }
 
     public Class<? extends ServerSocketChannel> serverChannel() {

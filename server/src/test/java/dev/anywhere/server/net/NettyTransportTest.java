@@ -78,4 +78,17 @@ class NettyTransportTest {
             assertThat(NettyTransport.socketChannelFor(new EpollSocketChannel())).isEqualTo(EpollSocketChannel.class);
         }
     }
+
+    /** A named group's threads carry the prefix and do not keep the JVM alive (a profile tells the groups apart). */
+    @Test
+    void aNamedGroupsThreadsCarryThePrefixAndAreDaemons() throws Exception {
+        io.netty.channel.EventLoopGroup group = NettyTransport.choose(NettyTransport.Choice.NIO).newGroup(1, "load-test");
+        try {
+            Thread t = group.next().submit(Thread::currentThread).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(t.getName()).startsWith("load-test-");
+            assertThat(t.isDaemon()).isTrue();
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(5000);
+        }
+    }
 }

@@ -6,13 +6,12 @@ import dev.anywhere.bench.load.Topology;
 import dev.anywhere.rpc.dce.Fragmenter;
 import dev.anywhere.rpc.dce.SyntaxId;
 import dev.anywhere.rpc.httpauth.HttpBasic;
+import dev.anywhere.server.net.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -188,7 +187,7 @@ public final class LeanClient implements AutoCloseable {
 
     private final Settings settings;
     private final EventLoopGroup group;
-    private final Class<? extends Channel> channelClass;
+    private final NettyTransport transport;
     private final Bootstrap bootstrap;
     private final Set<LeanVirtualConnection> live = ConcurrentHashMap.newKeySet();
     private final byte[] inHead;
@@ -198,10 +197,9 @@ public final class LeanClient implements AutoCloseable {
     /** Starts the event loop group ({@link Settings#ioThreads()} daemon threads named {@code lean-vc-*}). */
     public LeanClient(Settings settings) {
         this.settings = settings;
-        ClientTransport t = ClientTransport.pick();
-        this.group = t.newGroup(settings.ioThreads(), "lean-vc");
-        this.channelClass = t.channelClass();
-        this.bootstrap = new Bootstrap().group(group).channel(channelClass)
+        this.transport = ClientTransport.pick();
+        this.group = transport.newGroup(settings.ioThreads(), "lean-vc");
+        this.bootstrap = new Bootstrap().group(group).channel(transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, settings.allocator())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
@@ -229,9 +227,9 @@ public final class LeanClient implements AutoCloseable {
         return settings;
     }
 
-    /** {@code "nio"} or {@code "epoll"}. */
+    /** {@code "epoll"} or {@code "nio"}: what the client runs on. */
     public String transport() {
-        return channelClass == NioSocketChannel.class ? "nio" : "epoll";
+        return transport.name();
     }
 
     byte[] inHead() {
