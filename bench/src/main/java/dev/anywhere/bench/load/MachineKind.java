@@ -124,11 +124,6 @@ public record MachineKind(String id, int cpus, String model, int relayRate, int 
                 .min(Comparator.comparing(MachineKind::prefix).thenComparing(k -> -k.model.length()).thenComparing(MachineKind::id));
     }
 
-    /** This machine's kind: the shipped table, the JVM's CPU count and /proc/cpuinfo (none where it cannot be read). */
-    public static Optional<MachineKind> detect() {
-        return detect(table(), Runtime.getRuntime().availableProcessors(), cpuinfo());
-    }
-
     /** /proc/cpuinfo's text; empty where it cannot be read (not Linux). */
     static String cpuinfo() {
         try {

@@ -338,11 +338,9 @@ public final class RpchBench {
     private int sealedRate = -1;
     /** The machine's kind, read before the benchmark pins itself (pinned, the JVM sees fewer CPUs). */
     private final Optional<MachineKind> kind;
+    /** /proc/cpuinfo's model name, for the report's {@code machine.cpu_model}. */
+    private final String cpuModel;
     private Path profileDir;
-    /** The direct client's event loops (direct and HAProxy arms), on {@link #CLIENT_TRANSPORT}; set while a run lasts. */
-    private EventLoopGroup directClients;
-    /** Event loops per load client, as the clients were started. */
-    private int clientLoops;
     private int sealedLevel = AuthVerifier.LEVEL_PKT_PRIVACY;
     /** Per arm, each measured round's bulk phase by mechanism (the warm-up's are not kept). */
     private final Map<Arm, List<RelayCost>> relayCosts = new EnumMap<>(Arm.class);
@@ -415,7 +413,9 @@ public final class RpchBench {
     public RpchBench(Settings settings, Consumer<String> progress) {
         this.settings = settings;
         this.progress = progress;
-        this.kind = MachineKind.detect();
+        String cpuinfo = MachineKind.cpuinfo(); // read once, before the benchmark pins itself (then fewer CPUs show)
+        this.cpuModel = MachineKind.modelName(cpuinfo);
+        this.kind = MachineKind.detect(MachineKind.table(), Runtime.getRuntime().availableProcessors(), cpuinfo);
     }
 
     static int freePort() throws IOException {
@@ -435,6 +435,7 @@ public final class RpchBench {
         LatencyRates rates = LatencyRates.choose(settings.ratePerSecond(), kind);
         Map<Arm, Sample> maxima = new EnumMap<>(Arm.class); // the warm-up's 1 KiB maxima
         String gatewayTransport = null;
+        int clientLoops = 0; // event loops per load client, as started
         ObjectNode profile = null;
         long fileLimit = OpenFiles.ensure(IdleProbe.GATEWAY_FDS * (long) settings.idleVcs() + 4096);
         Placement placement = Placement.choose(settings.pin());
@@ -473,9 +474,11 @@ public final class RpchBench {
                     unavailable.put(Arm.NGINX, "nginx did not start: " + e.getMessage());
                 }
             }
-            EventLoopGroup directGroup = new MultiThreadIoEventLoopGroup(Math.min(settings.connections(), 4), NioIoHandler.newFactory());
-            clientLoops = ClientTransport.defaultIoThreads(); // read here, pinned: the lean clients take the same count
-            directClients = CLIENT_TRANSPORT.newGroup(clientLoops, "direct-client");
+            // the TLS handshake client's loops; the direct client's on the lean clients' transport and loop count, read
+            // here, pinned, as the lean clients read it
+            EventLoopGroup tlsGroup = new MultiThreadIoEventLoopGroup(Math.min(settings.connections(), 4), NioIoHandler.newFactory());
+            clientLoops = ClientTransport.defaultIoThreads();
+            EventLoopGroup directClients = CLIENT_TRANSPORT.newGroup(clientLoops, "direct-client");
             Map<Arm, LeanClient> clients = new EnumMap<>(Arm.class);
             Map<Arm, GatewayProcess> transportGateways = new EnumMap<>(Arm.class);
             try {
@@ -535,7 +538,7 @@ public final class RpchBench {
                     unavailable.put(Arm.GATEWAY_TLS, "disabled (--no-tls)");
                 }
                 // the RSA handshakes of every round: one client for all of them, as for every target
-                HandshakeRate rsaRate = tlsMaterial == null ? null : new HandshakeRate(tlsMaterial, clientTlsProvider(), directGroup);
+                HandshakeRate rsaRate = tlsMaterial == null ? null : new HandshakeRate(tlsMaterial, clientTlsProvider(), tlsGroup);
                 List<Handshakes> rsaRounds = new ArrayList<>();
                 Relays relays = new Relays(haproxy, nginx, gateway, nginxTls, gatewayTls, transportGateways, clients);
                 List<Arm> arms = Stream.of(Arm.values()).filter(a -> !unavailable.containsKey(a)).toList();
@@ -551,7 +554,7 @@ public final class RpchBench {
                         for (Arm arm : arms) {
                             progress.accept(text.get(warmup || sealedPair(arm) ? "rpch.bulk-closed-loop" : "rpch.bulk", "phase", label, "arm",
                                     arm.id(), "seconds", oneDecimal(seconds), "loop", oneDecimal(seconds / 2)));
-                            open.add(bulkPhase(arm, topology, relays, directGroup, seconds, warmup));
+                            open.add(bulkPhase(arm, topology, relays, directClients, seconds, warmup));
                         }
                         if (warmup) {
                             // every arm's maximum is known now: the warm-up's latency phase already runs at the rate
@@ -587,16 +590,16 @@ public final class RpchBench {
                 sealedRate = arms.contains(Arm.GATEWAY_SEALED) ? rates.sealed() : -1;
                 gatewayTransport = gateway.transport();
                 if (profileDir != null) {
-                    profile = profile(topology, relays, directGroup);
+                    profile = profile(topology, relays, directClients);
                 }
                 if (tlsMaterial != null) {
                     List<Handshakes> all = new ArrayList<>(rsaRounds);
-                    all.addAll(ecdsaHandshakes(workDir, topology, placement, directGroup, nginx != null));
+                    all.addAll(ecdsaHandshakes(workDir, topology, placement, tlsGroup, nginx != null));
                     handshakes = all;
                 }
             } finally {
                 clients.values().forEach(LeanClient::close);
-                directGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+                tlsGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
                 directClients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
                 if (nginx != null) {
                     nginx.close();
@@ -643,6 +646,7 @@ public final class RpchBench {
                 + " binding with NTLM at this level and protecting every fragment ([MS-RPCE] 2.2.2.11); bulk, then 1 KiB calls closed loop"
                 + " (as the gateway arm in the same round), then the latency phase");
         putRates(report, rates, kind, maxima, sealedRate);
+        ((ObjectNode) report.get("machine")).put("cpu_model", cpuModel);
         for (Map.Entry<Arm, Sample> w : warmupSamples.entrySet()) {
             ObjectNode arm = (ObjectNode) report.get("arms").get(w.getKey().id());
             if (arm.get("available").asBoolean() && !Double.isNaN(w.getValue().maxCallsPerSecond())) {
@@ -692,7 +696,6 @@ public final class RpchBench {
         ObjectNode machine = (ObjectNode) report.get("machine");
         // the machine's kind whatever chose the rates: a run at --rate auto says which kind's table entry it can refine
         kind.ifPresentOrElse(k -> machine.put("kind", k.id()), () -> machine.putNull("kind"));
-        machine.put("cpu_model", MachineKind.modelName(MachineKind.cpuinfo()));
         set.put("rate_basis", rates.basisText());
         double load = LatencyRates.load(rates.relay(), slowestRelayMax(maxima));
         putNumber(set, "latency_load", load);
@@ -736,7 +739,8 @@ public final class RpchBench {
                 progress, text);
     }
 
-    private LoadConnection open(Arm arm, int i, Topology topology, Relays relays, EventLoopGroup directGroup) throws Exception {
+    /** Connection {@code i} of {@code arm}; the direct and HAProxy arms' on {@code directClients}. */
+    private LoadConnection open(Arm arm, int i, Topology topology, Relays relays, EventLoopGroup directClients) throws Exception {
         return switch (arm) {
             case DIRECT -> DirectConnection.open(directClients, CLIENT_TRANSPORT, topology.tcpAddress(), IdleProbe.sourceAddress(i),
                     Topology.ECHO_IFACE, settings.timeout());
@@ -753,13 +757,13 @@ public final class RpchBench {
     }
 
     /** One extra bulk phase of the gateway arm under JFR; its summary for the report. */
-    private ObjectNode profile(Topology topology, Relays relays, EventLoopGroup directGroup) throws Exception {
+    private ObjectNode profile(Topology topology, Relays relays, EventLoopGroup directClients) throws Exception {
         progress.accept(text.get("rpch.profile", "seconds", oneDecimal(settings.phaseSeconds()), "dir", profileDir));
         GatewayProfile jfr = new GatewayProfile(profileDir, relays.gateway().pid());
         List<LoadConnection> conns = new ArrayList<>();
         try {
             for (int i = 0; i < settings.connections(); i++) {
-                conns.add(open(Arm.GATEWAY, i, topology, relays, directGroup));
+                conns.add(open(Arm.GATEWAY, i, topology, relays, directClients));
             }
             jfr.start();
             long bytes = bulk(conns, settings.phaseSeconds(), settings.bulkBytes(), e -> { })[0];
@@ -918,7 +922,7 @@ public final class RpchBench {
      * An arm's part of a round before the latency phase: its connections (setup time), bulk, and the 1 KiB closed loop
      * where measured. The connections are left open in the result for {@link #latencyPhase}; the caller closes them.
      */
-    ArmRound bulkPhase(Arm arm, Topology topology, Relays relays, EventLoopGroup directGroup, double seconds, boolean warmup)
+    ArmRound bulkPhase(Arm arm, Topology topology, Relays relays, EventLoopGroup directClients, double seconds, boolean warmup)
             throws Exception {
         ArmRound r = new ArmRound(arm);
         boolean measureMaxRate = warmup || sealedPair(arm);
@@ -926,7 +930,7 @@ public final class RpchBench {
         for (int i = 0; i < settings.connections(); i++) {
             long t = System.nanoTime();
             try {
-                r.conns.add(open(arm, i, topology, relays, directGroup));
+                r.conns.add(open(arm, i, topology, relays, directClients));
                 setup.recordValue(Math.max(1, (System.nanoTime() - t) / 1000));
             } catch (Exception e) {
                 r.onError.accept(e);
