@@ -110,7 +110,7 @@ public final class FragmentAssembler {
         if (!isLast) {
             return Optional.empty();
         }
-        Octets whole = Octets.of(stub, 0, size);
+        Octets whole = Octets.adopt(stub, size); // reset() below lets go of the array
         DcePdu.CallFragment result;
         if (first instanceof DcePdu.Request q) {
             result = new DcePdu.Request(PfcFlag.SINGLE_FRAGMENT, q.callId(), whole.length(), q.contextId(), q.opnum(),

@@ -1,7 +1,6 @@
 package dev.anywhere.rpc.wire;
 
 import io.netty.buffer.ByteBuf;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -11,23 +10,39 @@ import java.util.Objects;
  * challenges, responses and AV pair values in NTLM. Records hold these instead of {@code byte[]} so that
  * {@code equals} and {@code hashCode} work and nobody can change what a record was given: factories and
  * {@link #toByteArray()} copy, and only this package (the reader and writer) touches the array itself.
+ *
+ * <p>A value is a range of an array that nobody changes, so {@link #slice} shares it instead of copying: the
+ * fragments of a 16 KiB stub cost no copy until they are encoded (a slice keeps its whole array reachable).
  */
 public final class Octets {
 
     /** No bytes. */
-    public static final Octets EMPTY = new Octets(new byte[0]);
+    public static final Octets EMPTY = new Octets(new byte[0], 0, 0);
 
     private static final int TO_STRING_LIMIT = 32;
 
     private final byte[] bytes;
+    private final int offset;
+    private final int length;
 
-    private Octets(byte[] bytes) {
+    private Octets(byte[] bytes, int offset, int length) {
         this.bytes = bytes;
+        this.offset = offset;
+        this.length = length;
     }
 
     /** Takes ownership of {@code bytes}: for the reader's freshly read arrays, which nobody else holds. */
     static Octets wrap(byte[] bytes) {
-        return bytes.length == 0 ? EMPTY : new Octets(bytes);
+        return bytes.length == 0 ? EMPTY : new Octets(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Takes ownership of the first {@code length} bytes of {@code bytes}, without a copy: for an array the caller
+     * filled and lets go of, e.g. a reassembled stub. The caller must neither keep nor change the array.
+     */
+    public static Octets adopt(byte[] bytes, int length) {
+        Objects.checkFromIndexSize(0, length, bytes.length);
+        return length == 0 ? EMPTY : new Octets(bytes, 0, length);
     }
 
     /** A copy of {@code bytes}. */
@@ -61,81 +76,95 @@ public final class Octets {
         return wrap(b);
     }
 
-    /** The bytes without a copy, for this package's reader and writer only. */
-    byte[] array() {
-        return bytes;
+    /** Writes the bytes to {@code out}, for this package's writer. */
+    void writeTo(java.io.ByteArrayOutputStream out) {
+        out.write(bytes, offset, length);
     }
 
     /** Number of bytes. */
     public int length() {
-        return bytes.length;
+        return length;
     }
 
     /** Whether there are no bytes. */
     public boolean isEmpty() {
-        return bytes.length == 0;
+        return length == 0;
     }
 
     /** The byte at {@code index}, unsigned. */
     public int get(int index) {
-        return bytes[index] & 0xff;
+        return bytes[offset + Objects.checkIndex(index, length)] & 0xff;
     }
 
     /** A fresh copy of the bytes. */
     public byte[] toByteArray() {
-        return bytes.clone();
+        return Arrays.copyOfRange(bytes, offset, offset + length);
     }
 
     /** True if every byte is zero (also for an empty run). */
     public boolean isAllZero() {
-        for (byte b : bytes) {
-            if (b != 0) {
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if (bytes[i] != 0) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Bytes {@code [from, to)} as a new value. */
+    /** Bytes {@code [from, to)} as a new value, sharing this value's array. */
     public Octets slice(int from, int to) {
-        return of(bytes, from, to);
+        Objects.checkFromToIndex(from, to, length);
+        return from == 0 && to == length ? this : to == from ? EMPTY : new Octets(bytes, offset + from, to - from);
     }
 
     /** Writes the bytes to {@code out}. */
     public void writeTo(ByteBuf out) {
-        out.writeBytes(bytes);
+        out.writeBytes(bytes, offset, length);
     }
 
-    /** Copies the bytes into {@code dst} at {@code offset} (reassembly without an intermediate array). */
-    public void copyTo(byte[] dst, int offset) {
-        System.arraycopy(bytes, 0, dst, offset, bytes.length);
+    /** Copies the bytes into {@code dst} at {@code dstOffset} (reassembly without an intermediate array). */
+    public void copyTo(byte[] dst, int dstOffset) {
+        System.arraycopy(bytes, offset, dst, dstOffset, length);
     }
 
     /** Lower-case hex without separators. */
     public String hex() {
-        return HexFormat.of().formatHex(bytes);
+        return HexFormat.of().formatHex(bytes, offset, offset + length);
     }
 
     /** Content comparison in time independent of where the first difference is (keys, proofs, MICs). */
     public boolean constantTimeEquals(Octets other) {
-        return MessageDigest.isEqual(bytes, other.bytes);
+        if (length != other.length) {
+            return false;
+        }
+        int diff = 0;
+        for (int i = 0; i < length; i++) {
+            diff |= bytes[offset + i] ^ other.bytes[other.offset + i];
+        }
+        return diff == 0;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Octets other && Arrays.equals(bytes, other.bytes);
+        return o instanceof Octets other
+                && Arrays.equals(bytes, offset, offset + length, other.bytes, other.offset, other.offset + other.length);
     }
 
+    /** As {@link Arrays#hashCode(byte[])} of the bytes. */
     @Override
     public int hashCode() {
-        return Arrays.hashCode(bytes);
+        int h = 1;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            h = 31 * h + bytes[i];
+        }
+        return h;
     }
 
     /** The length and at most the first 32 bytes in hex: a 64 KiB stub does not flood a log line. */
     @Override
     public String toString() {
-        String hex = bytes.length <= TO_STRING_LIMIT ? hex()
-                : HexFormat.of().formatHex(bytes, 0, TO_STRING_LIMIT) + "…";
-        return "Octets[" + bytes.length + ": " + hex + "]";
+        String hex = length <= TO_STRING_LIMIT ? hex()
+                : HexFormat.of().formatHex(bytes, offset, offset + TO_STRING_LIMIT) + "…";
+        return "Octets[" + length + ": " + hex + "]";
     }
 }

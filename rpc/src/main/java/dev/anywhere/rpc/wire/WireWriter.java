@@ -39,7 +39,8 @@ public final class WireWriter {
     }
 
     public WireWriter bytes(Octets b) {
-        return bytes(b.array());
+        b.writeTo(out);
+        return this;
     }
 
     public WireWriter zeros(int n) {
