@@ -1400,8 +1400,8 @@ public final class RpchBench {
         CycleRatios cycles = new CycleRatios(turnP99s.getOrDefault(Arm.GATEWAY, List.of()), turnP99s.getOrDefault(Arm.DIRECT, List.of()),
                 turnP99s.getOrDefault(Arm.NGINX, List.of()), turnP99s.getOrDefault(Arm.UPSTREAM, List.of()), rounds.disturbed);
         CycleRatios.Stats blocks = cycles.headline();
-        String noCycles = lat != null ? lat : blocks.blocks() > 0 ? null : blocks.leftOut() > 0
-                ? "nginx added no p99 latency in any block of turns" : "no block of " + CycleRatios.BLOCK + " turns of every arm to pair";
+        String noCycles = lat != null ? lat : blocks.blocks() > 0 ? null : blocks.leftOut() > 0 ? "nginx added no p99 latency in any block of turns"
+                : "no block of " + CycleRatios.BLOCK + " latency turns of every arm to pair (--seconds 0.75 or more gives two)";
         ratio(root, reasons, "p99_added_vs_nginx", blocks.median(), noCycles);
         if (noCycles == null) {
             cycleNode(m, ratios, "p99_added_vs_nginx", cycles);

@@ -144,16 +144,23 @@ class RpchLatencyReportTest {
                 + "[1300,1300],[900,900]]");
     }
 
-    @Test
-    void aTurnWithoutCallsIsNullInTheReportAndItsBlockIsLeftOut() {
+    /**
+     * One quiet round of four turns: the direct arm's at 400 µs and the upstream's at 900, the gateway's and nginx's
+     * given.
+     */
+    private static ObjectNode oneRoundOfTurns(List<Double> gateway, List<Double> nginx) {
         Map<Arm, List<Sample>> samples = new EnumMap<>(Arm.class);
         double[] one = {1000};
         for (Arm a : List.of(Arm.DIRECT, Arm.GATEWAY, Arm.NGINX, Arm.UPSTREAM)) {
             samples.put(a, rounds(a, 150, one, one));
         }
-        java.util.List<Double> gap = new ArrayList<>(List.of(Double.NaN, 2000.0, 2000.0, 2000.0));
-        ObjectNode r = report(samples, Map.of(Arm.DIRECT, List.of(List.of(400.0, 400.0, 400.0, 400.0)), Arm.GATEWAY, List.of(gap),
-                Arm.NGINX, List.of(List.of(2400.0, 2400.0, 2400.0, 2400.0)), Arm.UPSTREAM, List.of(List.of(900.0, 900.0, 900.0, 900.0))));
+        return report(samples, Map.of(Arm.DIRECT, List.of(List.of(400.0, 400.0, 400.0, 400.0)), Arm.GATEWAY, List.of(gateway), Arm.NGINX,
+                List.of(nginx), Arm.UPSTREAM, List.of(List.of(900.0, 900.0, 900.0, 900.0))));
+    }
+
+    @Test
+    void aTurnWithoutCallsIsNullInTheReportAndItsBlockIsLeftOut() {
+        ObjectNode r = oneRoundOfTurns(List.of(Double.NaN, 2000.0, 2000.0, 2000.0), List.of(2400.0, 2400.0, 2400.0, 2400.0));
         assertThat(r.get("arms").get("gateway").get("p99_us_turns").toString()).isEqualTo("[[null,2000,2000,2000]]");
         assertThat(r.get("p99_added_vs_nginx").asDouble()).isEqualTo(1.067); // the second block alone: 1600 / 1500
         assertThat(r.get("ratios").get("p99_added_vs_nginx").get("blocks").get("left_out").asInt()).isEqualTo(1);
@@ -161,15 +168,8 @@ class RpchLatencyReportTest {
 
     @Test
     void whereNginxAddedNothingInAnyBlockTheHeadlineIsNullWithAReason() {
-        Map<Arm, List<Sample>> samples = new EnumMap<>(Arm.class);
-        double[] one = {1000};
-        for (Arm a : List.of(Arm.DIRECT, Arm.GATEWAY, Arm.NGINX, Arm.UPSTREAM)) {
-            samples.put(a, rounds(a, 150, one, one));
-        }
-        // nginx below its upstream: a negative denominator in both blocks
-        ObjectNode r = report(samples, Map.of(Arm.DIRECT, List.of(List.of(400.0, 400.0, 400.0, 400.0)), Arm.GATEWAY,
-                List.of(List.of(2000.0, 2000.0, 2000.0, 2000.0)), Arm.NGINX, List.of(List.of(800.0, 800.0, 900.0, 900.0)), Arm.UPSTREAM,
-                List.of(List.of(900.0, 900.0, 900.0, 900.0))));
+        // nginx below its upstream (900) in the first block, equal in the second: no positive denominator
+        ObjectNode r = oneRoundOfTurns(List.of(2000.0, 2000.0, 2000.0, 2000.0), List.of(800.0, 800.0, 900.0, 900.0));
         assertThat(r.get("p99_added_vs_nginx").isNull()).isTrue();
         assertThat(r.get("reasons").get("p99_added_vs_nginx").asText()).isEqualTo("nginx added no p99 latency in any block of turns");
         assertThat(r.get("ratios").has("p99_added_vs_nginx")).isFalse();
@@ -187,7 +187,7 @@ class RpchLatencyReportTest {
         samples.put(Arm.UPSTREAM, rounds(Arm.UPSTREAM, 500, same, same));
         ObjectNode r = report(samples);
         assertThat(r.get("p99_added_vs_nginx").isNull()).isTrue(); // no turns
-        assertThat(r.get("reasons").get("p99_added_vs_nginx").asText()).isEqualTo("no block of 2 turns of every arm to pair");
+        assertThat(r.get("reasons").get("p99_added_vs_nginx").asText()).isEqualTo("no block of 2 latency turns of every arm to pair (--seconds 0.75 or more gives two)");
         assertThat(r.get("p99_added_vs_nginx_trimmed_rounds").isNull()).isTrue();
         assertThat(r.get("reasons").get("p99_added_vs_nginx_trimmed_rounds").asText())
                 .isEqualTo("nginx added no p99 latency in any round's median turn");
