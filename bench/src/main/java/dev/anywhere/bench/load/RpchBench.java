@@ -1717,8 +1717,8 @@ public final class RpchBench {
                     "basis", LogonBench.basis(rr.get("basis").asText(), text));
             var blk = rr.path("blocks");
             if (!blk.isMissingNode()) {
-                spread += " " + text.get("rpch.ratio-blocks", "low", blk.get("lower_quartile").asText(), "high", blk.get("upper_quartile").asText(),
-                        "count", blk.get("count").asInt(), "left", blk.get("left_out").asInt());
+                spread += "; " + text.get("rpch.ratio-blocks", "low", blk.get("lower_quartile").asText(), "high",
+                        blk.get("upper_quartile").asText(), "count", blk.get("count").asInt(), "left", blk.get("left_out").asInt());
             }
             var verdict = r.path("verdicts").path(k).path("rounds");
             b.append(String.format(Locale.ROOT, "%-32s %s%s%s%s%n", k, v.isNull() ? text.get("rpch.ratio-null", "reason",

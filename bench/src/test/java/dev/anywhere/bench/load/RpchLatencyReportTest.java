@@ -98,8 +98,10 @@ class RpchLatencyReportTest {
         // its deltas, µs, the medians over the blocks: the gateway's 500, 600, 700, 900, 1000, 4000; nginx's 1500
         assertThat(r.get("p99_added_us_gateway").asDouble()).isEqualTo(800.0);
         assertThat(r.get("p99_added_us_nginx").asDouble()).isEqualTo(1500.0);
-        assertThat(RpchBench.table(r)).contains("interquartile range [0.4-0.667] over 6 blocks (0 left out)");
-        assertThat(RpchBench.table(r, BenchText.of("de"))).contains("Interquartilsabstand [0.4-0.667] über 6 Blöcke (0 ausgelassen)");
+        assertThat(RpchBench.table(r)).contains("over 5 undisturbed rounds, NOT judgeable; median of blocks of two slices per arm, "
+                + "interquartile range [0.4-0.667] over 6 blocks (0 left out)  (target met) (rounds: undecided)");
+        assertThat(RpchBench.table(r, BenchText.of("de"))).contains("NICHT beurteilbar; Median der Blöcke aus zwei Abschnitten je Strecke, "
+                + "Interquartilsabstand [0.4-0.667] über 6 Blöcke (0 ausgelassen)");
     }
 
     @Test
