@@ -1158,14 +1158,17 @@ public final class RpchBench {
     /**
      * The p99 headline's node: its rounds as every per-round ratio's (each round's value the median of its blocks; the
      * verdict and judgeability read them), and under {@code blocks} the headline itself — the median over every block of
-     * the headline rounds, its quartiles (the interquartile range is its spread) and the blocks left out.
+     * the headline rounds, its quartiles (the interquartile range is its spread), the blocks left out, and the median's
+     * bootstrap standard error with what it means for a second run ({@link CycleRatios.Stats#twoRunDifference95()}).
      */
     static void cycleNode(ObjectMapper m, ObjectNode into, String key, CycleRatios cycles) {
         ratioNode(m, into, key, cycles.perRound());
         CycleRatios.Stats s = cycles.headline();
         ((ObjectNode) into.get(key)).putObject("blocks").put("median", finite(s.median())).put("lower_quartile", finite(s.lowerQuartile()))
                 .put("upper_quartile", finite(s.upperQuartile())).put("interquartile_range", finite(s.interquartileRange()))
-                .put("count", s.blocks()).put("left_out", s.leftOut()).put("cycles_per_block", CycleRatios.BLOCK);
+                .put("count", s.blocks()).put("left_out", s.leftOut()).put("cycles_per_block", CycleRatios.BLOCK)
+                .put("standard_error", finite(s.standardError())).put("relative_standard_error", finite(s.relativeStandardError()))
+                .put("two_run_difference_95", finite(s.twoRunDifference95()));
     }
 
     /** The rounds of a {@link #ratioNode}, read back (for the verdict against a target). */

@@ -95,7 +95,7 @@ class CycleRatiosTest {
     @Test
     void onTheQuietPairsVWAndXYTheBlocksAgreeWithinFifteenPercentWhereTheTrimmedRoundsDidNot() throws IOException {
         JsonNode runs;
-        try (InputStream in = CycleRatiosTest.class.getResourceAsStream("p99-turns-runs-v-w-x-y.json")) {
+        try (InputStream in = CycleRatiosTest.class.getResourceAsStream("p99-turns-quiet-runs.json")) {
             runs = new ObjectMapper().readTree(in);
         }
         double v = cycles(runs.get("V")).headline().median();
@@ -111,6 +111,42 @@ class CycleRatiosTest {
         assertThat(former).containsExactly(new double[] {0.879, 0.705, 0.939, 1.129}, within(0.0005));
         assertThat(RoundRatios.agree(former[0], former[1], 0.15)).isFalse(); // 25 %
         assertThat(RoundRatios.agree(former[2], former[3], 0.15)).isFalse(); // 20 %
+    }
+
+    @Test
+    void theNextQuietPairTestedTheChoiceAndItMissedFifteenPercentAsTheBootstrapSaysAPairOfThisLengthOftenWill() throws IOException {
+        JsonNode runs;
+        try (InputStream in = CycleRatiosTest.class.getResourceAsStream("p99-turns-quiet-runs.json")) {
+            runs = new ObjectMapper().readTree(in);
+        }
+        CycleRatios.Stats aa = cycles(runs.get("AA")).headline();
+        CycleRatios.Stats ab = cycles(runs.get("AB")).headline();
+        // session 10's runs AA and AB, taken after the choice: 0.766 against 0.914, 19 % apart
+        assertThat(new double[] {aa.median(), ab.median()}).containsExactly(new double[] {0.766, 0.914}, within(0.0005));
+        assertThat(RoundRatios.agree(aa.median(), ab.median(), 0.15)).isFalse();
+        // every quiet run's median has a sampling error of 9-22 % (bootstrap over its blocks), so two runs of this length
+        // land more than 15 % apart in far more than one case in twenty: none of them promises 15 %
+        for (String k : List.of("V", "W", "X", "Y", "AA", "AB")) {
+            CycleRatios.Stats s = cycles(runs.get(k)).headline();
+            assertThat(s.relativeStandardError()).as(k).isBetween(0.08, 0.25);
+            assertThat(s.twoRunDifference95()).as(k).isGreaterThan(0.15);
+        }
+    }
+
+    @Test
+    void theMediansStandardErrorIsTheBootstrapsOverTheBlocks() {
+        // two blocks, 0 and 1: a resample's median is 0, 0.5 or 1 with 1/4, 1/2, 1/4, a standard deviation of √0.125
+        CycleRatios.Stats two = CycleRatios.Stats.of(List.of(0.0, 1.0));
+        assertThat(two.standardError()).isCloseTo(Math.sqrt(0.125), within(0.015));
+        assertThat(two.relativeStandardError()).isCloseTo(Math.sqrt(0.125) / 0.5, within(0.03));
+        assertThat(two.twoRunDifference95()).isCloseTo(1.96 * Math.sqrt(2) * Math.sqrt(0.125) / 0.5, within(0.1));
+        assertThat(CycleRatios.Stats.of(List.of(0.0, 1.0)).standardError()).isEqualTo(two.standardError()); // a fixed seed
+        CycleRatios.Stats same = CycleRatios.Stats.of(List.of(0.8, 0.8, 0.8, NAN));
+        assertThat(same.standardError()).isCloseTo(0, within(1e-9));
+        assertThat(same.twoRunDifference95()).isCloseTo(0, within(1e-9));
+        assertThat(same.leftOut()).isEqualTo(1);
+        assertThat(CycleRatios.Stats.of(List.of()).standardError()).isNaN();
+        assertThat(CycleRatios.Stats.of(List.of(0.0, 0.0)).relativeStandardError()).isNaN(); // a median of 0
     }
 
     private static CycleRatios cycles(JsonNode run) {

@@ -91,6 +91,12 @@ class RpchLatencyReportTest {
         assertThat(blocks.get("lower_quartile").asDouble()).isEqualTo(0.4); // 500, 600, 700 over 1500: 600
         assertThat(blocks.get("upper_quartile").asDouble()).isEqualTo(0.667); // 900, 1000, 4000: 1000
         assertThat(blocks.get("interquartile_range").asDouble()).isEqualTo(0.267);
+        // the median's bootstrap standard error over the six blocks, and what it means for a second run of this length
+        double se = blocks.get("standard_error").asDouble();
+        assertThat(se).isBetween(0.05, 0.5);
+        assertThat(blocks.get("relative_standard_error").asDouble()).isCloseTo(se / 0.5333, org.assertj.core.data.Offset.offset(0.002));
+        assertThat(blocks.get("two_run_difference_95").asDouble())
+                .isCloseTo(1.96 * Math.sqrt(2) * blocks.get("relative_standard_error").asDouble(), org.assertj.core.data.Offset.offset(0.002));
         // per round the median of its blocks: round 1's (1000 + 4000) / 2 / 1500 is above the goal
         assertThat(headline.get("per_round").toString()).isEqualTo("[1.667,0.4,0.467,0.6,0.333]");
         assertThat(r.get("met").get("p99_added_vs_nginx").asBoolean()).isTrue();
