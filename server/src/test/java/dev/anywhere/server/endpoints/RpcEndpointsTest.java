@@ -90,6 +90,12 @@ class RpcEndpointsTest {
         return Octets.of((byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24));
     }
 
+    @Test
+    void oneEventLoopPerCpuServesTheConnectionsNotNettysTwo() {
+        assertThat(RpcEndpoints.eventLoops()).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        assertThat(endpoints.eventLoopCount()).isEqualTo(RpcEndpoints.eventLoops());
+    }
+
     // ---- v1 and ncacn_ip_tcp ----
 
     @Test
