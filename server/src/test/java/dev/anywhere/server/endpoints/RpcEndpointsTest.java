@@ -314,7 +314,9 @@ class RpcEndpointsTest {
                 assertThat(endpoints.legsShareALoop(p.vc())).as("legs of %s on one loop", p.vc()).isTrue();
                 echoOver(p, 3);
             }
-            assertThat(endpoints.legMoves()).as("legs moved (6 pairs accepted round robin)").isPositive();
+            if (RpcEndpoints.eventLoops() > 1) { // one loop per CPU: on one CPU every leg is already home
+                assertThat(endpoints.legMoves()).as("legs moved (6 pairs accepted round robin)").isPositive();
+            }
             // A successor IN leg (IN channel recycling) joins the same loop.
             Pair p = pairs.get(0);
             try (Peer successor = new Peer(http, true)) {
