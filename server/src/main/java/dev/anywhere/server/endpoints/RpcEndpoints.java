@@ -194,28 +194,15 @@ public final class RpcEndpoints implements AutoCloseable {
     private Channel tcpChannel;
     private final EndpointServer server;
 
-    /**
-     * One event loop per CPU the process may use, as the gateway's ({@code ListenerLimits#eventLoops}): Netty's default of
-     * two per CPU only makes them take turns on it, each switch a wake-up, and both legs of a virtual connection move to
-     * one loop anyway ({@link EndpointServer#legAffinity()}).
-     */
-    static int eventLoops() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors());
-    }
-
-    /** The event loops serving the connections, counted in the running group. */
+    /** The event loops serving the connections ({@link NettyTransport#oneLoopPerCpu()}), counted in the running group. */
     int eventLoopCount() {
-        int n = 0;
-        for (io.netty.util.concurrent.EventExecutor ignored : workers) {
-            n++;
-        }
-        return n;
+        return ((io.netty.util.concurrent.MultithreadEventExecutorGroup) workers).executorCount();
     }
 
     private RpcEndpoints(Options options) throws InterruptedException {
         this.transport = NettyTransport.configured();
         this.boss = transport.newGroup(1);
-        this.workers = transport.newGroup(eventLoops());
+        this.workers = transport.newGroup(NettyTransport.oneLoopPerCpu());
         this.server = new EndpointServer(options, this::ports, this::tcpPort);
         try {
             for (int port : options.ncacnHttpPorts()) {

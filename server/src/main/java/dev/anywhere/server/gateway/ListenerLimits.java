@@ -1,5 +1,6 @@
 package dev.anywhere.server.gateway;
 
+import dev.anywhere.server.net.NettyTransport;
 import java.time.Duration;
 
 /**
@@ -37,14 +38,9 @@ public record ListenerLimits(Duration tlsHandshakeTimeout, Duration requestHeade
         }
     }
 
-    /**
-     * How many event loops serve the connections: {@code ioThreads}, or for 0 one per CPU this JVM may use (which
-     * {@code taskset} and {@code -XX:ActiveProcessorCount} lower). A relay that never blocks gains nothing from a second
-     * loop per CPU: the two only take turns on it, and a virtual connection's IN and OUT channels (two connections,
-     * handed to the loops in turn) would each wake its own thread for every call. Netty's own default is twice the CPUs.
-     */
+    /** How many event loops serve the connections: {@code ioThreads}, or for 0 {@link NettyTransport#oneLoopPerCpu()}. */
     public int eventLoops() {
-        return ioThreads > 0 ? ioThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
+        return ioThreads > 0 ? ioThreads : NettyTransport.oneLoopPerCpu();
     }
 
     /**

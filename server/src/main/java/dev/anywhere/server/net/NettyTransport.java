@@ -109,6 +109,16 @@ public final class NettyTransport {
         return NioSocketChannel.class;
     }
 
+    /**
+     * One event loop per CPU this JVM may use (which {@code taskset} and {@code -XX:ActiveProcessorCount} lower): the
+     * servers' default. A server whose loops never block gains nothing from Netty's default of two per CPU: the two
+     * only take turns on it, each switch a wake-up, and a virtual connection's two connections, handed to the loops in
+     * turn, would each wake their own thread for every call.
+     */
+    public static int oneLoopPerCpu() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
     /** A group of {@code threads} event loops of this transport (0: Netty's default, twice the CPUs). */
     public EventLoopGroup newGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads, factory);
