@@ -72,7 +72,7 @@ public record CycleRatios(List<List<Double>> gateway, List<List<Double>> direct,
     public RoundRatios perRound() {
         List<Double> v = new ArrayList<>();
         for (int r = 0; r < disturbed.size(); r++) {
-            v.add(Stats.of(blocks(r)).median());
+            v.add(RoundRatios.Stats.of(blocks(r)).median());
         }
         return new RoundRatios(v, disturbed);
     }
@@ -90,7 +90,7 @@ public record CycleRatios(List<List<Double>> gateway, List<List<Double>> direct,
      * median over the headline blocks, beside the ratio; NaN without blocks.
      */
     public double addedMicros(boolean reference) {
-        return Stats.of(headlineBlocks((g, d, n, u) -> reference ? n - u : g - d)).median();
+        return RoundRatios.Stats.of(headlineBlocks((g, d, n, u) -> reference ? n - u : g - d)).median();
     }
 
     private List<Double> headlineBlocks(Block f) {

@@ -1161,9 +1161,8 @@ public final class RpchBench {
      * the headline rounds, its quartiles (the interquartile range is its spread), the blocks left out, and the median's
      * bootstrap standard error with what it means for a second run ({@link CycleRatios.Stats#twoRunDifference95()}).
      */
-    static void cycleNode(ObjectMapper m, ObjectNode into, String key, CycleRatios cycles) {
+    static void cycleNode(ObjectMapper m, ObjectNode into, String key, CycleRatios cycles, CycleRatios.Stats s) {
         ratioNode(m, into, key, cycles.perRound());
-        CycleRatios.Stats s = cycles.headline();
         ((ObjectNode) into.get(key)).putObject("blocks").put("median", finite(s.median())).put("lower_quartile", finite(s.lowerQuartile()))
                 .put("upper_quartile", finite(s.upperQuartile())).put("interquartile_range", finite(s.interquartileRange()))
                 .put("count", s.blocks()).put("left_out", s.leftOut()).put("cycles_per_block", CycleRatios.BLOCK)
@@ -1407,7 +1406,7 @@ public final class RpchBench {
                 : "no block of " + CycleRatios.BLOCK + " latency turns of every arm to pair (--seconds 0.75 or more gives two)";
         ratio(root, reasons, "p99_added_vs_nginx", blocks.median(), noCycles);
         if (noCycles == null) {
-            cycleNode(m, ratios, "p99_added_vs_nginx", cycles);
+            cycleNode(m, ratios, "p99_added_vs_nginx", cycles, blocks);
         }
         // the headline of sessions 8 and 9: each round's typical half-second p99 (its turns' median), the rounds' trimmed mean
         RoundRatios p99Turn = rounds.added(Sample::p99MedianTurnMicros);
