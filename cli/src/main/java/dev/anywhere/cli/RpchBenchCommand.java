@@ -32,6 +32,9 @@ final class RpchBenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", paramLabel = "S")
     double seconds = 5;
 
+    @Option(names = "--latency-seconds", paramLabel = "S")
+    double latencySeconds;
+
     @Option(names = "--connections", paramLabel = "N")
     int connections = 4;
 
@@ -97,12 +100,13 @@ final class RpchBenchCommand implements Callable<Integer> {
         }
         try {
             RpchBench.checkRpcAuth(rpcAuth);
+            RpchBench.checkLatencySeconds(latencySeconds);
         } catch (IllegalArgumentException e) {
             throw UserError.usage(Inputs.problem(e, CliText.ofLocale()));
         }
         PrintWriter out = spec.commandLine().getOut();
         ObjectNode report = run(s, spec.commandLine().getErr(), bench -> {
-            RpchBench b = bench.compareTransports(compareTransports).rpcAuth(rpcAuth);
+            RpchBench b = bench.compareTransports(compareTransports).rpcAuth(rpcAuth).latencySeconds(latencySeconds);
             b = histograms == null ? b : b.histogramsTo(histograms);
             return profile == null ? b : b.profileTo(profile.toAbsolutePath());
         });

@@ -75,7 +75,8 @@ public final class HaproxyRelay implements AutoCloseable {
         Files.writeString(conf, config(listen, upstream, 1000));
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(haproxy.toString(), "-db", "-f", conf.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+        Process process = ProcessTree.stopAtExit(
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start());
         HaproxyRelay relay = new HaproxyRelay(process, listen, dir);
         PeerProcess.awaitListening("haproxy", process, listen, relay::log);
         return relay;

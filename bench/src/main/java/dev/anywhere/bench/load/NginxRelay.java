@@ -164,8 +164,8 @@ public final class NginxRelay implements AutoCloseable {
         List<String> command = new ArrayList<>(commandPrefix);
         command.addAll(List.of(nginx.toString(), "-p", dir.toAbsolutePath() + "/", "-c", conf.toAbsolutePath().toString(),
                 "-e", dir.resolve("logs/error.log").toAbsolutePath().toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
+        Process process = ProcessTree.stopAtExit(new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("logs/stdout.log").toFile()).start());
         NginxRelay relay = new NginxRelay(process, listen, dir);
         PeerProcess.awaitListening("nginx", process, listen, relay::errorLog);
         return relay;

@@ -27,17 +27,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -332,6 +336,8 @@ public final class RpchBench {
     private final BenchText text = BenchText.local();
     private Path histogramDir;
     private boolean compareTransports;
+    /** {@code --latency-seconds}: the latency phase of {@link #LATENCY_HEADLINE_ARMS} per measured round; 0 = {@code --seconds}. */
+    private double headlineLatencySeconds;
     /** Each measured round's turn p99s per arm, in the order of the turns: the p99 headline's cycles, and kept in the report. */
     private final Map<Arm, List<List<Double>>> turnP99s = new EnumMap<>(Arm.class);
 
@@ -407,6 +413,40 @@ public final class RpchBench {
     public RpchBench profileTo(Path dir) {
         this.profileDir = dir;
         return this;
+    }
+
+    /**
+     * The arms the added-latency headlines divide ({@code p50_added_vs_nginx}, {@code p99_added_vs_nginx}): the gateway
+     * over direct, against nginx over the upstream gateway it fronts.
+     */
+    static final Set<Arm> LATENCY_HEADLINE_ARMS = Collections.unmodifiableSet(EnumSet.of(Arm.DIRECT, Arm.GATEWAY, Arm.NGINX, Arm.UPSTREAM));
+
+    /**
+     * Lengthens the latency phase of the {@link #LATENCY_HEADLINE_ARMS} in every measured round to {@code seconds}
+     * (0: {@code --seconds}, as every other arm and the warm-up). The p99 headline's sampling error falls with the
+     * square root of its blocks of turns, so a two-run agreement that the default length gives only by chance needs
+     * phases several times as long (docs/performance.md, "A p99 headline that reproduces"); the other arms keep their
+     * length, so the run grows by the headline arms' extra turns only.
+     *
+     * @throws IllegalArgumentException outside 0 and >0..600
+     */
+    public RpchBench latencySeconds(double seconds) {
+        checkLatencySeconds(seconds);
+        this.headlineLatencySeconds = seconds;
+        return this;
+    }
+
+    /** Checks {@code --latency-seconds}' value before anything starts; see {@link #latencySeconds(double)}. */
+    public static void checkLatencySeconds(double seconds) {
+        if (!(seconds == 0 || (seconds > 0 && seconds <= 600))) {
+            throw new InvalidValue("bench.latency-seconds", String.valueOf(seconds),
+                    "--latency-seconds: " + seconds + " (expected: 0, or >0..600)");
+        }
+    }
+
+    /** How long {@code arm}'s latency phase lasts in a round: the headline arms' own length in the measured rounds. */
+    double latencySeconds(Arm arm, boolean warmup) {
+        return !warmup && headlineLatencySeconds > 0 && LATENCY_HEADLINE_ARMS.contains(arm) ? headlineLatencySeconds : settings.phaseSeconds();
     }
 
     /** Also writes each measured latency phase's HdrHistogram (log format, µs) to {@code dir}/ARM-roundN.hlog. */
@@ -570,8 +610,15 @@ public final class RpchBench {
                         int slices = latencySlices(seconds);
                         progress.accept(text.get("rpch.latency", "phase", label, "seconds", oneDecimal(seconds), "rate", rates.relay(), "slices", slices,
                                 "slice", String.format(Locale.ROOT, "%.2f", seconds / slices)));
+                        double headline = latencySeconds(Arm.GATEWAY, warmup);
+                        if (headline != seconds) {
+                            progress.accept(text.get("rpch.latency-headline", "arms", LATENCY_HEADLINE_ARMS.stream().map(Arm::id)
+                                    .collect(Collectors.joining(", ")), "seconds", oneDecimal(headline), "slices", latencySlices(headline)));
+                        }
                         LatencyRates these = rates;
-                        latencyPhase(open, () -> ownCpu(relays), seconds, a -> a == Arm.GATEWAY_SEALED ? these.sealed() : these.relay());
+                        boolean warm = warmup;
+                        latencyPhase(open, () -> ownCpu(relays), a -> latencySeconds(a, warm),
+                                a -> a == Arm.GATEWAY_SEALED ? these.sealed() : these.relay());
                         for (ArmRound r : open) {
                             Sample s = r.sample();
                             if (warmup) {
@@ -985,9 +1032,9 @@ public final class RpchBench {
     /** How long one arm's turn in the latency phase lasts. */
     static final double LATENCY_SLICE_SECONDS = 0.5;
 
-    /** Turns per arm in a latency phase of {@code seconds}: half-second turns, 1 to 20 of them. */
+    /** Turns per arm in a latency phase of {@code seconds} (at most 600): half-second turns, 1 to 1,200 of them. */
     static int latencySlices(double seconds) {
-        return (int) Math.max(1, Math.min(20, Math.round(seconds / LATENCY_SLICE_SECONDS)));
+        return (int) Math.max(1, Math.min(1200, Math.round(seconds / LATENCY_SLICE_SECONDS)));
     }
 
     /**
@@ -997,18 +1044,26 @@ public final class RpchBench {
      * differences of four arms' tails; in turns, every arm samples nearly the same stretch of time.
      */
     void latencyPhase(List<ArmRound> arms, java.util.function.DoubleSupplier ownCpu, double seconds, int rate) throws InterruptedException {
-        latencyPhase(arms, ownCpu, seconds, a -> rate);
+        latencyPhase(arms, ownCpu, a -> seconds, a -> rate);
     }
 
-    /** As above, each arm at its own rate (the sealed arm at half its own maximum). */
-    void latencyPhase(List<ArmRound> arms, java.util.function.DoubleSupplier ownCpu, double seconds, java.util.function.ToIntFunction<Arm> rate)
-            throws InterruptedException {
+    /**
+     * As above, each arm for its own length (the {@link #LATENCY_HEADLINE_ARMS} longer with {@code --latency-seconds})
+     * at its own rate (the sealed arm at half its own maximum). An arm with fewer turns takes its turns in the first
+     * cycles; the cycles after them are the longer arms' alone, still in turns, so those arms' turn i stays cycle i.
+     */
+    void latencyPhase(List<ArmRound> arms, java.util.function.DoubleSupplier ownCpu, java.util.function.ToDoubleFunction<Arm> seconds,
+            java.util.function.ToIntFunction<Arm> rate) throws InterruptedException {
         List<ArmRound> live = arms.stream().filter(a -> !a.conns.isEmpty()).toList();
-        int slices = latencySlices(seconds);
+        int cycles = live.stream().mapToInt(a -> latencySlices(seconds.applyAsDouble(a.arm))).max().orElse(0);
         MachineLoad.Mark mark = MachineLoad.mark(ownCpu.getAsDouble());
-        for (int i = 0; i < slices; i++) {
+        for (int i = 0; i < cycles; i++) {
             for (ArmRound a : live) {
-                a.addTurn(openLoop(a.conns, seconds / slices, rate.applyAsInt(a.arm), a.onError));
+                double length = seconds.applyAsDouble(a.arm);
+                int slices = latencySlices(length);
+                if (i < slices) {
+                    a.addTurn(openLoop(a.conns, length / slices, rate.applyAsInt(a.arm), a.onError));
+                }
             }
         }
         MachineLoad.Phase load = MachineLoad.since(mark, ownCpu.getAsDouble());
@@ -1284,6 +1339,8 @@ public final class RpchBench {
         HaproxyRelay.version().ifPresentOrElse(v -> machine.put("haproxy", v), () -> machine.putNull("haproxy"));
         ObjectNode set = root.putObject("settings");
         set.put("phase_seconds", settings.phaseSeconds()).put("rounds", settings.rounds()).put("warmup_rounds", 1)
+                .put("latency_seconds_headline_arms", latencySeconds(Arm.GATEWAY, false))
+                .put("latency_headline_arms", LATENCY_HEADLINE_ARMS.stream().map(Arm::id).collect(Collectors.joining(",")))
                 .put("connections", settings.connections()).put("depth", settings.depth()).put("bulk_bytes", settings.bulkBytes())
                 .put("latency_bytes", settings.latencyBytes())
                 .put("order", String.join(",", Stream.of(Arm.values()).map(Arm::id).toList()) + " per round (those that run)")

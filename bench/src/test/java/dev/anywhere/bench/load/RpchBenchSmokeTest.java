@@ -311,7 +311,7 @@ class RpchBenchSmokeTest {
         List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
         List<RpchBench.ArmRound> arms = List.of(armRecording(RpchBench.Arm.GATEWAY, calls),
                 armRecording(RpchBench.Arm.GATEWAY_SEALED, calls));
-        new RpchBench(tiny(false), line -> { }).latencyPhase(arms, () -> 0, 1.0, a -> a == RpchBench.Arm.GATEWAY_SEALED ? 40 : 100);
+        new RpchBench(tiny(false), line -> { }).latencyPhase(arms, () -> 0, a -> 1.0, a -> a == RpchBench.Arm.GATEWAY_SEALED ? 40 : 100);
         assertThat(arms.get(0).sample().latencyCalls()).isEqualTo(100);
         assertThat(arms.get(1).sample().latencyCalls()).isEqualTo(40); // two half-second turns of 20 calls
         assertThat(calls).hasSize(140);
@@ -323,7 +323,45 @@ class RpchBenchSmokeTest {
         assertThat(RpchBench.latencySlices(5)).isEqualTo(10);
         assertThat(RpchBench.latencySlices(0.6)).isEqualTo(1);
         assertThat(RpchBench.latencySlices(0.3)).isEqualTo(1);
-        assertThat(RpchBench.latencySlices(600)).isEqualTo(20);
+        assertThat(RpchBench.latencySlices(60)).isEqualTo(120); // --latency-seconds 60
+        assertThat(RpchBench.latencySlices(600)).isEqualTo(1200);
+    }
+
+    @Test
+    @Timeout(30)
+    void theHeadlineArmsTakeTheirLongerPhaseInTurnsOfTheirOwnAfterTheOthersTurns() throws Exception {
+        // --latency-seconds 1.5 with --seconds 0.3 (tiny): the gateway (a headline arm) takes three half-second turns,
+        // HAProxy (no headline arm) one turn of 0.3 s in the first cycle only
+        List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<RpchBench.ArmRound> arms = List.of(armRecording(RpchBench.Arm.HAPROXY, calls), armRecording(RpchBench.Arm.GATEWAY, calls));
+        RpchBench bench = new RpchBench(tiny(false), line -> { }).latencySeconds(1.5);
+        assertThat(bench.latencySeconds(RpchBench.Arm.GATEWAY, false)).isEqualTo(1.5);
+        assertThat(bench.latencySeconds(RpchBench.Arm.HAPROXY, false)).isEqualTo(0.3);
+        assertThat(bench.latencySeconds(RpchBench.Arm.GATEWAY, true)).as("the warm-up keeps --seconds").isEqualTo(0.3);
+        bench.latencyPhase(arms, () -> 0, a -> bench.latencySeconds(a, false), a -> 100);
+        List<String> turns = new ArrayList<>();
+        for (String c : calls) {
+            if (turns.isEmpty() || !turns.get(turns.size() - 1).equals(c)) {
+                turns.add(c);
+            }
+        }
+        assertThat(turns).containsExactly("haproxy", "gateway"); // the gateway's three turns follow one another
+        assertThat(arms.get(0).turnP99).hasSize(1);
+        assertThat(arms.get(1).turnP99).hasSize(3);
+        assertThat(arms.get(0).sample().latencyCalls()).isEqualTo(30);
+        assertThat(arms.get(1).sample().latencyCalls()).isEqualTo(150);
+        assertThat(RpchBench.LATENCY_HEADLINE_ARMS).containsExactlyInAnyOrder(RpchBench.Arm.DIRECT, RpchBench.Arm.GATEWAY,
+                RpchBench.Arm.NGINX, RpchBench.Arm.UPSTREAM);
+    }
+
+    @Test
+    void latencySecondsAreChecked() {
+        RpchBench.checkLatencySeconds(0);
+        RpchBench.checkLatencySeconds(600);
+        for (double bad : new double[] {-1, 600.5, Double.NaN}) {
+            assertThatThrownBy(() -> RpchBench.checkLatencySeconds(bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("--latency-seconds: " + bad + " (expected: 0, or >0..600)");
+        }
     }
 
     @Test

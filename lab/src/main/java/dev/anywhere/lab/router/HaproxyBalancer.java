@@ -109,8 +109,8 @@ public final class HaproxyBalancer implements AutoCloseable {
             Files.writeString(conf, config(listen, members, idleTimeout), StandardCharsets.UTF_8);
             Path output = dir.resolve("haproxy.log");
             Files.deleteIfExists(output);
-            Process process = new ProcessBuilder(haproxy.toString(), "-db", "-f", conf.toAbsolutePath().toString())
-                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            Process process = ProcessTree.stopAtExit(new ProcessBuilder(haproxy.toString(), "-db", "-f", conf.toAbsolutePath().toString())
+                    .redirectErrorStream(true).redirectOutput(output.toFile()).start());
             HaproxyBalancer balancer = new HaproxyBalancer(process, dir, listen);
             ProcessTree.awaitListening("haproxy on " + hostPort(listen), process, listen, balancer::logTail);
             log.info("haproxy on {} -> {} (pid {})", listen, members, process.pid());

@@ -73,9 +73,9 @@ public final class NginxMiddlebox implements AutoCloseable {
             Files.writeString(conf, NginxConfig.render(profile, dir, listen, certificateChain, privateKey, upstream,
                     upstreamName, root), StandardCharsets.UTF_8);
             Files.deleteIfExists(dir.resolve("logs/error.log"));
-            Process process = new ProcessBuilder(nginx.toString(), "-p", dir.toAbsolutePath() + "/", "-c",
+            Process process = ProcessTree.stopAtExit(new ProcessBuilder(nginx.toString(), "-p", dir.toAbsolutePath() + "/", "-c",
                     conf.toAbsolutePath().toString(), "-e", dir.resolve("logs/error.log").toAbsolutePath().toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start());
             NginxMiddlebox box = new NginxMiddlebox(process, dir, listen, profile);
             ProcessTree.awaitListening("nginx " + profile.id() + " on " + listen, process, listen, box::errorLogTail);
             log.info("nginx {} on {} -> {} (pid {})", profile.id(), listen, upstream, process.pid());
