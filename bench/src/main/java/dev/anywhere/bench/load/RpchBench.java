@@ -423,10 +423,10 @@ public final class RpchBench {
 
     /**
      * Lengthens the latency phase of the {@link #LATENCY_HEADLINE_ARMS} in every measured round to {@code seconds}
-     * (0: {@code --seconds}, as every other arm and the warm-up). The p99 headline's sampling error falls with the
-     * square root of its blocks of turns, so a two-run agreement that the default length gives only by chance needs
-     * phases several times as long (docs/performance.md, "A p99 headline that reproduces"); the other arms keep their
-     * length, so the run grows by the headline arms' extra turns only.
+     * (0: {@code --seconds}, as every other arm and the warm-up): more blocks of turns for the p99 headline, whose
+     * sampling error at the default length lets two runs land more than 15 % apart by chance. The other arms keep their
+     * length, so the run grows by the headline arms' extra turns only. On the 2-CPU VM the extra four-arm cycles' ratios
+     * spread wider, so six times the blocks did not shrink the error (docs/performance.md, "Session 11").
      *
      * @throws IllegalArgumentException outside 0 and >0..600
      */

@@ -134,6 +134,28 @@ class CycleRatiosTest {
     }
 
     @Test
+    void sixTimesTheTurnsAgreedWithinFifteenPercentYetTheirWiderBlocksKeptTheStandardError() throws IOException {
+        JsonNode runs;
+        try (InputStream in = CycleRatiosTest.class.getResourceAsStream("p99-turns-quiet-runs.json")) {
+            runs = new ObjectMapper().readTree(in);
+        }
+        // session 11's runs CA and CB: --latency-seconds 60, 120 turns of each headline arm per round instead of 20
+        CycleRatios.Stats ca = cycles(runs.get("CA")).headline();
+        CycleRatios.Stats cb = cycles(runs.get("CB")).headline();
+        assertThat(new double[] {ca.median(), cb.median()}).containsExactly(new double[] {0.818, 0.836}, within(0.0005));
+        assertThat(ca.blocks() + ca.leftOut()).isEqualTo(300);
+        assertThat(RoundRatios.agree(ca.median(), cb.median(), 0.15)).isTrue(); // 2 %
+        // the four-arm cycles put the gateway's and nginx's turns 0.5 s apart, where CPU 0's stalls anticorrelate them:
+        // the blocks spread far wider than at the default length, and the standard error stays where it was
+        CycleRatios.Stats ab = cycles(runs.get("AB")).headline();
+        for (CycleRatios.Stats s : List.of(ca, cb)) {
+            assertThat(s.upperQuartile() - s.lowerQuartile()).isGreaterThan(2 * (ab.upperQuartile() - ab.lowerQuartile()));
+            assertThat(s.relativeStandardError()).isBetween(0.12, 0.18);
+            assertThat(s.twoRunDifference95()).isGreaterThan(0.15);
+        }
+    }
+
+    @Test
     void theMediansStandardErrorIsTheBootstrapsOverTheBlocks() {
         // two blocks, 0 and 1: a resample's median is 0, 0.5 or 1 with 1/4, 1/2, 1/4, a standard deviation of √0.125
         CycleRatios.Stats two = CycleRatios.Stats.of(List.of(0.0, 1.0));
