@@ -61,6 +61,8 @@ public final class Slapd implements AutoCloseable {
     private final String host;
     private final int port;
     private Process process;
+    /** Stops {@link #process} if the JVM ends before {@link #close}; null while none runs. */
+    private Thread exitHook;
 
     private Slapd(Path dir, String host, int port) {
         this.dir = dir;
@@ -189,6 +191,14 @@ public final class Slapd implements AutoCloseable {
         if (p == null) {
             return;
         }
+        if (exitHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is ending: the hook stops slapd as well
+            }
+            exitHook = null;
+        }
         p.destroy();
         try {
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
@@ -214,6 +224,7 @@ public final class Slapd implements AutoCloseable {
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         process = builder.start();
+        stopAtExit(process);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
             try (LDAPConnection probe = new LDAPConnection(host, port)) {
@@ -234,6 +245,24 @@ public final class Slapd implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * slapd in the foreground ({@code -d 0}) does not notice that its parent is gone: ended by Ctrl-C or SIGTERM before
+     * {@link #close}, the JVM would leave it holding its address, and the next {@code lab up} could not bind it.
+     */
+    private void stopAtExit(Process p) {
+        exitHook = new Thread(() -> {
+            p.destroy();
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }, "stop-slapd");
+        Runtime.getRuntime().addShutdownHook(exitHook);
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
