@@ -616,8 +616,7 @@ public final class RpchBench {
                                     .collect(Collectors.joining(", ")), "seconds", oneDecimal(headline), "slices", latencySlices(headline)));
                         }
                         LatencyRates these = rates;
-                        boolean warm = warmup;
-                        latencyPhase(open, () -> ownCpu(relays), a -> latencySeconds(a, warm),
+                        latencyPhase(open, () -> ownCpu(relays), a -> latencySeconds(a, warmup),
                                 a -> a == Arm.GATEWAY_SEALED ? these.sealed() : these.relay());
                         for (ArmRound r : open) {
                             Sample s = r.sample();
@@ -1055,14 +1054,15 @@ public final class RpchBench {
     void latencyPhase(List<ArmRound> arms, java.util.function.DoubleSupplier ownCpu, java.util.function.ToDoubleFunction<Arm> seconds,
             java.util.function.ToIntFunction<Arm> rate) throws InterruptedException {
         List<ArmRound> live = arms.stream().filter(a -> !a.conns.isEmpty()).toList();
-        int cycles = live.stream().mapToInt(a -> latencySlices(seconds.applyAsDouble(a.arm))).max().orElse(0);
+        double[] length = live.stream().mapToDouble(a -> seconds.applyAsDouble(a.arm)).toArray();
+        int[] slices = Arrays.stream(length).mapToInt(RpchBench::latencySlices).toArray();
+        int cycles = Arrays.stream(slices).max().orElse(0);
         MachineLoad.Mark mark = MachineLoad.mark(ownCpu.getAsDouble());
         for (int i = 0; i < cycles; i++) {
-            for (ArmRound a : live) {
-                double length = seconds.applyAsDouble(a.arm);
-                int slices = latencySlices(length);
-                if (i < slices) {
-                    a.addTurn(openLoop(a.conns, length / slices, rate.applyAsInt(a.arm), a.onError));
+            for (int k = 0; k < live.size(); k++) {
+                ArmRound a = live.get(k);
+                if (i < slices[k]) {
+                    a.addTurn(openLoop(a.conns, length[k] / slices[k], rate.applyAsInt(a.arm), a.onError));
                 }
             }
         }

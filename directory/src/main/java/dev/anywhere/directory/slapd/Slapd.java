@@ -199,16 +199,7 @@ public final class Slapd implements AutoCloseable {
             }
             exitHook = null;
         }
-        p.destroy();
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        terminate(p, 10);
         process = null;
     }
 
@@ -252,17 +243,22 @@ public final class Slapd implements AutoCloseable {
      * {@link #close}, the JVM would leave it holding its address, and the next {@code lab up} could not bind it.
      */
     private void stopAtExit(Process p) {
-        exitHook = new Thread(() -> {
-            p.destroy();
-            try {
-                if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-            }
-        }, "stop-slapd");
+        exitHook = new Thread(() -> terminate(p, 5), "stop-slapd");
         Runtime.getRuntime().addShutdownHook(exitHook);
+    }
+
+    /** SIGTERM, then SIGKILL if slapd has not ended within {@code seconds}; waits as long again for that. */
+    private static void terminate(Process p, long seconds) {
+        p.destroy();
+        try {
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(seconds, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
