@@ -94,10 +94,7 @@ class CycleRatiosTest {
 
     @Test
     void onTheQuietPairsVWAndXYTheBlocksAgreeWithinFifteenPercentWhereTheTrimmedRoundsDidNot() throws IOException {
-        JsonNode runs;
-        try (InputStream in = CycleRatiosTest.class.getResourceAsStream("p99-turns-quiet-runs.json")) {
-            runs = new ObjectMapper().readTree(in);
-        }
+        JsonNode runs = quietRuns();
         double v = cycles(runs.get("V")).headline().median();
         double w = cycles(runs.get("W")).headline().median();
         double x = cycles(runs.get("X")).headline().median();
@@ -115,10 +112,7 @@ class CycleRatiosTest {
 
     @Test
     void theNextQuietPairTestedTheChoiceAndItMissedFifteenPercentAsTheBootstrapSaysAPairOfThisLengthOftenWill() throws IOException {
-        JsonNode runs;
-        try (InputStream in = CycleRatiosTest.class.getResourceAsStream("p99-turns-quiet-runs.json")) {
-            runs = new ObjectMapper().readTree(in);
-        }
+        JsonNode runs = quietRuns();
         CycleRatios.Stats aa = cycles(runs.get("AA")).headline();
         CycleRatios.Stats ab = cycles(runs.get("AB")).headline();
         // session 10's runs AA and AB, taken after the choice: 0.766 against 0.914, 19 % apart
@@ -135,10 +129,7 @@ class CycleRatiosTest {
 
     @Test
     void sixTimesTheTurnsAgreedWithinFifteenPercentYetTheirWiderBlocksKeptTheStandardError() throws IOException {
-        JsonNode runs;
-        try (InputStream in = CycleRatiosTest.class.getResourceAsStream("p99-turns-quiet-runs.json")) {
-            runs = new ObjectMapper().readTree(in);
-        }
+        JsonNode runs = quietRuns();
         // session 11's runs CA and CB: --latency-seconds 60, 120 turns of each headline arm per round instead of 20
         CycleRatios.Stats ca = cycles(runs.get("CA")).headline();
         CycleRatios.Stats cb = cycles(runs.get("CB")).headline();
@@ -169,6 +160,13 @@ class CycleRatiosTest {
         assertThat(same.leftOut()).isEqualTo(1);
         assertThat(CycleRatios.Stats.of(List.of()).standardError()).isNaN();
         assertThat(CycleRatios.Stats.of(List.of(0.0, 0.0)).relativeStandardError()).isNaN(); // a median of 0
+    }
+
+    /** The quiet runs' turn p99s of the four headline arms (docs/bench-results, runs V to CB). */
+    private static JsonNode quietRuns() throws IOException {
+        try (InputStream in = CycleRatiosTest.class.getResourceAsStream("p99-turns-quiet-runs.json")) {
+            return new ObjectMapper().readTree(in);
+        }
     }
 
     private static CycleRatios cycles(JsonNode run) {

@@ -339,12 +339,7 @@ class RpchBenchSmokeTest {
         assertThat(bench.latencySeconds(RpchBench.Arm.HAPROXY, false)).isEqualTo(0.3);
         assertThat(bench.latencySeconds(RpchBench.Arm.GATEWAY, true)).as("the warm-up keeps --seconds").isEqualTo(0.3);
         bench.latencyPhase(arms, () -> 0, a -> bench.latencySeconds(a, false), a -> 100);
-        List<String> turns = new ArrayList<>();
-        for (String c : calls) {
-            if (turns.isEmpty() || !turns.get(turns.size() - 1).equals(c)) {
-                turns.add(c);
-            }
-        }
+        List<String> turns = turns(calls);
         assertThat(turns).containsExactly("haproxy", "gateway"); // the gateway's three turns follow one another
         assertThat(arms.get(0).turnP99).hasSize(1);
         assertThat(arms.get(1).turnP99).hasSize(3);
@@ -371,12 +366,7 @@ class RpchBenchSmokeTest {
         List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
         List<RpchBench.ArmRound> arms = List.of(armRecording(RpchBench.Arm.DIRECT, calls), armRecording(RpchBench.Arm.GATEWAY, calls));
         new RpchBench(tiny(false), line -> { }).latencyPhase(arms, () -> 0, 1.0, 100);
-        List<String> turns = new ArrayList<>();
-        for (String c : calls) {
-            if (turns.isEmpty() || !turns.get(turns.size() - 1).equals(c)) {
-                turns.add(c);
-            }
-        }
+        List<String> turns = turns(calls);
         assertThat(turns).containsExactly("direct", "gateway", "direct", "gateway");
         assertThat(calls).hasSize(200);
         for (RpchBench.ArmRound a : arms) {
@@ -409,6 +399,17 @@ class RpchBenchSmokeTest {
         h.recordValueWithCount(100, fast);
         h.recordValueWithCount(2000, slow);
         return h;
+    }
+
+    /** The arms in the order they took turns: {@code calls} with each run of one arm's calls folded into one entry. */
+    private static List<String> turns(List<String> calls) {
+        List<String> turns = new ArrayList<>();
+        for (String c : calls) {
+            if (turns.isEmpty() || !turns.get(turns.size() - 1).equals(c)) {
+                turns.add(c);
+            }
+        }
+        return turns;
     }
 
     private static RpchBench.ArmRound armRecording(RpchBench.Arm arm, List<String> calls) {
