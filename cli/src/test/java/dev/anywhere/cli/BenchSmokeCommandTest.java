@@ -75,6 +75,12 @@ class BenchSmokeCommandTest {
         assertUsageError("--rpc-auth: connect (expected: none, integrity or privacy)", "bench", "rpch", "--rpc-auth", "connect");
     }
 
+    @Test
+    void latencySecondsOutsideTheirLimitsAreAUsageError() {
+        assertUsageError("--latency-seconds: 601.0 (expected: 0, or >0..600)", "bench", "rpch", "--latency-seconds", "601");
+        assertUsageError("--latency-seconds: -1.0 (expected: 0, or >0..600)", "bench", "rpch", "--latency-seconds", "-1");
+    }
+
     /** {@code args} end with the usage status and {@code message} on stderr, before anything starts. */
     private static void assertUsageError(String message, String... args) {
         StringWriter err = new StringWriter();

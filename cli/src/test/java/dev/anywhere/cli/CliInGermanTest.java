@@ -63,6 +63,8 @@ class CliInGermanTest extends CommandTestBase {
         audit(2, "rpcping");
         audit(2, "bench", "soak", "--minutes", "1", "--seconds", "60");
         audit(2, "bench");
+        audit(2, "bench", "rpch", "--latency-seconds", "601");
+        assertThat(err).isEqualTo("anywhere: --latency-seconds: 601.0 (erwartet: 0 oder >0..600)\n");
         audit(2, "profile", "show", "franky@frankysweb.org", "--profile-dir", tmp.toString());
         audit(2, "analyze", "frankysweb.org", "--lang", "de");
         audit(2, "gateway", "--data-dir", tmp.toString(), "--cert", "x.pem");
