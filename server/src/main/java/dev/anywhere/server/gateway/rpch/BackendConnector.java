@@ -48,7 +48,7 @@ final class BackendConnector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("banner", new BannerHandler(promise, settings, leg));
+                        ch.pipeline().addLast("banner", new BannerHandler(address, promise, settings, leg));
                     }
                 })
                 .connect(address);
@@ -72,14 +72,16 @@ final class BackendConnector {
     }
 
     /** Reads exactly the banner, then swaps itself for the frame decoder and the leg handler. */
-    private static final class BannerHandler extends ChannelInboundHandlerAdapter {
+    static final class BannerHandler extends ChannelInboundHandlerAdapter {
+        private final InetSocketAddress address;
         private final Promise<Channel> promise;
         private final ProxySettings settings;
         private final ChannelHandler leg;
         private ByteBuf received;
         private ScheduledFuture<?> timeout;
 
-        BannerHandler(Promise<Channel> promise, ProxySettings settings, ChannelHandler leg) {
+        BannerHandler(InetSocketAddress address, Promise<Channel> promise, ProxySettings settings, ChannelHandler leg) {
+            this.address = address;
             this.promise = promise;
             this.settings = settings;
             this.leg = leg;
@@ -131,8 +133,16 @@ final class BackendConnector {
             fail(ctx, "closed before the ncacn_http/1.0 banner");
         }
 
+        /**
+         * Before the connect completed, an error here is the failed connect seen by a read: epoll may report a refused
+         * connect as readable before Netty fails the connect (netty/netty#10411), and the read then says only "not yet
+         * connected". The connect's own future follows with the system's cause, which is what the log must name.
+         */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
             fail(ctx, cause.toString());
         }
 
@@ -148,7 +158,7 @@ final class BackendConnector {
         }
 
         private void fail(ChannelHandlerContext ctx, String why) {
-            if (promise.tryFailure(new java.io.IOException("backend " + ctx.channel().remoteAddress() + ": " + why))) {
+            if (promise.tryFailure(new java.io.IOException("backend " + address + ": " + why))) {
                 ctx.close();
             }
         }
