@@ -350,6 +350,36 @@ class RpchBenchSmokeTest {
     }
 
     @Test
+    void theGatewaysAndNginxsTurnsStartAWholeSecondApart() {
+        RpchBench.Arm[] all = RpchBench.Arm.values();
+        List<RpchBench.Arm> eight = List.of(RpchBench.Arm.DIRECT, RpchBench.Arm.HAPROXY, RpchBench.Arm.GATEWAY, RpchBench.Arm.GATEWAY_SEALED,
+                RpchBench.Arm.NGINX, RpchBench.Arm.UPSTREAM, RpchBench.Arm.NGINX_TLS, RpchBench.Arm.GATEWAY_TLS);
+        assertThat(RpchBench.turnOrder(eight, a -> a)).as("the full cycle: 1 s apart already").isEqualTo(eight);
+        assertThat(RpchBench.turnOrder(List.of(RpchBench.Arm.DIRECT, RpchBench.Arm.GATEWAY, RpchBench.Arm.NGINX, RpchBench.Arm.UPSTREAM), a -> a))
+                .as("--latency-seconds: the headline arms alone").containsExactly(RpchBench.Arm.DIRECT, RpchBench.Arm.GATEWAY,
+                        RpchBench.Arm.UPSTREAM, RpchBench.Arm.NGINX);
+        List<RpchBench.Arm> unsealed = eight.stream().filter(a -> a != RpchBench.Arm.GATEWAY_SEALED).toList(); // --rpc-auth none
+        assertThat(RpchBench.turnOrder(unsealed, a -> a)).containsExactly(RpchBench.Arm.DIRECT, RpchBench.Arm.HAPROXY, RpchBench.Arm.GATEWAY,
+                RpchBench.Arm.UPSTREAM, RpchBench.Arm.NGINX, RpchBench.Arm.NGINX_TLS, RpchBench.Arm.GATEWAY_TLS);
+        assertThat(RpchBench.turnOrder(List.of(RpchBench.Arm.GATEWAY, RpchBench.Arm.NGINX), a -> a)).as("no upstream to move")
+                .containsExactly(RpchBench.Arm.GATEWAY, RpchBench.Arm.NGINX);
+        assertThat(RpchBench.turnOrder(List.of(all).subList(0, 3), a -> a)).as("no nginx").containsExactly(all[0], all[1], all[2]);
+    }
+
+    @Test
+    @Timeout(30)
+    void inTheHeadlineArmsLongerPhaseTheUpstreamsTurnPrecedesNginxs() throws Exception {
+        List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<RpchBench.ArmRound> arms = List.of(armRecording(RpchBench.Arm.DIRECT, calls), armRecording(RpchBench.Arm.GATEWAY, calls),
+                armRecording(RpchBench.Arm.NGINX, calls), armRecording(RpchBench.Arm.UPSTREAM, calls));
+        new RpchBench(tiny(false), line -> { }).latencyPhase(arms, () -> 0, 1.0, 100);
+        assertThat(turns(calls)).containsExactly("direct", "gateway", "upstream", "nginx", "direct", "gateway", "upstream", "nginx");
+        for (RpchBench.ArmRound a : arms) {
+            assertThat(a.turnP99).as(a.arm.id()).hasSize(2); // each arm's turns kept as its own, in order
+        }
+    }
+
+    @Test
     void latencySecondsAreChecked() {
         RpchBench.checkLatencySeconds(0);
         RpchBench.checkLatencySeconds(600);
