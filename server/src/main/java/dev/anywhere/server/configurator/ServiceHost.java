@@ -138,14 +138,16 @@ public final class ServiceHost implements AutoCloseable {
             return;
         }
         lastDisabled = false;
+        // Follow before reading: a change committed while this pass reads is then announced and applied by the next
+        // pass. Subscribing after the pass lost such a change until the poll interval (15 minutes by default).
+        if (settings.followChanges()) {
+            subscribe();
+        } else {
+            unsubscribe();
+        }
         PassOutcome outcome = configurator.pass();
         passes.incrementAndGet();
         lastOutcome = outcome;
-        if (outcome.kind() == PassOutcome.Kind.SUCCEEDED && settings.followChanges()) {
-            subscribe();
-        } else if (!settings.followChanges()) {
-            unsubscribe();
-        }
         noteDriftCorrection(settings);
         Duration delay = outcome.kind() == PassOutcome.Kind.TRANSIENT_FAILURE ? timing.transientRetry() : settings.pollInterval();
         schedule(delay, outcome.kind() == PassOutcome.Kind.TRANSIENT_FAILURE ? "retry" : "poll");

@@ -3,6 +3,7 @@ package dev.anywhere.server.configurator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.anywhere.directory.SiteDirectory;
 import dev.anywhere.directory.embedded.DirectoryServer;
 import dev.anywhere.directory.ldap.LdapSettings;
 import dev.anywhere.directory.ldap.LdapSiteDirectory;
@@ -111,6 +112,44 @@ class ConfiguratorEndToEndTest {
             }
         } finally {
             server.close();
+        }
+    }
+
+    /**
+     * A change committed just as the service host starts following is applied at once: the lab's scenarios enable
+     * Outlook Anywhere while the site starts, and once in a few hundred starts the change landed between the first
+     * pass's read and the start of following, so it waited for the 15-minute poll. Here the change is made inside
+     * the call that starts following, before the feed takes its position: the window, held open.
+     */
+    @Test
+    void aChangeMadeAsFollowingStartsIsNotLeftForThePoll() throws Exception {
+        Path ex1 = tmp.resolve("ex1");
+        LocalRoles.register(ex1, true, true);
+        AppliedConfigFile applied = new AppliedConfigFile(ex1);
+        try (DirectoryServer server = DirectoryServer.start(tmp.resolve("dc1"), InetAddress.getLoopbackAddress(), 0, seed());
+                LdapSiteDirectory hostSide = LdapSiteDirectory.open(LdapSettings.of(server.info().url(), seed().serviceBindDn(), PASSWORD,
+                        SiteSeed.FRANKYSWEB));
+                LdapSiteDirectory admin = LdapSiteDirectory.open(LdapSettings.of(server.info().url(), seed().serviceBindDn(), PASSWORD,
+                        SiteSeed.FRANKYSWEB))) {
+            java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+            SiteDirectory racing = (SiteDirectory) java.lang.reflect.Proxy.newProxyInstance(SiteDirectory.class.getClassLoader(),
+                    new Class<?>[] {SiteDirectory.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("watch") && changed.compareAndSet(false, true)) {
+                            admin.putRpcVirtualDirectory(enable(EnumSet.of(AuthenticationMethod.NTLM)));
+                        }
+                        try {
+                            return method.invoke(hostSide, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            try (ServiceHost host = new ServiceHost(racing, "EX1", ex1, new EventLog(ex1), Clock.systemUTC(),
+                    new ServiceHost.Timing(Duration.ofMillis(300), ServiceHost.DISABLED_RECHECK))) {
+                host.start();
+                await().atMost(Duration.ofSeconds(5)).until(() -> applied.read().map(a -> a.config().enabled()).orElse(false));
+                assertThat(changed).isTrue();
+                assertThat(applied.read().orElseThrow().config().authentication()).containsExactly(HttpAuthScheme.NTLM);
+            }
         }
     }
 
