@@ -1079,7 +1079,7 @@ public final class RpchBench {
      * the gateway's and nginx's turns would otherwise start an odd number of half-second turns apart. The stalls of the
      * relays' CPU on this machine kind recur about once a second ("Session 12" in docs/performance.md): turns half a
      * second apart see them in anti-phase (their p99s correlate −0.4 to −0.6), turns a whole second apart alike (+0.3 to
-     * +0.5), and the p99 headline divides the gateway's tail by nginx's. Both sit on the relays' CPU; the direct and the
+     * +0.8), and the p99 headline divides the gateway's tail by nginx's. Both sit on the relays' CPU; the direct and the
      * upstream arms, which the headline subtracts, on the load side's, so their place in the cycle matters little.
      * The full eight-arm cycle already puts the two a second apart; the headline arms' longer phase
      * ({@code --latency-seconds}: direct, gateway, nginx, upstream) would put them half a second apart.
