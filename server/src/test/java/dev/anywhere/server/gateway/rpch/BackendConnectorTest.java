@@ -2,10 +2,16 @@ package dev.anywhere.server.gateway.rpch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anywhere.rpc.rpch.RpchCodec;
+import dev.anywhere.rpc.rpch.RtsMessage;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -14,6 +20,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
@@ -21,6 +28,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,18 +57,15 @@ class BackendConnectorTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = (InetSocketAddress) s.getLocalSocketAddress();
         }
-        Future<Channel> leg = BackendConnector.connect(client(), closed, ProxySettings.defaults(), new ChannelInboundHandlerAdapter());
-        assertThat(leg.await(5, TimeUnit.SECONDS)).isTrue();
+        Future<Channel> leg = legTo(closed, new ChannelInboundHandlerAdapter());
         assertThat(leg.cause()).hasMessageContaining(closed.toString()).hasMessageContaining("refused");
     }
 
     @Test
     void aServerThatIsNotAnRpcListenerFailsOnItsFirstBytes() throws Exception {
-        Channel server = listener("HTTP/1.1 400 ");
+        Channel server = listener("HTTP/1.1 400 ".getBytes(StandardCharsets.US_ASCII));
         try {
-            Future<Channel> leg = BackendConnector.connect(client(), (InetSocketAddress) server.localAddress(), ProxySettings.defaults(),
-                    new ChannelInboundHandlerAdapter());
-            assertThat(leg.await(5, TimeUnit.SECONDS)).isTrue();
+            Future<Channel> leg = legTo((InetSocketAddress) server.localAddress(), new ChannelInboundHandlerAdapter());
             assertThat(leg.cause()).hasMessageContaining(server.localAddress().toString())
                     .hasMessageContaining("expected: ncacn_http/1.0");
         } finally {
@@ -68,13 +75,26 @@ class BackendConnectorTest {
 
     @Test
     void theBannerHandsTheLegOverAndPassesWhatFollowsIt() throws Exception {
-        Channel server = listener("ncacn_http/1.0");
+        // the banner and a first PDU in one segment: what follows the banner must reach the leg, decoded
+        RtsMessage.FlowControlAck ack = new RtsMessage.FlowControlAck(16_384, 65_536, UUID.randomUUID());
+        ByteBuf pdu = RpchCodec.encode(ack, UnpooledByteBufAllocator.DEFAULT);
+        byte[] encoded = ByteBufUtil.getBytes(pdu);
+        pdu.release();
+        byte[] greeting = java.util.Arrays.copyOf(BackendConnector.BANNER, BackendConnector.BANNER.length + encoded.length);
+        System.arraycopy(encoded, 0, greeting, BackendConnector.BANNER.length, encoded.length);
+        Channel server = listener(greeting);
+        BlockingQueue<Object> received = new LinkedBlockingQueue<>();
         try {
-            Future<Channel> leg = BackendConnector.connect(client(), (InetSocketAddress) server.localAddress(), ProxySettings.defaults(),
-                    new ChannelInboundHandlerAdapter());
-            assertThat(leg.await(5, TimeUnit.SECONDS)).isTrue();
+            Future<Channel> leg = legTo((InetSocketAddress) server.localAddress(), new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    received.add(msg);
+                    ReferenceCountUtil.release(msg);
+                }
+            });
             assertThat(leg.isSuccess()).as(() -> String.valueOf(leg.cause())).isTrue();
             assertThat(leg.getNow().pipeline().names()).contains("frames", "leg").doesNotContain("banner");
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo(ack);
             leg.getNow().close().sync();
         } finally {
             server.close().sync();
@@ -107,15 +127,22 @@ class BackendConnectorTest {
                 .channel();
     }
 
+    /** Connects a leg to {@code address} and waits for its verdict. */
+    private static Future<Channel> legTo(InetSocketAddress address, ChannelHandler leg) throws InterruptedException {
+        Future<Channel> f = BackendConnector.connect(client(), address, ProxySettings.defaults(), leg);
+        assertThat(f.await(5, TimeUnit.SECONDS)).as("the leg's verdict within 5 s").isTrue();
+        return f;
+    }
+
     /** A listener on loopback that writes {@code greeting} to each connection. */
-    private static Channel listener(String greeting) throws InterruptedException {
+    private static Channel listener(byte[] greeting) throws InterruptedException {
         return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class).childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
-                        ctx.writeAndFlush(Unpooled.copiedBuffer(greeting, StandardCharsets.US_ASCII));
+                        ctx.writeAndFlush(Unpooled.wrappedBuffer(greeting));
                     }
                 });
             }
