@@ -46,6 +46,10 @@ class ConfiguratorEndToEndTest {
                 .withIisAuthenticationMethods(iis);
     }
 
+    private static LdapSettings settings(DirectoryServer server) {
+        return LdapSettings.of(server.info().url(), seed().serviceBindDn(), PASSWORD, SiteSeed.FRANKYSWEB);
+    }
+
     private static SiteSeed seed() {
         SiteSeed all = SiteSeed.frankysweb(PASSWORD);
         return new SiteSeed(all.site(), all.passwords(), false);
@@ -58,7 +62,7 @@ class ConfiguratorEndToEndTest {
         LocalRoles.register(ex1, true, true);
         DirectoryServer server = DirectoryServer.start(dc1, InetAddress.getLoopbackAddress(), 0, seed());
         int port = server.info().url().getPort();
-        LdapSettings settings = LdapSettings.of(server.info().url(), seed().serviceBindDn(), PASSWORD, SiteSeed.FRANKYSWEB);
+        LdapSettings settings = settings(server);
         EventLog events = new EventLog(ex1);
         AppliedConfigFile applied = new AppliedConfigFile(ex1);
         try (LdapSiteDirectory hostSide = LdapSiteDirectory.open(settings);
@@ -127,10 +131,8 @@ class ConfiguratorEndToEndTest {
         LocalRoles.register(ex1, true, true);
         AppliedConfigFile applied = new AppliedConfigFile(ex1);
         try (DirectoryServer server = DirectoryServer.start(tmp.resolve("dc1"), InetAddress.getLoopbackAddress(), 0, seed());
-                LdapSiteDirectory hostSide = LdapSiteDirectory.open(LdapSettings.of(server.info().url(), seed().serviceBindDn(), PASSWORD,
-                        SiteSeed.FRANKYSWEB));
-                LdapSiteDirectory admin = LdapSiteDirectory.open(LdapSettings.of(server.info().url(), seed().serviceBindDn(), PASSWORD,
-                        SiteSeed.FRANKYSWEB))) {
+                LdapSiteDirectory hostSide = LdapSiteDirectory.open(settings(server));
+                LdapSiteDirectory admin = LdapSiteDirectory.open(settings(server))) {
             java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
             SiteDirectory racing = (SiteDirectory) java.lang.reflect.Proxy.newProxyInstance(SiteDirectory.class.getClassLoader(),
                     new Class<?>[] {SiteDirectory.class}, (proxy, method, args) -> {
